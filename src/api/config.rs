@@ -1,0 +1,168 @@
+//! Settings of servers and clients.
+
+use crate::ids::TransportKind;
+use crate::sdp::Codec;
+use crate::session::UaConfig;
+use crate::transaction::TimerConfig;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+/// RFC 3261 timer bases.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timers {
+    /// T1 (default 500 ms).
+    pub t1: Duration,
+    /// T2 (default 4 s).
+    pub t2: Duration,
+    /// T4 (default 5 s).
+    pub t4: Duration,
+}
+
+impl Default for Timers {
+    fn default() -> Self {
+        let t = TimerConfig::default();
+        Timers {
+            t1: t.t1,
+            t2: t.t2,
+            t4: t.t4,
+        }
+    }
+}
+
+/// A SIP server: where it listens and what it accepts.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    /// SIP address (UDP and TCP share it). Port 0 picks a free one.
+    pub sip_addr: SocketAddr,
+    /// Listen on UDP.
+    pub udp: bool,
+    /// Listen on TCP.
+    pub tcp: bool,
+    /// Address our SDP advertises for media.
+    pub media_addr: IpAddr,
+    /// RTP port range `[min, max)`.
+    pub rtp_ports: (u16, u16),
+    /// Timer bases.
+    pub timers: Timers,
+    /// Most concurrent calls before 503.
+    pub max_calls: usize,
+    /// User part of our Contact.
+    pub user: String,
+    /// Codec preference: names from `PCMU`, `PCMA`, `opus`.
+    pub codecs: Vec<String>,
+    /// TCP idle timeout.
+    pub tcp_idle: Duration,
+    /// Most TCP connections.
+    pub tcp_max: usize,
+    /// Seed for tags and branches (`None`: from the clock).
+    pub seed: Option<u64>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            sip_addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 5060),
+            udp: true,
+            tcp: true,
+            media_addr: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            rtp_ports: (20000, 60000),
+            timers: Timers::default(),
+            max_calls: 20000,
+            user: "rvoip".into(),
+            codecs: vec!["PCMU".into(), "PCMA".into(), "opus".into()],
+            tcp_idle: Duration::from_secs(300),
+            tcp_max: 10000,
+            seed: None,
+        }
+    }
+}
+
+/// A SIP client: binds an ephemeral port and places calls.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// Local address (port 0: ephemeral).
+    pub bind: SocketAddr,
+    /// The rest, as for a server.
+    pub server: ServerConfig,
+    /// Transport for URIs without `;transport=`.
+    pub transport: TransportKind,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        let bind = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
+        ClientConfig {
+            bind,
+            server: ServerConfig {
+                sip_addr: bind,
+                ..Default::default()
+            },
+            transport: TransportKind::Udp,
+        }
+    }
+}
+
+/// What `ua::start` needs.
+pub(crate) struct Parts {
+    pub ua: UaConfig,
+    pub cfg: ServerConfig,
+    pub default_transport: TransportKind,
+}
+
+pub(crate) fn codecs(names: &[String]) -> Vec<Codec> {
+    let mut out: Vec<Codec> = names
+        .iter()
+        .filter_map(|n| match n.to_ascii_lowercase().as_str() {
+            "pcmu" => Some(Codec::pcmu()),
+            "pcma" => Some(Codec::pcma()),
+            "opus" => Some(Codec::opus(111)),
+            _ => None,
+        })
+        .collect();
+    out.push(Codec::telephone_event(101));
+    out
+}
+
+impl ServerConfig {
+    pub(crate) fn into_parts(self) -> Parts {
+        let seed = self.seed.unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(1, |d| d.as_nanos() as u64)
+        });
+        let t = self.timers;
+        let ua = UaConfig {
+            local: self.sip_addr,
+            user: self.user.clone(),
+            timers: TimerConfig {
+                t1: t.t1,
+                t2: t.t2,
+                t4: t.t4,
+            },
+            media_addr: self.media_addr,
+            ports: self.rtp_ports,
+            codecs: codecs(&self.codecs),
+            max_calls: self.max_calls,
+            retry_after: 5,
+            seed,
+        };
+        Parts {
+            ua,
+            cfg: self,
+            default_transport: TransportKind::Udp,
+        }
+    }
+}
+
+impl ClientConfig {
+    pub(crate) fn into_parts(self) -> Parts {
+        let server = ServerConfig {
+            sip_addr: self.bind,
+            ..self.server
+        };
+        Parts {
+            default_transport: self.transport,
+            ..server.into_parts()
+        }
+    }
+}

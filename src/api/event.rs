@@ -1,0 +1,86 @@
+//! Call events and the incoming call that must be answered.
+
+use crate::ids::CallId;
+use crate::session::{Command, EndReason};
+use std::net::SocketAddr;
+use tokio::sync::mpsc;
+
+/// What happens to calls, in order, per call.
+#[derive(Debug)]
+pub enum CallEvent {
+    /// A new call: accept or reject it (dropping it rejects with 480).
+    Incoming(IncomingCall),
+    /// The far end is ringing (180/183).
+    Ringing(CallId),
+    /// The call is established.
+    Answered(CallId),
+    /// Media on hold.
+    Held(CallId),
+    /// Media resumed.
+    Resumed(CallId),
+    /// The call ended.
+    Ended(CallId, EndReason),
+    /// Our outgoing call failed with this SIP status.
+    Failed(CallId, u16),
+}
+
+/// An incoming call: a value that must be accepted or rejected.
+#[derive(Debug)]
+pub struct IncomingCall {
+    pub(crate) id: CallId,
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) uri: String,
+    pub(crate) source: SocketAddr,
+    pub(crate) commands: Option<mpsc::Sender<Command>>,
+}
+
+impl IncomingCall {
+    /// The call's id (events about it carry the same).
+    pub fn id(&self) -> CallId {
+        self.id
+    }
+
+    /// The From header value.
+    pub fn from(&self) -> &str {
+        &self.from
+    }
+
+    /// The To header value.
+    pub fn to(&self) -> &str {
+        &self.to
+    }
+
+    /// The Request-URI.
+    pub fn uri(&self) -> &str {
+        &self.uri
+    }
+
+    /// The user part of the Request-URI (`sip:busy@host` gives `busy`).
+    pub fn user(&self) -> &str {
+        let rest = self
+            .uri
+            .split_once(':')
+            .map_or(self.uri.as_str(), |(_, r)| r);
+        rest.split_once('@').map_or("", |(u, _)| u)
+    }
+
+    /// The address the INVITE came from.
+    pub fn source(&self) -> SocketAddr {
+        self.source
+    }
+
+    /// Marks the call answered or rejected: no reject on drop.
+    pub(crate) fn take(mut self) -> (CallId, Option<mpsc::Sender<Command>>) {
+        (self.id, self.commands.take())
+    }
+}
+
+impl Drop for IncomingCall {
+    fn drop(&mut self) {
+        if let Some(tx) = self.commands.take() {
+            // An unanswered call must not ring forever: reject it.
+            let _ = tx.try_send(Command::Reject(self.id, 480));
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! The session API: the only module a user imports.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), rvoip::api::ApiError> {
+//! use rvoip::api::*;
+//! let mut server = create_sip_server(ServerConfig::default()).await?;
+//! while let Some(event) = server.next_event().await {
+//!     if let CallEvent::Incoming(call) = event {
+//!         server.accept_call(call)?;
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+
+mod config;
+mod event;
+mod ua;
+
+pub use crate::ids::{CallId, TransportKind as Transport};
+pub use crate::session::EndReason;
+pub use config::{ClientConfig, ServerConfig, Timers};
+pub use event::{CallEvent, IncomingCall};
+pub use ua::{SipClient, SipServer, SipUa, Stats};
+
+/// Errors of the session API.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// A socket could not be bound.
+    #[error("cannot bind {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: std::net::SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The signalling task has stopped.
+    #[error("the SIP endpoint has shut down")]
+    Closed,
+    /// The command queue is full (counted; try again later).
+    #[error("command queue full")]
+    Overloaded,
+    /// A configuration value is out of range.
+    #[error("invalid configuration: {0}")]
+    Config(String),
+}
+
+/// Starts a SIP server listening on `cfg.sip_addr` (UDP and/or TCP).
+pub async fn create_sip_server(cfg: ServerConfig) -> Result<SipServer, ApiError> {
+    ua::start(cfg.into_parts()).await.map(SipServer)
+}
+
+/// Starts a SIP client on an ephemeral port of `cfg.bind`.
+pub async fn create_sip_client(cfg: ClientConfig) -> Result<SipClient, ApiError> {
+    ua::start(cfg.into_parts()).await.map(SipClient)
+}

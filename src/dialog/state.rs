@@ -1,0 +1,159 @@
+//! One dialog's state: ids, sequence numbers, remote target, route set.
+
+use crate::ids::{Peer, TransportKind};
+use crate::sip::{self, Core, Method, Request, RequestSpec, SipMessage};
+
+/// Call-ID plus local and remote tags (§12).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct DialogId {
+    /// Call-ID.
+    pub call_id: String,
+    /// Our tag.
+    pub local_tag: String,
+    /// Their tag.
+    pub remote_tag: String,
+}
+
+/// A confirmed or early dialog.
+#[derive(Debug, Clone)]
+pub struct Dialog {
+    /// Identity.
+    pub id: DialogId,
+    /// Last CSeq we used.
+    pub local_seq: u32,
+    /// Last CSeq they used, if any.
+    pub remote_seq: Option<u32>,
+    /// Our From/To value with our tag.
+    pub local: String,
+    /// Their From/To value with their tag.
+    pub remote: String,
+    /// Their Contact URI.
+    pub remote_target: String,
+    /// Route set, first hop first.
+    pub route_set: Vec<String>,
+    /// Where requests go when the target cannot be resolved (the peer the
+    /// dialog was formed with).
+    pub fallback: Peer,
+}
+
+fn contact_uri(msg: &SipMessage) -> Option<String> {
+    sip::header(msg, "Contact").map(|c| sip::uri_of(c).to_owned())
+}
+
+fn record_route(msg: &SipMessage) -> Vec<String> {
+    sip::headers(msg, "Record-Route")
+        .flat_map(sip::split_list)
+        .map(str::to_owned)
+        .collect()
+}
+
+impl Dialog {
+    /// The UAS side of a dialog created by `invite` and our response with
+    /// `local_tag` (§12.1.1).
+    pub fn uas(invite: &SipMessage, core: &Core, local_tag: &str, peer: Peer) -> Self {
+        let to = sip::header(invite, "To").unwrap_or_default();
+        let from = sip::header(invite, "From").unwrap_or_default();
+        Dialog {
+            id: DialogId {
+                call_id: core.call_id.clone(),
+                local_tag: local_tag.to_owned(),
+                remote_tag: core.from_tag.clone().unwrap_or_default(),
+            },
+            local_seq: 0,
+            remote_seq: Some(core.cseq),
+            local: format!("{to};tag={local_tag}"),
+            remote: from.to_owned(),
+            remote_target: contact_uri(invite).unwrap_or_else(|| sip::uri_of(from).to_owned()),
+            route_set: record_route(invite),
+            fallback: peer,
+        }
+    }
+
+    /// The UAC side, from our INVITE and a response carrying a To tag
+    /// (§12.1.2: route set is the reversed Record-Route).
+    pub fn uac(invite: &Request, resp: &SipMessage, core: &Core, peer: Peer) -> Self {
+        let inv = SipMessage::Request(invite.clone());
+        let mut route_set = record_route(resp);
+        route_set.reverse();
+        Dialog {
+            id: DialogId {
+                call_id: core.call_id.clone(),
+                local_tag: core.from_tag.clone().unwrap_or_default(),
+                remote_tag: core.to_tag.clone().unwrap_or_default(),
+            },
+            local_seq: core.cseq,
+            remote_seq: None,
+            local: sip::header(&inv, "From").unwrap_or_default().to_owned(),
+            remote: sip::header(resp, "To").unwrap_or_default().to_owned(),
+            remote_target: contact_uri(resp).unwrap_or_else(|| invite.uri.to_string()),
+            route_set,
+            fallback: peer,
+        }
+    }
+
+    /// Checks an incoming in-dialog request's CSeq (§12.2.2): false when it
+    /// is lower than the last one (answered 500).
+    pub fn accept_remote_seq(&mut self, cseq: u32, method: Method) -> bool {
+        if method == Method::Ack || method == Method::Cancel {
+            return true;
+        }
+        if self.remote_seq.is_some_and(|last| cseq <= last) {
+            return false;
+        }
+        self.remote_seq = Some(cseq);
+        true
+    }
+
+    /// Where in-dialog requests go: the first route if any, else the remote
+    /// target, else the peer the dialog was formed with.
+    pub fn next_hop(&self) -> Peer {
+        let hop = self
+            .route_set
+            .first()
+            .map_or(self.remote_target.as_str(), |r| sip::uri_of(r));
+        sip::uri_peer(hop, self.fallback.transport).unwrap_or(self.fallback)
+    }
+
+    /// A new in-dialog request (§12.2.1.1); `cseq` is `None` for a fresh
+    /// number, or the INVITE's number for an ACK.
+    pub fn request(
+        &mut self,
+        method: Method,
+        via: String,
+        contact: &str,
+        cseq: Option<u32>,
+    ) -> RequestSpec {
+        let cseq = cseq.unwrap_or_else(|| {
+            self.local_seq += 1;
+            self.local_seq
+        });
+        let loose = self
+            .route_set
+            .first()
+            .is_none_or(|r| sip::header_param(r, "lr").is_some() || r.contains(";lr"));
+        let (uri, route) = if loose {
+            (self.remote_target.clone(), self.route_set.clone())
+        } else {
+            let mut route: Vec<String> = self.route_set[1..].to_vec();
+            route.push(format!("<{}>", self.remote_target));
+            (sip::uri_of(&self.route_set[0]).to_owned(), route)
+        };
+        RequestSpec {
+            method,
+            uri,
+            via,
+            from: self.local.clone(),
+            to: self.remote.clone(),
+            call_id: self.id.call_id.clone(),
+            cseq,
+            contact: Some(contact.to_owned()),
+            route,
+            extra: Vec::new(),
+        }
+    }
+
+    /// The transport new requests use.
+    pub fn transport(&self) -> TransportKind {
+        self.next_hop().transport
+    }
+}

@@ -1,0 +1,8 @@
+//! The tokio glue: feeds the sans-IO UA core from sockets, commands and
+//! time, and performs its outputs.
+
+mod signalling;
+mod stats;
+
+pub use signalling::{Driver, DriverConfig};
+pub use stats::LiveStats;

@@ -1,0 +1,110 @@
+//! The select loop: UDP datagrams, TCP frames, API commands and the UA's
+//! next deadline; after each input, transmits and events are flushed.
+
+use super::LiveStats;
+use crate::ids::{Peer, TransportKind};
+use crate::session::{Command, SessionEvent, UserAgent};
+use crate::transport::{Inbound, TcpTable};
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc;
+
+/// Datagrams read per wake-up before the loop looks at its other inputs.
+const BATCH: usize = 64;
+
+/// What the driver is given to run.
+#[derive(Debug)]
+pub struct DriverConfig {
+    /// TCP idle timeout.
+    pub tcp_idle: Duration,
+    /// Most TCP connections.
+    pub tcp_max: usize,
+}
+
+/// Owns the UA core and its I/O.
+pub struct Driver {
+    /// The sans-IO core.
+    pub ua: UserAgent,
+    /// The UDP socket.
+    pub udp: Arc<UdpSocket>,
+    /// TCP frames and connection news.
+    pub inbound: mpsc::Receiver<Inbound>,
+    /// The TCP connection table.
+    pub tcp: TcpTable,
+    /// Commands from the API.
+    pub commands: mpsc::Receiver<Command>,
+    /// Events to the API.
+    pub events: mpsc::Sender<SessionEvent>,
+    /// Published counters.
+    pub stats: Arc<LiveStats>,
+}
+
+impl Driver {
+    /// Runs until every API handle is dropped.
+    pub async fn run(mut self) {
+        let mut buf = vec![0u8; 65536];
+        loop {
+            self.flush().await;
+            let deadline = self
+                .ua
+                .poll_timeout()
+                .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
+            let sleep = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline));
+            tokio::select! {
+                biased;
+                _ = sleep => self.ua.handle_timeout(Instant::now()),
+                r = self.udp.recv_from(&mut buf) => {
+                    if let Ok((n, src)) = r {
+                        tracing::trace!(%src, "recv\n{}", String::from_utf8_lossy(&buf[..n]));
+                        let now = Instant::now();
+                        self.ua.handle_datagram(now, &buf[..n], Peer { transport: TransportKind::Udp, addr: src });
+                        for _ in 0..BATCH {
+                            match self.udp.try_recv_from(&mut buf) {
+                                Ok((n, src)) => self.ua.handle_datagram(now, &buf[..n], Peer { transport: TransportKind::Udp, addr: src }),
+                                Err(_) => break,
+                            }
+                        }
+                    }
+                }
+                Some(msg) = self.inbound.recv() => match msg {
+                    Inbound::Message(bytes, peer) => self.ua.handle_datagram(Instant::now(), &bytes, peer),
+                    Inbound::Connected(addr, tx) => self.tcp.insert(addr, tx),
+                    Inbound::Closed(addr) => self.tcp.remove(addr),
+                },
+                cmd = self.commands.recv() => match cmd {
+                    Some(cmd) => self.ua.handle_command(Instant::now(), cmd),
+                    None => break,
+                },
+            }
+        }
+        self.flush().await;
+    }
+
+    async fn flush(&mut self) {
+        while let Some(t) = self.ua.poll_transmit() {
+            tracing::trace!(peer = %t.peer, "send\n{}", String::from_utf8_lossy(&t.bytes));
+            match t.peer.transport {
+                TransportKind::Udp => {
+                    if self.udp.try_send_to(&t.bytes, t.peer.addr).is_err() {
+                        let _ = self.udp.send_to(&t.bytes, t.peer.addr).await;
+                    }
+                }
+                TransportKind::Tcp => self.tcp.send(t.peer.addr, t.bytes),
+            }
+        }
+        while let Some(ev) = self.ua.poll_event() {
+            if let Err(e) = self.events.try_send(ev) {
+                self.stats.event_overflow.fetch_add(1, Relaxed);
+                if let SessionEvent::Incoming(id, _) = e.into_inner() {
+                    self.ua
+                        .handle_command(Instant::now(), Command::Reject(id, 503));
+                }
+            }
+        }
+        let (s, active, txs) = self.ua.stats();
+        self.stats.publish(&s, active, txs);
+        self.stats.tcp_refused.store(self.tcp.refused, Relaxed);
+    }
+}

@@ -1,0 +1,43 @@
+//! Counters the driver publishes for the API and the status line.
+
+use crate::session::UaStats;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// Live counters, written by the driver, read by anyone.
+#[derive(Debug, Default)]
+pub struct LiveStats {
+    /// Calls in progress.
+    pub active: AtomicU64,
+    /// Calls created.
+    pub total: AtomicU64,
+    /// Calls answered.
+    pub answered: AtomicU64,
+    /// Calls failed or rejected.
+    pub failed: AtomicU64,
+    /// INVITEs refused with 503.
+    pub overload: AtomicU64,
+    /// Malformed messages answered.
+    pub bad_answered: AtomicU64,
+    /// Messages dropped unanswered.
+    pub dropped: AtomicU64,
+    /// Live transactions.
+    pub transactions: AtomicU64,
+    /// Events the API did not take in time (queue full).
+    pub event_overflow: AtomicU64,
+    /// TCP sends refused (queue full or connection cap).
+    pub tcp_refused: AtomicU64,
+}
+
+impl LiveStats {
+    /// Copies the UA core's counters.
+    pub fn publish(&self, s: &UaStats, active: usize, transactions: usize) {
+        self.active.store(active as u64, Relaxed);
+        self.total.store(s.calls_total, Relaxed);
+        self.answered.store(s.calls_answered, Relaxed);
+        self.failed.store(s.calls_failed, Relaxed);
+        self.overload.store(s.overload_rejected, Relaxed);
+        self.bad_answered.store(s.bad_answered, Relaxed);
+        self.dropped.store(s.dropped, Relaxed);
+        self.transactions.store(transactions as u64, Relaxed);
+    }
+}

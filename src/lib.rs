@@ -1,0 +1,15 @@
+//! rvoip: a SIP media gateway. Users import [`api`]; everything else is the
+//! machinery behind it.
+#![warn(missing_docs)]
+
+pub mod api;
+pub(crate) mod dialog;
+#[doc(hidden)]
+pub mod driver;
+pub(crate) mod ids;
+pub(crate) mod sdp;
+pub(crate) mod session;
+#[doc(hidden)]
+pub mod sip;
+pub(crate) mod transaction;
+pub(crate) mod transport;

@@ -1,0 +1,100 @@
+//! Audio codecs as SDP describes them (RFC 3551 static types, rtpmap).
+
+use std::fmt;
+
+/// One payload format of an `m=audio` line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Codec {
+    /// RTP payload type.
+    pub pt: u8,
+    /// Encoding name as written (`PCMU`, `opus`…).
+    pub name: String,
+    /// RTP clock rate.
+    pub rate: u32,
+    /// Channels, when the rtpmap gives them.
+    pub channels: Option<u8>,
+    /// The fmtp line's value, if any.
+    pub fmtp: Option<String>,
+}
+
+impl Codec {
+    /// G.711 μ-law, static PT 0.
+    pub fn pcmu() -> Self {
+        Codec {
+            pt: 0,
+            name: "PCMU".into(),
+            rate: 8000,
+            channels: None,
+            fmtp: None,
+        }
+    }
+
+    /// G.711 A-law, static PT 8.
+    pub fn pcma() -> Self {
+        Codec {
+            pt: 8,
+            name: "PCMA".into(),
+            rate: 8000,
+            channels: None,
+            fmtp: None,
+        }
+    }
+
+    /// Opus (RFC 7587: always `opus/48000/2` in SDP).
+    pub fn opus(pt: u8) -> Self {
+        Codec {
+            pt,
+            name: "opus".into(),
+            rate: 48000,
+            channels: Some(2),
+            fmtp: Some("useinbandfec=1".into()),
+        }
+    }
+
+    /// RFC 4733 telephone-event at 8 kHz.
+    pub fn telephone_event(pt: u8) -> Self {
+        Codec {
+            pt,
+            name: "telephone-event".into(),
+            rate: 8000,
+            channels: None,
+            fmtp: Some("0-16".into()),
+        }
+    }
+
+    /// The format a static payload type implies when no rtpmap is given.
+    pub fn from_static(pt: u8) -> Option<Self> {
+        match pt {
+            0 => Some(Self::pcmu()),
+            8 => Some(Self::pcma()),
+            _ => None,
+        }
+    }
+
+    /// Whether two descriptions name the same format (name, rate, channels;
+    /// payload types may differ between the sides).
+    pub fn same_format(&self, other: &Codec) -> bool {
+        self.name.eq_ignore_ascii_case(&other.name)
+            && self.rate == other.rate
+            && self.channels.unwrap_or(1) == other.channels.unwrap_or(1)
+    }
+
+    /// Whether this is telephone-event (not a voice codec).
+    pub fn is_telephone_event(&self) -> bool {
+        self.name.eq_ignore_ascii_case("telephone-event")
+    }
+
+    /// The rtpmap value (`opus/48000/2`).
+    pub fn rtpmap(&self) -> String {
+        match self.channels {
+            Some(c) => format!("{}/{}/{}", self.name, self.rate, c),
+            None => format!("{}/{}", self.name, self.rate),
+        }
+    }
+}
+
+impl fmt::Display for Codec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.pt, self.rtpmap())
+    }
+}

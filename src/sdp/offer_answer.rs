@@ -1,0 +1,110 @@
+//! RFC 3264 offer/answer as pure functions: make an offer, answer one,
+//! and read what was agreed.
+
+use super::{Codec, Direction, MediaSdp, Sdp, SdpError};
+use std::net::{IpAddr, SocketAddr};
+
+/// What a completed offer/answer exchange agreed for the audio stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Negotiated {
+    /// Where the peer receives RTP.
+    pub remote: SocketAddr,
+    /// The voice codec to send, with the peer's payload type.
+    pub codec: Codec,
+    /// telephone-event, with the peer's payload type, if both sides have it.
+    pub telephone_event: Option<Codec>,
+    /// Our direction.
+    pub local_direction: Direction,
+    /// The peer's direction.
+    pub remote_direction: Direction,
+    /// rtcp-mux agreed by both sides.
+    pub rtcp_mux: bool,
+}
+
+/// An offer of `codecs` received at `addr:port`.
+pub fn offer(
+    codecs: &[Codec],
+    addr: IpAddr,
+    port: u16,
+    direction: Direction,
+    id: u64,
+    version: u64,
+) -> Sdp {
+    let audio = MediaSdp {
+        addr,
+        port,
+        codecs: codecs.to_vec(),
+        direction,
+        rtcp_mux: false,
+        ptime: Some(20),
+    };
+    Sdp {
+        session_id: id,
+        version,
+        audio,
+    }
+}
+
+/// Our answer to `remote` given the `codecs` we support (RFC 3264 §6): the
+/// offer's order and payload types, our direction `intent` limited by the
+/// offer's. 488-worthy when no voice codec is shared.
+pub fn answer(
+    remote: &Sdp,
+    codecs: &[Codec],
+    addr: IpAddr,
+    port: u16,
+    intent: Direction,
+    id: u64,
+    version: u64,
+) -> Result<Sdp, SdpError> {
+    let mut chosen: Vec<Codec> = Vec::new();
+    for theirs in &remote.audio.codecs {
+        if let Some(ours) = codecs.iter().find(|c| c.same_format(theirs)) {
+            if !chosen.iter().any(|c| c.same_format(theirs)) {
+                chosen.push(Codec {
+                    pt: theirs.pt,
+                    ..ours.clone()
+                });
+            }
+        }
+    }
+    if !chosen.iter().any(|c| !c.is_telephone_event()) {
+        return Err(SdpError::NoCommonCodec);
+    }
+    let audio = MediaSdp {
+        addr,
+        port,
+        codecs: chosen,
+        direction: remote.direction().answer(intent),
+        rtcp_mux: remote.audio.rtcp_mux,
+        ptime: Some(remote.audio.ptime.unwrap_or(20)),
+    };
+    Ok(Sdp {
+        session_id: id,
+        version,
+        audio,
+    })
+}
+
+/// What `local` and `remote` (an offer and its answer, either way round)
+/// agree: the first voice codec of `remote` that `local` lists.
+pub fn negotiate(local: &Sdp, remote: &Sdp) -> Result<Negotiated, SdpError> {
+    let shared = |want_te: bool| {
+        remote
+            .audio
+            .codecs
+            .iter()
+            .filter(|c| c.is_telephone_event() == want_te)
+            .find(|c| local.audio.codecs.iter().any(|l| l.same_format(c)))
+            .cloned()
+    };
+    let codec = shared(false).ok_or(SdpError::NoCommonCodec)?;
+    Ok(Negotiated {
+        remote: SocketAddr::new(remote.audio.addr, remote.audio.port),
+        codec,
+        telephone_event: shared(true),
+        local_direction: local.direction(),
+        remote_direction: remote.direction(),
+        rtcp_mux: local.audio.rtcp_mux && remote.audio.rtcp_mux,
+    })
+}

@@ -1,0 +1,138 @@
+//! Requests from the network: new INVITEs go to `uas`, in-dialog requests
+//! to their call, the rest are answered here (OPTIONS 200, 481, 405).
+
+use super::{CallState, EndReason, SessionEvent, UserAgent};
+use crate::ids::{Peer, TxId};
+use crate::sip::{self, Incoming, Method, SipMessage};
+use std::time::Instant;
+
+impl UserAgent {
+    pub(super) fn on_request(&mut self, now: Instant, tx: TxId, req: Incoming, peer: Peer) {
+        let SipMessage::Request(r) = &req.msg else {
+            return;
+        };
+        if let Some(tag) = req.core.to_tag.clone() {
+            return self.on_in_dialog(now, tx, req, tag);
+        }
+        let tag = sip::new_token(&mut self.rng);
+        match r.method {
+            Method::Invite => self.on_new_invite(now, tx, req, peer),
+            Method::Options => self.reply(now, tx, r, 200, &tag),
+            Method::Bye | Method::Info | Method::Update | Method::PRack => {
+                self.reply(now, tx, r, 481, &tag)
+            }
+            _ => self.reply(now, tx, r, 405, &tag),
+        }
+    }
+
+    fn on_in_dialog(&mut self, now: Instant, tx: TxId, req: Incoming, tag: String) {
+        let SipMessage::Request(r) = &req.msg else {
+            return;
+        };
+        let key = (req.core.call_id.clone(), tag.clone());
+        let Some(&id) = self.dialogs.get(&key) else {
+            return self.reply(now, tx, r, 481, &tag);
+        };
+        let call = self
+            .calls
+            .get_mut(&id)
+            .expect("invariant: dialog index names a live call");
+        let dialog = call
+            .dialog
+            .as_mut()
+            .expect("invariant: indexed calls have a dialog");
+        if !dialog.accept_remote_seq(req.core.cseq, r.method) {
+            return self.reply(now, tx, r, 500, &tag);
+        }
+        match r.method {
+            Method::Bye => {
+                self.reply(now, tx, r, 200, &tag);
+                self.finish(id, Some(SessionEvent::Ended(id, EndReason::RemoteBye)));
+            }
+            Method::Invite => self.on_reinvite(now, tx, id, req),
+            Method::Options | Method::Info | Method::Update | Method::Notify => {
+                self.reply(now, tx, r, 200, &tag)
+            }
+            _ => self.reply(now, tx, r, 405, &tag),
+        }
+    }
+
+    pub(super) fn on_cancel(
+        &mut self,
+        now: Instant,
+        tx: TxId,
+        req: Incoming,
+        invite: Option<TxId>,
+    ) {
+        let SipMessage::Request(r) = &req.msg else {
+            return;
+        };
+        let tag = sip::new_token(&mut self.rng);
+        let Some(invite) = invite else {
+            return self.reply(now, tx, r, 481, &tag);
+        };
+        self.reply(now, tx, r, 200, &tag);
+        let Some(&id) = self.tx_calls.get(&invite) else {
+            return;
+        };
+        if self.txs.is_answered(invite) {
+            return;
+        }
+        if let Some(call) = self.calls.get(&id) {
+            if let Some(inv) = call.invite.as_ref().and_then(|i| match &i.msg {
+                SipMessage::Request(r) => Some(r.clone()),
+                SipMessage::Response(_) => None,
+            }) {
+                let tag = call.local_tag.clone();
+                self.reply(now, invite, &inv, 487, &tag);
+            }
+        }
+        self.finish(id, Some(SessionEvent::Ended(id, EndReason::Cancelled)));
+    }
+
+    pub(super) fn on_ack(&mut self, _now: Instant, req: Incoming) {
+        let Some(tag) = req.core.to_tag.clone() else {
+            return;
+        };
+        let Some(&id) = self.dialogs.get(&(req.core.call_id.clone(), tag)) else {
+            return;
+        };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        if call.ok.as_ref().is_some_and(|ok| ok.cseq == req.core.cseq) {
+            call.ok = None;
+        }
+        if !req.msg.body().is_empty() {
+            if let Ok(sdp) = std::str::from_utf8(req.msg.body())
+                .map_err(|_| ())
+                .and_then(|t| crate::sdp::parse(t).map_err(|_| ()))
+            {
+                call.remote_sdp = Some(sdp);
+            }
+        }
+        if call.state == CallState::Answering {
+            call.state = CallState::Connected;
+            self.stats.calls_answered += 1;
+            self.events.push_back(SessionEvent::Answered(id));
+        }
+    }
+
+    pub(super) fn on_tx_timeout(&mut self, _now: Instant, tx: TxId) {
+        let Some(id) = self.tx_calls.remove(&tx) else {
+            return;
+        };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        if call.invite_tx == Some(tx) && matches!(call.state, CallState::Calling | CallState::Early)
+        {
+            return self.finish(id, Some(SessionEvent::Failed(id, 408)));
+        }
+        if call.state == CallState::Connected && call.pending.is_none() {
+            self.finish(id, Some(SessionEvent::Ended(id, EndReason::Timeout)));
+        } else {
+            call.pending = None;
+        }
+    }
+}

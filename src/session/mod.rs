@@ -1,0 +1,89 @@
+//! Calls: each call's dialog(s), SDP state and media ports, and the UA core
+//! that routes transaction events to calls and API commands to the layers
+//! below. Never builds a SIP message itself: it asks `dialog` and `sip`.
+//!
+//! Loop contract (sans-IO): `handle_datagram`, `handle_command` and
+//! `handle_timeout` take `now`; drain `poll_transmit` and `poll_event`; sleep
+//! until `poll_timeout`.
+
+mod call;
+mod inbound;
+mod ports;
+mod reinvite;
+mod uac;
+mod uas;
+mod user_agent;
+
+pub use call::{Call, CallState, Role};
+pub use ports::PortPool;
+pub use user_agent::{UaConfig, UaStats, UserAgent};
+
+use crate::ids::{CallId, Peer, TransportKind};
+
+/// Why a call ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndReason {
+    /// We sent BYE.
+    LocalBye,
+    /// They sent BYE.
+    RemoteBye,
+    /// Cancelled before answer (by either side).
+    Cancelled,
+    /// We rejected the incoming call with this status.
+    Rejected(u16),
+    /// Our 2xx was never ACKed (64·T1).
+    AckTimeout,
+    /// The peer stopped answering in-dialog requests.
+    Timeout,
+}
+
+/// Details of an incoming call.
+#[derive(Debug, Clone)]
+pub struct IncomingInfo {
+    /// From header value.
+    pub from: String,
+    /// To header value.
+    pub to: String,
+    /// Request-URI.
+    pub uri: String,
+    /// Where it came from.
+    pub peer: Peer,
+}
+
+/// What the session layer reports upward.
+#[derive(Debug, Clone)]
+pub enum SessionEvent {
+    /// A new call must be accepted or rejected.
+    Incoming(CallId, IncomingInfo),
+    /// 180/183 received for our call.
+    Ringing(CallId),
+    /// The call is established.
+    Answered(CallId),
+    /// Media is on hold (either side asked).
+    Held(CallId),
+    /// Media resumed.
+    Resumed(CallId),
+    /// The call ended.
+    Ended(CallId, EndReason),
+    /// Our call failed with a final status.
+    Failed(CallId, u16),
+}
+
+/// What the API asks of the session layer.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Send 180 Ringing.
+    Ring(CallId),
+    /// Answer 200 with SDP.
+    Accept(CallId),
+    /// Reject with a final status.
+    Reject(CallId, u16),
+    /// Hang up (BYE), cancel (CANCEL) or reject (480) as the state requires.
+    End(CallId),
+    /// Put on hold (re-INVITE with a=sendonly).
+    Hold(CallId),
+    /// Resume (re-INVITE with a=sendrecv).
+    Resume(CallId),
+    /// Place a call to `uri`.
+    Call(CallId, String, TransportKind),
+}

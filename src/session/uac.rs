@@ -1,0 +1,228 @@
+//! The calling side: place a call, follow its responses (ringing, forked
+//! 2xx, failure), ACK 2xx, cancel and hang up.
+
+use super::{Call, CallState, EndReason, Role, SessionEvent, UserAgent};
+use crate::dialog::Dialog;
+use crate::ids::{CallId, TransportKind, TxId};
+use crate::sdp::{self, Direction};
+use crate::sip::{self, Incoming, Method, RequestSpec, SipMessage};
+use crate::transaction;
+use std::time::Instant;
+
+impl UserAgent {
+    pub(super) fn make_call(
+        &mut self,
+        now: Instant,
+        id: CallId,
+        uri: &str,
+        transport: TransportKind,
+    ) {
+        let Some(peer) = sip::uri_peer(uri, transport) else {
+            return self.events.push_back(SessionEvent::Failed(id, 416));
+        };
+        let Some(port) = self.ports.take() else {
+            return self.events.push_back(SessionEvent::Failed(id, 503));
+        };
+        let tag = sip::new_token(&mut self.rng);
+        let call_id = format!("{}@{}", sip::new_token(&mut self.rng), self.cfg.local.ip());
+        let offer = sdp::offer(
+            &self.cfg.codecs,
+            self.cfg.media_addr,
+            port,
+            Direction::SendRecv,
+            id.0,
+            1,
+        );
+        let spec = RequestSpec {
+            method: Method::Invite,
+            uri: sip::uri_of(uri).to_owned(),
+            via: self.via(peer.transport),
+            from: format!("<sip:{}@{}>;tag={tag}", self.cfg.user, self.cfg.local),
+            to: format!("<{}>", sip::uri_of(uri)),
+            call_id,
+            cseq: 1,
+            contact: Some(self.contact(peer.transport)),
+            route: Vec::new(),
+            extra: Vec::new(),
+        };
+        let Ok(req) = sip::request(&spec) else {
+            self.ports.give_back(port);
+            return self.events.push_back(SessionEvent::Failed(id, 416));
+        };
+        let mut msg = SipMessage::Request(req);
+        sip::with_body(
+            &mut msg,
+            "application/sdp",
+            sdp::render(&offer).into_bytes(),
+        );
+        let SipMessage::Request(req) = msg else {
+            unreachable!("invariant: built as a request")
+        };
+        let tx = self.txs.send_request(now, peer, req.clone());
+        let mut call = Call::new(id, Role::Uac, peer, tag, port, now);
+        call.local_sdp = Some(offer);
+        call.request = Some(req);
+        call.invite_tx = Some(tx);
+        self.tx_calls.insert(tx, id);
+        self.calls.insert(id, call);
+        self.stats.calls_total += 1;
+    }
+
+    pub(super) fn on_response(&mut self, now: Instant, tx: TxId, resp: Incoming) {
+        let Some(&id) = self.tx_calls.get(&tx) else {
+            return;
+        };
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        if call.invite_tx != Some(tx) {
+            return self.on_reinvite_response(now, id, resp);
+        }
+        let SipMessage::Response(r) = &resp.msg else {
+            return;
+        };
+        match r.status_code.code() {
+            code @ 100..=199 => {
+                if code > 100 && call.state == CallState::Calling {
+                    self.events.push_back(SessionEvent::Ringing(id));
+                    call.state = CallState::Early;
+                }
+                if let Some(remote) = body_sdp(&resp.msg) {
+                    call.remote_sdp = Some(remote);
+                }
+                if call.cancel_requested {
+                    self.send_cancel(now, id);
+                }
+            }
+            200..=299 => self.on_invite_ok(now, id, resp),
+            487 if call.cancel_requested => {
+                self.finish(id, Some(SessionEvent::Ended(id, EndReason::Cancelled)))
+            }
+            code => self.finish(id, Some(SessionEvent::Failed(id, code))),
+        }
+    }
+
+    fn on_invite_ok(&mut self, now: Instant, id: CallId, resp: Incoming) {
+        let call = self.calls.get(&id).expect("invariant: caller looked it up");
+        let Some(invite) = call.request.clone() else {
+            return;
+        };
+        let fresh = Dialog::uac(&invite, &resp.msg, &resp.core, call.peer);
+        if let Some(existing) = &call.dialog {
+            let same = existing.id.remote_tag == fresh.id.remote_tag;
+            let mut fork = fresh;
+            self.send_ack(&mut fork, resp.core.cseq);
+            if !same {
+                self.send_bye_on(now, &mut fork);
+            }
+            return;
+        }
+        let mut dialog = fresh;
+        self.send_ack(&mut dialog, resp.core.cseq);
+        let call = self
+            .calls
+            .get_mut(&id)
+            .expect("invariant: caller looked it up");
+        call.remote_sdp = body_sdp(&resp.msg).or(call.remote_sdp.take());
+        self.dialogs
+            .insert((dialog.id.call_id.clone(), dialog.id.local_tag.clone()), id);
+        call.dialog = Some(dialog);
+        call.state = CallState::Connected;
+        if call.cancel_requested {
+            self.send_bye(now, id);
+            return self.finish(id, Some(SessionEvent::Ended(id, EndReason::Cancelled)));
+        }
+        self.stats.calls_answered += 1;
+        self.events.push_back(SessionEvent::Answered(id));
+    }
+
+    pub(super) fn on_stray_response(&mut self, _now: Instant, resp: Incoming) {
+        let ok = matches!(&resp.msg, SipMessage::Response(r) if r.status_code.code() / 100 == 2);
+        if !ok || resp.core.cseq_method != Method::Invite {
+            return;
+        }
+        let key = (
+            resp.core.call_id.clone(),
+            resp.core.from_tag.clone().unwrap_or_default(),
+        );
+        let Some(mut dialog) = self
+            .dialogs
+            .get(&key)
+            .and_then(|id| self.calls.get(id)?.dialog.clone())
+        else {
+            return;
+        };
+        if Some(&dialog.id.remote_tag) == resp.core.to_tag.as_ref() {
+            self.send_ack(&mut dialog, resp.core.cseq);
+        }
+    }
+
+    /// The ACK for a 2xx (§13.2.2.4): a new transaction-less request.
+    pub(super) fn send_ack(&mut self, dialog: &mut Dialog, cseq: u32) {
+        let transport = dialog.transport();
+        let (via, contact) = (self.via(transport), self.contact(transport));
+        if let Ok(req) = sip::request(&dialog.request(Method::Ack, via, &contact, Some(cseq))) {
+            let bytes = sip::message_bytes(&mut SipMessage::Request(req));
+            self.txs.send_stateless(dialog.next_hop(), bytes);
+        }
+    }
+
+    pub(super) fn end(&mut self, now: Instant, id: CallId) {
+        let Some(call) = self.calls.get_mut(&id) else {
+            return;
+        };
+        match call.state {
+            CallState::Offered => self.reject(now, id, 480),
+            CallState::Calling | CallState::Early => {
+                call.cancel_requested = true;
+                self.send_cancel(now, id);
+            }
+            CallState::Answering | CallState::Connected => {
+                self.send_bye(now, id);
+                self.finish(id, Some(SessionEvent::Ended(id, EndReason::LocalBye)));
+            }
+        }
+    }
+
+    fn send_cancel(&mut self, now: Instant, id: CallId) {
+        let Some(call) = self.calls.get_mut(&id).filter(|c| !c.cancel_sent) else {
+            return;
+        };
+        let Some(invite) = call
+            .invite_tx
+            .and_then(|tx| self.txs.cancellable_invite(tx))
+        else {
+            return;
+        };
+        call.cancel_sent = true;
+        let cancel = transaction::derived(invite, Method::Cancel, None);
+        let peer = call.peer;
+        self.txs.send_request(now, peer, cancel);
+    }
+
+    pub(super) fn send_bye(&mut self, now: Instant, id: CallId) {
+        let Some(mut dialog) = self.calls.get_mut(&id).and_then(|c| c.dialog.take()) else {
+            return;
+        };
+        self.send_bye_on(now, &mut dialog);
+        if let Some(c) = self.calls.get_mut(&id) {
+            c.dialog = Some(dialog);
+        }
+    }
+
+    fn send_bye_on(&mut self, now: Instant, dialog: &mut Dialog) {
+        let transport = dialog.transport();
+        let (via, contact) = (self.via(transport), self.contact(transport));
+        if let Ok(req) = sip::request(&dialog.request(Method::Bye, via, &contact, None)) {
+            self.txs.send_request(now, dialog.next_hop(), req);
+        }
+    }
+}
+
+/// The SDP body of a message, if it has a parseable one.
+pub(super) fn body_sdp(msg: &SipMessage) -> Option<sdp::Sdp> {
+    std::str::from_utf8(msg.body())
+        .ok()
+        .filter(|t| !t.is_empty())
+        .and_then(|t| sdp::parse(t).ok())
+}

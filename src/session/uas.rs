@@ -1,0 +1,211 @@
+//! The answering side: a new INVITE becomes an offered call; ring, accept
+//! (2xx retransmitted until ACKed) and reject.
+
+use super::call::PendingOk;
+use super::{Call, CallState, EndReason, IncomingInfo, Role, SessionEvent, UserAgent};
+use crate::dialog::{self, Dialog};
+use crate::ids::{CallId, Peer, TransportKind, TxId};
+use crate::sdp::{self, Direction, SdpError};
+use crate::sip::{self, Incoming, SipMessage};
+use crate::transaction::Backoff;
+use std::time::Instant;
+
+impl UserAgent {
+    pub(super) fn on_new_invite(&mut self, now: Instant, tx: TxId, req: Incoming, peer: Peer) {
+        let SipMessage::Request(r) = &req.msg else {
+            return;
+        };
+        let tag = sip::new_token(&mut self.rng);
+        if self.calls.len() >= self.cfg.max_calls || self.ports.available() == 0 {
+            self.stats.overload_rejected += 1;
+            let mut resp = dialog::response_in(r, 503, None, &tag, None);
+            resp.headers.push(sip::Header::Other(
+                "Retry-After".into(),
+                self.cfg.retry_after.to_string(),
+            ));
+            self.txs.respond(now, tx, resp);
+            return;
+        }
+        let offer = match std::str::from_utf8(r.body()) {
+            Ok("") => None,
+            Ok(text) => match sdp::parse(text) {
+                Ok(o) => Some(o),
+                Err(e) => {
+                    return self.refuse(now, tx, &req, 400, &format!("Malformed SDP: {e}"), &tag);
+                }
+            },
+            Err(_) => return self.refuse(now, tx, &req, 400, "SDP is not UTF-8", &tag),
+        };
+        if let Some(o) = &offer {
+            let ip = self.cfg.media_addr;
+            if sdp::answer(o, &self.cfg.codecs, ip, 0, Direction::SendRecv, 0, 0)
+                == Err(SdpError::NoCommonCodec)
+            {
+                return self.refuse(now, tx, &req, 488, "Not Acceptable Here", &tag);
+            }
+        }
+        let port = self
+            .ports
+            .take()
+            .expect("invariant: availability checked above");
+        let id = CallId(self.next_call);
+        self.next_call += 1;
+        let info = IncomingInfo {
+            from: sip::header(&req.msg, "From").unwrap_or_default().to_owned(),
+            to: sip::header(&req.msg, "To").unwrap_or_default().to_owned(),
+            uri: r.uri.to_string(),
+            peer,
+        };
+        let mut call = Call::new(id, Role::Uas, peer, tag, port, now);
+        call.remote_sdp = offer;
+        call.invite = Some(req);
+        call.invite_tx = Some(tx);
+        self.tx_calls.insert(tx, id);
+        self.calls.insert(id, call);
+        self.stats.calls_total += 1;
+        self.events.push_back(SessionEvent::Incoming(id, info));
+    }
+
+    fn refuse(
+        &mut self,
+        now: Instant,
+        tx: TxId,
+        req: &Incoming,
+        status: u16,
+        reason: &str,
+        tag: &str,
+    ) {
+        let SipMessage::Request(r) = &req.msg else {
+            return;
+        };
+        self.stats.calls_failed += 1;
+        let resp = dialog::response_in(r, status, Some(reason), tag, None);
+        self.txs.respond(now, tx, resp);
+    }
+
+    fn offered(&self, id: CallId) -> Option<(TxId, sip::Request, String, Peer)> {
+        let call = self
+            .calls
+            .get(&id)
+            .filter(|c| c.state == CallState::Offered)?;
+        let SipMessage::Request(r) = &call.invite.as_ref()?.msg else {
+            return None;
+        };
+        Some((
+            call.invite_tx?,
+            r.clone(),
+            call.local_tag.clone(),
+            call.peer,
+        ))
+    }
+
+    pub(super) fn ring(&mut self, now: Instant, id: CallId) {
+        let Some((tx, req, tag, peer)) = self.offered(id) else {
+            return;
+        };
+        let contact = self.contact(peer.transport);
+        self.txs.respond(
+            now,
+            tx,
+            dialog::response_in(&req, 180, None, &tag, Some(&contact)),
+        );
+    }
+
+    pub(super) fn reject(&mut self, now: Instant, id: CallId, status: u16) {
+        let Some((tx, req, tag, _)) = self.offered(id) else {
+            return;
+        };
+        self.txs.respond(
+            now,
+            tx,
+            dialog::response_in(&req, status.clamp(300, 699), None, &tag, None),
+        );
+        self.finish(
+            id,
+            Some(SessionEvent::Ended(id, EndReason::Rejected(status))),
+        );
+    }
+
+    pub(super) fn accept(&mut self, now: Instant, id: CallId) {
+        let Some((tx, req, tag, peer)) = self.offered(id) else {
+            return;
+        };
+        let (ip, codecs) = (self.cfg.media_addr, self.cfg.codecs.clone());
+        let contact = self.contact(peer.transport);
+        let sid = rand::Rng::r#gen::<u32>(&mut self.rng) as u64;
+        let call = self
+            .calls
+            .get_mut(&id)
+            .expect("invariant: offered() found it");
+        let local = match &call.remote_sdp {
+            Some(offer) => sdp::answer(offer, &codecs, ip, call.port, Direction::SendRecv, sid, 1),
+            None => Ok(sdp::offer(
+                &codecs,
+                ip,
+                call.port,
+                Direction::SendRecv,
+                sid,
+                1,
+            )),
+        };
+        let Ok(local) = local else { return };
+        let resp = dialog::ok_with_body(&req, &tag, &contact, sdp::render(&local));
+        let Some(bytes) = self.txs.respond(now, tx, resp) else {
+            return;
+        };
+        let inc = call
+            .invite
+            .as_ref()
+            .expect("invariant: offered calls keep their INVITE");
+        let dialog = Dialog::uas(&inc.msg, &inc.core, &tag, peer);
+        self.dialogs.insert((dialog.id.call_id.clone(), tag), id);
+        call.local_sdp = Some(local);
+        call.state = CallState::Answering;
+        let cseq = inc.core.cseq;
+        call.dialog = Some(dialog);
+        self.arm_ok(now, id, bytes, peer, cseq);
+    }
+
+    /// Retransmits our 2xx until the ACK (§13.3.1.4): T1 doubling to T2 on
+    /// unreliable transports, give up after 64·T1.
+    pub(super) fn arm_ok(
+        &mut self,
+        now: Instant,
+        id: CallId,
+        bytes: bytes::Bytes,
+        peer: Peer,
+        cseq: u32,
+    ) {
+        let t = self.cfg.timers;
+        let timer =
+            (peer.transport == TransportKind::Udp).then(|| Backoff::start(now, t.t1, Some(t.t2)));
+        let ok = PendingOk {
+            bytes,
+            peer,
+            timer,
+            give_up: now + t.t64(),
+            cseq,
+        };
+        self.heap.push(timer.map_or(ok.give_up, |b| b.next), id);
+        if let Some(call) = self.calls.get_mut(&id) {
+            call.ok = Some(ok);
+        }
+    }
+
+    pub(super) fn on_ok_timer(&mut self, now: Instant, id: CallId) {
+        let Some(ok) = self.calls.get_mut(&id).and_then(|c| c.ok.as_mut()) else {
+            return;
+        };
+        if now >= ok.give_up {
+            self.send_bye(now, id);
+            return self.finish(id, Some(SessionEvent::Ended(id, EndReason::AckTimeout)));
+        }
+        if let Some(t) = ok.timer.as_mut().filter(|t| t.next <= now) {
+            t.advance(now);
+            let (peer, bytes) = (ok.peer, ok.bytes.clone());
+            self.txs.send_stateless(peer, bytes);
+        }
+        let next = ok.timer.map_or(ok.give_up, |t| t.next.min(ok.give_up));
+        self.heap.push(next, id);
+    }
+}

@@ -1,0 +1,152 @@
+//! Building requests and responses (RFC 3261 §8.1.1, §8.2.6).
+
+use super::{Header, Method, RawMessage, Request, Response, SipMessage, StatusCode};
+use bytes::Bytes;
+use rsip::headers::{self as h, UntypedHeader};
+use rsip::message::HasHeaders;
+
+/// The value of our Server and User-Agent headers.
+pub const AGENT: &str = concat!("rvoip/", env!("CARGO_PKG_VERSION"));
+
+/// A response to `req`, copying Via, From, To, Call-ID and CSeq (§8.2.6.2);
+/// `to_tag` is added to To unless it already has one.
+pub fn response(
+    req: &Request,
+    status: u16,
+    reason: Option<&str>,
+    to_tag: Option<&str>,
+) -> Response {
+    let mut headers = rsip::Headers::default();
+    for hdr in req.headers.iter() {
+        match hdr {
+            Header::Via(_) | Header::From(_) | Header::CallId(_) | Header::CSeq(_) => {
+                headers.push(hdr.clone())
+            }
+            Header::To(to) => {
+                let has_tag = super::header_param(to.value(), "tag").is_some();
+                match to_tag.filter(|_| !has_tag && status > 100) {
+                    Some(tag) => {
+                        headers.push(h::To::new(format!("{};tag={tag}", to.value())).into())
+                    }
+                    None => headers.push(hdr.clone()),
+                }
+            }
+            _ => {}
+        }
+    }
+    headers.push(h::Server::new(AGENT).into());
+    headers.push(h::ContentLength::new("0").into());
+    Response {
+        status_code: status_code(status, reason),
+        version: rsip::Version::V2,
+        headers,
+        body: Vec::new(),
+    }
+}
+
+fn status_code(status: u16, reason: Option<&str>) -> StatusCode {
+    match reason {
+        Some(r) => StatusCode::Other(status, r.to_owned()),
+        None => StatusCode::from(status),
+    }
+}
+
+/// A response built from the raw headers of a request rsip could not parse;
+/// `None` when the headers needed to address it are missing.
+pub fn response_from_raw(raw: &RawMessage, status: u16, reason: &str) -> Option<Vec<u8>> {
+    if !raw.is_request() {
+        return None;
+    }
+    let mut out = format!("SIP/2.0 {status} {reason}\r\n");
+    let mut seen = [false; 5];
+    for (name, value) in &raw.headers {
+        let idx = ["Via", "From", "To", "Call-ID", "CSeq"]
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(name));
+        if let Some(i) = idx {
+            if i > 0 && seen[i] {
+                continue;
+            }
+            seen[i] = true;
+            out.push_str(&format!("{name}: {value}\r\n"));
+        }
+    }
+    if seen.contains(&false) {
+        return None;
+    }
+    out.push_str(&format!("Server: {AGENT}\r\nContent-Length: 0\r\n\r\n"));
+    Some(out.into_bytes())
+}
+
+/// Sets the body with its Content-Type (the length is set at serialisation).
+pub fn with_body(msg: &mut SipMessage, content_type: &str, content: Vec<u8>) {
+    msg.headers_mut()
+        .retain(|h| !matches!(h, Header::ContentType(_)));
+    msg.headers_mut()
+        .push(h::ContentType::new(content_type).into());
+    *msg.body_mut() = content;
+}
+
+/// What a new request needs; the transaction and dialog layers fill it.
+#[derive(Debug, Clone)]
+pub struct RequestSpec {
+    /// Method.
+    pub method: Method,
+    /// Request-URI.
+    pub uri: String,
+    /// The whole top Via value.
+    pub via: String,
+    /// From value (with tag).
+    pub from: String,
+    /// To value.
+    pub to: String,
+    /// Call-ID.
+    pub call_id: String,
+    /// CSeq number.
+    pub cseq: u32,
+    /// Contact value.
+    pub contact: Option<String>,
+    /// Route values, in order.
+    pub route: Vec<String>,
+    /// Extra headers (name, value).
+    pub extra: Vec<(String, String)>,
+}
+
+/// Builds a request; an unparsable Request-URI is the caller's bug, reported
+/// as an error rather than a panic.
+pub fn request(spec: &RequestSpec) -> Result<Request, rsip::Error> {
+    let uri = rsip::Uri::try_from(spec.uri.as_str())?;
+    let mut headers = rsip::Headers::default();
+    headers.push(h::Via::new(spec.via.as_str()).into());
+    for r in &spec.route {
+        headers.push(h::Route::new(r.as_str()).into());
+    }
+    headers.push(h::MaxForwards::new("70").into());
+    headers.push(h::From::new(spec.from.as_str()).into());
+    headers.push(h::To::new(spec.to.as_str()).into());
+    headers.push(h::CallId::new(spec.call_id.as_str()).into());
+    headers.push(h::CSeq::new(format!("{} {}", spec.cseq, spec.method)).into());
+    if let Some(c) = &spec.contact {
+        headers.push(h::Contact::new(c.as_str()).into());
+    }
+    for (n, v) in &spec.extra {
+        headers.push(Header::Other(n.clone(), v.clone()));
+    }
+    headers.push(h::UserAgent::new(AGENT).into());
+    Ok(Request {
+        method: spec.method,
+        uri,
+        version: rsip::Version::V2,
+        headers,
+        body: Vec::new(),
+    })
+}
+
+/// Serialises a message, setting Content-Length to the body's length.
+pub fn message_bytes(msg: &mut SipMessage) -> Bytes {
+    let len = msg.body().len().to_string();
+    msg.headers_mut()
+        .retain(|h| !matches!(h, Header::ContentLength(_)));
+    msg.headers_mut().push(h::ContentLength::new(len).into());
+    Bytes::from(msg.to_string())
+}

@@ -1,0 +1,198 @@
+//! Message boundaries and header normalisation, done before rsip sees a byte.
+//!
+//! rsip 0.4 neither expands compact header names (RFC 3261 §7.3.3), nor frames
+//! by Content-Length, nor notices a message cut off mid-headers; this module
+//! does all three and unfolds continuation lines (§7.3.1).
+
+use super::ParseError;
+
+/// Largest message accepted on any transport (bytes).
+pub const MAX_MESSAGE: usize = 64 * 1024;
+
+/// A message split into its start line, unfolded and expanded header lines and
+/// body, ready for rsip.
+#[derive(Debug, Clone)]
+pub struct RawMessage {
+    /// The request or status line.
+    pub start: String,
+    /// Header lines as `(canonical name, value)`; multi-valued Via split.
+    pub headers: Vec<(String, String)>,
+    /// The body, cut to Content-Length.
+    pub body: Vec<u8>,
+}
+
+impl RawMessage {
+    /// The first value of header `name` (canonical, case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Whether the start line is a request line.
+    pub fn is_request(&self) -> bool {
+        !self.start.starts_with("SIP/")
+    }
+}
+
+/// Compact header forms of RFC 3261 §7.3.3 and later RFCs.
+fn expand(name: &str) -> &str {
+    if name.len() != 1 {
+        return name;
+    }
+    match name.as_bytes()[0].to_ascii_lowercase() {
+        b'i' => "Call-ID",
+        b'm' => "Contact",
+        b'e' => "Content-Encoding",
+        b'l' => "Content-Length",
+        b'c' => "Content-Type",
+        b'f' => "From",
+        b's' => "Subject",
+        b'k' => "Supported",
+        b't' => "To",
+        b'v' => "Via",
+        b'o' => "Event",
+        b'r' => "Refer-To",
+        b'b' => "Referred-By",
+        b'u' => "Allow-Events",
+        b'x' => "Session-Expires",
+        _ => name,
+    }
+}
+
+/// Skips the CRLFs that may precede a message (RFC 3261 §7.5) or make up a
+/// keep-alive (RFC 5626 §3.5.1); returns how many bytes to skip.
+pub fn leading_crlf(buf: &[u8]) -> usize {
+    buf.iter()
+        .take_while(|b| **b == b'\r' || **b == b'\n')
+        .count()
+}
+
+/// Offset of the blank line ending the headers (index of its CRLFCRLF).
+pub fn header_end(buf: &[u8]) -> Option<usize> {
+    buf.windows(4).position(|w| w == b"\r\n\r\n")
+}
+
+/// Stream framing: `Ok(Some(len))` when `buf` holds a whole message of `len`
+/// bytes (after leading CRLFs were skipped by the caller), `Ok(None)` when
+/// more bytes are needed.
+pub fn frame_stream(buf: &[u8]) -> Result<Option<usize>, ParseError> {
+    let Some(end) = header_end(buf) else {
+        return if buf.len() > MAX_MESSAGE {
+            Err(ParseError::TooLarge)
+        } else {
+            Ok(None)
+        };
+    };
+    let head = std::str::from_utf8(&buf[..end]).map_err(|_| ParseError::NotUtf8)?;
+    let mut length = None;
+    for line in head.split("\r\n").skip(1) {
+        if let Some((name, value)) = line.split_once(':') {
+            if expand(name.trim()).eq_ignore_ascii_case("Content-Length") {
+                length = Some(parse_length(value)?);
+            }
+        }
+    }
+    let length = length.ok_or(ParseError::MissingContentLength)?;
+    let total = end + 4 + length;
+    if total > MAX_MESSAGE {
+        return Err(ParseError::TooLarge);
+    }
+    Ok((buf.len() >= total).then_some(total))
+}
+
+fn parse_length(value: &str) -> Result<usize, ParseError> {
+    value
+        .trim()
+        .parse()
+        .map_err(|_| ParseError::BadContentLength(value.trim().to_owned()))
+}
+
+/// Splits a header value at commas outside quotes and angle brackets.
+pub fn split_list(value: &str) -> Vec<&str> {
+    let (mut out, mut start, mut quoted, mut angle) = (Vec::new(), 0, false, false);
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quoted => i += 1,
+            b'"' => quoted = !quoted,
+            b'<' if !quoted => angle = true,
+            b'>' if !quoted => angle = false,
+            b',' if !quoted && !angle => {
+                out.push(value[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(value[start..].trim());
+    out.retain(|v| !v.is_empty());
+    out
+}
+
+/// Splits one datagram or framed stream message into a [`RawMessage`].
+pub fn split(buf: &[u8]) -> Result<RawMessage, ParseError> {
+    let buf = &buf[leading_crlf(buf)..];
+    if buf.len() > MAX_MESSAGE {
+        return Err(ParseError::TooLarge);
+    }
+    let (head, rest, complete) = match header_end(buf) {
+        Some(end) => (&buf[..end], &buf[end + 4..], true),
+        None => (buf, &buf[buf.len()..], false),
+    };
+    let head = std::str::from_utf8(head).map_err(|_| ParseError::NotUtf8)?;
+    let mut lines = head.split("\r\n");
+    let start = lines.next().unwrap_or_default().to_owned();
+    let mut unfolded: Vec<String> = Vec::new();
+    for line in lines {
+        match (line.starts_with([' ', '\t']), unfolded.last_mut()) {
+            (true, Some(prev)) => {
+                prev.push(' ');
+                prev.push_str(line.trim());
+            }
+            _ => unfolded.push(line.to_owned()),
+        }
+    }
+    let mut raw = RawMessage {
+        start,
+        headers: Vec::with_capacity(unfolded.len()),
+        body: Vec::new(),
+    };
+    for line in &unfolded {
+        let (name, value) = line
+            .split_once(':')
+            .ok_or_else(|| ParseError::BadHeaderLine(line.clone()))?;
+        let name = expand(name.trim());
+        if name.is_empty() || name.contains(char::is_whitespace) {
+            return Err(ParseError::BadHeaderLine(line.clone()));
+        }
+        if name.eq_ignore_ascii_case("Via") {
+            for via in split_list(value) {
+                raw.headers.push(("Via".to_owned(), via.to_owned()));
+            }
+        } else {
+            raw.headers.push((name.to_owned(), value.trim().to_owned()));
+        }
+    }
+    if !complete {
+        return Err(ParseError::Truncated(Box::new(raw)));
+    }
+    raw.body = match raw.header("Content-Length") {
+        None => rest.to_vec(),
+        Some(v) => {
+            let declared = parse_length(v)?;
+            if rest.len() < declared {
+                return Err(ParseError::ContentLengthMismatch {
+                    declared,
+                    actual: rest.len(),
+                    raw: Box::new(raw),
+                });
+            }
+            rest[..declared].to_vec()
+        }
+    };
+    Ok(raw)
+}

@@ -1,0 +1,67 @@
+//! SIP messages over rsip: framing, parsing, validation (a reason for every
+//! 400) and building. Knows nothing of transactions.
+
+mod build;
+mod error;
+mod framing;
+mod params;
+mod parse;
+mod target;
+mod validate;
+mod via;
+
+pub use build::{RequestSpec, message_bytes, request, response, response_from_raw, with_body};
+pub use error::{InvalidMessage, ParseError};
+pub use framing::{MAX_MESSAGE, RawMessage, frame_stream, leading_crlf, split_list};
+pub use params::{header_param, new_token, uri_of};
+pub use parse::parse;
+pub use target::uri_peer;
+pub use validate::{Core, MAGIC_COOKIE, validate};
+pub use via::{Via, response_addr, stamp_received};
+
+pub use rsip::{Header, Method, Request, Response, SipMessage, StatusCode};
+
+/// A parsed, validated message and the fields every layer above matches on.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    /// The message itself.
+    pub msg: SipMessage,
+    /// Its validated essentials.
+    pub core: Core,
+}
+
+/// Value of the first header named `name` (case-insensitive, canonical name).
+pub fn header<'a>(msg: &'a SipMessage, name: &str) -> Option<&'a str> {
+    use rsip::message::HasHeaders;
+    msg.headers().iter().find_map(|h| header_value(h, name))
+}
+
+/// All values of the headers named `name`, in order.
+pub fn headers<'a>(msg: &'a SipMessage, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    use rsip::message::HasHeaders;
+    msg.headers()
+        .iter()
+        .filter_map(move |h| header_value(h, name))
+}
+
+fn header_value<'a>(h: &'a Header, name: &str) -> Option<&'a str> {
+    use rsip::headers::UntypedHeader;
+    let (n, v) = match h {
+        Header::Via(v) => ("Via", v.value()),
+        Header::From(v) => ("From", v.value()),
+        Header::To(v) => ("To", v.value()),
+        Header::CallId(v) => ("Call-ID", v.value()),
+        Header::CSeq(v) => ("CSeq", v.value()),
+        Header::Contact(v) => ("Contact", v.value()),
+        Header::RecordRoute(v) => ("Record-Route", v.value()),
+        Header::Route(v) => ("Route", v.value()),
+        Header::MaxForwards(v) => ("Max-Forwards", v.value()),
+        Header::ContentType(v) => ("Content-Type", v.value()),
+        Header::ContentLength(v) => ("Content-Length", v.value()),
+        Header::Require(v) => ("Require", v.value()),
+        Header::RetryAfter(v) => ("Retry-After", v.value()),
+        Header::Other(n, v) => (n.as_str(), v.as_str()),
+        _ => return None,
+    };
+    n.eq_ignore_ascii_case(name).then_some(v)
+}

@@ -1,0 +1,31 @@
+//! Small text helpers for header parameters and name-addr values.
+
+use rand::Rng;
+
+/// The URI of a name-addr / addr-spec header value (`"Bob" <sip:b@h>;tag=1`
+/// gives `sip:b@h`).
+pub fn uri_of(value: &str) -> &str {
+    match (value.find('<'), value.find('>')) {
+        (Some(a), Some(b)) if a < b => &value[a + 1..b],
+        _ => value.split(';').next().unwrap_or(value).trim(),
+    }
+}
+
+/// A header parameter of a name-addr value (`tag`, `lr`, …): `Some("")` for a
+/// flag, `None` when absent.
+pub fn header_param<'a>(value: &'a str, name: &str) -> Option<&'a str> {
+    let params = match value.rfind('>') {
+        Some(i) => &value[i + 1..],
+        None => value.split_once(';').map_or("", |(_, p)| p),
+    };
+    params.split(';').find_map(|p| {
+        let (k, v) = p.split_once('=').unwrap_or((p, ""));
+        k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
+    })
+}
+
+/// A random token for tags, branches and Call-IDs (RFC 3261 §19.3: at least
+/// 32 bits of randomness; we use 64).
+pub fn new_token(rng: &mut impl Rng) -> String {
+    format!("{:016x}", rng.r#gen::<u64>())
+}

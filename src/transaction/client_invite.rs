@@ -1,0 +1,191 @@
+//! INVITE client transaction (RFC 3261 §17.1.1, with RFC 6026's Accepted
+//! state): Calling, Proceeding, Completed, Accepted, Terminated.
+
+use super::{Backoff, Out, TimerConfig, TxEvent};
+use crate::ids::{Peer, TxId};
+use crate::sip::{self, Header, Incoming, Method, Request, SipMessage};
+use bytes::Bytes;
+use rsip::headers::UntypedHeader;
+use std::time::Instant;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Calling,
+    Proceeding,
+    Completed,
+    Accepted,
+    Terminated,
+}
+
+/// One outgoing INVITE.
+#[derive(Debug)]
+pub struct ClientInvite {
+    id: TxId,
+    peer: Peer,
+    request: Request,
+    bytes: Bytes,
+    state: State,
+    timer_a: Option<Backoff>,
+    timer_b: Option<Instant>,
+    timer_d: Option<Instant>,
+    timer_m: Option<Instant>,
+    ack: Option<Bytes>,
+}
+
+impl ClientInvite {
+    /// Sends the INVITE and arms Timers A (unreliable only) and B.
+    pub fn new(
+        id: TxId,
+        now: Instant,
+        cfg: &TimerConfig,
+        peer: Peer,
+        request: Request,
+        bytes: Bytes,
+        out: &mut Out,
+    ) -> Self {
+        out.send(peer, &bytes);
+        let reliable = peer.transport.is_reliable();
+        ClientInvite {
+            id,
+            peer,
+            request,
+            bytes,
+            state: State::Calling,
+            timer_a: (!reliable).then(|| Backoff::start(now, cfg.t1, None)),
+            timer_b: Some(now + cfg.t64()),
+            timer_d: None,
+            timer_m: None,
+            ack: None,
+        }
+    }
+
+    /// The INVITE this transaction sent (a CANCEL copies it, §9.1).
+    pub fn request(&self) -> &Request {
+        &self.request
+    }
+
+    /// Whether a provisional response arrived (a CANCEL may be sent).
+    pub fn is_proceeding(&self) -> bool {
+        self.state == State::Proceeding
+    }
+
+    /// A response matched this transaction.
+    pub fn handle_response(
+        &mut self,
+        now: Instant,
+        cfg: &TimerConfig,
+        resp: Incoming,
+        out: &mut Out,
+    ) {
+        let SipMessage::Response(r) = &resp.msg else {
+            return;
+        };
+        let code = r.status_code.code();
+        match (self.state, code) {
+            (State::Calling | State::Proceeding, 100..=199) => {
+                self.state = State::Proceeding;
+                self.timer_a = None;
+                self.timer_b = None;
+                out.events
+                    .push_back(TxEvent::Response { tx: self.id, resp });
+            }
+            (State::Calling | State::Proceeding | State::Accepted, 200..=299) => {
+                if self.state != State::Accepted {
+                    self.state = State::Accepted;
+                    self.timer_m = Some(now + cfg.t64());
+                }
+                self.timer_a = None;
+                self.timer_b = None;
+                out.events
+                    .push_back(TxEvent::Response { tx: self.id, resp });
+            }
+            (State::Calling | State::Proceeding, 300..) => {
+                let to = sip::header(&resp.msg, "To").unwrap_or_default().to_owned();
+                let mut ack = SipMessage::Request(derived(&self.request, Method::Ack, Some(&to)));
+                let bytes = sip::message_bytes(&mut ack);
+                out.send(self.peer, &bytes);
+                self.ack = Some(bytes);
+                self.state = State::Completed;
+                self.timer_a = None;
+                self.timer_b = None;
+                self.timer_d = Some(now + cfg.timer_d(self.peer.transport.is_reliable()));
+                out.events
+                    .push_back(TxEvent::Response { tx: self.id, resp });
+            }
+            (State::Completed, 300..) => {
+                if let Some(ack) = &self.ack {
+                    out.send(self.peer, ack);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Fires whichever of Timers A, B, D and M are due.
+    pub fn handle_timeout(&mut self, now: Instant, out: &mut Out) {
+        if let Some(a) = self.timer_a.as_mut().filter(|a| a.next <= now) {
+            out.send(self.peer, &self.bytes);
+            a.advance(now);
+        }
+        if self.timer_b.is_some_and(|b| b <= now) {
+            self.state = State::Terminated;
+            out.events.push_back(TxEvent::Timeout { tx: self.id });
+        }
+        if self.timer_d.is_some_and(|d| d <= now) || self.timer_m.is_some_and(|m| m <= now) {
+            self.state = State::Terminated;
+        }
+    }
+
+    /// The next instant any timer of this transaction is due.
+    pub fn deadline(&self) -> Option<Instant> {
+        if self.state == State::Terminated {
+            return None;
+        }
+        [
+            self.timer_a.map(|a| a.next),
+            self.timer_b,
+            self.timer_d,
+            self.timer_m,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// Whether the transaction is over and may be removed.
+    pub fn is_terminated(&self) -> bool {
+        self.state == State::Terminated
+    }
+}
+
+/// A request derived from our INVITE (§17.1.1.3, §9.1): same Request-URI,
+/// Call-ID, From, CSeq number, top Via and Route. The ACK for a non-2xx
+/// takes To from the response (`to`); a CANCEL keeps the INVITE's.
+pub fn derived(invite: &Request, method: Method, to: Option<&str>) -> Request {
+    let mut headers = rsip::Headers::default();
+    let mut via_done = false;
+    for h in invite.headers.iter() {
+        match h {
+            Header::Via(_) if !via_done => {
+                via_done = true;
+                headers.push(h.clone());
+            }
+            Header::From(_) | Header::CallId(_) | Header::Route(_) | Header::MaxForwards(_) => {
+                headers.push(h.clone())
+            }
+            Header::To(t) => headers.push(rsip::headers::To::new(to.unwrap_or(t.value())).into()),
+            Header::CSeq(c) => {
+                let num = c.value().split_whitespace().next().unwrap_or("1");
+                headers.push(rsip::headers::CSeq::new(format!("{num} {method}")).into());
+            }
+            _ => {}
+        }
+    }
+    Request {
+        method,
+        uri: invite.uri.clone(),
+        version: rsip::Version::V2,
+        headers,
+        body: Vec::new(),
+    }
+}

@@ -1,0 +1,101 @@
+//! RFC 3261 §17 transactions, sans-IO: client and server, INVITE and
+//! non-INVITE, timers A–M, retransmission, the automatic 100 Trying and the
+//! ACK for non-2xx finals. Knows nothing of dialogs or media.
+//!
+//! Loop contract: feed [`Transactions::handle_incoming`],
+//! [`Transactions::send_request`], [`Transactions::respond`] and
+//! [`Transactions::handle_timeout`]; drain `poll_transmit` and `poll_event`;
+//! sleep until `poll_timeout`.
+
+mod client_invite;
+mod client_non_invite;
+mod endpoint;
+mod key;
+mod matching;
+mod server_invite;
+mod server_non_invite;
+mod timer;
+mod tx;
+
+pub use client_invite::derived;
+pub use endpoint::{Transactions, TxStats};
+pub use key::TxKey;
+pub use timer::{Backoff, DeadlineHeap, TimerConfig};
+
+use crate::ids::{Peer, TxId};
+use crate::sip::Incoming;
+use bytes::Bytes;
+use std::collections::VecDeque;
+
+/// Bytes to send to a peer.
+#[derive(Debug, Clone)]
+pub struct Transmit {
+    /// Destination.
+    pub peer: Peer,
+    /// The serialised message.
+    pub bytes: Bytes,
+}
+
+/// What the transaction layer tells its user (the UA core).
+#[derive(Debug)]
+pub enum TxEvent {
+    /// A new request created server transaction `tx` (not ACK, not CANCEL).
+    Request {
+        /// The new server transaction.
+        tx: TxId,
+        /// The request.
+        req: Incoming,
+        /// Where it came from.
+        peer: Peer,
+    },
+    /// A CANCEL (its own server transaction `tx`) for INVITE transaction
+    /// `invite`, if that transaction exists.
+    Cancel {
+        /// The CANCEL's server transaction.
+        tx: TxId,
+        /// The CANCEL itself.
+        req: Incoming,
+        /// The INVITE server transaction it cancels.
+        invite: Option<TxId>,
+    },
+    /// An ACK that matched no transaction: the ACK for a 2xx.
+    Ack {
+        /// The ACK.
+        req: Incoming,
+        /// Where it came from.
+        peer: Peer,
+    },
+    /// A response for client transaction `tx`.
+    Response {
+        /// The client transaction.
+        tx: TxId,
+        /// The response.
+        resp: Incoming,
+    },
+    /// A response that matched no client transaction (a 2xx retransmission
+    /// after the transaction ended, or a fork's 2xx).
+    StrayResponse {
+        /// The response.
+        resp: Incoming,
+    },
+    /// Timer B, F or H fired: no response (client) or no ACK (server).
+    Timeout {
+        /// The transaction that timed out.
+        tx: TxId,
+    },
+}
+
+/// The sinks a transaction writes into.
+pub(crate) struct Out<'a> {
+    pub transmits: &'a mut VecDeque<Transmit>,
+    pub events: &'a mut VecDeque<TxEvent>,
+}
+
+impl Out<'_> {
+    fn send(&mut self, peer: Peer, bytes: &Bytes) {
+        self.transmits.push_back(Transmit {
+            peer,
+            bytes: bytes.clone(),
+        });
+    }
+}

@@ -1,0 +1,24 @@
+//! Sockets, connections and framing (tokio lives here). Reads bytes and
+//! hands them up with their source; never interprets a request.
+
+mod tcp;
+mod udp;
+
+pub use tcp::{TcpTable, listen_tcp};
+pub use udp::bind_udp;
+
+use crate::ids::Peer;
+use bytes::Bytes;
+use std::net::SocketAddr;
+use tokio::sync::mpsc;
+
+/// What connection tasks report to the signalling driver.
+#[derive(Debug)]
+pub enum Inbound {
+    /// One framed message from a stream.
+    Message(Bytes, Peer),
+    /// A connection was accepted; send on it through this queue.
+    Connected(SocketAddr, mpsc::Sender<Bytes>),
+    /// A connection closed (peer, idle timeout or framing error).
+    Closed(SocketAddr),
+}
