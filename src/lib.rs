@@ -6,10 +6,13 @@ pub mod api;
 pub(crate) mod dialog;
 #[doc(hidden)]
 pub mod driver;
-pub(crate) mod ids;
-pub(crate) mod sdp;
+#[doc(hidden)]
+pub mod ids;
+#[doc(hidden)]
+pub mod sdp;
 pub(crate) mod session;
 #[doc(hidden)]
 pub mod sip;
-pub(crate) mod transaction;
+#[doc(hidden)]
+pub mod transaction;
 pub(crate) mod transport;

@@ -1,0 +1,28 @@
+//! Parse + validate a realistic INVITE with SDP (the `sip` layer's cost per
+//! request), and the same with rsip alone for comparison.
+
+use criterion::{Criterion, black_box, criterion_group, criterion_main};
+
+#[path = "common.rs"]
+mod common;
+
+fn bench(c: &mut Criterion) {
+    let bytes = common::INVITE.as_bytes();
+    let msg = rvoip::sip::parse(bytes).expect("the bench INVITE parses");
+    rvoip::sip::validate(&msg).expect("the bench INVITE is valid");
+    c.bench_function("sip_parse/invite_parse_validate", |b| {
+        b.iter(|| {
+            let msg = rvoip::sip::parse(black_box(bytes)).unwrap();
+            black_box(rvoip::sip::validate(&msg).unwrap());
+        })
+    });
+    c.bench_function("sip_parse/rsip_only", |b| {
+        b.iter(|| black_box(rsip::SipMessage::try_from(black_box(bytes)).unwrap()))
+    });
+    c.bench_function("sip_parse/serialize_invite", |b| {
+        b.iter(|| black_box(rvoip::sip::message_bytes(&mut msg.clone())))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,128 @@
+//! `rvoip-gw call URI`: places calls through the client API at a rate,
+//! holds each for a duration, and reports setup times. Exits non-zero when
+//! any call failed.
+
+use crate::config::Config;
+use hdrhistogram::Histogram;
+use rvoip::api::*;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::cmp::Reverse;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+#[derive(clap::Args, Debug)]
+pub struct CallArgs {
+    /// Target URI, e.g. sip:echo@127.0.0.1:5060
+    uri: String,
+    /// Calls to place.
+    #[arg(long, default_value_t = 1)]
+    count: u64,
+    /// Calls per second.
+    #[arg(long, default_value_t = 10.0)]
+    rate: f64,
+    /// Seconds each answered call is held before BYE.
+    #[arg(long, default_value_t = 0.0)]
+    duration: f64,
+    /// Most calls in progress at once.
+    #[arg(long, default_value_t = 1000)]
+    concurrency: usize,
+    /// Transport: udp or tcp.
+    #[arg(long, default_value = "udp")]
+    transport: String,
+    /// Local address to bind (port 0: ephemeral).
+    #[arg(long, default_value = "127.0.0.1:0")]
+    bind: SocketAddr,
+}
+
+#[derive(Default)]
+struct Tally {
+    launched: u64,
+    answered: u64,
+    failed: u64,
+    done: u64,
+    statuses: BTreeMap<u16, u64>,
+}
+
+pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
+    let transport = match args.transport.as_str() {
+        "udp" => Transport::Udp,
+        "tcp" => Transport::Tcp,
+        t => return Err(format!("--transport {t:?}: expected udp or tcp")),
+    };
+    if args.rate <= 0.0 || args.concurrency == 0 {
+        return Err("--rate and --concurrency must be positive".into());
+    }
+    let mut server = crate::serve::server_config(&cfg);
+    server.max_calls = usize::MAX;
+    let mut client = create_sip_client(ClientConfig { bind: args.bind, server, transport }).await.map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    let interval = Duration::from_secs_f64(1.0 / args.rate);
+    let hold = Duration::from_secs_f64(args.duration);
+    let give_up = start + interval * args.count as u32 + hold + Duration::from_millis(cfg.timers.t1_ms * 64) + Duration::from_secs(5);
+    let (mut t, mut next_launch) = (Tally::default(), start);
+    let mut started: HashMap<CallId, Instant> = HashMap::new();
+    let mut hangups: BinaryHeap<Reverse<(Instant, CallId)>> = BinaryHeap::new();
+    let mut setup = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("valid histogram bounds");
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    while t.done < args.count {
+        let can_launch = t.launched < args.count && started.len() < args.concurrency;
+        let next_hangup = hangups.peek().map_or(give_up, |Reverse((at, _))| *at);
+        tokio::select! {
+            _ = tokio::time::sleep_until(next_launch.into()), if can_launch => {
+                let now = Instant::now();
+                while t.launched < args.count && started.len() < args.concurrency && next_launch <= now {
+                    let id = client.make_call_via(&args.uri, transport).map_err(|e| e.to_string())?;
+                    started.insert(id, Instant::now());
+                    t.launched += 1;
+                    next_launch += interval;
+                }
+            }
+            _ = tokio::time::sleep_until(next_hangup.into()), if !hangups.is_empty() => {
+                let now = Instant::now();
+                while let Some(Reverse((at, id))) = hangups.peek().copied() {
+                    if at > now { break; }
+                    hangups.pop();
+                    let _ = client.end_call(id);
+                }
+            }
+            ev = client.next_event() => match ev {
+                Some(CallEvent::Answered(id)) => {
+                    if let Some(at) = started.get(&id) {
+                        let _ = setup.record(at.elapsed().as_micros().max(1) as u64);
+                        t.answered += 1;
+                        hangups.push(Reverse((Instant::now() + hold, id)));
+                    }
+                }
+                Some(CallEvent::Failed(id, status)) => {
+                    started.remove(&id);
+                    *t.statuses.entry(status).or_default() += 1;
+                    t.failed += 1;
+                    t.done += 1;
+                }
+                Some(CallEvent::Ended(id, _)) => {
+                    started.remove(&id);
+                    t.done += 1;
+                }
+                Some(_) => {}
+                None => return Err("signalling stopped".into()),
+            },
+            _ = tick.tick() => eprintln!("calls: launched={} answered={} failed={} active={}", t.launched, t.answered, t.failed, started.len()),
+            _ = tokio::time::sleep_until(give_up.into()) => {
+                t.failed += args.count - t.done;
+                *t.statuses.entry(0).or_default() += args.count - t.done;
+                break;
+            }
+        }
+    }
+    let elapsed = start.elapsed().as_secs_f64();
+    let ms = |q: f64| setup.value_at_quantile(q) as f64 / 1000.0;
+    println!("attempted  {}", t.launched);
+    println!("answered   {}", t.answered);
+    println!("failed     {}", t.failed);
+    println!("setup_ms   p50={:.2} p99={:.2} max={:.2}", ms(0.5), ms(0.99), setup.max() as f64 / 1000.0);
+    println!("elapsed_s  {elapsed:.2} ({:.1} calls/s)", t.launched as f64 / elapsed);
+    for (status, n) in &t.statuses {
+        println!("status     {} x{n}", if *status == 0 { "timeout".to_string() } else { status.to_string() });
+    }
+    if t.failed > 0 { Err(format!("{} of {} calls failed", t.failed, t.launched)) } else { Ok(()) }
+}

@@ -1,0 +1,124 @@
+//! The TOML configuration: an embedded default, overridden key by key by a
+//! file; unknown keys and bad values stop start-up with the key named.
+
+use serde::Deserialize;
+use std::net::{IpAddr, SocketAddr};
+
+/// The embedded default.
+pub const DEFAULT: &str = include_str!("default.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub sip: Sip,
+    pub timers: Timers,
+    pub media: Media,
+    pub limits: Limits,
+    pub echo: Echo,
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sip {
+    pub listen: SocketAddr,
+    pub tcp: bool,
+    pub user: String,
+    pub tcp_idle_secs: u64,
+    pub tcp_max_connections: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Timers {
+    pub t1_ms: u64,
+    pub t2_ms: u64,
+    pub t4_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Media {
+    pub address: IpAddr,
+    pub port_min: u16,
+    pub port_max: u16,
+    pub codecs: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    pub max_calls: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Echo {
+    pub ring: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Route {
+    pub user_prefix: String,
+    pub reject: Option<u16>,
+    pub target: Option<String>,
+}
+
+/// Merges `over` into `base`, table by table, key by key.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+impl Config {
+    /// The default, overridden by `file` if given.
+    pub fn load(file: Option<&str>) -> Result<Config, String> {
+        let mut table: toml::Table = DEFAULT.parse().map_err(|e| format!("embedded default: {e}"))?;
+        if let Some(text) = file {
+            let over: toml::Table = text.parse().map_err(|e| format!("{e}"))?;
+            merge(&mut table, over);
+        }
+        let cfg: Config = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| e.to_string())?;
+        cfg.check()?;
+        Ok(cfg)
+    }
+
+    fn check(&self) -> Result<(), String> {
+        let m = &self.media;
+        if m.port_min >= m.port_max || m.port_max - m.port_min < 4 {
+            return Err(format!("media.port_min ({}) must be below media.port_max ({}) by at least 4", m.port_min, m.port_max));
+        }
+        for c in &m.codecs {
+            if !["pcmu", "pcma", "opus"].contains(&c.to_ascii_lowercase().as_str()) {
+                return Err(format!("media.codecs: unknown codec {c:?} (PCMU, PCMA, opus)"));
+            }
+        }
+        if m.codecs.is_empty() {
+            return Err("media.codecs: at least one codec".into());
+        }
+        let t = &self.timers;
+        if t.t1_ms == 0 || t.t2_ms < t.t1_ms || t.t4_ms == 0 {
+            return Err("timers: need t1_ms > 0, t2_ms >= t1_ms, t4_ms > 0".into());
+        }
+        if self.limits.max_calls == 0 {
+            return Err("limits.max_calls must be at least 1".into());
+        }
+        for (i, r) in self.routes.iter().enumerate() {
+            match (r.reject, r.target.as_deref()) {
+                (Some(s), None) if (300..700).contains(&s) => {}
+                (Some(s), None) => return Err(format!("routes[{i}].reject: {s} is not a final status 300-699")),
+                (None, Some("echo")) => {}
+                (None, Some(t)) => return Err(format!("routes[{i}].target: {t:?} is not a known target (echo)")),
+                _ => return Err(format!("routes[{i}]: give exactly one of reject or target")),
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,71 @@
+//! `rvoip-gw`: the SIP media gateway binary.
+
+mod call;
+mod config;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// rvoip-gw: SIP media gateway. With no arguments it listens on
+/// 127.0.0.1:5060 (UDP and TCP) and answers every call with its echo service.
+#[derive(Parser, Debug)]
+#[command(version)]
+struct Cli {
+    /// SIP listen address (overrides sip.listen).
+    #[arg(long, global = true)]
+    sip: Option<SocketAddr>,
+    /// TOML configuration file (overrides the embedded default key by key).
+    #[arg(long, global = true)]
+    config: Option<String>,
+    /// Log level: error, warn, info, debug, trace.
+    #[arg(long, default_value = "info", global = true)]
+    log_level: String,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Place calls through the client API and report setup times.
+    Call(call::CallArgs),
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_new(&cli.log_level).unwrap_or_else(|e| {
+        eprintln!("rvoip-gw: --log-level {:?}: {e}", cli.log_level);
+        std::process::exit(2)
+    });
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let text = match &cli.config {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(t) => Some(t),
+            Err(e) => fail(&format!("--config {path}: {e}")),
+        },
+        None => None,
+    };
+    let mut cfg = match config::Config::load(text.as_deref()) {
+        Ok(c) => c,
+        Err(e) => fail(&format!("configuration {}: {e}", cli.config.as_deref().unwrap_or("(default)"))),
+    };
+    if let Some(addr) = cli.sip {
+        cfg.sip.listen = addr;
+    }
+    let result = match cli.command {
+        None => serve::run(cfg).await,
+        Some(Command::Call(args)) => call::run(cfg, args).await,
+    };
+    if let Err(e) = result {
+        fail(&e);
+    }
+}
+
+fn fail(msg: &str) -> ! {
+    eprintln!("rvoip-gw: {msg}");
+    std::process::exit(2)
+}
