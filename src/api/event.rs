@@ -70,6 +70,32 @@ impl IncomingCall {
         self.source
     }
 
+    fn command(&self, cmd: Command) -> Result<(), super::ApiError> {
+        let tx = self.commands.as_ref().ok_or(super::ApiError::Closed)?;
+        tx.try_send(cmd).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => super::ApiError::Overloaded,
+            mpsc::error::TrySendError::Closed(_) => super::ApiError::Closed,
+        })
+    }
+
+    /// Sends 180 Ringing; the call still waits to be accepted or rejected.
+    pub fn ring(&self) -> Result<(), super::ApiError> {
+        self.command(Command::Ring(self.id))
+    }
+
+    /// Answers 200 OK with our SDP (a no-op if the caller gave up).
+    pub fn accept(self) -> Result<CallId, super::ApiError> {
+        self.command(Command::Accept(self.id))?;
+        Ok(self.take().0)
+    }
+
+    /// Rejects with a final `status` (300–699).
+    pub fn reject(self, status: u16) -> Result<(), super::ApiError> {
+        self.command(Command::Reject(self.id, status))?;
+        self.take();
+        Ok(())
+    }
+
     /// Marks the call answered or rejected: no reject on drop.
     pub(crate) fn take(mut self) -> (CallId, Option<mpsc::Sender<Command>>) {
         (self.id, self.commands.take())

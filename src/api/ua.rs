@@ -157,19 +157,17 @@ impl SipUa {
 
     /// Sends 180 Ringing for an incoming call (it stays to be answered).
     pub fn ring_call(&self, call: &IncomingCall) -> Result<(), ApiError> {
-        self.send(Command::Ring(call.id))
+        call.ring()
     }
 
     /// Answers an incoming call with 200 OK and our SDP.
     pub fn accept_call(&self, call: IncomingCall) -> Result<CallId, ApiError> {
-        let (id, _) = call.take();
-        self.send(Command::Accept(id)).map(|_| id)
+        call.accept()
     }
 
     /// Rejects an incoming call with a final `status` (300–699).
     pub fn reject_call(&self, call: IncomingCall, status: u16) -> Result<(), ApiError> {
-        let (id, _) = call.take();
-        self.send(Command::Reject(id, status))
+        call.reject(status)
     }
 
     /// Ends a call: BYE when established, CANCEL while ringing.

@@ -63,6 +63,8 @@ pub struct Route {
     pub user_prefix: String,
     pub reject: Option<u16>,
     pub target: Option<String>,
+    #[serde(default)]
+    pub answer_after_ms: u64,
 }
 
 /// Merges `over` into `base`, table by table, key by key.

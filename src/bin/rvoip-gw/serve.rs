@@ -1,7 +1,7 @@
 //! `rvoip-gw` serving: the echo service and reject routes on a SIP server,
 //! with a one-line status every second.
 
-use crate::config::Config;
+use crate::config::{Config, Route};
 use rvoip::api::*;
 use std::time::{Duration, Instant};
 
@@ -58,14 +58,23 @@ pub async fn run(cfg: Config) -> Result<(), String> {
 
 fn route(server: &SipServer, cfg: &Config, call: IncomingCall) {
     let rule = cfg.routes.iter().find(|r| call.user().starts_with(r.user_prefix.as_str()));
-    let result = match rule.and_then(|r| r.reject) {
-        Some(status) => server.reject_call(call, status),
-        None if rule.is_none() => server.reject_call(call, 404),
-        None => {
+    let result = match rule {
+        None => server.reject_call(call, 404),
+        Some(Route { reject: Some(status), .. }) => server.reject_call(call, *status),
+        Some(r) => {
             if cfg.echo.ring {
-                let _ = server.ring_call(&call);
+                let _ = call.ring();
             }
-            server.accept_call(call).map(|_| ())
+            if r.answer_after_ms == 0 {
+                call.accept().map(|_| ())
+            } else {
+                let delay = Duration::from_millis(r.answer_after_ms);
+                tokio::spawn(async move {
+                    tokio::time::sleep(delay).await;
+                    let _ = call.accept();
+                });
+                Ok(())
+            }
         }
     };
     if let Err(e) = result {
