@@ -12,7 +12,10 @@ use std::time::{Duration, Instant};
 mod common;
 
 fn bench(c: &mut Criterion) {
-    let peer = Peer { transport: TransportKind::Udp, addr: "127.0.0.1:5061".parse().unwrap() };
+    let peer = Peer {
+        transport: TransportKind::Udp,
+        addr: "127.0.0.1:5061".parse().unwrap(),
+    };
     let mut txs = Transactions::new(TimerConfig::default());
     let mut now = Instant::now();
     let mut n = 0u64;
@@ -23,8 +26,12 @@ fn bench(c: &mut Criterion) {
             let msg = sip::parse(text.as_bytes()).unwrap();
             let core = sip::validate(&msg).unwrap();
             txs.handle_incoming(now, Incoming { msg, core }, peer);
-            let Some(TxEvent::Request { tx, req, .. }) = txs.poll_event() else { panic!("no request event") };
-            let SipMessage::Request(r) = &req.msg else { unreachable!() };
+            let Some(TxEvent::Request { tx, req, .. }) = txs.poll_event() else {
+                panic!("no request event")
+            };
+            let SipMessage::Request(r) = &req.msg else {
+                unreachable!()
+            };
             txs.respond(now, tx, sip::response(r, 200, None, Some("tag1")));
             while let Some(t) = txs.poll_transmit() {
                 black_box(t);

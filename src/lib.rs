@@ -10,7 +10,8 @@ pub mod driver;
 pub mod ids;
 #[doc(hidden)]
 pub mod sdp;
-pub(crate) mod session;
+#[doc(hidden)]
+pub mod session;
 #[doc(hidden)]
 pub mod sip;
 #[doc(hidden)]

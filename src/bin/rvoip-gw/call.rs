@@ -5,8 +5,8 @@
 use crate::config::Config;
 use hdrhistogram::Histogram;
 use rvoip::api::*;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -54,15 +54,26 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
     }
     let mut server = crate::serve::server_config(&cfg);
     server.max_calls = usize::MAX;
-    let mut client = create_sip_client(ClientConfig { bind: args.bind, server, transport }).await.map_err(|e| e.to_string())?;
+    let mut client = create_sip_client(ClientConfig {
+        bind: args.bind,
+        server,
+        transport,
+    })
+    .await
+    .map_err(|e| e.to_string())?;
     let start = Instant::now();
     let interval = Duration::from_secs_f64(1.0 / args.rate);
     let hold = Duration::from_secs_f64(args.duration);
-    let give_up = start + interval * args.count as u32 + hold + Duration::from_millis(cfg.timers.t1_ms * 64) + Duration::from_secs(5);
+    let give_up = start
+        + interval * args.count as u32
+        + hold
+        + Duration::from_millis(cfg.timers.t1_ms * 64)
+        + Duration::from_secs(5);
     let (mut t, mut next_launch) = (Tally::default(), start);
     let mut started: HashMap<CallId, Instant> = HashMap::new();
     let mut hangups: BinaryHeap<Reverse<(Instant, CallId)>> = BinaryHeap::new();
-    let mut setup = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("valid histogram bounds");
+    let mut setup =
+        Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("valid histogram bounds");
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     while t.done < args.count {
         let can_launch = t.launched < args.count && started.len() < args.concurrency;
@@ -119,10 +130,29 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
     println!("attempted  {}", t.launched);
     println!("answered   {}", t.answered);
     println!("failed     {}", t.failed);
-    println!("setup_ms   p50={:.2} p99={:.2} max={:.2}", ms(0.5), ms(0.99), setup.max() as f64 / 1000.0);
-    println!("elapsed_s  {elapsed:.2} ({:.1} calls/s)", t.launched as f64 / elapsed);
+    println!(
+        "setup_ms   p50={:.2} p99={:.2} max={:.2}",
+        ms(0.5),
+        ms(0.99),
+        setup.max() as f64 / 1000.0
+    );
+    println!(
+        "elapsed_s  {elapsed:.2} ({:.1} calls/s)",
+        t.launched as f64 / elapsed
+    );
     for (status, n) in &t.statuses {
-        println!("status     {} x{n}", if *status == 0 { "timeout".to_string() } else { status.to_string() });
+        println!(
+            "status     {} x{n}",
+            if *status == 0 {
+                "timeout".to_string()
+            } else {
+                status.to_string()
+            }
+        );
     }
-    if t.failed > 0 { Err(format!("{} of {} calls failed", t.failed, t.launched)) } else { Ok(()) }
+    if t.failed > 0 {
+        Err(format!("{} of {} calls failed", t.failed, t.launched))
+    } else {
+        Ok(())
+    }
 }

@@ -82,12 +82,16 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
 impl Config {
     /// The default, overridden by `file` if given.
     pub fn load(file: Option<&str>) -> Result<Config, String> {
-        let mut table: toml::Table = DEFAULT.parse().map_err(|e| format!("embedded default: {e}"))?;
+        let mut table: toml::Table = DEFAULT
+            .parse()
+            .map_err(|e| format!("embedded default: {e}"))?;
         if let Some(text) = file {
             let over: toml::Table = text.parse().map_err(|e| format!("{e}"))?;
             merge(&mut table, over);
         }
-        let cfg: Config = toml::Value::Table(table).try_into().map_err(|e: toml::de::Error| e.to_string())?;
+        let cfg: Config = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| e.to_string())?;
         cfg.check()?;
         Ok(cfg)
     }
@@ -95,11 +99,16 @@ impl Config {
     fn check(&self) -> Result<(), String> {
         let m = &self.media;
         if m.port_min >= m.port_max || m.port_max - m.port_min < 4 {
-            return Err(format!("media.port_min ({}) must be below media.port_max ({}) by at least 4", m.port_min, m.port_max));
+            return Err(format!(
+                "media.port_min ({}) must be below media.port_max ({}) by at least 4",
+                m.port_min, m.port_max
+            ));
         }
         for c in &m.codecs {
             if !["pcmu", "pcma", "opus"].contains(&c.to_ascii_lowercase().as_str()) {
-                return Err(format!("media.codecs: unknown codec {c:?} (PCMU, PCMA, opus)"));
+                return Err(format!(
+                    "media.codecs: unknown codec {c:?} (PCMU, PCMA, opus)"
+                ));
             }
         }
         if m.codecs.is_empty() {
@@ -115,9 +124,17 @@ impl Config {
         for (i, r) in self.routes.iter().enumerate() {
             match (r.reject, r.target.as_deref()) {
                 (Some(s), None) if (300..700).contains(&s) => {}
-                (Some(s), None) => return Err(format!("routes[{i}].reject: {s} is not a final status 300-699")),
+                (Some(s), None) => {
+                    return Err(format!(
+                        "routes[{i}].reject: {s} is not a final status 300-699"
+                    ));
+                }
                 (None, Some("echo")) => {}
-                (None, Some(t)) => return Err(format!("routes[{i}].target: {t:?} is not a known target (echo)")),
+                (None, Some(t)) => {
+                    return Err(format!(
+                        "routes[{i}].target: {t:?} is not a known target (echo)"
+                    ));
+                }
                 _ => return Err(format!("routes[{i}]: give exactly one of reject or target")),
             }
         }

@@ -41,7 +41,10 @@ async fn main() {
         eprintln!("rvoip-gw: --log-level {:?}: {e}", cli.log_level);
         std::process::exit(2)
     });
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
     let text = match &cli.config {
         Some(path) => match std::fs::read_to_string(path) {
             Ok(t) => Some(t),
@@ -51,7 +54,10 @@ async fn main() {
     };
     let mut cfg = match config::Config::load(text.as_deref()) {
         Ok(c) => c,
-        Err(e) => fail(&format!("configuration {}: {e}", cli.config.as_deref().unwrap_or("(default)"))),
+        Err(e) => fail(&format!(
+            "configuration {}: {e}",
+            cli.config.as_deref().unwrap_or("(default)")
+        )),
     };
     if let Some(addr) = cli.sip {
         cfg.sip.listen = addr;

@@ -28,12 +28,18 @@ pub fn server_config(cfg: &Config) -> ServerConfig {
 
 /// Runs until SIGINT or SIGTERM.
 pub async fn run(cfg: Config) -> Result<(), String> {
-    let mut server = create_sip_server(server_config(&cfg)).await.map_err(|e| e.to_string())?;
+    let mut server = create_sip_server(server_config(&cfg))
+        .await
+        .map_err(|e| e.to_string())?;
     let proto = if cfg.sip.tcp { "UDP+TCP" } else { "UDP" };
-    eprintln!("rvoip-gw listening on {} ({proto}), echo service", server.local_addr());
+    eprintln!(
+        "rvoip-gw listening on {} ({proto}), echo service",
+        server.local_addr()
+    );
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut last = (Instant::now(), 0u64);
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .map_err(|e| e.to_string())?;
     loop {
         tokio::select! {
             ev = server.next_event() => match ev {
@@ -57,10 +63,16 @@ pub async fn run(cfg: Config) -> Result<(), String> {
 }
 
 fn route(server: &SipServer, cfg: &Config, call: IncomingCall) {
-    let rule = cfg.routes.iter().find(|r| call.user().starts_with(r.user_prefix.as_str()));
+    let rule = cfg
+        .routes
+        .iter()
+        .find(|r| call.user().starts_with(r.user_prefix.as_str()));
     let result = match rule {
         None => server.reject_call(call, 404),
-        Some(Route { reject: Some(status), .. }) => server.reject_call(call, *status),
+        Some(Route {
+            reject: Some(status),
+            ..
+        }) => server.reject_call(call, *status),
         Some(r) => {
             if cfg.echo.ring {
                 let _ = call.ring();
