@@ -134,7 +134,9 @@ pub fn render(sdp: &Sdp) -> String {
             attributes.push(attribute("fmtp", Some(format!("{} {f}", c.pt))));
         }
     }
-    attributes.push(attribute("ptime", Some(a.ptime.unwrap_or(20).to_string())));
+    if let Some(p) = a.ptime {
+        attributes.push(attribute("ptime", Some(p.to_string())));
+    }
     if a.rtcp_mux {
         attributes.push(attribute("rtcp-mux", None));
     }

@@ -147,7 +147,7 @@ pub fn split(buf: &[u8]) -> Result<RawMessage, ParseError> {
     let mut lines = head.split("\r\n");
     let start = lines.next().unwrap_or_default().to_owned();
     let mut unfolded: Vec<String> = Vec::new();
-    for line in lines {
+    for line in lines.filter(|l| !l.is_empty()) {
         match (line.starts_with([' ', '\t']), unfolded.last_mut()) {
             (true, Some(prev)) => {
                 prev.push(' ');

@@ -1,0 +1,71 @@
+//! The `sip` layer's own framing over rsip: compact forms, folding,
+//! Content-Length on datagrams and streams, truncation, size limit, Via
+//! stamping and response routing.
+
+use rvoip::sip::{self, ParseError};
+
+const MSG: &str = "OPTIONS sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bKa;rport\r\nMax-Forwards: 70\r\n\
+From: <sip:a@h>;tag=1\r\nTo: <sip:x@h>\r\nCall-ID: f1\r\nCSeq: 7 OPTIONS\r\nContent-Length: 4\r\n\r\nbody";
+
+#[test]
+fn body_is_cut_to_content_length_on_datagrams() {
+    let msg = sip::parse(format!("{MSG}extra bytes").as_bytes()).unwrap();
+    assert_eq!(msg.body(), b"body");
+}
+
+#[test]
+fn folded_headers_and_multi_value_via_are_normalised() {
+    let text = MSG.replace("Via: SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bKa;rport", "Via: SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bKa;rport,\r\n SIP/2.0/UDP 10.0.0.2;branch=z9hG4bKb");
+    let msg = sip::parse(text.as_bytes()).unwrap();
+    let vias: Vec<&str> = sip::headers(&msg, "Via").collect();
+    assert_eq!(vias.len(), 2);
+    assert_eq!(sip::validate(&msg).unwrap().branch, "z9hG4bKa");
+}
+
+#[test]
+fn truncated_headers_are_an_answerable_error() {
+    let cut = &MSG[..MSG.find("Content-Length").unwrap()];
+    let err = sip::parse(cut.as_bytes()).unwrap_err();
+    assert!(matches!(err, ParseError::Truncated(_)));
+    let (raw, status) = err.answerable().unwrap();
+    assert_eq!(status, 400);
+    let resp = sip::response_from_raw(raw, status, &err.to_string()).unwrap();
+    assert!(String::from_utf8(resp).unwrap().starts_with("SIP/2.0 400 Truncated message"));
+}
+
+#[test]
+fn stream_framing_waits_for_the_body_and_needs_content_length() {
+    let two = format!("{MSG}{MSG}");
+    let n = sip::frame_stream(two.as_bytes()).unwrap().unwrap();
+    assert_eq!(n, MSG.len());
+    assert_eq!(sip::frame_stream(&MSG.as_bytes()[..MSG.len() - 1]).unwrap(), None);
+    let no_cl = MSG.replace("Content-Length: 4\r\n", "");
+    assert!(matches!(sip::frame_stream(no_cl.as_bytes()), Err(ParseError::MissingContentLength)));
+}
+
+#[test]
+fn oversized_messages_are_refused() {
+    let big = format!("{}{}", MSG.replace("Content-Length: 4", "Content-Length: 70000"), "x".repeat(70000));
+    assert!(matches!(sip::parse(big.as_bytes()), Err(ParseError::TooLarge)));
+    assert!(matches!(sip::frame_stream(big.as_bytes()), Err(ParseError::TooLarge)));
+}
+
+#[test]
+fn unknown_method_is_501_and_bad_version_505() {
+    let m = MSG.replace("OPTIONS sip:x@h", "FOOBAR sip:x@h").replace("CSeq: 7 OPTIONS", "CSeq: 7 FOOBAR");
+    assert_eq!(sip::parse(m.as_bytes()).unwrap_err().answerable().unwrap().1, 501);
+    let v = MSG.replace("sip:x@h SIP/2.0", "sip:x@h SIP/7.0");
+    assert_eq!(sip::parse(v.as_bytes()).unwrap_err().answerable().unwrap().1, 505);
+}
+
+#[test]
+fn via_stamping_and_response_routing_rfc3581() {
+    let src = "192.0.2.7:40000".parse().unwrap();
+    let via = "SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bKa;rport";
+    let stamped = sip::stamp_received(via, src).unwrap();
+    assert_eq!(stamped, "SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bKa;rport=40000;received=192.0.2.7");
+    assert_eq!(sip::response_addr(&stamped), Some(src));
+    let plain = "SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKa";
+    assert_eq!(sip::response_addr(plain), Some("10.0.0.1:5060".parse().unwrap()));
+    assert_eq!(sip::stamp_received("SIP/2.0/UDP 192.0.2.7:40000;branch=z9hG4bKa", src), None);
+}
