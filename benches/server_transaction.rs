@@ -8,6 +8,9 @@ use rvoip::sip::{self, Incoming, SipMessage};
 use rvoip::transaction::{TimerConfig, Transactions, TxEvent};
 use std::time::{Duration, Instant};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "common.rs"]
 mod common;
 

@@ -3,6 +3,9 @@
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
 
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "common.rs"]
 mod common;
 

@@ -11,7 +11,11 @@ use std::time::Duration;
 const SDP: &str = "v=0\r\no=peer 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
 
 fn invite(body: &str, branch: &str) -> Vec<u8> {
-    let ct = if body.is_empty() { "" } else { "Content-Type: application/sdp\r\n" };
+    let ct = if body.is_empty() {
+        ""
+    } else {
+        "Content-Type: application/sdp\r\n"
+    };
     format!(
         "INVITE sip:svc@{gw} SIP/2.0\r\nVia: SIP/2.0/UDP {me};branch=z9hG4bK{branch}\r\nMax-Forwards: 70\r\n\
          From: <sip:peer@{me}>;tag=p1\r\nTo: <sip:svc@{gw}>\r\nCall-ID: late-1\r\nCSeq: 1 INVITE\r\n\
@@ -24,7 +28,9 @@ fn invite(body: &str, branch: &str) -> Vec<u8> {
 }
 
 fn header<'a>(msg: &'a str, name: &str) -> &'a str {
-    msg.lines().find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(": "))).unwrap_or("")
+    msg.lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(": ")))
+        .unwrap_or("")
 }
 
 #[test]
@@ -36,7 +42,10 @@ fn late_offer_offer_in_200_answer_in_ack() {
     net.command(1, Command::Accept(b));
     net.run_for(Duration::from_millis(50));
     let ok = net.sent(addr(1), "SIP/2.0 200")[0].text.clone();
-    assert!(ok.contains("m=audio") && ok.contains("a=rtpmap:0 PCMU/8000"), "200 must carry our offer:\n{ok}");
+    assert!(
+        ok.contains("m=audio") && ok.contains("a=rtpmap:0 PCMU/8000"),
+        "200 must carry our offer:\n{ok}"
+    );
     let ack = format!(
         "ACK sip:peer@{gw} SIP/2.0\r\nVia: SIP/2.0/UDP {me};branch=z9hG4bKack1\r\nMax-Forwards: 70\r\n\
          From: <sip:peer@{me}>;tag=p1\r\nTo: {to}\r\nCall-ID: late-1\r\nCSeq: 1 ACK\r\n\
@@ -49,23 +58,41 @@ fn late_offer_offer_in_200_answer_in_ack() {
     net.send(addr(5), addr(1), ack.into_bytes());
     net.run_for(Duration::from_secs(5));
     let ev = net.take_events(1);
-    assert!(ev.iter().any(|e| matches!(e, SessionEvent::Answered(i) if *i == b)), "{ev:?}");
-    assert_eq!(net.sent(addr(1), "SIP/2.0 200").len(), 1, "ACK stopped the 2xx retransmissions");
+    assert!(
+        ev.iter()
+            .any(|e| matches!(e, SessionEvent::Answered(i) if *i == b)),
+        "{ev:?}"
+    );
+    assert_eq!(
+        net.sent(addr(1), "SIP/2.0 200").len(),
+        1,
+        "ACK stopped the 2xx retransmissions"
+    );
 }
 
 #[test]
 fn forked_2xx_both_acked_second_hung_up() {
     let mut net = Net::new(1, 11);
     let id = CallId(99);
-    net.command(0, Command::Call(id, format!("sip:bob@{}", addr(5)), TransportKind::Udp));
+    net.command(
+        0,
+        Command::Call(id, format!("sip:bob@{}", addr(5)), TransportKind::Udp),
+    );
     let inv = net.sent(addr(0), "INVITE")[0].text.clone();
     let reply = |status: &str, tag: &str| {
         let mut r = format!("SIP/2.0 {status}\r\n");
         for h in ["Via", "From", "Call-ID", "CSeq"] {
             r += &format!("{h}: {}\r\n", header(&inv, h));
         }
-        r += &format!("To: {};tag={tag}\r\nContact: <sip:{tag}@{}>\r\n", header(&inv, "To"), addr(5));
-        r += &format!("Content-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{SDP}", SDP.len());
+        r += &format!(
+            "To: {};tag={tag}\r\nContact: <sip:{tag}@{}>\r\n",
+            header(&inv, "To"),
+            addr(5)
+        );
+        r += &format!(
+            "Content-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{SDP}",
+            SDP.len()
+        );
         r.into_bytes()
     };
     net.send(addr(5), addr(0), reply("180 Ringing", "fork1"));
@@ -74,8 +101,18 @@ fn forked_2xx_both_acked_second_hung_up() {
     net.send(addr(5), addr(0), reply("200 OK", "fork2"));
     net.run_for(Duration::from_millis(100));
     let ev = net.take_events(0);
-    assert_eq!(ev.iter().filter(|e| matches!(e, SessionEvent::Ringing(_))).count(), 1);
-    assert_eq!(ev.iter().filter(|e| matches!(e, SessionEvent::Answered(_))).count(), 1);
+    assert_eq!(
+        ev.iter()
+            .filter(|e| matches!(e, SessionEvent::Ringing(_)))
+            .count(),
+        1
+    );
+    assert_eq!(
+        ev.iter()
+            .filter(|e| matches!(e, SessionEvent::Answered(_)))
+            .count(),
+        1
+    );
     let acks = net.sent(addr(0), "ACK");
     assert_eq!(acks.len(), 2);
     assert!(acks[0].text.contains("tag=fork1") && acks[1].text.contains("tag=fork2"));
@@ -104,14 +141,32 @@ fn bye_for_unknown_dialog_gets_481() {
 fn malformed_requests_get_400_naming_the_fault() {
     let cases = [
         ("Call-ID: late-1\r\n", "", "400 Missing Call-ID header"),
-        ("Max-Forwards: 70\r\n", "", "400 Missing Max-Forwards header"),
-        ("CSeq: 1 INVITE\r\n", "CSeq: 1 BYE\r\n", "400 CSeq method does not match request method"),
-        ("CSeq: 1 INVITE\r\n", "CSeq: abc INVITE\r\n", "400 Malformed CSeq header"),
-        ("Content-Length: 0\r\n", "Content-Length: 50\r\n", "400 Content-Length mismatch: declared 50, received 0"),
+        (
+            "Max-Forwards: 70\r\n",
+            "",
+            "400 Missing Max-Forwards header",
+        ),
+        (
+            "CSeq: 1 INVITE\r\n",
+            "CSeq: 1 BYE\r\n",
+            "400 CSeq method does not match request method",
+        ),
+        (
+            "CSeq: 1 INVITE\r\n",
+            "CSeq: abc INVITE\r\n",
+            "400 Malformed CSeq header",
+        ),
+        (
+            "Content-Length: 0\r\n",
+            "Content-Length: 50\r\n",
+            "400 Content-Length mismatch: declared 50, received 0",
+        ),
     ];
     for (i, (from, to, want)) in cases.iter().enumerate() {
         let mut net = Net::new(2, 20 + i as u64);
-        let text = String::from_utf8(invite("", &format!("bad{i}"))).unwrap().replacen(from, to, 1);
+        let text = String::from_utf8(invite("", &format!("bad{i}")))
+            .unwrap()
+            .replacen(from, to, 1);
         net.send(addr(5), addr(1), text.into_bytes());
         net.run_for(Duration::from_millis(50));
         let r = net.sent(addr(1), "SIP/2.0");
@@ -134,14 +189,21 @@ fn compact_headers_are_accepted() {
     );
     net.send(addr(5), addr(1), compact.into_bytes());
     net.run_for(Duration::from_millis(50));
-    assert!(matches!(net.take_events(1)[..], [SessionEvent::Incoming(..)]));
+    assert!(matches!(
+        net.take_events(1)[..],
+        [SessionEvent::Incoming(..)]
+    ));
     assert_eq!(net.sent(addr(1), "SIP/2.0 100").len(), 1);
 }
 
 #[test]
 fn unanswerable_garbage_is_dropped_and_counted() {
     let mut net = Net::new(2, 31);
-    net.send(addr(5), addr(1), b"\x00\x01garbage that is not SIP".to_vec());
+    net.send(
+        addr(5),
+        addr(1),
+        b"\x00\x01garbage that is not SIP".to_vec(),
+    );
     net.send(addr(5), addr(1), vec![b'A'; 70_000]);
     net.run_for(Duration::from_millis(50));
     assert!(net.sent(addr(1), "").is_empty());

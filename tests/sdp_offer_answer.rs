@@ -9,7 +9,12 @@ m=audio 49170 RTP/AVP 111 8 0 101\r\na=rtpmap:111 opus/48000/2\r\na=fmtp:111 use
 a=rtpmap:8 PCMA/8000\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=inactive\r\n";
 
 fn ours() -> Vec<Codec> {
-    vec![Codec::pcmu(), Codec::pcma(), Codec::opus(96), Codec::telephone_event(100)]
+    vec![
+        Codec::pcmu(),
+        Codec::pcma(),
+        Codec::opus(96),
+        Codec::telephone_event(100),
+    ]
 }
 
 fn ip() -> IpAddr {
@@ -20,7 +25,16 @@ fn ip() -> IpAddr {
 fn opus_rtpmap_and_inactive_round_trip_exactly() {
     let parsed = sdp::parse(OFFER).unwrap();
     assert_eq!(parsed.audio.direction, Direction::Inactive);
-    assert_eq!(parsed.audio.codecs[0], Codec { pt: 111, name: "opus".into(), rate: 48000, channels: Some(2), fmtp: Some("useinbandfec=1".into()) });
+    assert_eq!(
+        parsed.audio.codecs[0],
+        Codec {
+            pt: 111,
+            name: "opus".into(),
+            rate: 48000,
+            channels: Some(2),
+            fmtp: Some("useinbandfec=1".into())
+        }
+    );
     let text = sdp::render(&parsed);
     assert!(text.contains("a=rtpmap:111 opus/48000/2\r\n"), "{text}");
     assert!(text.contains("a=inactive\r\n"), "{text}");
@@ -32,8 +46,16 @@ fn answer_keeps_offer_order_and_payload_types() {
     let offer = sdp::parse(OFFER).unwrap();
     let answer = sdp::answer(&offer, &ours(), ip(), 30000, Direction::SendRecv, 1, 1).unwrap();
     let pts: Vec<u8> = answer.audio.codecs.iter().map(|c| c.pt).collect();
-    assert_eq!(pts, vec![111, 8, 0, 101], "offerer's order and PTs (RFC 3264 §6.1)");
-    assert_eq!(answer.audio.direction, Direction::Inactive, "inactive offer answered inactive");
+    assert_eq!(
+        pts,
+        vec![111, 8, 0, 101],
+        "offerer's order and PTs (RFC 3264 §6.1)"
+    );
+    assert_eq!(
+        answer.audio.direction,
+        Direction::Inactive,
+        "inactive offer answered inactive"
+    );
     let n = sdp::negotiate(&answer, &offer).unwrap();
     assert_eq!(n.codec.name, "opus");
     assert_eq!(n.telephone_event.map(|c| c.pt), Some(101));
@@ -42,7 +64,12 @@ fn answer_keeps_offer_order_and_payload_types() {
 #[test]
 fn directions_answer_per_rfc3264() {
     use Direction::*;
-    let table = [(SendRecv, SendRecv), (SendOnly, RecvOnly), (RecvOnly, SendOnly), (Inactive, Inactive)];
+    let table = [
+        (SendRecv, SendRecv),
+        (SendOnly, RecvOnly),
+        (RecvOnly, SendOnly),
+        (Inactive, Inactive),
+    ];
     for (offer, want) in table {
         assert_eq!(offer.answer(SendRecv), want, "offer {offer:?}");
     }
@@ -52,7 +79,9 @@ fn directions_answer_per_rfc3264() {
 
 #[test]
 fn c_zero_is_old_style_hold() {
-    let text = OFFER.replace("c=IN IP4 192.0.2.10", "c=IN IP4 0.0.0.0").replace("a=inactive", "a=sendrecv");
+    let text = OFFER
+        .replace("c=IN IP4 192.0.2.10", "c=IN IP4 0.0.0.0")
+        .replace("a=inactive", "a=sendrecv");
     let offer = sdp::parse(&text).unwrap();
     assert!(offer.direction().is_hold());
     let answer = sdp::answer(&offer, &ours(), ip(), 30000, Direction::SendRecv, 1, 1).unwrap();
@@ -61,10 +90,19 @@ fn c_zero_is_old_style_hold() {
 
 #[test]
 fn no_common_voice_codec_is_488_material() {
-    let text = OFFER.replace("m=audio 49170 RTP/AVP 111 8 0 101", "m=audio 49170 RTP/AVP 18 101").replace("a=rtpmap:111 opus/48000/2", "a=rtpmap:18 G729/8000");
+    let text = OFFER
+        .replace(
+            "m=audio 49170 RTP/AVP 111 8 0 101",
+            "m=audio 49170 RTP/AVP 18 101",
+        )
+        .replace("a=rtpmap:111 opus/48000/2", "a=rtpmap:18 G729/8000");
     let offer = sdp::parse(&text).unwrap();
     let r = sdp::answer(&offer, &ours(), ip(), 30000, Direction::SendRecv, 1, 1);
-    assert_eq!(r, Err(SdpError::NoCommonCodec), "telephone-event alone is not a codec");
+    assert_eq!(
+        r,
+        Err(SdpError::NoCommonCodec),
+        "telephone-event alone is not a codec"
+    );
 }
 
 #[test]

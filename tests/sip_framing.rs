@@ -30,7 +30,11 @@ fn truncated_headers_are_an_answerable_error() {
     let (raw, status) = err.answerable().unwrap();
     assert_eq!(status, 400);
     let resp = sip::response_from_raw(raw, status, &err.to_string()).unwrap();
-    assert!(String::from_utf8(resp).unwrap().starts_with("SIP/2.0 400 Truncated message"));
+    assert!(
+        String::from_utf8(resp)
+            .unwrap()
+            .starts_with("SIP/2.0 400 Truncated message")
+    );
 }
 
 #[test]
@@ -38,24 +42,56 @@ fn stream_framing_waits_for_the_body_and_needs_content_length() {
     let two = format!("{MSG}{MSG}");
     let n = sip::frame_stream(two.as_bytes()).unwrap().unwrap();
     assert_eq!(n, MSG.len());
-    assert_eq!(sip::frame_stream(&MSG.as_bytes()[..MSG.len() - 1]).unwrap(), None);
+    assert_eq!(
+        sip::frame_stream(&MSG.as_bytes()[..MSG.len() - 1]).unwrap(),
+        None
+    );
     let no_cl = MSG.replace("Content-Length: 4\r\n", "");
-    assert!(matches!(sip::frame_stream(no_cl.as_bytes()), Err(ParseError::MissingContentLength)));
+    assert!(matches!(
+        sip::frame_stream(no_cl.as_bytes()),
+        Err(ParseError::MissingContentLength)
+    ));
 }
 
 #[test]
 fn oversized_messages_are_refused() {
-    let big = format!("{}{}", MSG.replace("Content-Length: 4", "Content-Length: 70000"), "x".repeat(70000));
-    assert!(matches!(sip::parse(big.as_bytes()), Err(ParseError::TooLarge)));
-    assert!(matches!(sip::frame_stream(big.as_bytes()), Err(ParseError::TooLarge)));
+    let big = format!(
+        "{}{}",
+        MSG.replace("Content-Length: 4", "Content-Length: 70000"),
+        "x".repeat(70000)
+    );
+    assert!(matches!(
+        sip::parse(big.as_bytes()),
+        Err(ParseError::TooLarge)
+    ));
+    assert!(matches!(
+        sip::frame_stream(big.as_bytes()),
+        Err(ParseError::TooLarge)
+    ));
 }
 
 #[test]
 fn unknown_method_is_501_and_bad_version_505() {
-    let m = MSG.replace("OPTIONS sip:x@h", "FOOBAR sip:x@h").replace("CSeq: 7 OPTIONS", "CSeq: 7 FOOBAR");
-    assert_eq!(sip::parse(m.as_bytes()).unwrap_err().answerable().unwrap().1, 501);
+    let m = MSG
+        .replace("OPTIONS sip:x@h", "FOOBAR sip:x@h")
+        .replace("CSeq: 7 OPTIONS", "CSeq: 7 FOOBAR");
+    assert_eq!(
+        sip::parse(m.as_bytes())
+            .unwrap_err()
+            .answerable()
+            .unwrap()
+            .1,
+        501
+    );
     let v = MSG.replace("sip:x@h SIP/2.0", "sip:x@h SIP/7.0");
-    assert_eq!(sip::parse(v.as_bytes()).unwrap_err().answerable().unwrap().1, 505);
+    assert_eq!(
+        sip::parse(v.as_bytes())
+            .unwrap_err()
+            .answerable()
+            .unwrap()
+            .1,
+        505
+    );
 }
 
 #[test]
@@ -63,9 +99,18 @@ fn via_stamping_and_response_routing_rfc3581() {
     let src = "192.0.2.7:40000".parse().unwrap();
     let via = "SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bKa;rport";
     let stamped = sip::stamp_received(via, src).unwrap();
-    assert_eq!(stamped, "SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bKa;rport=40000;received=192.0.2.7");
+    assert_eq!(
+        stamped,
+        "SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bKa;rport=40000;received=192.0.2.7"
+    );
     assert_eq!(sip::response_addr(&stamped), Some(src));
     let plain = "SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKa";
-    assert_eq!(sip::response_addr(plain), Some("10.0.0.1:5060".parse().unwrap()));
-    assert_eq!(sip::stamp_received("SIP/2.0/UDP 192.0.2.7:40000;branch=z9hG4bKa", src), None);
+    assert_eq!(
+        sip::response_addr(plain),
+        Some("10.0.0.1:5060".parse().unwrap())
+    );
+    assert_eq!(
+        sip::stamp_received("SIP/2.0/UDP 192.0.2.7:40000;branch=z9hG4bKa", src),
+        None
+    );
 }

@@ -8,7 +8,10 @@ use rvoip::transaction::{TimerConfig, Transactions, TxEvent};
 use std::time::{Duration, Instant};
 
 fn peer(transport: TransportKind) -> Peer {
-    Peer { transport, addr: "127.0.0.1:5070".parse().unwrap() }
+    Peer {
+        transport,
+        addr: "127.0.0.1:5070".parse().unwrap(),
+    }
 }
 
 fn request(method: &str, branch: &str) -> String {
@@ -55,9 +58,18 @@ fn run(txs: &mut Transactions, start: Instant, until: Duration) -> (Vec<u128>, V
 fn non_invite_client_timer_e_caps_at_t2_and_timer_f_times_out() {
     let mut txs = Transactions::new(TimerConfig::default());
     let start = Instant::now();
-    let tx = txs.send_request(start, peer(TransportKind::Udp), req_of(&incoming(&request("OPTIONS", "e1"))));
+    let tx = txs.send_request(
+        start,
+        peer(TransportKind::Udp),
+        req_of(&incoming(&request("OPTIONS", "e1"))),
+    );
     let (sends, events) = run(&mut txs, start, Duration::from_secs(40));
-    assert_eq!(sends, vec![0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500]);
+    assert_eq!(
+        sends,
+        vec![
+            0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500
+        ]
+    );
     assert!(matches!(events[..], [TxEvent::Timeout { tx: t }] if t == tx));
     assert!(txs.is_empty());
 }
@@ -66,7 +78,11 @@ fn non_invite_client_timer_e_caps_at_t2_and_timer_f_times_out() {
 fn non_invite_client_over_tcp_sends_once_and_times_out() {
     let mut txs = Transactions::new(TimerConfig::default());
     let start = Instant::now();
-    txs.send_request(start, peer(TransportKind::Tcp), req_of(&incoming(&request("BYE", "e2"))));
+    txs.send_request(
+        start,
+        peer(TransportKind::Tcp),
+        req_of(&incoming(&request("BYE", "e2"))),
+    );
     let (sends, events) = run(&mut txs, start, Duration::from_secs(40));
     assert_eq!(sends, vec![0]);
     assert_eq!(events.len(), 1);
@@ -76,24 +92,58 @@ fn non_invite_client_over_tcp_sends_once_and_times_out() {
 fn invite_server_timer_g_h_without_ack() {
     let mut txs = Transactions::new(TimerConfig::default());
     let start = Instant::now();
-    txs.handle_incoming(start, incoming(&request("INVITE", "g1")), peer(TransportKind::Udp));
-    let Some(TxEvent::Request { tx, req, .. }) = txs.poll_event() else { panic!("request event") };
-    assert!(txs.poll_transmit().is_some_and(|t| t.bytes.starts_with(b"SIP/2.0 100")), "automatic 100 Trying");
-    txs.respond(start, tx, sip::response(&req_of(&req), 486, None, Some("t")));
+    txs.handle_incoming(
+        start,
+        incoming(&request("INVITE", "g1")),
+        peer(TransportKind::Udp),
+    );
+    let Some(TxEvent::Request { tx, req, .. }) = txs.poll_event() else {
+        panic!("request event")
+    };
+    assert!(
+        txs.poll_transmit()
+            .is_some_and(|t| t.bytes.starts_with(b"SIP/2.0 100")),
+        "automatic 100 Trying"
+    );
+    txs.respond(
+        start,
+        tx,
+        sip::response(&req_of(&req), 486, None, Some("t")),
+    );
     let (sends, events) = run(&mut txs, start, Duration::from_secs(40));
-    assert_eq!(sends, vec![0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500]);
-    assert!(matches!(events[..], [TxEvent::Timeout { .. }]), "Timer H reports the missing ACK");
+    assert_eq!(
+        sends,
+        vec![
+            0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500
+        ]
+    );
+    assert!(
+        matches!(events[..], [TxEvent::Timeout { .. }]),
+        "Timer H reports the missing ACK"
+    );
 }
 
 #[test]
 fn invite_server_ack_stops_g_and_timer_i_absorbs() {
     let mut txs = Transactions::new(TimerConfig::default());
     let start = Instant::now();
-    txs.handle_incoming(start, incoming(&request("INVITE", "g2")), peer(TransportKind::Udp));
-    let Some(TxEvent::Request { tx, req, .. }) = txs.poll_event() else { panic!("request event") };
-    txs.respond(start, tx, sip::response(&req_of(&req), 486, None, Some("t")));
+    txs.handle_incoming(
+        start,
+        incoming(&request("INVITE", "g2")),
+        peer(TransportKind::Udp),
+    );
+    let Some(TxEvent::Request { tx, req, .. }) = txs.poll_event() else {
+        panic!("request event")
+    };
+    txs.respond(
+        start,
+        tx,
+        sip::response(&req_of(&req), 486, None, Some("t")),
+    );
     while txs.poll_transmit().is_some() {}
-    let ack = request("INVITE", "g2").replace("CSeq: 1 INVITE", "CSeq: 1 ACK").replacen("INVITE", "ACK", 1);
+    let ack = request("INVITE", "g2")
+        .replace("CSeq: 1 INVITE", "CSeq: 1 ACK")
+        .replacen("INVITE", "ACK", 1);
     let later = start + Duration::from_millis(100);
     txs.handle_incoming(later, incoming(&ack), peer(TransportKind::Udp));
     txs.handle_incoming(later, incoming(&ack), peer(TransportKind::Udp));
@@ -109,15 +159,29 @@ fn server_retransmissions_are_absorbed_and_answered_with_the_last_response() {
     let start = Instant::now();
     let bye = request("BYE", "j1");
     txs.handle_incoming(start, incoming(&bye), peer(TransportKind::Udp));
-    let Some(TxEvent::Request { tx, req, .. }) = txs.poll_event() else { panic!("request event") };
+    let Some(TxEvent::Request { tx, req, .. }) = txs.poll_event() else {
+        panic!("request event")
+    };
     txs.handle_incoming(start, incoming(&bye), peer(TransportKind::Udp));
-    assert!(txs.poll_transmit().is_none(), "Trying: retransmission absorbed silently");
-    txs.respond(start, tx, sip::response(&req_of(&req), 200, None, Some("t")));
+    assert!(
+        txs.poll_transmit().is_none(),
+        "Trying: retransmission absorbed silently"
+    );
+    txs.respond(
+        start,
+        tx,
+        sip::response(&req_of(&req), 200, None, Some("t")),
+    );
     assert!(txs.poll_transmit().is_some());
     txs.handle_incoming(start, incoming(&bye), peer(TransportKind::Udp));
-    let again = txs.poll_transmit().expect("Completed: last response resent");
+    let again = txs
+        .poll_transmit()
+        .expect("Completed: last response resent");
     assert!(again.bytes.starts_with(b"SIP/2.0 200"));
-    assert!(txs.poll_event().is_none(), "TU never sees the retransmission");
+    assert!(
+        txs.poll_event().is_none(),
+        "TU never sees the retransmission"
+    );
     assert_eq!(txs.stats().absorbed, 2);
     run(&mut txs, start, Duration::from_secs(33));
     assert!(txs.is_empty(), "Timer J (64*T1) ended it");
@@ -137,10 +201,17 @@ fn invite_client_acks_non_2xx_and_timer_d_absorbs_retransmissions() {
     txs.handle_incoming(start, incoming(&busy), peer(TransportKind::Udp));
     let ack = txs.poll_transmit().expect("ACK for the 486");
     let ack = String::from_utf8_lossy(&ack.bytes).into_owned();
-    assert!(ack.starts_with("ACK sip:b@127.0.0.1:5060") && ack.contains("tag=x") && ack.contains("branch=z9hG4bKd1"));
+    assert!(
+        ack.starts_with("ACK sip:b@127.0.0.1:5060")
+            && ack.contains("tag=x")
+            && ack.contains("branch=z9hG4bKd1")
+    );
     assert!(matches!(txs.poll_event(), Some(TxEvent::Response { tx: t, .. }) if t == tx));
     txs.handle_incoming(start, incoming(&busy), peer(TransportKind::Udp));
-    assert!(txs.poll_transmit().is_some(), "retransmitted 486 is ACKed again");
+    assert!(
+        txs.poll_transmit().is_some(),
+        "retransmitted 486 is ACKed again"
+    );
     assert!(txs.poll_event().is_none(), "but not passed up");
     let (_, events) = run(&mut txs, start, Duration::from_secs(33));
     assert!(events.is_empty());

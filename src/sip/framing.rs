@@ -71,7 +71,7 @@ pub fn leading_crlf(buf: &[u8]) -> usize {
 
 /// Offset of the blank line ending the headers (index of its CRLFCRLF).
 pub fn header_end(buf: &[u8]) -> Option<usize> {
-    buf.windows(4).position(|w| w == b"\r\n\r\n")
+    memchr::memmem::find(buf, b"\r\n\r\n")
 }
 
 /// Stream framing: `Ok(Some(len))` when `buf` holds a whole message of `len`
@@ -87,7 +87,7 @@ pub fn frame_stream(buf: &[u8]) -> Result<Option<usize>, ParseError> {
     };
     let head = std::str::from_utf8(&buf[..end]).map_err(|_| ParseError::NotUtf8)?;
     let mut length = None;
-    for line in head.split("\r\n").skip(1) {
+    for line in head.split('\n').skip(1) {
         if let Some((name, value)) = line.split_once(':') {
             if expand(name.trim()).eq_ignore_ascii_case("Content-Length") {
                 length = Some(parse_length(value)?);
@@ -144,37 +144,37 @@ pub fn split(buf: &[u8]) -> Result<RawMessage, ParseError> {
         None => (buf, &buf[buf.len()..], false),
     };
     let head = std::str::from_utf8(head).map_err(|_| ParseError::NotUtf8)?;
-    let mut lines = head.split("\r\n");
+    let mut lines = head
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .filter(|l| !l.is_empty())
+        .peekable();
     let start = lines.next().unwrap_or_default().to_owned();
-    let mut unfolded: Vec<String> = Vec::new();
-    for line in lines.filter(|l| !l.is_empty()) {
-        match (line.starts_with([' ', '\t']), unfolded.last_mut()) {
-            (true, Some(prev)) => {
-                prev.push(' ');
-                prev.push_str(line.trim());
-            }
-            _ => unfolded.push(line.to_owned()),
-        }
-    }
     let mut raw = RawMessage {
         start,
-        headers: Vec::with_capacity(unfolded.len()),
+        headers: Vec::with_capacity(24),
         body: Vec::new(),
     };
-    for line in &unfolded {
+    while let Some(line) = lines.next() {
         let (name, value) = line
             .split_once(':')
-            .ok_or_else(|| ParseError::BadHeaderLine(line.clone()))?;
-        let name = expand(name.trim());
+            .ok_or_else(|| ParseError::BadHeaderLine(line.to_owned()))?;
+        let name = expand(name.trim_end());
         if name.is_empty() || name.contains(char::is_whitespace) {
-            return Err(ParseError::BadHeaderLine(line.clone()));
+            return Err(ParseError::BadHeaderLine(line.to_owned()));
         }
-        if name.eq_ignore_ascii_case("Via") {
-            for via in split_list(value) {
+        let mut value = std::borrow::Cow::Borrowed(value.trim());
+        while let Some(next) = lines.next_if(|l| l.starts_with([' ', '\t'])) {
+            let v = value.to_mut();
+            v.push(' ');
+            v.push_str(next.trim());
+        }
+        if name.eq_ignore_ascii_case("Via") && value.contains(',') {
+            for via in split_list(&value) {
                 raw.headers.push(("Via".to_owned(), via.to_owned()));
             }
         } else {
-            raw.headers.push((name.to_owned(), value.trim().to_owned()));
+            raw.headers.push((name.to_owned(), value.into_owned()));
         }
     }
     if !complete {

@@ -4,6 +4,7 @@
 mod build;
 mod error;
 mod framing;
+mod header;
 mod params;
 mod parse;
 mod target;
@@ -45,23 +46,7 @@ pub fn headers<'a>(msg: &'a SipMessage, name: &'a str) -> impl Iterator<Item = &
 }
 
 fn header_value<'a>(h: &'a Header, name: &str) -> Option<&'a str> {
-    use rsip::headers::UntypedHeader;
-    let (n, v) = match h {
-        Header::Via(v) => ("Via", v.value()),
-        Header::From(v) => ("From", v.value()),
-        Header::To(v) => ("To", v.value()),
-        Header::CallId(v) => ("Call-ID", v.value()),
-        Header::CSeq(v) => ("CSeq", v.value()),
-        Header::Contact(v) => ("Contact", v.value()),
-        Header::RecordRoute(v) => ("Record-Route", v.value()),
-        Header::Route(v) => ("Route", v.value()),
-        Header::MaxForwards(v) => ("Max-Forwards", v.value()),
-        Header::ContentType(v) => ("Content-Type", v.value()),
-        Header::ContentLength(v) => ("Content-Length", v.value()),
-        Header::Require(v) => ("Require", v.value()),
-        Header::RetryAfter(v) => ("Retry-After", v.value()),
-        Header::Other(n, v) => (n.as_str(), v.as_str()),
-        _ => return None,
-    };
-    n.eq_ignore_ascii_case(name).then_some(v)
+    header::name_value(h)
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v)
 }

@@ -1,7 +1,7 @@
 //! Bytes to an rsip message: our framing and normalisation first, then
 //! rsip's tokenizer on the normalised head.
 
-use super::{ParseError, RawMessage, SipMessage, framing};
+use super::{Method, ParseError, RawMessage, Request, Response, SipMessage, framing, header};
 
 const METHODS: [&str; 14] = [
     "ACK",
@@ -24,33 +24,52 @@ const METHODS: [&str; 14] = [
 pub fn parse(buf: &[u8]) -> Result<SipMessage, ParseError> {
     let raw = framing::split(buf)?;
     check_start_line(&raw)?;
-    let mut head = String::with_capacity(buf.len() + 64);
-    head.push_str(&raw.start);
-    head.push_str("\r\n");
-    for (name, value) in &raw.headers {
-        head.push_str(name);
-        head.push_str(": ");
-        head.push_str(value);
-        head.push_str("\r\n");
+    let syntax = |reason: &str, raw: RawMessage| ParseError::Syntax {
+        reason: reason.to_owned(),
+        raw: Box::new(raw),
+    };
+    let kind = start_line(&raw.start, raw.is_request());
+    let kind = match kind {
+        Some(k) => k,
+        None if raw.is_request() => return Err(syntax("Malformed Request-URI", raw)),
+        None => return Err(syntax("Malformed status line", raw)),
+    };
+    let mut headers = rsip::Headers::default();
+    for (name, value) in raw.headers {
+        headers.push(header::to_header(name, value));
     }
-    head.push_str("\r\n");
-    match SipMessage::try_from(head.as_bytes()) {
-        Ok(mut msg) => {
-            *msg.body_mut() = raw.body;
-            Ok(msg)
-        }
-        Err(_) => {
-            let reason = if raw.is_request() {
-                "Malformed Request-URI"
-            } else {
-                "Malformed status line"
-            };
-            Err(ParseError::Syntax {
-                reason: reason.to_owned(),
-                raw: Box::new(raw),
-            })
-        }
+    let (version, body) = (rsip::Version::V2, raw.body);
+    Ok(match kind {
+        Ok((method, uri)) => SipMessage::Request(Request {
+            method,
+            uri,
+            version,
+            headers,
+            body,
+        }),
+        Err(status_code) => SipMessage::Response(Response {
+            status_code,
+            version,
+            headers,
+            body,
+        }),
+    })
+}
+
+type StartLine = Result<(Method, rsip::Uri), rsip::StatusCode>;
+
+/// The request's method and URI, or the response's status.
+fn start_line(start: &str, request: bool) -> Option<StartLine> {
+    let mut parts = start.splitn(3, ' ');
+    let (first, second, third) = (parts.next()?, parts.next()?, parts.next().unwrap_or(""));
+    if request {
+        return Some(Ok((first.parse().ok()?, rsip::Uri::try_from(second).ok()?)));
     }
+    let code: u16 = second.parse().ok()?;
+    Some(Err(match rsip::StatusCode::from(code) {
+        rsip::StatusCode::Other(c, _) => rsip::StatusCode::Other(c, third.to_owned()),
+        known => known,
+    }))
 }
 
 fn check_start_line(raw: &RawMessage) -> Result<(), ParseError> {

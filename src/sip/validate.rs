@@ -1,7 +1,7 @@
 //! RFC 3261 §8.1.1 / §8.2: the mandatory headers, each checked with a
 //! reason that becomes the 400's phrase.
 
-use super::{InvalidMessage, Method, SipMessage, Via, header, header_param, headers, uri_of};
+use super::{Header, InvalidMessage, Method, SipMessage, Via, header, header_param, uri_of};
 use std::hash::{Hash, Hasher};
 
 /// The RFC 3261 branch prefix (§8.1.1.7).
@@ -27,25 +27,71 @@ pub struct Core {
     pub to_tag: Option<String>,
 }
 
+/// The mandatory headers, found in one pass over the message.
+#[derive(Default)]
+struct Found<'a> {
+    via: Option<&'a str>,
+    from: Option<&'a str>,
+    to: Option<&'a str>,
+    call_id: Option<&'a str>,
+    cseq: Option<&'a str>,
+    max_forwards: Option<&'a str>,
+    duplicate: Option<&'static str>,
+}
+
+fn find(msg: &SipMessage) -> Found<'_> {
+    use rsip::headers::UntypedHeader;
+    use rsip::message::HasHeaders;
+    let mut f = Found::default();
+    let set = |slot: &mut Option<&'static str>, value: &'static str, seen: bool| {
+        if seen && slot.is_none() {
+            *slot = Some(value);
+        }
+    };
+    for h in msg.headers().iter() {
+        let dup = &mut f.duplicate;
+        match h {
+            Header::Via(v) if f.via.is_none() => f.via = Some(v.value()),
+            Header::From(v) => set(dup, "From", f.from.replace(v.value()).is_some()),
+            Header::To(v) => set(dup, "To", f.to.replace(v.value()).is_some()),
+            Header::CallId(v) => set(dup, "Call-ID", f.call_id.replace(v.value()).is_some()),
+            Header::CSeq(v) => set(dup, "CSeq", f.cseq.replace(v.value()).is_some()),
+            Header::MaxForwards(v) => set(
+                dup,
+                "Max-Forwards",
+                f.max_forwards.replace(v.value()).is_some(),
+            ),
+            _ => {}
+        }
+    }
+    f
+}
+
 /// Checks a parsed message and extracts its [`Core`].
 pub fn validate(msg: &SipMessage) -> Result<Core, InvalidMessage> {
-    let via_value = header(msg, "Via").ok_or(InvalidMessage::Missing("Via"))?;
+    let f = find(msg);
+    let via_value = f.via.ok_or(InvalidMessage::Missing("Via"))?;
     let via = Via::parse(via_value).ok_or(InvalidMessage::Malformed("Via"))?;
-    let from = single(msg, "From")?;
-    let to = single(msg, "To")?;
+    let from = f.from.ok_or(InvalidMessage::Missing("From"))?;
+    let to = f.to.ok_or(InvalidMessage::Missing("To"))?;
+    let call_id = f.call_id.ok_or(InvalidMessage::Missing("Call-ID"))?;
+    let cseq_value = f.cseq.ok_or(InvalidMessage::Missing("CSeq"))?;
+    if let Some(name) = f.duplicate {
+        return Err(InvalidMessage::Duplicate(name));
+    }
     name_addr(from).ok_or(InvalidMessage::Malformed("From"))?;
     name_addr(to).ok_or(InvalidMessage::Malformed("To"))?;
-    let call_id = single(msg, "Call-ID")?;
     if call_id.is_empty() || call_id.contains(char::is_whitespace) {
         return Err(InvalidMessage::Malformed("Call-ID"));
     }
-    let (cseq, cseq_method) =
-        cseq(single(msg, "CSeq")?).ok_or(InvalidMessage::Malformed("CSeq"))?;
+    let (cseq, cseq_method) = cseq(cseq_value).ok_or(InvalidMessage::Malformed("CSeq"))?;
     if let SipMessage::Request(req) = msg {
         if req.method != cseq_method {
             return Err(InvalidMessage::CSeqMethodMismatch);
         }
-        let mf = single(msg, "Max-Forwards")?;
+        let mf = f
+            .max_forwards
+            .ok_or(InvalidMessage::Missing("Max-Forwards"))?;
         mf.parse::<u8>()
             .map_err(|_| InvalidMessage::Malformed("Max-Forwards"))?;
     }
@@ -68,15 +114,6 @@ pub fn validate(msg: &SipMessage) -> Result<Core, InvalidMessage> {
         from_tag,
         to_tag,
     })
-}
-
-fn single<'a>(msg: &'a SipMessage, name: &'static str) -> Result<&'a str, InvalidMessage> {
-    let mut all = headers(msg, name);
-    let first = all.next().ok_or(InvalidMessage::Missing(name))?;
-    if all.next().is_some() {
-        return Err(InvalidMessage::Duplicate(name));
-    }
-    Ok(first)
 }
 
 fn name_addr(value: &str) -> Option<()> {

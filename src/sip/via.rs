@@ -64,10 +64,13 @@ impl<'a> Via<'a> {
 
     /// `host:port` as written, for transaction matching.
     pub fn sent_by(&self) -> String {
-        match self.port {
-            Some(p) => format!("{}:{}", self.host, p),
-            None => self.host.to_owned(),
+        let mut s = String::with_capacity(self.host.len() + 6);
+        s.push_str(self.host);
+        if let Some(p) = self.port {
+            s.push(':');
+            s.push_str(itoa_u16(p).as_str());
         }
+        s
     }
 }
 
@@ -119,4 +122,19 @@ pub fn response_addr(value: &str) -> Option<SocketAddr> {
         .or(via.port)
         .unwrap_or(5060);
     Some(SocketAddr::new(ip, port))
+}
+
+/// A port as text without going through `fmt`.
+fn itoa_u16(mut n: u16) -> String {
+    let mut buf = [0u8; 5];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    String::from_utf8_lossy(&buf[i..]).into_owned()
 }
