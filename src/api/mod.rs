@@ -14,13 +14,17 @@
 
 mod config;
 mod event;
+mod handles;
+mod stats;
 mod ua;
 
 pub use crate::ids::{CallId, TransportKind as Transport};
 pub use crate::session::EndReason;
 pub use config::{ClientConfig, ServerConfig, Timers};
 pub use event::{CallEvent, IncomingCall};
-pub use ua::{SipClient, SipServer, SipUa, Stats};
+pub use handles::{SipClient, SipServer};
+pub use stats::Stats;
+pub use ua::SipUa;
 
 /// Errors of the session API.
 #[derive(Debug, thiserror::Error)]

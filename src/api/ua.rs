@@ -1,7 +1,7 @@
 //! The handle behind servers and clients: commands in, events out.
 
 use super::config::Parts;
-use super::{ApiError, CallEvent, IncomingCall};
+use super::{ApiError, CallEvent, IncomingCall, Stats};
 use crate::driver::{Driver, LiveStats};
 use crate::ids::{CallId, TransportKind};
 use crate::session::{Command, SessionEvent, UserAgent};
@@ -14,31 +14,6 @@ use tokio::sync::mpsc;
 /// Depth of the command and event queues.
 const QUEUE: usize = 65536;
 
-/// A snapshot of an endpoint's counters.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Stats {
-    /// Calls in progress.
-    pub active: u64,
-    /// Calls created.
-    pub total: u64,
-    /// Calls answered.
-    pub answered: u64,
-    /// Calls failed or rejected.
-    pub failed: u64,
-    /// INVITEs refused with 503 (overload).
-    pub overload: u64,
-    /// Malformed messages answered with an error.
-    pub bad_answered: u64,
-    /// Messages dropped unanswered.
-    pub dropped: u64,
-    /// Live transactions.
-    pub transactions: u64,
-    /// Events lost because the event queue was full.
-    pub event_overflow: u64,
-    /// Commands refused because the command queue was full.
-    pub command_overflow: u64,
-}
-
 /// A running SIP endpoint (server or client).
 pub struct SipUa {
     commands: mpsc::Sender<Command>,
@@ -48,34 +23,6 @@ pub struct SipUa {
     next_id: AtomicU64,
     command_overflow: AtomicU64,
     transport: TransportKind,
-}
-
-/// A SIP server (see [`super::create_sip_server`]).
-pub struct SipServer(pub(crate) SipUa);
-/// A SIP client (see [`super::create_sip_client`]).
-pub struct SipClient(pub(crate) SipUa);
-
-impl std::ops::Deref for SipServer {
-    type Target = SipUa;
-    fn deref(&self) -> &SipUa {
-        &self.0
-    }
-}
-impl std::ops::DerefMut for SipServer {
-    fn deref_mut(&mut self) -> &mut SipUa {
-        &mut self.0
-    }
-}
-impl std::ops::Deref for SipClient {
-    type Target = SipUa;
-    fn deref(&self) -> &SipUa {
-        &self.0
-    }
-}
-impl std::ops::DerefMut for SipClient {
-    fn deref_mut(&mut self) -> &mut SipUa {
-        &mut self.0
-    }
 }
 
 pub(crate) async fn start(parts: Parts) -> Result<SipUa, ApiError> {
@@ -199,18 +146,6 @@ impl SipUa {
 
     /// Current counters.
     pub fn stats(&self) -> Stats {
-        let s = &self.stats;
-        Stats {
-            active: s.active.load(Relaxed),
-            total: s.total.load(Relaxed),
-            answered: s.answered.load(Relaxed),
-            failed: s.failed.load(Relaxed),
-            overload: s.overload.load(Relaxed),
-            bad_answered: s.bad_answered.load(Relaxed),
-            dropped: s.dropped.load(Relaxed),
-            transactions: s.transactions.load(Relaxed),
-            event_overflow: s.event_overflow.load(Relaxed),
-            command_overflow: self.command_overflow.load(Relaxed),
-        }
+        Stats::read(&self.stats, self.command_overflow.load(Relaxed))
     }
 }

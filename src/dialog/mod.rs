@@ -5,4 +5,4 @@ mod build;
 mod state;
 
 pub use build::{ok_with_body, response_in};
-pub use state::{Dialog, DialogId};
+pub use state::Dialog;

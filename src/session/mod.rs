@@ -7,16 +7,21 @@
 //! until `poll_timeout`.
 
 mod call;
+mod config;
 mod inbound;
+mod ok_retransmit;
 mod ports;
+mod receive;
 mod reinvite;
+mod teardown;
 mod uac;
 mod uas;
 mod user_agent;
 
 pub use call::{Call, CallState, Role};
+pub use config::{UaConfig, UaStats};
 pub use ports::PortPool;
-pub use user_agent::{UaConfig, UaStats, UserAgent};
+pub use user_agent::UserAgent;
 
 use crate::ids::{CallId, Peer, TransportKind};
 

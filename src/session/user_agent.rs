@@ -1,57 +1,15 @@
 //! The UA core: owns the transaction table and every call, and turns
 //! datagrams, commands and time into transmits and events.
 
-use super::{Call, Command, EndReason, PortPool, SessionEvent};
+use super::{Call, Command, EndReason, PortPool, SessionEvent, UaConfig, UaStats};
 use crate::dialog;
-use crate::ids::{CallId, Peer, TransportKind, TxId};
-use crate::sdp::Codec;
-use crate::sip::{self, Incoming, Request, SipMessage};
-use crate::transaction::{DeadlineHeap, TimerConfig, Transactions, Transmit, TxEvent};
+use crate::ids::{CallId, TransportKind, TxId};
+use crate::sip::{self, Request};
+use crate::transaction::{DeadlineHeap, Transactions, Transmit, TxEvent};
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use std::collections::{HashMap, VecDeque};
-use std::net::{IpAddr, SocketAddr};
 use std::time::Instant;
-
-/// Settings of one UA core.
-#[derive(Debug, Clone)]
-pub struct UaConfig {
-    /// The SIP address we advertise in Via and Contact.
-    pub local: SocketAddr,
-    /// User part of our Contact and From.
-    pub user: String,
-    /// T1, T2, T4.
-    pub timers: TimerConfig,
-    /// Address our SDP points media at.
-    pub media_addr: IpAddr,
-    /// RTP port range `[min, max)`.
-    pub ports: (u16, u16),
-    /// Codecs we offer and accept, in preference order.
-    pub codecs: Vec<Codec>,
-    /// Most concurrent calls; beyond it new INVITEs get 503.
-    pub max_calls: usize,
-    /// Seconds of Retry-After on a 503.
-    pub retry_after: u32,
-    /// Seed for tags, branches and Call-IDs.
-    pub seed: u64,
-}
-
-/// Counters of the UA core.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct UaStats {
-    /// Calls created (both directions).
-    pub calls_total: u64,
-    /// Calls that failed or were rejected.
-    pub calls_failed: u64,
-    /// Calls answered.
-    pub calls_answered: u64,
-    /// INVITEs refused with 503 for overload.
-    pub overload_rejected: u64,
-    /// Malformed messages answered with 4xx/5xx.
-    pub bad_answered: u64,
-    /// Messages dropped unanswered.
-    pub dropped: u64,
-}
 
 /// The sans-IO SIP user agent core.
 #[derive(Debug)]
@@ -87,78 +45,6 @@ impl UserAgent {
         }
     }
 
-    /// Bytes arrived from `peer`.
-    pub fn handle_datagram(&mut self, now: Instant, bytes: &[u8], peer: Peer) {
-        let mut msg = match sip::parse(bytes) {
-            Ok(m) => m,
-            Err(e) => return self.on_parse_error(e, peer),
-        };
-        let reply_to = self.stamp_via(&mut msg, peer);
-        match sip::validate(&msg) {
-            Ok(core) => self
-                .txs
-                .handle_incoming(now, Incoming { msg, core }, reply_to),
-            Err(e) => match &msg {
-                SipMessage::Request(req) if req.method != sip::Method::Ack => {
-                    self.stats.bad_answered += 1;
-                    let mut resp =
-                        SipMessage::Response(sip::response(req, 400, Some(&e.to_string()), None));
-                    self.txs
-                        .send_stateless(reply_to, sip::message_bytes(&mut resp));
-                }
-                _ => self.stats.dropped += 1,
-            },
-        }
-        self.drain(now);
-    }
-
-    fn on_parse_error(&mut self, e: sip::ParseError, peer: Peer) {
-        let reply = e.answerable().and_then(|(raw, status)| {
-            let to = raw
-                .header("Via")
-                .and_then(sip::response_addr)
-                .filter(|_| peer.transport == TransportKind::Udp);
-            let reply_to = Peer {
-                addr: to.unwrap_or(peer.addr),
-                ..peer
-            };
-            sip::response_from_raw(raw, status, &e.to_string()).map(|b| (reply_to, b))
-        });
-        match reply {
-            Some((to, bytes)) => {
-                self.stats.bad_answered += 1;
-                self.txs.send_stateless(to, bytes.into());
-            }
-            None => self.stats.dropped += 1,
-        }
-    }
-
-    /// Stamps received/rport on a request's top Via and returns where its
-    /// responses go (§18.2.2, RFC 3581).
-    fn stamp_via(&mut self, msg: &mut SipMessage, peer: Peer) -> Peer {
-        use rsip::headers::UntypedHeader;
-        let SipMessage::Request(req) = msg else {
-            return peer;
-        };
-        let Some(sip::Header::Via(via)) = req
-            .headers
-            .iter_mut()
-            .find(|h| matches!(h, sip::Header::Via(_)))
-        else {
-            return peer;
-        };
-        if let Some(stamped) = sip::stamp_received(via.value(), peer.addr) {
-            via.replace(stamped);
-        }
-        match peer.transport {
-            TransportKind::Udp => Peer {
-                addr: sip::response_addr(via.value()).unwrap_or(peer.addr),
-                ..peer
-            },
-            TransportKind::Tcp => peer,
-        }
-    }
-
     /// A command from the API.
     pub fn handle_command(&mut self, now: Instant, cmd: Command) {
         match cmd {
@@ -182,7 +68,7 @@ impl UserAgent {
         self.drain(now);
     }
 
-    fn drain(&mut self, now: Instant) {
+    pub(super) fn drain(&mut self, now: Instant) {
         while let Some(ev) = self.txs.poll_event() {
             match ev {
                 TxEvent::Request { tx, req, peer } => self.on_request(now, tx, req, peer),

@@ -1,12 +1,10 @@
 //! Matching (which transaction a message belongs to) separated from state
 //! (the four machines); the table owns every live transaction.
 
-use super::client_invite::ClientInvite;
-use super::client_non_invite::ClientNonInvite;
 use super::tx::Tx;
 use super::{DeadlineHeap, Out, TimerConfig, Transmit, TxEvent, TxKey};
-use crate::ids::{Peer, TxId};
-use crate::sip::{self, Method, Request, Response, SipMessage, Via};
+use crate::ids::TxId;
+use crate::sip::Request;
 use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
@@ -63,62 +61,6 @@ impl Transactions {
             },
         );
         self.rearm(id);
-    }
-
-    /// Starts a client transaction for `req` (not ACK) towards `peer`.
-    pub fn send_request(&mut self, now: Instant, peer: Peer, req: Request) -> TxId {
-        let id = TxId(self.next_id);
-        let branch = sip::header(&SipMessage::Request(req.clone()), "Via")
-            .and_then(|v| {
-                Via::parse(v)
-                    .and_then(|v| v.param("branch"))
-                    .map(str::to_owned)
-            })
-            .unwrap_or_default();
-        let key = TxKey::client(&branch, req.method);
-        let mut out = Out {
-            transmits: &mut self.transmits,
-            events: &mut self.events,
-        };
-        let tx = if req.method == Method::Invite {
-            let bytes = sip::message_bytes(&mut SipMessage::Request(req.clone()));
-            Tx::ClientInvite(ClientInvite::new(
-                id, now, &self.cfg, peer, req, bytes, &mut out,
-            ))
-        } else {
-            let bytes = sip::message_bytes(&mut SipMessage::Request(req));
-            Tx::ClientNonInvite(ClientNonInvite::new(
-                id, now, &self.cfg, peer, bytes, &mut out,
-            ))
-        };
-        self.insert(id, key, tx, now);
-        id
-    }
-
-    /// Sends a message outside any transaction (the ACK for a 2xx, a 2xx
-    /// retransmission, a stateless 400).
-    pub fn send_stateless(&mut self, peer: Peer, bytes: bytes::Bytes) {
-        self.transmits.push_back(Transmit { peer, bytes });
-    }
-
-    /// Answers server transaction `tx`; returns the bytes sent, `None` when
-    /// it is gone or no longer takes this response.
-    pub fn respond(&mut self, now: Instant, tx: TxId, resp: Response) -> Option<bytes::Bytes> {
-        let status = resp.status_code.code();
-        let slot = self.slots.get_mut(&tx)?;
-        let bytes = sip::message_bytes(&mut SipMessage::Response(resp));
-        let sent = bytes.clone();
-        let mut out = Out {
-            transmits: &mut self.transmits,
-            events: &mut self.events,
-        };
-        let done = match &mut slot.tx {
-            Tx::ServerInvite(t) => t.respond(now, &self.cfg, status, bytes, &mut out),
-            Tx::ServerNonInvite(t) => t.respond(now, &self.cfg, status, bytes, &mut out),
-            _ => false,
-        };
-        self.rearm(tx);
-        done.then_some(sent)
     }
 
     /// The INVITE a client transaction sent, while it may still be cancelled.

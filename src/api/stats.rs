@@ -1,0 +1,46 @@
+//! A snapshot of an endpoint's counters.
+
+use crate::driver::LiveStats;
+use std::sync::atomic::Ordering::Relaxed;
+
+/// A snapshot of an endpoint's counters.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Calls in progress.
+    pub active: u64,
+    /// Calls created.
+    pub total: u64,
+    /// Calls answered.
+    pub answered: u64,
+    /// Calls failed or rejected.
+    pub failed: u64,
+    /// INVITEs refused with 503 (overload).
+    pub overload: u64,
+    /// Malformed messages answered with an error.
+    pub bad_answered: u64,
+    /// Messages dropped unanswered.
+    pub dropped: u64,
+    /// Live transactions.
+    pub transactions: u64,
+    /// Events lost because the event queue was full.
+    pub event_overflow: u64,
+    /// Commands refused because the command queue was full.
+    pub command_overflow: u64,
+}
+
+impl Stats {
+    pub(crate) fn read(s: &LiveStats, command_overflow: u64) -> Stats {
+        Stats {
+            active: s.active.load(Relaxed),
+            total: s.total.load(Relaxed),
+            answered: s.answered.load(Relaxed),
+            failed: s.failed.load(Relaxed),
+            overload: s.overload.load(Relaxed),
+            bad_answered: s.bad_answered.load(Relaxed),
+            dropped: s.dropped.load(Relaxed),
+            transactions: s.transactions.load(Relaxed),
+            event_overflow: s.event_overflow.load(Relaxed),
+            command_overflow,
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! Settings and counters of the UA core.
+
+use crate::sdp::Codec;
+use crate::transaction::TimerConfig;
+use std::net::{IpAddr, SocketAddr};
+
+/// Settings of one UA core.
+#[derive(Debug, Clone)]
+pub struct UaConfig {
+    /// The SIP address we advertise in Via and Contact.
+    pub local: SocketAddr,
+    /// User part of our Contact and From.
+    pub user: String,
+    /// T1, T2, T4.
+    pub timers: TimerConfig,
+    /// Address our SDP points media at.
+    pub media_addr: IpAddr,
+    /// RTP port range `[min, max)`.
+    pub ports: (u16, u16),
+    /// Codecs we offer and accept, in preference order.
+    pub codecs: Vec<Codec>,
+    /// Most concurrent calls; beyond it new INVITEs get 503.
+    pub max_calls: usize,
+    /// Seconds of Retry-After on a 503.
+    pub retry_after: u32,
+    /// Seed for tags, branches and Call-IDs.
+    pub seed: u64,
+}
+
+/// Counters of the UA core.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct UaStats {
+    /// Calls created (both directions).
+    pub calls_total: u64,
+    /// Calls that failed or were rejected.
+    pub calls_failed: u64,
+    /// Calls answered.
+    pub calls_answered: u64,
+    /// INVITEs refused with 503 for overload.
+    pub overload_rejected: u64,
+    /// Malformed messages answered with 4xx/5xx.
+    pub bad_answered: u64,
+    /// Messages dropped unanswered.
+    pub dropped: u64,
+}

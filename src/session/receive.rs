@@ -1,0 +1,81 @@
+//! Bytes in: parse, stamp the Via (received/rport), validate, answer what
+//! is malformed, and hand the rest to the transaction layer.
+
+use super::UserAgent;
+use crate::ids::{Peer, TransportKind};
+use crate::sip::{self, Incoming, SipMessage};
+use std::time::Instant;
+
+impl UserAgent {
+    /// Bytes arrived from `peer`.
+    pub fn handle_datagram(&mut self, now: Instant, bytes: &[u8], peer: Peer) {
+        let mut msg = match sip::parse(bytes) {
+            Ok(m) => m,
+            Err(e) => return self.on_parse_error(e, peer),
+        };
+        let reply_to = self.stamp_via(&mut msg, peer);
+        match sip::validate(&msg) {
+            Ok(core) => self
+                .txs
+                .handle_incoming(now, Incoming { msg, core }, reply_to),
+            Err(e) => match &msg {
+                SipMessage::Request(req) if req.method != sip::Method::Ack => {
+                    self.stats.bad_answered += 1;
+                    let mut resp =
+                        SipMessage::Response(sip::response(req, 400, Some(&e.to_string()), None));
+                    self.txs
+                        .send_stateless(reply_to, sip::message_bytes(&mut resp));
+                }
+                _ => self.stats.dropped += 1,
+            },
+        }
+        self.drain(now);
+    }
+
+    fn on_parse_error(&mut self, e: sip::ParseError, peer: Peer) {
+        let reply = e.answerable().and_then(|(raw, status)| {
+            let to = raw
+                .header("Via")
+                .and_then(sip::response_addr)
+                .filter(|_| peer.transport == TransportKind::Udp);
+            let reply_to = Peer {
+                addr: to.unwrap_or(peer.addr),
+                ..peer
+            };
+            sip::response_from_raw(raw, status, &e.to_string()).map(|b| (reply_to, b))
+        });
+        match reply {
+            Some((to, bytes)) => {
+                self.stats.bad_answered += 1;
+                self.txs.send_stateless(to, bytes.into());
+            }
+            None => self.stats.dropped += 1,
+        }
+    }
+
+    /// Stamps received/rport on a request's top Via and returns where its
+    /// responses go (§18.2.2, RFC 3581).
+    fn stamp_via(&mut self, msg: &mut SipMessage, peer: Peer) -> Peer {
+        use rsip::headers::UntypedHeader;
+        let SipMessage::Request(req) = msg else {
+            return peer;
+        };
+        let Some(sip::Header::Via(via)) = req
+            .headers
+            .iter_mut()
+            .find(|h| matches!(h, sip::Header::Via(_)))
+        else {
+            return peer;
+        };
+        if let Some(stamped) = sip::stamp_received(via.value(), peer.addr) {
+            via.replace(stamped);
+        }
+        match peer.transport {
+            TransportKind::Udp => Peer {
+                addr: sip::response_addr(via.value()).unwrap_or(peer.addr),
+                ..peer
+            },
+            TransportKind::Tcp => peer,
+        }
+    }
+}
