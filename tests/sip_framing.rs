@@ -114,3 +114,23 @@ fn via_stamping_and_response_routing_rfc3581() {
         None
     );
 }
+
+#[test]
+fn serialised_messages_reparse_identically() {
+    let mut msg = sip::parse(MSG.as_bytes()).unwrap();
+    let bytes = sip::message_bytes(&mut msg);
+    assert_eq!(
+        sip::frame_stream(&bytes).unwrap(),
+        Some(bytes.len()),
+        "one whole message, framed by its Content-Length"
+    );
+    let again = sip::parse(&bytes).unwrap();
+    assert_eq!(again, msg);
+    let text = String::from_utf8(bytes.to_vec()).unwrap();
+    assert_eq!(
+        text.matches("\r\n\r\n").count(),
+        1,
+        "exactly one blank line:\n{text}"
+    );
+    assert!(text.ends_with("Content-Length: 4\r\n\r\nbody"));
+}

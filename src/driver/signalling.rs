@@ -69,7 +69,10 @@ impl Driver {
                     }
                 }
                 Some(msg) = self.inbound.recv() => match msg {
-                    Inbound::Message(bytes, peer) => self.ua.handle_datagram(Instant::now(), &bytes, peer),
+                    Inbound::Message(bytes, peer) => {
+                        tracing::trace!(%peer, "recv\n{}", String::from_utf8_lossy(&bytes));
+                        self.ua.handle_datagram(Instant::now(), &bytes, peer)
+                    }
                     Inbound::Connected(addr, tx) => self.tcp.insert(addr, tx),
                     Inbound::Closed(addr) => self.tcp.remove(addr),
                 },

@@ -158,7 +158,7 @@ pub fn message_bytes(msg: &mut SipMessage) -> Bytes {
     }
     for hdr in msg.headers().iter() {
         match super::header::name_value(hdr) {
-            Some((n, _)) if n.eq_ignore_ascii_case("Content-Length") => {}
+            Some((n, _)) if n.eq_ignore_ascii_case("Content-Length") => continue,
             Some((n, v)) => {
                 out.push_str(n);
                 out.push_str(": ");

@@ -121,7 +121,7 @@ async fn run_connection(
         tokio::select! {
             read = tokio::time::timeout(idle, rd.read_buf(&mut buf)) => {
                 match read {
-                    Ok(Ok(n)) if n > 0 => {}
+                    Ok(Ok(n)) if n > 0 => tracing::trace!(%peer, n, "tcp read"),
                     _ => break 'conn,
                 }
                 loop {
@@ -136,7 +136,10 @@ async fn run_connection(
                             }
                         }
                         Ok(None) => break,
-                        Err(_) => break 'conn,
+                        Err(e) => {
+                            tracing::debug!(%peer, %e, "closing TCP connection: framing error");
+                            break 'conn;
+                        }
                     }
                 }
             }
