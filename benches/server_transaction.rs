@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[path = "common.rs"]
+#[path = "support/invite.rs"]
 mod common;
 
 fn bench(c: &mut Criterion) {

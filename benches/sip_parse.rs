@@ -6,7 +6,7 @@ use criterion::{Criterion, black_box, criterion_group, criterion_main};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-#[path = "common.rs"]
+#[path = "support/invite.rs"]
 mod common;
 
 fn bench(c: &mut Criterion) {
