@@ -33,16 +33,7 @@ pub fn parse(text: &str) -> Result<Sdp, SdpError> {
     let mut codecs = Vec::new();
     for fmt in &md.media_name.formats {
         let Ok(pt) = fmt.parse::<u8>() else { continue };
-        let rtpmap = md
-            .attributes
-            .iter()
-            .filter(|a| a.key == "rtpmap")
-            .filter_map(|a| a.value.as_deref())
-            .find_map(|v| {
-                v.split_once(' ')
-                    .filter(|(p, _)| p.parse() == Ok(pt))
-                    .map(|(_, m)| m.trim().to_owned())
-            });
+        let rtpmap = pt_attribute(md, "rtpmap", pt);
         let codec = match rtpmap {
             Some(map) => {
                 let mut parts = map.split('/');
@@ -60,16 +51,7 @@ pub fn parse(text: &str) -> Result<Sdp, SdpError> {
             None => Codec::from_static(pt),
         };
         if let Some(mut c) = codec {
-            c.fmtp = md
-                .attributes
-                .iter()
-                .filter(|a| a.key == "fmtp")
-                .filter_map(|a| a.value.as_deref())
-                .find_map(|v| {
-                    v.split_once(' ')
-                        .filter(|(p, _)| p.parse() == Ok(pt))
-                        .map(|(_, f)| f.trim().to_owned())
-                });
+            c.fmtp = pt_attribute(md, "fmtp", pt);
             codecs.push(c);
         }
     }
@@ -99,6 +81,19 @@ pub fn parse(text: &str) -> Result<Sdp, SdpError> {
         version: sd.origin.session_version,
         audio,
     })
+}
+
+/// The value of an `a=KEY:PT value` attribute for payload type `pt`.
+fn pt_attribute(md: &MediaDescription, key: &str, pt: u8) -> Option<String> {
+    md.attributes
+        .iter()
+        .filter(|a| a.key == key)
+        .filter_map(|a| a.value.as_deref())
+        .find_map(|v| {
+            v.split_once(' ')
+                .filter(|(p, _)| p.parse() == Ok(pt))
+                .map(|(_, rest)| rest.trim().to_owned())
+        })
 }
 
 fn connection(addr: IpAddr) -> ConnectionInformation {

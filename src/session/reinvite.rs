@@ -32,17 +32,11 @@ impl UserAgent {
         offer.audio.codecs = self.cfg.codecs.clone();
         let transport = dialog.transport();
         let (via, contact) = (self.via(transport), self.contact(transport));
-        let Ok(req) = sip::request(&dialog.request(Method::Invite, via, &contact, None)) else {
+        let spec = dialog.request(Method::Invite, via, &contact, None);
+        let Ok(req) =
+            sip::request_with_body(&spec, "application/sdp", sdp::render(&offer).into_bytes())
+        else {
             return;
-        };
-        let mut msg = SipMessage::Request(req);
-        sip::with_body(
-            &mut msg,
-            "application/sdp",
-            sdp::render(&offer).into_bytes(),
-        );
-        let SipMessage::Request(req) = msg else {
-            unreachable!("invariant: built as a request")
         };
         let tx = self.txs.send_request(now, dialog.next_hop(), req);
         self.tx_calls.insert(tx, id);

@@ -44,18 +44,11 @@ impl UserAgent {
             route: Vec::new(),
             extra: Vec::new(),
         };
-        let Ok(req) = sip::request(&spec) else {
+        let Ok(req) =
+            sip::request_with_body(&spec, "application/sdp", sdp::render(&offer).into_bytes())
+        else {
             self.ports.give_back(port);
             return self.events.push_back(SessionEvent::Failed(id, 416));
-        };
-        let mut msg = SipMessage::Request(req);
-        sip::with_body(
-            &mut msg,
-            "application/sdp",
-            sdp::render(&offer).into_bytes(),
-        );
-        let SipMessage::Request(req) = msg else {
-            unreachable!("invariant: built as a request")
         };
         let tx = self.txs.send_request(now, peer, req.clone());
         let mut call = Call::new(id, Role::Uac, peer, tag, port, now);

@@ -142,6 +142,18 @@ pub fn request(spec: &RequestSpec) -> Result<Request, rsip::Error> {
     })
 }
 
+/// Builds a request carrying `body` of `content_type`.
+pub fn request_with_body(
+    spec: &RequestSpec,
+    content_type: &str,
+    body: Vec<u8>,
+) -> Result<Request, rsip::Error> {
+    let mut req = request(spec)?;
+    req.headers.push(h::ContentType::new(content_type).into());
+    req.body = body;
+    Ok(req)
+}
+
 /// Serialises a message, setting Content-Length to the body's length.
 /// Writes straight into one buffer (rsip's Display formats every header
 /// through `format!`, about 3x slower; see README, parsing).

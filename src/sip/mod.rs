@@ -11,10 +11,12 @@ mod target;
 mod validate;
 mod via;
 
-pub use build::{RequestSpec, message_bytes, request, response, response_from_raw, with_body};
+pub use build::{
+    RequestSpec, message_bytes, request, request_with_body, response, response_from_raw, with_body,
+};
 pub use error::{InvalidMessage, ParseError};
 pub use framing::{MAX_MESSAGE, RawMessage, frame_stream, leading_crlf, split_list};
-pub use params::{header_param, new_token, uri_of};
+pub use params::{header_param, new_token, split_host_port, uri_of};
 pub use parse::parse;
 pub use target::uri_peer;
 pub use validate::{Core, MAGIC_COOKIE, validate};

@@ -29,3 +29,16 @@ pub fn header_param<'a>(value: &'a str, name: &str) -> Option<&'a str> {
 pub fn new_token(rng: &mut impl Rng) -> String {
     format!("{:016x}", rng.r#gen::<u64>())
 }
+
+/// Splits `host[:port]` or `[v6][:port]` into host (without brackets) and
+/// the port text; `None` for an unterminated IPv6 bracket.
+pub fn split_host_port(hostport: &str) -> Option<(&str, Option<&str>)> {
+    if let Some(v6) = hostport.strip_prefix('[') {
+        let (h, p) = v6.split_once(']')?;
+        return Some((h, p.strip_prefix(':')));
+    }
+    Some(match hostport.split_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (hostport, None),
+    })
+}

@@ -15,15 +15,7 @@ pub fn uri_peer(uri: &str, default: TransportKind) -> Option<Peer> {
     let (hostport, params) = rest.split_once(';').unwrap_or((rest, ""));
     let hostport = hostport.rsplit_once('@').map_or(hostport, |(_, h)| h);
     let hostport = hostport.split('?').next().unwrap_or(hostport);
-    let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
-        let (h, p) = v6.split_once(']')?;
-        (h, p.strip_prefix(':'))
-    } else {
-        match hostport.split_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (hostport, None),
-        }
-    };
+    let (host, port) = super::split_host_port(hostport)?;
     let ip: IpAddr = if host.eq_ignore_ascii_case("localhost") {
         IpAddr::V4(Ipv4Addr::LOCALHOST)
     } else {

@@ -30,15 +30,7 @@ impl<'a> Via<'a> {
         }
         let (sent_by, params) = rest.split_once(';').unwrap_or((rest, ""));
         let sent_by = sent_by.trim();
-        let (host, port) = if let Some(v6) = sent_by.strip_prefix('[') {
-            let (h, p) = v6.split_once(']')?;
-            (h, p.strip_prefix(':'))
-        } else {
-            match sent_by.split_once(':') {
-                Some((h, p)) => (h, Some(p)),
-                None => (sent_by, None),
-            }
-        };
+        let (host, port) = super::split_host_port(sent_by)?;
         let port = match port {
             Some(p) => Some(p.trim().parse().ok()?),
             None => None,
