@@ -1,0 +1,3 @@
+//! Audio codecs: G.711 μ-law and A-law.
+
+pub mod g711;

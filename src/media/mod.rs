@@ -1,0 +1,12 @@
+//! The media plane: pinned worker threads relaying and echoing RTP/RTCP,
+//! with packet logic as plain functions over `&mut [u8]`.
+
+pub mod codec;
+pub mod command;
+pub mod plane;
+pub mod rtp;
+pub mod worker;
+
+pub use command::{LegConfig, LegStats, MediaCommand, MediaEvent, Side};
+pub use plane::{MediaConfig, MediaPlane};
+pub use worker::WorkerConfig;

@@ -1,0 +1,137 @@
+//! The media plane: one pinned worker thread per core, each fed through a
+//! bounded lock-free queue; a call goes to the worker its id selects, so
+//! both its legs share a core.
+
+use super::command::{MediaCommand, MediaEvent};
+use super::worker::{WAKER, Worker, WorkerConfig, WorkerCounters};
+use crossbeam_queue::ArrayQueue;
+use mio::{Poll, Waker};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::thread::JoinHandle;
+use tokio::sync::mpsc;
+
+/// Commands queued per worker before `submit` refuses (and counts).
+const QUEUE: usize = 16384;
+
+/// Settings of the media plane.
+#[derive(Debug, Clone, Copy)]
+pub struct MediaConfig {
+    /// Worker threads (0: one per core).
+    pub workers: usize,
+    /// Pin each worker to a core.
+    pub pin: bool,
+    /// What every worker shares.
+    pub worker: WorkerConfig,
+}
+
+struct Handle {
+    queue: Arc<ArrayQueue<MediaCommand>>,
+    waker: Arc<Waker>,
+    counters: Arc<WorkerCounters>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// The running workers.
+pub struct MediaPlane {
+    workers: Vec<Handle>,
+    stop: Arc<AtomicBool>,
+    /// Commands refused because a worker's queue was full.
+    pub overflow: AtomicU64,
+}
+
+impl MediaPlane {
+    /// Starts the workers; they report to `events`.
+    pub fn start(
+        cfg: MediaConfig,
+        events: mpsc::Sender<MediaEvent>,
+    ) -> std::io::Result<MediaPlane> {
+        let n = if cfg.workers == 0 {
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        } else {
+            cfg.workers
+        };
+        let cores = if cfg.pin {
+            core_affinity::get_core_ids().unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let stop = Arc::new(AtomicBool::new(false));
+        let warned = Arc::new(AtomicBool::new(false));
+        let mut workers = Vec::with_capacity(n);
+        for i in 0..n {
+            let poll = Poll::new()?;
+            let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
+            let queue = Arc::new(ArrayQueue::new(QUEUE));
+            let counters = Arc::new(WorkerCounters::default());
+            let core = (!cores.is_empty()).then(|| cores[i % cores.len()]);
+            let worker = Worker::new(
+                cfg.worker,
+                poll,
+                queue.clone(),
+                events.clone(),
+                stop.clone(),
+                counters.clone(),
+                0x9e37_79b9 ^ (i as u32 + 1) * 0x85eb_ca6b,
+            );
+            let warned = warned.clone();
+            let thread = std::thread::Builder::new()
+                .name(format!("rvoip-media-{i}"))
+                .spawn(move || {
+                    if let Some(core) = core {
+                        if !core_affinity::set_for_current(core) && !warned.swap(true, Relaxed) {
+                            tracing::warn!(
+                                "media workers could not be pinned to cores; running unpinned"
+                            );
+                        }
+                    }
+                    worker.run();
+                })?;
+            workers.push(Handle {
+                queue,
+                waker,
+                counters,
+                thread: Some(thread),
+            });
+        }
+        Ok(MediaPlane {
+            workers,
+            stop,
+            overflow: AtomicU64::new(0),
+        })
+    }
+
+    /// Queues a command for the worker owning its call, then wakes it; a
+    /// full queue hands the command back (and is counted).
+    pub fn submit(&self, cmd: MediaCommand) -> Result<(), MediaCommand> {
+        let w = &self.workers[(cmd.call() % self.workers.len() as u64) as usize];
+        if let Err(cmd) = w.queue.push(cmd) {
+            self.overflow.fetch_add(1, Relaxed);
+            return Err(cmd);
+        }
+        let _ = w.waker.wake();
+        Ok(())
+    }
+
+    /// Per-worker counters.
+    pub fn counters(&self) -> impl Iterator<Item = &WorkerCounters> {
+        self.workers.iter().map(|w| w.counters.as_ref())
+    }
+
+    /// Number of workers.
+    pub fn workers(&self) -> usize {
+        self.workers.len()
+    }
+}
+
+impl Drop for MediaPlane {
+    fn drop(&mut self) {
+        self.stop.store(true, Relaxed);
+        for w in &mut self.workers {
+            let _ = w.waker.wake();
+            if let Some(t) = w.thread.take() {
+                let _ = t.join();
+            }
+        }
+    }
+}

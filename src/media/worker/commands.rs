@@ -1,0 +1,119 @@
+//! Commands from signalling: add, update and remove calls; and the media
+//! timeout sweep.
+
+use super::Worker;
+use super::call::{Call, Leg};
+use crate::media::command::{LegConfig, MediaCommand, MediaEvent, Side};
+use mio::{Interest, Token};
+use std::sync::atomic::Ordering::Relaxed;
+
+impl Worker {
+    pub(super) fn handle_command(&mut self, cmd: MediaCommand) {
+        match cmd {
+            MediaCommand::AddCall { call, a, b } => self.add_call(call, a, b),
+            MediaCommand::UpdateLeg { call, side, leg } => {
+                let slot = self.index.get(&call).copied();
+                let idx = if side == Side::A { 0 } else { 1 };
+                if let Some(l) = slot
+                    .and_then(|s| self.calls[s].as_mut())
+                    .and_then(|c| c.legs[idx].as_mut())
+                {
+                    l.update(leg);
+                }
+            }
+            MediaCommand::RemoveCall { call } => self.remove_call(call),
+        }
+    }
+
+    fn next_ssrc(&mut self) -> u32 {
+        // xorshift32: SSRCs need to be unpredictable enough, not secret.
+        self.rng ^= self.rng << 13;
+        self.rng ^= self.rng >> 17;
+        self.rng ^= self.rng << 5;
+        self.rng
+    }
+
+    fn add_call(&mut self, id: u64, a: LegConfig, b: Option<LegConfig>) {
+        if self.index.contains_key(&id) {
+            return;
+        }
+        let relatch = self.cfg.relatch.as_micros() as u64;
+        let mut legs: [Option<Leg>; 2] = [None, None];
+        for (i, cfg) in [Some(a), b].into_iter().enumerate() {
+            let Some(cfg) = cfg else { continue };
+            let ssrc = self.next_ssrc();
+            match Leg::open(self.cfg.ip, cfg, relatch, ssrc) {
+                Ok(leg) => legs[i] = Some(leg),
+                Err(_) => {
+                    return self.emit(MediaEvent::BindFailed {
+                        call: id,
+                        port: cfg.port,
+                    });
+                }
+            }
+        }
+        let slot = self.free.pop().unwrap_or_else(|| {
+            self.calls.push(None);
+            self.calls.len() - 1
+        });
+        for (i, leg) in legs.iter_mut().enumerate() {
+            let Some(leg) = leg else { continue };
+            let base = slot * 4 + i * 2;
+            let _ = self
+                .poll
+                .registry()
+                .register(&mut leg.rtp, Token(base), Interest::READABLE);
+            if let Some(rtcp) = leg.rtcp.as_mut() {
+                let _ = self
+                    .poll
+                    .registry()
+                    .register(rtcp, Token(base + 1), Interest::READABLE);
+            }
+        }
+        let now = self.now_us();
+        self.calls[slot] = Some(Call {
+            id,
+            legs,
+            last_rx_us: now,
+            timed_out: false,
+        });
+        self.index.insert(id, slot);
+        self.counters.calls.fetch_add(1, Relaxed);
+    }
+
+    fn remove_call(&mut self, id: u64) {
+        let Some(slot) = self.index.remove(&id) else {
+            return;
+        };
+        let Some(mut call) = self.calls[slot].take() else {
+            return;
+        };
+        let mut stats = [None, None];
+        for (i, leg) in call.legs.iter_mut().enumerate() {
+            let Some(leg) = leg else { continue };
+            let _ = self.poll.registry().deregister(&mut leg.rtp);
+            if let Some(rtcp) = leg.rtcp.as_mut() {
+                let _ = self.poll.registry().deregister(rtcp);
+            }
+            stats[i] = Some(leg.stats());
+        }
+        self.free.push(slot);
+        self.counters.calls.fetch_sub(1, Relaxed);
+        self.emit(MediaEvent::Removed { call: id, stats });
+    }
+
+    pub(super) fn check_timeouts(&mut self) {
+        let now = self.now_us();
+        let limit = self.cfg.timeout.as_micros() as u64;
+        let mut expired = Vec::new();
+        for call in self.calls.iter_mut().flatten() {
+            if !call.timed_out && now.saturating_sub(call.last_rx_us) >= limit {
+                call.timed_out = true;
+                expired.push(call.id);
+            }
+        }
+        for call in expired {
+            self.emit(MediaEvent::Timeout { call });
+        }
+    }
+}

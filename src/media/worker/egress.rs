@@ -1,0 +1,73 @@
+//! What one outgoing leg shows its peer: a fixed SSRC, and sequence numbers
+//! and timestamps that continue across source changes (re-INVITE, the other
+//! side's restart, hold and resume).
+
+/// Continuity state of one outgoing stream.
+#[derive(Debug, Clone, Copy)]
+pub struct Egress {
+    /// The SSRC this leg's peer sees.
+    pub ssrc: u32,
+    seq_delta: u16,
+    ts_delta: u32,
+    source: Option<u32>,
+    last_seq: u16,
+    last_ts: u32,
+    last_us: u64,
+    clock: u32,
+    /// Packets sent.
+    pub packets: u64,
+    /// Payload bytes sent.
+    pub bytes: u64,
+}
+
+impl Egress {
+    /// A stream with SSRC `ssrc`, starting at `seq`/`ts`, clock `clock` Hz.
+    pub fn new(ssrc: u32, seq: u16, ts: u32, clock: u32) -> Self {
+        Egress {
+            ssrc,
+            seq_delta: 0,
+            ts_delta: 0,
+            source: None,
+            last_seq: seq.wrapping_sub(1),
+            last_ts: ts,
+            last_us: 0,
+            clock,
+            packets: 0,
+            bytes: 0,
+        }
+    }
+
+    /// Forgets the current source so the next packet re-anchors (after hold
+    /// or a re-INVITE): output continues at the next sequence number, with
+    /// the timestamp advanced by the time that passed.
+    pub fn rebase(&mut self) {
+        self.source = None;
+    }
+
+    /// Maps an incoming packet's SSRC, sequence and timestamp to ours.
+    pub fn map(&mut self, ssrc: u32, seq: u16, ts: u32, now_us: u64, payload: usize) -> (u16, u32) {
+        if self.source != Some(ssrc) {
+            let next_seq = self.last_seq.wrapping_add(1);
+            let next_ts = if self.packets == 0 {
+                self.last_ts
+            } else {
+                let elapsed =
+                    now_us.saturating_sub(self.last_us) as u128 * self.clock as u128 / 1_000_000;
+                self.last_ts.wrapping_add((elapsed as u32).max(1))
+            };
+            self.seq_delta = next_seq.wrapping_sub(seq);
+            self.ts_delta = next_ts.wrapping_sub(ts);
+            self.source = Some(ssrc);
+        }
+        let out_seq = seq.wrapping_add(self.seq_delta);
+        let out_ts = ts.wrapping_add(self.ts_delta);
+        if out_seq.wrapping_sub(self.last_seq) < 0x8000 {
+            self.last_seq = out_seq;
+            self.last_ts = out_ts;
+        }
+        self.last_us = now_us;
+        self.packets += 1;
+        self.bytes += payload as u64;
+        (out_seq, out_ts)
+    }
+}

@@ -1,0 +1,133 @@
+//! One media worker: a pinned OS thread owning a mio poll, its sockets and
+//! calls. Loop: drain commands; drain each ready socket until WouldBlock;
+//! check media timeouts; sleep to the next deadline. No lock, and no
+//! allocation per packet (one receive buffer, reused).
+
+mod call;
+mod commands;
+mod egress;
+mod latch;
+mod packet;
+pub mod relay;
+mod socket;
+
+pub use egress::Egress;
+pub use latch::{Latch, LatchVerdict};
+
+use crate::media::command::{MediaCommand, MediaEvent};
+use call::Call;
+use crossbeam_queue::ArrayQueue;
+use mio::{Events, Poll, Token};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// The token of a worker's waker.
+pub const WAKER: Token = Token(usize::MAX);
+
+/// Settings every worker shares.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkerConfig {
+    /// Address media sockets bind to.
+    pub ip: IpAddr,
+    /// Silence after which a new source may take over a latched leg.
+    pub relatch: Duration,
+    /// No RTP for this long raises a media timeout.
+    pub timeout: Duration,
+}
+
+/// Counters a worker publishes (read by anyone, written by the worker).
+#[derive(Debug, Default)]
+pub struct WorkerCounters {
+    /// RTP/RTCP packets received.
+    pub packets_in: AtomicU64,
+    /// Packets sent.
+    pub packets_out: AtomicU64,
+    /// Packets not forwarded (malformed, strangers, hold, no destination).
+    pub dropped: AtomicU64,
+    /// Events lost because signalling's queue was full.
+    pub event_overflow: AtomicU64,
+    /// Calls on this worker.
+    pub calls: AtomicU64,
+}
+
+/// A worker's state; runs on its own thread.
+pub struct Worker {
+    cfg: WorkerConfig,
+    poll: Poll,
+    commands: Arc<ArrayQueue<MediaCommand>>,
+    events: mpsc::Sender<MediaEvent>,
+    calls: Vec<Option<Call>>,
+    free: Vec<usize>,
+    index: HashMap<u64, usize>,
+    buf: Box<[u8]>,
+    start: Instant,
+    stop: Arc<AtomicBool>,
+    counters: Arc<WorkerCounters>,
+    rng: u32,
+}
+
+impl Worker {
+    /// A worker fed by `commands`, reporting to `events`.
+    pub fn new(
+        cfg: WorkerConfig,
+        poll: Poll,
+        commands: Arc<ArrayQueue<MediaCommand>>,
+        events: mpsc::Sender<MediaEvent>,
+        stop: Arc<AtomicBool>,
+        counters: Arc<WorkerCounters>,
+        seed: u32,
+    ) -> Self {
+        Worker {
+            cfg,
+            poll,
+            commands,
+            events,
+            calls: Vec::new(),
+            free: Vec::new(),
+            index: HashMap::new(),
+            buf: vec![0u8; 2048].into_boxed_slice(),
+            start: Instant::now(),
+            stop,
+            counters,
+            rng: seed | 1,
+        }
+    }
+
+    fn now_us(&self) -> u64 {
+        self.start.elapsed().as_micros() as u64
+    }
+
+    fn emit(&self, ev: MediaEvent) {
+        if self.events.try_send(ev).is_err() {
+            self.counters.event_overflow.fetch_add(1, Relaxed);
+        }
+    }
+
+    /// Runs until the plane stops.
+    pub fn run(mut self) {
+        let mut events = Events::with_capacity(1024);
+        let mut next_check = Instant::now();
+        while !self.stop.load(Relaxed) {
+            while let Some(cmd) = self.commands.pop() {
+                self.handle_command(cmd);
+            }
+            let wait = next_check.saturating_duration_since(Instant::now());
+            if self.poll.poll(&mut events, Some(wait)).is_err() {
+                continue;
+            }
+            for ev in events.iter() {
+                if ev.token() != WAKER {
+                    self.on_readable(ev.token().0);
+                }
+            }
+            if Instant::now() >= next_check {
+                self.check_timeouts();
+                next_check = Instant::now() + Duration::from_millis(250);
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Socket readiness: read every datagram until WouldBlock and relay it —
+//! RTP through ingress/egress, RTCP with its SSRCs rewritten.
+
+use super::Worker;
+use super::relay::{egress, ingress};
+use crate::media::command::{MediaEvent, Side};
+use crate::media::rtp::{header, rtcp};
+use std::net::SocketAddr;
+use std::sync::atomic::Ordering::Relaxed;
+
+impl Worker {
+    pub(super) fn on_readable(&mut self, token: usize) {
+        let (slot, leg, is_rtcp) = (token / 4, (token / 2) % 2, token % 2 == 1);
+        let mut received = 0u64;
+        loop {
+            let Some(call) = self.calls.get(slot).and_then(|c| c.as_ref()) else {
+                break;
+            };
+            let Some(l) = call.legs[leg].as_ref() else {
+                break;
+            };
+            let sock = if is_rtcp {
+                l.rtcp.as_ref()
+            } else {
+                Some(&l.rtp)
+            };
+            let Some(sock) = sock else { break };
+            match sock.recv_from(&mut self.buf) {
+                Ok((n, src)) => {
+                    received += 1;
+                    self.on_packet(slot, leg, is_rtcp, n, src);
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
+                Err(_) => continue,
+            }
+        }
+        self.counters.packets_in.fetch_add(received, Relaxed);
+    }
+
+    fn on_packet(&mut self, slot: usize, leg: usize, is_rtcp: bool, n: usize, src: SocketAddr) {
+        let now = self.now_us();
+        let Worker {
+            calls,
+            buf,
+            counters,
+            ..
+        } = self;
+        let Some(call) = calls[slot].as_mut() else {
+            return;
+        };
+        let out = if call.legs[1].is_none() { leg } else { 1 - leg };
+        let pkt = &mut buf[..n];
+        let muxed = call.legs[leg].as_ref().is_some_and(|l| l.cfg.rtcp_mux);
+        if is_rtcp || (muxed && header::is_rtcp(pkt)) {
+            let sent = relay_rtcp(call, leg, out, pkt, src, now);
+            let c = if sent {
+                &counters.packets_out
+            } else {
+                &counters.dropped
+            };
+            c.fetch_add(1, Relaxed);
+            return;
+        }
+        let Some(inl) = call.legs[leg].as_mut() else {
+            return;
+        };
+        let info = match ingress(pkt, src, now, &mut inl.latch, &mut inl.rx) {
+            Ok(i) => i,
+            Err(_) => {
+                inl.dropped += 1;
+                counters.dropped.fetch_add(1, Relaxed);
+                return;
+            }
+        };
+        inl.rx_ssrc = info.ssrc;
+        let from = inl.cfg;
+        call.last_rx_us = now;
+        let (id, latched) = (call.id, info.latched);
+        let Some(outl) = call.legs[out].as_mut() else {
+            return;
+        };
+        let target = outl.latch.target();
+        match egress(pkt, &info, now, &from, &outl.cfg, target, &mut outl.tx) {
+            Ok(dest) => match outl.rtp.send_to(pkt, dest) {
+                Ok(_) => counters.packets_out.fetch_add(1, Relaxed),
+                Err(_) => counters.dropped.fetch_add(1, Relaxed),
+            },
+            Err(_) => {
+                outl.dropped += 1;
+                counters.dropped.fetch_add(1, Relaxed)
+            }
+        };
+        if let Some(addr) = latched {
+            let side = if leg == 0 { Side::A } else { Side::B };
+            self.emit(MediaEvent::Latched {
+                call: id,
+                side,
+                addr,
+            });
+        }
+    }
+}
+
+/// Relays one RTCP compound packet from leg `from` to leg `to`, mapping the
+/// SSRCs each side knows to the ones the other side sees. Echo calls do not
+/// reflect RTCP.
+fn relay_rtcp(
+    call: &mut super::call::Call,
+    from: usize,
+    to: usize,
+    pkt: &mut [u8],
+    src: SocketAddr,
+    now: u64,
+) -> bool {
+    if from == to {
+        return false;
+    }
+    let Some(inl) = call.legs[from].as_mut() else {
+        return false;
+    };
+    if inl.rtcp_latch.accept(src, now) == super::LatchVerdict::Stranger {
+        return false;
+    }
+    let (in_tx_ssrc, in_src_ssrc) = (inl.tx.ssrc, inl.rx_ssrc);
+    let Some(outl) = call.legs[to].as_mut() else {
+        return false;
+    };
+    let (out_tx_ssrc, out_src_ssrc) = (outl.tx.ssrc, outl.rx_ssrc);
+    let mut map = |s: u32| {
+        if s == in_src_ssrc {
+            out_tx_ssrc
+        } else if s == in_tx_ssrc {
+            out_src_ssrc
+        } else {
+            s
+        }
+    };
+    if rtcp::rewrite_ssrcs(pkt, &mut map).is_err() {
+        return false;
+    }
+    let Some(dest) = outl.rtcp_latch.target() else {
+        return false;
+    };
+    let sock = outl.rtcp.as_ref().unwrap_or(&outl.rtp);
+    sock.send_to(pkt, dest).is_ok()
+}
