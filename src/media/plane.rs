@@ -72,7 +72,7 @@ impl MediaPlane {
                 events.clone(),
                 stop.clone(),
                 counters.clone(),
-                0x9e37_79b9 ^ (i as u32 + 1) * 0x85eb_ca6b,
+                0x9e37_79b9 ^ (i as u32 + 1).wrapping_mul(0x85eb_ca6b),
             );
             let warned = warned.clone();
             let thread = std::thread::Builder::new()

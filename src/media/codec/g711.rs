@@ -74,7 +74,7 @@ pub fn linear_to_alaw(sample: i16) -> u8 {
         pcm = -pcm - 1;
         0x55
     };
-    let seg = 32 - ((pcm >> 4) as u32).leading_zeros() as i32;
+    let seg = 32 - ((pcm >> 5) as u32).leading_zeros() as i32;
     if seg >= 8 {
         return (0x7f ^ mask) as u8;
     }

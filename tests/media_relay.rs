@@ -1,0 +1,264 @@
+//! Media workers over real loopback sockets: relay between two endpoints,
+//! latching and strangers, hold, PT and telephone-event mapping, RTCP SSRC
+//! rewriting, echo, media timeout.
+
+use rvoip::media::rtp::header;
+use rvoip::media::{
+    LegConfig, MediaCommand, MediaConfig, MediaEvent, MediaPlane, Side, WorkerConfig,
+};
+use std::net::{SocketAddr, UdpSocket};
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+fn plane(timeout_ms: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent>) {
+    let (tx, rx) = mpsc::channel(1024);
+    let worker = WorkerConfig {
+        ip: "127.0.0.1".parse().unwrap(),
+        relatch: Duration::from_secs(5),
+        timeout: Duration::from_millis(timeout_ms),
+    };
+    (
+        MediaPlane::start(
+            MediaConfig {
+                workers: 2,
+                pin: true,
+                worker,
+            },
+            tx,
+        )
+        .unwrap(),
+        rx,
+    )
+}
+
+/// An even port whose successor is free too.
+fn free_pair() -> u16 {
+    loop {
+        let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+        let p = s.local_addr().unwrap().port();
+        if p % 2 == 0 && p < 65534 && UdpSocket::bind(("127.0.0.1", p + 1)).is_ok() {
+            return p;
+        }
+    }
+}
+
+fn endpoint() -> UdpSocket {
+    let s = UdpSocket::bind("127.0.0.1:0").unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    s
+}
+
+fn leg(port: u16, remote: &UdpSocket, pt: u8, te: Option<u8>) -> LegConfig {
+    LegConfig {
+        port,
+        remote: Some(remote.local_addr().unwrap()),
+        rtcp_mux: true,
+        codec_pt: pt,
+        clock: 8000,
+        te_pt: te,
+        send: true,
+    }
+}
+
+fn rtp(pt: u8, seq: u16, ts: u32, ssrc: u32) -> Vec<u8> {
+    let mut p = vec![0u8; 12 + 160];
+    header::write_header(&mut p, pt, false, seq, ts, ssrc);
+    p[12..].fill(seq as u8);
+    p
+}
+
+fn recv(s: &UdpSocket) -> Option<Vec<u8>> {
+    let mut buf = [0u8; 2048];
+    s.recv_from(&mut buf).ok().map(|(n, _)| buf[..n].to_vec())
+}
+
+fn addr(port: u16) -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], port))
+}
+
+fn event(rx: &mut mpsc::Receiver<MediaEvent>, f: impl Fn(&MediaEvent) -> bool) -> MediaEvent {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match rx.try_recv() {
+            Ok(ev) if f(&ev) => return ev,
+            Ok(_) => {}
+            Err(_) if std::time::Instant::now() > deadline => panic!("expected event not seen"),
+            Err(_) => std::thread::sleep(Duration::from_millis(5)),
+        }
+    }
+}
+
+#[test]
+fn relay_both_ways_with_latching_ssrc_rewrite_and_continuity() {
+    let (plane, mut events) = plane(30_000);
+    let (a, b, stranger) = (endpoint(), endpoint(), endpoint());
+    let (pa, pb) = (free_pair(), free_pair());
+    plane
+        .submit(MediaCommand::AddCall {
+            call: 1,
+            a: leg(pa, &a, 0, Some(101)),
+            b: Some(leg(pb, &b, 0, Some(96))),
+        })
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(50)); // the worker binds its sockets
+    let mut seen = Vec::new();
+    for i in 0..20u16 {
+        a.send_to(&rtp(0, 100 + i, 160 * i as u32, 0xa), addr(pa))
+            .unwrap();
+        let p = recv(&b).expect("relayed to B");
+        assert_eq!(&p[12..], &rtp(0, 100 + i, 0, 0)[12..], "payload intact");
+        assert_ne!(header::ssrc(&p), 0xa, "SSRC rewritten");
+        seen.push((
+            header::sequence(&p),
+            header::timestamp(&p),
+            header::ssrc(&p),
+        ));
+    }
+    assert!(seen.windows(2).all(|w| w[1].0 == w[0].0.wrapping_add(1)
+        && w[1].1 == w[0].1.wrapping_add(160)
+        && w[1].2 == w[0].2));
+    match event(&mut events, |e| {
+        matches!(e, MediaEvent::Latched { side: Side::A, .. })
+    }) {
+        MediaEvent::Latched { addr: from, .. } => assert_eq!(from, a.local_addr().unwrap()),
+        _ => unreachable!(),
+    }
+    // telephone-event 101 on A is 96 on B.
+    a.send_to(&rtp(101, 120, 3200, 0xa), addr(pa)).unwrap();
+    assert_eq!(header::payload_type(&recv(&b).unwrap()), 96);
+    // B answers; A receives.
+    b.send_to(&rtp(0, 7, 0, 0xb), addr(pb)).unwrap();
+    assert_eq!(
+        &recv(&a).expect("relayed to A")[12..],
+        &rtp(0, 7, 0, 0)[12..]
+    );
+    // A stranger on A's port is dropped, not followed.
+    stranger.send_to(&rtp(0, 500, 0, 0xc), addr(pa)).unwrap();
+    assert!(recv(&b).is_none(), "stranger's packet must not reach B");
+    plane.submit(MediaCommand::RemoveCall { call: 1 }).unwrap();
+    let MediaEvent::Removed { stats, .. } =
+        event(&mut events, |e| matches!(e, MediaEvent::Removed { .. }))
+    else {
+        unreachable!()
+    };
+    let a_stats = stats[0].unwrap();
+    assert_eq!(
+        (a_stats.rx.packets, a_stats.strangers, a_stats.rx.lost()),
+        (21, 1, 0)
+    );
+    assert_eq!(stats[1].unwrap().tx_packets, 21);
+}
+
+#[test]
+fn hold_stops_one_direction_and_resume_continues_numbering() {
+    let (plane, _events) = plane(30_000);
+    let (a, b) = (endpoint(), endpoint());
+    let (pa, pb) = (free_pair(), free_pair());
+    let lb = leg(pb, &b, 8, None);
+    plane
+        .submit(MediaCommand::AddCall {
+            call: 2,
+            a: leg(pa, &a, 0, None),
+            b: Some(lb),
+        })
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    a.send_to(&rtp(0, 1, 0, 0xa), addr(pa)).unwrap();
+    let first = recv(&b).unwrap();
+    assert_eq!(header::payload_type(&first), 8, "PT renumbered 0 -> 8");
+    plane
+        .submit(MediaCommand::UpdateLeg {
+            call: 2,
+            side: Side::B,
+            leg: LegConfig { send: false, ..lb },
+        })
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    a.send_to(&rtp(0, 2, 160, 0xa), addr(pa)).unwrap();
+    assert!(recv(&b).is_none(), "B is held: nothing sent to it");
+    b.send_to(&rtp(8, 1, 0, 0xb), addr(pb)).unwrap();
+    assert!(recv(&a).is_some(), "B still sends to A");
+    plane
+        .submit(MediaCommand::UpdateLeg {
+            call: 2,
+            side: Side::B,
+            leg: lb,
+        })
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    a.send_to(&rtp(0, 50, 8000, 0xa), addr(pa)).unwrap();
+    let resumed = recv(&b).unwrap();
+    assert_eq!(
+        header::sequence(&resumed),
+        header::sequence(&first).wrapping_add(1),
+        "no gap after hold"
+    );
+    assert_eq!(header::ssrc(&resumed), header::ssrc(&first));
+}
+
+#[test]
+fn rtcp_is_relayed_with_ssrcs_mapped() {
+    let (plane, _events) = plane(30_000);
+    let (a, b) = (endpoint(), endpoint());
+    let (pa, pb) = (free_pair(), free_pair());
+    plane
+        .submit(MediaCommand::AddCall {
+            call: 3,
+            a: leg(pa, &a, 0, None),
+            b: Some(leg(pb, &b, 0, None)),
+        })
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    a.send_to(&rtp(0, 1, 0, 0xa), addr(pa)).unwrap();
+    let b_sees = header::ssrc(&recv(&b).unwrap());
+    let mut sr = vec![0x80, 200, 0, 6];
+    sr.extend_from_slice(&0xau32.to_be_bytes());
+    sr.extend_from_slice(&[0; 20]);
+    a.send_to(&sr, addr(pa)).unwrap();
+    let got = recv(&b).expect("RTCP relayed (rtcp-mux)");
+    assert_eq!(got[1], 200);
+    assert_eq!(
+        u32::from_be_bytes(got[4..8].try_into().unwrap()),
+        b_sees,
+        "sender SSRC is the one B sees in RTP"
+    );
+}
+
+#[test]
+fn echo_returns_packets_to_the_sender() {
+    let (plane, _events) = plane(30_000);
+    let a = endpoint();
+    let pa = free_pair();
+    plane
+        .submit(MediaCommand::AddCall {
+            call: 4,
+            a: leg(pa, &a, 0, None),
+            b: None,
+        })
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    for i in 0..5u16 {
+        a.send_to(&rtp(0, i, 160 * i as u32, 0xa), addr(pa))
+            .unwrap();
+        let back = recv(&a).expect("echoed");
+        assert_eq!(&back[12..], &rtp(0, i, 0, 0)[12..]);
+    }
+}
+
+#[test]
+fn silence_raises_a_media_timeout() {
+    let (plane, mut events) = plane(300);
+    let a = endpoint();
+    plane
+        .submit(MediaCommand::AddCall {
+            call: 5,
+            a: leg(free_pair(), &a, 0, None),
+            b: None,
+        })
+        .unwrap();
+    assert_eq!(
+        event(&mut events, |e| matches!(e, MediaEvent::Timeout { .. })),
+        MediaEvent::Timeout { call: 5 }
+    );
+}
