@@ -19,9 +19,7 @@ async fn server() -> SipServer {
 }
 
 async fn client() -> SipClient {
-    create_sip_client(ClientConfig::default())
-        .await
-        .expect("client binds")
+    create_sip_client(ClientConfig::default()).await.expect("client binds")
 }
 
 async fn next(ua: &mut SipUa) -> CallEvent {
@@ -40,9 +38,7 @@ fn uri(addr: SocketAddr, user: &str, transport: Transport) -> String {
 
 async fn accept_then_end(transport: Transport) {
     let (mut s, mut c) = (server().await, client().await);
-    let id = c
-        .make_call(&uri(s.local_addr(), "alice", transport))
-        .unwrap();
+    let id = c.make_call(&uri(s.local_addr(), "alice", transport)).unwrap();
     let CallEvent::Incoming(inc) = next(&mut s).await else {
         panic!("expected an incoming call")
     };
@@ -79,9 +75,7 @@ async fn tcp_call_accept_hold_resume_end() {
 #[tokio::test]
 async fn reject_gives_the_status_to_the_caller() {
     let (mut s, mut c) = (server().await, client().await);
-    let id = c
-        .make_call(&uri(s.local_addr(), "bob", Transport::Udp))
-        .unwrap();
+    let id = c.make_call(&uri(s.local_addr(), "bob", Transport::Udp)).unwrap();
     let CallEvent::Incoming(inc) = next(&mut s).await else {
         panic!("expected an incoming call")
     };
@@ -96,19 +90,14 @@ async fn reject_gives_the_status_to_the_caller() {
 #[tokio::test]
 async fn cancel_before_answer() {
     let (mut s, mut c) = (server().await, client().await);
-    let id = c
-        .make_call(&uri(s.local_addr(), "carol", Transport::Udp))
-        .unwrap();
+    let id = c.make_call(&uri(s.local_addr(), "carol", Transport::Udp)).unwrap();
     let CallEvent::Incoming(inc) = next(&mut s).await else {
         panic!("expected an incoming call")
     };
     s.ring_call(&inc).unwrap();
     assert!(matches!(next(&mut c).await, CallEvent::Ringing(_)));
     c.end_call(id).unwrap();
-    assert!(matches!(
-        next(&mut s).await,
-        CallEvent::Ended(_, EndReason::Cancelled)
-    ));
+    assert!(matches!(next(&mut s).await, CallEvent::Ended(_, EndReason::Cancelled)));
     assert!(matches!(next(&mut c).await, CallEvent::Ended(i, EndReason::Cancelled) if i == id));
     drop(inc);
 }
@@ -116,9 +105,7 @@ async fn cancel_before_answer() {
 #[tokio::test]
 async fn server_ends_the_call() {
     let (mut s, mut c) = (server().await, client().await);
-    let id = c
-        .make_call(&uri(s.local_addr(), "dave", Transport::Tcp))
-        .unwrap();
+    let id = c.make_call(&uri(s.local_addr(), "dave", Transport::Tcp)).unwrap();
     let CallEvent::Incoming(inc) = next(&mut s).await else {
         panic!("expected an incoming call")
     };
@@ -127,8 +114,5 @@ async fn server_ends_the_call() {
     assert!(matches!(next(&mut s).await, CallEvent::Answered(_)));
     s.end_call(sid).unwrap();
     assert!(matches!(next(&mut c).await, CallEvent::Ended(i, EndReason::RemoteBye) if i == id));
-    assert!(matches!(
-        next(&mut s).await,
-        CallEvent::Ended(_, EndReason::LocalBye)
-    ));
+    assert!(matches!(next(&mut s).await, CallEvent::Ended(_, EndReason::LocalBye)));
 }

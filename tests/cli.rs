@@ -80,11 +80,7 @@ fn call_subcommand_against_the_echo_service() {
         text.contains("answered   20") && text.contains("failed     0"),
         "{text}"
     );
-    assert!(
-        tcp.status.success(),
-        "{}",
-        String::from_utf8_lossy(&tcp.stdout)
-    );
+    assert!(tcp.status.success(), "{}", String::from_utf8_lossy(&tcp.stdout));
     let text = String::from_utf8_lossy(&busy.stdout);
     assert!(!busy.status.success(), "failed calls must fail the command");
     assert!(text.contains("status     486 x20"), "{text}");

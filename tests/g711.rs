@@ -24,14 +24,8 @@ fn reference_values() {
         (8, -8, 32256, -32256)
     );
     assert_eq!((linear_to_ulaw(0), linear_to_alaw(0)), (0xff, 0xd5));
-    assert_eq!(
-        (linear_to_ulaw(i16::MAX), linear_to_ulaw(i16::MIN)),
-        (0x80, 0x00)
-    );
-    assert_eq!(
-        (linear_to_alaw(i16::MAX), linear_to_alaw(i16::MIN)),
-        (0xaa, 0x2a)
-    );
+    assert_eq!((linear_to_ulaw(i16::MAX), linear_to_ulaw(i16::MIN)), (0x80, 0x00));
+    assert_eq!((linear_to_alaw(i16::MAX), linear_to_alaw(i16::MIN)), (0xaa, 0x2a));
 }
 
 #[test]
@@ -46,11 +40,7 @@ fn every_code_round_trips() {
 
 fn snr_db(orig: &[i16], got: &[i16]) -> f64 {
     let s: f64 = orig.iter().map(|&x| (x as f64).powi(2)).sum();
-    let n: f64 = orig
-        .iter()
-        .zip(got)
-        .map(|(&x, &y)| (x as f64 - y as f64).powi(2))
-        .sum();
+    let n: f64 = orig.iter().zip(got).map(|(&x, &y)| (x as f64 - y as f64).powi(2)).sum();
     10.0 * (s / n).log10()
 }
 

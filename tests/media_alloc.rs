@@ -84,8 +84,5 @@ fn relay_path_does_not_allocate_per_packet() {
     let before = ALLOCS.load(Relaxed);
     relay(2000);
     let during = ALLOCS.load(Relaxed) - before;
-    assert_eq!(
-        during, 0,
-        "{during} allocations while relaying 2,000 packets"
-    );
+    assert_eq!(during, 0, "{during} allocations while relaying 2,000 packets");
 }

@@ -3,9 +3,7 @@
 //! rewriting, echo, media timeout.
 
 use rvoip::media::rtp::header;
-use rvoip::media::{
-    LegConfig, MediaCommand, MediaConfig, MediaEvent, MediaPlane, Side, WorkerConfig,
-};
+use rvoip::media::{LegConfig, MediaCommand, MediaConfig, MediaEvent, MediaPlane, Side, WorkerConfig};
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -44,8 +42,7 @@ fn free_pair() -> u16 {
 
 fn endpoint() -> UdpSocket {
     let s = UdpSocket::bind("127.0.0.1:0").unwrap();
-    s.set_read_timeout(Some(Duration::from_millis(500)))
-        .unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
     s
 }
 
@@ -104,23 +101,17 @@ fn relay_both_ways_with_latching_ssrc_rewrite_and_continuity() {
     std::thread::sleep(Duration::from_millis(50)); // the worker binds its sockets
     let mut seen = Vec::new();
     for i in 0..20u16 {
-        a.send_to(&rtp(0, 100 + i, 160 * i as u32, 0xa), addr(pa))
-            .unwrap();
+        a.send_to(&rtp(0, 100 + i, 160 * i as u32, 0xa), addr(pa)).unwrap();
         let p = recv(&b).expect("relayed to B");
         assert_eq!(&p[12..], &rtp(0, 100 + i, 0, 0)[12..], "payload intact");
         assert_ne!(header::ssrc(&p), 0xa, "SSRC rewritten");
-        seen.push((
-            header::sequence(&p),
-            header::timestamp(&p),
-            header::ssrc(&p),
-        ));
+        seen.push((header::sequence(&p), header::timestamp(&p), header::ssrc(&p)));
     }
-    assert!(seen.windows(2).all(|w| w[1].0 == w[0].0.wrapping_add(1)
-        && w[1].1 == w[0].1.wrapping_add(160)
-        && w[1].2 == w[0].2));
-    match event(&mut events, |e| {
-        matches!(e, MediaEvent::Latched { side: Side::A, .. })
-    }) {
+    assert!(
+        seen.windows(2)
+            .all(|w| w[1].0 == w[0].0.wrapping_add(1) && w[1].1 == w[0].1.wrapping_add(160) && w[1].2 == w[0].2)
+    );
+    match event(&mut events, |e| matches!(e, MediaEvent::Latched { side: Side::A, .. })) {
         MediaEvent::Latched { addr: from, .. } => assert_eq!(from, a.local_addr().unwrap()),
         _ => unreachable!(),
     }
@@ -129,24 +120,16 @@ fn relay_both_ways_with_latching_ssrc_rewrite_and_continuity() {
     assert_eq!(header::payload_type(&recv(&b).unwrap()), 96);
     // B answers; A receives.
     b.send_to(&rtp(0, 7, 0, 0xb), addr(pb)).unwrap();
-    assert_eq!(
-        &recv(&a).expect("relayed to A")[12..],
-        &rtp(0, 7, 0, 0)[12..]
-    );
+    assert_eq!(&recv(&a).expect("relayed to A")[12..], &rtp(0, 7, 0, 0)[12..]);
     // A stranger on A's port is dropped, not followed.
     stranger.send_to(&rtp(0, 500, 0, 0xc), addr(pa)).unwrap();
     assert!(recv(&b).is_none(), "stranger's packet must not reach B");
     plane.submit(MediaCommand::RemoveCall { call: 1 }).unwrap();
-    let MediaEvent::Removed { stats, .. } =
-        event(&mut events, |e| matches!(e, MediaEvent::Removed { .. }))
-    else {
+    let MediaEvent::Removed { stats, .. } = event(&mut events, |e| matches!(e, MediaEvent::Removed { .. })) else {
         unreachable!()
     };
     let a_stats = stats[0].unwrap();
-    assert_eq!(
-        (a_stats.rx.packets, a_stats.strangers, a_stats.rx.lost()),
-        (21, 1, 0)
-    );
+    assert_eq!((a_stats.rx.packets, a_stats.strangers, a_stats.rx.lost()), (21, 1, 0));
     assert_eq!(stats[1].unwrap().tx_packets, 21);
 }
 
@@ -239,8 +222,7 @@ fn echo_returns_packets_to_the_sender() {
         .unwrap();
     std::thread::sleep(Duration::from_millis(50));
     for i in 0..5u16 {
-        a.send_to(&rtp(0, i, 160 * i as u32, 0xa), addr(pa))
-            .unwrap();
+        a.send_to(&rtp(0, i, 160 * i as u32, 0xa), addr(pa)).unwrap();
         let back = recv(&a).expect("echoed");
         assert_eq!(&back[12..], &rtp(0, i, 0, 0)[12..]);
     }

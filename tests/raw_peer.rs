@@ -4,7 +4,7 @@
 mod sim;
 
 use rvoip::ids::{CallId, TransportKind};
-use rvoip::session::{Command, SessionEvent};
+use rvoip::session::{Command, MediaMode, SessionEvent};
 use sim::{Net, addr};
 use std::time::Duration;
 
@@ -39,7 +39,7 @@ fn late_offer_offer_in_200_answer_in_ack() {
     net.send(addr(5), addr(1), invite("", "late1"));
     net.run_for(Duration::from_millis(50));
     let b = net.incoming(1);
-    net.command(1, Command::Accept(b));
+    net.command(1, Command::Accept(b, MediaMode::None));
     net.run_for(Duration::from_millis(50));
     let ok = net.sent(addr(1), "SIP/2.0 200")[0].text.clone();
     assert!(
@@ -59,8 +59,7 @@ fn late_offer_offer_in_200_answer_in_ack() {
     net.run_for(Duration::from_secs(5));
     let ev = net.take_events(1);
     assert!(
-        ev.iter()
-            .any(|e| matches!(e, SessionEvent::Answered(i) if *i == b)),
+        ev.iter().any(|e| matches!(e, SessionEvent::Answered(i) if *i == b)),
         "{ev:?}"
     );
     assert_eq!(
@@ -74,10 +73,7 @@ fn late_offer_offer_in_200_answer_in_ack() {
 fn forked_2xx_both_acked_second_hung_up() {
     let mut net = Net::new(1, 11);
     let id = CallId(99);
-    net.command(
-        0,
-        Command::Call(id, format!("sip:bob@{}", addr(5)), TransportKind::Udp),
-    );
+    net.command(0, Command::Call(id, format!("sip:bob@{}", addr(5)), TransportKind::Udp));
     let inv = net.sent(addr(0), "INVITE")[0].text.clone();
     let reply = |status: &str, tag: &str| {
         let mut r = format!("SIP/2.0 {status}\r\n");
@@ -101,18 +97,8 @@ fn forked_2xx_both_acked_second_hung_up() {
     net.send(addr(5), addr(0), reply("200 OK", "fork2"));
     net.run_for(Duration::from_millis(100));
     let ev = net.take_events(0);
-    assert_eq!(
-        ev.iter()
-            .filter(|e| matches!(e, SessionEvent::Ringing(_)))
-            .count(),
-        1
-    );
-    assert_eq!(
-        ev.iter()
-            .filter(|e| matches!(e, SessionEvent::Answered(_)))
-            .count(),
-        1
-    );
+    assert_eq!(ev.iter().filter(|e| matches!(e, SessionEvent::Ringing(_))).count(), 1);
+    assert_eq!(ev.iter().filter(|e| matches!(e, SessionEvent::Answered(_))).count(), 1);
     let acks = net.sent(addr(0), "ACK");
     assert_eq!(acks.len(), 2);
     assert!(acks[0].text.contains("tag=fork1") && acks[1].text.contains("tag=fork2"));
@@ -141,11 +127,7 @@ fn bye_for_unknown_dialog_gets_481() {
 fn malformed_requests_get_400_naming_the_fault() {
     let cases = [
         ("Call-ID: late-1\r\n", "", "400 Missing Call-ID header"),
-        (
-            "Max-Forwards: 70\r\n",
-            "",
-            "400 Missing Max-Forwards header",
-        ),
+        ("Max-Forwards: 70\r\n", "", "400 Missing Max-Forwards header"),
         (
             "CSeq: 1 INVITE\r\n",
             "CSeq: 1 BYE\r\n",
@@ -189,21 +171,14 @@ fn compact_headers_are_accepted() {
     );
     net.send(addr(5), addr(1), compact.into_bytes());
     net.run_for(Duration::from_millis(50));
-    assert!(matches!(
-        net.take_events(1)[..],
-        [SessionEvent::Incoming(..)]
-    ));
+    assert!(matches!(net.take_events(1)[..], [SessionEvent::Incoming(..)]));
     assert_eq!(net.sent(addr(1), "SIP/2.0 100").len(), 1);
 }
 
 #[test]
 fn unanswerable_garbage_is_dropped_and_counted() {
     let mut net = Net::new(2, 31);
-    net.send(
-        addr(5),
-        addr(1),
-        b"\x00\x01garbage that is not SIP".to_vec(),
-    );
+    net.send(addr(5), addr(1), b"\x00\x01garbage that is not SIP".to_vec());
     net.send(addr(5), addr(1), vec![b'A'; 70_000]);
     net.run_for(Duration::from_millis(50));
     assert!(net.sent(addr(1), "").is_empty());

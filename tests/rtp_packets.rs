@@ -11,11 +11,7 @@ use webrtc_util::marshal::Unmarshal;
 fn random_packet(rng: &mut SmallRng) -> Vec<u8> {
     let csrc = rng.gen_range(0..4u8);
     let ext = rng.gen_bool(0.3);
-    let pad = if rng.gen_bool(0.2) {
-        rng.gen_range(1..8u8)
-    } else {
-        0
-    };
+    let pad = if rng.gen_bool(0.2) { rng.gen_range(1..8u8) } else { 0 };
     let mut p = vec![0x80 | csrc | if ext { 0x10 } else { 0 } | if pad > 0 { 0x20 } else { 0 }];
     p.push(rng.r#gen::<u8>());
     p.extend_from_slice(&rng.r#gen::<[u8; 10]>());
@@ -130,10 +126,7 @@ fn loss_and_jitter_per_rfc3550() {
 
 #[test]
 fn latch_first_source_wins_strangers_dropped_relatch_after_silence() {
-    let (a, b) = (
-        "127.0.0.1:4000".parse().unwrap(),
-        "127.0.0.1:4002".parse().unwrap(),
-    );
+    let (a, b) = ("127.0.0.1:4000".parse().unwrap(), "127.0.0.1:4002".parse().unwrap());
     let mut l = Latch::new(Some("10.0.0.1:4000".parse().unwrap()), 2_000_000);
     assert_eq!(
         l.target(),

@@ -5,7 +5,7 @@
 mod sim;
 
 use rvoip::ids::{CallId, TransportKind};
-use rvoip::session::{Command, EndReason, SessionEvent};
+use rvoip::session::{Command, EndReason, MediaMode, SessionEvent};
 use sim::{Net, addr};
 use std::time::Duration;
 
@@ -27,17 +27,11 @@ fn basic_call_in_virtual_time() {
     net.run_for(Duration::from_millis(50));
     let b = net.incoming(1);
     net.command(1, Command::Ring(b));
-    net.command(1, Command::Accept(b));
+    net.command(1, Command::Accept(b, MediaMode::None));
     net.run_for(Duration::from_millis(100));
     let ea = net.take_events(0);
-    assert!(has(
-        &ea,
-        |e| matches!(e, SessionEvent::Ringing(i) if *i == a)
-    ));
-    assert!(has(
-        &ea,
-        |e| matches!(e, SessionEvent::Answered(i) if *i == a)
-    ));
+    assert!(has(&ea, |e| matches!(e, SessionEvent::Ringing(i) if *i == a)));
+    assert!(has(&ea, |e| matches!(e, SessionEvent::Answered(i) if *i == a)));
     assert!(has(
         &net.take_events(1),
         |e| matches!(e, SessionEvent::Answered(i) if *i == b)
@@ -68,10 +62,7 @@ fn timer_b_fires_at_64_t1_with_a_doubling_retransmissions() {
     net.run_until(Duration::from_secs(40));
     let failed = net.take_events(0);
     assert!(
-        has(
-            &failed,
-            |e| matches!(e, SessionEvent::Failed(i, 408) if *i == id)
-        ),
+        has(&failed, |e| matches!(e, SessionEvent::Failed(i, 408) if *i == id)),
         "{failed:?}"
     );
     let times: Vec<u128> = net
@@ -104,7 +95,7 @@ fn calls_complete_under_30_percent_loss() {
             SessionEvent::Incoming(id, _) => id,
             _ => unreachable!(),
         };
-        net.command(1, Command::Accept(b));
+        net.command(1, Command::Accept(b, MediaMode::None));
         net.run_for(Duration::from_secs(10));
         if has(
             &net.take_events(0),
@@ -122,10 +113,7 @@ fn calls_complete_under_30_percent_loss() {
         answered >= 38,
         "only {answered} of 40 calls were answered under 30% loss"
     );
-    assert!(
-        net.uas.iter().all(|(_, ua)| ua.stats().1 == 0),
-        "calls leaked"
-    );
+    assert!(net.uas.iter().all(|(_, ua)| ua.stats().1 == 0), "calls leaked");
 }
 
 #[test]
@@ -138,7 +126,7 @@ fn cancel_crossing_200_ends_with_ack_and_bye() {
     net.run_for(Duration::from_millis(50));
     // Both act at the same instant: the CANCEL and the 200 cross on the wire.
     net.command(0, Command::End(a));
-    net.command(1, Command::Accept(b));
+    net.command(1, Command::Accept(b, MediaMode::None));
     net.run_for(Duration::from_secs(1));
     let ea = net.take_events(0);
     assert!(
@@ -150,24 +138,16 @@ fn cancel_crossing_200_ends_with_ack_and_bye() {
     );
     let eb = net.take_events(1);
     assert!(
-        has(&eb, |e| matches!(
-            e,
-            SessionEvent::Ended(_, EndReason::RemoteBye)
-        )),
+        has(&eb, |e| matches!(e, SessionEvent::Ended(_, EndReason::RemoteBye))),
         "{eb:?}"
     );
     assert_eq!(net.sent(addr(0), "CANCEL").len(), 1);
     assert_eq!(net.sent(addr(0), "ACK").len(), 1, "the 200 is ACKed");
     assert_eq!(net.sent(addr(0), "BYE").len(), 1, "then hung up");
-    assert!(
-        net.sent(addr(1), "SIP/2.0 487").is_empty(),
-        "no 487 once answered"
-    );
+    assert!(net.sent(addr(1), "SIP/2.0 487").is_empty(), "no 487 once answered");
     net.run_for(Duration::from_secs(40));
     assert!(
-        net.uas
-            .iter()
-            .all(|(_, ua)| ua.stats().1 == 0 && ua.stats().2 == 0),
+        net.uas.iter().all(|(_, ua)| ua.stats().1 == 0 && ua.stats().2 == 0),
         "calls or transactions leaked"
     );
 }
@@ -178,7 +158,7 @@ fn reinvite_hold_and_resume() {
     let a = call(&mut net, 1);
     net.run_for(Duration::from_millis(50));
     let b = net.incoming(1);
-    net.command(1, Command::Accept(b));
+    net.command(1, Command::Accept(b, MediaMode::None));
     net.run_for(Duration::from_millis(100));
     net.take_events(0);
     net.take_events(1);
@@ -193,27 +173,15 @@ fn reinvite_hold_and_resume() {
         |e| matches!(e, SessionEvent::Held(i) if *i == b)
     ));
     let answer = &net.sent(addr(1), "SIP/2.0 200").last().unwrap().text;
-    assert!(
-        answer.contains("a=recvonly"),
-        "held answer must be recvonly:\n{answer}"
-    );
+    assert!(answer.contains("a=recvonly"), "held answer must be recvonly:\n{answer}");
     net.command(0, Command::Resume(a));
     net.run_for(Duration::from_millis(100));
-    assert!(has(&net.take_events(0), |e| matches!(
-        e,
-        SessionEvent::Resumed(_)
-    )));
-    assert!(has(&net.take_events(1), |e| matches!(
-        e,
-        SessionEvent::Resumed(_)
-    )));
+    assert!(has(&net.take_events(0), |e| matches!(e, SessionEvent::Resumed(_))));
+    assert!(has(&net.take_events(1), |e| matches!(e, SessionEvent::Resumed(_))));
     let answer = &net.sent(addr(1), "SIP/2.0 200").last().unwrap().text;
     assert!(answer.contains("a=sendrecv"));
     let reinvites = net.sent(addr(0), "INVITE");
-    assert!(
-        reinvites[1].text.contains("CSeq: 2 INVITE")
-            && reinvites[2].text.contains("CSeq: 3 INVITE")
-    );
+    assert!(reinvites[1].text.contains("CSeq: 2 INVITE") && reinvites[2].text.contains("CSeq: 3 INVITE"));
 }
 
 #[test]
@@ -223,7 +191,7 @@ fn uas_retransmits_2xx_until_ack_then_gives_up_with_bye() {
     let _a = call(&mut net, 1);
     net.run_for(Duration::from_millis(50));
     let b = net.incoming(1);
-    net.command(1, Command::Accept(b));
+    net.command(1, Command::Accept(b, MediaMode::None));
     net.run_until(Duration::from_secs(40));
     let oks: Vec<u128> = net
         .sent(addr(1), "SIP/2.0 200")

@@ -46,11 +46,7 @@ fn answer_keeps_offer_order_and_payload_types() {
     let offer = sdp::parse(OFFER).unwrap();
     let answer = sdp::answer(&offer, &ours(), ip(), 30000, Direction::SendRecv, 1, 1).unwrap();
     let pts: Vec<u8> = answer.audio.codecs.iter().map(|c| c.pt).collect();
-    assert_eq!(
-        pts,
-        vec![111, 8, 0, 101],
-        "offerer's order and PTs (RFC 3264 §6.1)"
-    );
+    assert_eq!(pts, vec![111, 8, 0, 101], "offerer's order and PTs (RFC 3264 §6.1)");
     assert_eq!(
         answer.audio.direction,
         Direction::Inactive,
@@ -91,18 +87,11 @@ fn c_zero_is_old_style_hold() {
 #[test]
 fn no_common_voice_codec_is_488_material() {
     let text = OFFER
-        .replace(
-            "m=audio 49170 RTP/AVP 111 8 0 101",
-            "m=audio 49170 RTP/AVP 18 101",
-        )
+        .replace("m=audio 49170 RTP/AVP 111 8 0 101", "m=audio 49170 RTP/AVP 18 101")
         .replace("a=rtpmap:111 opus/48000/2", "a=rtpmap:18 G729/8000");
     let offer = sdp::parse(&text).unwrap();
     let r = sdp::answer(&offer, &ours(), ip(), 30000, Direction::SendRecv, 1, 1);
-    assert_eq!(
-        r,
-        Err(SdpError::NoCommonCodec),
-        "telephone-event alone is not a codec"
-    );
+    assert_eq!(r, Err(SdpError::NoCommonCodec), "telephone-event alone is not a codec");
 }
 
 #[test]

@@ -15,7 +15,10 @@ fn body_is_cut_to_content_length_on_datagrams() {
 
 #[test]
 fn folded_headers_and_multi_value_via_are_normalised() {
-    let text = MSG.replace("Via: SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bKa;rport", "Via: SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bKa;rport,\r\n SIP/2.0/UDP 10.0.0.2;branch=z9hG4bKb");
+    let text = MSG.replace(
+        "Via: SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bKa;rport",
+        "Via: SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bKa;rport,\r\n SIP/2.0/UDP 10.0.0.2;branch=z9hG4bKb",
+    );
     let msg = sip::parse(text.as_bytes()).unwrap();
     let vias: Vec<&str> = sip::headers(&msg, "Via").collect();
     assert_eq!(vias.len(), 2);
@@ -42,10 +45,7 @@ fn stream_framing_waits_for_the_body_and_needs_content_length() {
     let two = format!("{MSG}{MSG}");
     let n = sip::frame_stream(two.as_bytes()).unwrap().unwrap();
     assert_eq!(n, MSG.len());
-    assert_eq!(
-        sip::frame_stream(&MSG.as_bytes()[..MSG.len() - 1]).unwrap(),
-        None
-    );
+    assert_eq!(sip::frame_stream(&MSG.as_bytes()[..MSG.len() - 1]).unwrap(), None);
     let no_cl = MSG.replace("Content-Length: 4\r\n", "");
     assert!(matches!(
         sip::frame_stream(no_cl.as_bytes()),
@@ -60,14 +60,8 @@ fn oversized_messages_are_refused() {
         MSG.replace("Content-Length: 4", "Content-Length: 70000"),
         "x".repeat(70000)
     );
-    assert!(matches!(
-        sip::parse(big.as_bytes()),
-        Err(ParseError::TooLarge)
-    ));
-    assert!(matches!(
-        sip::frame_stream(big.as_bytes()),
-        Err(ParseError::TooLarge)
-    ));
+    assert!(matches!(sip::parse(big.as_bytes()), Err(ParseError::TooLarge)));
+    assert!(matches!(sip::frame_stream(big.as_bytes()), Err(ParseError::TooLarge)));
 }
 
 #[test]
@@ -75,23 +69,9 @@ fn unknown_method_is_501_and_bad_version_505() {
     let m = MSG
         .replace("OPTIONS sip:x@h", "FOOBAR sip:x@h")
         .replace("CSeq: 7 OPTIONS", "CSeq: 7 FOOBAR");
-    assert_eq!(
-        sip::parse(m.as_bytes())
-            .unwrap_err()
-            .answerable()
-            .unwrap()
-            .1,
-        501
-    );
+    assert_eq!(sip::parse(m.as_bytes()).unwrap_err().answerable().unwrap().1, 501);
     let v = MSG.replace("sip:x@h SIP/2.0", "sip:x@h SIP/7.0");
-    assert_eq!(
-        sip::parse(v.as_bytes())
-            .unwrap_err()
-            .answerable()
-            .unwrap()
-            .1,
-        505
-    );
+    assert_eq!(sip::parse(v.as_bytes()).unwrap_err().answerable().unwrap().1, 505);
 }
 
 #[test]
@@ -105,10 +85,7 @@ fn via_stamping_and_response_routing_rfc3581() {
     );
     assert_eq!(sip::response_addr(&stamped), Some(src));
     let plain = "SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKa";
-    assert_eq!(
-        sip::response_addr(plain),
-        Some("10.0.0.1:5060".parse().unwrap())
-    );
+    assert_eq!(sip::response_addr(plain), Some("10.0.0.1:5060".parse().unwrap()));
     assert_eq!(
         sip::stamp_received("SIP/2.0/UDP 192.0.2.7:40000;branch=z9hG4bKa", src),
         None
@@ -127,10 +104,6 @@ fn serialised_messages_reparse_identically() {
     let again = sip::parse(&bytes).unwrap();
     assert_eq!(again, msg);
     let text = String::from_utf8(bytes.to_vec()).unwrap();
-    assert_eq!(
-        text.matches("\r\n\r\n").count(),
-        1,
-        "exactly one blank line:\n{text}"
-    );
+    assert_eq!(text.matches("\r\n\r\n").count(), 1, "exactly one blank line:\n{text}");
     assert!(text.ends_with("Content-Length: 4\r\n\r\nbody"));
 }

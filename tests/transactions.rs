@@ -66,9 +66,7 @@ fn non_invite_client_timer_e_caps_at_t2_and_timer_f_times_out() {
     let (sends, events) = run(&mut txs, start, Duration::from_secs(40));
     assert_eq!(
         sends,
-        vec![
-            0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500
-        ]
+        vec![0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500]
     );
     assert!(matches!(events[..], [TxEvent::Timeout { tx: t }] if t == tx));
     assert!(txs.is_empty());
@@ -92,30 +90,19 @@ fn non_invite_client_over_tcp_sends_once_and_times_out() {
 fn invite_server_timer_g_h_without_ack() {
     let mut txs = Transactions::new(TimerConfig::default());
     let start = Instant::now();
-    txs.handle_incoming(
-        start,
-        incoming(&request("INVITE", "g1")),
-        peer(TransportKind::Udp),
-    );
+    txs.handle_incoming(start, incoming(&request("INVITE", "g1")), peer(TransportKind::Udp));
     let Some(TxEvent::Request { tx, req, .. }) = txs.poll_event() else {
         panic!("request event")
     };
     assert!(
-        txs.poll_transmit()
-            .is_some_and(|t| t.bytes.starts_with(b"SIP/2.0 100")),
+        txs.poll_transmit().is_some_and(|t| t.bytes.starts_with(b"SIP/2.0 100")),
         "automatic 100 Trying"
     );
-    txs.respond(
-        start,
-        tx,
-        sip::response(&req_of(&req), 486, None, Some("t")),
-    );
+    txs.respond(start, tx, sip::response(&req_of(&req), 486, None, Some("t")));
     let (sends, events) = run(&mut txs, start, Duration::from_secs(40));
     assert_eq!(
         sends,
-        vec![
-            0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500
-        ]
+        vec![0, 500, 1500, 3500, 7500, 11500, 15500, 19500, 23500, 27500, 31500]
     );
     assert!(
         matches!(events[..], [TxEvent::Timeout { .. }]),
@@ -127,19 +114,11 @@ fn invite_server_timer_g_h_without_ack() {
 fn invite_server_ack_stops_g_and_timer_i_absorbs() {
     let mut txs = Transactions::new(TimerConfig::default());
     let start = Instant::now();
-    txs.handle_incoming(
-        start,
-        incoming(&request("INVITE", "g2")),
-        peer(TransportKind::Udp),
-    );
+    txs.handle_incoming(start, incoming(&request("INVITE", "g2")), peer(TransportKind::Udp));
     let Some(TxEvent::Request { tx, req, .. }) = txs.poll_event() else {
         panic!("request event")
     };
-    txs.respond(
-        start,
-        tx,
-        sip::response(&req_of(&req), 486, None, Some("t")),
-    );
+    txs.respond(start, tx, sip::response(&req_of(&req), 486, None, Some("t")));
     while txs.poll_transmit().is_some() {}
     let ack = request("INVITE", "g2")
         .replace("CSeq: 1 INVITE", "CSeq: 1 ACK")
@@ -167,21 +146,12 @@ fn server_retransmissions_are_absorbed_and_answered_with_the_last_response() {
         txs.poll_transmit().is_none(),
         "Trying: retransmission absorbed silently"
     );
-    txs.respond(
-        start,
-        tx,
-        sip::response(&req_of(&req), 200, None, Some("t")),
-    );
+    txs.respond(start, tx, sip::response(&req_of(&req), 200, None, Some("t")));
     assert!(txs.poll_transmit().is_some());
     txs.handle_incoming(start, incoming(&bye), peer(TransportKind::Udp));
-    let again = txs
-        .poll_transmit()
-        .expect("Completed: last response resent");
+    let again = txs.poll_transmit().expect("Completed: last response resent");
     assert!(again.bytes.starts_with(b"SIP/2.0 200"));
-    assert!(
-        txs.poll_event().is_none(),
-        "TU never sees the retransmission"
-    );
+    assert!(txs.poll_event().is_none(), "TU never sees the retransmission");
     assert_eq!(txs.stats().absorbed, 2);
     run(&mut txs, start, Duration::from_secs(33));
     assert!(txs.is_empty(), "Timer J (64*T1) ended it");
@@ -201,17 +171,10 @@ fn invite_client_acks_non_2xx_and_timer_d_absorbs_retransmissions() {
     txs.handle_incoming(start, incoming(&busy), peer(TransportKind::Udp));
     let ack = txs.poll_transmit().expect("ACK for the 486");
     let ack = String::from_utf8_lossy(&ack.bytes).into_owned();
-    assert!(
-        ack.starts_with("ACK sip:b@127.0.0.1:5060")
-            && ack.contains("tag=x")
-            && ack.contains("branch=z9hG4bKd1")
-    );
+    assert!(ack.starts_with("ACK sip:b@127.0.0.1:5060") && ack.contains("tag=x") && ack.contains("branch=z9hG4bKd1"));
     assert!(matches!(txs.poll_event(), Some(TxEvent::Response { tx: t, .. }) if t == tx));
     txs.handle_incoming(start, incoming(&busy), peer(TransportKind::Udp));
-    assert!(
-        txs.poll_transmit().is_some(),
-        "retransmitted 486 is ACKed again"
-    );
+    assert!(txs.poll_transmit().is_some(), "retransmitted 486 is ACKed again");
     assert!(txs.poll_event().is_none(), "but not passed up");
     let (_, events) = run(&mut txs, start, Duration::from_secs(33));
     assert!(events.is_empty());

@@ -56,6 +56,10 @@ pub struct ServerConfig {
     pub tcp_max: usize,
     /// Seed for tags and branches (`None`: from the clock).
     pub seed: Option<u64>,
+    /// Media worker threads (0: one per core).
+    pub media_workers: usize,
+    /// No RTP for this long on an echoed call ends it with BYE.
+    pub media_timeout: Duration,
 }
 
 impl Default for ServerConfig {
@@ -73,6 +77,8 @@ impl Default for ServerConfig {
             tcp_idle: Duration::from_secs(300),
             tcp_max: 10000,
             seed: None,
+            media_workers: 0,
+            media_timeout: Duration::from_secs(30),
         }
     }
 }

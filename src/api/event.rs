@@ -1,7 +1,7 @@
 //! Call events and the incoming call that must be answered.
 
 use crate::ids::CallId;
-use crate::session::{Command, EndReason};
+use crate::session::{Command, EndReason, MediaMode};
 use std::net::SocketAddr;
 use tokio::sync::mpsc;
 
@@ -58,10 +58,7 @@ impl IncomingCall {
 
     /// The user part of the Request-URI (`sip:busy@host` gives `busy`).
     pub fn user(&self) -> &str {
-        let rest = self
-            .uri
-            .split_once(':')
-            .map_or(self.uri.as_str(), |(_, r)| r);
+        let rest = self.uri.split_once(':').map_or(self.uri.as_str(), |(_, r)| r);
         rest.split_once('@').map_or("", |(u, _)| u)
     }
 
@@ -85,7 +82,14 @@ impl IncomingCall {
 
     /// Answers 200 OK with our SDP (a no-op if the caller gave up).
     pub fn accept(self) -> Result<CallId, super::ApiError> {
-        self.command(Command::Accept(self.id))?;
+        self.command(Command::Accept(self.id, MediaMode::None))?;
+        Ok(self.take().0)
+    }
+
+    /// Answers 200 OK and echoes the caller's RTP back to it from a media
+    /// worker (the echo service).
+    pub fn accept_echo(self) -> Result<CallId, super::ApiError> {
+        self.command(Command::Accept(self.id, MediaMode::Echo))?;
         Ok(self.take().0)
     }
 

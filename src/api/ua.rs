@@ -4,11 +4,13 @@ use super::config::Parts;
 use super::{ApiError, CallEvent, IncomingCall, Stats};
 use crate::driver::{Driver, LiveStats};
 use crate::ids::{CallId, TransportKind};
+use crate::media::{MediaConfig, MediaPlane, WorkerConfig};
 use crate::session::{Command, SessionEvent, UserAgent};
 use crate::transport::{self, TcpTable};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// Depth of the command and event queues.
@@ -44,6 +46,21 @@ pub(crate) async fn start(parts: Parts) -> Result<SipUa, ApiError> {
     let (cmd_tx, cmd_rx) = mpsc::channel(QUEUE);
     let (ev_tx, ev_rx) = mpsc::channel(QUEUE);
     let stats = Arc::new(LiveStats::default());
+    let (media_tx, media_events) = mpsc::channel(QUEUE);
+    let worker = WorkerConfig {
+        ip: cfg.media_addr,
+        relatch: Duration::from_secs(2),
+        timeout: cfg.media_timeout,
+    };
+    let media = MediaPlane::start(
+        MediaConfig {
+            workers: cfg.media_workers,
+            pin: true,
+            worker,
+        },
+        media_tx,
+    )
+    .map_err(|e| ApiError::Config(format!("media workers: {e}")))?;
     let driver = Driver {
         ua: UserAgent::new(ua),
         udp: Arc::new(udp),
@@ -52,6 +69,8 @@ pub(crate) async fn start(parts: Parts) -> Result<SipUa, ApiError> {
         commands: cmd_rx,
         events: ev_tx,
         stats: stats.clone(),
+        media: Arc::new(media),
+        media_events,
     };
     tokio::spawn(driver.run());
     Ok(SipUa {
@@ -140,8 +159,7 @@ impl SipUa {
     /// Calls `uri`, over `transport` unless the URI names one.
     pub fn make_call_via(&self, uri: &str, transport: TransportKind) -> Result<CallId, ApiError> {
         let id = CallId(self.next_id.fetch_add(1, Relaxed));
-        self.send(Command::Call(id, uri.to_owned(), transport))
-            .map(|_| id)
+        self.send(Command::Call(id, uri.to_owned(), transport)).map(|_| id)
     }
 
     /// Current counters.

@@ -6,13 +6,7 @@ use rsip::headers::{self as h, UntypedHeader};
 
 /// A response to `req` carrying our `tag` and `contact` (for 1xx/2xx of a
 /// dialog-forming request).
-pub fn response_in(
-    req: &Request,
-    status: u16,
-    reason: Option<&str>,
-    tag: &str,
-    contact: Option<&str>,
-) -> Response {
+pub fn response_in(req: &Request, status: u16, reason: Option<&str>, tag: &str, contact: Option<&str>) -> Response {
     let mut resp = sip::response(req, status, reason, Some(tag));
     if let Some(c) = contact {
         resp.headers.push(h::Contact::new(c).into());

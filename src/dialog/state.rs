@@ -116,13 +116,7 @@ impl Dialog {
 
     /// A new in-dialog request (§12.2.1.1); `cseq` is `None` for a fresh
     /// number, or the INVITE's number for an ACK.
-    pub fn request(
-        &mut self,
-        method: Method,
-        via: String,
-        contact: &str,
-        cseq: Option<u32>,
-    ) -> RequestSpec {
+    pub fn request(&mut self, method: Method, via: String, contact: &str, cseq: Option<u32>) -> RequestSpec {
         let cseq = cseq.unwrap_or_else(|| {
             self.local_seq += 1;
             self.local_seq

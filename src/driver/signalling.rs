@@ -3,6 +3,7 @@
 
 use super::LiveStats;
 use crate::ids::{Peer, TransportKind};
+use crate::media::{MediaEvent, MediaPlane};
 use crate::session::{Command, SessionEvent, UserAgent};
 use crate::transport::{Inbound, TcpTable};
 use std::sync::Arc;
@@ -39,6 +40,10 @@ pub struct Driver {
     pub events: mpsc::Sender<SessionEvent>,
     /// Published counters.
     pub stats: Arc<LiveStats>,
+    /// The media workers.
+    pub media: Arc<MediaPlane>,
+    /// Events from the media workers.
+    pub media_events: mpsc::Receiver<MediaEvent>,
 }
 
 impl Driver {
@@ -76,6 +81,7 @@ impl Driver {
                     Inbound::Connected(addr, tx) => self.tcp.insert(addr, tx),
                     Inbound::Closed(addr) => self.tcp.remove(addr),
                 },
+                Some(ev) = self.media_events.recv() => self.ua.handle_media_event(Instant::now(), ev),
                 cmd = self.commands.recv() => match cmd {
                     Some(cmd) => self.ua.handle_command(Instant::now(), cmd),
                     None => break,
@@ -97,12 +103,16 @@ impl Driver {
                 TransportKind::Tcp => self.tcp.send(t.peer.addr, t.bytes),
             }
         }
+        while let Some(cmd) = self.ua.poll_media() {
+            if self.media.submit(cmd).is_err() {
+                self.stats.media_overflow.fetch_add(1, Relaxed);
+            }
+        }
         while let Some(ev) = self.ua.poll_event() {
             if let Err(e) = self.events.try_send(ev) {
                 self.stats.event_overflow.fetch_add(1, Relaxed);
                 if let SessionEvent::Incoming(id, _) = e.into_inner() {
-                    self.ua
-                        .handle_command(Instant::now(), Command::Reject(id, 503));
+                    self.ua.handle_command(Instant::now(), Command::Reject(id, 503));
                 }
             }
         }

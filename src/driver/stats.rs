@@ -26,6 +26,8 @@ pub struct LiveStats {
     pub event_overflow: AtomicU64,
     /// TCP sends refused (queue full or connection cap).
     pub tcp_refused: AtomicU64,
+    /// Media commands refused (a worker's queue was full).
+    pub media_overflow: AtomicU64,
 }
 
 impl LiveStats {

@@ -42,10 +42,7 @@ pub struct MediaPlane {
 
 impl MediaPlane {
     /// Starts the workers; they report to `events`.
-    pub fn start(
-        cfg: MediaConfig,
-        events: mpsc::Sender<MediaEvent>,
-    ) -> std::io::Result<MediaPlane> {
+    pub fn start(cfg: MediaConfig, events: mpsc::Sender<MediaEvent>) -> std::io::Result<MediaPlane> {
         let n = if cfg.workers == 0 {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         } else {
@@ -80,9 +77,7 @@ impl MediaPlane {
                 .spawn(move || {
                     if let Some(core) = core {
                         if !core_affinity::set_for_current(core) && !warned.swap(true, Relaxed) {
-                            tracing::warn!(
-                                "media workers could not be pinned to cores; running unpinned"
-                            );
+                            tracing::warn!("media workers could not be pinned to cores; running unpinned");
                         }
                     }
                     worker.run();

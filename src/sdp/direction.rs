@@ -59,10 +59,7 @@ impl Direction {
     /// answerer wants `local` (RFC 3264 §6.1): we send only if they receive,
     /// and receive only if they send.
     pub fn answer(self, local: Direction) -> Direction {
-        Direction::from_flags(
-            self.receives() && local.sends(),
-            self.sends() && local.receives(),
-        )
+        Direction::from_flags(self.receives() && local.sends(), self.sends() && local.receives())
     }
 
     /// Whether the offerer of this direction has put the other side on hold.

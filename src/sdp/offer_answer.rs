@@ -22,14 +22,7 @@ pub struct Negotiated {
 }
 
 /// An offer of `codecs` received at `addr:port`.
-pub fn offer(
-    codecs: &[Codec],
-    addr: IpAddr,
-    port: u16,
-    direction: Direction,
-    id: u64,
-    version: u64,
-) -> Sdp {
+pub fn offer(codecs: &[Codec], addr: IpAddr, port: u16, direction: Direction, id: u64, version: u64) -> Sdp {
     let audio = MediaSdp {
         addr,
         port,

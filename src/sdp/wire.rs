@@ -24,12 +24,7 @@ pub fn parse(text: &str) -> Result<Sdp, SdpError> {
         .and_then(|c| c.address.as_ref())
         .and_then(|a| a.address.parse().ok())
         .ok_or_else(|| SdpError::Malformed("no usable c= address".into()))?;
-    let attr = |key: &str| {
-        md.attributes
-            .iter()
-            .chain(sd.attributes.iter())
-            .find(|a| a.key == key)
-    };
+    let attr = |key: &str| md.attributes.iter().chain(sd.attributes.iter()).find(|a| a.key == key);
     let mut codecs = Vec::new();
     for fmt in &md.media_name.formats {
         let Ok(pt) = fmt.parse::<u8>() else { continue };
@@ -67,8 +62,7 @@ pub fn parse(text: &str) -> Result<Sdp, SdpError> {
         .unwrap_or_default();
     let audio = MediaSdp {
         addr,
-        port: u16::try_from(md.media_name.port.value)
-            .map_err(|_| SdpError::Malformed("bad m= port".into()))?,
+        port: u16::try_from(md.media_name.port.value).map_err(|_| SdpError::Malformed("bad m= port".into()))?,
         codecs,
         direction,
         rtcp_mux: attr("rtcp-mux").is_some(),
@@ -121,10 +115,7 @@ pub fn render(sdp: &Sdp) -> String {
     let a = &sdp.audio;
     let mut attributes = Vec::new();
     for c in &a.codecs {
-        attributes.push(attribute(
-            "rtpmap",
-            Some(format!("{} {}", c.pt, c.rtpmap())),
-        ));
+        attributes.push(attribute("rtpmap", Some(format!("{} {}", c.pt, c.rtpmap()))));
         if let Some(f) = &c.fmtp {
             attributes.push(attribute("fmtp", Some(format!("{} {f}", c.pt))));
         }
@@ -159,11 +150,7 @@ pub fn render(sdp: &Sdp) -> String {
             session_id: sdp.session_id,
             session_version: sdp.version,
             network_type: "IN".into(),
-            address_type: if a.addr.is_ipv4() {
-                "IP4".into()
-            } else {
-                "IP6".into()
-            },
+            address_type: if a.addr.is_ipv4() { "IP4".into() } else { "IP6".into() },
             unicast_address: a.addr.to_string(),
         },
         session_name: "rvoip".into(),

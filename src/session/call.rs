@@ -99,18 +99,15 @@ pub struct Call {
     pub cancel_sent: bool,
     /// When the call started (for setup time).
     pub started: Instant,
+    /// What the media plane does with the call.
+    pub media: super::MediaMode,
+    /// The media plane has the call (a RemoveCall is owed).
+    pub media_active: bool,
 }
 
 impl Call {
     /// A fresh call record.
-    pub fn new(
-        id: CallId,
-        role: Role,
-        peer: Peer,
-        local_tag: String,
-        port: u16,
-        now: Instant,
-    ) -> Self {
+    pub fn new(id: CallId, role: Role, peer: Peer, local_tag: String, port: u16, now: Instant) -> Self {
         Call {
             id,
             role,
@@ -135,6 +132,8 @@ impl Call {
             cancel_requested: false,
             cancel_sent: false,
             started: now,
+            media: super::MediaMode::None,
+            media_active: false,
         }
     }
 }

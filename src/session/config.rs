@@ -42,4 +42,6 @@ pub struct UaStats {
     pub bad_answered: u64,
     /// Messages dropped unanswered.
     pub dropped: u64,
+    /// Calls whose media port could not be bound.
+    pub media_bind_failed: u64,
 }

@@ -18,9 +18,7 @@ impl UserAgent {
         match r.method {
             Method::Invite => self.on_new_invite(now, tx, req, peer),
             Method::Options => self.reply(now, tx, r, 200, &tag),
-            Method::Bye | Method::Info | Method::Update | Method::PRack => {
-                self.reply(now, tx, r, 481, &tag)
-            }
+            Method::Bye | Method::Info | Method::Update | Method::PRack => self.reply(now, tx, r, 481, &tag),
             _ => self.reply(now, tx, r, 405, &tag),
         }
     }
@@ -37,10 +35,7 @@ impl UserAgent {
             .calls
             .get_mut(&id)
             .expect("invariant: dialog index names a live call");
-        let dialog = call
-            .dialog
-            .as_mut()
-            .expect("invariant: indexed calls have a dialog");
+        let dialog = call.dialog.as_mut().expect("invariant: indexed calls have a dialog");
         if !dialog.accept_remote_seq(req.core.cseq, r.method) {
             return self.reply(now, tx, r, 500, &tag);
         }
@@ -50,20 +45,12 @@ impl UserAgent {
                 self.finish(id, Some(SessionEvent::Ended(id, EndReason::RemoteBye)));
             }
             Method::Invite => self.on_reinvite(now, tx, id, req),
-            Method::Options | Method::Info | Method::Update | Method::Notify => {
-                self.reply(now, tx, r, 200, &tag)
-            }
+            Method::Options | Method::Info | Method::Update | Method::Notify => self.reply(now, tx, r, 200, &tag),
             _ => self.reply(now, tx, r, 405, &tag),
         }
     }
 
-    pub(super) fn on_cancel(
-        &mut self,
-        now: Instant,
-        tx: TxId,
-        req: Incoming,
-        invite: Option<TxId>,
-    ) {
+    pub(super) fn on_cancel(&mut self, now: Instant, tx: TxId, req: Incoming, invite: Option<TxId>) {
         let SipMessage::Request(r) = &req.msg else {
             return;
         };
@@ -103,18 +90,18 @@ impl UserAgent {
         if call.ok.as_ref().is_some_and(|ok| ok.cseq == req.core.cseq) {
             call.ok = None;
         }
-        if !req.msg.body().is_empty() {
-            if let Ok(sdp) = std::str::from_utf8(req.msg.body())
-                .map_err(|_| ())
-                .and_then(|t| crate::sdp::parse(t).map_err(|_| ()))
-            {
-                call.remote_sdp = Some(sdp);
-            }
+        let answer = super::uac::body_sdp(&req.msg);
+        let late_answer = answer.is_some();
+        if let Some(sdp) = answer {
+            call.remote_sdp = Some(sdp);
         }
         if call.state == CallState::Answering {
             call.state = CallState::Connected;
             self.stats.calls_answered += 1;
             self.events.push_back(SessionEvent::Answered(id));
+        }
+        if late_answer {
+            self.update_media(id);
         }
     }
 
@@ -125,8 +112,7 @@ impl UserAgent {
         let Some(call) = self.calls.get_mut(&id) else {
             return;
         };
-        if call.invite_tx == Some(tx) && matches!(call.state, CallState::Calling | CallState::Early)
-        {
+        if call.invite_tx == Some(tx) && matches!(call.state, CallState::Calling | CallState::Early) {
             return self.finish(id, Some(SessionEvent::Failed(id, 408)));
         }
         if call.state == CallState::Connected && call.pending.is_none() {

@@ -9,6 +9,7 @@
 mod call;
 mod config;
 mod inbound;
+mod media;
 mod ok_retransmit;
 mod ports;
 mod receive;
@@ -40,6 +41,17 @@ pub enum EndReason {
     AckTimeout,
     /// The peer stopped answering in-dialog requests.
     Timeout,
+    /// No RTP for the media timeout: we sent BYE.
+    MediaTimeout,
+}
+
+/// What an answered call's media does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaMode {
+    /// Signalling only: the SDP advertises a port but nothing is bound.
+    None,
+    /// A media worker sends every packet back to its sender.
+    Echo,
 }
 
 /// Details of an incoming call.
@@ -79,8 +91,8 @@ pub enum SessionEvent {
 pub enum Command {
     /// Send 180 Ringing.
     Ring(CallId),
-    /// Answer 200 with SDP.
-    Accept(CallId),
+    /// Answer 200 with SDP; media as `MediaMode` says.
+    Accept(CallId, MediaMode),
     /// Reject with a final status.
     Reject(CallId, u16),
     /// Hang up (BYE), cancel (CANCEL) or reject (480) as the state requires.

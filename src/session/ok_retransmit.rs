@@ -10,17 +10,9 @@ use std::time::Instant;
 impl UserAgent {
     /// Retransmits our 2xx until the ACK (§13.3.1.4): T1 doubling to T2 on
     /// unreliable transports, give up after 64·T1.
-    pub(super) fn arm_ok(
-        &mut self,
-        now: Instant,
-        id: CallId,
-        bytes: bytes::Bytes,
-        peer: Peer,
-        cseq: u32,
-    ) {
+    pub(super) fn arm_ok(&mut self, now: Instant, id: CallId, bytes: bytes::Bytes, peer: Peer, cseq: u32) {
         let t = self.cfg.timers;
-        let timer =
-            (peer.transport == TransportKind::Udp).then(|| Backoff::start(now, t.t1, Some(t.t2)));
+        let timer = (peer.transport == TransportKind::Udp).then(|| Backoff::start(now, t.t1, Some(t.t2)));
         let ok = PendingOk {
             bytes,
             peer,

@@ -15,16 +15,12 @@ impl UserAgent {
         };
         let reply_to = self.stamp_via(&mut msg, peer);
         match sip::validate(&msg) {
-            Ok(core) => self
-                .txs
-                .handle_incoming(now, Incoming { msg, core }, reply_to),
+            Ok(core) => self.txs.handle_incoming(now, Incoming { msg, core }, reply_to),
             Err(e) => match &msg {
                 SipMessage::Request(req) if req.method != sip::Method::Ack => {
                     self.stats.bad_answered += 1;
-                    let mut resp =
-                        SipMessage::Response(sip::response(req, 400, Some(&e.to_string()), None));
-                    self.txs
-                        .send_stateless(reply_to, sip::message_bytes(&mut resp));
+                    let mut resp = SipMessage::Response(sip::response(req, 400, Some(&e.to_string()), None));
+                    self.txs.send_stateless(reply_to, sip::message_bytes(&mut resp));
                 }
                 _ => self.stats.dropped += 1,
             },
@@ -60,11 +56,7 @@ impl UserAgent {
         let SipMessage::Request(req) = msg else {
             return peer;
         };
-        let Some(sip::Header::Via(via)) = req
-            .headers
-            .iter_mut()
-            .find(|h| matches!(h, sip::Header::Via(_)))
-        else {
+        let Some(sip::Header::Via(via)) = req.headers.iter_mut().find(|h| matches!(h, sip::Header::Via(_))) else {
             return peer;
         };
         if let Some(stamped) = sip::stamp_received(via.value(), peer.addr) {

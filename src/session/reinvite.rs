@@ -19,23 +19,16 @@ impl UserAgent {
         if call.state != CallState::Connected || call.pending.is_some() || call.on_hold == hold {
             return;
         }
-        let (Some(mut dialog), Some(mut offer)) = (call.dialog.clone(), call.local_sdp.clone())
-        else {
+        let (Some(mut dialog), Some(mut offer)) = (call.dialog.clone(), call.local_sdp.clone()) else {
             return;
         };
         offer.version += 1;
-        offer.audio.direction = if hold {
-            Direction::SendOnly
-        } else {
-            Direction::SendRecv
-        };
+        offer.audio.direction = if hold { Direction::SendOnly } else { Direction::SendRecv };
         offer.audio.codecs = self.cfg.codecs.clone();
         let transport = dialog.transport();
         let (via, contact) = (self.via(transport), self.contact(transport));
         let spec = dialog.request(Method::Invite, via, &contact, None);
-        let Ok(req) =
-            sip::request_with_body(&spec, "application/sdp", sdp::render(&offer).into_bytes())
-        else {
+        let Ok(req) = sip::request_with_body(&spec, "application/sdp", sdp::render(&offer).into_bytes()) else {
             return;
         };
         let tx = self.txs.send_request(now, dialog.next_hop(), req);
@@ -70,6 +63,7 @@ impl UserAgent {
         call.local_sdp = Some(pending.offer);
         call.on_hold = pending.hold;
         self.send_ack(&mut dialog, resp.core.cseq);
+        self.update_media(id);
         self.events.push_back(if pending.hold {
             SessionEvent::Held(id)
         } else {
@@ -89,18 +83,14 @@ impl UserAgent {
             .map(|c| c.peer.transport)
             .expect("invariant: caller looked it up");
         let contact = self.contact(transport);
-        let call = self
-            .calls
-            .get_mut(&id)
-            .expect("invariant: caller looked it up");
+        let call = self.calls.get_mut(&id).expect("invariant: caller looked it up");
         let tag = call.local_tag.clone();
         if call.pending.is_some() {
             return self.reply(now, tx, r, 491, &tag);
         }
         if call.ok.is_some() {
             let mut resp = dialog::response_in(r, 500, None, &tag, None);
-            resp.headers
-                .push(sip::Header::Other("Retry-After".into(), "1".into()));
+            resp.headers.push(sip::Header::Other("Retry-After".into(), "1".into()));
             self.txs.respond(now, tx, resp);
             return;
         }
@@ -153,5 +143,6 @@ impl UserAgent {
             _ => {}
         }
         self.arm_ok(now, id, bytes, peer, req.core.cseq);
+        self.update_media(id);
     }
 }

@@ -30,10 +30,7 @@ impl UserAgent {
         let Some(call) = self.calls.get_mut(&id).filter(|c| !c.cancel_sent) else {
             return;
         };
-        let Some(invite) = call
-            .invite_tx
-            .and_then(|tx| self.txs.cancellable_invite(tx))
-        else {
+        let Some(invite) = call.invite_tx.and_then(|tx| self.txs.cancellable_invite(tx)) else {
             return;
         };
         call.cancel_sent = true;

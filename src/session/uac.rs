@@ -9,13 +9,7 @@ use crate::sip::{self, Incoming, Method, RequestSpec, SipMessage};
 use std::time::Instant;
 
 impl UserAgent {
-    pub(super) fn make_call(
-        &mut self,
-        now: Instant,
-        id: CallId,
-        uri: &str,
-        transport: TransportKind,
-    ) {
+    pub(super) fn make_call(&mut self, now: Instant, id: CallId, uri: &str, transport: TransportKind) {
         let Some(peer) = sip::uri_peer(uri, transport) else {
             return self.events.push_back(SessionEvent::Failed(id, 416));
         };
@@ -44,9 +38,7 @@ impl UserAgent {
             route: Vec::new(),
             extra: Vec::new(),
         };
-        let Ok(req) =
-            sip::request_with_body(&spec, "application/sdp", sdp::render(&offer).into_bytes())
-        else {
+        let Ok(req) = sip::request_with_body(&spec, "application/sdp", sdp::render(&offer).into_bytes()) else {
             self.ports.give_back(port);
             return self.events.push_back(SessionEvent::Failed(id, 416));
         };
@@ -87,9 +79,7 @@ impl UserAgent {
                 }
             }
             200..=299 => self.on_invite_ok(now, id, resp),
-            487 if call.cancel_requested => {
-                self.finish(id, Some(SessionEvent::Ended(id, EndReason::Cancelled)))
-            }
+            487 if call.cancel_requested => self.finish(id, Some(SessionEvent::Ended(id, EndReason::Cancelled))),
             code => self.finish(id, Some(SessionEvent::Failed(id, code))),
         }
     }
@@ -111,10 +101,7 @@ impl UserAgent {
         }
         let mut dialog = fresh;
         self.send_ack(&mut dialog, resp.core.cseq);
-        let call = self
-            .calls
-            .get_mut(&id)
-            .expect("invariant: caller looked it up");
+        let call = self.calls.get_mut(&id).expect("invariant: caller looked it up");
         call.remote_sdp = body_sdp(&resp.msg).or(call.remote_sdp.take());
         self.dialogs
             .insert((dialog.id.call_id.clone(), dialog.id.local_tag.clone()), id);
@@ -137,11 +124,7 @@ impl UserAgent {
             resp.core.call_id.clone(),
             resp.core.from_tag.clone().unwrap_or_default(),
         );
-        let Some(mut dialog) = self
-            .dialogs
-            .get(&key)
-            .and_then(|id| self.calls.get(id)?.dialog.clone())
-        else {
+        let Some(mut dialog) = self.dialogs.get(&key).and_then(|id| self.calls.get(id)?.dialog.clone()) else {
             return;
         };
         if Some(&dialog.id.remote_tag) == resp.core.to_tag.as_ref() {

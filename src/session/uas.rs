@@ -36,16 +36,11 @@ impl UserAgent {
         };
         if let Some(o) = &offer {
             let ip = self.cfg.media_addr;
-            if sdp::answer(o, &self.cfg.codecs, ip, 0, Direction::SendRecv, 0, 0)
-                == Err(SdpError::NoCommonCodec)
-            {
+            if sdp::answer(o, &self.cfg.codecs, ip, 0, Direction::SendRecv, 0, 0) == Err(SdpError::NoCommonCodec) {
                 return self.refuse(now, tx, &req, 488, "Not Acceptable Here", &tag);
             }
         }
-        let port = self
-            .ports
-            .take()
-            .expect("invariant: availability checked above");
+        let port = self.ports.take().expect("invariant: availability checked above");
         let id = CallId(self.next_call);
         self.next_call += 1;
         let info = IncomingInfo {
@@ -64,15 +59,7 @@ impl UserAgent {
         self.events.push_back(SessionEvent::Incoming(id, info));
     }
 
-    fn refuse(
-        &mut self,
-        now: Instant,
-        tx: TxId,
-        req: &Incoming,
-        status: u16,
-        reason: &str,
-        tag: &str,
-    ) {
+    fn refuse(&mut self, now: Instant, tx: TxId, req: &Incoming, status: u16, reason: &str, tag: &str) {
         let SipMessage::Request(r) = &req.msg else {
             return;
         };
@@ -82,19 +69,11 @@ impl UserAgent {
     }
 
     fn offered(&self, id: CallId) -> Option<(TxId, sip::Request, String, Peer)> {
-        let call = self
-            .calls
-            .get(&id)
-            .filter(|c| c.state == CallState::Offered)?;
+        let call = self.calls.get(&id).filter(|c| c.state == CallState::Offered)?;
         let SipMessage::Request(r) = &call.invite.as_ref()?.msg else {
             return None;
         };
-        Some((
-            call.invite_tx?,
-            r.clone(),
-            call.local_tag.clone(),
-            call.peer,
-        ))
+        Some((call.invite_tx?, r.clone(), call.local_tag.clone(), call.peer))
     }
 
     pub(super) fn ring(&mut self, now: Instant, id: CallId) {
@@ -102,11 +81,8 @@ impl UserAgent {
             return;
         };
         let contact = self.contact(peer.transport);
-        self.txs.respond(
-            now,
-            tx,
-            dialog::response_in(&req, 180, None, &tag, Some(&contact)),
-        );
+        self.txs
+            .respond(now, tx, dialog::response_in(&req, 180, None, &tag, Some(&contact)));
     }
 
     pub(super) fn reject(&mut self, now: Instant, id: CallId, status: u16) {
@@ -118,33 +94,20 @@ impl UserAgent {
             tx,
             dialog::response_in(&req, status.clamp(300, 699), None, &tag, None),
         );
-        self.finish(
-            id,
-            Some(SessionEvent::Ended(id, EndReason::Rejected(status))),
-        );
+        self.finish(id, Some(SessionEvent::Ended(id, EndReason::Rejected(status))));
     }
 
-    pub(super) fn accept(&mut self, now: Instant, id: CallId) {
+    pub(super) fn accept(&mut self, now: Instant, id: CallId, mode: super::MediaMode) {
         let Some((tx, req, tag, peer)) = self.offered(id) else {
             return;
         };
         let (ip, codecs) = (self.cfg.media_addr, self.cfg.codecs.clone());
         let contact = self.contact(peer.transport);
         let sid = rand::Rng::r#gen::<u32>(&mut self.rng) as u64;
-        let call = self
-            .calls
-            .get_mut(&id)
-            .expect("invariant: offered() found it");
+        let call = self.calls.get_mut(&id).expect("invariant: offered() found it");
         let local = match &call.remote_sdp {
             Some(offer) => sdp::answer(offer, &codecs, ip, call.port, Direction::SendRecv, sid, 1),
-            None => Ok(sdp::offer(
-                &codecs,
-                ip,
-                call.port,
-                Direction::SendRecv,
-                sid,
-                1,
-            )),
+            None => Ok(sdp::offer(&codecs, ip, call.port, Direction::SendRecv, sid, 1)),
         };
         let Ok(local) = local else { return };
         let resp = dialog::ok_with_body(&req, &tag, &contact, sdp::render(&local));
@@ -161,6 +124,8 @@ impl UserAgent {
         call.state = CallState::Answering;
         let cseq = inc.core.cseq;
         call.dialog = Some(dialog);
+        call.media = mode;
         self.arm_ok(now, id, bytes, peer, cseq);
+        self.start_media(id);
     }
 }

@@ -20,6 +20,7 @@ pub struct UserAgent {
     pub(super) dialogs: HashMap<(String, String), CallId>,
     pub(super) tx_calls: HashMap<TxId, CallId>,
     pub(super) events: VecDeque<SessionEvent>,
+    pub(super) media: VecDeque<crate::media::MediaCommand>,
     pub(super) heap: DeadlineHeap<CallId>,
     pub(super) rng: SmallRng,
     pub(super) ports: PortPool,
@@ -36,6 +37,7 @@ impl UserAgent {
             dialogs: HashMap::new(),
             tx_calls: HashMap::new(),
             events: VecDeque::new(),
+            media: VecDeque::new(),
             heap: DeadlineHeap::default(),
             rng: SmallRng::seed_from_u64(cfg.seed),
             ports: PortPool::new(cfg.ports.0, cfg.ports.1),
@@ -49,7 +51,7 @@ impl UserAgent {
     pub fn handle_command(&mut self, now: Instant, cmd: Command) {
         match cmd {
             Command::Ring(id) => self.ring(now, id),
-            Command::Accept(id) => self.accept(now, id),
+            Command::Accept(id, mode) => self.accept(now, id, mode),
             Command::Reject(id, status) => self.reject(now, id, status),
             Command::End(id) => self.end(now, id),
             Command::Hold(id) => self.reinvite(now, id, true),
@@ -111,9 +113,9 @@ impl UserAgent {
     pub(super) fn finish(&mut self, id: CallId, event: Option<SessionEvent>) {
         if let Some(call) = self.calls.remove(&id) {
             self.ports.give_back(call.port);
+            self.stop_media(id, call.media_active);
             if let Some(d) = &call.dialog {
-                self.dialogs
-                    .remove(&(d.id.call_id.clone(), d.id.local_tag.clone()));
+                self.dialogs.remove(&(d.id.call_id.clone(), d.id.local_tag.clone()));
             }
             if let Some(tx) = call.invite_tx {
                 self.tx_calls.remove(&tx);
@@ -140,10 +142,7 @@ impl UserAgent {
 
     /// When `handle_timeout` is next due.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        [self.txs.poll_timeout(), self.heap.next()]
-            .into_iter()
-            .flatten()
-            .min()
+        [self.txs.poll_timeout(), self.heap.next()].into_iter().flatten().min()
     }
 
     /// Counters, with live call and transaction numbers.

@@ -10,24 +10,15 @@ pub const AGENT: &str = concat!("rvoip/", env!("CARGO_PKG_VERSION"));
 
 /// A response to `req`, copying Via, From, To, Call-ID and CSeq (§8.2.6.2);
 /// `to_tag` is added to To unless it already has one.
-pub fn response(
-    req: &Request,
-    status: u16,
-    reason: Option<&str>,
-    to_tag: Option<&str>,
-) -> Response {
+pub fn response(req: &Request, status: u16, reason: Option<&str>, to_tag: Option<&str>) -> Response {
     let mut headers = rsip::Headers::default();
     for hdr in req.headers.iter() {
         match hdr {
-            Header::Via(_) | Header::From(_) | Header::CallId(_) | Header::CSeq(_) => {
-                headers.push(hdr.clone())
-            }
+            Header::Via(_) | Header::From(_) | Header::CallId(_) | Header::CSeq(_) => headers.push(hdr.clone()),
             Header::To(to) => {
                 let has_tag = super::header_param(to.value(), "tag").is_some();
                 match to_tag.filter(|_| !has_tag && status > 100) {
-                    Some(tag) => {
-                        headers.push(h::To::new(format!("{};tag={tag}", to.value())).into())
-                    }
+                    Some(tag) => headers.push(h::To::new(format!("{};tag={tag}", to.value())).into()),
                     None => headers.push(hdr.clone()),
                 }
             }
@@ -80,10 +71,8 @@ pub fn response_from_raw(raw: &RawMessage, status: u16, reason: &str) -> Option<
 
 /// Sets the body with its Content-Type (the length is set at serialisation).
 pub fn with_body(msg: &mut SipMessage, content_type: &str, content: Vec<u8>) {
-    msg.headers_mut()
-        .retain(|h| !matches!(h, Header::ContentType(_)));
-    msg.headers_mut()
-        .push(h::ContentType::new(content_type).into());
+    msg.headers_mut().retain(|h| !matches!(h, Header::ContentType(_)));
+    msg.headers_mut().push(h::ContentType::new(content_type).into());
     *msg.body_mut() = content;
 }
 
@@ -143,11 +132,7 @@ pub fn request(spec: &RequestSpec) -> Result<Request, rsip::Error> {
 }
 
 /// Builds a request carrying `body` of `content_type`.
-pub fn request_with_body(
-    spec: &RequestSpec,
-    content_type: &str,
-    body: Vec<u8>,
-) -> Result<Request, rsip::Error> {
+pub fn request_with_body(spec: &RequestSpec, content_type: &str, body: Vec<u8>) -> Result<Request, rsip::Error> {
     let mut req = request(spec)?;
     req.headers.push(h::ContentType::new(content_type).into());
     req.body = body;

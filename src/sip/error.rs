@@ -55,9 +55,9 @@ impl ParseError {
     /// status to answer with.
     pub fn answerable(&self) -> Option<(&RawMessage, u16)> {
         match self {
-            Self::Truncated(raw)
-            | Self::ContentLengthMismatch { raw, .. }
-            | Self::Syntax { raw, .. } => Some((raw, 400)),
+            Self::Truncated(raw) | Self::ContentLengthMismatch { raw, .. } | Self::Syntax { raw, .. } => {
+                Some((raw, 400))
+            }
             Self::UnknownMethod(raw) => Some((raw, 501)),
             Self::BadVersion(raw) => Some((raw, 505)),
             _ => None,

@@ -64,9 +64,7 @@ fn expand(name: &str) -> &str {
 /// Skips the CRLFs that may precede a message (RFC 3261 §7.5) or make up a
 /// keep-alive (RFC 5626 §3.5.1); returns how many bytes to skip.
 pub fn leading_crlf(buf: &[u8]) -> usize {
-    buf.iter()
-        .take_while(|b| **b == b'\r' || **b == b'\n')
-        .count()
+    buf.iter().take_while(|b| **b == b'\r' || **b == b'\n').count()
 }
 
 /// Offset of the blank line ending the headers (index of its CRLFCRLF).

@@ -11,9 +11,7 @@ mod target;
 mod validate;
 mod via;
 
-pub use build::{
-    RequestSpec, message_bytes, request, request_with_body, response, response_from_raw, with_body,
-};
+pub use build::{RequestSpec, message_bytes, request, request_with_body, response, response_from_raw, with_body};
 pub use error::{InvalidMessage, ParseError};
 pub use framing::{MAX_MESSAGE, RawMessage, frame_stream, leading_crlf, split_list};
 pub use params::{header_param, new_token, split_host_port, uri_of};
@@ -42,9 +40,7 @@ pub fn header<'a>(msg: &'a SipMessage, name: &str) -> Option<&'a str> {
 /// All values of the headers named `name`, in order.
 pub fn headers<'a>(msg: &'a SipMessage, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     use rsip::message::HasHeaders;
-    msg.headers()
-        .iter()
-        .filter_map(move |h| header_value(h, name))
+    msg.headers().iter().filter_map(move |h| header_value(h, name))
 }
 
 fn header_value<'a>(h: &'a Header, name: &str) -> Option<&'a str> {

@@ -56,11 +56,7 @@ fn find(msg: &SipMessage) -> Found<'_> {
             Header::To(v) => set(dup, "To", f.to.replace(v.value()).is_some()),
             Header::CallId(v) => set(dup, "Call-ID", f.call_id.replace(v.value()).is_some()),
             Header::CSeq(v) => set(dup, "CSeq", f.cseq.replace(v.value()).is_some()),
-            Header::MaxForwards(v) => set(
-                dup,
-                "Max-Forwards",
-                f.max_forwards.replace(v.value()).is_some(),
-            ),
+            Header::MaxForwards(v) => set(dup, "Max-Forwards", f.max_forwards.replace(v.value()).is_some()),
             _ => {}
         }
     }
@@ -89,18 +85,12 @@ pub fn validate(msg: &SipMessage) -> Result<Core, InvalidMessage> {
         if req.method != cseq_method {
             return Err(InvalidMessage::CSeqMethodMismatch);
         }
-        let mf = f
-            .max_forwards
-            .ok_or(InvalidMessage::Missing("Max-Forwards"))?;
+        let mf = f.max_forwards.ok_or(InvalidMessage::Missing("Max-Forwards"))?;
         mf.parse::<u8>()
             .map_err(|_| InvalidMessage::Malformed("Max-Forwards"))?;
     }
-    let from_tag = header_param(from, "tag")
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned);
-    let to_tag = header_param(to, "tag")
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned);
+    let from_tag = header_param(from, "tag").filter(|t| !t.is_empty()).map(str::to_owned);
+    let to_tag = header_param(to, "tag").filter(|t| !t.is_empty()).map(str::to_owned);
     let branch = match via.param("branch") {
         Some(b) if b.starts_with(MAGIC_COOKIE) => b.to_owned(),
         other => rfc2543_key(msg, other, call_id, cseq, from_tag.as_deref()),
@@ -132,13 +122,7 @@ fn cseq(value: &str) -> Option<(u32, Method)> {
 
 /// RFC 3261 §17.2.3's matching for requests without the magic cookie,
 /// folded into a synthetic branch (ACK and CANCEL share the INVITE's).
-fn rfc2543_key(
-    msg: &SipMessage,
-    branch: Option<&str>,
-    call_id: &str,
-    cseq: u32,
-    tag: Option<&str>,
-) -> String {
+fn rfc2543_key(msg: &SipMessage, branch: Option<&str>, call_id: &str, cseq: u32, tag: Option<&str>) -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (branch, call_id, cseq, tag, header(msg, "Via")).hash(&mut h);
     if let SipMessage::Request(req) = msg {

@@ -22,10 +22,7 @@ impl<'a> Via<'a> {
         let (proto, rest) = value.trim().split_once(char::is_whitespace)?;
         let mut parts = proto.split('/');
         let (name, version, transport) = (parts.next()?, parts.next()?, parts.next()?);
-        if !name.trim().eq_ignore_ascii_case("SIP")
-            || version.trim() != "2.0"
-            || transport.is_empty()
-        {
+        if !name.trim().eq_ignore_ascii_case("SIP") || version.trim() != "2.0" || transport.is_empty() {
             return None;
         }
         let (sent_by, params) = rest.split_once(';').unwrap_or((rest, ""));
@@ -103,10 +100,7 @@ pub fn stamp_received(value: &str, src: SocketAddr) -> Option<String> {
 /// answers to the source address.
 pub fn response_addr(value: &str) -> Option<SocketAddr> {
     let via = Via::parse(value)?;
-    let host = via
-        .param("received")
-        .filter(|r| !r.is_empty())
-        .unwrap_or(via.host);
+    let host = via.param("received").filter(|r| !r.is_empty()).unwrap_or(via.host);
     let ip: IpAddr = host.trim_matches(['[', ']']).parse().ok()?;
     let port = via
         .param("rport")

@@ -70,13 +70,7 @@ impl ClientInvite {
     }
 
     /// A response matched this transaction.
-    pub fn handle_response(
-        &mut self,
-        now: Instant,
-        cfg: &TimerConfig,
-        resp: Incoming,
-        out: &mut Out,
-    ) {
+    pub fn handle_response(&mut self, now: Instant, cfg: &TimerConfig, resp: Incoming, out: &mut Out) {
         let SipMessage::Response(r) = &resp.msg else {
             return;
         };
@@ -86,8 +80,7 @@ impl ClientInvite {
                 self.state = State::Proceeding;
                 self.timer_a = None;
                 self.timer_b = None;
-                out.events
-                    .push_back(TxEvent::Response { tx: self.id, resp });
+                out.events.push_back(TxEvent::Response { tx: self.id, resp });
             }
             (State::Calling | State::Proceeding | State::Accepted, 200..=299) => {
                 if self.state != State::Accepted {
@@ -96,8 +89,7 @@ impl ClientInvite {
                 }
                 self.timer_a = None;
                 self.timer_b = None;
-                out.events
-                    .push_back(TxEvent::Response { tx: self.id, resp });
+                out.events.push_back(TxEvent::Response { tx: self.id, resp });
             }
             (State::Calling | State::Proceeding, 300..) => {
                 let to = sip::header(&resp.msg, "To").unwrap_or_default().to_owned();
@@ -109,8 +101,7 @@ impl ClientInvite {
                 self.timer_a = None;
                 self.timer_b = None;
                 self.timer_d = Some(now + cfg.timer_d(self.peer.transport.is_reliable()));
-                out.events
-                    .push_back(TxEvent::Response { tx: self.id, resp });
+                out.events.push_back(TxEvent::Response { tx: self.id, resp });
             }
             (State::Completed, 300..) => {
                 if let Some(ack) = &self.ack {
@@ -141,15 +132,10 @@ impl ClientInvite {
         if self.state == State::Terminated {
             return None;
         }
-        [
-            self.timer_a.map(|a| a.next),
-            self.timer_b,
-            self.timer_d,
-            self.timer_m,
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        [self.timer_a.map(|a| a.next), self.timer_b, self.timer_d, self.timer_m]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Whether the transaction is over and may be removed.
@@ -170,9 +156,7 @@ pub fn derived(invite: &Request, method: Method, to: Option<&str>) -> Request {
                 via_done = true;
                 headers.push(h.clone());
             }
-            Header::From(_) | Header::CallId(_) | Header::Route(_) | Header::MaxForwards(_) => {
-                headers.push(h.clone())
-            }
+            Header::From(_) | Header::CallId(_) | Header::Route(_) | Header::MaxForwards(_) => headers.push(h.clone()),
             Header::To(t) => headers.push(rsip::headers::To::new(to.unwrap_or(t.value())).into()),
             Header::CSeq(c) => {
                 let num = c.value().split_whitespace().next().unwrap_or("1");

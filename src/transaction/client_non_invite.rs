@@ -29,14 +29,7 @@ pub struct ClientNonInvite {
 
 impl ClientNonInvite {
     /// Sends the request and arms Timers E (unreliable only) and F.
-    pub fn new(
-        id: TxId,
-        now: Instant,
-        cfg: &TimerConfig,
-        peer: Peer,
-        bytes: Bytes,
-        out: &mut Out,
-    ) -> Self {
+    pub fn new(id: TxId, now: Instant, cfg: &TimerConfig, peer: Peer, bytes: Bytes, out: &mut Out) -> Self {
         out.send(peer, &bytes);
         let reliable = peer.transport.is_reliable();
         ClientNonInvite {
@@ -51,13 +44,7 @@ impl ClientNonInvite {
     }
 
     /// A response matched this transaction.
-    pub fn handle_response(
-        &mut self,
-        now: Instant,
-        cfg: &TimerConfig,
-        resp: Incoming,
-        out: &mut Out,
-    ) {
+    pub fn handle_response(&mut self, now: Instant, cfg: &TimerConfig, resp: Incoming, out: &mut Out) {
         let SipMessage::Response(r) = &resp.msg else {
             return;
         };
@@ -71,16 +58,14 @@ impl ClientNonInvite {
                     }
                 }
                 self.state = State::Proceeding;
-                out.events
-                    .push_back(TxEvent::Response { tx: self.id, resp });
+                out.events.push_back(TxEvent::Response { tx: self.id, resp });
             }
             (State::Trying | State::Proceeding, false) => {
                 self.state = State::Completed;
                 self.timer_e = None;
                 self.timer_f = None;
                 self.timer_k = Some(now + cfg.t4_or_zero(self.peer.transport.is_reliable()));
-                out.events
-                    .push_back(TxEvent::Response { tx: self.id, resp });
+                out.events.push_back(TxEvent::Response { tx: self.id, resp });
             }
             _ => {}
         }

@@ -52,14 +52,7 @@ impl Transactions {
         self.next_id += 1;
         self.stats.created += 1;
         self.keys.insert(key.clone(), id);
-        self.slots.insert(
-            id,
-            Slot {
-                key,
-                tx,
-                armed: None,
-            },
-        );
+        self.slots.insert(id, Slot { key, tx, armed: None });
         self.rearm(id);
     }
 

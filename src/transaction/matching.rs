@@ -23,16 +23,12 @@ impl Transactions {
         let mut out = Out { transmits, events };
         let (key, is_request) = match &inc.msg {
             SipMessage::Request(_) => (TxKey::server(&inc.core), true),
-            SipMessage::Response(_) => {
-                (TxKey::client(&inc.core.branch, inc.core.cseq_method), false)
-            }
+            SipMessage::Response(_) => (TxKey::client(&inc.core.branch, inc.core.cseq_method), false),
         };
         let Some(&id) = keys.get(&key) else {
             return self.handle_unmatched(now, inc, key, peer);
         };
-        let slot = slots
-            .get_mut(&id)
-            .expect("invariant: every key names a live slot");
+        let slot = slots.get_mut(&id).expect("invariant: every key names a live slot");
         let method = inc.core.cseq_method;
         match (&mut slot.tx, is_request) {
             (Tx::ServerInvite(t), true) if method == Method::Ack => {
@@ -79,19 +75,11 @@ impl Transactions {
             Method::Invite => {
                 let mut trying = SipMessage::Response(sip::response(req, 100, None, None));
                 let tx = ServerInvite::new(id, peer, sip::message_bytes(&mut trying), &mut out);
-                out.events.push_back(TxEvent::Request {
-                    tx: id,
-                    req: inc,
-                    peer,
-                });
+                out.events.push_back(TxEvent::Request { tx: id, req: inc, peer });
                 Tx::ServerInvite(tx)
             }
             _ => {
-                out.events.push_back(TxEvent::Request {
-                    tx: id,
-                    req: inc,
-                    peer,
-                });
+                out.events.push_back(TxEvent::Request { tx: id, req: inc, peer });
                 Tx::ServerNonInvite(ServerNonInvite::new(peer))
             }
         };

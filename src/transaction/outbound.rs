@@ -14,11 +14,7 @@ impl Transactions {
     pub fn send_request(&mut self, now: Instant, peer: Peer, req: Request) -> TxId {
         let id = TxId(self.next_id);
         let branch = sip::header(&SipMessage::Request(req.clone()), "Via")
-            .and_then(|v| {
-                Via::parse(v)
-                    .and_then(|v| v.param("branch"))
-                    .map(str::to_owned)
-            })
+            .and_then(|v| Via::parse(v).and_then(|v| v.param("branch")).map(str::to_owned))
             .unwrap_or_default();
         let key = TxKey::client(&branch, req.method);
         let mut out = Out {
@@ -27,14 +23,10 @@ impl Transactions {
         };
         let tx = if req.method == Method::Invite {
             let bytes = sip::message_bytes(&mut SipMessage::Request(req.clone()));
-            Tx::ClientInvite(ClientInvite::new(
-                id, now, &self.cfg, peer, req, bytes, &mut out,
-            ))
+            Tx::ClientInvite(ClientInvite::new(id, now, &self.cfg, peer, req, bytes, &mut out))
         } else {
             let bytes = sip::message_bytes(&mut SipMessage::Request(req));
-            Tx::ClientNonInvite(ClientNonInvite::new(
-                id, now, &self.cfg, peer, bytes, &mut out,
-            ))
+            Tx::ClientNonInvite(ClientNonInvite::new(id, now, &self.cfg, peer, bytes, &mut out))
         };
         self.insert(id, key, tx, now);
         id

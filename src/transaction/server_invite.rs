@@ -75,14 +75,7 @@ impl ServerInvite {
 
     /// The TU answers with `status`; false when the transaction no longer
     /// takes that response.
-    pub fn respond(
-        &mut self,
-        now: Instant,
-        cfg: &TimerConfig,
-        status: u16,
-        bytes: Bytes,
-        out: &mut Out,
-    ) -> bool {
+    pub fn respond(&mut self, now: Instant, cfg: &TimerConfig, status: u16, bytes: Bytes, out: &mut Out) -> bool {
         match (self.state, status) {
             (State::Proceeding, 100..=199) => {}
             (State::Proceeding, 200..=299) => {
@@ -123,15 +116,10 @@ impl ServerInvite {
         if self.state == State::Terminated {
             return None;
         }
-        [
-            self.timer_g.map(|g| g.next),
-            self.timer_h,
-            self.timer_i,
-            self.timer_l,
-        ]
-        .into_iter()
-        .flatten()
-        .min()
+        [self.timer_g.map(|g| g.next), self.timer_h, self.timer_i, self.timer_l]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Whether the transaction is over and may be removed.

@@ -42,14 +42,7 @@ impl ServerNonInvite {
     }
 
     /// The TU answers; returns false when the transaction was already done.
-    pub fn respond(
-        &mut self,
-        now: Instant,
-        cfg: &TimerConfig,
-        status: u16,
-        bytes: Bytes,
-        out: &mut Out,
-    ) -> bool {
+    pub fn respond(&mut self, now: Instant, cfg: &TimerConfig, status: u16, bytes: Bytes, out: &mut Out) -> bool {
         if matches!(self.state, State::Completed | State::Terminated) {
             return false;
         }

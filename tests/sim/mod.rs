@@ -111,19 +111,13 @@ impl Net {
             text: String::from_utf8_lossy(&bytes).into_owned(),
             delivered: true,
         };
-        let lost =
-            self.rng.r#gen::<f64>() < self.loss || self.drop_if.as_mut().is_some_and(|f| f(&sent));
+        let lost = self.rng.r#gen::<f64>() < self.loss || self.drop_if.as_mut().is_some_and(|f| f(&sent));
         sent.delivered = !lost;
         self.log.push(sent);
         if !lost {
             self.seq += 1;
-            self.flight.push(Reverse((
-                self.now + self.latency,
-                self.seq,
-                from,
-                to,
-                bytes,
-            )));
+            self.flight
+                .push(Reverse((self.now + self.latency, self.seq, from, to, bytes)));
         }
     }
 
@@ -135,11 +129,7 @@ impl Net {
     /// Advances to the next arrival or deadline; false when nothing is pending.
     pub fn step(&mut self) -> bool {
         let arrival = self.flight.peek().map(|Reverse((at, ..))| *at);
-        let deadline = self
-            .uas
-            .iter()
-            .filter_map(|(_, ua)| ua.poll_timeout())
-            .min();
+        let deadline = self.uas.iter().filter_map(|(_, ua)| ua.poll_timeout()).min();
         let Some(next) = [arrival, deadline].into_iter().flatten().min() else {
             return false;
         };
@@ -185,11 +175,7 @@ impl Net {
 
     fn next_time(&self) -> Option<Instant> {
         let arrival = self.flight.peek().map(|Reverse((at, ..))| *at);
-        let deadline = self
-            .uas
-            .iter()
-            .filter_map(|(_, ua)| ua.poll_timeout())
-            .min();
+        let deadline = self.uas.iter().filter_map(|(_, ua)| ua.poll_timeout()).min();
         [arrival, deadline].into_iter().flatten().min()
     }
 
@@ -199,9 +185,7 @@ impl Net {
 
     /// Removes and returns the events of UA `i`.
     pub fn take_events(&mut self, i: usize) -> Vec<SessionEvent> {
-        let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.events)
-            .into_iter()
-            .partition(|(j, _)| *j == i);
+        let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.events).into_iter().partition(|(j, _)| *j == i);
         self.events = rest;
         mine.into_iter().map(|(_, e)| e).collect()
     }

@@ -54,6 +54,7 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
     }
     let mut server = crate::serve::server_config(&cfg);
     server.max_calls = usize::MAX;
+    server.media_workers = 1;
     let mut client = create_sip_client(ClientConfig {
         bind: args.bind,
         server,
@@ -72,8 +73,7 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
     let (mut t, mut next_launch) = (Tally::default(), start);
     let mut started: HashMap<CallId, Instant> = HashMap::new();
     let mut hangups: BinaryHeap<Reverse<(Instant, CallId)>> = BinaryHeap::new();
-    let mut setup =
-        Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("valid histogram bounds");
+    let mut setup = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("valid histogram bounds");
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     while t.done < args.count {
         let can_launch = t.launched < args.count && started.len() < args.concurrency;
@@ -136,10 +136,7 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
         ms(0.99),
         setup.max() as f64 / 1000.0
     );
-    println!(
-        "elapsed_s  {elapsed:.2} ({:.1} calls/s)",
-        t.launched as f64 / elapsed
-    );
+    println!("elapsed_s  {elapsed:.2} ({:.1} calls/s)", t.launched as f64 / elapsed);
     for (status, n) in &t.statuses {
         println!(
             "status     {} x{n}",

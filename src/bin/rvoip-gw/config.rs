@@ -43,6 +43,8 @@ pub struct Media {
     pub port_min: u16,
     pub port_max: u16,
     pub codecs: Vec<String>,
+    pub workers: usize,
+    pub timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -82,9 +84,7 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
 impl Config {
     /// The default, overridden by `file` if given.
     pub fn load(file: Option<&str>) -> Result<Config, String> {
-        let mut table: toml::Table = DEFAULT
-            .parse()
-            .map_err(|e| format!("embedded default: {e}"))?;
+        let mut table: toml::Table = DEFAULT.parse().map_err(|e| format!("embedded default: {e}"))?;
         if let Some(text) = file {
             let over: toml::Table = text.parse().map_err(|e| format!("{e}"))?;
             merge(&mut table, over);
@@ -106,10 +106,11 @@ impl Config {
         }
         for c in &m.codecs {
             if !["pcmu", "pcma", "opus"].contains(&c.to_ascii_lowercase().as_str()) {
-                return Err(format!(
-                    "media.codecs: unknown codec {c:?} (PCMU, PCMA, opus)"
-                ));
+                return Err(format!("media.codecs: unknown codec {c:?} (PCMU, PCMA, opus)"));
             }
+        }
+        if m.timeout_secs == 0 {
+            return Err("media.timeout_secs must be at least 1".into());
         }
         if m.codecs.is_empty() {
             return Err("media.codecs: at least one codec".into());
@@ -125,15 +126,11 @@ impl Config {
             match (r.reject, r.target.as_deref()) {
                 (Some(s), None) if (300..700).contains(&s) => {}
                 (Some(s), None) => {
-                    return Err(format!(
-                        "routes[{i}].reject: {s} is not a final status 300-699"
-                    ));
+                    return Err(format!("routes[{i}].reject: {s} is not a final status 300-699"));
                 }
                 (None, Some("echo")) => {}
                 (None, Some(t)) => {
-                    return Err(format!(
-                        "routes[{i}].target: {t:?} is not a known target (echo)"
-                    ));
+                    return Err(format!("routes[{i}].target: {t:?} is not a known target (echo)"));
                 }
                 _ => return Err(format!("routes[{i}]: give exactly one of reject or target")),
             }

@@ -23,6 +23,8 @@ pub fn server_config(cfg: &Config) -> ServerConfig {
         tcp_idle: Duration::from_secs(cfg.sip.tcp_idle_secs),
         tcp_max: cfg.sip.tcp_max_connections,
         seed: None,
+        media_workers: cfg.media.workers,
+        media_timeout: Duration::from_secs(cfg.media.timeout_secs),
     }
 }
 
@@ -32,14 +34,11 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let proto = if cfg.sip.tcp { "UDP+TCP" } else { "UDP" };
-    eprintln!(
-        "rvoip-gw listening on {} ({proto}), echo service",
-        server.local_addr()
-    );
+    eprintln!("rvoip-gw listening on {} ({proto}), echo service", server.local_addr());
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut last = (Instant::now(), 0u64);
-    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        .map_err(|e| e.to_string())?;
+    let mut term =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).map_err(|e| e.to_string())?;
     loop {
         tokio::select! {
             ev = server.next_event() => match ev {
@@ -70,20 +69,19 @@ fn route(server: &SipServer, cfg: &Config, call: IncomingCall) {
     let result = match rule {
         None => server.reject_call(call, 404),
         Some(Route {
-            reject: Some(status),
-            ..
+            reject: Some(status), ..
         }) => server.reject_call(call, *status),
         Some(r) => {
             if cfg.echo.ring {
                 let _ = call.ring();
             }
             if r.answer_after_ms == 0 {
-                call.accept().map(|_| ())
+                call.accept_echo().map(|_| ())
             } else {
                 let delay = Duration::from_millis(r.answer_after_ms);
                 tokio::spawn(async move {
                     tokio::time::sleep(delay).await;
-                    let _ = call.accept();
+                    let _ = call.accept_echo();
                 });
                 Ok(())
             }

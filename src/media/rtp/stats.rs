@@ -51,10 +51,7 @@ impl RxStats {
         if self.packets > 1 {
             let d = (transit - self.transit).unsigned_abs() as u32;
             // J += (|D| - J) / 16, kept ×16 (RFC 3550 A.8).
-            self.jitter16 = self
-                .jitter16
-                .wrapping_add(d)
-                .wrapping_sub((self.jitter16 + 8) >> 4);
+            self.jitter16 = self.jitter16.wrapping_add(d).wrapping_sub((self.jitter16 + 8) >> 4);
         }
         self.transit = transit;
     }

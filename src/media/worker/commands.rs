@@ -64,10 +64,7 @@ impl Worker {
                 .registry()
                 .register(&mut leg.rtp, Token(base), Interest::READABLE);
             if let Some(rtcp) = leg.rtcp.as_mut() {
-                let _ = self
-                    .poll
-                    .registry()
-                    .register(rtcp, Token(base + 1), Interest::READABLE);
+                let _ = self.poll.registry().register(rtcp, Token(base + 1), Interest::READABLE);
             }
         }
         let now = self.now_us();

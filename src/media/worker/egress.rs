@@ -51,8 +51,7 @@ impl Egress {
             let next_ts = if self.packets == 0 {
                 self.last_ts
             } else {
-                let elapsed =
-                    now_us.saturating_sub(self.last_us) as u128 * self.clock as u128 / 1_000_000;
+                let elapsed = now_us.saturating_sub(self.last_us) as u128 * self.clock as u128 / 1_000_000;
                 self.last_ts.wrapping_add((elapsed as u32).max(1))
             };
             self.seq_delta = next_seq.wrapping_sub(seq);

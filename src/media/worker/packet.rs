@@ -19,11 +19,7 @@ impl Worker {
             let Some(l) = call.legs[leg].as_ref() else {
                 break;
             };
-            let sock = if is_rtcp {
-                l.rtcp.as_ref()
-            } else {
-                Some(&l.rtp)
-            };
+            let sock = if is_rtcp { l.rtcp.as_ref() } else { Some(&l.rtp) };
             let Some(sock) = sock else { break };
             match sock.recv_from(&mut self.buf) {
                 Ok((n, src)) => {
@@ -40,10 +36,7 @@ impl Worker {
     fn on_packet(&mut self, slot: usize, leg: usize, is_rtcp: bool, n: usize, src: SocketAddr) {
         let now = self.now_us();
         let Worker {
-            calls,
-            buf,
-            counters,
-            ..
+            calls, buf, counters, ..
         } = self;
         let Some(call) = calls[slot].as_mut() else {
             return;
@@ -53,11 +46,7 @@ impl Worker {
         let muxed = call.legs[leg].as_ref().is_some_and(|l| l.cfg.rtcp_mux);
         if is_rtcp || (muxed && header::is_rtcp(pkt)) {
             let sent = relay_rtcp(call, leg, out, pkt, src, now);
-            let c = if sent {
-                &counters.packets_out
-            } else {
-                &counters.dropped
-            };
+            let c = if sent { &counters.packets_out } else { &counters.dropped };
             c.fetch_add(1, Relaxed);
             return;
         }
@@ -92,11 +81,7 @@ impl Worker {
         };
         if let Some(addr) = latched {
             let side = if leg == 0 { Side::A } else { Side::B };
-            self.emit(MediaEvent::Latched {
-                call: id,
-                side,
-                addr,
-            });
+            self.emit(MediaEvent::Latched { call: id, side, addr });
         }
     }
 }
@@ -104,14 +89,7 @@ impl Worker {
 /// Relays one RTCP compound packet from leg `from` to leg `to`, mapping the
 /// SSRCs each side knows to the ones the other side sees. Echo calls do not
 /// reflect RTCP.
-fn relay_rtcp(
-    call: &mut super::call::Call,
-    from: usize,
-    to: usize,
-    pkt: &mut [u8],
-    src: SocketAddr,
-    now: u64,
-) -> bool {
+fn relay_rtcp(call: &mut super::call::Call, from: usize, to: usize, pkt: &mut [u8], src: SocketAddr, now: u64) -> bool {
     if from == to {
         return false;
     }

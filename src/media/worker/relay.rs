@@ -38,13 +38,7 @@ pub struct Ingress {
 }
 
 /// Checks and latches a packet received on a leg, and records its stats.
-pub fn ingress(
-    pkt: &[u8],
-    src: SocketAddr,
-    now_us: u64,
-    latch: &mut Latch,
-    rx: &mut RxStats,
-) -> Result<Ingress, Drop> {
+pub fn ingress(pkt: &[u8], src: SocketAddr, now_us: u64, latch: &mut Latch, rx: &mut RxStats) -> Result<Ingress, Drop> {
     let hdr = RtpHeader::parse(pkt).map_err(|_| Drop::Malformed)?;
     let latched = match latch.accept(src, now_us) {
         LatchVerdict::Stranger => return Err(Drop::Stranger),
