@@ -45,7 +45,7 @@ uac() { # name target_port extra-args...
 }
 start_gw() {
   GWP=$(port)
-  "$GW" --sip 127.0.0.1:$GWP --log-level warn 2>"$WORK/gw.log" & GW_PID=$!
+  "$GW" --sip 127.0.0.1:$GWP --config perf/signalling.toml --log-level warn 2>"$WORK/gw.log" & GW_PID=$!
   for _ in $(seq 50); do grep -q listening "$WORK/gw.log" && break; sleep 0.1; done
 }
 
