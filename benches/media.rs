@@ -1,0 +1,98 @@
+//! Media plane costs per packet and per 20 ms frame: RTP parse + rewrite,
+//! the relay decision (ingress + egress), G.711, Opus, and PCMU -> Opus
+//! transcoding (to compare with the bare codec cost).
+
+use criterion::{Criterion, black_box, criterion_group, criterion_main};
+use rvoip::media::LegConfig;
+use rvoip::media::codec::opus::{OpusDecoder, OpusEncoder};
+use rvoip::media::codec::{AudioCodec, Transcoder, g711};
+use rvoip::media::rtp::{RtpHeader, RxStats, header};
+use rvoip::media::worker::relay::{egress, ingress};
+use rvoip::media::worker::{Egress, Latch};
+use std::net::SocketAddr;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn packet() -> Vec<u8> {
+    let mut p = vec![0u8; 172];
+    header::write_header(&mut p, 0, false, 1, 160, 0xabcd);
+    p
+}
+
+fn tone() -> Vec<i16> {
+    (0..160)
+        .map(|i| (8000.0 * (2.0 * std::f64::consts::PI * i as f64 / 8.0).sin()) as i16)
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let mut p = packet();
+    c.bench_function("media/rtp_parse_rewrite", |b| {
+        b.iter(|| {
+            let h = RtpHeader::parse(black_box(&p)).unwrap();
+            let (s, ts) = (
+                header::sequence(&p).wrapping_add(1),
+                header::timestamp(&p).wrapping_add(160),
+            );
+            header::rewrite(&mut p, 8, s, ts, 0x1234);
+            black_box(h)
+        })
+    });
+    let src: SocketAddr = "127.0.0.1:4000".parse().unwrap();
+    let cfg = LegConfig {
+        port: 0,
+        remote: Some(src),
+        rtcp_mux: true,
+        codec_pt: 0,
+        clock: 8000,
+        te_pt: Some(101),
+        send: true,
+    };
+    let (mut latch, mut rx, mut tx) = (
+        Latch::new(Some(src), 2_000_000),
+        RxStats::new(8000),
+        Egress::new(1, 2, 3, 8000),
+    );
+    let mut now = 0u64;
+    c.bench_function("media/relay_decision", |b| {
+        b.iter(|| {
+            now += 20_000;
+            let seq = header::sequence(&p).wrapping_add(1);
+            header::rewrite(&mut p, 0, seq, (now / 125) as u32, 0xabcd);
+            let info = ingress(&p, src, now, &mut latch, &mut rx).unwrap();
+            black_box(egress(&mut p, &info, now, &cfg, &cfg, latch.target(), &mut tx).unwrap())
+        })
+    });
+    let pcm = tone();
+    let (mut bytes, mut back) = ([0u8; 160], [0i16; 160]);
+    c.bench_function("media/g711_encode_frame", |b| {
+        b.iter(|| g711::encode_ulaw(black_box(&pcm), &mut bytes))
+    });
+    c.bench_function("media/g711_decode_frame", |b| {
+        b.iter(|| g711::decode_ulaw(black_box(&bytes), &mut back))
+    });
+    let mut enc = OpusEncoder::new(5).unwrap();
+    let mut dec = OpusDecoder::new().unwrap();
+    let mut opus = [0u8; 400];
+    let n = enc.encode(&pcm, &mut opus).unwrap();
+    c.bench_function("media/opus_encode_frame_8k_c5", |b| {
+        b.iter(|| enc.encode(black_box(&pcm), &mut opus).unwrap())
+    });
+    c.bench_function("media/opus_decode_frame_8k", |b| {
+        b.iter(|| dec.decode(black_box(&opus[..n]), &mut back).unwrap())
+    });
+    let mut t = Transcoder::new(AudioCodec::Pcmu, AudioCodec::Opus, 5).unwrap();
+    g711::encode_ulaw(&pcm, &mut bytes);
+    c.bench_function("media/transcode_pcmu_to_opus_frame", |b| {
+        b.iter(|| t.transcode(black_box(&bytes), &mut opus).unwrap())
+    });
+    let mut r = Transcoder::new(AudioCodec::Opus, AudioCodec::Pcmu, 5).unwrap();
+    let mut ulaw = [0u8; 960];
+    c.bench_function("media/transcode_opus_to_pcmu_frame", |b| {
+        b.iter(|| r.transcode(black_box(&opus[..n]), &mut ulaw).unwrap())
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
