@@ -1,0 +1,120 @@
+//! The test endpoints: two UDP sockets per call, a pacing sender thread and
+//! a receiver thread measuring one-way latency from the stamped send time.
+
+use hdrhistogram::Histogram;
+use mio::net::UdpSocket;
+use mio::{Events, Interest, Poll, Token};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+use std::time::{Duration, Instant};
+
+/// What a run measured.
+pub struct RunResult {
+    pub sent: u64,
+    pub received: u64,
+    pub latency_us: Histogram<u64>,
+    pub elapsed: Duration,
+}
+
+/// Each endpoint socket twice: a std handle the sender uses, and a clone
+/// of the same socket that the receiver thread polls.
+pub struct Endpoints {
+    socks: Vec<std::net::UdpSocket>,
+}
+
+impl Endpoints {
+    pub fn open(calls: usize) -> std::io::Result<Self> {
+        let mut socks = Vec::with_capacity(2 * calls);
+        for _ in 0..2 * calls {
+            socks.push(std::net::UdpSocket::bind("127.0.0.1:0")?);
+        }
+        Ok(Endpoints { socks })
+    }
+
+    pub fn addr(&self, i: usize) -> SocketAddr {
+        self.socks[i].local_addr().expect("bound socket has an address")
+    }
+
+    /// Streams 50 packets/s from every endpoint for `duration`, then waits
+    /// half a second for stragglers.
+    pub fn run(&self, targets: &[(SocketAddr, SocketAddr)], duration: Duration) -> RunResult {
+        let start = Instant::now();
+        let done = Arc::new(AtomicBool::new(false));
+        let receiver = {
+            let socks: Vec<UdpSocket> = self
+                .socks
+                .iter()
+                .map(|s| {
+                    let c = s.try_clone().expect("clone endpoint socket");
+                    c.set_nonblocking(true).expect("non-blocking");
+                    UdpSocket::from_std(c)
+                })
+                .collect();
+            let done = done.clone();
+            std::thread::spawn(move || receive(socks, start, &done))
+        };
+        let mut sent = 0u64;
+        let mut pkt = [0u8; 172];
+        let mut tick = 0u64;
+        while start.elapsed() < duration {
+            let due = start + Duration::from_millis(20 * tick);
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+            for (i, (ta, tb)) in targets.iter().enumerate() {
+                for (side, to) in [(0, ta), (1, tb)] {
+                    let seq = tick as u16;
+                    rvoip::media::rtp::header::write_header(
+                        &mut pkt,
+                        0,
+                        false,
+                        seq,
+                        (tick * 160) as u32,
+                        (2 * i + side) as u32,
+                    );
+                    pkt[12..20].copy_from_slice(&(start.elapsed().as_nanos() as u64).to_be_bytes());
+                    if self.socks[2 * i + side].send_to(&pkt, *to).is_ok() {
+                        sent += 1;
+                    }
+                }
+            }
+            tick += 1;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+        done.store(true, Relaxed);
+        let (received, latency_us) = receiver.join().expect("receiver thread");
+        RunResult {
+            sent,
+            received,
+            latency_us,
+            elapsed: start.elapsed(),
+        }
+    }
+}
+
+fn receive(mut socks: Vec<UdpSocket>, start: Instant, done: &AtomicBool) -> (u64, Histogram<u64>) {
+    let mut poll = Poll::new().expect("poll");
+    for (i, s) in socks.iter_mut().enumerate() {
+        let _ = poll.registry().register(s, Token(i), Interest::READABLE);
+    }
+    let mut hist = Histogram::<u64>::new_with_bounds(1, 10_000_000, 3).expect("histogram bounds");
+    let mut events = Events::with_capacity(4096);
+    let mut buf = [0u8; 2048];
+    let mut received = 0u64;
+    while !done.load(Relaxed) {
+        let _ = poll.poll(&mut events, Some(Duration::from_millis(50)));
+        for ev in events.iter() {
+            let s = &socks[ev.token().0];
+            while let Ok((n, _)) = s.recv_from(&mut buf) {
+                if n >= 20 {
+                    let stamp = u64::from_be_bytes(buf[12..20].try_into().expect("8 bytes"));
+                    let now = start.elapsed().as_nanos() as u64;
+                    let _ = hist.record((now.saturating_sub(stamp) / 1000).max(1));
+                    received += 1;
+                }
+            }
+        }
+    }
+    (received, hist)
+}

@@ -1,0 +1,50 @@
+//! Results: the relay workers' CPU from /proc, and the printed summary.
+
+use crate::Args;
+use crate::endpoints::RunResult;
+
+/// CPU seconds (user+sys) used so far by this process's media workers.
+pub fn media_cpu_seconds() -> f64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0.0;
+    };
+    let tick = 100.0; // USER_HZ on Linux
+    tasks
+        .flatten()
+        .filter(|t| std::fs::read_to_string(t.path().join("comm")).is_ok_and(|c| c.starts_with("rvoip-media")))
+        .filter_map(|t| std::fs::read_to_string(t.path().join("stat")).ok())
+        .map(|stat| {
+            let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+            let num = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+            (num(11) + num(12)) / tick
+        })
+        .sum()
+}
+
+pub fn print(args: &Args, r: &RunResult, cpu: f64, workers: usize) {
+    let lost = r.sent.saturating_sub(r.received);
+    let pps = r.received as f64 / r.elapsed.as_secs_f64();
+    let q = |p: f64| r.latency_us.value_at_quantile(p);
+    println!(
+        "mode        {}",
+        if args.direct { "direct (no relay)" } else { "relay" }
+    );
+    println!("calls       {} ({} workers)", args.calls, workers);
+    println!("sent        {}", r.sent);
+    println!("received    {}", r.received);
+    println!(
+        "lost        {} ({:.4} %)",
+        lost,
+        100.0 * lost as f64 / r.sent.max(1) as f64
+    );
+    println!("rate_pps    {pps:.0}");
+    println!("latency_us  p50={} p99={} max={}", q(0.5), q(0.99), r.latency_us.max());
+    if !args.direct {
+        let per_k = cpu / r.elapsed.as_secs_f64() / (args.calls as f64 / 1000.0);
+        println!(
+            "relay_cpu_s {cpu:.2} ({:.3} cores per 1,000 calls, {:.0} ns per packet)",
+            per_k,
+            cpu * 1e9 / r.received.max(1) as f64
+        );
+    }
+}
