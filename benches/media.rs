@@ -48,6 +48,7 @@ fn bench(c: &mut Criterion) {
         clock: 8000,
         te_pt: Some(101),
         send: true,
+        codec: None,
     };
     let (mut latch, mut rx, mut tx) = (
         Latch::new(Some(src), 2_000_000),

@@ -9,6 +9,8 @@ pub mod driver;
 #[doc(hidden)]
 pub mod ids;
 #[doc(hidden)]
+pub mod limits;
+#[doc(hidden)]
 pub mod media;
 #[doc(hidden)]
 pub mod sdp;

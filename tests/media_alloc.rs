@@ -35,6 +35,7 @@ fn relay_path_does_not_allocate_per_packet() {
         ip: "127.0.0.1".parse().unwrap(),
         relatch: Duration::from_secs(5),
         timeout: Duration::from_secs(60),
+        opus_complexity: 5,
     };
     let plane = MediaPlane::start(
         MediaConfig {
@@ -61,6 +62,7 @@ fn relay_path_does_not_allocate_per_packet() {
         clock: 8000,
         te_pt: None,
         send: true,
+        codec: None,
     };
     plane
         .submit(MediaCommand::AddCall {

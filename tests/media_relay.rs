@@ -14,6 +14,7 @@ fn plane(timeout_ms: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent>) {
         ip: "127.0.0.1".parse().unwrap(),
         relatch: Duration::from_secs(5),
         timeout: Duration::from_millis(timeout_ms),
+        opus_complexity: 5,
     };
     (
         MediaPlane::start(
@@ -55,6 +56,7 @@ fn leg(port: u16, remote: &UdpSocket, pt: u8, te: Option<u8>) -> LegConfig {
         clock: 8000,
         te_pt: te,
         send: true,
+        codec: None,
     }
 }
 
@@ -243,4 +245,67 @@ fn silence_raises_a_media_timeout() {
         event(&mut events, |e| matches!(e, MediaEvent::Timeout { .. })),
         MediaEvent::Timeout { call: 5 }
     );
+}
+
+#[test]
+fn transcoded_call_carries_a_tone_pcmu_to_opus_and_back() {
+    use rvoip::media::codec::opus::OpusDecoder;
+    use rvoip::media::codec::{AudioCodec, g711};
+    let (plane, _events) = plane(30_000);
+    let (a, b) = (endpoint(), endpoint());
+    let (pa, pb) = (free_pair(), free_pair());
+    let la = LegConfig {
+        codec: Some(AudioCodec::Pcmu),
+        ..leg(pa, &a, 0, None)
+    };
+    let lb = LegConfig {
+        codec: Some(AudioCodec::Opus),
+        clock: 48_000,
+        ..leg(pb, &b, 111, None)
+    };
+    plane
+        .submit(MediaCommand::AddCall {
+            call: 6,
+            a: la,
+            b: Some(lb),
+        })
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    let tone: Vec<i16> = (0..8000)
+        .map(|i| (8000.0 * (2.0 * std::f64::consts::PI * i as f64 / 8.0).sin()) as i16)
+        .collect();
+    let mut dec = OpusDecoder::new().unwrap();
+    let (mut pcm, mut got, mut stamps) = ([0i16; 960], Vec::new(), Vec::new());
+    for (i, frame) in tone.chunks(160).enumerate() {
+        let mut p = rtp(0, i as u16, 160 * i as u32, 0xa);
+        g711::encode_ulaw(frame, &mut p[12..]);
+        a.send_to(&p, addr(pa)).unwrap();
+        let o = recv(&b).expect("transcoded packet");
+        assert_eq!(header::payload_type(&o), 111);
+        assert!(o.len() < 12 + 160, "Opus is smaller than G.711");
+        stamps.push(header::timestamp(&o));
+        let n = dec.decode(&o[12..], &mut pcm).unwrap();
+        got.extend_from_slice(&pcm[..n]);
+    }
+    assert!(
+        stamps.windows(2).all(|w| w[1].wrapping_sub(w[0]) == 960),
+        "48 kHz clock: 960 per 20 ms"
+    );
+    let tail = &got[1600..];
+    let rms = |x: &[i16]| (x.iter().map(|&v| (v as f64).powi(2)).sum::<f64>() / x.len() as f64).sqrt();
+    let level_db = 20.0 * (rms(tail) / rms(&tone[1600..])).log10();
+    assert!(
+        level_db.abs() < 1.5,
+        "tone level changed by {level_db:.2} dB through the worker"
+    );
+    // And back: B's Opus reaches A as PCMU.
+    let mut back = vec![0u8; 12 + 400];
+    header::write_header(&mut back, 111, false, 1, 960, 0xb);
+    let n = rvoip::media::codec::opus::OpusEncoder::new(5)
+        .unwrap()
+        .encode(&tone[..160], &mut back[12..])
+        .unwrap();
+    b.send_to(&back[..12 + n], addr(pb)).unwrap();
+    let pcmu = recv(&a).expect("transcoded back to A");
+    assert_eq!((header::payload_type(&pcmu), pcmu.len()), (0, 12 + 160));
 }

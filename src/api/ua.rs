@@ -51,6 +51,7 @@ pub(crate) async fn start(parts: Parts) -> Result<SipUa, ApiError> {
         ip: cfg.media_addr,
         relatch: Duration::from_secs(2),
         timeout: cfg.media_timeout,
+        opus_complexity: 5,
     };
     let media = MediaPlane::start(
         MediaConfig {

@@ -1,5 +1,6 @@
 //! What signalling asks of the media plane, and what it hears back.
 
+use crate::media::codec::AudioCodec;
 use crate::media::rtp::RxStats;
 use std::net::SocketAddr;
 
@@ -14,6 +15,9 @@ pub struct LegConfig {
     pub rtcp_mux: bool,
     /// Payload type this leg's peer uses for the voice codec.
     pub codec_pt: u8,
+    /// The voice codec, when the media plane can code it (legs with
+    /// different codecs are transcoded).
+    pub codec: Option<AudioCodec>,
     /// RTP clock of that codec.
     pub clock: u32,
     /// Payload type of telephone-event on this leg, if negotiated.

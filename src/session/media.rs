@@ -19,6 +19,7 @@ impl UserAgent {
             remote,
             rtcp_mux: n.rtcp_mux,
             codec_pt: n.codec.pt,
+            codec: crate::media::codec::AudioCodec::from_name(&n.codec.name),
             clock: n.codec.rate,
             te_pt: n.telephone_event.map(|c| c.pt),
             send: n.local_direction.sends() && n.remote_direction.receives(),

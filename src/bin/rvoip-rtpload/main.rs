@@ -40,12 +40,14 @@ fn main() {
         eprintln!("rvoip-rtpload: --calls and --duration must be positive, --base-port even");
         std::process::exit(2);
     }
+    rvoip::limits::raise_fd_limit();
     let eps = endpoints::Endpoints::open(args.calls).unwrap_or_else(|e| fail(&format!("endpoint sockets: {e}")));
     let (tx, _events) = tokio::sync::mpsc::channel(65536);
     let worker = WorkerConfig {
         ip: "127.0.0.1".parse().unwrap(),
         relatch: Duration::from_secs(2),
         timeout: Duration::from_secs(3600),
+        opus_complexity: 5,
     };
     let plane = MediaPlane::start(
         MediaConfig {
@@ -68,6 +70,7 @@ fn main() {
             clock: 8000,
             te_pt: None,
             send: true,
+            codec: None,
         };
         if !args.direct {
             let cmd = MediaCommand::AddCall {

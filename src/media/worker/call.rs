@@ -3,6 +3,7 @@
 use super::egress::Egress;
 use super::latch::Latch;
 use super::socket;
+use crate::media::codec::Transcoder;
 use crate::media::command::{LegConfig, LegStats};
 use crate::media::rtp::RxStats;
 use mio::net::UdpSocket;
@@ -90,7 +91,6 @@ impl Leg {
 }
 
 /// A call: one leg (echo) or two (relay); both on this worker.
-#[derive(Debug)]
 pub struct Call {
     /// Call id.
     pub id: u64,
@@ -100,4 +100,17 @@ pub struct Call {
     pub last_rx_us: u64,
     /// Media timeout already reported.
     pub timed_out: bool,
+    /// Transcoders A→B and B→A when the legs' codecs differ.
+    pub xcode: [Option<Transcoder>; 2],
+}
+
+/// Transcoders for legs `a` and `b` when both codecs are known and differ.
+pub fn transcoders(a: &LegConfig, b: Option<&LegConfig>, complexity: i32) -> [Option<Transcoder>; 2] {
+    match (a.codec, b.and_then(|b| b.codec)) {
+        (Some(ca), Some(cb)) if ca != cb => [
+            Transcoder::new(ca, cb, complexity).ok(),
+            Transcoder::new(cb, ca, complexity).ok(),
+        ],
+        _ => [None, None],
+    }
 }

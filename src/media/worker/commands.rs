@@ -2,7 +2,7 @@
 //! timeout sweep.
 
 use super::Worker;
-use super::call::{Call, Leg};
+use super::call::{self, Call, Leg};
 use crate::media::command::{LegConfig, MediaCommand, MediaEvent, Side};
 use mio::{Interest, Token};
 use std::sync::atomic::Ordering::Relaxed;
@@ -14,11 +14,17 @@ impl Worker {
             MediaCommand::UpdateLeg { call, side, leg } => {
                 let slot = self.index.get(&call).copied();
                 let idx = if side == Side::A { 0 } else { 1 };
-                if let Some(l) = slot
-                    .and_then(|s| self.calls[s].as_mut())
-                    .and_then(|c| c.legs[idx].as_mut())
-                {
-                    l.update(leg);
+                let complexity = self.cfg.opus_complexity;
+                let Some(c) = slot.and_then(|s| self.calls[s].as_mut()) else {
+                    return;
+                };
+                let Some(l) = c.legs[idx].as_mut() else { return };
+                let codec_changed = l.cfg.codec != leg.codec;
+                l.update(leg);
+                if codec_changed {
+                    if let (Some(a), b) = (c.legs[0].as_ref(), c.legs[1].as_ref()) {
+                        c.xcode = call::transcoders(&a.cfg, b.map(|b| &b.cfg), complexity);
+                    }
                 }
             }
             MediaCommand::RemoveCall { call } => self.remove_call(call),
@@ -68,11 +74,13 @@ impl Worker {
             }
         }
         let now = self.now_us();
+        let xcode = call::transcoders(&a, b.as_ref(), self.cfg.opus_complexity);
         self.calls[slot] = Some(Call {
             id,
             legs,
             last_rx_us: now,
             timed_out: false,
+            xcode,
         });
         self.index.insert(id, slot);
         self.counters.calls.fetch_add(1, Relaxed);

@@ -37,6 +37,8 @@ pub struct WorkerConfig {
     pub relatch: Duration,
     /// No RTP for this long raises a media timeout.
     pub timeout: Duration,
+    /// Opus encoder complexity (0–10) for transcoded calls.
+    pub opus_complexity: i32,
 }
 
 /// Counters a worker publishes (read by anyone, written by the worker).
@@ -64,6 +66,7 @@ pub struct Worker {
     free: Vec<usize>,
     index: HashMap<u64, usize>,
     buf: Box<[u8]>,
+    xbuf: Box<[u8]>,
     start: Instant,
     stop: Arc<AtomicBool>,
     counters: Arc<WorkerCounters>,
@@ -90,6 +93,7 @@ impl Worker {
             free: Vec::new(),
             index: HashMap::new(),
             buf: vec![0u8; 2048].into_boxed_slice(),
+            xbuf: vec![0u8; 2048].into_boxed_slice(),
             start: Instant::now(),
             stop,
             counters,

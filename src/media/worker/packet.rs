@@ -36,7 +36,11 @@ impl Worker {
     fn on_packet(&mut self, slot: usize, leg: usize, is_rtcp: bool, n: usize, src: SocketAddr) {
         let now = self.now_us();
         let Worker {
-            calls, buf, counters, ..
+            calls,
+            buf,
+            xbuf,
+            counters,
+            ..
         } = self;
         let Some(call) = calls[slot].as_mut() else {
             return;
@@ -69,6 +73,25 @@ impl Worker {
             return;
         };
         let target = outl.latch.target();
+        let mut info = info;
+        // A transcoded direction: re-code the voice payload into xbuf with a
+        // plain 12-byte header and the output codec's clock.
+        let pkt: &mut [u8] = match call.xcode[leg].as_mut().filter(|_| info.pt == from.codec_pt) {
+            Some(t) => {
+                let payload = &pkt[info.header_len..info.header_len + info.payload];
+                let Ok(n) = t.transcode(payload, &mut xbuf[12..]) else {
+                    outl.dropped += 1;
+                    counters.dropped.fetch_add(1, Relaxed);
+                    return;
+                };
+                xbuf[0] = 0x80;
+                xbuf[1] = pkt[1];
+                info.ts = t.scale_ts(info.ts);
+                info.payload = n;
+                &mut xbuf[..12 + n]
+            }
+            None => pkt,
+        };
         match egress(pkt, &info, now, &from, &outl.cfg, target, &mut outl.tx) {
             Ok(dest) => match outl.rtp.send_to(pkt, dest) {
                 Ok(_) => counters.packets_out.fetch_add(1, Relaxed),

@@ -33,6 +33,8 @@ pub struct Ingress {
     pub ts: u32,
     /// Payload length.
     pub payload: usize,
+    /// Header length (payload starts here).
+    pub header_len: usize,
     /// The source latched by this packet, if it latched.
     pub latched: Option<SocketAddr>,
 }
@@ -53,6 +55,7 @@ pub fn ingress(pkt: &[u8], src: SocketAddr, now_us: u64, latch: &mut Latch, rx: 
         seq,
         ts,
         payload: hdr.payload_len,
+        header_len: hdr.header_len,
         latched,
     })
 }

@@ -1,0 +1,26 @@
+//! Process limits a gateway needs raised.
+
+/// Each call's media holds one or two sockets: lift the descriptor limit
+/// (to 2^20 where allowed, else to the hard limit) so 10,000 calls fit.
+pub fn raise_fd_limit() {
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit only read and write the struct we pass.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) != 0 {
+            return;
+        }
+        let want = libc::rlimit {
+            rlim_cur: 1 << 20,
+            rlim_max: lim.rlim_max.max(1 << 20),
+        };
+        if libc::setrlimit(libc::RLIMIT_NOFILE, &want) != 0 {
+            lim.rlim_cur = lim.rlim_max;
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &lim) != 0 {
+                tracing::warn!("could not raise the open-file limit");
+            }
+        }
+    }
+}
