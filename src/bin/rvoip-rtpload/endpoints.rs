@@ -2,7 +2,7 @@
 //! a receiver thread measuring one-way latency from the stamped send time.
 
 use hdrhistogram::Histogram;
-use mio::net::UdpSocket;
+use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Token};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -17,17 +17,19 @@ pub struct RunResult {
     pub elapsed: Duration,
 }
 
-/// Each endpoint socket twice: a std handle the sender uses, and a clone
-/// of the same socket that the receiver thread polls.
+/// The endpoint sockets, shared by the sender and the receiver thread (which
+/// polls them by descriptor, so no socket is duplicated).
 pub struct Endpoints {
-    socks: Vec<std::net::UdpSocket>,
+    socks: Vec<Arc<std::net::UdpSocket>>,
 }
 
 impl Endpoints {
     pub fn open(calls: usize) -> std::io::Result<Self> {
         let mut socks = Vec::with_capacity(2 * calls);
         for _ in 0..2 * calls {
-            socks.push(std::net::UdpSocket::bind("127.0.0.1:0")?);
+            let s = std::net::UdpSocket::bind("127.0.0.1:0")?;
+            s.set_nonblocking(true)?;
+            socks.push(Arc::new(s));
         }
         Ok(Endpoints { socks })
     }
@@ -42,17 +44,9 @@ impl Endpoints {
         let start = Instant::now();
         let done = Arc::new(AtomicBool::new(false));
         let receiver = {
-            let socks: Vec<UdpSocket> = self
-                .socks
-                .iter()
-                .map(|s| {
-                    let c = s.try_clone().expect("clone endpoint socket");
-                    c.set_nonblocking(true).expect("non-blocking");
-                    UdpSocket::from_std(c)
-                })
-                .collect();
+            let socks = self.socks.clone();
             let done = done.clone();
-            std::thread::spawn(move || receive(socks, start, &done))
+            std::thread::spawn(move || receive(&socks, start, &done))
         };
         let mut sent = 0u64;
         let mut pkt = [0u8; 172];
@@ -93,10 +87,11 @@ impl Endpoints {
     }
 }
 
-fn receive(mut socks: Vec<UdpSocket>, start: Instant, done: &AtomicBool) -> (u64, Histogram<u64>) {
+fn receive(socks: &[Arc<std::net::UdpSocket>], start: Instant, done: &AtomicBool) -> (u64, Histogram<u64>) {
+    use std::os::fd::AsRawFd;
     let mut poll = Poll::new().expect("poll");
-    for (i, s) in socks.iter_mut().enumerate() {
-        let _ = poll.registry().register(s, Token(i), Interest::READABLE);
+    for (i, s) in socks.iter().enumerate() {
+        let _ = poll.registry().register(&mut SourceFd(&s.as_raw_fd()), Token(i), Interest::READABLE);
     }
     let mut hist = Histogram::<u64>::new_with_bounds(1, 10_000_000, 3).expect("histogram bounds");
     let mut events = Events::with_capacity(4096);
