@@ -8,6 +8,8 @@ use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::time::Duration;
 
+mod ports;
+
 struct Counting;
 static ALLOCS: AtomicU64 = AtomicU64::new(0);
 

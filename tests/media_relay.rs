@@ -6,6 +6,9 @@ use rvoip::media::rtp::header;
 use rvoip::media::{LegConfig, MediaCommand, MediaConfig, MediaEvent, MediaPlane, Side, WorkerConfig};
 use std::net::{SocketAddr, UdpSocket};
 use std::time::Duration;
+
+mod ports;
+use ports::free_pair;
 use tokio::sync::mpsc;
 
 fn plane(timeout_ms: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent>) {
@@ -28,17 +31,6 @@ fn plane(timeout_ms: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent>) {
         .unwrap(),
         rx,
     )
-}
-
-/// An even port whose successor is free too.
-fn free_pair() -> u16 {
-    loop {
-        let s = UdpSocket::bind("127.0.0.1:0").unwrap();
-        let p = s.local_addr().unwrap().port();
-        if p % 2 == 0 && p < 65534 && UdpSocket::bind(("127.0.0.1", p + 1)).is_ok() {
-            return p;
-        }
-    }
 }
 
 fn endpoint() -> UdpSocket {
@@ -308,4 +300,22 @@ fn transcoded_call_carries_a_tone_pcmu_to_opus_and_back() {
     b.send_to(&back[..12 + n], addr(pb)).unwrap();
     let pcmu = recv(&a).expect("transcoded back to A");
     assert_eq!((header::payload_type(&pcmu), pcmu.len()), (0, 12 + 160));
+}
+
+#[test]
+fn a_packet_before_the_leg_exists_does_not_block_later_ones() {
+    let (plane, _events) = plane(30_000);
+    let a = endpoint();
+    let pa = free_pair();
+    a.send_to(&rtp(0, 0, 0, 0xa), addr(pa)).unwrap(); // port not bound yet: lost
+    plane
+        .submit(MediaCommand::AddCall {
+            call: 7,
+            a: leg(pa, &a, 0, None),
+            b: None,
+        })
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    a.send_to(&rtp(0, 1, 160, 0xa), addr(pa)).unwrap();
+    assert!(recv(&a).is_some(), "echoed after the leg was added");
 }

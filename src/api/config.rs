@@ -69,7 +69,7 @@ impl Default for ServerConfig {
             udp: true,
             tcp: true,
             media_addr: IpAddr::V4(Ipv4Addr::LOCALHOST),
-            rtp_ports: (20000, 60000),
+            rtp_ports: (10000, 32000),
             timers: Timers::default(),
             max_calls: 20000,
             user: "rvoip".into(),

@@ -92,6 +92,13 @@ impl Driver {
     }
 
     async fn flush(&mut self) {
+        // Media first: a worker should bind a call's port before the 200
+        // that advertises it reaches the peer.
+        while let Some(cmd) = self.ua.poll_media() {
+            if self.media.submit(cmd).is_err() {
+                self.stats.media_overflow.fetch_add(1, Relaxed);
+            }
+        }
         while let Some(t) = self.ua.poll_transmit() {
             tracing::trace!(peer = %t.peer, "send\n{}", String::from_utf8_lossy(&t.bytes));
             match t.peer.transport {
@@ -101,11 +108,6 @@ impl Driver {
                     }
                 }
                 TransportKind::Tcp => self.tcp.send(t.peer.addr, t.bytes),
-            }
-        }
-        while let Some(cmd) = self.ua.poll_media() {
-            if self.media.submit(cmd).is_err() {
-                self.stats.media_overflow.fetch_add(1, Relaxed);
             }
         }
         while let Some(ev) = self.ua.poll_event() {

@@ -70,6 +70,7 @@ impl MediaPlane {
                 stop.clone(),
                 counters.clone(),
                 0x9e37_79b9 ^ (i as u32 + 1).wrapping_mul(0x85eb_ca6b),
+                core.map(|c| c.id),
             );
             let warned = warned.clone();
             let thread = std::thread::Builder::new()

@@ -91,7 +91,9 @@ fn receive(socks: &[Arc<std::net::UdpSocket>], start: Instant, done: &AtomicBool
     use std::os::fd::AsRawFd;
     let mut poll = Poll::new().expect("poll");
     for (i, s) in socks.iter().enumerate() {
-        let _ = poll.registry().register(&mut SourceFd(&s.as_raw_fd()), Token(i), Interest::READABLE);
+        let _ = poll
+            .registry()
+            .register(&mut SourceFd(&s.as_raw_fd()), Token(i), Interest::READABLE);
     }
     let mut hist = Histogram::<u64>::new_with_bounds(1, 10_000_000, 3).expect("histogram bounds");
     let mut events = Events::with_capacity(4096);

@@ -26,8 +26,9 @@ pub struct Args {
     /// Media worker threads (0: one per core).
     #[arg(long, default_value_t = 0)]
     workers: usize,
-    /// First relay port (even; each call takes 4 ports).
-    #[arg(long, default_value_t = 30000)]
+    /// First relay port (even; each call takes 4 ports). Keep the ports
+    /// below the kernel's ephemeral range.
+    #[arg(long, default_value_t = 12000)]
     base_port: u16,
     /// Send endpoint to endpoint, bypassing the relay (loopback baseline).
     #[arg(long)]

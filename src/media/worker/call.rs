@@ -34,12 +34,12 @@ pub struct Leg {
 
 impl Leg {
     /// Binds the leg's sockets on `ip`.
-    pub fn open(ip: IpAddr, cfg: LegConfig, relatch_us: u64, ssrc: u32) -> std::io::Result<Leg> {
-        let rtp = socket::open(ip, cfg.port)?;
+    pub fn open(ip: IpAddr, cfg: LegConfig, relatch_us: u64, ssrc: u32, cpu: Option<usize>) -> std::io::Result<Leg> {
+        let rtp = socket::open(ip, cfg.port, cpu)?;
         let rtcp = if cfg.rtcp_mux {
             None
         } else {
-            Some(socket::open(ip, cfg.port.wrapping_add(1))?)
+            Some(socket::open(ip, cfg.port.wrapping_add(1), cpu)?)
         };
         let rtcp_hint = cfg.remote.map(|mut a| {
             a.set_port(a.port().wrapping_add(u16::from(!cfg.rtcp_mux)));

@@ -3,6 +3,7 @@
 //! check media timeouts; sleep to the next deadline. No lock, and no
 //! allocation per packet (one receive buffer, reused).
 
+mod batch;
 mod call;
 mod commands;
 mod egress;
@@ -65,12 +66,13 @@ pub struct Worker {
     calls: Vec<Option<Call>>,
     free: Vec<usize>,
     index: HashMap<u64, usize>,
-    buf: Box<[u8]>,
+    batch: batch::RecvBatch,
     xbuf: Box<[u8]>,
     start: Instant,
     stop: Arc<AtomicBool>,
     counters: Arc<WorkerCounters>,
     rng: u32,
+    cpu: Option<usize>,
 }
 
 impl Worker {
@@ -83,6 +85,7 @@ impl Worker {
         stop: Arc<AtomicBool>,
         counters: Arc<WorkerCounters>,
         seed: u32,
+        cpu: Option<usize>,
     ) -> Self {
         Worker {
             cfg,
@@ -92,12 +95,13 @@ impl Worker {
             calls: Vec::new(),
             free: Vec::new(),
             index: HashMap::new(),
-            buf: vec![0u8; 2048].into_boxed_slice(),
+            batch: batch::RecvBatch::new(),
             xbuf: vec![0u8; 2048].into_boxed_slice(),
             start: Instant::now(),
             stop,
             counters,
             rng: seed | 1,
+            cpu,
         }
     }
 

@@ -1,4 +1,4 @@
-//! Socket readiness: read every datagram until WouldBlock and relay it —
+//! Socket readiness: read the ready datagrams in batches and relay them —
 //! RTP through ingress/egress, RTCP with its SSRCs rewritten.
 
 use super::Worker;
@@ -10,43 +10,52 @@ use std::sync::atomic::Ordering::Relaxed;
 
 impl Worker {
     pub(super) fn on_readable(&mut self, token: usize) {
+        use std::os::fd::AsRawFd;
         let (slot, leg, is_rtcp) = (token / 4, (token / 2) % 2, token % 2 == 1);
         let mut received = 0u64;
         loop {
-            let Some(call) = self.calls.get(slot).and_then(|c| c.as_ref()) else {
+            let Some(l) = self
+                .calls
+                .get(slot)
+                .and_then(|c| c.as_ref())
+                .and_then(|c| c.legs[leg].as_ref())
+            else {
                 break;
             };
-            let Some(l) = call.legs[leg].as_ref() else {
+            let Some(fd) = (if is_rtcp { l.rtcp.as_ref() } else { Some(&l.rtp) }).map(|s| s.as_raw_fd()) else {
                 break;
             };
-            let sock = if is_rtcp { l.rtcp.as_ref() } else { Some(&l.rtp) };
-            let Some(sock) = sock else { break };
-            match sock.recv_from(&mut self.buf) {
-                Ok((n, src)) => {
-                    received += 1;
-                    self.on_packet(slot, leg, is_rtcp, n, src);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => break,
-                Err(_) => continue,
+            let n = match self.batch.recv(fd) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
+            };
+            for i in 0..n {
+                self.on_packet(slot, leg, is_rtcp, i);
+            }
+            received += n as u64;
+            if n < super::batch::BATCH {
+                break;
             }
         }
         self.counters.packets_in.fetch_add(received, Relaxed);
     }
 
-    fn on_packet(&mut self, slot: usize, leg: usize, is_rtcp: bool, n: usize, src: SocketAddr) {
+    fn on_packet(&mut self, slot: usize, leg: usize, is_rtcp: bool, i: usize) {
         let now = self.now_us();
         let Worker {
             calls,
-            buf,
+            batch,
             xbuf,
             counters,
             ..
         } = self;
+        let (pkt, src) = batch.packet(i);
+        let Some(src) = src else { return };
         let Some(call) = calls[slot].as_mut() else {
             return;
         };
         let out = if call.legs[1].is_none() { leg } else { 1 - leg };
-        let pkt = &mut buf[..n];
         let muxed = call.legs[leg].as_ref().is_some_and(|l| l.cfg.rtcp_mux);
         if is_rtcp || (muxed && header::is_rtcp(pkt)) {
             let sent = relay_rtcp(call, leg, out, pkt, src, now);

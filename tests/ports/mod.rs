@@ -1,0 +1,22 @@
+//! Media ports for tests: even ports whose successor is free, below the
+//! kernel's ephemeral range (so no SIP or endpoint socket of the same test
+//! can be handed the same port), distinct within one test binary.
+
+#![allow(dead_code)]
+
+use std::net::UdpSocket;
+use std::sync::atomic::{AtomicU16, Ordering::Relaxed};
+
+static NEXT: AtomicU16 = AtomicU16::new(0);
+
+/// An even port `p` with `p` and `p + 1` free on 127.0.0.1.
+pub fn free_pair() -> u16 {
+    let base = 12_000 + (std::process::id() % 400) as u16 * 40;
+    loop {
+        let p = base + NEXT.fetch_add(4, Relaxed) % 16_000;
+        let p = if p >= 32_000 { p - 20_000 } else { p };
+        if UdpSocket::bind(("127.0.0.1", p)).is_ok() && UdpSocket::bind(("127.0.0.1", p + 1)).is_ok() {
+            return p;
+        }
+    }
+}
