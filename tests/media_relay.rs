@@ -319,3 +319,48 @@ fn a_packet_before_the_leg_exists_does_not_block_later_ones() {
     a.send_to(&rtp(0, 1, 160, 0xa), addr(pa)).unwrap();
     assert!(recv(&a).is_some(), "echoed after the leg was added");
 }
+
+#[test]
+fn lost_opus_frames_are_concealed_towards_the_g711_leg() {
+    use rvoip::media::codec::AudioCodec;
+    use rvoip::media::codec::opus::OpusEncoder;
+    let (plane, _events) = plane(30_000);
+    let (a, b) = (endpoint(), endpoint());
+    let (pa, pb) = (free_pair(), free_pair());
+    let la = LegConfig {
+        codec: Some(AudioCodec::Pcmu),
+        ..leg(pa, &a, 0, None)
+    };
+    let lb = LegConfig {
+        codec: Some(AudioCodec::Opus),
+        clock: 48_000,
+        ..leg(pb, &b, 111, None)
+    };
+    plane
+        .submit(MediaCommand::AddCall {
+            call: 8,
+            a: la,
+            b: Some(lb),
+        })
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    let mut enc = OpusEncoder::new(5).unwrap();
+    let tone: Vec<i16> = (0..160).map(|i| (8000.0 * (i as f64 * 0.785).sin()) as i16).collect();
+    let mut seqs = Vec::new();
+    for seq in [1u16, 2, 5, 6] {
+        let mut p = vec![0u8; 12 + 400];
+        header::write_header(&mut p, 111, false, seq, 960 * seq as u32, 0xb);
+        let n = enc.encode(&tone, &mut p[12..]).unwrap();
+        b.send_to(&p[..12 + n], addr(pb)).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    while let Some(got) = recv(&a) {
+        assert_eq!((header::payload_type(&got), got.len()), (0, 12 + 160));
+        seqs.push(header::sequence(&got));
+    }
+    assert_eq!(seqs.len(), 6, "frames 3 and 4 concealed: {seqs:?}");
+    assert!(
+        seqs.windows(2).all(|w| w[1] == w[0].wrapping_add(1)),
+        "no gap towards A: {seqs:?}"
+    );
+}

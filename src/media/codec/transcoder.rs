@@ -39,6 +39,7 @@ pub struct Transcoder {
     dec: Option<OpusDecoder>,
     enc: Option<OpusEncoder>,
     pcm: Box<[i16]>,
+    last_seq: Option<u16>,
 }
 
 impl Transcoder {
@@ -61,6 +62,7 @@ impl Transcoder {
             dec,
             enc,
             pcm: vec![0i16; 960].into_boxed_slice(),
+            last_seq: None,
         })
     }
 
@@ -73,6 +75,22 @@ impl Transcoder {
             (AudioCodec::Opus, None) => unreachable!("invariant: an Opus source has a decoder"),
         };
         self.encode(n, out)
+    }
+
+    /// How many frames were lost just before sequence number `seq` (an Opus
+    /// source only; gaps of 1–3 frames, larger ones are a new talkspurt or
+    /// a restart), and records `seq` as the newest seen.
+    pub fn missing_before(&mut self, seq: u16) -> u16 {
+        let gap = self.last_seq.map_or(1, |last| seq.wrapping_sub(last));
+        if gap >= 0x8000 {
+            return 0; // late or duplicate: leave the newest as it is
+        }
+        self.last_seq = Some(seq);
+        if self.from == AudioCodec::Opus && (2..=4).contains(&gap) {
+            gap - 1
+        } else {
+            0
+        }
     }
 
     /// Conceals one lost 20 ms input frame (Opus sources use libopus PLC,

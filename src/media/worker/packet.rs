@@ -87,6 +87,23 @@ impl Worker {
         // plain 12-byte header and the output codec's clock.
         let pkt: &mut [u8] = match call.xcode[leg].as_mut().filter(|_| info.pt == from.codec_pt) {
             Some(t) => {
+                // Opus frames lost on the way in are concealed (libopus PLC)
+                // and sent as their own packets, so the G.711 side hears
+                // continuity instead of a gap.
+                let frame_ts = from.clock / 50;
+                for k in (1..=t.missing_before(info.seq)).rev() {
+                    let Ok(n) = t.conceal(&mut xbuf[12..]) else { break };
+                    xbuf[0] = 0x80;
+                    xbuf[1] = pkt[1] & 0x7f;
+                    let mut lost = info;
+                    lost.seq = info.seq.wrapping_sub(k);
+                    lost.ts = t.scale_ts(info.ts.wrapping_sub(k as u32 * frame_ts));
+                    lost.payload = n;
+                    let out = &mut xbuf[..12 + n];
+                    if let Ok(dest) = egress(out, &lost, now, &from, &outl.cfg, target, &mut outl.tx) {
+                        let _ = outl.rtp.send_to(out, dest);
+                    }
+                }
                 let payload = &pkt[info.header_len..info.header_len + info.payload];
                 let Ok(n) = t.transcode(payload, &mut xbuf[12..]) else {
                     outl.dropped += 1;
