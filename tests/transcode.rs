@@ -59,7 +59,10 @@ fn tone_through_pcmu_opus_pcmu_keeps_frequency_and_level() {
     // Opus is perceptual, not waveform-matching: about 20 dB here at its
     // default narrowband bitrate; G.711 alone gives about 38 dB.
     assert!(snr > 15.0, "SNR {snr:.1} dB");
-    eprintln!("PCMU->Opus->PCMU: level {level_db:+.2} dB, SNR {snr:.1} dB");
+    eprintln!(
+        "PCMU->Opus->PCMU ({}): level {level_db:+.2} dB, SNR {snr:.1} dB",
+        rvoip::media::codec::opus::BACKEND
+    );
 }
 
 #[test]

@@ -1,9 +1,25 @@
-//! Opus through `unsafe-libopus` (libopus 1.3.1 translated to Rust, so no C
-//! toolchain or system library is needed) behind a small safe type. Runs at
-//! 8 kHz mono on G.711 legs: no resampling; the RTP clock is still 48 kHz
-//! (RFC 7587), which the transcoder accounts for.
+//! Opus behind a small safe type: by default `unsafe-libopus` (libopus
+//! 1.3.1 translated to Rust, so no C toolchain or system library is
+//! needed); with the `audiopus` feature, the system libopus through
+//! audiopus. Runs at 8 kHz mono on G.711 legs: no resampling; the RTP clock
+//! is still 48 kHz (RFC 7587), which the transcoder accounts for.
 
-use unsafe_libopus as ffi;
+#[cfg(not(feature = "audiopus"))]
+mod libopus;
+#[cfg(feature = "audiopus")]
+mod system;
+
+#[cfg(not(feature = "audiopus"))]
+pub use libopus::{OpusDecoder, OpusEncoder};
+#[cfg(feature = "audiopus")]
+pub use system::{OpusDecoder, OpusEncoder};
+
+/// Which Opus implementation this build uses.
+pub const BACKEND: &str = if cfg!(feature = "audiopus") {
+    "system libopus (audiopus)"
+} else {
+    "unsafe-libopus"
+};
 
 /// A libopus error code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -12,106 +28,3 @@ pub struct OpusError(pub i32);
 
 /// Samples per 20 ms frame at 8 kHz.
 pub const FRAME_8K: usize = 160;
-
-/// An Opus encoder for 8 kHz mono voice.
-pub struct OpusEncoder {
-    st: *mut ffi::OpusEncoder,
-}
-
-// SAFETY: the encoder state is owned by this value alone and libopus keeps
-// no thread-local state; moving it to a worker thread is sound.
-unsafe impl Send for OpusEncoder {}
-
-impl OpusEncoder {
-    /// A VoIP encoder at 8 kHz mono with `complexity` 0–10.
-    pub fn new(complexity: i32) -> Result<Self, OpusError> {
-        let mut err = 0;
-        // SAFETY: valid arguments; the result is checked before use.
-        let st = unsafe { ffi::opus_encoder_create(8000, 1, ffi::OPUS_APPLICATION_VOIP, &mut err) };
-        if st.is_null() || err != ffi::OPUS_OK {
-            return Err(OpusError(err));
-        }
-        let enc = OpusEncoder { st };
-        // SAFETY: `st` is a live encoder; the request takes one i32.
-        let rc =
-            unsafe { ffi::opus_encoder_ctl_impl(enc.st, ffi::OPUS_SET_COMPLEXITY_REQUEST, ffi::varargs!(complexity)) };
-        if rc != ffi::OPUS_OK {
-            return Err(OpusError(rc));
-        }
-        Ok(enc)
-    }
-
-    /// Encodes one frame (`pcm.len()` samples: 160 for 20 ms) into `out`;
-    /// returns the packet length.
-    pub fn encode(&mut self, pcm: &[i16], out: &mut [u8]) -> Result<usize, OpusError> {
-        // SAFETY: pointers and lengths come from live slices.
-        let n = unsafe {
-            ffi::opus_encode(
-                self.st,
-                pcm.as_ptr(),
-                pcm.len() as i32,
-                out.as_mut_ptr(),
-                out.len() as i32,
-            )
-        };
-        if n < 0 { Err(OpusError(n)) } else { Ok(n as usize) }
-    }
-}
-
-impl Drop for OpusEncoder {
-    fn drop(&mut self) {
-        // SAFETY: `st` came from opus_encoder_create and is freed once.
-        unsafe { ffi::opus_encoder_destroy(self.st) }
-    }
-}
-
-/// An Opus decoder producing 8 kHz mono.
-pub struct OpusDecoder {
-    st: *mut ffi::OpusDecoder,
-}
-
-// SAFETY: as for the encoder.
-unsafe impl Send for OpusDecoder {}
-
-impl OpusDecoder {
-    /// A decoder at 8 kHz mono.
-    pub fn new() -> Result<Self, OpusError> {
-        let mut err = 0;
-        // SAFETY: valid arguments; the result is checked before use.
-        let st = unsafe { ffi::opus_decoder_create(8000, 1, &mut err) };
-        if st.is_null() || err != ffi::OPUS_OK {
-            return Err(OpusError(err));
-        }
-        Ok(OpusDecoder { st })
-    }
-
-    /// Decodes one packet into `out`; returns the samples written.
-    pub fn decode(&mut self, packet: &[u8], out: &mut [i16]) -> Result<usize, OpusError> {
-        // SAFETY: pointers and lengths come from live slices.
-        let n = unsafe {
-            ffi::opus_decode(
-                self.st,
-                packet.as_ptr(),
-                packet.len() as i32,
-                out.as_mut_ptr(),
-                out.len() as i32,
-                0,
-            )
-        };
-        if n < 0 { Err(OpusError(n)) } else { Ok(n as usize) }
-    }
-
-    /// Packet-loss concealment for one lost frame of `out.len()` samples.
-    pub fn conceal(&mut self, out: &mut [i16]) -> Result<usize, OpusError> {
-        // SAFETY: a null packet asks libopus for concealment.
-        let n = unsafe { ffi::opus_decode(self.st, std::ptr::null(), 0, out.as_mut_ptr(), out.len() as i32, 0) };
-        if n < 0 { Err(OpusError(n)) } else { Ok(n as usize) }
-    }
-}
-
-impl Drop for OpusDecoder {
-    fn drop(&mut self) {
-        // SAFETY: `st` came from opus_decoder_create and is freed once.
-        unsafe { ffi::opus_decoder_destroy(self.st) }
-    }
-}
