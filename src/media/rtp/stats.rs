@@ -46,7 +46,8 @@ impl RxStats {
         }
         self.packets += 1;
         self.bytes += payload as u64;
-        let arrival = (arrival_us as u128 * self.clock.max(1) as u128 / 1_000_000) as i64;
+        // u64 holds µs × 48,000 for 12 years of uptime.
+        let arrival = (arrival_us.wrapping_mul(self.clock.max(1) as u64) / 1_000_000) as i64;
         let transit = arrival - ts as i64;
         if self.packets > 1 {
             let d = (transit - self.transit).unsigned_abs() as u32;
