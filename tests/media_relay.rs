@@ -239,10 +239,9 @@ fn silence_raises_a_media_timeout() {
     );
 }
 
-#[test]
-fn transcoded_call_carries_a_tone_pcmu_to_opus_and_back() {
-    use rvoip::media::codec::opus::OpusDecoder;
-    use rvoip::media::codec::{AudioCodec, g711};
+/// A call with leg A on PCMU and leg B on Opus (PT 111, 48 kHz clock).
+fn pcmu_opus_call(call: u64) -> (MediaPlane, UdpSocket, UdpSocket, u16, u16) {
+    use rvoip::media::codec::AudioCodec;
     let (plane, _events) = plane(30_000);
     let (a, b) = (endpoint(), endpoint());
     let (pa, pb) = (free_pair(), free_pair());
@@ -257,12 +256,20 @@ fn transcoded_call_carries_a_tone_pcmu_to_opus_and_back() {
     };
     plane
         .submit(MediaCommand::AddCall {
-            call: 6,
+            call,
             a: la,
             b: Some(lb),
         })
         .unwrap();
     std::thread::sleep(Duration::from_millis(50));
+    (plane, a, b, pa, pb)
+}
+
+#[test]
+fn transcoded_call_carries_a_tone_pcmu_to_opus_and_back() {
+    use rvoip::media::codec::g711;
+    use rvoip::media::codec::opus::OpusDecoder;
+    let (_plane, a, b, pa, pb) = pcmu_opus_call(6);
     let tone: Vec<i16> = (0..8000)
         .map(|i| (8000.0 * (2.0 * std::f64::consts::PI * i as f64 / 8.0).sin()) as i16)
         .collect();
@@ -322,28 +329,8 @@ fn a_packet_before_the_leg_exists_does_not_block_later_ones() {
 
 #[test]
 fn lost_opus_frames_are_concealed_towards_the_g711_leg() {
-    use rvoip::media::codec::AudioCodec;
     use rvoip::media::codec::opus::OpusEncoder;
-    let (plane, _events) = plane(30_000);
-    let (a, b) = (endpoint(), endpoint());
-    let (pa, pb) = (free_pair(), free_pair());
-    let la = LegConfig {
-        codec: Some(AudioCodec::Pcmu),
-        ..leg(pa, &a, 0, None)
-    };
-    let lb = LegConfig {
-        codec: Some(AudioCodec::Opus),
-        clock: 48_000,
-        ..leg(pb, &b, 111, None)
-    };
-    plane
-        .submit(MediaCommand::AddCall {
-            call: 8,
-            a: la,
-            b: Some(lb),
-        })
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(50));
+    let (_plane, a, b, pa, pb) = pcmu_opus_call(8);
     let mut enc = OpusEncoder::new(5).unwrap();
     let tone: Vec<i16> = (0..160).map(|i| (8000.0 * (i as f64 * 0.785).sin()) as i16).collect();
     let mut seqs = Vec::new();
