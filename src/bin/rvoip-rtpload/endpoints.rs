@@ -51,25 +51,25 @@ impl Endpoints {
         let mut sent = 0u64;
         let mut pkt = [0u8; 172];
         let mut tick = 0u64;
+        // Each 20 ms tick is spread over SLOTS slots, so streams are paced
+        // as real phones are rather than sent as one burst.
+        const SLOTS: usize = 10;
+        let per_slot = targets.len().div_ceil(SLOTS).max(1);
         while start.elapsed() < duration {
-            let due = start + Duration::from_millis(20 * tick);
-            if let Some(wait) = due.checked_duration_since(Instant::now()) {
-                std::thread::sleep(wait);
-            }
-            for (i, (ta, tb)) in targets.iter().enumerate() {
-                for (side, to) in [(0, ta), (1, tb)] {
-                    let seq = tick as u16;
-                    rvoip::media::rtp::header::write_header(
-                        &mut pkt,
-                        0,
-                        false,
-                        seq,
-                        (tick * 160) as u32,
-                        (2 * i + side) as u32,
-                    );
-                    pkt[12..20].copy_from_slice(&(start.elapsed().as_nanos() as u64).to_be_bytes());
-                    if self.socks[2 * i + side].send_to(&pkt, *to).is_ok() {
-                        sent += 1;
+            for (slot, chunk) in targets.chunks(per_slot).enumerate() {
+                let due = start + Duration::from_millis(20 * tick) + Duration::from_micros(2000 * slot as u64);
+                if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                    std::thread::sleep(wait);
+                }
+                for (j, (ta, tb)) in chunk.iter().enumerate() {
+                    let i = slot * per_slot + j;
+                    for (side, to) in [(0, ta), (1, tb)] {
+                        let ssrc = (2 * i + side) as u32;
+                        rvoip::media::rtp::header::write_header(&mut pkt, 0, false, tick as u16, (tick * 160) as u32, ssrc);
+                        pkt[12..20].copy_from_slice(&(start.elapsed().as_nanos() as u64).to_be_bytes());
+                        if self.socks[2 * i + side].send_to(&pkt, *to).is_ok() {
+                            sent += 1;
+                        }
                     }
                 }
             }
