@@ -40,7 +40,7 @@ impl Endpoints {
 
     /// Streams 50 packets/s from every endpoint for `duration`, then waits
     /// half a second for stragglers.
-    pub fn run(&self, targets: &[(SocketAddr, SocketAddr)], duration: Duration) -> RunResult {
+    pub fn run(&self, targets: &[(SocketAddr, SocketAddr)], duration: Duration, slots: usize) -> RunResult {
         let start = Instant::now();
         let done = Arc::new(AtomicBool::new(false));
         let receiver = {
@@ -51,13 +51,15 @@ impl Endpoints {
         let mut sent = 0u64;
         let mut pkt = [0u8; 172];
         let mut tick = 0u64;
-        // Each 20 ms tick is spread over SLOTS slots, so streams are paced
-        // as real phones are rather than sent as one burst.
-        const SLOTS: usize = 10;
-        let per_slot = targets.len().div_ceil(SLOTS).max(1);
+        // Each 20 ms tick is spread over `slots` slots (1: one burst per
+        // tick; 10: every 2 ms, closer to how independent phones send).
+        let slots = slots.clamp(1, 20);
+        let per_slot = targets.len().div_ceil(slots).max(1);
         while start.elapsed() < duration {
             for (slot, chunk) in targets.chunks(per_slot).enumerate() {
-                let due = start + Duration::from_millis(20 * tick) + Duration::from_micros(2000 * slot as u64);
+                let due = start
+                    + Duration::from_millis(20 * tick)
+                    + Duration::from_micros(20_000 / slots as u64 * slot as u64);
                 if let Some(wait) = due.checked_duration_since(Instant::now()) {
                     std::thread::sleep(wait);
                 }
@@ -65,7 +67,14 @@ impl Endpoints {
                     let i = slot * per_slot + j;
                     for (side, to) in [(0, ta), (1, tb)] {
                         let ssrc = (2 * i + side) as u32;
-                        rvoip::media::rtp::header::write_header(&mut pkt, 0, false, tick as u16, (tick * 160) as u32, ssrc);
+                        rvoip::media::rtp::header::write_header(
+                            &mut pkt,
+                            0,
+                            false,
+                            tick as u16,
+                            (tick * 160) as u32,
+                            ssrc,
+                        );
                         pkt[12..20].copy_from_slice(&(start.elapsed().as_nanos() as u64).to_be_bytes());
                         if self.socks[2 * i + side].send_to(&pkt, *to).is_ok() {
                             sent += 1;

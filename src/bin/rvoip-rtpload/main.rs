@@ -30,6 +30,9 @@ pub struct Args {
     /// below the kernel's ephemeral range.
     #[arg(long, default_value_t = 12000)]
     base_port: u16,
+    /// Spread each 20 ms tick's packets over this many slots (1: a burst).
+    #[arg(long, default_value_t = 1)]
+    slots: usize,
     /// Send endpoint to endpoint, bypassing the relay (loopback baseline).
     #[arg(long)]
     direct: bool,
@@ -89,7 +92,7 @@ fn main() {
     }
     std::thread::sleep(Duration::from_millis(300)); // workers bind their sockets
     let cpu0 = report::media_cpu_seconds();
-    let result = eps.run(&targets, Duration::from_secs_f64(args.duration));
+    let result = eps.run(&targets, Duration::from_secs_f64(args.duration), args.slots);
     let cpu = report::media_cpu_seconds() - cpu0;
     report::print(&args, &result, cpu, plane.workers());
     drop(plane);
