@@ -23,7 +23,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| black_box(rsip::SipMessage::try_from(black_box(bytes)).unwrap()))
     });
     c.bench_function("sip_parse/serialize_invite", |b| {
-        b.iter(|| black_box(rvoip::sip::message_bytes(&mut msg.clone())))
+        b.iter(|| black_box(rvoip::sip::message_bytes(&msg)))
     });
 }
 

@@ -32,10 +32,7 @@ impl UserAgent {
         if call.media == MediaMode::None || call.media_active {
             return;
         }
-        let Some(mut a) = self.leg_config(id) else { return };
-        // An echo does not reflect RTCP, so it needs no RTCP socket: one
-        // descriptor per call instead of two.
-        a.rtcp_mux = true;
+        let Some(a) = self.leg_config(id) else { return };
         self.media.push_back(MediaCommand::AddCall { call: id.0, a, b: None });
         if let Some(call) = self.calls.get_mut(&id) {
             call.media_active = true;
@@ -49,8 +46,7 @@ impl UserAgent {
             Some(c) if c.media_active => {}
             _ => return self.start_media(id),
         }
-        if let Some(mut leg) = self.leg_config(id) {
-            leg.rtcp_mux = true;
+        if let Some(leg) = self.leg_config(id) {
             self.media.push_back(MediaCommand::UpdateLeg {
                 call: id.0,
                 side: Side::A,

@@ -19,8 +19,8 @@ impl UserAgent {
             Err(e) => match &msg {
                 SipMessage::Request(req) if req.method != sip::Method::Ack => {
                     self.stats.bad_answered += 1;
-                    let mut resp = SipMessage::Response(sip::response(req, 400, Some(&e.to_string()), None));
-                    self.txs.send_stateless(reply_to, sip::message_bytes(&mut resp));
+                    let resp = sip::response(req, 400, Some(&e.to_string()), None);
+                    self.txs.send_stateless(reply_to, sip::response_bytes(&resp));
                 }
                 _ => self.stats.dropped += 1,
             },

@@ -137,7 +137,7 @@ impl UserAgent {
         let transport = dialog.transport();
         let (via, contact) = (self.via(transport), self.contact(transport));
         if let Ok(req) = sip::request(&dialog.request(Method::Ack, via, &contact, Some(cseq))) {
-            let bytes = sip::message_bytes(&mut SipMessage::Request(req));
+            let bytes = sip::request_bytes(&req);
             self.txs.send_stateless(dialog.next_hop(), bytes);
         }
     }

@@ -142,18 +142,28 @@ pub fn request_with_body(spec: &RequestSpec, content_type: &str, body: Vec<u8>) 
 /// Serialises a message, setting Content-Length to the body's length.
 /// Writes straight into one buffer (rsip's Display formats every header
 /// through `format!`, about 3x slower; see README, parsing).
-pub fn message_bytes(msg: &mut SipMessage) -> Bytes {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(640 + msg.body().len());
+pub fn message_bytes(msg: &SipMessage) -> Bytes {
     match msg {
-        SipMessage::Request(r) => {
-            let _ = write!(out, "{} {} SIP/2.0\r\n", r.method, r.uri);
-        }
-        SipMessage::Response(r) => {
-            let _ = write!(out, "SIP/2.0 {}\r\n", r.status_code);
-        }
+        SipMessage::Request(r) => request_bytes(r),
+        SipMessage::Response(r) => response_bytes(r),
     }
-    for hdr in msg.headers().iter() {
+}
+
+/// Serialises a request without taking it (the INVITE a transaction keeps).
+pub fn request_bytes(r: &Request) -> Bytes {
+    serialize(format_args!("{} {} SIP/2.0\r\n", r.method, r.uri), &r.headers, &r.body)
+}
+
+/// Serialises a response.
+pub fn response_bytes(r: &Response) -> Bytes {
+    serialize(format_args!("SIP/2.0 {}\r\n", r.status_code), &r.headers, &r.body)
+}
+
+fn serialize(start: std::fmt::Arguments, headers: &rsip::Headers, body: &[u8]) -> Bytes {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(640 + body.len());
+    let _ = out.write_fmt(start);
+    for hdr in headers.iter() {
         match super::header::name_value(hdr) {
             Some((n, _)) if n.eq_ignore_ascii_case("Content-Length") => continue,
             Some((n, v)) => {
@@ -167,8 +177,8 @@ pub fn message_bytes(msg: &mut SipMessage) -> Bytes {
         }
         out.push_str("\r\n");
     }
-    let _ = write!(out, "Content-Length: {}\r\n\r\n", msg.body().len());
+    let _ = write!(out, "Content-Length: {}\r\n\r\n", body.len());
     let mut bytes = out.into_bytes();
-    bytes.extend_from_slice(msg.body());
+    bytes.extend_from_slice(body);
     Bytes::from(bytes)
 }

@@ -11,7 +11,10 @@ mod target;
 mod validate;
 mod via;
 
-pub use build::{RequestSpec, message_bytes, request, request_with_body, response, response_from_raw, with_body};
+pub use build::{
+    RequestSpec, message_bytes, request, request_bytes, request_with_body, response, response_bytes, response_from_raw,
+    with_body,
+};
 pub use error::{InvalidMessage, ParseError};
 pub use framing::{MAX_MESSAGE, RawMessage, frame_stream, leading_crlf, split_list};
 pub use params::{header_param, new_token, split_host_port, uri_of};
@@ -34,7 +37,12 @@ pub struct Incoming {
 /// Value of the first header named `name` (case-insensitive, canonical name).
 pub fn header<'a>(msg: &'a SipMessage, name: &str) -> Option<&'a str> {
     use rsip::message::HasHeaders;
-    msg.headers().iter().find_map(|h| header_value(h, name))
+    header_in(msg.headers(), name)
+}
+
+/// Value of the first header named `name` in a header list.
+pub fn header_in<'a>(headers: &'a rsip::Headers, name: &str) -> Option<&'a str> {
+    headers.iter().find_map(|h| header_value(h, name))
 }
 
 /// All values of the headers named `name`, in order.

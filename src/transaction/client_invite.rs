@@ -93,8 +93,8 @@ impl ClientInvite {
             }
             (State::Calling | State::Proceeding, 300..) => {
                 let to = sip::header(&resp.msg, "To").unwrap_or_default().to_owned();
-                let mut ack = SipMessage::Request(derived(&self.request, Method::Ack, Some(&to)));
-                let bytes = sip::message_bytes(&mut ack);
+                let ack = derived(&self.request, Method::Ack, Some(&to));
+                let bytes = sip::request_bytes(&ack);
                 out.send(self.peer, &bytes);
                 self.ack = Some(bytes);
                 self.state = State::Completed;

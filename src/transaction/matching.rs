@@ -73,8 +73,8 @@ impl Transactions {
                 Tx::ServerNonInvite(ServerNonInvite::new(peer))
             }
             Method::Invite => {
-                let mut trying = SipMessage::Response(sip::response(req, 100, None, None));
-                let tx = ServerInvite::new(id, peer, sip::message_bytes(&mut trying), &mut out);
+                let trying = sip::response(req, 100, None, None);
+                let tx = ServerInvite::new(id, peer, sip::response_bytes(&trying), &mut out);
                 out.events.push_back(TxEvent::Request { tx: id, req: inc, peer });
                 Tx::ServerInvite(tx)
             }

@@ -6,14 +6,14 @@ use super::client_non_invite::ClientNonInvite;
 use super::tx::Tx;
 use super::{Out, Transactions, Transmit, TxKey};
 use crate::ids::{Peer, TxId};
-use crate::sip::{self, Method, Request, Response, SipMessage, Via};
+use crate::sip::{self, Method, Request, Response, Via};
 use std::time::Instant;
 
 impl Transactions {
     /// Starts a client transaction for `req` (not ACK) towards `peer`.
     pub fn send_request(&mut self, now: Instant, peer: Peer, req: Request) -> TxId {
         let id = TxId(self.next_id);
-        let branch = sip::header(&SipMessage::Request(req.clone()), "Via")
+        let branch = sip::header_in(&req.headers, "Via")
             .and_then(|v| Via::parse(v).and_then(|v| v.param("branch")).map(str::to_owned))
             .unwrap_or_default();
         let key = TxKey::client(&branch, req.method);
@@ -22,10 +22,10 @@ impl Transactions {
             events: &mut self.events,
         };
         let tx = if req.method == Method::Invite {
-            let bytes = sip::message_bytes(&mut SipMessage::Request(req.clone()));
+            let bytes = sip::request_bytes(&req);
             Tx::ClientInvite(ClientInvite::new(id, now, &self.cfg, peer, req, bytes, &mut out))
         } else {
-            let bytes = sip::message_bytes(&mut SipMessage::Request(req));
+            let bytes = sip::request_bytes(&req);
             Tx::ClientNonInvite(ClientNonInvite::new(id, now, &self.cfg, peer, bytes, &mut out))
         };
         self.insert(id, key, tx, now);
@@ -43,7 +43,7 @@ impl Transactions {
     pub fn respond(&mut self, now: Instant, tx: TxId, resp: Response) -> Option<bytes::Bytes> {
         let status = resp.status_code.code();
         let slot = self.slots.get_mut(&tx)?;
-        let bytes = sip::message_bytes(&mut SipMessage::Response(resp));
+        let bytes = sip::response_bytes(&resp);
         let sent = bytes.clone();
         let mut out = Out {
             transmits: &mut self.transmits,

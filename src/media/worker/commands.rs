@@ -48,7 +48,7 @@ impl Worker {
         for (i, cfg) in [Some(a), b].into_iter().enumerate() {
             let Some(cfg) = cfg else { continue };
             let ssrc = self.next_ssrc();
-            match Leg::open(self.cfg.ip, cfg, relatch, ssrc, self.cpu) {
+            match Leg::open(self.cfg.ip, cfg, relatch, ssrc, self.cpu, b.is_some()) {
                 Ok(leg) => legs[i] = Some(leg),
                 Err(_) => {
                     return self.emit(MediaEvent::BindFailed {
