@@ -54,7 +54,7 @@ PY
 case_uac() {
   local name=$1 calls=$2; shift 2
   local dir="$WORK/$name"; mkdir -p "$dir"
-  ( cd "$dir" && timeout 120 sipp 127.0.0.1:$GW_PORT -i 127.0.0.1 -p "$(free_port)" -m "$calls" \
+  ( cd "$dir" && timeout 120 sipp 127.0.0.1:${TARGET:-$GW_PORT} -i 127.0.0.1 -p "$(free_port)" -m "$calls" \
       -nostdin -timeout 90s -timeout_error -trace_stat -stf stat.csv -fd 1 -trace_err "$@" >sipp.out 2>&1 )
   record "$name" $? "$dir"
 }
@@ -73,12 +73,12 @@ record() {
 S=$ROOT/sipp/scenarios
 case_uac uac-udp-500     500 -sn uac -r 100 -l 1000
 case_uac uac-tcp-500     500 -sn uac -r 100 -l 1000 -t t1
-case_uac cancel-udp       20 -sf $S/cancel.xml -r 20
-case_uac cancel-tcp       20 -sf $S/cancel.xml -r 20 -t t1
-case_uac hold-resume-udp  20 -sf $S/hold.xml -r 20
-case_uac hold-resume-tcp  20 -sf $S/hold.xml -r 20 -t t1
+case_uac cancel-udp       20 -sf $S/cancel.xml -s slow -r 20
+case_uac cancel-tcp       20 -sf $S/cancel.xml -s slow -r 20 -t t1
+case_uac hold-resume-udp  20 -sf $S/hold.xml -s echo -r 20
+case_uac hold-resume-tcp  20 -sf $S/hold.xml -s echo -r 20 -t t1
 case_uac options-udp      20 -sf $S/options.xml -r 20
-case_uac busy-486-udp     20 -sf $S/busy.xml -r 20
+case_uac busy-486-udp     20 -sf $S/busy.xml -s busy -r 20
 
 # SIPp's built-in UAS answering 200 calls placed by `rvoip-gw call`.
 dir="$WORK/uas-200"; mkdir -p "$dir"; UAS_PORT=$(free_port)
@@ -94,6 +94,8 @@ record uas-200-from-call $UAS_RC "$dir"
 sed 's/^/    rvoip-gw call: /' "$dir/call.out"
 
 kill -0 $GW_PID 2>/dev/null || { echo "rvoip-gw died during the suite"; FAILED=1; }
+
+source "$ROOT/sipp/b2bua.sh"
 echo
 echo "SIPp suite against rvoip-gw on 127.0.0.1:$GW_PORT ($(date -u +%FT%TZ))"
 printf '%-22s %7s %7s %7s %8s %10s  %s\n' case created success failed retrans unexpected result

@@ -7,6 +7,8 @@ pub(crate) mod dialog;
 #[doc(hidden)]
 pub mod driver;
 #[doc(hidden)]
+pub mod gateway;
+#[doc(hidden)]
 pub mod ids;
 #[doc(hidden)]
 pub mod limits;

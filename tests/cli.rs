@@ -85,3 +85,18 @@ fn call_subcommand_against_the_echo_service() {
     assert!(!busy.status.success(), "failed calls must fail the command");
     assert!(text.contains("status     486 x20"), "{text}");
 }
+
+#[test]
+fn bad_route_target_is_named() {
+    let err = config_error("[[routes]]\nuser_prefix = \"\"\ntarget = \"pbx.example\"\n");
+    assert!(err.contains("routes[0].target"), "{err}");
+    let err = config_error("[[routes]]\ntarget = \"sip:127.0.0.1:5070\"\ncodecs = [\"g729\"]\n");
+    assert!(err.contains("routes[0].codecs") && err.contains("g729"), "{err}");
+    let out = Command::new(BIN)
+        .args(["--sip", "127.0.0.1:0", "--route", "sip:nowhere"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--route sip:nowhere") && err.contains("target"), "{err}");
+}

@@ -170,14 +170,14 @@ fn reinvite_hold_and_resume() {
     ));
     assert!(has(
         &net.take_events(1),
-        |e| matches!(e, SessionEvent::Held(i) if *i == b)
+        |e| matches!(e, SessionEvent::PeerHeld(i) if *i == b)
     ));
     let answer = &net.sent(addr(1), "SIP/2.0 200").last().unwrap().text;
     assert!(answer.contains("a=recvonly"), "held answer must be recvonly:\n{answer}");
     net.command(0, Command::Resume(a));
     net.run_for(Duration::from_millis(100));
     assert!(has(&net.take_events(0), |e| matches!(e, SessionEvent::Resumed(_))));
-    assert!(has(&net.take_events(1), |e| matches!(e, SessionEvent::Resumed(_))));
+    assert!(has(&net.take_events(1), |e| matches!(e, SessionEvent::PeerResumed(_))));
     let answer = &net.sent(addr(1), "SIP/2.0 200").last().unwrap().text;
     assert!(answer.contains("a=sendrecv"));
     let reinvites = net.sent(addr(0), "INVITE");

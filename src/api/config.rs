@@ -115,20 +115,6 @@ pub(crate) struct Parts {
     pub default_transport: TransportKind,
 }
 
-pub(crate) fn codecs(names: &[String]) -> Vec<Codec> {
-    let mut out: Vec<Codec> = names
-        .iter()
-        .filter_map(|n| match n.to_ascii_lowercase().as_str() {
-            "pcmu" => Some(Codec::pcmu()),
-            "pcma" => Some(Codec::pcma()),
-            "opus" => Some(Codec::opus(111)),
-            _ => None,
-        })
-        .collect();
-    out.push(Codec::telephone_event(101));
-    out
-}
-
 impl ServerConfig {
     pub(crate) fn into_parts(self) -> Parts {
         let seed = self.seed.unwrap_or_else(|| {
@@ -147,7 +133,7 @@ impl ServerConfig {
             },
             media_addr: self.media_addr,
             ports: self.rtp_ports,
-            codecs: codecs(&self.codecs),
+            codecs: Codec::from_names(&self.codecs),
             max_calls: self.max_calls,
             retry_after: 5,
             seed,

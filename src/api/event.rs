@@ -12,6 +12,8 @@ pub enum CallEvent {
     Incoming(IncomingCall),
     /// The far end is ringing (180/183).
     Ringing(CallId),
+    /// The far end sent SDP in a provisional (early media).
+    EarlyMedia(CallId),
     /// The call is established.
     Answered(CallId),
     /// Media on hold.

@@ -14,6 +14,7 @@
 
 mod config;
 mod event;
+mod gateway;
 mod handles;
 mod stats;
 mod ua;
@@ -22,6 +23,7 @@ pub use crate::ids::{CallId, TransportKind as Transport};
 pub use crate::session::EndReason;
 pub use config::{ClientConfig, ServerConfig, Timers};
 pub use event::{CallEvent, IncomingCall};
+pub use gateway::{GatewayConfig, GatewayStats, Route, RouteAction, SipGateway, create_gateway};
 pub use handles::{SipClient, SipServer};
 pub use stats::Stats;
 pub use ua::SipUa;
@@ -50,10 +52,10 @@ pub enum ApiError {
 
 /// Starts a SIP server listening on `cfg.sip_addr` (UDP and/or TCP).
 pub async fn create_sip_server(cfg: ServerConfig) -> Result<SipServer, ApiError> {
-    ua::start(cfg.into_parts()).await.map(SipServer)
+    ua::start(cfg.into_parts(), None).await.map(SipServer)
 }
 
 /// Starts a SIP client on an ephemeral port of `cfg.bind`.
 pub async fn create_sip_client(cfg: ClientConfig) -> Result<SipClient, ApiError> {
-    ua::start(cfg.into_parts()).await.map(SipClient)
+    ua::start(cfg.into_parts(), None).await.map(SipClient)
 }

@@ -2,7 +2,8 @@
 
 use super::config::Parts;
 use super::{ApiError, CallEvent, IncomingCall, Stats};
-use crate::driver::{Driver, LiveStats};
+use crate::driver::{Control, Driver, LiveStats};
+use crate::gateway::{Gateway, GatewayConfig};
 use crate::ids::{CallId, TransportKind};
 use crate::media::{MediaConfig, MediaPlane, WorkerConfig};
 use crate::session::{Command, SessionEvent, UserAgent};
@@ -20,14 +21,15 @@ const QUEUE: usize = 65536;
 pub struct SipUa {
     commands: mpsc::Sender<Command>,
     events: mpsc::Receiver<SessionEvent>,
-    stats: Arc<LiveStats>,
+    pub(crate) stats: Arc<LiveStats>,
     local: SocketAddr,
     next_id: AtomicU64,
     command_overflow: AtomicU64,
     transport: TransportKind,
+    pub(crate) control: mpsc::Sender<Control>,
 }
 
-pub(crate) async fn start(parts: Parts) -> Result<SipUa, ApiError> {
+pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Result<SipUa, ApiError> {
     let Parts {
         mut ua,
         cfg,
@@ -45,6 +47,7 @@ pub(crate) async fn start(parts: Parts) -> Result<SipUa, ApiError> {
     ua.local = local;
     let (cmd_tx, cmd_rx) = mpsc::channel(QUEUE);
     let (ev_tx, ev_rx) = mpsc::channel(QUEUE);
+    let (control, control_rx) = mpsc::channel(4);
     let stats = Arc::new(LiveStats::default());
     let (media_tx, media_events) = mpsc::channel(QUEUE);
     let worker = WorkerConfig {
@@ -72,6 +75,9 @@ pub(crate) async fn start(parts: Parts) -> Result<SipUa, ApiError> {
         stats: stats.clone(),
         media: Arc::new(media),
         media_events,
+        gateway: gateway.map(Gateway::new),
+        control: control_rx,
+        passed: Default::default(),
     };
     tokio::spawn(driver.run());
     Ok(SipUa {
@@ -82,6 +88,7 @@ pub(crate) async fn start(parts: Parts) -> Result<SipUa, ApiError> {
         next_id: AtomicU64::new(1 << 62),
         command_overflow: AtomicU64::new(0),
         transport: default_transport,
+        control,
     })
 }
 
@@ -104,9 +111,10 @@ impl SipUa {
                 commands: Some(self.commands.clone()),
             }),
             SessionEvent::Ringing(id) => CallEvent::Ringing(id),
+            SessionEvent::EarlyMedia(id) => CallEvent::EarlyMedia(id),
             SessionEvent::Answered(id) => CallEvent::Answered(id),
-            SessionEvent::Held(id) => CallEvent::Held(id),
-            SessionEvent::Resumed(id) => CallEvent::Resumed(id),
+            SessionEvent::Held(id) | SessionEvent::PeerHeld(id) => CallEvent::Held(id),
+            SessionEvent::Resumed(id) | SessionEvent::PeerResumed(id) => CallEvent::Resumed(id),
             SessionEvent::Ended(id, r) => CallEvent::Ended(id, r),
             SessionEvent::Failed(id, s) => CallEvent::Failed(id, s),
         })

@@ -20,9 +20,9 @@ pub fn response_in(req: &Request, status: u16, reason: Option<&str>, tag: &str, 
     resp
 }
 
-/// A 2xx with an SDP body.
-pub fn ok_with_body(req: &Request, tag: &str, contact: &str, sdp: String) -> Response {
-    let resp = response_in(req, 200, None, tag, Some(contact));
+/// A 183 or 2xx with an SDP body.
+pub fn with_sdp(req: &Request, status: u16, tag: &str, contact: &str, sdp: String) -> Response {
+    let resp = response_in(req, status, None, tag, Some(contact));
     let mut msg = SipMessage::Response(resp);
     sip::with_body(&mut msg, "application/sdp", sdp.into_bytes());
     match msg {

@@ -4,5 +4,5 @@
 mod build;
 mod state;
 
-pub use build::{ok_with_body, response_in};
+pub use build::{response_in, with_sdp};
 pub use state::Dialog;

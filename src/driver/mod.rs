@@ -4,5 +4,5 @@
 mod signalling;
 mod stats;
 
-pub use signalling::{Driver, DriverConfig};
+pub use signalling::{Control, Driver, DriverConfig};
 pub use stats::LiveStats;

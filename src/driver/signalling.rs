@@ -2,6 +2,7 @@
 //! next deadline; after each input, transmits and events are flushed.
 
 use super::LiveStats;
+use crate::gateway::Gateway;
 use crate::ids::{Peer, TransportKind};
 use crate::media::{MediaEvent, MediaPlane};
 use crate::session::{Command, SessionEvent, UserAgent};
@@ -44,6 +45,19 @@ pub struct Driver {
     pub media: Arc<MediaPlane>,
     /// Events from the media workers.
     pub media_events: mpsc::Receiver<MediaEvent>,
+    /// The B2BUA between the UA core and the API, if this is a gateway.
+    pub gateway: Option<Gateway>,
+    /// Requests to the gateway (drain).
+    pub control: mpsc::Receiver<Control>,
+    /// Events the gateway handed back, for the API.
+    pub(crate) passed: std::collections::VecDeque<SessionEvent>,
+}
+
+/// Requests to a gateway's driver.
+#[derive(Debug, Clone, Copy)]
+pub enum Control {
+    /// Stop admitting calls; end the rest after this grace time.
+    Drain(Duration),
 }
 
 impl Driver {
@@ -52,14 +66,27 @@ impl Driver {
         let mut buf = vec![0u8; 65536];
         loop {
             self.flush().await;
-            let deadline = self
-                .ua
-                .poll_timeout()
+            let gw = self.gateway.as_ref().and_then(Gateway::poll_timeout);
+            let deadline = [self.ua.poll_timeout(), gw]
+                .into_iter()
+                .flatten()
+                .min()
                 .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
             let sleep = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline));
             tokio::select! {
                 biased;
-                _ = sleep => self.ua.handle_timeout(Instant::now()),
+                _ = sleep => {
+                    let now = Instant::now();
+                    self.ua.handle_timeout(now);
+                    if let Some(g) = self.gateway.as_mut() {
+                        g.handle_timeout(now);
+                    }
+                }
+                Some(Control::Drain(grace)) = self.control.recv(), if self.gateway.is_some() => {
+                    if let Some(g) = self.gateway.as_mut() {
+                        g.drain(Instant::now(), grace);
+                    }
+                }
                 r = self.udp.recv_from(&mut buf) => {
                     if let Ok((n, src)) = r {
                         tracing::trace!(%src, "recv\n{}", String::from_utf8_lossy(&buf[..n]));
@@ -92,6 +119,11 @@ impl Driver {
     }
 
     async fn flush(&mut self) {
+        self.pump();
+        // Counters before transmits: whoever hears our answer sees them.
+        if let Some(g) = &self.gateway {
+            self.stats.publish_gateway(&g.stats());
+        }
         // Media first: a worker should bind a call's port before the 200
         // that advertises it reaches the peer.
         while let Some(cmd) = self.ua.poll_media() {
@@ -110,7 +142,7 @@ impl Driver {
                 TransportKind::Tcp => self.tcp.send(t.peer.addr, t.bytes),
             }
         }
-        while let Some(ev) = self.ua.poll_event() {
+        while let Some(ev) = self.passed.pop_front().or_else(|| self.ua.poll_event()) {
             if let Err(e) = self.events.try_send(ev) {
                 self.stats.event_overflow.fetch_add(1, Relaxed);
                 if let SessionEvent::Incoming(id, _) = e.into_inner() {
@@ -121,5 +153,30 @@ impl Driver {
         let (s, active, txs) = self.ua.stats();
         self.stats.publish(&s, active, txs);
         self.stats.tcp_refused.store(self.tcp.refused, Relaxed);
+    }
+}
+
+impl Driver {
+    /// Lets the gateway see the UA's events and act on them until neither
+    /// has anything new; what it hands back goes to the API.
+    fn pump(&mut self) {
+        let Some(g) = self.gateway.as_mut() else { return };
+        let now = Instant::now();
+        loop {
+            let mut busy = false;
+            while let Some(cmd) = g.poll_command() {
+                busy = true;
+                self.ua.handle_command(now, cmd);
+            }
+            while let Some(ev) = self.ua.poll_event() {
+                busy = true;
+                if let Some(ev) = g.on_event(now, ev) {
+                    self.passed.push_back(ev);
+                }
+            }
+            if !busy {
+                break;
+            }
+        }
     }
 }

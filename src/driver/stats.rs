@@ -1,5 +1,6 @@
 //! Counters the driver publishes for the API and the status line.
 
+use crate::gateway::GatewayStats;
 use crate::session::UaStats;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
@@ -28,6 +29,8 @@ pub struct LiveStats {
     pub tcp_refused: AtomicU64,
     /// Media commands refused (a worker's queue was full).
     pub media_overflow: AtomicU64,
+    /// The gateway's counters, when there is one.
+    pub gateway: std::sync::Mutex<GatewayStats>,
 }
 
 impl LiveStats {
@@ -41,5 +44,12 @@ impl LiveStats {
         self.bad_answered.store(s.bad_answered, Relaxed);
         self.dropped.store(s.dropped, Relaxed);
         self.transactions.store(transactions as u64, Relaxed);
+    }
+
+    /// Copies the gateway's counters.
+    pub fn publish_gateway(&self, g: &GatewayStats) {
+        if let Ok(mut s) = self.gateway.lock() {
+            *s = *g;
+        }
     }
 }

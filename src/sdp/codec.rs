@@ -71,6 +71,22 @@ impl Codec {
         }
     }
 
+    /// Our codecs by configuration name (`PCMU`, `PCMA`, `opus`, any
+    /// case; others skipped), with telephone-event appended.
+    pub fn from_names(names: &[String]) -> Vec<Codec> {
+        let mut out: Vec<Codec> = names
+            .iter()
+            .filter_map(|n| match n.to_ascii_lowercase().as_str() {
+                "pcmu" => Some(Self::pcmu()),
+                "pcma" => Some(Self::pcma()),
+                "opus" => Some(Self::opus(111)),
+                _ => None,
+            })
+            .collect();
+        out.push(Self::telephone_event(101));
+        out
+    }
+
     /// Whether two descriptions name the same format (name, rate, channels;
     /// payload types may differ between the sides).
     pub fn same_format(&self, other: &Codec) -> bool {

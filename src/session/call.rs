@@ -101,8 +101,11 @@ pub struct Call {
     pub started: Instant,
     /// What the media plane does with the call.
     pub media: super::MediaMode,
-    /// The media plane has the call (a RemoveCall is owed).
+    /// The media plane has the call (a RemoveCall is owed; on a bridge,
+    /// kept by the A side).
     pub media_active: bool,
+    /// The other leg of a bridge, and which leg this call is.
+    pub link: Option<(CallId, crate::media::Side)>,
 }
 
 impl Call {
@@ -134,6 +137,7 @@ impl Call {
             started: now,
             media: super::MediaMode::None,
             media_active: false,
+            link: None,
         }
     }
 }

@@ -26,39 +26,72 @@ impl UserAgent {
         })
     }
 
-    /// Hands an answered call to the media plane once both SDPs are known.
-    pub(super) fn start_media(&mut self, id: CallId) {
-        let Some(call) = self.calls.get(&id) else { return };
-        if call.media == MediaMode::None || call.media_active {
-            return;
+    /// The media call `id` belongs to: its own, or its bridge's A side.
+    fn media_owner(&self, id: CallId) -> CallId {
+        match self.calls.get(&id).and_then(|c| c.link) {
+            Some((a, Side::B)) => a,
+            _ => id,
         }
-        let Some(a) = self.leg_config(id) else { return };
-        self.media.push_back(MediaCommand::AddCall { call: id.0, a, b: None });
-        if let Some(call) = self.calls.get_mut(&id) {
+    }
+
+    /// Hands a call to the media plane once its SDPs are known: an echo
+    /// alone; a bridge once both legs have negotiated (the A side's answer
+    /// went out in a 183 or 200).
+    pub(super) fn start_media(&mut self, id: CallId) {
+        let owner = self.media_owner(id);
+        let Some(call) = self.calls.get(&owner).filter(|c| !c.media_active) else {
+            return;
+        };
+        let cmd = match call.link {
+            Some((b, _)) => {
+                let (Some(a), Some(b)) = (self.leg_config(owner), self.leg_config(b)) else {
+                    return;
+                };
+                MediaCommand::AddCall { call: owner.0, a, b: Some(b) }
+            }
+            None if call.media == MediaMode::None => return,
+            None => {
+                let Some(a) = self.leg_config(owner) else { return };
+                MediaCommand::AddCall { call: owner.0, a, b: None }
+            }
+        };
+        self.media.push_back(cmd);
+        if let Some(call) = self.calls.get_mut(&owner) {
             call.media_active = true;
         }
     }
 
-    /// A re-INVITE changed the SDP: update the leg (or start it, after a
-    /// late offer).
+    /// An offer/answer changed a call's SDP: update its leg (or start the
+    /// media, after a late offer or the bridge's second leg).
     pub(super) fn update_media(&mut self, id: CallId) {
-        match self.calls.get(&id) {
-            Some(c) if c.media_active => {}
-            _ => return self.start_media(id),
+        let owner = self.media_owner(id);
+        if !self.calls.get(&owner).is_some_and(|c| c.media_active) {
+            return self.start_media(id);
         }
+        let side = self.calls.get(&id).and_then(|c| c.link).map_or(Side::A, |(_, s)| s);
         if let Some(leg) = self.leg_config(id) {
-            self.media.push_back(MediaCommand::UpdateLeg {
-                call: id.0,
-                side: Side::A,
-                leg,
-            });
+            self.media.push_back(MediaCommand::UpdateLeg { call: owner.0, side, leg });
         }
     }
 
-    /// The call ended: release its media.
-    pub(super) fn stop_media(&mut self, id: CallId, active: bool) {
+    /// A call ended: release its media (a bridge's, whichever leg ends
+    /// first) and unlink its partner.
+    pub(super) fn stop_media(&mut self, call: &super::Call) {
+        let (owner, active) = match call.link {
+            Some((a, Side::B)) => match self.calls.get_mut(&a) {
+                Some(c) => (a, std::mem::take(&mut c.media_active)),
+                None => (a, false),
+            },
+            _ => (call.id, call.media_active),
+        };
+        if let Some((other, _)) = call.link {
+            if let Some(c) = self.calls.get_mut(&other) {
+                c.link = None;
+                c.media_active = false;
+            }
+        }
         if active {
-            self.media.push_back(MediaCommand::RemoveCall { call: id.0 });
+            self.media.push_back(MediaCommand::RemoveCall { call: owner.0 });
         }
     }
 

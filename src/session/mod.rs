@@ -6,6 +6,7 @@
 //! `handle_timeout` take `now`; drain `poll_transmit` and `poll_event`; sleep
 //! until `poll_timeout`.
 
+mod bridge;
 mod call;
 mod config;
 mod inbound;
@@ -25,6 +26,7 @@ pub use ports::PortPool;
 pub use user_agent::UserAgent;
 
 use crate::ids::{CallId, Peer, TransportKind};
+use crate::sdp::Codec;
 
 /// Why a call ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,12 +76,18 @@ pub enum SessionEvent {
     Incoming(CallId, IncomingInfo),
     /// 180/183 received for our call.
     Ringing(CallId),
+    /// Our call's first provisional with SDP: early media can flow.
+    EarlyMedia(CallId),
     /// The call is established.
     Answered(CallId),
-    /// Media is on hold (either side asked).
+    /// Our hold re-INVITE succeeded.
     Held(CallId),
-    /// Media resumed.
+    /// Our resume re-INVITE succeeded.
     Resumed(CallId),
+    /// The peer put the call on hold (its re-INVITE, answered).
+    PeerHeld(CallId),
+    /// The peer resumed the call.
+    PeerResumed(CallId),
     /// The call ended.
     Ended(CallId, EndReason),
     /// Our call failed with a final status.
@@ -103,4 +111,31 @@ pub enum Command {
     Resume(CallId),
     /// Place a call to `uri`.
     Call(CallId, String, TransportKind),
+    /// Place call `b` as the outbound leg of incoming call `a`: the offer
+    /// follows `a`'s (or the route's codecs) and the two share one media
+    /// call on the workers, transcoded when their codecs differ.
+    Bridge {
+        /// The new outbound call.
+        b: CallId,
+        /// The incoming call it serves.
+        a: CallId,
+        /// Where and how.
+        out: Box<Outbound>,
+    },
+    /// Send 183 with our SDP on incoming bridged call `a` (its outbound
+    /// leg has early media).
+    EarlyMedia(CallId),
+}
+
+/// An outbound call's target and offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outbound {
+    /// Request-URI.
+    pub uri: String,
+    /// Transport unless the URI names one.
+    pub transport: TransportKind,
+    /// Codecs to offer (empty: the UA's own list).
+    pub codecs: Vec<Codec>,
+    /// User part of our From (empty: the UA's user).
+    pub from_user: String,
 }

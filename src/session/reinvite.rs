@@ -105,15 +105,12 @@ impl UserAgent {
         };
         local.version += 1;
         let answer = match &offer {
-            Some(o) => sdp::answer(
-                o,
-                &self.cfg.codecs,
-                local.audio.addr,
-                call.port,
-                intent,
-                local.session_id,
-                local.version,
-            ),
+            // Keep the codecs already agreed when the new offer has them.
+            Some(o) => [&local.audio.codecs, &self.cfg.codecs]
+                .into_iter()
+                .map(|c| sdp::answer(o, c, local.audio.addr, call.port, intent, local.session_id, local.version))
+                .find(Result::is_ok)
+                .unwrap_or(Err(sdp::SdpError::NoCommonCodec)),
             None => Ok(sdp::offer(
                 &self.cfg.codecs,
                 local.audio.addr,
@@ -126,7 +123,7 @@ impl UserAgent {
         let Ok(answer) = answer else {
             return self.reply(now, tx, r, 488, &tag);
         };
-        let resp = dialog::ok_with_body(r, &tag, &contact, sdp::render(&answer));
+        let resp = dialog::with_sdp(r, 200, &tag, &contact, sdp::render(&answer));
         let Some(bytes) = self.txs.respond(now, tx, resp) else {
             return;
         };
@@ -138,8 +135,8 @@ impl UserAgent {
             call.remote_sdp = Some(o);
         }
         match (was_held, call.remote_hold) {
-            (false, true) => self.events.push_back(SessionEvent::Held(id)),
-            (true, false) => self.events.push_back(SessionEvent::Resumed(id)),
+            (false, true) => self.events.push_back(SessionEvent::PeerHeld(id)),
+            (true, false) => self.events.push_back(SessionEvent::PeerResumed(id)),
             _ => {}
         }
         self.arm_ok(now, id, bytes, peer, req.core.cseq);

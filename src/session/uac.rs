@@ -1,25 +1,31 @@
 //! The calling side: place a call, follow its responses (ringing, forked
 //! 2xx, failure), ACK 2xx, cancel and hang up.
 
-use super::{Call, CallState, EndReason, Role, SessionEvent, UserAgent};
+use super::{Call, CallState, EndReason, Outbound, Role, SessionEvent, UserAgent};
 use crate::dialog::Dialog;
-use crate::ids::{CallId, TransportKind, TxId};
+use crate::ids::{CallId, TxId};
 use crate::sdp::{self, Direction};
 use crate::sip::{self, Incoming, Method, RequestSpec, SipMessage};
 use std::time::Instant;
 
 impl UserAgent {
-    pub(super) fn make_call(&mut self, now: Instant, id: CallId, uri: &str, transport: TransportKind) {
-        let Some(peer) = sip::uri_peer(uri, transport) else {
-            return self.events.push_back(SessionEvent::Failed(id, 416));
+    /// Sends the INVITE of a new outgoing call; false (and `Failed`) when
+    /// it cannot.
+    pub(super) fn make_call(&mut self, now: Instant, id: CallId, out: &Outbound) -> bool {
+        let uri = out.uri.as_str();
+        let Some(peer) = sip::uri_peer(uri, out.transport) else {
+            self.events.push_back(SessionEvent::Failed(id, 416));
+            return false;
         };
         let Some(port) = self.ports.take() else {
-            return self.events.push_back(SessionEvent::Failed(id, 503));
+            self.events.push_back(SessionEvent::Failed(id, 503));
+            return false;
         };
         let tag = sip::new_token(&mut self.rng);
         let call_id = format!("{}@{}", sip::new_token(&mut self.rng), self.cfg.local.ip());
+        let codecs = if out.codecs.is_empty() { &self.cfg.codecs } else { &out.codecs };
         let offer = sdp::offer(
-            &self.cfg.codecs,
+            codecs,
             self.cfg.media_addr,
             port,
             Direction::SendRecv,
@@ -30,7 +36,11 @@ impl UserAgent {
             method: Method::Invite,
             uri: sip::uri_of(uri).to_owned(),
             via: self.via(peer.transport),
-            from: format!("<sip:{}@{}>;tag={tag}", self.cfg.user, self.cfg.local),
+            from: format!(
+                "<sip:{}@{}>;tag={tag}",
+                if out.from_user.is_empty() { &self.cfg.user } else { &out.from_user },
+                self.cfg.local
+            ),
             to: format!("<{}>", sip::uri_of(uri)),
             call_id,
             cseq: 1,
@@ -40,7 +50,8 @@ impl UserAgent {
         };
         let Ok(req) = sip::request_with_body(&spec, "application/sdp", sdp::render(&offer).into_bytes()) else {
             self.ports.give_back(port);
-            return self.events.push_back(SessionEvent::Failed(id, 416));
+            self.events.push_back(SessionEvent::Failed(id, 416));
+            return false;
         };
         let tx = self.txs.send_request(now, peer, req.clone());
         let mut call = Call::new(id, Role::Uac, peer, tag, port, now);
@@ -50,6 +61,7 @@ impl UserAgent {
         self.tx_calls.insert(tx, id);
         self.calls.insert(id, call);
         self.stats.calls_total += 1;
+        true
     }
 
     pub(super) fn on_response(&mut self, now: Instant, tx: TxId, resp: Incoming) {
@@ -71,10 +83,15 @@ impl UserAgent {
                     self.events.push_back(SessionEvent::Ringing(id));
                     call.state = CallState::Early;
                 }
+                let cancel = call.cancel_requested;
                 if let Some(remote) = body_sdp(&resp.msg) {
-                    call.remote_sdp = Some(remote);
+                    if call.remote_sdp.replace(remote).is_none() {
+                        self.events.push_back(SessionEvent::EarlyMedia(id));
+                    } else {
+                        self.update_media(id);
+                    }
                 }
-                if call.cancel_requested {
+                if cancel {
                     self.send_cancel(now, id);
                 }
             }
@@ -112,6 +129,7 @@ impl UserAgent {
             return self.finish(id, Some(SessionEvent::Ended(id, EndReason::Cancelled)));
         }
         self.stats.calls_answered += 1;
+        self.update_media(id);
         self.events.push_back(SessionEvent::Answered(id));
     }
 

@@ -68,7 +68,7 @@ impl UserAgent {
         self.txs.respond(now, tx, resp);
     }
 
-    fn offered(&self, id: CallId) -> Option<(TxId, sip::Request, String, Peer)> {
+    pub(super) fn offered(&self, id: CallId) -> Option<(TxId, sip::Request, String, Peer)> {
         let call = self.calls.get(&id).filter(|c| c.state == CallState::Offered)?;
         let SipMessage::Request(r) = &call.invite.as_ref()?.msg else {
             return None;
@@ -92,25 +92,48 @@ impl UserAgent {
         self.txs.respond(
             now,
             tx,
-            dialog::response_in(&req, status.clamp(300, 699), None, &tag, None),
+            self.final_response(&req, status, &tag),
         );
         self.finish(id, Some(SessionEvent::Ended(id, EndReason::Rejected(status))));
+    }
+
+    /// A final non-2xx; a 503 says when to retry.
+    fn final_response(&self, req: &sip::Request, status: u16, tag: &str) -> sip::Response {
+        let mut resp = dialog::response_in(req, status.clamp(300, 699), None, tag, None);
+        if status == 503 {
+            resp.headers.push(sip::Header::Other(
+                "Retry-After".into(),
+                self.cfg.retry_after.to_string(),
+            ));
+        }
+        resp
     }
 
     pub(super) fn accept(&mut self, now: Instant, id: CallId, mode: super::MediaMode) {
         let Some((tx, req, tag, peer)) = self.offered(id) else {
             return;
         };
-        let (ip, codecs) = (self.cfg.media_addr, self.cfg.codecs.clone());
         let contact = self.contact(peer.transport);
-        let sid = rand::Rng::r#gen::<u32>(&mut self.rng) as u64;
-        let call = self.calls.get_mut(&id).expect("invariant: offered() found it");
-        let local = match &call.remote_sdp {
-            Some(offer) => sdp::answer(offer, &codecs, ip, call.port, Direction::SendRecv, sid, 1),
-            None => Ok(sdp::offer(&codecs, ip, call.port, Direction::SendRecv, sid, 1)),
+        let local = match self.calls.get(&id).map(|c| (c.link, c.local_sdp.clone())) {
+            Some((_, Some(early))) => early,
+            Some((Some(_), None)) => match self.bridged_answer(id) {
+                Ok(local) => local,
+                Err(status) => return self.reject(now, id, status),
+            },
+            _ => {
+                let (ip, codecs) = (self.cfg.media_addr, &self.cfg.codecs);
+                let sid = rand::Rng::r#gen::<u32>(&mut self.rng) as u64;
+                let call = &self.calls[&id];
+                let local = match &call.remote_sdp {
+                    Some(offer) => sdp::answer(offer, codecs, ip, call.port, Direction::SendRecv, sid, 1),
+                    None => Ok(sdp::offer(codecs, ip, call.port, Direction::SendRecv, sid, 1)),
+                };
+                let Ok(local) = local else { return };
+                local
+            }
         };
-        let Ok(local) = local else { return };
-        let resp = dialog::ok_with_body(&req, &tag, &contact, sdp::render(&local));
+        let call = self.calls.get_mut(&id).expect("invariant: offered() found it");
+        let resp = dialog::with_sdp(&req, 200, &tag, &contact, sdp::render(&local));
         let Some(bytes) = self.txs.respond(now, tx, resp) else {
             return;
         };

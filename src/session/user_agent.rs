@@ -56,7 +56,17 @@ impl UserAgent {
             Command::End(id) => self.end(now, id),
             Command::Hold(id) => self.reinvite(now, id, true),
             Command::Resume(id) => self.reinvite(now, id, false),
-            Command::Call(id, uri, transport) => self.make_call(now, id, &uri, transport),
+            Command::Call(id, uri, transport) => {
+                let out = super::Outbound {
+                    uri,
+                    transport,
+                    codecs: Vec::new(),
+                    from_user: String::new(),
+                };
+                self.make_call(now, id, &out);
+            }
+            Command::Bridge { b, a, out } => self.bridge(now, b, a, &out),
+            Command::EarlyMedia(a) => self.early_media(now, a),
         }
         self.drain(now);
     }
@@ -113,7 +123,7 @@ impl UserAgent {
     pub(super) fn finish(&mut self, id: CallId, event: Option<SessionEvent>) {
         if let Some(call) = self.calls.remove(&id) {
             self.ports.give_back(call.port);
-            self.stop_media(id, call.media_active);
+            self.stop_media(&call);
             if let Some(d) = &call.dialog {
                 self.dialogs.remove(&(d.id.call_id.clone(), d.id.local_tag.clone()));
             }

@@ -20,3 +20,14 @@ pub fn free_pair() -> u16 {
         }
     }
 }
+
+/// An even port `p` with `p .. p + 2 * pairs` all free on 127.0.0.1.
+pub fn free_block(pairs: u16) -> u16 {
+    loop {
+        let p = free_pair();
+        if (2..2 * pairs).all(|i| UdpSocket::bind(("127.0.0.1", p + i)).is_ok()) {
+            NEXT.fetch_add(2 * pairs, Relaxed);
+            return p;
+        }
+    }
+}

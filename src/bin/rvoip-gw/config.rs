@@ -51,6 +51,8 @@ pub struct Media {
 #[serde(deny_unknown_fields)]
 pub struct Limits {
     pub max_calls: usize,
+    pub calls_per_source: u32,
+    pub drain_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -62,11 +64,25 @@ pub struct Echo {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
+    #[serde(default)]
     pub user_prefix: String,
+    pub domain: Option<String>,
     pub reject: Option<u16>,
     pub target: Option<String>,
     #[serde(default)]
+    pub transport: Transport,
+    #[serde(default)]
+    pub codecs: Vec<String>,
+    #[serde(default)]
     pub answer_after_ms: u64,
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    #[default]
+    Udp,
+    Tcp,
 }
 
 /// Merges `over` into `base`, table by table, key by key.
@@ -96,6 +112,21 @@ impl Config {
         Ok(cfg)
     }
 
+    /// Replaces the catch-all routes with a bridge to `uri`.
+    pub fn set_default_route(&mut self, uri: &str) -> Result<(), String> {
+        self.routes.retain(|r| !(r.user_prefix.is_empty() && r.domain.is_none()));
+        self.routes.push(Route {
+            user_prefix: String::new(),
+            domain: None,
+            reject: None,
+            target: Some(uri.to_owned()),
+            transport: Transport::Udp,
+            codecs: Vec::new(),
+            answer_after_ms: 0,
+        });
+        self.check()
+    }
+
     fn check(&self) -> Result<(), String> {
         let m = &self.media;
         if m.port_min >= m.port_max || m.port_max - m.port_min < 4 {
@@ -104,11 +135,7 @@ impl Config {
                 m.port_min, m.port_max
             ));
         }
-        for c in &m.codecs {
-            if !["pcmu", "pcma", "opus"].contains(&c.to_ascii_lowercase().as_str()) {
-                return Err(format!("media.codecs: unknown codec {c:?} (PCMU, PCMA, opus)"));
-            }
-        }
+        check_codecs("media.codecs", &m.codecs)?;
         if m.timeout_secs == 0 {
             return Err("media.timeout_secs must be at least 1".into());
         }
@@ -129,12 +156,25 @@ impl Config {
                     return Err(format!("routes[{i}].reject: {s} is not a final status 300-699"));
                 }
                 (None, Some("echo")) => {}
+                (None, Some(t)) if rvoip::sip::uri_peer(t, rvoip::ids::TransportKind::Udp).is_some() => {}
                 (None, Some(t)) => {
-                    return Err(format!("routes[{i}].target: {t:?} is not a known target (echo)"));
+                    return Err(format!(
+                        "routes[{i}].target: {t:?} is neither \"echo\" nor a sip: URI with an IP address"
+                    ));
                 }
                 _ => return Err(format!("routes[{i}]: give exactly one of reject or target")),
             }
+            check_codecs(&format!("routes[{i}].codecs"), &r.codecs)?;
         }
         Ok(())
     }
+}
+
+fn check_codecs(key: &str, codecs: &[String]) -> Result<(), String> {
+    for c in codecs {
+        if !["pcmu", "pcma", "opus"].contains(&c.to_ascii_lowercase().as_str()) {
+            return Err(format!("{key}: unknown codec {c:?} (PCMU, PCMA, opus)"));
+        }
+    }
+    Ok(())
 }

@@ -10,14 +10,19 @@ use std::net::SocketAddr;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// rvoip-gw: SIP media gateway. With no arguments it listens on
-/// 127.0.0.1:5060 (UDP and TCP) and answers every call with its echo service.
+/// rvoip-gw: SIP media gateway (B2BUA). With no arguments it listens on
+/// 127.0.0.1:5060 (UDP and TCP) and answers every call with its echo
+/// service; `--route sip:HOST:PORT` bridges calls there instead.
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Cli {
     /// SIP listen address (overrides sip.listen).
     #[arg(long, global = true)]
     sip: Option<SocketAddr>,
+    /// Bridge every call not matched by a more specific route to this SIP
+    /// URI (replaces the catch-all route), e.g. sip:127.0.0.1:5070.
+    #[arg(long)]
+    route: Option<String>,
     /// TOML configuration file (overrides the embedded default key by key).
     #[arg(long, global = true)]
     config: Option<String>,
@@ -62,6 +67,11 @@ async fn main() {
     };
     if let Some(addr) = cli.sip {
         cfg.sip.listen = addr;
+    }
+    if let Some(uri) = &cli.route {
+        if let Err(e) = cfg.set_default_route(uri) {
+            fail(&format!("--route {uri}: {e}"));
+        }
     }
     let result = match cli.command {
         None => serve::run(cfg).await,

@@ -1,7 +1,7 @@
-//! `rvoip-gw` serving: the echo service and reject routes on a SIP server,
-//! with a one-line status every second.
+//! `rvoip-gw` serving: the B2BUA with its routes (reject, echo, bridge),
+//! a one-line status every second, and a graceful drain on SIGTERM.
 
-use crate::config::{Config, Route};
+use crate::config::{self, Config};
 use rvoip::api::*;
 use std::time::{Duration, Instant};
 
@@ -17,7 +17,8 @@ pub fn server_config(cfg: &Config) -> ServerConfig {
             t2: Duration::from_millis(cfg.timers.t2_ms),
             t4: Duration::from_millis(cfg.timers.t4_ms),
         },
-        max_calls: cfg.limits.max_calls,
+        // Each bridged call is two sessions; the gateway's own limit binds.
+        max_calls: cfg.limits.max_calls.saturating_mul(2).saturating_add(16),
         user: cfg.sip.user.clone(),
         codecs: cfg.media.codecs.clone(),
         tcp_idle: Duration::from_secs(cfg.sip.tcp_idle_secs),
@@ -28,66 +29,95 @@ pub fn server_config(cfg: &Config) -> ServerConfig {
     }
 }
 
-/// Runs until SIGINT or SIGTERM.
+pub fn gateway_config(cfg: &Config) -> GatewayConfig {
+    let routes = cfg
+        .routes
+        .iter()
+        .map(|r| Route {
+            user_prefix: r.user_prefix.clone(),
+            domain: r.domain.clone(),
+            action: match (r.reject, r.target.as_deref()) {
+                (Some(status), _) => RouteAction::Reject(status),
+                (None, Some("echo")) | (None, None) => RouteAction::Echo {
+                    answer_after: Duration::from_millis(r.answer_after_ms),
+                },
+                (None, Some(uri)) => RouteAction::Forward {
+                    uri: uri.to_owned(),
+                    transport: match r.transport {
+                        config::Transport::Udp => Transport::Udp,
+                        config::Transport::Tcp => Transport::Tcp,
+                    },
+                    codecs: r.codecs.clone(),
+                },
+            },
+        })
+        .collect();
+    GatewayConfig {
+        routes,
+        max_calls: cfg.limits.max_calls,
+        calls_per_source: cfg.limits.calls_per_source,
+        echo_ring: cfg.echo.ring,
+    }
+}
+
+/// Runs until SIGINT (end calls now) or SIGTERM (drain for
+/// `limits.drain_secs`), then exits once every call has ended.
 pub async fn run(cfg: Config) -> Result<(), String> {
-    let mut server = create_sip_server(server_config(&cfg))
+    let mut gw = create_gateway(server_config(&cfg), gateway_config(&cfg))
         .await
         .map_err(|e| e.to_string())?;
     let proto = if cfg.sip.tcp { "UDP+TCP" } else { "UDP" };
-    eprintln!("rvoip-gw listening on {} ({proto}), echo service", server.local_addr());
+    let routes: Vec<String> = cfg.routes.iter().map(describe).collect();
+    eprintln!("rvoip-gw listening on {} ({proto}); routes: {}", gw.local_addr(), routes.join(", "));
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut last = (Instant::now(), 0u64);
     let mut term =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut stop_by: Option<Instant> = None;
     loop {
         tokio::select! {
-            ev = server.next_event() => match ev {
-                Some(CallEvent::Incoming(call)) => route(&server, &cfg, call),
+            ev = gw.next_event() => match ev {
                 Some(ev) => tracing::debug!(?ev, "call event"),
                 None => return Err("signalling stopped".into()),
             },
             _ = tick.tick() => {
-                let s = server.stats();
+                let (s, g) = (gw.stats(), gw.gateway_stats());
                 let now = Instant::now();
-                let cps = (s.total - last.1) as f64 / now.duration_since(last.0).as_secs_f64();
-                last = (now, s.total);
-                eprintln!("active={} cps={cps:.1} total={} failed={} overload={} bad={}", s.active, s.total, s.failed, s.overload, s.bad_answered);
+                let admitted = g.bridged + g.echoed;
+                let cps = (admitted - last.1) as f64 / now.duration_since(last.0).as_secs_f64();
+                last = (now, admitted);
+                eprintln!(
+                    "calls={} legs={} cps={cps:.1} bridged={} echoed={} failed={} refused={} bad={}{}",
+                    g.active, s.active, g.bridged, g.echoed, s.failed,
+                    g.over_limit + g.rate_limited + g.drain_rejected + s.overload, s.bad_answered,
+                    if g.draining { " draining" } else { "" }
+                );
+                if stop_by.is_some_and(|t| now >= t) || (g.draining && g.active == 0 && s.active == 0) {
+                    break;
+                }
             }
-            _ = tokio::signal::ctrl_c() => break,
-            _ = term.recv() => break,
+            _ = tokio::signal::ctrl_c(), if stop_by.is_none() => {
+                eprintln!("rvoip-gw: SIGINT, ending every call");
+                gw.drain(Duration::ZERO).map_err(|e| e.to_string())?;
+                stop_by = Some(Instant::now() + Duration::from_secs(5));
+            }
+            _ = term.recv(), if stop_by.is_none() => {
+                let grace = Duration::from_secs(cfg.limits.drain_secs);
+                eprintln!("rvoip-gw: SIGTERM, draining for up to {grace:?}");
+                gw.drain(grace).map_err(|e| e.to_string())?;
+                stop_by = Some(Instant::now() + grace + Duration::from_secs(5));
+            }
         }
     }
-    eprintln!("rvoip-gw stopping");
+    eprintln!("rvoip-gw stopped");
     Ok(())
 }
 
-fn route(server: &SipServer, cfg: &Config, call: IncomingCall) {
-    let rule = cfg
-        .routes
-        .iter()
-        .find(|r| call.user().starts_with(r.user_prefix.as_str()));
-    let result = match rule {
-        None => server.reject_call(call, 404),
-        Some(Route {
-            reject: Some(status), ..
-        }) => server.reject_call(call, *status),
-        Some(r) => {
-            if cfg.echo.ring {
-                let _ = call.ring();
-            }
-            if r.answer_after_ms == 0 {
-                call.accept_echo().map(|_| ())
-            } else {
-                let delay = Duration::from_millis(r.answer_after_ms);
-                tokio::spawn(async move {
-                    tokio::time::sleep(delay).await;
-                    let _ = call.accept_echo();
-                });
-                Ok(())
-            }
-        }
+fn describe(r: &config::Route) -> String {
+    let what = match (r.reject, r.target.as_deref()) {
+        (Some(s), _) => format!("reject {s}"),
+        (None, Some(t)) => t.to_owned(),
+        (None, None) => "echo".into(),
     };
-    if let Err(e) = result {
-        tracing::warn!(%e, "could not answer a call");
-    }
+    format!("{:?}{} -> {what}", r.user_prefix, r.domain.as_ref().map(|d| format!("@{d}")).unwrap_or_default())
 }

@@ -1,0 +1,58 @@
+# Sourced by sipp/run.sh: the B2BUA cases. SIPp UAC -> rvoip-gw (bridging,
+# media anchored on its workers) -> SIPp UAS, over UDP and TCP, with CANCEL
+# propagation, BYE from either side and hold/resume across the gateway.
+# Uses run.sh's GW, WORK, S, free_port, case_uac and record.
+
+B_UDP=$(free_port); B_TCP=$(free_port); B_RING=$(free_port); B_BYE=$(free_port); B_HOLD=$(free_port)
+cat >"$WORK/b2bua.toml" <<EOF
+[media]
+port_min = 20000
+port_max = 30000
+[[routes]]
+user_prefix = "tcp"
+target = "sip:127.0.0.1:$B_TCP"
+transport = "tcp"
+[[routes]]
+user_prefix = "ring"
+target = "sip:127.0.0.1:$B_RING"
+[[routes]]
+user_prefix = "byeb"
+target = "sip:127.0.0.1:$B_BYE"
+[[routes]]
+user_prefix = "hold"
+target = "sip:127.0.0.1:$B_HOLD"
+EOF
+B2B_PORT=$(free_port)
+# --route makes every other call go to the plain SIPp UAS.
+"$GW" --sip 127.0.0.1:$B2B_PORT --config "$WORK/b2bua.toml" --route sip:127.0.0.1:$B_UDP \
+  --log-level warn 2>"$WORK/b2b.log" &
+B2B_PID=$!
+trap 'kill $GW_PID $B2B_PID 2>/dev/null; pkill -P $$ sipp 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 50); do grep -q listening "$WORK/b2b.log" && break; sleep 0.1; done
+
+# uas_bg NAME PORT CALLS SIPP-ARGS...: a SIPp UAS in the background.
+UAS_NAMES=(); UAS_PIDS=()
+uas_bg() {
+  local name=$1 port=$2 calls=$3; shift 3
+  local dir="$WORK/$name"; mkdir -p "$dir"
+  ( cd "$dir" && timeout 150 sipp -i 127.0.0.1 -p "$port" -m "$calls" -nostdin -timeout 120s \
+      -trace_stat -stf stat.csv -fd 1 -trace_err "$@" >sipp.out 2>&1 ) &
+  UAS_PIDS+=($!); UAS_NAMES+=("$name")
+}
+uas_bg b2b-uas-udp  "$B_UDP"  200 -sn uas
+uas_bg b2b-uas-tcp  "$B_TCP"  100 -sn uas -t t1
+uas_bg b2b-uas-ring "$B_RING"  20 -sf "$S/uas_ring.xml"
+uas_bg b2b-uas-bye  "$B_BYE"   20 -sf "$S/uas_bye.xml"
+uas_bg b2b-uas-hold "$B_HOLD"  20 -sf "$S/uas_hold.xml"
+sleep 0.5
+TARGET=$B2B_PORT
+case_uac b2b-uac-udp       200 -sn uac -r 50 -l 200
+case_uac b2b-uac-tcp       100 -sn uac -s tcpcall -r 50 -l 200 -t t1
+case_uac b2b-cancel         20 -sf "$S/cancel.xml" -s ring -r 20
+case_uac b2b-bye-from-b     20 -sf "$S/uac_bye_in.xml" -s byeb -r 20
+case_uac b2b-hold-resume    20 -sf "$S/hold.xml" -s hold -r 20
+unset TARGET
+for i in "${!UAS_PIDS[@]}"; do
+  wait "${UAS_PIDS[$i]}"; record "${UAS_NAMES[$i]}" $? "$WORK/${UAS_NAMES[$i]}"
+done
+kill -0 $B2B_PID 2>/dev/null || { echo "rvoip-gw (B2BUA) died during the suite"; FAILED=1; }

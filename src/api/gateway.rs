@@ -1,0 +1,36 @@
+//! The gateway face: a SIP server whose incoming calls are routed by the
+//! B2BUA (reject, echo, or bridged to a target with anchored media).
+
+use super::{ApiError, ServerConfig, SipUa};
+use crate::driver::Control;
+pub use crate::gateway::{GatewayConfig, GatewayStats, Route, RouteAction};
+use std::time::Duration;
+
+/// A running gateway (see [`create_gateway`]). Its event stream reports
+/// every leg's progress; incoming calls are routed, never surfaced.
+pub struct SipGateway(SipUa);
+
+super::handles::ua_handle!(SipGateway);
+
+/// Starts a gateway: a SIP server on `server.sip_addr` whose calls follow
+/// `gateway`'s routes. `server.max_calls` bounds the session layer (each
+/// bridged call is two sessions); `gateway.max_calls` bounds inbound calls.
+pub async fn create_gateway(server: ServerConfig, gateway: GatewayConfig) -> Result<SipGateway, ApiError> {
+    if gateway.max_calls == 0 {
+        return Err(ApiError::Config("gateway max_calls must be at least 1".into()));
+    }
+    super::ua::start(server.into_parts(), Some(gateway)).await.map(SipGateway)
+}
+
+impl SipGateway {
+    /// Stops admitting calls (503 + Retry-After); calls in progress may
+    /// finish for `grace`, then the rest are ended with BYE (or CANCEL).
+    pub fn drain(&self, grace: Duration) -> Result<(), ApiError> {
+        self.0.control.try_send(Control::Drain(grace)).map_err(|_| ApiError::Closed)
+    }
+
+    /// The B2BUA's counters.
+    pub fn gateway_stats(&self) -> GatewayStats {
+        self.0.stats.gateway.lock().map(|g| *g).unwrap_or_default()
+    }
+}

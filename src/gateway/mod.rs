@@ -1,0 +1,117 @@
+//! The B2BUA: routes each incoming call (reject, echo, or bridge to a
+//! target), pairs the two legs, relays progress, answers, failures, hangups
+//! and hold between them, and refuses what it must (limits, per-source
+//! rate, draining) with 503 + Retry-After. Sans-IO like the session layer
+//! below it: session events and time in, session commands out.
+
+mod config;
+mod events;
+mod rate;
+mod route;
+
+pub use config::{GatewayConfig, GatewayStats, Route, RouteAction};
+pub use route::{caller_status, target_uri};
+
+use crate::ids::CallId;
+use crate::session::Command;
+use crate::transaction::DeadlineHeap;
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+/// First id of the outbound legs the gateway places (inbound calls count
+/// up from 1, API calls from 2^62).
+const FIRST_OUTBOUND: u64 = 1 << 61;
+
+/// One leg the gateway looks after.
+#[derive(Debug, Clone, Copy)]
+struct Leg {
+    /// The other leg (none for echo calls, or once it has gone).
+    other: Option<CallId>,
+    /// True for the inbound leg.
+    inbound: bool,
+}
+
+/// The B2BUA state machine.
+#[derive(Debug)]
+pub struct Gateway {
+    cfg: GatewayConfig,
+    legs: HashMap<CallId, Leg>,
+    commands: VecDeque<Command>,
+    answer_at: DeadlineHeap<CallId>,
+    rate: rate::RateLimiter,
+    next_id: u64,
+    drain_until: Option<Instant>,
+    inbound: usize,
+    stats: GatewayStats,
+}
+
+impl Gateway {
+    /// A gateway with no calls.
+    pub fn new(cfg: GatewayConfig) -> Self {
+        Gateway {
+            rate: rate::RateLimiter::new(cfg.calls_per_source),
+            cfg,
+            legs: HashMap::new(),
+            commands: VecDeque::new(),
+            answer_at: DeadlineHeap::default(),
+            next_id: FIRST_OUTBOUND,
+            drain_until: None,
+            inbound: 0,
+            stats: GatewayStats::default(),
+        }
+    }
+
+    /// Stops admitting calls (503); at `now + grace` ends the ones left.
+    pub fn drain(&mut self, now: Instant, grace: Duration) {
+        self.drain_until.get_or_insert(now + grace);
+        self.stats.draining = true;
+    }
+
+    /// Time passed: answer delayed echo calls, end calls a drain outlived.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        while let Some(id) = self.answer_at.pop_due(now) {
+            if self.legs.contains_key(&id) {
+                self.commands
+                    .push_back(Command::Accept(id, crate::session::MediaMode::Echo));
+            }
+        }
+        if self.drain_until.is_some_and(|t| t <= now) {
+            let ids: Vec<CallId> = self.legs.keys().copied().collect();
+            self.commands.extend(ids.into_iter().map(Command::End));
+        }
+    }
+
+    /// When `handle_timeout` is next due.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        let drain = self.drain_until.filter(|_| !self.legs.is_empty());
+        [self.answer_at.next(), drain].into_iter().flatten().min()
+    }
+
+    /// The next command for the session layer.
+    pub fn poll_command(&mut self) -> Option<Command> {
+        self.commands.pop_front()
+    }
+
+    /// Counters.
+    pub fn stats(&self) -> GatewayStats {
+        GatewayStats {
+            active: self.inbound as u64,
+            ..self.stats
+        }
+    }
+
+    /// Whether a drain has finished (no calls left).
+    pub fn drained(&self) -> bool {
+        self.drain_until.is_some() && self.legs.is_empty()
+    }
+
+    fn insert(&mut self, id: CallId, leg: Leg) {
+        self.inbound += usize::from(leg.inbound);
+        self.legs.insert(id, leg);
+    }
+
+    fn new_outbound_id(&mut self) -> CallId {
+        self.next_id += 1;
+        CallId(self.next_id)
+    }
+}

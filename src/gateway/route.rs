@@ -1,0 +1,58 @@
+//! Matching a call to its route, the outbound target URI, and the status
+//! the caller hears when the outbound leg fails.
+
+use super::{Route, RouteAction};
+
+/// The first route matching Request-URI `uri`.
+pub fn find<'r>(routes: &'r [Route], uri: &str) -> Option<&'r RouteAction> {
+    let parsed = rsip::Uri::try_from(uri).ok();
+    let user = parsed.as_ref().and_then(|u| u.auth.as_ref()).map_or("", |a| a.user.as_str());
+    let host = parsed.as_ref().map(|u| u.host_with_port.host.to_string());
+    routes
+        .iter()
+        .find(|r| {
+            user.starts_with(r.user_prefix.as_str())
+                && r.domain
+                    .as_ref()
+                    .is_none_or(|d| host.as_ref().is_some_and(|h| h.eq_ignore_ascii_case(d)))
+        })
+        .map(|r| &r.action)
+}
+
+/// The user part of a URI or name-addr value ("" when none).
+pub fn user_of(value: &str) -> String {
+    rsip::Uri::try_from(crate::sip::uri_of(value))
+        .ok()
+        .and_then(|u| u.auth)
+        .map(|a| a.user)
+        .unwrap_or_default()
+}
+
+/// The outbound Request-URI: `target`, with `user` filled in when the
+/// target has no user part.
+pub fn target_uri(target: &str, user: &str) -> String {
+    match rsip::Uri::try_from(target) {
+        Ok(mut u) if u.auth.is_none() && !user.is_empty() => {
+            u.auth = Some(rsip::Auth {
+                user: user.to_owned(),
+                password: None,
+            });
+            u.to_string()
+        }
+        _ => target.to_owned(),
+    }
+}
+
+/// What the caller hears when the outbound leg fails with `code`:
+/// failures are relayed as they are, except what only makes sense on the
+/// other side of the gateway (redirects, auth challenges for our leg,
+/// our own "cannot route" 416).
+pub fn caller_status(code: u16) -> u16 {
+    match code {
+        300..=399 => 480,
+        401 | 407 => 403,
+        416 => 502,
+        400..=699 => code,
+        _ => 500,
+    }
+}

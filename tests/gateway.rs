@@ -1,0 +1,484 @@
+//! The B2BUA over loopback: API or raw SIP callers -> gateway -> API
+//! servers or raw SIP answerers, with media through the gateway's workers.
+
+use rvoip::api::*;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::UdpSocket;
+
+mod ports;
+mod tone;
+
+/// A server config on an ephemeral SIP port with `pairs` RTP port pairs.
+fn server_cfg(pairs: u16) -> ServerConfig {
+    let base = ports::free_block(pairs);
+    ServerConfig {
+        sip_addr: "127.0.0.1:0".parse().unwrap(),
+        rtp_ports: (base, base + 2 * pairs),
+        media_workers: 1,
+        seed: Some(11),
+        ..Default::default()
+    }
+}
+
+fn forward(uri: String, codecs: &[&str]) -> Route {
+    Route {
+        user_prefix: String::new(),
+        domain: None,
+        action: RouteAction::Forward {
+            uri,
+            transport: Transport::Udp,
+            codecs: codecs.iter().map(|c| c.to_string()).collect(),
+        },
+    }
+}
+
+async fn gateway_to(target: String, codecs: &[&str]) -> SipGateway {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+        .with_test_writer()
+        .try_init();
+    let gw = GatewayConfig {
+        routes: vec![forward(target, codecs)],
+        ..Default::default()
+    };
+    create_gateway(server_cfg(8), gw).await.expect("gateway binds")
+}
+
+async fn next(ua: &mut SipUa) -> CallEvent {
+    tokio::time::timeout(Duration::from_secs(10), ua.next_event())
+        .await
+        .expect("event in time")
+        .expect("endpoint alive")
+}
+
+/// The next event that is not one of the gateway's own leg reports.
+async fn incoming(s: &mut SipUa) -> IncomingCall {
+    match next(s).await {
+        CallEvent::Incoming(c) => c,
+        ev => panic!("expected an incoming call, got {ev:?}"),
+    }
+}
+
+async fn pair() -> (SipGateway, SipServer, SipClient) {
+    let server = create_sip_server(server_cfg(4)).await.unwrap();
+    let gw = gateway_to(format!("sip:{}", server.local_addr()), &[]).await;
+    let client = create_sip_client(ClientConfig::default()).await.unwrap();
+    (gw, server, client)
+}
+
+#[tokio::test]
+async fn api_call_through_the_gateway_answers_holds_resumes_and_ends() {
+    let (gw, mut s, mut c) = pair().await;
+    let id = c.make_call(&format!("sip:bob@{}", gw.local_addr())).unwrap();
+    let inc = incoming(&mut s).await;
+    assert_eq!(inc.user(), "bob", "the callee's user survives the bridge");
+    assert_ne!(inc.source(), c.local_addr(), "the callee hears from the gateway");
+    inc.ring().unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Ringing(i) if i == id));
+    let sid = s.accept_call(inc).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Answered(i) if i == id));
+    assert!(matches!(next(&mut s).await, CallEvent::Answered(i) if i == sid));
+    assert_eq!(gw.gateway_stats().active, 1);
+
+    c.hold_call(id).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Held(i) if i == id));
+    assert!(matches!(next(&mut s).await, CallEvent::Held(i) if i == sid), "hold propagated");
+    c.resume_call(id).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Resumed(i) if i == id));
+    assert!(matches!(next(&mut s).await, CallEvent::Resumed(i) if i == sid), "resume propagated");
+    s.hold_call(sid).unwrap();
+    assert!(matches!(next(&mut s).await, CallEvent::Held(i) if i == sid));
+    assert!(matches!(next(&mut c).await, CallEvent::Held(i) if i == id), "hold from B reaches A");
+
+    s.end_call(sid).unwrap();
+    assert!(matches!(next(&mut s).await, CallEvent::Ended(i, EndReason::LocalBye) if i == sid));
+    assert!(matches!(next(&mut c).await, CallEvent::Ended(i, EndReason::RemoteBye) if i == id));
+    let g = gw.gateway_stats();
+    assert_eq!((g.active, g.bridged, g.bridged_answered), (0, 1, 1));
+    assert_eq!(gw.stats().active, 0, "both legs gone from the session layer");
+}
+
+#[tokio::test]
+async fn cancel_before_answer_reaches_the_callee() {
+    let (_gw, mut s, mut c) = pair().await;
+    let id = c.make_call(&format!("sip:carol@{}", _gw.local_addr())).unwrap();
+    let inc = incoming(&mut s).await;
+    inc.ring().unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Ringing(i) if i == id));
+    c.end_call(id).unwrap();
+    assert!(matches!(next(&mut s).await, CallEvent::Ended(_, EndReason::Cancelled)));
+    assert!(matches!(next(&mut c).await, CallEvent::Ended(i, EndReason::Cancelled) if i == id));
+    drop(inc);
+}
+
+#[tokio::test]
+async fn busy_callee_gives_the_caller_486() {
+    let (gw, mut s, mut c) = pair().await;
+    let id = c.make_call(&format!("sip:dave@{}", gw.local_addr())).unwrap();
+    let inc = incoming(&mut s).await;
+    s.reject_call(inc, 486).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, 486) if i == id));
+    assert_eq!(gw.gateway_stats().outbound_failed, 1);
+}
+
+#[tokio::test]
+async fn silent_callee_gives_the_caller_408() {
+    let silent = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let mut cfg = server_cfg(4);
+    cfg.timers = Timers {
+        t1: Duration::from_millis(20),
+        ..Default::default()
+    };
+    let routes = vec![forward(format!("sip:{}", silent.local_addr().unwrap()), &[])];
+    let gw = create_gateway(cfg, GatewayConfig { routes, ..Default::default() }).await.unwrap();
+    let mut c = create_sip_client(ClientConfig::default()).await.unwrap();
+    let id = c.make_call(&format!("sip:erin@{}", gw.local_addr())).unwrap();
+    // Timer B is 64·T1 = 1.28 s on the gateway's outbound leg.
+    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, 408) if i == id));
+    let mut buf = [0u8; 4096];
+    let (n, _) = silent.recv_from(&mut buf).await.unwrap();
+    assert!(buf[..n].starts_with(b"INVITE sip:erin@"), "the INVITE did go out");
+}
+
+#[tokio::test]
+async fn limits_and_drain_answer_503_with_retry_after() {
+    let server = create_sip_server(server_cfg(8)).await.unwrap();
+    let mut routes = vec![forward(format!("sip:{}", server.local_addr()), &[])];
+    routes[0].user_prefix = "x".into();
+    routes.push(Route {
+        user_prefix: String::new(),
+        domain: None,
+        action: RouteAction::Echo {
+            answer_after: Duration::ZERO,
+        },
+    });
+    let cfg = GatewayConfig {
+        routes,
+        max_calls: 1,
+        ..Default::default()
+    };
+    let gw = create_gateway(server_cfg(8), cfg).await.unwrap();
+    let mut c = create_sip_client(ClientConfig::default()).await.unwrap();
+    let first = c.make_call(&format!("sip:echo@{}", gw.local_addr())).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Ringing(i) if i == first));
+    assert!(matches!(next(&mut c).await, CallEvent::Answered(i) if i == first));
+    let second = c.make_call(&format!("sip:echo@{}", gw.local_addr())).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, 503) if i == second));
+    assert_eq!(gw.gateway_stats().over_limit, 1);
+
+    gw.drain(Duration::from_millis(300)).unwrap();
+    let third = c.make_call(&format!("sip:echo@{}", gw.local_addr())).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, 503) if i == third));
+    // The call in progress is ended by the gateway when the grace runs out.
+    assert!(matches!(next(&mut c).await, CallEvent::Ended(i, EndReason::RemoteBye) if i == first));
+    let g = gw.gateway_stats();
+    assert!(g.draining);
+    assert_eq!((g.drain_rejected, g.active), (1, 0));
+}
+
+#[tokio::test]
+async fn per_source_rate_limit_refuses_the_excess() {
+    let routes = vec![Route {
+        user_prefix: String::new(),
+        domain: None,
+        action: RouteAction::Reject(486),
+    }];
+    let cfg = GatewayConfig {
+        routes,
+        calls_per_source: 2,
+        ..Default::default()
+    };
+    let gw = create_gateway(server_cfg(8), cfg).await.unwrap();
+    let mut c = create_sip_client(ClientConfig::default()).await.unwrap();
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        c.make_call(&format!("sip:busy@{}", gw.local_addr())).unwrap();
+    }
+    for _ in 0..3 {
+        match next(&mut c).await {
+            CallEvent::Failed(_, s) => statuses.push(s),
+            ev => panic!("unexpected {ev:?}"),
+        }
+    }
+    statuses.sort();
+    assert_eq!(statuses, vec![486, 486, 503], "two admitted (and routed to 486), one refused");
+    assert_eq!(gw.gateway_stats().rate_limited, 1);
+}
+
+/// A raw SIP endpoint on UDP with an RTP socket.
+struct Raw {
+    sip: UdpSocket,
+    rtp: UdpSocket,
+}
+
+impl Raw {
+    async fn new() -> Raw {
+        Raw {
+            sip: UdpSocket::bind("127.0.0.1:0").await.unwrap(),
+            rtp: UdpSocket::bind("127.0.0.1:0").await.unwrap(),
+        }
+    }
+
+    fn addr(&self) -> SocketAddr {
+        self.sip.local_addr().unwrap()
+    }
+
+    fn sdp(&self, pt: u8, rtpmap: &str) -> String {
+        format!(
+            "v=0\r\no=t 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio {} RTP/AVP {pt}\r\na=rtpmap:{pt} {rtpmap}\r\n",
+            self.rtp.local_addr().unwrap().port()
+        )
+    }
+
+    async fn recv(&self) -> (String, SocketAddr) {
+        let mut buf = vec![0u8; 8192];
+        let (n, from) = tokio::time::timeout(Duration::from_secs(5), self.sip.recv_from(&mut buf))
+            .await
+            .expect("SIP message in time")
+            .unwrap();
+        (String::from_utf8_lossy(&buf[..n]).into_owned(), from)
+    }
+
+    /// The next message starting with `start`, skipping others.
+    async fn expect(&self, start: &str) -> (String, SocketAddr) {
+        loop {
+            let (m, from) = self.recv().await;
+            if m.starts_with(start) {
+                return (m, from);
+            }
+        }
+    }
+
+    async fn send(&self, msg: &str, to: SocketAddr) {
+        self.sip.send_to(msg.as_bytes(), to).await.unwrap();
+    }
+}
+
+fn header<'a>(msg: &'a str, name: &str) -> &'a str {
+    msg.lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(": ")))
+        .unwrap_or("")
+}
+
+fn sdp_port(msg: &str) -> u16 {
+    msg.lines()
+        .find_map(|l| l.strip_prefix("m=audio "))
+        .and_then(|r| r.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// A response to `req` echoing its dialog headers, with `to_tag` added.
+fn response(req: &str, status: &str, to_tag: &str, contact: SocketAddr, sdp: Option<&str>) -> String {
+    let vias: String = req
+        .lines()
+        .filter(|l| l.starts_with("Via: "))
+        .map(|l| format!("{l}\r\n"))
+        .collect();
+    let body = sdp.unwrap_or("");
+    let ctype = if sdp.is_some() { "Content-Type: application/sdp\r\n" } else { "" };
+    format!(
+        "SIP/2.0 {status}\r\n{vias}From: {}\r\nTo: {};tag={to_tag}\r\nCall-ID: {}\r\nCSeq: {}\r\n\
+         Contact: <sip:b@{contact}>\r\n{ctype}Content-Length: {}\r\n\r\n{body}",
+        header(req, "From"),
+        header(req, "To"),
+        header(req, "Call-ID"),
+        header(req, "CSeq"),
+        body.len()
+    )
+}
+
+/// A raw caller's INVITE to `gw` with `sdp`.
+fn invite(me: &Raw, gw: SocketAddr, user: &str, sdp: &str) -> String {
+    let a = me.addr();
+    format!(
+        "INVITE sip:{user}@{gw} SIP/2.0\r\nVia: SIP/2.0/UDP {a};branch=z9hG4bKraw1\r\nMax-Forwards: 70\r\n\
+         From: \"Alice\" <sip:alice@{a}>;tag=ra\r\nTo: <sip:{user}@{gw}>\r\nCall-ID: secret-call-id@{a}\r\n\
+         CSeq: 1 INVITE\r\nContact: <sip:alice@{a}>\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
+        sdp.len()
+    )
+}
+
+fn in_dialog(method: &str, me: &Raw, gw: SocketAddr, to: &str, cseq: u32, branch: &str) -> String {
+    let a = me.addr();
+    format!(
+        "{method} sip:x@{gw} SIP/2.0\r\nVia: SIP/2.0/UDP {a};branch=z9hG4bK{branch}\r\nMax-Forwards: 70\r\n\
+         From: \"Alice\" <sip:alice@{a}>;tag=ra\r\nTo: {to}\r\nCall-ID: secret-call-id@{a}\r\n\
+         CSeq: {cseq} {method}\r\nContent-Length: 0\r\n\r\n"
+    )
+}
+
+fn rtp_packet(seq: u16, pt: u8, payload: &[u8]) -> Vec<u8> {
+    let mut p = vec![0x80, pt, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9];
+    p[2..4].copy_from_slice(&seq.to_be_bytes());
+    p[4..8].copy_from_slice(&(u32::from(seq) * 160).to_be_bytes());
+    p.extend_from_slice(payload);
+    p
+}
+
+async fn recv_rtp(sock: &UdpSocket) -> Option<(Vec<u8>, SocketAddr)> {
+    let mut buf = vec![0u8; 2048];
+    let (n, from) = tokio::time::timeout(Duration::from_millis(200), sock.recv_from(&mut buf))
+        .await
+        .ok()?
+        .ok()?;
+    buf.truncate(n);
+    Some((buf, from))
+}
+
+/// Raw caller -> gateway -> raw callee answering with `callee_codec`.
+/// Returns both peers, the gateway address, the media ports the gateway
+/// gave each side, and the callee's INVITE as received.
+struct Bridged {
+    a: Raw,
+    b: Raw,
+    gw: SocketAddr,
+    to_a: String,
+    a_media: SocketAddr,
+    b_media: SocketAddr,
+    b_invite: String,
+    _gw: SipGateway,
+}
+
+async fn bridged(caller_codec: (u8, &str), callee_codec: (u8, &str), route_codecs: &[&str]) -> Bridged {
+    let (a, b) = (Raw::new().await, Raw::new().await);
+    let gw = gateway_to(format!("sip:{}", b.addr()), route_codecs).await;
+    let gwa = gw.local_addr();
+    a.send(&invite(&a, gwa, "bob", &a.sdp(caller_codec.0, caller_codec.1)), gwa).await;
+    let (b_invite, from) = b.expect("INVITE ").await;
+    let b_media: SocketAddr = ([127, 0, 0, 1], sdp_port(&b_invite)).into();
+    let sdp = b.sdp(callee_codec.0, callee_codec.1);
+    b.send(&response(&b_invite, "200 OK", "rb", b.addr(), Some(&sdp)), from).await;
+    b.expect("ACK ").await;
+    let (ok, _) = a.expect("SIP/2.0 200").await;
+    let a_media: SocketAddr = ([127, 0, 0, 1], sdp_port(&ok)).into();
+    let to_a = header(&ok, "To").to_owned();
+    a.send(&in_dialog("ACK", &a, gwa, &to_a, 1, "raw2"), gwa).await;
+    Bridged {
+        a,
+        b,
+        gw: gwa,
+        to_a,
+        a_media,
+        b_media,
+        b_invite,
+        _gw: gw,
+    }
+}
+
+#[tokio::test]
+async fn raw_bridge_relays_rtp_both_ways_and_hides_topology() {
+    let call = bridged((0, "PCMU/8000"), (0, "PCMU/8000"), &[]).await;
+    let inv = &call.b_invite;
+    let caller = call.a.addr().to_string();
+    assert!(!inv.contains("secret-call-id"), "Call-ID leaked:\n{inv}");
+    assert!(!inv.contains(&caller), "caller address leaked:\n{inv}");
+    assert!(!inv.contains("z9hG4bKraw1"), "caller branch leaked:\n{inv}");
+    assert!(header(inv, "From").contains("sip:alice@"), "caller user kept: {inv}");
+    assert_ne!(call.a_media, call.b_media, "each side has its own gateway port");
+
+    // A -> B, then B answers each packet back to where it came from.
+    let mut both_ways = 0;
+    for i in 0..50u16 {
+        let payload = vec![i as u8; 160];
+        call.a.rtp.send_to(&rtp_packet(i, 0, &payload), call.a_media).await.unwrap();
+        let Some((pkt, from)) = recv_rtp(&call.b.rtp).await else { continue };
+        assert_eq!(from, call.b_media, "B hears A from the gateway's B-side port");
+        assert_eq!(&pkt[12..], &payload[..], "payload relayed untouched");
+        call.b.rtp.send_to(&rtp_packet(i, 0, &[0xB0; 160]), call.b_media).await.unwrap();
+        if let Some((back, from)) = recv_rtp(&call.a.rtp).await {
+            assert_eq!(from, call.a_media, "A hears B from the port A sends to");
+            assert_eq!(&back[12..], &[0xB0; 160][..]);
+            both_ways += 1;
+        }
+        if both_ways == 10 {
+            break;
+        }
+    }
+    assert_eq!(both_ways, 10, "media flows both ways through the gateway");
+
+    // BYE from A ends B's leg with a BYE from the gateway.
+    call.a.send(&in_dialog("BYE", &call.a, call.gw, &call.to_a, 2, "raw3"), call.gw).await;
+    let (bye, from) = call.b.expect("BYE ").await;
+    call.b.send(&response(&bye, "200 OK", "rb", call.b.addr(), None), from).await;
+    let (ok, _) = call.a.expect("SIP/2.0 200").await;
+    assert!(header(&ok, "CSeq").ends_with("BYE"));
+}
+
+#[tokio::test]
+async fn pcmu_caller_and_opus_callee_are_transcoded_with_the_tone_intact() {
+    use rvoip::media::codec::{AudioCodec, Transcoder, g711};
+    let call = bridged((0, "PCMU/8000"), (111, "opus/48000/2"), &["opus"]).await;
+    assert!(call.b_invite.contains("opus/48000/2"), "the route offers Opus");
+    assert!(!call.b_invite.contains("PCMU"), "and only Opus:\n{}", call.b_invite);
+    let tone = tone::tone(8000 * 2, 8000.0);
+    let mut decode = Transcoder::new(AudioCodec::Opus, AudioCodec::Pcmu, 5).unwrap();
+    let mut encode = Transcoder::new(AudioCodec::Pcmu, AudioCodec::Opus, 5).unwrap();
+    let (mut heard_b, mut heard_a) = (Vec::new(), Vec::new());
+    for f in 0..100u16 {
+        let pcm = &tone[f as usize * 160..][..160];
+        let mut ulaw = [0u8; 160];
+        g711::encode_ulaw(pcm, &mut ulaw);
+        call.a.rtp.send_to(&rtp_packet(f, 0, &ulaw), call.a_media).await.unwrap();
+        if let Some((pkt, _)) = recv_rtp(&call.b.rtp).await {
+            assert_eq!(pkt[1] & 0x7f, 111, "Opus payload type towards B");
+            let mut out = [0u8; 960];
+            let n = decode.transcode(&pkt[12..], &mut out).unwrap();
+            heard_b.extend(out[..n].iter().map(|&u| g711::ulaw_to_linear(u) as f64));
+        }
+        let mut opus = [0u8; 400];
+        let n = encode.transcode(&ulaw, &mut opus).unwrap();
+        let mut pkt = rtp_packet(f, 111, &opus[..n]);
+        pkt[4..8].copy_from_slice(&(u32::from(f) * 960).to_be_bytes());
+        call.b.rtp.send_to(&pkt, call.b_media).await.unwrap();
+        if let Some((pkt, _)) = recv_rtp(&call.a.rtp).await {
+            assert_eq!(pkt[1] & 0x7f, 0, "PCMU towards A");
+            assert_eq!(pkt.len(), 12 + 160, "20 ms of G.711");
+            heard_a.extend(pkt[12..].iter().map(|&u| g711::ulaw_to_linear(u) as f64));
+        }
+    }
+    for (side, heard) in [("B (Opus)", &heard_b), ("A (PCMU)", &heard_a)] {
+        assert!(heard.len() >= 8000, "{side} heard {} samples", heard.len());
+        let tail = &heard[heard.len() - 4000..];
+        let share = tone::goertzel(tail, 1000.0)
+            / [700.0, 1000.0, 1300.0, 2000.0].iter().map(|f| tone::goertzel(tail, *f)).sum::<f64>();
+        let rms = tone::rms(tail);
+        assert!(share > 0.95, "{side}: 1 kHz holds {share:.3} of the energy");
+        // The tone's RMS is 8000/sqrt(2) = 5657; allow ±2 dB.
+        assert!((4500.0..7100.0).contains(&rms), "{side}: level {rms:.0}");
+    }
+}
+
+#[tokio::test]
+async fn early_media_from_the_callee_reaches_the_caller_before_the_answer() {
+    let (a, b) = (Raw::new().await, Raw::new().await);
+    let gw = gateway_to(format!("sip:{}", b.addr()), &[]).await;
+    let gwa = gw.local_addr();
+    a.send(&invite(&a, gwa, "bob", &a.sdp(8, "PCMA/8000")), gwa).await;
+    let (inv, from) = b.expect("INVITE ").await;
+    let b_media: SocketAddr = ([127, 0, 0, 1], sdp_port(&inv)).into();
+    let sdp = b.sdp(8, "PCMA/8000");
+    b.send(&response(&inv, "183 Session Progress", "rb", b.addr(), Some(&sdp)), from).await;
+    let (progress, _) = a.expect("SIP/2.0 183").await;
+    assert!(progress.contains("PCMA/8000"), "the caller gets our early answer:\n{progress}");
+    let a_media: SocketAddr = ([127, 0, 0, 1], sdp_port(&progress)).into();
+    // Ringback from B flows to A before any 200.
+    let mut heard = 0;
+    for i in 0..50u16 {
+        b.rtp.send_to(&rtp_packet(i, 8, &[0xD5; 160]), b_media).await.unwrap();
+        if let Some((pkt, from)) = recv_rtp(&a.rtp).await {
+            assert_eq!(from, a_media);
+            assert_eq!(pkt[1] & 0x7f, 8);
+            heard += 1;
+        }
+        if heard == 5 {
+            break;
+        }
+    }
+    assert_eq!(heard, 5, "early media relayed to the caller");
+    b.send(&response(&inv, "200 OK", "rb", b.addr(), Some(&sdp)), from).await;
+    let (ok, _) = a.expect("SIP/2.0 200").await;
+    assert_eq!(sdp_port(&ok), a_media.port(), "the 200 repeats the early answer");
+}

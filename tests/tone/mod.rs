@@ -1,0 +1,28 @@
+//! A 1 kHz test tone at 8 kHz and the measurements the transcoding tests
+//! make of it.
+
+#![allow(dead_code)]
+
+/// `samples` of a 1 kHz sine of amplitude `amp` at 8 kHz.
+pub fn tone(samples: usize, amp: f64) -> Vec<i16> {
+    (0..samples)
+        .map(|i| (amp * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
+        .collect()
+}
+
+/// Power of `x` at `freq` Hz (Goertzel), normalised by length.
+pub fn goertzel(x: &[f64], freq: f64) -> f64 {
+    let w = 2.0 * std::f64::consts::PI * freq / 8000.0;
+    let (mut s1, mut s2) = (0.0, 0.0);
+    for &v in x {
+        let s = v + 2.0 * w.cos() * s1 - s2;
+        s2 = s1;
+        s1 = s;
+    }
+    (s1 * s1 + s2 * s2 - 2.0 * w.cos() * s1 * s2) / (x.len() as f64).powi(2)
+}
+
+/// Root mean square.
+pub fn rms(x: &[f64]) -> f64 {
+    (x.iter().map(|v| v * v).sum::<f64>() / x.len() as f64).sqrt()
+}
