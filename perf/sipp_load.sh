@@ -74,7 +74,7 @@ SIPP_HELD=$!
 PEAK_ACTIVE=0; PEAK_RSS=0
 while kill -0 $SIPP_HELD 2>/dev/null; do
   sleep 1
-  a=$(grep -o 'active=[0-9]*' "$WORK/gw.log" | tail -1 | cut -d= -f2)
+  a=$(grep -o 'legs=[0-9]*' "$WORK/gw.log" | tail -1 | cut -d= -f2)
   r=$(rss_kb $GW_PID)
   [ "${a:-0}" -gt "$PEAK_ACTIVE" ] && PEAK_ACTIVE=$a
   [ "${r:-0}" -gt "$PEAK_RSS" ] && PEAK_RSS=$r

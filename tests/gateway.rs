@@ -405,6 +405,16 @@ async fn raw_bridge_relays_rtp_both_ways_and_hides_topology() {
     call.b.send(&response(&bye, "200 OK", "rb", call.b.addr(), None), from).await;
     let (ok, _) = call.a.expect("SIP/2.0 200").await;
     assert!(header(&ok, "CSeq").ends_with("BYE"));
+    // The ended call's packets are counted once its media is released.
+    let mut stats = call._gw.stats();
+    for _ in 0..50 {
+        if stats.rtp_in > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        stats = call._gw.stats();
+    }
+    assert!(stats.rtp_in >= 20 && stats.rtp_out >= 20, "{stats:?}");
 }
 
 #[tokio::test]

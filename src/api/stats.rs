@@ -26,6 +26,14 @@ pub struct Stats {
     pub event_overflow: u64,
     /// Commands refused because the command queue was full.
     pub command_overflow: u64,
+    /// RTP packets received by ended calls' legs.
+    pub rtp_in: u64,
+    /// RTP packets sent to ended calls' legs.
+    pub rtp_out: u64,
+    /// RTP packets lost before reaching us (RFC 3550), over ended calls.
+    pub rtp_lost: u64,
+    /// RTP packets ended calls dropped (strangers, malformed, on hold).
+    pub rtp_dropped: u64,
 }
 
 impl Stats {
@@ -41,6 +49,10 @@ impl Stats {
             transactions: s.transactions.load(Relaxed),
             event_overflow: s.event_overflow.load(Relaxed),
             command_overflow,
+            rtp_in: s.rtp_in.load(Relaxed),
+            rtp_out: s.rtp_out.load(Relaxed),
+            rtp_lost: s.rtp_lost.load(Relaxed),
+            rtp_dropped: s.rtp_dropped.load(Relaxed),
         }
     }
 }

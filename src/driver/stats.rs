@@ -29,6 +29,14 @@ pub struct LiveStats {
     pub tcp_refused: AtomicU64,
     /// Media commands refused (a worker's queue was full).
     pub media_overflow: AtomicU64,
+    /// RTP packets received by ended calls.
+    pub rtp_in: AtomicU64,
+    /// RTP packets sent by ended calls.
+    pub rtp_out: AtomicU64,
+    /// RTP packets lost on the way in to ended calls.
+    pub rtp_lost: AtomicU64,
+    /// RTP packets ended calls dropped.
+    pub rtp_dropped: AtomicU64,
     /// The gateway's counters, when there is one.
     pub gateway: std::sync::Mutex<GatewayStats>,
 }
@@ -44,6 +52,10 @@ impl LiveStats {
         self.bad_answered.store(s.bad_answered, Relaxed);
         self.dropped.store(s.dropped, Relaxed);
         self.transactions.store(transactions as u64, Relaxed);
+        self.rtp_in.store(s.rtp_in, Relaxed);
+        self.rtp_out.store(s.rtp_out, Relaxed);
+        self.rtp_lost.store(s.rtp_lost, Relaxed);
+        self.rtp_dropped.store(s.rtp_dropped, Relaxed);
     }
 
     /// Copies the gateway's counters.

@@ -44,4 +44,13 @@ pub struct UaStats {
     pub dropped: u64,
     /// Calls whose media port could not be bound.
     pub media_bind_failed: u64,
+    /// RTP packets received by ended calls' legs.
+    pub rtp_in: u64,
+    /// RTP packets sent to ended calls' legs.
+    pub rtp_out: u64,
+    /// RTP packets lost on the way in (RFC 3550: expected − received).
+    pub rtp_lost: u64,
+    /// Packets dropped by ended calls: strangers after latching,
+    /// malformed, or not forwarded (hold, no destination).
+    pub rtp_dropped: u64,
 }

@@ -113,7 +113,14 @@ impl UserAgent {
                 }
             }
             MediaEvent::Latched { call, side, addr } => tracing::debug!(call, ?side, %addr, "media latched"),
-            MediaEvent::Removed { .. } => {}
+            MediaEvent::Removed { stats, .. } => {
+                for leg in stats.into_iter().flatten() {
+                    self.stats.rtp_in += leg.rx.packets;
+                    self.stats.rtp_out += leg.tx_packets;
+                    self.stats.rtp_lost += leg.rx.lost();
+                    self.stats.rtp_dropped += leg.strangers + leg.dropped;
+                }
+            }
         }
         self.drain(now);
     }

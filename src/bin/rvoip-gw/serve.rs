@@ -87,9 +87,10 @@ pub async fn run(cfg: Config) -> Result<(), String> {
                 let cps = (admitted - last.1) as f64 / now.duration_since(last.0).as_secs_f64();
                 last = (now, admitted);
                 eprintln!(
-                    "calls={} legs={} cps={cps:.1} bridged={} echoed={} failed={} refused={} bad={}{}",
+                    "calls={} legs={} cps={cps:.1} bridged={} echoed={} failed={} refused={} bad={} rtp_in={} rtp_out={} rtp_lost={}{}",
                     g.active, s.active, g.bridged, g.echoed, s.failed,
                     g.over_limit + g.rate_limited + g.drain_rejected + s.overload, s.bad_answered,
+                    s.rtp_in, s.rtp_out, s.rtp_lost,
                     if g.draining { " draining" } else { "" }
                 );
                 if stop_by.is_some_and(|t| now >= t) || (g.draining && g.active == 0 && s.active == 0) {
