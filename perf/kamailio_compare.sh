@@ -1,0 +1,151 @@
+#!/usr/bin/env bash
+# rvoip-gw (B2BUA) side by side with Kamailio (stateful proxy, tm +
+# record_route), in one run, under the same SIPp load: SIPp uac -> DUT ->
+# SIPp uas, signalling only, at stepped call rates. A step is clean when it
+# has zero failed calls, zero retransmissions and no unexpected message.
+# Reports each DUT's highest clean rate, CPU per call at every step, and the
+# ratios. Loopback only; every step is bounded in calls and time. Writes
+# perf/results/kamailio_compare-<date>.md.
+#
+#   perf/kamailio_compare.sh                        # rates below, 10 s each
+#   RATES="1000 2000 3000" STEP_S=5 perf/kamailio_compare.sh
+set -uo pipefail
+cd "$(dirname "$0")/.."
+RATES=${RATES:-"1000 2000 3000 4000 5000 6000"}; STEP_S=${STEP_S:-10}
+command -v sipp >/dev/null || { apt-get update -qq && apt-get install -y -qq sip-tester >/dev/null; }
+command -v kamailio >/dev/null || [ -x /usr/sbin/kamailio ] || {
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kamailio >/dev/null; }
+KAM=$(command -v kamailio || echo /usr/sbin/kamailio)
+cargo build --release --bin rvoip-gw >/dev/null 2>&1 || { echo "build failed"; exit 1; }
+GW=$PWD/target/release/rvoip-gw
+WORK=$(mktemp -d); DUT_PID=; UAS_PID=
+trap 'kill $DUT_PID $UAS_PID 2>/dev/null; pkill -f "$WORK/kamailio.cfg" 2>/dev/null; rm -rf "$WORK"' EXIT
+mkdir -p perf/results
+STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/kamailio_compare-$STAMP.md
+BUF=4194304
+
+port() { python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+# CPU seconds of every process whose command line mentions $1.
+cpu_of() {
+  python3 - "$1" <<'PY'
+import os, sys
+total = 0
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        if sys.argv[1] in open(f"/proc/{pid}/cmdline").read().replace("\0", " "):
+            f = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            total += int(f[11]) + int(f[12])
+    except OSError:
+        pass
+print(f"{total / os.sysconf('SC_CLK_TCK'):.2f}")
+PY
+}
+stats() { # SIPp -trace_stat file -> created ok failed retrans unexpected elapsed
+  python3 - "$1" <<'PY'
+import sys
+rows=[l.strip().split(';') for l in open(sys.argv[1]) if l.strip()]
+h,last=rows[0],rows[-1]
+g=lambda k:last[h.index(k)]
+print(g('TotalCallCreated'), g('SuccessfulCall(C)'), g('FailedCall(C)'), g('Retransmissions(C)'), g('FailedUnexpectedMessage(C)'))
+PY
+}
+
+UASP=$(port)
+( cd "$WORK" && sipp -sn uas -i 127.0.0.1 -p $UASP -buff_size $BUF -nostdin >/dev/null 2>&1 ) &
+UAS_PID=$!
+
+start_kamailio() {
+  DUTP=$(port)
+  cat >"$WORK/kamailio.cfg" <<EOF
+#!KAMAILIO
+debug=1
+log_stderror=yes
+children=$(nproc)
+listen=udp:127.0.0.1:$DUTP
+disable_tcp=yes
+auto_aliases=no
+udp4_raw=0
+loadmodule "tm.so"
+loadmodule "sl.so"
+loadmodule "rr.so"
+loadmodule "maxfwd.so"
+loadmodule "siputils.so"
+loadmodule "pv.so"
+modparam("tm", "fr_timer", 32000)
+request_route {
+    if (!mf_process_maxfwd_header("10")) { sl_send_reply("483", "Too Many Hops"); exit; }
+    if (has_totag()) {
+        if (loose_route()) { t_relay(); exit; }
+        if (is_method("ACK")) { if (t_check_trans()) { t_relay(); } exit; }
+        sl_send_reply("404", "Not here"); exit;
+    }
+    if (is_method("CANCEL")) { if (t_check_trans()) { t_relay(); } exit; }
+    t_check_trans();
+    if (is_method("INVITE")) { record_route(); }
+    \$du = "sip:127.0.0.1:$UASP";
+    if (!t_relay()) { sl_reply_error(); }
+}
+EOF
+  "$KAM" -f "$WORK/kamailio.cfg" -DD -E -m 512 -M 32 2>"$WORK/kamailio.log" &
+  DUT_PID=$!; DUT_TAG="$WORK/kamailio.cfg"; sleep 2
+}
+start_rvoip() {
+  DUTP=$(port)
+  "$GW" --sip 127.0.0.1:$DUTP --route sip:127.0.0.1:$UASP --log-level warn 2>"$WORK/gw.log" &
+  DUT_PID=$!; DUT_TAG="--sip 127.0.0.1:$DUTP"
+  for _ in $(seq 50); do grep -q listening "$WORK/gw.log" && break; sleep 0.1; done
+}
+stop_dut() { kill $DUT_PID 2>/dev/null; wait $DUT_PID 2>/dev/null; pkill -f "$WORK/kamailio.cfg" 2>/dev/null; sleep 1; }
+
+ROWS=()
+declare -A BEST=([kamailio]=0 [rvoip-gw]=0) CPU_AT
+for dut in kamailio rvoip-gw; do
+  if [ $dut = kamailio ]; then start_kamailio; else start_rvoip; fi
+  for rate in $RATES; do
+    calls=$((rate * STEP_S)); name=$dut-$rate
+    c0=$(cpu_of "$DUT_TAG")
+    ( cd "$WORK" && timeout $((STEP_S + 90)) sipp -sn uac 127.0.0.1:$DUTP -i 127.0.0.1 -p "$(port)" \
+        -buff_size $BUF -r $rate -l $((rate * 2)) -m $calls -nostdin -timeout $((STEP_S + 60))s \
+        -trace_stat -stf $name.csv -fd 1 >$name.out 2>&1 )
+    rc=$?; c1=$(cpu_of "$DUT_TAG")
+    read -r tot ok fail retr unexp < <(stats "$WORK/$name.csv")
+    cpu_ms=$(python3 -c "print(f'{($c1-$c0)/max($ok,1)*1e6:.0f}')")
+    clean=no
+    if [ $rc -eq 0 ] && [ "$fail" = 0 ] && [ "$retr" = 0 ] && [ "$unexp" = 0 ] && [ "$ok" = "$calls" ]; then
+      clean=yes; BEST[$dut]=$rate
+    fi
+    CPU_AT[$dut-$rate]=$cpu_ms
+    ROWS+=("| $dut | $rate | $calls | $ok | $fail | $retr | $unexp | $(python3 -c "print(f'{$c1-$c0:.2f}')") | $cpu_ms | $clean |")
+    echo "$name: ok=$ok failed=$fail retrans=$retr clean=$clean cpu/call=${cpu_ms}us" >&2
+    sleep 2
+  done
+  stop_dut
+done
+kill $UAS_PID 2>/dev/null
+
+K=${BEST[kamailio]}; R=${BEST[rvoip-gw]}
+COMMON=0; for rate in $RATES; do [ $rate -le $K ] && [ $rate -le $R ] && COMMON=$rate; done
+{
+  echo "# rvoip-gw (B2BUA) side by side with Kamailio (stateful proxy)"
+  echo
+  echo "- date: $(date -u +%FT%TZ)"
+  echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); SIPp $(sipp -v 2>&1 | grep -o 'v[0-9.]*' | head -1), $($KAM -v 2>/dev/null | head -1 | cut -d' ' -f1-3); SIPp and the device under test share the cores, loopback only"
+  echo "- command: \`RATES=\"$RATES\" STEP_S=$STEP_S perf/kamailio_compare.sh\`"
+  echo "- load per step: \`sipp -sn uac DUT -r RATE -l 2*RATE -m RATE*$STEP_S -buff_size $BUF\` -> DUT -> \`sipp -sn uas\` (signalling only; Kamailio does not anchor media, so rvoip-gw's media is anchored but idle)"
+  echo "- Kamailio: \`kamailio -DD -E -m 512 -M 32\`, children=$(nproc), tm + record_route + t_relay to the UAS (the config is in the script)"
+  echo "- rvoip-gw: \`rvoip-gw --route sip:127.0.0.1:UAS\` (embedded default config; every call is two SIP dialogs, two transactions per request, SDP rewritten, media ports bound)"
+  echo "- clean: zero failed calls, zero retransmissions, no unexpected message, every call completed"
+  echo
+  echo "| DUT | cps offered | calls | successful | failed | retrans | unexpected | DUT CPU s | DUT CPU µs/call | clean |"
+  echo "|---|---|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+  echo
+  echo "- highest clean rate: Kamailio $K cps, rvoip-gw $R cps (ratio rvoip-gw/Kamailio $(python3 -c "print(f'{$R/max($K,1):.2f}')"))"
+  if [ $COMMON -gt 0 ]; then
+    echo "- CPU per call at $COMMON cps (both clean): Kamailio ${CPU_AT[kamailio-$COMMON]} µs, rvoip-gw ${CPU_AT[rvoip-gw-$COMMON]} µs (ratio rvoip-gw/Kamailio $(python3 -c "print(f'{${CPU_AT[rvoip-gw-$COMMON]}/max(${CPU_AT[kamailio-$COMMON]},1):.2f}')"))"
+  fi
+  echo "- the highest rate tried is $(echo $RATES | awk '{print $NF}') cps: a DUT clean there may go further; SIPp itself shares the two cores"
+  echo
+  echo "Target (issue #4): rvoip-gw's B2BUA sustains at least Kamailio's clean calls/s with zero failed calls."
+} >"$OUT"
+cat "$OUT"
