@@ -100,3 +100,67 @@ fn bad_route_target_is_named() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--route sip:nowhere") && err.contains("target"), "{err}");
 }
+
+/// Reads stderr lines of a child until one contains `needle`.
+fn wait_line(lines: &mut impl Iterator<Item = std::io::Result<String>>, needle: &str) -> String {
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if line.contains(needle) {
+            return line;
+        }
+    }
+    panic!("no line with {needle:?}");
+}
+
+#[test]
+fn metrics_endpoint_cdr_file_and_sigterm_drain() {
+    use std::io::{BufRead, BufReader, Read};
+    let port = free_port();
+    let dir = std::env::temp_dir().join(format!("rvoip-cdr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cdr = dir.join("cdr.jsonl");
+    let cfg = dir.join("gw.toml");
+    std::fs::write(
+        &cfg,
+        format!("[metrics]\nlisten = \"127.0.0.1:0\"\n[cdr]\nfile = \"{}\"\n[limits]\ndrain_secs = 1\n", cdr.display()),
+    )
+    .unwrap();
+    let mut gw = Command::new(BIN)
+        .args(["--sip", &format!("127.0.0.1:{port}"), "--config", cfg.to_str().unwrap()])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(gw.stderr.take().unwrap()).lines();
+    let line = wait_line(&mut lines, "metrics on http://");
+    let addr = line.split("http://").nth(1).unwrap().trim_end_matches("/metrics").to_owned();
+    wait_line(&mut lines, "listening");
+    let out = Command::new(BIN)
+        .args(["call", &format!("sip:echo@127.0.0.1:{port}"), "--count", "10", "--rate", "100"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    // The status line ticks once a second; wait for the calls to be counted.
+    wait_line(&mut lines, "echoed=10");
+    let mut conn = std::net::TcpStream::connect(&addr).unwrap();
+    std::io::Write::write_all(&mut conn, b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let mut page = String::new();
+    conn.read_to_string(&mut page).unwrap();
+    assert!(page.starts_with("HTTP/1.1 200 OK"), "{page}");
+    assert!(page.contains("rvoip_calls_total{outcome=\"echoed\"} 10"), "{page}");
+    assert!(page.contains("rvoip_media_added_latency_seconds_bucket{worker=\"0\",le=\"+Inf\"}"), "{page}");
+
+    // SIGTERM: drain (nothing left), exit 0, CDRs flushed.
+    unsafe { libc_kill(gw.id() as i32, 15) };
+    let status = gw.wait().unwrap();
+    assert!(status.success(), "SIGTERM exits 0 after the drain: {status:?}");
+    let text = std::fs::read_to_string(&cdr).unwrap();
+    let records: Vec<&str> = text.lines().collect();
+    assert_eq!(records.len(), 10, "one CDR per call:\n{text}");
+    assert!(records.iter().all(|r| r.contains("\"direction\":\"in\"") && r.contains("\"end\":\"remote_bye\"")), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+unsafe extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}

@@ -45,11 +45,22 @@ async fn gateway_to(target: String, codecs: &[&str]) -> SipGateway {
     create_gateway(server_cfg(8), gw).await.expect("gateway binds")
 }
 
-async fn next(ua: &mut SipUa) -> CallEvent {
+/// The next event, call detail records included.
+async fn next_any(ua: &mut SipUa) -> CallEvent {
     tokio::time::timeout(Duration::from_secs(10), ua.next_event())
         .await
         .expect("event in time")
         .expect("endpoint alive")
+}
+
+/// The next call-progress event (records skipped).
+async fn next(ua: &mut SipUa) -> CallEvent {
+    loop {
+        match next_any(ua).await {
+            CallEvent::Record(_) => continue,
+            ev => return ev,
+        }
+    }
 }
 
 /// The next event that is not one of the gateway's own leg reports.
@@ -97,6 +108,29 @@ async fn api_call_through_the_gateway_answers_holds_resumes_and_ends() {
     let g = gw.gateway_stats();
     assert_eq!((g.active, g.bridged, g.bridged_answered), (0, 1, 1));
     assert_eq!(gw.stats().active, 0, "both legs gone from the session layer");
+
+    // One detail record for the bridged call, both legs in it.
+    let mut gw = gw;
+    let record = loop {
+        if let CallEvent::Record(r) = next_any(&mut gw).await {
+            break r;
+        }
+    };
+    let dirs: Vec<&str> = record.legs.iter().map(|l| l.direction).collect();
+    assert_eq!(dirs, ["in", "out"], "{record:?}");
+    assert_eq!(record.legs[0].end, "local_bye", "we hung up the caller's leg after B's BYE");
+    assert_eq!(record.legs[1].end, "remote_bye");
+    assert!(record.legs.iter().all(|l| l.codec.as_deref() == Some("PCMU") && l.answer_ms.is_some()));
+    assert_ne!(record.legs[0].call_id, record.legs[1].call_id);
+    let page = gw.metrics().render();
+    for line in [
+        "rvoip_calls_total{outcome=\"bridged\"} 1",
+        "rvoip_calls_answered_total 1",
+        "rvoip_calls_active 0",
+        "rvoip_call_setup_seconds_count 1",
+    ] {
+        assert!(page.contains(line), "metrics lack {line}:\n{page}");
+    }
 }
 
 #[tokio::test]

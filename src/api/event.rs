@@ -24,6 +24,9 @@ pub enum CallEvent {
     Ended(CallId, EndReason),
     /// Our outgoing call failed with this SIP status.
     Failed(CallId, u16),
+    /// A call's detail record (one per call; a bridge's legs together),
+    /// once every leg has ended and its media has been counted.
+    Record(Box<crate::session::CallRecord>),
 }
 
 /// An incoming call: a value that must be accepted or rejected.

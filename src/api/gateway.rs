@@ -29,6 +29,14 @@ impl SipGateway {
         self.0.control.try_send(Control::Drain(grace)).map_err(|_| ApiError::Closed)
     }
 
+    /// A handle for a metrics exporter, with the B2BUA's counters.
+    pub fn metrics(&self) -> super::Metrics {
+        super::Metrics {
+            gateway: true,
+            ..self.0.metrics()
+        }
+    }
+
     /// The B2BUA's counters.
     pub fn gateway_stats(&self) -> GatewayStats {
         self.0.stats.gateway.lock().map(|g| *g).unwrap_or_default()

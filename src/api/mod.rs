@@ -16,15 +16,17 @@ mod config;
 mod event;
 mod gateway;
 mod handles;
+mod metrics;
 mod stats;
 mod ua;
 
 pub use crate::ids::{CallId, TransportKind as Transport};
-pub use crate::session::EndReason;
+pub use crate::session::{CallRecord, EndReason, LegRecord};
 pub use config::{ClientConfig, ServerConfig, Timers};
 pub use event::{CallEvent, IncomingCall};
 pub use gateway::{GatewayConfig, GatewayStats, Route, RouteAction, SipGateway, create_gateway};
 pub use handles::{SipClient, SipServer};
+pub use metrics::Metrics;
 pub use stats::Stats;
 pub use ua::SipUa;
 

@@ -37,7 +37,7 @@ pub struct Stats {
 }
 
 impl Stats {
-    pub(crate) fn read(s: &LiveStats, command_overflow: u64) -> Stats {
+    pub(crate) fn read(s: &LiveStats) -> Stats {
         Stats {
             active: s.active.load(Relaxed),
             total: s.total.load(Relaxed),
@@ -48,7 +48,7 @@ impl Stats {
             dropped: s.dropped.load(Relaxed),
             transactions: s.transactions.load(Relaxed),
             event_overflow: s.event_overflow.load(Relaxed),
-            command_overflow,
+            command_overflow: s.command_overflow.load(Relaxed),
             rtp_in: s.rtp_in.load(Relaxed),
             rtp_out: s.rtp_out.load(Relaxed),
             rtp_lost: s.rtp_lost.load(Relaxed),

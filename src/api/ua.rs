@@ -24,8 +24,8 @@ pub struct SipUa {
     pub(crate) stats: Arc<LiveStats>,
     local: SocketAddr,
     next_id: AtomicU64,
-    command_overflow: AtomicU64,
     transport: TransportKind,
+    pub(crate) media: Arc<MediaPlane>,
     pub(crate) control: mpsc::Sender<Control>,
 }
 
@@ -65,6 +65,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         media_tx,
     )
     .map_err(|e| ApiError::Config(format!("media workers: {e}")))?;
+    let media = Arc::new(media);
     let driver = Driver {
         ua: UserAgent::new(ua),
         udp: Arc::new(udp),
@@ -73,7 +74,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         commands: cmd_rx,
         events: ev_tx,
         stats: stats.clone(),
-        media: Arc::new(media),
+        media: media.clone(),
         media_events,
         gateway: gateway.map(Gateway::new),
         control: control_rx,
@@ -86,7 +87,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         stats,
         local,
         next_id: AtomicU64::new(1 << 62),
-        command_overflow: AtomicU64::new(0),
+        media: media.clone(),
         transport: default_transport,
         control,
     })
@@ -117,13 +118,14 @@ impl SipUa {
             SessionEvent::Resumed(id) | SessionEvent::PeerResumed(id) => CallEvent::Resumed(id),
             SessionEvent::Ended(id, r) => CallEvent::Ended(id, r),
             SessionEvent::Failed(id, s) => CallEvent::Failed(id, s),
+            SessionEvent::Record(r) => CallEvent::Record(r),
         })
     }
 
     fn send(&self, cmd: Command) -> Result<(), ApiError> {
         self.commands.try_send(cmd).map_err(|e| match e {
             mpsc::error::TrySendError::Full(_) => {
-                self.command_overflow.fetch_add(1, Relaxed);
+                self.stats.command_overflow.fetch_add(1, Relaxed);
                 ApiError::Overloaded
             }
             mpsc::error::TrySendError::Closed(_) => ApiError::Closed,
@@ -171,8 +173,18 @@ impl SipUa {
         self.send(Command::Call(id, uri.to_owned(), transport)).map(|_| id)
     }
 
+    /// A handle for a metrics exporter (Prometheus text via
+    /// [`Metrics::render`]).
+    pub fn metrics(&self) -> super::Metrics {
+        super::Metrics {
+            stats: self.stats.clone(),
+            media: self.media.clone(),
+            gateway: false,
+        }
+    }
+
     /// Current counters.
     pub fn stats(&self) -> Stats {
-        Stats::read(&self.stats, self.command_overflow.load(Relaxed))
+        Stats::read(&self.stats)
     }
 }

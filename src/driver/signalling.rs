@@ -122,7 +122,7 @@ impl Driver {
         self.pump();
         // Counters before transmits: whoever hears our answer sees them.
         if let Some(g) = &self.gateway {
-            self.stats.publish_gateway(&g.stats());
+            self.stats.publish_gateway(g);
         }
         // Media first: a worker should bind a call's port before the 200
         // that advertises it reaches the peer.

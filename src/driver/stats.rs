@@ -37,8 +37,18 @@ pub struct LiveStats {
     pub rtp_lost: AtomicU64,
     /// RTP packets ended calls dropped.
     pub rtp_dropped: AtomicU64,
+    /// Streams of ended calls that received RTP.
+    pub rtp_streams: AtomicU64,
+    /// Sum of those streams' final jitter (µs).
+    pub rtp_jitter_us_sum: AtomicU64,
+    /// Bridged calls transcoded.
+    pub transcoded_calls: AtomicU64,
+    /// API commands refused (queue full).
+    pub command_overflow: AtomicU64,
     /// The gateway's counters, when there is one.
     pub gateway: std::sync::Mutex<GatewayStats>,
+    /// The gateway's failed outbound legs by status.
+    pub gateway_failures: std::sync::Mutex<Vec<(u16, u64)>>,
 }
 
 impl LiveStats {
@@ -56,12 +66,21 @@ impl LiveStats {
         self.rtp_out.store(s.rtp_out, Relaxed);
         self.rtp_lost.store(s.rtp_lost, Relaxed);
         self.rtp_dropped.store(s.rtp_dropped, Relaxed);
+        self.rtp_streams.store(s.rtp_streams, Relaxed);
+        self.rtp_jitter_us_sum.store(s.rtp_jitter_us_sum, Relaxed);
+        self.transcoded_calls.store(s.transcoded_calls, Relaxed);
     }
 
-    /// Copies the gateway's counters.
-    pub fn publish_gateway(&self, g: &GatewayStats) {
-        if let Ok(mut s) = self.gateway.lock() {
-            *s = *g;
+    /// Copies the gateway's counters (and its failures by status, when
+    /// there are new ones).
+    pub fn publish_gateway(&self, g: &crate::gateway::Gateway) {
+        let new = g.stats();
+        let Ok(mut s) = self.gateway.lock() else { return };
+        if s.outbound_failed != new.outbound_failed {
+            if let Ok(mut f) = self.gateway_failures.lock() {
+                *f = g.failures().iter().map(|(k, v)| (*k, *v)).collect();
+            }
         }
+        *s = new;
     }
 }

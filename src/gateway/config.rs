@@ -92,4 +92,12 @@ pub struct GatewayStats {
     pub outbound_failed: u64,
     /// Draining: new calls are refused, calls in progress may finish.
     pub draining: bool,
+    /// Bridged calls answered within each of [`SETUP_BUCKETS_MS`] of the
+    /// INVITE arriving (cumulative).
+    pub setup_le: [u64; SETUP_BUCKETS_MS.len()],
+    /// Sum of those setup times (ms).
+    pub setup_sum_ms: u64,
 }
+
+/// Upper bounds (ms) of the setup-time histogram buckets.
+pub const SETUP_BUCKETS_MS: [u64; 8] = [10, 50, 100, 250, 500, 1_000, 5_000, 30_000];

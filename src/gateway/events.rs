@@ -19,8 +19,13 @@ impl Gateway {
             SessionEvent::Ringing(b) => self.tell_inbound(*b, Command::Ring),
             SessionEvent::EarlyMedia(b) => self.tell_inbound(*b, Command::EarlyMedia),
             SessionEvent::Answered(b) => {
-                if self.legs.get(b).is_some_and(|l| !l.inbound && l.other.is_some()) {
+                if let Some(l) = self.legs.get(b).filter(|l| !l.inbound && l.other.is_some()) {
                     self.stats.bridged_answered += 1;
+                    let ms = now.saturating_duration_since(l.since).as_millis() as u64;
+                    self.stats.setup_sum_ms += ms;
+                    for (n, le) in self.stats.setup_le.iter_mut().zip(super::SETUP_BUCKETS_MS) {
+                        *n += u64::from(ms <= le);
+                    }
                 }
                 self.tell_inbound(*b, |a| Command::Accept(a, MediaMode::None));
             }
@@ -29,6 +34,7 @@ impl Gateway {
             SessionEvent::Failed(b, code) => {
                 if self.legs.contains_key(b) {
                     self.stats.outbound_failed += 1;
+                    *self.failures.entry(*code).or_default() += 1;
                 }
                 let status = route::caller_status(*code);
                 self.tell_inbound(*b, |a| Command::Reject(a, status));
@@ -38,7 +44,7 @@ impl Gateway {
                 self.tell_other(*x, Command::End);
                 self.forget(*x);
             }
-            SessionEvent::Held(_) | SessionEvent::Resumed(_) => {}
+            SessionEvent::Held(_) | SessionEvent::Resumed(_) | SessionEvent::Record(_) => {}
         }
         Some(ev)
     }
@@ -69,7 +75,7 @@ impl Gateway {
             }
             Some(RouteAction::Echo { answer_after }) => {
                 self.stats.echoed += 1;
-                self.insert(a, Leg { other: None, inbound: true });
+                self.insert(a, Leg { other: None, inbound: true, since: now });
                 if self.cfg.echo_ring {
                     self.commands.push_back(Command::Ring(a));
                 }
@@ -88,8 +94,8 @@ impl Gateway {
                     codecs: if codecs.is_empty() { Vec::new() } else { Codec::from_names(&codecs) },
                     from_user: route::user_of(&info.from),
                 };
-                self.insert(a, Leg { other: Some(b), inbound: true });
-                self.insert(b, Leg { other: Some(a), inbound: false });
+                self.insert(a, Leg { other: Some(b), inbound: true, since: now });
+                self.insert(b, Leg { other: Some(a), inbound: false, since: now });
                 self.commands.push_back(Command::Bridge { b, a, out: Box::new(out) });
             }
         }
@@ -97,7 +103,7 @@ impl Gateway {
 
     /// Sends `cmd` to the inbound partner of outbound leg `b`.
     fn tell_inbound(&mut self, b: CallId, cmd: impl FnOnce(CallId) -> Command) {
-        if let Some(Leg { other: Some(a), inbound: false }) = self.legs.get(&b) {
+        if let Some(Leg { other: Some(a), inbound: false, .. }) = self.legs.get(&b) {
             self.commands.push_back(cmd(*a));
         }
     }

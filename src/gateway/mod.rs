@@ -9,7 +9,7 @@ mod events;
 mod rate;
 mod route;
 
-pub use config::{GatewayConfig, GatewayStats, Route, RouteAction};
+pub use config::{GatewayConfig, GatewayStats, Route, RouteAction, SETUP_BUCKETS_MS};
 pub use route::{caller_status, target_uri};
 
 use crate::ids::CallId;
@@ -29,6 +29,8 @@ struct Leg {
     other: Option<CallId>,
     /// True for the inbound leg.
     inbound: bool,
+    /// When the call arrived.
+    since: Instant,
 }
 
 /// The B2BUA state machine.
@@ -43,6 +45,7 @@ pub struct Gateway {
     drain_until: Option<Instant>,
     inbound: usize,
     stats: GatewayStats,
+    failures: std::collections::BTreeMap<u16, u64>,
 }
 
 impl Gateway {
@@ -57,6 +60,7 @@ impl Gateway {
             next_id: FIRST_OUTBOUND,
             drain_until: None,
             inbound: 0,
+            failures: Default::default(),
             stats: GatewayStats::default(),
         }
     }
@@ -98,6 +102,11 @@ impl Gateway {
             active: self.inbound as u64,
             ..self.stats
         }
+    }
+
+    /// Outbound legs that failed, by the status they failed with.
+    pub fn failures(&self) -> &std::collections::BTreeMap<u16, u64> {
+        &self.failures
     }
 
     /// Whether a drain has finished (no calls left).

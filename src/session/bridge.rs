@@ -31,6 +31,13 @@ impl UserAgent {
                     c.link = Some(link);
                 }
             }
+            // One record for the bridge, kept by its A side.
+            if let Some(c) = self.calls.get_mut(&b) {
+                c.record = a;
+            }
+            if self.records.remove(&b).is_some() {
+                self.open_record(b);
+            }
         }
     }
 

@@ -106,6 +106,11 @@ pub struct Call {
     pub media_active: bool,
     /// The other leg of a bridge, and which leg this call is.
     pub link: Option<(CallId, crate::media::Side)>,
+    /// When it was answered.
+    pub answered: Option<Instant>,
+    /// The call whose record this call's leg goes in (itself, or its
+    /// bridge's A side).
+    pub record: CallId,
 }
 
 impl Call {
@@ -138,6 +143,20 @@ impl Call {
             media: super::MediaMode::None,
             media_active: false,
             link: None,
+            answered: None,
+            record: id,
         }
+    }
+
+    /// Its SIP Call-ID.
+    pub fn dialog_call_id(&self) -> Option<String> {
+        if let Some(d) = &self.dialog {
+            return Some(d.id.call_id.clone());
+        }
+        if let Some(i) = &self.invite {
+            return Some(i.core.call_id.clone());
+        }
+        let r = self.request.as_ref()?;
+        crate::sip::header_in(&r.headers, "Call-ID").map(str::to_owned)
     }
 }

@@ -53,4 +53,10 @@ pub struct UaStats {
     /// Packets dropped by ended calls: strangers after latching,
     /// malformed, or not forwarded (hold, no destination).
     pub rtp_dropped: u64,
+    /// Streams (legs that received RTP) of ended calls.
+    pub rtp_streams: u64,
+    /// Sum of their final RFC 3550 jitter (µs).
+    pub rtp_jitter_us_sum: u64,
+    /// Bridged calls whose legs use different codecs (transcoded).
+    pub transcoded_calls: u64,
 }

@@ -15,6 +15,15 @@ impl UserAgent {
             return self.on_in_dialog(now, tx, req, tag);
         }
         let tag = sip::new_token(&mut self.rng);
+        if let Some(refusal) = super::checks::check(r) {
+            self.stats.calls_failed += u64::from(r.method == Method::Invite);
+            let mut resp = crate::dialog::response_in(r, refusal.status, Some(refusal.reason), &tag, None);
+            if let Some((name, value)) = refusal.header {
+                resp.headers.push(sip::Header::Other(name.into(), value));
+            }
+            self.txs.respond(now, tx, resp);
+            return;
+        }
         match r.method {
             Method::Invite => self.on_new_invite(now, tx, req, peer),
             Method::Options => self.reply(now, tx, r, 200, &tag),
@@ -97,6 +106,7 @@ impl UserAgent {
         }
         if call.state == CallState::Answering {
             call.state = CallState::Connected;
+            call.answered = Some(self.now);
             self.stats.calls_answered += 1;
             self.events.push_back(SessionEvent::Answered(id));
         }

@@ -47,6 +47,9 @@ impl UserAgent {
                 let (Some(a), Some(b)) = (self.leg_config(owner), self.leg_config(b)) else {
                     return;
                 };
+                if a.codec.is_some() && b.codec.is_some() && a.codec != b.codec {
+                    self.stats.transcoded_calls += 1;
+                }
                 MediaCommand::AddCall { call: owner.0, a, b: Some(b) }
             }
             None if call.media == MediaMode::None => return,
@@ -97,6 +100,7 @@ impl UserAgent {
 
     /// An event from a media worker.
     pub fn handle_media_event(&mut self, now: Instant, ev: MediaEvent) {
+        self.now = now;
         match ev {
             MediaEvent::Timeout { call } => {
                 let id = CallId(call);
@@ -111,14 +115,20 @@ impl UserAgent {
                 if let Some(c) = self.calls.get_mut(&CallId(call)) {
                     c.media_active = false;
                 }
+                self.media_record(CallId(call), [None, None]);
             }
             MediaEvent::Latched { call, side, addr } => tracing::debug!(call, ?side, %addr, "media latched"),
-            MediaEvent::Removed { stats, .. } => {
+            MediaEvent::Removed { call, stats } => {
+                self.media_record(CallId(call), stats);
                 for leg in stats.into_iter().flatten() {
                     self.stats.rtp_in += leg.rx.packets;
                     self.stats.rtp_out += leg.tx_packets;
                     self.stats.rtp_lost += leg.rx.lost();
                     self.stats.rtp_dropped += leg.strangers + leg.dropped;
+                    if leg.rx.packets > 0 {
+                        self.stats.rtp_streams += 1;
+                        self.stats.rtp_jitter_us_sum += (leg.rx.jitter_ms() * 1000.0) as u64;
+                    }
                 }
             }
         }

@@ -8,12 +8,14 @@
 
 mod bridge;
 mod call;
+mod checks;
 mod config;
 mod inbound;
 mod media;
 mod ok_retransmit;
 mod ports;
 mod receive;
+mod record;
 mod reinvite;
 mod teardown;
 mod uac;
@@ -23,6 +25,7 @@ mod user_agent;
 pub use call::{Call, CallState, Role};
 pub use config::{UaConfig, UaStats};
 pub use ports::PortPool;
+pub use record::{CallRecord, LegRecord};
 pub use user_agent::UserAgent;
 
 use crate::ids::{CallId, Peer, TransportKind};
@@ -92,6 +95,9 @@ pub enum SessionEvent {
     Ended(CallId, EndReason),
     /// Our call failed with a final status.
     Failed(CallId, u16),
+    /// A call's detail record, once all its legs ended and its media
+    /// reported (keyed by the incoming leg of a bridge).
+    Record(Box<CallRecord>),
 }
 
 /// What the API asks of the session layer.

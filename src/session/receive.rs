@@ -9,6 +9,7 @@ use std::time::Instant;
 impl UserAgent {
     /// Bytes arrived from `peer`.
     pub fn handle_datagram(&mut self, now: Instant, bytes: &[u8], peer: Peer) {
+        self.now = now;
         let mut msg = match sip::parse(bytes) {
             Ok(m) => m,
             Err(e) => return self.on_parse_error(e, peer),

@@ -60,6 +60,7 @@ impl UserAgent {
         call.invite_tx = Some(tx);
         self.tx_calls.insert(tx, id);
         self.calls.insert(id, call);
+        self.open_record(id);
         self.stats.calls_total += 1;
         true
     }
@@ -124,6 +125,7 @@ impl UserAgent {
             .insert((dialog.id.call_id.clone(), dialog.id.local_tag.clone()), id);
         call.dialog = Some(dialog);
         call.state = CallState::Connected;
+        call.answered = Some(now);
         if call.cancel_requested {
             self.send_bye(now, id);
             return self.finish(id, Some(SessionEvent::Ended(id, EndReason::Cancelled)));

@@ -55,6 +55,7 @@ impl UserAgent {
         call.invite_tx = Some(tx);
         self.tx_calls.insert(tx, id);
         self.calls.insert(id, call);
+        self.open_record(id);
         self.stats.calls_total += 1;
         self.events.push_back(SessionEvent::Incoming(id, info));
     }

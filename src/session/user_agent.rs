@@ -26,6 +26,11 @@ pub struct UserAgent {
     pub(super) ports: PortPool,
     pub(super) next_call: u64,
     pub(super) stats: UaStats,
+    pub(super) records: HashMap<CallId, super::record::CallRecord>,
+    /// The time of the latest input.
+    pub(super) now: Instant,
+    /// An instant and the wall-clock time it was (for call records).
+    pub(super) epoch: (Instant, std::time::SystemTime),
 }
 
 impl UserAgent {
@@ -43,12 +48,16 @@ impl UserAgent {
             ports: PortPool::new(cfg.ports.0, cfg.ports.1),
             next_call: 1,
             stats: UaStats::default(),
+            records: HashMap::new(),
+            now: Instant::now(),
+            epoch: (Instant::now(), std::time::SystemTime::now()),
             cfg,
         }
     }
 
     /// A command from the API.
     pub fn handle_command(&mut self, now: Instant, cmd: Command) {
+        self.now = now;
         match cmd {
             Command::Ring(id) => self.ring(now, id),
             Command::Accept(id, mode) => self.accept(now, id, mode),
@@ -73,6 +82,7 @@ impl UserAgent {
 
     /// Time passed: fire due timers.
     pub fn handle_timeout(&mut self, now: Instant) {
+        self.now = now;
         self.txs.handle_timeout(now);
         while let Some(id) = self.heap.pop_due(now) {
             self.on_ok_timer(now, id);
@@ -124,6 +134,7 @@ impl UserAgent {
         if let Some(call) = self.calls.remove(&id) {
             self.ports.give_back(call.port);
             self.stop_media(&call);
+            self.close_record(&call, event.as_ref());
             if let Some(d) = &call.dialog {
                 self.dialogs.remove(&(d.id.call_id.clone(), d.id.local_tag.clone()));
             }

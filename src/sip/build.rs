@@ -38,7 +38,7 @@ pub fn response(req: &Request, status: u16, reason: Option<&str>, to_tag: Option
 fn status_code(status: u16, reason: Option<&str>) -> StatusCode {
     match reason {
         Some(r) => StatusCode::Other(status, r.to_owned()),
-        None => StatusCode::from(status),
+        None => StatusCode::Other(status, super::reason::phrase(status).to_owned()),
     }
 }
 

@@ -40,6 +40,9 @@ pub enum ParseError {
     /// SIP version other than 2.0 (answered 505).
     #[error("Version Not Supported")]
     BadVersion(Box<RawMessage>),
+    /// A Request-URI scheme other than sip, sips or tel (answered 416).
+    #[error("Unsupported URI Scheme")]
+    UnsupportedScheme(Box<RawMessage>),
     /// Start line or a header rsip rejected.
     #[error("{reason}")]
     Syntax {
@@ -60,6 +63,7 @@ impl ParseError {
             }
             Self::UnknownMethod(raw) => Some((raw, 501)),
             Self::BadVersion(raw) => Some((raw, 505)),
+            Self::UnsupportedScheme(raw) => Some((raw, 416)),
             _ => None,
         }
     }

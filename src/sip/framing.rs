@@ -167,9 +167,9 @@ pub fn split(buf: &[u8]) -> Result<RawMessage, ParseError> {
             v.push(' ');
             v.push_str(next.trim());
         }
-        if name.eq_ignore_ascii_case("Via") && value.contains(',') {
+        if name.eq_ignore_ascii_case("Via") {
             for via in split_list(&value) {
-                raw.headers.push(("Via".to_owned(), via.to_owned()));
+                raw.headers.push(("Via".to_owned(), super::normalize::via(via).into_owned()));
             }
         } else {
             raw.headers.push((name.to_owned(), value.into_owned()));
@@ -181,7 +181,10 @@ pub fn split(buf: &[u8]) -> Result<RawMessage, ParseError> {
     raw.body = match raw.header("Content-Length") {
         None => rest.to_vec(),
         Some(v) => {
-            let declared = parse_length(v)?;
+            let Ok(declared) = parse_length(v) else {
+                let reason = format!("Malformed Content-Length: {v}");
+                return Err(ParseError::Syntax { reason, raw: Box::new(raw) });
+            };
             if rest.len() < declared {
                 return Err(ParseError::ContentLengthMismatch {
                     declared,

@@ -5,6 +5,8 @@ mod build;
 mod error;
 mod framing;
 mod header;
+mod normalize;
+mod reason;
 mod params;
 mod parse;
 mod target;
@@ -48,7 +50,12 @@ pub fn header_in<'a>(headers: &'a rsip::Headers, name: &str) -> Option<&'a str> 
 /// All values of the headers named `name`, in order.
 pub fn headers<'a>(msg: &'a SipMessage, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     use rsip::message::HasHeaders;
-    msg.headers().iter().filter_map(move |h| header_value(h, name))
+    headers_in(msg.headers(), name)
+}
+
+/// All values of the headers named `name` in a header list, in order.
+pub fn headers_in<'a>(headers: &'a rsip::Headers, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    headers.iter().filter_map(move |h| header_value(h, name))
 }
 
 fn header_value<'a>(h: &'a Header, name: &str) -> Option<&'a str> {

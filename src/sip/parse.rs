@@ -96,6 +96,17 @@ fn check_start_line(raw: &RawMessage) -> Result<(), ParseError> {
             syntax("Malformed request line")
         });
     }
+    let uri = parts[1];
+    if uri.starts_with('<') {
+        return Err(syntax("Request-URI must not be enclosed in <>"));
+    }
+    if let Some((scheme, _)) = uri.split_once(':') {
+        let token = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+        if token && !["sip", "sips", "tel"].iter().any(|s| scheme.eq_ignore_ascii_case(s)) {
+            return Err(ParseError::UnsupportedScheme(Box::new(raw.clone())));
+        }
+    }
     if !METHODS.contains(&parts[0]) {
         return Err(
             if parts[0]

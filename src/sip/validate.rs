@@ -36,6 +36,7 @@ struct Found<'a> {
     call_id: Option<&'a str>,
     cseq: Option<&'a str>,
     max_forwards: Option<&'a str>,
+    content_length: bool,
     duplicate: Option<&'static str>,
 }
 
@@ -57,6 +58,7 @@ fn find(msg: &SipMessage) -> Found<'_> {
             Header::CallId(v) => set(dup, "Call-ID", f.call_id.replace(v.value()).is_some()),
             Header::CSeq(v) => set(dup, "CSeq", f.cseq.replace(v.value()).is_some()),
             Header::MaxForwards(v) => set(dup, "Max-Forwards", f.max_forwards.replace(v.value()).is_some()),
+            Header::ContentLength(_) => set(dup, "Content-Length", std::mem::replace(&mut f.content_length, true)),
             _ => {}
         }
     }
@@ -85,9 +87,11 @@ pub fn validate(msg: &SipMessage) -> Result<Core, InvalidMessage> {
         if req.method != cseq_method {
             return Err(InvalidMessage::CSeqMethodMismatch);
         }
-        let mf = f.max_forwards.ok_or(InvalidMessage::Missing("Max-Forwards"))?;
-        mf.parse::<u8>()
-            .map_err(|_| InvalidMessage::Malformed("Max-Forwards"))?;
+        // RFC 2543 had no Max-Forwards; RFC 4475 §3.4.1 expects such a
+        // request to be processed. A present one must be a number.
+        if let Some(mf) = f.max_forwards {
+            mf.parse::<u8>().map_err(|_| InvalidMessage::Malformed("Max-Forwards"))?;
+        }
     }
     let from_tag = header_param(from, "tag").filter(|t| !t.is_empty()).map(str::to_owned);
     let to_tag = header_param(to, "tag").filter(|t| !t.is_empty()).map(str::to_owned);
@@ -107,6 +111,10 @@ pub fn validate(msg: &SipMessage) -> Result<Core, InvalidMessage> {
 }
 
 fn name_addr(value: &str) -> Option<()> {
+    let quotes = value.as_bytes().iter().enumerate().filter(|&(i, &b)| b == b'"' && (i == 0 || value.as_bytes()[i - 1] != b'\\'));
+    if quotes.count() % 2 == 1 || value.contains(";;") {
+        return None;
+    }
     let uri = uri_of(value);
     let (scheme, rest) = uri.split_once(':')?;
     let ok = !scheme.is_empty() && !rest.is_empty() && !uri.contains(char::is_whitespace);

@@ -26,6 +26,9 @@ impl<'a> Via<'a> {
             return None;
         }
         let (sent_by, params) = rest.split_once(';').unwrap_or((rest, ""));
+        if rest.contains(';') && params.split(';').any(|p| p.trim().is_empty()) {
+            return None;
+        }
         let sent_by = sent_by.trim();
         let (host, port) = super::split_host_port(sent_by)?;
         let port = match port {

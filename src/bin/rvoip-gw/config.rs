@@ -15,7 +15,21 @@ pub struct Config {
     pub media: Media,
     pub limits: Limits,
     pub echo: Echo,
+    pub metrics: MetricsCfg,
+    pub cdr: Cdr,
     pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsCfg {
+    pub listen: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cdr {
+    pub file: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -108,7 +122,7 @@ impl Config {
         let cfg: Config = toml::Value::Table(table)
             .try_into()
             .map_err(|e: toml::de::Error| e.to_string())?;
-        cfg.check()?;
+        crate::check::check(&cfg)?;
         Ok(cfg)
     }
 
@@ -124,57 +138,6 @@ impl Config {
             codecs: Vec::new(),
             answer_after_ms: 0,
         });
-        self.check()
+        crate::check::check(self)
     }
-
-    fn check(&self) -> Result<(), String> {
-        let m = &self.media;
-        if m.port_min >= m.port_max || m.port_max - m.port_min < 4 {
-            return Err(format!(
-                "media.port_min ({}) must be below media.port_max ({}) by at least 4",
-                m.port_min, m.port_max
-            ));
-        }
-        check_codecs("media.codecs", &m.codecs)?;
-        if m.timeout_secs == 0 {
-            return Err("media.timeout_secs must be at least 1".into());
-        }
-        if m.codecs.is_empty() {
-            return Err("media.codecs: at least one codec".into());
-        }
-        let t = &self.timers;
-        if t.t1_ms == 0 || t.t2_ms < t.t1_ms || t.t4_ms == 0 {
-            return Err("timers: need t1_ms > 0, t2_ms >= t1_ms, t4_ms > 0".into());
-        }
-        if self.limits.max_calls == 0 {
-            return Err("limits.max_calls must be at least 1".into());
-        }
-        for (i, r) in self.routes.iter().enumerate() {
-            match (r.reject, r.target.as_deref()) {
-                (Some(s), None) if (300..700).contains(&s) => {}
-                (Some(s), None) => {
-                    return Err(format!("routes[{i}].reject: {s} is not a final status 300-699"));
-                }
-                (None, Some("echo")) => {}
-                (None, Some(t)) if rvoip::sip::uri_peer(t, rvoip::ids::TransportKind::Udp).is_some() => {}
-                (None, Some(t)) => {
-                    return Err(format!(
-                        "routes[{i}].target: {t:?} is neither \"echo\" nor a sip: URI with an IP address"
-                    ));
-                }
-                _ => return Err(format!("routes[{i}]: give exactly one of reject or target")),
-            }
-            check_codecs(&format!("routes[{i}].codecs"), &r.codecs)?;
-        }
-        Ok(())
-    }
-}
-
-fn check_codecs(key: &str, codecs: &[String]) -> Result<(), String> {
-    for c in codecs {
-        if !["pcmu", "pcma", "opus"].contains(&c.to_ascii_lowercase().as_str()) {
-            return Err(format!("{key}: unknown codec {c:?} (PCMU, PCMA, opus)"));
-        }
-    }
-    Ok(())
 }

@@ -1,7 +1,10 @@
 //! `rvoip-gw`: the SIP media gateway binary.
 
 mod call;
+mod cdr;
+mod check;
 mod config;
+mod metrics;
 mod serve;
 
 use clap::{Parser, Subcommand};

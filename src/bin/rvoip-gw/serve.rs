@@ -66,6 +66,11 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     let mut gw = create_gateway(server_config(&cfg), gateway_config(&cfg))
         .await
         .map_err(|e| e.to_string())?;
+    let mut cdrs = crate::cdr::Cdrs::open(&cfg.cdr.file)?;
+    if let Ok(addr) = cfg.metrics.listen.parse() {
+        let bound = crate::metrics::start(addr, gw.metrics()).await?;
+        eprintln!("rvoip-gw metrics on http://{bound}/metrics");
+    }
     let proto = if cfg.sip.tcp { "UDP+TCP" } else { "UDP" };
     let routes: Vec<String> = cfg.routes.iter().map(describe).collect();
     eprintln!("rvoip-gw listening on {} ({proto}); routes: {}", gw.local_addr(), routes.join(", "));
@@ -74,13 +79,16 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     let mut term =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut stop_by: Option<Instant> = None;
+    let mut quiet_ticks = 0;
     loop {
         tokio::select! {
             ev = gw.next_event() => match ev {
+                Some(CallEvent::Record(r)) => cdrs.write(&r),
                 Some(ev) => tracing::debug!(?ev, "call event"),
                 None => return Err("signalling stopped".into()),
             },
             _ = tick.tick() => {
+                cdrs.flush();
                 let (s, g) = (gw.stats(), gw.gateway_stats());
                 let now = Instant::now();
                 let admitted = g.bridged + g.echoed;
@@ -93,7 +101,9 @@ pub async fn run(cfg: Config) -> Result<(), String> {
                     s.rtp_in, s.rtp_out, s.rtp_lost,
                     if g.draining { " draining" } else { "" }
                 );
-                if stop_by.is_some_and(|t| now >= t) || (g.draining && g.active == 0 && s.active == 0) {
+                // Drained: one more tick for the last calls' records.
+                quiet_ticks = if g.draining && g.active == 0 && s.active == 0 { quiet_ticks + 1 } else { 0 };
+                if stop_by.is_some_and(|t| now >= t) || quiet_ticks >= 2 {
                     break;
                 }
             }
@@ -110,6 +120,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
             }
         }
     }
+    cdrs.flush();
     eprintln!("rvoip-gw stopped");
     Ok(())
 }

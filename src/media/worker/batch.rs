@@ -12,6 +12,8 @@ use std::os::fd::RawFd;
 pub const BATCH: usize = 16;
 /// Largest datagram kept (RTP over Ethernet fits; larger is truncated).
 pub const MTU: usize = 2048;
+/// Room for the kernel's control messages (the arrival timestamp).
+const CONTROL: usize = 64;
 
 /// Receive buffers and the kernel's message headers, allocated once.
 pub struct RecvBatch {
@@ -19,6 +21,7 @@ pub struct RecvBatch {
     addrs: Box<[libc::sockaddr_storage]>,
     iovs: Box<[libc::iovec]>,
     hdrs: Box<[libc::mmsghdr]>,
+    control: Box<[[u64; CONTROL / 8]]>,
 }
 
 // SAFETY: the raw pointers inside `iovs` and `hdrs` point into this value's
@@ -39,6 +42,7 @@ impl RecvBatch {
             addrs: zeroed(BATCH),
             iovs: zeroed(BATCH),
             hdrs: zeroed(BATCH),
+            control: vec![[0u64; CONTROL / 8]; BATCH].into_boxed_slice(),
         };
         for i in 0..BATCH {
             b.iovs[i] = libc::iovec {
@@ -48,6 +52,7 @@ impl RecvBatch {
             b.hdrs[i].msg_hdr.msg_name = (&mut b.addrs[i] as *mut libc::sockaddr_storage).cast();
             b.hdrs[i].msg_hdr.msg_iov = &mut b.iovs[i];
             b.hdrs[i].msg_hdr.msg_iovlen = 1;
+            b.hdrs[i].msg_hdr.msg_control = b.control[i].as_mut_ptr().cast();
         }
         b
     }
@@ -56,6 +61,7 @@ impl RecvBatch {
     pub fn recv(&mut self, fd: RawFd) -> io::Result<usize> {
         for h in self.hdrs.iter_mut() {
             h.msg_hdr.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+            h.msg_hdr.msg_controllen = CONTROL as _;
         }
         // SAFETY: every header points at buffers owned by `self` that live
         // for the call; the kernel writes at most the lengths given.
@@ -83,6 +89,33 @@ impl RecvBatch {
         let src = unsafe { socket2::SockAddr::new(self.addrs[i], namelen) }.as_socket();
         (&mut self.bufs[i][..len], src)
     }
+
+    /// When datagram `i` of the last `recv` arrived (CLOCK_REALTIME, ns),
+    /// if the socket stamps arrivals.
+    pub fn arrival_ns(&self, i: usize) -> Option<u64> {
+        let hdr = &self.hdrs[i].msg_hdr;
+        // SAFETY: the kernel wrote `msg_controllen` bytes of control
+        // messages into this header's buffer; the CMSG macros stay within it.
+        unsafe {
+            let mut c = libc::CMSG_FIRSTHDR(hdr);
+            while !c.is_null() {
+                if (*c).cmsg_level == libc::SOL_SOCKET && (*c).cmsg_type == libc::SCM_TIMESTAMPNS {
+                    let ts: libc::timespec = std::ptr::read_unaligned(libc::CMSG_DATA(c).cast());
+                    return Some(ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64);
+                }
+                c = libc::CMSG_NXTHDR(hdr, c);
+            }
+        }
+        None
+    }
+}
+
+/// The wall clock in ns, comparable with [`RecvBatch::arrival_ns`].
+pub fn realtime_ns() -> u64 {
+    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: a valid clock id and a timespec to write.
+    unsafe { libc::clock_gettime(libc::CLOCK_REALTIME, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
 }
 
 impl Default for RecvBatch {

@@ -8,12 +8,14 @@ mod call;
 mod commands;
 mod egress;
 mod latch;
+mod latency;
 mod packet;
 pub mod relay;
 mod socket;
 
 pub use egress::Egress;
 pub use latch::{Latch, LatchVerdict};
+pub use latency::{BUCKETS_US, LatencyCounters};
 
 use crate::media::command::{MediaCommand, MediaEvent};
 use call::Call;
@@ -55,6 +57,10 @@ pub struct WorkerCounters {
     pub event_overflow: AtomicU64,
     /// Calls on this worker.
     pub calls: AtomicU64,
+    /// Time spent working rather than waiting in poll (ns).
+    pub busy_ns: AtomicU64,
+    /// Latency added per packet.
+    pub latency: LatencyCounters,
 }
 
 /// A worker's state; runs on its own thread.
@@ -73,6 +79,7 @@ pub struct Worker {
     counters: Arc<WorkerCounters>,
     rng: u32,
     cpu: Option<usize>,
+    latency: latency::Latency,
 }
 
 impl Worker {
@@ -102,6 +109,7 @@ impl Worker {
             counters,
             rng: seed | 1,
             cpu,
+            latency: latency::Latency::new(),
         }
     }
 
@@ -127,15 +135,19 @@ impl Worker {
             if self.poll.poll(&mut events, Some(wait)).is_err() {
                 continue;
             }
+            let woke = Instant::now();
             for ev in events.iter() {
                 if ev.token() != WAKER {
                     self.on_readable(ev.token().0);
                 }
             }
-            if Instant::now() >= next_check {
+            if woke >= next_check {
                 self.check_timeouts();
-                next_check = Instant::now() + Duration::from_millis(250);
+                self.latency.publish(&self.counters.latency);
+                next_check = woke + Duration::from_millis(250);
             }
+            let busy = woke.elapsed().as_nanos() as u64;
+            self.counters.busy_ns.fetch_add(busy, Relaxed);
         }
     }
 }

@@ -32,6 +32,10 @@ impl Worker {
             };
             for i in 0..n {
                 self.on_packet(slot, leg, is_rtcp, i);
+                if let Some(arrived) = self.batch.arrival_ns(i) {
+                    let done = super::batch::realtime_ns();
+                    self.latency.record(done.saturating_sub(arrived));
+                }
             }
             received += n as u64;
             if n < super::batch::BATCH {

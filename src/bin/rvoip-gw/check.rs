@@ -1,0 +1,58 @@
+//! Validation of a loaded configuration: every error names its key.
+
+use crate::config::Config;
+use std::net::SocketAddr;
+
+pub fn check(cfg: &Config) -> Result<(), String> {
+    let m = &cfg.media;
+    if m.port_min >= m.port_max || m.port_max - m.port_min < 4 {
+        return Err(format!(
+            "media.port_min ({}) must be below media.port_max ({}) by at least 4",
+            m.port_min, m.port_max
+        ));
+    }
+    check_codecs("media.codecs", &m.codecs)?;
+    if !cfg.metrics.listen.is_empty() && cfg.metrics.listen.parse::<SocketAddr>().is_err() {
+        return Err(format!("metrics.listen: {:?} is not an address like 127.0.0.1:9464", cfg.metrics.listen));
+    }
+    if m.timeout_secs == 0 {
+        return Err("media.timeout_secs must be at least 1".into());
+    }
+    if m.codecs.is_empty() {
+        return Err("media.codecs: at least one codec".into());
+    }
+    let t = &cfg.timers;
+    if t.t1_ms == 0 || t.t2_ms < t.t1_ms || t.t4_ms == 0 {
+        return Err("timers: need t1_ms > 0, t2_ms >= t1_ms, t4_ms > 0".into());
+    }
+    if cfg.limits.max_calls == 0 {
+        return Err("limits.max_calls must be at least 1".into());
+    }
+    for (i, r) in cfg.routes.iter().enumerate() {
+        match (r.reject, r.target.as_deref()) {
+            (Some(s), None) if (300..700).contains(&s) => {}
+            (Some(s), None) => {
+                return Err(format!("routes[{i}].reject: {s} is not a final status 300-699"));
+            }
+            (None, Some("echo")) => {}
+            (None, Some(t)) if rvoip::sip::uri_peer(t, rvoip::ids::TransportKind::Udp).is_some() => {}
+            (None, Some(t)) => {
+                return Err(format!(
+                    "routes[{i}].target: {t:?} is neither \"echo\" nor a sip: URI with an IP address"
+                ));
+            }
+            _ => return Err(format!("routes[{i}]: give exactly one of reject or target")),
+        }
+        check_codecs(&format!("routes[{i}].codecs"), &r.codecs)?;
+    }
+    Ok(())
+}
+
+fn check_codecs(key: &str, codecs: &[String]) -> Result<(), String> {
+    for c in codecs {
+        if !["pcmu", "pcma", "opus"].contains(&c.to_ascii_lowercase().as_str()) {
+            return Err(format!("{key}: unknown codec {c:?} (PCMU, PCMA, opus)"));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! RFC 3261 §8.2 checks a UAS makes before acting on a new request: the
+//! Request-URI scheme (§8.2.2.1: 416), Require (§8.2.2.3: 420 with
+//! Unsupported), the body's Content-Type (§8.2.3: 415 with Accept), and for
+//! an INVITE whether its sender accepts an SDP answer at all (406).
+
+use crate::sip::{self, Method, Request};
+
+/// A refusal: status, reason phrase, and a header the response must carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// Final status.
+    pub status: u16,
+    /// Reason phrase.
+    pub reason: &'static str,
+    /// A header to add (name, value).
+    pub header: Option<(&'static str, String)>,
+}
+
+fn media_type(value: &str) -> String {
+    value.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+}
+
+/// The first §8.2 check `req` fails, if any (ACK and CANCEL are exempt).
+pub fn check(req: &Request) -> Option<Refusal> {
+    if matches!(req.method, Method::Ack | Method::Cancel) {
+        return None;
+    }
+    if let Some(rsip::Scheme::Other(s)) = &req.uri.scheme {
+        if !s.eq_ignore_ascii_case("tel") {
+            return Some(Refusal {
+                status: 416,
+                reason: "Unsupported URI Scheme",
+                header: None,
+            });
+        }
+    }
+    let required: Vec<&str> = sip::headers_in(&req.headers, "Require")
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect();
+    if !required.is_empty() {
+        return Some(Refusal {
+            status: 420,
+            reason: "Bad Extension",
+            header: Some(("Unsupported", required.join(", "))),
+        });
+    }
+    let header = |name| sip::header_in(&req.headers, name);
+    if !req.body.is_empty() {
+        let ct = header("Content-Type").map(media_type).unwrap_or_default();
+        if ct != "application/sdp" {
+            return Some(Refusal {
+                status: 415,
+                reason: "Unsupported Media Type",
+                header: Some(("Accept", "application/sdp".into())),
+            });
+        }
+    }
+    if req.method == Method::Invite {
+        if let Some(accept) = header("Accept") {
+            let takes_sdp = accept
+                .split(',')
+                .map(media_type)
+                .any(|t| matches!(t.as_str(), "application/sdp" | "application/*" | "*/*"));
+            if !takes_sdp && !accept.trim().is_empty() {
+                return Some(Refusal {
+                    status: 406,
+                    reason: "Not Acceptable",
+                    header: None,
+                });
+            }
+        }
+    }
+    None
+}
