@@ -377,8 +377,22 @@ struct Bridged {
 }
 
 async fn bridged(caller_codec: (u8, &str), callee_codec: (u8, &str), route_codecs: &[&str]) -> Bridged {
+    bridged_with(caller_codec, callee_codec, route_codecs, Duration::from_secs(30)).await
+}
+
+async fn bridged_with(
+    caller_codec: (u8, &str),
+    callee_codec: (u8, &str),
+    route_codecs: &[&str],
+    media_timeout: Duration,
+) -> Bridged {
     let (a, b) = (Raw::new().await, Raw::new().await);
-    let gw = gateway_to(format!("sip:{}", b.addr()), route_codecs).await;
+    let server = ServerConfig {
+        media_timeout,
+        ..server_cfg(8)
+    };
+    let routes = vec![forward(format!("sip:{}", b.addr()), route_codecs)];
+    let gw = create_gateway(server, GatewayConfig { routes, ..Default::default() }).await.unwrap();
     let gwa = gw.local_addr();
     a.send(&invite(&a, gwa, "bob", &a.sdp(caller_codec.0, caller_codec.1)), gwa).await;
     let (b_invite, from) = b.expect("INVITE ").await;
@@ -525,4 +539,15 @@ async fn early_media_from_the_callee_reaches_the_caller_before_the_answer() {
     b.send(&response(&inv, "200 OK", "rb", b.addr(), Some(&sdp)), from).await;
     let (ok, _) = a.expect("SIP/2.0 200").await;
     assert_eq!(sdp_port(&ok), a_media.port(), "the 200 repeats the early answer");
+}
+
+#[tokio::test]
+async fn vanished_peers_are_hung_up_on_both_legs_by_the_media_timeout() {
+    // Both sides answer, then fall silent: no RTP, no BYE. After the media
+    // timeout (1 s) the gateway sends BYE to each.
+    let call = bridged_with((0, "PCMU/8000"), (0, "PCMU/8000"), &[], Duration::from_secs(1)).await;
+    let (bye_a, _) = call.a.expect("BYE ").await;
+    let (bye_b, _) = call.b.expect("BYE ").await;
+    assert!(bye_a.contains("secret-call-id"), "the caller's dialog: {bye_a}");
+    assert_eq!(header(&bye_b, "Call-ID"), header(&call.b_invite, "Call-ID"), "the callee's dialog");
 }

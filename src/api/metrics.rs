@@ -115,6 +115,7 @@ impl Metrics {
             ("{outcome=\"route_rejected\"}", gs.route_rejected),
             ("{outcome=\"over_limit\"}", gs.over_limit),
             ("{outcome=\"rate_limited\"}", gs.rate_limited),
+            ("{outcome=\"over_rate\"}", gs.over_rate),
             ("{outcome=\"drain_rejected\"}", gs.drain_rejected),
         ]);
         put(out, "rvoip_calls_answered_total", "counter", "bridged calls answered end to end", &[("", gs.bridged_answered)]);

@@ -48,6 +48,9 @@ pub struct GatewayConfig {
     /// New calls per second admitted from one source address (0: no
     /// limit); beyond it 503 + Retry-After.
     pub calls_per_source: u32,
+    /// New calls per second admitted in all (0: no limit); beyond it 503 +
+    /// Retry-After, so admitted calls keep the capacity they need.
+    pub max_cps: u32,
     /// The echo service sends 180 before answering.
     pub echo_ring: bool,
 }
@@ -64,6 +67,7 @@ impl Default for GatewayConfig {
             }],
             max_calls: 20_000,
             calls_per_source: 0,
+            max_cps: 0,
             echo_ring: true,
         }
     }
@@ -86,6 +90,8 @@ pub struct GatewayStats {
     pub over_limit: u64,
     /// Calls refused with 503 beyond the per-source rate.
     pub rate_limited: u64,
+    /// Calls refused with 503 beyond the overall rate (`max_cps`).
+    pub over_rate: u64,
     /// Calls refused with 503 while draining.
     pub drain_rejected: u64,
     /// Outbound legs that failed (their status relayed).

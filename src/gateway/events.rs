@@ -56,6 +56,8 @@ impl Gateway {
             Some(&mut self.stats.over_limit)
         } else if !self.rate.admit(info.peer.addr.ip(), now) {
             Some(&mut self.stats.rate_limited)
+        } else if !self.total_rate.admit(std::net::Ipv4Addr::UNSPECIFIED.into(), now) {
+            Some(&mut self.stats.over_rate)
         } else {
             None
         };

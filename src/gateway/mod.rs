@@ -41,6 +41,7 @@ pub struct Gateway {
     commands: VecDeque<Command>,
     answer_at: DeadlineHeap<CallId>,
     rate: rate::RateLimiter,
+    total_rate: rate::RateLimiter,
     next_id: u64,
     drain_until: Option<Instant>,
     inbound: usize,
@@ -53,6 +54,7 @@ impl Gateway {
     pub fn new(cfg: GatewayConfig) -> Self {
         Gateway {
             rate: rate::RateLimiter::new(cfg.calls_per_source),
+            total_rate: rate::RateLimiter::new(cfg.max_cps),
             cfg,
             legs: HashMap::new(),
             commands: VecDeque::new(),

@@ -93,10 +93,11 @@ pub fn frame_stream(buf: &[u8]) -> Result<Option<usize>, ParseError> {
         }
     }
     let length = length.ok_or(ParseError::MissingContentLength)?;
-    let total = end + 4 + length;
-    if total > MAX_MESSAGE {
+    // A Content-Length near usize::MAX must not wrap into a small total.
+    let total = length.checked_add(end + 4).filter(|t| *t <= MAX_MESSAGE);
+    let Some(total) = total else {
         return Err(ParseError::TooLarge);
-    }
+    };
     Ok((buf.len() >= total).then_some(total))
 }
 

@@ -66,6 +66,7 @@ pub struct Media {
 pub struct Limits {
     pub max_calls: usize,
     pub calls_per_source: u32,
+    pub max_cps: u32,
     pub drain_secs: u64,
 }
 

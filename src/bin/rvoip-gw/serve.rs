@@ -56,6 +56,7 @@ pub fn gateway_config(cfg: &Config) -> GatewayConfig {
         routes,
         max_calls: cfg.limits.max_calls,
         calls_per_source: cfg.limits.calls_per_source,
+        max_cps: cfg.limits.max_cps,
         echo_ring: cfg.echo.ring,
     }
 }
@@ -97,7 +98,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
                 eprintln!(
                     "calls={} legs={} cps={cps:.1} bridged={} echoed={} failed={} refused={} bad={} rtp_in={} rtp_out={} rtp_lost={}{}",
                     g.active, s.active, g.bridged, g.echoed, s.failed,
-                    g.over_limit + g.rate_limited + g.drain_rejected + s.overload, s.bad_answered,
+                    g.over_limit + g.rate_limited + g.over_rate + g.drain_rejected + s.overload, s.bad_answered,
                     s.rtp_in, s.rtp_out, s.rtp_lost,
                     if g.draining { " draining" } else { "" }
                 );
