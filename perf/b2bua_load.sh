@@ -9,6 +9,7 @@
 #   CALLS=500 RATE=50 HOLD_S=20 perf/b2bua_load.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
+source perf/lib.sh
 CALLS=${CALLS:-1000}; RATE=${RATE:-100}; HOLD_S=${HOLD_S:-30}
 command -v sipp >/dev/null || { apt-get update -qq && apt-get install -y -qq sip-tester >/dev/null; }
 cargo build --release --bin rvoip-gw >/dev/null 2>&1 || { echo "build failed"; exit 1; }
@@ -21,7 +22,6 @@ mkdir -p perf/results
 STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/b2bua_load-$STAMP.md
 BUF=4194304
 
-port() { python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 cpu_s() { awk '{printf "%.2f", ($14+$15)/100}' /proc/$1/stat; }
 # Datagrams the kernel dropped on a process's UDP sockets (full buffers).
 sock_drops() {
@@ -42,15 +42,6 @@ for line in open("/proc/net/udp").readlines()[1:]:
     if f[9] in inodes:
         total += int(f[-1])
 print(total)
-PY
-}
-stats() { # SIPp -trace_stat file -> created ok failed retrans unexpected
-  python3 - "$1" <<'PY'
-import sys
-rows=[l.strip().split(';') for l in open(sys.argv[1]) if l.strip()]
-h,last=rows[0],rows[-1]
-g=lambda k:last[h.index(k)]
-print(g('TotalCallCreated'), g('SuccessfulCall(C)'), g('FailedCall(C)'), g('Retransmissions(C)'), g('FailedUnexpectedMessage(C)'))
 PY
 }
 

@@ -11,6 +11,7 @@
 #   RATES="1000 2000 3000" STEP_S=5 perf/kamailio_compare.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."; ROOT=$PWD
+source perf/lib.sh
 RATES=${RATES:-"1000 2000 3000 4000 5000 6000"}; STEP_S=${STEP_S:-10}
 command -v sipp >/dev/null || { apt-get update -qq && apt-get install -y -qq sip-tester >/dev/null; }
 command -v kamailio >/dev/null || [ -x /usr/sbin/kamailio ] || {
@@ -24,7 +25,6 @@ mkdir -p perf/results
 STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/kamailio_compare-$STAMP.md
 BUF=4194304
 
-port() { python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 # CPU seconds of every process whose command line mentions $1.
 cpu_of() {
   python3 - "$1" <<'PY'
@@ -40,18 +40,9 @@ for pid in filter(str.isdigit, os.listdir("/proc")):
 print(f"{total / os.sysconf('SC_CLK_TCK'):.2f}")
 PY
 }
-stats() { # SIPp -trace_stat file -> created ok failed retrans unexpected elapsed
-  python3 - "$1" <<'PY'
-import sys
-rows=[l.strip().split(';') for l in open(sys.argv[1]) if l.strip()]
-h,last=rows[0],rows[-1]
-g=lambda k:last[h.index(k)]
-print(g('TotalCallCreated'), g('SuccessfulCall(C)'), g('FailedCall(C)'), g('Retransmissions(C)'), g('FailedUnexpectedMessage(C)'))
-PY
-}
 
 UASP=$(port)
-( cd "$WORK" && sipp -sf "$ROOT/sipp/scenarios/uas_answer.xml" -i 127.0.0.1 -p $UASP -buff_size $BUF -nostdin \
+( cd "$WORK" && exec sipp -sf "$ROOT/sipp/scenarios/uas_answer.xml" -i 127.0.0.1 -p $UASP -buff_size $BUF -nostdin \
     >/dev/null 2>&1 ) &
 UAS_PID=$!
 

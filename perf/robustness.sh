@@ -16,6 +16,7 @@
 #    and RSS is compared with its value after the first 1,000 calls.
 set -uo pipefail
 cd "$(dirname "$0")/.."; ROOT=$PWD
+source perf/lib.sh
 FUZZ_S=${FUZZ_S:-600}; CAP=${CAP:-1500}; OVER_S=${OVER_S:-20}; LEAK_CALLS=${LEAK_CALLS:-100000}; LEAK_RATE=${LEAK_RATE:-2000}
 command -v sipp >/dev/null || { apt-get update -qq && apt-get install -y -qq sip-tester >/dev/null; }
 cargo build --release --bin rvoip-gw >/dev/null 2>&1 || { echo "build failed"; exit 1; }
@@ -24,18 +25,8 @@ WORK=$(mktemp -d); GW_PID=; UAS_PID=
 trap 'kill $GW_PID $UAS_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 mkdir -p perf/results; OUT=perf/results/robustness.md
 BUF=4194304
-port() { python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 rss_kb() { awk '/VmRSS/{print $2}' /proc/$1/status; }
 metric() { curl -s "http://$MET/metrics" | awk -v m="$1" '$1==m {s+=$2} END {print s+0}'; }
-stats() { # SIPp -trace_stat file -> created ok failed retrans unexpected
-  python3 - "$1" <<'PY'
-import sys
-rows=[l.strip().split(';') for l in open(sys.argv[1]) if l.strip()]
-h,last=rows[0],rows[-1]
-g=lambda k:last[h.index(k)]
-print(g('TotalCallCreated'), g('SuccessfulCall(C)'), g('FailedCall(C)'), g('Retransmissions(C)'), g('FailedUnexpectedMessage(C)'))
-PY
-}
 command -v curl >/dev/null || { apt-get install -y -qq curl >/dev/null; }
 REPORT=()
 add() { REPORT+=("$@"); }
@@ -72,7 +63,7 @@ fi
 # --- 3. Overload --------------------------------------------------------------
 UASP=$(port); GWP=$(port); MPORT=$(port); MET=127.0.0.1:$MPORT
 printf '[metrics]\nlisten = "%s"\n[limits]\nmax_cps = %s\n' "$MET" "$CAP" >"$WORK/over.toml"
-( cd "$WORK" && sipp -sf "$ROOT/sipp/scenarios/uas_answer.xml" -i 127.0.0.1 -p $UASP -buff_size $BUF -nostdin >/dev/null 2>&1 ) & UAS_PID=$!
+( cd "$WORK" && exec sipp -sf "$ROOT/sipp/scenarios/uas_answer.xml" -i 127.0.0.1 -p $UASP -buff_size $BUF -nostdin >/dev/null 2>&1 ) & UAS_PID=$!
 "$GW" --sip 127.0.0.1:$GWP --route sip:127.0.0.1:$UASP --config "$WORK/over.toml" --log-level warn 2>"$WORK/over.log" & GW_PID=$!
 sleep 1
 R0=$(rss_kb $GW_PID); OFFER=$((CAP * 3))
@@ -97,7 +88,7 @@ add "## 3. Overload: 3x the admitted rate" "" \
 # --- 4. Leaks -----------------------------------------------------------------
 UASP=$(port); GWP=$(port); MPORT=$(port); MET=127.0.0.1:$MPORT
 printf '[metrics]\nlisten = "%s"\n' "$MET" >"$WORK/leak.toml"
-( cd "$WORK" && sipp -sf "$ROOT/sipp/scenarios/uas_answer.xml" -i 127.0.0.1 -p $UASP -buff_size $BUF -nostdin >/dev/null 2>&1 ) & UAS_PID=$!
+( cd "$WORK" && exec sipp -sf "$ROOT/sipp/scenarios/uas_answer.xml" -i 127.0.0.1 -p $UASP -buff_size $BUF -nostdin >/dev/null 2>&1 ) & UAS_PID=$!
 "$GW" --sip 127.0.0.1:$GWP --route sip:127.0.0.1:$UASP --config "$WORK/leak.toml" --log-level warn 2>"$WORK/leak.log" & GW_PID=$!
 sleep 1
 ( cd "$WORK" && timeout 60 sipp -sn uac 127.0.0.1:$GWP -i 127.0.0.1 -p "$(port)" -r 500 -m 1000 -buff_size $BUF -nostdin \

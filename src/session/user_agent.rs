@@ -29,6 +29,8 @@ pub struct UserAgent {
     pub(super) records: HashMap<CallId, super::record::CallRecord>,
     /// The time of the latest input.
     pub(super) now: Instant,
+    /// When the tables are next checked for memory to give back.
+    pub(super) next_shrink: Instant,
     /// An instant and the wall-clock time it was (for call records).
     pub(super) epoch: (Instant, std::time::SystemTime),
 }
@@ -50,6 +52,7 @@ impl UserAgent {
             stats: UaStats::default(),
             records: HashMap::new(),
             now: Instant::now(),
+            next_shrink: Instant::now(),
             epoch: (Instant::now(), std::time::SystemTime::now()),
             cfg,
         }
@@ -86,6 +89,15 @@ impl UserAgent {
         self.txs.handle_timeout(now);
         while let Some(id) = self.heap.pop_due(now) {
             self.on_ok_timer(now, id);
+        }
+        if now >= self.next_shrink {
+            self.next_shrink = now + std::time::Duration::from_secs(5);
+            self.txs.shrink();
+            self.heap.shrink();
+            crate::transaction::shrink_map(&mut self.calls);
+            crate::transaction::shrink_map(&mut self.dialogs);
+            crate::transaction::shrink_map(&mut self.tx_calls);
+            crate::transaction::shrink_map(&mut self.records);
         }
         self.drain(now);
     }
@@ -163,7 +175,11 @@ impl UserAgent {
 
     /// When `handle_timeout` is next due.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        [self.txs.poll_timeout(), self.heap.next()].into_iter().flatten().min()
+        // Every 5 s at most, also to give table memory back after a peak.
+        [self.txs.poll_timeout(), self.heap.next(), Some(self.next_shrink)]
+            .into_iter()
+            .flatten()
+            .min()
     }
 
     /// Counters, with live call and transaction numbers.

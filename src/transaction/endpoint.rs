@@ -122,6 +122,13 @@ impl Transactions {
         self.events.pop_front()
     }
 
+    /// Gives memory back after a load peak.
+    pub fn shrink(&mut self) {
+        super::timer::shrink_map(&mut self.keys);
+        super::timer::shrink_map(&mut self.slots);
+        self.heap.shrink();
+    }
+
     /// Live transactions.
     pub fn len(&self) -> usize {
         self.slots.len()

@@ -21,7 +21,7 @@ mod tx;
 pub use client_invite::derived;
 pub use endpoint::{Transactions, TxStats};
 pub use key::TxKey;
-pub use timer::{Backoff, DeadlineHeap, TimerConfig};
+pub use timer::{Backoff, DeadlineHeap, TimerConfig, shrink_map};
 
 use crate::ids::{Peer, TxId};
 use crate::sip::Incoming;

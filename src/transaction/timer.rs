@@ -117,4 +117,20 @@ impl<K: Ord + Copy> DeadlineHeap<K> {
     pub fn len(&self) -> usize {
         self.heap.len()
     }
+
+    /// Gives memory back after a peak (see [`shrink_map`]).
+    pub fn shrink(&mut self) {
+        if self.heap.capacity() > 4096 && self.heap.len() * 4 < self.heap.capacity() {
+            self.heap.shrink_to(self.heap.len() * 2);
+        }
+    }
+}
+
+/// Gives a map's memory back after a load peak: once it holds less than a
+/// quarter of its capacity, it is cut to twice its size, so memory follows
+/// the load down and a steady load does not thrash.
+pub fn shrink_map<K: Eq + std::hash::Hash, V>(m: &mut std::collections::HashMap<K, V>) {
+    if m.capacity() > 4096 && m.len() * 4 < m.capacity() {
+        m.shrink_to(m.len() * 2);
+    }
 }
