@@ -58,8 +58,9 @@ def ulaw(s):
 open(sys.argv[1], "wb").write(bytes(ulaw(int(8000 * math.sin(2 * math.pi * 1000 * i / 8000))) for i in range(8000)))
 PY
 
-GWP=$(port); UASP=$(port)
-"$GW" --sip 127.0.0.1:$GWP --route sip:127.0.0.1:$UASP --log-level warn 2>"$WORK/gw.log" & GW_PID=$!
+GWP=$(port); UASP=$(port); MET=127.0.0.1:$(port)
+printf '[metrics]\nlisten = "%s"\n' "$MET" >"$WORK/gw.toml"
+"$GW" --sip 127.0.0.1:$GWP --route sip:127.0.0.1:$UASP --config "$WORK/gw.toml" --log-level warn 2>"$WORK/gw.log" & GW_PID=$!
 for _ in $(seq 50); do grep -q listening "$WORK/gw.log" && break; sleep 0.1; done
 LIMIT=$((HOLD_S + CALLS / RATE + 120))
 ( cd "$WORK" && timeout $LIMIT sipp -sf "$S/uas_rtp.xml" -i 127.0.0.1 -mi 127.0.0.1 -p $UASP -mp 40000 \
@@ -88,6 +89,23 @@ T1=$(date +%s.%N); C1=$(cpu_s $GW_PID)
 sleep 2   # the last calls' media counters arrive after their BYE
 LAST=$(grep 'rtp_in=' "$WORK/gw.log" | tail -1)
 DROPS=$(sock_drops $GW_PID)
+# Latency the workers added per packet (kernel arrival stamp to sent).
+LAT=$(python3 - "$MET" <<'PY'
+import sys, urllib.request
+page = urllib.request.urlopen(f"http://{sys.argv[1]}/metrics").read().decode()
+rows = []
+for line in page.splitlines():
+    if line.startswith("rvoip_media_added_latency_p99_seconds{"):
+        w = line.split('"')[1]; rows.append(f"worker {w}: p99 {float(line.split()[-1])*1e6:.0f} µs")
+buckets = {}
+for line in page.splitlines():
+    if line.startswith("rvoip_media_added_latency_seconds_bucket{"):
+        le = line.split('le="')[1].split('"')[0]; buckets[le] = buckets.get(le, 0) + int(line.split()[-1])
+total = buckets.get("+Inf", 0)
+share = lambda le: 100 * buckets.get(le, 0) / max(total, 1)
+print("; ".join(rows) + f"; all workers: {share('0.0002'):.3f} % of {total} packets within 200 µs, {share('0.001'):.3f} % within 1 ms")
+PY
+)
 HWM=$(awk '/VmHWM/{printf "%.1f", $2/1024}' /proc/$GW_PID/status)
 kill $GW_PID; wait $GW_PID 2>/dev/null
 read -r A_TOT A_OK A_FAIL A_RETR A_UNEXP < <(stats "$WORK/uac.csv")
@@ -143,6 +161,7 @@ PY
   echo "| gateway CPU over the run | $CPU s in $ELAPSED s |"
   echo "| gateway CPU per 1,000 calls (with ${HOLD_S} s of media each) | $CPU_PER_1K s |"
   echo "| gateway peak RSS | $HWM MiB |"
+  echo "| latency added by the media workers (kernel arrival stamp to sent) | $LAT |"
   echo "| SIPp exit codes (UAC / UAS) | $UAC_RC / $UAS_RC |"
   echo
   echo "SIPp 3.6.1's rtp_stream does not count what it receives, so delivery to"
