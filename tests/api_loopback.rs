@@ -2,8 +2,10 @@
 //! accept, reject, hold, resume, end, cancel.
 
 use rvoip::api::*;
+
+mod events;
+use events::next;
 use std::net::SocketAddr;
-use std::time::Duration;
 
 async fn server() -> SipServer {
     let _ = tracing_subscriber::fmt()
@@ -20,25 +22,6 @@ async fn server() -> SipServer {
 
 async fn client() -> SipClient {
     create_sip_client(ClientConfig::default()).await.expect("client binds")
-}
-
-/// The next event, call detail records included.
-#[allow(dead_code)]
-async fn next_any(ua: &mut SipUa) -> CallEvent {
-    tokio::time::timeout(Duration::from_secs(10), ua.next_event())
-        .await
-        .expect("event in time")
-        .expect("endpoint alive")
-}
-
-/// The next call-progress event (records skipped).
-async fn next(ua: &mut SipUa) -> CallEvent {
-    loop {
-        match next_any(ua).await {
-            CallEvent::Record(_) => continue,
-            ev => return ev,
-        }
-    }
 }
 
 fn uri(addr: SocketAddr, user: &str, transport: Transport) -> String {

@@ -122,7 +122,10 @@ fn metrics_endpoint_cdr_file_and_sigterm_drain() {
     let cfg = dir.join("gw.toml");
     std::fs::write(
         &cfg,
-        format!("[metrics]\nlisten = \"127.0.0.1:0\"\n[cdr]\nfile = \"{}\"\n[limits]\ndrain_secs = 1\n", cdr.display()),
+        format!(
+            "[metrics]\nlisten = \"127.0.0.1:0\"\n[cdr]\nfile = \"{}\"\n[limits]\ndrain_secs = 1\n",
+            cdr.display()
+        ),
     )
     .unwrap();
     let mut gw = Command::new(BIN)
@@ -132,10 +135,22 @@ fn metrics_endpoint_cdr_file_and_sigterm_drain() {
         .unwrap();
     let mut lines = BufReader::new(gw.stderr.take().unwrap()).lines();
     let line = wait_line(&mut lines, "metrics on http://");
-    let addr = line.split("http://").nth(1).unwrap().trim_end_matches("/metrics").to_owned();
+    let addr = line
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches("/metrics")
+        .to_owned();
     wait_line(&mut lines, "listening");
     let out = Command::new(BIN)
-        .args(["call", &format!("sip:echo@127.0.0.1:{port}"), "--count", "10", "--rate", "100"])
+        .args([
+            "call",
+            &format!("sip:echo@127.0.0.1:{port}"),
+            "--count",
+            "10",
+            "--rate",
+            "100",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
@@ -147,7 +162,10 @@ fn metrics_endpoint_cdr_file_and_sigterm_drain() {
     conn.read_to_string(&mut page).unwrap();
     assert!(page.starts_with("HTTP/1.1 200 OK"), "{page}");
     assert!(page.contains("rvoip_calls_total{outcome=\"echoed\"} 10"), "{page}");
-    assert!(page.contains("rvoip_media_added_latency_seconds_bucket{worker=\"0\",le=\"+Inf\"}"), "{page}");
+    assert!(
+        page.contains("rvoip_media_added_latency_seconds_bucket{worker=\"0\",le=\"+Inf\"}"),
+        "{page}"
+    );
 
     // SIGTERM: drain (nothing left), exit 0, CDRs flushed.
     unsafe { libc_kill(gw.id() as i32, 15) };
@@ -156,7 +174,12 @@ fn metrics_endpoint_cdr_file_and_sigterm_drain() {
     let text = std::fs::read_to_string(&cdr).unwrap();
     let records: Vec<&str> = text.lines().collect();
     assert_eq!(records.len(), 10, "one CDR per call:\n{text}");
-    assert!(records.iter().all(|r| r.contains("\"direction\":\"in\"") && r.contains("\"end\":\"remote_bye\"")), "{text}");
+    assert!(
+        records
+            .iter()
+            .all(|r| r.contains("\"direction\":\"in\"") && r.contains("\"end\":\"remote_bye\"")),
+        "{text}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

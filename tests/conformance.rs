@@ -31,7 +31,9 @@ async fn gateway() -> SipGateway {
         Route {
             user_prefix: "live".into(),
             domain: None,
-            action: RouteAction::Echo { answer_after: Duration::ZERO },
+            action: RouteAction::Echo {
+                answer_after: Duration::ZERO,
+            },
         },
         Route {
             user_prefix: String::new(),
@@ -39,7 +41,11 @@ async fn gateway() -> SipGateway {
             action: RouteAction::Reject(486),
         },
     ];
-    let cfg = GatewayConfig { routes, echo_ring: false, ..Default::default() };
+    let cfg = GatewayConfig {
+        routes,
+        echo_ring: false,
+        ..Default::default()
+    };
     create_gateway(server, cfg).await.unwrap()
 }
 
@@ -137,7 +143,11 @@ impl Peer {
         let (me, gw, n) = (self.me(), self.gw, self.n);
         let sdp = "v=0\r\no=t 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n";
         let head = |method: &str, cseq: u32, to: &str, body: &str| {
-            let ct = if body.is_empty() { "" } else { "Content-Type: application/sdp\r\n" };
+            let ct = if body.is_empty() {
+                ""
+            } else {
+                "Content-Type: application/sdp\r\n"
+            };
             format!(
                 "{method} sip:live@{gw} SIP/2.0\r\nVia: SIP/2.0/UDP {me};branch=z9hG4bKlive{n}{method}\r\nMax-Forwards: 70\r\n\
                  From: <sip:t@{me}>;tag=live{n}\r\nTo: {to}\r\nCall-ID: live-{n}\r\nCSeq: {cseq} {method}\r\n\
@@ -146,7 +156,10 @@ impl Peer {
             )
         };
         let to = format!("<sip:live@{gw}>");
-        self.sock.send_to(head("INVITE", 1, &to, sdp).as_bytes(), gw).await.unwrap();
+        self.sock
+            .send_to(head("INVITE", 1, &to, sdp).as_bytes(), gw)
+            .await
+            .unwrap();
         let ok = loop {
             let m = self.recv().await;
             if m.contains(&format!("Call-ID: live-{n}")) && m.starts_with("SIP/2.0 200") {
@@ -182,12 +195,21 @@ async fn peer(gw: &SipGateway) -> Peer {
 /// header, folded lines and all, becomes `Via: SIP/2.0/UDP me;params`
 /// with its own parameters; every other byte is kept.
 fn via_to(msg: &[u8], me: SocketAddr, tag: &str) -> Vec<u8> {
-    let Ok(text) = std::str::from_utf8(msg) else { return msg.to_vec() };
+    let Ok(text) = std::str::from_utf8(msg) else {
+        return msg.to_vec();
+    };
     let lines: Vec<&str> = text.split("\r\n").collect();
     let is_via = |l: &str| {
-        l.split_once(':').is_some_and(|(n, _)| n.trim().eq_ignore_ascii_case("via") || n.trim().eq_ignore_ascii_case("v"))
+        l.split_once(':')
+            .is_some_and(|(n, _)| n.trim().eq_ignore_ascii_case("via") || n.trim().eq_ignore_ascii_case("v"))
     };
-    let Some(first) = lines.iter().skip(1).take_while(|l| !l.is_empty()).position(|l| is_via(l)).map(|p| p + 1) else {
+    let Some(first) = lines
+        .iter()
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .position(|l| is_via(l))
+        .map(|p| p + 1)
+    else {
         return msg.to_vec();
     };
     let mut last = first;
@@ -199,7 +221,10 @@ fn via_to(msg: &[u8], me: SocketAddr, tag: &str) -> Vec<u8> {
     // The first Via of a comma list; its parameters start at the first ';'.
     let first_via = value.split(',').next().unwrap_or("");
     let params: String = first_via.split_once(';').map_or(String::new(), |(_, p)| {
-        p.split(';').map(|kv| kv.split_whitespace().collect::<String>()).collect::<Vec<_>>().join(";")
+        p.split(';')
+            .map(|kv| kv.split_whitespace().collect::<String>())
+            .collect::<Vec<_>>()
+            .join(";")
     });
     let params = params.replacen("branch=", &format!("branch={tag}"), 1).replacen(
         &format!("branch={tag}z9hG4bK"),
@@ -255,7 +280,10 @@ fn status(line: &str) -> u16 {
 async fn rfc4475_torture_messages_are_answered_as_the_rfc_says() {
     let gw = gateway().await;
     let mut p = peer(&gw).await;
-    let mut files: Vec<_> = std::fs::read_dir(format!("{CORPUS}/rfc4475")).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(format!("{CORPUS}/rfc4475"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     let mut wrong = Vec::new();
     for path in &files {
@@ -275,11 +303,20 @@ async fn rfc4475_torture_messages_are_answered_as_the_rfc_says() {
             wrong.push(format!("{name}: expected {expected:?}, got {drawn:?}"));
         }
         if let Some(l) = drawn.iter().find(|l| status(l) == 400) {
-            assert!(l.len() > "SIP/2.0 400 Bad Request".len(), "{name}: a 400 names its fault: {l}");
+            assert!(
+                l.len() > "SIP/2.0 400 Bad Request".len(),
+                "{name}: a 400 names its fault: {l}"
+            );
         }
         p.fresh_call().await;
     }
-    assert!(wrong.is_empty(), "{} of {} answered wrongly:\n{}", wrong.len(), files.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} of {} answered wrongly:\n{}",
+        wrong.len(),
+        files.len(),
+        wrong.join("\n")
+    );
     assert_eq!(files.len(), 50);
 }
 
@@ -290,7 +327,12 @@ fn protos_cases() -> Vec<(usize, Vec<u8>)> {
     let mut cases = Vec::new();
     for entry in tar.entries().unwrap() {
         let mut e = entry.unwrap();
-        let Some(n) = e.path().unwrap().file_name().and_then(|f| f.to_str()?.parse::<usize>().ok()) else {
+        let Some(n) = e
+            .path()
+            .unwrap()
+            .file_name()
+            .and_then(|f| f.to_str()?.parse::<usize>().ok())
+        else {
             continue;
         };
         let mut data = Vec::new();
@@ -319,7 +361,10 @@ fn fill(pdu: &[u8], n: usize, me: SocketAddr, gw: SocketAddr) -> Vec<u8> {
     for (k, v) in subs {
         out = replace(&out, k.as_bytes(), v.as_bytes());
     }
-    let body = out.windows(4).position(|w| w == b"\r\n\r\n").map_or(0, |i| out.len() - i - 4);
+    let body = out
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(0, |i| out.len() - i - 4);
     replace(&out, b"<Content-Length>", body.to_string().as_bytes())
 }
 
@@ -351,8 +396,17 @@ fn protos_cases_never_panic_the_parser() {
             _ => invalid += 1,
         }
     }
-    assert!(matches!(rvoip::sip::parse(&fill(&cases[0].1, 0, me, gw)).map(|m| rvoip::sip::validate(&m).is_ok()), Ok(true)), "case 0 is valid");
-    println!("PROTOS c07-sip through parse+validate: {valid} valid, {invalid} refused, of {}", cases.len());
+    assert!(
+        matches!(
+            rvoip::sip::parse(&fill(&cases[0].1, 0, me, gw)).map(|m| rvoip::sip::validate(&m).is_ok()),
+            Ok(true)
+        ),
+        "case 0 is valid"
+    );
+    println!(
+        "PROTOS c07-sip through parse+validate: {valid} valid, {invalid} refused, of {}",
+        cases.len()
+    );
 }
 
 #[tokio::test]
@@ -375,7 +429,10 @@ async fn protos_cases_at_a_running_gateway() {
             [] => "dropped".to_owned(),
             [400] => {
                 let line = drawn.iter().find(|l| status(l) == 400).unwrap();
-                assert!(line.len() > "SIP/2.0 400 Bad Request".len(), "case {n}: a 400 names its fault: {line}");
+                assert!(
+                    line.len() > "SIP/2.0 400 Bad Request".len(),
+                    "case {n}: a 400 names its fault: {line}"
+                );
                 "400 with a reason".to_owned()
             }
             [s] => format!("{s}"),
@@ -387,7 +444,10 @@ async fn protos_cases_at_a_running_gateway() {
         *outcome.entry(key).or_default() += 1;
         p.fresh_call().await;
     }
-    println!("PROTOS c07-sip at a running gateway ({} cases): {outcome:?}", cases.len());
+    println!(
+        "PROTOS c07-sip at a running gateway ({} cases): {outcome:?}",
+        cases.len()
+    );
     let total: usize = outcome.values().sum();
     assert_eq!(total, 4527);
     assert_eq!(gw.gateway_stats().active, 0, "no call left behind");

@@ -4,11 +4,20 @@
 use std::path::Path;
 
 fn inputs(target: &str) -> Vec<(String, Vec<u8>)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions").join(target);
-    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions")
+        .join(target);
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
     entries
         .map(|e| e.unwrap().path())
-        .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(&p).unwrap()))
+        .map(|p| {
+            (
+                p.file_name().unwrap().to_string_lossy().into_owned(),
+                std::fs::read(&p).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -23,6 +32,9 @@ fn sip_parse_regressions() {
         // content_length_overflow: a Content-Length of 2^64-1 used to
         // overflow the stream framer's total (a wrap in release builds).
         let framed = rvoip::sip::frame_stream(&data);
-        assert!(framed.is_err() || name != "content_length_overflow", "{name}: {framed:?}");
+        assert!(
+            framed.is_err() || name != "content_length_overflow",
+            "{name}: {framed:?}"
+        );
     }
 }

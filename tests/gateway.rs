@@ -2,6 +2,9 @@
 //! servers or raw SIP answerers, with media through the gateway's workers.
 
 use rvoip::api::*;
+
+mod events;
+use events::{next, next_any};
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::UdpSocket;
@@ -45,24 +48,6 @@ async fn gateway_to(target: String, codecs: &[&str]) -> SipGateway {
     create_gateway(server_cfg(8), gw).await.expect("gateway binds")
 }
 
-/// The next event, call detail records included.
-async fn next_any(ua: &mut SipUa) -> CallEvent {
-    tokio::time::timeout(Duration::from_secs(10), ua.next_event())
-        .await
-        .expect("event in time")
-        .expect("endpoint alive")
-}
-
-/// The next call-progress event (records skipped).
-async fn next(ua: &mut SipUa) -> CallEvent {
-    loop {
-        match next_any(ua).await {
-            CallEvent::Record(_) => continue,
-            ev => return ev,
-        }
-    }
-}
-
 /// The next event that is not one of the gateway's own leg reports.
 async fn incoming(s: &mut SipUa) -> IncomingCall {
     match next(s).await {
@@ -94,13 +79,22 @@ async fn api_call_through_the_gateway_answers_holds_resumes_and_ends() {
 
     c.hold_call(id).unwrap();
     assert!(matches!(next(&mut c).await, CallEvent::Held(i) if i == id));
-    assert!(matches!(next(&mut s).await, CallEvent::Held(i) if i == sid), "hold propagated");
+    assert!(
+        matches!(next(&mut s).await, CallEvent::Held(i) if i == sid),
+        "hold propagated"
+    );
     c.resume_call(id).unwrap();
     assert!(matches!(next(&mut c).await, CallEvent::Resumed(i) if i == id));
-    assert!(matches!(next(&mut s).await, CallEvent::Resumed(i) if i == sid), "resume propagated");
+    assert!(
+        matches!(next(&mut s).await, CallEvent::Resumed(i) if i == sid),
+        "resume propagated"
+    );
     s.hold_call(sid).unwrap();
     assert!(matches!(next(&mut s).await, CallEvent::Held(i) if i == sid));
-    assert!(matches!(next(&mut c).await, CallEvent::Held(i) if i == id), "hold from B reaches A");
+    assert!(
+        matches!(next(&mut c).await, CallEvent::Held(i) if i == id),
+        "hold from B reaches A"
+    );
 
     s.end_call(sid).unwrap();
     assert!(matches!(next(&mut s).await, CallEvent::Ended(i, EndReason::LocalBye) if i == sid));
@@ -118,9 +112,17 @@ async fn api_call_through_the_gateway_answers_holds_resumes_and_ends() {
     };
     let dirs: Vec<&str> = record.legs.iter().map(|l| l.direction).collect();
     assert_eq!(dirs, ["in", "out"], "{record:?}");
-    assert_eq!(record.legs[0].end, "local_bye", "we hung up the caller's leg after B's BYE");
+    assert_eq!(
+        record.legs[0].end, "local_bye",
+        "we hung up the caller's leg after B's BYE"
+    );
     assert_eq!(record.legs[1].end, "remote_bye");
-    assert!(record.legs.iter().all(|l| l.codec.as_deref() == Some("PCMU") && l.answer_ms.is_some()));
+    assert!(
+        record
+            .legs
+            .iter()
+            .all(|l| l.codec.as_deref() == Some("PCMU") && l.answer_ms.is_some())
+    );
     assert_ne!(record.legs[0].call_id, record.legs[1].call_id);
     let page = gw.metrics().render();
     for line in [
@@ -165,7 +167,15 @@ async fn silent_callee_gives_the_caller_408() {
         ..Default::default()
     };
     let routes = vec![forward(format!("sip:{}", silent.local_addr().unwrap()), &[])];
-    let gw = create_gateway(cfg, GatewayConfig { routes, ..Default::default() }).await.unwrap();
+    let gw = create_gateway(
+        cfg,
+        GatewayConfig {
+            routes,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let mut c = create_sip_client(ClientConfig::default()).await.unwrap();
     let id = c.make_call(&format!("sip:erin@{}", gw.local_addr())).unwrap();
     // Timer B is 64·T1 = 1.28 s on the gateway's outbound leg.
@@ -236,7 +246,11 @@ async fn per_source_rate_limit_refuses_the_excess() {
         }
     }
     statuses.sort();
-    assert_eq!(statuses, vec![486, 486, 503], "two admitted (and routed to 486), one refused");
+    assert_eq!(
+        statuses,
+        vec![486, 486, 503],
+        "two admitted (and routed to 486), one refused"
+    );
     assert_eq!(gw.gateway_stats().rate_limited, 1);
 }
 
@@ -312,7 +326,11 @@ fn response(req: &str, status: &str, to_tag: &str, contact: SocketAddr, sdp: Opt
         .map(|l| format!("{l}\r\n"))
         .collect();
     let body = sdp.unwrap_or("");
-    let ctype = if sdp.is_some() { "Content-Type: application/sdp\r\n" } else { "" };
+    let ctype = if sdp.is_some() {
+        "Content-Type: application/sdp\r\n"
+    } else {
+        ""
+    };
     format!(
         "SIP/2.0 {status}\r\n{vias}From: {}\r\nTo: {};tag={to_tag}\r\nCall-ID: {}\r\nCSeq: {}\r\n\
          Contact: <sip:b@{contact}>\r\n{ctype}Content-Length: {}\r\n\r\n{body}",
@@ -392,13 +410,23 @@ async fn bridged_with(
         ..server_cfg(8)
     };
     let routes = vec![forward(format!("sip:{}", b.addr()), route_codecs)];
-    let gw = create_gateway(server, GatewayConfig { routes, ..Default::default() }).await.unwrap();
+    let gw = create_gateway(
+        server,
+        GatewayConfig {
+            routes,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let gwa = gw.local_addr();
-    a.send(&invite(&a, gwa, "bob", &a.sdp(caller_codec.0, caller_codec.1)), gwa).await;
+    a.send(&invite(&a, gwa, "bob", &a.sdp(caller_codec.0, caller_codec.1)), gwa)
+        .await;
     let (b_invite, from) = b.expect("INVITE ").await;
     let b_media: SocketAddr = ([127, 0, 0, 1], sdp_port(&b_invite)).into();
     let sdp = b.sdp(callee_codec.0, callee_codec.1);
-    b.send(&response(&b_invite, "200 OK", "rb", b.addr(), Some(&sdp)), from).await;
+    b.send(&response(&b_invite, "200 OK", "rb", b.addr(), Some(&sdp)), from)
+        .await;
     b.expect("ACK ").await;
     let (ok, _) = a.expect("SIP/2.0 200").await;
     let a_media: SocketAddr = ([127, 0, 0, 1], sdp_port(&ok)).into();
@@ -431,11 +459,21 @@ async fn raw_bridge_relays_rtp_both_ways_and_hides_topology() {
     let mut both_ways = 0;
     for i in 0..50u16 {
         let payload = vec![i as u8; 160];
-        call.a.rtp.send_to(&rtp_packet(i, 0, &payload), call.a_media).await.unwrap();
-        let Some((pkt, from)) = recv_rtp(&call.b.rtp).await else { continue };
+        call.a
+            .rtp
+            .send_to(&rtp_packet(i, 0, &payload), call.a_media)
+            .await
+            .unwrap();
+        let Some((pkt, from)) = recv_rtp(&call.b.rtp).await else {
+            continue;
+        };
         assert_eq!(from, call.b_media, "B hears A from the gateway's B-side port");
         assert_eq!(&pkt[12..], &payload[..], "payload relayed untouched");
-        call.b.rtp.send_to(&rtp_packet(i, 0, &[0xB0; 160]), call.b_media).await.unwrap();
+        call.b
+            .rtp
+            .send_to(&rtp_packet(i, 0, &[0xB0; 160]), call.b_media)
+            .await
+            .unwrap();
         if let Some((back, from)) = recv_rtp(&call.a.rtp).await {
             assert_eq!(from, call.a_media, "A hears B from the port A sends to");
             assert_eq!(&back[12..], &[0xB0; 160][..]);
@@ -448,9 +486,13 @@ async fn raw_bridge_relays_rtp_both_ways_and_hides_topology() {
     assert_eq!(both_ways, 10, "media flows both ways through the gateway");
 
     // BYE from A ends B's leg with a BYE from the gateway.
-    call.a.send(&in_dialog("BYE", &call.a, call.gw, &call.to_a, 2, "raw3"), call.gw).await;
+    call.a
+        .send(&in_dialog("BYE", &call.a, call.gw, &call.to_a, 2, "raw3"), call.gw)
+        .await;
     let (bye, from) = call.b.expect("BYE ").await;
-    call.b.send(&response(&bye, "200 OK", "rb", call.b.addr(), None), from).await;
+    call.b
+        .send(&response(&bye, "200 OK", "rb", call.b.addr(), None), from)
+        .await;
     let (ok, _) = call.a.expect("SIP/2.0 200").await;
     assert!(header(&ok, "CSeq").ends_with("BYE"));
     // The ended call's packets are counted once its media is released.
@@ -479,7 +521,11 @@ async fn pcmu_caller_and_opus_callee_are_transcoded_with_the_tone_intact() {
         let pcm = &tone[f as usize * 160..][..160];
         let mut ulaw = [0u8; 160];
         g711::encode_ulaw(pcm, &mut ulaw);
-        call.a.rtp.send_to(&rtp_packet(f, 0, &ulaw), call.a_media).await.unwrap();
+        call.a
+            .rtp
+            .send_to(&rtp_packet(f, 0, &ulaw), call.a_media)
+            .await
+            .unwrap();
         if let Some((pkt, _)) = recv_rtp(&call.b.rtp).await {
             assert_eq!(pkt[1] & 0x7f, 111, "Opus payload type towards B");
             let mut out = [0u8; 960];
@@ -501,7 +547,10 @@ async fn pcmu_caller_and_opus_callee_are_transcoded_with_the_tone_intact() {
         assert!(heard.len() >= 8000, "{side} heard {} samples", heard.len());
         let tail = &heard[heard.len() - 4000..];
         let share = tone::goertzel(tail, 1000.0)
-            / [700.0, 1000.0, 1300.0, 2000.0].iter().map(|f| tone::goertzel(tail, *f)).sum::<f64>();
+            / [700.0, 1000.0, 1300.0, 2000.0]
+                .iter()
+                .map(|f| tone::goertzel(tail, *f))
+                .sum::<f64>();
         let rms = tone::rms(tail);
         assert!(share > 0.95, "{side}: 1 kHz holds {share:.3} of the energy");
         // The tone's RMS is 8000/sqrt(2) = 5657; allow ±2 dB.
@@ -518,9 +567,16 @@ async fn early_media_from_the_callee_reaches_the_caller_before_the_answer() {
     let (inv, from) = b.expect("INVITE ").await;
     let b_media: SocketAddr = ([127, 0, 0, 1], sdp_port(&inv)).into();
     let sdp = b.sdp(8, "PCMA/8000");
-    b.send(&response(&inv, "183 Session Progress", "rb", b.addr(), Some(&sdp)), from).await;
+    b.send(
+        &response(&inv, "183 Session Progress", "rb", b.addr(), Some(&sdp)),
+        from,
+    )
+    .await;
     let (progress, _) = a.expect("SIP/2.0 183").await;
-    assert!(progress.contains("PCMA/8000"), "the caller gets our early answer:\n{progress}");
+    assert!(
+        progress.contains("PCMA/8000"),
+        "the caller gets our early answer:\n{progress}"
+    );
     let a_media: SocketAddr = ([127, 0, 0, 1], sdp_port(&progress)).into();
     // Ringback from B flows to A before any 200.
     let mut heard = 0;
@@ -536,7 +592,8 @@ async fn early_media_from_the_callee_reaches_the_caller_before_the_answer() {
         }
     }
     assert_eq!(heard, 5, "early media relayed to the caller");
-    b.send(&response(&inv, "200 OK", "rb", b.addr(), Some(&sdp)), from).await;
+    b.send(&response(&inv, "200 OK", "rb", b.addr(), Some(&sdp)), from)
+        .await;
     let (ok, _) = a.expect("SIP/2.0 200").await;
     assert_eq!(sdp_port(&ok), a_media.port(), "the 200 repeats the early answer");
 }
@@ -549,5 +606,9 @@ async fn vanished_peers_are_hung_up_on_both_legs_by_the_media_timeout() {
     let (bye_a, _) = call.a.expect("BYE ").await;
     let (bye_b, _) = call.b.expect("BYE ").await;
     assert!(bye_a.contains("secret-call-id"), "the caller's dialog: {bye_a}");
-    assert_eq!(header(&bye_b, "Call-ID"), header(&call.b_invite, "Call-ID"), "the callee's dialog");
+    assert_eq!(
+        header(&bye_b, "Call-ID"),
+        header(&call.b_invite, "Call-ID"),
+        "the callee's dialog"
+    );
 }

@@ -129,7 +129,11 @@ fn malformed_requests_get_400_naming_the_fault() {
         ("Call-ID: late-1\r\n", "", "400 Missing Call-ID header"),
         // A missing Max-Forwards is RFC 2543 and processed (RFC 4475
         // §3.4.1, tests/conformance.rs); a malformed one is refused.
-        ("Max-Forwards: 70\r\n", "Max-Forwards: many\r\n", "400 Malformed Max-Forwards header"),
+        (
+            "Max-Forwards: 70\r\n",
+            "Max-Forwards: many\r\n",
+            "400 Malformed Max-Forwards header",
+        ),
         (
             "CSeq: 1 INVITE\r\n",
             "CSeq: 1 BYE\r\n",

@@ -19,14 +19,19 @@ pub async fn create_gateway(server: ServerConfig, gateway: GatewayConfig) -> Res
     if gateway.max_calls == 0 {
         return Err(ApiError::Config("gateway max_calls must be at least 1".into()));
     }
-    super::ua::start(server.into_parts(), Some(gateway)).await.map(SipGateway)
+    super::ua::start(server.into_parts(), Some(gateway))
+        .await
+        .map(SipGateway)
 }
 
 impl SipGateway {
     /// Stops admitting calls (503 + Retry-After); calls in progress may
     /// finish for `grace`, then the rest are ended with BYE (or CANCEL).
     pub fn drain(&self, grace: Duration) -> Result<(), ApiError> {
-        self.0.control.try_send(Control::Drain(grace)).map_err(|_| ApiError::Closed)
+        self.0
+            .control
+            .try_send(Control::Drain(grace))
+            .map_err(|_| ApiError::Closed)
     }
 
     /// A handle for a metrics exporter, with the B2BUA's counters.

@@ -77,7 +77,14 @@ impl Gateway {
             }
             Some(RouteAction::Echo { answer_after }) => {
                 self.stats.echoed += 1;
-                self.insert(a, Leg { other: None, inbound: true, since: now });
+                self.insert(
+                    a,
+                    Leg {
+                        other: None,
+                        inbound: true,
+                        since: now,
+                    },
+                );
                 if self.cfg.echo_ring {
                     self.commands.push_back(Command::Ring(a));
                 }
@@ -93,19 +100,46 @@ impl Gateway {
                 let out = Outbound {
                     uri: route::target_uri(&uri, &route::user_of(&info.uri)),
                     transport,
-                    codecs: if codecs.is_empty() { Vec::new() } else { Codec::from_names(&codecs) },
+                    codecs: if codecs.is_empty() {
+                        Vec::new()
+                    } else {
+                        Codec::from_names(&codecs)
+                    },
                     from_user: route::user_of(&info.from),
                 };
-                self.insert(a, Leg { other: Some(b), inbound: true, since: now });
-                self.insert(b, Leg { other: Some(a), inbound: false, since: now });
-                self.commands.push_back(Command::Bridge { b, a, out: Box::new(out) });
+                self.insert(
+                    a,
+                    Leg {
+                        other: Some(b),
+                        inbound: true,
+                        since: now,
+                    },
+                );
+                self.insert(
+                    b,
+                    Leg {
+                        other: Some(a),
+                        inbound: false,
+                        since: now,
+                    },
+                );
+                self.commands.push_back(Command::Bridge {
+                    b,
+                    a,
+                    out: Box::new(out),
+                });
             }
         }
     }
 
     /// Sends `cmd` to the inbound partner of outbound leg `b`.
     fn tell_inbound(&mut self, b: CallId, cmd: impl FnOnce(CallId) -> Command) {
-        if let Some(Leg { other: Some(a), inbound: false, .. }) = self.legs.get(&b) {
+        if let Some(Leg {
+            other: Some(a),
+            inbound: false,
+            ..
+        }) = self.legs.get(&b)
+        {
             self.commands.push_back(cmd(*a));
         }
     }

@@ -6,7 +6,10 @@ use super::{Route, RouteAction};
 /// The first route matching Request-URI `uri`.
 pub fn find<'r>(routes: &'r [Route], uri: &str) -> Option<&'r RouteAction> {
     let parsed = rsip::Uri::try_from(uri).ok();
-    let user = parsed.as_ref().and_then(|u| u.auth.as_ref()).map_or("", |a| a.user.as_str());
+    let user = parsed
+        .as_ref()
+        .and_then(|u| u.auth.as_ref())
+        .map_or("", |a| a.user.as_str());
     let host = parsed.as_ref().map(|u| u.host_with_port.host.to_string());
     routes
         .iter()

@@ -50,12 +50,20 @@ impl UserAgent {
                 if a.codec.is_some() && b.codec.is_some() && a.codec != b.codec {
                     self.stats.transcoded_calls += 1;
                 }
-                MediaCommand::AddCall { call: owner.0, a, b: Some(b) }
+                MediaCommand::AddCall {
+                    call: owner.0,
+                    a,
+                    b: Some(b),
+                }
             }
             None if call.media == MediaMode::None => return,
             None => {
                 let Some(a) = self.leg_config(owner) else { return };
-                MediaCommand::AddCall { call: owner.0, a, b: None }
+                MediaCommand::AddCall {
+                    call: owner.0,
+                    a,
+                    b: None,
+                }
             }
         };
         self.media.push_back(cmd);
@@ -73,7 +81,11 @@ impl UserAgent {
         }
         let side = self.calls.get(&id).and_then(|c| c.link).map_or(Side::A, |(_, s)| s);
         if let Some(leg) = self.leg_config(id) {
-            self.media.push_back(MediaCommand::UpdateLeg { call: owner.0, side, leg });
+            self.media.push_back(MediaCommand::UpdateLeg {
+                call: owner.0,
+                side,
+                leg,
+            });
         }
     }
 

@@ -53,7 +53,6 @@ pub struct CallRecord {
     media: [Option<LegStats>; 2],
 }
 
-
 fn end_text(ev: Option<&SessionEvent>) -> String {
     match ev {
         Some(SessionEvent::Ended(_, r)) => match r {
@@ -74,7 +73,11 @@ impl UserAgent {
     /// `at` on the wall clock (Unix ms).
     fn wall_ms(&self, at: Instant) -> u64 {
         let (inst, sys) = self.epoch;
-        let t = if at >= inst { sys + (at - inst) } else { sys - (inst - at) };
+        let t = if at >= inst {
+            sys + (at - inst)
+        } else {
+            sys - (inst - at)
+        };
         t.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64
     }
 
@@ -122,7 +125,10 @@ impl UserAgent {
 
     /// Hands the record up once every leg has ended and its media reported.
     fn emit_record(&mut self, owner: CallId) {
-        let done = self.records.get(&owner).is_some_and(|r| r.open_legs == 0 && !r.media_pending);
+        let done = self
+            .records
+            .get(&owner)
+            .is_some_and(|r| r.open_legs == 0 && !r.media_pending);
         if let Some(mut r) = done.then(|| self.records.remove(&owner)).flatten() {
             let answered = r.legs.iter().filter_map(|l| l.answer_ms).min();
             let ended = r.legs.iter().map(|l| l.end_ms).min().unwrap_or(0);

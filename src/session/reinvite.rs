@@ -108,7 +108,17 @@ impl UserAgent {
             // Keep the codecs already agreed when the new offer has them.
             Some(o) => [&local.audio.codecs, &self.cfg.codecs]
                 .into_iter()
-                .map(|c| sdp::answer(o, c, local.audio.addr, call.port, intent, local.session_id, local.version))
+                .map(|c| {
+                    sdp::answer(
+                        o,
+                        c,
+                        local.audio.addr,
+                        call.port,
+                        intent,
+                        local.session_id,
+                        local.version,
+                    )
+                })
                 .find(Result::is_ok)
                 .unwrap_or(Err(sdp::SdpError::NoCommonCodec)),
             None => Ok(sdp::offer(

@@ -23,22 +23,23 @@ impl UserAgent {
         };
         let tag = sip::new_token(&mut self.rng);
         let call_id = format!("{}@{}", sip::new_token(&mut self.rng), self.cfg.local.ip());
-        let codecs = if out.codecs.is_empty() { &self.cfg.codecs } else { &out.codecs };
-        let offer = sdp::offer(
-            codecs,
-            self.cfg.media_addr,
-            port,
-            Direction::SendRecv,
-            id.0,
-            1,
-        );
+        let codecs = if out.codecs.is_empty() {
+            &self.cfg.codecs
+        } else {
+            &out.codecs
+        };
+        let offer = sdp::offer(codecs, self.cfg.media_addr, port, Direction::SendRecv, id.0, 1);
         let spec = RequestSpec {
             method: Method::Invite,
             uri: sip::uri_of(uri).to_owned(),
             via: self.via(peer.transport),
             from: format!(
                 "<sip:{}@{}>;tag={tag}",
-                if out.from_user.is_empty() { &self.cfg.user } else { &out.from_user },
+                if out.from_user.is_empty() {
+                    &self.cfg.user
+                } else {
+                    &out.from_user
+                },
                 self.cfg.local
             ),
             to: format!("<{}>", sip::uri_of(uri)),

@@ -90,11 +90,7 @@ impl UserAgent {
         let Some((tx, req, tag, _)) = self.offered(id) else {
             return;
         };
-        self.txs.respond(
-            now,
-            tx,
-            self.final_response(&req, status, &tag),
-        );
+        self.txs.respond(now, tx, self.final_response(&req, status, &tag));
         self.finish(id, Some(SessionEvent::Ended(id, EndReason::Rejected(status))));
     }
 

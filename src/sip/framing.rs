@@ -170,7 +170,8 @@ pub fn split(buf: &[u8]) -> Result<RawMessage, ParseError> {
         }
         if name.eq_ignore_ascii_case("Via") {
             for via in split_list(&value) {
-                raw.headers.push(("Via".to_owned(), super::normalize::via(via).into_owned()));
+                raw.headers
+                    .push(("Via".to_owned(), super::normalize::via(via).into_owned()));
             }
         } else {
             raw.headers.push((name.to_owned(), value.into_owned()));
@@ -184,7 +185,10 @@ pub fn split(buf: &[u8]) -> Result<RawMessage, ParseError> {
         Some(v) => {
             let Ok(declared) = parse_length(v) else {
                 let reason = format!("Malformed Content-Length: {v}");
-                return Err(ParseError::Syntax { reason, raw: Box::new(raw) });
+                return Err(ParseError::Syntax {
+                    reason,
+                    raw: Box::new(raw),
+                });
             };
             if rest.len() < declared {
                 return Err(ParseError::ContentLengthMismatch {

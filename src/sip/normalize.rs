@@ -7,10 +7,12 @@ use std::borrow::Cow;
 /// A Via value without white space around `/`, `;` and `=` (quoted
 /// strings untouched); borrowed when there is nothing to remove.
 pub fn via(value: &str) -> Cow<'_, str> {
-    let spaced = value
-        .as_bytes()
-        .windows(2)
-        .any(|w| matches!(w, [b' ' | b'\t', b'/' | b';' | b'='] | [b'/' | b';' | b'=', b' ' | b'\t']));
+    let spaced = value.as_bytes().windows(2).any(|w| {
+        matches!(
+            w,
+            [b' ' | b'\t', b'/' | b';' | b'='] | [b'/' | b';' | b'=', b' ' | b'\t']
+        )
+    });
     if !spaced {
         return Cow::Borrowed(value);
     }
@@ -22,7 +24,9 @@ pub fn via(value: &str) -> Cow<'_, str> {
             quoted = !quoted;
         }
         if !quoted && c.is_whitespace() {
-            let next_sep = chars.peek().is_some_and(|n| matches!(n, '/' | ';' | '=') || n.is_whitespace());
+            let next_sep = chars
+                .peek()
+                .is_some_and(|n| matches!(n, '/' | ';' | '=') || n.is_whitespace());
             let prev_sep = out.ends_with(['/', ';', '=']);
             if next_sep || prev_sep {
                 continue;
@@ -37,8 +41,14 @@ pub fn via(value: &str) -> Cow<'_, str> {
 mod tests {
     #[test]
     fn spaced_via_is_compacted() {
-        assert_eq!(super::via("SIP  /   2.0 /UDP    192.0.2.2;branch=1"), "SIP/2.0/UDP 192.0.2.2;branch=1");
-        assert_eq!(super::via("SIP/2.0/TCP spindle.example.com ; branch = z9hG4bK9ikj8"), "SIP/2.0/TCP spindle.example.com;branch=z9hG4bK9ikj8");
+        assert_eq!(
+            super::via("SIP  /   2.0 /UDP    192.0.2.2;branch=1"),
+            "SIP/2.0/UDP 192.0.2.2;branch=1"
+        );
+        assert_eq!(
+            super::via("SIP/2.0/TCP spindle.example.com ; branch = z9hG4bK9ikj8"),
+            "SIP/2.0/TCP spindle.example.com;branch=z9hG4bK9ikj8"
+        );
         assert_eq!(super::via("SIP/2.0/UDP h;x=\"a ; b\""), "SIP/2.0/UDP h;x=\"a ; b\"");
     }
 }

@@ -90,7 +90,8 @@ pub fn validate(msg: &SipMessage) -> Result<Core, InvalidMessage> {
         // RFC 2543 had no Max-Forwards; RFC 4475 §3.4.1 expects such a
         // request to be processed. A present one must be a number.
         if let Some(mf) = f.max_forwards {
-            mf.parse::<u8>().map_err(|_| InvalidMessage::Malformed("Max-Forwards"))?;
+            mf.parse::<u8>()
+                .map_err(|_| InvalidMessage::Malformed("Max-Forwards"))?;
         }
     }
     let from_tag = header_param(from, "tag").filter(|t| !t.is_empty()).map(str::to_owned);
@@ -111,7 +112,11 @@ pub fn validate(msg: &SipMessage) -> Result<Core, InvalidMessage> {
 }
 
 fn name_addr(value: &str) -> Option<()> {
-    let quotes = value.as_bytes().iter().enumerate().filter(|&(i, &b)| b == b'"' && (i == 0 || value.as_bytes()[i - 1] != b'\\'));
+    let quotes = value
+        .as_bytes()
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'"' && (i == 0 || value.as_bytes()[i - 1] != b'\\'));
     if quotes.count() % 2 == 1 || value.contains(";;") {
         return None;
     }

@@ -13,7 +13,10 @@ pub fn check(cfg: &Config) -> Result<(), String> {
     }
     check_codecs("media.codecs", &m.codecs)?;
     if !cfg.metrics.listen.is_empty() && cfg.metrics.listen.parse::<SocketAddr>().is_err() {
-        return Err(format!("metrics.listen: {:?} is not an address like 127.0.0.1:9464", cfg.metrics.listen));
+        return Err(format!(
+            "metrics.listen: {:?} is not an address like 127.0.0.1:9464",
+            cfg.metrics.listen
+        ));
     }
     if m.timeout_secs == 0 {
         return Err("media.timeout_secs must be at least 1".into());

@@ -129,7 +129,8 @@ impl Config {
 
     /// Replaces the catch-all routes with a bridge to `uri`.
     pub fn set_default_route(&mut self, uri: &str) -> Result<(), String> {
-        self.routes.retain(|r| !(r.user_prefix.is_empty() && r.domain.is_none()));
+        self.routes
+            .retain(|r| !(r.user_prefix.is_empty() && r.domain.is_none()));
         self.routes.push(Route {
             user_prefix: String::new(),
             domain: None,

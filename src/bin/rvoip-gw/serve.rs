@@ -74,7 +74,11 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     }
     let proto = if cfg.sip.tcp { "UDP+TCP" } else { "UDP" };
     let routes: Vec<String> = cfg.routes.iter().map(describe).collect();
-    eprintln!("rvoip-gw listening on {} ({proto}); routes: {}", gw.local_addr(), routes.join(", "));
+    eprintln!(
+        "rvoip-gw listening on {} ({proto}); routes: {}",
+        gw.local_addr(),
+        routes.join(", ")
+    );
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut last = (Instant::now(), 0u64);
     let mut term =
@@ -132,5 +136,9 @@ fn describe(r: &config::Route) -> String {
         (None, Some(t)) => t.to_owned(),
         (None, None) => "echo".into(),
     };
-    format!("{:?}{} -> {what}", r.user_prefix, r.domain.as_ref().map(|d| format!("@{d}")).unwrap_or_default())
+    format!(
+        "{:?}{} -> {what}",
+        r.user_prefix,
+        r.domain.as_ref().map(|d| format!("@{d}")).unwrap_or_default()
+    )
 }
