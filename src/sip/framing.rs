@@ -108,30 +108,6 @@ fn parse_length(value: &str) -> Result<usize, ParseError> {
         .map_err(|_| ParseError::BadContentLength(value.trim().to_owned()))
 }
 
-/// Splits a header value at commas outside quotes and angle brackets.
-pub fn split_list(value: &str) -> Vec<&str> {
-    let (mut out, mut start, mut quoted, mut angle) = (Vec::new(), 0, false, false);
-    let bytes = value.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\\' if quoted => i += 1,
-            b'"' => quoted = !quoted,
-            b'<' if !quoted => angle = true,
-            b'>' if !quoted => angle = false,
-            b',' if !quoted && !angle => {
-                out.push(value[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    out.push(value[start..].trim());
-    out.retain(|v| !v.is_empty());
-    out
-}
-
 /// Splits one datagram or framed stream message into a [`RawMessage`].
 pub fn split(buf: &[u8]) -> Result<RawMessage, ParseError> {
     let buf = &buf[leading_crlf(buf)..];
@@ -169,7 +145,7 @@ pub fn split(buf: &[u8]) -> Result<RawMessage, ParseError> {
             v.push_str(next.trim());
         }
         if name.eq_ignore_ascii_case("Via") {
-            for via in split_list(&value) {
+            for via in super::split_list(&value) {
                 raw.headers
                     .push(("Via".to_owned(), super::normalize::via(via).into_owned()));
             }

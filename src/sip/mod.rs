@@ -18,8 +18,8 @@ pub use build::{
     with_body,
 };
 pub use error::{InvalidMessage, ParseError};
-pub use framing::{MAX_MESSAGE, RawMessage, frame_stream, leading_crlf, split_list};
-pub use params::{header_param, new_token, split_host_port, uri_of};
+pub use framing::{MAX_MESSAGE, RawMessage, frame_stream, leading_crlf};
+pub use params::{header_param, new_token, split_host_port, split_list, uri_of};
 pub use parse::parse;
 pub use target::uri_peer;
 pub use validate::{Core, MAGIC_COOKIE, validate};

@@ -42,3 +42,27 @@ pub fn split_host_port(hostport: &str) -> Option<(&str, Option<&str>)> {
         None => (hostport, None),
     })
 }
+
+/// Splits a header value at commas outside quotes and angle brackets.
+pub fn split_list(value: &str) -> Vec<&str> {
+    let (mut out, mut start, mut quoted, mut angle) = (Vec::new(), 0, false, false);
+    let bytes = value.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quoted => i += 1,
+            b'"' => quoted = !quoted,
+            b'<' if !quoted => angle = true,
+            b'>' if !quoted => angle = false,
+            b',' if !quoted && !angle => {
+                out.push(value[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(value[start..].trim());
+    out.retain(|v| !v.is_empty());
+    out
+}

@@ -1,0 +1,153 @@
+//! Prometheus text exposition (format 0.0.4) of an endpoint's counters:
+//! calls, SIP, queues, and per media worker packets, load and the latency
+//! it adds. Rendered by hand from the atomics the driver and the workers
+//! already publish (see the README's design notes).
+
+mod gateway;
+mod workers;
+
+use crate::driver::LiveStats;
+use crate::media::MediaPlane;
+use std::fmt::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// A cloneable, `Send` view of an endpoint's counters for an exporter.
+#[derive(Clone)]
+pub struct Metrics {
+    pub(crate) stats: Arc<LiveStats>,
+    pub(crate) media: Arc<MediaPlane>,
+    pub(crate) gateway: bool,
+}
+
+pub(super) fn put(out: &mut String, name: &str, kind: &str, help: &str, samples: &[(&str, u64)]) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+    for (labels, v) in samples {
+        let _ = writeln!(out, "{name}{labels} {v}");
+    }
+}
+
+/// One histogram's samples (its HELP and TYPE lines are the caller's,
+/// written once for all label sets).
+pub(super) fn histogram(out: &mut String, name: &str, labels: &str, le: &[(f64, u64)], count: u64, sum: f64) {
+    let sep = if labels.is_empty() { "" } else { "," };
+    for (bound, n) in le {
+        let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"{bound}\"}} {n}");
+    }
+    let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {count}");
+    let braces = if labels.is_empty() {
+        String::new()
+    } else {
+        format!("{{{labels}}}")
+    };
+    let _ = writeln!(out, "{name}_sum{braces} {sum}\n{name}_count{braces} {count}");
+}
+
+impl Metrics {
+    /// The counters as a Prometheus text page.
+    pub fn render(&self) -> String {
+        let s = &self.stats;
+        let g = |a: &AtomicU64| a.load(Relaxed);
+        let mut out = String::with_capacity(8192);
+        put(
+            &mut out,
+            "rvoip_sessions_active",
+            "gauge",
+            "SIP sessions (call legs) in progress",
+            &[("", g(&s.active))],
+        );
+        put(
+            &mut out,
+            "rvoip_sessions_total",
+            "counter",
+            "SIP sessions created",
+            &[("", g(&s.total))],
+        );
+        put(
+            &mut out,
+            "rvoip_sessions_answered_total",
+            "counter",
+            "SIP sessions answered",
+            &[("", g(&s.answered))],
+        );
+        put(
+            &mut out,
+            "rvoip_sessions_failed_total",
+            "counter",
+            "SIP sessions failed or rejected",
+            &[("", g(&s.failed))],
+        );
+        put(
+            &mut out,
+            "rvoip_sip_overload_rejected_total",
+            "counter",
+            "INVITEs refused with 503 by the session layer",
+            &[("", g(&s.overload))],
+        );
+        put(
+            &mut out,
+            "rvoip_sip_bad_answered_total",
+            "counter",
+            "malformed messages answered with 4xx/5xx",
+            &[("", g(&s.bad_answered))],
+        );
+        put(
+            &mut out,
+            "rvoip_sip_dropped_total",
+            "counter",
+            "messages dropped unanswered",
+            &[("", g(&s.dropped))],
+        );
+        put(
+            &mut out,
+            "rvoip_transactions_active",
+            "gauge",
+            "SIP transactions alive",
+            &[("", g(&s.transactions))],
+        );
+        put(
+            &mut out,
+            "rvoip_queue_overflow_total",
+            "counter",
+            "items refused by a full queue",
+            &[
+                ("{queue=\"api_events\"}", g(&s.event_overflow)),
+                ("{queue=\"api_commands\"}", g(&s.command_overflow)),
+                ("{queue=\"media_commands\"}", g(&s.media_overflow)),
+                ("{queue=\"tcp_send\"}", g(&s.tcp_refused)),
+            ],
+        );
+        put(
+            &mut out,
+            "rvoip_rtp_lost_total",
+            "counter",
+            "RTP packets lost before reaching us (RFC 3550), ended calls",
+            &[("", g(&s.rtp_lost))],
+        );
+        let streams = g(&s.rtp_streams);
+        put(
+            &mut out,
+            "rvoip_rtp_streams_total",
+            "counter",
+            "RTP streams of ended calls",
+            &[("", streams)],
+        );
+        let _ = writeln!(
+            out,
+            "# HELP rvoip_rtp_jitter_seconds mean final RFC 3550 jitter of ended streams\n# TYPE rvoip_rtp_jitter_seconds gauge\nrvoip_rtp_jitter_seconds {}",
+            g(&s.rtp_jitter_us_sum) as f64 / 1e6 / streams.max(1) as f64
+        );
+        put(
+            &mut out,
+            "rvoip_transcoded_calls_total",
+            "counter",
+            "bridged calls transcoded between codecs",
+            &[("", g(&s.transcoded_calls))],
+        );
+        self.render_workers(&mut out);
+        if self.gateway {
+            self.render_gateway(&mut out);
+        }
+        out
+    }
+}
