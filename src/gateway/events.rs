@@ -3,7 +3,6 @@
 
 use super::{Gateway, Leg, RouteAction, route};
 use crate::ids::CallId;
-use crate::sdp::Codec;
 use crate::session::{Command, IncomingInfo, MediaMode, Outbound, SessionEvent};
 use std::time::Instant;
 
@@ -65,17 +64,19 @@ impl Gateway {
             *counter += 1;
             return self.commands.push_back(Command::Reject(a, 503));
         }
-        let action = route::find(&self.cfg.routes, &info.uri).cloned();
+        let (index, user) = route::find(&self.cfg.routes, &info.uri);
+        let action = index.map(|i| &self.cfg.routes[i].action);
         match action {
             None | Some(RouteAction::Reject(_)) => {
                 self.stats.route_rejected += 1;
                 let status = match action {
-                    Some(RouteAction::Reject(s)) => s,
+                    Some(RouteAction::Reject(s)) => *s,
                     _ => 404,
                 };
                 self.commands.push_back(Command::Reject(a, status));
             }
             Some(RouteAction::Echo { answer_after }) => {
+                let answer_after = *answer_after;
                 self.stats.echoed += 1;
                 self.insert(
                     a,
@@ -94,19 +95,16 @@ impl Gateway {
                     self.answer_at.push(now + answer_after, a);
                 }
             }
-            Some(RouteAction::Forward { uri, transport, codecs }) => {
-                self.stats.bridged += 1;
-                let b = self.new_outbound_id();
+            Some(RouteAction::Forward { uri, transport, .. }) => {
+                let i = index.expect("invariant: an action comes from a route");
                 let out = Outbound {
-                    uri: route::target_uri(&uri, &route::user_of(&info.uri)),
-                    transport,
-                    codecs: if codecs.is_empty() {
-                        Vec::new()
-                    } else {
-                        Codec::from_names(&codecs)
-                    },
+                    uri: route::target_uri(uri, &user),
+                    transport: *transport,
+                    codecs: self.route_codecs[i].clone(),
                     from_user: route::user_of(&info.from),
                 };
+                self.stats.bridged += 1;
+                let b = self.new_outbound_id();
                 self.insert(
                     a,
                     Leg {

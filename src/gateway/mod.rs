@@ -41,6 +41,8 @@ pub struct Gateway {
     commands: VecDeque<Command>,
     answer_at: DeadlineHeap<CallId>,
     rate: rate::RateLimiter,
+    /// Each route's outbound codecs, built once from its names.
+    route_codecs: Vec<Vec<crate::sdp::Codec>>,
     total_rate: rate::RateLimiter,
     next_id: u64,
     drain_until: Option<Instant>,
@@ -54,6 +56,14 @@ impl Gateway {
     pub fn new(cfg: GatewayConfig) -> Self {
         Gateway {
             rate: rate::RateLimiter::new(cfg.calls_per_source),
+            route_codecs: cfg
+                .routes
+                .iter()
+                .map(|r| match &r.action {
+                    RouteAction::Forward { codecs, .. } if !codecs.is_empty() => crate::sdp::Codec::from_names(codecs),
+                    _ => Vec::new(),
+                })
+                .collect(),
             total_rate: rate::RateLimiter::new(cfg.max_cps),
             cfg,
             legs: HashMap::new(),

@@ -1,25 +1,24 @@
 //! Matching a call to its route, the outbound target URI, and the status
 //! the caller hears when the outbound leg fails.
 
-use super::{Route, RouteAction};
+use super::Route;
 
-/// The first route matching Request-URI `uri`.
-pub fn find<'r>(routes: &'r [Route], uri: &str) -> Option<&'r RouteAction> {
+/// The index of the first route matching Request-URI `uri`, and the
+/// URI's user part (parsed once for both).
+pub fn find(routes: &[Route], uri: &str) -> (Option<usize>, String) {
     let parsed = rsip::Uri::try_from(uri).ok();
     let user = parsed
         .as_ref()
         .and_then(|u| u.auth.as_ref())
         .map_or("", |a| a.user.as_str());
     let host = parsed.as_ref().map(|u| u.host_with_port.host.to_string());
-    routes
-        .iter()
-        .find(|r| {
-            user.starts_with(r.user_prefix.as_str())
-                && r.domain
-                    .as_ref()
-                    .is_none_or(|d| host.as_ref().is_some_and(|h| h.eq_ignore_ascii_case(d)))
-        })
-        .map(|r| &r.action)
+    let index = routes.iter().position(|r| {
+        user.starts_with(r.user_prefix.as_str())
+            && r.domain
+                .as_ref()
+                .is_none_or(|d| host.as_ref().is_some_and(|h| h.eq_ignore_ascii_case(d)))
+    });
+    (index, user.to_owned())
 }
 
 /// The user part of a URI or name-addr value ("" when none).
