@@ -38,6 +38,7 @@ fn relay_path_does_not_allocate_per_packet() {
         relatch: Duration::from_secs(5),
         timeout: Duration::from_secs(60),
         opus_complexity: 5,
+        park_max: usize::MAX,
     };
     let plane = MediaPlane::start(
         MediaConfig {

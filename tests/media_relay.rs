@@ -18,6 +18,7 @@ fn plane(timeout_ms: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent>) {
         relatch: Duration::from_secs(5),
         timeout: Duration::from_millis(timeout_ms),
         opus_complexity: 5,
+        park_max: usize::MAX,
     };
     (
         MediaPlane::start(
@@ -330,7 +331,7 @@ fn a_packet_before_the_leg_exists_does_not_block_later_ones() {
 #[test]
 fn lost_opus_frames_are_concealed_towards_the_g711_leg() {
     use rvoip::media::codec::opus::OpusEncoder;
-    let (_plane, a, b, pa, pb) = pcmu_opus_call(8);
+    let (_plane, a, b, _pa, pb) = pcmu_opus_call(8);
     let mut enc = OpusEncoder::new(5).unwrap();
     let tone: Vec<i16> = (0..160).map(|i| (8000.0 * (i as f64 * 0.785).sin()) as i16).collect();
     let mut seqs = Vec::new();
@@ -350,4 +351,58 @@ fn lost_opus_frames_are_concealed_towards_the_g711_leg() {
         seqs.windows(2).all(|w| w[1] == w[0].wrapping_add(1)),
         "no gap towards A: {seqs:?}"
     );
+}
+
+#[test]
+fn a_port_is_reused_after_its_call_ends_and_old_packets_are_discarded() {
+    let (plane, mut events) = plane(30_000);
+    let (a, b) = (endpoint(), endpoint());
+    let (pa, pb) = (free_pair(), free_pair());
+    // Call ids 11 and 13 both belong to worker 1 of 2.
+    let worker = || plane.counters().nth(1).unwrap();
+    let opened = |w: &rvoip::media::worker::WorkerCounters| w.sockets_opened.load(std::sync::atomic::Ordering::Relaxed);
+    let dropped = |w: &rvoip::media::worker::WorkerCounters| w.dropped.load(std::sync::atomic::Ordering::Relaxed);
+    let before = opened(worker());
+    plane
+        .submit(MediaCommand::AddCall {
+            call: 11,
+            a: leg(pa, &a, 0, None),
+            b: Some(leg(pb, &b, 0, None)),
+        })
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    a.send_to(&rtp(0, 1, 0, 0xa), addr(pa)).unwrap();
+    assert_eq!(&recv(&b).expect("relayed")[12..], &rtp(0, 1, 0, 0)[12..]);
+    assert_eq!(opened(worker()) - before, 2, "two muxed legs, two sockets");
+    plane.submit(MediaCommand::RemoveCall { call: 11 }).unwrap();
+    event(&mut events, |e| matches!(e, MediaEvent::Removed { call: 11, .. }));
+    // The old peer keeps sending to the ended call's port.
+    let drops = dropped(worker());
+    for i in 0..3u16 {
+        a.send_to(&rtp(0, 50 + i, 0, 0xa), addr(pa)).unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(dropped(worker()) - drops, 3, "datagrams to a parked socket are dropped");
+    // A new call on the same ports, with new peers.
+    let (c, d) = (endpoint(), endpoint());
+    a.send_to(&rtp(0, 60, 0, 0xa), addr(pa)).unwrap();
+    plane
+        .submit(MediaCommand::AddCall {
+            call: 13,
+            a: leg(pa, &c, 0, None),
+            b: Some(leg(pb, &d, 0, None)),
+        })
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(opened(worker()) - before, 2, "the parked sockets were reused");
+    c.send_to(&rtp(0, 7, 0, 0xc), addr(pa)).unwrap();
+    assert_eq!(
+        &recv(&d).expect("relayed")[12..],
+        &rtp(0, 7, 0, 0)[12..],
+        "the new peer's packet, not the old one's"
+    );
+    d.send_to(&rtp(0, 8, 0, 0xd), addr(pb)).unwrap();
+    assert_eq!(&recv(&c).expect("relayed back")[12..], &rtp(0, 8, 0, 0)[12..]);
+    b.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+    assert!(recv(&b).is_none(), "nothing reaches the old call's peer");
 }

@@ -137,6 +137,7 @@ impl ServerConfig {
             max_calls: self.max_calls,
             retry_after: 5,
             seed,
+            media_workers: 1,
         };
         Parts {
             ua,

@@ -55,6 +55,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         relatch: Duration::from_secs(2),
         timeout: cfg.media_timeout,
         opus_complexity: 5,
+        park_max: usize::MAX,
     };
     let media = MediaPlane::start(
         MediaConfig {
@@ -66,6 +67,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
     )
     .map_err(|e| ApiError::Config(format!("media workers: {e}")))?;
     let media = Arc::new(media);
+    ua.media_workers = media.workers();
     let driver = Driver {
         ua: UserAgent::new(ua),
         udp: Arc::new(udp),

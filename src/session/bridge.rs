@@ -25,7 +25,7 @@ impl UserAgent {
             codecs: self.offer_codecs(a, &out.codecs),
             ..out.clone()
         };
-        if self.make_call(now, b, &out) {
+        if self.make_call(now, b, a, &out) {
             for (id, link) in [(a, (b, Side::A)), (b, (a, Side::B))] {
                 if let Some(c) = self.calls.get_mut(&id) {
                     c.link = Some(link);

@@ -25,6 +25,9 @@ pub struct UaConfig {
     pub retry_after: u32,
     /// Seed for tags, branches and Call-IDs.
     pub seed: u64,
+    /// Media workers: the port range is sharded by worker, and a call's
+    /// media goes to worker `media owner id % media_workers`.
+    pub media_workers: usize,
 }
 
 /// Counters of the UA core.

@@ -9,15 +9,16 @@ use crate::sip::{self, Incoming, Method, RequestSpec, SipMessage};
 use std::time::Instant;
 
 impl UserAgent {
-    /// Sends the INVITE of a new outgoing call; false (and `Failed`) when
-    /// it cannot.
-    pub(super) fn make_call(&mut self, now: Instant, id: CallId, out: &Outbound) -> bool {
+    /// Sends the INVITE of a new outgoing call whose media will belong to
+    /// call `owner` (itself, or the bridge's A side); false (and `Failed`)
+    /// when it cannot.
+    pub(super) fn make_call(&mut self, now: Instant, id: CallId, owner: CallId, out: &Outbound) -> bool {
         let uri = out.uri.as_str();
         let Some(peer) = sip::uri_peer(uri, out.transport) else {
             self.events.push_back(SessionEvent::Failed(id, 416));
             return false;
         };
-        let Some(port) = self.ports.take() else {
+        let Some(port) = self.ports.take(now, self.shard(owner)) else {
             self.events.push_back(SessionEvent::Failed(id, 503));
             return false;
         };
@@ -50,7 +51,7 @@ impl UserAgent {
             extra: Vec::new(),
         };
         let Ok(req) = sip::request_with_body(&spec, "application/sdp", sdp::render(&offer).into_bytes()) else {
-            self.ports.give_back(port);
+            self.ports.give_back(now, port);
             self.events.push_back(SessionEvent::Failed(id, 416));
             return false;
         };

@@ -14,7 +14,7 @@ impl UserAgent {
             return;
         };
         let tag = sip::new_token(&mut self.rng);
-        if self.calls.len() >= self.cfg.max_calls || self.ports.available() == 0 {
+        if self.calls.len() >= self.cfg.max_calls || self.ports.available(self.shard(CallId(self.next_call))) == 0 {
             self.stats.overload_rejected += 1;
             let mut resp = dialog::response_in(r, 503, None, &tag, None);
             resp.headers.push(sip::Header::Other(
@@ -40,8 +40,11 @@ impl UserAgent {
                 return self.refuse(now, tx, &req, 488, "Not Acceptable Here", &tag);
             }
         }
-        let port = self.ports.take().expect("invariant: availability checked above");
         let id = CallId(self.next_call);
+        let port = self
+            .ports
+            .take(now, self.shard(id))
+            .expect("invariant: availability checked above");
         self.next_call += 1;
         let info = IncomingInfo {
             from: sip::header(&req.msg, "From").unwrap_or_default().to_owned(),

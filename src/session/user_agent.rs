@@ -47,7 +47,7 @@ impl UserAgent {
             media: VecDeque::new(),
             heap: DeadlineHeap::default(),
             rng: SmallRng::seed_from_u64(cfg.seed),
-            ports: PortPool::new(cfg.ports.0, cfg.ports.1),
+            ports: PortPool::new(cfg.ports.0, cfg.ports.1, cfg.media_workers),
             next_call: 1,
             stats: UaStats::default(),
             records: HashMap::new(),
@@ -75,7 +75,7 @@ impl UserAgent {
                     codecs: Vec::new(),
                     from_user: String::new(),
                 };
-                self.make_call(now, id, &out);
+                self.make_call(now, id, id, &out);
             }
             Command::Bridge { b, a, out } => self.bridge(now, b, a, &out),
             Command::EarlyMedia(a) => self.early_media(now, a),
@@ -121,6 +121,11 @@ impl UserAgent {
         self.txs.respond(now, tx, resp);
     }
 
+    /// The port shard (media worker) of call `id`'s media.
+    pub(super) fn shard(&self, id: CallId) -> usize {
+        (id.0 % self.cfg.media_workers.max(1) as u64) as usize
+    }
+
     /// A new Via value for a request over `transport`.
     pub(super) fn via(&mut self, transport: TransportKind) -> String {
         let branch = sip::new_token(&mut self.rng);
@@ -144,7 +149,7 @@ impl UserAgent {
     /// Removes a call and reports why it ended (`None`: reported already).
     pub(super) fn finish(&mut self, id: CallId, event: Option<SessionEvent>) {
         if let Some(call) = self.calls.remove(&id) {
-            self.ports.give_back(call.port);
+            self.ports.give_back(self.now, call.port);
             self.stop_media(&call);
             self.close_record(&call, event.as_ref());
             if let Some(d) = &call.dialog {

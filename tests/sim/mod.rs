@@ -65,6 +65,7 @@ pub fn ua_config(local: SocketAddr, seed: u64) -> UaConfig {
         max_calls: 1000,
         retry_after: 5,
         seed,
+        media_workers: 1,
     }
 }
 

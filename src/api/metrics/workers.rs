@@ -42,6 +42,12 @@ impl Metrics {
                 per(&|w| w.calls.load(Relaxed)),
             ),
             (
+                "rvoip_media_sockets_opened_total",
+                "counter",
+                "media sockets opened (others were reused from ended calls)",
+                per(&|w| w.sockets_opened.load(Relaxed)),
+            ),
+            (
                 "rvoip_media_event_overflow_total",
                 "counter",
                 "worker events refused by a full queue",

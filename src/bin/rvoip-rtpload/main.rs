@@ -52,6 +52,7 @@ fn main() {
         relatch: Duration::from_secs(2),
         timeout: Duration::from_secs(3600),
         opus_complexity: 5,
+        park_max: usize::MAX,
     };
     let plane = MediaPlane::start(
         MediaConfig {

@@ -2,12 +2,10 @@
 
 use super::egress::Egress;
 use super::latch::Latch;
-use super::socket;
 use crate::media::codec::Transcoder;
 use crate::media::command::{LegConfig, LegStats};
 use crate::media::rtp::RxStats;
 use mio::net::UdpSocket;
-use std::net::IpAddr;
 
 /// One leg: its sockets and the state of the streams through them.
 #[derive(Debug)]
@@ -33,28 +31,14 @@ pub struct Leg {
 }
 
 impl Leg {
-    /// Binds the leg's sockets on `ip`. A leg of an echo (`relayed` false)
-    /// binds no RTCP socket: an echo does not reflect RTCP, and one
-    /// descriptor per call instead of two lets 10,000 echoed calls fit.
-    pub fn open(
-        ip: IpAddr,
-        cfg: LegConfig,
-        relatch_us: u64,
-        ssrc: u32,
-        cpu: Option<usize>,
-        relayed: bool,
-    ) -> std::io::Result<Leg> {
-        let rtp = socket::open(ip, cfg.port, cpu)?;
-        let rtcp = if cfg.rtcp_mux || !relayed {
-            None
-        } else {
-            Some(socket::open(ip, cfg.port.wrapping_add(1), cpu)?)
-        };
+    /// A leg on its sockets (`rtcp` none when muxed, or for an echo, which
+    /// does not reflect RTCP: one descriptor per echoed call lets 10,000 fit).
+    pub fn new(rtp: UdpSocket, rtcp: Option<UdpSocket>, cfg: LegConfig, relatch_us: u64, ssrc: u32) -> Leg {
         let rtcp_hint = cfg.remote.map(|mut a| {
             a.set_port(a.port().wrapping_add(u16::from(!cfg.rtcp_mux)));
             a
         });
-        Ok(Leg {
+        Leg {
             rtp,
             rtcp,
             cfg,
@@ -64,7 +48,7 @@ impl Leg {
             tx: Egress::new(ssrc, (ssrc >> 16) as u16, ssrc.rotate_left(7), cfg.clock),
             dropped: 0,
             rx_ssrc: 0,
-        })
+        }
     }
 
     /// Applies a re-INVITE's settings: new address re-latches, a changed

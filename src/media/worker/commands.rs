@@ -4,7 +4,7 @@
 use super::Worker;
 use super::call::{self, Call, Leg};
 use crate::media::command::{LegConfig, MediaCommand, MediaEvent, Side};
-use mio::{Interest, Token};
+use mio::net::UdpSocket;
 use std::sync::atomic::Ordering::Relaxed;
 
 impl Worker {
@@ -48,9 +48,12 @@ impl Worker {
         for (i, cfg) in [Some(a), b].into_iter().enumerate() {
             let Some(cfg) = cfg else { continue };
             let ssrc = self.next_ssrc();
-            match Leg::open(self.cfg.ip, cfg, relatch, ssrc, self.cpu, b.is_some()) {
-                Ok(leg) => legs[i] = Some(leg),
+            match self.open_leg(cfg, b.is_some()) {
+                Ok((rtp, rtcp)) => legs[i] = Some(Leg::new(rtp, rtcp, cfg, relatch, ssrc)),
                 Err(_) => {
+                    for leg in legs.into_iter().flatten() {
+                        self.release_leg(leg);
+                    }
                     return self.emit(MediaEvent::BindFailed {
                         call: id,
                         port: cfg.port,
@@ -62,16 +65,8 @@ impl Worker {
             self.calls.push(None);
             self.calls.len() - 1
         });
-        for (i, leg) in legs.iter_mut().enumerate() {
-            let Some(leg) = leg else { continue };
-            let base = slot * 4 + i * 2;
-            let _ = self
-                .poll
-                .registry()
-                .register(&mut leg.rtp, Token(base), Interest::READABLE);
-            if let Some(rtcp) = leg.rtcp.as_mut() {
-                let _ = self.poll.registry().register(rtcp, Token(base + 1), Interest::READABLE);
-            }
+        for leg in legs.iter().flatten() {
+            self.by_port[usize::from(leg.cfg.port)] = slot as u32 + 1;
         }
         let now = self.now_us();
         let xcode = call::transcoders(&a, b.as_ref(), self.cfg.opus_complexity);
@@ -95,16 +90,40 @@ impl Worker {
         };
         let mut stats = [None, None];
         for (i, leg) in call.legs.iter_mut().enumerate() {
-            let Some(leg) = leg else { continue };
-            let _ = self.poll.registry().deregister(&mut leg.rtp);
-            if let Some(rtcp) = leg.rtcp.as_mut() {
-                let _ = self.poll.registry().deregister(rtcp);
+            stats[i] = leg.as_ref().map(Leg::stats);
+            if let Some(leg) = leg.take() {
+                self.release_leg(leg);
             }
-            stats[i] = Some(leg.stats());
         }
         self.free.push(slot);
         self.counters.calls.fetch_sub(1, Relaxed);
         self.emit(MediaEvent::Removed { call: id, stats });
+    }
+
+    /// A leg's sockets: RTP on its port, RTCP on the next unless muxed or
+    /// an echo.
+    fn open_leg(&mut self, cfg: LegConfig, relayed: bool) -> std::io::Result<(UdpSocket, Option<UdpSocket>)> {
+        let rtp = self.acquire(cfg.port)?;
+        if cfg.rtcp_mux || !relayed {
+            return Ok((rtp, None));
+        }
+        match self.acquire(cfg.port.wrapping_add(1)) {
+            Ok(rtcp) => Ok((rtp, Some(rtcp))),
+            Err(e) => {
+                self.release(cfg.port, rtp);
+                Err(e)
+            }
+        }
+    }
+
+    /// Parks (or closes) an ended leg's sockets.
+    fn release_leg(&mut self, leg: Leg) {
+        let port = leg.cfg.port;
+        self.by_port[usize::from(port)] = 0;
+        self.release(port, leg.rtp);
+        if let Some(rtcp) = leg.rtcp {
+            self.release(port.wrapping_add(1), rtcp);
+        }
     }
 
     pub(super) fn check_timeouts(&mut self) {

@@ -10,12 +10,14 @@ mod egress;
 mod latch;
 mod latency;
 mod packet;
+mod park;
 pub mod relay;
 mod socket;
 
 pub use egress::Egress;
 pub use latch::{Latch, LatchVerdict};
 pub use latency::{BUCKETS_US, LatencyCounters};
+pub use park::park_max;
 
 use crate::media::command::{MediaCommand, MediaEvent};
 use call::Call;
@@ -42,6 +44,9 @@ pub struct WorkerConfig {
     pub timeout: Duration,
     /// Opus encoder complexity (0–10) for transcoded calls.
     pub opus_complexity: i32,
+    /// Sockets of ended calls kept open for reuse, at most (the plane
+    /// lowers it to its share of the descriptor limit).
+    pub park_max: usize,
 }
 
 /// Counters a worker publishes (read by anyone, written by the worker).
@@ -57,6 +62,8 @@ pub struct WorkerCounters {
     pub event_overflow: AtomicU64,
     /// Calls on this worker.
     pub calls: AtomicU64,
+    /// Media sockets opened (the rest were parked sockets reused).
+    pub sockets_opened: AtomicU64,
     /// Time spent working rather than waiting in poll (ns).
     pub busy_ns: AtomicU64,
     /// Latency added per packet.
@@ -72,6 +79,10 @@ pub struct Worker {
     calls: Vec<Option<Call>>,
     free: Vec<usize>,
     index: HashMap<u64, usize>,
+    /// Slot + 1 of the call whose leg has this RTP port (0: none).
+    by_port: Box<[u32]>,
+    parked: HashMap<u16, mio::net::UdpSocket>,
+    park_max: usize,
     batch: batch::RecvBatch,
     xbuf: Box<[u8]>,
     start: Instant,
@@ -102,6 +113,9 @@ impl Worker {
             calls: Vec::new(),
             free: Vec::new(),
             index: HashMap::new(),
+            by_port: vec![0u32; 1 << 16].into_boxed_slice(),
+            parked: HashMap::new(),
+            park_max: cfg.park_max,
             batch: batch::RecvBatch::new(),
             xbuf: vec![0u8; 2048].into_boxed_slice(),
             start: Instant::now(),

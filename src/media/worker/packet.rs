@@ -9,9 +9,21 @@ use std::net::SocketAddr;
 use std::sync::atomic::Ordering::Relaxed;
 
 impl Worker {
+    /// Socket `token` (its port: RTP even, RTCP odd) is readable.
     pub(super) fn on_readable(&mut self, token: usize) {
         use std::os::fd::AsRawFd;
-        let (slot, leg, is_rtcp) = (token / 4, (token / 2) % 2, token % 2 == 1);
+        let port = token as u16;
+        let is_rtcp = port % 2 == 1;
+        let Some(slot) = (self.by_port[usize::from(port & !1)] as usize).checked_sub(1) else {
+            return self.on_parked(port);
+        };
+        let Some(leg) = self.calls[slot].as_ref().and_then(|c| {
+            // A muxed leg's port+1 may be a parked socket of an older call.
+            let owns = |l: &super::call::Leg| l.cfg.port == port & !1 && (!is_rtcp || l.rtcp.is_some());
+            c.legs.iter().position(|l| l.as_ref().is_some_and(owns))
+        }) else {
+            return self.on_parked(port);
+        };
         let mut received = 0u64;
         loop {
             let Some(l) = self

@@ -1,0 +1,94 @@
+//! Socket reuse. Opening a media socket costs a dozen system calls (socket,
+//! five options, bind, epoll registration; then deregistration and close),
+//! about 30 µs here, four times per bridged call. A worker therefore keeps
+//! the sockets of ended calls open, bound and registered ("parked", up to
+//! `park_max`), and a later call on the same port takes them back without a
+//! system call beyond one read that discards what arrived in between.
+//! Signalling hands each worker ports from its own shard, so a port comes
+//! back to the worker that parked it. Tokens are port numbers (RTP even,
+//! RTCP odd), so a reused socket needs no re-registration.
+
+use super::{Worker, socket};
+use mio::net::UdpSocket;
+use mio::{Interest, Token};
+use std::os::fd::AsRawFd;
+use std::sync::atomic::Ordering::Relaxed;
+
+impl Worker {
+    /// The socket for `port`: a parked one (emptied of stale datagrams) or
+    /// a new one, registered under the port's token.
+    pub(super) fn acquire(&mut self, port: u16) -> std::io::Result<UdpSocket> {
+        if let Some(s) = self.parked.remove(&port) {
+            self.discard(&s);
+            return Ok(s);
+        }
+        let mut s = match socket::open(self.cfg.ip, port, self.cpu) {
+            // Out of descriptors: parked sockets are a cache; give some back.
+            Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) && !self.parked.is_empty() => {
+                self.evict(EVICT);
+                socket::open(self.cfg.ip, port, self.cpu)?
+            }
+            r => r?,
+        };
+        self.counters.sockets_opened.fetch_add(1, Relaxed);
+        self.poll
+            .registry()
+            .register(&mut s, Token(usize::from(port)), Interest::READABLE)?;
+        Ok(s)
+    }
+
+    /// Parks a socket of an ended call, or closes it when enough are parked.
+    pub(super) fn release(&mut self, port: u16, mut s: UdpSocket) {
+        if self.parked.len() < self.park_max {
+            self.parked.insert(port, s);
+        } else {
+            let _ = self.poll.registry().deregister(&mut s);
+        }
+    }
+
+    /// Closes up to `n` parked sockets.
+    fn evict(&mut self, n: usize) {
+        let ports: Vec<u16> = self.parked.keys().take(n).copied().collect();
+        for port in ports {
+            if let Some(mut s) = self.parked.remove(&port) {
+                let _ = self.poll.registry().deregister(&mut s);
+            }
+        }
+    }
+
+    /// A parked socket became readable: whatever came is for no call.
+    pub(super) fn on_parked(&mut self, port: u16) {
+        if let Some(s) = self.parked.remove(&port) {
+            self.discard(&s);
+            self.parked.insert(port, s);
+        }
+    }
+
+    /// Reads and drops everything queued on `s` (counted as dropped).
+    fn discard(&mut self, s: &UdpSocket) {
+        let fd = s.as_raw_fd();
+        loop {
+            match self.batch.recv(fd) {
+                Ok(n) => {
+                    self.counters.dropped.fetch_add(n as u64, Relaxed);
+                    if n < super::batch::BATCH {
+                        break;
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
+            }
+        }
+    }
+}
+
+/// Parked sockets closed at once when the descriptor limit is reached.
+const EVICT: usize = 64;
+
+/// How many sockets each of `workers` workers may keep parked: half the
+/// descriptor limit between them (fewer when a call needs a descriptor:
+/// see `evict`), and no more than 32,768 each.
+pub fn park_max(workers: usize) -> usize {
+    let half = crate::limits::fd_limit() / 2 / workers.max(1) as u64;
+    half.min(32_768) as usize
+}
