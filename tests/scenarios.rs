@@ -154,14 +154,7 @@ fn cancel_crossing_200_ends_with_ack_and_bye() {
 
 #[test]
 fn reinvite_hold_and_resume() {
-    let mut net = Net::new(2, 5);
-    let a = call(&mut net, 1);
-    net.run_for(Duration::from_millis(50));
-    let b = net.incoming(1);
-    net.command(1, Command::Accept(b, MediaMode::None));
-    net.run_for(Duration::from_millis(100));
-    net.take_events(0);
-    net.take_events(1);
+    let (mut net, a, b) = connected(5);
     net.command(0, Command::Hold(a));
     net.run_for(Duration::from_millis(100));
     assert!(has(
@@ -206,4 +199,80 @@ fn uas_retransmits_2xx_until_ack_then_gives_up_with_bye() {
         |e| matches!(e, SessionEvent::Ended(i, EndReason::AckTimeout) if *i == b)
     ));
     assert_eq!(net.sent(addr(1), "BYE").len(), 1);
+}
+
+/// A connected call between UA 0 (caller) and UA 1, events cleared.
+fn connected(seed: u64) -> (Net, CallId, CallId) {
+    let mut net = Net::new(2, seed);
+    let a = call(&mut net, 1);
+    net.run_for(Duration::from_millis(50));
+    let b = net.incoming(1);
+    net.command(1, Command::Accept(b, MediaMode::None));
+    net.run_for(Duration::from_millis(100));
+    net.take_events(0);
+    net.take_events(1);
+    (net, a, b)
+}
+
+#[test]
+fn reinvite_glare_gets_491_and_both_retry_after_their_backoff() {
+    let (mut net, a, b) = connected(8);
+    // Both hold at once: the re-INVITEs cross.
+    net.command(0, Command::Hold(a));
+    net.command(1, Command::Hold(b));
+    net.run_for(Duration::from_millis(100));
+    assert_eq!(
+        net.sent(addr(0), "SIP/2.0 491").len(),
+        1,
+        "the caller refuses the callee's"
+    );
+    assert_eq!(
+        net.sent(addr(1), "SIP/2.0 491").len(),
+        1,
+        "the callee refuses the caller's"
+    );
+    assert!(net.take_events(0).is_empty() && net.take_events(1).is_empty());
+    // The callee (not the Call-ID's owner) retries within 2 s, the caller
+    // after 2.1–4 s (RFC 3261 §14.1).
+    net.run_for(Duration::from_millis(2050));
+    let (ea, eb) = (net.take_events(0), net.take_events(1));
+    assert!(has(&eb, |e| matches!(e, SessionEvent::Held(i) if *i == b)), "{eb:?}");
+    assert!(
+        has(&ea, |e| matches!(e, SessionEvent::PeerHeld(i) if *i == a)),
+        "{ea:?}"
+    );
+    assert!(
+        !has(&ea, |e| matches!(e, SessionEvent::Held(_))),
+        "the caller waits longer"
+    );
+    net.run_for(Duration::from_secs(2));
+    assert!(has(
+        &net.take_events(0),
+        |e| matches!(e, SessionEvent::Held(i) if *i == a)
+    ));
+    assert!(has(
+        &net.take_events(1),
+        |e| matches!(e, SessionEvent::PeerHeld(i) if *i == b)
+    ));
+    assert_eq!(
+        net.sent(addr(0), "INVITE").len(),
+        3,
+        "the caller's INVITE, its refused and its retried re-INVITE"
+    );
+}
+
+#[test]
+fn a_resume_asked_for_during_a_hold_follows_it() {
+    let (mut net, a, b) = connected(9);
+    net.command(0, Command::Hold(a));
+    net.command(0, Command::Resume(a));
+    net.run_for(Duration::from_millis(200));
+    let ea = net.take_events(0);
+    let held = ea.iter().position(|e| matches!(e, SessionEvent::Held(i) if *i == a));
+    let resumed = ea.iter().position(|e| matches!(e, SessionEvent::Resumed(i) if *i == a));
+    assert!(held.is_some() && held < resumed, "hold, then resume: {ea:?}");
+    let eb = net.take_events(1);
+    assert!(has(&eb, |e| matches!(e, SessionEvent::PeerResumed(i) if *i == b)));
+    let invites = net.sent(addr(0), "INVITE");
+    assert_eq!(invites.len(), 3, "one re-INVITE at a time, none lost");
 }

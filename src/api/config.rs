@@ -58,6 +58,9 @@ pub struct ServerConfig {
     pub seed: Option<u64>,
     /// Media worker threads (0: one per core).
     pub media_workers: usize,
+    /// Signalling threads, each owning the calls whose Call-ID hashes to
+    /// it (0: one per core; 1: the caller's tokio runtime runs it all).
+    pub sip_threads: usize,
     /// No RTP for this long on an echoed call ends it with BYE.
     pub media_timeout: Duration,
 }
@@ -78,6 +81,7 @@ impl Default for ServerConfig {
             tcp_max: 10000,
             seed: None,
             media_workers: 0,
+            sip_threads: 1,
             media_timeout: Duration::from_secs(30),
         }
     }
@@ -108,7 +112,7 @@ impl Default for ClientConfig {
     }
 }
 
-/// What `ua::start` needs.
+/// What `launch::start` needs.
 pub(crate) struct Parts {
     pub ua: UaConfig,
     pub cfg: ServerConfig,
@@ -138,6 +142,8 @@ impl ServerConfig {
             retry_after: 5,
             seed,
             media_workers: 1,
+            shard: 0,
+            shards: 1,
         };
         Parts {
             ua,

@@ -19,7 +19,7 @@ pub async fn create_gateway(server: ServerConfig, gateway: GatewayConfig) -> Res
     if gateway.max_calls == 0 {
         return Err(ApiError::Config("gateway max_calls must be at least 1".into()));
     }
-    super::ua::start(server.into_parts(), Some(gateway))
+    super::launch::start(server.into_parts(), Some(gateway))
         .await
         .map(SipGateway)
 }
@@ -28,10 +28,10 @@ impl SipGateway {
     /// Stops admitting calls (503 + Retry-After); calls in progress may
     /// finish for `grace`, then the rest are ended with BYE (or CANCEL).
     pub fn drain(&self, grace: Duration) -> Result<(), ApiError> {
-        self.0
-            .control
-            .try_send(Control::Drain(grace))
-            .map_err(|_| ApiError::Closed)
+        for c in &self.0.control {
+            c.try_send(Control::Drain(grace)).map_err(|_| ApiError::Closed)?;
+        }
+        Ok(())
     }
 
     /// A handle for a metrics exporter, with the B2BUA's counters.
@@ -44,6 +44,6 @@ impl SipGateway {
 
     /// The B2BUA's counters.
     pub fn gateway_stats(&self) -> GatewayStats {
-        self.0.stats.gateway.lock().map(|g| *g).unwrap_or_default()
+        self.0.stats.gateway_total()
     }
 }

@@ -16,6 +16,7 @@ mod config;
 mod event;
 mod gateway;
 mod handles;
+mod launch;
 mod metrics;
 mod stats;
 mod ua;
@@ -54,10 +55,10 @@ pub enum ApiError {
 
 /// Starts a SIP server listening on `cfg.sip_addr` (UDP and/or TCP).
 pub async fn create_sip_server(cfg: ServerConfig) -> Result<SipServer, ApiError> {
-    ua::start(cfg.into_parts(), None).await.map(SipServer)
+    launch::start(cfg.into_parts(), None).await.map(SipServer)
 }
 
 /// Starts a SIP client on an ephemeral port of `cfg.bind`.
 pub async fn create_sip_client(cfg: ClientConfig) -> Result<SipClient, ApiError> {
-    ua::start(cfg.into_parts(), None).await.map(SipClient)
+    launch::start(cfg.into_parts(), None).await.map(SipClient)
 }

@@ -1,98 +1,28 @@
 //! The handle behind servers and clients: commands in, events out.
 
-use super::config::Parts;
 use super::{ApiError, CallEvent, IncomingCall, Stats};
-use crate::driver::{Control, Driver, LiveStats};
-use crate::gateway::{Gateway, GatewayConfig};
+use crate::driver::{Control, LiveStats};
 use crate::ids::{CallId, TransportKind};
-use crate::media::{MediaConfig, MediaPlane, WorkerConfig};
-use crate::session::{Command, SessionEvent, UserAgent};
-use crate::transport::{self, TcpTable};
+use crate::media::MediaPlane;
+use crate::session::{Command, SessionEvent};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::time::Duration;
 use tokio::sync::mpsc;
-
-/// Depth of the command and event queues.
-const QUEUE: usize = 65536;
 
 /// A running SIP endpoint (server or client).
 pub struct SipUa {
-    commands: mpsc::Sender<Command>,
-    events: mpsc::Receiver<SessionEvent>,
+    /// One queue per signalling shard; call `c`'s commands go to shard
+    /// `c % len`.
+    pub(crate) commands: Vec<mpsc::Sender<Command>>,
+    pub(crate) events: mpsc::Receiver<SessionEvent>,
     pub(crate) stats: Arc<LiveStats>,
-    local: SocketAddr,
-    next_id: AtomicU64,
-    transport: TransportKind,
+    pub(crate) local: SocketAddr,
+    pub(crate) next_id: AtomicU64,
+    pub(crate) transport: TransportKind,
     pub(crate) media: Arc<MediaPlane>,
-    pub(crate) control: mpsc::Sender<Control>,
-}
-
-pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Result<SipUa, ApiError> {
-    let Parts {
-        mut ua,
-        cfg,
-        default_transport,
-    } = parts;
-    let bind_err = |addr, source| ApiError::Bind { addr, source };
-    let udp = transport::bind_udp(cfg.sip_addr).map_err(|e| bind_err(cfg.sip_addr, e))?;
-    let local = udp.local_addr().map_err(|e| bind_err(cfg.sip_addr, e))?;
-    let (in_tx, in_rx) = mpsc::channel(QUEUE);
-    if cfg.tcp {
-        transport::listen_tcp(local, in_tx.clone(), cfg.tcp_idle)
-            .await
-            .map_err(|e| bind_err(local, e))?;
-    }
-    ua.local = local;
-    let (cmd_tx, cmd_rx) = mpsc::channel(QUEUE);
-    let (ev_tx, ev_rx) = mpsc::channel(QUEUE);
-    let (control, control_rx) = mpsc::channel(4);
-    let stats = Arc::new(LiveStats::default());
-    let (media_tx, media_events) = mpsc::channel(QUEUE);
-    let worker = WorkerConfig {
-        ip: cfg.media_addr,
-        relatch: Duration::from_secs(2),
-        timeout: cfg.media_timeout,
-        opus_complexity: 5,
-        park_max: usize::MAX,
-    };
-    let media = MediaPlane::start(
-        MediaConfig {
-            workers: cfg.media_workers,
-            pin: true,
-            worker,
-        },
-        media_tx,
-    )
-    .map_err(|e| ApiError::Config(format!("media workers: {e}")))?;
-    let media = Arc::new(media);
-    ua.media_workers = media.workers();
-    let driver = Driver {
-        ua: UserAgent::new(ua),
-        udp: Arc::new(udp),
-        inbound: in_rx,
-        tcp: TcpTable::new(in_tx, cfg.tcp_idle, cfg.tcp_max),
-        commands: cmd_rx,
-        events: ev_tx,
-        stats: stats.clone(),
-        media: media.clone(),
-        media_events,
-        gateway: gateway.map(Gateway::new),
-        control: control_rx,
-        passed: Default::default(),
-    };
-    tokio::spawn(driver.run());
-    Ok(SipUa {
-        commands: cmd_tx,
-        events: ev_rx,
-        stats,
-        local,
-        next_id: AtomicU64::new(1 << 62),
-        media: media.clone(),
-        transport: default_transport,
-        control,
-    })
+    /// One per shard.
+    pub(crate) control: Vec<mpsc::Sender<Control>>,
 }
 
 impl SipUa {
@@ -111,7 +41,7 @@ impl SipUa {
                 to: info.to,
                 uri: info.uri,
                 source: info.peer.addr,
-                commands: Some(self.commands.clone()),
+                commands: Some(self.shard_queue(id).clone()),
             }),
             SessionEvent::Ringing(id) => CallEvent::Ringing(id),
             SessionEvent::EarlyMedia(id) => CallEvent::EarlyMedia(id),
@@ -124,8 +54,13 @@ impl SipUa {
         })
     }
 
+    /// The command queue of the shard owning call `id`.
+    fn shard_queue(&self, id: CallId) -> &mpsc::Sender<Command> {
+        &self.commands[(id.0 % self.commands.len() as u64) as usize]
+    }
+
     fn send(&self, cmd: Command) -> Result<(), ApiError> {
-        self.commands.try_send(cmd).map_err(|e| match e {
+        self.shard_queue(cmd.call()).try_send(cmd).map_err(|e| match e {
             mpsc::error::TrySendError::Full(_) => {
                 self.stats.command_overflow.fetch_add(1, Relaxed);
                 ApiError::Overloaded

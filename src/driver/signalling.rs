@@ -1,7 +1,7 @@
 //! The select loop: UDP datagrams, TCP frames, API commands and the UA's
 //! next deadline; after each input, transmits and events are flushed.
 
-use super::LiveStats;
+use super::{LiveStats, Published};
 use crate::gateway::Gateway;
 use crate::ids::{Peer, TransportKind};
 use crate::media::{MediaEvent, MediaPlane};
@@ -51,6 +51,14 @@ pub struct Driver {
     pub control: mpsc::Receiver<Control>,
     /// Events the gateway handed back, for the API.
     pub(crate) passed: std::collections::VecDeque<SessionEvent>,
+    /// This shard's index.
+    pub shard: usize,
+    /// Every shard's queue of handed-over messages (empty: unsharded).
+    pub peers: Vec<mpsc::Sender<Inbound>>,
+    /// Messages other shards handed to this one.
+    pub forwarded: mpsc::Receiver<Inbound>,
+    /// What this shard last added to the shared counters.
+    pub published: Published,
 }
 
 /// Requests to a gateway's driver.
@@ -89,25 +97,18 @@ impl Driver {
                 }
                 r = self.udp.recv_from(&mut buf) => {
                     if let Ok((n, src)) = r {
-                        tracing::trace!(%src, "recv\n{}", String::from_utf8_lossy(&buf[..n]));
                         let now = Instant::now();
-                        self.ua.handle_datagram(now, &buf[..n], Peer { transport: TransportKind::Udp, addr: src });
+                        self.on_datagram(now, &buf[..n], Peer { transport: TransportKind::Udp, addr: src });
                         for _ in 0..BATCH {
                             match self.udp.try_recv_from(&mut buf) {
-                                Ok((n, src)) => self.ua.handle_datagram(now, &buf[..n], Peer { transport: TransportKind::Udp, addr: src }),
+                                Ok((n, src)) => self.on_datagram(now, &buf[..n], Peer { transport: TransportKind::Udp, addr: src }),
                                 Err(_) => break,
                             }
                         }
                     }
                 }
-                Some(msg) = self.inbound.recv() => match msg {
-                    Inbound::Message(bytes, peer) => {
-                        tracing::trace!(%peer, "recv\n{}", String::from_utf8_lossy(&bytes));
-                        self.ua.handle_datagram(Instant::now(), &bytes, peer)
-                    }
-                    Inbound::Connected(addr, tx) => self.tcp.insert(addr, tx),
-                    Inbound::Closed(addr) => self.tcp.remove(addr),
-                },
+                Some(msg) = self.forwarded.recv() => self.on_forwarded(msg),
+                Some(msg) = self.inbound.recv() => self.on_inbound(msg),
                 Some(ev) = self.media_events.recv() => self.ua.handle_media_event(Instant::now(), ev),
                 cmd = self.commands.recv() => match cmd {
                     Some(cmd) => self.ua.handle_command(Instant::now(), cmd),
@@ -122,7 +123,7 @@ impl Driver {
         self.pump();
         // Counters before transmits: whoever hears our answer sees them.
         if let Some(g) = &self.gateway {
-            self.stats.publish_gateway(g);
+            self.stats.publish_gateway(&mut self.published, self.shard, g);
         }
         // Media first: a worker should bind a call's port before the 200
         // that advertises it reaches the peer.
@@ -151,8 +152,8 @@ impl Driver {
             }
         }
         let (s, active, txs) = self.ua.stats();
-        self.stats.publish(&s, active, txs);
-        self.stats.tcp_refused.store(self.tcp.refused, Relaxed);
+        self.stats
+            .publish(&mut self.published, &s, active, txs, self.tcp.refused);
     }
 }
 

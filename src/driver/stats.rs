@@ -45,42 +45,97 @@ pub struct LiveStats {
     pub transcoded_calls: AtomicU64,
     /// API commands refused (queue full).
     pub command_overflow: AtomicU64,
-    /// The gateway's counters, when there is one.
-    pub gateway: std::sync::Mutex<GatewayStats>,
-    /// The gateway's failed outbound legs by status.
-    pub gateway_failures: std::sync::Mutex<Vec<(u16, u64)>>,
+    /// Messages for another signalling shard refused (its queue was full).
+    pub shard_overflow: AtomicU64,
+    /// The gateway's counters, when there is one, per signalling shard.
+    pub gateway: std::sync::Mutex<Vec<GatewayStats>>,
+    /// The gateway's failed outbound legs by status, per shard.
+    pub gateway_failures: std::sync::Mutex<Vec<Vec<(u16, u64)>>>,
+}
+
+/// What one shard last published (the shared counters hold the sum of
+/// every shard's latest values).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Published {
+    ua: UaStats,
+    active: u64,
+    transactions: u64,
+    tcp_refused: u64,
+    gateway: Option<GatewayStats>,
+}
+
+/// Adds `new - old` (wrapping: gauges go down) to `c`.
+fn delta(c: &AtomicU64, old: u64, new: u64) {
+    if new != old {
+        c.fetch_add(new.wrapping_sub(old), Relaxed);
+    }
 }
 
 impl LiveStats {
-    /// Copies the UA core's counters.
-    pub fn publish(&self, s: &UaStats, active: usize, transactions: usize) {
-        self.active.store(active as u64, Relaxed);
-        self.total.store(s.calls_total, Relaxed);
-        self.answered.store(s.calls_answered, Relaxed);
-        self.failed.store(s.calls_failed, Relaxed);
-        self.overload.store(s.overload_rejected, Relaxed);
-        self.bad_answered.store(s.bad_answered, Relaxed);
-        self.dropped.store(s.dropped, Relaxed);
-        self.transactions.store(transactions as u64, Relaxed);
-        self.rtp_in.store(s.rtp_in, Relaxed);
-        self.rtp_out.store(s.rtp_out, Relaxed);
-        self.rtp_lost.store(s.rtp_lost, Relaxed);
-        self.rtp_dropped.store(s.rtp_dropped, Relaxed);
-        self.rtp_streams.store(s.rtp_streams, Relaxed);
-        self.rtp_jitter_us_sum.store(s.rtp_jitter_us_sum, Relaxed);
-        self.transcoded_calls.store(s.transcoded_calls, Relaxed);
+    /// Publishes one shard's UA counters (its share of the totals).
+    pub fn publish(&self, last: &mut Published, s: &UaStats, active: usize, transactions: usize, tcp_refused: u64) {
+        let o = last.ua;
+        delta(&self.active, last.active, active as u64);
+        delta(&self.transactions, last.transactions, transactions as u64);
+        delta(&self.tcp_refused, last.tcp_refused, tcp_refused);
+        delta(&self.total, o.calls_total, s.calls_total);
+        delta(&self.answered, o.calls_answered, s.calls_answered);
+        delta(&self.failed, o.calls_failed, s.calls_failed);
+        delta(&self.overload, o.overload_rejected, s.overload_rejected);
+        delta(&self.bad_answered, o.bad_answered, s.bad_answered);
+        delta(&self.dropped, o.dropped, s.dropped);
+        delta(&self.rtp_in, o.rtp_in, s.rtp_in);
+        delta(&self.rtp_out, o.rtp_out, s.rtp_out);
+        delta(&self.rtp_lost, o.rtp_lost, s.rtp_lost);
+        delta(&self.rtp_dropped, o.rtp_dropped, s.rtp_dropped);
+        delta(&self.rtp_streams, o.rtp_streams, s.rtp_streams);
+        delta(&self.rtp_jitter_us_sum, o.rtp_jitter_us_sum, s.rtp_jitter_us_sum);
+        delta(&self.transcoded_calls, o.transcoded_calls, s.transcoded_calls);
+        last.ua = *s;
+        last.active = active as u64;
+        last.transactions = transactions as u64;
+        last.tcp_refused = tcp_refused;
     }
 
-    /// Copies the gateway's counters (and its failures by status, when
-    /// there are new ones).
-    pub fn publish_gateway(&self, g: &crate::gateway::Gateway) {
+    /// Publishes shard `shard`'s gateway counters when they changed (and
+    /// its failures by status, when there are new ones).
+    pub fn publish_gateway(&self, last: &mut Published, shard: usize, g: &crate::gateway::Gateway) {
         let new = g.stats();
-        let Ok(mut s) = self.gateway.lock() else { return };
-        if s.outbound_failed != new.outbound_failed {
+        if last.gateway == Some(new) {
+            return;
+        }
+        let failed = last.gateway.is_none_or(|o| o.outbound_failed != new.outbound_failed);
+        last.gateway = Some(new);
+        if let Ok(mut s) = self.gateway.lock() {
+            if s.len() <= shard {
+                s.resize(shard + 1, GatewayStats::default());
+            }
+            s[shard] = new;
+        }
+        if failed {
             if let Ok(mut f) = self.gateway_failures.lock() {
-                *f = g.failures().iter().map(|(k, v)| (*k, *v)).collect();
+                if f.len() <= shard {
+                    f.resize(shard + 1, Vec::new());
+                }
+                f[shard] = g.failures().iter().map(|(k, v)| (*k, *v)).collect();
             }
         }
-        *s = new;
+    }
+
+    /// The gateway's counters, all shards summed.
+    pub fn gateway_total(&self) -> GatewayStats {
+        let shards = self.gateway.lock().map(|g| g.clone()).unwrap_or_default();
+        shards.iter().fold(GatewayStats::default(), |a, b| a.merged(b))
+    }
+
+    /// The gateway's failed outbound legs by status, all shards summed.
+    pub fn gateway_failures_total(&self) -> Vec<(u16, u64)> {
+        let mut sum = std::collections::BTreeMap::new();
+        for shard in self.gateway_failures.lock().map(|f| f.clone()).unwrap_or_default() {
+            for (status, n) in shard {
+                *sum.entry(status).or_insert(0) += n;
+            }
+        }
+        sum.into_iter().collect()
     }
 }

@@ -105,5 +105,31 @@ pub struct GatewayStats {
     pub setup_sum_ms: u64,
 }
 
+impl GatewayStats {
+    /// The sum of two shards' counters.
+    pub fn merged(mut self, o: &GatewayStats) -> GatewayStats {
+        for (a, b) in [
+            (&mut self.active, o.active),
+            (&mut self.bridged, o.bridged),
+            (&mut self.echoed, o.echoed),
+            (&mut self.bridged_answered, o.bridged_answered),
+            (&mut self.route_rejected, o.route_rejected),
+            (&mut self.over_limit, o.over_limit),
+            (&mut self.rate_limited, o.rate_limited),
+            (&mut self.over_rate, o.over_rate),
+            (&mut self.drain_rejected, o.drain_rejected),
+            (&mut self.outbound_failed, o.outbound_failed),
+            (&mut self.setup_sum_ms, o.setup_sum_ms),
+        ] {
+            *a += b;
+        }
+        for (a, b) in self.setup_le.iter_mut().zip(o.setup_le) {
+            *a += b;
+        }
+        self.draining |= o.draining;
+        self
+    }
+}
+
 /// Upper bounds (ms) of the setup-time histogram buckets.
 pub const SETUP_BUCKETS_MS: [u64; 8] = [10, 50, 100, 250, 500, 1_000, 5_000, 30_000];

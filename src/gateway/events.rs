@@ -49,16 +49,16 @@ impl Gateway {
     }
 
     fn on_incoming(&mut self, now: Instant, a: CallId, info: &IncomingInfo) {
+        use super::shared::Refusal;
         let refuse = if self.drain_until.is_some() {
             Some(&mut self.stats.drain_rejected)
-        } else if self.inbound >= self.cfg.max_calls {
-            Some(&mut self.stats.over_limit)
-        } else if !self.rate.admit(info.peer.addr.ip(), now) {
-            Some(&mut self.stats.rate_limited)
-        } else if !self.total_rate.admit(std::net::Ipv4Addr::UNSPECIFIED.into(), now) {
-            Some(&mut self.stats.over_rate)
         } else {
-            None
+            match self.shared.admit(info.peer.addr.ip(), now) {
+                Ok(()) => None,
+                Err(Refusal::OverLimit) => Some(&mut self.stats.over_limit),
+                Err(Refusal::RateLimited) => Some(&mut self.stats.rate_limited),
+                Err(Refusal::OverRate) => Some(&mut self.stats.over_rate),
+            }
         };
         if let Some(counter) = refuse {
             *counter += 1;
@@ -69,6 +69,7 @@ impl Gateway {
         match action {
             None | Some(RouteAction::Reject(_)) => {
                 self.stats.route_rejected += 1;
+                self.shared.release();
                 let status = match action {
                     Some(RouteAction::Reject(s)) => *s,
                     _ => 404,
@@ -153,6 +154,9 @@ impl Gateway {
     fn forget(&mut self, x: CallId) {
         let Some(leg) = self.legs.remove(&x) else { return };
         self.inbound -= usize::from(leg.inbound);
+        if leg.inbound {
+            self.shared.release();
+        }
         if let Some(l) = leg.other.and_then(|o| self.legs.get_mut(&o)) {
             l.other = None;
         }

@@ -8,9 +8,11 @@ mod config;
 mod events;
 mod rate;
 mod route;
+mod shared;
 
 pub use config::{GatewayConfig, GatewayStats, Route, RouteAction, SETUP_BUCKETS_MS};
 pub use route::{caller_status, target_uri};
+pub use shared::{Refusal, Shared};
 
 use crate::ids::CallId;
 use crate::session::Command;
@@ -40,10 +42,11 @@ pub struct Gateway {
     legs: HashMap<CallId, Leg>,
     commands: VecDeque<Command>,
     answer_at: DeadlineHeap<CallId>,
-    rate: rate::RateLimiter,
+    shared: std::sync::Arc<Shared>,
+    /// This shard and the shard count: outbound ids are `shard (mod shards)`.
+    shards: u64,
     /// Each route's outbound codecs, built once from its names.
     route_codecs: Vec<Vec<crate::sdp::Codec>>,
-    total_rate: rate::RateLimiter,
     next_id: u64,
     drain_until: Option<Instant>,
     inbound: usize,
@@ -54,8 +57,16 @@ pub struct Gateway {
 impl Gateway {
     /// A gateway with no calls.
     pub fn new(cfg: GatewayConfig) -> Self {
+        let shared = Shared::new(cfg.max_calls, cfg.calls_per_source, cfg.max_cps);
+        Self::sharded(cfg, std::sync::Arc::new(shared), 0, 1)
+    }
+
+    /// Shard `shard` of `shards` of a gateway whose limits are `shared`.
+    pub fn sharded(cfg: GatewayConfig, shared: std::sync::Arc<Shared>, shard: usize, shards: usize) -> Self {
+        let shards = shards.max(1) as u64;
         Gateway {
-            rate: rate::RateLimiter::new(cfg.calls_per_source),
+            shared,
+            shards,
             route_codecs: cfg
                 .routes
                 .iter()
@@ -64,12 +75,11 @@ impl Gateway {
                     _ => Vec::new(),
                 })
                 .collect(),
-            total_rate: rate::RateLimiter::new(cfg.max_cps),
             cfg,
             legs: HashMap::new(),
             commands: VecDeque::new(),
             answer_at: DeadlineHeap::default(),
-            next_id: FIRST_OUTBOUND,
+            next_id: FIRST_OUTBOUND - FIRST_OUTBOUND % shards + shard as u64,
             drain_until: None,
             inbound: 0,
             failures: Default::default(),
@@ -132,7 +142,7 @@ impl Gateway {
     }
 
     fn new_outbound_id(&mut self) -> CallId {
-        self.next_id += 1;
+        self.next_id += self.shards;
         CallId(self.next_id)
     }
 }

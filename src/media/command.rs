@@ -121,3 +121,22 @@ pub enum MediaEvent {
         stats: [Option<LegStats>; 2],
     },
 }
+
+impl MediaEvent {
+    /// The call the event is about.
+    pub fn call(&self) -> u64 {
+        match self {
+            MediaEvent::Latched { call, .. }
+            | MediaEvent::Timeout { call }
+            | MediaEvent::BindFailed { call, .. }
+            | MediaEvent::Removed { call, .. } => *call,
+        }
+    }
+}
+
+/// The worker of call `call` when signalling has `shards` shards (call ids
+/// are `shard (mod shards)`) and the plane `workers` workers: consecutive
+/// calls of one shard go to consecutive workers.
+pub fn worker_of(call: u64, shards: usize, workers: usize) -> usize {
+    (call / shards.max(1) as u64 % workers.max(1) as u64) as usize
+}

@@ -7,6 +7,6 @@ pub mod plane;
 pub mod rtp;
 pub mod worker;
 
-pub use command::{LegConfig, LegStats, MediaCommand, MediaEvent, Side};
+pub use command::{LegConfig, LegStats, MediaCommand, MediaEvent, Side, worker_of};
 pub use plane::{MediaConfig, MediaPlane};
 pub use worker::WorkerConfig;

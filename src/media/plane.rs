@@ -35,6 +35,8 @@ struct Handle {
 /// The running workers.
 pub struct MediaPlane {
     workers: Vec<Handle>,
+    /// Signalling shards the events go to.
+    shards: usize,
     stop: Arc<AtomicBool>,
     /// Commands refused because a worker's queue was full.
     pub overflow: AtomicU64,
@@ -43,6 +45,13 @@ pub struct MediaPlane {
 impl MediaPlane {
     /// Starts the workers; they report to `events`.
     pub fn start(cfg: MediaConfig, events: mpsc::Sender<MediaEvent>) -> std::io::Result<MediaPlane> {
+        Self::start_sharded(cfg, vec![events])
+    }
+
+    /// Starts the workers for a sharded signalling plane: the events of
+    /// call `c` go to `events[c % events.len()]`.
+    pub fn start_sharded(cfg: MediaConfig, events: Vec<mpsc::Sender<MediaEvent>>) -> std::io::Result<MediaPlane> {
+        let shards = events.len().max(1);
         let n = if cfg.workers == 0 {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         } else {
@@ -94,6 +103,7 @@ impl MediaPlane {
         }
         Ok(MediaPlane {
             workers,
+            shards,
             stop,
             overflow: AtomicU64::new(0),
         })
@@ -105,7 +115,7 @@ impl MediaPlane {
     /// signalling thread about 15 µs); a full queue hands the command back
     /// (and is counted).
     pub fn submit(&self, cmd: MediaCommand) -> Result<(), MediaCommand> {
-        let w = &self.workers[(cmd.call() % self.workers.len() as u64) as usize];
+        let w = &self.workers[super::worker_of(cmd.call(), self.shards, self.workers.len())];
         let urgent = !matches!(cmd, MediaCommand::RemoveCall { .. });
         if let Err(cmd) = w.queue.push(cmd) {
             self.overflow.fetch_add(1, Relaxed);

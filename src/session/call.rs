@@ -91,6 +91,11 @@ pub struct Call {
     pub remote_hold: bool,
     /// Our re-INVITE in flight.
     pub pending: Option<Pending>,
+    /// Hold (true) or resume asked for while another re-INVITE was in
+    /// progress: sent once it completes (one re-INVITE at a time).
+    pub wanted: Option<bool>,
+    /// When to retry after a 491 (RFC 3261 §14.1).
+    pub retry_at: Option<Instant>,
     /// Our unacknowledged 2xx.
     pub ok: Option<PendingOk>,
     /// End was requested before a provisional arrived: CANCEL when it does.
@@ -136,6 +141,8 @@ impl Call {
             on_hold: false,
             remote_hold: false,
             pending: None,
+            wanted: None,
+            retry_at: None,
             ok: None,
             cancel_requested: false,
             cancel_sent: false,

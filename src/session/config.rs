@@ -26,8 +26,14 @@ pub struct UaConfig {
     /// Seed for tags, branches and Call-IDs.
     pub seed: u64,
     /// Media workers: the port range is sharded by worker, and a call's
-    /// media goes to worker `media owner id % media_workers`.
+    /// media goes to worker `(media owner id / shards) % media_workers`.
     pub media_workers: usize,
+    /// This UA's signalling shard, of `shards`: its call ids are
+    /// `shard (mod shards)`, the Call-IDs it makes hash to it, and it owns
+    /// every `shards`-th port of the range.
+    pub shard: usize,
+    /// Signalling shards in all (1: unsharded).
+    pub shards: usize,
 }
 
 /// Counters of the UA core.

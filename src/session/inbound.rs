@@ -113,6 +113,8 @@ impl UserAgent {
         if late_answer {
             self.update_media(id);
         }
+        // A hold or resume asked for while our 2xx awaited this ACK.
+        self.send_wanted(_now, id);
     }
 
     pub(super) fn on_tx_timeout(&mut self, _now: Instant, tx: TxId) {

@@ -10,6 +10,7 @@ mod bridge;
 mod call;
 mod checks;
 mod config;
+mod glare;
 mod inbound;
 mod media;
 mod ok_retransmit;
@@ -131,6 +132,23 @@ pub enum Command {
     /// Send 183 with our SDP on incoming bridged call `a` (its outbound
     /// leg has early media).
     EarlyMedia(CallId),
+}
+
+impl Command {
+    /// The call the command is for (a bridge: its new outbound leg).
+    pub fn call(&self) -> CallId {
+        match self {
+            Command::Ring(id)
+            | Command::Accept(id, _)
+            | Command::Reject(id, _)
+            | Command::End(id)
+            | Command::Hold(id)
+            | Command::Resume(id)
+            | Command::Call(id, ..)
+            | Command::EarlyMedia(id) => *id,
+            Command::Bridge { b, .. } => *b,
+        }
+    }
 }
 
 /// An outbound call's target and offer.

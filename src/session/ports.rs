@@ -1,8 +1,10 @@
 //! Local RTP port numbers handed to calls (even ports; RTCP on port+1).
 //!
-//! The range is dealt round-robin into one shard per media worker: a call's
-//! ports come from the shard of the worker that will carry its media, so a
-//! port always returns to the worker that keeps its socket open for reuse.
+//! The range is dealt round-robin to the signalling shards (each UA owns
+//! every `shards`-th port), and a UA's ports round-robin into one shard per
+//! media worker: a call's ports come from the shard of the worker that will
+//! carry its media, so a port always returns to the worker that keeps its
+//! socket open for reuse.
 //! A freed port cools for [`QUARANTINE`] (late packets of the old call must
 //! not latch the new one), then goes on a stack: the most recently cooled
 //! port is reused first, which keeps the set of sockets in use small.
@@ -26,28 +28,35 @@ struct Shard {
 #[derive(Debug)]
 pub struct PortPool {
     start: u16,
+    /// Signalling shards sharing the range.
+    owners: usize,
     shards: Vec<Shard>,
 }
 
 impl PortPool {
-    /// All even ports of the range, dealt into `shards` shards (at least one).
-    pub fn new(min: u16, max: u16, shards: usize) -> Self {
+    /// Signalling shard `owner` of `owners`' part of the even ports of
+    /// `[min, max)`, dealt into `workers` shards (at least one).
+    pub fn new((min, max): (u16, u16), workers: usize, owner: usize, owners: usize) -> Self {
         let start = min + (min % 2);
+        let owners = owners.max(1);
         let mut pool = PortPool {
             start,
-            shards: (0..shards.max(1)).map(|_| Shard::default()).collect(),
+            owners,
+            shards: (0..workers.max(1)).map(|_| Shard::default()).collect(),
         };
         // Reversed so that each shard's lowest port is on top.
         for port in (start..max.saturating_sub(1)).step_by(2).rev() {
-            let s = pool.shard_of(port);
-            pool.shards[s].ready.push(port);
+            if usize::from((port - start) / 2) % owners == owner {
+                let s = pool.shard_of(port);
+                pool.shards[s].ready.push(port);
+            }
         }
         pool
     }
 
     /// The shard (media worker) a port belongs to.
     pub fn shard_of(&self, port: u16) -> usize {
-        usize::from(port.wrapping_sub(self.start) / 2) % self.shards.len()
+        usize::from(port.wrapping_sub(self.start) / 2) / self.owners % self.shards.len()
     }
 
     /// Takes a port of shard `shard` (modulo the shard count); `None` when
@@ -85,7 +94,7 @@ mod tests {
     #[test]
     fn ports_stay_in_their_shard_and_cool_before_reuse() {
         let t0 = Instant::now();
-        let mut pool = PortPool::new(10000, 10010, 2);
+        let mut pool = PortPool::new((10000, 10010), 2, 0, 1);
         assert_eq!(pool.available(0) + pool.available(1), 5);
         let a = pool.take(t0, 0).unwrap();
         let b = pool.take(t0, 1).unwrap();
@@ -104,5 +113,24 @@ mod tests {
         let later = t0 + QUARANTINE + Duration::from_millis(20);
         assert_eq!(pool.take(later, 0), Some(10008));
         assert_eq!(pool.take(later, 2), Some(10004));
+    }
+
+    #[test]
+    fn signalling_shards_own_disjoint_ports() {
+        let t0 = Instant::now();
+        let mut pools: Vec<PortPool> = (0..2).map(|s| PortPool::new((10000, 10020), 2, s, 2)).collect();
+        let mut seen = Vec::new();
+        for (s, pool) in pools.iter_mut().enumerate() {
+            for w in 0..2 {
+                while let Some(p) = pool.take(t0, w) {
+                    assert_eq!(pool.shard_of(p), w);
+                    seen.push((p, s));
+                }
+            }
+        }
+        seen.sort();
+        let ports: Vec<u16> = seen.iter().map(|(p, _)| *p).collect();
+        assert_eq!(ports, (10000..10019).step_by(2).collect::<Vec<_>>(), "each port once");
+        assert!(seen.iter().all(|(p, s)| usize::from((p - 10000) / 2) % 2 == *s));
     }
 }

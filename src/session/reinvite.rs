@@ -16,7 +16,18 @@ impl UserAgent {
         let Some(call) = self.calls.get(&id) else {
             return;
         };
-        if call.state != CallState::Connected || call.pending.is_some() || call.on_hold == hold {
+        if call.state != CallState::Connected {
+            return;
+        }
+        // One re-INVITE at a time (§14.1): while ours or the peer's is in
+        // progress, or a 491 retry is pending, remember the latest wish.
+        if call.pending.is_some() || call.ok.is_some() || call.retry_at.is_some() {
+            if let Some(c) = self.calls.get_mut(&id) {
+                c.wanted = Some(hold);
+            }
+            return;
+        }
+        if call.on_hold == hold {
             return;
         }
         let (Some(mut dialog), Some(mut offer)) = (call.dialog.clone(), call.local_sdp.clone()) else {
@@ -53,8 +64,11 @@ impl UserAgent {
             return;
         };
         self.tx_calls.remove(&pending.tx);
+        if code == 491 {
+            return self.back_off(_now, id, pending.hold);
+        }
         if code >= 300 {
-            return;
+            return self.send_wanted(_now, id);
         }
         let Some(mut dialog) = call.dialog.clone() else {
             return;
@@ -69,6 +83,7 @@ impl UserAgent {
         } else {
             SessionEvent::Resumed(id)
         });
+        self.send_wanted(_now, id);
     }
 
     /// The peer's re-INVITE: answer its offer (or offer, if it has none),

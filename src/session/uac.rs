@@ -23,7 +23,13 @@ impl UserAgent {
             return false;
         };
         let tag = sip::new_token(&mut self.rng);
-        let call_id = format!("{}@{}", sip::new_token(&mut self.rng), self.cfg.local.ip());
+        // A Call-ID that hashes to this shard, so the replies come here.
+        let call_id = loop {
+            let c = format!("{}@{}", sip::new_token(&mut self.rng), self.cfg.local.ip());
+            if sip::shard_of(c.as_bytes(), self.cfg.shards) == self.cfg.shard {
+                break c;
+            }
+        };
         let codecs = if out.codecs.is_empty() {
             &self.cfg.codecs
         } else {

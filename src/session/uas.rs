@@ -45,7 +45,7 @@ impl UserAgent {
             .ports
             .take(now, self.shard(id))
             .expect("invariant: availability checked above");
-        self.next_call += 1;
+        self.next_call += self.cfg.shards.max(1) as u64;
         let info = IncomingInfo {
             from: sip::header(&req.msg, "From").unwrap_or_default().to_owned(),
             to: sip::header(&req.msg, "To").unwrap_or_default().to_owned(),

@@ -47,8 +47,8 @@ impl UserAgent {
             media: VecDeque::new(),
             heap: DeadlineHeap::default(),
             rng: SmallRng::seed_from_u64(cfg.seed),
-            ports: PortPool::new(cfg.ports.0, cfg.ports.1, cfg.media_workers),
-            next_call: 1,
+            ports: PortPool::new(cfg.ports, cfg.media_workers, cfg.shard, cfg.shards),
+            next_call: (cfg.shards.max(1) + cfg.shard) as u64,
             stats: UaStats::default(),
             records: HashMap::new(),
             now: Instant::now(),
@@ -89,6 +89,7 @@ impl UserAgent {
         self.txs.handle_timeout(now);
         while let Some(id) = self.heap.pop_due(now) {
             self.on_ok_timer(now, id);
+            self.on_retry_timer(now, id);
         }
         if now >= self.next_shrink {
             self.next_shrink = now + std::time::Duration::from_secs(5);
@@ -123,7 +124,7 @@ impl UserAgent {
 
     /// The port shard (media worker) of call `id`'s media.
     pub(super) fn shard(&self, id: CallId) -> usize {
-        (id.0 % self.cfg.media_workers.max(1) as u64) as usize
+        crate::media::worker_of(id.0, self.cfg.shards, self.cfg.media_workers)
     }
 
     /// A new Via value for a request over `transport`.

@@ -5,7 +5,7 @@ mod tcp;
 mod udp;
 
 pub use tcp::{TcpTable, listen_tcp};
-pub use udp::bind_udp;
+pub use udp::bind_udp_std;
 
 use crate::ids::Peer;
 use bytes::Bytes;

@@ -1,20 +1,21 @@
 //! The UDP socket: bound through socket2 for large buffers, then handed to
-//! tokio.
+//! tokio by each signalling shard.
 
 use socket2::{Domain, Protocol, Socket, Type};
 use std::net::SocketAddr;
-use tokio::net::UdpSocket;
 
 /// Socket buffer size requested for SIP over UDP (bursts at high call rates).
 const BUFFER: usize = 4 * 1024 * 1024;
 
-/// Binds a non-blocking UDP socket at `addr` with large buffers.
-pub fn bind_udp(addr: SocketAddr) -> std::io::Result<UdpSocket> {
+/// Binds a non-blocking UDP socket at `addr` with large buffers, not yet
+/// handed to a tokio runtime (each signalling shard registers a clone of it
+/// with its own).
+pub fn bind_udp_std(addr: SocketAddr) -> std::io::Result<std::net::UdpSocket> {
     let socket = Socket::new(Domain::for_address(addr), Type::DGRAM, Some(Protocol::UDP))?;
     // Buffer sizes are a hint; the kernel caps them at rmem_max/wmem_max.
     let _ = socket.set_recv_buffer_size(BUFFER);
     let _ = socket.set_send_buffer_size(BUFFER);
     socket.set_nonblocking(true)?;
     socket.bind(&addr.into())?;
-    UdpSocket::from_std(socket.into())
+    Ok(socket.into())
 }

@@ -66,6 +66,8 @@ pub fn ua_config(local: SocketAddr, seed: u64) -> UaConfig {
         retry_after: 5,
         seed,
         media_workers: 1,
+        shard: 0,
+        shards: 1,
     }
 }
 

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 impl Metrics {
     pub(super) fn render_gateway(&self, out: &mut String) {
-        let gs = self.stats.gateway.lock().map(|g| *g).unwrap_or_default();
+        let gs = self.stats.gateway_total();
         put(
             out,
             "rvoip_calls_active",
@@ -37,12 +37,7 @@ impl Metrics {
             "bridged calls answered end to end",
             &[("", gs.bridged_answered)],
         );
-        let failures = self
-            .stats
-            .gateway_failures
-            .lock()
-            .map(|f| f.clone())
-            .unwrap_or_default();
+        let failures = self.stats.gateway_failures_total();
         let rows: Vec<(String, u64)> = failures
             .iter()
             .map(|(st, n)| (format!("{{status=\"{st}\"}}"), *n))

@@ -113,6 +113,7 @@ impl Metrics {
             &[
                 ("{queue=\"api_events\"}", g(&s.event_overflow)),
                 ("{queue=\"api_commands\"}", g(&s.command_overflow)),
+                ("{queue=\"shard_handover\"}", g(&s.shard_overflow)),
                 ("{queue=\"media_commands\"}", g(&s.media_overflow)),
                 ("{queue=\"tcp_send\"}", g(&s.tcp_refused)),
             ],

@@ -28,6 +28,12 @@ pub fn check(cfg: &Config) -> Result<(), String> {
     if t.t1_ms == 0 || t.t2_ms < t.t1_ms || t.t4_ms == 0 {
         return Err("timers: need t1_ms > 0, t2_ms >= t1_ms, t4_ms > 0".into());
     }
+    if cfg.sip.threads > 64 {
+        return Err(format!(
+            "sip.threads ({}) must be 64 or fewer (0 = one per core)",
+            cfg.sip.threads
+        ));
+    }
     if cfg.limits.max_calls == 0 {
         return Err("limits.max_calls must be at least 1".into());
     }

@@ -40,6 +40,7 @@ pub struct Sip {
     pub user: String,
     pub tcp_idle_secs: u64,
     pub tcp_max_connections: usize,
+    pub threads: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -75,7 +75,8 @@ pub struct Worker {
     cfg: WorkerConfig,
     poll: Poll,
     commands: Arc<ArrayQueue<MediaCommand>>,
-    events: mpsc::Sender<MediaEvent>,
+    /// One queue per signalling shard; call `c`'s go to `c % len`.
+    events: Vec<mpsc::Sender<MediaEvent>>,
     calls: Vec<Option<Call>>,
     free: Vec<usize>,
     index: HashMap<u64, usize>,
@@ -99,7 +100,7 @@ impl Worker {
         cfg: WorkerConfig,
         poll: Poll,
         commands: Arc<ArrayQueue<MediaCommand>>,
-        events: mpsc::Sender<MediaEvent>,
+        events: Vec<mpsc::Sender<MediaEvent>>,
         stop: Arc<AtomicBool>,
         counters: Arc<WorkerCounters>,
         seed: u32,
@@ -132,7 +133,8 @@ impl Worker {
     }
 
     fn emit(&self, ev: MediaEvent) {
-        if self.events.try_send(ev).is_err() {
+        let shard = (ev.call() % self.events.len().max(1) as u64) as usize;
+        if self.events[shard].try_send(ev).is_err() {
             self.counters.event_overflow.fetch_add(1, Relaxed);
         }
     }

@@ -1,0 +1,136 @@
+//! Starting an endpoint: the media plane, then one signalling shard per
+//! thread. Shard 0 runs on the caller's tokio runtime; each further shard
+//! on a thread of its own with a current-thread runtime. All share the one
+//! UDP socket (each registers a clone), the media plane, the counters and
+//! the event queue; each owns the calls whose Call-ID hashes to it.
+
+use super::config::Parts;
+use super::{ApiError, SipUa};
+use crate::driver::{Driver, LiveStats};
+use crate::gateway::{Gateway, GatewayConfig, Shared};
+use crate::media::{MediaConfig, MediaPlane, WorkerConfig};
+use crate::session::UserAgent;
+use crate::transport::{self, TcpTable};
+use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// Depth of the command, event and hand-over queues.
+const QUEUE: usize = 65536;
+
+pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Result<SipUa, ApiError> {
+    let Parts {
+        mut ua,
+        cfg,
+        default_transport,
+    } = parts;
+    let bind_err = |addr, source| ApiError::Bind { addr, source };
+    let udp = transport::bind_udp_std(cfg.sip_addr).map_err(|e| bind_err(cfg.sip_addr, e))?;
+    let local = udp.local_addr().map_err(|e| bind_err(cfg.sip_addr, e))?;
+    let (in_tx, in_rx) = mpsc::channel(QUEUE);
+    if cfg.tcp {
+        transport::listen_tcp(local, in_tx.clone(), cfg.tcp_idle)
+            .await
+            .map_err(|e| bind_err(local, e))?;
+    }
+    ua.local = local;
+    let shards = match cfg.sip_threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let (media_txs, mut media_rxs): (Vec<_>, Vec<_>) = (0..shards).map(|_| mpsc::channel(QUEUE)).unzip();
+    let worker = WorkerConfig {
+        ip: cfg.media_addr,
+        relatch: Duration::from_secs(2),
+        timeout: cfg.media_timeout,
+        opus_complexity: 5,
+        park_max: usize::MAX,
+    };
+    let media = MediaPlane::start_sharded(
+        MediaConfig {
+            workers: cfg.media_workers,
+            pin: true,
+            worker,
+        },
+        media_txs,
+    )
+    .map_err(|e| ApiError::Config(format!("media workers: {e}")))?;
+    let media = Arc::new(media);
+    ua.media_workers = media.workers();
+    ua.shards = shards;
+    let stats = Arc::new(LiveStats::default());
+    let shared = gateway
+        .as_ref()
+        .map(|g| Arc::new(Shared::new(g.max_calls, g.calls_per_source, g.max_cps)));
+    let (ev_tx, ev_rx) = mpsc::channel(QUEUE);
+    let (fwd_txs, mut fwd_rxs): (Vec<_>, Vec<_>) = (0..shards).map(|_| mpsc::channel(QUEUE)).unzip();
+    let peers = if shards > 1 { fwd_txs } else { Vec::new() };
+    let (mut commands, mut control) = (Vec::new(), Vec::new());
+    let mut tcp_inbound = Some(in_rx);
+    for shard in 0..shards {
+        let (cmd_tx, cmd_rx) = mpsc::channel(QUEUE);
+        let (ctl_tx, ctl_rx) = mpsc::channel(4);
+        commands.push(cmd_tx);
+        control.push(ctl_tx);
+        let gateway = gateway
+            .clone()
+            .zip(shared.clone())
+            .map(|(g, s)| Gateway::sharded(g, s, shard, shards));
+        let ua = UserAgent::new(crate::session::UaConfig { shard, ..ua.clone() });
+        // Only the first shard hears the TCP tasks; the others' queue stays empty.
+        let inbound = tcp_inbound.take().unwrap_or_else(|| mpsc::channel(1).1);
+        let (stats, media, events, peers) = (stats.clone(), media.clone(), ev_tx.clone(), peers.clone());
+        let (media_events, forwarded) = (media_rxs.remove(0), fwd_rxs.remove(0));
+        let tcp = TcpTable::new(in_tx.clone(), cfg.tcp_idle, cfg.tcp_max);
+        let sock = udp.try_clone().map_err(|e| bind_err(local, e))?;
+        let driver = move |udp| Driver {
+            ua,
+            udp: Arc::new(udp),
+            inbound,
+            tcp,
+            commands: cmd_rx,
+            events,
+            stats,
+            media,
+            media_events,
+            gateway,
+            control: ctl_rx,
+            passed: Default::default(),
+            shard,
+            peers,
+            forwarded,
+            published: Default::default(),
+        };
+        if shard == 0 {
+            let udp = tokio::net::UdpSocket::from_std(sock).map_err(|e| bind_err(local, e))?;
+            tokio::spawn(driver(udp).run());
+            continue;
+        }
+        std::thread::Builder::new()
+            .name(format!("rvoip-sip-{shard}"))
+            .spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+                let Ok(rt) = rt else {
+                    return tracing::error!("signalling shard {shard}: no runtime");
+                };
+                rt.block_on(async move {
+                    match tokio::net::UdpSocket::from_std(sock) {
+                        Ok(udp) => driver(udp).run().await,
+                        Err(e) => tracing::error!("signalling shard {shard}: {e}"),
+                    }
+                });
+            })
+            .map_err(|e| ApiError::Config(format!("signalling threads: {e}")))?;
+    }
+    Ok(SipUa {
+        commands,
+        events: ev_rx,
+        stats,
+        local,
+        next_id: AtomicU64::new(1 << 62),
+        media,
+        transport: default_transport,
+        control,
+    })
+}

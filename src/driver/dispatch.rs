@@ -1,0 +1,75 @@
+//! Call-ID affinity between signalling shards: a message whose Call-ID
+//! hashes to another shard is handed to it through that shard's bounded
+//! queue (overflow counted); TCP connection news reach every shard, since
+//! any of them may answer on any connection.
+
+use super::Driver;
+use crate::ids::Peer;
+use crate::transport::Inbound;
+use bytes::Bytes;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Instant;
+
+impl Driver {
+    /// The shard that owns `bytes`, when it is not this one.
+    fn owner(&self, bytes: &[u8]) -> Option<usize> {
+        let n = self.peers.len();
+        if n <= 1 {
+            return None;
+        }
+        let k = crate::sip::shard_of_message(bytes, n);
+        (k != self.shard).then_some(k)
+    }
+
+    fn forward(&self, k: usize, msg: Inbound) {
+        if self.peers[k].try_send(msg).is_err() {
+            self.stats.shard_overflow.fetch_add(1, Relaxed);
+        }
+    }
+
+    /// A UDP datagram from our socket.
+    pub(super) fn on_datagram(&mut self, now: Instant, bytes: &[u8], peer: Peer) {
+        tracing::trace!(%peer, "recv\n{}", String::from_utf8_lossy(bytes));
+        match self.owner(bytes) {
+            None => self.ua.handle_datagram(now, bytes, peer),
+            Some(k) => self.forward(k, Inbound::Message(Bytes::copy_from_slice(bytes), peer)),
+        }
+    }
+
+    /// News from the TCP tasks (only the first shard hears them).
+    pub(super) fn on_inbound(&mut self, msg: Inbound) {
+        match msg {
+            Inbound::Message(bytes, peer) => match self.owner(&bytes) {
+                None => {
+                    tracing::trace!(%peer, "recv\n{}", String::from_utf8_lossy(&bytes));
+                    self.ua.handle_datagram(Instant::now(), &bytes, peer)
+                }
+                Some(k) => self.forward(k, Inbound::Message(bytes, peer)),
+            },
+            Inbound::Connected(addr, tx) => {
+                for k in (0..self.peers.len()).filter(|&k| k != self.shard) {
+                    self.forward(k, Inbound::Connected(addr, tx.clone()));
+                }
+                self.tcp.insert(addr, tx);
+            }
+            Inbound::Closed(addr) => {
+                for k in (0..self.peers.len()).filter(|&k| k != self.shard) {
+                    self.forward(k, Inbound::Closed(addr));
+                }
+                self.tcp.remove(addr);
+            }
+        }
+    }
+
+    /// What another shard handed over: ours by Call-ID, or TCP news.
+    pub(super) fn on_forwarded(&mut self, msg: Inbound) {
+        match msg {
+            Inbound::Message(bytes, peer) => {
+                tracing::trace!(%peer, "recv (from another shard)\n{}", String::from_utf8_lossy(&bytes));
+                self.ua.handle_datagram(Instant::now(), &bytes, peer)
+            }
+            Inbound::Connected(addr, tx) => self.tcp.insert(addr, tx),
+            Inbound::Closed(addr) => self.tcp.remove(addr),
+        }
+    }
+}

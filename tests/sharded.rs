@@ -1,0 +1,124 @@
+//! A gateway whose signalling runs on two threads (shards by Call-ID): every
+//! call still completes end to end, with its media on the workers, and the
+//! gateway's limits hold across the shards.
+
+use rvoip::api::*;
+use std::collections::HashSet;
+use std::time::Duration;
+
+mod events;
+mod ports;
+use events::next;
+
+fn server_cfg(pairs: u16, threads: usize) -> ServerConfig {
+    let base = ports::free_block(pairs);
+    ServerConfig {
+        sip_addr: "127.0.0.1:0".parse().unwrap(),
+        rtp_ports: (base, base + 2 * pairs),
+        media_workers: 2,
+        sip_threads: threads,
+        seed: Some(5),
+        ..Default::default()
+    }
+}
+
+fn forward_to(server: &SipServer) -> Route {
+    Route {
+        user_prefix: String::new(),
+        domain: None,
+        action: RouteAction::Forward {
+            uri: format!("sip:{}", server.local_addr()),
+            transport: Transport::Udp,
+            codecs: Vec::new(),
+        },
+    }
+}
+
+const CALLS: usize = 24;
+
+#[tokio::test]
+async fn calls_spread_over_two_signalling_threads_all_complete() {
+    let mut server = create_sip_server(server_cfg(CALLS as u16 + 4, 1)).await.unwrap();
+    let cfg = GatewayConfig {
+        routes: vec![forward_to(&server)],
+        ..Default::default()
+    };
+    let gw = create_gateway(server_cfg(4 * CALLS as u16, 2), cfg).await.unwrap();
+    let mut client = create_sip_client(ClientConfig::default()).await.unwrap();
+    let target = format!("sip:bob@{}", gw.local_addr());
+    let ids: HashSet<CallId> = (0..CALLS).map(|_| client.make_call(&target).unwrap()).collect();
+    let mut answered_b = Vec::new();
+    while answered_b.len() < CALLS {
+        match next(&mut server).await {
+            CallEvent::Incoming(inc) => answered_b.push(server.accept_call(inc).unwrap()),
+            CallEvent::Answered(_) => {}
+            ev => panic!("unexpected at the callee: {ev:?}"),
+        }
+    }
+    let mut answered = HashSet::new();
+    while answered.len() < CALLS {
+        match next(&mut client).await {
+            CallEvent::Answered(id) => assert!(answered.insert(id) && ids.contains(&id)),
+            CallEvent::Ringing(_) => {}
+            ev => panic!("unexpected at the caller: {ev:?}"),
+        }
+    }
+    let g = gw.gateway_stats();
+    assert_eq!(
+        (g.bridged, g.bridged_answered, g.active),
+        (CALLS as u64, CALLS as u64, CALLS as u64)
+    );
+    assert_eq!(
+        gw.stats().active,
+        2 * CALLS as u64,
+        "two legs per call, summed over the shards"
+    );
+    for id in &ids {
+        client.end_call(*id).unwrap();
+    }
+    let mut ended = 0;
+    while ended < CALLS {
+        match next(&mut server).await {
+            CallEvent::Ended(_, EndReason::RemoteBye) => ended += 1,
+            CallEvent::Answered(_) => {}
+            ev => panic!("unexpected at the callee: {ev:?}"),
+        }
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while gw.gateway_stats().active != 0 || gw.stats().active != 0 {
+        assert!(tokio::time::Instant::now() < deadline, "calls left behind");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(answered_b.len(), CALLS);
+}
+
+#[tokio::test]
+async fn max_calls_holds_across_the_shards() {
+    let mut server = create_sip_server(server_cfg(16, 1)).await.unwrap();
+    let cfg = GatewayConfig {
+        routes: vec![forward_to(&server)],
+        max_calls: 5,
+        ..Default::default()
+    };
+    let gw = create_gateway(server_cfg(64, 2), cfg).await.unwrap();
+    let mut client = create_sip_client(ClientConfig::default()).await.unwrap();
+    let target = format!("sip:bob@{}", gw.local_addr());
+    for _ in 0..12 {
+        client.make_call(&target).unwrap();
+    }
+    let mut refused = 0;
+    while refused < 7 {
+        match next(&mut client).await {
+            CallEvent::Failed(_, 503) => refused += 1,
+            ev => panic!("unexpected at the caller: {ev:?}"),
+        }
+    }
+    let mut offered = 0;
+    while offered < 5 {
+        if let CallEvent::Incoming(_) = next(&mut server).await {
+            offered += 1;
+        }
+    }
+    let g = gw.gateway_stats();
+    assert_eq!((g.active, g.over_limit, g.bridged), (5, 7, 5));
+}
