@@ -5,12 +5,18 @@
 # bounded in calls and time. Writes perf/results/b2bua_load-<date>.md and a
 # PNG of active calls, gateway CPU and RSS over the run.
 #
+# TRANSCODE=1: the calling side is `rvoip-gw call --codec opus --echo`
+# instead of SIPp: the gateway transcodes SIPp's G.711 to Opus for the
+# caller, whose echo sends it back, and Opus to G.711 for SIPp (every packet
+# through an Opus encoder or decoder).
+#
 #   perf/b2bua_load.sh                      # 1000 calls at 100 cps, held 30 s
 #   CALLS=500 RATE=50 HOLD_S=20 perf/b2bua_load.sh
+#   TRANSCODE=1 CALLS=150 RATE=15 perf/b2bua_load.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source perf/lib.sh
-CALLS=${CALLS:-1000}; RATE=${RATE:-100}; HOLD_S=${HOLD_S:-30}
+CALLS=${CALLS:-1000}; RATE=${RATE:-100}; HOLD_S=${HOLD_S:-30}; TRANSCODE=${TRANSCODE:-0}
 command -v sipp >/dev/null || { apt-get update -qq && apt-get install -y -qq sip-tester >/dev/null; }
 cargo build --release --bin rvoip-gw >/dev/null 2>&1 || { echo "build failed"; exit 1; }
 ulimit -n 65536 2>/dev/null || true
@@ -19,7 +25,8 @@ S=$PWD/sipp/scenarios
 WORK=$(mktemp -d); GW_PID=; UAS_PID=
 trap 'kill $GW_PID $UAS_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 mkdir -p perf/results
-STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/b2bua_load-$STAMP.md
+NAME=b2bua_load; [ "$TRANSCODE" = 1 ] && NAME=b2bua_transcode
+STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/$NAME-$STAMP.md
 BUF=4194304
 
 cpu_s() { awk '{printf "%.2f", ($14+$15)/100}' /proc/$1/stat; }
@@ -59,7 +66,9 @@ open(sys.argv[1], "wb").write(bytes(ulaw(int(8000 * math.sin(2 * math.pi * 1000 
 PY
 
 GWP=$(port); UASP=$(port); MET=127.0.0.1:$(port)
-printf '[metrics]\nlisten = "%s"\n' "$MET" >"$WORK/gw.toml"
+# Separate RTP port ranges: the calling rvoip-gw of TRANSCODE=1 runs here too.
+printf '[metrics]\nlisten = "%s"\n[media]\nport_min = 10000\nport_max = 20000\n' "$MET" >"$WORK/gw.toml"
+printf '[media]\nport_min = 20000\nport_max = 30000\n' >"$WORK/caller.toml"
 "$GW" --sip 127.0.0.1:$GWP --route sip:127.0.0.1:$UASP --config "$WORK/gw.toml" --log-level warn 2>"$WORK/gw.log" & GW_PID=$!
 for _ in $(seq 50); do grep -q listening "$WORK/gw.log" && break; sleep 0.1; done
 LIMIT=$((HOLD_S + CALLS / RATE + 120))
@@ -68,9 +77,14 @@ LIMIT=$((HOLD_S + CALLS / RATE + 120))
 UAS_PID=$!
 sleep 0.5
 C0=$(cpu_s $GW_PID); T0=$(date +%s.%N)
-( cd "$WORK" && timeout $LIMIT sipp 127.0.0.1:$GWP -sf "$S/uac_rtp.xml" -i 127.0.0.1 -mi 127.0.0.1 -p "$(port)" \
-    -mp 46000 -r $RATE -l $CALLS -m $CALLS -d $((HOLD_S * 1000)) -buff_size $BUF -nostdin -timeout ${LIMIT}s \
-    -trace_stat -stf uac.csv -fd 1 >uac.out 2>&1 ) &
+if [ "$TRANSCODE" = 1 ]; then
+  ( cd "$WORK" && timeout $LIMIT "$GW" --config caller.toml call sip:bob@127.0.0.1:$GWP --count $CALLS --rate $RATE \
+      --duration $HOLD_S --concurrency $CALLS --codec opus --echo >uac.out 2>uac.err ) &
+else
+  ( cd "$WORK" && timeout $LIMIT sipp 127.0.0.1:$GWP -sf "$S/uac_rtp.xml" -i 127.0.0.1 -mi 127.0.0.1 -p "$(port)" \
+      -mp 46000 -r $RATE -l $CALLS -m $CALLS -d $((HOLD_S * 1000)) -buff_size $BUF -nostdin -timeout ${LIMIT}s \
+      -trace_stat -stf uac.csv -fd 1 >uac.out 2>&1 ) &
+fi
 UAC_PID=$!
 echo "t_s,calls,cpu_pct,rss_mib" >"$WORK/timeline.csv"
 PEAK_CALLS=0; PREV=$C0; PREV_T=$T0
@@ -107,8 +121,16 @@ print("; ".join(rows) + f"; all workers: {share('0.0002'):.3f} % of {total} pack
 PY
 )
 HWM=$(awk '/VmHWM/{printf "%.1f", $2/1024}' /proc/$GW_PID/status)
+XCODED=$(python3 -c "import urllib.request;print(next((l.split()[-1] for l in urllib.request.urlopen('http://$MET/metrics').read().decode().splitlines() if l.startswith('rvoip_transcoded_calls_total')),'?'))")
 kill $GW_PID; wait $GW_PID 2>/dev/null
-read -r A_TOT A_OK A_FAIL A_RETR A_UNEXP < <(stats "$WORK/uac.csv")
+if [ "$TRANSCODE" = 1 ]; then
+  # `rvoip-gw call` prints attempted/answered/failed; it has no retransmission count.
+  A_TOT=$(awk '/^attempted/{print $2}' "$WORK/uac.out"); A_OK=$(awk '/^answered/{print $2}' "$WORK/uac.out")
+  A_FAIL=$(awk '/^failed/{print $2}' "$WORK/uac.out"); A_RETR=n/a; A_UNEXP=n/a
+  A_TOT=${A_TOT:-0}; A_OK=${A_OK:-0}; A_FAIL=${A_FAIL:-$CALLS}
+else
+  read -r A_TOT A_OK A_FAIL A_RETR A_UNEXP < <(stats "$WORK/uac.csv")
+fi
 read -r B_TOT B_OK B_FAIL B_RETR B_UNEXP < <(stats "$WORK/uas.csv")
 field() { echo "$LAST" | grep -o "$1=[0-9]*" | cut -d= -f2; }
 RIN=$(field rtp_in); ROUT=$(field rtp_out); RLOST=$(field rtp_lost)
@@ -118,7 +140,14 @@ print(f'{e:.1f} {cpu:.2f} {cpu/calls*1000:.2f} {100*$RLOST/max($RIN+$RLOST,1):.4
 EXPECTED=$((CALLS * HOLD_S * 50 * 2))
 
 python3 -c "import matplotlib" 2>/dev/null || pip install -q matplotlib >/dev/null 2>&1
-python3 - "$WORK/timeline.csv" "perf/results/b2bua_load-$STAMP.png" "$CALLS" <<'PY'
+if [ "$TRANSCODE" = 1 ]; then
+  TITLE="rvoip-gw call (Opus, echo) -> rvoip-gw -> SIPp UAS (G.711), $CALLS calls transcoded both ways"
+  CALLER="\`rvoip-gw call sip:bob@GW --count $CALLS --rate $RATE --duration $HOLD_S --codec opus --echo\` (offers only Opus, sends back what it hears)"
+else
+  TITLE="SIPp UAC -> rvoip-gw -> SIPp UAS, $CALLS calls with G.711 RTP both ways"
+  CALLER="\`sipp -sf sipp/scenarios/uac_rtp.xml -r $RATE -l $CALLS -m $CALLS -d $((HOLD_S * 1000))\`, streaming a 1 kHz G.711 u-law tone (PT 0, 20 ms) with rtp_stream for the whole call"
+fi
+python3 - "$WORK/timeline.csv" "perf/results/$NAME-$STAMP.png" "$TITLE" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 try:
@@ -131,18 +160,19 @@ ax[0].plot(t, [int(r["calls"]) for r in rows]); ax[0].set_ylabel("active calls")
 ax[1].plot(t, [float(r["cpu_pct"]) for r in rows], color="tab:red"); ax[1].set_ylabel("rvoip-gw CPU %")
 ax[2].plot(t, [float(r["rss_mib"]) for r in rows], color="tab:green"); ax[2].set_ylabel("RSS MiB")
 ax[2].set_xlabel("seconds")
-fig.suptitle(f"SIPp UAC -> rvoip-gw -> SIPp UAS, {sys.argv[3]} calls with G.711 RTP both ways")
+fig.suptitle(sys.argv[3], fontsize=9)
 fig.tight_layout(); fig.savefig(sys.argv[2], dpi=90)
 PY
 
 {
-  echo "# B2BUA benchmark with media: SIPp UAC -> rvoip-gw -> SIPp UAS"
+  echo "# B2BUA benchmark with media: $TITLE"
   echo
   echo "- date: $(date -u +%FT%TZ)"
   echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); SIPp $(sipp -v 2>&1 | grep -o 'v[0-9.]*' | head -1), everything on loopback on the same cores"
-  echo "- command: \`CALLS=$CALLS RATE=$RATE HOLD_S=$HOLD_S perf/b2bua_load.sh\`"
+  echo "- command: \`TRANSCODE=$TRANSCODE CALLS=$CALLS RATE=$RATE HOLD_S=$HOLD_S perf/b2bua_load.sh\`"
   echo "- gateway: \`rvoip-gw --sip 127.0.0.1:$GWP --route sip:127.0.0.1:$UASP\` (embedded default config)"
-  echo "- SIPp: \`sipp -sf sipp/scenarios/uac_rtp.xml -r $RATE -l $CALLS -m $CALLS -d $((HOLD_S * 1000))\` against \`sipp -sf sipp/scenarios/uas_rtp.xml\`, both streaming a 1 kHz G.711 u-law tone (PT 0, 20 ms) with rtp_stream for the whole call"
+  echo "- caller: $CALLER"
+  echo "- callee: \`sipp -sf sipp/scenarios/uas_rtp.xml\`, streaming a 1 kHz G.711 u-law tone (PT 0, 20 ms) with rtp_stream from the ACK to the BYE"
   echo
   echo "| | value |"
   echo "|---|---|"
@@ -152,6 +182,7 @@ PY
   echo "| retransmissions (UAC / UAS) | $A_RETR / $B_RETR |"
   echo "| unexpected messages (UAC / UAS) | $A_UNEXP / $B_UNEXP |"
   echo "| peak concurrent calls (gateway) | $PEAK_CALLS |"
+  echo "| calls transcoded (gateway) | $XCODED |"
   echo "| offered call rate | $RATE cps |"
   echo "| RTP packets the SIPp sides streamed (received + lost at the gateway) | $((RIN + RLOST)) (nominal $EXPECTED) |"
   echo "| RTP packets received by the gateway | $RIN |"
@@ -171,7 +202,7 @@ PY
   echo
   echo "Targets (issue #4): zero failed calls, < 0.01 % packet loss."
   echo
-  echo "![timeline](b2bua_load-$STAMP.png)"
+  echo "![timeline]($NAME-$STAMP.png)"
   echo
   echo "Final gateway status line: \`$LAST\`"
 } >"$OUT"

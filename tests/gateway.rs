@@ -371,13 +371,7 @@ fn rtp_packet(seq: u16, pt: u8, payload: &[u8]) -> Vec<u8> {
 }
 
 async fn recv_rtp(sock: &UdpSocket) -> Option<(Vec<u8>, SocketAddr)> {
-    let mut buf = vec![0u8; 2048];
-    let (n, from) = tokio::time::timeout(Duration::from_millis(200), sock.recv_from(&mut buf))
-        .await
-        .ok()?
-        .ok()?;
-    buf.truncate(n);
-    Some((buf, from))
+    recv_rtp_within(sock, 200).await
 }
 
 /// Raw caller -> gateway -> raw callee answering with `callee_codec`.
@@ -611,4 +605,80 @@ async fn vanished_peers_are_hung_up_on_both_legs_by_the_media_timeout() {
         header(&call.b_invite, "Call-ID"),
         "the callee's dialog"
     );
+}
+
+#[tokio::test]
+async fn an_opus_only_echoing_api_caller_is_transcoded_to_a_pcmu_callee_and_back() {
+    use rvoip::media::codec::g711;
+    let b = Raw::new().await;
+    let gw = gateway_to(format!("sip:{}", b.addr()), &[]).await;
+    let mut c = create_sip_client(ClientConfig::default()).await.unwrap();
+    let opts = CallOptions {
+        codecs: vec!["opus".into()],
+        echo: true,
+        ..Default::default()
+    };
+    assert!(
+        c.make_call_with(
+            "sip:x@127.0.0.1:9",
+            &CallOptions {
+                codecs: vec!["g729".into()],
+                ..opts.clone()
+            }
+        )
+        .is_err()
+    );
+    let id = c
+        .make_call_with(&format!("sip:bob@{}", gw.local_addr()), &opts)
+        .unwrap();
+    let (inv, from) = b.expect("INVITE ").await;
+    assert!(
+        inv.contains("opus/48000/2") && inv.contains("PCMU/8000"),
+        "Opus from the caller, PCMU we transcode:\n{inv}"
+    );
+    let b_media: SocketAddr = ([127, 0, 0, 1], sdp_port(&inv)).into();
+    b.send(
+        &response(&inv, "200 OK", "rb", b.addr(), Some(&b.sdp(0, "PCMU/8000"))),
+        from,
+    )
+    .await;
+    b.expect("ACK ").await;
+    assert!(matches!(next(&mut c).await, CallEvent::Answered(i) if i == id));
+    // B's tone goes PCMU -> Opus to the caller, whose echo sends it back:
+    // Opus -> PCMU to B.
+    let tone = tone::tone(8000 * 2, 8000.0);
+    let mut heard = Vec::new();
+    for f in 0..100u16 {
+        let mut ulaw = [0u8; 160];
+        g711::encode_ulaw(&tone[f as usize * 160..][..160], &mut ulaw);
+        b.rtp.send_to(&rtp_packet(f, 0, &ulaw), b_media).await.unwrap();
+        while let Some((pkt, _)) = recv_rtp_within(&b.rtp, 25).await {
+            assert_eq!(pkt[1] & 0x7f, 0, "PCMU back towards B");
+            heard.extend(pkt[12..].iter().map(|&u| g711::ulaw_to_linear(u) as f64));
+        }
+    }
+    assert!(heard.len() >= 8000, "B heard {} samples back", heard.len());
+    let tail = &heard[heard.len() - 4000..];
+    let share = tone::goertzel(tail, 1000.0)
+        / [700.0, 1000.0, 1300.0, 2000.0]
+            .iter()
+            .map(|f| tone::goertzel(tail, *f))
+            .sum::<f64>();
+    assert!(share > 0.95, "1 kHz holds {share:.3} of the energy");
+    assert!(
+        (4500.0..7100.0).contains(&tone::rms(tail)),
+        "level {:.0}",
+        tone::rms(tail)
+    );
+    let _ = gw;
+}
+
+async fn recv_rtp_within(sock: &UdpSocket, ms: u64) -> Option<(Vec<u8>, SocketAddr)> {
+    let mut buf = vec![0u8; 2048];
+    let (n, from) = tokio::time::timeout(Duration::from_millis(ms), sock.recv_from(&mut buf))
+        .await
+        .ok()?
+        .ok()?;
+    buf.truncate(n);
+    Some((buf, from))
 }

@@ -23,7 +23,7 @@ mod ua;
 
 pub use crate::ids::{CallId, TransportKind as Transport};
 pub use crate::session::{CallRecord, EndReason, LegRecord};
-pub use config::{ClientConfig, ServerConfig, Timers};
+pub use config::{CallOptions, ClientConfig, ServerConfig, Timers};
 pub use event::{CallEvent, IncomingCall};
 pub use gateway::{GatewayConfig, GatewayStats, Route, RouteAction, SipGateway, create_gateway};
 pub use handles::{SipClient, SipServer};

@@ -110,6 +110,28 @@ impl SipUa {
         self.send(Command::Call(id, uri.to_owned(), transport)).map(|_| id)
     }
 
+    /// Calls `uri` offering `opts.codecs` (names: `PCMU`, `PCMA`, `opus`;
+    /// empty: the configured list), and with `opts.echo` sends the media
+    /// it receives back once answered.
+    pub fn make_call_with(&self, uri: &str, opts: &super::CallOptions) -> Result<CallId, ApiError> {
+        if let Some(bad) = opts
+            .codecs
+            .iter()
+            .find(|c| crate::sdp::Codec::from_names(&[c.to_string()]).len() < 2)
+        {
+            return Err(ApiError::Config(format!("unknown codec {bad:?} (PCMU, PCMA, opus)")));
+        }
+        let id = CallId(self.next_id.fetch_add(1, Relaxed));
+        let mut out = crate::session::Outbound::to(uri.to_owned(), opts.transport.unwrap_or(self.transport));
+        if !opts.codecs.is_empty() {
+            out.codecs = crate::sdp::Codec::from_names(&opts.codecs);
+        }
+        if opts.echo {
+            out.media = crate::session::MediaMode::Echo;
+        }
+        self.send(Command::Place(id, Box::new(out))).map(|_| id)
+    }
+
     /// A handle for a metrics exporter (Prometheus text via
     /// [`Metrics::render`]).
     pub fn metrics(&self) -> super::Metrics {

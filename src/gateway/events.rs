@@ -103,6 +103,7 @@ impl Gateway {
                     transport: *transport,
                     codecs: self.route_codecs[i].clone(),
                     from_user: route::user_of(&info.from),
+                    media: MediaMode::None,
                 };
                 self.stats.bridged += 1;
                 let b = self.new_outbound_id();

@@ -118,6 +118,8 @@ pub enum Command {
     Resume(CallId),
     /// Place a call to `uri`.
     Call(CallId, String, TransportKind),
+    /// Place a call as `Outbound` says (codecs offered, media mode).
+    Place(CallId, Box<Outbound>),
     /// Place call `b` as the outbound leg of incoming call `a`: the offer
     /// follows `a`'s (or the route's codecs) and the two share one media
     /// call on the workers, transcoded when their codecs differ.
@@ -145,6 +147,7 @@ impl Command {
             | Command::Hold(id)
             | Command::Resume(id)
             | Command::Call(id, ..)
+            | Command::Place(id, _)
             | Command::EarlyMedia(id) => *id,
             Command::Bridge { b, .. } => *b,
         }
@@ -162,4 +165,19 @@ pub struct Outbound {
     pub codecs: Vec<Codec>,
     /// User part of our From (empty: the UA's user).
     pub from_user: String,
+    /// What the call's media does once answered (a bridge leg: ignored).
+    pub media: MediaMode,
+}
+
+impl Outbound {
+    /// A plain call to `uri`: our codecs, our user, no media.
+    pub fn to(uri: String, transport: TransportKind) -> Self {
+        Outbound {
+            uri,
+            transport,
+            codecs: Vec::new(),
+            from_user: String::new(),
+            media: MediaMode::None,
+        }
+    }
 }

@@ -63,6 +63,7 @@ impl UserAgent {
         };
         let tx = self.txs.send_request(now, peer, req.clone());
         let mut call = Call::new(id, Role::Uac, peer, tag, port, now);
+        call.media = out.media;
         call.local_sdp = Some(offer);
         call.request = Some(req);
         call.invite_tx = Some(tx);

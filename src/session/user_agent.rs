@@ -69,12 +69,9 @@ impl UserAgent {
             Command::Hold(id) => self.reinvite(now, id, true),
             Command::Resume(id) => self.reinvite(now, id, false),
             Command::Call(id, uri, transport) => {
-                let out = super::Outbound {
-                    uri,
-                    transport,
-                    codecs: Vec::new(),
-                    from_user: String::new(),
-                };
+                self.make_call(now, id, id, &super::Outbound::to(uri, transport));
+            }
+            Command::Place(id, out) => {
                 self.make_call(now, id, id, &out);
             }
             Command::Bridge { b, a, out } => self.bridge(now, b, a, &out),

@@ -1,5 +1,6 @@
 //! `rvoip-gw call URI`: places calls through the client API at a rate,
-//! holds each for a duration, and reports setup times. Exits non-zero when
+//! holds each for a duration (optionally echoing its media, with the codecs
+//! offered chosen), and reports setup times. Exits non-zero when
 //! any call failed.
 
 use crate::config::Config;
@@ -32,6 +33,12 @@ pub struct CallArgs {
     /// Local address to bind (port 0: ephemeral).
     #[arg(long, default_value = "127.0.0.1:0")]
     bind: SocketAddr,
+    /// Offer only this codec (PCMU, PCMA, opus); repeat for several.
+    #[arg(long = "codec")]
+    codecs: Vec<String>,
+    /// Send the media each answered call receives back to the far end.
+    #[arg(long)]
+    echo: bool,
 }
 
 #[derive(Default)]
@@ -62,6 +69,11 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
     })
     .await
     .map_err(|e| e.to_string())?;
+    let opts = CallOptions {
+        transport: Some(transport),
+        codecs: args.codecs.clone(),
+        echo: args.echo,
+    };
     let start = Instant::now();
     let interval = Duration::from_secs_f64(1.0 / args.rate);
     let hold = Duration::from_secs_f64(args.duration);
@@ -82,7 +94,7 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
             _ = tokio::time::sleep_until(next_launch.into()), if can_launch => {
                 let now = Instant::now();
                 while t.launched < args.count && started.len() < args.concurrency && next_launch <= now {
-                    let id = client.make_call_via(&args.uri, transport).map_err(|e| e.to_string())?;
+                    let id = client.make_call_with(&args.uri, &opts).map_err(|e| e.to_string())?;
                     started.insert(id, Instant::now());
                     t.launched += 1;
                     next_launch += interval;
