@@ -1,10 +1,14 @@
 # Sourced by sipp/run.sh: the B2BUA cases. SIPp UAC -> rvoip-gw (bridging,
 # media anchored on its workers) -> SIPp UAS, over UDP and TCP, with CANCEL
 # propagation, BYE from either side and hold/resume across the gateway.
-# Uses run.sh's GW, WORK, S, free_port, case_uac and record.
+# Uses run.sh's GW, WORK, S, free_port, case_uac and record. The gateway
+# runs two signalling threads here (calls sharded by Call-ID), the rest of
+# the suite one.
 
 B_UDP=$(free_port); B_TCP=$(free_port); B_RING=$(free_port); B_BYE=$(free_port); B_HOLD=$(free_port)
 cat >"$WORK/b2bua.toml" <<EOF
+[sip]
+threads = 2
 [media]
 port_min = 20000
 port_max = 30000
