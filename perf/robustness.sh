@@ -2,8 +2,10 @@
 # Regenerates perf/results/robustness.md: every robustness check with its
 # command and counts. Loopback only; every run is bounded in calls and time.
 #
-#   perf/robustness.sh                 # everything (about 45 minutes)
+#   perf/robustness.sh                 # everything (about 50 minutes)
 #   FUZZ_S=60 LEAK_CALLS=20000 perf/robustness.sh
+#   PHASES="loss tcp" perf/robustness.sh   # some checks; the others' sections
+#                                          # are kept from the last report
 #
 # 1. Malformed input: RFC 4475 and PROTOS c07-sip replayed at a running
 #    gateway (tests/conformance.rs, release build).
@@ -14,6 +16,12 @@
 # 4. Leaks: LEAK_CALLS calls through the gateway; afterwards calls,
 #    sessions, transactions and media calls are back to zero in /metrics
 #    and RSS is compared with its value after the first 1,000 calls.
+# 5. Signalling loss: gateway and both SIPp sides in a network namespace
+#    whose loopback drops 20 % of UDP datagrams (nftables; this kernel has
+#    no netem); calls must complete through retransmissions.
+# 6. TCP limits: more idle connections than sip.tcp_max_connections, while
+#    SIPp places calls over TCP; the excess is closed at once, the idle ones
+#    after sip.tcp_idle_secs, and the calls complete.
 set -uo pipefail
 cd "$(dirname "$0")/.."; ROOT=$PWD
 source perf/lib.sh
@@ -30,8 +38,17 @@ metric() { curl -s "http://$MET/metrics" | awk -v m="$1" '$1==m {s+=$2} END {pri
 command -v curl >/dev/null || { apt-get install -y -qq curl >/dev/null; }
 REPORT=()
 add() { REPORT+=("$@"); }
+PHASES=${PHASES:-"conformance fuzz overload leak loss tcp"}
+want() { [[ " $PHASES " == *" $1 "* ]]; }
+# keep N: section "## N." of the last report, for a phase not run now.
+keep() {
+  [ -f "$OUT" ] || return 0
+  mapfile -t lines < <(awk -v n="## $1." 'index($0, n) == 1 {on=1} on && /^## / && index($0, n) != 1 {on=0} on' "$OUT")
+  add "${lines[@]}"
+}
 
 # --- 1. Malformed input -----------------------------------------------------
+if want conformance; then
 CMD1="cargo test --release --test conformance -- --nocapture --test-threads 1"
 $CMD1 >"$WORK/conf.log" 2>&1; C_RC=$?
 add "## 1. Malformed input at a running gateway" "" "- command: \`$CMD1\`" \
@@ -40,9 +57,10 @@ add "## 1. Malformed input at a running gateway" "" "- command: \`$CMD1\`" \
   "- PROTOS c07-sip parser pass: $(grep -o 'PROTOS c07-sip through parse+validate: .*' "$WORK/conf.log")" \
   "- PROTOS c07-sip at the gateway: $(grep -o 'PROTOS c07-sip at a running gateway.*' "$WORK/conf.log")" \
   "  (every case followed by a probe and a fresh call, all answered; every 400 names its fault)" ""
+else keep 1; fi
 
 # --- 2. Fuzzing -------------------------------------------------------------
-if [ "$FUZZ_S" -gt 0 ]; then
+if want fuzz && [ "$FUZZ_S" -gt 0 ]; then
   command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz >/dev/null 2>&1
   add "## 2. Fuzzing (cargo fuzz, libFuzzer, nightly)" "" "| target | seconds | runs | new crashes |" "|---|---|---|---|"
   fuzz() {
@@ -58,9 +76,10 @@ if [ "$FUZZ_S" -gt 0 ]; then
     add "| $t | $FUZZ_S | ${runs:-?} | $crashes |"
   done
   add "" "- command: \`cd fuzz && cargo +nightly fuzz run --fuzz-dir . TARGET corpus-copy -- -max_total_time=$FUZZ_S\` (seeds in fuzz/corpus)" ""
-fi
+else keep 2; fi
 
 # --- 3. Overload --------------------------------------------------------------
+if want overload; then
 UASP=$(port); GWP=$(port); MPORT=$(port); MET=127.0.0.1:$MPORT
 printf '[metrics]\nlisten = "%s"\n[limits]\nmax_cps = %s\n' "$MET" "$CAP" >"$WORK/over.toml"
 ( cd "$WORK" && exec sipp -sf "$ROOT/sipp/scenarios/uas_answer.xml" -i 127.0.0.1 -p $UASP -buff_size $BUF -nostdin >/dev/null 2>&1 ) & UAS_PID=$!
@@ -84,8 +103,10 @@ add "## 3. Overload: 3x the admitted rate" "" \
   "- every admitted call completed: $([ "$O_ANS" = "$O_OK" ] && echo "yes ($O_ANS answered end to end = $O_OK SIPp successes)" || echo "NO: gateway answered $O_ANS, SIPp completed $O_OK")" \
   "- SIPp's failed calls in the overload phase are the 503s: $([ "$O_FAIL" = "$O_503" ] && echo yes || echo "no ($O_FAIL failed, $O_503 refused)")" \
   "- RSS: $((R0 / 1024)) MiB before, $((R1 / 1024)) MiB after the overload phase" ""
+else keep 3; fi
 
 # --- 4. Leaks -----------------------------------------------------------------
+if want leak; then
 UASP=$(port); GWP=$(port); MPORT=$(port); MET=127.0.0.1:$MPORT
 printf '[metrics]\nlisten = "%s"\n' "$MET" >"$WORK/leak.toml"
 ( cd "$WORK" && exec sipp -sf "$ROOT/sipp/scenarios/uas_answer.xml" -i 127.0.0.1 -p $UASP -buff_size $BUF -nostdin >/dev/null 2>&1 ) & UAS_PID=$!
@@ -110,13 +131,15 @@ add "## 4. Leaks: $LEAK_CALLS calls" "" "- command: \`$CMD4\` (after 1,000 warm-
   "- calls: $L_TOT offered, $L_OK completed, $L_FAIL failed, $L_RETR retransmissions" \
   "- afterwards in /metrics: calls active $L_CALLS, sessions active $L_SESS, transactions $L_TX, media calls $L_MEDIA (all must be 0)" \
   "- RSS: $((RSS_1K / 1024)) MiB after the first 1,000 calls, $((RSS_END / 1024)) MiB after all ($GROWTH %; target within 10 %)" ""
+else keep 4; fi
+source perf/robustness_faults.sh
 
 {
   echo "# Robustness report"
   echo
   echo "- date: $(date -u +%FT%TZ)"
   echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); loopback only"
-  echo "- regenerate: \`FUZZ_S=$FUZZ_S CAP=$CAP OVER_S=$OVER_S LEAK_CALLS=$LEAK_CALLS perf/robustness.sh\`"
+  echo "- regenerate: \`FUZZ_S=$FUZZ_S CAP=$CAP OVER_S=$OVER_S LEAK_CALLS=$LEAK_CALLS perf/robustness.sh\` (this run: PHASES=\"$PHASES\"; sections of phases not run are kept from the previous report)"
   echo "- faults (tests, run by \`cargo test\`): a vanished peer is ended by the media timeout with a BYE to both legs (tests/gateway.rs), an unresponsive callee gives the caller 408 (tests/gateway.rs), a UAS whose 2xx is never ACKed hangs up after 64·T1 and calls complete under 30 % signalling loss in simulated time (tests/scenarios.rs)"
   echo
   printf '%s\n' "${REPORT[@]}"

@@ -95,12 +95,14 @@ pub async fn run(cfg: Config) -> Result<(), String> {
             },
             _ = tick.tick() => {
                 cdrs.flush();
+                let (s, g) = (gw.stats(), gw.gateway_stats());
                 // mimalloc purges freed pages lazily, on a later allocation
                 // of the same thread: once a second, let the signalling
-                // thread give back what a load peak left behind.
+                // thread give back what a load peak left behind (with no
+                // call up and no transaction left, everything it can).
+                let idle = s.active == 0 && s.transactions == 0;
                 // SAFETY: a plain call into the global allocator.
-                unsafe { libmimalloc_sys::mi_collect(false) };
-                let (s, g) = (gw.stats(), gw.gateway_stats());
+                unsafe { libmimalloc_sys::mi_collect(idle) };
                 let now = Instant::now();
                 let admitted = g.bridged + g.echoed;
                 let cps = (admitted - last.1) as f64 / now.duration_since(last.0).as_secs_f64();
