@@ -2,9 +2,11 @@
 //! streams 50 packets/s of G.711 both ways per call, stamping the send time
 //! in each payload; reports packets sent, received, lost, latency p50/p99/max
 //! and the relay workers' CPU time. `--direct` sends endpoint to endpoint
-//! without the relay, to measure the loopback baseline.
+//! without the relay, to measure the loopback baseline; `--rtpengine`
+//! relays through a running rtpengine instead, set up over its ng protocol.
 
 mod endpoints;
+mod ng;
 mod report;
 
 use clap::Parser;
@@ -36,6 +38,13 @@ pub struct Args {
     /// Send endpoint to endpoint, bypassing the relay (loopback baseline).
     #[arg(long)]
     direct: bool,
+    /// Relay through rtpengine, whose ng control port is here (e.g.
+    /// 127.0.0.1:2223), instead of an in-process media plane.
+    #[arg(long)]
+    rtpengine: Option<std::net::SocketAddr>,
+    /// The relay's process id when it is rtpengine (for its CPU time).
+    #[arg(long)]
+    relay_pid: Option<u32>,
 }
 
 fn main() {
@@ -64,7 +73,16 @@ fn main() {
     )
     .unwrap_or_else(|e| fail(&format!("media plane: {e}")));
     let mut targets = Vec::with_capacity(args.calls);
-    for i in 0..args.calls {
+    if let Some(server) = args.rtpengine {
+        let mut ng = ng::Ng::new(server).unwrap_or_else(|e| fail(&format!("ng socket: {e}")));
+        for i in 0..args.calls {
+            targets.push(
+                ng.relay(i, eps.addr(2 * i), eps.addr(2 * i + 1))
+                    .unwrap_or_else(|e| fail(&e)),
+            );
+        }
+    }
+    for i in (0..args.calls).filter(|_| args.rtpengine.is_none()) {
         let (pa, pb) = (args.base_port + 4 * i as u16, args.base_port + 4 * i as u16 + 2);
         let (a, b) = (eps.addr(2 * i), eps.addr(2 * i + 1));
         let leg = |port, remote| LegConfig {
@@ -92,9 +110,9 @@ fn main() {
         targets.push(if args.direct { (b, a) } else { (relay(pa), relay(pb)) });
     }
     std::thread::sleep(Duration::from_millis(300)); // workers bind their sockets
-    let cpu0 = report::media_cpu_seconds();
+    let cpu0 = report::relay_cpu_seconds(args.relay_pid);
     let result = eps.run(&targets, Duration::from_secs_f64(args.duration), args.slots);
-    let cpu = report::media_cpu_seconds() - cpu0;
+    let cpu = report::relay_cpu_seconds(args.relay_pid) - cpu0;
     report::print(&args, &result, cpu, plane.workers());
     drop(plane);
 }

@@ -3,21 +3,25 @@
 use crate::Args;
 use crate::endpoints::RunResult;
 
-/// CPU seconds (user+sys) used so far by this process's media workers.
-pub fn media_cpu_seconds() -> f64 {
+/// CPU seconds (user+sys) used so far by the relay: this process's media
+/// workers, or process `pid` (an external relay such as rtpengine).
+pub fn relay_cpu_seconds(pid: Option<u32>) -> f64 {
+    let cpu = |stat: String| {
+        let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
+        let num = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+        (num(11) + num(12)) / 100.0 // USER_HZ on Linux
+    };
+    if let Some(pid) = pid {
+        return std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(0.0, cpu);
+    }
     let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
         return 0.0;
     };
-    let tick = 100.0; // USER_HZ on Linux
     tasks
         .flatten()
         .filter(|t| std::fs::read_to_string(t.path().join("comm")).is_ok_and(|c| c.starts_with("rvoip-media")))
         .filter_map(|t| std::fs::read_to_string(t.path().join("stat")).ok())
-        .map(|stat| {
-            let fields: Vec<&str> = stat.rsplit(')').next().unwrap_or("").split_whitespace().collect();
-            let num = |i: usize| fields.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-            (num(11) + num(12)) / tick
-        })
+        .map(cpu)
         .sum()
 }
 
@@ -27,7 +31,11 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, workers: usize) {
     let q = |p: f64| r.latency_us.value_at_quantile(p);
     println!(
         "mode        {}",
-        if args.direct { "direct (no relay)" } else { "relay" }
+        match (&args.rtpengine, args.direct) {
+            (_, true) => "direct (no relay)".to_string(),
+            (Some(ng), _) => format!("rtpengine at {ng} (pid {})", args.relay_pid.unwrap_or(0)),
+            (None, false) => "relay (rvoip media plane)".to_string(),
+        }
     );
     println!("calls       {} ({} workers)", args.calls, workers);
     println!("sent        {}", r.sent);
