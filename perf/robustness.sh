@@ -112,25 +112,36 @@ printf '[metrics]\nlisten = "%s"\n' "$MET" >"$WORK/leak.toml"
 ( cd "$WORK" && exec sipp -sf "$ROOT/sipp/scenarios/uas_answer.xml" -i 127.0.0.1 -p $UASP -buff_size $BUF -nostdin >/dev/null 2>&1 ) & UAS_PID=$!
 "$GW" --sip 127.0.0.1:$GWP --route sip:127.0.0.1:$UASP --config "$WORK/leak.toml" --log-level warn 2>"$WORK/leak.log" & GW_PID=$!
 sleep 1
-( cd "$WORK" && timeout 60 sipp -sn uac 127.0.0.1:$GWP -i 127.0.0.1 -p "$(port)" -r 500 -m 1000 -buff_size $BUF -nostdin \
+( cd "$WORK" && timeout 60 sipp -sn uac 127.0.0.1:$GWP -i 127.0.0.1 -p "$(port)" -r $LEAK_RATE -m 1000 -buff_size $BUF -nostdin \
     -trace_stat -stf first.csv -fd 1 >first.out 2>&1 )
 sleep 40   # let the first calls' transactions expire (Timers J/K, 32 s)
 RSS_1K=$(rss_kb $GW_PID)
-CMD4="sipp -sn uac GW -r $LEAK_RATE -l $((LEAK_RATE * 2)) -m $LEAK_CALLS -buff_size $BUF"
-( cd "$WORK" && timeout $((LEAK_CALLS / LEAK_RATE + 200)) sipp -sn uac 127.0.0.1:$GWP -i 127.0.0.1 -p "$(port)" -r $LEAK_RATE \
-    -l $((LEAK_RATE * 2)) -m $LEAK_CALLS -buff_size $BUF -nostdin -timeout $((LEAK_CALLS / LEAK_RATE + 120))s \
-    -trace_stat -stf leak.csv -fd 1 >leak.out 2>&1 )
-read -r L_TOT L_OK L_FAIL L_RETR L_UNEXP < <(stats "$WORK/leak.csv")
-sleep 40
+# In four blocks, each followed by 40 s idle: RSS after each block shows
+# whether memory grows with calls (a leak) or stays at what the first
+# load peak left (allocator retention).
+BLOCK=$((LEAK_CALLS / 4))
+CMD4="4 x sipp -sn uac GW -r $LEAK_RATE -l $((LEAK_RATE * 2)) -m $BLOCK -buff_size $BUF"
+L_TOT=0; L_OK=0; L_FAIL=0; L_RETR=0; RSS_BLOCKS=()
+for b in 1 2 3 4; do
+  ( cd "$WORK" && timeout $((BLOCK / LEAK_RATE + 200)) sipp -sn uac 127.0.0.1:$GWP -i 127.0.0.1 -p "$(port)" -r $LEAK_RATE \
+      -l $((LEAK_RATE * 2)) -m $BLOCK -buff_size $BUF -nostdin -timeout $((BLOCK / LEAK_RATE + 120))s \
+      -trace_stat -stf leak$b.csv -fd 1 >leak$b.out 2>&1 )
+  read -r t o f r u < <(stats "$WORK/leak$b.csv")
+  L_TOT=$((L_TOT + t)); L_OK=$((L_OK + o)); L_FAIL=$((L_FAIL + f)); L_RETR=$((L_RETR + r))
+  sleep 40
+  RSS_BLOCKS+=("$(( $(rss_kb $GW_PID) / 1024 ))")
+done
 RSS_END=$(rss_kb $GW_PID)
 L_CALLS=$(metric rvoip_calls_active); L_SESS=$(metric rvoip_sessions_active); L_TX=$(metric rvoip_transactions_active)
 L_MEDIA=$(metric 'rvoip_media_calls{worker="0"}'); L_MEDIA=$((L_MEDIA + $(metric 'rvoip_media_calls{worker="1"}')))
 kill $GW_PID; wait $GW_PID 2>/dev/null; kill $UAS_PID; wait $UAS_PID 2>/dev/null
 GROWTH=$(python3 -c "print(f'{100*($RSS_END-$RSS_1K)/$RSS_1K:+.1f}')")
-add "## 4. Leaks: $LEAK_CALLS calls" "" "- command: \`$CMD4\` (after 1,000 warm-up calls), then 40 s for the transactions' Timers J/K" \
+BLOCK_GROWTH=$(python3 -c "print(f'{100*(${RSS_BLOCKS[3]}-${RSS_BLOCKS[0]})/${RSS_BLOCKS[0]}:+.1f}')")
+add "## 4. Leaks: $LEAK_CALLS calls" "" "- command: \`$CMD4\` (after 1,000 warm-up calls at the same rate), each block followed by 40 s for the transactions' Timers J/K" \
   "- calls: $L_TOT offered, $L_OK completed, $L_FAIL failed, $L_RETR retransmissions" \
   "- afterwards in /metrics: calls active $L_CALLS, sessions active $L_SESS, transactions $L_TX, media calls $L_MEDIA (all must be 0)" \
-  "- RSS: $((RSS_1K / 1024)) MiB after the first 1,000 calls, $((RSS_END / 1024)) MiB after all ($GROWTH %; target within 10 %)" ""
+  "- RSS: $((RSS_1K / 1024)) MiB after the first 1,000 calls, $((RSS_END / 1024)) MiB after all ($GROWTH %; target within 10 %)" \
+  "- RSS after each block of $BLOCK calls (40 s idle each): ${RSS_BLOCKS[*]} MiB (last block against the first: $BLOCK_GROWTH %; growth with calls would be a leak)" ""
 else keep 4; fi
 source perf/robustness_faults.sh
 
