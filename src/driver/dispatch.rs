@@ -68,7 +68,7 @@ impl Driver {
                 tracing::trace!(%peer, "recv (from another shard)\n{}", String::from_utf8_lossy(&bytes));
                 self.ua.handle_datagram(Instant::now(), &bytes, peer)
             }
-            Inbound::Connected(addr, tx) => self.tcp.insert(addr, tx),
+            Inbound::Connected(addr, tx) => self.tcp.adopt(addr, tx),
             Inbound::Closed(addr) => self.tcp.remove(addr),
         }
     }

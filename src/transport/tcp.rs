@@ -68,6 +68,14 @@ impl TcpTable {
         self.conns.insert(peer, tx);
     }
 
+    /// Records a connection another signalling shard accepted (and
+    /// counted, if it refused it: every shard's table is as full).
+    pub fn adopt(&mut self, peer: SocketAddr, tx: mpsc::Sender<Bytes>) {
+        if self.conns.len() < self.max {
+            self.conns.insert(peer, tx);
+        }
+    }
+
     /// Forgets a closed connection.
     pub fn remove(&mut self, peer: SocketAddr) {
         self.conns.remove(&peer);
