@@ -540,11 +540,7 @@ async fn pcmu_caller_and_opus_callee_are_transcoded_with_the_tone_intact() {
     for (side, heard) in [("B (Opus)", &heard_b), ("A (PCMU)", &heard_a)] {
         assert!(heard.len() >= 8000, "{side} heard {} samples", heard.len());
         let tail = &heard[heard.len() - 4000..];
-        let share = tone::goertzel(tail, 1000.0)
-            / [700.0, 1000.0, 1300.0, 2000.0]
-                .iter()
-                .map(|f| tone::goertzel(tail, *f))
-                .sum::<f64>();
+        let share = tone::share_1k(tail);
         let rms = tone::rms(tail);
         assert!(share > 0.95, "{side}: 1 kHz holds {share:.3} of the energy");
         // The tone's RMS is 8000/sqrt(2) = 5657; allow ±2 dB.
@@ -659,11 +655,7 @@ async fn an_opus_only_echoing_api_caller_is_transcoded_to_a_pcmu_callee_and_back
     }
     assert!(heard.len() >= 8000, "B heard {} samples back", heard.len());
     let tail = &heard[heard.len() - 4000..];
-    let share = tone::goertzel(tail, 1000.0)
-        / [700.0, 1000.0, 1300.0, 2000.0]
-            .iter()
-            .map(|f| tone::goertzel(tail, *f))
-            .sum::<f64>();
+    let share = tone::share_1k(tail);
     assert!(share > 0.95, "1 kHz holds {share:.3} of the energy");
     assert!(
         (4500.0..7100.0).contains(&tone::rms(tail)),

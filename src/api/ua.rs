@@ -117,7 +117,7 @@ impl SipUa {
         if let Some(bad) = opts
             .codecs
             .iter()
-            .find(|c| crate::sdp::Codec::from_names(&[c.to_string()]).len() < 2)
+            .find(|c| crate::media::codec::AudioCodec::from_name(c).is_none())
         {
             return Err(ApiError::Config(format!("unknown codec {bad:?} (PCMU, PCMA, opus)")));
         }

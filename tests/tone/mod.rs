@@ -26,3 +26,12 @@ pub fn goertzel(x: &[f64], freq: f64) -> f64 {
 pub fn rms(x: &[f64]) -> f64 {
     (x.iter().map(|v| v * v).sum::<f64>() / x.len() as f64).sqrt()
 }
+
+/// The share of `x`'s energy at 1 kHz among 700 Hz, 1, 1.3 and 2 kHz.
+pub fn share_1k(x: &[f64]) -> f64 {
+    goertzel(x, 1000.0)
+        / [700.0, 1000.0, 1300.0, 2000.0]
+            .iter()
+            .map(|f| goertzel(x, *f))
+            .sum::<f64>()
+}

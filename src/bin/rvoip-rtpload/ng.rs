@@ -89,25 +89,21 @@ impl Ng {
     /// must send (relayed to `b`) and where `b` must send.
     pub fn relay(&mut self, id: usize, a: SocketAddr, b: SocketAddr) -> Result<(SocketAddr, SocketAddr), String> {
         let call_id = format!("rvoip-rtpload-{}-{id}", std::process::id());
-        let offer = self.request(&[
-            ("command", "offer"),
-            ("call-id", &call_id),
-            ("from-tag", "a"),
-            ("sdp", &sdp(a)),
-        ])?;
-        let for_b = lookup(&offer, "sdp")
-            .and_then(|s| media_addr(&s))
-            .ok_or("no SDP in the offer reply")?;
-        let answer = self.request(&[
-            ("command", "answer"),
-            ("call-id", &call_id),
-            ("from-tag", "a"),
-            ("to-tag", "b"),
-            ("sdp", &sdp(b)),
-        ])?;
-        let for_a = lookup(&answer, "sdp")
-            .and_then(|s| media_addr(&s))
-            .ok_or("no SDP in the answer reply")?;
+        let ids = [("call-id", call_id.as_str()), ("from-tag", "a")];
+        let for_b = self.sdp_request("offer", &ids, a)?;
+        let for_a = self.sdp_request("answer", &[ids[0], ids[1], ("to-tag", "b")], b)?;
         Ok((for_a, for_b))
+    }
+
+    /// Sends `command` with `ids` and an SDP for `from`; returns where the
+    /// SDP in the reply says to send.
+    fn sdp_request(&mut self, command: &str, ids: &[(&str, &str)], from: SocketAddr) -> Result<SocketAddr, String> {
+        let body = sdp(from);
+        let mut pairs = vec![("command", command), ("sdp", body.as_str())];
+        pairs.extend_from_slice(ids);
+        let reply = self.request(&pairs)?;
+        lookup(&reply, "sdp")
+            .and_then(|s| media_addr(&s))
+            .ok_or_else(|| format!("no SDP in the {command} reply"))
     }
 }
