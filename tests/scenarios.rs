@@ -157,14 +157,7 @@ fn reinvite_hold_and_resume() {
     let (mut net, a, b) = connected(5);
     net.command(0, Command::Hold(a));
     net.run_for(Duration::from_millis(100));
-    assert!(has(
-        &net.take_events(0),
-        |e| matches!(e, SessionEvent::Held(i) if *i == a)
-    ));
-    assert!(has(
-        &net.take_events(1),
-        |e| matches!(e, SessionEvent::PeerHeld(i) if *i == b)
-    ));
+    held_by_caller(&mut net, a, b);
     let answer = &net.sent(addr(1), "SIP/2.0 200").last().unwrap().text;
     assert!(answer.contains("a=recvonly"), "held answer must be recvonly:\n{answer}");
     net.command(0, Command::Resume(a));
@@ -199,6 +192,16 @@ fn uas_retransmits_2xx_until_ack_then_gives_up_with_bye() {
         |e| matches!(e, SessionEvent::Ended(i, EndReason::AckTimeout) if *i == b)
     ));
     assert_eq!(net.sent(addr(1), "BYE").len(), 1);
+}
+
+/// UA 0 reports call `a` held and UA 1 its call `b` held by the peer.
+fn held_by_caller(net: &mut Net, a: CallId, b: CallId) {
+    let (ea, eb) = (net.take_events(0), net.take_events(1));
+    assert!(has(&ea, |e| matches!(e, SessionEvent::Held(i) if *i == a)), "{ea:?}");
+    assert!(
+        has(&eb, |e| matches!(e, SessionEvent::PeerHeld(i) if *i == b)),
+        "{eb:?}"
+    );
 }
 
 /// A connected call between UA 0 (caller) and UA 1, events cleared.
@@ -246,14 +249,7 @@ fn reinvite_glare_gets_491_and_both_retry_after_their_backoff() {
         "the caller waits longer"
     );
     net.run_for(Duration::from_secs(2));
-    assert!(has(
-        &net.take_events(0),
-        |e| matches!(e, SessionEvent::Held(i) if *i == a)
-    ));
-    assert!(has(
-        &net.take_events(1),
-        |e| matches!(e, SessionEvent::PeerHeld(i) if *i == b)
-    ));
+    held_by_caller(&mut net, a, b);
     assert_eq!(
         net.sent(addr(0), "INVITE").len(),
         3,

@@ -8,6 +8,8 @@ use std::time::Duration;
 
 mod events;
 mod ports;
+#[allow(dead_code)]
+mod sim;
 use events::next;
 
 fn server_cfg(pairs: u16, threads: usize) -> ServerConfig {
@@ -121,4 +123,32 @@ async fn max_calls_holds_across_the_shards() {
     }
     let g = gw.gateway_stats();
     assert_eq!((g.active, g.over_limit, g.bridged), (5, 7, 5));
+}
+
+#[test]
+fn shards_sharing_a_seed_draw_different_branches_and_tags() {
+    use rvoip::ids::TransportKind;
+    use rvoip::session::{Command, UaConfig, UserAgent};
+    let first_invite = |shard: usize| {
+        let mut ua = UserAgent::new(UaConfig {
+            shard,
+            shards: 2,
+            ..sim::ua_config(sim::addr(0), 42)
+        });
+        let now = std::time::Instant::now();
+        ua.handle_command(
+            now,
+            Command::Call(
+                CallId(2 + shard as u64),
+                "sip:bob@127.0.0.1:5999".into(),
+                TransportKind::Udp,
+            ),
+        );
+        let t = ua.poll_transmit().expect("an INVITE");
+        String::from_utf8_lossy(&t.bytes).into_owned()
+    };
+    let header = |m: &str, name: &str| m.lines().find(|l| l.starts_with(name)).unwrap_or_default().to_owned();
+    let (a, b) = (first_invite(0), first_invite(1));
+    assert_ne!(header(&a, "Via:"), header(&b, "Via:"), "branches repeat across shards");
+    assert_ne!(header(&a, "From:"), header(&b, "From:"), "tags repeat across shards");
 }

@@ -27,6 +27,13 @@ impl Driver {
         }
     }
 
+    /// Hands `msg()` to every other shard.
+    fn tell_others(&self, msg: impl Fn() -> Inbound) {
+        for k in (0..self.peers.len()).filter(|&k| k != self.shard) {
+            self.forward(k, msg());
+        }
+    }
+
     /// A UDP datagram from our socket.
     pub(super) fn on_datagram(&mut self, now: Instant, bytes: &[u8], peer: Peer) {
         tracing::trace!(%peer, "recv\n{}", String::from_utf8_lossy(bytes));
@@ -47,15 +54,11 @@ impl Driver {
                 Some(k) => self.forward(k, Inbound::Message(bytes, peer)),
             },
             Inbound::Connected(addr, tx) => {
-                for k in (0..self.peers.len()).filter(|&k| k != self.shard) {
-                    self.forward(k, Inbound::Connected(addr, tx.clone()));
-                }
+                self.tell_others(|| Inbound::Connected(addr, tx.clone()));
                 self.tcp.insert(addr, tx);
             }
             Inbound::Closed(addr) => {
-                for k in (0..self.peers.len()).filter(|&k| k != self.shard) {
-                    self.forward(k, Inbound::Closed(addr));
-                }
+                self.tell_others(|| Inbound::Closed(addr));
                 self.tcp.remove(addr);
             }
         }

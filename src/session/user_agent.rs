@@ -46,7 +46,9 @@ impl UserAgent {
             events: VecDeque::new(),
             media: VecDeque::new(),
             heap: DeadlineHeap::default(),
-            rng: SmallRng::seed_from_u64(cfg.seed),
+            // Shards share a seed: each its own stream, or their branches,
+            // tags and Call-IDs would repeat one another's.
+            rng: SmallRng::seed_from_u64(cfg.seed ^ (cfg.shard as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)),
             ports: PortPool::new(cfg.ports, cfg.media_workers, cfg.shard, cfg.shards),
             next_call: (cfg.shards.max(1) + cfg.shard) as u64,
             stats: UaStats::default(),
