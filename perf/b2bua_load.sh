@@ -13,10 +13,11 @@
 #   perf/b2bua_load.sh                      # 1000 calls at 100 cps, held 30 s
 #   CALLS=500 RATE=50 HOLD_S=20 perf/b2bua_load.sh
 #   TRANSCODE=1 CALLS=150 RATE=15 perf/b2bua_load.sh
+#   REALTIME=10 perf/b2bua_load.sh          # media workers at SCHED_FIFO 10 (root)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source perf/lib.sh
-CALLS=${CALLS:-1000}; RATE=${RATE:-100}; HOLD_S=${HOLD_S:-30}; TRANSCODE=${TRANSCODE:-0}
+CALLS=${CALLS:-1000}; RATE=${RATE:-100}; HOLD_S=${HOLD_S:-30}; TRANSCODE=${TRANSCODE:-0}; REALTIME=${REALTIME:-0}
 command -v sipp >/dev/null || { apt-get update -qq && apt-get install -y -qq sip-tester >/dev/null; }
 cargo build --release --bin rvoip-gw >/dev/null 2>&1 || { echo "build failed"; exit 1; }
 ulimit -n 65536 2>/dev/null || true
@@ -67,7 +68,7 @@ PY
 
 GWP=$(port); UASP=$(port); MET=127.0.0.1:$(port)
 # Separate RTP port ranges: the calling rvoip-gw of TRANSCODE=1 runs here too.
-printf '[metrics]\nlisten = "%s"\n[media]\nport_min = 10000\nport_max = 20000\n' "$MET" >"$WORK/gw.toml"
+printf '[metrics]\nlisten = "%s"\n[media]\nport_min = 10000\nport_max = 20000\nrealtime_priority = %s\n' "$MET" "$REALTIME" >"$WORK/gw.toml"
 printf '[media]\nport_min = 20000\nport_max = 30000\n' >"$WORK/caller.toml"
 "$GW" --sip 127.0.0.1:$GWP --route sip:127.0.0.1:$UASP --config "$WORK/gw.toml" --log-level warn 2>"$WORK/gw.log" & GW_PID=$!
 for _ in $(seq 50); do grep -q listening "$WORK/gw.log" && break; sleep 0.1; done
@@ -169,8 +170,8 @@ PY
   echo
   echo "- date: $(date -u +%FT%TZ)"
   echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); SIPp $(sipp -v 2>&1 | grep -o 'v[0-9.]*' | head -1), everything on loopback on the same cores"
-  echo "- command: \`TRANSCODE=$TRANSCODE CALLS=$CALLS RATE=$RATE HOLD_S=$HOLD_S perf/b2bua_load.sh\`"
-  echo "- gateway: \`rvoip-gw --sip 127.0.0.1:$GWP --route sip:127.0.0.1:$UASP\` (embedded default config)"
+  echo "- command: \`TRANSCODE=$TRANSCODE REALTIME=$REALTIME CALLS=$CALLS RATE=$RATE HOLD_S=$HOLD_S perf/b2bua_load.sh\`"
+  echo "- gateway: \`rvoip-gw --sip 127.0.0.1:$GWP --route sip:127.0.0.1:$UASP\` (embedded default config; media.realtime_priority = $REALTIME$( [ "$REALTIME" != 0 ] && grep -q 'real-time' "$WORK/gw.log" && echo ', REFUSED: see the log'))"
   echo "- caller: $CALLER"
   echo "- callee: \`sipp -sf sipp/scenarios/uas_rtp.xml\`, streaming a 1 kHz G.711 u-law tone (PT 0, 20 ms) with rtp_stream from the ACK to the BYE"
   echo

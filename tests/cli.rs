@@ -39,6 +39,8 @@ fn unknown_key_is_named() {
 fn bad_value_is_named() {
     let err = config_error("[media]\nport_min = 30000\nport_max = 20000\n");
     assert!(err.contains("media.port_min"), "{err}");
+    let err = config_error("[media]\nrealtime_priority = 120\n");
+    assert!(err.contains("media.realtime_priority"), "{err}");
     let err = config_error("[[routes]]\nuser_prefix = \"\"\nreject = 200\n");
     assert!(err.contains("routes[0].reject"), "{err}");
     let err = config_error("[timers]\nt1_ms = \"fast\"\n");

@@ -34,16 +34,15 @@ static GLOBAL: Counting = Counting;
 fn relay_path_does_not_allocate_per_packet() {
     let (tx, _rx) = tokio::sync::mpsc::channel(1024);
     let worker = WorkerConfig {
-        ip: "127.0.0.1".parse().unwrap(),
         relatch: Duration::from_secs(5),
         timeout: Duration::from_secs(60),
-        opus_complexity: 5,
-        park_max: usize::MAX,
+        ..WorkerConfig::default()
     };
     let plane = MediaPlane::start(
         MediaConfig {
             workers: 1,
             pin: false,
+            realtime: 0,
             worker,
         },
         tx,
@@ -57,16 +56,7 @@ fn relay_path_does_not_allocate_per_packet() {
         41_000 + (std::process::id() % 500) as u16 * 4,
         43_000 + (std::process::id() % 500) as u16 * 4,
     );
-    let leg = |p: u16, remote: SocketAddr| LegConfig {
-        port: p,
-        remote: Some(remote),
-        rtcp_mux: true,
-        codec_pt: 0,
-        clock: 8000,
-        te_pt: None,
-        send: true,
-        codec: None,
-    };
+    let leg = LegConfig::pcmu;
     plane
         .submit(MediaCommand::AddCall {
             call: 1,

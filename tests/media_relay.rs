@@ -25,6 +25,7 @@ fn plane(timeout_ms: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent>) {
             MediaConfig {
                 workers: 2,
                 pin: true,
+                realtime: 0,
                 worker,
             },
             tx,

@@ -58,6 +58,9 @@ pub struct ServerConfig {
     pub seed: Option<u64>,
     /// Media worker threads (0: one per core).
     pub media_workers: usize,
+    /// SCHED_FIFO priority of the media workers (1–99; 0: normal). Needs
+    /// CAP_SYS_NICE; refused, the workers say so once and run normally.
+    pub media_realtime: u8,
     /// Signalling threads, each owning the calls whose Call-ID hashes to
     /// it (0: one per core; 1: the caller's tokio runtime runs it all).
     pub sip_threads: usize,
@@ -81,6 +84,7 @@ impl Default for ServerConfig {
             tcp_max: 10000,
             seed: None,
             media_workers: 0,
+            media_realtime: 0,
             sip_threads: 1,
             media_timeout: Duration::from_secs(30),
         }

@@ -51,6 +51,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         MediaConfig {
             workers: cfg.media_workers,
             pin: true,
+            realtime: cfg.media_realtime,
             worker,
         },
         media_txs,

@@ -27,6 +27,23 @@ pub struct LegConfig {
     pub send: bool,
 }
 
+impl LegConfig {
+    /// A sending leg on `port` carrying PCMU (PT 0, no telephone-event,
+    /// rtcp-mux) to `remote`: what load tools and tests relay.
+    pub fn pcmu(port: u16, remote: SocketAddr) -> Self {
+        LegConfig {
+            port,
+            remote: Some(remote),
+            rtcp_mux: true,
+            codec_pt: 0,
+            codec: None,
+            clock: 8000,
+            te_pt: None,
+            send: true,
+        }
+    }
+}
+
 /// Which leg of a call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Side {

@@ -5,6 +5,7 @@ pub mod codec;
 pub mod command;
 pub mod plane;
 pub mod rtp;
+mod sched;
 pub mod worker;
 
 pub use command::{LegConfig, LegStats, MediaCommand, MediaEvent, Side, worker_of};

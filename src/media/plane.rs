@@ -21,6 +21,8 @@ pub struct MediaConfig {
     pub workers: usize,
     /// Pin each worker to a core.
     pub pin: bool,
+    /// Run the workers at this SCHED_FIFO priority (1–99; 0: normal).
+    pub realtime: u8,
     /// What every worker shares.
     pub worker: WorkerConfig,
 }
@@ -65,7 +67,8 @@ impl MediaPlane {
         let mut wcfg = cfg.worker;
         wcfg.park_max = wcfg.park_max.min(super::worker::park_max(n));
         let stop = Arc::new(AtomicBool::new(false));
-        let warned = Arc::new(AtomicBool::new(false));
+        let warned = Arc::new([AtomicBool::new(false), AtomicBool::new(false)]);
+        let realtime = cfg.realtime;
         let mut workers = Vec::with_capacity(n);
         for i in 0..n {
             let poll = Poll::new()?;
@@ -87,11 +90,7 @@ impl MediaPlane {
             let thread = std::thread::Builder::new()
                 .name(format!("rvoip-media-{i}"))
                 .spawn(move || {
-                    if let Some(core) = core {
-                        if !core_affinity::set_for_current(core) && !warned.swap(true, Relaxed) {
-                            tracing::warn!("media workers could not be pinned to cores; running unpinned");
-                        }
-                    }
+                    super::sched::place_current(core, realtime, &warned[0], &warned[1]);
                     worker.run();
                 })?;
             workers.push(Handle {

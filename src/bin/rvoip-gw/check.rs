@@ -18,6 +18,12 @@ pub fn check(cfg: &Config) -> Result<(), String> {
             cfg.metrics.listen
         ));
     }
+    if m.realtime_priority > 99 {
+        return Err(format!(
+            "media.realtime_priority ({}) must be 0 (normal) or a SCHED_FIFO priority 1-99",
+            m.realtime_priority
+        ));
+    }
     if m.timeout_secs == 0 {
         return Err("media.timeout_secs must be at least 1".into());
     }

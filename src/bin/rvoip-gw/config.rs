@@ -59,6 +59,7 @@ pub struct Media {
     pub port_max: u16,
     pub codecs: Vec<String>,
     pub workers: usize,
+    pub realtime_priority: u8,
     pub timeout_secs: u64,
 }
 

@@ -25,6 +25,7 @@ pub fn server_config(cfg: &Config) -> ServerConfig {
         tcp_max: cfg.sip.tcp_max_connections,
         seed: None,
         media_workers: cfg.media.workers,
+        media_realtime: cfg.media.realtime_priority,
         sip_threads: cfg.sip.threads,
         media_timeout: Duration::from_secs(cfg.media.timeout_secs),
     }

@@ -4,6 +4,7 @@
 use hdrhistogram::Histogram;
 use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Token};
+use rvoip::media::worker::{BATCH, RecvBatch};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
@@ -41,6 +42,12 @@ impl Endpoints {
     /// Streams 50 packets/s from every endpoint for `duration`, then waits
     /// half a second for stragglers.
     pub fn run(&self, targets: &[(SocketAddr, SocketAddr)], duration: Duration, slots: usize) -> RunResult {
+        // Connected sockets: the kernel keeps the route instead of looking
+        // it up per packet (the relay latches on the source either way).
+        for (i, (ta, tb)) in targets.iter().enumerate() {
+            let _ = self.socks[2 * i].connect(ta);
+            let _ = self.socks[2 * i + 1].connect(tb);
+        }
         let start = Instant::now();
         let done = Arc::new(AtomicBool::new(false));
         let receiver = {
@@ -63,9 +70,9 @@ impl Endpoints {
                 if let Some(wait) = due.checked_duration_since(Instant::now()) {
                     std::thread::sleep(wait);
                 }
-                for (j, (ta, tb)) in chunk.iter().enumerate() {
+                for j in 0..chunk.len() {
                     let i = slot * per_slot + j;
-                    for (side, to) in [(0, ta), (1, tb)] {
+                    for side in 0..2 {
                         let ssrc = (2 * i + side) as u32;
                         rvoip::media::rtp::header::write_header(
                             &mut pkt,
@@ -76,7 +83,7 @@ impl Endpoints {
                             ssrc,
                         );
                         pkt[12..20].copy_from_slice(&(start.elapsed().as_nanos() as u64).to_be_bytes());
-                        if self.socks[2 * i + side].send_to(&pkt, *to).is_ok() {
+                        if self.socks[2 * i + side].send(&pkt).is_ok() {
                             sent += 1;
                         }
                     }
@@ -106,18 +113,25 @@ fn receive(socks: &[Arc<std::net::UdpSocket>], start: Instant, done: &AtomicBool
     }
     let mut hist = Histogram::<u64>::new_with_bounds(1, 10_000_000, 3).expect("histogram bounds");
     let mut events = Events::with_capacity(4096);
-    let mut buf = [0u8; 2048];
+    let mut batch = RecvBatch::new();
     let mut received = 0u64;
     while !done.load(Relaxed) {
         let _ = poll.poll(&mut events, Some(Duration::from_millis(50)));
         for ev in events.iter() {
-            let s = &socks[ev.token().0];
-            while let Ok((n, _)) = s.recv_from(&mut buf) {
-                if n >= 20 {
-                    let stamp = u64::from_be_bytes(buf[12..20].try_into().expect("8 bytes"));
-                    let now = start.elapsed().as_nanos() as u64;
-                    let _ = hist.record((now.saturating_sub(stamp) / 1000).max(1));
-                    received += 1;
+            let fd = socks[ev.token().0].as_raw_fd();
+            // As in the relay: a short batch means the socket is drained.
+            while let Ok(n) = batch.recv(fd) {
+                let now = start.elapsed().as_nanos() as u64;
+                for i in 0..n {
+                    let (buf, _) = batch.packet(i);
+                    if buf.len() >= 20 {
+                        let stamp = u64::from_be_bytes(buf[12..20].try_into().expect("8 bytes"));
+                        let _ = hist.record((now.saturating_sub(stamp) / 1000).max(1));
+                        received += 1;
+                    }
+                }
+                if n < BATCH {
+                    break;
                 }
             }
         }

@@ -42,6 +42,10 @@ pub struct Args {
     /// 127.0.0.1:2223), instead of an in-process media plane.
     #[arg(long)]
     rtpengine: Option<std::net::SocketAddr>,
+    /// Run the relay workers at this SCHED_FIFO priority (1-99; 0: normal
+    /// scheduling; needs CAP_SYS_NICE).
+    #[arg(long, default_value_t = 0)]
+    realtime: u8,
     /// The relay's process id when it is rtpengine (for its CPU time).
     #[arg(long)]
     relay_pid: Option<u32>,
@@ -57,16 +61,14 @@ fn main() {
     let eps = endpoints::Endpoints::open(args.calls).unwrap_or_else(|e| fail(&format!("endpoint sockets: {e}")));
     let (tx, _events) = tokio::sync::mpsc::channel(65536);
     let worker = WorkerConfig {
-        ip: "127.0.0.1".parse().unwrap(),
-        relatch: Duration::from_secs(2),
         timeout: Duration::from_secs(3600),
-        opus_complexity: 5,
-        park_max: usize::MAX,
+        ..WorkerConfig::default()
     };
     let plane = MediaPlane::start(
         MediaConfig {
             workers: args.workers,
             pin: true,
+            realtime: args.realtime,
             worker,
         },
         tx,
@@ -85,16 +87,7 @@ fn main() {
     for i in (0..args.calls).filter(|_| args.rtpengine.is_none()) {
         let (pa, pb) = (args.base_port + 4 * i as u16, args.base_port + 4 * i as u16 + 2);
         let (a, b) = (eps.addr(2 * i), eps.addr(2 * i + 1));
-        let leg = |port, remote| LegConfig {
-            port,
-            remote: Some(remote),
-            rtcp_mux: true,
-            codec_pt: 0,
-            clock: 8000,
-            te_pt: None,
-            send: true,
-            codec: None,
-        };
+        let leg = LegConfig::pcmu;
         if !args.direct {
             let cmd = MediaCommand::AddCall {
                 call: i as u64,
@@ -113,7 +106,8 @@ fn main() {
     let cpu0 = report::relay_cpu_seconds(args.relay_pid);
     let result = eps.run(&targets, Duration::from_secs_f64(args.duration), args.slots);
     let cpu = report::relay_cpu_seconds(args.relay_pid) - cpu0;
-    report::print(&args, &result, cpu, plane.workers());
+    std::thread::sleep(Duration::from_millis(300)); // workers publish latency every 250 ms
+    report::print(&args, &result, cpu, &plane);
     drop(plane);
 }
 

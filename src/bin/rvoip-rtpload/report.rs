@@ -2,6 +2,9 @@
 
 use crate::Args;
 use crate::endpoints::RunResult;
+use rvoip::media::MediaPlane;
+use rvoip::media::worker::BUCKETS_US;
+use std::sync::atomic::Ordering::Relaxed;
 
 /// CPU seconds (user+sys) used so far by the relay: this process's media
 /// workers, or process `pid` (an external relay such as rtpengine).
@@ -25,7 +28,8 @@ pub fn relay_cpu_seconds(pid: Option<u32>) -> f64 {
         .sum()
 }
 
-pub fn print(args: &Args, r: &RunResult, cpu: f64, workers: usize) {
+pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: &MediaPlane) {
+    let workers = plane.workers();
     let lost = r.sent.saturating_sub(r.received);
     let pps = r.received as f64 / r.elapsed.as_secs_f64();
     let q = |p: f64| r.latency_us.value_at_quantile(p);
@@ -55,4 +59,31 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, workers: usize) {
             cpu * 1e9 / r.received.max(1) as f64
         );
     }
+    if !args.direct && args.rtpengine.is_none() {
+        print_added(plane);
+    }
+}
+
+/// The latency the workers themselves add (kernel arrival stamp to sent),
+/// from their own histograms: the worst worker's p99 and max, and the share
+/// of all packets relayed within 200 µs.
+fn print_added(plane: &MediaPlane) {
+    let (mut count, mut within, mut p50, mut p99, mut max) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    let i200 = BUCKETS_US.iter().position(|&b| b == 200).expect("200 µs bucket");
+    for c in plane.counters() {
+        let l = &c.latency;
+        count += l.count.load(Relaxed);
+        within += l.le[i200].load(Relaxed);
+        p50 = p50.max(l.p50_ns.load(Relaxed));
+        p99 = p99.max(l.p99_ns.load(Relaxed));
+        max = max.max(l.max_ns.load(Relaxed));
+    }
+    println!(
+        "added_us    p50={} p99={} max={} within_200us={:.2} % ({} packets; worst worker)",
+        p50 / 1000,
+        p99 / 1000,
+        max / 1000,
+        100.0 * within as f64 / count.max(1) as f64,
+        count
+    );
 }

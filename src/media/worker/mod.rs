@@ -14,6 +14,7 @@ mod park;
 pub mod relay;
 mod socket;
 
+pub use batch::{BATCH, RecvBatch};
 pub use egress::Egress;
 pub use latch::{Latch, LatchVerdict};
 pub use latency::{BUCKETS_US, LatencyCounters};
@@ -47,6 +48,20 @@ pub struct WorkerConfig {
     /// Sockets of ended calls kept open for reuse, at most (the plane
     /// lowers it to its share of the descriptor limit).
     pub park_max: usize,
+}
+
+impl Default for WorkerConfig {
+    /// Loopback, re-latch after 2 s of silence, 30 s media timeout, Opus
+    /// complexity 5, no limit of its own on parked sockets.
+    fn default() -> Self {
+        WorkerConfig {
+            ip: IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+            relatch: Duration::from_secs(2),
+            timeout: Duration::from_secs(30),
+            opus_complexity: 5,
+            park_max: usize::MAX,
+        }
+    }
 }
 
 /// Counters a worker publishes (read by anyone, written by the worker).
