@@ -105,22 +105,7 @@ sleep 2   # the last calls' media counters arrive after their BYE
 LAST=$(grep 'rtp_in=' "$WORK/gw.log" | tail -1)
 DROPS=$(sock_drops $GW_PID)
 # Latency the workers added per packet (kernel arrival stamp to sent).
-LAT=$(python3 - "$MET" <<'PY'
-import sys, urllib.request
-page = urllib.request.urlopen(f"http://{sys.argv[1]}/metrics").read().decode()
-rows = []
-for line in page.splitlines():
-    if line.startswith("rvoip_media_added_latency_p99_seconds{"):
-        w = line.split('"')[1]; rows.append(f"worker {w}: p99 {float(line.split()[-1])*1e6:.0f} µs")
-buckets = {}
-for line in page.splitlines():
-    if line.startswith("rvoip_media_added_latency_seconds_bucket{"):
-        le = line.split('le="')[1].split('"')[0]; buckets[le] = buckets.get(le, 0) + int(line.split()[-1])
-total = buckets.get("+Inf", 0)
-share = lambda le: 100 * buckets.get(le, 0) / max(total, 1)
-print("; ".join(rows) + f"; all workers: {share('0.0002'):.3f} % of {total} packets within 200 µs, {share('0.001'):.3f} % within 1 ms")
-PY
-)
+LAT=$(added_latency "$MET")
 HWM=$(awk '/VmHWM/{printf "%.1f", $2/1024}' /proc/$GW_PID/status)
 XCODED=$(python3 -c "import urllib.request;print(next((l.split()[-1] for l in urllib.request.urlopen('http://$MET/metrics').read().decode().splitlines() if l.startswith('rvoip_transcoded_calls_total')),'?'))")
 kill $GW_PID; wait $GW_PID 2>/dev/null

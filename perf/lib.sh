@@ -10,3 +10,23 @@ g=lambda k:last[h.index(k)]
 print(g('TotalCallCreated'), g('SuccessfulCall(C)'), g('FailedCall(C)'), g('Retransmissions(C)'), g('FailedUnexpectedMessage(C)'))
 PY
 }
+# The latency rvoip-gw's media workers added per packet (kernel arrival
+# stamp to sent), from its /metrics at $1: p99 per worker and the share of
+# all packets within 200 µs and 1 ms.
+added_latency() {
+  python3 - "$1" <<'PY'
+import sys, urllib.request
+page = urllib.request.urlopen(f"http://{sys.argv[1]}/metrics").read().decode()
+rows = []
+for line in page.splitlines():
+    if line.startswith("rvoip_media_added_latency_p99_seconds{"):
+        w = line.split('"')[1]; rows.append(f"worker {w}: p99 {float(line.split()[-1])*1e6:.0f} µs")
+buckets = {}
+for line in page.splitlines():
+    if line.startswith("rvoip_media_added_latency_seconds_bucket{"):
+        le = line.split('le="')[1].split('"')[0]; buckets[le] = buckets.get(le, 0) + int(line.split()[-1])
+total = buckets.get("+Inf", 0)
+share = lambda le: 100 * buckets.get(le, 0) / max(total, 1)
+print("; ".join(rows) + f"; all workers: {share('0.0002'):.3f} % of {total} packets within 200 µs, {share('0.001'):.3f} % within 1 ms")
+PY
+}

@@ -57,15 +57,23 @@ fn free_port() -> u16 {
     }
 }
 
-#[test]
-fn call_subcommand_against_the_echo_service() {
+/// A gateway on its embedded default config (echo service) on a free port;
+/// `extra` adds arguments.
+fn gateway_on_defaults(extra: &[&str]) -> (u16, std::process::Child) {
     let port = free_port();
-    let mut gw = Command::new(BIN)
+    let gw = Command::new(BIN)
         .args(["--sip", &format!("127.0.0.1:{port}"), "--log-level", "warn"])
+        .args(extra)
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(300));
+    (port, gw)
+}
+
+#[test]
+fn call_subcommand_against_the_echo_service() {
+    let (port, mut gw) = gateway_on_defaults(&[]);
     let run = |user: &str, extra: &[&str]| {
         let uri = format!("sip:{user}@127.0.0.1:{port}");
         let mut args = vec!["call", uri.as_str(), "--count", "20", "--rate", "200"];
@@ -86,6 +94,43 @@ fn call_subcommand_against_the_echo_service() {
     let text = String::from_utf8_lossy(&busy.stdout);
     assert!(!busy.status.success(), "failed calls must fail the command");
     assert!(text.contains("status     486 x20"), "{text}");
+}
+
+/// `rvoip-rtpload --sip`: calls placed over SIP on a running gateway's echo
+/// service; every packet sent comes back; a rejected call fails the run.
+#[test]
+fn rtpload_over_sip_against_the_echo_service() {
+    // Media ports of its own: the other tests' gateways and clients run
+    // at the same time and deal theirs from the bottom of the default range.
+    let mut f = tempfile();
+    writeln!(f.1, "[media]\nport_min = 31000\nport_max = 31400").unwrap();
+    let (port, mut gw) = gateway_on_defaults(&["--config", &f.0]);
+    let run = |user: &str| {
+        let (server, uri) = (format!("127.0.0.1:{port}"), format!("sip:{user}@127.0.0.1:{port}"));
+        let args = ["--sip", &server, "--uri", &uri, "--calls", "5", "--duration", "1"];
+        Command::new(env!("CARGO_BIN_EXE_rvoip-rtpload"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let (ok, busy) = (run("load"), run("busy"));
+    gw.kill().unwrap();
+    let text = String::from_utf8_lossy(&ok.stdout);
+    assert!(ok.status.success(), "{text}");
+    assert!(text.contains("(answered 5, failed 0, BYEs answered 5)"), "{text}");
+    let count = |key: &str| -> u64 {
+        let line = text.lines().find(|l| l.starts_with(key)).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    assert!(count("sent") >= 5 * 40, "50 packets/s per call for 1 s: {text}");
+    assert_eq!(
+        count("received"),
+        count("sent"),
+        "the echo returns every packet: {text}"
+    );
+    let text = String::from_utf8_lossy(&busy.stdout);
+    assert_eq!(busy.status.code(), Some(1), "rejected calls fail the run: {text}");
+    assert!(text.contains("(answered 0, failed 5, BYEs answered 0)"), "{text}");
 }
 
 #[test]

@@ -144,3 +144,18 @@ impl Transactions {
         self.stats
     }
 }
+#[cfg(test)]
+mod size_probe {
+    #[test]
+    fn sizes() {
+        eprintln!(
+            "SLOT {} TX {} REQ {} RESP {} CALL {} DIALOG {}",
+            std::mem::size_of::<super::Slot>(),
+            std::mem::size_of::<super::Tx>(),
+            std::mem::size_of::<rsip::Request>(),
+            std::mem::size_of::<rsip::Response>(),
+            std::mem::size_of::<crate::session::Call>(),
+            std::mem::size_of::<crate::dialog::Dialog>()
+        );
+    }
+}

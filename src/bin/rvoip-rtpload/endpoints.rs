@@ -25,9 +25,10 @@ pub struct Endpoints {
 }
 
 impl Endpoints {
-    pub fn open(calls: usize) -> std::io::Result<Self> {
-        let mut socks = Vec::with_capacity(2 * calls);
-        for _ in 0..2 * calls {
+    /// `n` endpoints on loopback.
+    pub fn open(n: usize) -> std::io::Result<Self> {
+        let mut socks = Vec::with_capacity(n);
+        for _ in 0..n {
             let s = std::net::UdpSocket::bind("127.0.0.1:0")?;
             s.set_nonblocking(true)?;
             socks.push(Arc::new(s));
@@ -39,14 +40,14 @@ impl Endpoints {
         self.socks[i].local_addr().expect("bound socket has an address")
     }
 
-    /// Streams 50 packets/s from every endpoint for `duration`, then waits
-    /// half a second for stragglers.
-    pub fn run(&self, targets: &[(SocketAddr, SocketAddr)], duration: Duration, slots: usize) -> RunResult {
+    /// Streams 50 packets/s from endpoint `i` to `targets[i]` (none: it
+    /// stays silent) for `duration`, then waits half a second for stragglers.
+    pub fn run(&self, targets: &[Option<SocketAddr>], duration: Duration, slots: usize) -> RunResult {
         // Connected sockets: the kernel keeps the route instead of looking
         // it up per packet (the relay latches on the source either way).
-        for (i, (ta, tb)) in targets.iter().enumerate() {
-            let _ = self.socks[2 * i].connect(ta);
-            let _ = self.socks[2 * i + 1].connect(tb);
+        let senders: Vec<usize> = (0..targets.len()).filter(|&i| targets[i].is_some()).collect();
+        for &i in &senders {
+            let _ = self.socks[i].connect(targets[i].expect("filtered"));
         }
         let start = Instant::now();
         let done = Arc::new(AtomicBool::new(false));
@@ -61,31 +62,27 @@ impl Endpoints {
         // Each 20 ms tick is spread over `slots` slots (1: one burst per
         // tick; 10: every 2 ms, closer to how independent phones send).
         let slots = slots.clamp(1, 20);
-        let per_slot = targets.len().div_ceil(slots).max(1);
+        let per_slot = senders.len().div_ceil(slots).max(1);
         while start.elapsed() < duration {
-            for (slot, chunk) in targets.chunks(per_slot).enumerate() {
+            for (slot, chunk) in senders.chunks(per_slot).enumerate() {
                 let due = start
                     + Duration::from_millis(20 * tick)
                     + Duration::from_micros(20_000 / slots as u64 * slot as u64);
                 if let Some(wait) = due.checked_duration_since(Instant::now()) {
                     std::thread::sleep(wait);
                 }
-                for j in 0..chunk.len() {
-                    let i = slot * per_slot + j;
-                    for side in 0..2 {
-                        let ssrc = (2 * i + side) as u32;
-                        rvoip::media::rtp::header::write_header(
-                            &mut pkt,
-                            0,
-                            false,
-                            tick as u16,
-                            (tick * 160) as u32,
-                            ssrc,
-                        );
-                        pkt[12..20].copy_from_slice(&(start.elapsed().as_nanos() as u64).to_be_bytes());
-                        if self.socks[2 * i + side].send(&pkt).is_ok() {
-                            sent += 1;
-                        }
+                for &i in chunk {
+                    rvoip::media::rtp::header::write_header(
+                        &mut pkt,
+                        0,
+                        false,
+                        tick as u16,
+                        (tick * 160) as u32,
+                        i as u32,
+                    );
+                    pkt[12..20].copy_from_slice(&(start.elapsed().as_nanos() as u64).to_be_bytes());
+                    if self.socks[i].send(&pkt).is_ok() {
+                        sent += 1;
                     }
                 }
             }

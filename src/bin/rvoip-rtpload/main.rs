@@ -3,14 +3,18 @@
 //! in each payload; reports packets sent, received, lost, latency p50/p99/max
 //! and the relay workers' CPU time. `--direct` sends endpoint to endpoint
 //! without the relay, to measure the loopback baseline; `--rtpengine`
-//! relays through a running rtpengine instead, set up over its ng protocol.
+//! relays through a running rtpengine instead, set up over its ng protocol;
+//! `--sip` places the calls over SIP on a running rvoip-gw whose far end
+//! echoes (one endpoint per call, which hears its own packets back).
 
 mod endpoints;
 mod ng;
 mod report;
+mod sip;
 
 use clap::Parser;
 use rvoip::media::{LegConfig, MediaCommand, MediaConfig, MediaPlane, WorkerConfig};
+use std::net::SocketAddr;
 use std::time::Duration;
 
 #[global_allocator]
@@ -41,14 +45,26 @@ pub struct Args {
     /// Relay through rtpengine, whose ng control port is here (e.g.
     /// 127.0.0.1:2223), instead of an in-process media plane.
     #[arg(long)]
-    rtpengine: Option<std::net::SocketAddr>,
+    rtpengine: Option<SocketAddr>,
     /// Run the relay workers at this SCHED_FIFO priority (1-99; 0: normal
     /// scheduling; needs CAP_SYS_NICE).
     #[arg(long, default_value_t = 0)]
     realtime: u8,
-    /// The relay's process id when it is rtpengine (for its CPU time).
+    /// The relay's process id when it is rtpengine or rvoip-gw (for its
+    /// CPU time).
     #[arg(long)]
     relay_pid: Option<u32>,
+    /// Place the calls over SIP (UDP) on the server here, e.g. a running
+    /// `rvoip-gw` at 127.0.0.1:5060, instead of an in-process media plane.
+    #[arg(long)]
+    sip: Option<SocketAddr>,
+    /// Request-URI of the calls with --sip (default: sip:rtpload@SERVER,
+    /// which the gateway's default route answers with its echo service).
+    #[arg(long)]
+    uri: Option<String>,
+    /// New calls per second with --sip.
+    #[arg(long, default_value_t = 200)]
+    cps: u32,
 }
 
 fn main() {
@@ -58,57 +74,86 @@ fn main() {
         std::process::exit(2);
     }
     rvoip::limits::raise_fd_limit();
-    let eps = endpoints::Endpoints::open(args.calls).unwrap_or_else(|e| fail(&format!("endpoint sockets: {e}")));
-    let (tx, _events) = tokio::sync::mpsc::channel(65536);
-    let worker = WorkerConfig {
-        timeout: Duration::from_secs(3600),
-        ..WorkerConfig::default()
-    };
-    let plane = MediaPlane::start(
-        MediaConfig {
-            workers: args.workers,
-            pin: true,
-            realtime: args.realtime,
-            worker,
-        },
-        tx,
-    )
-    .unwrap_or_else(|e| fail(&format!("media plane: {e}")));
-    let mut targets = Vec::with_capacity(args.calls);
-    if let Some(server) = args.rtpengine {
+    let per_call = if args.sip.is_some() { 1 } else { 2 };
+    let eps =
+        endpoints::Endpoints::open(per_call * args.calls).unwrap_or_else(|e| fail(&format!("endpoint sockets: {e}")));
+    let addrs: Vec<SocketAddr> = (0..per_call * args.calls).map(|i| eps.addr(i)).collect();
+    let mut plane = None;
+    let mut calls = None;
+    let targets = if let Some(server) = args.sip {
+        let uri = args.uri.clone().unwrap_or_else(|| format!("sip:rtpload@{server}"));
+        let mut c = sip::SipCalls::new(server, uri, addrs).unwrap_or_else(|e| fail(&format!("SIP socket: {e}")));
+        c.place(args.cps);
+        let t = (0..args.calls).map(|i| c.media(i)).collect();
+        calls = Some(c);
+        t
+    } else if let Some(server) = args.rtpengine {
         let mut ng = ng::Ng::new(server).unwrap_or_else(|e| fail(&format!("ng socket: {e}")));
+        let mut t = Vec::with_capacity(2 * args.calls);
         for i in 0..args.calls {
-            targets.push(
-                ng.relay(i, eps.addr(2 * i), eps.addr(2 * i + 1))
-                    .unwrap_or_else(|e| fail(&e)),
-            );
+            let (ta, tb) = ng.relay(i, addrs[2 * i], addrs[2 * i + 1]).unwrap_or_else(|e| fail(&e));
+            t.extend([Some(ta), Some(tb)]);
         }
-    }
-    for i in (0..args.calls).filter(|_| args.rtpengine.is_none()) {
-        let (pa, pb) = (args.base_port + 4 * i as u16, args.base_port + 4 * i as u16 + 2);
-        let (a, b) = (eps.addr(2 * i), eps.addr(2 * i + 1));
-        let leg = LegConfig::pcmu;
-        if !args.direct {
-            let cmd = MediaCommand::AddCall {
-                call: i as u64,
-                a: leg(pa, a),
-                b: Some(leg(pb, b)),
-            };
-            while plane.submit(cmd.clone()).is_err() {
-                std::thread::sleep(Duration::from_millis(1));
-            }
-        }
-        let relay = |p| std::net::SocketAddr::from(([127, 0, 0, 1], p));
-        // A sends to its relay leg (or straight to B when direct), and B likewise.
-        targets.push(if args.direct { (b, a) } else { (relay(pa), relay(pb)) });
-    }
+        t
+    } else {
+        let p = (!args.direct).then(|| start_plane(&args));
+        let t = local_targets(&args, &addrs, p.as_ref());
+        plane = p;
+        t
+    };
     std::thread::sleep(Duration::from_millis(300)); // workers bind their sockets
     let cpu0 = report::relay_cpu_seconds(args.relay_pid);
     let result = eps.run(&targets, Duration::from_secs_f64(args.duration), args.slots);
     let cpu = report::relay_cpu_seconds(args.relay_pid) - cpu0;
+    if let Some(c) = calls.as_mut() {
+        c.hang_up();
+    }
     std::thread::sleep(Duration::from_millis(300)); // workers publish latency every 250 ms
-    report::print(&args, &result, cpu, &plane);
-    drop(plane);
+    report::print(&args, &result, cpu, plane.as_ref(), calls.as_ref());
+    if calls.is_some_and(|c| c.answered().1 > 0) {
+        std::process::exit(1); // failed calls fail the run, as in SIPp
+    }
+}
+
+fn start_plane(args: &Args) -> MediaPlane {
+    let (tx, events) = tokio::sync::mpsc::channel(65536);
+    std::mem::forget(events); // nothing reads them; a closed queue would count as overflow
+    let worker = WorkerConfig {
+        timeout: Duration::from_secs(3600),
+        ..WorkerConfig::default()
+    };
+    let cfg = MediaConfig {
+        workers: args.workers,
+        pin: true,
+        realtime: args.realtime,
+        worker,
+    };
+    MediaPlane::start(cfg, tx).unwrap_or_else(|e| fail(&format!("media plane: {e}")))
+}
+
+/// Relayed calls on `plane` (or, without one, endpoints paired directly):
+/// endpoint 2i is call i's A side, 2i+1 its B side.
+fn local_targets(args: &Args, addrs: &[SocketAddr], plane: Option<&MediaPlane>) -> Vec<Option<SocketAddr>> {
+    let mut t = Vec::with_capacity(addrs.len());
+    for i in 0..args.calls {
+        let (a, b) = (addrs[2 * i], addrs[2 * i + 1]);
+        let Some(plane) = plane else {
+            t.extend([Some(b), Some(a)]);
+            continue;
+        };
+        let (pa, pb) = (args.base_port + 4 * i as u16, args.base_port + 4 * i as u16 + 2);
+        let cmd = MediaCommand::AddCall {
+            call: i as u64,
+            a: LegConfig::pcmu(pa, a),
+            b: Some(LegConfig::pcmu(pb, b)),
+        };
+        while plane.submit(cmd.clone()).is_err() {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let relay = |p| SocketAddr::from(([127, 0, 0, 1], p));
+        t.extend([Some(relay(pa)), Some(relay(pb))]);
+    }
+    t
 }
 
 fn fail(msg: &str) -> ! {

@@ -32,7 +32,7 @@ fn lookup(reply: &[u8], key: &str) -> Option<String> {
 }
 
 /// An SDP offering PCMU from `addr`.
-fn sdp(addr: SocketAddr) -> String {
+pub fn sdp(addr: SocketAddr) -> String {
     format!(
         "v=0\r\no=- 1 1 IN IP4 {ip}\r\ns=-\r\nc=IN IP4 {ip}\r\nt=0 0\r\nm=audio {port} RTP/AVP 0\r\n\
          a=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n",
@@ -42,7 +42,7 @@ fn sdp(addr: SocketAddr) -> String {
 }
 
 /// Where an SDP says to send media.
-fn media_addr(sdp: &str) -> Option<SocketAddr> {
+pub fn media_addr(sdp: &str) -> Option<SocketAddr> {
     let ip = sdp.lines().find_map(|l| l.strip_prefix("c=IN IP4 "))?.trim();
     let port = sdp
         .lines()

@@ -2,6 +2,7 @@
 
 use crate::Args;
 use crate::endpoints::RunResult;
+use crate::sip::SipCalls;
 use rvoip::media::MediaPlane;
 use rvoip::media::worker::BUCKETS_US;
 use std::sync::atomic::Ordering::Relaxed;
@@ -28,20 +29,34 @@ pub fn relay_cpu_seconds(pid: Option<u32>) -> f64 {
         .sum()
 }
 
-pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: &MediaPlane) {
-    let workers = plane.workers();
+pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: Option<&MediaPlane>, calls: Option<&SipCalls>) {
     let lost = r.sent.saturating_sub(r.received);
     let pps = r.received as f64 / r.elapsed.as_secs_f64();
     let q = |p: f64| r.latency_us.value_at_quantile(p);
     println!(
         "mode        {}",
-        match (&args.rtpengine, args.direct) {
-            (_, true) => "direct (no relay)".to_string(),
-            (Some(ng), _) => format!("rtpengine at {ng} (pid {})", args.relay_pid.unwrap_or(0)),
-            (None, false) => "relay (rvoip media plane)".to_string(),
+        match (&args.rtpengine, args.direct, args.sip) {
+            (_, true, _) => "direct (no relay)".to_string(),
+            (_, _, Some(s)) => format!(
+                "SIP via {s} (pid {}), echoed: latency is the round trip",
+                args.relay_pid.unwrap_or(0)
+            ),
+            (Some(ng), _, _) => format!("rtpengine at {ng} (pid {})", args.relay_pid.unwrap_or(0)),
+            (None, false, None) => "relay (rvoip media plane)".to_string(),
         }
     );
-    println!("calls       {} ({} workers)", args.calls, workers);
+    match (plane, calls) {
+        (Some(p), _) => println!("calls       {} ({} workers)", args.calls, p.workers()),
+        (_, Some(c)) => {
+            let (ok, failed) = c.answered();
+            println!(
+                "calls       {} (answered {ok}, failed {failed}, BYEs answered {})",
+                args.calls,
+                c.byes_answered()
+            );
+        }
+        _ => println!("calls       {}", args.calls),
+    }
     println!("sent        {}", r.sent);
     println!("received    {}", r.received);
     println!(
@@ -51,7 +66,7 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: &MediaPlane) {
     );
     println!("rate_pps    {pps:.0}");
     println!("latency_us  p50={} p99={} max={}", q(0.5), q(0.99), r.latency_us.max());
-    if !args.direct {
+    if !args.direct && (plane.is_some() || args.relay_pid.is_some()) {
         let per_k = cpu / r.elapsed.as_secs_f64() / (args.calls as f64 / 1000.0);
         println!(
             "relay_cpu_s {cpu:.2} ({:.3} cores per 1,000 calls, {:.0} ns per packet)",
@@ -59,8 +74,8 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: &MediaPlane) {
             cpu * 1e9 / r.received.max(1) as f64
         );
     }
-    if !args.direct && args.rtpengine.is_none() {
-        print_added(plane);
+    if let Some(p) = plane {
+        print_added(p);
     }
 }
 
