@@ -17,7 +17,8 @@ pub use shared::{Refusal, Shared};
 use crate::ids::CallId;
 use crate::session::Command;
 use crate::transaction::DeadlineHeap;
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap;
+use std::collections::VecDeque;
 use std::time::{Duration, Instant};
 
 /// First id of the outbound legs the gateway places (inbound calls count
@@ -39,7 +40,7 @@ struct Leg {
 #[derive(Debug)]
 pub struct Gateway {
     cfg: GatewayConfig,
-    legs: HashMap<CallId, Leg>,
+    legs: FxHashMap<CallId, Leg>,
     commands: VecDeque<Command>,
     answer_at: DeadlineHeap<CallId>,
     shared: std::sync::Arc<Shared>,
@@ -76,7 +77,7 @@ impl Gateway {
                 })
                 .collect(),
             cfg,
-            legs: HashMap::new(),
+            legs: FxHashMap::default(),
             commands: VecDeque::new(),
             answer_at: DeadlineHeap::default(),
             next_id: FIRST_OUTBOUND - FIRST_OUTBOUND % shards + shard as u64,

@@ -67,10 +67,11 @@ pub struct Call {
     pub role: Role,
     /// Where it stands.
     pub state: CallState,
-    /// The INVITE being answered (UAS), kept to build responses.
-    pub invite: Option<Incoming>,
+    /// The INVITE being answered (UAS), kept to build responses (shared:
+    /// each response borrows it while the UA is busy elsewhere).
+    pub invite: Option<std::sync::Arc<Incoming>>,
     /// The INVITE we sent (UAC), kept to form the dialog and CANCEL.
-    pub request: Option<Request>,
+    pub request: Option<std::sync::Arc<Request>>,
     /// Its server transaction, or our client INVITE transaction.
     pub invite_tx: Option<TxId>,
     /// The peer it came from or goes to.

@@ -65,10 +65,10 @@ impl UserAgent {
         let mut call = Call::new(id, Role::Uac, peer, tag, port, now);
         call.media = out.media;
         call.local_sdp = Some(offer);
-        call.request = Some(req);
+        call.request = Some(std::sync::Arc::new(req));
         call.invite_tx = Some(tx);
         self.tx_calls.insert(tx, id);
-        self.calls.insert(id, call);
+        self.calls.insert(id, Box::new(call));
         self.open_record(id);
         self.stats.calls_total += 1;
         true

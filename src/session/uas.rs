@@ -54,10 +54,10 @@ impl UserAgent {
         };
         let mut call = Call::new(id, Role::Uas, peer, tag, port, now);
         call.remote_sdp = offer;
-        call.invite = Some(req);
+        call.invite = Some(std::sync::Arc::new(req));
         call.invite_tx = Some(tx);
         self.tx_calls.insert(tx, id);
-        self.calls.insert(id, call);
+        self.calls.insert(id, Box::new(call));
         self.open_record(id);
         self.stats.calls_total += 1;
         self.events.push_back(SessionEvent::Incoming(id, info));
@@ -72,12 +72,15 @@ impl UserAgent {
         self.txs.respond(now, tx, resp);
     }
 
-    pub(super) fn offered(&self, id: CallId) -> Option<(TxId, sip::Request, String, Peer)> {
+    pub(super) fn offered(&self, id: CallId) -> Option<(TxId, Offered, String, Peer)> {
         let call = self.calls.get(&id).filter(|c| c.state == CallState::Offered)?;
-        let SipMessage::Request(r) = &call.invite.as_ref()?.msg else {
-            return None;
-        };
-        Some((call.invite_tx?, r.clone(), call.local_tag.clone(), call.peer))
+        let invite = call.invite.clone()?;
+        matches!(invite.msg, SipMessage::Request(_)).then_some((
+            call.invite_tx?,
+            Offered(invite),
+            call.local_tag.clone(),
+            call.peer,
+        ))
     }
 
     pub(super) fn ring(&mut self, now: Instant, id: CallId) {
@@ -150,5 +153,19 @@ impl UserAgent {
         call.media = mode;
         self.arm_ok(now, id, bytes, peer, cseq);
         self.start_media(id);
+    }
+}
+
+/// An offered call's INVITE, shared with the call (no copy per response).
+pub(super) struct Offered(std::sync::Arc<Incoming>);
+
+impl std::ops::Deref for Offered {
+    type Target = sip::Request;
+
+    fn deref(&self) -> &sip::Request {
+        match &self.0.msg {
+            SipMessage::Request(r) => r,
+            SipMessage::Response(_) => unreachable!("invariant: offered() checked it is a request"),
+        }
     }
 }

@@ -8,6 +8,7 @@ use crate::sip::{self, Request};
 use crate::transaction::{DeadlineHeap, Transactions, Transmit, TxEvent};
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
@@ -16,9 +17,11 @@ use std::time::Instant;
 pub struct UserAgent {
     pub(super) cfg: UaConfig,
     pub(super) txs: Transactions,
-    pub(super) calls: HashMap<CallId, Call>,
+    /// Ids are our own counters (FxHash is safe); calls are boxed so a
+    /// growing table moves pointers, not ~1.3 KB calls.
+    pub(super) calls: FxHashMap<CallId, Box<Call>>,
     pub(super) dialogs: HashMap<(String, String), CallId>,
-    pub(super) tx_calls: HashMap<TxId, CallId>,
+    pub(super) tx_calls: FxHashMap<TxId, CallId>,
     pub(super) events: VecDeque<SessionEvent>,
     pub(super) media: VecDeque<crate::media::MediaCommand>,
     pub(super) heap: DeadlineHeap<CallId>,
@@ -26,7 +29,7 @@ pub struct UserAgent {
     pub(super) ports: PortPool,
     pub(super) next_call: u64,
     pub(super) stats: UaStats,
-    pub(super) records: HashMap<CallId, super::record::CallRecord>,
+    pub(super) records: FxHashMap<CallId, super::record::CallRecord>,
     /// The time of the latest input.
     pub(super) now: Instant,
     /// When the tables are next checked for memory to give back.
@@ -40,9 +43,9 @@ impl UserAgent {
     pub fn new(cfg: UaConfig) -> Self {
         UserAgent {
             txs: Transactions::new(cfg.timers),
-            calls: HashMap::new(),
+            calls: FxHashMap::default(),
             dialogs: HashMap::new(),
-            tx_calls: HashMap::new(),
+            tx_calls: FxHashMap::default(),
             events: VecDeque::new(),
             media: VecDeque::new(),
             heap: DeadlineHeap::default(),
@@ -52,7 +55,7 @@ impl UserAgent {
             ports: PortPool::new(cfg.ports, cfg.media_workers, cfg.shard, cfg.shards),
             next_call: (cfg.shards.max(1) + cfg.shard) as u64,
             stats: UaStats::default(),
-            records: HashMap::new(),
+            records: FxHashMap::default(),
             now: Instant::now(),
             next_shrink: Instant::now(),
             epoch: (Instant::now(), std::time::SystemTime::now()),

@@ -5,6 +5,7 @@ use super::tx::Tx;
 use super::{DeadlineHeap, Out, TimerConfig, Transmit, TxEvent, TxKey};
 use crate::ids::TxId;
 use crate::sip::Request;
+use rustc_hash::FxHashMap;
 use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
@@ -31,7 +32,9 @@ pub struct TxStats {
 pub struct Transactions {
     pub(super) cfg: TimerConfig,
     pub(super) keys: HashMap<TxKey, TxId>,
-    pub(super) slots: HashMap<TxId, Slot>,
+    /// Boxed: a table growing under load moves pointers, not ~500-byte
+    /// transactions; ids are our own counter, so FxHash is safe.
+    pub(super) slots: FxHashMap<TxId, Box<Slot>>,
     pub(super) heap: DeadlineHeap<TxId>,
     pub(super) transmits: VecDeque<Transmit>,
     pub(super) events: VecDeque<TxEvent>,
@@ -52,7 +55,7 @@ impl Transactions {
         self.next_id += 1;
         self.stats.created += 1;
         self.keys.insert(key.clone(), id);
-        self.slots.insert(id, Slot { key, tx, armed: None });
+        self.slots.insert(id, Box::new(Slot { key, tx, armed: None }));
         self.rearm(id);
     }
 
@@ -142,20 +145,5 @@ impl Transactions {
     /// Counters.
     pub fn stats(&self) -> TxStats {
         self.stats
-    }
-}
-#[cfg(test)]
-mod size_probe {
-    #[test]
-    fn sizes() {
-        eprintln!(
-            "SLOT {} TX {} REQ {} RESP {} CALL {} DIALOG {}",
-            std::mem::size_of::<super::Slot>(),
-            std::mem::size_of::<super::Tx>(),
-            std::mem::size_of::<rsip::Request>(),
-            std::mem::size_of::<rsip::Response>(),
-            std::mem::size_of::<crate::session::Call>(),
-            std::mem::size_of::<crate::dialog::Dialog>()
-        );
     }
 }
