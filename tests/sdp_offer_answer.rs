@@ -101,3 +101,17 @@ fn static_payload_types_without_rtpmap() {
     assert_eq!(offer.audio.codecs, vec![Codec::pcmu(), Codec::pcma()]);
     assert_eq!(offer.audio.direction, Direction::SendRecv);
 }
+
+/// The rendered o= and c= lines carry the address exactly as `Display`
+/// writes it (the renderer writes IPv4 digit by digit).
+#[test]
+fn rendered_addresses_match_display() {
+    for text in ["0.0.0.0", "9.10.99.100", "100.0.255.7", "255.255.255.255", "::1", "2001:db8::5"] {
+        let addr: IpAddr = text.parse().unwrap();
+        let rendered = sdp::render(&sdp::offer(&ours(), addr, 4000, Direction::SendRecv, 1, 1));
+        let kind = if addr.is_ipv4() { "IP4" } else { "IP6" };
+        assert!(rendered.contains(&format!("\r\nc=IN {kind} {addr}\r\n")), "{rendered}");
+        assert!(rendered.contains(&format!(" IN {kind} {addr}\r\ns=")), "{rendered}");
+        assert_eq!(sdp::parse(&rendered).unwrap().audio.addr, addr);
+    }
+}

@@ -12,6 +12,7 @@ mod checks;
 mod config;
 mod glare;
 mod inbound;
+mod local;
 mod media;
 mod ok_retransmit;
 mod ports;

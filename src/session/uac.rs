@@ -25,7 +25,7 @@ impl UserAgent {
         let tag = sip::new_token(&mut self.rng);
         // A Call-ID that hashes to this shard, so the replies come here.
         let call_id = loop {
-            let c = format!("{}@{}", sip::new_token(&mut self.rng), self.cfg.local.ip());
+            let c = format!("{}@{}", sip::new_token(&mut self.rng), self.local.ip);
             if sip::shard_of(c.as_bytes(), self.cfg.shards) == self.cfg.shard {
                 break c;
             }

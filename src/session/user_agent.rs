@@ -16,6 +16,7 @@ use std::time::Instant;
 #[derive(Debug)]
 pub struct UserAgent {
     pub(super) cfg: UaConfig,
+    pub(super) local: super::local::LocalText,
     pub(super) txs: Transactions,
     /// Ids are our own counters (FxHash is safe); calls are boxed so a
     /// growing table moves pointers, not ~1.3 KB calls.
@@ -42,6 +43,7 @@ impl UserAgent {
     /// A UA core with no calls.
     pub fn new(cfg: UaConfig) -> Self {
         UserAgent {
+            local: super::local::LocalText::new(&cfg),
             txs: Transactions::new(cfg.timers),
             calls: FxHashMap::default(),
             dialogs: HashMap::new(),
@@ -132,21 +134,12 @@ impl UserAgent {
     /// A new Via value for a request over `transport`.
     pub(super) fn via(&mut self, transport: TransportKind) -> String {
         let branch = sip::new_token(&mut self.rng);
-        format!(
-            "SIP/2.0/{transport} {};branch={}{branch};rport",
-            self.cfg.local,
-            sip::MAGIC_COOKIE
-        )
+        self.local.via(transport, &branch)
     }
 
     /// Our Contact value for a call over `transport`.
     pub(super) fn contact(&self, transport: TransportKind) -> String {
-        match transport {
-            TransportKind::Udp => format!("<sip:{}@{}>", self.cfg.user, self.cfg.local),
-            TransportKind::Tcp => {
-                format!("<sip:{}@{};transport=tcp>", self.cfg.user, self.cfg.local)
-            }
-        }
+        self.local.contact(transport)
     }
 
     /// Removes a call and reports why it ended (`None`: reported already).
