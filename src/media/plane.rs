@@ -3,11 +3,11 @@
 //! both its legs share a core.
 
 use super::command::{MediaCommand, MediaEvent};
-use super::worker::{WAKER, Worker, WorkerConfig, WorkerCounters};
+use super::worker::{Inbox, WAKER, Worker, WorkerConfig, WorkerCounters};
 use crossbeam_queue::ArrayQueue;
 use mio::{Poll, Waker};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
 use std::thread::JoinHandle;
 use tokio::sync::mpsc;
 
@@ -28,7 +28,7 @@ pub struct MediaConfig {
 }
 
 struct Handle {
-    queue: Arc<ArrayQueue<MediaCommand>>,
+    inbox: Arc<Inbox>,
     waker: Arc<Waker>,
     counters: Arc<WorkerCounters>,
     thread: Option<JoinHandle<()>>,
@@ -73,13 +73,16 @@ impl MediaPlane {
         for i in 0..n {
             let poll = Poll::new()?;
             let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
-            let queue = Arc::new(ArrayQueue::new(QUEUE));
+            let inbox = Arc::new(Inbox {
+                queue: ArrayQueue::new(QUEUE),
+                woken: AtomicBool::new(false),
+            });
             let counters = Arc::new(WorkerCounters::default());
             let core = (!cores.is_empty()).then(|| cores[i % cores.len()]);
             let worker = Worker::new(
                 wcfg,
                 poll,
-                queue.clone(),
+                inbox.clone(),
                 events.clone(),
                 stop.clone(),
                 counters.clone(),
@@ -94,7 +97,7 @@ impl MediaPlane {
                     worker.run();
                 })?;
             workers.push(Handle {
-                queue,
+                inbox,
                 waker,
                 counters,
                 thread: Some(thread),
@@ -109,18 +112,18 @@ impl MediaPlane {
     }
 
     /// Queues a command for the worker owning its call, then wakes it
-    /// (except for a removal: the worker takes that at its next wake-up or
-    /// tick, within 250 ms, before any later command; a wake-up costs the
-    /// signalling thread about 15 µs); a full queue hands the command back
-    /// (and is counted).
+    /// unless a wake-up is already on its way (and except for a removal:
+    /// the worker takes that at its next wake-up or tick, within 250 ms,
+    /// before any later command; a wake-up costs the signalling thread
+    /// about 15 µs); a full queue hands the command back (and is counted).
     pub fn submit(&self, cmd: MediaCommand) -> Result<(), MediaCommand> {
         let w = &self.workers[super::worker_of(cmd.call(), self.shards, self.workers.len())];
         let urgent = !matches!(cmd, MediaCommand::RemoveCall { .. });
-        if let Err(cmd) = w.queue.push(cmd) {
+        if let Err(cmd) = w.inbox.queue.push(cmd) {
             self.overflow.fetch_add(1, Relaxed);
             return Err(cmd);
         }
-        if urgent {
+        if urgent && !w.inbox.woken.swap(true, SeqCst) {
             let _ = w.waker.wake();
         }
         Ok(())

@@ -64,6 +64,19 @@ impl Default for WorkerConfig {
     }
 }
 
+/// A worker's command queue, and whether a wake-up is already on its way
+/// (then a further command needs none: the worker drains the whole queue
+/// after it wakes). Saves the signalling thread an eventfd write per
+/// command when several arrive before the worker runs.
+#[derive(Debug)]
+pub struct Inbox {
+    /// Commands, bounded.
+    pub queue: ArrayQueue<MediaCommand>,
+    /// Set by the sender that wakes the worker, cleared by the worker
+    /// before it drains.
+    pub woken: AtomicBool,
+}
+
 /// Counters a worker publishes (read by anyone, written by the worker).
 #[derive(Debug, Default)]
 pub struct WorkerCounters {
@@ -89,7 +102,7 @@ pub struct WorkerCounters {
 pub struct Worker {
     cfg: WorkerConfig,
     poll: Poll,
-    commands: Arc<ArrayQueue<MediaCommand>>,
+    commands: Arc<Inbox>,
     /// One queue per signalling shard; call `c`'s go to `c % len`.
     events: Vec<mpsc::Sender<MediaEvent>>,
     calls: Vec<Option<Call>>,
@@ -114,7 +127,7 @@ impl Worker {
     pub fn new(
         cfg: WorkerConfig,
         poll: Poll,
-        commands: Arc<ArrayQueue<MediaCommand>>,
+        commands: Arc<Inbox>,
         events: Vec<mpsc::Sender<MediaEvent>>,
         stop: Arc<AtomicBool>,
         counters: Arc<WorkerCounters>,
@@ -159,7 +172,8 @@ impl Worker {
         let mut events = Events::with_capacity(1024);
         let mut next_check = Instant::now();
         while !self.stop.load(Relaxed) {
-            while let Some(cmd) = self.commands.pop() {
+            self.commands.woken.store(false, std::sync::atomic::Ordering::SeqCst);
+            while let Some(cmd) = self.commands.queue.pop() {
                 self.handle_command(cmd);
             }
             let wait = next_check.saturating_duration_since(Instant::now());
