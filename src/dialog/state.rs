@@ -72,7 +72,6 @@ impl Dialog {
     /// The UAC side, from our INVITE and a response carrying a To tag
     /// (§12.1.2: route set is the reversed Record-Route).
     pub fn uac(invite: &Request, resp: &SipMessage, core: &Core, peer: Peer) -> Self {
-        let inv = SipMessage::Request(invite.clone());
         let mut route_set = record_route(resp);
         route_set.reverse();
         Dialog {
@@ -83,7 +82,7 @@ impl Dialog {
             },
             local_seq: core.cseq,
             remote_seq: None,
-            local: sip::header(&inv, "From").unwrap_or_default().to_owned(),
+            local: sip::header_in(&invite.headers, "From").unwrap_or_default().to_owned(),
             remote: sip::header(resp, "To").unwrap_or_default().to_owned(),
             remote_target: contact_uri(resp).unwrap_or_else(|| invite.uri.to_string()),
             route_set,
