@@ -7,20 +7,26 @@
 # ratios. Loopback only; every step is bounded in calls and time. Writes
 # perf/results/kamailio_compare-<date>.md.
 #
+# Both DUTs run side by side for the whole run; each first takes a warm-up
+# (WARMUP_S seconds at WARMUP_RATE, not counted: Kamailio preallocates its
+# memory, rvoip-gw grows its tables and heap on first use), then every rate
+# is offered to Kamailio and straight after to rvoip-gw, so both see the
+# same state of this shared machine.
 #   perf/kamailio_compare.sh                        # rates below, 10 s each
 #   RATES="1000 2000 3000" STEP_S=5 perf/kamailio_compare.sh
 set -uo pipefail
 cd "$(dirname "$0")/.."; ROOT=$PWD
 source perf/lib.sh
-RATES=${RATES:-"1000 2000 3000 4000 5000 6000"}; STEP_S=${STEP_S:-10}
+RATES=${RATES:-"3000 4000 4500 5000 5500 6000"}; STEP_S=${STEP_S:-10}
+WARMUP_RATE=${WARMUP_RATE:-2000}; WARMUP_S=${WARMUP_S:-10}
 command -v sipp >/dev/null || { apt-get update -qq && apt-get install -y -qq sip-tester >/dev/null; }
 command -v kamailio >/dev/null || [ -x /usr/sbin/kamailio ] || {
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kamailio >/dev/null; }
 KAM=$(command -v kamailio || echo /usr/sbin/kamailio)
 cargo build --release --bin rvoip-gw >/dev/null 2>&1 || { echo "build failed"; exit 1; }
 GW=$PWD/target/release/rvoip-gw
-WORK=$(mktemp -d); DUT_PID=; UAS_PID=
-trap 'kill $DUT_PID $UAS_PID 2>/dev/null; pkill -f "$WORK/kamailio.cfg" 2>/dev/null; rm -rf "$WORK"' EXIT
+WORK=$(mktemp -d); KAM_PID=; GW_PID=; UAS_PID=
+trap 'kill $KAM_PID $GW_PID $UAS_PID 2>/dev/null; pkill -f "$WORK/kamailio.cfg" 2>/dev/null; rm -rf "$WORK"' EXIT
 mkdir -p perf/results
 STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/kamailio_compare-$STAMP.md
 BUF=4194304
@@ -85,29 +91,42 @@ EOF
   # about 3x the CPU per call here (measured: 920 vs 330 µs at 1000 cps);
   # 1 GiB of shared memory: with 256 MiB, tm ran out of it at 2000 cps.
   "$KAM" -f "$WORK/kamailio.cfg" -DD -E -m 1024 -M 16 -x tlsf -X tlsf 2>"$WORK/kamailio.log" &
-  DUT_PID=$!; DUT_TAG="$WORK/kamailio.cfg"; sleep 2
-  kill -0 $DUT_PID 2>/dev/null || { echo "kamailio did not start:"; tail -20 "$WORK/kamailio.log"; exit 1; }
+  KAM_PID=$!; KAM_PORT=$DUTP; sleep 2
+  kill -0 $KAM_PID 2>/dev/null || { echo "kamailio did not start:"; tail -20 "$WORK/kamailio.log"; exit 1; }
 }
 start_rvoip() {
   DUTP=$(port)
   "$GW" --sip 127.0.0.1:$DUTP --route sip:127.0.0.1:$UASP --log-level warn 2>"$WORK/gw.log" &
-  DUT_PID=$!; DUT_TAG="--sip 127.0.0.1:$DUTP"
+  GW_PID=$!; GW_PORT=$DUTP
   for _ in $(seq 50); do grep -q listening "$WORK/gw.log" && break; sleep 0.1; done
 }
-stop_dut() { kill $DUT_PID 2>/dev/null; wait $DUT_PID 2>/dev/null; pkill -f "$WORK/kamailio.cfg" 2>/dev/null; sleep 1; }
 
 ROWS=(); NOTES=()
 declare -A BEST=([kamailio]=0 [rvoip-gw]=0) CPU_AT
+declare -A PORT TAG
+start_kamailio; start_rvoip
+PORT[kamailio]=$KAM_PORT; TAG[kamailio]="$WORK/kamailio.cfg"
+PORT[rvoip-gw]=$GW_PORT; TAG[rvoip-gw]="--sip 127.0.0.1:$GW_PORT"
+# One SIPp uac run at RATE for SECONDS against a DUT; sets rc tot ok fail retr unexp.
+offer() {
+  local dut=$1 rate=$2 secs=$3 name=$4
+  ( cd "$WORK" && timeout $((secs + 40)) sipp -sn uac 127.0.0.1:${PORT[$dut]} -i 127.0.0.1 -p "$(port)" \
+      -buff_size $BUF -r $rate -l $((rate * 2)) -m $((rate * secs)) -nostdin -timeout $((secs + 20))s \
+      -trace_stat -stf $name.csv -fd 1 -trace_err >$name.out 2>&1 )
+  rc=$?
+  read -r tot ok fail retr unexp < <(stats "$WORK/$name.csv")
+}
 for dut in kamailio rvoip-gw; do
-  if [ $dut = kamailio ]; then start_kamailio; else start_rvoip; fi
-  for rate in $RATES; do
+  offer $dut $WARMUP_RATE $WARMUP_S warmup-$dut
+  echo "$dut warm-up: $ok of $((WARMUP_RATE * WARMUP_S)) calls" >&2
+  rm -f "$WORK"/uac_*_errors.log; sleep 2
+done
+for rate in $RATES; do
+  for dut in kamailio rvoip-gw; do
     calls=$((rate * STEP_S)); name=$dut-$rate
-    c0=$(cpu_of "$DUT_TAG")
-    ( cd "$WORK" && timeout $((STEP_S + 40)) sipp -sn uac 127.0.0.1:$DUTP -i 127.0.0.1 -p "$(port)" \
-        -buff_size $BUF -r $rate -l $((rate * 2)) -m $calls -nostdin -timeout $((STEP_S + 20))s \
-        -trace_stat -stf $name.csv -fd 1 -trace_err >$name.out 2>&1 )
-    rc=$?; c1=$(cpu_of "$DUT_TAG")
-    read -r tot ok fail retr unexp < <(stats "$WORK/$name.csv")
+    c0=$(cpu_of "${TAG[$dut]}")
+    offer $dut $rate $STEP_S $name
+    c1=$(cpu_of "${TAG[$dut]}")
     cpu_ms=$(python3 -c "print(f'{($c1-$c0)/max($ok,1)*1e6:.0f}')")
     clean=no
     if [ $rc -eq 0 ] && [ "$fail" = 0 ] && [ "$retr" = 0 ] && [ "$unexp" = 0 ] && [ "$ok" = "$calls" ]; then
@@ -123,8 +142,8 @@ for dut in kamailio rvoip-gw; do
     echo "$name: ok=$ok failed=$fail retrans=$retr clean=$clean cpu/call=${cpu_ms}us" >&2
     sleep 2
   done
-  stop_dut
 done
+kill $KAM_PID $GW_PID 2>/dev/null; pkill -f "$WORK/kamailio.cfg" 2>/dev/null
 kill $UAS_PID 2>/dev/null
 
 K=${BEST[kamailio]}; R=${BEST[rvoip-gw]}
@@ -134,10 +153,11 @@ COMMON=0; for rate in $RATES; do [ $rate -le $K ] && [ $rate -le $R ] && COMMON=
   echo
   echo "- date: $(date -u +%FT%TZ)"
   echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); SIPp $(sipp -v 2>&1 | grep -o 'v[0-9.]*' | head -1), $($KAM -v 2>/dev/null | head -1 | cut -d' ' -f1-3); SIPp and the device under test share the cores, loopback only"
-  echo "- command: \`RATES=\"$RATES\" STEP_S=$STEP_S perf/kamailio_compare.sh\`"
+  echo "- command: \`RATES=\"$RATES\" STEP_S=$STEP_S WARMUP_RATE=$WARMUP_RATE WARMUP_S=$WARMUP_S perf/kamailio_compare.sh\`"
   echo "- load per step: \`sipp -sn uac DUT -r RATE -l 2*RATE -m RATE*$STEP_S -buff_size $BUF\` -> DUT -> \`sipp -sf sipp/scenarios/uas_answer.xml\` (answers at once: a 180 forwarded after its 200 by another Kamailio process would count as unexpected; signalling only; Kamailio does not anchor media, so rvoip-gw's media is anchored but idle)"
   echo "- Kamailio: \`kamailio -DD -E -m 1024 -M 16 -x tlsf -X tlsf\`, children=$(nproc), tm + record_route + t_relay to the UAS (the config is in the script)"
   echo "- rvoip-gw: \`rvoip-gw --route sip:127.0.0.1:UAS\` (embedded default config; every call is two SIP dialogs, two transactions per request, SDP rewritten, media ports bound)"
+  echo "- both DUTs run for the whole run; each first takes a warm-up of $WARMUP_S s at $WARMUP_RATE cps (not counted), then each rate goes to Kamailio and straight after to rvoip-gw"
   echo "- clean: zero failed calls, zero retransmissions, no unexpected message, every call completed"
   echo
   echo "| DUT | cps offered | calls | successful | failed | retrans | unexpected | DUT CPU s | DUT CPU µs/call | clean |"
