@@ -106,7 +106,14 @@ fn static_payload_types_without_rtpmap() {
 /// writes it (the renderer writes IPv4 digit by digit).
 #[test]
 fn rendered_addresses_match_display() {
-    for text in ["0.0.0.0", "9.10.99.100", "100.0.255.7", "255.255.255.255", "::1", "2001:db8::5"] {
+    for text in [
+        "0.0.0.0",
+        "9.10.99.100",
+        "100.0.255.7",
+        "255.255.255.255",
+        "::1",
+        "2001:db8::5",
+    ] {
         let addr: IpAddr = text.parse().unwrap();
         let rendered = sdp::render(&sdp::offer(&ours(), addr, 4000, Direction::SendRecv, 1, 1));
         let kind = if addr.is_ipv4() { "IP4" } else { "IP6" };

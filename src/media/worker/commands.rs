@@ -4,8 +4,22 @@
 use super::Worker;
 use super::call::{self, Call, Leg};
 use crate::media::command::{LegConfig, MediaCommand, MediaEvent, Side};
+use crossbeam_queue::ArrayQueue;
 use mio::net::UdpSocket;
-use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
+
+/// A worker's command queue, and whether a wake-up is already on its way
+/// (then a further command needs none: the worker drains the whole queue
+/// after it wakes). Saves the signalling thread an eventfd write per
+/// command when several arrive before the worker runs.
+#[derive(Debug)]
+pub struct Inbox {
+    /// Commands, bounded.
+    pub queue: ArrayQueue<MediaCommand>,
+    /// Set by the sender that wakes the worker, cleared by the worker
+    /// before it drains.
+    pub woken: AtomicBool,
+}
 
 impl Worker {
     pub(super) fn handle_command(&mut self, cmd: MediaCommand) {

@@ -12,17 +12,19 @@ mod latency;
 mod packet;
 mod park;
 pub mod relay;
+mod rtcp_relay;
+mod send;
 mod socket;
 
 pub use batch::{BATCH, RecvBatch};
+pub use commands::Inbox;
 pub use egress::Egress;
 pub use latch::{Latch, LatchVerdict};
 pub use latency::{BUCKETS_US, LatencyCounters};
 pub use park::park_max;
 
-use crate::media::command::{MediaCommand, MediaEvent};
+use crate::media::command::MediaEvent;
 use call::Call;
-use crossbeam_queue::ArrayQueue;
 use mio::{Events, Poll, Token};
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -64,19 +66,6 @@ impl Default for WorkerConfig {
     }
 }
 
-/// A worker's command queue, and whether a wake-up is already on its way
-/// (then a further command needs none: the worker drains the whole queue
-/// after it wakes). Saves the signalling thread an eventfd write per
-/// command when several arrive before the worker runs.
-#[derive(Debug)]
-pub struct Inbox {
-    /// Commands, bounded.
-    pub queue: ArrayQueue<MediaCommand>,
-    /// Set by the sender that wakes the worker, cleared by the worker
-    /// before it drains.
-    pub woken: AtomicBool,
-}
-
 /// Counters a worker publishes (read by anyone, written by the worker).
 #[derive(Debug, Default)]
 pub struct WorkerCounters {
@@ -113,6 +102,7 @@ pub struct Worker {
     parked: HashMap<u16, mio::net::UdpSocket>,
     park_max: usize,
     batch: batch::RecvBatch,
+    sends: send::SendBatch,
     xbuf: Box<[u8]>,
     start: Instant,
     stop: Arc<AtomicBool>,
@@ -146,6 +136,7 @@ impl Worker {
             parked: HashMap::new(),
             park_max: cfg.park_max,
             batch: batch::RecvBatch::new(),
+            sends: send::SendBatch::new(),
             xbuf: vec![0u8; 2048].into_boxed_slice(),
             start: Instant::now(),
             stop,

@@ -3,9 +3,9 @@
 
 use super::Worker;
 use super::relay::{egress, ingress};
+use super::rtcp_relay::relay_rtcp;
 use crate::media::command::{MediaEvent, Side};
-use crate::media::rtp::{header, rtcp};
-use std::net::SocketAddr;
+use crate::media::rtp::header;
 use std::sync::atomic::Ordering::Relaxed;
 
 impl Worker {
@@ -44,8 +44,11 @@ impl Worker {
             };
             for i in 0..n {
                 self.on_packet(slot, leg, is_rtcp, i);
+            }
+            self.sends.flush_into(&self.counters);
+            let done = super::batch::realtime_ns();
+            for i in 0..n {
                 if let Some(arrived) = self.batch.arrival_ns(i) {
-                    let done = super::batch::realtime_ns();
                     self.latency.record(done.saturating_sub(arrived));
                 }
             }
@@ -58,12 +61,14 @@ impl Worker {
     }
 
     fn on_packet(&mut self, slot: usize, leg: usize, is_rtcp: bool, i: usize) {
+        use std::os::fd::AsRawFd;
         let now = self.now_us();
         let Worker {
             calls,
             batch,
             xbuf,
             counters,
+            sends,
             ..
         } = self;
         let (pkt, src) = batch.packet(i);
@@ -101,6 +106,7 @@ impl Worker {
         let mut info = info;
         // A transcoded direction: re-code the voice payload into xbuf with a
         // plain 12-byte header and the output codec's clock.
+        let transcoded = call.xcode[leg].is_some() && info.pt == from.codec_pt;
         let pkt: &mut [u8] = match call.xcode[leg].as_mut().filter(|_| info.pt == from.codec_pt) {
             Some(t) => {
                 // Opus frames lost on the way in are concealed (libopus PLC)
@@ -135,10 +141,24 @@ impl Worker {
             None => pkt,
         };
         match egress(pkt, &info, now, &from, &outl.cfg, target, &mut outl.tx) {
-            Ok(dest) => match outl.rtp.send_to(pkt, dest) {
-                Ok(_) => counters.packets_out.fetch_add(1, Relaxed),
-                Err(_) => counters.dropped.fetch_add(1, Relaxed),
-            },
+            // Relayed in place: sent with the rest of the batch.
+            Ok(dest) if !transcoded => {
+                let fd = outl.rtp.as_raw_fd();
+                if !sends.push(fd, pkt, dest) {
+                    sends.flush_into(counters);
+                    sends.push(fd, pkt, dest);
+                }
+                0
+            }
+            // Re-coded into the one transcoding buffer: sent now, after
+            // what is queued (telephone-event relayed in place), in order.
+            Ok(dest) => {
+                sends.flush_into(counters);
+                match outl.rtp.send_to(pkt, dest) {
+                    Ok(_) => counters.packets_out.fetch_add(1, Relaxed),
+                    Err(_) => counters.dropped.fetch_add(1, Relaxed),
+                }
+            }
             Err(_) => {
                 outl.dropped += 1;
                 counters.dropped.fetch_add(1, Relaxed)
@@ -149,41 +169,4 @@ impl Worker {
             self.emit(MediaEvent::Latched { call: id, side, addr });
         }
     }
-}
-
-/// Relays one RTCP compound packet from leg `from` to leg `to`, mapping the
-/// SSRCs each side knows to the ones the other side sees. Echo calls do not
-/// reflect RTCP.
-fn relay_rtcp(call: &mut super::call::Call, from: usize, to: usize, pkt: &mut [u8], src: SocketAddr, now: u64) -> bool {
-    if from == to {
-        return false;
-    }
-    let Some(inl) = call.legs[from].as_mut() else {
-        return false;
-    };
-    if inl.rtcp_latch.accept(src, now) == super::LatchVerdict::Stranger {
-        return false;
-    }
-    let (in_tx_ssrc, in_src_ssrc) = (inl.tx.ssrc, inl.rx_ssrc);
-    let Some(outl) = call.legs[to].as_mut() else {
-        return false;
-    };
-    let (out_tx_ssrc, out_src_ssrc) = (outl.tx.ssrc, outl.rx_ssrc);
-    let mut map = |s: u32| {
-        if s == in_src_ssrc {
-            out_tx_ssrc
-        } else if s == in_tx_ssrc {
-            out_src_ssrc
-        } else {
-            s
-        }
-    };
-    if rtcp::rewrite_ssrcs(pkt, &mut map).is_err() {
-        return false;
-    }
-    let Some(dest) = outl.rtcp_latch.target() else {
-        return false;
-    };
-    let sock = outl.rtcp.as_ref().unwrap_or(&outl.rtp);
-    sock.send_to(pkt, dest).is_ok()
 }
