@@ -419,7 +419,7 @@ fn a_port_is_reused_after_its_call_ends_and_old_packets_are_discarded() {
 /// with continuous sequence numbers, counted once as relayed.
 #[test]
 fn burst_is_relayed_whole_and_in_order() {
-    let (plane, _events, a, b, pa, pb) = pcmu_call(7);
+    let (plane, _events, a, b, pa, _) = pcmu_call(7);
     let out_before: u64 = plane
         .counters()
         .map(|c| c.packets_out.load(std::sync::atomic::Ordering::Relaxed))
