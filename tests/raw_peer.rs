@@ -190,3 +190,76 @@ fn unanswerable_garbage_is_dropped_and_counted() {
     assert!(net.sent(addr(1), "").is_empty());
     assert_eq!(net.uas[1].1.stats().0.dropped, 2);
 }
+
+/// A response from the hand-written peer (tag `tag`) to request `req`.
+fn respond(req: &str, status: &str, tag: &str, sdp: bool) -> Vec<u8> {
+    let mut r = format!("SIP/2.0 {status}\r\n");
+    for h in ["Via", "From", "Call-ID", "CSeq"] {
+        r += &format!("{h}: {}\r\n", header(req, h));
+    }
+    let to = header(req, "To");
+    let to = if to.contains("tag=") {
+        to.to_owned()
+    } else {
+        format!("{to};tag={tag}")
+    };
+    r += &format!("To: {to}\r\nContact: <sip:{tag}@{}>\r\n", addr(5));
+    let body = if sdp { SDP } else { "" };
+    let ct = if sdp { "Content-Type: application/sdp\r\n" } else { "" };
+    r += &format!("{ct}Content-Length: {}\r\n\r\n{body}", body.len());
+    r.into_bytes()
+}
+
+/// A connected call from UA 0 to the hand-written peer at addr(5), then a
+/// hold: returns the net, the call and the re-INVITE the peer received.
+fn held_by_ua(seed: u64) -> (Net, CallId, String) {
+    let mut net = Net::new(1, seed);
+    let id = CallId(7);
+    net.command(0, Command::Call(id, format!("sip:bob@{}", addr(5)), TransportKind::Udp));
+    let inv = net.sent(addr(0), "INVITE")[0].text.clone();
+    net.send(addr(5), addr(0), respond(&inv, "200 OK", "peer", true));
+    net.run_for(Duration::from_millis(100));
+    assert_eq!(net.sent(addr(0), "ACK").len(), 1);
+    net.command(0, Command::Hold(id));
+    net.run_for(Duration::from_millis(10));
+    let invites = net.sent(addr(0), "INVITE");
+    assert_eq!(invites.len(), 2, "the hold re-INVITE");
+    let reinvite = invites[1].text.clone();
+    (net, id, reinvite)
+}
+
+fn assert_ended_by_timeout(net: &mut Net, id: CallId, case: &str) {
+    let ev = net.take_events(0);
+    let ended = |e: &SessionEvent| matches!(e, SessionEvent::Ended(i, rvoip::session::EndReason::Timeout) if *i == id);
+    assert!(ev.iter().any(ended), "{case}: {ev:?}");
+}
+
+/// RFC 3261 §12.2.1.2: a 408 to a re-INVITE ends the dialog (BYE); a 481
+/// says it is already gone (no BYE); either way the call ends.
+#[test]
+fn reinvite_answered_408_or_481_ends_the_call() {
+    for (status, byes) in [("408 Request Timeout", 1), ("481 Call/Transaction Does Not Exist", 0)] {
+        let (mut net, id, reinvite) = held_by_ua(21);
+        net.send(addr(5), addr(0), respond(&reinvite, status, "peer", false));
+        net.run_for(Duration::from_millis(100));
+        assert_ended_by_timeout(&mut net, id, status);
+        assert_eq!(net.sent(addr(0), "BYE").len(), byes, "{status}");
+    }
+}
+
+/// A re-INVITE nobody answers (Timer B, 64·T1) ends the call with BYE.
+#[test]
+fn reinvite_timing_out_ends_the_call_with_bye() {
+    let (mut net, id, _) = held_by_ua(22);
+    net.run_for(Duration::from_secs(31));
+    assert!(net.sent(addr(0), "BYE").is_empty(), "not before Timer B");
+    net.run_for(Duration::from_secs(2));
+    assert_ended_by_timeout(&mut net, id, "timeout");
+    let byes = net.sent(addr(0), "BYE");
+    assert!(!byes.is_empty(), "BYE after the re-INVITE timed out");
+    let branch = |t: &str| header(t, "Via").to_owned();
+    assert!(
+        byes.iter().all(|b| branch(&b.text) == branch(&byes[0].text)),
+        "one BYE (and its retransmissions)"
+    );
+}

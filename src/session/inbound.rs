@@ -2,7 +2,7 @@
 //! to their call, the rest are answered here (OPTIONS 200, 481, 405).
 
 use super::{CallState, EndReason, SessionEvent, UserAgent};
-use crate::ids::{Peer, TxId};
+use crate::ids::{CallId, Peer, TxId};
 use crate::sip::{self, Incoming, Method, SipMessage};
 use std::time::Instant;
 
@@ -129,8 +129,17 @@ impl UserAgent {
         }
         if call.state == CallState::Connected && call.pending.is_none() {
             self.finish(id, Some(SessionEvent::Ended(id, EndReason::Timeout)));
-        } else {
-            call.pending = None;
+        } else if call.pending.take().is_some_and(|p| p.tx == tx) {
+            self.dialog_lost(_now, id, true);
         }
+    }
+
+    /// §12.2.1.2: a 408 (or a timeout) or a 481 to an in-dialog request
+    /// ends the dialog; after a 481 the peer has none left to BYE.
+    pub(super) fn dialog_lost(&mut self, now: Instant, id: CallId, bye: bool) {
+        if bye {
+            self.send_bye(now, id);
+        }
+        self.finish(id, Some(SessionEvent::Ended(id, EndReason::Timeout)));
     }
 }

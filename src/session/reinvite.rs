@@ -67,6 +67,9 @@ impl UserAgent {
         if code == 491 {
             return self.back_off(_now, id, pending.hold);
         }
+        if code == 408 || code == 481 {
+            return self.dialog_lost(_now, id, code == 408);
+        }
         if code >= 300 {
             return self.send_wanted(_now, id);
         }
