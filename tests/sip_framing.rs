@@ -107,3 +107,72 @@ fn serialised_messages_reparse_identically() {
     assert_eq!(text.matches("\r\n\r\n").count(), 1, "exactly one blank line:\n{text}");
     assert!(text.ends_with("Content-Length: 4\r\n\r\nbody"));
 }
+
+/// The fast path for simple URIs builds exactly what rsip's tokenizer
+/// builds (and displays the same), and takes the forms we meet every call.
+#[test]
+fn simple_uris_parse_as_rsip_does() {
+    let users = [
+        None,
+        Some("alice"),
+        Some("a.b-c_d"),
+        Some("+15551234"),
+        Some("*67"),
+        Some("bob(x)"),
+        Some("svc"),
+    ];
+    let hosts = [
+        "127.0.0.1",
+        "10.0.0.255",
+        "example.com",
+        "pbx-1.example.org",
+        "localhost",
+        "192.0.2.1",
+    ];
+    let ports = [None, Some("5060"), Some("0"), Some("65535"), Some("1")];
+    let mut fast = 0;
+    for u in users {
+        for h in hosts {
+            for p in ports {
+                let s = format!(
+                    "sip:{}{h}{}",
+                    u.map(|u| format!("{u}@")).unwrap_or_default(),
+                    p.map(|p| format!(":{p}")).unwrap_or_default()
+                );
+                let ours = sip::simple_uri(&s).unwrap_or_else(|| panic!("{s} is simple"));
+                let theirs = rsip::Uri::try_from(s.as_str()).unwrap();
+                assert_eq!(ours.to_string(), s, "displays as written");
+                if u.is_some_and(|u| u.contains('.')) {
+                    // rsip 0.4 reads `a.b@host` as a host named "a.b@host";
+                    // RFC 3261's user allows the dot, and so do we.
+                    assert_eq!(ours.user(), u, "{s}");
+                    assert_eq!(
+                        ours.host_with_port.to_string(),
+                        format!("{h}{}", p.map(|p| format!(":{p}")).unwrap_or_default())
+                    );
+                } else {
+                    assert_eq!(ours, theirs, "{s}");
+                }
+                fast += 1;
+            }
+        }
+    }
+    assert_eq!(fast, 7 * 6 * 5);
+    // Everything else takes rsip's path (and gets rsip's answer).
+    for s in [
+        "sip:alice@127.0.0.1;transport=tcp",
+        "sip:alice@[::1]:5060",
+        "sips:alice@example.com",
+        "SIP:alice@example.com",
+        "sip:alice:secret@example.com",
+        "sip:al%20ice@example.com",
+        "sip:alice@example.com?subject=x",
+        "sip:@example.com",
+        "sip:example.com:",
+        "sip:example.com:99999",
+        "tel:+15551234",
+    ] {
+        assert!(sip::simple_uri(s).is_none(), "{s} is not simple");
+        assert_eq!(sip::parse_uri(s).ok(), rsip::Uri::try_from(s).ok(), "{s}");
+    }
+}

@@ -104,7 +104,7 @@ pub struct RequestSpec {
 /// Builds a request; an unparsable Request-URI is the caller's bug, reported
 /// as an error rather than a panic.
 pub fn request(spec: &RequestSpec) -> Result<Request, rsip::Error> {
-    let uri = rsip::Uri::try_from(spec.uri.as_str())?;
+    let uri = super::parse_uri(&spec.uri)?;
     let mut headers = rsip::Headers::default();
     headers.push(h::Via::new(spec.via.as_str()).into());
     for r in &spec.route {

@@ -11,6 +11,7 @@ mod parse;
 mod reason;
 mod shard;
 mod target;
+mod uri;
 mod validate;
 mod via;
 
@@ -24,6 +25,7 @@ pub use params::{header_param, new_token, split_host_port, split_list, uri_of};
 pub use parse::parse;
 pub use shard::{scan_call_id, shard_of, shard_of_message};
 pub use target::uri_peer;
+pub use uri::{parse_uri, simple as simple_uri};
 pub use validate::{Core, MAGIC_COOKIE, validate};
 pub use via::{Via, response_addr, stamp_received};
 
