@@ -22,7 +22,9 @@ enum State {
 pub struct ClientInvite {
     id: TxId,
     peer: Peer,
-    request: Request,
+    /// The INVITE, parsed and as sent: dropped at the final response
+    /// (kept 32 s longer otherwise, for nothing).
+    request: Option<Request>,
     bytes: Bytes,
     state: State,
     timer_a: Option<Backoff>,
@@ -48,7 +50,7 @@ impl ClientInvite {
         ClientInvite {
             id,
             peer,
-            request,
+            request: Some(request),
             bytes,
             state: State::Calling,
             timer_a: (!reliable).then(|| Backoff::start(now, cfg.t1, None)),
@@ -59,9 +61,10 @@ impl ClientInvite {
         }
     }
 
-    /// The INVITE this transaction sent (a CANCEL copies it, §9.1).
-    pub fn request(&self) -> &Request {
-        &self.request
+    /// The INVITE this transaction sent (a CANCEL copies it, §9.1), until
+    /// a final response.
+    pub fn request(&self) -> Option<&Request> {
+        self.request.as_ref()
     }
 
     /// Whether a provisional response arrived (a CANCEL may be sent).
@@ -86,6 +89,7 @@ impl ClientInvite {
                 if self.state != State::Accepted {
                     self.state = State::Accepted;
                     self.timer_m = Some(now + cfg.t64());
+                    (self.request, self.bytes) = (None, Bytes::new());
                 }
                 self.timer_a = None;
                 self.timer_b = None;
@@ -93,10 +97,12 @@ impl ClientInvite {
             }
             (State::Calling | State::Proceeding, 300..) => {
                 let to = sip::header(&resp.msg, "To").unwrap_or_default().to_owned();
-                let ack = derived(&self.request, Method::Ack, Some(&to));
-                let bytes = sip::request_bytes(&ack);
-                out.send(self.peer, &bytes);
-                self.ack = Some(bytes);
+                if let Some(invite) = self.request.take() {
+                    let bytes = sip::request_bytes(&derived(&invite, Method::Ack, Some(&to)));
+                    out.send(self.peer, &bytes);
+                    self.ack = Some(bytes);
+                }
+                self.bytes = Bytes::new();
                 self.state = State::Completed;
                 self.timer_a = None;
                 self.timer_b = None;

@@ -64,6 +64,7 @@ impl ClientNonInvite {
                 self.state = State::Completed;
                 self.timer_e = None;
                 self.timer_f = None;
+                self.bytes = Bytes::new(); // never resent from here
                 self.timer_k = Some(now + cfg.t4_or_zero(self.peer.transport.is_reliable()));
                 out.events.push_back(TxEvent::Response { tx: self.id, resp });
             }

@@ -62,7 +62,7 @@ impl Transactions {
     /// The INVITE a client transaction sent, while it may still be cancelled.
     pub fn cancellable_invite(&self, tx: TxId) -> Option<&Request> {
         match self.slots.get(&tx).map(|s| &s.tx) {
-            Some(Tx::ClientInvite(t)) if t.is_proceeding() => Some(t.request()),
+            Some(Tx::ClientInvite(t)) if t.is_proceeding() => t.request(),
             _ => None,
         }
     }

@@ -92,7 +92,13 @@ impl ServerInvite {
             _ => return false,
         }
         out.send(self.peer, &bytes);
-        self.last = bytes;
+        // Accepted never resends (the TU retransmits its 2xx): nothing to
+        // keep for Timer L's 32 s.
+        self.last = if self.state == State::Accepted {
+            Bytes::new()
+        } else {
+            bytes
+        };
         true
     }
 
