@@ -106,8 +106,14 @@ impl Worker {
         let mut info = info;
         // A transcoded direction: re-code the voice payload into xbuf with a
         // plain 12-byte header and the output codec's clock.
-        let transcoded = call.xcode[leg].is_some() && info.pt == from.codec_pt;
-        let pkt: &mut [u8] = match call.xcode[leg].as_mut().filter(|_| info.pt == from.codec_pt) {
+        let xcode = call.xcode[leg].as_mut().filter(|_| info.pt == from.codec_pt);
+        let transcoded = xcode.is_some();
+        if transcoded {
+            // What it sends goes now, after what is queued (telephone-event
+            // relayed in place), in order.
+            sends.flush_into(counters);
+        }
+        let pkt: &mut [u8] = match xcode {
             Some(t) => {
                 // Opus frames lost on the way in are concealed (libopus PLC)
                 // and sent as their own packets, so the G.711 side hears
@@ -150,15 +156,11 @@ impl Worker {
                 }
                 0
             }
-            // Re-coded into the one transcoding buffer: sent now, after
-            // what is queued (telephone-event relayed in place), in order.
-            Ok(dest) => {
-                sends.flush_into(counters);
-                match outl.rtp.send_to(pkt, dest) {
-                    Ok(_) => counters.packets_out.fetch_add(1, Relaxed),
-                    Err(_) => counters.dropped.fetch_add(1, Relaxed),
-                }
-            }
+            // Re-coded into the one transcoding buffer: sent now.
+            Ok(dest) => match outl.rtp.send_to(pkt, dest) {
+                Ok(_) => counters.packets_out.fetch_add(1, Relaxed),
+                Err(_) => counters.dropped.fetch_add(1, Relaxed),
+            },
             Err(_) => {
                 outl.dropped += 1;
                 counters.dropped.fetch_add(1, Relaxed)
