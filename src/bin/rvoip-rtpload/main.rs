@@ -97,7 +97,7 @@ fn main() {
         t
     } else {
         let p = (!args.direct).then(|| start_plane(&args));
-        let t = local_targets(&args, &addrs, p.as_ref());
+        let t = local_targets(&args, &addrs, p.as_ref().map(|(p, _)| p));
         plane = p;
         t
     };
@@ -109,15 +109,15 @@ fn main() {
         c.hang_up();
     }
     std::thread::sleep(Duration::from_millis(300)); // workers publish latency every 250 ms
-    report::print(&args, &result, cpu, plane.as_ref(), calls.as_ref());
+    report::print(&args, &result, cpu, plane.as_ref().map(|(p, _)| p), calls.as_ref());
     if calls.is_some_and(|c| c.answered().1 > 0) {
         std::process::exit(1); // failed calls fail the run, as in SIPp
     }
 }
 
-fn start_plane(args: &Args) -> MediaPlane {
+/// The relay, and the queue its events go to (held, unread, for the run).
+fn start_plane(args: &Args) -> (MediaPlane, tokio::sync::mpsc::Receiver<rvoip::media::MediaEvent>) {
     let (tx, events) = tokio::sync::mpsc::channel(65536);
-    std::mem::forget(events); // nothing reads them; a closed queue would count as overflow
     let worker = WorkerConfig {
         timeout: Duration::from_secs(3600),
         ..WorkerConfig::default()
@@ -128,7 +128,8 @@ fn start_plane(args: &Args) -> MediaPlane {
         realtime: args.realtime,
         worker,
     };
-    MediaPlane::start(cfg, tx).unwrap_or_else(|e| fail(&format!("media plane: {e}")))
+    let plane = MediaPlane::start(cfg, tx).unwrap_or_else(|e| fail(&format!("media plane: {e}")));
+    (plane, events)
 }
 
 /// Relayed calls on `plane` (or, without one, endpoints paired directly):
