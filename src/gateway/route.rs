@@ -6,7 +6,7 @@ use super::Route;
 /// The index of the first route matching Request-URI `uri`, and the
 /// URI's user part (parsed once for both).
 pub fn find(routes: &[Route], uri: &str) -> (Option<usize>, String) {
-    let parsed = rsip::Uri::try_from(uri).ok();
+    let parsed = crate::sip::parse_uri(uri).ok();
     let user = parsed
         .as_ref()
         .and_then(|u| u.auth.as_ref())
@@ -23,7 +23,7 @@ pub fn find(routes: &[Route], uri: &str) -> (Option<usize>, String) {
 
 /// The user part of a URI or name-addr value ("" when none).
 pub fn user_of(value: &str) -> String {
-    rsip::Uri::try_from(crate::sip::uri_of(value))
+    crate::sip::parse_uri(crate::sip::uri_of(value))
         .ok()
         .and_then(|u| u.auth)
         .map(|a| a.user)
@@ -33,7 +33,7 @@ pub fn user_of(value: &str) -> String {
 /// The outbound Request-URI: `target`, with `user` filled in when the
 /// target has no user part.
 pub fn target_uri(target: &str, user: &str) -> String {
-    match rsip::Uri::try_from(target) {
+    match crate::sip::parse_uri(target) {
         Ok(mut u) if u.auth.is_none() && !user.is_empty() => {
             u.auth = Some(rsip::Auth {
                 user: user.to_owned(),

@@ -4,6 +4,9 @@
 
 mod codec;
 mod direction;
+mod fast;
+#[cfg(test)]
+mod fast_tests;
 mod offer_answer;
 mod wire;
 

@@ -1,14 +1,36 @@
-//! SDP text -> [`Sdp`] through webrtc-rs's `sdp` crate; [`Sdp`] -> text
-//! written directly.
+//! SDP text -> [`Sdp`] through the fast path of `fast.rs` or, for any
+//! other shape, webrtc-rs's `sdp` crate; [`Sdp`] -> text written directly.
 
 use super::{Codec, Direction, MediaSdp, Sdp, SdpError};
-use sdp::description::media::MediaDescription;
 use sdp::description::session::SessionDescription;
 use std::io::Cursor;
 use std::net::IpAddr;
 
+/// What [`parse`] takes from SDP text, borrowed from the text (fast path)
+/// or from the `sdp` crate's model.
+#[derive(Debug, Default)]
+pub(super) struct Parts<'a> {
+    pub session_id: u64,
+    pub version: u64,
+    /// The audio stream's `c=` address, else the session's.
+    pub addr: Option<&'a str>,
+    pub port: u16,
+    pub formats: Vec<&'a str>,
+    /// The audio stream's attributes, then the session's.
+    pub media: Vec<(&'a str, Option<&'a str>)>,
+    pub session: Vec<(&'a str, Option<&'a str>)>,
+}
+
 /// Parses SDP text; the first `m=audio` is the stream.
 pub fn parse(text: &str) -> Result<Sdp, SdpError> {
+    match super::fast::parts(text) {
+        Some(parts) => assemble(parts),
+        None => parse_with_crate(text),
+    }
+}
+
+/// Parses SDP text through the `sdp` crate.
+pub(super) fn parse_with_crate(text: &str) -> Result<Sdp, SdpError> {
     let sd = SessionDescription::unmarshal(&mut Cursor::new(text.as_bytes()))
         .map_err(|e| SdpError::Malformed(e.to_string()))?;
     let md = sd
@@ -20,16 +42,33 @@ pub fn parse(text: &str) -> Result<Sdp, SdpError> {
         .connection_information
         .as_ref()
         .or(sd.connection_information.as_ref());
-    let addr: IpAddr = conn
-        .and_then(|c| c.address.as_ref())
-        .and_then(|a| a.address.parse().ok())
+    assemble(Parts {
+        session_id: sd.origin.session_id,
+        version: sd.origin.session_version,
+        addr: conn.and_then(|c| c.address.as_ref()).map(|a| a.address.as_str()),
+        port: u16::try_from(md.media_name.port.value).map_err(|_| SdpError::Malformed("bad m= port".into()))?,
+        formats: md.media_name.formats.iter().map(String::as_str).collect(),
+        media: attrs(&md.attributes),
+        session: attrs(&sd.attributes),
+    })
+}
+
+/// The crate's attributes as `(key, value)`.
+fn attrs(list: &[sdp::description::common::Attribute]) -> Vec<(&str, Option<&str>)> {
+    list.iter().map(|a| (a.key.as_str(), a.value.as_deref())).collect()
+}
+
+/// The stream described by `p`.
+pub(super) fn assemble(p: Parts<'_>) -> Result<Sdp, SdpError> {
+    let addr: IpAddr = p
+        .addr
+        .and_then(|a| a.parse().ok())
         .ok_or_else(|| SdpError::Malformed("no usable c= address".into()))?;
-    let attr = |key: &str| md.attributes.iter().chain(sd.attributes.iter()).find(|a| a.key == key);
+    let attr = |key: &str| p.media.iter().chain(p.session.iter()).find(|a| a.0 == key);
     let mut codecs = Vec::new();
-    for fmt in &md.media_name.formats {
+    for fmt in &p.formats {
         let Ok(pt) = fmt.parse::<u8>() else { continue };
-        let rtpmap = pt_attribute(md, "rtpmap", pt);
-        let codec = match rtpmap {
+        let codec = match pt_attribute(&p.media, "rtpmap", pt) {
             Some(map) => {
                 let mut parts = map.split('/');
                 let name = parts.next().unwrap_or_default().to_owned();
@@ -46,48 +85,38 @@ pub fn parse(text: &str) -> Result<Sdp, SdpError> {
             None => Codec::from_static(pt),
         };
         if let Some(mut c) = codec {
-            c.fmtp = pt_attribute(md, "fmtp", pt);
+            c.fmtp = pt_attribute(&p.media, "fmtp", pt).map(str::to_owned);
             codecs.push(c);
         }
     }
-    let direction = ["sendrecv", "sendonly", "recvonly", "inactive"]
-        .iter()
-        .find(|k| md.attributes.iter().any(|a| a.key == **k))
-        .or_else(|| {
-            ["sendrecv", "sendonly", "recvonly", "inactive"]
-                .iter()
-                .find(|k| sd.attributes.iter().any(|a| a.key == **k))
-        })
-        .and_then(|k| Direction::from_attr(k))
+    const DIRECTIONS: [&str; 4] = ["sendrecv", "sendonly", "recvonly", "inactive"];
+    let find = |list: &[(&str, Option<&str>)]| DIRECTIONS.into_iter().find(|k| list.iter().any(|a| a.0 == *k));
+    let direction = find(&p.media)
+        .or_else(|| find(&p.session))
+        .and_then(Direction::from_attr)
         .unwrap_or_default();
     let audio = MediaSdp {
         addr,
-        port: u16::try_from(md.media_name.port.value).map_err(|_| SdpError::Malformed("bad m= port".into()))?,
+        port: p.port,
         codecs,
         direction,
         rtcp_mux: attr("rtcp-mux").is_some(),
-        ptime: attr("ptime")
-            .and_then(|a| a.value.as_deref())
-            .and_then(|v| v.trim().parse().ok()),
+        ptime: attr("ptime").and_then(|a| a.1).and_then(|v| v.trim().parse().ok()),
     };
     Ok(Sdp {
-        session_id: sd.origin.session_id,
-        version: sd.origin.session_version,
+        session_id: p.session_id,
+        version: p.version,
         audio,
     })
 }
 
 /// The value of an `a=KEY:PT value` attribute for payload type `pt`.
-fn pt_attribute(md: &MediaDescription, key: &str, pt: u8) -> Option<String> {
-    md.attributes
-        .iter()
-        .filter(|a| a.key == key)
-        .filter_map(|a| a.value.as_deref())
-        .find_map(|v| {
-            v.split_once(' ')
-                .filter(|(p, _)| p.parse() == Ok(pt))
-                .map(|(_, rest)| rest.trim().to_owned())
-        })
+fn pt_attribute<'a>(attrs: &[(&str, Option<&'a str>)], key: &str, pt: u8) -> Option<&'a str> {
+    attrs.iter().filter(|a| a.0 == key).filter_map(|a| a.1).find_map(|v| {
+        v.split_once(' ')
+            .filter(|(p, _)| p.parse() == Ok(pt))
+            .map(|(_, rest)| rest.trim())
+    })
 }
 
 /// Renders SDP text (written directly: the one shape we send needs no

@@ -5,6 +5,7 @@
 //! does all three and unfolds continuation lines (§7.3.1).
 
 use super::ParseError;
+use std::borrow::Cow;
 
 /// Largest message accepted on any transport (bytes).
 pub const MAX_MESSAGE: usize = 64 * 1024;
@@ -16,7 +17,7 @@ pub struct RawMessage {
     /// The request or status line.
     pub start: String,
     /// Header lines as `(canonical name, value)`; multi-valued Via split.
-    pub headers: Vec<(String, String)>,
+    pub headers: Vec<(Cow<'static, str>, String)>,
     /// The body, cut to Content-Length.
     pub body: Vec<u8>,
 }
@@ -58,6 +59,61 @@ fn expand(name: &str) -> &str {
         b'u' => "Allow-Events",
         b'x' => "Session-Expires",
         _ => name,
+    }
+}
+
+/// The non-empty lines of `head`, without their CR.
+fn lines(head: &str) -> impl Iterator<Item = &str> {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        while at < head.len() {
+            let end = memchr::memchr(b'\n', &head.as_bytes()[at..]).map_or(head.len(), |i| at + i);
+            let line = &head[at..end];
+            at = end + 1;
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            if !line.is_empty() {
+                return Some(line);
+            }
+        }
+        None
+    })
+}
+
+/// Whether a header name has no white space in it.
+fn is_name(name: &str) -> bool {
+    if name.is_ascii() {
+        !name.bytes().any(|b| b.is_ascii_whitespace() || b == 0x0b)
+    } else {
+        !name.contains(char::is_whitespace)
+    }
+}
+
+/// The names nearly every message carries, spelled as RFC 3261 does: a
+/// name written exactly so is not copied.
+const COMMON: [&str; 16] = [
+    "Via",
+    "From",
+    "To",
+    "Call-ID",
+    "CSeq",
+    "Contact",
+    "Max-Forwards",
+    "Content-Type",
+    "Content-Length",
+    "Record-Route",
+    "Route",
+    "Allow",
+    "Supported",
+    "User-Agent",
+    "Server",
+    "Subject",
+];
+
+/// `name` as a static string when it is one of [`COMMON`], else a copy.
+fn interned(name: &str) -> Cow<'static, str> {
+    match COMMON.iter().find(|c| **c == name) {
+        Some(c) => Cow::Borrowed(c),
+        None => Cow::Owned(name.to_owned()),
     }
 }
 
@@ -119,11 +175,7 @@ pub fn split(buf: &[u8]) -> Result<RawMessage, ParseError> {
         None => (buf, &buf[buf.len()..], false),
     };
     let head = std::str::from_utf8(head).map_err(|_| ParseError::NotUtf8)?;
-    let mut lines = head
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .filter(|l| !l.is_empty())
-        .peekable();
+    let mut lines = lines(head).peekable();
     let start = lines.next().unwrap_or_default().to_owned();
     let mut raw = RawMessage {
         start,
@@ -131,14 +183,14 @@ pub fn split(buf: &[u8]) -> Result<RawMessage, ParseError> {
         body: Vec::new(),
     };
     while let Some(line) = lines.next() {
-        let (name, value) = line
-            .split_once(':')
-            .ok_or_else(|| ParseError::BadHeaderLine(line.to_owned()))?;
-        let name = expand(name.trim_end());
-        if name.is_empty() || name.contains(char::is_whitespace) {
-            return Err(ParseError::BadHeaderLine(line.to_owned()));
+        let bad = || ParseError::BadHeaderLine(line.to_owned());
+        let colon = memchr::memchr(b':', line.as_bytes()).ok_or_else(bad)?;
+        let (name, value) = (line[..colon].trim_end(), &line[colon + 1..]);
+        let name = expand(name);
+        if name.is_empty() || !is_name(name) {
+            return Err(bad());
         }
-        let mut value = std::borrow::Cow::Borrowed(value.trim());
+        let mut value = Cow::Borrowed(value.trim());
         while let Some(next) = lines.next_if(|l| l.starts_with([' ', '\t'])) {
             let v = value.to_mut();
             v.push(' ');
@@ -147,10 +199,10 @@ pub fn split(buf: &[u8]) -> Result<RawMessage, ParseError> {
         if name.eq_ignore_ascii_case("Via") {
             for via in super::split_list(&value) {
                 raw.headers
-                    .push(("Via".to_owned(), super::normalize::via(via).into_owned()));
+                    .push((Cow::Borrowed("Via"), super::normalize::via(via).into_owned()));
             }
         } else {
-            raw.headers.push((name.to_owned(), value.into_owned()));
+            raw.headers.push((interned(name), value.into_owned()));
         }
     }
     if !complete {

@@ -5,7 +5,7 @@ use super::Header;
 use rsip::headers::{self as h, UntypedHeader};
 
 /// Builds the rsip header for a canonical `name` and its `value`.
-pub fn to_header(name: String, value: String) -> Header {
+pub fn to_header(name: std::borrow::Cow<'static, str>, value: String) -> Header {
     let eq = |n: &str| name.eq_ignore_ascii_case(n);
     match name.len() {
         2 if eq("To") => Header::To(h::To::new(value)),
@@ -25,7 +25,7 @@ pub fn to_header(name: String, value: String) -> Header {
         12 if eq("Content-Type") => Header::ContentType(h::ContentType::new(value)),
         12 if eq("Record-Route") => Header::RecordRoute(h::RecordRoute::new(value)),
         14 if eq("Content-Length") => Header::ContentLength(h::ContentLength::new(value)),
-        _ => Header::Other(name, value),
+        _ => Header::Other(name.into_owned(), value),
     }
 }
 

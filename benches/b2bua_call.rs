@@ -1,0 +1,212 @@
+//! One bridged call through the sans-IO gateway, as perf/kamailio_compare.sh
+//! offers it: SIPp-style caller A -> UserAgent + Gateway -> SIPp-style
+//! callee B (answers at once), then A hangs up. Per iteration: A's INVITE,
+//! B's 200, A's ACK, A's BYE, B's 200 to the BYE; every message the gateway
+//! sends is taken (100 Trying, INVITE, ACK, 200, BYE, 200), timers run on
+//! simulated time so transactions end. This is the signalling thread's CPU
+//! per call without the sockets: the part of `DUT CPU µs/call` the gateway's
+//! own code decides. The peers are hand-written text (a few µs of the
+//! figure).
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use rvoip::gateway::{Gateway, GatewayConfig, Route, RouteAction};
+use rvoip::ids::{Peer, TransportKind};
+use rvoip::sdp::Codec;
+use rvoip::session::{UaConfig, UserAgent};
+use rvoip::transaction::TimerConfig;
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const GW: &str = "127.0.0.1:5060";
+const A: &str = "127.0.0.1:5061";
+const B: &str = "127.0.0.1:5070";
+const SDP: &str = "v=0\r\no=user1 53655765 2353687637 IN IP4 127.0.0.1\r\ns=-\r\n\
+c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+
+fn udp(addr: &str) -> Peer {
+    Peer {
+        transport: TransportKind::Udp,
+        addr: addr.parse().unwrap(),
+    }
+}
+
+fn header<'a>(msg: &'a str, name: &str) -> &'a str {
+    msg.lines()
+        .find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(": ")))
+        .unwrap_or("")
+}
+
+/// SIPp's uac INVITE for call `n`.
+fn invite(n: u64) -> String {
+    format!(
+        "INVITE sip:service@{GW} SIP/2.0\r\nVia: SIP/2.0/UDP {A};branch=z9hG4bK-{n}-1-0\r\n\
+From: sipp <sip:sipp@{A}>;tag={n}SIPpTag001\r\nTo: service <sip:service@{GW}>\r\n\
+Call-ID: {n}-bench@127.0.0.1\r\nCSeq: 1 INVITE\r\nContact: sip:sipp@{A}\r\nMax-Forwards: 70\r\n\
+Subject: Performance Test\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{SDP}",
+        SDP.len()
+    )
+}
+
+/// SIPp's uac ACK or BYE for call `n`, in the dialog the 200 `ok` set up.
+fn in_dialog(n: u64, method: &str, cseq: u32, ok: &str) -> String {
+    format!(
+        "{method} sip:service@{GW} SIP/2.0\r\nVia: SIP/2.0/UDP {A};branch=z9hG4bK-{n}-{cseq}-{method}\r\n\
+From: sipp <sip:sipp@{A}>;tag={n}SIPpTag001\r\nTo: {}\r\nCall-ID: {n}-bench@127.0.0.1\r\n\
+CSeq: {cseq} {method}\r\nContact: sip:sipp@{A}\r\nMax-Forwards: 70\r\nSubject: Performance Test\r\n\
+Content-Length: 0\r\n\r\n",
+        header(ok, "To")
+    )
+}
+
+/// uas_answer.xml's 200 to `req`, with SDP when `sdp`.
+fn ok(req: &str, n: u64, sdp: bool) -> String {
+    let to = header(req, "To");
+    let tag = if to.contains("tag=") {
+        String::new()
+    } else {
+        format!(";tag={n}SIPpTag01")
+    };
+    let body = if sdp { SDP } else { "" };
+    let ct = if sdp { "Content-Type: application/sdp\r\n" } else { "" };
+    format!(
+        "SIP/2.0 200 OK\r\nVia: {}\r\nFrom: {}\r\nTo: {to}{tag}\r\nCall-ID: {}\r\nCSeq: {}\r\n\
+Contact: <sip:{B};transport=UDP>\r\n{ct}Content-Length: {}\r\n\r\n{body}",
+        header(req, "Via"),
+        header(req, "From"),
+        header(req, "Call-ID"),
+        header(req, "CSeq"),
+        body.len()
+    )
+}
+
+struct Dut {
+    ua: UserAgent,
+    gw: Gateway,
+}
+
+impl Dut {
+    fn new() -> Self {
+        let cfg = UaConfig {
+            local: GW.parse::<SocketAddr>().unwrap(),
+            user: "rvoip".into(),
+            timers: TimerConfig::default(),
+            media_addr: "127.0.0.1".parse().unwrap(),
+            ports: (10000, 30000),
+            codecs: vec![Codec::pcmu(), Codec::pcma()],
+            max_calls: 1_000_000,
+            retry_after: 5,
+            seed: 1,
+            media_workers: 2,
+            shard: 0,
+            shards: 1,
+        };
+        let gw = Gateway::new(GatewayConfig {
+            routes: vec![Route {
+                user_prefix: String::new(),
+                domain: None,
+                action: RouteAction::Forward {
+                    uri: format!("sip:{B}"),
+                    transport: TransportKind::Udp,
+                    codecs: Vec::new(),
+                },
+            }],
+            max_calls: 1_000_000,
+            ..GatewayConfig::default()
+        });
+        Dut {
+            ua: UserAgent::new(cfg),
+            gw,
+        }
+    }
+
+    /// Feeds one datagram and returns what the gateway sends (as the
+    /// driver does: gateway and UA pumped until quiet, media commands
+    /// taken, transmits taken).
+    fn feed(&mut self, now: Instant, text: &str, from: &str) -> Vec<(SocketAddr, String)> {
+        self.ua.handle_datagram(now, text.as_bytes(), udp(from));
+        self.settle(now)
+    }
+
+    fn settle(&mut self, now: Instant) -> Vec<(SocketAddr, String)> {
+        loop {
+            let mut busy = false;
+            while let Some(cmd) = self.gw.poll_command() {
+                busy = true;
+                self.ua.handle_command(now, cmd);
+            }
+            while let Some(ev) = self.ua.poll_event() {
+                busy = true;
+                let _ = self.gw.on_event(now, ev);
+            }
+            if !busy {
+                break;
+            }
+        }
+        while self.ua.poll_media().is_some() {}
+        let mut out = Vec::new();
+        while let Some(t) = self.ua.poll_transmit() {
+            out.push((t.peer.addr, String::from_utf8(t.bytes.to_vec()).unwrap()));
+        }
+        out
+    }
+
+    fn timers(&mut self, now: Instant) {
+        self.ua.handle_timeout(now);
+        self.gw.handle_timeout(now);
+        self.settle(now);
+    }
+}
+
+/// The message sent to `to` whose first line starts with `start`.
+fn sent<'a>(out: &'a [(SocketAddr, String)], to: &str, start: &str) -> &'a str {
+    let to: SocketAddr = to.parse().unwrap();
+    out.iter()
+        .find(|(a, t)| *a == to && t.starts_with(start))
+        .map(|(_, t)| t.as_str())
+        .unwrap_or_else(|| panic!("no {start} to {to} in {out:#?}"))
+}
+
+/// One whole call; checks each step happened.
+fn call(dut: &mut Dut, now: Instant, n: u64) {
+    let out = dut.feed(now, &invite(n), A);
+    let inv_b = sent(&out, B, "INVITE").to_owned();
+    let out = dut.feed(now, &ok(&inv_b, n, true), B);
+    let ok_a = sent(&out, A, "SIP/2.0 200").to_owned();
+    let mut acked = out.iter().any(|(_, t)| t.starts_with("ACK"));
+    let out = dut.feed(now, &in_dialog(n, "ACK", 1, &ok_a), A);
+    acked |= out.iter().any(|(_, t)| t.starts_with("ACK"));
+    let out = dut.feed(now, &in_dialog(n, "BYE", 2, &ok_a), A);
+    acked |= out.iter().any(|(_, t)| t.starts_with("ACK"));
+    assert!(acked, "B's 200 was never acknowledged");
+    let bye_b = sent(&out, B, "BYE").to_owned();
+    let mut all = out;
+    all.extend(dut.feed(now, &ok(&bye_b, n, false), B));
+    // A's BYE is answered whether or not B has answered its own.
+    sent(&all, A, "SIP/2.0 200");
+}
+
+fn bench(c: &mut Criterion) {
+    let mut dut = Dut::new();
+    let mut now = Instant::now();
+    let mut n = 0u64;
+    c.bench_function("b2bua_call/bridged_call", |b| {
+        b.iter(|| {
+            n += 1;
+            call(&mut dut, now, n);
+            // 5,000 calls/s of simulated time: transactions wait out their
+            // timers and leave, as on the wire.
+            now += Duration::from_micros(200);
+            if n % 64 == 0 {
+                dut.timers(now);
+            }
+        })
+    });
+    dut.timers(now + Duration::from_secs(64));
+    assert_eq!(dut.ua.stats().2, 0, "transactions left behind");
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,87 @@
+//! The fast SDP path agrees with the `sdp` crate: on what peers send, and
+//! on thousands of mangled variants (lines dropped, repeated, swapped,
+//! retyped, respaced) — where it takes a text, the crate reads the same
+//! stream or refuses it the same way; everything else it leaves alone.
+
+use super::fast::parts;
+use super::wire::{assemble, parse_with_crate};
+
+const SAMPLES: [&str; 8] = [
+    "v=0\r\no=user1 53655765 2353687637 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
+m=audio 6000 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n\
+a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=sendrecv\r\n",
+    "v=0\r\no=- 1 2 IN IP4 10.0.0.1\r\ns=call\r\nt=0 0\r\na=sendonly\r\nm=audio 4000 RTP/AVP 111 0\r\n\
+c=IN IP4 10.0.0.2\r\na=rtpmap:111 opus/48000/2\r\na=fmtp:111 useinbandfec=1\r\na=ptime:20\r\na=rtcp-mux\r\n",
+    "v=0\no=x 5 6 IN IP6 ::1\ns=-\nc=IN IP6 ::1\nt=0 0\nm=video 5000 RTP/AVP 96\na=rtpmap:96 H264/90000\n\
+m=audio 5002 RTP/AVP 8\na=inactive\nm=audio 5004 RTP/AVP 0\n",
+    "v=0\r\no=a 1 1 IN IP4 0.0.0.0\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\nm=audio 0 RTP/AVP 0\r\na=recvonly\r\n",
+    "v=0\r\no=a 1 1 IN IP4 h.example\r\ns=-\r\nc=IN IP4 h.example\r\nt=0 0\r\nm=audio 1 RTP/SAVP 0\r\n",
+    "v=0\r\no=a 1 1 IN IP4 1.2.3.4\r\ns=-\r\nb=AS:64\r\nt=0 0\r\nm=audio 49170/2 RTP/AVP 0\r\nc=IN IP4 1.2.3.4\r\n",
+    "v=0\r\no=a 1 1 IN IP4 1.2.3.4\r\ns=-\r\ni=info\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n",
+    "v=0\r\no=a 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=text 9 RTP/AVP 98\r\n",
+];
+
+/// Where the fast path takes `text`, the crate agrees.
+fn agree(text: &str) -> bool {
+    let Some(p) = parts(text) else { return false };
+    let (fast, slow) = (assemble(p), parse_with_crate(text));
+    match (&fast, &slow) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{text:?}"),
+        (Err(_), Err(_)) => {}
+        _ => panic!("fast {fast:?} vs crate {slow:?} on {text:?}"),
+    }
+    true
+}
+
+#[test]
+fn samples_agree_and_plain_ones_take_the_fast_path() {
+    let taken: Vec<bool> = SAMPLES.iter().map(|s| agree(s)).collect();
+    assert_eq!(taken, [true, true, true, true, true, false, false, false]);
+    assert!(parts(SAMPLES[0]).is_some_and(|p| p.formats == ["0", "8", "101"]));
+}
+
+#[test]
+fn mangled_variants_agree() {
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let pieces = [
+        "x", " ", "0", "IN", "IP7", "-1", "99999", "a=b", "m=", ":", "/", "audio", "RTP/XYZ",
+    ];
+    let (mut taken, mut total) = (0, 0);
+    for sample in SAMPLES {
+        for _ in 0..2_000 {
+            let mut lines: Vec<String> = sample.lines().map(str::to_owned).collect();
+            for _ in 0..1 + next(3) {
+                let (n, i) = (lines.len(), next(lines.len()));
+                let (j, at, piece, kind) = (next(n), next(lines[i].len() + 1), pieces[next(pieces.len())], next(5));
+                let first = 1.min(lines[i].len());
+                match kind {
+                    0 => drop(lines.remove(i)),
+                    1 => lines.insert(i, lines[i].clone()),
+                    2 => lines.swap(i, j),
+                    3 => lines[i].insert_str(at, piece),
+                    _ => lines[i].replace_range(0..first, ["c", "a", "t", "m", "o"][j % 5]),
+                }
+                if lines.is_empty() {
+                    lines.push(String::new());
+                }
+            }
+            let text = lines.join("\r\n") + "\r\n";
+            if !text.is_char_boundary(text.len()) {
+                continue;
+            }
+            total += 1;
+            taken += usize::from(agree(&text));
+        }
+    }
+    // Both paths are exercised.
+    assert!(
+        taken > total / 10 && taken < total,
+        "{taken} of {total} on the fast path"
+    );
+}
