@@ -158,9 +158,24 @@ fn simple_uris_parse_as_rsip_does() {
         }
     }
     assert_eq!(fast, 7 * 6 * 5);
-    // Everything else takes rsip's path (and gets rsip's answer).
+    // Token parameters, typed as rsip types them.
     for s in [
         "sip:alice@127.0.0.1;transport=tcp",
+        "sip:127.0.0.1:5070;transport=UDP",
+        "sip:p.example.com;lr",
+        "sip:bob@h;user=phone;ttl=5;maddr=10.0.0.1;method=INVITE",
+        "sip:h:5060;lr;x-custom=1;flag",
+    ] {
+        let ours = sip::simple_uri(s).unwrap_or_else(|| panic!("{s} is simple"));
+        let theirs = rsip::Uri::try_from(s).unwrap();
+        assert_eq!(ours, theirs, "{s}");
+        assert_eq!(ours.to_string(), theirs.to_string(), "{s}");
+    }
+    // Everything else takes rsip's path (and gets rsip's answer).
+    for s in [
+        "sip:alice@127.0.0.1;transport=\"tcp\"",
+        "sip:alice@127.0.0.1;;lr",
+        "sip:alice@127.0.0.1;=x",
         "sip:alice@[::1]:5060",
         "sips:alice@example.com",
         "SIP:alice@example.com",
@@ -174,5 +189,41 @@ fn simple_uris_parse_as_rsip_does() {
     ] {
         assert!(sip::simple_uri(s).is_none(), "{s} is not simple");
         assert_eq!(sip::parse_uri(s).ok(), rsip::Uri::try_from(s).ok(), "{s}");
+    }
+}
+
+/// Requests and URIs are written as rsip's `Display` writes them, without
+/// going through it.
+#[test]
+fn serialised_start_lines_match_display() {
+    for s in [
+        "sip:alice@127.0.0.1:5060",
+        "sip:127.0.0.1",
+        "sip:h.example.com:5070;transport=UDP;lr",
+        "sips:bob@example.com",
+        "sip:a:pw@example.com",
+        "sip:0.0.0.0:0",
+        "sip:255.255.255.255:65535",
+    ] {
+        let uri = rsip::Uri::try_from(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        let mut out = String::new();
+        sip::push_uri(&mut out, &uri);
+        assert_eq!(out, uri.to_string(), "{s}");
+    }
+    // rsip cannot read a bracketed IPv6 host; one it was given is written
+    // through Display.
+    let mut uri = rsip::Uri::try_from("sip:bob@127.0.0.1:5060").unwrap();
+    uri.host_with_port.host = rsip::Host::IpAddr("::1".parse().unwrap());
+    let mut out = String::new();
+    sip::push_uri(&mut out, &uri);
+    assert_eq!(out, uri.to_string());
+    for m in rsip::Method::all() {
+        assert_eq!(sip::method_name(&m), m.to_string());
+        assert_eq!(sip::method_of(&m.to_string()), Some(m));
+    }
+    for n in [0u64, 7, 10, 99, 100, 65535, u64::MAX] {
+        let mut out = String::new();
+        sip::push_u64(&mut out, n);
+        assert_eq!(out, n.to_string());
     }
 }

@@ -128,7 +128,7 @@ pub fn render(sdp: &Sdp) -> String {
     let mut out = String::with_capacity(256);
     // Writing to a String cannot fail.
     let mut addr = String::with_capacity(16);
-    push_ip(&mut addr, a.addr);
+    crate::sip::push_ip(&mut addr, a.addr);
     let _ = write!(
         out,
         "v=0\r\no=rvoip {} {} IN {kind} {addr}\r\ns=rvoip\r\nc=IN {kind} {addr}\r\nt=0 0\r\nm=audio {} RTP/AVP",
@@ -152,31 +152,4 @@ pub fn render(sdp: &Sdp) -> String {
     }
     let _ = write!(out, "a={}\r\n", a.direction.attr());
     out
-}
-
-/// An address as text; IPv4 digit by digit (`Ipv4Addr`'s `Display` goes
-/// through `fmt` four times and pads).
-fn push_ip(out: &mut String, ip: IpAddr) {
-    match ip {
-        IpAddr::V4(v4) => {
-            for (i, o) in v4.octets().into_iter().enumerate() {
-                if i > 0 {
-                    out.push('.');
-                }
-                for d in [o / 100, o / 10 % 10, o % 10].into_iter().skip(if o >= 100 {
-                    0
-                } else if o >= 10 {
-                    1
-                } else {
-                    2
-                }) {
-                    out.push(char::from(b'0' + d));
-                }
-            }
-        }
-        IpAddr::V6(_) => {
-            use std::fmt::Write;
-            let _ = write!(out, "{ip}");
-        }
-    }
 }

@@ -1,7 +1,6 @@
 //! Building requests and responses (RFC 3261 §8.1.1, §8.2.6).
 
 use super::{Header, Method, RawMessage, Request, Response, SipMessage, StatusCode};
-use bytes::Bytes;
 use rsip::headers::{self as h, UntypedHeader};
 use rsip::message::HasHeaders;
 
@@ -137,48 +136,4 @@ pub fn request_with_body(spec: &RequestSpec, content_type: &str, body: Vec<u8>) 
     req.headers.push(h::ContentType::new(content_type).into());
     req.body = body;
     Ok(req)
-}
-
-/// Serialises a message, setting Content-Length to the body's length.
-/// Writes straight into one buffer (rsip's Display formats every header
-/// through `format!`, about 3x slower; see README, parsing).
-pub fn message_bytes(msg: &SipMessage) -> Bytes {
-    match msg {
-        SipMessage::Request(r) => request_bytes(r),
-        SipMessage::Response(r) => response_bytes(r),
-    }
-}
-
-/// Serialises a request without taking it (the INVITE a transaction keeps).
-pub fn request_bytes(r: &Request) -> Bytes {
-    serialize(format_args!("{} {} SIP/2.0\r\n", r.method, r.uri), &r.headers, &r.body)
-}
-
-/// Serialises a response.
-pub fn response_bytes(r: &Response) -> Bytes {
-    serialize(format_args!("SIP/2.0 {}\r\n", r.status_code), &r.headers, &r.body)
-}
-
-fn serialize(start: std::fmt::Arguments, headers: &rsip::Headers, body: &[u8]) -> Bytes {
-    use std::fmt::Write;
-    let mut out = String::with_capacity(640 + body.len());
-    let _ = out.write_fmt(start);
-    for hdr in headers.iter() {
-        match super::header::name_value(hdr) {
-            Some((n, _)) if n.eq_ignore_ascii_case("Content-Length") => continue,
-            Some((n, v)) => {
-                out.push_str(n);
-                out.push_str(": ");
-                out.push_str(v);
-            }
-            None => {
-                let _ = write!(out, "{hdr}");
-            }
-        }
-        out.push_str("\r\n");
-    }
-    let _ = write!(out, "Content-Length: {}\r\n\r\n", body.len());
-    let mut bytes = out.into_bytes();
-    bytes.extend_from_slice(body);
-    Bytes::from(bytes)
 }

@@ -9,22 +9,23 @@ mod normalize;
 mod params;
 mod parse;
 mod reason;
+mod serialize;
 mod shard;
 mod target;
+mod text;
 mod uri;
 mod validate;
 mod via;
 
-pub use build::{
-    RequestSpec, message_bytes, request, request_bytes, request_with_body, response, response_bytes, response_from_raw,
-    with_body,
-};
+pub use build::{RequestSpec, request, request_with_body, response, response_from_raw, with_body};
 pub use error::{InvalidMessage, ParseError};
 pub use framing::{MAX_MESSAGE, RawMessage, frame_stream, leading_crlf};
 pub use params::{header_param, new_token, split_host_port, split_list, uri_of};
 pub use parse::parse;
+pub use serialize::{message_bytes, method_name, method_of, request_bytes, response_bytes};
 pub use shard::{scan_call_id, shard_of, shard_of_message};
 pub use target::uri_peer;
+pub use text::{push_ip, push_u64, push_uri};
 pub use uri::{parse_uri, simple as simple_uri};
 pub use validate::{Core, MAGIC_COOKIE, validate};
 pub use via::{Via, response_addr, stamp_received};

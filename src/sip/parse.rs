@@ -63,7 +63,8 @@ fn start_line(start: &str, request: bool) -> Option<StartLine> {
     let mut parts = start.splitn(3, ' ');
     let (first, second, third) = (parts.next()?, parts.next()?, parts.next().unwrap_or(""));
     if request {
-        return Some(Ok((first.parse().ok()?, super::parse_uri(second).ok()?)));
+        let method = super::method_of(first).or_else(|| first.parse().ok())?;
+        return Some(Ok((method, super::parse_uri(second).ok()?)));
     }
     let code: u16 = second.parse().ok()?;
     Some(Err(match rsip::StatusCode::from(code) {

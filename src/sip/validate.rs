@@ -129,7 +129,8 @@ fn name_addr(value: &str) -> Option<()> {
 fn cseq(value: &str) -> Option<(u32, Method)> {
     let mut parts = value.split_whitespace();
     let num: u32 = parts.next()?.parse().ok()?;
-    let method: Method = parts.next()?.parse().ok()?;
+    let name = parts.next()?;
+    let method: Method = super::method_of(name).or_else(|| name.parse().ok())?;
     (num < 1 << 31 && parts.next().is_none()).then_some((num, method))
 }
 
