@@ -60,7 +60,7 @@ impl<'a> Via<'a> {
         s.push_str(self.host);
         if let Some(p) = self.port {
             s.push(':');
-            s.push_str(itoa_u16(p).as_str());
+            super::push_u64(&mut s, u64::from(p));
         }
         s
     }
@@ -113,17 +113,3 @@ pub fn response_addr(value: &str) -> Option<SocketAddr> {
     Some(SocketAddr::new(ip, port))
 }
 
-/// A port as text without going through `fmt`.
-fn itoa_u16(mut n: u16) -> String {
-    let mut buf = [0u8; 5];
-    let mut i = buf.len();
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    String::from_utf8_lossy(&buf[i..]).into_owned()
-}
