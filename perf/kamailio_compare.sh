@@ -102,7 +102,7 @@ start_rvoip() {
 }
 
 ROWS=(); NOTES=()
-declare -A BEST=([kamailio]=0 [rvoip-gw]=0) CPU_AT
+declare -A BEST=([kamailio]=0 [rvoip-gw]=0) CPU_AT CLEAN
 declare -A PORT TAG
 start_kamailio; start_rvoip
 PORT[kamailio]=$KAM_PORT; TAG[kamailio]="$WORK/kamailio.cfg"
@@ -130,7 +130,7 @@ for rate in $RATES; do
     cpu_ms=$(python3 -c "print(f'{($c1-$c0)/max($ok,1)*1e6:.0f}')")
     clean=no
     if [ $rc -eq 0 ] && [ "$fail" = 0 ] && [ "$retr" = 0 ] && [ "$unexp" = 0 ] && [ "$ok" = "$calls" ]; then
-      clean=yes; BEST[$dut]=$rate
+      clean=yes; BEST[$dut]=$rate; CLEAN[$dut-$rate]=1
     else
       # What went wrong, in SIPp's words (first event).
       why=$(cat "$WORK"/uac_*_errors.log 2>/dev/null | grep -m1 -o '[0-9.]*: [A-Z][^:]*' | cut -d: -f2- | head -c 120)
@@ -147,7 +147,8 @@ kill $KAM_PID $GW_PID 2>/dev/null; pkill -f "$WORK/kamailio.cfg" 2>/dev/null
 kill $UAS_PID 2>/dev/null
 
 K=${BEST[kamailio]}; R=${BEST[rvoip-gw]}
-COMMON=0; for rate in $RATES; do [ $rate -le $K ] && [ $rate -le $R ] && COMMON=$rate; done
+# The highest rate at which both steps were clean.
+COMMON=0; for rate in $RATES; do [ -n "${CLEAN[kamailio-$rate]:-}" ] && [ -n "${CLEAN[rvoip-gw-$rate]:-}" ] && COMMON=$rate; done
 {
   echo "# rvoip-gw (B2BUA) side by side with Kamailio (stateful proxy)"
   echo
