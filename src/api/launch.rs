@@ -98,6 +98,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
             gateway,
             control: ctl_rx,
             passed: Default::default(),
+            outbox: Default::default(),
             shard,
             peers,
             forwarded,

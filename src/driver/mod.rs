@@ -2,6 +2,7 @@
 //! time, and performs its outputs.
 
 mod dispatch;
+mod output;
 mod signalling;
 mod stats;
 

@@ -51,6 +51,8 @@ pub struct Driver {
     pub control: mpsc::Receiver<Control>,
     /// Events the gateway handed back, for the API.
     pub(crate) passed: std::collections::VecDeque<SessionEvent>,
+    /// UDP datagrams on their way out.
+    pub(crate) outbox: super::output::Outbox,
     /// This shard's index.
     pub shard: usize,
     /// Every shard's queue of handed-over messages (empty: unsharded).
@@ -80,31 +82,24 @@ impl Driver {
                 .flatten()
                 .min()
                 .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600));
+            // Timers fire after what has already arrived: an ACK waiting in
+            // the socket must not lose to the 2xx retransmission it stops.
+            if deadline <= Instant::now() {
+                self.read_ready(&mut buf);
+                self.fire_timers();
+                continue;
+            }
             let sleep = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline));
             tokio::select! {
                 biased;
-                _ = sleep => {
-                    let now = Instant::now();
-                    self.ua.handle_timeout(now);
-                    if let Some(g) = self.gateway.as_mut() {
-                        g.handle_timeout(now);
-                    }
-                }
                 Some(Control::Drain(grace)) = self.control.recv(), if self.gateway.is_some() => {
                     if let Some(g) = self.gateway.as_mut() {
                         g.drain(Instant::now(), grace);
                     }
                 }
-                r = self.udp.recv_from(&mut buf) => {
-                    if let Ok((n, src)) = r {
-                        let now = Instant::now();
-                        self.on_datagram(now, &buf[..n], Peer { transport: TransportKind::Udp, addr: src });
-                        for _ in 0..BATCH {
-                            match self.udp.try_recv_from(&mut buf) {
-                                Ok((n, src)) => self.on_datagram(now, &buf[..n], Peer { transport: TransportKind::Udp, addr: src }),
-                                Err(_) => break,
-                            }
-                        }
+                r = self.udp.readable() => {
+                    if r.is_ok() {
+                        self.read_ready(&mut buf);
                     }
                 }
                 Some(msg) = self.forwarded.recv() => self.on_forwarded(msg),
@@ -114,9 +109,36 @@ impl Driver {
                     Some(cmd) => self.ua.handle_command(Instant::now(), cmd),
                     None => break,
                 },
+                _ = sleep => self.fire_timers(),
             }
         }
         self.flush().await;
+    }
+
+    /// Handles the datagrams waiting on the UDP socket, up to [`BATCH`].
+    fn read_ready(&mut self, buf: &mut [u8]) {
+        let now = Instant::now();
+        for _ in 0..BATCH {
+            match self.udp.try_recv_from(buf) {
+                Ok((n, src)) => self.on_datagram(
+                    now,
+                    &buf[..n],
+                    Peer {
+                        transport: TransportKind::Udp,
+                        addr: src,
+                    },
+                ),
+                Err(_) => break,
+            }
+        }
+    }
+
+    fn fire_timers(&mut self) {
+        let now = Instant::now();
+        self.ua.handle_timeout(now);
+        if let Some(g) = self.gateway.as_mut() {
+            g.handle_timeout(now);
+        }
     }
 
     async fn flush(&mut self) {
@@ -132,17 +154,7 @@ impl Driver {
                 self.stats.media_overflow.fetch_add(1, Relaxed);
             }
         }
-        while let Some(t) = self.ua.poll_transmit() {
-            tracing::trace!(peer = %t.peer, "send\n{}", String::from_utf8_lossy(&t.bytes));
-            match t.peer.transport {
-                TransportKind::Udp => {
-                    if self.udp.try_send_to(&t.bytes, t.peer.addr).is_err() {
-                        let _ = self.udp.send_to(&t.bytes, t.peer.addr).await;
-                    }
-                }
-                TransportKind::Tcp => self.tcp.send(t.peer.addr, t.bytes),
-            }
-        }
+        self.transmit().await;
         while let Some(ev) = self.passed.pop_front().or_else(|| self.ua.poll_event()) {
             if let Err(e) = self.events.try_send(ev) {
                 self.stats.event_overflow.fetch_add(1, Relaxed);
@@ -154,30 +166,5 @@ impl Driver {
         let (s, active, txs) = self.ua.stats();
         self.stats
             .publish(&mut self.published, &s, active, txs, self.tcp.refused);
-    }
-}
-
-impl Driver {
-    /// Lets the gateway see the UA's events and act on them until neither
-    /// has anything new; what it hands back goes to the API.
-    fn pump(&mut self) {
-        let Some(g) = self.gateway.as_mut() else { return };
-        let now = Instant::now();
-        loop {
-            let mut busy = false;
-            while let Some(cmd) = g.poll_command() {
-                busy = true;
-                self.ua.handle_command(now, cmd);
-            }
-            while let Some(ev) = self.ua.poll_event() {
-                busy = true;
-                if let Some(ev) = g.on_event(now, ev) {
-                    self.passed.push_back(ev);
-                }
-            }
-            if !busy {
-                break;
-            }
-        }
     }
 }

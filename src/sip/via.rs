@@ -112,4 +112,3 @@ pub fn response_addr(value: &str) -> Option<SocketAddr> {
         .unwrap_or(5060);
     Some(SocketAddr::new(ip, port))
 }
-

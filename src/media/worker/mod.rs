@@ -13,7 +13,6 @@ mod packet;
 mod park;
 pub mod relay;
 mod rtcp_relay;
-mod send;
 mod socket;
 
 pub use batch::{BATCH, RecvBatch};
@@ -24,6 +23,7 @@ pub use latency::{BUCKETS_US, LatencyCounters};
 pub use park::park_max;
 
 use crate::media::command::MediaEvent;
+use crate::transport::SendBatch;
 use call::Call;
 use mio::{Events, Poll, Token};
 use std::collections::HashMap;
@@ -102,7 +102,7 @@ pub struct Worker {
     parked: HashMap<u16, mio::net::UdpSocket>,
     park_max: usize,
     batch: batch::RecvBatch,
-    sends: send::SendBatch,
+    sends: SendBatch,
     xbuf: Box<[u8]>,
     start: Instant,
     stop: Arc<AtomicBool>,
@@ -136,7 +136,7 @@ impl Worker {
             parked: HashMap::new(),
             park_max: cfg.park_max,
             batch: batch::RecvBatch::new(),
-            sends: send::SendBatch::new(),
+            sends: SendBatch::new(),
             xbuf: vec![0u8; 2048].into_boxed_slice(),
             start: Instant::now(),
             stop,

@@ -1,11 +1,12 @@
 //! Socket readiness: read the ready datagrams in batches and relay them —
 //! RTP through ingress/egress, RTCP with its SSRCs rewritten.
 
-use super::Worker;
 use super::relay::{egress, ingress};
 use super::rtcp_relay::relay_rtcp;
+use super::{Worker, WorkerCounters};
 use crate::media::command::{MediaEvent, Side};
 use crate::media::rtp::header;
+use crate::transport::SendBatch;
 use std::sync::atomic::Ordering::Relaxed;
 
 impl Worker {
@@ -170,5 +171,21 @@ impl Worker {
             let side = if leg == 0 { Side::A } else { Side::B };
             self.emit(MediaEvent::Latched { call: id, side, addr });
         }
+    }
+}
+
+/// A send batch flushed into a worker's counters.
+trait FlushInto {
+    /// Flushes, counting what went out and what was refused or, with the
+    /// socket's buffer full, left behind (dropped: RTP is not resent).
+    fn flush_into(&mut self, c: &WorkerCounters);
+}
+
+impl FlushInto for SendBatch {
+    fn flush_into(&mut self, c: &WorkerCounters) {
+        let (sent, failed) = self.flush();
+        let left = self.clear() as u64;
+        c.packets_out.fetch_add(sent, Relaxed);
+        c.dropped.fetch_add(failed + left, Relaxed);
     }
 }

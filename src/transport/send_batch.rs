@@ -1,11 +1,14 @@
-//! Batched send: the RTP packets relayed from one receive batch all leave
-//! through one socket (the other leg's, or the same one for an echo), so
-//! they go out in one `sendmmsg` instead of a `sendto` each. The packets
-//! stay where `recvmmsg` put them; the batch is sent before the next
-//! receive reuses those buffers. socket2 has no sendmmsg, hence libc.
+//! Batched send: datagrams leaving through one socket go out in one
+//! `sendmmsg` instead of a `sendto` each — the RTP packets a media worker
+//! relays from one receive batch (left where `recvmmsg` put them), and the
+//! SIP messages the signalling driver has after one round of input. The
+//! caller keeps each datagram's bytes alive until the flush. socket2 has
+//! no sendmmsg, hence libc.
 
-use super::batch::BATCH;
 use std::net::SocketAddr;
+
+/// Datagrams per `sendmmsg` at most.
+pub const BATCH: usize = 16;
 use std::os::fd::RawFd;
 
 /// Headers for up to [`BATCH`] outgoing datagrams, allocated once.
@@ -14,6 +17,8 @@ pub struct SendBatch {
     iovs: Box<[libc::iovec]>,
     hdrs: Box<[libc::mmsghdr]>,
     len: usize,
+    /// The first queued datagram not yet sent.
+    start: usize,
     fd: RawFd,
 }
 
@@ -32,6 +37,7 @@ impl SendBatch {
             iovs: (0..BATCH).map(|_| unsafe { std::mem::zeroed() }).collect(),
             hdrs: (0..BATCH).map(|_| unsafe { std::mem::zeroed() }).collect(),
             len: 0,
+            start: 0,
             fd: -1,
         }
     }
@@ -60,10 +66,12 @@ impl SendBatch {
     }
 
     /// Sends what is queued; returns (sent, failed). A datagram the kernel
-    /// refuses is counted as failed and the rest still go.
+    /// refuses is counted as failed and the rest still go; when the socket's
+    /// buffer is full (EAGAIN) the rest stay queued ([`pending`](Self::pending)).
     pub fn flush(&mut self) -> (u64, u64) {
-        let (mut sent, mut failed, mut at) = (0u64, 0u64, 0usize);
-        while at < self.len {
+        let (mut sent, mut failed) = (0u64, 0u64);
+        while self.start < self.len {
+            let at = self.start;
             // SAFETY: headers `at..len` point at live buffers (see `push`)
             // and at this value's own address and iovec slots.
             let n = unsafe {
@@ -75,25 +83,29 @@ impl SendBatch {
                 )
             };
             if n > 0 {
-                (sent, at) = (sent + n as u64, at + n as usize);
-            } else if n < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted {
+                (sent, self.start) = (sent + n as u64, at + n as usize);
                 continue;
-            } else {
-                (failed, at) = (failed + 1, at + 1);
+            }
+            match std::io::Error::last_os_error().kind() {
+                std::io::ErrorKind::Interrupted => {}
+                std::io::ErrorKind::WouldBlock => return (sent, failed),
+                _ => (failed, self.start) = (failed + 1, at + 1),
             }
         }
-        self.len = 0;
+        self.clear();
         (sent, failed)
     }
-}
 
-impl SendBatch {
-    /// [`flush`](Self::flush), adding the outcome to a worker's counters.
-    pub fn flush_into(&mut self, c: &super::WorkerCounters) {
-        use std::sync::atomic::Ordering::Relaxed;
-        let (sent, failed) = self.flush();
-        c.packets_out.fetch_add(sent, Relaxed);
-        c.dropped.fetch_add(failed, Relaxed);
+    /// Datagrams still queued after a flush met a full socket buffer.
+    pub fn pending(&self) -> usize {
+        self.len - self.start
+    }
+
+    /// Forgets what is queued; returns how many were never sent.
+    pub fn clear(&mut self) -> usize {
+        let left = self.pending();
+        (self.len, self.start) = (0, 0);
+        left
     }
 }
 
