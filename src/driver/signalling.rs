@@ -6,7 +6,9 @@ use crate::gateway::Gateway;
 use crate::ids::{Peer, TransportKind};
 use crate::media::{MediaEvent, MediaPlane};
 use crate::session::{Command, SessionEvent, UserAgent};
+use crate::transport::recv_batch::{BATCH as RECV_BATCH, RecvBatch};
 use crate::transport::{Inbound, TcpTable};
+use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
@@ -73,7 +75,7 @@ pub enum Control {
 impl Driver {
     /// Runs until every API handle is dropped.
     pub async fn run(mut self) {
-        let mut buf = vec![0u8; 65536];
+        let mut buf = RecvBatch::with_size(crate::sip::MAX_MESSAGE);
         loop {
             self.flush().await;
             let gw = self.gateway.as_ref().and_then(Gateway::poll_timeout);
@@ -115,20 +117,26 @@ impl Driver {
         self.flush().await;
     }
 
-    /// Handles the datagrams waiting on the UDP socket, up to [`BATCH`].
-    fn read_ready(&mut self, buf: &mut [u8]) {
+    /// Handles the datagrams waiting on the UDP socket, up to [`BATCH`],
+    /// read a `recvmmsg` batch at a time.
+    fn read_ready(&mut self, batch: &mut RecvBatch) {
         let now = Instant::now();
-        for _ in 0..BATCH {
-            match self.udp.try_recv_from(buf) {
-                Ok((n, src)) => self.on_datagram(
-                    now,
-                    &buf[..n],
-                    Peer {
+        let fd = self.udp.as_raw_fd();
+        for _ in 0..BATCH / RECV_BATCH {
+            let Ok(n) = self.udp.try_io(tokio::io::Interest::READABLE, || batch.recv(fd)) else {
+                break;
+            };
+            for i in 0..n {
+                if let (bytes, Some(addr)) = batch.packet(i) {
+                    let peer = Peer {
                         transport: TransportKind::Udp,
-                        addr: src,
-                    },
-                ),
-                Err(_) => break,
+                        addr,
+                    };
+                    self.on_datagram(now, bytes, peer);
+                }
+            }
+            if n < RECV_BATCH {
+                break;
             }
         }
     }

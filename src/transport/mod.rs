@@ -1,6 +1,7 @@
 //! Sockets, connections and framing (tokio lives here). Reads bytes and
 //! hands them up with their source; never interprets a request.
 
+pub(crate) mod recv_batch;
 mod send_batch;
 mod tcp;
 mod udp;

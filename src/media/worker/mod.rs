@@ -3,7 +3,7 @@
 //! check media timeouts; sleep to the next deadline. No lock, and no
 //! allocation per packet (one receive buffer, reused).
 
-mod batch;
+use crate::transport::recv_batch as batch;
 mod call;
 mod commands;
 mod egress;

@@ -1,5 +1,6 @@
 //! Batched receive: one `recvmmsg` reads every datagram a socket has ready,
-//! up to [`BATCH`]. When it returns fewer, the queue was empty, so the extra
+//! up to [`BATCH`] (media workers: RTP in [`MTU`] slots; the signalling
+//! driver: SIP in slots of the largest message). When it returns fewer, the queue was empty, so the extra
 //! `recvfrom` that would only return EAGAIN is skipped (a UDP socket raises a
 //! new edge for every datagram that arrives later). socket2 has no
 //! recvmmsg, hence libc.
@@ -10,14 +11,16 @@ use std::os::fd::RawFd;
 
 /// Datagrams read per system call at most.
 pub const BATCH: usize = 16;
-/// Largest datagram kept (RTP over Ethernet fits; larger is truncated).
+/// Largest RTP datagram kept (RTP over Ethernet fits; larger is truncated).
 pub const MTU: usize = 2048;
 /// Room for the kernel's control messages (the arrival timestamp).
 const CONTROL: usize = 64;
 
 /// Receive buffers and the kernel's message headers, allocated once.
 pub struct RecvBatch {
-    bufs: Box<[[u8; MTU]]>,
+    /// [`BATCH`] slots of `slot` bytes.
+    bufs: Box<[u8]>,
+    slot: usize,
     addrs: Box<[libc::sockaddr_storage]>,
     iovs: Box<[libc::iovec]>,
     hdrs: Box<[libc::mmsghdr]>,
@@ -29,8 +32,13 @@ pub struct RecvBatch {
 unsafe impl Send for RecvBatch {}
 
 impl RecvBatch {
-    /// Buffers for [`BATCH`] datagrams.
+    /// Buffers for [`BATCH`] datagrams of up to [`MTU`] bytes.
     pub fn new() -> Self {
+        Self::with_size(MTU)
+    }
+
+    /// Buffers for [`BATCH`] datagrams of up to `slot` bytes.
+    pub fn with_size(slot: usize) -> Self {
         fn zeroed<T>(n: usize) -> Box<[T]> {
             // SAFETY: all-zero is a valid sockaddr_storage, iovec and mmsghdr
             // (the only types this is used for): plain C structs of integers
@@ -38,7 +46,8 @@ impl RecvBatch {
             (0..n).map(|_| unsafe { std::mem::zeroed() }).collect()
         }
         let mut b = RecvBatch {
-            bufs: vec![[0u8; MTU]; BATCH].into_boxed_slice(),
+            bufs: vec![0u8; slot * BATCH].into_boxed_slice(),
+            slot,
             addrs: zeroed(BATCH),
             iovs: zeroed(BATCH),
             hdrs: zeroed(BATCH),
@@ -46,8 +55,8 @@ impl RecvBatch {
         };
         for i in 0..BATCH {
             b.iovs[i] = libc::iovec {
-                iov_base: b.bufs[i].as_mut_ptr().cast(),
-                iov_len: MTU,
+                iov_base: b.bufs[i * slot..].as_mut_ptr().cast(),
+                iov_len: slot,
             };
             b.hdrs[i].msg_hdr.msg_name = (&mut b.addrs[i] as *mut libc::sockaddr_storage).cast();
             b.hdrs[i].msg_hdr.msg_iov = &mut b.iovs[i];
@@ -83,11 +92,12 @@ impl RecvBatch {
 
     /// Datagram `i` of the last `recv`: its bytes and its source.
     pub fn packet(&mut self, i: usize) -> (&mut [u8], Option<SocketAddr>) {
-        let len = (self.hdrs[i].msg_len as usize).min(MTU);
+        let len = (self.hdrs[i].msg_len as usize).min(self.slot);
         let namelen = self.hdrs[i].msg_hdr.msg_namelen;
         // SAFETY: the kernel filled `addrs[i]` with `namelen` bytes.
         let src = unsafe { socket2::SockAddr::new(self.addrs[i], namelen) }.as_socket();
-        (&mut self.bufs[i][..len], src)
+        let at = i * self.slot;
+        (&mut self.bufs[at..at + len], src)
     }
 
     /// When datagram `i` of the last `recv` arrived (CLOCK_REALTIME, ns),
