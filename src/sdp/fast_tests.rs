@@ -85,3 +85,35 @@ fn mangled_variants_agree() {
         "{taken} of {total} on the fast path"
     );
 }
+
+#[test]
+fn rendered_sdp_reads_back_the_same_through_both_paths() {
+    use super::{Codec, Direction, MediaSdp, Sdp};
+    let mut opus = Codec::from_static(0).unwrap();
+    (opus.pt, opus.name, opus.rate, opus.channels, opus.fmtp) =
+        (111, "opus".into(), 48000, Some(2), Some("useinbandfec=1".into()));
+    let mut dtmf = opus.clone();
+    (dtmf.pt, dtmf.name, dtmf.rate, dtmf.channels, dtmf.fmtp) =
+        (101, "telephone-event".into(), 8000, None, Some("0-16".into()));
+    for (addr, direction, ptime, rtcp_mux) in [
+        ("10.1.2.3", Direction::SendOnly, Some(20), true),
+        ("2001:db8::7", Direction::Inactive, None, false),
+    ] {
+        let sdp = Sdp {
+            session_id: u64::MAX,
+            version: 7,
+            audio: MediaSdp {
+                addr: addr.parse().unwrap(),
+                port: 65534,
+                codecs: vec![opus.clone(), Codec::from_static(8).unwrap(), dtmf.clone()],
+                direction,
+                rtcp_mux,
+                ptime,
+            },
+        };
+        let text = super::render(&sdp);
+        assert!(parts(&text).is_some(), "ours takes the fast path: {text}");
+        assert_eq!(parse_with_crate(&text).as_ref(), Ok(&sdp), "{text}");
+        assert_eq!(super::parse(&text), Ok(sdp));
+    }
+}

@@ -122,34 +122,66 @@ fn pt_attribute<'a>(attrs: &[(&str, Option<&'a str>)], key: &str, pt: u8) -> Opt
 /// Renders SDP text (written directly: the one shape we send needs no
 /// general SDP model, and building one cost ~5 % of a bridged call's CPU).
 pub fn render(sdp: &Sdp) -> String {
-    use std::fmt::Write;
+    use crate::sip::{push_ip, push_u64};
     let a = &sdp.audio;
     let kind = if a.addr.is_ipv4() { "IP4" } else { "IP6" };
     let mut out = String::with_capacity(256);
-    // Writing to a String cannot fail.
     let mut addr = String::with_capacity(16);
-    crate::sip::push_ip(&mut addr, a.addr);
-    let _ = write!(
-        out,
-        "v=0\r\no=rvoip {} {} IN {kind} {addr}\r\ns=rvoip\r\nc=IN {kind} {addr}\r\nt=0 0\r\nm=audio {} RTP/AVP",
-        sdp.session_id, sdp.version, a.port,
-    );
+    push_ip(&mut addr, a.addr);
+    out.push_str("v=0\r\no=rvoip ");
+    push_u64(&mut out, sdp.session_id);
+    out.push(' ');
+    push_u64(&mut out, sdp.version);
+    for part in [
+        " IN ",
+        kind,
+        " ",
+        &addr,
+        "\r\ns=rvoip\r\nc=IN ",
+        kind,
+        " ",
+        &addr,
+        "\r\nt=0 0\r\nm=audio ",
+    ] {
+        out.push_str(part);
+    }
+    push_u64(&mut out, u64::from(a.port));
+    out.push_str(" RTP/AVP");
     for c in &a.codecs {
-        let _ = write!(out, " {}", c.pt);
+        out.push(' ');
+        push_u64(&mut out, u64::from(c.pt));
     }
     out.push_str("\r\n");
     for c in &a.codecs {
-        let _ = write!(out, "a=rtpmap:{} {}\r\n", c.pt, c.rtpmap());
+        out.push_str("a=rtpmap:");
+        push_u64(&mut out, u64::from(c.pt));
+        out.push(' ');
+        out.push_str(&c.name);
+        out.push('/');
+        push_u64(&mut out, u64::from(c.rate));
+        if let Some(ch) = c.channels {
+            out.push('/');
+            push_u64(&mut out, u64::from(ch));
+        }
+        out.push_str("\r\n");
         if let Some(f) = &c.fmtp {
-            let _ = write!(out, "a=fmtp:{} {f}\r\n", c.pt);
+            out.push_str("a=fmtp:");
+            push_u64(&mut out, u64::from(c.pt));
+            out.push(' ');
+            out.push_str(f);
+            out.push_str("\r\n");
         }
     }
     if let Some(p) = a.ptime {
-        let _ = write!(out, "a=ptime:{p}\r\n");
+        out.push_str("a=ptime:");
+        push_u64(&mut out, u64::from(p));
+        out.push_str("\r\n");
     }
     if a.rtcp_mux {
         out.push_str("a=rtcp-mux\r\n");
     }
-    let _ = write!(out, "a={}\r\n", a.direction.attr());
+    out.push_str("a=");
+    out.push_str(a.direction.attr());
+    out.push_str("\r\n");
     out
 }

@@ -11,6 +11,8 @@ use crate::sip;
 pub(super) struct LocalText {
     /// Our IP address (Call-IDs).
     pub ip: String,
+    /// Our `host:port` (From).
+    pub hostport: String,
     /// `SIP/2.0/UDP host:port;branch=z9hG4bK`, and the TCP one.
     via: [String; 2],
     /// `<sip:user@host:port>`, and the TCP one.
@@ -27,6 +29,7 @@ impl LocalText {
         let via = |t: TransportKind| format!("SIP/2.0/{t} {local};branch={}", sip::MAGIC_COOKIE);
         LocalText {
             ip: local.ip().to_string(),
+            hostport: local.to_string(),
             via: [via(TransportKind::Udp), via(TransportKind::Tcp)],
             contact: [
                 format!("<sip:{user}@{local}>"),

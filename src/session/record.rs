@@ -53,6 +53,18 @@ pub struct CallRecord {
     media: [Option<LegStats>; 2],
 }
 
+/// `ip:port` as `SocketAddr`'s `Display` writes it, IPv4 without `fmt`.
+fn addr_text(a: std::net::SocketAddr) -> String {
+    if a.is_ipv6() {
+        return a.to_string();
+    }
+    let mut s = String::with_capacity(21);
+    crate::sip::push_ip(&mut s, a.ip());
+    s.push(':');
+    crate::sip::push_u64(&mut s, u64::from(a.port()));
+    s
+}
+
 fn end_text(ev: Option<&SessionEvent>) -> String {
     match ev {
         Some(SessionEvent::Ended(_, r)) => match r {
@@ -84,7 +96,9 @@ impl UserAgent {
     /// A new call opens its record (a bridge's B leg joins its A's).
     pub(super) fn open_record(&mut self, id: CallId) {
         let owner = self.calls.get(&id).map_or(id, |c| c.record);
-        self.records.entry(owner).or_default().open_legs += 1;
+        let r = self.records.entry(owner).or_default();
+        r.open_legs += 1;
+        r.legs.reserve(r.open_legs.saturating_sub(r.legs.len()));
     }
 
     /// A leg ended: write its part; complete the record if it was the last.
@@ -97,7 +111,7 @@ impl UserAgent {
         let leg = LegRecord {
             direction: if call.role == super::Role::Uas { "in" } else { "out" },
             call_id: call.dialog_call_id().unwrap_or_default(),
-            peer: call.peer.addr.to_string(),
+            peer: addr_text(call.peer.addr),
             start_ms: self.wall_ms(call.started),
             answer_ms: call.answered.map(|t| self.wall_ms(t)),
             end_ms: self.wall_ms(self.now),

@@ -25,7 +25,9 @@ impl UserAgent {
         let tag = sip::new_token(&mut self.rng);
         // A Call-ID that hashes to this shard, so the replies come here.
         let call_id = loop {
-            let c = format!("{}@{}", sip::new_token(&mut self.rng), self.local.ip);
+            let mut c = sip::new_token(&mut self.rng);
+            c.push('@');
+            c.push_str(&self.local.ip);
             if sip::shard_of(c.as_bytes(), self.cfg.shards) == self.cfg.shard {
                 break c;
             }
@@ -40,16 +42,15 @@ impl UserAgent {
             method: Method::Invite,
             uri: sip::uri_of(uri).to_owned(),
             via: self.via(peer.transport),
-            from: format!(
-                "<sip:{}@{}>;tag={tag}",
-                if out.from_user.is_empty() {
+            from: {
+                let user = if out.from_user.is_empty() {
                     &self.cfg.user
                 } else {
                     &out.from_user
-                },
-                self.cfg.local
-            ),
-            to: format!("<{}>", sip::uri_of(uri)),
+                };
+                ["<sip:", user, "@", &self.local.hostport, ">;tag=", &tag].concat()
+            },
+            to: ["<", sip::uri_of(uri), ">"].concat(),
             call_id,
             cseq: 1,
             contact: Some(self.contact(peer.transport)),

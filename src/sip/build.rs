@@ -10,7 +10,7 @@ pub const AGENT: &str = concat!("rvoip/", env!("CARGO_PKG_VERSION"));
 /// A response to `req`, copying Via, From, To, Call-ID and CSeq (§8.2.6.2);
 /// `to_tag` is added to To unless it already has one.
 pub fn response(req: &Request, status: u16, reason: Option<&str>, to_tag: Option<&str>) -> Response {
-    let mut headers = rsip::Headers::default();
+    let mut headers = rsip::Headers::from(Vec::with_capacity(12));
     for hdr in req.headers.iter() {
         match hdr {
             Header::Via(_) | Header::From(_) | Header::CallId(_) | Header::CSeq(_) => headers.push(hdr.clone()),
@@ -104,7 +104,7 @@ pub struct RequestSpec {
 /// as an error rather than a panic.
 pub fn request(spec: &RequestSpec) -> Result<Request, rsip::Error> {
     let uri = super::parse_uri(&spec.uri)?;
-    let mut headers = rsip::Headers::default();
+    let mut headers = rsip::Headers::from(Vec::with_capacity(12 + spec.route.len() + spec.extra.len()));
     headers.push(h::Via::new(spec.via.as_str()).into());
     for r in &spec.route {
         headers.push(h::Route::new(r.as_str()).into());

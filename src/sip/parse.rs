@@ -34,7 +34,7 @@ pub fn parse(buf: &[u8]) -> Result<SipMessage, ParseError> {
         None if raw.is_request() => return Err(syntax("Malformed Request-URI", raw)),
         None => return Err(syntax("Malformed status line", raw)),
     };
-    let mut headers = rsip::Headers::default();
+    let mut headers = rsip::Headers::from(Vec::with_capacity(raw.headers.len()));
     for (name, value) in raw.headers {
         headers.push(header::to_header(name, value));
     }
