@@ -39,7 +39,9 @@ pub fn target_uri(target: &str, user: &str) -> String {
                 user: user.to_owned(),
                 password: None,
             });
-            u.to_string()
+            let mut text = String::with_capacity(target.len() + user.len() + 1);
+            crate::sip::push_uri(&mut text, &u);
+            text
         }
         _ => target.to_owned(),
     }

@@ -49,7 +49,11 @@ impl UserAgent {
         let info = IncomingInfo {
             from: sip::header(&req.msg, "From").unwrap_or_default().to_owned(),
             to: sip::header(&req.msg, "To").unwrap_or_default().to_owned(),
-            uri: r.uri.to_string(),
+            uri: {
+                let mut u = String::with_capacity(48);
+                sip::push_uri(&mut u, &r.uri);
+                u
+            },
             peer,
         };
         let mut call = Call::new(id, Role::Uas, peer, tag, port, now);

@@ -5,6 +5,7 @@
 //! does all three and unfolds continuation lines (§7.3.1).
 
 use super::ParseError;
+use super::names::{expand, interned, is_name};
 use std::borrow::Cow;
 
 /// Largest message accepted on any transport (bytes).
@@ -37,31 +38,6 @@ impl RawMessage {
     }
 }
 
-/// Compact header forms of RFC 3261 §7.3.3 and later RFCs.
-fn expand(name: &str) -> &str {
-    if name.len() != 1 {
-        return name;
-    }
-    match name.as_bytes()[0].to_ascii_lowercase() {
-        b'i' => "Call-ID",
-        b'm' => "Contact",
-        b'e' => "Content-Encoding",
-        b'l' => "Content-Length",
-        b'c' => "Content-Type",
-        b'f' => "From",
-        b's' => "Subject",
-        b'k' => "Supported",
-        b't' => "To",
-        b'v' => "Via",
-        b'o' => "Event",
-        b'r' => "Refer-To",
-        b'b' => "Referred-By",
-        b'u' => "Allow-Events",
-        b'x' => "Session-Expires",
-        _ => name,
-    }
-}
-
 /// The non-empty lines of `head`, without their CR.
 fn lines(head: &str) -> impl Iterator<Item = &str> {
     let mut at = 0;
@@ -77,44 +53,6 @@ fn lines(head: &str) -> impl Iterator<Item = &str> {
         }
         None
     })
-}
-
-/// Whether a header name has no white space in it.
-fn is_name(name: &str) -> bool {
-    if name.is_ascii() {
-        !name.bytes().any(|b| b.is_ascii_whitespace() || b == 0x0b)
-    } else {
-        !name.contains(char::is_whitespace)
-    }
-}
-
-/// The names nearly every message carries, spelled as RFC 3261 does: a
-/// name written exactly so is not copied.
-const COMMON: [&str; 16] = [
-    "Via",
-    "From",
-    "To",
-    "Call-ID",
-    "CSeq",
-    "Contact",
-    "Max-Forwards",
-    "Content-Type",
-    "Content-Length",
-    "Record-Route",
-    "Route",
-    "Allow",
-    "Supported",
-    "User-Agent",
-    "Server",
-    "Subject",
-];
-
-/// `name` as a static string when it is one of [`COMMON`], else a copy.
-fn interned(name: &str) -> Cow<'static, str> {
-    match COMMON.iter().find(|c| **c == name) {
-        Some(c) => Cow::Borrowed(c),
-        None => Cow::Owned(name.to_owned()),
-    }
 }
 
 /// Skips the CRLFs that may precede a message (RFC 3261 §7.5) or make up a
@@ -196,7 +134,10 @@ pub fn split(buf: &[u8]) -> Result<RawMessage, ParseError> {
             v.push(' ');
             v.push_str(next.trim());
         }
-        if name.eq_ignore_ascii_case("Via") {
+        if name.eq_ignore_ascii_case("Via") && !value.contains(',') {
+            let via = super::normalize::via(&value).into_owned();
+            raw.headers.push((Cow::Borrowed("Via"), via));
+        } else if name.eq_ignore_ascii_case("Via") {
             for via in super::split_list(&value) {
                 raw.headers
                     .push((Cow::Borrowed("Via"), super::normalize::via(via).into_owned()));

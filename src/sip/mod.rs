@@ -5,6 +5,7 @@ mod build;
 mod error;
 mod framing;
 mod header;
+mod names;
 mod normalize;
 mod params;
 mod parse;

@@ -7,11 +7,14 @@ use std::borrow::Cow;
 /// A Via value without white space around `/`, `;` and `=` (quoted
 /// strings untouched); borrowed when there is nothing to remove.
 pub fn via(value: &str) -> Cow<'_, str> {
-    let spaced = value.as_bytes().windows(2).any(|w| {
-        matches!(
-            w,
-            [b' ' | b'\t', b'/' | b';' | b'='] | [b'/' | b';' | b'=', b' ' | b'\t']
-        )
+    // Only the bytes around each blank need looking at.
+    let b = value.as_bytes();
+    let spaced = memchr::memchr2_iter(b' ', b'\t', b).any(|i| {
+        let sep = |j: Option<usize>| {
+            j.and_then(|j| b.get(j))
+                .is_some_and(|c| matches!(c, b'/' | b';' | b'='))
+        };
+        sep(i.checked_sub(1)) || sep(Some(i + 1))
     });
     if !spaced {
         return Cow::Borrowed(value);

@@ -19,8 +19,7 @@ pub fn push_u64(out: &mut String, n: u64) {
             break;
         }
     }
-    // Only ASCII digits were written.
-    out.push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
 /// Appends an address as `Display` writes it (IPv4 without `fmt`).
