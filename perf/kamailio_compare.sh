@@ -166,7 +166,11 @@ COMMON=0; for rate in $RATES; do [ -n "${CLEAN[kamailio-$rate]:-}" ] && [ -n "${
   printf '%s\n' "${ROWS[@]}"
   echo
   [ ${#NOTES[@]} -gt 0 ] && { echo "Steps that were not clean:"; printf '%s\n' "${NOTES[@]}"; echo; }
-  echo "- highest clean rate: Kamailio $K cps, rvoip-gw $R cps (ratio rvoip-gw/Kamailio $(python3 -c "print(f'{$R/max($K,1):.2f}')"))"
+  if [ "$K" -gt 0 ] && [ "$R" -gt 0 ]; then
+    echo "- highest clean rate: Kamailio $K cps, rvoip-gw $R cps (ratio rvoip-gw/Kamailio $(python3 -c "print(f'{$R/$K:.2f}')"))"
+  else
+    echo "- highest clean rate: Kamailio $K cps, rvoip-gw $R cps (0: not clean at any rate tried); no ratio from this run, rerun with lower RATES"
+  fi
   if [ $COMMON -gt 0 ]; then
     echo "- CPU per call at $COMMON cps (both clean): Kamailio ${CPU_AT[kamailio-$COMMON]} µs, rvoip-gw ${CPU_AT[rvoip-gw-$COMMON]} µs (ratio rvoip-gw/Kamailio $(python3 -c "print(f'{${CPU_AT[rvoip-gw-$COMMON]}/max(${CPU_AT[kamailio-$COMMON]},1):.2f}')"))"
   fi
