@@ -227,3 +227,53 @@ fn serialised_start_lines_match_display() {
         assert_eq!(out, n.to_string());
     }
 }
+
+#[test]
+fn via_stamp_and_route_agree_with_reparsing_the_stamped_value() {
+    let vias = [
+        "SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bKa;rport",
+        "SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKa",
+        "SIP/2.0/UDP 192.0.2.7:40000;branch=z9hG4bKa",
+        "SIP/2.0/UDP 192.0.2.7:40000;branch=z9hG4bKa;rport",
+        "SIP/2.0/UDP 192.0.2.7;received=10.1.1.1;branch=z9hG4bKa",
+        "SIP/2.0/UDP 192.0.2.7;rport=7000;branch=z9hG4bKa",
+        "SIP/2.0/UDP 10.0.0.1 ; rport ; branch=z9hG4bKa ; received=1.2.3.4",
+        "sip/2.0/tcp host.example.com:5070;branch=z9hG4bKa;rport=abc",
+        "SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bKa;rport",
+        "SIP/2.0/UDP host.example.com;branch=z9hG4bKa",
+        "SIP/2.0/UDP 10.0.0.1;;branch=z9hG4bKa",
+        "SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKa;",
+        "SIP/2.0 10.0.0.1;branch=z9hG4bKa",
+        "SIP/3.0/UDP 10.0.0.1",
+    ];
+    let sources = ["192.0.2.7:40000", "10.0.0.1:5062", "[2001:db8::1]:5060"];
+    let mut stamped_count = 0;
+    for via in vias {
+        for src in sources {
+            let src = src.parse().unwrap();
+            let (stamped, route) = sip::stamp_and_route(via, src);
+            assert_eq!(stamped, sip::stamp_received(via, src), "{via} from {src}");
+            let after = stamped.as_deref().unwrap_or(via);
+            assert_eq!(route, sip::response_addr(after), "{via} from {src} -> {after}");
+            if let Some(s) = &stamped {
+                stamped_count += 1;
+                assert!(sip::Via::parse(s).is_some(), "stamped value parses: {s}");
+            }
+        }
+    }
+    assert!(stamped_count > 10, "most variants are stamped ({stamped_count})");
+    for bad in [
+        "SIP/2.0/UDP 10.0.0.1;;branch=z9hG4bKa",
+        "SIP/2.0/UDP 10.0.0.1;",
+        "SIP/2.0/ 10.0.0.1",
+        "SIP/2.0/UDP :5060",
+    ] {
+        assert!(sip::Via::parse(bad).is_none(), "{bad}");
+    }
+    let v = sip::Via::parse("SIP/2.0/UDP h:5070 ;branch= z9hG4bKx ;RPORT").unwrap();
+    assert_eq!((v.transport, v.host, v.port), ("UDP", "h", Some(5070)));
+    assert_eq!(
+        (v.param("branch"), v.param("rport"), v.param("x")),
+        (Some("z9hG4bKx"), Some(""), None)
+    );
+}

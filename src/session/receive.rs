@@ -60,12 +60,13 @@ impl UserAgent {
         let Some(sip::Header::Via(via)) = req.headers.iter_mut().find(|h| matches!(h, sip::Header::Via(_))) else {
             return peer;
         };
-        if let Some(stamped) = sip::stamp_received(via.value(), peer.addr) {
+        let (stamped, route) = sip::stamp_and_route(via.value(), peer.addr);
+        if let Some(stamped) = stamped {
             via.replace(stamped);
         }
         match peer.transport {
             TransportKind::Udp => Peer {
-                addr: sip::response_addr(via.value()).unwrap_or(peer.addr),
+                addr: route.unwrap_or(peer.addr),
                 ..peer
             },
             TransportKind::Tcp => peer,

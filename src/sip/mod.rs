@@ -29,7 +29,7 @@ pub use target::uri_peer;
 pub use text::{push_ip, push_u64, push_uri};
 pub use uri::{parse_uri, simple as simple_uri};
 pub use validate::{Core, MAGIC_COOKIE, validate};
-pub use via::{Via, response_addr, stamp_received};
+pub use via::{Via, response_addr, stamp_and_route, stamp_received};
 
 pub use rsip::{Header, Method, Request, Response, SipMessage, StatusCode};
 

@@ -5,23 +5,41 @@ use rand::Rng;
 /// The URI of a name-addr / addr-spec header value (`"Bob" <sip:b@h>;tag=1`
 /// gives `sip:b@h`).
 pub fn uri_of(value: &str) -> &str {
-    match (value.find('<'), value.find('>')) {
-        (Some(a), Some(b)) if a < b => &value[a + 1..b],
-        _ => value.split(';').next().unwrap_or(value).trim(),
+    let b = value.as_bytes();
+    match (b.iter().position(|&c| c == b'<'), b.iter().position(|&c| c == b'>')) {
+        (Some(a), Some(e)) if a < e => &value[a + 1..e],
+        _ => value[..b.iter().position(|&c| c == b';').unwrap_or(b.len())].trim(),
     }
 }
 
 /// A header parameter of a name-addr value (`tag`, `lr`, …): `Some("")` for a
 /// flag, `None` when absent.
 pub fn header_param<'a>(value: &'a str, name: &str) -> Option<&'a str> {
-    let params = match value.rfind('>') {
+    let params = match value.bytes().rposition(|b| b == b'>') {
         Some(i) => &value[i + 1..],
-        None => value.split_once(';').map_or("", |(_, p)| p),
+        None => value.bytes().position(|b| b == b';').map_or("", |i| &value[i + 1..]),
     };
-    params.split(';').find_map(|p| {
-        let (k, v) = p.split_once('=').unwrap_or((p, ""));
-        k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
-    })
+    find_param(params, name)
+}
+
+/// Parameter `name` of a `;`-separated list (`a=1;lr`): its trimmed value,
+/// `Some("")` for a flag, `None` when absent.
+pub fn find_param<'a>(params: &'a str, name: &str) -> Option<&'a str> {
+    let mut rest = params;
+    loop {
+        let (p, next) = match rest.bytes().position(|b| b == b';') {
+            Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+            None => (rest, None),
+        };
+        let (k, v) = match p.bytes().position(|b| b == b'=') {
+            Some(i) => (&p[..i], &p[i + 1..]),
+            None => (p, ""),
+        };
+        if k.trim_ascii().eq_ignore_ascii_case(name) {
+            return Some(v.trim());
+        }
+        rest = next?;
+    }
 }
 
 /// A random token for tags, branches and Call-IDs (RFC 3261 §19.3: at least

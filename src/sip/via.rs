@@ -19,27 +19,32 @@ pub struct Via<'a> {
 impl<'a> Via<'a> {
     /// Parses one Via value; `None` when it is malformed.
     pub fn parse(value: &'a str) -> Option<Self> {
-        let (proto, rest) = value.trim().split_once(char::is_whitespace)?;
-        let mut parts = proto.split('/');
-        let (name, version, transport) = (parts.next()?, parts.next()?, parts.next()?);
-        if !name.trim().eq_ignore_ascii_case("SIP") || version.trim() != "2.0" || transport.is_empty() {
+        let value = value.trim();
+        let gap = value.bytes().position(|b| b.is_ascii_whitespace())?;
+        let (proto, rest) = (&value[..gap], &value[gap + 1..]);
+        // `SIP/2.0/transport`: the protocol name in any case, a fourth part ignored.
+        if proto.len() <= 8 || !proto.as_bytes()[..8].eq_ignore_ascii_case(b"SIP/2.0/") {
             return None;
         }
-        let (sent_by, params) = rest.split_once(';').unwrap_or((rest, ""));
-        if rest.contains(';') && params.split(';').any(|p| p.trim().is_empty()) {
+        let transport = proto[8..].split('/').next().unwrap_or("");
+        if transport.is_empty() {
             return None;
         }
-        let sent_by = sent_by.trim();
-        let (host, port) = super::split_host_port(sent_by)?;
+        let (sent_by, params) = match rest.bytes().position(|b| b == b';') {
+            Some(i) if has_empty_param(&rest[i + 1..]) => return None,
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, ""),
+        };
+        let (host, port) = super::split_host_port(sent_by.trim())?;
         let port = match port {
             Some(p) => Some(p.trim().parse().ok()?),
             None => None,
         };
-        if host.is_empty() || host.contains(char::is_whitespace) {
+        if host.is_empty() || host.bytes().any(|b| b.is_ascii_whitespace()) {
             return None;
         }
         Some(Via {
-            transport: transport.trim(),
+            transport,
             host,
             port,
             params,
@@ -48,10 +53,7 @@ impl<'a> Via<'a> {
 
     /// A Via parameter: `Some("")` for a flag such as a bare `rport`.
     pub fn param(&self, name: &str) -> Option<&'a str> {
-        self.params.split(';').find_map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
-        })
+        super::params::find_param(self.params, name)
     }
 
     /// `host:port` as written, for transaction matching.
@@ -64,37 +66,78 @@ impl<'a> Via<'a> {
         }
         s
     }
+
+    /// Where responses go when the `received`/`rport` values are these
+    /// (see [`response_addr`]).
+    fn route(&self, received: Option<IpAddr>, rport: Option<u16>) -> Option<SocketAddr> {
+        let ip = match received {
+            Some(ip) => ip,
+            None => {
+                let host = self.param("received").filter(|r| !r.is_empty()).unwrap_or(self.host);
+                host.trim_matches(['[', ']']).parse().ok()?
+            }
+        };
+        let port = rport
+            .or_else(|| self.param("rport").and_then(|p| p.parse().ok()))
+            .or(self.port)
+            .unwrap_or(5060);
+        Some(SocketAddr::new(ip, port))
+    }
+}
+
+/// Whether a `;`-separated parameter list has an empty (or blank) member.
+fn has_empty_param(params: &str) -> bool {
+    let mut filled = false;
+    for b in params.bytes() {
+        if b == b';' {
+            if !filled {
+                return true;
+            }
+            filled = false;
+        } else if !b.is_ascii_whitespace() {
+            filled = true;
+        }
+    }
+    !filled
 }
 
 /// Adds `received` when the sent-by host is not the source address and
 /// fills an empty `rport` with the source port (RFC 3581 §4).
 pub fn stamp_received(value: &str, src: SocketAddr) -> Option<String> {
-    let via = Via::parse(value)?;
+    stamp_and_route(value, src).0
+}
+
+/// The top Via of a request from `src` stamped (`None`: unchanged) and
+/// where its responses go over UDP, from one parse of the value.
+pub fn stamp_and_route(value: &str, src: SocketAddr) -> (Option<String>, Option<SocketAddr>) {
+    let Some(via) = Via::parse(value) else {
+        return (None, None);
+    };
     let same_host = via.host.parse::<IpAddr>().is_ok_and(|ip| ip == src.ip());
     let wants_rport = via.param("rport").is_some_and(str::is_empty);
     if same_host && !wants_rport {
-        return None;
+        return (None, via.route(None, None));
     }
-    let mut out = String::with_capacity(value.len() + 32);
-    let mut params = Vec::new();
-    for p in via.params.split(';').filter(|p| !p.trim().is_empty()) {
+    let mut out = String::with_capacity(value.len() + 40);
+    out.push_str(value.trim().split(';').next().unwrap_or("").trim());
+    for p in via.params.split(';').map(str::trim).filter(|p| !p.is_empty()) {
         let key = p.split('=').next().unwrap_or("").trim();
         if key.eq_ignore_ascii_case("rport") && wants_rport {
-            params.push(format!("rport={}", src.port()));
+            out.push_str(";rport=");
+            super::push_u64(&mut out, u64::from(src.port()));
         } else if !key.eq_ignore_ascii_case("received") {
-            params.push(p.trim().to_owned());
+            out.push(';');
+            out.push_str(p);
         }
     }
     if !same_host {
-        params.push(format!("received={}", src.ip()));
+        out.push_str(";received=");
+        super::push_ip(&mut out, src.ip());
     }
-    let head = value.trim().split(';').next().unwrap_or("").trim();
-    out.push_str(head);
-    for p in params {
-        out.push(';');
-        out.push_str(&p);
-    }
-    Some(out)
+    // Stamped, `received` is the source address (or absent with a sent-by
+    // equal to it) and an empty `rport` is the source port.
+    let route = via.route(Some(src.ip()), wants_rport.then_some(src.port()));
+    (Some(out), route)
 }
 
 /// Where a response to a request with this (stamped) top Via goes over an
@@ -102,13 +145,5 @@ pub fn stamp_received(value: &str, src: SocketAddr) -> Option<String> {
 /// by default. `None` when the host is a name (no DNS here): the caller then
 /// answers to the source address.
 pub fn response_addr(value: &str) -> Option<SocketAddr> {
-    let via = Via::parse(value)?;
-    let host = via.param("received").filter(|r| !r.is_empty()).unwrap_or(via.host);
-    let ip: IpAddr = host.trim_matches(['[', ']']).parse().ok()?;
-    let port = via
-        .param("rport")
-        .and_then(|p| p.parse().ok())
-        .or(via.port)
-        .unwrap_or(5060);
-    Some(SocketAddr::new(ip, port))
+    Via::parse(value)?.route(None, None)
 }
