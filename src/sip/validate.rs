@@ -112,18 +112,22 @@ pub fn validate(msg: &SipMessage) -> Result<Core, InvalidMessage> {
 }
 
 fn name_addr(value: &str) -> Option<()> {
-    let quotes = value
-        .as_bytes()
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'"' && (i == 0 || value.as_bytes()[i - 1] != b'\\'));
-    if quotes.count() % 2 == 1 || value.contains(";;") {
+    let b = value.as_bytes();
+    let mut quotes = 0usize;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'"' if i == 0 || b[i - 1] != b'\\' => quotes += 1,
+            b';' if b.get(i + 1) == Some(&b';') => return None,
+            _ => {}
+        }
+    }
+    if quotes % 2 == 1 {
         return None;
     }
     let uri = uri_of(value);
-    let (scheme, rest) = uri.split_once(':')?;
-    let ok = !scheme.is_empty() && !rest.is_empty() && !uri.contains(char::is_whitespace);
-    ok.then_some(())
+    let colon = uri.bytes().position(|c| c == b':')?;
+    let blank = uri.bytes().any(|c| c.is_ascii_whitespace()) || (!uri.is_ascii() && uri.contains(char::is_whitespace));
+    (colon > 0 && colon + 1 < uri.len() && !blank).then_some(())
 }
 
 fn cseq(value: &str) -> Option<(u32, Method)> {
