@@ -62,11 +62,12 @@ impl UserAgent {
             self.events.push_back(SessionEvent::Failed(id, 416));
             return false;
         };
-        let tx = self.txs.send_request(now, peer, req.clone());
+        let req = std::sync::Arc::new(req);
+        let tx = self.txs.send_invite(now, peer, req.clone());
         let mut call = Call::new(id, Role::Uac, peer, tag, port, now);
         call.media = out.media;
         call.local_sdp = Some(offer);
-        call.request = Some(std::sync::Arc::new(req));
+        call.request = Some(req);
         call.invite_tx = Some(tx);
         self.tx_calls.insert(tx, id);
         self.calls.insert(id, Box::new(call));

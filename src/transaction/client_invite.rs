@@ -6,6 +6,7 @@ use crate::ids::{Peer, TxId};
 use crate::sip::{self, Header, Incoming, Method, Request, SipMessage};
 use bytes::Bytes;
 use rsip::headers::UntypedHeader;
+use std::sync::Arc;
 use std::time::Instant;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,7 +25,7 @@ pub struct ClientInvite {
     peer: Peer,
     /// The INVITE, parsed and as sent: dropped at the final response
     /// (kept 32 s longer otherwise, for nothing).
-    request: Option<Request>,
+    request: Option<Arc<Request>>,
     bytes: Bytes,
     state: State,
     timer_a: Option<Backoff>,
@@ -41,7 +42,7 @@ impl ClientInvite {
         now: Instant,
         cfg: &TimerConfig,
         peer: Peer,
-        request: Request,
+        request: Arc<Request>,
         bytes: Bytes,
         out: &mut Out,
     ) -> Self {
@@ -64,7 +65,7 @@ impl ClientInvite {
     /// The INVITE this transaction sent (a CANCEL copies it, §9.1), until
     /// a final response.
     pub fn request(&self) -> Option<&Request> {
-        self.request.as_ref()
+        self.request.as_deref()
     }
 
     /// Whether a provisional response arrived (a CANCEL may be sent).

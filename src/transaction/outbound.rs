@@ -7,29 +7,46 @@ use super::tx::Tx;
 use super::{Out, Transactions, Transmit, TxKey};
 use crate::ids::{Peer, TxId};
 use crate::sip::{self, Method, Request, Response, Via};
+use std::sync::Arc;
 use std::time::Instant;
 
 impl Transactions {
     /// Starts a client transaction for `req` (not ACK) towards `peer`.
     pub fn send_request(&mut self, now: Instant, peer: Peer, req: Request) -> TxId {
-        let id = TxId(self.next_id);
-        let branch = sip::header_in(&req.headers, "Via")
-            .and_then(|v| Via::parse(v).and_then(|v| v.param("branch")).map(str::to_owned))
-            .unwrap_or_default();
-        let key = TxKey::client(&branch, req.method);
+        if req.method == Method::Invite {
+            return self.send_invite(now, peer, Arc::new(req));
+        }
+        let (id, key) = self.next_key(&req);
+        let bytes = sip::request_bytes(&req);
         let mut out = Out {
             transmits: &mut self.transmits,
             events: &mut self.events,
         };
-        let tx = if req.method == Method::Invite {
-            let bytes = sip::request_bytes(&req);
-            Tx::ClientInvite(ClientInvite::new(id, now, &self.cfg, peer, req, bytes, &mut out))
-        } else {
-            let bytes = sip::request_bytes(&req);
-            Tx::ClientNonInvite(ClientNonInvite::new(id, now, &self.cfg, peer, bytes, &mut out))
-        };
+        let tx = Tx::ClientNonInvite(ClientNonInvite::new(id, now, &self.cfg, peer, bytes, &mut out));
         self.insert(id, key, tx, now);
         id
+    }
+
+    /// Starts a client INVITE transaction sharing `req` with its caller
+    /// (who keeps it for the dialog).
+    pub fn send_invite(&mut self, now: Instant, peer: Peer, req: Arc<Request>) -> TxId {
+        let (id, key) = self.next_key(&req);
+        let bytes = sip::request_bytes(&req);
+        let mut out = Out {
+            transmits: &mut self.transmits,
+            events: &mut self.events,
+        };
+        let tx = Tx::ClientInvite(ClientInvite::new(id, now, &self.cfg, peer, req, bytes, &mut out));
+        self.insert(id, key, tx, now);
+        id
+    }
+
+    /// The id and matching key of a new client transaction for `req`.
+    fn next_key(&self, req: &Request) -> (TxId, TxKey) {
+        let branch = sip::header_in(&req.headers, "Via")
+            .and_then(|v| Via::parse(v).and_then(|v| v.param("branch")))
+            .unwrap_or_default();
+        (TxId(self.next_id), TxKey::client(branch, req.method))
     }
 
     /// Sends a message outside any transaction (the ACK for a 2xx, a 2xx
