@@ -226,6 +226,18 @@ fn serialised_start_lines_match_display() {
         sip::push_u64(&mut out, n);
         assert_eq!(out, n.to_string());
     }
+    // Status lines, ours (a code with its reason) and a named rsip code.
+    for code in [rsip::StatusCode::Other(486, "Busy Here".into()), rsip::StatusCode::OK] {
+        let resp = rsip::Response {
+            status_code: code.clone(),
+            version: rsip::Version::V2,
+            headers: Default::default(),
+            body: Vec::new(),
+        };
+        let bytes = sip::response_bytes(&resp);
+        let text = std::str::from_utf8(&bytes).unwrap();
+        assert!(text.starts_with(&format!("SIP/2.0 {code}\r\n")), "{text}");
+    }
 }
 
 #[test]

@@ -61,7 +61,7 @@ impl Dialog {
             },
             local_seq: 0,
             remote_seq: Some(core.cseq),
-            local: format!("{to};tag={local_tag}"),
+            local: [to, ";tag=", local_tag].concat(),
             remote: from.to_owned(),
             remote_target: contact_uri(invite).unwrap_or_else(|| sip::uri_of(from).to_owned()),
             route_set: record_route(invite),
@@ -84,7 +84,11 @@ impl Dialog {
             remote_seq: None,
             local: sip::header_in(&invite.headers, "From").unwrap_or_default().to_owned(),
             remote: sip::header(resp, "To").unwrap_or_default().to_owned(),
-            remote_target: contact_uri(resp).unwrap_or_else(|| invite.uri.to_string()),
+            remote_target: contact_uri(resp).unwrap_or_else(|| {
+                let mut s = String::with_capacity(64);
+                sip::push_uri(&mut s, &invite.uri);
+                s
+            }),
             route_set,
             fallback: peer,
         }
@@ -128,7 +132,7 @@ impl Dialog {
             (self.remote_target.clone(), self.route_set.clone())
         } else {
             let mut route: Vec<String> = self.route_set[1..].to_vec();
-            route.push(format!("<{}>", self.remote_target));
+            route.push(["<", &self.remote_target, ">"].concat());
             (sip::uri_of(&self.route_set[0]).to_owned(), route)
         };
         RequestSpec {

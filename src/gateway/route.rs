@@ -11,7 +11,11 @@ pub fn find(routes: &[Route], uri: &str) -> (Option<usize>, String) {
         .as_ref()
         .and_then(|u| u.auth.as_ref())
         .map_or("", |a| a.user.as_str());
-    let host = parsed.as_ref().map(|u| u.host_with_port.host.to_string());
+    let by_domain = routes.iter().any(|r| r.domain.is_some());
+    let host = parsed
+        .as_ref()
+        .filter(|_| by_domain)
+        .map(|u| u.host_with_port.host.to_string());
     let index = routes.iter().position(|r| {
         user.starts_with(r.user_prefix.as_str())
             && r.domain

@@ -17,7 +17,7 @@ pub fn response(req: &Request, status: u16, reason: Option<&str>, to_tag: Option
             Header::To(to) => {
                 let has_tag = super::header_param(to.value(), "tag").is_some();
                 match to_tag.filter(|_| !has_tag && status > 100) {
-                    Some(tag) => headers.push(h::To::new(format!("{};tag={tag}", to.value())).into()),
+                    Some(tag) => headers.push(h::To::new([to.value(), ";tag=", tag].concat()).into()),
                     None => headers.push(hdr.clone()),
                 }
             }
@@ -113,7 +113,11 @@ pub fn request(spec: &RequestSpec) -> Result<Request, rsip::Error> {
     headers.push(h::From::new(spec.from.as_str()).into());
     headers.push(h::To::new(spec.to.as_str()).into());
     headers.push(h::CallId::new(spec.call_id.as_str()).into());
-    headers.push(h::CSeq::new(format!("{} {}", spec.cseq, spec.method)).into());
+    let mut cseq = String::with_capacity(20);
+    super::push_u64(&mut cseq, u64::from(spec.cseq));
+    cseq.push(' ');
+    cseq.push_str(super::method_name(&spec.method));
+    headers.push(h::CSeq::new(cseq).into());
     if let Some(c) = &spec.contact {
         headers.push(h::Contact::new(c.as_str()).into());
     }

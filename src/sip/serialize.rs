@@ -47,7 +47,18 @@ pub fn method_name(m: &Method) -> &'static str {
 pub fn response_bytes(r: &Response) -> Bytes {
     use std::fmt::Write;
     let mut out = String::with_capacity(640 + r.body.len());
-    let _ = write!(out, "SIP/2.0 {}\r\n", r.status_code);
+    match &r.status_code {
+        rsip::StatusCode::Other(code, reason) => {
+            out.push_str("SIP/2.0 ");
+            super::push_u64(&mut out, u64::from(*code));
+            out.push(' ');
+            out.push_str(reason);
+            out.push_str("\r\n");
+        }
+        named => {
+            let _ = write!(out, "SIP/2.0 {named}\r\n");
+        }
+    }
     serialize(out, &r.headers, &r.body)
 }
 
