@@ -289,3 +289,14 @@ fn via_stamp_and_route_agree_with_reparsing_the_stamped_value() {
         (Some("z9hG4bKx"), Some(""), None)
     );
 }
+
+#[test]
+fn a_dotted_user_with_uri_parameters_keeps_its_user() {
+    // rsip 0.4's tokenizer reads `john.doe` as part of the host; the plain
+    // form, parameters included, never reaches it.
+    let uri = sip::parse_uri("sip:john.doe@10.0.0.1:5070;transport=tcp;lr").unwrap();
+    assert_eq!(uri.auth.as_ref().map(|a| a.user.as_str()), Some("john.doe"));
+    assert_eq!(uri.host_with_port.to_string(), "10.0.0.1:5070");
+    assert_eq!(uri.params.len(), 2);
+    assert_eq!(uri.to_string(), "sip:john.doe@10.0.0.1:5070;transport=TCP;lr");
+}
