@@ -6,7 +6,7 @@ use super::{DeadlineHeap, Out, TimerConfig, Transmit, TxEvent, TxKey};
 use crate::ids::TxId;
 use crate::sip::Request;
 use rustc_hash::FxHashMap;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::time::Instant;
 
 #[derive(Debug)]
@@ -31,7 +31,7 @@ pub struct TxStats {
 #[derive(Debug, Default)]
 pub struct Transactions {
     pub(super) cfg: TimerConfig,
-    pub(super) keys: HashMap<TxKey, TxId>,
+    pub(super) keys: super::key::KeyMap<TxId>,
     /// Boxed: a table growing under load moves pointers, not ~500-byte
     /// transactions; ids are our own counter, so FxHash is safe.
     pub(super) slots: FxHashMap<TxId, Box<Slot>>,
