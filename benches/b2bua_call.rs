@@ -102,6 +102,7 @@ impl Dut {
             media_workers: 2,
             shard: 0,
             shards: 1,
+            max_redirects: 3,
         };
         let gw = Gateway::new(GatewayConfig {
             routes: vec![Route {

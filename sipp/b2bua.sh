@@ -1,11 +1,13 @@
 # Sourced by sipp/run.sh: the B2BUA cases. SIPp UAC -> rvoip-gw (bridging,
 # media anchored on its workers) -> SIPp UAS, over UDP and TCP, with CANCEL
-# propagation, BYE from either side and hold/resume across the gateway.
+# propagation, BYE from either side, hold/resume across the gateway and a
+# 302 on the outbound leg followed to its Contact.
 # Uses run.sh's GW, WORK, S, free_port, case_uac and record. The gateway
 # runs two signalling threads here (calls sharded by Call-ID), the rest of
 # the suite one.
 
 B_UDP=$(free_port); B_TCP=$(free_port); B_RING=$(free_port); B_BYE=$(free_port); B_HOLD=$(free_port)
+B_REDIR=$(free_port); B_MOVED=$(free_port)
 cat >"$WORK/b2bua.toml" <<EOF
 [sip]
 threads = 2
@@ -25,6 +27,9 @@ target = "sip:127.0.0.1:$B_BYE"
 [[routes]]
 user_prefix = "hold"
 target = "sip:127.0.0.1:$B_HOLD"
+[[routes]]
+user_prefix = "redir"
+target = "sip:127.0.0.1:$B_REDIR"
 EOF
 B2B_PORT=$(free_port)
 # --route makes every other call go to the plain SIPp UAS.
@@ -48,6 +53,8 @@ uas_bg b2b-uas-tcp  "$B_TCP"  100 -sn uas -t t1
 uas_bg b2b-uas-ring "$B_RING"  20 -sf "$S/uas_ring.xml"
 uas_bg b2b-uas-bye  "$B_BYE"   20 -sf "$S/uas_bye.xml"
 uas_bg b2b-uas-hold "$B_HOLD"  20 -sf "$S/uas_hold.xml"
+uas_bg b2b-uas-302  "$B_REDIR"  20 -sf "$S/uas_redirect.xml" -key redirect_to 127.0.0.1:$B_MOVED
+uas_bg b2b-uas-moved "$B_MOVED" 20 -sn uas
 sleep 0.5
 TARGET=$B2B_PORT
 case_uac b2b-uac-udp       200 -sn uac -r 50 -l 200
@@ -55,6 +62,7 @@ case_uac b2b-uac-tcp       100 -sn uac -s tcpcall -r 50 -l 200 -t t1
 case_uac b2b-cancel         20 -sf "$S/cancel.xml" -s ring -r 20
 case_uac b2b-bye-from-b     20 -sf "$S/uac_bye_in.xml" -s byeb -r 20
 case_uac b2b-hold-resume    20 -sf "$S/hold.xml" -s hold -r 20
+case_uac b2b-redirect       20 -sn uac -s redir -r 20
 unset TARGET
 for i in "${!UAS_PIDS[@]}"; do
   wait "${UAS_PIDS[$i]}"; record "${UAS_NAMES[$i]}" $? "$WORK/${UAS_NAMES[$i]}"

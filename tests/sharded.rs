@@ -133,6 +133,7 @@ fn shards_sharing_a_seed_draw_different_branches_and_tags() {
         let mut ua = UserAgent::new(UaConfig {
             shard,
             shards: 2,
+            max_redirects: 3,
             ..sim::ua_config(sim::addr(0), 42)
         });
         let now = std::time::Instant::now();

@@ -94,7 +94,7 @@ fn via_stamping_and_response_routing_rfc3581() {
 
 #[test]
 fn serialised_messages_reparse_identically() {
-    let mut msg = sip::parse(MSG.as_bytes()).unwrap();
+    let msg = sip::parse(MSG.as_bytes()).unwrap();
     let bytes = sip::message_bytes(&msg);
     assert_eq!(
         sip::frame_stream(&bytes).unwrap(),

@@ -66,6 +66,9 @@ pub struct ServerConfig {
     pub sip_threads: usize,
     /// No RTP for this long on an echoed call ends it with BYE.
     pub media_timeout: Duration,
+    /// Redirects (3xx) an outgoing call follows (RFC 3261 §8.1.3.4) before
+    /// it fails with one; 0: never.
+    pub max_redirects: u8,
 }
 
 impl Default for ServerConfig {
@@ -87,6 +90,7 @@ impl Default for ServerConfig {
             media_realtime: 0,
             sip_threads: 1,
             media_timeout: Duration::from_secs(30),
+            max_redirects: 3,
         }
     }
 }
@@ -148,6 +152,7 @@ impl ServerConfig {
             media_workers: 1,
             shard: 0,
             shards: 1,
+            max_redirects: self.max_redirects,
         };
         Parts {
             ua,

@@ -43,6 +43,8 @@ pub struct LiveStats {
     pub rtp_jitter_us_sum: AtomicU64,
     /// Bridged calls transcoded.
     pub transcoded_calls: AtomicU64,
+    /// Redirects (3xx) followed by our outgoing calls.
+    pub redirects_followed: AtomicU64,
     /// API commands refused (queue full).
     pub command_overflow: AtomicU64,
     /// Messages for another signalling shard refused (its queue was full).
@@ -91,6 +93,7 @@ impl LiveStats {
         delta(&self.rtp_streams, o.rtp_streams, s.rtp_streams);
         delta(&self.rtp_jitter_us_sum, o.rtp_jitter_us_sum, s.rtp_jitter_us_sum);
         delta(&self.transcoded_calls, o.transcoded_calls, s.transcoded_calls);
+        delta(&self.redirects_followed, o.redirects_followed, s.redirects_followed);
         last.ua = *s;
         last.active = active as u64;
         last.transactions = transactions as u64;

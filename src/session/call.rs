@@ -103,6 +103,8 @@ pub struct Call {
     pub cancel_requested: bool,
     /// Our CANCEL went out.
     pub cancel_sent: bool,
+    /// Redirects (3xx) followed so far.
+    pub redirects: u8,
     /// When the call started (for setup time).
     pub started: Instant,
     /// What the media plane does with the call.
@@ -147,6 +149,7 @@ impl Call {
             ok: None,
             cancel_requested: false,
             cancel_sent: false,
+            redirects: 0,
             started: now,
             media: super::MediaMode::None,
             media_active: false,

@@ -34,6 +34,8 @@ pub struct UaConfig {
     pub shard: usize,
     /// Signalling shards in all (1: unsharded).
     pub shards: usize,
+    /// Redirects (3xx) a call of ours follows before it fails with one.
+    pub max_redirects: u8,
 }
 
 /// Counters of the UA core.
@@ -68,4 +70,6 @@ pub struct UaStats {
     pub rtp_jitter_us_sum: u64,
     /// Bridged calls whose legs use different codecs (transcoded).
     pub transcoded_calls: u64,
+    /// Redirects (3xx) followed to a new target.
+    pub redirects_followed: u64,
 }

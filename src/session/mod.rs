@@ -18,6 +18,7 @@ mod ok_retransmit;
 mod ports;
 mod receive;
 mod record;
+mod redirect;
 mod reinvite;
 mod teardown;
 mod uac;

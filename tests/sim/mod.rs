@@ -68,6 +68,7 @@ pub fn ua_config(local: SocketAddr, seed: u64) -> UaConfig {
         media_workers: 1,
         shard: 0,
         shards: 1,
+        max_redirects: 3,
     }
 }
 

@@ -145,6 +145,13 @@ impl Metrics {
             "bridged calls transcoded between codecs",
             &[("", g(&s.transcoded_calls))],
         );
+        put(
+            &mut out,
+            "rvoip_redirects_followed_total",
+            "counter",
+            "redirects (3xx) our outgoing calls followed to a new target",
+            &[("", g(&s.redirects_followed))],
+        );
         self.render_workers(&mut out);
         if self.gateway {
             self.render_gateway(&mut out);

@@ -41,6 +41,7 @@ pub struct Sip {
     pub tcp_idle_secs: u64,
     pub tcp_max_connections: usize,
     pub threads: usize,
+    pub max_redirects: u8,
 }
 
 #[derive(Debug, Clone, Deserialize)]

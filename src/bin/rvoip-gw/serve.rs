@@ -28,6 +28,7 @@ pub fn server_config(cfg: &Config) -> ServerConfig {
         media_realtime: cfg.media.realtime_priority,
         sip_threads: cfg.sip.threads,
         media_timeout: Duration::from_secs(cfg.media.timeout_secs),
+        max_redirects: cfg.sip.max_redirects,
     }
 }
 
