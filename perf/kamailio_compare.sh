@@ -104,7 +104,9 @@ start_rvoip() {
 }
 
 ROWS=(); NOTES=()
-declare -A BEST=([kamailio]=0 [rvoip-gw]=0) CPU_AT CLEAN
+# BEST: highest clean step; SUSTAINED: highest rate with every step up to
+# it clean (the ladder stops counting at a DUT's first unclean step).
+declare -A BEST=([kamailio]=0 [rvoip-gw]=0) SUSTAINED=([kamailio]=0 [rvoip-gw]=0) FAILED_ONCE CPU_AT CLEAN
 declare -A PORT TAG
 start_kamailio; start_rvoip
 PORT[kamailio]=$KAM_PORT; TAG[kamailio]="$WORK/kamailio.cfg"
@@ -133,7 +135,9 @@ for rate in $RATES; do
     clean=no
     if [ $rc -eq 0 ] && [ "$fail" = 0 ] && [ "$retr" = 0 ] && [ "$unexp" = 0 ] && [ "$ok" = "$calls" ]; then
       clean=yes; BEST[$dut]=$rate; CLEAN[$dut-$rate]=1
+      [ -z "${FAILED_ONCE[$dut]:-}" ] && SUSTAINED[$dut]=$rate
     else
+      FAILED_ONCE[$dut]=1
       # What went wrong, in SIPp's words (first event).
       why=$(cat "$WORK"/uac_*_errors.log 2>/dev/null | grep -m1 -o '[0-9.]*: [A-Z][^:]*' | cut -d: -f2- | head -c 120)
       NOTES+=("- $dut at $rate cps: ${why:-no SIPp error logged (rc=$rc)}")
@@ -149,6 +153,7 @@ kill $KAM_PID $GW_PID 2>/dev/null; pkill -f "$WORK/kamailio.cfg" 2>/dev/null
 kill $UAS_PID 2>/dev/null
 
 K=${BEST[kamailio]}; R=${BEST[rvoip-gw]}
+KS=${SUSTAINED[kamailio]}; RS=${SUSTAINED[rvoip-gw]}
 # The highest rate at which both steps were clean.
 COMMON=0; for rate in $RATES; do [ -n "${CLEAN[kamailio-$rate]:-}" ] && [ -n "${CLEAN[rvoip-gw-$rate]:-}" ] && COMMON=$rate; done
 {
@@ -168,10 +173,15 @@ COMMON=0; for rate in $RATES; do [ -n "${CLEAN[kamailio-$rate]:-}" ] && [ -n "${
   printf '%s\n' "${ROWS[@]}"
   echo
   [ ${#NOTES[@]} -gt 0 ] && { echo "Steps that were not clean:"; printf '%s\n' "${NOTES[@]}"; echo; }
-  if [ "$K" -gt 0 ] && [ "$R" -gt 0 ]; then
-    echo "- highest clean rate: Kamailio $K cps, rvoip-gw $R cps (ratio rvoip-gw/Kamailio $(python3 -c "print(f'{$R/$K:.2f}')"))"
+  if [ "$KS" -gt 0 ] && [ "$RS" -gt 0 ]; then
+    echo "- sustained clean rate (every step up to it clean): Kamailio $KS cps, rvoip-gw $RS cps (ratio rvoip-gw/Kamailio $(python3 -c "print(f'{$RS/$KS:.2f}')"))"
   else
-    echo "- highest clean rate: Kamailio $K cps, rvoip-gw $R cps (0: not clean at any rate tried); no ratio from this run, rerun with lower RATES"
+    echo "- sustained clean rate (every step up to it clean): Kamailio $KS cps, rvoip-gw $RS cps (0: the first step was not clean); no ratio from this run, rerun with lower RATES"
+  fi
+  if [ "$K" -gt 0 ] && [ "$R" -gt 0 ]; then
+    echo "- highest clean step (a clean step above an unclean one counts): Kamailio $K cps, rvoip-gw $R cps (ratio $(python3 -c "print(f'{$R/$K:.2f}')"))"
+  else
+    echo "- highest clean step: Kamailio $K cps, rvoip-gw $R cps (0: not clean at any rate tried)"
   fi
   if [ $COMMON -gt 0 ]; then
     echo "- CPU per call at $COMMON cps (both clean): Kamailio ${CPU_AT[kamailio-$COMMON]} µs, rvoip-gw ${CPU_AT[rvoip-gw-$COMMON]} µs (ratio rvoip-gw/Kamailio $(python3 -c "print(f'{${CPU_AT[rvoip-gw-$COMMON]}/max(${CPU_AT[kamailio-$COMMON]},1):.2f}')"))"
