@@ -103,6 +103,7 @@ impl Dut {
             shard: 0,
             shards: 1,
             max_redirects: 3,
+            shed_delay: None,
         };
         let gw = Gateway::new(GatewayConfig {
             routes: vec![Route {

@@ -134,6 +134,7 @@ fn shards_sharing_a_seed_draw_different_branches_and_tags() {
             shard,
             shards: 2,
             max_redirects: 3,
+            shed_delay: None,
             ..sim::ua_config(sim::addr(0), 42)
         });
         let now = std::time::Instant::now();

@@ -69,6 +69,10 @@ pub struct ServerConfig {
     /// Redirects (3xx) an outgoing call follows (RFC 3261 §8.1.3.4) before
     /// it fails with one; 0: never.
     pub max_redirects: u8,
+    /// Queueing delay of SIP datagrams which, held for as long, has new
+    /// INVITEs answered with a stateless 503 + Retry-After until it falls
+    /// under (`None`: never).
+    pub shed_delay: Option<Duration>,
 }
 
 impl Default for ServerConfig {
@@ -91,6 +95,7 @@ impl Default for ServerConfig {
             sip_threads: 1,
             media_timeout: Duration::from_secs(30),
             max_redirects: 3,
+            shed_delay: None,
         }
     }
 }
@@ -153,6 +158,7 @@ impl ServerConfig {
             shard: 0,
             shards: 1,
             max_redirects: self.max_redirects,
+            shed_delay: self.shed_delay,
         };
         Parts {
             ua,

@@ -16,6 +16,9 @@ pub struct Stats {
     pub failed: u64,
     /// INVITEs refused with 503 (overload).
     pub overload: u64,
+    /// Of those, refused statelessly because SIP waited too long in the
+    /// socket (`ServerConfig::shed_delay`).
+    pub shed: u64,
     /// Malformed messages answered with an error.
     pub bad_answered: u64,
     /// Messages dropped unanswered.
@@ -44,6 +47,7 @@ impl Stats {
             answered: s.answered.load(Relaxed),
             failed: s.failed.load(Relaxed),
             overload: s.overload.load(Relaxed),
+            shed: s.shed.load(Relaxed),
             bad_answered: s.bad_answered.load(Relaxed),
             dropped: s.dropped.load(Relaxed),
             transactions: s.transactions.load(Relaxed),

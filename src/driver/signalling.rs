@@ -6,7 +6,7 @@ use crate::gateway::Gateway;
 use crate::ids::{Peer, TransportKind};
 use crate::media::{MediaEvent, MediaPlane};
 use crate::session::{Command, SessionEvent, UserAgent};
-use crate::transport::recv_batch::{BATCH as RECV_BATCH, RecvBatch};
+use crate::transport::recv_batch::{BATCH as RECV_BATCH, RecvBatch, realtime_ns};
 use crate::transport::{Inbound, TcpTable};
 use std::os::fd::AsRawFd;
 use std::sync::Arc;
@@ -126,6 +126,12 @@ impl Driver {
             let Ok(n) = self.udp.try_io(tokio::io::Interest::READABLE, || batch.recv(fd)) else {
                 break;
             };
+            // The first datagram of a batch waited longest: the lag of
+            // this thread, which load shedding watches.
+            if let Some(at) = batch.arrival_ns(0).filter(|_| n > 0) {
+                let waited = realtime_ns().saturating_sub(at);
+                self.ua.observe_queue_delay(now, Duration::from_nanos(waited));
+            }
             for i in 0..n {
                 if let (bytes, Some(addr)) = batch.packet(i) {
                     let peer = Peer {
@@ -172,7 +178,12 @@ impl Driver {
             }
         }
         let (s, active, txs) = self.ua.stats();
+        let shedding = self.ua.is_shedding();
         self.stats
-            .publish(&mut self.published, &s, active, txs, self.tcp.refused);
+            .publish(&mut self.published, &s, active, txs, self.tcp.refused, shedding);
+        let waited = self.ua.take_max_delay().as_micros() as u64;
+        if waited > 0 {
+            self.stats.queue_delay_max_us.fetch_max(waited, Relaxed);
+        }
     }
 }

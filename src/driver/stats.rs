@@ -17,6 +17,13 @@ pub struct LiveStats {
     pub failed: AtomicU64,
     /// INVITEs refused with 503.
     pub overload: AtomicU64,
+    /// Of those, refused statelessly for queueing delay.
+    pub shed: AtomicU64,
+    /// Signalling shards shedding load now.
+    pub shedding: AtomicU64,
+    /// The longest a SIP datagram waited in the socket (µs) since the
+    /// metrics last read it.
+    pub queue_delay_max_us: AtomicU64,
     /// Malformed messages answered.
     pub bad_answered: AtomicU64,
     /// Messages dropped unanswered.
@@ -63,6 +70,7 @@ pub struct Published {
     active: u64,
     transactions: u64,
     tcp_refused: u64,
+    shedding: bool,
     gateway: Option<GatewayStats>,
 }
 
@@ -75,8 +83,18 @@ fn delta(c: &AtomicU64, old: u64, new: u64) {
 
 impl LiveStats {
     /// Publishes one shard's UA counters (its share of the totals).
-    pub fn publish(&self, last: &mut Published, s: &UaStats, active: usize, transactions: usize, tcp_refused: u64) {
+    pub fn publish(
+        &self,
+        last: &mut Published,
+        s: &UaStats,
+        active: usize,
+        transactions: usize,
+        tcp_refused: u64,
+        shedding: bool,
+    ) {
         let o = last.ua;
+        delta(&self.shedding, u64::from(last.shedding), u64::from(shedding));
+        delta(&self.shed, o.shed, s.shed);
         delta(&self.active, last.active, active as u64);
         delta(&self.transactions, last.transactions, transactions as u64);
         delta(&self.tcp_refused, last.tcp_refused, tcp_refused);
@@ -98,6 +116,7 @@ impl LiveStats {
         last.active = active as u64;
         last.transactions = transactions as u64;
         last.tcp_refused = tcp_refused;
+        last.shedding = shedding;
     }
 
     /// Publishes shard `shard`'s gateway counters when they changed (and

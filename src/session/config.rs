@@ -36,6 +36,9 @@ pub struct UaConfig {
     pub shards: usize,
     /// Redirects (3xx) a call of ours follows before it fails with one.
     pub max_redirects: u8,
+    /// Queueing delay which, held for as long, has new INVITEs refused
+    /// statelessly (503 + Retry-After) until it falls under; `None`: never.
+    pub shed_delay: Option<std::time::Duration>,
 }
 
 /// Counters of the UA core.
@@ -72,4 +75,7 @@ pub struct UaStats {
     pub transcoded_calls: u64,
     /// Redirects (3xx) followed to a new target.
     pub redirects_followed: u64,
+    /// New INVITEs refused statelessly for queueing delay (also counted in
+    /// `overload_rejected`).
+    pub shed: u64,
 }

@@ -15,6 +15,7 @@ mod inbound;
 mod local;
 mod media;
 mod ok_retransmit;
+mod overload;
 mod ports;
 mod receive;
 mod record;

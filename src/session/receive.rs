@@ -16,7 +16,12 @@ impl UserAgent {
         };
         let reply_to = self.stamp_via(&mut msg, peer);
         match sip::validate(&msg) {
-            Ok(core) => self.txs.handle_incoming(now, Incoming { msg, core }, reply_to),
+            Ok(core) => {
+                let inc = Incoming { msg, core };
+                if !self.shed(&inc, reply_to) {
+                    self.txs.handle_incoming(now, inc, reply_to);
+                }
+            }
             Err(e) => match &msg {
                 SipMessage::Request(req) if req.method != sip::Method::Ack => {
                     self.stats.bad_answered += 1;

@@ -37,6 +37,7 @@ pub struct UserAgent {
     pub(super) next_shrink: Instant,
     /// An instant and the wall-clock time it was (for call records).
     pub(super) epoch: (Instant, std::time::SystemTime),
+    pub(super) overload: super::overload::Shedder,
 }
 
 impl UserAgent {
@@ -61,6 +62,7 @@ impl UserAgent {
             now: Instant::now(),
             next_shrink: Instant::now(),
             epoch: (Instant::now(), std::time::SystemTime::now()),
+            overload: Default::default(),
             cfg,
         }
     }

@@ -67,6 +67,11 @@ impl Transactions {
         }
     }
 
+    /// Whether a request belongs to a live server transaction (§17.2.3).
+    pub fn has_server_transaction(&self, core: &crate::sip::Core) -> bool {
+        self.keys.contains_key(&TxKey::server(core))
+    }
+
     /// Whether server transaction `tx` has sent its final response (or is gone).
     pub fn is_answered(&self, tx: TxId) -> bool {
         match self.slots.get(&tx).map(|s| &s.tx) {

@@ -8,7 +8,7 @@ mod udp;
 
 pub use send_batch::SendBatch;
 pub use tcp::{TcpTable, listen_tcp};
-pub use udp::bind_udp_std;
+pub use udp::{bind_udp_std, stamp_arrivals};
 
 use crate::ids::Peer;
 use bytes::Bytes;

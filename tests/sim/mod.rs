@@ -69,6 +69,7 @@ pub fn ua_config(local: SocketAddr, seed: u64) -> UaConfig {
         shard: 0,
         shards: 1,
         max_redirects: 3,
+        shed_delay: None,
     }
 }
 

@@ -86,6 +86,25 @@ impl Metrics {
         );
         put(
             &mut out,
+            "rvoip_sip_shed_total",
+            "counter",
+            "new INVITEs answered 503 statelessly while SIP waited too long in the socket",
+            &[("", g(&s.shed))],
+        );
+        put(
+            &mut out,
+            "rvoip_sip_shedding",
+            "gauge",
+            "signalling threads refusing new INVITEs for queueing delay",
+            &[("", g(&s.shedding))],
+        );
+        let _ = writeln!(
+            out,
+            "# HELP rvoip_sip_queue_delay_max_seconds longest wait of a SIP datagram in the socket since the last scrape\n# TYPE rvoip_sip_queue_delay_max_seconds gauge\nrvoip_sip_queue_delay_max_seconds {}",
+            s.queue_delay_max_us.swap(0, Relaxed) as f64 / 1e6
+        );
+        put(
+            &mut out,
             "rvoip_sip_bad_answered_total",
             "counter",
             "malformed messages answered with 4xx/5xx",

@@ -71,6 +71,7 @@ pub struct Limits {
     pub calls_per_source: u32,
     pub max_cps: u32,
     pub drain_secs: u64,
+    pub overload_delay_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -29,6 +29,7 @@ pub fn server_config(cfg: &Config) -> ServerConfig {
         sip_threads: cfg.sip.threads,
         media_timeout: Duration::from_secs(cfg.media.timeout_secs),
         max_redirects: cfg.sip.max_redirects,
+        shed_delay: Some(Duration::from_millis(cfg.limits.overload_delay_ms)).filter(|d| !d.is_zero()),
     }
 }
 

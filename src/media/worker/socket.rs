@@ -23,25 +23,7 @@ pub fn open(ip: IpAddr, port: u16, cpu: Option<usize>) -> std::io::Result<UdpSoc
         // A hint for SO_REUSEPORT groups; harmless to lose.
         let _ = s.set_cpu_affinity(cpu);
     }
-    timestamps(&s);
+    crate::transport::stamp_arrivals(&s);
     s.bind(&addr.into())?;
     Ok(UdpSocket::from_std(s.into()))
-}
-
-/// Asks the kernel to stamp each datagram with its arrival time
-/// (SO_TIMESTAMPNS), from which the worker measures the latency it adds,
-/// queueing included. socket2 has no setter for it. Harmless to lose.
-fn timestamps(s: &Socket) {
-    use std::os::fd::AsRawFd;
-    let on: libc::c_int = 1;
-    // SAFETY: a valid socket and a c_int option value of the stated size.
-    unsafe {
-        libc::setsockopt(
-            s.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_TIMESTAMPNS,
-            (&on as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        );
-    }
 }
