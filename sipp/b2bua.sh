@@ -1,13 +1,15 @@
 # Sourced by sipp/run.sh: the B2BUA cases. SIPp UAC -> rvoip-gw (bridging,
 # media anchored on its workers) -> SIPp UAS, over UDP and TCP, with CANCEL
 # propagation, BYE from either side, hold/resume across the gateway and a
-# 302 on the outbound leg followed to its Contact.
+# 302 on the outbound leg followed to its Contact, and a 302 naming two
+# Contacts whose better one answers 486, so the call goes to the other.
 # Uses run.sh's GW, WORK, S, free_port, case_uac and record. The gateway
 # runs two signalling threads here (calls sharded by Call-ID), the rest of
 # the suite one.
 
 B_UDP=$(free_port); B_TCP=$(free_port); B_RING=$(free_port); B_BYE=$(free_port); B_HOLD=$(free_port)
 B_REDIR=$(free_port); B_MOVED=$(free_port)
+B_REDIR2=$(free_port); B_BUSY=$(free_port); B_MOVED2=$(free_port)
 cat >"$WORK/b2bua.toml" <<EOF
 [sip]
 threads = 2
@@ -30,6 +32,9 @@ target = "sip:127.0.0.1:$B_HOLD"
 [[routes]]
 user_prefix = "redir"
 target = "sip:127.0.0.1:$B_REDIR"
+[[routes]]
+user_prefix = "redtwo"
+target = "sip:127.0.0.1:$B_REDIR2"
 EOF
 B2B_PORT=$(free_port)
 # --route makes every other call go to the plain SIPp UAS.
@@ -55,6 +60,10 @@ uas_bg b2b-uas-bye  "$B_BYE"   20 -sf "$S/uas_bye.xml"
 uas_bg b2b-uas-hold "$B_HOLD"  20 -sf "$S/uas_hold.xml"
 uas_bg b2b-uas-302  "$B_REDIR"  20 -sf "$S/uas_redirect.xml" -key redirect_to 127.0.0.1:$B_MOVED
 uas_bg b2b-uas-moved "$B_MOVED" 20 -sn uas
+uas_bg b2b-uas-302x2 "$B_REDIR2" 20 -sf "$S/uas_redirect_two.xml" -key redirect_to 127.0.0.1:$B_MOVED2 \
+  -key busy_at 127.0.0.1:$B_BUSY
+uas_bg b2b-uas-busy  "$B_BUSY"  20 -sf "$S/uas_busy.xml"
+uas_bg b2b-uas-moved2 "$B_MOVED2" 20 -sn uas
 sleep 0.5
 TARGET=$B2B_PORT
 case_uac b2b-uac-udp       200 -sn uac -r 50 -l 200
@@ -63,6 +72,7 @@ case_uac b2b-cancel         20 -sf "$S/cancel.xml" -s ring -r 20
 case_uac b2b-bye-from-b     20 -sf "$S/uac_bye_in.xml" -s byeb -r 20
 case_uac b2b-hold-resume    20 -sf "$S/hold.xml" -s hold -r 20
 case_uac b2b-redirect       20 -sn uac -s redir -r 20
+case_uac b2b-redirect-next  20 -sn uac -s redtwo -r 20
 unset TARGET
 for i in "${!UAS_PIDS[@]}"; do
   wait "${UAS_PIDS[$i]}"; record "${UAS_NAMES[$i]}" $? "$WORK/${UAS_NAMES[$i]}"

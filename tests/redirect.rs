@@ -151,3 +151,151 @@ async fn redirect_loops_stop_after_max_redirects() {
     assert!(call_ids.iter().all(|c| *c == call_ids[0]), "one Call-ID: {call_ids:?}");
     assert!(matches!(next(&mut c).await, CallEvent::Failed(i, 480) if i == id));
 }
+
+/// A final response `status` to `invite` (the redirector playing a target).
+fn refuse(invite: &str, status: &str) -> String {
+    format!(
+        "SIP/2.0 {status}\r\nVia: {}\r\nFrom: {}\r\nTo: {};tag=t2\r\nCall-ID: {}\r\nCSeq: {}\r\nContent-Length: 0\r\n\r\n",
+        header(invite, "Via"),
+        header(invite, "From"),
+        header(invite, "To"),
+        header(invite, "Call-ID"),
+        header(invite, "CSeq"),
+    )
+}
+
+/// The next INVITE (or ACK, with `method`) the redirector receives.
+async fn recv_method(sock: &UdpSocket, method: &str) -> (String, SocketAddr) {
+    loop {
+        let (msg, from) = recv(sock).await;
+        if msg.starts_with(method) {
+            return (msg, from);
+        }
+    }
+}
+
+/// An API server, a raw redirector behind a gateway, and a call from an
+/// API client to `user` whose first INVITE the redirector has received.
+/// (server, redirector, its address, gateway, client, call, first INVITE,
+/// the gateway's address it came from).
+struct Setup(
+    SipServer,
+    UdpSocket,
+    SocketAddr,
+    SipGateway,
+    SipClient,
+    CallId,
+    String,
+    SocketAddr,
+);
+
+async fn setup(user: &str) -> Setup {
+    let server = create_sip_server(server_cfg(4, 3)).await.unwrap();
+    let redirector = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let me = redirector.local_addr().unwrap();
+    let gw = gateway_to(me, 3).await;
+    let c = create_sip_client(ClientConfig::default()).await.unwrap();
+    let id = c.make_call(&format!("sip:{user}@{}", gw.local_addr())).unwrap();
+    let (invite, gw_addr) = recv_method(&redirector, "INVITE ").await;
+    Setup(server, redirector, me, gw, c, id, invite, gw_addr)
+}
+
+#[tokio::test]
+async fn a_target_that_fails_gives_way_to_the_next_contact() {
+    let Setup(mut server, redirector, me, _gw, mut c, id, invite, gw_addr) = setup("fay").await;
+    let target = format!("sip:fay@{}", server.local_addr());
+    // The better Contact is the redirector itself, which then says busy.
+    let contacts = format!("<{target}>;q=0.5, <sip:fay-busy@{me}>;q=0.9");
+    redirector
+        .send_to(moved(&invite, &contacts).as_bytes(), gw_addr)
+        .await
+        .unwrap();
+    let (second, _) = recv_method(&redirector, "INVITE ").await;
+    assert!(
+        second.starts_with(&format!("INVITE sip:fay-busy@{me} ")),
+        "q=0.9 first: {second}"
+    );
+    assert_eq!(header(&second, "CSeq"), "2 INVITE");
+    redirector
+        .send_to(refuse(&second, "486 Busy Here").as_bytes(), gw_addr)
+        .await
+        .unwrap();
+    let (ack, _) = recv_method(&redirector, "ACK ").await;
+    assert_eq!(header(&ack, "CSeq"), "2 ACK", "the 486 is acknowledged");
+
+    let inc = match next(&mut server).await {
+        CallEvent::Incoming(i) => i,
+        ev => panic!("expected the next Contact's INVITE, got {ev:?}"),
+    };
+    assert_eq!(inc.uri(), target);
+    inc.accept().unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Answered(i) if i == id));
+    c.end_call(id).unwrap();
+    let ev = next(&mut c).await;
+    assert!(matches!(ev, CallEvent::Ended(i, _) if i == id), "{ev:?}");
+}
+
+#[tokio::test]
+async fn a_6xx_from_a_target_ends_the_search() {
+    let Setup(mut server, redirector, me, _gw, mut c, id, invite, gw_addr) = setup("gus").await;
+    let contacts = format!("<sip:gus@{me}>;q=0.9, <sip:gus@{}>;q=0.5", server.local_addr());
+    redirector
+        .send_to(moved(&invite, &contacts).as_bytes(), gw_addr)
+        .await
+        .unwrap();
+    let (second, _) = recv_method(&redirector, "INVITE ").await;
+    redirector
+        .send_to(refuse(&second, "603 Decline").as_bytes(), gw_addr)
+        .await
+        .unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, 603) if i == id));
+    let quiet = tokio::time::timeout(Duration::from_millis(500), server.next_event()).await;
+    assert!(
+        quiet.is_err(),
+        "§21.6: a 6xx is global, no other Contact is tried: {quiet:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_target_that_never_answers_gives_way_after_timer_b() {
+    let mut server = create_sip_server(server_cfg(4, 3)).await.unwrap();
+    let redirector = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let silent = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    // T1 = 10 ms: Timer B (64 × T1) fires after 640 ms.
+    let mut cfg = server_cfg(8, 3);
+    cfg.timers.t1 = Duration::from_millis(10);
+    let route = Route {
+        user_prefix: String::new(),
+        domain: None,
+        action: RouteAction::Forward {
+            uri: format!("sip:{}", redirector.local_addr().unwrap()),
+            transport: Transport::Udp,
+            codecs: Vec::new(),
+        },
+    };
+    let gw_cfg = GatewayConfig {
+        routes: vec![route],
+        ..Default::default()
+    };
+    let gw = create_gateway(cfg, gw_cfg).await.unwrap();
+    let mut c = create_sip_client(ClientConfig::default()).await.unwrap();
+    let id = c.make_call(&format!("sip:hal@{}", gw.local_addr())).unwrap();
+
+    let (invite, gw_addr) = recv_method(&redirector, "INVITE ").await;
+    let target = format!("sip:hal@{}", server.local_addr());
+    let contacts = format!("<sip:hal@{}>;q=0.9, <{target}>;q=0.5", silent.local_addr().unwrap());
+    redirector
+        .send_to(moved(&invite, &contacts).as_bytes(), gw_addr)
+        .await
+        .unwrap();
+    let (first, _) = recv_method(&silent, "INVITE ").await;
+    assert_eq!(header(&first, "CSeq"), "2 INVITE");
+    let inc = match next(&mut server).await {
+        CallEvent::Incoming(i) => i,
+        ev => panic!("expected the next Contact's INVITE after Timer B, got {ev:?}"),
+    };
+    assert_eq!(inc.uri(), target);
+    assert_eq!(inc.to(), header(&invite, "To"));
+    inc.accept().unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Answered(i) if i == id));
+}

@@ -105,6 +105,8 @@ pub struct Call {
     pub cancel_sent: bool,
     /// Redirects (3xx) followed so far.
     pub redirects: u8,
+    /// Contacts of the 3xx responses followed, not tried yet, best first.
+    pub targets: Vec<(rsip::Uri, crate::ids::Peer)>,
     /// When the call started (for setup time).
     pub started: Instant,
     /// What the media plane does with the call.
@@ -150,6 +152,7 @@ impl Call {
             cancel_requested: false,
             cancel_sent: false,
             redirects: 0,
+            targets: Vec::new(),
             started: now,
             media: super::MediaMode::None,
             media_active: false,

@@ -125,6 +125,9 @@ impl UserAgent {
             return;
         };
         if call.invite_tx == Some(tx) && matches!(call.state, CallState::Calling | CallState::Early) {
+            if self.try_next_target(_now, id) {
+                return;
+            }
             return self.finish(id, Some(SessionEvent::Failed(id, 408)));
         }
         if call.state == CallState::Connected && call.pending.is_none() {

@@ -1,9 +1,12 @@
 //! Following a redirect (RFC 3261 §8.1.3.4): a 3xx to our INVITE sends the
-//! same offer, Call-ID, From and To to the best Contact it names, with the
-//! next CSeq and a new branch, as one more transaction of the same call.
-//! Only Contacts we can reach without DNS are candidates, and only
-//! `max_redirects` hops per call; anything else ends the call with the
-//! 3xx, as before.
+//! same offer, Call-ID, From and To to the Contacts it names, best `q`
+//! first, each with the next CSeq and a new branch, as one more
+//! transaction of the same call. The Contacts not yet tried are the call's
+//! target set: when a target fails (a 3xx not followed, 4xx, 5xx, or no
+//! answer before Timer B) the next is tried; a 6xx (global failure) or a
+//! CANCEL stops. Only Contacts we can reach without DNS are candidates,
+//! and only `max_redirects` 3xx are followed per call; when nothing is
+//! left the call ends with the last failure, as before.
 
 use super::{CallState, UserAgent};
 use crate::ids::{CallId, Peer};
@@ -12,48 +15,70 @@ use rsip::headers::UntypedHeader;
 use std::sync::Arc;
 use std::time::Instant;
 
+/// Contacts taken from one 3xx at most.
+const MAX_CONTACTS: usize = 8;
+
 impl UserAgent {
-    /// Sends call `id`'s INVITE on to the target `resp` (a 3xx) names;
-    /// false when it does not, or the call has used up its hops.
+    /// Sends call `id`'s INVITE on to the best target `resp` (a 3xx)
+    /// names, keeping the rest ahead of older targets; false when it names
+    /// none we can reach, or the call has used up its redirects.
     pub(super) fn follow_redirect(&mut self, now: Instant, id: CallId, resp: &Incoming) -> bool {
-        let Some(call) = self.calls.get(&id) else {
+        let Some(call) = self.calls.get_mut(&id) else {
             return false;
         };
         if call.cancel_requested || call.redirects >= self.cfg.max_redirects {
             return false;
         }
-        let Some(invite) = call.request.clone() else {
+        let found = contacts(resp, call.peer);
+        if found.is_empty() {
             return false;
-        };
-        let Some((uri, peer)) = best_contact(resp, call.peer) else {
-            return false;
-        };
-        let via = self.via(peer.transport);
-        let contact = self.contact(peer.transport);
-        let Some(req) = redirected(&invite, uri, &via, &contact) else {
-            return false;
-        };
-        let req = Arc::new(req);
-        let tx = self.txs.send_invite(now, peer, req.clone());
-        let call = self.calls.get_mut(&id).expect("invariant: looked up above");
-        if let Some(old) = call.invite_tx.replace(tx) {
-            self.tx_calls.remove(&old);
         }
-        self.tx_calls.insert(tx, id);
-        call.request = Some(req);
-        call.peer = peer;
         call.redirects += 1;
-        call.state = CallState::Calling;
-        call.remote_sdp = None;
+        call.targets.splice(0..0, found);
         self.stats.redirects_followed += 1;
-        true
+        self.try_next_target(now, id)
+    }
+
+    /// Sends call `id`'s INVITE to the next target of its target set;
+    /// false when none is left (or the call is being cancelled).
+    pub(super) fn try_next_target(&mut self, now: Instant, id: CallId) -> bool {
+        loop {
+            let Some(call) = self.calls.get_mut(&id) else {
+                return false;
+            };
+            if call.cancel_requested || call.targets.is_empty() {
+                return false;
+            }
+            let (uri, peer) = call.targets.remove(0);
+            let Some(invite) = call.request.clone() else {
+                return false;
+            };
+            let via = self.via(peer.transport);
+            let contact = self.contact(peer.transport);
+            // A target whose request cannot be built is skipped.
+            let Some(req) = redirected(&invite, uri, &via, &contact) else {
+                continue;
+            };
+            let req = Arc::new(req);
+            let tx = self.txs.send_invite(now, peer, req.clone());
+            let call = self.calls.get_mut(&id).expect("invariant: looked up above");
+            if let Some(old) = call.invite_tx.replace(tx) {
+                self.tx_calls.remove(&old);
+            }
+            self.tx_calls.insert(tx, id);
+            call.request = Some(req);
+            call.peer = peer;
+            call.state = CallState::Calling;
+            call.remote_sdp = None;
+            return true;
+        }
     }
 }
 
-/// The Contact of a 3xx to try: the highest `q` (1.0 when absent) among
-/// those with a SIP URI we can reach, the first of equals.
-fn best_contact(resp: &Incoming, current: Peer) -> Option<(rsip::Uri, Peer)> {
-    let mut best: Option<(f32, rsip::Uri, Peer)> = None;
+/// The Contacts of a 3xx we can reach, highest `q` (1.0 when absent)
+/// first, equals in their order, at most [`MAX_CONTACTS`].
+fn contacts(resp: &Incoming, current: Peer) -> Vec<(rsip::Uri, Peer)> {
+    let mut found: Vec<(f32, rsip::Uri, Peer)> = Vec::new();
     for value in sip::headers(&resp.msg, "Contact").flat_map(sip::split_list) {
         let q = sip::header_param(value, "q").map_or(Some(1.0), |q| q.parse::<f32>().ok());
         let Some(q) = q.filter(|q| (0.0..=1.0).contains(q)) else {
@@ -63,11 +88,14 @@ fn best_contact(resp: &Incoming, current: Peer) -> Option<(rsip::Uri, Peer)> {
         let (Some(peer), Ok(parsed)) = (sip::uri_peer(uri, current.transport), sip::parse_uri(uri)) else {
             continue;
         };
-        if best.as_ref().is_none_or(|(b, ..)| q > *b) {
-            best = Some((q, parsed, peer));
+        found.push((q, parsed, peer));
+        if found.len() == MAX_CONTACTS {
+            break;
         }
     }
-    best.map(|(_, uri, peer)| (uri, peer))
+    // Stable: equal q keep the order the 3xx gave them.
+    found.sort_by(|a, b| b.0.total_cmp(&a.0));
+    found.into_iter().map(|(_, uri, peer)| (uri, peer)).collect()
 }
 
 /// `invite` re-addressed to `uri`: a new top Via, the next CSeq, our

@@ -110,6 +110,7 @@ impl UserAgent {
             200..=299 => self.on_invite_ok(now, id, resp),
             487 if call.cancel_requested => self.finish(id, Some(SessionEvent::Ended(id, EndReason::Cancelled))),
             300..=399 if self.follow_redirect(now, id, &resp) => {}
+            300..=599 if self.try_next_target(now, id) => {}
             code => self.finish(id, Some(SessionEvent::Failed(id, code))),
         }
     }
