@@ -88,7 +88,7 @@ struct Dut {
 }
 
 impl Dut {
-    fn new() -> Self {
+    fn new(shed_delay: Option<Duration>) -> Self {
         let cfg = UaConfig {
             local: GW.parse::<SocketAddr>().unwrap(),
             user: "rvoip".into(),
@@ -103,7 +103,7 @@ impl Dut {
             shard: 0,
             shards: 1,
             max_redirects: 3,
-            shed_delay: None,
+            shed_delay,
         };
         let gw = Gateway::new(GatewayConfig {
             routes: vec![Route {
@@ -191,7 +191,7 @@ fn call(dut: &mut Dut, now: Instant, n: u64) {
 }
 
 fn bench(c: &mut Criterion) {
-    let mut dut = Dut::new();
+    let mut dut = Dut::new(None);
     let mut now = Instant::now();
     let mut n = 0u64;
     c.bench_function("b2bua_call/bridged_call", |b| {
@@ -201,7 +201,7 @@ fn bench(c: &mut Criterion) {
             // 5,000 calls/s of simulated time: transactions wait out their
             // timers and leave, as on the wire.
             now += Duration::from_micros(200);
-            if n % 64 == 0 {
+            if n.is_multiple_of(64) {
                 dut.timers(now);
             }
         })
@@ -210,5 +210,27 @@ fn bench(c: &mut Criterion) {
     assert_eq!(dut.ua.stats().2, 0, "transactions left behind");
 }
 
-criterion_group!(benches, bench);
+/// What a call refused while shedding costs: A's INVITE answered with a
+/// stateless 503, and A's ACK for it (§17.1.1.3), which finds nothing.
+fn bench_shed(c: &mut Criterion) {
+    let limit = Duration::from_millis(100);
+    let mut dut = Dut::new(Some(limit));
+    let now = Instant::now();
+    dut.ua.observe_queue_delay(now, 2 * limit);
+    dut.ua.observe_queue_delay(now + limit, 2 * limit);
+    assert!(dut.ua.is_shedding());
+    let mut n = 0u64;
+    c.bench_function("b2bua_call/shed_invite", |b| {
+        b.iter(|| {
+            n += 1;
+            let out = dut.feed(now, &invite(n), A);
+            let refusal = sent(&out, A, "SIP/2.0 503");
+            let ack = in_dialog(n, "ACK", 1, refusal).replace("-1-ACK", "-1-0");
+            assert!(dut.feed(now, &ack, A).is_empty());
+        })
+    });
+    assert_eq!(dut.ua.stats().2, 0, "shedding keeps no transaction");
+}
+
+criterion_group!(benches, bench, bench_shed);
 criterion_main!(benches);
