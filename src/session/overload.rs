@@ -68,19 +68,25 @@ impl UserAgent {
         {
             return false;
         }
-        // §8.2.7: a stateless UAS gives a request's retransmissions the
-        // same To tag, so the tag is derived from the request.
+        let resp = self.stateless_503(req, &inc.core);
+        self.stats.overload_rejected += 1;
+        self.stats.shed += 1;
+        self.txs.send_stateless(reply_to, sip::response_bytes(&resp));
+        true
+    }
+
+    /// A 503 + Retry-After to `req` as a stateless UAS sends it: §8.2.7
+    /// wants a request's retransmissions to get the same To tag, so the
+    /// tag is derived from the request.
+    pub(super) fn stateless_503(&self, req: &sip::Request, core: &sip::Core) -> sip::Response {
         let mut h = rustc_hash::FxHasher::default();
-        (&inc.core.call_id, &inc.core.branch, &inc.core.from_tag).hash(&mut h);
+        (&core.call_id, &core.branch, &core.from_tag).hash(&mut h);
         let tag = format!("{:016x}", h.finish() ^ self.cfg.seed);
         let mut resp = sip::response(req, 503, None, Some(&tag));
         resp.headers.push(sip::Header::Other(
             "Retry-After".into(),
             self.cfg.retry_after.to_string(),
         ));
-        self.stats.overload_rejected += 1;
-        self.stats.shed += 1;
-        self.txs.send_stateless(reply_to, sip::response_bytes(&resp));
-        true
+        resp
     }
 }

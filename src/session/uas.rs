@@ -16,12 +16,7 @@ impl UserAgent {
         let tag = sip::new_token(&mut self.rng);
         if self.calls.len() >= self.cfg.max_calls || self.ports.available(self.shard(CallId(self.next_call))) == 0 {
             self.stats.overload_rejected += 1;
-            let mut resp = dialog::response_in(r, 503, None, &tag, None);
-            resp.headers.push(sip::Header::Other(
-                "Retry-After".into(),
-                self.cfg.retry_after.to_string(),
-            ));
-            self.txs.respond(now, tx, resp);
+            self.txs.respond_once(tx, &self.stateless_503(r, &req.core));
             return;
         }
         let offer = match std::str::from_utf8(r.body()) {
@@ -100,7 +95,12 @@ impl UserAgent {
         let Some((tx, req, tag, _)) = self.offered(id) else {
             return;
         };
-        self.txs.respond(now, tx, self.final_response(&req, status, &tag));
+        // Refused for load before it rang: answered once and forgotten, so
+        // overload costs no transaction waiting for an ACK (or Timer H).
+        let once = status == 503 && self.txs.respond_once(tx, &self.stateless_503(&req, &req.0.core));
+        if !once {
+            self.txs.respond(now, tx, self.final_response(&req, status, &tag));
+        }
         self.finish(id, Some(SessionEvent::Ended(id, EndReason::Rejected(status))));
     }
 

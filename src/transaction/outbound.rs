@@ -55,6 +55,22 @@ impl Transactions {
         self.transmits.push_back(Transmit { peer, bytes });
     }
 
+    /// Answers INVITE server transaction `tx` once, as a stateless UAS
+    /// would (§8.2.7), and forgets it: no retransmission, no wait for the
+    /// ACK (which then matches nothing and is dropped), no Timer H — for
+    /// refusals under overload. False (nothing sent) when it is not an
+    /// INVITE transaction that has sent only its 100.
+    pub fn respond_once(&mut self, tx: TxId, resp: &Response) -> bool {
+        let peer = match self.slots.get(&tx).map(|s| &s.tx) {
+            Some(Tx::ServerInvite(t)) if t.only_trying() => t.peer(),
+            _ => return false,
+        };
+        let slot = self.slots.remove(&tx).expect("invariant: looked up above");
+        self.keys.remove(&slot.key);
+        self.send_stateless(peer, sip::response_bytes(resp));
+        true
+    }
+
     /// Answers server transaction `tx`; returns the bytes sent, `None` when
     /// it is gone or no longer takes this response.
     pub fn respond(&mut self, now: Instant, tx: TxId, resp: Response) -> Option<bytes::Bytes> {

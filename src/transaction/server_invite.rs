@@ -44,6 +44,16 @@ impl ServerInvite {
         }
     }
 
+    /// Whether nothing but the automatic 100 has been sent.
+    pub fn only_trying(&self) -> bool {
+        self.state == State::Proceeding && self.last.starts_with(b"SIP/2.0 100 ")
+    }
+
+    /// Where its responses go.
+    pub fn peer(&self) -> Peer {
+        self.peer
+    }
+
     /// A retransmitted INVITE: resend the last response unless Accepted
     /// (RFC 6026 §7.1: absorbed; the TU retransmits its 2xx).
     pub fn handle_retransmission(&mut self, out: &mut Out) {
