@@ -19,6 +19,8 @@ pub struct Stats {
     /// Of those, refused statelessly because SIP waited too long in the
     /// socket (`ServerConfig::shed_delay`).
     pub shed: u64,
+    /// Signalling threads shedding new calls now.
+    pub shedding: u64,
     /// Malformed messages answered with an error.
     pub bad_answered: u64,
     /// Messages dropped unanswered.
@@ -48,6 +50,7 @@ impl Stats {
             failed: s.failed.load(Relaxed),
             overload: s.overload.load(Relaxed),
             shed: s.shed.load(Relaxed),
+            shedding: s.shedding.load(Relaxed),
             bad_answered: s.bad_answered.load(Relaxed),
             dropped: s.dropped.load(Relaxed),
             transactions: s.transactions.load(Relaxed),

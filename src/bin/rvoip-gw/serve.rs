@@ -115,7 +115,11 @@ pub async fn run(cfg: Config) -> Result<(), String> {
                     g.active, s.active, g.bridged, g.echoed, s.failed,
                     g.over_limit + g.rate_limited + g.over_rate + g.drain_rejected + s.overload, s.bad_answered,
                     s.rtp_in, s.rtp_out, s.rtp_lost,
-                    if g.draining { " draining" } else { "" }
+                    match (g.draining, s.shedding > 0) {
+                        (true, _) => " draining",
+                        (false, true) => " shedding",
+                        _ => "",
+                    }
                 );
                 // Drained: one more tick for the last calls' records.
                 quiet_ticks = if g.draining && g.active == 0 && s.active == 0 { quiet_ticks + 1 } else { 0 };
