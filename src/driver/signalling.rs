@@ -65,6 +65,9 @@ pub struct Driver {
     pub published: Published,
 }
 
+/// Longest the driver runs without yielding to its runtime's other tasks.
+const YIELD_EVERY: Duration = Duration::from_millis(5);
+
 /// Requests to a gateway's driver.
 #[derive(Debug, Clone, Copy)]
 pub enum Control {
@@ -76,6 +79,7 @@ impl Driver {
     /// Runs until every API handle is dropped.
     pub async fn run(mut self) {
         let mut buf = RecvBatch::with_size(crate::sip::MAX_MESSAGE);
+        let mut last_yield = Instant::now();
         loop {
             self.flush().await;
             let gw = self.gateway.as_ref().and_then(Gateway::poll_timeout);
@@ -89,6 +93,13 @@ impl Driver {
             if deadline <= Instant::now() {
                 self.read_ready(&mut buf);
                 self.fire_timers();
+                // Under overload timers are always due and this branch never
+                // awaits: every few ms, let the runtime's other tasks
+                // (status line, metrics, signals) have their turn.
+                if last_yield.elapsed() >= YIELD_EVERY {
+                    tokio::task::yield_now().await;
+                    last_yield = Instant::now();
+                }
                 continue;
             }
             let sleep = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline));
