@@ -82,11 +82,6 @@ impl UserAgent {
         let mut h = rustc_hash::FxHasher::default();
         (&core.call_id, &core.branch, &core.from_tag).hash(&mut h);
         let tag = format!("{:016x}", h.finish() ^ self.cfg.seed);
-        let mut resp = sip::response(req, 503, None, Some(&tag));
-        resp.headers.push(sip::Header::Other(
-            "Retry-After".into(),
-            self.cfg.retry_after.to_string(),
-        ));
-        resp
+        self.final_response(req, 503, &tag)
     }
 }

@@ -105,7 +105,7 @@ impl UserAgent {
     }
 
     /// A final non-2xx; a 503 says when to retry.
-    fn final_response(&self, req: &sip::Request, status: u16, tag: &str) -> sip::Response {
+    pub(super) fn final_response(&self, req: &sip::Request, status: u16, tag: &str) -> sip::Response {
         let mut resp = dialog::response_in(req, status.clamp(300, 699), None, tag, None);
         if status == 503 {
             resp.headers.push(sip::Header::Other(
