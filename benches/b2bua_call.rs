@@ -1,7 +1,7 @@
-//! One bridged call through the sans-IO gateway, as perf/kamailio_compare.sh
-//! offers it: SIPp-style caller A -> UserAgent + Gateway -> SIPp-style
-//! callee B (answers at once), then A hangs up. Per iteration: A's INVITE,
-//! B's 200, A's ACK, A's BYE, B's 200 to the BYE; every message the gateway
+//! One bridged call through the sans-IO gateway (one `Endpoint`), as
+//! perf/kamailio_compare.sh offers it: SIPp-style caller A -> gateway ->
+//! SIPp-style callee B (answers at once), then A hangs up. Per iteration:
+//! A's INVITE, B's 200, A's ACK, A's BYE, B's 200 to the BYE; every message the gateway
 //! sends is taken (100 Trying, INVITE, ACK, 200, BYE, 200), timers run on
 //! simulated time so transactions end. This is the signalling thread's CPU
 //! per call without the sockets: the part of `DUT CPU µs/call` the gateway's
@@ -12,10 +12,11 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use rvoip::gateway::{Gateway, GatewayConfig, Route, RouteAction};
 use rvoip::ids::{Peer, TransportKind};
 use rvoip::sdp::Codec;
-use rvoip::session::{UaConfig, UserAgent};
+use rvoip::endpoint::Endpoint;
+use rvoip::session::UaConfig;
 use rvoip::transaction::TimerConfig;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -83,8 +84,7 @@ Contact: <sip:{B};transport=UDP>\r\n{ct}Content-Length: {}\r\n\r\n{body}",
 }
 
 struct Dut {
-    ua: UserAgent,
-    gw: Gateway,
+    ep: Endpoint,
 }
 
 impl Dut {
@@ -119,46 +119,30 @@ impl Dut {
             ..GatewayConfig::default()
         });
         Dut {
-            ua: UserAgent::new(cfg),
-            gw,
+            ep: Endpoint::new(cfg, Some(gw), Instant::now(), SystemTime::now()),
         }
     }
 
-    /// Feeds one datagram and returns what the gateway sends (as the
-    /// driver does: gateway and UA pumped until quiet, media commands
-    /// taken, transmits taken).
+    /// Feeds one datagram and returns what the gateway sends (media
+    /// commands taken, as the driver does).
     fn feed(&mut self, now: Instant, text: &str, from: &str) -> Vec<(SocketAddr, String)> {
-        self.ua.handle_datagram(now, text.as_bytes(), udp(from));
-        self.settle(now)
+        self.ep.handle_datagram(now, udp(from), text.as_bytes());
+        self.outputs()
     }
 
-    fn settle(&mut self, now: Instant) -> Vec<(SocketAddr, String)> {
-        loop {
-            let mut busy = false;
-            while let Some(cmd) = self.gw.poll_command() {
-                busy = true;
-                self.ua.handle_command(now, cmd);
-            }
-            while let Some(ev) = self.ua.poll_event() {
-                busy = true;
-                let _ = self.gw.on_event(now, ev);
-            }
-            if !busy {
-                break;
-            }
-        }
-        while self.ua.poll_media().is_some() {}
+    fn outputs(&mut self) -> Vec<(SocketAddr, String)> {
+        while self.ep.poll_media_command().is_some() {}
         let mut out = Vec::new();
-        while let Some(t) = self.ua.poll_transmit() {
+        while let Some(t) = self.ep.poll_transmit() {
             out.push((t.peer.addr, String::from_utf8(t.bytes.to_vec()).unwrap()));
         }
+        while self.ep.poll_event().is_some() {}
         out
     }
 
     fn timers(&mut self, now: Instant) {
-        self.ua.handle_timeout(now);
-        self.gw.handle_timeout(now);
-        self.settle(now);
+        self.ep.handle_timeout(now);
+        self.outputs();
     }
 }
 
@@ -207,7 +191,7 @@ fn bench(c: &mut Criterion) {
         })
     });
     dut.timers(now + Duration::from_secs(64));
-    assert_eq!(dut.ua.stats().2, 0, "transactions left behind");
+    assert_eq!(dut.ep.stats().2, 0, "transactions left behind");
 }
 
 /// What a call refused while shedding costs: A's INVITE answered with a
@@ -216,9 +200,9 @@ fn bench_shed(c: &mut Criterion) {
     let limit = Duration::from_millis(100);
     let mut dut = Dut::new(Some(limit));
     let now = Instant::now();
-    dut.ua.observe_queue_delay(now, 2 * limit);
-    dut.ua.observe_queue_delay(now + limit, 2 * limit);
-    assert!(dut.ua.is_shedding());
+    dut.ep.handle_queue_delay(now, 2 * limit);
+    dut.ep.handle_queue_delay(now + limit, 2 * limit);
+    assert!(dut.ep.is_shedding());
     let mut n = 0u64;
     c.bench_function("b2bua_call/shed_invite", |b| {
         b.iter(|| {
@@ -229,7 +213,7 @@ fn bench_shed(c: &mut Criterion) {
             assert!(dut.feed(now, &ack, A).is_empty());
         })
     });
-    assert_eq!(dut.ua.stats().2, 0, "shedding keeps no transaction");
+    assert_eq!(dut.ep.stats().2, 0, "shedding keeps no transaction");
 }
 
 criterion_group!(benches, bench, bench_shed);

@@ -4,8 +4,9 @@
 
 pub mod api;
 pub(crate) mod dialog;
+pub(crate) mod driver;
 #[doc(hidden)]
-pub mod driver;
+pub mod endpoint;
 #[doc(hidden)]
 pub mod gateway;
 #[doc(hidden)]

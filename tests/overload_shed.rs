@@ -7,7 +7,7 @@
 mod sim;
 
 use rvoip::api::*;
-use rvoip::session::{Command, MediaMode, SessionEvent, UaConfig, UserAgent};
+use rvoip::session::{Command, MediaMode, SessionEvent, UaConfig};
 use sim::{Net, addr};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -48,7 +48,7 @@ fn while_behind_new_invites_get_a_stateless_503_and_admitted_calls_go_on() {
         shed_delay: Some(Duration::from_millis(100)),
         ..sim::ua_config(addr(1), 41)
     };
-    net.uas[1].1 = UserAgent::new(cfg);
+    net.replace(1, cfg, None);
     let (peer, ua) = (addr(5), addr(1));
 
     // Admitted before the thread falls behind.
@@ -59,15 +59,15 @@ fn while_behind_new_invites_get_a_stateless_503_and_admitted_calls_go_on() {
     // A burst over the limit is not overload; a standing queue is.
     let ms = Duration::from_millis;
     let t0 = net.now;
-    let agent = &mut net.uas[1].1;
-    agent.observe_queue_delay(t0, ms(150));
-    agent.observe_queue_delay(t0 + ms(60), ms(150));
+    let agent = net.ep(1);
+    agent.handle_queue_delay(t0, ms(150));
+    agent.handle_queue_delay(t0 + ms(60), ms(150));
     assert!(!agent.is_shedding(), "over the limit for less than the limit");
-    agent.observe_queue_delay(t0 + ms(70), ms(90));
-    agent.observe_queue_delay(t0 + ms(120), ms(150));
-    agent.observe_queue_delay(t0 + ms(200), ms(150));
+    agent.handle_queue_delay(t0 + ms(70), ms(90));
+    agent.handle_queue_delay(t0 + ms(120), ms(150));
+    agent.handle_queue_delay(t0 + ms(200), ms(150));
     assert!(!agent.is_shedding(), "a read under the limit starts the count again");
-    agent.observe_queue_delay(t0 + ms(220), ms(150));
+    agent.handle_queue_delay(t0 + ms(220), ms(150));
     assert!(agent.is_shedding(), "over the limit for 100 ms");
     net.send(peer, ua, invite("b", "b1", ua, peer));
     net.run_for(Duration::from_millis(50));
@@ -90,7 +90,7 @@ fn while_behind_new_invites_get_a_stateless_503_and_admitted_calls_go_on() {
         first_lines(&answers(&net, "a")).iter().all(|l| !l.contains("503")),
         "an admitted INVITE is never refused"
     );
-    let (stats, active, _) = net.uas[1].1.stats();
+    let (stats, active, _) = net.nodes[1].ep.stats();
     assert_eq!((stats.shed, stats.overload_rejected, active), (2, 2, 1));
 
     // The admitted call is answered, ACKed and hung up while shedding.
@@ -123,14 +123,14 @@ fn while_behind_new_invites_get_a_stateless_503_and_admitted_calls_go_on() {
 
     // Still over the limit: still shedding.
     let now = net.now;
-    net.uas[1].1.observe_queue_delay(now, ms(101));
+    net.ep(1).handle_queue_delay(now, ms(101));
     net.send(peer, ua, invite("c", "c1", ua, peer));
     net.run_for(Duration::from_millis(50));
     assert_eq!(first_lines(&answers(&net, "c")), ["SIP/2.0 503 Service Unavailable"]);
     // Under it: caught up, calls are admitted again.
     let now = net.now;
-    net.uas[1].1.observe_queue_delay(now, ms(99));
-    assert!(!net.uas[1].1.is_shedding());
+    net.ep(1).handle_queue_delay(now, ms(99));
+    assert!(!net.ep(1).is_shedding());
     net.send(peer, ua, invite("d", "d1", ua, peer));
     net.run_for(Duration::from_millis(50));
     net.incoming(1);

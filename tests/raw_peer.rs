@@ -160,7 +160,7 @@ fn malformed_requests_get_400_naming_the_fault() {
         let r = net.sent(addr(1), "SIP/2.0");
         assert_eq!(r.len(), 1, "case {want}: one answer");
         assert_eq!(r[0].first_line(), format!("SIP/2.0 {want}"));
-        assert_eq!(net.uas[1].1.stats().1, 0, "no call was created");
+        assert_eq!(net.nodes[1].ep.stats().1, 0, "no call was created");
     }
 }
 
@@ -188,7 +188,7 @@ fn unanswerable_garbage_is_dropped_and_counted() {
     net.send(addr(5), addr(1), vec![b'A'; 70_000]);
     net.run_for(Duration::from_millis(50));
     assert!(net.sent(addr(1), "").is_empty());
-    assert_eq!(net.uas[1].1.stats().0.dropped, 2);
+    assert_eq!(net.nodes[1].ep.stats().0.dropped, 2);
 }
 
 /// A response from the hand-written peer (tag `tag`) to request `req`.

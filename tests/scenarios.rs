@@ -77,7 +77,7 @@ fn timer_b_fires_at_64_t1_with_a_doubling_retransmissions() {
 #[test]
 fn calls_complete_under_30_percent_loss() {
     let mut net = Net::new(2, 3);
-    net.loss = 0.3;
+    net.link.loss = 0.3;
     let mut answered = 0;
     for n in 0..40 {
         let a = call(&mut net, n);
@@ -113,7 +113,7 @@ fn calls_complete_under_30_percent_loss() {
         answered >= 38,
         "only {answered} of 40 calls were answered under 30% loss"
     );
-    assert!(net.uas.iter().all(|(_, ua)| ua.stats().1 == 0), "calls leaked");
+    assert!(net.nodes.iter().all(|n| n.ep.stats().1 == 0), "calls leaked");
 }
 
 #[test]
@@ -147,7 +147,7 @@ fn cancel_crossing_200_ends_with_ack_and_bye() {
     assert!(net.sent(addr(1), "SIP/2.0 487").is_empty(), "no 487 once answered");
     net.run_for(Duration::from_secs(40));
     assert!(
-        net.uas.iter().all(|(_, ua)| ua.stats().1 == 0 && ua.stats().2 == 0),
+        net.nodes.iter().all(|n| n.ep.stats().1 == 0 && n.ep.stats().2 == 0),
         "calls or transactions leaked"
     );
 }

@@ -128,16 +128,18 @@ async fn max_calls_holds_across_the_shards() {
 #[test]
 fn shards_sharing_a_seed_draw_different_branches_and_tags() {
     use rvoip::ids::TransportKind;
-    use rvoip::session::{Command, UaConfig, UserAgent};
+    use rvoip::endpoint::Endpoint;
+    use rvoip::session::{Command, UaConfig};
     let first_invite = |shard: usize| {
-        let mut ua = UserAgent::new(UaConfig {
+        let now = std::time::Instant::now();
+        let cfg = UaConfig {
             shard,
             shards: 2,
             max_redirects: 3,
             shed_delay: None,
             ..sim::ua_config(sim::addr(0), 42)
-        });
-        let now = std::time::Instant::now();
+        };
+        let mut ua = Endpoint::new(cfg, None, now, std::time::SystemTime::now());
         ua.handle_command(
             now,
             Command::Call(
@@ -146,6 +148,7 @@ fn shards_sharing_a_seed_draw_different_branches_and_tags() {
                 TransportKind::Udp,
             ),
         );
+        while ua.poll_media_command().is_some() {}
         let t = ua.poll_transmit().expect("an INVITE");
         String::from_utf8_lossy(&t.bytes).into_owned()
     };

@@ -6,10 +6,10 @@
 
 use super::config::Parts;
 use super::{ApiError, SipUa};
-use crate::driver::{Driver, LiveStats};
+use crate::driver::{ApiLink, Driver, LiveStats, ShardLink, SipIo};
+use crate::endpoint::Endpoint;
 use crate::gateway::{Gateway, GatewayConfig, Shared};
 use crate::media::{MediaConfig, MediaPlane, WorkerConfig};
-use crate::session::UserAgent;
 use crate::transport::{self, TcpTable};
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -78,31 +78,35 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
             .clone()
             .zip(shared.clone())
             .map(|(g, s)| Gateway::sharded(g, s, shard, shards));
-        let ua = UserAgent::new(crate::session::UaConfig { shard, ..ua.clone() });
+        let endpoint = Endpoint::new(
+            crate::session::UaConfig { shard, ..ua.clone() },
+            gateway,
+            std::time::Instant::now(),
+            std::time::SystemTime::now(),
+        );
         // Only the first shard hears the TCP tasks; the others' queue stays empty.
         let inbound = tcp_inbound.take().unwrap_or_else(|| mpsc::channel(1).1);
         let (stats, media, events, peers) = (stats.clone(), media.clone(), ev_tx.clone(), peers.clone());
         let (media_events, forwarded) = (media_rxs.remove(0), fwd_rxs.remove(0));
         let tcp = TcpTable::new(in_tx.clone(), cfg.tcp_idle, cfg.tcp_max);
         let sock = udp.try_clone().map_err(|e| bind_err(local, e))?;
-        let driver = move |udp| Driver {
-            ua,
-            udp: Arc::new(udp),
-            inbound,
-            tcp,
-            commands: cmd_rx,
-            events,
-            stats,
-            media,
-            media_events,
-            gateway,
-            control: ctl_rx,
-            passed: Default::default(),
-            outbox: Default::default(),
-            shard,
-            peers,
-            forwarded,
-            published: Default::default(),
+        let driver = move |udp| {
+            Driver::new(
+                endpoint,
+                SipIo { udp, tcp, inbound },
+                ApiLink {
+                    commands: cmd_rx,
+                    events,
+                    control: ctl_rx,
+                },
+                (media, media_events),
+                ShardLink {
+                    index: shard,
+                    peers,
+                    forwarded,
+                },
+                stats,
+            )
         };
         if shard == 0 {
             let udp = tokio::net::UdpSocket::from_std(sock).map_err(|e| bind_err(local, e))?;

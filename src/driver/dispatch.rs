@@ -1,9 +1,10 @@
-//! Call-ID affinity between signalling shards: a message whose Call-ID
-//! hashes to another shard is handed to it through that shard's bounded
-//! queue (overflow counted); TCP connection news reach every shard, since
-//! any of them may answer on any connection.
+//! Call-ID affinity between signalling shards: a message the endpoint
+//! says belongs to another shard is handed to it through that shard's
+//! bounded queue (overflow counted); TCP connection news reach every
+//! shard, since any of them may answer on any connection.
 
 use super::Driver;
+use crate::endpoint::Endpoint;
 use crate::ids::Peer;
 use crate::transport::Inbound;
 use bytes::Bytes;
@@ -13,23 +14,23 @@ use std::time::Instant;
 impl Driver {
     /// The shard that owns `bytes`, when it is not this one.
     fn owner(&self, bytes: &[u8]) -> Option<usize> {
-        let n = self.peers.len();
+        let n = self.shard.peers.len();
         if n <= 1 {
             return None;
         }
-        let k = crate::sip::shard_of_message(bytes, n);
-        (k != self.shard).then_some(k)
+        let k = Endpoint::shard_of(bytes, n);
+        (k != self.shard.index).then_some(k)
     }
 
     fn forward(&self, k: usize, msg: Inbound) {
-        if self.peers[k].try_send(msg).is_err() {
+        if self.shard.peers[k].try_send(msg).is_err() {
             self.stats.shard_overflow.fetch_add(1, Relaxed);
         }
     }
 
     /// Hands `msg()` to every other shard.
     fn tell_others(&self, msg: impl Fn() -> Inbound) {
-        for k in (0..self.peers.len()).filter(|&k| k != self.shard) {
+        for k in (0..self.shard.peers.len()).filter(|&k| k != self.shard.index) {
             self.forward(k, msg());
         }
     }
@@ -38,7 +39,7 @@ impl Driver {
     pub(super) fn on_datagram(&mut self, now: Instant, bytes: &[u8], peer: Peer) {
         tracing::trace!(%peer, "recv\n{}", String::from_utf8_lossy(bytes));
         match self.owner(bytes) {
-            None => self.ua.handle_datagram(now, bytes, peer),
+            None => self.endpoint.handle_datagram(now, peer, bytes),
             Some(k) => self.forward(k, Inbound::Message(Bytes::copy_from_slice(bytes), peer)),
         }
     }
@@ -49,17 +50,17 @@ impl Driver {
             Inbound::Message(bytes, peer) => match self.owner(&bytes) {
                 None => {
                     tracing::trace!(%peer, "recv\n{}", String::from_utf8_lossy(&bytes));
-                    self.ua.handle_datagram(Instant::now(), &bytes, peer)
+                    self.endpoint.handle_datagram(Instant::now(), peer, &bytes)
                 }
                 Some(k) => self.forward(k, Inbound::Message(bytes, peer)),
             },
             Inbound::Connected(addr, tx) => {
                 self.tell_others(|| Inbound::Connected(addr, tx.clone()));
-                self.tcp.insert(addr, tx);
+                self.io.tcp.insert(addr, tx);
             }
             Inbound::Closed(addr) => {
                 self.tell_others(|| Inbound::Closed(addr));
-                self.tcp.remove(addr);
+                self.io.tcp.remove(addr);
             }
         }
     }
@@ -69,10 +70,10 @@ impl Driver {
         match msg {
             Inbound::Message(bytes, peer) => {
                 tracing::trace!(%peer, "recv (from another shard)\n{}", String::from_utf8_lossy(&bytes));
-                self.ua.handle_datagram(Instant::now(), &bytes, peer)
+                self.endpoint.handle_datagram(Instant::now(), peer, &bytes)
             }
-            Inbound::Connected(addr, tx) => self.tcp.adopt(addr, tx),
-            Inbound::Closed(addr) => self.tcp.remove(addr),
+            Inbound::Connected(addr, tx) => self.io.tcp.adopt(addr, tx),
+            Inbound::Closed(addr) => self.io.tcp.remove(addr),
         }
     }
 }

@@ -1,10 +1,100 @@
-//! The tokio glue: feeds the sans-IO UA core from sockets, commands and
-//! time, and performs its outputs.
+//! The tokio glue around one [`Endpoint`]: it reads the SIP sockets and
+//! the API, media and shard queues, feeds each input to the endpoint with
+//! the time it arrived, performs the endpoint's outputs (media commands
+//! to the workers, transmits to UDP in `sendmmsg` batches or to a TCP
+//! connection, events to the API) and sleeps until the endpoint's next
+//! deadline. Every protocol decision, and the order of the outputs, is the
+//! endpoint's: nothing here reads a SIP message beyond logging it.
 
 mod dispatch;
-mod output;
-mod signalling;
+mod flush;
+mod run;
 mod stats;
 
-pub use signalling::{Control, Driver, DriverConfig};
-pub use stats::{LiveStats, Published};
+pub(crate) use stats::{LiveStats, Published};
+
+use crate::endpoint::Endpoint;
+use crate::media::{MediaEvent, MediaPlane};
+use crate::session::{Command, SessionEvent};
+use crate::transport::{Inbound, TcpTable};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::UdpSocket;
+use tokio::sync::mpsc;
+
+/// Requests to a gateway's driver.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Control {
+    /// Stop admitting calls; end the rest after this grace time.
+    Drain(Duration),
+}
+
+/// The queues between one driver and the API.
+#[derive(Debug)]
+pub(crate) struct ApiLink {
+    /// Commands from the API.
+    pub commands: mpsc::Receiver<Command>,
+    /// Events to the API.
+    pub events: mpsc::Sender<SessionEvent>,
+    /// Requests to the gateway (drain).
+    pub control: mpsc::Receiver<Control>,
+}
+
+/// One driver's place among the signalling shards.
+#[derive(Debug)]
+pub(crate) struct ShardLink {
+    /// This shard's index.
+    pub index: usize,
+    /// Every shard's queue of handed-over messages (empty: unsharded).
+    pub peers: Vec<mpsc::Sender<Inbound>>,
+    /// Messages other shards handed to this one.
+    pub forwarded: mpsc::Receiver<Inbound>,
+}
+
+/// The SIP sockets a driver reads and writes.
+#[derive(Debug)]
+pub(crate) struct SipIo {
+    /// The UDP socket (shared by every shard).
+    pub udp: UdpSocket,
+    /// The TCP connection table.
+    pub tcp: TcpTable,
+    /// TCP frames and connection news.
+    pub inbound: mpsc::Receiver<Inbound>,
+}
+
+/// Runs one [`Endpoint`] on tokio.
+pub(crate) struct Driver {
+    endpoint: Endpoint,
+    io: SipIo,
+    outbox: flush::Outbox,
+    api: ApiLink,
+    media: Arc<MediaPlane>,
+    media_events: mpsc::Receiver<MediaEvent>,
+    shard: ShardLink,
+    stats: Arc<LiveStats>,
+    published: Published,
+}
+
+impl Driver {
+    /// A driver for `endpoint` over these sockets and queues.
+    pub fn new(
+        endpoint: Endpoint,
+        io: SipIo,
+        api: ApiLink,
+        (media, media_events): (Arc<MediaPlane>, mpsc::Receiver<MediaEvent>),
+        shard: ShardLink,
+        stats: Arc<LiveStats>,
+    ) -> Self {
+        Driver {
+            endpoint,
+            io,
+            outbox: flush::Outbox::default(),
+            api,
+            media,
+            media_events,
+            shard,
+            stats,
+            published: Published::default(),
+        }
+    }
+}

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// Live counters, written by the driver, read by anyone.
 #[derive(Debug, Default)]
-pub struct LiveStats {
+pub(crate) struct LiveStats {
     /// Calls in progress.
     pub active: AtomicU64,
     /// Calls created.
@@ -65,7 +65,7 @@ pub struct LiveStats {
 /// What one shard last published (the shared counters hold the sum of
 /// every shard's latest values).
 #[derive(Debug, Default, Clone, Copy)]
-pub struct Published {
+pub(crate) struct Published {
     ua: UaStats,
     active: u64,
     transactions: u64,

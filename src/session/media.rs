@@ -151,4 +151,9 @@ impl UserAgent {
     pub fn poll_media(&mut self) -> Option<MediaCommand> {
         self.media.pop_front()
     }
+
+    /// Whether a media command waits to be taken.
+    pub fn has_media_command(&self) -> bool {
+        !self.media.is_empty()
+    }
 }

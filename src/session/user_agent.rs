@@ -41,8 +41,9 @@ pub struct UserAgent {
 }
 
 impl UserAgent {
-    /// A UA core with no calls.
-    pub fn new(cfg: UaConfig) -> Self {
+    /// A UA core with no calls, started at `now`, when the wall clock
+    /// read `wall` (call records carry wall-clock times).
+    pub fn new(cfg: UaConfig, now: Instant, wall: std::time::SystemTime) -> Self {
         UserAgent {
             local: super::local::LocalText::new(&cfg),
             txs: Transactions::new(cfg.timers),
@@ -59,9 +60,9 @@ impl UserAgent {
             next_call: (cfg.shards.max(1) + cfg.shard) as u64,
             stats: UaStats::default(),
             records: FxHashMap::default(),
-            now: Instant::now(),
-            next_shrink: Instant::now(),
-            epoch: (Instant::now(), std::time::SystemTime::now()),
+            now,
+            next_shrink: now,
+            epoch: (now, wall),
             overload: Default::default(),
             cfg,
         }

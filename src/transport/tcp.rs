@@ -109,11 +109,6 @@ impl TcpTable {
             }
         });
     }
-
-    /// Open connections.
-    pub fn len(&self) -> usize {
-        self.conns.len()
-    }
 }
 
 async fn run_connection(

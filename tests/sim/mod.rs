@@ -1,18 +1,25 @@
-//! A deterministic network of sans-IO user agents: a virtual clock,
-//! per-link latency and seeded loss, and a log of every datagram.
+//! A deterministic network of sans-IO endpoints (plain user agents and
+//! gateways): a virtual clock, per-link latency, jitter (which reorders),
+//! seeded loss and duplication, a log of every datagram, and a model of
+//! the media plane that records every media command an endpoint emits,
+//! checks it against the calls it has, and answers a removal with the
+//! `Removed` event a worker would send.
 
 #![allow(dead_code)]
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
+use rvoip::endpoint::Endpoint;
+use rvoip::gateway::{Gateway, GatewayConfig};
 use rvoip::ids::{CallId, Peer, TransportKind};
+use rvoip::media::{MediaCommand, MediaEvent};
 use rvoip::sdp::Codec;
-use rvoip::session::{Command, SessionEvent, UaConfig, UserAgent};
+use rvoip::session::{Command, SessionEvent, UaConfig};
 use rvoip::transaction::TimerConfig;
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 /// One datagram sent by anyone.
 #[derive(Debug, Clone)]
@@ -30,19 +37,63 @@ impl Sent {
     }
 }
 
+/// How one direction of a link treats datagrams.
+#[derive(Debug, Clone, Copy)]
+pub struct Link {
+    /// Base one-way delay.
+    pub latency: Duration,
+    /// Extra delay drawn uniformly from `[0, jitter)` per datagram: two
+    /// datagrams sent closer than that may arrive in either order.
+    pub jitter: Duration,
+    /// Probability a datagram is lost.
+    pub loss: f64,
+    /// Probability a delivered datagram arrives twice.
+    pub duplicate: f64,
+}
+
+impl Default for Link {
+    fn default() -> Self {
+        Link {
+            latency: Duration::from_millis(10),
+            jitter: Duration::ZERO,
+            loss: 0.0,
+            duplicate: 0.0,
+        }
+    }
+}
+
+/// One endpoint on the network, with what its media plane was told.
+pub struct Node {
+    pub addr: SocketAddr,
+    pub ep: Endpoint,
+    /// Every media command, in order, with when it was emitted.
+    pub media_log: Vec<(Instant, MediaCommand)>,
+    /// Media calls open on this node's (modelled) workers.
+    pub media: BTreeMap<u64, MediaCommand>,
+}
+
+type Flight = Reverse<(Instant, u64, SocketAddr, SocketAddr, Vec<u8>)>;
+
 pub struct Net {
     pub start: Instant,
     pub now: Instant,
-    pub uas: Vec<(SocketAddr, UserAgent)>,
-    flight: BinaryHeap<Reverse<(Instant, u64, SocketAddr, SocketAddr, Vec<u8>)>>,
+    pub nodes: Vec<Node>,
+    flight: BinaryHeap<Flight>,
     seq: u64,
-    pub latency: Duration,
-    pub loss: f64,
+    /// The links with no entry in `links`.
+    pub link: Link,
+    /// Per-direction overrides, keyed (from, to).
+    pub links: HashMap<(SocketAddr, SocketAddr), Link>,
     rng: SmallRng,
     pub events: Vec<(usize, SessionEvent)>,
     pub log: Vec<Sent>,
     /// Datagrams for which this returns true are lost.
     pub drop_if: Option<Box<dyn FnMut(&Sent) -> bool>>,
+    /// Media commands that did not fit the calls a node had (an update
+    /// or removal of an unknown call, a call added twice).
+    pub media_errors: Vec<String>,
+    /// Media events waiting to reach their node: (node, event).
+    media_events: Vec<(usize, MediaEvent)>,
 }
 
 pub fn addr(n: u16) -> SocketAddr {
@@ -77,38 +128,120 @@ impl Net {
     /// `n` user agents at addr(0)..addr(n-1).
     pub fn new(n: u16, seed: u64) -> Self {
         let start = Instant::now();
-        let uas = (0..n)
-            .map(|i| (addr(i), UserAgent::new(ua_config(addr(i), seed + i as u64))))
-            .collect();
-        Net {
+        let mut net = Net {
             start,
             now: start,
-            uas,
+            nodes: Vec::new(),
             flight: BinaryHeap::new(),
             seq: 0,
-            latency: Duration::from_millis(10),
-            loss: 0.0,
+            link: Link::default(),
+            links: HashMap::new(),
             rng: SmallRng::seed_from_u64(seed),
             events: Vec::new(),
             log: Vec::new(),
             drop_if: None,
+            media_errors: Vec::new(),
+            media_events: Vec::new(),
+        };
+        for i in 0..n {
+            net.add(ua_config(addr(i), seed + u64::from(i)), None);
         }
+        net
     }
 
+    /// Adds an endpoint (a gateway when `gateway` is given); its index.
+    pub fn add(&mut self, cfg: UaConfig, gateway: Option<GatewayConfig>) -> usize {
+        let addr = cfg.local;
+        let ep = Endpoint::new(cfg, gateway.map(Gateway::new), self.now, SystemTime::UNIX_EPOCH);
+        self.nodes.push(Node {
+            addr,
+            ep,
+            media_log: Vec::new(),
+            media: BTreeMap::new(),
+        });
+        self.nodes.len() - 1
+    }
+
+    /// Replaces node `i`'s endpoint with a fresh one built from `cfg`.
+    pub fn replace(&mut self, i: usize, cfg: UaConfig, gateway: Option<GatewayConfig>) {
+        self.nodes[i].ep = Endpoint::new(cfg, gateway.map(Gateway::new), self.now, SystemTime::UNIX_EPOCH);
+    }
+
+    /// The endpoint of node `i`.
+    pub fn ep(&mut self, i: usize) -> &mut Endpoint {
+        &mut self.nodes[i].ep
+    }
+
+    /// Sets every link to `link`.
+    pub fn set_links(&mut self, link: Link) {
+        self.link = link;
+        self.links.clear();
+    }
+
+    /// Takes every output of every node: transmits onto the wire, media
+    /// commands into the media model, events into `events`.
     fn collect(&mut self) {
-        for i in 0..self.uas.len() {
-            let from = self.uas[i].0;
-            while let Some(t) = self.uas[i].1.poll_transmit() {
-                self.send(from, t.peer.addr, t.bytes.to_vec());
+        loop {
+            let mut busy = false;
+            for i in 0..self.nodes.len() {
+                let from = self.nodes[i].addr;
+                loop {
+                    while let Some(cmd) = self.nodes[i].ep.poll_media_command() {
+                        self.on_media(i, cmd);
+                    }
+                    let Some(t) = self.nodes[i].ep.poll_transmit() else { break };
+                    self.send(from, t.peer.addr, t.bytes.to_vec());
+                }
+                while let Some(ev) = self.nodes[i].ep.poll_event() {
+                    self.events.push((i, ev));
+                }
             }
-            while let Some(ev) = self.uas[i].1.poll_event() {
-                self.events.push((i, ev));
+            for (i, ev) in std::mem::take(&mut self.media_events) {
+                busy = true;
+                self.nodes[i].ep.handle_media_event(self.now, ev);
+            }
+            if !busy {
+                break;
             }
         }
     }
 
-    /// Puts a datagram on the wire (subject to loss and the drop filter).
+    /// What a worker would do with `cmd`, checked against node `i`'s calls.
+    fn on_media(&mut self, i: usize, cmd: MediaCommand) {
+        let node = &mut self.nodes[i];
+        node.media_log.push((self.now, cmd.clone()));
+        let call = cmd.call();
+        let known = node.media.contains_key(&call);
+        match &cmd {
+            MediaCommand::AddCall { .. } if known => self.media_errors.push(format!("node {i}: call {call} added twice")),
+            MediaCommand::AddCall { .. } => {
+                node.media.insert(call, cmd);
+            }
+            MediaCommand::UpdateLeg { .. } if !known => {
+                self.media_errors.push(format!("node {i}: update of unknown call {call}"))
+            }
+            MediaCommand::UpdateLeg { .. } => {}
+            MediaCommand::RemoveCall { .. } if !known => {
+                self.media_errors.push(format!("node {i}: removal of unknown call {call}"))
+            }
+            MediaCommand::RemoveCall { .. } => {
+                let MediaCommand::AddCall { b, .. } = node.media.remove(&call).expect("known") else {
+                    unreachable!("only AddCall is stored")
+                };
+                let leg = Some(Default::default());
+                let stats = [leg, b.map(|_| Default::default())];
+                self.media_events.push((i, MediaEvent::Removed { call, stats }));
+            }
+        }
+    }
+
+    fn link_of(&self, from: SocketAddr, to: SocketAddr) -> Link {
+        self.links.get(&(from, to)).copied().unwrap_or(self.link)
+    }
+
+    /// Puts a datagram on the wire (subject to the link and the drop filter).
     pub fn send(&mut self, from: SocketAddr, to: SocketAddr, bytes: Vec<u8>) {
+        let link = self.link_of(from, to);
         let mut sent = Sent {
             at: self.now,
             from,
@@ -116,26 +249,35 @@ impl Net {
             text: String::from_utf8_lossy(&bytes).into_owned(),
             delivered: true,
         };
-        let lost = self.rng.r#gen::<f64>() < self.loss || self.drop_if.as_mut().is_some_and(|f| f(&sent));
+        let lost = self.rng.r#gen::<f64>() < link.loss || self.drop_if.as_mut().is_some_and(|f| f(&sent));
         sent.delivered = !lost;
         self.log.push(sent);
-        if !lost {
+        if lost {
+            return;
+        }
+        let copies = 1 + usize::from(self.rng.r#gen::<f64>() < link.duplicate);
+        for _ in 0..copies {
+            let extra = link.jitter.mul_f64(self.rng.r#gen::<f64>());
             self.seq += 1;
-            self.flight
-                .push(Reverse((self.now + self.latency, self.seq, from, to, bytes)));
+            let at = self.now + link.latency + extra;
+            self.flight.push(Reverse((at, self.seq, from, to, bytes.clone())));
         }
     }
 
     pub fn command(&mut self, i: usize, cmd: Command) {
-        self.uas[i].1.handle_command(self.now, cmd);
+        self.nodes[i].ep.handle_command(self.now, cmd);
+        self.collect();
+    }
+
+    /// A media worker of node `i` reports `ev`.
+    pub fn media_event(&mut self, i: usize, ev: MediaEvent) {
+        self.nodes[i].ep.handle_media_event(self.now, ev);
         self.collect();
     }
 
     /// Advances to the next arrival or deadline; false when nothing is pending.
     pub fn step(&mut self) -> bool {
-        let arrival = self.flight.peek().map(|Reverse((at, ..))| *at);
-        let deadline = self.uas.iter().filter_map(|(_, ua)| ua.poll_timeout()).min();
-        let Some(next) = [arrival, deadline].into_iter().flatten().min() else {
+        let Some(next) = self.next_time() else {
             return false;
         };
         self.now = self.now.max(next);
@@ -143,21 +285,18 @@ impl Net {
             if *at > self.now {
                 break;
             }
-            let Reverse((_, _, from, to, bytes)) = self.flight.pop().unwrap();
-            if let Some((_, ua)) = self.uas.iter_mut().find(|(a, _)| *a == to) {
-                ua.handle_datagram(
-                    self.now,
-                    &bytes,
-                    Peer {
-                        transport: TransportKind::Udp,
-                        addr: from,
-                    },
-                );
+            let Reverse((_, _, from, to, bytes)) = self.flight.pop().expect("peeked");
+            let peer = Peer {
+                transport: TransportKind::Udp,
+                addr: from,
+            };
+            if let Some(node) = self.nodes.iter_mut().find(|n| n.addr == to) {
+                node.ep.handle_datagram(self.now, peer, &bytes);
             }
         }
-        for (_, ua) in &mut self.uas {
-            if ua.poll_timeout().is_some_and(|t| t <= self.now) {
-                ua.handle_timeout(self.now);
+        for node in &mut self.nodes {
+            if node.ep.poll_timeout().is_some_and(|t| t <= self.now) {
+                node.ep.handle_timeout(self.now);
             }
         }
         self.collect();
@@ -180,7 +319,7 @@ impl Net {
 
     fn next_time(&self) -> Option<Instant> {
         let arrival = self.flight.peek().map(|Reverse((at, ..))| *at);
-        let deadline = self.uas.iter().filter_map(|(_, ua)| ua.poll_timeout()).min();
+        let deadline = self.nodes.iter().filter_map(|n| n.ep.poll_timeout()).min();
         [arrival, deadline].into_iter().flatten().min()
     }
 
@@ -188,7 +327,7 @@ impl Net {
         self.now - self.start
     }
 
-    /// Removes and returns the events of UA `i`.
+    /// Removes and returns the events of node `i`.
     pub fn take_events(&mut self, i: usize) -> Vec<SessionEvent> {
         let (mine, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.events).into_iter().partition(|(j, _)| *j == i);
         self.events = rest;
@@ -203,7 +342,7 @@ impl Net {
             .collect()
     }
 
-    /// The id of the first Incoming event of UA `i`, consuming that event.
+    /// The id of the first Incoming event of node `i`, consuming that event.
     pub fn incoming(&mut self, i: usize) -> CallId {
         let pos = self
             .events
@@ -213,5 +352,11 @@ impl Net {
             (_, SessionEvent::Incoming(id, _)) => id,
             _ => unreachable!(),
         }
+    }
+
+    /// Live calls and transactions of node `i`.
+    pub fn load(&self, i: usize) -> (usize, usize) {
+        let (_, calls, txs) = self.nodes[i].ep.stats();
+        (calls, txs)
     }
 }

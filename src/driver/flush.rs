@@ -1,0 +1,112 @@
+//! What the driver sends after each input: counters published, then the
+//! endpoint's outputs in the order it releases them — media commands to
+//! the workers, transmits (over UDP in `sendmmsg` batches, one system call
+//! for the messages one round of input produced; over TCP to the
+//! connection), events to the API.
+
+use super::Driver;
+use crate::ids::TransportKind;
+use crate::transport::SendBatch;
+use bytes::Bytes;
+use std::os::fd::AsRawFd;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Instant;
+
+/// The UDP send batch and the bytes it points into until flushed.
+#[derive(Default)]
+pub(super) struct Outbox {
+    batch: SendBatch,
+    held: Vec<Bytes>,
+}
+
+impl std::fmt::Debug for Outbox {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Outbox({} queued)", self.held.len())
+    }
+}
+
+impl Driver {
+    /// Performs every output the endpoint has.
+    pub(super) async fn flush(&mut self) {
+        // Counters before transmits: whoever hears our answer sees them.
+        self.publish();
+        loop {
+            while let Some(cmd) = self.endpoint.poll_media_command() {
+                if self.media.submit(cmd).is_err() {
+                    self.stats.media_overflow.fetch_add(1, Relaxed);
+                }
+            }
+            if !self.transmit().await {
+                break;
+            }
+        }
+        while let Some(ev) = self.endpoint.poll_event() {
+            if let Err(e) = self.api.events.try_send(ev) {
+                self.stats.event_overflow.fetch_add(1, Relaxed);
+                self.endpoint.handle_undelivered(Instant::now(), e.into_inner());
+            }
+        }
+    }
+
+    /// Sends the transmits the endpoint releases; false when it had none.
+    async fn transmit(&mut self) -> bool {
+        let fd = self.io.udp.as_raw_fd();
+        let mut any = false;
+        while let Some(t) = self.endpoint.poll_transmit() {
+            any = true;
+            tracing::trace!(peer = %t.peer, "send\n{}", String::from_utf8_lossy(&t.bytes));
+            match t.peer.transport {
+                TransportKind::Udp => {
+                    if !self.outbox.batch.push(fd, &t.bytes, t.peer.addr) {
+                        self.send_udp().await;
+                        self.outbox.batch.push(fd, &t.bytes, t.peer.addr);
+                    }
+                    // The batch points into these bytes: they live (and do
+                    // not move: `Bytes` is a handle) until the flush.
+                    self.outbox.held.push(t.bytes);
+                }
+                TransportKind::Tcp => self.io.tcp.send(t.peer.addr, t.bytes),
+            }
+        }
+        self.send_udp().await;
+        any
+    }
+
+    /// Flushes the UDP batch, waiting for room in the socket's buffer when
+    /// it is full; a datagram the kernel refuses otherwise is dropped
+    /// (retransmission covers requests; a lost response is re-sent when the
+    /// request is).
+    async fn send_udp(&mut self) {
+        let Outbox { batch, held } = &mut self.outbox;
+        while batch.pending() > 0 {
+            let sent = self.io.udp.try_io(tokio::io::Interest::WRITABLE, || {
+                batch.flush();
+                match batch.pending() {
+                    0 => Ok(()),
+                    _ => Err(std::io::ErrorKind::WouldBlock.into()),
+                }
+            });
+            if sent.is_err() && self.io.udp.writable().await.is_err() {
+                batch.clear();
+            }
+        }
+        held.clear();
+    }
+
+    /// Publishes this shard's counters to the shared ones.
+    fn publish(&mut self) {
+        let e = &mut self.endpoint;
+        if let Some(g) = e.gateway() {
+            self.stats.publish_gateway(&mut self.published, self.shard.index, g);
+        }
+        let (s, active, txs) = e.stats();
+        let shedding = e.is_shedding();
+        let tcp_refused = self.io.tcp.refused;
+        self.stats
+            .publish(&mut self.published, &s, active, txs, tcp_refused, shedding);
+        let waited = e.take_max_queue_delay().as_micros() as u64;
+        if waited > 0 {
+            self.stats.queue_delay_max_us.fetch_max(waited, Relaxed);
+        }
+    }
+}
