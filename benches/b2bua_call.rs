@@ -9,12 +9,12 @@
 //! figure).
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use rvoip::gateway::{Gateway, GatewayConfig, Route, RouteAction};
-use rvoip::ids::{Peer, TransportKind};
-use rvoip::sdp::Codec;
-use rvoip::endpoint::Endpoint;
-use rvoip::session::UaConfig;
-use rvoip::transaction::TimerConfig;
+use rvoip::test_exports::gateway::{Gateway, GatewayConfig, Route, RouteAction};
+use rvoip::test_exports::ids::{Peer, TransportKind};
+use rvoip::test_exports::sdp::Codec;
+use rvoip::test_exports::endpoint::Endpoint;
+use rvoip::test_exports::session::UaConfig;
+use rvoip::test_exports::transaction::TimerConfig;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant, SystemTime};
 

@@ -3,9 +3,9 @@
 //! dropped after Timer L.
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
-use rvoip::ids::{Peer, TransportKind};
-use rvoip::sip::{self, Incoming, SipMessage};
-use rvoip::transaction::{TimerConfig, Transactions, TxEvent};
+use rvoip::test_exports::ids::{Peer, TransportKind};
+use rvoip::test_exports::sip::{self, Incoming, SipMessage};
+use rvoip::test_exports::transaction::{TimerConfig, Transactions, TxEvent};
 use std::time::{Duration, Instant};
 
 #[global_allocator]

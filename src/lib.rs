@@ -1,26 +1,21 @@
-//! rvoip: a SIP media gateway. Users import [`api`]; everything else is the
-//! machinery behind it.
+//! rvoip: a SIP media gateway. Users import [`api`]; the media plane
+//! ([`media`]) is public too, for tools that relay RTP without SIP.
+//! Everything else is the machinery behind them (see
+//! docs/architecture.md).
 #![warn(missing_docs)]
 
 pub mod api;
 pub(crate) mod dialog;
 pub(crate) mod driver;
-#[doc(hidden)]
-pub mod endpoint;
-#[doc(hidden)]
-pub mod gateway;
-#[doc(hidden)]
-pub mod ids;
-#[doc(hidden)]
-pub mod limits;
-#[doc(hidden)]
+pub(crate) mod endpoint;
+pub(crate) mod gateway;
+pub(crate) mod ids;
+pub(crate) mod limits;
 pub mod media;
-#[doc(hidden)]
-pub mod sdp;
-#[doc(hidden)]
-pub mod session;
-#[doc(hidden)]
-pub mod sip;
-#[doc(hidden)]
-pub mod transaction;
+pub(crate) mod sdp;
+pub(crate) mod session;
+pub(crate) mod sip;
+#[cfg(feature = "test-exports")]
+pub mod test_exports;
+pub(crate) mod transaction;
 pub(crate) mod transport;

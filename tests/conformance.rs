@@ -391,14 +391,14 @@ fn protos_cases_never_panic_the_parser() {
     let (mut valid, mut invalid) = (0, 0);
     for (n, pdu) in &cases {
         let msg = fill(pdu, *n, me, gw);
-        match rvoip::sip::parse(&msg).map(|m| rvoip::sip::validate(&m).is_ok()) {
+        match rvoip::test_exports::sip::parse(&msg).map(|m| rvoip::test_exports::sip::validate(&m).is_ok()) {
             Ok(true) => valid += 1,
             _ => invalid += 1,
         }
     }
     assert!(
         matches!(
-            rvoip::sip::parse(&fill(&cases[0].1, 0, me, gw)).map(|m| rvoip::sip::validate(&m).is_ok()),
+            rvoip::test_exports::sip::parse(&fill(&cases[0].1, 0, me, gw)).map(|m| rvoip::test_exports::sip::validate(&m).is_ok()),
             Ok(true)
         ),
         "case 0 is valid"

@@ -26,12 +26,12 @@ fn sip_parse_regressions() {
     let cases = inputs("sip_parse");
     assert!(!cases.is_empty(), "the corpus of found crashes is in the repo");
     for (name, data) in cases {
-        if let Ok(msg) = rvoip::sip::parse(&data) {
-            let _ = rvoip::sip::validate(&msg);
+        if let Ok(msg) = rvoip::test_exports::sip::parse(&data) {
+            let _ = rvoip::test_exports::sip::validate(&msg);
         }
         // content_length_overflow: a Content-Length of 2^64-1 used to
         // overflow the stream framer's total (a wrap in release builds).
-        let framed = rvoip::sip::frame_stream(&data);
+        let framed = rvoip::test_exports::sip::frame_stream(&data);
         assert!(
             framed.is_err() || name != "content_length_overflow",
             "{name}: {framed:?}"

@@ -7,7 +7,7 @@
 mod sim;
 
 use rvoip::api::*;
-use rvoip::session::{Command, MediaMode, SessionEvent, UaConfig};
+use rvoip::test_exports::session::{Command, MediaMode, SessionEvent, UaConfig};
 use sim::{Net, addr};
 use std::collections::HashMap;
 use std::net::SocketAddr;

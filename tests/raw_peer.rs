@@ -3,8 +3,8 @@
 
 mod sim;
 
-use rvoip::ids::{CallId, TransportKind};
-use rvoip::session::{Command, MediaMode, SessionEvent};
+use rvoip::test_exports::ids::{CallId, TransportKind};
+use rvoip::test_exports::session::{Command, MediaMode, SessionEvent};
 use sim::{Net, addr};
 use std::time::Duration;
 
@@ -230,7 +230,7 @@ fn held_by_ua(seed: u64) -> (Net, CallId, String) {
 
 fn assert_ended_by_timeout(net: &mut Net, id: CallId, case: &str) {
     let ev = net.take_events(0);
-    let ended = |e: &SessionEvent| matches!(e, SessionEvent::Ended(i, rvoip::session::EndReason::Timeout) if *i == id);
+    let ended = |e: &SessionEvent| matches!(e, SessionEvent::Ended(i, rvoip::test_exports::session::EndReason::Timeout) if *i == id);
     assert!(ev.iter().any(ended), "{case}: {ev:?}");
 }
 

@@ -4,8 +4,8 @@
 
 mod sim;
 
-use rvoip::ids::{CallId, TransportKind};
-use rvoip::session::{Command, EndReason, MediaMode, SessionEvent};
+use rvoip::test_exports::ids::{CallId, TransportKind};
+use rvoip::test_exports::session::{Command, EndReason, MediaMode, SessionEvent};
 use sim::{Net, addr};
 use std::time::Duration;
 

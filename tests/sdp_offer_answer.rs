@@ -1,7 +1,7 @@
 //! SDP: round trips of the lines that decided the crate choice, offer/answer
 //! codec intersection, directions and hold, 488 on no common codec.
 
-use rvoip::sdp::{self, Codec, Direction, SdpError};
+use rvoip::test_exports::sdp::{self, Codec, Direction, SdpError};
 use std::net::IpAddr;
 
 const OFFER: &str = "v=0\r\no=alice 2890844526 2890844526 IN IP4 192.0.2.10\r\ns=-\r\nc=IN IP4 192.0.2.10\r\nt=0 0\r\n\

@@ -127,9 +127,9 @@ async fn max_calls_holds_across_the_shards() {
 
 #[test]
 fn shards_sharing_a_seed_draw_different_branches_and_tags() {
-    use rvoip::ids::TransportKind;
-    use rvoip::endpoint::Endpoint;
-    use rvoip::session::{Command, UaConfig};
+    use rvoip::test_exports::ids::TransportKind;
+    use rvoip::test_exports::endpoint::Endpoint;
+    use rvoip::test_exports::session::{Command, UaConfig};
     let first_invite = |shard: usize| {
         let now = std::time::Instant::now();
         let cfg = UaConfig {

@@ -2,7 +2,7 @@
 //! Content-Length on datagrams and streams, truncation, size limit, Via
 //! stamping and response routing.
 
-use rvoip::sip::{self, ParseError};
+use rvoip::test_exports::sip::{self, ParseError};
 
 const MSG: &str = "OPTIONS sip:x@h SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5062;branch=z9hG4bKa;rport\r\nMax-Forwards: 70\r\n\
 From: <sip:a@h>;tag=1\r\nTo: <sip:x@h>\r\nCall-ID: f1\r\nCSeq: 7 OPTIONS\r\nContent-Length: 4\r\n\r\nbody";

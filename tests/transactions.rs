@@ -2,9 +2,9 @@
 //! Timers E/F (non-INVITE client), G/H/I (INVITE server), J (non-INVITE
 //! server), D (INVITE client), retransmission absorption, reliable timers.
 
-use rvoip::ids::{Peer, TransportKind};
-use rvoip::sip::{self, Incoming, Request, SipMessage};
-use rvoip::transaction::{TimerConfig, Transactions, TxEvent};
+use rvoip::test_exports::ids::{Peer, TransportKind};
+use rvoip::test_exports::sip::{self, Incoming, Request, SipMessage};
+use rvoip::test_exports::transaction::{TimerConfig, Transactions, TxEvent};
 use std::time::{Duration, Instant};
 
 fn peer(transport: TransportKind) -> Peer {

@@ -3,8 +3,8 @@
 //! never panics, and every timer it asks for can be served.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use rvoip::ids::{Peer, TransportKind};
-use rvoip::session::{UaConfig, UserAgent};
+use rvoip::test_exports::ids::{Peer, TransportKind};
+use rvoip::test_exports::session::{UaConfig, UserAgent};
 use std::time::{Duration, Instant};
 
 fuzz_target!(|data: &[u8]| {
@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
         timers: Default::default(),
         media_addr: "127.0.0.1".parse().unwrap(),
         ports: (10000, 10100),
-        codecs: rvoip::sdp::Codec::from_names(&["PCMU".into(), "opus".into()]),
+        codecs: rvoip::test_exports::sdp::Codec::from_names(&["PCMU".into(), "opus".into()]),
         max_calls: 16,
         retry_after: 5,
         seed: 1,
@@ -26,8 +26,8 @@ fuzz_target!(|data: &[u8]| {
         ua.handle_datagram(now, chunk, peer);
         while ua.poll_transmit().is_some() {}
         while let Some(ev) = ua.poll_event() {
-            if let rvoip::session::SessionEvent::Incoming(id, _) = ev {
-                ua.handle_command(now, rvoip::session::Command::Accept(id, rvoip::session::MediaMode::None));
+            if let rvoip::test_exports::session::SessionEvent::Incoming(id, _) = ev {
+                ua.handle_command(now, rvoip::test_exports::session::Command::Accept(id, rvoip::test_exports::session::MediaMode::None));
             }
         }
         while ua.poll_media().is_some() {}

@@ -2,7 +2,7 @@
 //! never panics; an answer we produce parses back and negotiates.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use rvoip::sdp::{self, Codec, Direction};
+use rvoip::test_exports::sdp::{self, Codec, Direction};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

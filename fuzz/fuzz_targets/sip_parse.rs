@@ -2,7 +2,7 @@
 //! and validates serialises and parses again.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use rvoip::sip;
+use rvoip::test_exports::sip;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(msg) = sip::parse(data) {

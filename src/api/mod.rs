@@ -53,6 +53,18 @@ pub enum ApiError {
     Config(String),
 }
 
+/// Lifts the process's open-file limit as far as it may go (each call's
+/// media holds sockets): call once at start-up of a gateway process.
+pub fn raise_fd_limit() {
+    crate::limits::raise_fd_limit();
+}
+
+/// Whether `uri` can be a route or call target today: a `sip:` URI whose
+/// host is an IP address or `localhost` (no DNS yet).
+pub fn is_reachable_target(uri: &str) -> bool {
+    crate::sip::uri_peer(uri, crate::ids::TransportKind::Udp).is_some()
+}
+
 /// Starts a SIP server listening on `cfg.sip_addr` (UDP and/or TCP).
 pub async fn create_sip_server(cfg: ServerConfig) -> Result<SipServer, ApiError> {
     launch::start(cfg.into_parts(), None).await.map(SipServer)

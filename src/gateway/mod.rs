@@ -11,8 +11,7 @@ mod route;
 mod shared;
 
 pub use config::{GatewayConfig, GatewayStats, Route, RouteAction, SETUP_BUCKETS_MS};
-pub use route::{caller_status, target_uri};
-pub use shared::{Refusal, Shared};
+pub use shared::Shared;
 
 use crate::ids::CallId;
 use crate::session::Command;
@@ -56,7 +55,8 @@ pub struct Gateway {
 }
 
 impl Gateway {
-    /// A gateway with no calls.
+    /// A gateway with no calls (unsharded).
+    #[cfg(feature = "test-exports")]
     pub fn new(cfg: GatewayConfig) -> Self {
         let shared = Shared::new(cfg.max_calls, cfg.calls_per_source, cfg.max_cps);
         Self::sharded(cfg, std::sync::Arc::new(shared), 0, 1)
@@ -130,11 +130,6 @@ impl Gateway {
     /// Outbound legs that failed, by the status they failed with.
     pub fn failures(&self) -> &std::collections::BTreeMap<u16, u64> {
         &self.failures
-    }
-
-    /// Whether a drain has finished (no calls left).
-    pub fn drained(&self) -> bool {
-        self.drain_until.is_some() && self.legs.is_empty()
     }
 
     fn insert(&mut self, id: CallId, leg: Leg) {

@@ -115,7 +115,7 @@ impl UserAgent {
             match ev {
                 TxEvent::Request { tx, req, peer } => self.on_request(now, tx, req, peer),
                 TxEvent::Cancel { tx, req, invite } => self.on_cancel(now, tx, req, invite),
-                TxEvent::Ack { req, .. } => self.on_ack(now, req),
+                TxEvent::Ack { req } => self.on_ack(now, req),
                 TxEvent::Response { tx, resp } => self.on_response(now, tx, resp),
                 TxEvent::StrayResponse { resp } => self.on_stray_response(now, resp),
                 TxEvent::Timeout { tx } => self.on_tx_timeout(now, tx),

@@ -85,7 +85,4 @@ pub enum InvalidMessage {
     /// A mandatory header appears more than once.
     #[error("Duplicate {0} header")]
     Duplicate(&'static str),
-    /// Request-URI is not a SIP URI we can serve.
-    #[error("Unsupported URI scheme")]
-    UnsupportedUriScheme,
 }

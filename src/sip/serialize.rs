@@ -2,11 +2,13 @@
 //! formats every header through `format!` and upper-cases a copy of the
 //! method name, about 3x slower (see README, parsing).
 
-use super::{Method, Request, Response, SipMessage};
+use super::{Method, Request, Response};
 use bytes::Bytes;
 
 /// Serialises a message, setting Content-Length to the body's length.
-pub fn message_bytes(msg: &SipMessage) -> Bytes {
+#[cfg(feature = "test-exports")]
+pub fn message_bytes(msg: &super::SipMessage) -> Bytes {
+    use super::SipMessage;
     match msg {
         SipMessage::Request(r) => request_bytes(r),
         SipMessage::Response(r) => response_bytes(r),

@@ -103,6 +103,7 @@ fn has_empty_param(params: &str) -> bool {
 
 /// Adds `received` when the sent-by host is not the source address and
 /// fills an empty `rport` with the source port (RFC 3581 §4).
+#[cfg(feature = "test-exports")]
 pub fn stamp_received(value: &str, src: SocketAddr) -> Option<String> {
     stamp_and_route(value, src).0
 }

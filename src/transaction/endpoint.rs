@@ -143,11 +143,13 @@ impl Transactions {
     }
 
     /// Whether no transaction is live.
+    #[cfg(feature = "test-exports")]
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
     }
 
     /// Counters.
+    #[cfg(feature = "test-exports")]
     pub fn stats(&self) -> TxStats {
         self.stats
     }

@@ -33,7 +33,7 @@ impl Transactions {
         match (&mut slot.tx, is_request) {
             (Tx::ServerInvite(t), true) if method == Method::Ack => {
                 if t.handle_ack(now, cfg) {
-                    out.events.push_back(TxEvent::Ack { req: inc, peer });
+                    out.events.push_back(TxEvent::Ack { req: inc });
                 }
             }
             (Tx::ServerInvite(t), true) => t.handle_retransmission(&mut out),
@@ -60,7 +60,7 @@ impl Transactions {
         let id = TxId(self.next_id);
         let tx = match req.method {
             Method::Ack => {
-                out.events.push_back(TxEvent::Ack { req: inc, peer });
+                out.events.push_back(TxEvent::Ack { req: inc });
                 return;
             }
             Method::Cancel => {

@@ -19,7 +19,9 @@ mod timer;
 mod tx;
 
 pub use client_invite::derived;
-pub use endpoint::{Transactions, TxStats};
+pub use endpoint::Transactions;
+#[cfg(feature = "test-exports")]
+pub use endpoint::TxStats;
 pub use key::TxKey;
 pub use timer::{Backoff, DeadlineHeap, TimerConfig, shrink_map};
 
@@ -63,8 +65,6 @@ pub enum TxEvent {
     Ack {
         /// The ACK.
         req: Incoming,
-        /// Where it came from.
-        peer: Peer,
     },
     /// A response for client transaction `tx`.
     Response {

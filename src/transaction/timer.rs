@@ -113,11 +113,6 @@ impl<K: Ord + Copy> DeadlineHeap<K> {
         }
     }
 
-    /// Entries held, stale ones included.
-    pub fn len(&self) -> usize {
-        self.heap.len()
-    }
-
     /// Gives memory back after a peak (see [`shrink_map`]).
     pub fn shrink(&mut self) {
         if self.heap.capacity() > 4096 && self.heap.len() * 4 < self.heap.capacity() {

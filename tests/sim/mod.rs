@@ -9,13 +9,13 @@
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
-use rvoip::endpoint::Endpoint;
-use rvoip::gateway::{Gateway, GatewayConfig};
-use rvoip::ids::{CallId, Peer, TransportKind};
+use rvoip::test_exports::endpoint::Endpoint;
+use rvoip::test_exports::gateway::{Gateway, GatewayConfig};
+use rvoip::test_exports::ids::{CallId, Peer, TransportKind};
 use rvoip::media::{MediaCommand, MediaEvent};
-use rvoip::sdp::Codec;
-use rvoip::session::{Command, SessionEvent, UaConfig};
-use rvoip::transaction::TimerConfig;
+use rvoip::test_exports::sdp::Codec;
+use rvoip::test_exports::session::{Command, SessionEvent, UaConfig};
+use rvoip::test_exports::transaction::TimerConfig;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::net::SocketAddr;

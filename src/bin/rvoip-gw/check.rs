@@ -50,7 +50,7 @@ pub fn check(cfg: &Config) -> Result<(), String> {
                 return Err(format!("routes[{i}].reject: {s} is not a final status 300-699"));
             }
             (None, Some("echo")) => {}
-            (None, Some(t)) if rvoip::sip::uri_peer(t, rvoip::ids::TransportKind::Udp).is_some() => {}
+            (None, Some(t)) if rvoip::api::is_reachable_target(t) => {}
             (None, Some(t)) => {
                 return Err(format!(
                     "routes[{i}].target: {t:?} is neither \"echo\" nor a sip: URI with an IP address"

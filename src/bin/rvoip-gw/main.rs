@@ -53,7 +53,7 @@ async fn main() {
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .init();
-    rvoip::limits::raise_fd_limit();
+    rvoip::api::raise_fd_limit();
     let text = match &cli.config {
         Some(path) => match std::fs::read_to_string(path) {
             Ok(t) => Some(t),

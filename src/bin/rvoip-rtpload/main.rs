@@ -73,7 +73,7 @@ fn main() {
         eprintln!("rvoip-rtpload: --calls and --duration must be positive, --base-port even");
         std::process::exit(2);
     }
-    rvoip::limits::raise_fd_limit();
+    rvoip::api::raise_fd_limit();
     let per_call = if args.sip.is_some() { 1 } else { 2 };
     let eps =
         endpoints::Endpoints::open(per_call * args.calls).unwrap_or_else(|e| fail(&format!("endpoint sockets: {e}")));

@@ -4,13 +4,13 @@
 //! answers must send the media back (the gateway's echo service, or a route
 //! to another gateway's echo), so every endpoint receives what it sent.
 //! Requests are written as text, as SIPp's scenarios write them; responses
-//! go through rvoip's parser. Retransmission per RFC 3261 §17.1 (T1 =
+//! are parsed by rsip. Retransmission per RFC 3261 §17.1 (T1 =
 //! 500 ms, doubling) until a response or 32 s.
 
 mod text;
 
 use crate::ng::{media_addr, sdp};
-use rvoip::sip::{self, SipMessage};
+use rsip::{SipMessage, headers::UntypedHeader, message::HeadersExt};
 use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
@@ -147,28 +147,28 @@ impl SipCalls {
     fn receive(&mut self) {
         let mut buf = [0u8; 8192];
         while let Ok((len, from)) = self.sock.recv_from(&mut buf) {
-            let Ok(msg) = sip::parse(&buf[..len]) else { continue };
-            let Ok(core) = sip::validate(&msg) else { continue };
-            let Some(i) = text::call_index(&core.call_id).filter(|&i| i < self.legs.len()) else {
+            let Ok(msg) = SipMessage::try_from(&buf[..len]) else { continue };
+            let call_id = msg.call_id_header().map(|c| c.value().to_owned()).unwrap_or_default();
+            let Some(i) = text::call_index(&call_id).filter(|&i| i < self.legs.len()) else {
                 continue;
             };
             match msg {
-                SipMessage::Response(r) => self.on_response(i, &core, r),
+                SipMessage::Response(r) => self.on_response(i, r),
                 // The far end ends the call (media timeout, drain): 200 OK.
                 SipMessage::Request(r) => {
-                    let ok = sip::response_bytes(&sip::response(&r, 200, None, None));
-                    let _ = self.sock.send_to(&ok, from);
+                    let _ = self.sock.send_to(text::ok_to(&r).as_bytes(), from);
                 }
             }
         }
     }
 
-    fn on_response(&mut self, i: usize, core: &sip::Core, r: sip::Response) {
+    fn on_response(&mut self, i: usize, r: rsip::Response) {
         let code = r.status_code.code();
+        let method = r.cseq_header().ok().and_then(|c| c.method().ok());
         let leg = &mut self.legs[i];
-        match core.cseq_method {
-            sip::Method::Invite if code < 200 => leg.ringing = true,
-            sip::Method::Invite => {
+        match method {
+            Some(rsip::Method::Invite) if code < 200 => leg.ringing = true,
+            Some(rsip::Method::Invite) => {
                 if leg.status == 0 {
                     leg.status = code;
                     leg.to = text::header(&r, "To").unwrap_or_default();
@@ -187,7 +187,7 @@ impl SipCalls {
                 let ack = self.request(i, "ACK", 1, &branch, &self.legs[i].to, "");
                 self.send(&ack);
             }
-            sip::Method::Bye if code >= 200 => leg.bye_done = true,
+            Some(rsip::Method::Bye) if code >= 200 => leg.bye_done = true,
             _ => {}
         }
     }

@@ -1,7 +1,6 @@
 //! The tool's SIP text: requests written out as SIPp's scenarios write
 //! them, and the few values it reads back from responses.
 
-use rvoip::sip;
 use std::net::SocketAddr;
 
 /// Request `method` of call `i`, sent from `local`.
@@ -37,12 +36,27 @@ pub fn call_index(call_id: &str) -> Option<usize> {
 }
 
 /// The value of header `name` (To or Contact) in `r`, as written.
-pub fn header(r: &sip::Response, name: &str) -> Option<String> {
+pub fn header(r: &rsip::Response, name: &str) -> Option<String> {
     r.headers.iter().find_map(|h| {
         let line = h.to_string();
         let (n, v) = line.split_once(':')?;
         n.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
     })
+}
+
+/// A 200 OK to request `r`: its Via, From, To, Call-ID and CSeq copied.
+pub fn ok_to(r: &rsip::Request) -> String {
+    let mut out = String::from("SIP/2.0 200 OK\r\n");
+    for h in r.headers.iter() {
+        let line = h.to_string();
+        let name = line.split_once(':').map_or("", |(n, _)| n.trim());
+        if ["via", "from", "to", "call-id", "cseq"].iter().any(|k| name.eq_ignore_ascii_case(k)) {
+            out.push_str(&line);
+            out.push_str("\r\n");
+        }
+    }
+    out.push_str("Content-Length: 0\r\n\r\n");
+    out
 }
 
 /// The URI between `<` and `>`.

@@ -1,0 +1,30 @@
+//! The crate's internals, re-exported for its own integration tests,
+//! benches and fuzz targets only (as str0m does): built with the
+//! `test-exports` feature, which the crate's dev-dependency on itself
+//! turns on. Not an API: nothing here is stable or meant for users.
+#![allow(missing_docs)]
+
+pub mod dialog {
+    pub use crate::dialog::*;
+}
+pub mod endpoint {
+    pub use crate::endpoint::*;
+}
+pub mod gateway {
+    pub use crate::gateway::*;
+}
+pub mod ids {
+    pub use crate::ids::*;
+}
+pub mod sdp {
+    pub use crate::sdp::*;
+}
+pub mod session {
+    pub use crate::session::*;
+}
+pub mod sip {
+    pub use crate::sip::*;
+}
+pub mod transaction {
+    pub use crate::transaction::*;
+}
