@@ -15,6 +15,7 @@ pub mod media;
 pub(crate) mod sdp;
 pub(crate) mod session;
 pub(crate) mod sip;
+pub(crate) mod status;
 #[cfg(feature = "test-exports")]
 pub mod test_exports;
 pub(crate) mod transaction;

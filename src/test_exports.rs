@@ -25,6 +25,9 @@ pub mod session {
 pub mod sip {
     pub use crate::sip::*;
 }
+pub mod status {
+    pub use crate::status::*;
+}
 pub mod transaction {
     pub use crate::transaction::*;
 }

@@ -74,11 +74,11 @@ async fn reject_gives_the_status_to_the_caller() {
     let CallEvent::Incoming(inc) = next(&mut s).await else {
         panic!("expected an incoming call")
     };
-    s.reject_call(inc, 486).unwrap();
-    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, 486) if i == id));
+    s.reject_call(inc, StatusCode::BUSY_HERE).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, StatusCode::BUSY_HERE) if i == id));
     assert!(matches!(
         next(&mut s).await,
-        CallEvent::Ended(_, EndReason::Rejected(486))
+        CallEvent::Ended(_, EndReason::Rejected(StatusCode::BUSY_HERE))
     ));
 }
 

@@ -38,7 +38,7 @@ async fn gateway() -> SipGateway {
         Route {
             user_prefix: String::new(),
             domain: None,
-            action: RouteAction::Reject(486),
+            action: RouteAction::Reject(StatusCode::BUSY_HERE),
         },
     ];
     let cfg = GatewayConfig {

@@ -153,8 +153,8 @@ async fn busy_callee_gives_the_caller_486() {
     let (gw, mut s, mut c) = pair().await;
     let id = c.make_call(&format!("sip:dave@{}", gw.local_addr())).unwrap();
     let inc = incoming(&mut s).await;
-    s.reject_call(inc, 486).unwrap();
-    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, 486) if i == id));
+    s.reject_call(inc, StatusCode::BUSY_HERE).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, StatusCode::BUSY_HERE) if i == id));
     assert_eq!(gw.gateway_stats().outbound_failed, 1);
 }
 
@@ -179,7 +179,7 @@ async fn silent_callee_gives_the_caller_408() {
     let mut c = create_sip_client(ClientConfig::default()).await.unwrap();
     let id = c.make_call(&format!("sip:erin@{}", gw.local_addr())).unwrap();
     // Timer B is 64·T1 = 1.28 s on the gateway's outbound leg.
-    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, 408) if i == id));
+    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, StatusCode::REQUEST_TIMEOUT) if i == id));
     let mut buf = [0u8; 4096];
     let (n, _) = silent.recv_from(&mut buf).await.unwrap();
     assert!(buf[..n].starts_with(b"INVITE sip:erin@"), "the INVITE did go out");
@@ -208,12 +208,12 @@ async fn limits_and_drain_answer_503_with_retry_after() {
     assert!(matches!(next(&mut c).await, CallEvent::Ringing(i) if i == first));
     assert!(matches!(next(&mut c).await, CallEvent::Answered(i) if i == first));
     let second = c.make_call(&format!("sip:echo@{}", gw.local_addr())).unwrap();
-    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, 503) if i == second));
+    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, StatusCode::SERVICE_UNAVAILABLE) if i == second));
     assert_eq!(gw.gateway_stats().over_limit, 1);
 
     gw.drain(Duration::from_millis(300)).unwrap();
     let third = c.make_call(&format!("sip:echo@{}", gw.local_addr())).unwrap();
-    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, 503) if i == third));
+    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, StatusCode::SERVICE_UNAVAILABLE) if i == third));
     // The call in progress is ended by the gateway when the grace runs out.
     assert!(matches!(next(&mut c).await, CallEvent::Ended(i, EndReason::RemoteBye) if i == first));
     let g = gw.gateway_stats();
@@ -226,7 +226,7 @@ async fn per_source_rate_limit_refuses_the_excess() {
     let routes = vec![Route {
         user_prefix: String::new(),
         domain: None,
-        action: RouteAction::Reject(486),
+        action: RouteAction::Reject(StatusCode::BUSY_HERE),
     }];
     let cfg = GatewayConfig {
         routes,
@@ -241,7 +241,7 @@ async fn per_source_rate_limit_refuses_the_excess() {
     }
     for _ in 0..3 {
         match next(&mut c).await {
-            CallEvent::Failed(_, s) => statuses.push(s),
+            CallEvent::Failed(_, s) => statuses.push(s.code()),
             ev => panic!("unexpected {ev:?}"),
         }
     }

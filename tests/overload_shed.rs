@@ -186,7 +186,7 @@ async fn a_flooded_gateway_sheds_new_calls_with_503_and_keeps_serving() {
     let route = Route {
         user_prefix: String::new(),
         domain: None,
-        action: RouteAction::Reject(486),
+        action: RouteAction::Reject(StatusCode::BUSY_HERE),
     };
     let gw_cfg = GatewayConfig {
         routes: vec![route],
@@ -282,7 +282,7 @@ async fn a_503_from_the_gateway_is_sent_once_and_keeps_no_transaction() {
         routes: vec![Route {
             user_prefix: String::new(),
             domain: None,
-            action: RouteAction::Reject(486),
+            action: RouteAction::Reject(StatusCode::BUSY_HERE),
         }],
         ..Default::default()
     };

@@ -124,7 +124,7 @@ async fn with_redirects_off_the_caller_gets_480() {
     let (invite, gw_addr) = recv(&redirector).await;
     let reply = moved(&invite, "<sip:dan@127.0.0.1:9>");
     redirector.send_to(reply.as_bytes(), gw_addr).await.unwrap();
-    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, 480) if i == id));
+    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, StatusCode::TEMPORARILY_UNAVAILABLE) if i == id));
 }
 
 #[tokio::test]
@@ -149,7 +149,7 @@ async fn redirect_loops_stop_after_max_redirects() {
     }
     assert_eq!(cseqs, ["1 INVITE", "2 INVITE", "3 INVITE"], "the next CSeq per hop");
     assert!(call_ids.iter().all(|c| *c == call_ids[0]), "one Call-ID: {call_ids:?}");
-    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, 480) if i == id));
+    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, StatusCode::TEMPORARILY_UNAVAILABLE) if i == id));
 }
 
 /// A final response `status` to `invite` (the redirector playing a target).
@@ -248,7 +248,7 @@ async fn a_6xx_from_a_target_ends_the_search() {
         .send_to(refuse(&second, "603 Decline").as_bytes(), gw_addr)
         .await
         .unwrap();
-    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, 603) if i == id));
+    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, StatusCode::DECLINE) if i == id));
     let quiet = tokio::time::timeout(Duration::from_millis(500), server.next_event()).await;
     assert!(
         quiet.is_err(),

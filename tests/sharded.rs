@@ -111,7 +111,7 @@ async fn max_calls_holds_across_the_shards() {
     let mut refused = 0;
     while refused < 7 {
         match next(&mut client).await {
-            CallEvent::Failed(_, 503) => refused += 1,
+            CallEvent::Failed(_, StatusCode::SERVICE_UNAVAILABLE) => refused += 1,
             ev => panic!("unexpected at the caller: {ev:?}"),
         }
     }

@@ -1,11 +1,14 @@
-//! The whole sans-IO SIP endpoint (transactions, dialogs, calls) fed
-//! arbitrary datagrams, split on a marker, with time moving between them:
-//! never panics, and every timer it asks for can be served.
+//! The whole sans-IO SIP endpoint (transactions, dialogs, calls, and the
+//! B2BUA on top) fed arbitrary datagrams, split on a marker, with time
+//! moving between them: never panics, and every timer it asks for can be
+//! served.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
+use rvoip::test_exports::endpoint::Endpoint;
+use rvoip::test_exports::gateway::{Gateway, GatewayConfig};
 use rvoip::test_exports::ids::{Peer, TransportKind};
-use rvoip::test_exports::session::{UaConfig, UserAgent};
-use std::time::{Duration, Instant};
+use rvoip::test_exports::session::UaConfig;
+use std::time::{Duration, Instant, SystemTime};
 
 fuzz_target!(|data: &[u8]| {
     let cfg = UaConfig {
@@ -18,22 +21,21 @@ fuzz_target!(|data: &[u8]| {
         max_calls: 16,
         retry_after: 5,
         seed: 1,
+        media_workers: 1,
+        shard: 0,
+        shards: 1,
+        max_redirects: 3,
+        shed_delay: None,
     };
-    let mut ua = UserAgent::new(cfg);
-    let peer = Peer { transport: TransportKind::Udp, addr: "127.0.0.1:5070".parse().unwrap() };
     let mut now = Instant::now();
+    let mut ep = Endpoint::new(cfg, Some(Gateway::new(GatewayConfig::default())), now, SystemTime::UNIX_EPOCH);
+    let peer = Peer { transport: TransportKind::Udp, addr: "127.0.0.1:5070".parse().unwrap() };
     for chunk in data.split(|&b| b == 0xff) {
-        ua.handle_datagram(now, chunk, peer);
-        while ua.poll_transmit().is_some() {}
-        while let Some(ev) = ua.poll_event() {
-            if let rvoip::test_exports::session::SessionEvent::Incoming(id, _) = ev {
-                ua.handle_command(now, rvoip::test_exports::session::Command::Accept(id, rvoip::test_exports::session::MediaMode::None));
-            }
-        }
-        while ua.poll_media().is_some() {}
+        ep.handle_datagram(now, peer, chunk);
+        while ep.poll_media_command().is_some() || ep.poll_transmit().is_some() || ep.poll_event().is_some() {}
         now += Duration::from_millis(300);
-        if ua.poll_timeout().is_some_and(|t| t <= now) {
-            ua.handle_timeout(now);
+        if ep.poll_timeout().is_some_and(|t| t <= now) {
+            ep.handle_timeout(now);
         }
     }
 });

@@ -1,6 +1,7 @@
 //! Call events and the incoming call that must be answered.
 
 use crate::ids::CallId;
+use crate::status::StatusCode;
 use crate::session::{Command, EndReason, MediaMode};
 use std::net::SocketAddr;
 use tokio::sync::mpsc;
@@ -23,7 +24,7 @@ pub enum CallEvent {
     /// The call ended.
     Ended(CallId, EndReason),
     /// Our outgoing call failed with this SIP status.
-    Failed(CallId, u16),
+    Failed(CallId, StatusCode),
     /// A call's detail record (one per call; a bridge's legs together),
     /// once every leg has ended and its media has been counted.
     Record(Box<crate::session::CallRecord>),
@@ -98,8 +99,8 @@ impl IncomingCall {
         Ok(self.take().0)
     }
 
-    /// Rejects with a final `status` (300–699).
-    pub fn reject(self, status: u16) -> Result<(), super::ApiError> {
+    /// Rejects with a final `status` (300–699; another is sent as 500).
+    pub fn reject(self, status: StatusCode) -> Result<(), super::ApiError> {
         self.command(Command::Reject(self.id, status))?;
         self.take();
         Ok(())
@@ -115,7 +116,7 @@ impl Drop for IncomingCall {
     fn drop(&mut self) {
         if let Some(tx) = self.commands.take() {
             // An unanswered call must not ring forever: reject it.
-            let _ = tx.try_send(Command::Reject(self.id, 480));
+            let _ = tx.try_send(Command::Reject(self.id, StatusCode::TEMPORARILY_UNAVAILABLE));
         }
     }
 }

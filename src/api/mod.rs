@@ -22,6 +22,7 @@ mod stats;
 mod ua;
 
 pub use crate::ids::{CallId, TransportKind as Transport};
+pub use crate::status::StatusCode;
 pub use crate::session::{CallRecord, EndReason, LegRecord};
 pub use config::{CallOptions, ClientConfig, ServerConfig, Timers};
 pub use event::{CallEvent, IncomingCall};

@@ -80,7 +80,7 @@ impl SipUa {
     }
 
     /// Rejects an incoming call with a final `status` (300–699).
-    pub fn reject_call(&self, call: IncomingCall, status: u16) -> Result<(), ApiError> {
+    pub fn reject_call(&self, call: IncomingCall, status: crate::status::StatusCode) -> Result<(), ApiError> {
         call.reject(status)
     }
 

@@ -139,7 +139,7 @@ impl LiveStats {
                 if f.len() <= shard {
                     f.resize(shard + 1, Vec::new());
                 }
-                f[shard] = g.failures().iter().map(|(k, v)| (*k, *v)).collect();
+                f[shard] = g.failures().iter().map(|(k, v)| (k.code(), *v)).collect();
             }
         }
     }

@@ -104,7 +104,7 @@ impl Endpoint {
     /// full): an incoming call nobody will answer is refused with 503.
     pub fn handle_undelivered(&mut self, now: Instant, ev: SessionEvent) {
         if let SessionEvent::Incoming(id, _) = ev {
-            self.handle_command(now, Command::Reject(id, 503));
+            self.handle_command(now, Command::Reject(id, crate::status::StatusCode::SERVICE_UNAVAILABLE));
         }
     }
 

@@ -7,7 +7,7 @@ use std::time::Duration;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RouteAction {
     /// Answer with a final status (300–699).
-    Reject(u16),
+    Reject(crate::status::StatusCode),
     /// The built-in echo service, answered after `answer_after` of ringing.
     Echo {
         /// Ringing time before the 200.

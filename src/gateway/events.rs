@@ -3,6 +3,7 @@
 
 use super::{Gateway, Leg, RouteAction, route};
 use crate::ids::CallId;
+use crate::status::StatusCode;
 use crate::session::{Command, IncomingInfo, MediaMode, Outbound, SessionEvent};
 use std::time::Instant;
 
@@ -62,7 +63,7 @@ impl Gateway {
         };
         if let Some(counter) = refuse {
             *counter += 1;
-            return self.commands.push_back(Command::Reject(a, 503));
+            return self.commands.push_back(Command::Reject(a, StatusCode::SERVICE_UNAVAILABLE));
         }
         let (index, user) = route::find(&self.cfg.routes, &info.uri);
         let action = index.map(|i| &self.cfg.routes[i].action);
@@ -72,7 +73,7 @@ impl Gateway {
                 self.shared.release();
                 let status = match action {
                     Some(RouteAction::Reject(s)) => *s,
-                    _ => 404,
+                    _ => StatusCode::NOT_FOUND,
                 };
                 self.commands.push_back(Command::Reject(a, status));
             }

@@ -51,7 +51,7 @@ pub struct Gateway {
     drain_until: Option<Instant>,
     inbound: usize,
     stats: GatewayStats,
-    failures: std::collections::BTreeMap<u16, u64>,
+    failures: std::collections::BTreeMap<crate::status::StatusCode, u64>,
 }
 
 impl Gateway {
@@ -128,7 +128,7 @@ impl Gateway {
     }
 
     /// Outbound legs that failed, by the status they failed with.
-    pub fn failures(&self) -> &std::collections::BTreeMap<u16, u64> {
+    pub fn failures(&self) -> &std::collections::BTreeMap<crate::status::StatusCode, u64> {
         &self.failures
     }
 

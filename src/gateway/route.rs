@@ -2,6 +2,7 @@
 //! the caller hears when the outbound leg fails.
 
 use super::Route;
+use crate::status::StatusCode;
 
 /// The index of the first route matching Request-URI `uri`, and the
 /// URI's user part (parsed once for both).
@@ -55,12 +56,12 @@ pub fn target_uri(target: &str, user: &str) -> String {
 /// failures are relayed as they are, except what only makes sense on the
 /// other side of the gateway (redirects, auth challenges for our leg,
 /// our own "cannot route" 416).
-pub fn caller_status(code: u16) -> u16 {
-    match code {
-        300..=399 => 480,
-        401 | 407 => 403,
-        416 => 502,
-        400..=699 => code,
-        _ => 500,
+pub fn caller_status(status: StatusCode) -> StatusCode {
+    match status.code() {
+        300..=399 => StatusCode::TEMPORARILY_UNAVAILABLE,
+        401 | 407 => StatusCode::FORBIDDEN,
+        416 => StatusCode::BAD_GATEWAY,
+        400..=699 => status,
+        _ => StatusCode::SERVER_INTERNAL_ERROR,
     }
 }

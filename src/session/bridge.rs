@@ -9,6 +9,7 @@ use crate::ids::CallId;
 use crate::media::Side;
 use crate::media::codec::AudioCodec;
 use crate::sdp::{self, Codec, Direction, Sdp};
+use crate::status::StatusCode;
 use std::time::Instant;
 
 impl UserAgent {
@@ -19,7 +20,7 @@ impl UserAgent {
             .get(&a)
             .is_some_and(|c| c.state == CallState::Offered && c.link.is_none());
         if !ok {
-            return self.events.push_back(SessionEvent::Failed(b, 481));
+            return self.events.push_back(SessionEvent::Failed(b, StatusCode::CALL_DOES_NOT_EXIST));
         }
         let out = Outbound {
             codecs: self.offer_codecs(a, &out.codecs),
@@ -75,13 +76,13 @@ impl UserAgent {
     /// Our answer to the inbound leg `a` of a bridge: the codec its
     /// partner agreed if `a` offered it, else `a`'s first codec we can
     /// transcode to it; `Err(488)` when there is none.
-    pub(super) fn bridged_answer(&mut self, a: CallId) -> Result<Sdp, u16> {
-        let call = self.calls.get(&a).ok_or(481u16)?;
-        let b = call.link.map(|(b, _)| b).ok_or(481u16)?;
-        let partner = self.calls.get(&b).ok_or(481u16)?;
+    pub(super) fn bridged_answer(&mut self, a: CallId) -> Result<Sdp, StatusCode> {
+        let call = self.calls.get(&a).ok_or(StatusCode::CALL_DOES_NOT_EXIST)?;
+        let b = call.link.map(|(b, _)| b).ok_or(StatusCode::CALL_DOES_NOT_EXIST)?;
+        let partner = self.calls.get(&b).ok_or(StatusCode::CALL_DOES_NOT_EXIST)?;
         let agreed = match (&partner.local_sdp, &partner.remote_sdp) {
-            (Some(l), Some(r)) => sdp::negotiate(l, r).map_err(|_| 488u16)?.codec,
-            _ => return Err(488),
+            (Some(l), Some(r)) => sdp::negotiate(l, r).map_err(|_| StatusCode::NOT_ACCEPTABLE_HERE)?.codec,
+            _ => return Err(StatusCode::NOT_ACCEPTABLE_HERE),
         };
         let (ip, port) = (self.cfg.media_addr, call.port);
         let sid = u64::from(rand::Rng::r#gen::<u32>(&mut self.rng));
@@ -97,9 +98,9 @@ impl UserAgent {
                 .then(|| voice().find(|c| codeable(c) && self.cfg.codecs.iter().any(|o| o.same_format(c))))
                 .flatten()
         });
-        let mut codecs = vec![chosen.ok_or(488u16)?.clone()];
+        let mut codecs = vec![chosen.ok_or(StatusCode::NOT_ACCEPTABLE_HERE)?.clone()];
         codecs.extend(self.cfg.codecs.iter().filter(|c| c.is_telephone_event()).cloned());
-        sdp::answer(offer, &codecs, ip, port, Direction::SendRecv, sid, 1).map_err(|_| 488)
+        sdp::answer(offer, &codecs, ip, port, Direction::SendRecv, sid, 1).map_err(|_| StatusCode::NOT_ACCEPTABLE_HERE)
     }
 
     /// 183 Session Progress with our answer on offered call `a`: its

@@ -128,7 +128,7 @@ impl UserAgent {
             if self.try_next_target(_now, id) {
                 return;
             }
-            return self.finish(id, Some(SessionEvent::Failed(id, 408)));
+            return self.finish(id, Some(SessionEvent::Failed(id, crate::status::StatusCode::REQUEST_TIMEOUT)));
         }
         if call.state == CallState::Connected && call.pending.is_none() {
             self.finish(id, Some(SessionEvent::Ended(id, EndReason::Timeout)));

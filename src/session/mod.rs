@@ -34,6 +34,7 @@ pub use user_agent::UserAgent;
 
 use crate::ids::{CallId, Peer, TransportKind};
 use crate::sdp::Codec;
+use crate::status::StatusCode;
 
 /// Why a call ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +46,7 @@ pub enum EndReason {
     /// Cancelled before answer (by either side).
     Cancelled,
     /// We rejected the incoming call with this status.
-    Rejected(u16),
+    Rejected(StatusCode),
     /// Our 2xx was never ACKed (64·T1).
     AckTimeout,
     /// The peer stopped answering in-dialog requests.
@@ -98,7 +99,7 @@ pub enum SessionEvent {
     /// The call ended.
     Ended(CallId, EndReason),
     /// Our call failed with a final status.
-    Failed(CallId, u16),
+    Failed(CallId, StatusCode),
     /// A call's detail record, once all its legs ended and its media
     /// reported (keyed by the incoming leg of a bridge).
     Record(Box<CallRecord>),
@@ -112,7 +113,7 @@ pub enum Command {
     /// Answer 200 with SDP; media as `MediaMode` says.
     Accept(CallId, MediaMode),
     /// Reject with a final status.
-    Reject(CallId, u16),
+    Reject(CallId, StatusCode),
     /// Hang up (BYE), cancel (CANCEL) or reject (480) as the state requires.
     End(CallId),
     /// Put on hold (re-INVITE with a=sendonly).

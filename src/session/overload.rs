@@ -82,6 +82,6 @@ impl UserAgent {
         let mut h = rustc_hash::FxHasher::default();
         (&core.call_id, &core.branch, &core.from_tag).hash(&mut h);
         let tag = format!("{:016x}", h.finish() ^ self.cfg.seed);
-        self.final_response(req, 503, &tag)
+        self.final_response(req, crate::status::StatusCode::SERVICE_UNAVAILABLE, &tag)
     }
 }

@@ -14,7 +14,7 @@ impl UserAgent {
             return;
         };
         match call.state {
-            CallState::Offered => self.reject(now, id, 480),
+            CallState::Offered => self.reject(now, id, crate::status::StatusCode::TEMPORARILY_UNAVAILABLE),
             CallState::Calling | CallState::Early => {
                 call.cancel_requested = true;
                 self.send_cancel(now, id);

@@ -5,6 +5,7 @@ use super::{Call, CallState, EndReason, Outbound, Role, SessionEvent, UserAgent}
 use crate::dialog::Dialog;
 use crate::ids::{CallId, TxId};
 use crate::sdp::{self, Direction};
+use crate::status::StatusCode;
 use crate::sip::{self, Incoming, Method, RequestSpec, SipMessage};
 use std::time::Instant;
 
@@ -15,11 +16,11 @@ impl UserAgent {
     pub(super) fn make_call(&mut self, now: Instant, id: CallId, owner: CallId, out: &Outbound) -> bool {
         let uri = out.uri.as_str();
         let Some(peer) = sip::uri_peer(uri, out.transport) else {
-            self.events.push_back(SessionEvent::Failed(id, 416));
+            self.events.push_back(SessionEvent::Failed(id, StatusCode::UNSUPPORTED_URI_SCHEME));
             return false;
         };
         let Some(port) = self.ports.take(now, self.shard(owner)) else {
-            self.events.push_back(SessionEvent::Failed(id, 503));
+            self.events.push_back(SessionEvent::Failed(id, StatusCode::SERVICE_UNAVAILABLE));
             return false;
         };
         let tag = sip::new_token(&mut self.rng);
@@ -59,7 +60,7 @@ impl UserAgent {
         };
         let Ok(req) = sip::request_with_body(&spec, "application/sdp", sdp::render(&offer).into_bytes()) else {
             self.ports.give_back(now, port);
-            self.events.push_back(SessionEvent::Failed(id, 416));
+            self.events.push_back(SessionEvent::Failed(id, StatusCode::UNSUPPORTED_URI_SCHEME));
             return false;
         };
         let req = std::sync::Arc::new(req);
@@ -111,7 +112,10 @@ impl UserAgent {
             487 if call.cancel_requested => self.finish(id, Some(SessionEvent::Ended(id, EndReason::Cancelled))),
             300..=399 if self.follow_redirect(now, id, &resp) => {}
             300..=599 if self.try_next_target(now, id) => {}
-            code => self.finish(id, Some(SessionEvent::Failed(id, code))),
+            code => {
+                let status = StatusCode::new(code).unwrap_or(StatusCode::SERVER_INTERNAL_ERROR);
+                self.finish(id, Some(SessionEvent::Failed(id, status)))
+            }
         }
     }
 

@@ -6,6 +6,7 @@ use crate::dialog::{self, Dialog};
 use crate::ids::{CallId, Peer, TxId};
 use crate::sdp::{self, Direction, SdpError};
 use crate::sip::{self, Incoming, SipMessage};
+use crate::status::StatusCode;
 use std::time::Instant;
 
 impl UserAgent {
@@ -91,13 +92,13 @@ impl UserAgent {
             .respond(now, tx, dialog::response_in(&req, 180, None, &tag, Some(&contact)));
     }
 
-    pub(super) fn reject(&mut self, now: Instant, id: CallId, status: u16) {
+    pub(super) fn reject(&mut self, now: Instant, id: CallId, status: StatusCode) {
         let Some((tx, req, tag, _)) = self.offered(id) else {
             return;
         };
         // Refused for load before it rang: answered once and forgotten, so
         // overload costs no transaction waiting for an ACK (or Timer H).
-        let once = status == 503 && self.txs.respond_once(tx, &self.stateless_503(&req, &req.0.core));
+        let once = status == StatusCode::SERVICE_UNAVAILABLE && self.txs.respond_once(tx, &self.stateless_503(&req, &req.0.core));
         if !once {
             self.txs.respond(now, tx, self.final_response(&req, status, &tag));
         }
@@ -105,9 +106,10 @@ impl UserAgent {
     }
 
     /// A final non-2xx; a 503 says when to retry.
-    pub(super) fn final_response(&self, req: &sip::Request, status: u16, tag: &str) -> sip::Response {
-        let mut resp = dialog::response_in(req, status.clamp(300, 699), None, tag, None);
-        if status == 503 {
+    pub(super) fn final_response(&self, req: &sip::Request, status: StatusCode, tag: &str) -> sip::Response {
+        let status = status.as_refusal();
+        let mut resp = dialog::response_in(req, status.code(), None, tag, None);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
             resp.headers.push(sip::Header::Other(
                 "Retry-After".into(),
                 self.cfg.retry_after.to_string(),

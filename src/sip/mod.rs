@@ -23,6 +23,7 @@ pub use error::{InvalidMessage, ParseError};
 pub use framing::{MAX_MESSAGE, RawMessage, frame_stream, leading_crlf};
 pub use params::{header_param, new_token, split_host_port, split_list, uri_of};
 pub use parse::parse;
+pub use reason::phrase as reason_phrase;
 pub use serialize::{method_name, method_of, request_bytes, response_bytes};
 #[cfg(feature = "test-exports")]
 pub use serialize::message_bytes;

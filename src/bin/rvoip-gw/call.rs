@@ -118,7 +118,7 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
                 }
                 Some(CallEvent::Failed(id, status)) => {
                     started.remove(&id);
-                    *t.statuses.entry(status).or_default() += 1;
+                    *t.statuses.entry(status.code()).or_default() += 1;
                     t.failed += 1;
                     t.done += 1;
                 }

@@ -41,7 +41,7 @@ pub fn gateway_config(cfg: &Config) -> GatewayConfig {
             user_prefix: r.user_prefix.clone(),
             domain: r.domain.clone(),
             action: match (r.reject, r.target.as_deref()) {
-                (Some(status), _) => RouteAction::Reject(status),
+                (Some(status), _) => RouteAction::Reject(StatusCode::new(status).unwrap_or(StatusCode::FORBIDDEN)),
                 (None, Some("echo")) | (None, None) => RouteAction::Echo {
                     answer_after: Duration::from_millis(r.answer_after_ms),
                 },
