@@ -4,7 +4,7 @@
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use rvoip::test_exports::ids::{Peer, TransportKind};
-use rvoip::test_exports::sip::{self, Incoming, SipMessage};
+use rvoip::test_exports::sip::{self, Incoming};
 use rvoip::test_exports::transaction::{TimerConfig, Transactions, TxEvent};
 use std::time::{Duration, Instant};
 
@@ -28,14 +28,11 @@ fn bench(c: &mut Criterion) {
             let text = common::INVITE.replace("z9hG4bK-12345-1-0", &format!("z9hG4bK-{n}"));
             let msg = sip::parse(text.as_bytes()).unwrap();
             let core = sip::validate(&msg).unwrap();
-            txs.handle_incoming(now, Incoming { msg, core }, peer);
+            txs.handle_incoming(now, Incoming::new(msg, core), peer);
             let Some(TxEvent::Request { tx, req, .. }) = txs.poll_event() else {
                 panic!("no request event")
             };
-            let SipMessage::Request(r) = &req.msg else {
-                unreachable!()
-            };
-            txs.respond(now, tx, sip::response(r, 200, None, Some("tag1")));
+            txs.respond(now, tx, sip::response(&req.req, 200, None, Some("tag1")));
             while let Some(t) = txs.poll_transmit() {
                 black_box(t);
             }

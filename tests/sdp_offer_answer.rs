@@ -44,7 +44,7 @@ fn opus_rtpmap_and_inactive_round_trip_exactly() {
 #[test]
 fn answer_keeps_offer_order_and_payload_types() {
     let offer = sdp::parse(OFFER).unwrap();
-    let answer = sdp::answer(&offer, &ours(), ip(), 30000, Direction::SendRecv, 1, 1).unwrap();
+    let answer = sdp::answer(&offer, &local(&ours(), ip(), 30000)).unwrap();
     let pts: Vec<u8> = answer.audio.codecs.iter().map(|c| c.pt).collect();
     assert_eq!(pts, vec![111, 8, 0, 101], "offerer's order and PTs (RFC 3264 §6.1)");
     assert_eq!(
@@ -80,7 +80,7 @@ fn c_zero_is_old_style_hold() {
         .replace("a=inactive", "a=sendrecv");
     let offer = sdp::parse(&text).unwrap();
     assert!(offer.direction().is_hold());
-    let answer = sdp::answer(&offer, &ours(), ip(), 30000, Direction::SendRecv, 1, 1).unwrap();
+    let answer = sdp::answer(&offer, &local(&ours(), ip(), 30000)).unwrap();
     assert_eq!(answer.audio.direction, Direction::RecvOnly);
 }
 
@@ -90,7 +90,7 @@ fn no_common_voice_codec_is_488_material() {
         .replace("m=audio 49170 RTP/AVP 111 8 0 101", "m=audio 49170 RTP/AVP 18 101")
         .replace("a=rtpmap:111 opus/48000/2", "a=rtpmap:18 G729/8000");
     let offer = sdp::parse(&text).unwrap();
-    let r = sdp::answer(&offer, &ours(), ip(), 30000, Direction::SendRecv, 1, 1);
+    let r = sdp::answer(&offer, &local(&ours(), ip(), 30000));
     assert_eq!(r, Err(SdpError::NoCommonCodec), "telephone-event alone is not a codec");
 }
 
@@ -115,10 +115,22 @@ fn rendered_addresses_match_display() {
         "2001:db8::5",
     ] {
         let addr: IpAddr = text.parse().unwrap();
-        let rendered = sdp::render(&sdp::offer(&ours(), addr, 4000, Direction::SendRecv, 1, 1));
+        let rendered = sdp::render(&sdp::offer(&local(&ours(), addr, 4000)));
         let kind = if addr.is_ipv4() { "IP4" } else { "IP6" };
         assert!(rendered.contains(&format!("\r\nc=IN {kind} {addr}\r\n")), "{rendered}");
         assert!(rendered.contains(&format!(" IN {kind} {addr}\r\ns=")), "{rendered}");
         assert_eq!(sdp::parse(&rendered).unwrap().audio.addr, addr);
+    }
+}
+
+/// Our side: `codecs` received at `addr:port`, sendrecv, session 1 v1.
+fn local(codecs: &[Codec], addr: std::net::IpAddr, port: u16) -> sdp::Local<'_> {
+    sdp::Local {
+        codecs,
+        addr,
+        port,
+        direction: Direction::SendRecv,
+        session_id: 1,
+        version: 1,
     }
 }

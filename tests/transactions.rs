@@ -3,7 +3,7 @@
 //! server), D (INVITE client), retransmission absorption, reliable timers.
 
 use rvoip::test_exports::ids::{Peer, TransportKind};
-use rvoip::test_exports::sip::{self, Incoming, Request, SipMessage};
+use rvoip::test_exports::sip::{self, Incoming, Request};
 use rvoip::test_exports::transaction::{TimerConfig, Transactions, TxEvent};
 use std::time::{Duration, Instant};
 
@@ -25,13 +25,13 @@ fn request(method: &str, branch: &str) -> String {
 fn incoming(text: &str) -> Incoming {
     let msg = sip::parse(text.as_bytes()).expect("test message parses");
     let core = sip::validate(&msg).expect("test message is valid");
-    Incoming { msg, core }
+    Incoming::new(msg, core)
 }
 
 fn req_of(inc: &Incoming) -> Request {
-    match &inc.msg {
-        SipMessage::Request(r) => r.clone(),
-        SipMessage::Response(_) => panic!("not a request"),
+    match inc {
+        Incoming::Request(r) => r.req.clone(),
+        Incoming::Response(_) => panic!("not a request"),
     }
 }
 
@@ -98,7 +98,7 @@ fn invite_server_timer_g_h_without_ack() {
         txs.poll_transmit().is_some_and(|t| t.bytes.starts_with(b"SIP/2.0 100")),
         "automatic 100 Trying"
     );
-    txs.respond(start, tx, sip::response(&req_of(&req), 486, None, Some("t")));
+    txs.respond(start, tx, sip::response(&req.req, 486, None, Some("t")));
     let (sends, events) = run(&mut txs, start, Duration::from_secs(40));
     assert_eq!(
         sends,
@@ -118,7 +118,7 @@ fn invite_server_ack_stops_g_and_timer_i_absorbs() {
     let Some(TxEvent::Request { tx, req, .. }) = txs.poll_event() else {
         panic!("request event")
     };
-    txs.respond(start, tx, sip::response(&req_of(&req), 486, None, Some("t")));
+    txs.respond(start, tx, sip::response(&req.req, 486, None, Some("t")));
     while txs.poll_transmit().is_some() {}
     let ack = request("INVITE", "g2")
         .replace("CSeq: 1 INVITE", "CSeq: 1 ACK")
@@ -146,7 +146,7 @@ fn server_retransmissions_are_absorbed_and_answered_with_the_last_response() {
         txs.poll_transmit().is_none(),
         "Trying: retransmission absorbed silently"
     );
-    txs.respond(start, tx, sip::response(&req_of(&req), 200, None, Some("t")));
+    txs.respond(start, tx, sip::response(&req.req, 200, None, Some("t")));
     assert!(txs.poll_transmit().is_some());
     txs.handle_incoming(start, incoming(&bye), peer(TransportKind::Udp));
     let again = txs.poll_transmit().expect("Completed: last response resent");

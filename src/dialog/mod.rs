@@ -2,7 +2,9 @@
 //! requests and responses sent within one. Touches no socket.
 
 mod build;
+mod key;
 mod state;
 
 pub use build::{response_in, with_sdp};
+pub use key::DialogKey;
 pub use state::Dialog;

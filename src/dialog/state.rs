@@ -1,7 +1,8 @@
 //! One dialog's state: ids, sequence numbers, remote target, route set.
 
 use crate::ids::{Peer, TransportKind};
-use crate::sip::{self, Core, Method, Request, RequestSpec, SipMessage};
+use super::DialogKey;
+use crate::sip::{self, IncomingRequest, IncomingResponse, Method, Request, RequestSpec};
 
 /// Call-ID plus local and remote tags (§12).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -36,12 +37,12 @@ pub struct Dialog {
     pub fallback: Peer,
 }
 
-fn contact_uri(msg: &SipMessage) -> Option<String> {
-    sip::header(msg, "Contact").map(|c| sip::uri_of(c).to_owned())
+fn contact_uri(headers: &rsip::Headers) -> Option<String> {
+    sip::header_in(headers, "Contact").map(|c| sip::uri_of(c).to_owned())
 }
 
-fn record_route(msg: &SipMessage) -> Vec<String> {
-    sip::headers(msg, "Record-Route")
+fn record_route(headers: &rsip::Headers) -> Vec<String> {
+    sip::headers_in(headers, "Record-Route")
         .flat_map(sip::split_list)
         .map(str::to_owned)
         .collect()
@@ -50,9 +51,9 @@ fn record_route(msg: &SipMessage) -> Vec<String> {
 impl Dialog {
     /// The UAS side of a dialog created by `invite` and our response with
     /// `local_tag` (§12.1.1).
-    pub fn uas(invite: &SipMessage, core: &Core, local_tag: &str, peer: Peer) -> Self {
-        let to = sip::header(invite, "To").unwrap_or_default();
-        let from = sip::header(invite, "From").unwrap_or_default();
+    pub fn uas(invite: &IncomingRequest, local_tag: &str, peer: Peer) -> Self {
+        let (to, from) = (invite.header("To").unwrap_or_default(), invite.header("From").unwrap_or_default());
+        let core = &invite.core;
         Dialog {
             id: DialogId {
                 call_id: core.call_id.clone(),
@@ -63,16 +64,17 @@ impl Dialog {
             remote_seq: Some(core.cseq),
             local: [to, ";tag=", local_tag].concat(),
             remote: from.to_owned(),
-            remote_target: contact_uri(invite).unwrap_or_else(|| sip::uri_of(from).to_owned()),
-            route_set: record_route(invite),
+            remote_target: contact_uri(&invite.req.headers).unwrap_or_else(|| sip::uri_of(from).to_owned()),
+            route_set: record_route(&invite.req.headers),
             fallback: peer,
         }
     }
 
     /// The UAC side, from our INVITE and a response carrying a To tag
     /// (§12.1.2: route set is the reversed Record-Route).
-    pub fn uac(invite: &Request, resp: &SipMessage, core: &Core, peer: Peer) -> Self {
-        let mut route_set = record_route(resp);
+    pub fn uac(invite: &Request, resp: &IncomingResponse, peer: Peer) -> Self {
+        let core = &resp.core;
+        let mut route_set = record_route(&resp.resp.headers);
         route_set.reverse();
         Dialog {
             id: DialogId {
@@ -83,8 +85,8 @@ impl Dialog {
             local_seq: core.cseq,
             remote_seq: None,
             local: sip::header_in(&invite.headers, "From").unwrap_or_default().to_owned(),
-            remote: sip::header(resp, "To").unwrap_or_default().to_owned(),
-            remote_target: contact_uri(resp).unwrap_or_else(|| {
+            remote: resp.header("To").unwrap_or_default().to_owned(),
+            remote_target: contact_uri(&resp.resp.headers).unwrap_or_else(|| {
                 let mut s = String::with_capacity(64);
                 sip::push_uri(&mut s, &invite.uri);
                 s
@@ -147,6 +149,11 @@ impl Dialog {
             route,
             extra: Vec::new(),
         }
+    }
+
+    /// The key the UA core finds this dialog by.
+    pub fn key(&self) -> DialogKey {
+        DialogKey::new(&self.id.call_id, &self.id.local_tag)
     }
 
     /// The transport new requests use.

@@ -15,7 +15,7 @@ pub use shared::Shared;
 
 use crate::ids::CallId;
 use crate::session::Command;
-use crate::transaction::DeadlineHeap;
+use crate::collections::DeadlineHeap;
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};

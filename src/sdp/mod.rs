@@ -12,7 +12,7 @@ mod wire;
 
 pub use codec::Codec;
 pub use direction::Direction;
-pub use offer_answer::{answer, negotiate, offer};
+pub use offer_answer::{Local, answer, negotiate, offer};
 pub use wire::{parse, render};
 
 use std::net::IpAddr;

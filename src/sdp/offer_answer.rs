@@ -21,38 +21,47 @@ pub struct Negotiated {
     pub rtcp_mux: bool,
 }
 
-/// An offer of `codecs` received at `addr:port`.
-pub fn offer(codecs: &[Codec], addr: IpAddr, port: u16, direction: Direction, id: u64, version: u64) -> Sdp {
+/// What our side of an offer or an answer describes.
+#[derive(Debug, Clone, Copy)]
+pub struct Local<'a> {
+    /// The codecs we accept, in preference order.
+    pub codecs: &'a [Codec],
+    /// Where we receive RTP.
+    pub addr: IpAddr,
+    /// Our RTP port.
+    pub port: u16,
+    /// The direction we want (an answer limits it by the offer's).
+    pub direction: Direction,
+    /// `o=` session id.
+    pub session_id: u64,
+    /// `o=` version.
+    pub version: u64,
+}
+
+/// Our offer.
+pub fn offer(local: &Local) -> Sdp {
     let audio = MediaSdp {
-        addr,
-        port,
-        codecs: codecs.to_vec(),
-        direction,
+        addr: local.addr,
+        port: local.port,
+        codecs: local.codecs.to_vec(),
+        direction: local.direction,
         rtcp_mux: false,
         ptime: Some(20),
     };
     Sdp {
-        session_id: id,
-        version,
+        session_id: local.session_id,
+        version: local.version,
         audio,
     }
 }
 
-/// Our answer to `remote` given the `codecs` we support (RFC 3264 §6): the
-/// offer's order and payload types, our direction `intent` limited by the
-/// offer's. 488-worthy when no voice codec is shared.
-pub fn answer(
-    remote: &Sdp,
-    codecs: &[Codec],
-    addr: IpAddr,
-    port: u16,
-    intent: Direction,
-    id: u64,
-    version: u64,
-) -> Result<Sdp, SdpError> {
+/// Our answer to `remote` given what we support (RFC 3264 §6): the
+/// offer's order and payload types, our direction limited by the offer's.
+/// 488-worthy when no voice codec is shared.
+pub fn answer(remote: &Sdp, local: &Local) -> Result<Sdp, SdpError> {
     let mut chosen: Vec<Codec> = Vec::new();
     for theirs in &remote.audio.codecs {
-        if let Some(ours) = codecs.iter().find(|c| c.same_format(theirs)) {
+        if let Some(ours) = local.codecs.iter().find(|c| c.same_format(theirs)) {
             if !chosen.iter().any(|c| c.same_format(theirs)) {
                 chosen.push(Codec {
                     pt: theirs.pt,
@@ -65,16 +74,16 @@ pub fn answer(
         return Err(SdpError::NoCommonCodec);
     }
     let audio = MediaSdp {
-        addr,
-        port,
+        addr: local.addr,
+        port: local.port,
         codecs: chosen,
-        direction: remote.direction().answer(intent),
+        direction: remote.direction().answer(local.direction),
         rtcp_mux: remote.audio.rtcp_mux,
         ptime: Some(remote.audio.ptime.unwrap_or(20)),
     };
     Ok(Sdp {
-        session_id: id,
-        version,
+        session_id: local.session_id,
+        version: local.version,
         audio,
     })
 }

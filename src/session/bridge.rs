@@ -1,10 +1,10 @@
-//! Bridged calls (the B2BUA's two legs): the outbound offer follows the
-//! inbound one, the inbound answer follows what the outbound leg agreed
-//! (one codec; a different one only when the media plane can transcode),
-//! and early media goes back in a 183.
+//! Bridged calls (the B2BUA's two legs), which span two calls and so are
+//! the UA core's: the outbound offer follows the inbound one, the inbound
+//! answer follows what the outbound leg agreed (one codec; a different one
+//! only when the media plane can transcode), and early media goes back in
+//! a 183.
 
-use super::{CallState, Outbound, SessionEvent, UserAgent};
-use crate::dialog;
+use super::{MediaMode, Outbound, SessionEvent, UserAgent};
 use crate::ids::CallId;
 use crate::media::Side;
 use crate::media::codec::AudioCodec;
@@ -15,30 +15,25 @@ use std::time::Instant;
 impl UserAgent {
     /// Places `b` as the outbound leg of offered call `a`.
     pub(super) fn bridge(&mut self, now: Instant, b: CallId, a: CallId, out: &Outbound) {
-        let ok = self
-            .calls
-            .get(&a)
-            .is_some_and(|c| c.state == CallState::Offered && c.link.is_none());
-        if !ok {
-            return self.events.push_back(SessionEvent::Failed(b, StatusCode::CALL_DOES_NOT_EXIST));
+        if !self.calls.get(&a).is_some_and(|c| c.is_offered() && c.link().is_none()) {
+            let ev = SessionEvent::Failed(b, StatusCode::CALL_DOES_NOT_EXIST);
+            return self.ctx.events.push_back(ev);
         }
         let out = Outbound {
             codecs: self.offer_codecs(a, &out.codecs),
             ..out.clone()
         };
-        if self.make_call(now, b, a, &out) {
+        if self.place(now, b, a, &out) {
             for (id, link) in [(a, (b, Side::A)), (b, (a, Side::B))] {
                 if let Some(c) = self.calls.get_mut(&id) {
-                    c.link = Some(link);
+                    c.set_link(Some(link));
                 }
             }
             // One record for the bridge, kept by its A side.
             if let Some(c) = self.calls.get_mut(&b) {
-                c.record = a;
+                c.set_record_owner(a);
             }
-            if self.records.remove(&b).is_some() {
-                self.open_record(b);
-            }
+            self.records.join(b, a);
         }
     }
 
@@ -49,9 +44,9 @@ impl UserAgent {
         let theirs = self
             .calls
             .get(&a)
-            .and_then(|c| c.remote_sdp.as_ref())
+            .and_then(|c| c.sdp().1)
             .map_or(&[][..], |s| &s.audio.codecs[..]);
-        let ours = if policy.is_empty() { &self.cfg.codecs } else { policy };
+        let ours = if policy.is_empty() { &self.ctx.cfg.codecs } else { policy };
         let mut list: Vec<Codec> = Vec::new();
         let fresh = |list: &[Codec], c: &Codec| !list.iter().any(|l| l.same_format(c));
         for t in theirs {
@@ -75,52 +70,68 @@ impl UserAgent {
 
     /// Our answer to the inbound leg `a` of a bridge: the codec its
     /// partner agreed if `a` offered it, else `a`'s first codec we can
-    /// transcode to it; `Err(488)` when there is none.
-    pub(super) fn bridged_answer(&mut self, a: CallId) -> Result<Sdp, StatusCode> {
-        let call = self.calls.get(&a).ok_or(StatusCode::CALL_DOES_NOT_EXIST)?;
-        let b = call.link.map(|(b, _)| b).ok_or(StatusCode::CALL_DOES_NOT_EXIST)?;
-        let partner = self.calls.get(&b).ok_or(StatusCode::CALL_DOES_NOT_EXIST)?;
-        let agreed = match (&partner.local_sdp, &partner.remote_sdp) {
-            (Some(l), Some(r)) => sdp::negotiate(l, r).map_err(|_| StatusCode::NOT_ACCEPTABLE_HERE)?.codec,
-            _ => return Err(StatusCode::NOT_ACCEPTABLE_HERE),
+    /// transcode to it; 488 when there is none.
+    fn bridged_answer(&mut self, a: CallId) -> Result<Sdp, StatusCode> {
+        let session_id = self.ctx.session_id();
+        let gone = StatusCode::CALL_DOES_NOT_EXIST;
+        let call = self.calls.get(&a).ok_or(gone)?;
+        let b = call.link().map(|(b, _)| b).ok_or(gone)?;
+        let partner = self.calls.get(&b).ok_or(gone)?;
+        let refuse = StatusCode::NOT_ACCEPTABLE_HERE;
+        let agreed = match partner.sdp() {
+            (Some(l), Some(r)) => sdp::negotiate(l, r).map_err(|_| refuse)?.codec,
+            _ => return Err(refuse),
         };
-        let (ip, port) = (self.cfg.media_addr, call.port);
-        let sid = u64::from(rand::Rng::r#gen::<u32>(&mut self.rng));
-        let Some(offer) = &call.remote_sdp else {
+        let cfg = &self.ctx.cfg;
+        let mut local = sdp::Local {
+            codecs: &[],
+            addr: cfg.media_addr,
+            port: call.port(),
+            direction: Direction::SendRecv,
+            session_id,
+            version: 1,
+        };
+        let Some(offer) = call.sdp().1 else {
             let mut codecs = vec![agreed.clone()];
-            codecs.extend(self.cfg.codecs.iter().filter(|c| !c.same_format(&agreed)).cloned());
-            return Ok(sdp::offer(&codecs, ip, port, Direction::SendRecv, sid, 1));
+            codecs.extend(cfg.codecs.iter().filter(|c| !c.same_format(&agreed)).cloned());
+            local.codecs = &codecs;
+            return Ok(sdp::offer(&local));
         };
         let codeable = |c: &Codec| AudioCodec::from_name(&c.name).is_some();
         let voice = || offer.audio.codecs.iter().filter(|c| !c.is_telephone_event());
         let chosen = voice().find(|c| c.same_format(&agreed)).or_else(|| {
             codeable(&agreed)
-                .then(|| voice().find(|c| codeable(c) && self.cfg.codecs.iter().any(|o| o.same_format(c))))
+                .then(|| voice().find(|c| codeable(c) && cfg.codecs.iter().any(|o| o.same_format(c))))
                 .flatten()
         });
-        let mut codecs = vec![chosen.ok_or(StatusCode::NOT_ACCEPTABLE_HERE)?.clone()];
-        codecs.extend(self.cfg.codecs.iter().filter(|c| c.is_telephone_event()).cloned());
-        sdp::answer(offer, &codecs, ip, port, Direction::SendRecv, sid, 1).map_err(|_| StatusCode::NOT_ACCEPTABLE_HERE)
+        let mut codecs = vec![chosen.ok_or(refuse)?.clone()];
+        codecs.extend(cfg.codecs.iter().filter(|c| c.is_telephone_event()).cloned());
+        local.codecs = &codecs;
+        sdp::answer(offer, &local).map_err(|_| refuse)
     }
 
     /// 183 Session Progress with our answer on offered call `a`: its
     /// outbound leg has early media, which now flows through the bridge.
     pub(super) fn early_media(&mut self, now: Instant, a: CallId) {
-        let Some((tx, req, tag, peer)) = self.offered(a) else {
-            return;
-        };
-        if self.calls.get(&a).is_some_and(|c| c.local_sdp.is_some()) {
+        if !self.calls.get(&a).is_some_and(|c| c.is_offered() && c.sdp().0.is_none()) {
             return;
         }
-        let Ok(local) = self.bridged_answer(a) else {
-            return;
-        };
-        let contact = self.contact(peer.transport);
-        let resp = dialog::with_sdp(&req, 183, &tag, &contact, sdp::render(&local));
-        self.txs.respond(now, tx, resp);
-        if let Some(c) = self.calls.get_mut(&a) {
-            c.local_sdp = Some(local);
+        if let Ok(answer) = self.bridged_answer(a) {
+            self.with_call(a, |c, ctx| c.answer_early(ctx, now, answer));
         }
-        self.start_media(a);
+    }
+
+    /// Answers offered call `id` (a bridge's inbound leg with the answer
+    /// its other leg allows, or 488 when none).
+    pub(super) fn accept(&mut self, now: Instant, id: CallId, mode: MediaMode) {
+        let Some(call) = self.calls.get(&id).filter(|c| c.is_offered()) else { return };
+        let answer = match (call.link(), call.sdp().0) {
+            (Some(_), None) => match self.bridged_answer(id) {
+                Ok(answer) => Some(answer),
+                Err(status) => return self.with_call(id, |c, ctx| c.reject(ctx, now, status)),
+            },
+            _ => None,
+        };
+        self.with_call(id, |c, ctx| c.accept(ctx, now, mode, answer));
     }
 }

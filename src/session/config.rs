@@ -1,4 +1,4 @@
-//! Settings and counters of the UA core.
+//! Settings of the UA core.
 
 use crate::sdp::Codec;
 use crate::transaction::TimerConfig;
@@ -39,43 +39,4 @@ pub struct UaConfig {
     /// Queueing delay which, held for as long, has new INVITEs refused
     /// statelessly (503 + Retry-After) until it falls under; `None`: never.
     pub shed_delay: Option<std::time::Duration>,
-}
-
-/// Counters of the UA core.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct UaStats {
-    /// Calls created (both directions).
-    pub calls_total: u64,
-    /// Calls that failed or were rejected.
-    pub calls_failed: u64,
-    /// Calls answered.
-    pub calls_answered: u64,
-    /// INVITEs refused with 503 for overload.
-    pub overload_rejected: u64,
-    /// Malformed messages answered with 4xx/5xx.
-    pub bad_answered: u64,
-    /// Messages dropped unanswered.
-    pub dropped: u64,
-    /// Calls whose media port could not be bound.
-    pub media_bind_failed: u64,
-    /// RTP packets received by ended calls' legs.
-    pub rtp_in: u64,
-    /// RTP packets sent to ended calls' legs.
-    pub rtp_out: u64,
-    /// RTP packets lost on the way in (RFC 3550: expected − received).
-    pub rtp_lost: u64,
-    /// Packets dropped by ended calls: strangers after latching,
-    /// malformed, or not forwarded (hold, no destination).
-    pub rtp_dropped: u64,
-    /// Streams (legs that received RTP) of ended calls.
-    pub rtp_streams: u64,
-    /// Sum of their final RFC 3550 jitter (µs).
-    pub rtp_jitter_us_sum: u64,
-    /// Bridged calls whose legs use different codecs (transcoded).
-    pub transcoded_calls: u64,
-    /// Redirects (3xx) followed to a new target.
-    pub redirects_followed: u64,
-    /// New INVITEs refused statelessly for queueing delay (also counted in
-    /// `overload_rejected`).
-    pub shed: u64,
 }

@@ -5,6 +5,7 @@ mod build;
 mod error;
 mod framing;
 mod header;
+mod incoming;
 mod names;
 mod normalize;
 mod params;
@@ -20,6 +21,7 @@ mod via;
 
 pub use build::{RequestSpec, request, request_with_body, response, response_from_raw, with_body};
 pub use error::{InvalidMessage, ParseError};
+pub use incoming::{Incoming, IncomingRequest, IncomingResponse};
 pub use framing::{MAX_MESSAGE, RawMessage, frame_stream, leading_crlf};
 pub use params::{header_param, new_token, split_host_port, split_list, uri_of};
 pub use parse::parse;
@@ -40,15 +42,6 @@ pub use via::stamp_received;
 
 pub use rsip::{Header, Method, Request, Response, SipMessage, StatusCode};
 
-/// A parsed, validated message and the fields every layer above matches on.
-#[derive(Debug, Clone)]
-pub struct Incoming {
-    /// The message itself.
-    pub msg: SipMessage,
-    /// Its validated essentials.
-    pub core: Core,
-}
-
 /// Value of the first header named `name` (case-insensitive, canonical name).
 pub fn header<'a>(msg: &'a SipMessage, name: &str) -> Option<&'a str> {
     use rsip::message::HasHeaders;
@@ -61,6 +54,7 @@ pub fn header_in<'a>(headers: &'a rsip::Headers, name: &str) -> Option<&'a str> 
 }
 
 /// All values of the headers named `name`, in order.
+#[cfg(feature = "test-exports")]
 pub fn headers<'a>(msg: &'a SipMessage, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     use rsip::message::HasHeaders;
     headers_in(msg.headers(), name)

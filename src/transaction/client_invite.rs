@@ -3,7 +3,7 @@
 
 use super::{Backoff, Out, TimerConfig, TxEvent};
 use crate::ids::{Peer, TxId};
-use crate::sip::{self, Header, Incoming, Method, Request, SipMessage};
+use crate::sip::{self, Header, IncomingResponse, Method, Request};
 use bytes::Bytes;
 use rsip::headers::UntypedHeader;
 use std::sync::Arc;
@@ -74,11 +74,8 @@ impl ClientInvite {
     }
 
     /// A response matched this transaction.
-    pub fn handle_response(&mut self, now: Instant, cfg: &TimerConfig, resp: Incoming, out: &mut Out) {
-        let SipMessage::Response(r) = &resp.msg else {
-            return;
-        };
-        let code = r.status_code.code();
+    pub fn handle_response(&mut self, now: Instant, cfg: &TimerConfig, resp: IncomingResponse, out: &mut Out) {
+        let code = resp.code();
         match (self.state, code) {
             (State::Calling | State::Proceeding, 100..=199) => {
                 self.state = State::Proceeding;
@@ -97,7 +94,7 @@ impl ClientInvite {
                 out.events.push_back(TxEvent::Response { tx: self.id, resp });
             }
             (State::Calling | State::Proceeding, 300..) => {
-                let to = sip::header(&resp.msg, "To").unwrap_or_default().to_owned();
+                let to = resp.header("To").unwrap_or_default().to_owned();
                 if let Some(invite) = self.request.take() {
                     let bytes = sip::request_bytes(&derived(&invite, Method::Ack, Some(&to)));
                     out.send(self.peer, &bytes);

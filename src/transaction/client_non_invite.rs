@@ -3,7 +3,7 @@
 
 use super::{Backoff, Out, TimerConfig, TxEvent};
 use crate::ids::{Peer, TxId};
-use crate::sip::{Incoming, SipMessage};
+use crate::sip::IncomingResponse;
 use bytes::Bytes;
 use std::time::Instant;
 
@@ -44,11 +44,8 @@ impl ClientNonInvite {
     }
 
     /// A response matched this transaction.
-    pub fn handle_response(&mut self, now: Instant, cfg: &TimerConfig, resp: Incoming, out: &mut Out) {
-        let SipMessage::Response(r) = &resp.msg else {
-            return;
-        };
-        let provisional = r.status_code.code() < 200;
+    pub fn handle_response(&mut self, now: Instant, cfg: &TimerConfig, resp: IncomingResponse, out: &mut Out) {
+        let provisional = resp.code() < 200;
         match (self.state, provisional) {
             (State::Trying | State::Proceeding, true) => {
                 if self.state == State::Trying {

@@ -2,7 +2,8 @@
 //! (the four machines); the table owns every live transaction.
 
 use super::tx::Tx;
-use super::{DeadlineHeap, Out, TimerConfig, Transmit, TxEvent, TxKey};
+use super::{Out, TimerConfig, Transmit, TxEvent, TxKey};
+use crate::collections::{DeadlineHeap, shrink_map};
 use crate::ids::TxId;
 use crate::sip::Request;
 use rustc_hash::FxHashMap;
@@ -132,8 +133,8 @@ impl Transactions {
 
     /// Gives memory back after a load peak.
     pub fn shrink(&mut self) {
-        super::timer::shrink_map(&mut self.keys);
-        super::timer::shrink_map(&mut self.slots);
+        shrink_map(&mut self.keys);
+        shrink_map(&mut self.slots);
         self.heap.shrink();
     }
 

@@ -6,7 +6,7 @@ use super::server_non_invite::ServerNonInvite;
 use super::tx::Tx;
 use super::{Out, Transactions, TxEvent, TxKey};
 use crate::ids::{Peer, TxId};
-use crate::sip::{self, Incoming, Method, SipMessage};
+use crate::sip::{self, Incoming, IncomingRequest, Method};
 use std::time::Instant;
 
 impl Transactions {
@@ -21,25 +21,30 @@ impl Transactions {
             ..
         } = self;
         let mut out = Out { transmits, events };
-        let (key, is_request) = match &inc.msg {
-            SipMessage::Request(_) => (TxKey::server(&inc.core), true),
-            SipMessage::Response(_) => (TxKey::client(&inc.core.branch, inc.core.cseq_method), false),
+        let core = inc.core();
+        let key = match &inc {
+            Incoming::Request(_) => TxKey::server(core),
+            Incoming::Response(_) => TxKey::client(&core.branch, core.cseq_method),
         };
         let Some(&id) = keys.get(&key) else {
-            return self.handle_unmatched(now, inc, key, peer);
+            return match inc {
+                Incoming::Request(req) => self.handle_new_request(now, req, key, peer),
+                Incoming::Response(resp) => self.events.push_back(TxEvent::StrayResponse { resp }),
+            };
         };
         let slot = slots.get_mut(&id).expect("invariant: every key names a live slot");
-        let method = inc.core.cseq_method;
-        match (&mut slot.tx, is_request) {
-            (Tx::ServerInvite(t), true) if method == Method::Ack => {
+        let method = core.cseq_method;
+        let is_request = matches!(inc, Incoming::Request(_));
+        match (&mut slot.tx, inc) {
+            (Tx::ServerInvite(t), Incoming::Request(req)) if method == Method::Ack => {
                 if t.handle_ack(now, cfg) {
-                    out.events.push_back(TxEvent::Ack { req: inc });
+                    out.events.push_back(TxEvent::Ack { req });
                 }
             }
-            (Tx::ServerInvite(t), true) => t.handle_retransmission(&mut out),
-            (Tx::ServerNonInvite(t), true) => t.handle_retransmission(&mut out),
-            (Tx::ClientInvite(t), false) => t.handle_response(now, cfg, inc, &mut out),
-            (Tx::ClientNonInvite(t), false) => t.handle_response(now, cfg, inc, &mut out),
+            (Tx::ServerInvite(t), Incoming::Request(_)) => t.handle_retransmission(&mut out),
+            (Tx::ServerNonInvite(t), Incoming::Request(_)) => t.handle_retransmission(&mut out),
+            (Tx::ClientInvite(t), Incoming::Response(resp)) => t.handle_response(now, cfg, resp, &mut out),
+            (Tx::ClientNonInvite(t), Incoming::Response(resp)) => t.handle_response(now, cfg, resp, &mut out),
             _ => {}
         }
         if is_request {
@@ -48,38 +53,30 @@ impl Transactions {
         self.rearm(id);
     }
 
-    fn handle_unmatched(&mut self, now: Instant, inc: Incoming, key: TxKey, peer: Peer) {
+    fn handle_new_request(&mut self, now: Instant, req: IncomingRequest, key: TxKey, peer: Peer) {
         let mut out = Out {
             transmits: &mut self.transmits,
             events: &mut self.events,
         };
-        let SipMessage::Request(req) = &inc.msg else {
-            out.events.push_back(TxEvent::StrayResponse { resp: inc });
-            return;
-        };
         let id = TxId(self.next_id);
-        let tx = match req.method {
+        let tx = match req.req.method {
             Method::Ack => {
-                out.events.push_back(TxEvent::Ack { req: inc });
+                out.events.push_back(TxEvent::Ack { req });
                 return;
             }
             Method::Cancel => {
-                let invite = self.keys.get(&TxKey::cancelled_invite(&inc.core)).copied();
-                out.events.push_back(TxEvent::Cancel {
-                    tx: id,
-                    req: inc,
-                    invite,
-                });
+                let invite = self.keys.get(&TxKey::cancelled_invite(&req.core)).copied();
+                out.events.push_back(TxEvent::Cancel { tx: id, req, invite });
                 Tx::ServerNonInvite(ServerNonInvite::new(peer))
             }
             Method::Invite => {
-                let trying = sip::response(req, 100, None, None);
+                let trying = sip::response(&req.req, 100, None, None);
                 let tx = ServerInvite::new(id, peer, sip::response_bytes(&trying), &mut out);
-                out.events.push_back(TxEvent::Request { tx: id, req: inc, peer });
+                out.events.push_back(TxEvent::Request { tx: id, req, peer });
                 Tx::ServerInvite(tx)
             }
             _ => {
-                out.events.push_back(TxEvent::Request { tx: id, req: inc, peer });
+                out.events.push_back(TxEvent::Request { tx: id, req, peer });
                 Tx::ServerNonInvite(ServerNonInvite::new(peer))
             }
         };

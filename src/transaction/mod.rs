@@ -23,10 +23,10 @@ pub use endpoint::Transactions;
 #[cfg(feature = "test-exports")]
 pub use endpoint::TxStats;
 pub use key::TxKey;
-pub use timer::{Backoff, DeadlineHeap, TimerConfig, shrink_map};
+pub use timer::{Backoff, TimerConfig};
 
 use crate::ids::{Peer, TxId};
-use crate::sip::Incoming;
+use crate::sip::{IncomingRequest, IncomingResponse};
 use bytes::Bytes;
 use std::collections::VecDeque;
 
@@ -47,7 +47,7 @@ pub enum TxEvent {
         /// The new server transaction.
         tx: TxId,
         /// The request.
-        req: Incoming,
+        req: IncomingRequest,
         /// Where it came from.
         peer: Peer,
     },
@@ -57,27 +57,27 @@ pub enum TxEvent {
         /// The CANCEL's server transaction.
         tx: TxId,
         /// The CANCEL itself.
-        req: Incoming,
+        req: IncomingRequest,
         /// The INVITE server transaction it cancels.
         invite: Option<TxId>,
     },
     /// An ACK that matched no transaction: the ACK for a 2xx.
     Ack {
         /// The ACK.
-        req: Incoming,
+        req: IncomingRequest,
     },
     /// A response for client transaction `tx`.
     Response {
         /// The client transaction.
         tx: TxId,
         /// The response.
-        resp: Incoming,
+        resp: IncomingResponse,
     },
     /// A response that matched no client transaction (a 2xx retransmission
     /// after the transaction ended, or a fork's 2xx).
     StrayResponse {
         /// The response.
-        resp: Incoming,
+        resp: IncomingResponse,
     },
     /// Timer B, F or H fired: no response (client) or no ACK (server).
     Timeout {

@@ -1,8 +1,6 @@
-//! RFC 3261 §17 timer values (T1, T2, T4 and the timers A–M built on them)
-//! and a lazy deadline heap shared by every table of timed objects.
+//! RFC 3261 §17 timer values (T1, T2, T4 and the timers A–M built on
+//! them) and the doubling retransmission timer.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::time::{Duration, Instant};
 
 /// The base timer values; every §17 timer derives from them.
@@ -76,56 +74,5 @@ impl Backoff {
             None => self.interval * 2,
         };
         self.next = now + self.interval;
-    }
-}
-
-/// Deadlines of many objects; stale entries are skipped by the owner, who
-/// asks each popped object whether anything is really due.
-#[derive(Debug)]
-pub struct DeadlineHeap<K: Ord + Copy> {
-    heap: BinaryHeap<Reverse<(Instant, K)>>,
-}
-
-impl<K: Ord + Copy> Default for DeadlineHeap<K> {
-    fn default() -> Self {
-        DeadlineHeap {
-            heap: BinaryHeap::new(),
-        }
-    }
-}
-
-impl<K: Ord + Copy> DeadlineHeap<K> {
-    /// Records that `key` wants to be woken at `at`.
-    pub fn push(&mut self, at: Instant, key: K) {
-        self.heap.push(Reverse((at, key)));
-    }
-
-    /// The earliest recorded deadline.
-    pub fn next(&self) -> Option<Instant> {
-        self.heap.peek().map(|Reverse((at, _))| *at)
-    }
-
-    /// Pops one key whose deadline is at or before `now`.
-    pub fn pop_due(&mut self, now: Instant) -> Option<K> {
-        match self.heap.peek() {
-            Some(Reverse((at, _))) if *at <= now => self.heap.pop().map(|Reverse((_, k))| k),
-            _ => None,
-        }
-    }
-
-    /// Gives memory back after a peak (see [`shrink_map`]).
-    pub fn shrink(&mut self) {
-        if self.heap.capacity() > 4096 && self.heap.len() * 4 < self.heap.capacity() {
-            self.heap.shrink_to(self.heap.len() * 2);
-        }
-    }
-}
-
-/// Gives a map's memory back after a load peak: once it holds less than a
-/// quarter of its capacity, it is cut to twice its size, so memory follows
-/// the load down and a steady load does not thrash.
-pub fn shrink_map<K: Eq + std::hash::Hash, V, S: std::hash::BuildHasher>(m: &mut std::collections::HashMap<K, V, S>) {
-    if m.capacity() > 4096 && m.len() * 4 < m.capacity() {
-        m.shrink_to(m.len() * 2);
     }
 }

@@ -6,11 +6,12 @@
 //! answer before Timer B) the next is tried; a 6xx (global failure) or a
 //! CANCEL stops. Only Contacts we can reach without DNS are candidates,
 //! and only `max_redirects` 3xx are followed per call; when nothing is
-//! left the call ends with the last failure, as before.
+//! left the call ends with the last failure.
 
-use super::{CallState, UserAgent};
-use crate::ids::{CallId, Peer};
-use crate::sip::{self, Header, Incoming, Request};
+use super::{Call, CallState, Invite};
+use crate::ids::Peer;
+use crate::session::context::CallContext;
+use crate::sip::{self, Header, IncomingResponse, Request};
 use rsip::headers::UntypedHeader;
 use std::sync::Arc;
 use std::time::Instant;
@@ -18,68 +19,66 @@ use std::time::Instant;
 /// Contacts taken from one 3xx at most.
 const MAX_CONTACTS: usize = 8;
 
-impl UserAgent {
-    /// Sends call `id`'s INVITE on to the best target `resp` (a 3xx)
-    /// names, keeping the rest ahead of older targets; false when it names
-    /// none we can reach, or the call has used up its redirects.
-    pub(super) fn follow_redirect(&mut self, now: Instant, id: CallId, resp: &Incoming) -> bool {
-        let Some(call) = self.calls.get_mut(&id) else {
-            return false;
-        };
-        if call.cancel_requested || call.redirects >= self.cfg.max_redirects {
+/// The targets a call's redirects named, not tried yet.
+#[derive(Debug, Default, Clone)]
+pub(super) struct TargetSet {
+    /// Redirects (3xx) followed so far.
+    followed: u8,
+    /// Best first.
+    pending: Vec<(rsip::Uri, Peer)>,
+}
+
+impl Call {
+    /// Sends the INVITE on to the best target `resp` (a 3xx) names, keeping
+    /// the rest ahead of older targets; false when it names none we can
+    /// reach, or the call has used up its redirects.
+    pub(super) fn follow_redirect(&mut self, ctx: &mut CallContext, now: Instant, resp: &IncomingResponse) -> bool {
+        if self.cancel_requested || self.targets.followed >= ctx.cfg.max_redirects {
             return false;
         }
-        let found = contacts(resp, call.peer);
+        let found = contacts(resp, self.peer);
         if found.is_empty() {
             return false;
         }
-        call.redirects += 1;
-        call.targets.splice(0..0, found);
-        self.stats.redirects_followed += 1;
-        self.try_next_target(now, id)
+        self.targets.followed += 1;
+        self.targets.pending.splice(0..0, found);
+        ctx.stats.redirects_followed += 1;
+        self.try_next_target(ctx, now)
     }
 
-    /// Sends call `id`'s INVITE to the next target of its target set;
-    /// false when none is left (or the call is being cancelled).
-    pub(super) fn try_next_target(&mut self, now: Instant, id: CallId) -> bool {
-        loop {
-            let Some(call) = self.calls.get_mut(&id) else {
-                return false;
-            };
-            if call.cancel_requested || call.targets.is_empty() {
-                return false;
-            }
-            let (uri, peer) = call.targets.remove(0);
-            let Some(invite) = call.request.clone() else {
-                return false;
-            };
-            let via = self.via(peer.transport);
-            let contact = self.contact(peer.transport);
+    /// Sends the INVITE to the next target of the target set; false when
+    /// none is left (or the call is being cancelled).
+    pub(super) fn try_next_target(&mut self, ctx: &mut CallContext, now: Instant) -> bool {
+        let Invite::Sent { req: invite, tx: old } = &self.invite else {
+            return false;
+        };
+        let (invite, old) = (invite.clone(), *old);
+        while !self.cancel_requested && !self.targets.pending.is_empty() {
+            let (uri, peer) = self.targets.pending.remove(0);
+            let via = ctx.via(peer.transport);
+            let contact = ctx.contact(peer.transport);
             // A target whose request cannot be built is skipped.
             let Some(req) = redirected(&invite, uri, &via, &contact) else {
                 continue;
             };
             let req = Arc::new(req);
-            let tx = self.txs.send_invite(now, peer, req.clone());
-            let call = self.calls.get_mut(&id).expect("invariant: looked up above");
-            if let Some(old) = call.invite_tx.replace(tx) {
-                self.tx_calls.remove(&old);
-            }
-            self.tx_calls.insert(tx, id);
-            call.request = Some(req);
-            call.peer = peer;
-            call.state = CallState::Calling;
-            call.remote_sdp = None;
+            ctx.index.forget(old);
+            let tx = ctx.send_invite(now, self.id, peer, req.clone());
+            self.invite = Invite::Sent { req, tx };
+            self.peer = peer;
+            self.state = CallState::Calling;
+            self.sdp.remote = None;
             return true;
         }
+        false
     }
 }
 
 /// The Contacts of a 3xx we can reach, highest `q` (1.0 when absent)
 /// first, equals in their order, at most [`MAX_CONTACTS`].
-fn contacts(resp: &Incoming, current: Peer) -> Vec<(rsip::Uri, Peer)> {
+fn contacts(resp: &IncomingResponse, current: Peer) -> Vec<(rsip::Uri, Peer)> {
     let mut found: Vec<(f32, rsip::Uri, Peer)> = Vec::new();
-    for value in sip::headers(&resp.msg, "Contact").flat_map(sip::split_list) {
+    for value in resp.headers("Contact").flat_map(sip::split_list) {
         let q = sip::header_param(value, "q").map_or(Some(1.0), |q| q.parse::<f32>().ok());
         let Some(q) = q.filter(|q| (0.0..=1.0).contains(q)) else {
             continue;

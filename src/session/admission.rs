@@ -1,0 +1,73 @@
+//! A new INVITE becomes an offered call, or is refused before it is one:
+//! 503 + Retry-After (stateless) when the calls or this worker's ports run
+//! out, 400 for an SDP we cannot read, 488 when no codec is shared.
+
+use super::call::Call;
+use super::{IncomingInfo, SessionEvent, UserAgent};
+use crate::ids::{CallId, Peer, TxId};
+use crate::sdp::{self, Direction, SdpError};
+use crate::sip::{self, IncomingRequest};
+use std::time::Instant;
+
+impl UserAgent {
+    /// A new INVITE on server transaction `tx`, to be answered with `tag`.
+    pub(super) fn admit(&mut self, now: Instant, tx: TxId, req: IncomingRequest, peer: Peer, tag: String) {
+        let id = CallId(self.next_call);
+        let worker = self.ctx.worker_of(id);
+        if self.calls.len() >= self.ctx.cfg.max_calls || self.ctx.ports.available(worker) == 0 {
+            self.ctx.stats.overload_rejected += 1;
+            self.ctx.txs.respond_once(tx, &self.ctx.stateless_503(&req.req, &req.core));
+            return;
+        }
+        let offer = match std::str::from_utf8(&req.req.body) {
+            Ok("") => None,
+            Ok(text) => match sdp::parse(text) {
+                Ok(o) => Some(o),
+                Err(e) => return self.refuse(now, tx, &req, 400, &format!("Malformed SDP: {e}"), &tag),
+            },
+            Err(_) => return self.refuse(now, tx, &req, 400, "SDP is not UTF-8", &tag),
+        };
+        if let Some(o) = &offer {
+            let ours = sdp::Local {
+                codecs: &self.ctx.cfg.codecs,
+                addr: self.ctx.cfg.media_addr,
+                port: 0,
+                direction: Direction::SendRecv,
+                session_id: 0,
+                version: 0,
+            };
+            if sdp::answer(o, &ours) == Err(SdpError::NoCommonCodec) {
+                return self.refuse(now, tx, &req, 488, "Not Acceptable Here", &tag);
+            }
+        }
+        let port = self
+            .ctx
+            .ports
+            .take(now, worker)
+            .expect("invariant: availability checked above");
+        self.next_call += self.ctx.cfg.shards.max(1) as u64;
+        let info = IncomingInfo {
+            from: req.header("From").unwrap_or_default().to_owned(),
+            to: req.header("To").unwrap_or_default().to_owned(),
+            uri: {
+                let mut u = String::with_capacity(48);
+                sip::push_uri(&mut u, &req.req.uri);
+                u
+            },
+            peer,
+        };
+        self.ctx.index.watch(tx, id);
+        let call = Call::offered(id, now, tx, req, peer, tag, port, offer);
+        self.calls.insert(id, Box::new(call));
+        self.records.open(id);
+        self.ctx.stats.calls_total += 1;
+        self.ctx.events.push_back(SessionEvent::Incoming(id, info));
+    }
+
+    /// Refuses the INVITE with `status` and a reason phrase naming why.
+    fn refuse(&mut self, now: Instant, tx: TxId, req: &IncomingRequest, status: u16, reason: &str, tag: &str) {
+        self.ctx.stats.calls_failed += 1;
+        let resp = crate::dialog::response_in(&req.req, status, Some(reason), tag, None);
+        self.ctx.txs.respond(now, tx, resp);
+    }
+}

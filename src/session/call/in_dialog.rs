@@ -1,0 +1,113 @@
+//! Within the dialog: the peer's requests (BYE, re-INVITE, OPTIONS, INFO,
+//! UPDATE, NOTIFY; CSeq order checked, §12.2.2), ending the call (reject
+//! while offered, CANCEL while ringing once a provisional came, §9.1; BYE
+//! once established), and what a transaction timing out means for it.
+
+use super::{Call, CallState, Invite};
+use crate::dialog::Dialog;
+use crate::ids::TxId;
+use crate::session::context::CallContext;
+use crate::session::{EndReason, SessionEvent};
+use crate::sip::{self, IncomingRequest, Method};
+use crate::status::StatusCode;
+use crate::transaction;
+use std::time::Instant;
+
+impl Call {
+    /// A request within its dialog, on server transaction `tx`.
+    pub fn handle_request(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, req: IncomingRequest) {
+        let tag = &self.local_tag;
+        let Some(dialog) = self.dialog.as_mut() else {
+            return ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, tag);
+        };
+        if !dialog.accept_remote_seq(req.core.cseq, req.req.method) {
+            return ctx.reply(now, tx, &req.req, StatusCode::SERVER_INTERNAL_ERROR, tag);
+        }
+        match req.req.method {
+            Method::Bye => {
+                ctx.reply(now, tx, &req.req, StatusCode::OK, tag);
+                self.end(SessionEvent::Ended(self.id, EndReason::RemoteBye));
+            }
+            Method::Invite => self.on_reinvite(ctx, now, tx, req),
+            Method::Options | Method::Info | Method::Update | Method::Notify => {
+                ctx.reply(now, tx, &req.req, StatusCode::OK, tag)
+            }
+            _ => ctx.reply(now, tx, &req.req, StatusCode::METHOD_NOT_ALLOWED, tag),
+        }
+    }
+
+    /// Ends the call as its state requires: 480 while offered, CANCEL
+    /// while calling (once a provisional came), BYE once answered.
+    pub fn hang_up(&mut self, ctx: &mut CallContext, now: Instant) {
+        match self.state {
+            CallState::Offered => self.reject(ctx, now, StatusCode::TEMPORARILY_UNAVAILABLE),
+            CallState::Calling | CallState::Early => {
+                self.cancel_requested = true;
+                self.send_cancel(ctx, now);
+            }
+            CallState::Answering | CallState::Connected => {
+                self.send_bye(ctx, now);
+                self.end(SessionEvent::Ended(self.id, EndReason::LocalBye));
+            }
+        }
+    }
+
+    /// Our media timed out: BYE, and the call is over.
+    pub fn media_timeout(&mut self, ctx: &mut CallContext, now: Instant) {
+        self.send_bye(ctx, now);
+        self.end(SessionEvent::Ended(self.id, EndReason::MediaTimeout));
+    }
+
+    /// CANCELs our INVITE, once, when a provisional has come (§9.1).
+    pub(super) fn send_cancel(&mut self, ctx: &mut CallContext, now: Instant) {
+        let Invite::Sent { tx, .. } = &self.invite else { return };
+        if self.cancel_sent {
+            return;
+        }
+        let Some(invite) = ctx.txs.cancellable_invite(*tx) else {
+            return;
+        };
+        let cancel = transaction::derived(invite, Method::Cancel, None);
+        self.cancel_sent = true;
+        ctx.txs.send_request(now, self.peer, cancel);
+    }
+
+    /// BYE within its dialog, if it has one.
+    pub(super) fn send_bye(&mut self, ctx: &mut CallContext, now: Instant) {
+        if let Some(dialog) = self.dialog.as_mut() {
+            Self::send_bye_on(ctx, now, dialog);
+        }
+    }
+
+    /// BYE within `dialog` (ours, or a fork's we hang up).
+    pub(super) fn send_bye_on(ctx: &mut CallContext, now: Instant, dialog: &mut Dialog) {
+        let transport = dialog.transport();
+        let (via, contact) = (ctx.via(transport), ctx.contact(transport));
+        if let Ok(req) = sip::request(&dialog.request(Method::Bye, via, &contact, None)) {
+            ctx.txs.send_request(now, dialog.next_hop(), req);
+        }
+    }
+
+    /// Its client transaction `tx` got no response (Timer B or F).
+    pub fn handle_tx_timeout(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId) {
+        let invite = matches!(self.invite, Invite::Sent { tx: t, .. } if t == tx);
+        if invite && matches!(self.state, CallState::Calling | CallState::Early) {
+            if !self.try_next_target(ctx, now) {
+                self.end(SessionEvent::Failed(self.id, StatusCode::REQUEST_TIMEOUT));
+            }
+        } else if self.state == CallState::Connected && !self.reinvite.is_pending() {
+            self.end(SessionEvent::Ended(self.id, EndReason::Timeout));
+        } else if self.reinvite.drop_if(tx) {
+            self.dialog_lost(ctx, now, true);
+        }
+    }
+
+    /// §12.2.1.2: a 408 (or a timeout) or a 481 to an in-dialog request
+    /// ends the dialog; after a 481 the peer has none left to BYE.
+    pub(super) fn dialog_lost(&mut self, ctx: &mut CallContext, now: Instant, bye: bool) {
+        if bye {
+            self.send_bye(ctx, now);
+        }
+        self.end(SessionEvent::Ended(self.id, EndReason::Timeout));
+    }
+}

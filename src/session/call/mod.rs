@@ -1,0 +1,192 @@
+//! One call: its role and state, the INVITE that formed it, its dialog,
+//! its offer/answer state, its RTP port, its timers, and what it waits
+//! for. The UA core routes each message, command and timer to the call it
+//! belongs to; the call acts through the [`CallContext`] it is handed and,
+//! when it is over, says so with the event that ends it, and the UA core
+//! removes it.
+//!
+//! Its behaviour is split by what it acts on: the answering side
+//! (`uas.rs`), the calling side (`uac.rs`), requests and hang-up within
+//! the dialog (`in_dialog.rs`), re-INVITEs both ways (`reinvite.rs`), our
+//! 2xx until its ACK (`ok_retransmit.rs`), the redirect target set
+//! (`target_set.rs`), the SDP pair (`offer_answer.rs`) and the timers
+//! (`timers.rs`).
+
+mod in_dialog;
+mod invite;
+mod link;
+mod offer_answer;
+mod ok_retransmit;
+mod reinvite;
+mod state;
+mod target_set;
+mod timers;
+mod uac;
+mod uas;
+
+pub(crate) use state::{CallState, Role};
+pub(crate) use timers::CallTimer;
+
+use super::context::CallContext;
+use super::{MediaMode, SessionEvent};
+use crate::dialog::{Dialog, DialogKey};
+use crate::ids::{CallId, Peer, TxId};
+use crate::media::{LegConfig, Side};
+use crate::sdp::Sdp;
+use invite::Invite;
+use offer_answer::OfferAnswer;
+use ok_retransmit::OkRetransmit;
+use reinvite::Reinvite;
+use std::time::Instant;
+use target_set::TargetSet;
+use timers::CallTimers;
+
+/// One call's state.
+#[derive(Debug)]
+pub(crate) struct Call {
+    id: CallId,
+    role: Role,
+    state: CallState,
+    /// The peer it came from or goes to.
+    peer: Peer,
+    local_tag: String,
+    invite: Invite,
+    dialog: Option<Dialog>,
+    sdp: OfferAnswer,
+    port: u16,
+    reinvite: Reinvite,
+    /// Our 2xx awaiting its ACK.
+    ok: Option<OkRetransmit>,
+    /// End was asked for before a provisional arrived: CANCEL when it does.
+    cancel_requested: bool,
+    cancel_sent: bool,
+    targets: TargetSet,
+    media: MediaMode,
+    /// The media plane has the call (a RemoveCall is owed; on a bridge,
+    /// kept by the A side).
+    media_active: bool,
+    /// The other leg of a bridge, and which leg this call is.
+    link: Option<(CallId, Side)>,
+    started: Instant,
+    answered: Option<Instant>,
+    /// The call whose record this leg goes in (itself, or its bridge's A).
+    record: CallId,
+    timers: CallTimers,
+    /// Set when the call is over: the event that ends it.
+    ended: Option<SessionEvent>,
+}
+
+impl Call {
+    fn new(id: CallId, role: Role, peer: Peer, local_tag: String, port: u16, now: Instant, invite: Invite) -> Self {
+        Call {
+            id,
+            role,
+            state: match role {
+                Role::Uas => CallState::Offered,
+                Role::Uac => CallState::Calling,
+            },
+            peer,
+            local_tag,
+            invite,
+            dialog: None,
+            sdp: OfferAnswer::default(),
+            port,
+            reinvite: Reinvite::default(),
+            ok: None,
+            cancel_requested: false,
+            cancel_sent: false,
+            targets: TargetSet::default(),
+            media: MediaMode::None,
+            media_active: false,
+            link: None,
+            started: now,
+            answered: None,
+            record: id,
+            timers: CallTimers::default(),
+            ended: None,
+        }
+    }
+
+    /// Its id.
+    pub fn id(&self) -> CallId {
+        self.id
+    }
+
+    /// Which side we are.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// Whether it is an incoming call not yet answered or rejected.
+    pub fn is_offered(&self) -> bool {
+        self.state == CallState::Offered
+    }
+
+    /// Our RTP port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The peer it came from or goes to.
+    pub fn peer(&self) -> Peer {
+        self.peer
+    }
+
+    /// Our latest SDP and theirs.
+    pub fn sdp(&self) -> (Option<&Sdp>, Option<&Sdp>) {
+        (self.sdp.local.as_ref(), self.sdp.remote.as_ref())
+    }
+
+    /// The leg settings its SDPs agree, for the media plane.
+    pub fn leg_config(&self) -> Option<LegConfig> {
+        self.sdp.leg_config(self.port)
+    }
+
+    /// The voice codec agreed, by name (call records).
+    pub fn codec_name(&self) -> Option<String> {
+        self.sdp.agreed_codec().map(|c| c.name)
+    }
+
+    /// When it started and when it was answered.
+    pub fn times(&self) -> (Instant, Option<Instant>) {
+        (self.started, self.answered)
+    }
+
+    /// Its SIP Call-ID.
+    pub fn sip_call_id(&self) -> String {
+        self.invite.call_id()
+    }
+
+    /// The transactions the UA core routes to it (the INVITE's, and a
+    /// re-INVITE in flight), to forget once it is gone.
+    pub fn transactions(&self) -> impl Iterator<Item = TxId> {
+        std::iter::once(self.invite.tx()).chain(self.reinvite.pending_tx())
+    }
+
+    /// The key of its dialog, once formed.
+    pub fn dialog_key(&self) -> Option<DialogKey> {
+        self.dialog.as_ref().map(Dialog::key)
+    }
+
+    /// The event that ended it, once it is over (taken once).
+    pub fn take_ended(&mut self) -> Option<SessionEvent> {
+        self.ended.take()
+    }
+
+    /// Ends the call with `ev` (the first end wins).
+    fn end(&mut self, ev: SessionEvent) {
+        self.ended.get_or_insert(ev);
+    }
+
+    /// One of its timers may be due.
+    pub fn handle_timer(&mut self, ctx: &mut CallContext, now: Instant, timer: CallTimer) {
+        if !self.timers.take_due(timer, now) {
+            return;
+        }
+        match timer {
+            CallTimer::OkRetransmit => self.on_ok_retransmit(ctx, now),
+            CallTimer::OkTimeout => self.on_ok_timeout(ctx, now),
+            CallTimer::GlareRetry => self.send_wanted(ctx, now),
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! A call's offer/answer state (RFC 3264): our latest SDP and theirs,
+//! who holds whom, and what the two agree for the media plane.
+
+use crate::media::LegConfig;
+use crate::sdp::{self, Codec, Direction, Sdp, SdpError};
+
+/// Our side's and their side's latest SDP.
+#[derive(Debug, Default, Clone)]
+pub(super) struct OfferAnswer {
+    /// Our latest offer or answer.
+    pub local: Option<Sdp>,
+    /// Theirs.
+    pub remote: Option<Sdp>,
+    /// We put the peer on hold.
+    pub on_hold: bool,
+    /// The peer put us on hold.
+    pub remote_hold: bool,
+}
+
+impl OfferAnswer {
+    /// The leg settings the two SDPs agree, for a leg on our `port`.
+    pub fn leg_config(&self, port: u16) -> Option<LegConfig> {
+        let n = sdp::negotiate(self.local.as_ref()?, self.remote.as_ref()?).ok()?;
+        let remote = (n.remote.port() != 0 && !n.remote.ip().is_unspecified()).then_some(n.remote);
+        Some(LegConfig {
+            port,
+            remote,
+            rtcp_mux: n.rtcp_mux,
+            codec_pt: n.codec.pt,
+            codec: crate::media::codec::AudioCodec::from_name(&n.codec.name),
+            clock: n.codec.rate,
+            te_pt: n.telephone_event.map(|c| c.pt),
+            send: n.local_direction.sends() && n.remote_direction.receives(),
+        })
+    }
+
+    /// The voice codec agreed, if any.
+    pub fn agreed_codec(&self) -> Option<Codec> {
+        let n = sdp::negotiate(self.local.as_ref()?, self.remote.as_ref()?).ok()?;
+        Some(n.codec)
+    }
+
+    /// Our re-INVITE offer putting the peer on hold (`hold`) or resuming
+    /// it: our last SDP, next version, all of `codecs`.
+    pub fn hold_offer(&self, hold: bool, codecs: &[Codec]) -> Option<Sdp> {
+        let mut offer = self.local.clone()?;
+        offer.version += 1;
+        offer.audio.direction = if hold { Direction::SendOnly } else { Direction::SendRecv };
+        offer.audio.codecs = codecs.to_vec();
+        Some(offer)
+    }
+
+    /// Our answer to the peer's re-INVITE carrying `offer` (or our offer
+    /// when it has none), for a leg on `port`: the codecs already agreed
+    /// when the new offer has them, else any of `codecs`; our hold kept.
+    pub fn answer_reinvite(&self, offer: Option<&Sdp>, codecs: &[Codec], port: u16) -> Result<Sdp, SdpError> {
+        let mut local = self.local.clone().ok_or(SdpError::NoAudio)?;
+        local.version += 1;
+        let ours = |codecs| sdp::Local {
+            codecs,
+            addr: local.audio.addr,
+            port,
+            direction: if self.on_hold { Direction::SendOnly } else { Direction::SendRecv },
+            session_id: local.session_id,
+            version: local.version,
+        };
+        match offer {
+            Some(o) => sdp::answer(o, &ours(&local.audio.codecs)).or_else(|_| sdp::answer(o, &ours(codecs))),
+            None => Ok(sdp::offer(&ours(codecs))),
+        }
+    }
+
+    /// Takes the peer's re-INVITE offer; whether their hold changed
+    /// (`Some(true)`: they now hold us).
+    pub fn take_remote_offer(&mut self, offer: Option<Sdp>) -> Option<bool> {
+        let was = self.remote_hold;
+        if let Some(o) = offer {
+            self.remote_hold = o.direction().is_hold();
+            self.remote = Some(o);
+        }
+        (was != self.remote_hold).then_some(self.remote_hold)
+    }
+}

@@ -1,0 +1,171 @@
+//! re-INVITEs both ways (RFC 3261 §14): the hold and resume we ask for,
+//! one at a time (§14.1: a wish made while another re-INVITE is in
+//! progress waits, the latest wins; a 491 is retried after 2.1–4 s if we
+//! made the Call-ID, 0–2 s if not), and the peer's offers we answer (hold
+//! by a=sendonly/inactive or c=0.0.0.0).
+
+use super::{Call, CallState, CallTimer, Role};
+use crate::dialog;
+use crate::ids::TxId;
+use crate::sdp::{self, Sdp};
+use crate::session::context::{CallContext, MediaChange};
+use crate::session::SessionEvent;
+use crate::sip::{self, IncomingRequest, IncomingResponse, Method};
+use crate::status::StatusCode;
+use std::time::{Duration, Instant};
+
+/// Our re-INVITE in flight: whether it holds or resumes, and its offer.
+#[derive(Debug, Clone)]
+struct Pending {
+    hold: bool,
+    offer: Sdp,
+    tx: TxId,
+}
+
+/// The re-INVITE state of a call.
+#[derive(Debug, Default, Clone)]
+pub(super) struct Reinvite {
+    /// Ours, in flight.
+    pending: Option<Pending>,
+    /// Hold (true) or resume asked for while another re-INVITE was in
+    /// progress: sent once it completes.
+    wanted: Option<bool>,
+}
+
+impl Reinvite {
+    /// The transaction of our re-INVITE in flight.
+    pub fn pending_tx(&self) -> Option<TxId> {
+        self.pending.as_ref().map(|p| p.tx)
+    }
+
+    /// Whether our re-INVITE is in flight.
+    pub fn is_pending(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Forgets our re-INVITE if `tx` is its transaction; whether it was.
+    pub fn drop_if(&mut self, tx: TxId) -> bool {
+        let ours = self.pending_tx() == Some(tx);
+        if ours {
+            self.pending = None;
+        }
+        ours
+    }
+}
+
+impl Call {
+    /// Whether a re-INVITE (ours, the peer's awaiting our 2xx's ACK, or a
+    /// 491 retry) is in progress.
+    fn reinvite_busy(&self) -> bool {
+        self.reinvite.pending.is_some() || self.ok.is_some() || self.timers.is_set(CallTimer::GlareRetry)
+    }
+
+    /// Puts the peer on hold (`hold`) or resumes it with a re-INVITE.
+    pub fn request_hold(&mut self, ctx: &mut CallContext, now: Instant, hold: bool) {
+        if self.state != CallState::Connected {
+            return;
+        }
+        if self.reinvite_busy() {
+            self.reinvite.wanted = Some(hold);
+            return;
+        }
+        if self.sdp.on_hold == hold {
+            return;
+        }
+        let (Some(dialog), Some(offer)) = (self.dialog.as_mut(), self.sdp.hold_offer(hold, &ctx.cfg.codecs)) else {
+            return;
+        };
+        let transport = dialog.transport();
+        let (via, contact) = (ctx.via(transport), ctx.contact(transport));
+        let spec = dialog.request(Method::Invite, via, &contact, None);
+        let Ok(req) = sip::request_with_body(&spec, "application/sdp", sdp::render(&offer).into_bytes()) else {
+            return;
+        };
+        let tx = ctx.send_request(now, self.id, dialog.next_hop(), req);
+        self.reinvite.pending = Some(Pending { hold, offer, tx });
+    }
+
+    /// A final response to our re-INVITE.
+    pub(super) fn on_reinvite_response(&mut self, ctx: &mut CallContext, now: Instant, resp: IncomingResponse) {
+        let code = resp.code();
+        if code < 200 {
+            return;
+        }
+        let Some(pending) = self.reinvite.pending.take() else { return };
+        ctx.index.forget(pending.tx);
+        match code {
+            491 => return self.back_off(ctx, now, pending.hold),
+            408 | 481 => return self.dialog_lost(ctx, now, code == 408),
+            300.. => return self.send_wanted(ctx, now),
+            _ => {}
+        }
+        if let Some(answer) = super::uac::body_sdp(resp.body_text()) {
+            self.sdp.remote = Some(answer);
+        }
+        self.sdp.local = Some(pending.offer);
+        self.sdp.on_hold = pending.hold;
+        if let Some(mut dialog) = self.dialog.clone() {
+            Self::send_ack(ctx, &mut dialog, resp.core.cseq);
+        }
+        ctx.media_changed(self.id, MediaChange::Update);
+        ctx.events.push_back(if pending.hold {
+            SessionEvent::Held(self.id)
+        } else {
+            SessionEvent::Resumed(self.id)
+        });
+        self.send_wanted(ctx, now);
+    }
+
+    /// Our re-INVITE met a 491: retry after 2.1–4 s if we made the
+    /// Call-ID, else after 0–2 s, in 10 ms steps.
+    fn back_off(&mut self, ctx: &mut CallContext, now: Instant, hold: bool) {
+        let tens = match self.role {
+            Role::Uac => ctx.random(210..=400),
+            Role::Uas => ctx.random(0..=200),
+        };
+        self.reinvite.wanted.get_or_insert(hold);
+        self.set_timer(ctx, CallTimer::GlareRetry, now + Duration::from_millis(tens * 10));
+    }
+
+    /// Sends the hold or resume asked for while another re-INVITE was in
+    /// progress, if it is still wanted and nothing else is in the way.
+    pub(super) fn send_wanted(&mut self, ctx: &mut CallContext, now: Instant) {
+        if self.reinvite_busy() {
+            return;
+        }
+        if let Some(hold) = self.reinvite.wanted.take() {
+            self.request_hold(ctx, now, hold);
+        }
+    }
+
+    /// The peer's re-INVITE: answer its offer (or offer, if it has none),
+    /// report hold/resume, and resend our 2xx until ACKed.
+    pub(super) fn on_reinvite(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, req: IncomingRequest) {
+        if self.reinvite.pending.is_some() {
+            return ctx.reply(now, tx, &req.req, StatusCode::REQUEST_PENDING, &self.local_tag);
+        }
+        if self.ok.is_some() {
+            let mut resp = dialog::response_in(&req.req, 500, None, &self.local_tag, None);
+            resp.headers.push(sip::Header::Other("Retry-After".into(), "1".into()));
+            ctx.txs.respond(now, tx, resp);
+            return;
+        }
+        let offer = super::uac::body_sdp(req.body_text());
+        let Ok(answer) = self.sdp.answer_reinvite(offer.as_ref(), &ctx.cfg.codecs, self.port) else {
+            return ctx.reply(now, tx, &req.req, StatusCode::NOT_ACCEPTABLE_HERE, &self.local_tag);
+        };
+        let contact = ctx.contact(self.peer.transport);
+        let resp = dialog::with_sdp(&req.req, 200, &self.local_tag, &contact, sdp::render(&answer));
+        let Some(bytes) = ctx.txs.respond(now, tx, resp) else {
+            return;
+        };
+        self.sdp.local = Some(answer);
+        match self.sdp.take_remote_offer(offer) {
+            Some(true) => ctx.events.push_back(SessionEvent::PeerHeld(self.id)),
+            Some(false) => ctx.events.push_back(SessionEvent::PeerResumed(self.id)),
+            None => {}
+        }
+        self.arm_ok(ctx, now, bytes, req.core.cseq);
+        ctx.media_changed(self.id, MediaChange::Update);
+    }
+}

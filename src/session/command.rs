@@ -1,0 +1,95 @@
+//! What the API (or the gateway) asks of the session layer.
+
+use crate::ids::{CallId, TransportKind};
+use crate::sdp::Codec;
+use crate::status::StatusCode;
+
+/// What an answered call's media does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MediaMode {
+    /// Signalling only: the SDP advertises a port but nothing is bound.
+    None,
+    /// A media worker sends every packet back to its sender.
+    Echo,
+}
+
+/// What the API asks of the session layer.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Send 180 Ringing.
+    Ring(CallId),
+    /// Answer 200 with SDP; media as `MediaMode` says.
+    Accept(CallId, MediaMode),
+    /// Reject with a final status.
+    Reject(CallId, StatusCode),
+    /// Hang up (BYE), cancel (CANCEL) or reject (480) as the state requires.
+    End(CallId),
+    /// Put on hold (re-INVITE with a=sendonly).
+    Hold(CallId),
+    /// Resume (re-INVITE with a=sendrecv).
+    Resume(CallId),
+    /// Place a call to `uri`.
+    Call(CallId, String, TransportKind),
+    /// Place a call as `Outbound` says (codecs offered, media mode).
+    Place(CallId, Box<Outbound>),
+    /// Place call `b` as the outbound leg of incoming call `a`: the offer
+    /// follows `a`'s (or the route's codecs) and the two share one media
+    /// call on the workers, transcoded when their codecs differ.
+    Bridge {
+        /// The new outbound call.
+        b: CallId,
+        /// The incoming call it serves.
+        a: CallId,
+        /// Where and how.
+        out: Box<Outbound>,
+    },
+    /// Send 183 with our SDP on incoming bridged call `a` (its outbound
+    /// leg has early media).
+    EarlyMedia(CallId),
+}
+
+impl Command {
+    /// The call the command is for (a bridge: its new outbound leg).
+    pub fn call(&self) -> CallId {
+        match self {
+            Command::Ring(id)
+            | Command::Accept(id, _)
+            | Command::Reject(id, _)
+            | Command::End(id)
+            | Command::Hold(id)
+            | Command::Resume(id)
+            | Command::Call(id, ..)
+            | Command::Place(id, _)
+            | Command::EarlyMedia(id) => *id,
+            Command::Bridge { b, .. } => *b,
+        }
+    }
+}
+
+/// An outbound call's target and offer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outbound {
+    /// Request-URI.
+    pub uri: String,
+    /// Transport unless the URI names one.
+    pub transport: TransportKind,
+    /// Codecs to offer (empty: the UA's own list).
+    pub codecs: Vec<Codec>,
+    /// User part of our From (empty: the UA's user).
+    pub from_user: String,
+    /// What the call's media does once answered (a bridge leg: ignored).
+    pub media: MediaMode,
+}
+
+impl Outbound {
+    /// A plain call to `uri`: our codecs, our user, no media.
+    pub fn to(uri: String, transport: TransportKind) -> Self {
+        Outbound {
+            uri,
+            transport,
+            codecs: Vec::new(),
+            from_user: String::new(),
+            media: MediaMode::None,
+        }
+    }
+}

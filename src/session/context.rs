@@ -1,0 +1,173 @@
+//! What every call acts through, shared by all of them: the transaction
+//! table, our own address as text, the seeded random source, the RTP port
+//! pool, the indexes from transactions and dialogs to calls, the call
+//! timer heap and the output queues. A call method takes `&mut
+//! CallContext` beside `&mut self`; the UA core keeps the calls apart
+//! from it so both can be borrowed at once.
+
+use super::call::CallTimer;
+use super::local::LocalText;
+use super::{PortPool, SessionEvent, UaConfig, UaStats};
+use crate::collections::DeadlineHeap;
+use super::index::CallIndex;
+use crate::dialog;
+use crate::ids::{CallId, Peer, TransportKind, TxId};
+use crate::media::MediaCommand;
+use crate::sip::{self, Core, Request, Response};
+use crate::status::StatusCode;
+use crate::transaction::Transactions;
+use rand::rngs::SmallRng;
+use rand::{Rng, SeedableRng};
+use std::collections::VecDeque;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+use std::time::Instant;
+
+/// How a call's media must follow a change of its SDP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum MediaChange {
+    /// Hand the call to the media plane if it is not there yet.
+    Start,
+    /// Update its leg (or start it, after a late offer or a bridge's
+    /// second leg).
+    Update,
+}
+
+/// The shared half of the UA core.
+#[derive(Debug)]
+pub(crate) struct CallContext {
+    pub cfg: UaConfig,
+    local: LocalText,
+    pub txs: Transactions,
+    rng: SmallRng,
+    pub ports: PortPool,
+    /// Which call a dialog or a transaction belongs to.
+    pub index: CallIndex,
+    /// Call timers: (call, which timer), lazily (see `CallTimers`).
+    pub timers: DeadlineHeap<(CallId, CallTimer)>,
+    pub events: VecDeque<SessionEvent>,
+    pub media: VecDeque<MediaCommand>,
+    /// Calls whose SDP changed since the UA last looked.
+    pub media_changes: Vec<(CallId, MediaChange)>,
+    pub stats: UaStats,
+}
+
+impl CallContext {
+    pub fn new(cfg: UaConfig) -> Self {
+        CallContext {
+            local: LocalText::new(&cfg),
+            txs: Transactions::new(cfg.timers),
+            // Shards share a seed: each its own stream, or their branches,
+            // tags and Call-IDs would repeat one another's.
+            rng: SmallRng::seed_from_u64(cfg.seed ^ (cfg.shard as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15)),
+            ports: PortPool::new(cfg.ports, cfg.media_workers, cfg.shard, cfg.shards),
+            index: CallIndex::default(),
+            timers: DeadlineHeap::default(),
+            events: VecDeque::new(),
+            media: VecDeque::new(),
+            media_changes: Vec::new(),
+            stats: UaStats::default(),
+            cfg,
+        }
+    }
+
+    /// A fresh random token (tags, branches, Call-IDs).
+    pub fn token(&mut self) -> String {
+        sip::new_token(&mut self.rng)
+    }
+
+    /// A random SDP session id.
+    pub fn session_id(&mut self) -> u64 {
+        u64::from(self.rng.r#gen::<u32>())
+    }
+
+    /// A random number in `range` (glare back-off).
+    pub fn random(&mut self, range: std::ops::RangeInclusive<u64>) -> u64 {
+        self.rng.gen_range(range)
+    }
+
+    /// Our IP address as text.
+    pub fn ip_text(&self) -> &str {
+        &self.local.ip
+    }
+
+    /// Our `host:port` as text.
+    pub fn hostport(&self) -> &str {
+        &self.local.hostport
+    }
+
+    /// A new Via value for a request over `transport`.
+    pub fn via(&mut self, transport: TransportKind) -> String {
+        let branch = sip::new_token(&mut self.rng);
+        self.local.via(transport, &branch)
+    }
+
+    /// Our Contact over `transport`.
+    pub fn contact(&self, transport: TransportKind) -> String {
+        self.local.contact(transport)
+    }
+
+    /// The media worker (port shard) whose ports call `id`'s media uses.
+    pub fn worker_of(&self, id: CallId) -> usize {
+        crate::media::worker_of(id.0, self.cfg.shards, self.cfg.media_workers)
+    }
+
+    /// Answers server transaction `tx` for `req` with our `tag`.
+    pub fn reply(&mut self, now: Instant, tx: TxId, req: &Request, status: StatusCode, tag: &str) {
+        let resp = dialog::response_in(req, status.code(), None, tag, None);
+        self.txs.respond(now, tx, resp);
+    }
+
+    /// A final non-2xx to `req`; a 503 says when to retry.
+    pub fn final_response(&self, req: &Request, status: StatusCode, tag: &str) -> Response {
+        let status = status.as_refusal();
+        let mut resp = dialog::response_in(req, status.code(), None, tag, None);
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            resp.headers
+                .push(sip::Header::Other("Retry-After".into(), self.cfg.retry_after.to_string()));
+        }
+        resp
+    }
+
+    /// A 503 + Retry-After to `req` as a stateless UAS sends it: §8.2.7
+    /// wants a request's retransmissions to get the same To tag, so the
+    /// tag is derived from the request.
+    pub fn stateless_503(&self, req: &Request, core: &Core) -> Response {
+        let mut h = rustc_hash::FxHasher::default();
+        (&core.call_id, &core.branch, &core.from_tag).hash(&mut h);
+        let tag = format!("{:016x}", h.finish() ^ self.cfg.seed);
+        self.final_response(req, StatusCode::SERVICE_UNAVAILABLE, &tag)
+    }
+
+    /// Starts a client transaction for call `owner`'s `req` (not ACK,
+    /// not INVITE); its events go to that call.
+    pub fn send_request(&mut self, now: Instant, owner: CallId, peer: Peer, req: Request) -> TxId {
+        let tx = self.txs.send_request(now, peer, req);
+        self.index.watch(tx, owner);
+        tx
+    }
+
+    /// Starts call `owner`'s INVITE client transaction.
+    pub fn send_invite(&mut self, now: Instant, owner: CallId, peer: Peer, req: Arc<Request>) -> TxId {
+        let tx = self.txs.send_invite(now, peer, req);
+        self.index.watch(tx, owner);
+        tx
+    }
+
+    /// Wakes call `id` at `at` for `timer`.
+    pub fn arm(&mut self, id: CallId, timer: CallTimer, at: Instant) {
+        self.timers.push(at, (id, timer));
+    }
+
+    /// Call `id`'s SDP changed: its media must follow.
+    pub fn media_changed(&mut self, id: CallId, change: MediaChange) {
+        self.media_changes.push((id, change));
+    }
+
+    /// Gives table memory back after a load peak.
+    pub fn shrink(&mut self) {
+        self.txs.shrink();
+        self.timers.shrink();
+        self.index.shrink();
+    }
+}

@@ -1,0 +1,65 @@
+//! What the session layer reports upward.
+
+use super::record::CallRecord;
+use crate::ids::{CallId, Peer};
+use crate::status::StatusCode;
+
+/// Why a call ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndReason {
+    /// We sent BYE.
+    LocalBye,
+    /// They sent BYE.
+    RemoteBye,
+    /// Cancelled before answer (by either side).
+    Cancelled,
+    /// We rejected the incoming call with this status.
+    Rejected(StatusCode),
+    /// Our 2xx was never ACKed (64·T1).
+    AckTimeout,
+    /// The peer stopped answering in-dialog requests.
+    Timeout,
+    /// No RTP for the media timeout: we sent BYE.
+    MediaTimeout,
+}
+
+/// Details of an incoming call.
+#[derive(Debug, Clone)]
+pub struct IncomingInfo {
+    /// From header value.
+    pub from: String,
+    /// To header value.
+    pub to: String,
+    /// Request-URI.
+    pub uri: String,
+    /// Where it came from.
+    pub peer: Peer,
+}
+
+/// What the session layer reports upward.
+#[derive(Debug, Clone)]
+pub enum SessionEvent {
+    /// A new call must be accepted or rejected.
+    Incoming(CallId, IncomingInfo),
+    /// 180/183 received for our call.
+    Ringing(CallId),
+    /// Our call's first provisional with SDP: early media can flow.
+    EarlyMedia(CallId),
+    /// The call is established.
+    Answered(CallId),
+    /// Our hold re-INVITE succeeded.
+    Held(CallId),
+    /// Our resume re-INVITE succeeded.
+    Resumed(CallId),
+    /// The peer put the call on hold (its re-INVITE, answered).
+    PeerHeld(CallId),
+    /// The peer resumed the call.
+    PeerResumed(CallId),
+    /// The call ended.
+    Ended(CallId, EndReason),
+    /// Our call failed with a final status.
+    Failed(CallId, StatusCode),
+    /// A call's detail record, once all its legs ended and its media
+    /// reported (keyed by the incoming leg of a bridge).
+    Record(Box<CallRecord>),
+}

@@ -1,0 +1,114 @@
+//! Bytes in: parse, stamp the Via (received/rport), validate, answer what
+//! is malformed, shed new INVITEs under overload, and hand the rest to the
+//! transaction layer.
+
+use super::UserAgent;
+use crate::ids::{Peer, TransportKind};
+use crate::sip::{self, Incoming, Method, SipMessage};
+use std::time::{Duration, Instant};
+
+impl UserAgent {
+    /// Bytes arrived from `peer`.
+    pub fn handle_datagram(&mut self, now: Instant, bytes: &[u8], peer: Peer) {
+        self.now = now;
+        let mut msg = match sip::parse(bytes) {
+            Ok(m) => m,
+            Err(e) => return self.on_parse_error(e, peer),
+        };
+        let reply_to = stamp_via(&mut msg, peer);
+        match sip::validate(&msg) {
+            Ok(core) => {
+                let inc = Incoming::new(msg, core);
+                if !self.shed(&inc, reply_to) {
+                    self.ctx.txs.handle_incoming(now, inc, reply_to);
+                }
+            }
+            Err(e) => match &msg {
+                SipMessage::Request(req) if req.method != Method::Ack => {
+                    self.ctx.stats.bad_answered += 1;
+                    let resp = sip::response(req, 400, Some(&e.to_string()), None);
+                    self.ctx.txs.send_stateless(reply_to, sip::response_bytes(&resp));
+                }
+                _ => self.ctx.stats.dropped += 1,
+            },
+        }
+        self.drain(now);
+    }
+
+    fn on_parse_error(&mut self, e: sip::ParseError, peer: Peer) {
+        let reply = e.answerable().and_then(|(raw, status)| {
+            let to = raw
+                .header("Via")
+                .and_then(sip::response_addr)
+                .filter(|_| peer.transport == TransportKind::Udp);
+            let reply_to = Peer {
+                addr: to.unwrap_or(peer.addr),
+                ..peer
+            };
+            sip::response_from_raw(raw, status, &e.to_string()).map(|b| (reply_to, b))
+        });
+        match reply {
+            Some((to, bytes)) => {
+                self.ctx.stats.bad_answered += 1;
+                self.ctx.txs.send_stateless(to, bytes.into());
+            }
+            None => self.ctx.stats.dropped += 1,
+        }
+    }
+
+    /// The oldest datagram of a read at `now` waited `delay` in the socket.
+    pub fn observe_queue_delay(&mut self, now: Instant, delay: Duration) {
+        self.shedder.observe(now, delay, self.ctx.cfg.shed_delay);
+    }
+
+    /// Whether new INVITEs are being refused for queueing delay.
+    pub fn is_shedding(&self) -> bool {
+        self.shedder.is_on()
+    }
+
+    /// The largest queueing delay seen since the last call.
+    pub fn take_max_delay(&mut self) -> Duration {
+        self.shedder.take_max_delay()
+    }
+
+    /// While shedding, answers a new INVITE 503 + Retry-After without a
+    /// transaction; whether it did.
+    fn shed(&mut self, inc: &Incoming, reply_to: Peer) -> bool {
+        let Incoming::Request(req) = inc else { return false };
+        if !self.shedder.is_on()
+            || req.req.method != Method::Invite
+            || req.core.to_tag.is_some()
+            || self.ctx.txs.has_server_transaction(&req.core)
+        {
+            return false;
+        }
+        let resp = self.ctx.stateless_503(&req.req, &req.core);
+        self.ctx.stats.overload_rejected += 1;
+        self.ctx.stats.shed += 1;
+        self.ctx.txs.send_stateless(reply_to, sip::response_bytes(&resp));
+        true
+    }
+}
+
+/// Stamps received/rport on a request's top Via and returns where its
+/// responses go (§18.2.2, RFC 3581).
+fn stamp_via(msg: &mut SipMessage, peer: Peer) -> Peer {
+    use rsip::headers::UntypedHeader;
+    let SipMessage::Request(req) = msg else {
+        return peer;
+    };
+    let Some(sip::Header::Via(via)) = req.headers.iter_mut().find(|h| matches!(h, sip::Header::Via(_))) else {
+        return peer;
+    };
+    let (stamped, route) = sip::stamp_and_route(via.value(), peer.addr);
+    if let Some(stamped) = stamped {
+        via.replace(stamped);
+    }
+    match peer.transport {
+        TransportKind::Udp => Peer {
+            addr: route.unwrap_or(peer.addr),
+            ..peer
+        },
+        TransportKind::Tcp => peer,
+    }
+}

@@ -1,0 +1,110 @@
+//! The records of calls in progress: one per call (a bridge's two legs in
+//! one, kept by its A side), completed when every leg has ended and the
+//! media plane has reported the call's packet counts.
+
+use super::call::{Call, Role};
+use super::record::{CallRecord, LegRecord, addr_text, end_text};
+use super::SessionEvent;
+use crate::ids::CallId;
+use crate::media::LegStats;
+use rustc_hash::FxHashMap;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// Open records, by the call that owns them.
+#[derive(Debug)]
+pub(crate) struct Records {
+    open: FxHashMap<CallId, CallRecord>,
+    /// An instant and the wall-clock time it was.
+    epoch: (Instant, SystemTime),
+}
+
+impl Records {
+    /// No records; `now` was `wall` on the wall clock.
+    pub fn new(now: Instant, wall: SystemTime) -> Self {
+        Records {
+            open: FxHashMap::default(),
+            epoch: (now, wall),
+        }
+    }
+
+    /// `at` on the wall clock (Unix ms).
+    fn wall_ms(&self, at: Instant) -> u64 {
+        let (inst, sys) = self.epoch;
+        let t = if at >= inst { sys + (at - inst) } else { sys - (inst - at) };
+        t.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64
+    }
+
+    /// A new call `owner` opens its record.
+    pub fn open(&mut self, owner: CallId) {
+        let r = self.open.entry(owner).or_default();
+        r.open_legs += 1;
+        r.legs.reserve(r.open_legs.saturating_sub(r.legs.len()));
+    }
+
+    /// Call `leg` becomes a leg of `owner`'s record (a bridge's B side).
+    pub fn join(&mut self, leg: CallId, owner: CallId) {
+        if self.open.remove(&leg).is_some() {
+            self.open(owner);
+        }
+    }
+
+    /// Leg `call` ended with `ev` at `now`: its part is written; the
+    /// record, if that completed it.
+    pub fn close(&mut self, call: &Call, ev: &SessionEvent, now: Instant) -> Option<CallRecord> {
+        let (started, answered) = call.times();
+        let leg = LegRecord {
+            direction: if call.role() == Role::Uas { "in" } else { "out" },
+            call_id: call.sip_call_id(),
+            peer: addr_text(call.peer().addr),
+            start_ms: self.wall_ms(started),
+            answer_ms: answered.map(|t| self.wall_ms(t)),
+            end_ms: self.wall_ms(now),
+            end: end_text(Some(ev)),
+            codec: call.codec_name(),
+            ..Default::default()
+        };
+        let owner = call.record_owner();
+        let r = self.open.get_mut(&owner)?;
+        let slot = usize::from(leg.direction == "out").min(r.legs.len());
+        r.legs.insert(slot, leg);
+        r.open_legs = r.open_legs.saturating_sub(1);
+        if call.media_active() {
+            r.media_pending = true;
+        }
+        self.complete(owner)
+    }
+
+    /// The media plane's final counts for media call `owner`; the record,
+    /// if that completed it.
+    pub fn media_done(&mut self, owner: CallId, stats: [Option<LegStats>; 2]) -> Option<CallRecord> {
+        let r = self.open.get_mut(&owner)?;
+        r.media = stats;
+        r.media_pending = false;
+        self.complete(owner)
+    }
+
+    /// The record, once every leg has ended and its media reported.
+    fn complete(&mut self, owner: CallId) -> Option<CallRecord> {
+        let done = self.open.get(&owner).is_some_and(|r| r.open_legs == 0 && !r.media_pending);
+        let mut r = done.then(|| self.open.remove(&owner)).flatten()?;
+        let answered = r.legs.iter().filter_map(|l| l.answer_ms).min();
+        let ended = r.legs.iter().map(|l| l.end_ms).min().unwrap_or(0);
+        // Media leg A is the incoming leg (or an echo's only one).
+        let single = r.legs.len() == 1;
+        let media = r.media;
+        for leg in &mut r.legs {
+            let side = usize::from(leg.direction == "out" && !single);
+            if let Some(s) = media[side] {
+                (leg.rtp_in, leg.rtp_out, leg.rtp_lost) = (s.rx.packets, s.tx_packets, s.rx.lost());
+                leg.jitter_ms = (s.rx.jitter_ms() * 100.0).round() / 100.0;
+            }
+        }
+        r.duration_s = answered.map_or(0.0, |a| ended.saturating_sub(a) as f64 / 1000.0);
+        Some(r)
+    }
+
+    /// Gives memory back after a load peak.
+    pub fn shrink(&mut self) {
+        crate::collections::shrink_map(&mut self.open);
+    }
+}

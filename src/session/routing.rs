@@ -1,0 +1,96 @@
+//! Where each transaction event goes: a request within a dialog, an ACK
+//! or a response to the call it belongs to; a new INVITE to admission; a
+//! CANCEL to the call its INVITE formed; what belongs to no call is
+//! answered here (OPTIONS 200, 481, 405, or a §8.2 refusal).
+
+use super::UserAgent;
+use crate::dialog::{self, DialogKey};
+use crate::ids::{Peer, TxId};
+use crate::sip::{self, IncomingRequest, IncomingResponse, Method};
+use crate::status::StatusCode;
+use crate::transaction::TxEvent;
+use std::time::Instant;
+
+impl UserAgent {
+    /// Routes every event the transaction layer has.
+    pub(super) fn drain(&mut self, now: Instant) {
+        while let Some(ev) = self.ctx.txs.poll_event() {
+            match ev {
+                TxEvent::Request { tx, req, peer } => self.on_request(now, tx, req, peer),
+                TxEvent::Cancel { tx, req, invite } => self.on_cancel(now, tx, req, invite),
+                TxEvent::Ack { req } => {
+                    let Some(tag) = req.core.to_tag.as_deref() else { continue };
+                    let key = DialogKey::new(&req.core.call_id, tag);
+                    if let Some(id) = self.ctx.index.dialog_call(&key) {
+                        self.with_call(id, |c, ctx| c.handle_ack(ctx, now, req));
+                    }
+                }
+                TxEvent::Response { tx, resp } => {
+                    if let Some(id) = self.ctx.index.call_of(tx) {
+                        self.with_call(id, |c, ctx| c.handle_response(ctx, now, tx, resp));
+                    }
+                }
+                TxEvent::StrayResponse { resp } => self.on_stray_response(&resp),
+                TxEvent::Timeout { tx } => {
+                    if let Some(id) = self.ctx.index.forget(tx) {
+                        self.with_call(id, |c, ctx| c.handle_tx_timeout(ctx, now, tx));
+                    }
+                }
+            }
+        }
+    }
+
+    fn on_request(&mut self, now: Instant, tx: TxId, req: IncomingRequest, peer: Peer) {
+        if let Some(tag) = req.core.to_tag.as_deref() {
+            let key = DialogKey::new(&req.core.call_id, tag);
+            return match self.ctx.index.dialog_call(&key) {
+                Some(id) => self.with_call(id, |c, ctx| c.handle_request(ctx, now, tx, req)),
+                None => self.ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, &key.local_tag),
+            };
+        }
+        let tag = self.ctx.token();
+        if let Some(refusal) = super::checks::check(&req.req) {
+            self.ctx.stats.calls_failed += u64::from(req.req.method == Method::Invite);
+            let mut resp = dialog::response_in(&req.req, refusal.status, Some(refusal.reason), &tag, None);
+            if let Some((name, value)) = refusal.header {
+                resp.headers.push(sip::Header::Other(name.into(), value));
+            }
+            self.ctx.txs.respond(now, tx, resp);
+            return;
+        }
+        let status = match req.req.method {
+            Method::Invite => return self.admit(now, tx, req, peer, tag),
+            Method::Options => StatusCode::OK,
+            Method::Bye | Method::Info | Method::Update | Method::PRack => StatusCode::CALL_DOES_NOT_EXIST,
+            _ => StatusCode::METHOD_NOT_ALLOWED,
+        };
+        self.ctx.reply(now, tx, &req.req, status, &tag);
+    }
+
+    /// A CANCEL (server transaction `tx`) for INVITE transaction `invite`.
+    fn on_cancel(&mut self, now: Instant, tx: TxId, req: IncomingRequest, invite: Option<TxId>) {
+        let tag = self.ctx.token();
+        let Some(invite) = invite else {
+            return self.ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, &tag);
+        };
+        self.ctx.reply(now, tx, &req.req, StatusCode::OK, &tag);
+        if self.ctx.txs.is_answered(invite) {
+            return;
+        }
+        if let Some(id) = self.ctx.index.call_of(invite) {
+            self.with_call(id, |c, ctx| c.handle_cancel(ctx, now));
+        }
+    }
+
+    /// A 2xx to an INVITE that matched no transaction: ACKed again by the
+    /// call whose dialog it is.
+    fn on_stray_response(&mut self, resp: &IncomingResponse) {
+        if resp.code() / 100 != 2 || resp.core.cseq_method != Method::Invite {
+            return;
+        }
+        let key = DialogKey::new(&resp.core.call_id, resp.core.from_tag.as_deref().unwrap_or_default());
+        if let Some(call) = self.ctx.index.dialog_call(&key).and_then(|id| self.calls.get(&id)) {
+            call.handle_stray_ok(&mut self.ctx, resp);
+        }
+    }
+}

@@ -1,0 +1,56 @@
+//! Counters of the UA core.
+
+/// Counters of the UA core.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct UaStats {
+    /// Calls created (both directions).
+    pub calls_total: u64,
+    /// Calls that failed or were rejected.
+    pub calls_failed: u64,
+    /// Calls answered.
+    pub calls_answered: u64,
+    /// INVITEs refused with 503 for overload.
+    pub overload_rejected: u64,
+    /// Malformed messages answered with 4xx/5xx.
+    pub bad_answered: u64,
+    /// Messages dropped unanswered.
+    pub dropped: u64,
+    /// Calls whose media port could not be bound.
+    pub media_bind_failed: u64,
+    /// RTP packets received by ended calls' legs.
+    pub rtp_in: u64,
+    /// RTP packets sent to ended calls' legs.
+    pub rtp_out: u64,
+    /// RTP packets lost on the way in (RFC 3550: expected − received).
+    pub rtp_lost: u64,
+    /// Packets dropped by ended calls: strangers after latching,
+    /// malformed, or not forwarded (hold, no destination).
+    pub rtp_dropped: u64,
+    /// Streams (legs that received RTP) of ended calls.
+    pub rtp_streams: u64,
+    /// Sum of their final RFC 3550 jitter (µs).
+    pub rtp_jitter_us_sum: u64,
+    /// Bridged calls whose legs use different codecs (transcoded).
+    pub transcoded_calls: u64,
+    /// Redirects (3xx) followed to a new target.
+    pub redirects_followed: u64,
+    /// New INVITEs refused statelessly for queueing delay (also counted in
+    /// `overload_rejected`).
+    pub shed: u64,
+}
+
+impl UaStats {
+    /// Adds an ended media call's final counts, per leg.
+    pub fn add_media(&mut self, legs: &[Option<crate::media::LegStats>; 2]) {
+        for leg in legs.iter().flatten() {
+            self.rtp_in += leg.rx.packets;
+            self.rtp_out += leg.tx_packets;
+            self.rtp_lost += leg.rx.lost();
+            self.rtp_dropped += leg.strangers + leg.dropped;
+            if leg.rx.packets > 0 {
+                self.rtp_streams += 1;
+                self.rtp_jitter_us_sum += (leg.rx.jitter_ms() * 1000.0) as u64;
+            }
+        }
+    }
+}
