@@ -32,10 +32,8 @@ impl Default for Timers {
 /// A SIP server: where it listens and what it accepts.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
-    /// SIP address (UDP and TCP share it). Port 0 picks a free one.
+    /// SIP address (UDP always; TCP too when `tcp`). Port 0 picks a free one.
     pub sip_addr: SocketAddr,
-    /// Listen on UDP.
-    pub udp: bool,
     /// Listen on TCP.
     pub tcp: bool,
     /// Address our SDP advertises for media.
@@ -79,7 +77,6 @@ impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             sip_addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 5060),
-            udp: true,
             tcp: true,
             media_addr: IpAddr::V4(Ipv4Addr::LOCALHOST),
             rtp_ports: (10000, 32000),

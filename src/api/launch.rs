@@ -8,7 +8,7 @@ use super::config::Parts;
 use super::{ApiError, SipUa};
 use crate::driver::{ApiLink, Driver, LiveStats, ShardLink, SipIo};
 use crate::endpoint::Endpoint;
-use crate::gateway::{Gateway, GatewayConfig, Shared};
+use crate::gateway::{Admission, Gateway, GatewayConfig};
 use crate::media::{MediaConfig, MediaPlane, WorkerConfig};
 use crate::transport::{self, TcpTable};
 use std::sync::Arc;
@@ -61,9 +61,9 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
     ua.media_workers = media.workers();
     ua.shards = shards;
     let stats = Arc::new(LiveStats::default());
-    let shared = gateway
+    let admission = gateway
         .as_ref()
-        .map(|g| Arc::new(Shared::new(g.max_calls, g.calls_per_source, g.max_cps)));
+        .map(|g| Arc::new(Admission::new(g.max_calls, g.calls_per_source, g.max_cps)));
     let (ev_tx, ev_rx) = mpsc::channel(QUEUE);
     let (fwd_txs, mut fwd_rxs): (Vec<_>, Vec<_>) = (0..shards).map(|_| mpsc::channel(QUEUE)).unzip();
     let peers = if shards > 1 { fwd_txs } else { Vec::new() };
@@ -76,7 +76,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         control.push(ctl_tx);
         let gateway = gateway
             .clone()
-            .zip(shared.clone())
+            .zip(admission.clone())
             .map(|(g, s)| Gateway::sharded(g, s, shard, shards));
         let endpoint = Endpoint::new(
             crate::session::UaConfig { shard, ..ua.clone() },

@@ -50,15 +50,15 @@ impl Gateway {
     }
 
     fn on_incoming(&mut self, now: Instant, a: CallId, info: &IncomingInfo) {
-        use super::shared::Refusal;
+        use super::admission::Denied;
         let refuse = if self.drain_until.is_some() {
             Some(&mut self.stats.drain_rejected)
         } else {
-            match self.shared.admit(info.peer.addr.ip(), now) {
+            match self.admission.admit(info.peer.addr.ip(), now) {
                 Ok(()) => None,
-                Err(Refusal::OverLimit) => Some(&mut self.stats.over_limit),
-                Err(Refusal::RateLimited) => Some(&mut self.stats.rate_limited),
-                Err(Refusal::OverRate) => Some(&mut self.stats.over_rate),
+                Err(Denied::OverLimit) => Some(&mut self.stats.over_limit),
+                Err(Denied::RateLimited) => Some(&mut self.stats.rate_limited),
+                Err(Denied::OverRate) => Some(&mut self.stats.over_rate),
             }
         };
         if let Some(counter) = refuse {
@@ -70,7 +70,7 @@ impl Gateway {
         match action {
             None | Some(RouteAction::Reject(_)) => {
                 self.stats.route_rejected += 1;
-                self.shared.release();
+                self.admission.release();
                 let status = match action {
                     Some(RouteAction::Reject(s)) => *s,
                     _ => StatusCode::NOT_FOUND,
@@ -157,7 +157,7 @@ impl Gateway {
         let Some(leg) = self.legs.remove(&x) else { return };
         self.inbound -= usize::from(leg.inbound);
         if leg.inbound {
-            self.shared.release();
+            self.admission.release();
         }
         if let Some(l) = leg.other.and_then(|o| self.legs.get_mut(&o)) {
             l.other = None;

@@ -8,10 +8,12 @@ mod config;
 mod events;
 mod rate;
 mod route;
-mod shared;
+mod stats;
+mod admission;
 
-pub use config::{GatewayConfig, GatewayStats, Route, RouteAction, SETUP_BUCKETS_MS};
-pub use shared::Shared;
+pub use config::{GatewayConfig, Route, RouteAction};
+pub use stats::{GatewayStats, SETUP_BUCKETS_MS};
+pub use admission::Admission;
 
 use crate::ids::CallId;
 use crate::session::Command;
@@ -42,7 +44,7 @@ pub struct Gateway {
     legs: FxHashMap<CallId, Leg>,
     commands: VecDeque<Command>,
     answer_at: DeadlineHeap<CallId>,
-    shared: std::sync::Arc<Shared>,
+    admission: std::sync::Arc<Admission>,
     /// This shard and the shard count: outbound ids are `shard (mod shards)`.
     shards: u64,
     /// Each route's outbound codecs, built once from its names.
@@ -58,15 +60,15 @@ impl Gateway {
     /// A gateway with no calls (unsharded).
     #[cfg(feature = "test-exports")]
     pub fn new(cfg: GatewayConfig) -> Self {
-        let shared = Shared::new(cfg.max_calls, cfg.calls_per_source, cfg.max_cps);
-        Self::sharded(cfg, std::sync::Arc::new(shared), 0, 1)
+        let admission = Admission::new(cfg.max_calls, cfg.calls_per_source, cfg.max_cps);
+        Self::sharded(cfg, std::sync::Arc::new(admission), 0, 1)
     }
 
-    /// Shard `shard` of `shards` of a gateway whose limits are `shared`.
-    pub fn sharded(cfg: GatewayConfig, shared: std::sync::Arc<Shared>, shard: usize, shards: usize) -> Self {
+    /// Shard `shard` of `shards` of a gateway whose limits are `admission`.
+    pub fn sharded(cfg: GatewayConfig, admission: std::sync::Arc<Admission>, shard: usize, shards: usize) -> Self {
         let shards = shards.max(1) as u64;
         Gateway {
-            shared,
+            admission,
             shards,
             route_codecs: cfg
                 .routes

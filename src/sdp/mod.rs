@@ -4,9 +4,9 @@
 
 mod codec;
 mod direction;
-mod fast;
+mod plain;
 #[cfg(test)]
-mod fast_tests;
+mod plain_tests;
 mod offer_answer;
 mod wire;
 

@@ -1,4 +1,4 @@
-//! SDP text -> [`Sdp`] through the fast path of `fast.rs` or, for any
+//! SDP text -> [`Sdp`] through the one-pass reader of `plain.rs` or, for any
 //! other shape, webrtc-rs's `sdp` crate; [`Sdp`] -> text written directly.
 
 use super::{Codec, Direction, MediaSdp, Sdp, SdpError};
@@ -6,7 +6,7 @@ use sdp::description::session::SessionDescription;
 use std::io::Cursor;
 use std::net::IpAddr;
 
-/// What [`parse`] takes from SDP text, borrowed from the text (fast path)
+/// What [`parse`] takes from SDP text, borrowed from the text (one-pass reader)
 /// or from the `sdp` crate's model.
 #[derive(Debug, Default)]
 pub(super) struct Parts<'a> {
@@ -23,7 +23,7 @@ pub(super) struct Parts<'a> {
 
 /// Parses SDP text; the first `m=audio` is the stream.
 pub fn parse(text: &str) -> Result<Sdp, SdpError> {
-    match super::fast::parts(text) {
+    match super::plain::parts(text) {
         Some(parts) => assemble(parts),
         None => parse_with_crate(text),
     }

@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 pub fn server_config(cfg: &Config) -> ServerConfig {
     ServerConfig {
         sip_addr: cfg.sip.listen,
-        udp: true,
         tcp: cfg.sip.tcp,
         media_addr: cfg.media.address,
         rtp_ports: (cfg.media.port_min, cfg.media.port_max),

@@ -1,9 +1,9 @@
-//! The fast SDP path agrees with the `sdp` crate: on what peers send, and
+//! The one-pass SDP reader (`plain.rs`) agrees with the `sdp` crate: on what peers send, and
 //! on thousands of mangled variants (lines dropped, repeated, swapped,
 //! retyped, respaced) — where it takes a text, the crate reads the same
 //! stream or refuses it the same way; everything else it leaves alone.
 
-use super::fast::parts;
+use super::plain::parts;
 use super::wire::{assemble, parse_with_crate};
 
 const SAMPLES: [&str; 8] = [
@@ -21,7 +21,7 @@ m=audio 5002 RTP/AVP 8\na=inactive\nm=audio 5004 RTP/AVP 0\n",
     "v=0\r\no=a 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=text 9 RTP/AVP 98\r\n",
 ];
 
-/// Where the fast path takes `text`, the crate agrees.
+/// Where the one-pass reader takes `text`, the crate agrees.
 fn agree(text: &str) -> bool {
     let Some(p) = parts(text) else { return false };
     let (fast, slow) = (assemble(p), parse_with_crate(text));
@@ -82,7 +82,7 @@ fn mangled_variants_agree() {
     // Both paths are exercised.
     assert!(
         taken > total / 10 && taken < total,
-        "{taken} of {total} on the fast path"
+        "{taken} of {total} read in one pass"
     );
 }
 
@@ -112,7 +112,7 @@ fn rendered_sdp_reads_back_the_same_through_both_paths() {
             },
         };
         let text = super::render(&sdp);
-        assert!(parts(&text).is_some(), "ours takes the fast path: {text}");
+        assert!(parts(&text).is_some(), "ours is read in one pass: {text}");
         assert_eq!(parse_with_crate(&text).as_ref(), Ok(&sdp), "{text}");
         assert_eq!(super::parse(&text), Ok(sdp));
     }

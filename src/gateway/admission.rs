@@ -1,5 +1,5 @@
-//! What the signalling shards of one gateway share: its limits are the
-//! gateway's, not each shard's. The call count is an atomic; the two rate
+//! Admission of new calls, shared by the signalling shards of one
+//! gateway: its limits are the gateway's, not each shard's. The call count is an atomic; the two rate
 //! limiters sit behind mutexes taken once per new INVITE (uncontended but
 //! for the moment two shards admit at once).
 
@@ -14,7 +14,7 @@ use std::time::Instant;
 
 /// Why a call was not admitted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
+pub enum Denied {
     /// `max_calls` inbound calls are up.
     OverLimit,
     /// The source is over `calls_per_source`.
@@ -25,18 +25,18 @@ pub enum Refusal {
 
 /// Limits shared by a gateway's shards.
 #[derive(Debug)]
-pub struct Shared {
+pub struct Admission {
     inbound: AtomicUsize,
     max_calls: usize,
     per_source: Mutex<RateLimiter>,
     total: Mutex<RateLimiter>,
 }
 
-impl Shared {
+impl Admission {
     /// Limits of `max_calls` inbound calls, `per_source` and `max_cps`
     /// new calls per second (0: no rate limit).
     pub fn new(max_calls: usize, per_source: u32, max_cps: u32) -> Self {
-        Shared {
+        Admission {
             inbound: AtomicUsize::new(0),
             max_calls,
             per_source: Mutex::new(RateLimiter::new(per_source)),
@@ -45,24 +45,24 @@ impl Shared {
     }
 
     /// Admits a new inbound call from `src` (holding one of the
-    /// `max_calls` places until [`Shared::release`]) or says why not.
-    pub fn admit(&self, src: IpAddr, now: Instant) -> Result<(), Refusal> {
+    /// `max_calls` places until [`Admission::release`]) or says why not.
+    pub fn admit(&self, src: IpAddr, now: Instant) -> Result<(), Denied> {
         let max = self.max_calls;
         if self
             .inbound
             .fetch_update(AcqRel, Acquire, |n| (n < max).then_some(n + 1))
             .is_err()
         {
-            return Err(Refusal::OverLimit);
+            return Err(Denied::OverLimit);
         }
         let verdict = if !self.per_source.lock().is_ok_and(|mut r| r.admit(src, now)) {
-            Err(Refusal::RateLimited)
+            Err(Denied::RateLimited)
         } else if !self
             .total
             .lock()
             .is_ok_and(|mut r| r.admit(Ipv4Addr::UNSPECIFIED.into(), now))
         {
-            Err(Refusal::OverRate)
+            Err(Denied::OverRate)
         } else {
             Ok(())
         };
