@@ -35,5 +35,5 @@ pub fn fd_limit() -> u64 {
     if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } != 0 {
         return 1024;
     }
-    lim.rlim_cur as u64
+    lim.rlim_cur
 }

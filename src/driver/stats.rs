@@ -134,13 +134,11 @@ impl LiveStats {
             }
             s[shard] = new;
         }
-        if failed {
-            if let Ok(mut f) = self.gateway_failures.lock() {
-                if f.len() <= shard {
-                    f.resize(shard + 1, Vec::new());
-                }
-                f[shard] = g.failures().iter().map(|(k, v)| (k.code(), *v)).collect();
+        if failed && let Ok(mut f) = self.gateway_failures.lock() {
+            if f.len() <= shard {
+                f.resize(shard + 1, Vec::new());
             }
+            f[shard] = g.failures().iter().map(|(k, v)| (k.code(), *v)).collect();
         }
     }
 

@@ -61,13 +61,13 @@ pub fn offer(local: &Local) -> Sdp {
 pub fn answer(remote: &Sdp, local: &Local) -> Result<Sdp, SdpError> {
     let mut chosen: Vec<Codec> = Vec::new();
     for theirs in &remote.audio.codecs {
-        if let Some(ours) = local.codecs.iter().find(|c| c.same_format(theirs)) {
-            if !chosen.iter().any(|c| c.same_format(theirs)) {
-                chosen.push(Codec {
-                    pt: theirs.pt,
-                    ..ours.clone()
-                });
-            }
+        if let Some(ours) = local.codecs.iter().find(|c| c.same_format(theirs))
+            && !chosen.iter().any(|c| c.same_format(theirs))
+        {
+            chosen.push(Codec {
+                pt: theirs.pt,
+                ..ours.clone()
+            });
         }
     }
     if !chosen.iter().any(|c| !c.is_telephone_event()) {

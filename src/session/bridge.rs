@@ -50,10 +50,10 @@ impl UserAgent {
         let mut list: Vec<Codec> = Vec::new();
         let fresh = |list: &[Codec], c: &Codec| !list.iter().any(|l| l.same_format(c));
         for t in theirs {
-            if let Some(o) = ours.iter().find(|o| o.same_format(t)) {
-                if fresh(&list, t) {
-                    list.push(Codec { pt: t.pt, ..o.clone() });
-                }
+            if let Some(o) = ours.iter().find(|o| o.same_format(t))
+                && fresh(&list, t)
+            {
+                list.push(Codec { pt: t.pt, ..o.clone() });
             }
         }
         for o in ours {

@@ -25,14 +25,14 @@ pub fn check(req: &Request) -> Option<Refusal> {
     if matches!(req.method, Method::Ack | Method::Cancel) {
         return None;
     }
-    if let Some(rsip::Scheme::Other(s)) = &req.uri.scheme {
-        if !s.eq_ignore_ascii_case("tel") {
-            return Some(Refusal {
-                status: 416,
-                reason: "Unsupported URI Scheme",
-                header: None,
-            });
-        }
+    if let Some(rsip::Scheme::Other(s)) = &req.uri.scheme
+        && !s.eq_ignore_ascii_case("tel")
+    {
+        return Some(Refusal {
+            status: 416,
+            reason: "Unsupported URI Scheme",
+            header: None,
+        });
     }
     let required: Vec<&str> = sip::headers_in(&req.headers, "Require")
         .flat_map(|v| v.split(','))
@@ -57,19 +57,19 @@ pub fn check(req: &Request) -> Option<Refusal> {
             });
         }
     }
-    if req.method == Method::Invite {
-        if let Some(accept) = header("Accept") {
-            let takes_sdp = accept
-                .split(',')
-                .map(media_type)
-                .any(|t| matches!(t.as_str(), "application/sdp" | "application/*" | "*/*"));
-            if !takes_sdp && !accept.trim().is_empty() {
-                return Some(Refusal {
-                    status: 406,
-                    reason: "Not Acceptable",
-                    header: None,
-                });
-            }
+    if req.method == Method::Invite
+        && let Some(accept) = header("Accept")
+    {
+        let takes_sdp = accept
+            .split(',')
+            .map(media_type)
+            .any(|t| matches!(t.as_str(), "application/sdp" | "application/*" | "*/*"));
+        if !takes_sdp && !accept.trim().is_empty() {
+            return Some(Refusal {
+                status: 406,
+                reason: "Not Acceptable",
+                header: None,
+            });
         }
     }
     None

@@ -80,10 +80,10 @@ pub fn frame_stream(buf: &[u8]) -> Result<Option<usize>, ParseError> {
     let head = std::str::from_utf8(&buf[..end]).map_err(|_| ParseError::NotUtf8)?;
     let mut length = None;
     for line in head.split('\n').skip(1) {
-        if let Some((name, value)) = line.split_once(':') {
-            if expand(name.trim()).eq_ignore_ascii_case("Content-Length") {
-                length = Some(parse_length(value)?);
-            }
+        if let Some((name, value)) = line.split_once(':')
+            && expand(name.trim()).eq_ignore_ascii_case("Content-Length")
+        {
+            length = Some(parse_length(value)?);
         }
     }
     let length = length.ok_or(ParseError::MissingContentLength)?;

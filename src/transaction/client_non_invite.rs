@@ -48,11 +48,11 @@ impl ClientNonInvite {
         let provisional = resp.code() < 200;
         match (self.state, provisional) {
             (State::Trying | State::Proceeding, true) => {
-                if self.state == State::Trying {
-                    if let Some(e) = self.timer_e.as_mut() {
-                        e.interval = cfg.t2;
-                        e.next = e.next.max(now);
-                    }
+                if self.state == State::Trying
+                    && let Some(e) = self.timer_e.as_mut()
+                {
+                    e.interval = cfg.t2;
+                    e.next = e.next.max(now);
                 }
                 self.state = State::Proceeding;
                 out.events.push_back(TxEvent::Response { tx: self.id, resp });

@@ -37,9 +37,8 @@ impl Transactions {
         let is_request = matches!(inc, Incoming::Request(_));
         match (&mut slot.tx, inc) {
             (Tx::ServerInvite(t), Incoming::Request(req)) if method == Method::Ack => {
-                if t.handle_ack(now, cfg) {
-                    out.events.push_back(TxEvent::Ack { req });
-                }
+                let ours = t.handle_ack(now, cfg);
+                out.events.extend(ours.then_some(TxEvent::Ack { req }));
             }
             (Tx::ServerInvite(t), Incoming::Request(_)) => t.handle_retransmission(&mut out),
             (Tx::ServerNonInvite(t), Incoming::Request(_)) => t.handle_retransmission(&mut out),

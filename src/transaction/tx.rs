@@ -8,8 +8,9 @@ use super::server_invite::ServerInvite;
 use super::server_non_invite::ServerNonInvite;
 use std::time::Instant;
 
-/// Any transaction.
+/// Any transaction (named as RFC 3261 §17 names the four).
 #[derive(Debug)]
+#[allow(clippy::enum_variant_names)]
 pub enum Tx {
     /// §17.1.1.
     ClientInvite(ClientInvite),
