@@ -3,7 +3,7 @@
 
 use super::{ApiError, ServerConfig, SipUa};
 use crate::driver::Control;
-pub use crate::gateway::{GatewayConfig, GatewayStats, Route, RouteAction};
+pub use crate::gateway::{GatewayConfig, GatewayStats, Route, RouteAction, SETUP_BUCKETS_MS};
 use std::time::Duration;
 
 /// A running gateway (see [`create_gateway`]). Its event stream reports

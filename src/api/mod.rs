@@ -26,7 +26,7 @@ pub use crate::status::StatusCode;
 pub use crate::session::{CallRecord, EndReason, LegRecord};
 pub use config::{CallOptions, ClientConfig, ServerConfig, Timers};
 pub use event::{CallEvent, IncomingCall};
-pub use gateway::{GatewayConfig, GatewayStats, Route, RouteAction, SipGateway, create_gateway};
+pub use gateway::{GatewayConfig, GatewayStats, Route, RouteAction, SETUP_BUCKETS_MS, SipGateway, create_gateway};
 pub use handles::{SipClient, SipServer};
 pub use metrics::Metrics;
 pub use stats::Stats;

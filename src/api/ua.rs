@@ -133,7 +133,7 @@ impl SipUa {
     }
 
     /// A handle for a metrics exporter (Prometheus text via
-    /// [`Metrics::render`]).
+    /// [`super::Metrics::render`]).
     pub fn metrics(&self) -> super::Metrics {
         super::Metrics {
             stats: self.stats.clone(),

@@ -25,7 +25,7 @@ pub struct GatewayStats {
     pub outbound_failed: u64,
     /// Draining: new calls are refused, calls in progress may finish.
     pub draining: bool,
-    /// Bridged calls answered within each of [`SETUP_BUCKETS_MS`] of the
+    /// Bridged calls answered within each of `SETUP_BUCKETS_MS` of the
     /// INVITE arriving (cumulative).
     pub setup_le: [u64; SETUP_BUCKETS_MS.len()],
     /// Sum of those setup times (ms).
