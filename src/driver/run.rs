@@ -3,6 +3,7 @@
 //! endpoint's next deadline; after each input the outputs are flushed.
 
 use super::{Control, Driver};
+use crate::endpoint::Endpoint;
 use crate::ids::{Peer, TransportKind};
 use crate::transport::recv_batch::{BATCH as RECV_BATCH, RecvBatch, realtime_ns};
 use std::os::fd::AsRawFd;
@@ -17,7 +18,7 @@ const YIELD_EVERY: Duration = Duration::from_millis(5);
 impl Driver {
     /// Runs until every API handle is dropped.
     pub async fn run(mut self) {
-        let mut buf = RecvBatch::with_size(crate::sip::MAX_MESSAGE);
+        let mut buf = RecvBatch::with_size(Endpoint::MAX_MESSAGE);
         let mut last_yield = Instant::now();
         loop {
             self.flush().await;

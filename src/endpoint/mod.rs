@@ -47,6 +47,10 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
+    /// The largest message it takes: a read buffer of this size holds any
+    /// datagram it could accept.
+    pub const MAX_MESSAGE: usize = crate::sip::MAX_MESSAGE;
+
     /// An endpoint with no calls, started at `now` (`wall` is the wall
     /// clock at that instant, for call records); a gateway when `gateway`
     /// is given, a plain user agent otherwise.
