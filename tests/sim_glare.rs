@@ -183,7 +183,7 @@ fn call_raw_peer(seed: u64) -> (Net, CallId) {
 /// answers such a 500 by dropping its hold or resume: no retry, no
 /// event — the API's hold never happens and it is never told. Through a
 /// gateway the two legs then disagree (sim_gateway's lossy bridge,
-/// seeds 100, 102, 103, 106, 107, 110, 111, 113). Expected: retry after
+/// seeds 100, 102, 103, 106, 107, 110, 111, 113, 114). Expected: retry after
 /// Retry-After, as our own UAS asks.
 #[test]
 #[ignore = "protocol bug (issue #14): a re-INVITE refused 500 + Retry-After is dropped, not retried"]
