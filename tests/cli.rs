@@ -67,8 +67,33 @@ fn gateway_on_defaults(extra: &[&str]) -> (u16, std::process::Child) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(300));
+    wait_until_answering(port);
     (port, gw)
+}
+
+/// Probes the gateway at `port` with OPTIONS until it answers 200 (each
+/// probe waits 100 ms for its answer; 10 s in all).
+fn wait_until_answering(port: u16) {
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+    let me = sock.local_addr().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    for n in 0.. {
+        assert!(std::time::Instant::now() < deadline, "the gateway on port {port} never answered");
+        let probe = format!(
+            "OPTIONS sip:ping@127.0.0.1:{port} SIP/2.0\r\nVia: SIP/2.0/UDP {me};branch=z9hG4bKprobe{n}\r\n\
+             Max-Forwards: 70\r\nFrom: <sip:probe@{me}>;tag=p\r\nTo: <sip:ping@127.0.0.1:{port}>\r\n\
+             Call-ID: probe-{n}\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+        );
+        sock.send_to(probe.as_bytes(), ("127.0.0.1", port)).unwrap();
+        let mut buf = [0u8; 2048];
+        // Before the gateway binds, the probe draws ICMP (an error) or nothing.
+        if let Ok(n) = sock.recv(&mut buf) {
+            if buf[..n].starts_with(b"SIP/2.0 200") {
+                return;
+            }
+        }
+    }
 }
 
 #[test]

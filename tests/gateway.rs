@@ -1,5 +1,9 @@
 //! The B2BUA over loopback: API or raw SIP callers -> gateway -> API
 //! servers or raw SIP answerers, with media through the gateway's workers.
+//! What needs the real thing stays here — the API handles end to end,
+//! RTP through the workers, tones through the transcoders, the media
+//! timeout — with one busy callee and one limits/drain case; the rest of
+//! the gateway's protocol runs in simulated time in sim_gateway.rs.
 
 use rvoip::api::*;
 
@@ -136,19 +140,6 @@ async fn api_call_through_the_gateway_answers_holds_resumes_and_ends() {
 }
 
 #[tokio::test]
-async fn cancel_before_answer_reaches_the_callee() {
-    let (_gw, mut s, mut c) = pair().await;
-    let id = c.make_call(&format!("sip:carol@{}", _gw.local_addr())).unwrap();
-    let inc = incoming(&mut s).await;
-    inc.ring().unwrap();
-    assert!(matches!(next(&mut c).await, CallEvent::Ringing(i) if i == id));
-    c.end_call(id).unwrap();
-    assert!(matches!(next(&mut s).await, CallEvent::Ended(_, EndReason::Cancelled)));
-    assert!(matches!(next(&mut c).await, CallEvent::Ended(i, EndReason::Cancelled) if i == id));
-    drop(inc);
-}
-
-#[tokio::test]
 async fn busy_callee_gives_the_caller_486() {
     let (gw, mut s, mut c) = pair().await;
     let id = c.make_call(&format!("sip:dave@{}", gw.local_addr())).unwrap();
@@ -156,33 +147,6 @@ async fn busy_callee_gives_the_caller_486() {
     s.reject_call(inc, StatusCode::BUSY_HERE).unwrap();
     assert!(matches!(next(&mut c).await, CallEvent::Failed(i, StatusCode::BUSY_HERE) if i == id));
     assert_eq!(gw.gateway_stats().outbound_failed, 1);
-}
-
-#[tokio::test]
-async fn silent_callee_gives_the_caller_408() {
-    let silent = UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let mut cfg = server_cfg(4);
-    cfg.timers = Timers {
-        t1: Duration::from_millis(20),
-        ..Default::default()
-    };
-    let routes = vec![forward(format!("sip:{}", silent.local_addr().unwrap()), &[])];
-    let gw = create_gateway(
-        cfg,
-        GatewayConfig {
-            routes,
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let mut c = create_sip_client(ClientConfig::default()).await.unwrap();
-    let id = c.make_call(&format!("sip:erin@{}", gw.local_addr())).unwrap();
-    // Timer B is 64·T1 = 1.28 s on the gateway's outbound leg.
-    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, StatusCode::REQUEST_TIMEOUT) if i == id));
-    let mut buf = [0u8; 4096];
-    let (n, _) = silent.recv_from(&mut buf).await.unwrap();
-    assert!(buf[..n].starts_with(b"INVITE sip:erin@"), "the INVITE did go out");
 }
 
 #[tokio::test]
@@ -219,39 +183,6 @@ async fn limits_and_drain_answer_503_with_retry_after() {
     let g = gw.gateway_stats();
     assert!(g.draining);
     assert_eq!((g.drain_rejected, g.active), (1, 0));
-}
-
-#[tokio::test]
-async fn per_source_rate_limit_refuses_the_excess() {
-    let routes = vec![Route {
-        user_prefix: String::new(),
-        domain: None,
-        action: RouteAction::Reject(StatusCode::BUSY_HERE),
-    }];
-    let cfg = GatewayConfig {
-        routes,
-        calls_per_source: 2,
-        ..Default::default()
-    };
-    let gw = create_gateway(server_cfg(8), cfg).await.unwrap();
-    let mut c = create_sip_client(ClientConfig::default()).await.unwrap();
-    let mut statuses = Vec::new();
-    for _ in 0..3 {
-        c.make_call(&format!("sip:busy@{}", gw.local_addr())).unwrap();
-    }
-    for _ in 0..3 {
-        match next(&mut c).await {
-            CallEvent::Failed(_, s) => statuses.push(s.code()),
-            ev => panic!("unexpected {ev:?}"),
-        }
-    }
-    statuses.sort();
-    assert_eq!(
-        statuses,
-        vec![486, 486, 503],
-        "two admitted (and routed to 486), one refused"
-    );
-    assert_eq!(gw.gateway_stats().rate_limited, 1);
 }
 
 /// A raw SIP endpoint on UDP with an RTP socket.
@@ -489,15 +420,12 @@ async fn raw_bridge_relays_rtp_both_ways_and_hides_topology() {
         .await;
     let (ok, _) = call.a.expect("SIP/2.0 200").await;
     assert!(header(&ok, "CSeq").ends_with("BYE"));
-    // The ended call's packets are counted once its media is released.
-    let mut stats = call._gw.stats();
-    for _ in 0..50 {
-        if stats.rtp_in > 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        stats = call._gw.stats();
-    }
+    // The ended call's packets are counted once its media is released,
+    // which is when its detail record comes (counters are published
+    // before the events of the same input).
+    let mut gw = call._gw;
+    while !matches!(next_any(&mut gw).await, CallEvent::Record(_)) {}
+    let stats = gw.stats();
     assert!(stats.rtp_in >= 20 && stats.rtp_out >= 20, "{stats:?}");
 }
 

@@ -1,6 +1,6 @@
 //! Call scenarios in simulated time over the sans-IO UA core: retransmission
-//! under loss, Timer B, CANCEL crossing 200, hold/resume, late offer, forked
-//! 2xx, 2xx retransmission until ACK.
+//! under loss, Timer B, CANCEL crossing 200, hold/resume, 2xx
+//! retransmission until ACK. Glare is in sim_glare.rs.
 
 mod sim;
 
@@ -216,46 +216,6 @@ fn connected(seed: u64) -> (Net, CallId, CallId) {
     net.take_events(0);
     net.take_events(1);
     (net, a, b)
-}
-
-#[test]
-fn reinvite_glare_gets_491_and_both_retry_after_their_backoff() {
-    let (mut net, a, b) = connected(8);
-    // Both hold at once: the re-INVITEs cross.
-    net.command(0, Command::Hold(a));
-    net.command(1, Command::Hold(b));
-    net.run_for(Duration::from_millis(100));
-    assert_eq!(
-        net.sent(addr(0), "SIP/2.0 491").len(),
-        1,
-        "the caller refuses the callee's"
-    );
-    assert_eq!(
-        net.sent(addr(1), "SIP/2.0 491").len(),
-        1,
-        "the callee refuses the caller's"
-    );
-    assert!(net.take_events(0).is_empty() && net.take_events(1).is_empty());
-    // The callee (not the Call-ID's owner) retries within 2 s, the caller
-    // after 2.1–4 s (RFC 3261 §14.1).
-    net.run_for(Duration::from_millis(2050));
-    let (ea, eb) = (net.take_events(0), net.take_events(1));
-    assert!(has(&eb, |e| matches!(e, SessionEvent::Held(i) if *i == b)), "{eb:?}");
-    assert!(
-        has(&ea, |e| matches!(e, SessionEvent::PeerHeld(i) if *i == a)),
-        "{ea:?}"
-    );
-    assert!(
-        !has(&ea, |e| matches!(e, SessionEvent::Held(_))),
-        "the caller waits longer"
-    );
-    net.run_for(Duration::from_secs(2));
-    held_by_caller(&mut net, a, b);
-    assert_eq!(
-        net.sent(addr(0), "INVITE").len(),
-        3,
-        "the caller's INVITE, its refused and its retried re-INVITE"
-    );
 }
 
 #[test]

@@ -4,13 +4,22 @@
 //! the media plane that records every media command an endpoint emits,
 //! checks it against the calls it has, and answers a removal with the
 //! `Removed` event a worker would send.
+//!
+//! A gateway is a node like any other ([`Net::add`] with a
+//! [`GatewayConfig`]); [`Net::bridge`] builds the usual three: a caller
+//! UA, a gateway and a callee UA. A hand-written peer is an address with
+//! no node: the test reads what reached it ([`Net::received`],
+//! [`Net::wait_received`]) and answers with [`Net::send`] (texts from
+//! [`raw`]).
 
 #![allow(dead_code)]
+
+pub mod raw;
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use rvoip::test_exports::endpoint::Endpoint;
-use rvoip::test_exports::gateway::{Gateway, GatewayConfig};
+use rvoip::test_exports::gateway::{Gateway, GatewayConfig, GatewayStats, Route, RouteAction};
 use rvoip::test_exports::ids::{CallId, Peer, TransportKind};
 use rvoip::media::{MediaCommand, MediaEvent};
 use rvoip::test_exports::sdp::Codec;
@@ -29,6 +38,8 @@ pub struct Sent {
     pub to: SocketAddr,
     pub text: String,
     pub delivered: bool,
+    /// When (the first copy of) it arrives; `None` when lost.
+    pub arrival: Option<Instant>,
 }
 
 impl Sent {
@@ -59,6 +70,40 @@ impl Default for Link {
             loss: 0.0,
             duplicate: 0.0,
         }
+    }
+}
+
+/// Runs `net` until node `i` has an event matching the pattern (within
+/// the simulated `within`) and takes it; panics with the node's events
+/// otherwise: `wait_for!(net, CALLER, SECOND, SessionEvent::Answered(x) if *x == a)`.
+#[allow(unused_macros)]
+macro_rules! wait_for {
+    ($net:expr, $i:expr, $within:expr, $($pattern:tt)+) => {
+        $net.wait_event($i, $within, |e| matches!(e, $($pattern)+))
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use wait_for;
+
+/// The nodes of [`Net::bridge`].
+pub const CALLER: usize = 0;
+pub const GW: usize = 1;
+pub const CALLEE: usize = 2;
+
+/// A gateway configuration with one route, forwarding every call to
+/// `target` over UDP, offering `codecs` (empty: what the caller offered).
+pub fn forward_to(target: SocketAddr, codecs: &[&str]) -> GatewayConfig {
+    GatewayConfig {
+        routes: vec![Route {
+            user_prefix: String::new(),
+            domain: None,
+            action: RouteAction::Forward {
+                uri: format!("sip:{target}"),
+                transport: TransportKind::Udp,
+                codecs: codecs.iter().map(|c| c.to_string()).collect(),
+            },
+        }],
+        ..Default::default()
     }
 }
 
@@ -248,20 +293,21 @@ impl Net {
             to,
             text: String::from_utf8_lossy(&bytes).into_owned(),
             delivered: true,
+            arrival: None,
         };
         let lost = self.rng.r#gen::<f64>() < link.loss || self.drop_if.as_mut().is_some_and(|f| f(&sent));
         sent.delivered = !lost;
+        if !lost {
+            let copies = 1 + usize::from(self.rng.r#gen::<f64>() < link.duplicate);
+            for _ in 0..copies {
+                let extra = link.jitter.mul_f64(self.rng.r#gen::<f64>());
+                self.seq += 1;
+                let at = self.now + link.latency + extra;
+                sent.arrival = Some(sent.arrival.map_or(at, |t| t.min(at)));
+                self.flight.push(Reverse((at, self.seq, from, to, bytes.clone())));
+            }
+        }
         self.log.push(sent);
-        if lost {
-            return;
-        }
-        let copies = 1 + usize::from(self.rng.r#gen::<f64>() < link.duplicate);
-        for _ in 0..copies {
-            let extra = link.jitter.mul_f64(self.rng.r#gen::<f64>());
-            self.seq += 1;
-            let at = self.now + link.latency + extra;
-            self.flight.push(Reverse((at, self.seq, from, to, bytes.clone())));
-        }
     }
 
     pub fn command(&mut self, i: usize, cmd: Command) {
@@ -358,5 +404,102 @@ impl Net {
     pub fn load(&self, i: usize) -> (usize, usize) {
         let (_, calls, txs) = self.nodes[i].ep.stats();
         (calls, txs)
+    }
+
+    /// A caller UA ([`CALLER`], at addr(0)), a gateway configured `gw`
+    /// ([`GW`], addr(1)) and a callee UA ([`CALLEE`], addr(2)); with
+    /// `forward_to(addr(2), &[])` the gateway bridges to the callee.
+    pub fn bridge(seed: u64, gw: GatewayConfig) -> Self {
+        let mut net = Net::new(1, seed);
+        net.add(ua_config(addr(1), seed + 1), Some(gw));
+        net.add(ua_config(addr(2), seed + 2), None);
+        net
+    }
+
+    /// The counters of gateway node `i`.
+    pub fn gateway_stats(&self, i: usize) -> GatewayStats {
+        self.nodes[i].ep.gateway().expect("a gateway node").stats()
+    }
+
+    /// Runs until `done` holds or `within` (simulated) has passed; whether
+    /// it held. Time stops where `done` first held.
+    pub fn run_until_true(&mut self, within: Duration, mut done: impl FnMut(&Net) -> bool) -> bool {
+        let end = self.now + within;
+        loop {
+            if done(self) {
+                return true;
+            }
+            match self.next_time() {
+                Some(t) if t <= end => {
+                    self.step();
+                }
+                _ => {
+                    self.now = self.now.max(end);
+                    return done(self);
+                }
+            }
+        }
+    }
+
+    /// Runs until node `i` has an event `matches` accepts (within
+    /// `within`), and removes and returns it; panics with node `i`'s
+    /// events otherwise.
+    pub fn wait_event(&mut self, i: usize, within: Duration, matches: impl Fn(&SessionEvent) -> bool) -> SessionEvent {
+        match self.try_wait_event(i, within, matches) {
+            Ok(ev) => ev,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// [`Net::wait_event`], with what node `i` had instead as the error.
+    pub fn try_wait_event(
+        &mut self,
+        i: usize,
+        within: Duration,
+        matches: impl Fn(&SessionEvent) -> bool,
+    ) -> Result<SessionEvent, String> {
+        let found = |net: &Net| net.events.iter().position(|(j, e)| *j == i && matches(e));
+        if !self.run_until_true(within, |net| found(net).is_some()) {
+            let mine: Vec<_> = self.events.iter().filter(|(j, _)| *j == i).map(|(_, e)| e).collect();
+            return Err(format!(
+                "node {i}: no such event within {within:?} (at {:?}); it has {mine:?}",
+                self.elapsed()
+            ));
+        }
+        let pos = found(self).expect("just found");
+        Ok(self.events.remove(pos).1)
+    }
+
+    /// The id of node `i`'s next incoming call, waiting up to `within`.
+    pub fn wait_incoming(&mut self, i: usize, within: Duration) -> CallId {
+        match self.wait_event(i, within, |e| matches!(e, SessionEvent::Incoming(..))) {
+            SessionEvent::Incoming(id, _) => id,
+            _ => unreachable!(),
+        }
+    }
+
+    /// Datagrams that have reached `to` by now (for a hand-written peer)
+    /// whose first line starts with `prefix`, in the order they were sent.
+    pub fn received(&self, to: SocketAddr, prefix: &str) -> Vec<&Sent> {
+        self.log
+            .iter()
+            .filter(|s| s.to == to && s.arrival.is_some_and(|t| t <= self.now) && s.first_line().starts_with(prefix))
+            .collect()
+    }
+
+    /// Runs until `n` datagrams starting with `prefix` have reached `to`
+    /// (within `within`) and returns the `n`th; panics otherwise.
+    pub fn wait_received(&mut self, to: SocketAddr, prefix: &str, n: usize, within: Duration) -> String {
+        assert!(n > 0, "the first is n = 1");
+        if !self.run_until_true(within, |net| net.received(to, prefix).len() >= n) {
+            let got: Vec<_> = self.log.iter().filter(|s| s.to == to).map(|s| s.first_line()).collect();
+            panic!("no {prefix:?} #{n} at {to} within {within:?}; it got {got:?}");
+        }
+        self.received(to, prefix)[n - 1].text.clone()
+    }
+
+    /// Node `i`'s media commands, in order.
+    pub fn media_commands(&self, i: usize) -> impl Iterator<Item = &MediaCommand> {
+        self.nodes[i].media_log.iter().map(|(_, c)| c)
     }
 }
