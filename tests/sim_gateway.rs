@@ -550,11 +550,10 @@ fn a_503_while_draining_is_sent_once_and_keeps_no_transaction() {
 /// Issue #14: a bridged call through 20 % loss, 5 % duplication and
 /// jitter that reorders (30 ms over 10 ms latency) on every link, over
 /// 20 seeds: answered on both legs, held and resumed end to end, hung
-/// up, and nothing left anywhere once the timers have run. Fails on 18
-/// of the 20 today, every one for one of the three re-INVITE races
-/// reproduced (minimal, also ignored) in sim_glare.rs.
+/// up, and nothing left anywhere once the timers have run. It found the
+/// three re-INVITE races now reproduced in minimal form in sim_glare.rs
+/// (18 of the 20 seeds failed before they were fixed).
 #[test]
-#[ignore = "protocol bugs (issue #14, sim_glare.rs): fails on 18 of 20 seeds; run with --ignored"]
 fn a_bridged_call_survives_20_percent_loss_with_reordering() {
     let link = Link {
         latency: Duration::from_millis(10),

@@ -1,8 +1,8 @@
 //! re-INVITE races in simulated time (default timers, T1 = 500 ms): glare
 //! — both ends re-INVITE at once, each answers 491 and retries after the
 //! back-off of RFC 3261 §14.1 — between two UAs and across a gateway;
-//! and three races found by `sim_gateway.rs`'s lossy bridge, each in a
-//! minimal form, ignored until the session layer is fixed (issue #14).
+//! and, each in a minimal form, three re-INVITE races that
+//! `sim_gateway.rs`'s lossy bridge found in the session layer (fixed).
 
 mod sim;
 
@@ -186,7 +186,6 @@ fn call_raw_peer(seed: u64) -> (Net, CallId) {
 /// seeds 100, 102, 103, 106, 107, 110, 111, 113, 114). Expected: retry after
 /// Retry-After, as our own UAS asks.
 #[test]
-#[ignore = "protocol bug (issue #14): a re-INVITE refused 500 + Retry-After is dropped, not retried"]
 fn a_reinvite_refused_500_with_retry_after_is_retried() {
     let (mut net, id) = call_raw_peer(30);
     net.command(0, Command::Hold(id));
@@ -219,7 +218,6 @@ fn a_reinvite_refused_500_with_retry_after_is_retried() {
 /// 2xx in vain, hangs up after 64·T1 (sim_gateway's lossy bridge, seeds
 /// 101, 104, 105, 108, 109, 112, 116, 118, 119).
 #[test]
-#[ignore = "protocol bug (issue #14): a retransmitted 2xx to a re-INVITE is not ACKed again"]
 fn a_retransmitted_2xx_to_a_reinvite_is_acked_again() {
     let mut net = Net::new(2, 31);
     let (a, b) = connect(&mut net, 0, addr(1), 1);
@@ -254,7 +252,6 @@ fn a_retransmitted_2xx_to_a_reinvite_is_acked_again() {
 /// call (sim_gateway's lossy bridge with the two bugs above worked
 /// around: seeds 108 and 116 leave one on the gateway).
 #[test]
-#[ignore = "protocol bug (issue #14): a re-INVITE's client transaction outlives its call"]
 fn a_reinvite_in_progress_when_the_call_ends_leaves_no_transaction() {
     let mut net = Net::new(2, 32);
     let (a, _b) = connect(&mut net, 0, addr(1), 1);

@@ -25,11 +25,11 @@ impl UserAgent {
                         self.with_call(id, |c, ctx| c.handle_ack(ctx, now, req));
                     }
                 }
-                TxEvent::Response { tx, resp } => {
-                    if let Some(id) = self.ctx.index.call_of(tx) {
-                        self.with_call(id, |c, ctx| c.handle_response(ctx, now, tx, resp));
-                    }
-                }
+                TxEvent::Response { tx, resp } => match self.ctx.index.call_of(tx) {
+                    Some(id) => self.with_call(id, |c, ctx| c.handle_response(ctx, now, tx, resp)),
+                    // A 2xx resent after its re-INVITE was settled: ACK it again.
+                    None => self.on_stray_response(&resp),
+                },
                 TxEvent::StrayResponse { resp } => self.on_stray_response(&resp),
                 TxEvent::Timeout { tx } => {
                     if let Some(id) = self.ctx.index.forget(tx) {

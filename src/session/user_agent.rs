@@ -122,8 +122,11 @@ impl UserAgent {
         if let Some(key) = call.dialog_key() {
             self.ctx.index.remove_dialog(&key);
         }
+        // A transaction of ours still waiting for a final response (a
+        // re-INVITE in flight) would otherwise wait for ever.
         for tx in call.transactions() {
             self.ctx.index.forget(tx);
+            self.ctx.txs.abandon(self.now, tx);
         }
         if matches!(event, SessionEvent::Failed(..) | SessionEvent::Ended(_, EndReason::Rejected(_))) {
             self.ctx.stats.calls_failed += 1;

@@ -32,6 +32,9 @@ pub struct ClientInvite {
     timer_b: Option<Instant>,
     timer_d: Option<Instant>,
     timer_m: Option<Instant>,
+    /// When an abandoned transaction is given up (§9.1): a provisional
+    /// does not stop it, as it stops Timer B.
+    give_up: Option<Instant>,
     ack: Option<Bytes>,
 }
 
@@ -58,6 +61,7 @@ impl ClientInvite {
             timer_b: Some(now + cfg.t64()),
             timer_d: None,
             timer_m: None,
+            give_up: None,
             ack: None,
         }
     }
@@ -66,6 +70,16 @@ impl ClientInvite {
     /// a final response.
     pub fn request(&self) -> Option<&Request> {
         self.request.as_deref()
+    }
+
+    /// Its user has given up on it (cancelled it, or its call ended): if
+    /// no final response comes within 64·T1 it is destroyed (§9.1) with a
+    /// timeout event, as Timer B would; in Proceeding no timer would end
+    /// it otherwise.
+    pub fn abandon(&mut self, now: Instant, cfg: &TimerConfig) {
+        if matches!(self.state, State::Calling | State::Proceeding) {
+            self.give_up.get_or_insert(now + cfg.t64());
+        }
     }
 
     /// Whether a provisional response arrived (a CANCEL may be sent).
@@ -91,6 +105,7 @@ impl ClientInvite {
                 }
                 self.timer_a = None;
                 self.timer_b = None;
+                self.give_up = None;
                 out.events.push_back(TxEvent::Response { tx: self.id, resp });
             }
             (State::Calling | State::Proceeding, 300..) => {
@@ -104,6 +119,7 @@ impl ClientInvite {
                 self.state = State::Completed;
                 self.timer_a = None;
                 self.timer_b = None;
+                self.give_up = None;
                 self.timer_d = Some(now + cfg.timer_d(self.peer.transport.is_reliable()));
                 out.events.push_back(TxEvent::Response { tx: self.id, resp });
             }
@@ -122,7 +138,7 @@ impl ClientInvite {
             out.send(self.peer, &self.bytes);
             a.advance(now);
         }
-        if self.timer_b.is_some_and(|b| b <= now) {
+        if self.timer_b.is_some_and(|b| b <= now) || self.give_up.is_some_and(|g| g <= now) {
             self.state = State::Terminated;
             out.events.push_back(TxEvent::Timeout { tx: self.id });
         }
@@ -136,7 +152,7 @@ impl ClientInvite {
         if self.state == State::Terminated {
             return None;
         }
-        [self.timer_a.map(|a| a.next), self.timer_b, self.timer_d, self.timer_m]
+        [self.timer_a.map(|a| a.next), self.timer_b, self.give_up, self.timer_d, self.timer_m]
             .into_iter()
             .flatten()
             .min()

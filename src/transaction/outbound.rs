@@ -71,6 +71,15 @@ impl Transactions {
         true
     }
 
+    /// The user has given up on client INVITE transaction `tx`: without a
+    /// final response within 64·T1 it ends (RFC 3261 §9.1).
+    pub fn abandon(&mut self, now: Instant, tx: TxId) {
+        if let Some(Tx::ClientInvite(t)) = self.slots.get_mut(&tx).map(|s| &mut s.tx) {
+            t.abandon(now, &self.cfg);
+            self.rearm(tx);
+        }
+    }
+
     /// Answers server transaction `tx`; returns the bytes sent, `None` when
     /// it is gone or no longer takes this response.
     pub fn respond(&mut self, now: Instant, tx: TxId, resp: Response) -> Option<bytes::Bytes> {

@@ -70,6 +70,8 @@ impl Call {
         let cancel = transaction::derived(invite, Method::Cancel, None);
         self.cancel_sent = true;
         ctx.txs.send_request(now, self.peer, cancel);
+        // No 487 within 64·T1 (an RFC 2543 peer sends none): it is over.
+        ctx.txs.abandon(now, *tx);
     }
 
     /// BYE within its dialog, if it has one.
@@ -91,7 +93,9 @@ impl Call {
     /// Its client transaction `tx` got no response (Timer B or F).
     pub fn handle_tx_timeout(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId) {
         let invite = matches!(self.invite, Invite::Sent { tx: t, .. } if t == tx);
-        if invite && matches!(self.state, CallState::Calling | CallState::Early) {
+        if invite && self.cancel_requested {
+            self.end(SessionEvent::Ended(self.id, EndReason::Cancelled));
+        } else if invite && matches!(self.state, CallState::Calling | CallState::Early) {
             if !self.try_next_target(ctx, now) {
                 self.end(SessionEvent::Failed(self.id, StatusCode::REQUEST_TIMEOUT));
             }

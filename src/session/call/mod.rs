@@ -186,7 +186,7 @@ impl Call {
         match timer {
             CallTimer::OkRetransmit => self.on_ok_retransmit(ctx, now),
             CallTimer::OkTimeout => self.on_ok_timeout(ctx, now),
-            CallTimer::GlareRetry => self.send_wanted(ctx, now),
+            CallTimer::ReinviteRetry => self.send_wanted(ctx, now),
         }
     }
 }

@@ -1,8 +1,10 @@
 //! re-INVITEs both ways (RFC 3261 §14): the hold and resume we ask for,
 //! one at a time (§14.1: a wish made while another re-INVITE is in
 //! progress waits, the latest wins; a 491 is retried after 2.1–4 s if we
-//! made the Call-ID, 0–2 s if not), and the peer's offers we answer (hold
-//! by a=sendonly/inactive or c=0.0.0.0).
+//! made the Call-ID, 0–2 s if not; a 500 or 503 with a Retry-After of at
+//! most 10 s after that long, §14.2), and the peer's offers we answer
+//! (hold by a=sendonly/inactive or c=0.0.0.0; one that overtakes the ACK
+//! of our last 2xx gets 500 with a random Retry-After of 1–10 s).
 
 use super::{Call, CallState, CallTimer, Role};
 use crate::dialog;
@@ -57,7 +59,7 @@ impl Call {
     /// Whether a re-INVITE (ours, the peer's awaiting our 2xx's ACK, or a
     /// 491 retry) is in progress.
     fn reinvite_busy(&self) -> bool {
-        self.reinvite.pending.is_some() || self.ok.is_some() || self.timers.is_set(CallTimer::GlareRetry)
+        self.reinvite.pending.is_some() || self.ok.is_some() || self.timers.is_set(CallTimer::ReinviteRetry)
     }
 
     /// Puts the peer on hold (`hold`) or resumes it with a re-INVITE.
@@ -96,6 +98,10 @@ impl Call {
         match code {
             491 => return self.back_off(ctx, now, pending.hold),
             408 | 481 => return self.dialog_lost(ctx, now, code == 408),
+            500 | 503 if let Some(after) = retry_after(&resp) => {
+                self.reinvite.wanted.get_or_insert(pending.hold);
+                return self.set_timer(ctx, CallTimer::ReinviteRetry, now + after);
+            }
             300.. => return self.send_wanted(ctx, now),
             _ => {}
         }
@@ -124,7 +130,7 @@ impl Call {
             Role::Uas => ctx.random(0..=200),
         };
         self.reinvite.wanted.get_or_insert(hold);
-        self.set_timer(ctx, CallTimer::GlareRetry, now + Duration::from_millis(tens * 10));
+        self.set_timer(ctx, CallTimer::ReinviteRetry, now + Duration::from_millis(tens * 10));
     }
 
     /// Sends the hold or resume asked for while another re-INVITE was in
@@ -146,7 +152,8 @@ impl Call {
         }
         if self.ok.is_some() {
             let mut resp = dialog::response_in(&req.req, 500, None, &self.local_tag, None);
-            resp.headers.push(sip::Header::Other("Retry-After".into(), "1".into()));
+            let after = ctx.random(1..=10).to_string();
+            resp.headers.push(sip::Header::Other("Retry-After".into(), after));
             ctx.txs.respond(now, tx, resp);
             return;
         }
@@ -168,4 +175,11 @@ impl Call {
         self.arm_ok(ctx, now, bytes, req.core.cseq);
         ctx.media_changed(self.id, MediaChange::Update);
     }
+}
+
+/// The Retry-After of a refusal, when it asks for a retry soon enough to
+/// keep a hold or resume waiting (at most 10 s, the range of §14.2).
+fn retry_after(resp: &IncomingResponse) -> Option<Duration> {
+    let secs: u64 = resp.header("Retry-After")?.split([';', '(', ' ']).next()?.trim().parse().ok()?;
+    (secs <= 10).then(|| Duration::from_secs(secs))
 }

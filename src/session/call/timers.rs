@@ -13,9 +13,9 @@ pub(crate) enum CallTimer {
     OkRetransmit,
     /// No ACK for our 2xx after 64·T1 (§13.3.1.4): the call is hung up.
     OkTimeout,
-    /// Our re-INVITE met a 491: it is tried again after the back-off of
-    /// §14.1.
-    GlareRetry,
+    /// Our re-INVITE met a 491 (glare) or a 500/503 with Retry-After: it
+    /// is tried again after the back-off of §14.1, or when the peer said.
+    ReinviteRetry,
 }
 
 const COUNT: usize = 3;
