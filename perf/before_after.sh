@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# A change's cost in signalling CPU, measured side by side in one run:
+# rvoip-gw and the b2bua_call bench built from REF (before) and from the
+# working tree (after).
+#  1. b2bua_call: the two bench executables run alternately ROUNDS times
+#     each (criterion, bridged_call and shed_invite); medians compared.
+#  2. SIPp: both gateways run for the whole run, each warmed up, then each
+#     rate is offered to "before" and straight after to "after" (the same
+#     scenario as kamailio_compare.sh: sipp -sn uac -> DUT -> uas_answer),
+#     CPU per call from /proc, clean = no failed call, no retransmission,
+#     no unexpected message.
+# Loopback only; every step bounded in calls and time. Writes
+# perf/results/before_after-<date>.md.
+#   perf/before_after.sh 1a8e6c9                      # rates below, 10 s each
+#   RATES="3000 4000" STEP_S=5 ROUNDS=2 perf/before_after.sh HEAD~3
+set -uo pipefail
+cd "$(dirname "$0")/.."; ROOT=$PWD
+source perf/lib.sh
+REF=${1:?usage: perf/before_after.sh REF}
+RATES=${RATES:-"3000 4000 5000"}; STEP_S=${STEP_S:-10}; ROUNDS=${ROUNDS:-3}
+WARMUP_RATE=${WARMUP_RATE:-3000}; WARMUP_S=${WARMUP_S:-10}
+command -v sipp >/dev/null || { apt-get update -qq && apt-get install -y -qq sip-tester >/dev/null; }
+WORK=$(mktemp -d); OLD=$WORK/before
+GW_PIDS=(); UAS_PID=
+trap 'kill "${GW_PIDS[@]}" $UAS_PID 2>/dev/null; git worktree remove --force "$OLD" 2>/dev/null; rm -rf "$WORK"' EXIT
+REV=$(git rev-parse --short "$REF") || exit 1
+git worktree add -q --detach "$OLD" "$REV" || exit 1
+bench_exe() { # the b2bua_call bench executable, built in the current directory
+  local exe
+  exe=$(cargo bench --bench b2bua_call --no-run 2>&1 | grep -o '[^ (]*deps/b2bua_call-[0-9a-f]*' | tail -1)
+  case $exe in /*) echo "$exe" ;; *) echo "$PWD/$exe" ;; esac
+}
+echo "building $REV and the working tree" >&2
+(cd "$OLD" && CARGO_TARGET_DIR=$OLD/target cargo build --release --bin rvoip-gw >/dev/null 2>&1) || { echo "build of $REV failed"; exit 1; }
+cargo build --release --bin rvoip-gw >/dev/null 2>&1 || { echo "build failed"; exit 1; }
+B_BEFORE=$(cd "$OLD" && CARGO_TARGET_DIR=$OLD/target bench_exe)
+B_AFTER=$(bench_exe)
+[ -x "$B_BEFORE" ] && [ -x "$B_AFTER" ] || { echo "bench build failed"; exit 1; }
+mkdir -p perf/results
+STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/before_after-$STAMP.md
+
+# 1. The bench, alternately.
+declare -A TIMES
+for r in $(seq "$ROUNDS"); do
+  for side in before after; do
+    exe=$B_BEFORE; [ $side = after ] && exe=$B_AFTER
+    while read -r name t; do TIMES[$side-$name]+="$t "; done < <(
+      "$exe" --bench --warm-up-time 2 --measurement-time 8 --noplot 2>/dev/null |
+        awk '/time:/ {v=$5; u=$6; if (u=="ns") v/=1000; if (u=="ms") v*=1000; print $1, v}')
+    echo "bench round $r $side done" >&2
+  done
+done
+median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# 2. SIPp, alternately.
+BUF=4194304; UASP=$(port)
+( cd "$WORK" && exec sipp -sf "$ROOT/sipp/scenarios/uas_answer.xml" -i 127.0.0.1 -p $UASP -buff_size $BUF -nostdin \
+    >/dev/null 2>&1 ) &
+UAS_PID=$!
+declare -A PORT
+for side in before after; do
+  exe=$OLD/target/release/rvoip-gw; [ $side = after ] && exe=$ROOT/target/release/rvoip-gw
+  PORT[$side]=$(port)
+  "$exe" --sip 127.0.0.1:${PORT[$side]} --route sip:127.0.0.1:$UASP --log-level warn 2>"$WORK/$side.log" &
+  GW_PIDS+=($!)
+  for _ in $(seq 50); do grep -q listening "$WORK/$side.log" && break; sleep 0.1; done
+done
+cpu_of() { python3 - "$1" <<'PY'
+import os, sys
+f = open(f"/proc/{sys.argv[1]}/stat").read().rsplit(")", 1)[1].split()
+print((int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK"))
+PY
+}
+offer() { # side rate secs name -> rc ok fail retr unexp
+  ( cd "$WORK" && timeout $(($3 + 40)) sipp -sn uac 127.0.0.1:${PORT[$1]} -i 127.0.0.1 -p "$(port)" -buff_size $BUF \
+      -r $2 -l $(($2 * 2)) -m $(($2 * $3)) -nostdin -timeout $(($3 + 20))s -trace_stat -stf $4.csv >/dev/null 2>&1 )
+  rc=$?; read -r _ ok fail retr unexp < <(stats "$WORK/$4.csv")
+}
+for side in before after; do offer $side $WARMUP_RATE $WARMUP_S warmup-$side; sleep 2; done
+ROWS=()
+for rate in $RATES; do
+  for i in 0 1; do
+    side=before; [ $i = 1 ] && side=after
+    c0=$(cpu_of "${GW_PIDS[$i]}"); offer $side $rate $STEP_S $side-$rate; c1=$(cpu_of "${GW_PIDS[$i]}")
+    clean=no; [ $rc -eq 0 ] && [ "$fail" = 0 ] && [ "$retr" = 0 ] && [ "$unexp" = 0 ] && [ "$ok" = $((rate * STEP_S)) ] && clean=yes
+    us=$(python3 -c "print(f'{($c1-$c0)/max($ok,1)*1e6:.0f}')")
+    ROWS+=("| $side | $rate | $ok | $fail | $retr | $unexp | $us | $clean |")
+    echo "$side $rate cps: ok=$ok failed=$fail retrans=$retr cpu/call=${us}us clean=$clean" >&2
+    sleep 2
+  done
+done
+{
+  echo "# Signalling CPU before and after: $REV vs the working tree ($(git rev-parse --short HEAD)$(git diff --quiet || echo ', with changes'))"
+  echo
+  echo "- date: $(date -u +%FT%TZ)"
+  echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); loopback only; SIPp and both gateways share the cores"
+  echo "- command: \`RATES=\"$RATES\" STEP_S=$STEP_S ROUNDS=$ROUNDS perf/before_after.sh $REF\`"
+  echo
+  echo "## b2bua_call bench (one bridged call through the sans-IO gateway), $ROUNDS alternating rounds each"
+  echo
+  echo "| bench | before (median µs) | after (median µs) | after/before | runs before | runs after |"
+  echo "|---|---|---|---|---|---|"
+  for name in b2bua_call/bridged_call b2bua_call/shed_invite; do
+    b=$(echo "${TIMES[before-$name]:-}" | median); a=$(echo "${TIMES[after-$name]:-}" | median)
+    echo "| $name | $b | $a | $(python3 -c "print(f'{$a/$b:.3f}')" 2>/dev/null) | ${TIMES[before-$name]:-} | ${TIMES[after-$name]:-} |"
+  done
+  echo
+  echo "## SIPp uac -> rvoip-gw --route -> SIPp uas_answer, $STEP_S s per step, before then after at each rate"
+  echo
+  echo "| build | cps | successful | failed | retrans | unexpected | CPU µs/call | clean |"
+  echo "|---|---|---|---|---|---|---|---|"
+  printf '%s\n' "${ROWS[@]}"
+} >"$OUT"
+cat "$OUT"
