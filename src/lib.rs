@@ -21,3 +21,4 @@ pub(crate) mod status;
 pub mod test_exports;
 pub(crate) mod transaction;
 pub(crate) mod transport;
+pub(crate) mod udp_batch;

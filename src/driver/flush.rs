@@ -6,7 +6,7 @@
 
 use super::Driver;
 use crate::ids::TransportKind;
-use crate::transport::SendBatch;
+use crate::udp_batch::SendBatch;
 use bytes::Bytes;
 use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering::Relaxed;

@@ -5,7 +5,7 @@
 use super::{Control, Driver};
 use crate::endpoint::Endpoint;
 use crate::ids::{Peer, TransportKind};
-use crate::transport::recv_batch::{BATCH as RECV_BATCH, RecvBatch, realtime_ns};
+use crate::udp_batch::{RecvBatch, realtime_ns};
 use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
@@ -69,7 +69,7 @@ impl Driver {
     fn read_ready(&mut self, batch: &mut RecvBatch) {
         let now = Instant::now();
         let fd = self.io.udp.as_raw_fd();
-        for _ in 0..BATCH / RECV_BATCH {
+        for _ in 0..BATCH / RecvBatch::BATCH {
             let Ok(n) = self.io.udp.try_io(tokio::io::Interest::READABLE, || batch.recv(fd)) else {
                 break;
             };
@@ -88,7 +88,7 @@ impl Driver {
                     self.on_datagram(now, bytes, peer);
                 }
             }
-            if n < RECV_BATCH {
+            if n < RecvBatch::BATCH {
                 break;
             }
         }

@@ -1,14 +1,11 @@
 //! Sockets, connections and framing (tokio lives here). Reads bytes and
 //! hands them up with their source; never interprets a request.
 
-pub(crate) mod recv_batch;
-mod send_batch;
 mod tcp;
 mod udp;
 
-pub use send_batch::SendBatch;
 pub use tcp::{TcpTable, listen_tcp};
-pub use udp::{bind_udp_std, stamp_arrivals};
+pub use udp::bind_udp_std;
 
 use crate::ids::Peer;
 use bytes::Bytes;

@@ -15,27 +15,8 @@ pub fn bind_udp_std(addr: SocketAddr) -> std::io::Result<std::net::UdpSocket> {
     // Buffer sizes are a hint; the kernel caps them at rmem_max/wmem_max.
     let _ = socket.set_recv_buffer_size(BUFFER);
     let _ = socket.set_send_buffer_size(BUFFER);
-    super::stamp_arrivals(&socket);
+    crate::udp_batch::stamp_arrivals(&socket);
     socket.set_nonblocking(true)?;
     socket.bind(&addr.into())?;
     Ok(socket.into())
-}
-
-/// Asks the kernel to stamp each datagram with its arrival time
-/// (SO_TIMESTAMPNS): media workers measure the latency they add from it,
-/// the signalling driver how long SIP waited in the socket. socket2 has
-/// no setter for it. Harmless to lose.
-pub fn stamp_arrivals(s: &Socket) {
-    use std::os::fd::AsRawFd;
-    let on: libc::c_int = 1;
-    // SAFETY: a valid socket and a c_int option value of the stated size.
-    unsafe {
-        libc::setsockopt(
-            s.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_TIMESTAMPNS,
-            (&on as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        );
-    }
 }

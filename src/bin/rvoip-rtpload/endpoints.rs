@@ -4,7 +4,7 @@
 use hdrhistogram::Histogram;
 use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Token};
-use rvoip::media::worker::{BATCH, RecvBatch};
+use rvoip::media::worker::RecvBatch;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
@@ -127,7 +127,7 @@ fn receive(socks: &[Arc<std::net::UdpSocket>], start: Instant, done: &AtomicBool
                         received += 1;
                     }
                 }
-                if n < BATCH {
+                if n < RecvBatch::BATCH {
                     break;
                 }
             }

@@ -3,7 +3,6 @@
 //! check media timeouts; sleep to the next deadline. No lock, and no
 //! allocation per packet (one receive buffer, reused).
 
-use crate::transport::recv_batch as batch;
 mod call;
 mod commands;
 mod egress;
@@ -15,7 +14,7 @@ pub mod relay;
 mod rtcp_relay;
 mod socket;
 
-pub use batch::{BATCH, RecvBatch};
+pub use crate::udp_batch::RecvBatch;
 pub use commands::Inbox;
 pub use egress::Egress;
 pub use latch::{Latch, LatchVerdict};
@@ -23,7 +22,7 @@ pub use latency::{BUCKETS_US, LatencyCounters};
 pub use park::park_max;
 
 use crate::media::command::MediaEvent;
-use crate::transport::SendBatch;
+use crate::udp_batch::SendBatch;
 use call::Call;
 use mio::{Events, Poll, Token};
 use std::collections::HashMap;
@@ -101,7 +100,7 @@ pub struct Worker {
     by_port: Box<[u32]>,
     parked: HashMap<u16, mio::net::UdpSocket>,
     park_max: usize,
-    batch: batch::RecvBatch,
+    batch: RecvBatch,
     sends: SendBatch,
     xbuf: Box<[u8]>,
     start: Instant,
@@ -135,7 +134,7 @@ impl Worker {
             by_port: vec![0u32; 1 << 16].into_boxed_slice(),
             parked: HashMap::new(),
             park_max: cfg.park_max,
-            batch: batch::RecvBatch::new(),
+            batch: RecvBatch::new(),
             sends: SendBatch::new(),
             xbuf: vec![0u8; 2048].into_boxed_slice(),
             start: Instant::now(),

@@ -6,7 +6,7 @@ use super::rtcp_relay::relay_rtcp;
 use super::{Worker, WorkerCounters};
 use crate::media::command::{MediaEvent, Side};
 use crate::media::rtp::header;
-use crate::transport::SendBatch;
+use crate::udp_batch::{RecvBatch, SendBatch, realtime_ns};
 use std::sync::atomic::Ordering::Relaxed;
 
 impl Worker {
@@ -47,14 +47,14 @@ impl Worker {
                 self.on_packet(slot, leg, is_rtcp, i);
             }
             self.sends.flush_into(&self.counters);
-            let done = super::batch::realtime_ns();
+            let done = realtime_ns();
             for i in 0..n {
                 if let Some(arrived) = self.batch.arrival_ns(i) {
                     self.latency.record(done.saturating_sub(arrived));
                 }
             }
             received += n as u64;
-            if n < super::batch::BATCH {
+            if n < RecvBatch::BATCH {
                 break;
             }
         }

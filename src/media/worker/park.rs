@@ -71,7 +71,7 @@ impl Worker {
             match self.batch.recv(fd) {
                 Ok(n) => {
                     self.counters.dropped.fetch_add(n as u64, Relaxed);
-                    if n < super::batch::BATCH {
+                    if n < crate::udp_batch::RecvBatch::BATCH {
                         break;
                     }
                 }

@@ -23,7 +23,7 @@ pub fn open(ip: IpAddr, port: u16, cpu: Option<usize>) -> std::io::Result<UdpSoc
         // A hint for SO_REUSEPORT groups; harmless to lose.
         let _ = s.set_cpu_affinity(cpu);
     }
-    crate::transport::stamp_arrivals(&s);
+    crate::udp_batch::stamp_arrivals(&s);
     s.bind(&addr.into())?;
     Ok(UdpSocket::from_std(s.into()))
 }

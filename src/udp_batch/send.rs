@@ -6,12 +6,9 @@
 //! no sendmmsg, hence libc.
 
 use std::net::SocketAddr;
-
-/// Datagrams per `sendmmsg` at most.
-pub const BATCH: usize = 16;
 use std::os::fd::RawFd;
 
-/// Headers for up to [`BATCH`] outgoing datagrams, allocated once.
+/// Headers for up to [`SendBatch::BATCH`] outgoing datagrams, allocated once.
 pub struct SendBatch {
     addrs: Box<[socket2::SockAddr]>,
     iovs: Box<[libc::iovec]>,
@@ -28,14 +25,18 @@ pub struct SendBatch {
 unsafe impl Send for SendBatch {}
 
 impl SendBatch {
+    /// Datagrams per `sendmmsg` at most.
+    pub const BATCH: usize = 16;
+
+    /// An empty batch.
     pub fn new() -> Self {
         let unspecified = socket2::SockAddr::from(SocketAddr::from(([0, 0, 0, 0], 0)));
         SendBatch {
-            addrs: vec![unspecified; BATCH].into_boxed_slice(),
+            addrs: vec![unspecified; Self::BATCH].into_boxed_slice(),
             // SAFETY: all-zero iovec and mmsghdr are valid (integers and
             // null pointers).
-            iovs: (0..BATCH).map(|_| unsafe { std::mem::zeroed() }).collect(),
-            hdrs: (0..BATCH).map(|_| unsafe { std::mem::zeroed() }).collect(),
+            iovs: (0..Self::BATCH).map(|_| unsafe { std::mem::zeroed() }).collect(),
+            hdrs: (0..Self::BATCH).map(|_| unsafe { std::mem::zeroed() }).collect(),
             len: 0,
             start: 0,
             fd: -1,
@@ -46,7 +47,7 @@ impl SendBatch {
     /// not fit (full, or another socket's batch is pending): flush, then
     /// push again. The caller keeps `pkt` untouched until the flush.
     pub fn push(&mut self, fd: RawFd, pkt: &[u8], dest: SocketAddr) -> bool {
-        if self.len == BATCH || (self.len > 0 && fd != self.fd) {
+        if self.len == Self::BATCH || (self.len > 0 && fd != self.fd) {
             return false;
         }
         let i = self.len;

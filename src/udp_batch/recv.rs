@@ -1,24 +1,24 @@
 //! Batched receive: one `recvmmsg` reads every datagram a socket has ready,
-//! up to [`BATCH`] (media workers: RTP in [`MTU`] slots; the signalling
-//! driver: SIP in slots of the largest message). When it returns fewer, the queue was empty, so the extra
-//! `recvfrom` that would only return EAGAIN is skipped (a UDP socket raises a
-//! new edge for every datagram that arrives later). socket2 has no
-//! recvmmsg, hence libc.
+//! up to [`RecvBatch::BATCH`] (media workers: RTP in 2 KiB slots; the
+//! signalling driver: SIP in slots of the largest message). When it returns
+//! fewer, the queue was empty, so the extra `recvfrom` that would only
+//! return EAGAIN is skipped (a UDP socket raises a new edge for every
+//! datagram that arrives later). With [`stamp_arrivals`] on the socket, each
+//! datagram carries the kernel's arrival time.
 
 use std::io;
 use std::net::SocketAddr;
 use std::os::fd::RawFd;
 
-/// Datagrams read per system call at most.
-pub const BATCH: usize = 16;
 /// Largest RTP datagram kept (RTP over Ethernet fits; larger is truncated).
-pub const MTU: usize = 2048;
+const MTU: usize = 2048;
 /// Room for the kernel's control messages (the arrival timestamp).
 const CONTROL: usize = 64;
 
-/// Receive buffers and the kernel's message headers, allocated once.
+/// Receive buffers and the kernel's message headers for one `recvmmsg` of
+/// up to [`RecvBatch::BATCH`] datagrams, allocated once and reused.
 pub struct RecvBatch {
-    /// [`BATCH`] slots of `slot` bytes.
+    /// [`RecvBatch::BATCH`] slots of `slot` bytes.
     bufs: Box<[u8]>,
     slot: usize,
     addrs: Box<[libc::sockaddr_storage]>,
@@ -32,12 +32,17 @@ pub struct RecvBatch {
 unsafe impl Send for RecvBatch {}
 
 impl RecvBatch {
-    /// Buffers for [`BATCH`] datagrams of up to [`MTU`] bytes.
+    /// Datagrams read per system call at most: a `recv` that returns fewer
+    /// has drained the socket.
+    pub const BATCH: usize = 16;
+
+    /// Buffers for [`BATCH`](Self::BATCH) datagrams of up to 2,048 bytes
+    /// (RTP over Ethernet fits; a larger datagram is truncated).
     pub fn new() -> Self {
         Self::with_size(MTU)
     }
 
-    /// Buffers for [`BATCH`] datagrams of up to `slot` bytes.
+    /// Buffers for [`BATCH`](Self::BATCH) datagrams of up to `slot` bytes.
     pub fn with_size(slot: usize) -> Self {
         fn zeroed<T>(n: usize) -> Box<[T]> {
             // SAFETY: all-zero is a valid sockaddr_storage, iovec and mmsghdr
@@ -46,14 +51,14 @@ impl RecvBatch {
             (0..n).map(|_| unsafe { std::mem::zeroed() }).collect()
         }
         let mut b = RecvBatch {
-            bufs: vec![0u8; slot * BATCH].into_boxed_slice(),
+            bufs: vec![0u8; slot * Self::BATCH].into_boxed_slice(),
             slot,
-            addrs: zeroed(BATCH),
-            iovs: zeroed(BATCH),
-            hdrs: zeroed(BATCH),
-            control: vec![[0u64; CONTROL / 8]; BATCH].into_boxed_slice(),
+            addrs: zeroed(Self::BATCH),
+            iovs: zeroed(Self::BATCH),
+            hdrs: zeroed(Self::BATCH),
+            control: vec![[0u64; CONTROL / 8]; Self::BATCH].into_boxed_slice(),
         };
-        for i in 0..BATCH {
+        for i in 0..Self::BATCH {
             b.iovs[i] = libc::iovec {
                 iov_base: b.bufs[i * slot..].as_mut_ptr().cast(),
                 iov_len: slot,
@@ -66,7 +71,8 @@ impl RecvBatch {
         b
     }
 
-    /// Reads up to [`BATCH`] datagrams from `fd` without blocking.
+    /// Reads up to [`BATCH`](Self::BATCH) datagrams from `fd` without
+    /// blocking; returns how many.
     pub fn recv(&mut self, fd: RawFd) -> io::Result<usize> {
         for h in self.hdrs.iter_mut() {
             h.msg_hdr.msg_namelen = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
@@ -78,7 +84,7 @@ impl RecvBatch {
             libc::recvmmsg(
                 fd,
                 self.hdrs.as_mut_ptr(),
-                BATCH as libc::c_uint,
+                Self::BATCH as libc::c_uint,
                 libc::MSG_DONTWAIT,
                 std::ptr::null_mut(),
             )
@@ -131,5 +137,24 @@ pub fn realtime_ns() -> u64 {
 impl Default for RecvBatch {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// Asks the kernel to stamp each datagram with its arrival time
+/// (SO_TIMESTAMPNS), read back by [`RecvBatch::arrival_ns`]: media workers
+/// measure the latency they add from it, the signalling driver how long SIP
+/// waited in the socket. socket2 has no setter for it. Harmless to lose.
+pub fn stamp_arrivals(s: &socket2::Socket) {
+    use std::os::fd::AsRawFd;
+    let on: libc::c_int = 1;
+    // SAFETY: a valid socket and a c_int option value of the stated size.
+    unsafe {
+        libc::setsockopt(
+            s.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_TIMESTAMPNS,
+            (&on as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
     }
 }
