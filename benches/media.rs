@@ -1,14 +1,14 @@
 //! Media plane costs per packet and per 20 ms frame: RTP parse + rewrite,
-//! the relay decision (ingress + egress), G.711, Opus, and PCMU -> Opus
+//! the relay decision (a call's `Relay::handle_packet`: parse, latch,
+//! receive stats, rewrite for the other leg), G.711, Opus, and PCMU -> Opus
 //! transcoding (to compare with the bare codec cost).
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
-use rvoip::media::LegConfig;
-use rvoip::media::codec::opus::{OpusDecoder, OpusEncoder};
-use rvoip::media::codec::{AudioCodec, Transcoder, g711};
-use rvoip::media::rtp::{RtpHeader, RxStats, header};
-use rvoip::media::worker::relay::{egress, ingress};
-use rvoip::media::worker::{Egress, Latch};
+use rvoip::media::{AudioCodec, LegConfig, Side};
+use rvoip::test_exports::media::codec::opus::{OpusDecoder, OpusEncoder};
+use rvoip::test_exports::media::codec::{Transcoder, g711};
+use rvoip::test_exports::media::rtp::{RtpHeader, header};
+use rvoip::test_exports::media::{Relay, Verdict};
 use std::net::SocketAddr;
 
 #[global_allocator]
@@ -50,19 +50,18 @@ fn bench(c: &mut Criterion) {
         send: true,
         codec: None,
     };
-    let (mut latch, mut rx, mut tx) = (
-        Latch::new(Some(src), 2_000_000),
-        RxStats::new(8000),
-        Egress::new(1, 2, 3, 8000),
-    );
+    let mut relay = Relay::new(cfg, Some(cfg), [1, 2], 2_000_000, 5, 0);
     let mut now = 0u64;
     c.bench_function("media/relay_decision", |b| {
         b.iter(|| {
             now += 20_000;
             let seq = header::sequence(&p).wrapping_add(1);
             header::rewrite(&mut p, 0, seq, (now / 125) as u32, 0xabcd);
-            let info = ingress(&p, src, now, &mut latch, &mut rx).unwrap();
-            black_box(egress(&mut p, &info, now, &cfg, &cfg, latch.target(), &mut tx).unwrap())
+            // Consumed as the worker does: matched, the destination used.
+            match relay.handle_packet(Side::A, false, &mut p, src, now) {
+                Verdict::Rtp { dest, .. } => black_box(dest),
+                v => panic!("not relayed: {v:?}"),
+            }
         })
     });
     let pcm = tone();

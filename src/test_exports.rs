@@ -31,3 +31,21 @@ pub mod status {
 pub mod transaction {
     pub use crate::transaction::*;
 }
+pub mod media {
+    //! The media plane's internals: codecs, the RTP/RTCP parsers and
+    //! rewriters, and a call's [`Relay`], which decides each packet.
+    pub mod codec {
+        pub use crate::media::codec::{AudioCodec, Transcoder, g711, opus};
+    }
+    pub mod rtp {
+        pub use crate::media::rtp::header::{RtpError, RtpHeader};
+        pub use crate::media::rtp::{RxStats, write_header};
+        pub mod header {
+            pub use crate::media::rtp::header::*;
+        }
+        pub mod rtcp {
+            pub use crate::media::rtp::rtcp::*;
+        }
+    }
+    pub use crate::media::worker::{DropReason, InboundRtp, Relay, Verdict};
+}

@@ -1,7 +1,7 @@
 //! G.711 against the standard's reference points, idempotence over every
 //! code, and a 1 kHz tone's SNR through each law.
 
-use rvoip::media::codec::g711::*;
+use rvoip::test_exports::media::codec::g711::*;
 
 #[test]
 fn reference_values() {

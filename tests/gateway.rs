@@ -431,7 +431,7 @@ async fn raw_bridge_relays_rtp_both_ways_and_hides_topology() {
 
 #[tokio::test]
 async fn pcmu_caller_and_opus_callee_are_transcoded_with_the_tone_intact() {
-    use rvoip::media::codec::{AudioCodec, Transcoder, g711};
+    use rvoip::test_exports::media::codec::{AudioCodec, Transcoder, g711};
     let call = bridged((0, "PCMU/8000"), (111, "opus/48000/2"), &["opus"]).await;
     assert!(call.b_invite.contains("opus/48000/2"), "the route offers Opus");
     assert!(!call.b_invite.contains("PCMU"), "and only Opus:\n{}", call.b_invite);
@@ -533,7 +533,7 @@ async fn vanished_peers_are_hung_up_on_both_legs_by_the_media_timeout() {
 
 #[tokio::test]
 async fn an_opus_only_echoing_api_caller_is_transcoded_to_a_pcmu_callee_and_back() {
-    use rvoip::media::codec::g711;
+    use rvoip::test_exports::media::codec::g711;
     let b = Raw::new().await;
     let gw = gateway_to(format!("sip:{}", b.addr()), &[]).await;
     let mut c = create_sip_client(ClientConfig::default()).await.unwrap();

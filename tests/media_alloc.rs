@@ -1,12 +1,12 @@
 //! The relay path allocates nothing per packet once warmed up: a counting
 //! global allocator watches 2,000 packets relayed through a worker.
 
-use rvoip::media::rtp::header;
+use rvoip::media::rtp::write_header;
 use rvoip::media::{LegConfig, MediaCommand, MediaConfig, MediaPlane, WorkerConfig};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 mod ports;
 
@@ -64,13 +64,18 @@ fn relay_path_does_not_allocate_per_packet() {
             b: Some(leg(pb, port(&b))),
         })
         .unwrap();
-    std::thread::sleep(Duration::from_millis(100));
+    // The worker counts the call once its sockets are bound.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while plane.counters().map(|c| c.calls.load(Relaxed)).sum::<u64>() == 0 {
+        assert!(Instant::now() < deadline, "the call's sockets were not bound");
+        std::thread::yield_now();
+    }
     let mut pkt = vec![0u8; 172];
     let mut buf = vec![0u8; 2048];
     let to = SocketAddr::from(([127, 0, 0, 1], pa));
     let mut relay = |n: u16| {
         for i in 0..n {
-            header::write_header(&mut pkt, 0, false, i, i as u32 * 160, 0xabc);
+            write_header(&mut pkt, 0, false, i, i as u32 * 160, 0xabc);
             a.send_to(&pkt, to).unwrap();
             b.recv_from(&mut buf).expect("relayed");
         }

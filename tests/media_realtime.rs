@@ -3,10 +3,11 @@
 //! plane still starts and relays at normal priority. (Its own test binary:
 //! the check reads this process's threads, which no other test may add to.)
 
-use rvoip::media::rtp::header;
+use rvoip::media::rtp::write_header;
 use rvoip::media::{LegConfig, MediaCommand, MediaConfig, MediaPlane, WorkerConfig};
 use std::net::UdpSocket;
-use std::time::Duration;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
 
 mod ports;
 
@@ -53,14 +54,21 @@ fn workers_take_realtime_priority_when_allowed_and_relay_either_way() {
     b.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
     let (pa, pb) = (ports::free_pair(), ports::free_pair());
     let leg = |port, remote: &UdpSocket| LegConfig::pcmu(port, remote.local_addr().unwrap());
-    plane
-        .submit(MediaCommand::AddCall {
-            call: 1,
-            a: leg(pa, &a),
-            b: Some(leg(pb, &b)),
-        })
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(50)); // the worker binds its sockets
+    // Call 1 goes to worker 1, call 0 (an echo nobody sends to) to worker 0:
+    // once each worker counts its call, each has placed its own thread and
+    // bound the call's sockets.
+    let calls = [
+        (1, leg(pa, &a), Some(leg(pb, &b))),
+        (0, leg(ports::free_pair(), &a), None),
+    ];
+    for (call, la, lb) in calls {
+        plane.submit(MediaCommand::AddCall { call, a: la, b: lb }).unwrap();
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !plane.counters().all(|c| c.calls.load(Relaxed) == 1) {
+        assert!(Instant::now() < deadline, "the workers did not take their calls");
+        std::thread::yield_now();
+    }
     let policies = worker_policies();
     assert_eq!(policies.len(), 2, "two worker threads");
     let want = if fifo_allowed() {
@@ -73,7 +81,7 @@ fn workers_take_realtime_priority_when_allowed_and_relay_either_way() {
         "workers {policies:?}, expected {want:?}"
     );
     let mut pkt = vec![0u8; 172];
-    header::write_header(&mut pkt, 0, false, 1, 160, 0xa);
+    write_header(&mut pkt, 0, false, 1, 160, 0xa);
     let mut buf = [0u8; 2048];
     for _ in 0..3 {
         a.send_to(&pkt, ("127.0.0.1", pa)).unwrap();

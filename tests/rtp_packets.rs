@@ -1,11 +1,12 @@
-//! RTP/RTCP packet logic without threads: our in-place parser agrees with
-//! the `rtp` crate (the oracle) on valid packets and never panics on
-//! mutated ones; rewrite, RTCP SSRC mapping, stats, latching, continuity.
+//! RTP/RTCP packets without threads: our in-place parser agrees with the
+//! `rtp` crate (the oracle) on valid packets and never panics on mutated
+//! ones; header rewrite, RTCP SSRC rewriting, receive statistics. (What a
+//! call does with them, latching and continuity, is in media_packets.rs.)
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
-use rvoip::media::rtp::{RtpHeader, RxStats, header, rtcp};
-use rvoip::media::worker::{Egress, Latch, LatchVerdict};
+use rvoip::media::rtp::RxStats;
+use rvoip::test_exports::media::rtp::{RtpHeader, header, rtcp};
 use webrtc_util::marshal::Unmarshal;
 
 fn random_packet(rng: &mut SmallRng) -> Vec<u8> {
@@ -122,37 +123,4 @@ fn loss_and_jitter_per_rfc3550() {
     assert_eq!(s.jitter(), 0, "perfectly paced stream has no jitter");
     s.record(4, 5 * 160, 160, 5 * 20_000 + 5_000);
     assert!(s.jitter() > 0);
-}
-
-#[test]
-fn latch_first_source_wins_strangers_dropped_relatch_after_silence() {
-    let (a, b) = ("127.0.0.1:4000".parse().unwrap(), "127.0.0.1:4002".parse().unwrap());
-    let mut l = Latch::new(Some("10.0.0.1:4000".parse().unwrap()), 2_000_000);
-    assert_eq!(
-        l.target(),
-        Some("10.0.0.1:4000".parse().unwrap()),
-        "SDP address until the first packet"
-    );
-    assert_eq!(l.accept(a, 0), LatchVerdict::Latched(a));
-    assert_eq!(l.accept(b, 20_000), LatchVerdict::Stranger);
-    assert_eq!(l.accept(a, 40_000), LatchVerdict::Same);
-    assert_eq!((l.target(), l.strangers), (Some(a), 1));
-    assert_eq!(
-        l.accept(b, 40_000 + 2_000_000),
-        LatchVerdict::Latched(b),
-        "NAT rebinding after silence"
-    );
-}
-
-#[test]
-fn egress_continues_across_source_change_and_hold() {
-    let mut e = Egress::new(0x1234, 1000, 50_000, 8000);
-    assert_eq!(e.map(7, 10, 900, 0, 160), (1000, 50_000));
-    assert_eq!(e.map(7, 11, 1060, 20_000, 160), (1001, 50_160));
-    // The far side restarts with a new SSRC and random numbers.
-    assert_eq!(e.map(9, 40_000, 7, 40_000, 160), (1002, 50_320));
-    assert_eq!(e.map(9, 40_001, 167, 60_000, 160), (1003, 50_480));
-    // Hold for 1 s, then resume: numbers continue, time advances 8000 samples.
-    e.rebase();
-    assert_eq!(e.map(9, 40_100, 99_999, 1_060_000, 160), (1004, 58_480));
 }

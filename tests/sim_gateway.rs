@@ -6,7 +6,7 @@
 
 mod sim;
 
-use rvoip::media::codec::AudioCodec;
+use rvoip::media::AudioCodec;
 use rvoip::media::{MediaCommand, MediaEvent, Side};
 use rvoip::test_exports::gateway::{GatewayConfig, Route, RouteAction};
 use rvoip::test_exports::ids::{CallId, TransportKind};

@@ -2,8 +2,8 @@
 //! frequency and level; timestamps scale between the 8 and 48 kHz clocks;
 //! lost Opus frames are concealed.
 
-use rvoip::media::codec::g711;
-use rvoip::media::codec::{AudioCodec, Transcoder};
+use rvoip::media::AudioCodec;
+use rvoip::test_exports::media::codec::{Transcoder, g711};
 
 mod tone;
 use tone::{goertzel, rms, tone};
@@ -42,7 +42,7 @@ fn tone_through_pcmu_opus_pcmu_keeps_frequency_and_level() {
     assert!(snr > 15.0, "SNR {snr:.1} dB");
     eprintln!(
         "PCMU->Opus->PCMU ({}): level {level_db:+.2} dB, SNR {snr:.1} dB",
-        rvoip::media::codec::opus::BACKEND
+        rvoip::test_exports::media::codec::opus::BACKEND
     );
 }
 

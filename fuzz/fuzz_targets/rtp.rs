@@ -2,7 +2,7 @@
 //! arbitrary bytes: never panics, never reads or writes out of bounds.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use rvoip::media::rtp::{RtpHeader, header, rtcp};
+use rvoip::test_exports::media::rtp::{RtpHeader, header, rtcp};
 
 fuzz_target!(|data: &[u8]| {
     let mut buf = data.to_vec();

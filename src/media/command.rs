@@ -1,7 +1,7 @@
-//! What signalling asks of the media plane, and what it hears back.
+//! What signalling asks of the media plane: calls of one or two legs, each
+//! as negotiated.
 
 use crate::media::codec::AudioCodec;
-use crate::media::rtp::RxStats;
 use std::net::SocketAddr;
 
 /// One side of a call as the media plane sees it.
@@ -53,6 +53,21 @@ pub enum Side {
     B,
 }
 
+impl Side {
+    /// The other leg.
+    pub(crate) fn other(self) -> Side {
+        match self {
+            Side::A => Side::B,
+            Side::B => Side::A,
+        }
+    }
+
+    /// 0 for A, 1 for B: the leg's place in per-call arrays.
+    pub(crate) fn index(self) -> usize {
+        self as usize
+    }
+}
+
 /// A command to the worker that owns the call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MediaCommand {
@@ -91,69 +106,4 @@ impl MediaCommand {
             | MediaCommand::RemoveCall { call } => *call,
         }
     }
-}
-
-/// Per-leg counters reported to signalling.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct LegStats {
-    /// Received stream statistics (packets, bytes, loss, jitter).
-    pub rx: RxStats,
-    /// Packets sent to this leg.
-    pub tx_packets: u64,
-    /// Packets dropped: from a stranger after latching.
-    pub strangers: u64,
-    /// Packets dropped: malformed, or not forwarded (hold, no destination).
-    pub dropped: u64,
-}
-
-/// What a worker tells signalling.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum MediaEvent {
-    /// A leg latched to the first packet's source.
-    Latched {
-        /// Call id.
-        call: u64,
-        /// Which leg.
-        side: Side,
-        /// The source latched to.
-        addr: SocketAddr,
-    },
-    /// No RTP on any leg for the media timeout.
-    Timeout {
-        /// Call id.
-        call: u64,
-    },
-    /// A leg's port could not be bound; the call has no media.
-    BindFailed {
-        /// Call id.
-        call: u64,
-        /// The port.
-        port: u16,
-    },
-    /// The call was removed; its final statistics per leg.
-    Removed {
-        /// Call id.
-        call: u64,
-        /// Leg A, and leg B if any.
-        stats: [Option<LegStats>; 2],
-    },
-}
-
-impl MediaEvent {
-    /// The call the event is about.
-    pub fn call(&self) -> u64 {
-        match self {
-            MediaEvent::Latched { call, .. }
-            | MediaEvent::Timeout { call }
-            | MediaEvent::BindFailed { call, .. }
-            | MediaEvent::Removed { call, .. } => *call,
-        }
-    }
-}
-
-/// The worker of call `call` when signalling has `shards` shards (call ids
-/// are `shard (mod shards)`) and the plane `workers` workers: consecutive
-/// calls of one shard go to consecutive workers.
-pub fn worker_of(call: u64, shards: usize, workers: usize) -> usize {
-    (call / shards.max(1) as u64 % workers.max(1) as u64) as usize
 }

@@ -1,13 +1,29 @@
-//! The media plane: pinned worker threads relaying and echoing RTP/RTCP,
-//! with packet logic as plain functions over `&mut [u8]`.
+//! The media plane: pinned worker threads relaying and echoing RTP/RTCP
+//! between the legs of calls, usable without SIP (as `rvoip-rtpload`
+//! does). Start a [`MediaPlane`] with a channel for [`MediaEvent`]s,
+//! [`submit`](MediaPlane::submit) [`MediaCommand`]s (a call's
+//! [`LegConfig`]s; [`worker_of`] says which worker takes it), read the
+//! workers' [`WorkerCounters`]. [`rtp`] has what a tool generating or
+//! measuring RTP needs; [`RecvBatch`] reads a socket as the workers do.
+//!
+//! Inside, the packet logic is functions over `&mut [u8]` and the worker's
+//! clock, testable without threads or sockets (`test_exports`).
 
-pub mod codec;
-pub mod command;
-pub mod plane;
+pub(crate) mod codec;
+mod command;
+mod event;
+mod placement;
+mod plane;
 pub mod rtp;
-mod sched;
-pub mod worker;
+pub(crate) mod worker;
 
-pub use command::{LegConfig, LegStats, MediaCommand, MediaEvent, Side, worker_of};
-pub use plane::{MediaConfig, MediaPlane};
-pub use worker::WorkerConfig;
+pub use codec::AudioCodec;
+pub use command::{LegConfig, MediaCommand, Side};
+pub use event::{LegStats, MediaEvent};
+pub use plane::{MediaConfig, MediaPlane, worker_of};
+pub use worker::{LATENCY_BUCKETS_US, LatencyCounters, WorkerConfig, WorkerCounters};
+
+/// Batched receive, as the workers read their sockets: one `recvmmsg` of
+/// up to [`RecvBatch::BATCH`] datagrams into buffers allocated once (for
+/// tools that measure the relay with the same reads).
+pub use crate::udp_batch::RecvBatch;

@@ -2,9 +2,9 @@
 //! bounded lock-free queue; a call goes to the worker its id selects, so
 //! both its legs share a core.
 
-use super::command::{MediaCommand, MediaEvent};
+use super::placement::ThreadPlacement;
 use super::worker::{Inbox, WAKER, Worker, WorkerConfig, WorkerCounters};
-use crossbeam_queue::ArrayQueue;
+use super::{MediaCommand, MediaEvent};
 use mio::{Poll, Waker};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
@@ -27,7 +27,8 @@ pub struct MediaConfig {
     pub worker: WorkerConfig,
 }
 
-struct Handle {
+/// What the plane keeps of one worker.
+struct WorkerHandle {
     inbox: Arc<Inbox>,
     waker: Arc<Waker>,
     counters: Arc<WorkerCounters>,
@@ -36,7 +37,7 @@ struct Handle {
 
 /// The running workers.
 pub struct MediaPlane {
-    workers: Vec<Handle>,
+    workers: Vec<WorkerHandle>,
     /// Signalling shards the events go to.
     shards: usize,
     stop: Arc<AtomicBool>,
@@ -67,16 +68,12 @@ impl MediaPlane {
         let mut wcfg = cfg.worker;
         wcfg.park_max = wcfg.park_max.min(super::worker::park_max(n));
         let stop = Arc::new(AtomicBool::new(false));
-        let warned = Arc::new([AtomicBool::new(false), AtomicBool::new(false)]);
-        let realtime = cfg.realtime;
+        let placement = Arc::new(ThreadPlacement::new(cfg.realtime));
         let mut workers = Vec::with_capacity(n);
         for i in 0..n {
             let poll = Poll::new()?;
             let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
-            let inbox = Arc::new(Inbox {
-                queue: ArrayQueue::new(QUEUE),
-                woken: AtomicBool::new(false),
-            });
+            let inbox = Arc::new(Inbox::new(QUEUE));
             let counters = Arc::new(WorkerCounters::default());
             let core = (!cores.is_empty()).then(|| cores[i % cores.len()]);
             let worker = Worker::new(
@@ -89,14 +86,14 @@ impl MediaPlane {
                 0x9e37_79b9 ^ (i as u32 + 1).wrapping_mul(0x85eb_ca6b),
                 core.map(|c| c.id),
             );
-            let warned = warned.clone();
+            let placement = placement.clone();
             let thread = std::thread::Builder::new()
                 .name(format!("rvoip-media-{i}"))
                 .spawn(move || {
-                    super::sched::place_current(core, realtime, &warned[0], &warned[1]);
+                    placement.apply(core);
                     worker.run();
                 })?;
-            workers.push(Handle {
+            workers.push(WorkerHandle {
                 inbox,
                 waker,
                 counters,
@@ -117,7 +114,7 @@ impl MediaPlane {
     /// before any later command; a wake-up costs the signalling thread
     /// about 15 µs); a full queue hands the command back (and is counted).
     pub fn submit(&self, cmd: MediaCommand) -> Result<(), MediaCommand> {
-        let w = &self.workers[super::worker_of(cmd.call(), self.shards, self.workers.len())];
+        let w = &self.workers[worker_of(cmd.call(), self.shards, self.workers.len())];
         let urgent = !matches!(cmd, MediaCommand::RemoveCall { .. });
         if let Err(cmd) = w.inbox.queue.push(cmd) {
             self.overflow.fetch_add(1, Relaxed);
@@ -129,7 +126,7 @@ impl MediaPlane {
         Ok(())
     }
 
-    /// Per-worker counters.
+    /// Per-worker counters, in worker order (see [`worker_of`]).
     pub fn counters(&self) -> impl Iterator<Item = &WorkerCounters> {
         self.workers.iter().map(|w| w.counters.as_ref())
     }
@@ -150,4 +147,11 @@ impl Drop for MediaPlane {
             }
         }
     }
+}
+
+/// The worker of call `call` when signalling has `shards` shards (call ids
+/// are `shard (mod shards)`) and the plane `workers` workers: consecutive
+/// calls of one shard go to consecutive workers.
+pub fn worker_of(call: u64, shards: usize, workers: usize) -> usize {
+    (call / shards.max(1) as u64 % workers.max(1) as u64) as usize
 }

@@ -2,7 +2,7 @@
 //! and the latency each worker adds.
 
 use super::{Metrics, histogram, put};
-use crate::media::worker::BUCKETS_US;
+use crate::media::LATENCY_BUCKETS_US as BUCKETS_US;
 use std::fmt::Write;
 use std::sync::atomic::Ordering::Relaxed;
 

@@ -4,7 +4,7 @@
 use hdrhistogram::Histogram;
 use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Token};
-use rvoip::media::worker::RecvBatch;
+use rvoip::media::RecvBatch;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
@@ -72,14 +72,7 @@ impl Endpoints {
                     std::thread::sleep(wait);
                 }
                 for &i in chunk {
-                    rvoip::media::rtp::header::write_header(
-                        &mut pkt,
-                        0,
-                        false,
-                        tick as u16,
-                        (tick * 160) as u32,
-                        i as u32,
-                    );
+                    rvoip::media::rtp::write_header(&mut pkt, 0, false, tick as u16, (tick * 160) as u32, i as u32);
                     pkt[12..20].copy_from_slice(&(start.elapsed().as_nanos() as u64).to_be_bytes());
                     if self.socks[i].send(&pkt).is_ok() {
                         sent += 1;

@@ -3,8 +3,7 @@
 use crate::Args;
 use crate::endpoints::RunResult;
 use crate::sip::SipCalls;
-use rvoip::media::MediaPlane;
-use rvoip::media::worker::BUCKETS_US;
+use rvoip::media::{LATENCY_BUCKETS_US, MediaPlane};
 use std::sync::atomic::Ordering::Relaxed;
 
 /// CPU seconds (user+sys) used so far by the relay: this process's media
@@ -84,7 +83,10 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: Option<&MediaPlane>, c
 /// of all packets relayed within 200 µs.
 fn print_added(plane: &MediaPlane) {
     let (mut count, mut within, mut p50, mut p99, mut max) = (0u64, 0u64, 0u64, 0u64, 0u64);
-    let i200 = BUCKETS_US.iter().position(|&b| b == 200).expect("200 µs bucket");
+    let i200 = LATENCY_BUCKETS_US
+        .iter()
+        .position(|&b| b == 200)
+        .expect("200 µs bucket");
     for c in plane.counters() {
         let l = &c.latency;
         count += l.count.load(Relaxed);

@@ -5,4 +5,32 @@ pub mod g711;
 pub mod opus;
 mod transcoder;
 
-pub use transcoder::{AudioCodec, Transcoder};
+pub use transcoder::Transcoder;
+
+/// The voice codecs the media plane speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AudioCodec {
+    /// G.711 μ-law.
+    Pcmu,
+    /// G.711 A-law.
+    Pcma,
+    /// Opus (RTP clock 48 kHz, coded here at 8 kHz).
+    Opus,
+}
+
+impl AudioCodec {
+    /// From an SDP encoding name.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name.to_ascii_lowercase().as_str() {
+            "pcmu" => Some(AudioCodec::Pcmu),
+            "pcma" => Some(AudioCodec::Pcma),
+            "opus" => Some(AudioCodec::Opus),
+            _ => None,
+        }
+    }
+
+    /// RTP clock rate.
+    pub fn clock(self) -> u32 {
+        if self == AudioCodec::Opus { 48_000 } else { 8_000 }
+    }
+}

@@ -1,36 +1,8 @@
 //! One direction of a transcoded call: decode the incoming codec to 8 kHz
 //! PCM, encode the outgoing one. Buffers are allocated once, at creation.
 
-use super::g711;
 use super::opus::{OpusDecoder, OpusEncoder, OpusError};
-
-/// The voice codecs the media plane speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AudioCodec {
-    /// G.711 μ-law.
-    Pcmu,
-    /// G.711 A-law.
-    Pcma,
-    /// Opus (RTP clock 48 kHz, coded here at 8 kHz).
-    Opus,
-}
-
-impl AudioCodec {
-    /// From an SDP encoding name.
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name.to_ascii_lowercase().as_str() {
-            "pcmu" => Some(AudioCodec::Pcmu),
-            "pcma" => Some(AudioCodec::Pcma),
-            "opus" => Some(AudioCodec::Opus),
-            _ => None,
-        }
-    }
-
-    /// RTP clock rate.
-    pub fn clock(self) -> u32 {
-        if self == AudioCodec::Opus { 48_000 } else { 8_000 }
-    }
-}
+use super::{AudioCodec, g711};
 
 /// PCMU/PCMA <-> Opus for one direction.
 pub struct Transcoder {

@@ -68,6 +68,7 @@ pub fn payload_type(buf: &[u8]) -> u8 {
 }
 
 /// Marker bit.
+#[cfg(feature = "test-exports")]
 pub fn marker(buf: &[u8]) -> bool {
     buf[1] & 0x80 != 0
 }
@@ -95,7 +96,12 @@ pub fn rewrite(buf: &mut [u8], pt: u8, seq: u16, ts: u32, ssrc: u32) {
     buf[8..12].copy_from_slice(&ssrc.to_be_bytes());
 }
 
-/// Writes a minimal header (no CSRC, no extension) into `buf[..12]`.
+/// Writes a minimal RTP header (version 2, no padding, CSRC or extension)
+/// into `buf[..12]`: payload type `pt`, the marker bit, sequence number,
+/// timestamp and SSRC. The payload follows from `buf[12]`.
+///
+/// # Panics
+/// If `buf` is shorter than 12 bytes.
 pub fn write_header(buf: &mut [u8], pt: u8, marker: bool, seq: u16, ts: u32, ssrc: u32) {
     buf[0] = 0x80;
     buf[1] = if marker { 0x80 } else { 0 };

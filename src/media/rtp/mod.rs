@@ -1,9 +1,13 @@
 //! RTP and RTCP packets, parsed and rewritten in place, and the per-stream
-//! receive statistics of RFC 3550 (loss, jitter).
+//! receive statistics of RFC 3550 (loss, jitter). Public: what a tool
+//! generating or measuring RTP needs, [`write_header`] and [`RxStats`] (in
+//! [`LegStats`](super::LegStats)); the parsers and rewriters are the
+//! workers' own.
 
-pub mod header;
-pub mod rtcp;
+pub(crate) mod header;
+pub(crate) mod rtcp;
 mod stats;
 
-pub use header::{RtpError, RtpHeader};
+pub use header::write_header;
+pub(crate) use header::{RtpError, RtpHeader};
 pub use stats::RxStats;

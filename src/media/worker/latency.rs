@@ -7,7 +7,7 @@ use hdrhistogram::Histogram;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// Upper bounds (µs) of the published histogram buckets (`le`).
-pub const BUCKETS_US: [u64; 8] = [10, 50, 100, 200, 500, 1_000, 5_000, 20_000];
+pub const LATENCY_BUCKETS_US: [u64; 8] = [10, 50, 100, 200, 500, 1_000, 5_000, 20_000];
 
 /// What a worker publishes about its latency (cumulative since start).
 #[derive(Debug, Default)]
@@ -22,19 +22,19 @@ pub struct LatencyCounters {
     pub p99_ns: AtomicU64,
     /// Largest (ns).
     pub max_ns: AtomicU64,
-    /// Packets at or under each of [`BUCKETS_US`].
-    pub le: [AtomicU64; BUCKETS_US.len()],
+    /// Packets at or under each of [`LATENCY_BUCKETS_US`].
+    pub le: [AtomicU64; LATENCY_BUCKETS_US.len()],
 }
 
 /// The worker's own histogram (ns, 1 ns to 10 s, 2 significant digits).
-pub struct Latency {
+pub struct LatencyHistogram {
     hist: Histogram<u64>,
 }
 
-impl Latency {
+impl LatencyHistogram {
     /// An empty histogram, allocated now.
     pub fn new() -> Self {
-        Latency {
+        LatencyHistogram {
             hist: Histogram::new_with_bounds(1, 10_000_000_000, 2).expect("invariant: valid bounds"),
         }
     }
@@ -52,13 +52,13 @@ impl Latency {
         c.p50_ns.store(h.value_at_quantile(0.5), Relaxed);
         c.p99_ns.store(h.value_at_quantile(0.99), Relaxed);
         c.max_ns.store(h.max(), Relaxed);
-        for (le, us) in c.le.iter().zip(BUCKETS_US) {
+        for (le, us) in c.le.iter().zip(LATENCY_BUCKETS_US) {
             le.store(h.count_between(0, us * 1000), Relaxed);
         }
     }
 }
 
-impl Default for Latency {
+impl Default for LatencyHistogram {
     fn default() -> Self {
         Self::new()
     }

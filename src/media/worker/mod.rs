@@ -2,89 +2,52 @@
 //! calls. Loop: drain commands; drain each ready socket until WouldBlock;
 //! check media timeouts; sleep to the next deadline. No lock, and no
 //! allocation per packet (one receive buffer, reused).
+//!
+//! What becomes of each packet is decided by the call's [`Relay`](relay::Relay) over the
+//! bytes, their source and the worker's clock, without sockets (tested so,
+//! through `test_exports`); the worker only reads, sends and counts.
 
 mod call;
 mod commands;
-mod egress;
+mod config;
+mod counters;
+mod inbound_rtp;
+mod inbox;
 mod latch;
 mod latency;
-mod packet;
+mod leg;
+mod out_stream;
 mod park;
-pub mod relay;
-mod rtcp_relay;
+mod readable;
+mod relay;
 mod socket;
+mod verdict;
 
-pub use crate::udp_batch::RecvBatch;
-pub use commands::Inbox;
-pub use egress::Egress;
-pub use latch::{Latch, LatchVerdict};
-pub use latency::{BUCKETS_US, LatencyCounters};
+pub use config::WorkerConfig;
+pub use counters::WorkerCounters;
+pub use inbox::Inbox;
+pub use latency::{LATENCY_BUCKETS_US, LatencyCounters};
 pub use park::park_max;
+#[cfg(feature = "test-exports")]
+pub use {
+    inbound_rtp::InboundRtp,
+    relay::Relay,
+    verdict::{DropReason, Verdict},
+};
 
-use crate::media::command::MediaEvent;
-use crate::udp_batch::SendBatch;
+use crate::media::MediaEvent;
+use crate::udp_batch::{RecvBatch, SendBatch};
 use call::Call;
+use latency::LatencyHistogram;
 use mio::{Events, Poll, Token};
 use std::collections::HashMap;
-use std::net::IpAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
 /// The token of a worker's waker.
 pub const WAKER: Token = Token(usize::MAX);
-
-/// Settings every worker shares.
-#[derive(Debug, Clone, Copy)]
-pub struct WorkerConfig {
-    /// Address media sockets bind to.
-    pub ip: IpAddr,
-    /// Silence after which a new source may take over a latched leg.
-    pub relatch: Duration,
-    /// No RTP for this long raises a media timeout.
-    pub timeout: Duration,
-    /// Opus encoder complexity (0–10) for transcoded calls.
-    pub opus_complexity: i32,
-    /// Sockets of ended calls kept open for reuse, at most (the plane
-    /// lowers it to its share of the descriptor limit).
-    pub park_max: usize,
-}
-
-impl Default for WorkerConfig {
-    /// Loopback, re-latch after 2 s of silence, 30 s media timeout, Opus
-    /// complexity 5, no limit of its own on parked sockets.
-    fn default() -> Self {
-        WorkerConfig {
-            ip: IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
-            relatch: Duration::from_secs(2),
-            timeout: Duration::from_secs(30),
-            opus_complexity: 5,
-            park_max: usize::MAX,
-        }
-    }
-}
-
-/// Counters a worker publishes (read by anyone, written by the worker).
-#[derive(Debug, Default)]
-pub struct WorkerCounters {
-    /// RTP/RTCP packets received.
-    pub packets_in: AtomicU64,
-    /// Packets sent.
-    pub packets_out: AtomicU64,
-    /// Packets not forwarded (malformed, strangers, hold, no destination).
-    pub dropped: AtomicU64,
-    /// Events lost because signalling's queue was full.
-    pub event_overflow: AtomicU64,
-    /// Calls on this worker.
-    pub calls: AtomicU64,
-    /// Media sockets opened (the rest were parked sockets reused).
-    pub sockets_opened: AtomicU64,
-    /// Time spent working rather than waiting in poll (ns).
-    pub busy_ns: AtomicU64,
-    /// Latency added per packet.
-    pub latency: LatencyCounters,
-}
 
 /// A worker's state; runs on its own thread.
 pub struct Worker {
@@ -100,15 +63,16 @@ pub struct Worker {
     by_port: Box<[u32]>,
     parked: HashMap<u16, mio::net::UdpSocket>,
     park_max: usize,
-    batch: RecvBatch,
-    sends: SendBatch,
-    xbuf: Box<[u8]>,
+    recv_batch: RecvBatch,
+    send_batch: SendBatch,
+    /// Where transcoded packets are written (one at a time).
+    transcode_buf: Box<[u8]>,
     start: Instant,
     stop: Arc<AtomicBool>,
     counters: Arc<WorkerCounters>,
-    rng: u32,
+    ssrc_rng: u32,
     cpu: Option<usize>,
-    latency: latency::Latency,
+    latency: LatencyHistogram,
 }
 
 impl Worker {
@@ -134,18 +98,19 @@ impl Worker {
             by_port: vec![0u32; 1 << 16].into_boxed_slice(),
             parked: HashMap::new(),
             park_max: cfg.park_max,
-            batch: RecvBatch::new(),
-            sends: SendBatch::new(),
-            xbuf: vec![0u8; 2048].into_boxed_slice(),
+            recv_batch: RecvBatch::new(),
+            send_batch: SendBatch::new(),
+            transcode_buf: vec![0u8; 2048].into_boxed_slice(),
             start: Instant::now(),
             stop,
             counters,
-            rng: seed | 1,
+            ssrc_rng: seed | 1,
             cpu,
-            latency: latency::Latency::new(),
+            latency: LatencyHistogram::new(),
         }
     }
 
+    /// The worker's clock: µs since it started.
     fn now_us(&self) -> u64 {
         self.start.elapsed().as_micros() as u64
     }

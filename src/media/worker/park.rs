@@ -68,7 +68,7 @@ impl Worker {
     fn discard(&mut self, s: &UdpSocket) {
         let fd = s.as_raw_fd();
         loop {
-            match self.batch.recv(fd) {
+            match self.recv_batch.recv(fd) {
                 Ok(n) => {
                     self.counters.dropped.fetch_add(n as u64, Relaxed);
                     if n < crate::udp_batch::RecvBatch::BATCH {

@@ -1,92 +1,137 @@
-//! The per-packet path as plain functions over `&mut [u8]` and `now`: check
-//! and latch what came in, then rewrite it for the leg it goes out on.
+//! A call's media without its sockets: its legs (one for an echo) and
+//! transcoders. For each received packet it decides, in place, whether and
+//! where the packet goes: parse and rewrite the header, latch, keep SSRC,
+//! sequence and timestamp continuous, renumber payload types, map RTCP
+//! SSRCs. Inputs are the bytes, their source and the worker's clock (µs
+//! since it started); the output is a [`Verdict`] the worker carries out.
+//! No socket, thread or clock here, and no allocation per packet.
 
-use super::egress::Egress;
-use super::latch::{Latch, LatchVerdict};
-use crate::media::command::LegConfig;
-use crate::media::rtp::{RtpHeader, RxStats, header};
+mod rtcp;
+mod transcode;
+
+use super::leg::Leg;
+use super::verdict::{DropReason, Verdict};
+use crate::media::codec::Transcoder;
+use crate::media::rtp::header;
+use crate::media::{LegConfig, LegStats, Side};
 use std::net::SocketAddr;
 
-/// Why a packet was not forwarded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Drop {
-    /// Not a valid RTP packet.
-    Malformed,
-    /// From a source other than the latched one.
-    Stranger,
-    /// The outgoing leg is on hold (we do not send to it).
-    Hold,
-    /// The outgoing leg has no address yet.
-    NoDestination,
+/// The media state of one call.
+pub struct Relay {
+    /// Leg A, and leg B unless this is an echo.
+    legs: [Option<Leg>; 2],
+    /// Transcoders A→B and B→A when the legs' codecs differ.
+    transcoders: [Option<Transcoder>; 2],
+    /// Opus encoder complexity for transcoders made on a codec change.
+    opus_complexity: i32,
+    /// When any leg last received RTP (µs), or when the call was added.
+    last_rx_us: u64,
+    /// The media timeout has been reported.
+    timed_out: bool,
+    /// A leg latched by the last packet, not yet taken.
+    latched: Option<(Side, SocketAddr)>,
 }
 
-/// What ingress learned about a packet, for egress.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Ingress {
-    /// Payload type as received.
-    pub pt: u8,
-    /// SSRC, sequence, timestamp as received.
-    pub ssrc: u32,
-    /// Sequence number.
-    pub seq: u16,
-    /// Timestamp.
-    pub ts: u32,
-    /// Payload length.
-    pub payload: usize,
-    /// Header length (payload starts here).
-    pub header_len: usize,
-    /// The source latched by this packet, if it latched.
-    pub latched: Option<SocketAddr>,
-}
-
-/// Checks and latches a packet received on a leg, and records its stats.
-pub fn ingress(pkt: &[u8], src: SocketAddr, now_us: u64, latch: &mut Latch, rx: &mut RxStats) -> Result<Ingress, Drop> {
-    let hdr = RtpHeader::parse(pkt).map_err(|_| Drop::Malformed)?;
-    let latched = match latch.accept(src, now_us) {
-        LatchVerdict::Stranger => return Err(Drop::Stranger),
-        LatchVerdict::Latched(a) => Some(a),
-        LatchVerdict::Same => None,
-    };
-    let (seq, ts) = (header::sequence(pkt), header::timestamp(pkt));
-    rx.record(seq, ts, hdr.payload_len, now_us);
-    Ok(Ingress {
-        pt: header::payload_type(pkt),
-        ssrc: header::ssrc(pkt),
-        seq,
-        ts,
-        payload: hdr.payload_len,
-        header_len: hdr.header_len,
-        latched,
-    })
-}
-
-/// The payload type a packet carries on the outgoing leg: the voice codec
-/// and telephone-event are renumbered, anything else (CN…) kept.
-pub fn map_pt(pt: u8, from: &LegConfig, to: &LegConfig) -> u8 {
-    if pt == from.codec_pt {
-        to.codec_pt
-    } else if from.te_pt == Some(pt) {
-        to.te_pt.unwrap_or(pt)
-    } else {
-        pt
+impl Relay {
+    /// A call between legs `a` and `b` (`None`: an echo of `a`), sending
+    /// with SSRCs `ssrcs`, re-latching after `relatch_us` of silence, added
+    /// at `now_us`.
+    pub fn new(
+        a: LegConfig,
+        b: Option<LegConfig>,
+        ssrcs: [u32; 2],
+        relatch_us: u64,
+        opus_complexity: i32,
+        now_us: u64,
+    ) -> Relay {
+        Relay {
+            legs: [
+                Some(Leg::new(a, relatch_us, ssrcs[0])),
+                b.map(|b| Leg::new(b, relatch_us, ssrcs[1])),
+            ],
+            transcoders: transcode::transcoders(&a, b.as_ref(), opus_complexity),
+            opus_complexity,
+            last_rx_us: now_us,
+            timed_out: false,
+            latched: None,
+        }
     }
-}
 
-/// Rewrites a packet for the outgoing leg and says where it goes.
-pub fn egress(
-    pkt: &mut [u8],
-    info: &Ingress,
-    now_us: u64,
-    from: &LegConfig,
-    to: &LegConfig,
-    target: Option<SocketAddr>,
-    out: &mut Egress,
-) -> Result<SocketAddr, Drop> {
-    if !to.send {
-        return Err(Drop::Hold);
+    /// Applies a re-INVITE's settings to leg `side` (see [`Leg::update`]);
+    /// a codec change re-makes the transcoders.
+    pub fn update_leg(&mut self, side: Side, cfg: LegConfig) {
+        let Some(leg) = self.legs[side.index()].as_mut() else {
+            return;
+        };
+        let codec_changed = leg.cfg.codec != cfg.codec;
+        leg.update(cfg);
+        if let (true, [Some(a), b]) = (codec_changed, &self.legs) {
+            self.transcoders = transcode::transcoders(&a.cfg, b.as_ref().map(|b| &b.cfg), self.opus_complexity);
+        }
     }
-    let dest = target.ok_or(Drop::NoDestination)?;
-    let (seq, ts) = out.map(info.ssrc, info.seq, info.ts, now_us, info.payload);
-    header::rewrite(pkt, map_pt(info.pt, from, to), seq, ts, out.ssrc);
-    Ok(dest)
+
+    /// Each leg's counters, for signalling when the call ends.
+    pub fn stats(&self) -> [Option<LegStats>; 2] {
+        [0, 1].map(|i| self.legs[i].as_ref().map(Leg::stats))
+    }
+
+    /// The leg the last packet latched, and to which source: call after
+    /// each packet to report it.
+    pub fn take_latched(&mut self) -> Option<(Side, SocketAddr)> {
+        self.latched.take()
+    }
+
+    /// Whether no leg has received RTP for `timeout_us` at `now_us`: true
+    /// once, the first time it is so.
+    pub fn check_timeout(&mut self, now_us: u64, timeout_us: u64) -> bool {
+        let expired = !self.timed_out && now_us.saturating_sub(self.last_rx_us) >= timeout_us;
+        self.timed_out |= expired;
+        expired
+    }
+
+    /// Decides what becomes of `pkt`, received from `src` on leg `side`'s
+    /// RTP port (`rtcp_port` false) or RTCP port, rewriting it in place.
+    pub fn handle_packet(
+        &mut self,
+        side: Side,
+        rtcp_port: bool,
+        pkt: &mut [u8],
+        src: SocketAddr,
+        now_us: u64,
+    ) -> Verdict {
+        let Some(inl) = self.legs[side.index()].as_ref() else {
+            return Verdict::Drop(DropReason::NoSuchLeg);
+        };
+        if rtcp_port || (inl.cfg.rtcp_mux && header::is_rtcp(pkt)) {
+            return self.handle_rtcp(side, pkt, src, now_us);
+        }
+        self.handle_rtp(side, pkt, src, now_us)
+    }
+
+    fn handle_rtp(&mut self, side: Side, pkt: &mut [u8], src: SocketAddr, now_us: u64) -> Verdict {
+        let out = if self.legs[1].is_none() { side } else { side.other() };
+        let (i, o) = (side.index(), out.index());
+        let Some(inl) = self.legs[i].as_mut() else {
+            return Verdict::Drop(DropReason::NoSuchLeg);
+        };
+        let (rtp, latched) = match inl.accept_rtp(pkt, src, now_us) {
+            Ok(accepted) => accepted,
+            Err(reason) => return Verdict::Drop(reason),
+        };
+        let from = inl.cfg;
+        self.last_rx_us = now_us;
+        if let Some(addr) = latched {
+            self.latched = Some((side, addr));
+        }
+        if self.transcoders[i].is_some() && rtp.pt == from.codec_pt {
+            return Verdict::Transcode { out, rtp };
+        }
+        let Some(outl) = self.legs[o].as_mut() else {
+            return Verdict::Drop(DropReason::NoSuchLeg);
+        };
+        match outl.rewrite_rtp(pkt, &rtp, &from, now_us) {
+            Ok(dest) => Verdict::Rtp { out, dest },
+            Err(reason) => Verdict::Drop(reason),
+        }
+    }
 }

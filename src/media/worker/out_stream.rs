@@ -2,9 +2,10 @@
 //! and timestamps that continue across source changes (re-INVITE, the other
 //! side's restart, hold and resume).
 
-/// Continuity state of one outgoing stream.
+/// The stream we send to one leg: our SSRC, and the offsets that keep its
+/// numbering continuous whatever the source does.
 #[derive(Debug, Clone, Copy)]
-pub struct Egress {
+pub struct OutStream {
     /// The SSRC this leg's peer sees.
     pub ssrc: u32,
     seq_delta: u16,
@@ -20,10 +21,10 @@ pub struct Egress {
     pub bytes: u64,
 }
 
-impl Egress {
+impl OutStream {
     /// A stream with SSRC `ssrc`, starting at `seq`/`ts`, clock `clock` Hz.
     pub fn new(ssrc: u32, seq: u16, ts: u32, clock: u32) -> Self {
-        Egress {
+        OutStream {
             ssrc,
             seq_delta: 0,
             ts_delta: 0,

@@ -1,0 +1,64 @@
+//! What the media plane tells signalling, and the per-leg counters it
+//! reports when a call ends.
+
+use crate::media::Side;
+use crate::media::rtp::RxStats;
+use std::net::SocketAddr;
+
+/// Per-leg counters reported to signalling.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LegStats {
+    /// Received stream statistics (packets, bytes, loss, jitter).
+    pub rx: RxStats,
+    /// Packets sent to this leg.
+    pub tx_packets: u64,
+    /// Packets dropped: from a stranger after latching.
+    pub strangers: u64,
+    /// Packets dropped: malformed, or not forwarded (hold, no destination).
+    pub dropped: u64,
+}
+
+/// What a worker tells signalling.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MediaEvent {
+    /// A leg latched to the first packet's source.
+    Latched {
+        /// Call id.
+        call: u64,
+        /// Which leg.
+        side: Side,
+        /// The source latched to.
+        addr: SocketAddr,
+    },
+    /// No RTP on any leg for the media timeout.
+    Timeout {
+        /// Call id.
+        call: u64,
+    },
+    /// A leg's port could not be bound; the call has no media.
+    BindFailed {
+        /// Call id.
+        call: u64,
+        /// The port.
+        port: u16,
+    },
+    /// The call was removed; its final statistics per leg.
+    Removed {
+        /// Call id.
+        call: u64,
+        /// Leg A, and leg B if any.
+        stats: [Option<LegStats>; 2],
+    },
+}
+
+impl MediaEvent {
+    /// The call the event is about.
+    pub fn call(&self) -> u64 {
+        match self {
+            MediaEvent::Latched { call, .. }
+            | MediaEvent::Timeout { call }
+            | MediaEvent::BindFailed { call, .. }
+            | MediaEvent::Removed { call, .. } => *call,
+        }
+    }
+}

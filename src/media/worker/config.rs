@@ -1,0 +1,34 @@
+//! What every media worker of a plane is told at start.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+/// Settings every worker shares.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkerConfig {
+    /// Address media sockets bind to.
+    pub ip: IpAddr,
+    /// Silence after which a new source may take over a latched leg.
+    pub relatch: Duration,
+    /// No RTP for this long raises a media timeout.
+    pub timeout: Duration,
+    /// Opus encoder complexity (0–10) for transcoded calls.
+    pub opus_complexity: i32,
+    /// Sockets of ended calls kept open for reuse, at most (the plane
+    /// lowers it to its share of the descriptor limit).
+    pub park_max: usize,
+}
+
+impl Default for WorkerConfig {
+    /// Loopback, re-latch after 2 s of silence, 30 s media timeout, Opus
+    /// complexity 5, no limit of its own on parked sockets.
+    fn default() -> Self {
+        WorkerConfig {
+            ip: IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
+            relatch: Duration::from_secs(2),
+            timeout: Duration::from_secs(30),
+            opus_complexity: 5,
+            park_max: usize::MAX,
+        }
+    }
+}

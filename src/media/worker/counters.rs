@@ -1,0 +1,27 @@
+//! What a worker publishes about itself: written by the worker with
+//! relaxed atomics, read by anyone (metrics, load tools) through
+//! [`MediaPlane::counters`](crate::media::MediaPlane::counters).
+
+use super::latency::LatencyCounters;
+use std::sync::atomic::AtomicU64;
+
+/// One worker's counters, cumulative since it started.
+#[derive(Debug, Default)]
+pub struct WorkerCounters {
+    /// RTP/RTCP packets received.
+    pub packets_in: AtomicU64,
+    /// Packets sent.
+    pub packets_out: AtomicU64,
+    /// Packets not forwarded (malformed, strangers, hold, no destination).
+    pub dropped: AtomicU64,
+    /// Events lost because signalling's queue was full.
+    pub event_overflow: AtomicU64,
+    /// Calls on this worker (their sockets bound).
+    pub calls: AtomicU64,
+    /// Media sockets opened (the rest were parked sockets reused).
+    pub sockets_opened: AtomicU64,
+    /// Time spent working rather than waiting in poll (ns).
+    pub busy_ns: AtomicU64,
+    /// Latency added per packet.
+    pub latency: LatencyCounters,
+}

@@ -1,0 +1,143 @@
+//! One leg of a call as the relay sees it, without its sockets: where its
+//! peer is (latched from what it sends), what it sent, and the stream we
+//! send it.
+
+use super::inbound_rtp::InboundRtp;
+use super::latch::{Latch, LatchVerdict};
+use super::out_stream::OutStream;
+use super::verdict::DropReason;
+use crate::media::rtp::{RxStats, header};
+use crate::media::{LegConfig, LegStats};
+use std::net::SocketAddr;
+
+/// One leg's stream state.
+#[derive(Debug, Clone)]
+pub struct Leg {
+    /// What signalling negotiated.
+    pub cfg: LegConfig,
+    /// Where its RTP comes from (and so where ours goes).
+    pub latch: Latch,
+    /// Where its RTCP comes from (latched separately).
+    pub rtcp_latch: Latch,
+    /// What we received from it.
+    pub rx: RxStats,
+    /// What we send to it.
+    pub tx: OutStream,
+    /// Packets not forwarded: malformed from it, or held or without an
+    /// address towards it (strangers are counted by the latch).
+    pub dropped: u64,
+    /// The SSRC its peer last sent (for RTCP mapping).
+    pub rx_ssrc: u32,
+}
+
+/// The peer's RTCP address from SDP: the RTP port, plus one unless muxed.
+fn rtcp_hint(cfg: &LegConfig) -> Option<SocketAddr> {
+    cfg.remote.map(|mut a| {
+        a.set_port(a.port().wrapping_add(u16::from(!cfg.rtcp_mux)));
+        a
+    })
+}
+
+impl Leg {
+    /// A leg as negotiated, sending with SSRC `ssrc`; a new source may
+    /// take over its latch after `relatch_us` of silence.
+    pub fn new(cfg: LegConfig, relatch_us: u64, ssrc: u32) -> Leg {
+        Leg {
+            cfg,
+            latch: Latch::new(cfg.remote, relatch_us),
+            rtcp_latch: Latch::new(rtcp_hint(&cfg), relatch_us),
+            rx: RxStats::new(cfg.clock),
+            tx: OutStream::new(ssrc, (ssrc >> 16) as u16, ssrc.rotate_left(7), cfg.clock),
+            dropped: 0,
+            rx_ssrc: 0,
+        }
+    }
+
+    /// Applies a re-INVITE's settings: a new address re-latches, a changed
+    /// direction or codec re-anchors the outgoing stream. The port and
+    /// rtcp-mux stay as bound.
+    pub fn update(&mut self, cfg: LegConfig) {
+        if cfg.remote != self.cfg.remote {
+            self.latch.reset(cfg.remote);
+            self.rtcp_latch.reset(rtcp_hint(&cfg));
+        }
+        if cfg.send != self.cfg.send || cfg.codec_pt != self.cfg.codec_pt {
+            self.tx.rebase();
+        }
+        self.cfg = LegConfig {
+            port: self.cfg.port,
+            rtcp_mux: self.cfg.rtcp_mux,
+            ..cfg
+        };
+    }
+
+    /// Counters for signalling.
+    pub fn stats(&self) -> LegStats {
+        LegStats {
+            rx: self.rx,
+            tx_packets: self.tx.packets,
+            strangers: self.latch.strangers,
+            dropped: self.dropped,
+        }
+    }
+
+    /// Takes an RTP packet that arrived on this leg from `src`: checks it,
+    /// judges its source (the source it latched to, if it did) and records
+    /// it in the receive statistics.
+    pub fn accept_rtp(
+        &mut self,
+        pkt: &[u8],
+        src: SocketAddr,
+        now_us: u64,
+    ) -> Result<(InboundRtp, Option<SocketAddr>), DropReason> {
+        let Ok(rtp) = InboundRtp::read(pkt) else {
+            self.dropped += 1;
+            return Err(DropReason::Malformed);
+        };
+        let latched = match self.latch.accept(src, now_us) {
+            LatchVerdict::Stranger => return Err(DropReason::Stranger),
+            LatchVerdict::Latched(a) => Some(a),
+            LatchVerdict::Same => None,
+        };
+        self.rx.record(rtp.seq, rtp.ts, rtp.payload_len, now_us);
+        self.rx_ssrc = rtp.ssrc;
+        Ok((rtp, latched))
+    }
+
+    /// Rewrites a packet accepted on leg `from` for this leg, in place:
+    /// this leg's payload types, our SSRC, continuous numbering. Says
+    /// where it goes.
+    pub fn rewrite_rtp(
+        &mut self,
+        pkt: &mut [u8],
+        rtp: &InboundRtp,
+        from: &LegConfig,
+        now_us: u64,
+    ) -> Result<SocketAddr, DropReason> {
+        let dest = match (self.cfg.send, self.latch.target()) {
+            (false, _) => Err(DropReason::Hold),
+            (true, None) => Err(DropReason::NoDestination),
+            (true, Some(dest)) => Ok(dest),
+        };
+        let Ok(dest) = dest else {
+            self.dropped += 1;
+            return dest;
+        };
+        let (seq, ts) = self.tx.map(rtp.ssrc, rtp.seq, rtp.ts, now_us, rtp.payload_len);
+        header::rewrite(pkt, self.payload_type_for(rtp.pt, from), seq, ts, self.tx.ssrc);
+        Ok(dest)
+    }
+
+    /// The payload type a packet from leg `from` carries on this leg: the
+    /// voice codec and telephone-event are renumbered, anything else (CN…)
+    /// kept.
+    fn payload_type_for(&self, pt: u8, from: &LegConfig) -> u8 {
+        if pt == from.codec_pt {
+            self.cfg.codec_pt
+        } else if from.te_pt == Some(pt) {
+            self.cfg.te_pt.unwrap_or(pt)
+        } else {
+            pt
+        }
+    }
+}

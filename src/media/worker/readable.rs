@@ -1,0 +1,142 @@
+//! Socket readiness: read the ready datagrams in batches, let the call's
+//! relay decide each one, and carry out its verdict — RTP rewritten in
+//! place goes out in a send batch, RTCP and transcoded packets at once.
+
+use super::call::Call;
+use super::verdict::Verdict;
+use super::{Worker, WorkerCounters};
+use crate::media::{MediaEvent, Side};
+use crate::udp_batch::{RecvBatch, SendBatch, realtime_ns};
+use std::os::fd::AsRawFd;
+use std::sync::atomic::Ordering::Relaxed;
+
+impl Worker {
+    /// Socket `token` (its port: RTP even, RTCP odd) is readable.
+    pub(super) fn on_readable(&mut self, token: usize) {
+        let port = token as u16;
+        let is_rtcp = port % 2 == 1;
+        let Some(slot) = (self.by_port[usize::from(port & !1)] as usize).checked_sub(1) else {
+            return self.on_parked(port);
+        };
+        let Some(leg) = self.calls[slot].as_ref().and_then(|c| {
+            // A muxed leg's port+1 may be a parked socket of an older call.
+            let owns = |s: &super::call::LegSockets| s.port == port & !1 && (!is_rtcp || s.rtcp.is_some());
+            c.sockets.iter().position(|s| s.as_ref().is_some_and(owns))
+        }) else {
+            return self.on_parked(port);
+        };
+        let side = if leg == 0 { Side::A } else { Side::B };
+        let mut received = 0u64;
+        loop {
+            let Some(s) = self
+                .calls
+                .get(slot)
+                .and_then(|c| c.as_ref())
+                .and_then(|c| c.sockets[leg].as_ref())
+            else {
+                break;
+            };
+            let Some(fd) = (if is_rtcp { s.rtcp.as_ref() } else { Some(&s.rtp) }).map(|s| s.as_raw_fd()) else {
+                break;
+            };
+            let n = match self.recv_batch.recv(fd) {
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
+            };
+            for i in 0..n {
+                self.on_packet(slot, side, is_rtcp, i);
+            }
+            self.send_batch.flush_into(&self.counters);
+            let done = realtime_ns();
+            for i in 0..n {
+                if let Some(arrived) = self.recv_batch.arrival_ns(i) {
+                    self.latency.record(done.saturating_sub(arrived));
+                }
+            }
+            received += n as u64;
+            if n < RecvBatch::BATCH {
+                break;
+            }
+        }
+        self.counters.packets_in.fetch_add(received, Relaxed);
+    }
+
+    /// Datagram `i` of the receive batch, from leg `side` of the call in
+    /// `slot`: what its relay decides, done.
+    fn on_packet(&mut self, slot: usize, side: Side, is_rtcp: bool, i: usize) {
+        let now = self.now_us();
+        let Worker {
+            calls,
+            recv_batch,
+            transcode_buf,
+            counters,
+            send_batch,
+            ..
+        } = self;
+        let (pkt, src) = recv_batch.packet(i);
+        let (Some(src), Some(call)) = (src, calls[slot].as_mut()) else {
+            return;
+        };
+        let Call { id, relay, sockets } = call;
+        match relay.handle_packet(side, is_rtcp, pkt, src, now) {
+            Verdict::Rtp { out, dest } => {
+                let Some(s) = &sockets[out.index()] else { return };
+                let fd = s.rtp.as_raw_fd();
+                if !send_batch.push(fd, pkt, dest) {
+                    send_batch.flush_into(counters);
+                    send_batch.push(fd, pkt, dest);
+                }
+            }
+            Verdict::Rtcp { out, dest } => {
+                let sent = sockets[out.index()]
+                    .as_ref()
+                    .is_some_and(|s| s.rtcp_out().send_to(pkt, dest).is_ok());
+                counters.count_send(sent);
+            }
+            Verdict::Transcode { out, rtp } => {
+                // What it sends goes now, after what is queued
+                // (telephone-event relayed in place), in order.
+                send_batch.flush_into(counters);
+                let Some(s) = &sockets[out.index()] else { return };
+                let sent = relay.transcode(side, rtp, pkt, now, transcode_buf, |p, dest| {
+                    counters.count_send(s.rtp.send_to(p, dest).is_ok())
+                });
+                if sent.is_err() {
+                    counters.dropped.fetch_add(1, Relaxed);
+                }
+            }
+            Verdict::Drop(_) => {
+                counters.dropped.fetch_add(1, Relaxed);
+            }
+        }
+        if let Some((side, addr)) = relay.take_latched() {
+            let call = *id;
+            self.emit(MediaEvent::Latched { call, side, addr });
+        }
+    }
+}
+
+impl WorkerCounters {
+    /// Counts one packet sent at once: out, or dropped when refused.
+    fn count_send(&self, sent: bool) {
+        let c = if sent { &self.packets_out } else { &self.dropped };
+        c.fetch_add(1, Relaxed);
+    }
+}
+
+/// A send batch flushed into a worker's counters.
+trait FlushInto {
+    /// Flushes, counting what went out and what was refused or, with the
+    /// socket's buffer full, left behind (dropped: RTP is not resent).
+    fn flush_into(&mut self, c: &WorkerCounters);
+}
+
+impl FlushInto for SendBatch {
+    fn flush_into(&mut self, c: &WorkerCounters) {
+        let (sent, failed) = self.flush();
+        let left = self.clear() as u64;
+        c.packets_out.fetch_add(sent, Relaxed);
+        c.dropped.fetch_add(failed + left, Relaxed);
+    }
+}

@@ -1,0 +1,56 @@
+//! What the relay decided for one received packet: the worker acts on it
+//! (sends, or counts a drop) and decides nothing itself.
+
+use super::inbound_rtp::InboundRtp;
+use crate::media::Side;
+use std::net::SocketAddr;
+
+/// What to do with one received packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// RTP rewritten in place: send it from leg `out`'s RTP socket to
+    /// `dest` (it may wait for the end of the receive batch).
+    Rtp {
+        /// The leg it leaves on (the one it came from, for an echo).
+        out: Side,
+        /// Where to.
+        dest: SocketAddr,
+    },
+    /// RTCP with its SSRCs mapped in place: send it from leg `out`'s RTCP
+    /// socket (its RTP socket when muxed) to `dest`.
+    Rtcp {
+        /// The leg it leaves on.
+        out: Side,
+        /// Where to.
+        dest: SocketAddr,
+    },
+    /// Voice on a transcoded direction: [`Relay::transcode`](super::relay::Relay::transcode)
+    /// writes the packets to send, after whatever is queued.
+    Transcode {
+        /// The leg the re-coded packets leave on.
+        out: Side,
+        /// The voice packet as received.
+        rtp: InboundRtp,
+    },
+    /// Not forwarded.
+    Drop(DropReason),
+}
+
+/// Why a packet was not forwarded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DropReason {
+    /// Not a valid RTP (or RTCP) packet.
+    Malformed,
+    /// From a source other than the latched one (RTPBleed).
+    Stranger,
+    /// The outgoing leg is on hold (we do not send to it).
+    Hold,
+    /// The outgoing leg has no address yet.
+    NoDestination,
+    /// RTCP on an echo: it is not reflected.
+    NotReflected,
+    /// The call has no such leg (an echo has only A).
+    NoSuchLeg,
+    /// The voice payload could not be re-coded.
+    Undecodable,
+}

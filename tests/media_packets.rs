@@ -1,0 +1,484 @@
+//! A call's relay decides each packet without threads, sockets or sleeps:
+//! bytes, source address and a simulated worker clock (µs) in, a verdict
+//! out, the packet rewritten in place. Latching and strangers (RTPBleed),
+//! re-latching only after 2 s of silence, SSRC rewrite with sequence and
+//! timestamp continuity across a source change and across hold/resume,
+//! payload-type renumbering with telephone-event, RTCP SSRC mapping, echo,
+//! the media timeout, and Opus loss concealment towards a G.711 leg.
+
+use rvoip::media::{AudioCodec, LegConfig, Side};
+use rvoip::test_exports::media::rtp::header;
+use rvoip::test_exports::media::{DropReason, Relay, Verdict};
+use std::net::SocketAddr;
+
+/// Our SSRCs towards A and towards B.
+const SSRC_TO_A: u32 = 0xa0a0_0001;
+const SSRC_TO_B: u32 = 0xb0b0_0002;
+/// Re-latch window: 2 s.
+const RELATCH_US: u64 = 2_000_000;
+/// One 20 ms packet time.
+const TICK: u64 = 20_000;
+
+fn addr(s: &str) -> SocketAddr {
+    s.parse().unwrap()
+}
+
+/// A leg on `port` whose peer is at `remote` (SDP), voice PT `pt`,
+/// telephone-event `te`, rtcp-mux.
+fn leg(port: u16, remote: &str, pt: u8, te: Option<u8>) -> LegConfig {
+    LegConfig {
+        te_pt: te,
+        codec_pt: pt,
+        ..LegConfig::pcmu(port, addr(remote))
+    }
+}
+
+const A: &str = "192.0.2.10:4000";
+const B: &str = "198.51.100.20:5000";
+
+/// A relayed PCMU call: A at `A`, B at `B`, added at time 0.
+fn call(a: LegConfig, b: LegConfig) -> Relay {
+    Relay::new(a, Some(b), [SSRC_TO_A, SSRC_TO_B], RELATCH_US, 5, 0)
+}
+
+fn pcmu_call() -> Relay {
+    call(leg(10_000, A, 0, None), leg(10_002, B, 0, None))
+}
+
+fn rtp(pt: u8, seq: u16, ts: u32, ssrc: u32) -> Vec<u8> {
+    let mut p = vec![0u8; 12 + 160];
+    header::write_header(&mut p, pt, false, seq, ts, ssrc);
+    p[12..].fill(seq as u8);
+    p
+}
+
+/// Sends an RTP packet from `src` into leg `side` at `now`: the verdict and
+/// the packet as rewritten.
+fn send(r: &mut Relay, side: Side, src: &str, p: Vec<u8>, now: u64) -> (Verdict, Vec<u8>) {
+    let mut p = p;
+    let v = r.handle_packet(side, false, &mut p, addr(src), now);
+    (v, p)
+}
+
+/// (sequence, timestamp, SSRC) of a packet.
+fn numbers(p: &[u8]) -> (u16, u32, u32) {
+    (header::sequence(p), header::timestamp(p), header::ssrc(p))
+}
+
+#[test]
+fn relays_both_ways_with_our_ssrc_and_continuous_numbering() {
+    let mut r = pcmu_call();
+    let mut out = Vec::new();
+    for i in 0..20u16 {
+        let (v, p) = send(
+            &mut r,
+            Side::A,
+            A,
+            rtp(0, 100 + i, 160 * u32::from(i), 0xa),
+            TICK * u64::from(i),
+        );
+        assert_eq!(
+            v,
+            Verdict::Rtp {
+                out: Side::B,
+                dest: addr(B)
+            }
+        );
+        assert_eq!(&p[12..], &rtp(0, 100 + i, 0, 0)[12..], "payload intact");
+        out.push(numbers(&p));
+    }
+    assert!(out.iter().all(|&(_, _, ssrc)| ssrc == SSRC_TO_B), "B sees our SSRC");
+    assert!(
+        out.windows(2)
+            .all(|w| w[1].0 == w[0].0.wrapping_add(1) && w[1].1 == w[0].1.wrapping_add(160))
+    );
+    assert_eq!(r.take_latched(), Some((Side::A, addr(A))), "the first packet latched A");
+    assert_eq!(r.take_latched(), None, "reported once");
+    let (v, p) = send(&mut r, Side::B, B, rtp(0, 7, 0, 0xb), 500_000);
+    assert_eq!(
+        v,
+        Verdict::Rtp {
+            out: Side::A,
+            dest: addr(A)
+        }
+    );
+    assert_eq!(header::ssrc(&p), SSRC_TO_A);
+    let [a, b] = r.stats();
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!((a.rx.packets, a.rx.lost(), a.tx_packets), (20, 0, 1));
+    assert_eq!((b.rx.packets, b.tx_packets, b.dropped, b.strangers), (1, 20, 0, 0));
+}
+
+#[test]
+fn the_first_source_latches_and_strangers_are_dropped_not_followed() {
+    let mut r = pcmu_call();
+    // Before B sends, its media goes to the SDP address.
+    let (v, _) = send(&mut r, Side::A, A, rtp(0, 1, 0, 0xa), 0);
+    assert_eq!(
+        v,
+        Verdict::Rtp {
+            out: Side::B,
+            dest: addr(B)
+        }
+    );
+    assert_eq!(r.take_latched(), Some((Side::A, addr(A))));
+    // B is behind a NAT: its packets come from elsewhere, and win.
+    let nat = "203.0.113.7:61000";
+    send(&mut r, Side::B, nat, rtp(0, 1, 0, 0xb), 1_000);
+    assert_eq!(r.take_latched(), Some((Side::B, addr(nat))));
+    let (v, _) = send(&mut r, Side::A, A, rtp(0, 2, 160, 0xa), TICK);
+    assert_eq!(
+        v,
+        Verdict::Rtp {
+            out: Side::B,
+            dest: addr(nat)
+        },
+        "media follows the latch"
+    );
+    // A stranger on A's port (RTPBleed) is dropped, the packet untouched.
+    let bleed = rtp(0, 500, 0, 0xc);
+    let (v, p) = send(&mut r, Side::A, "192.0.2.66:4000", bleed.clone(), 2 * TICK);
+    assert_eq!((v, p), (Verdict::Drop(DropReason::Stranger), bleed));
+    assert_eq!(r.take_latched(), None);
+    let (v, _) = send(&mut r, Side::A, A, rtp(0, 3, 320, 0xa), 3 * TICK);
+    assert_eq!(
+        v,
+        Verdict::Rtp {
+            out: Side::B,
+            dest: addr(nat)
+        }
+    );
+    let a = r.stats()[0].unwrap();
+    assert_eq!(
+        (a.rx.packets, a.strangers, a.dropped),
+        (3, 1, 0),
+        "strangers are not also 'dropped'"
+    );
+}
+
+#[test]
+fn a_new_source_takes_over_only_after_two_seconds_of_silence() {
+    let mut r = pcmu_call();
+    let rebound = "192.0.2.10:4444"; // A's NAT rebinding
+    send(&mut r, Side::A, A, rtp(0, 1, 0, 0xa), 0);
+    send(&mut r, Side::A, A, rtp(0, 2, 160, 0xa), TICK);
+    r.take_latched();
+    let last = TICK;
+    let (v, _) = send(&mut r, Side::A, rebound, rtp(0, 3, 320, 0xa), last + RELATCH_US - 1);
+    assert_eq!(
+        v,
+        Verdict::Drop(DropReason::Stranger),
+        "1,999,999 µs of silence is not enough"
+    );
+    let (v, _) = send(&mut r, Side::A, rebound, rtp(0, 4, 480, 0xa), last + RELATCH_US);
+    assert_eq!(
+        v,
+        Verdict::Rtp {
+            out: Side::B,
+            dest: addr(B)
+        }
+    );
+    assert_eq!(r.take_latched(), Some((Side::A, addr(rebound))));
+    // B's media now goes to the new address; the old one is the stranger.
+    let (v, _) = send(&mut r, Side::B, B, rtp(0, 1, 0, 0xb), last + RELATCH_US + 1);
+    assert_eq!(
+        v,
+        Verdict::Rtp {
+            out: Side::A,
+            dest: addr(rebound)
+        }
+    );
+    let (v, _) = send(&mut r, Side::A, A, rtp(0, 5, 640, 0xa), last + RELATCH_US + TICK);
+    assert_eq!(v, Verdict::Drop(DropReason::Stranger));
+}
+
+#[test]
+fn a_re_invite_with_a_new_address_latches_again_at_once() {
+    let mut r = pcmu_call();
+    send(&mut r, Side::A, A, rtp(0, 1, 0, 0xa), 0);
+    let moved = "192.0.2.99:7000";
+    r.update_leg(Side::A, leg(10_000, moved, 0, None));
+    let (v, _) = send(&mut r, Side::B, B, rtp(0, 1, 0, 0xb), TICK);
+    assert_eq!(
+        v,
+        Verdict::Rtp {
+            out: Side::A,
+            dest: addr(moved)
+        },
+        "the new SDP address"
+    );
+    let (v, _) = send(&mut r, Side::A, moved, rtp(0, 2, 160, 0xa), 2 * TICK);
+    assert_eq!(
+        v,
+        Verdict::Rtp {
+            out: Side::B,
+            dest: addr(B)
+        },
+        "no 2 s wait after a re-INVITE"
+    );
+}
+
+#[test]
+fn a_source_restart_keeps_ssrc_sequence_and_timestamp_continuous() {
+    let mut r = pcmu_call();
+    let (_, p0) = send(&mut r, Side::A, A, rtp(0, 10, 900, 0x7), 0);
+    let (_, p1) = send(&mut r, Side::A, A, rtp(0, 11, 1060, 0x7), TICK);
+    // The far side restarts: new SSRC, new random sequence and timestamp.
+    let (_, p2) = send(&mut r, Side::A, A, rtp(0, 40_000, 7, 0x9), 2 * TICK);
+    let (_, p3) = send(&mut r, Side::A, A, rtp(0, 40_001, 167, 0x9), 3 * TICK);
+    let (s0, t0, _) = numbers(&p0);
+    assert_eq!(
+        [numbers(&p1), numbers(&p2), numbers(&p3)],
+        [
+            (s0.wrapping_add(1), t0.wrapping_add(160), SSRC_TO_B),
+            (s0.wrapping_add(2), t0.wrapping_add(320), SSRC_TO_B),
+            (s0.wrapping_add(3), t0.wrapping_add(480), SSRC_TO_B),
+        ]
+    );
+}
+
+#[test]
+fn hold_stops_media_to_the_held_leg_and_resume_continues_its_numbering() {
+    let a = leg(10_000, A, 0, None);
+    let b = leg(10_002, B, 8, None);
+    let mut r = call(a, b);
+    let (_, first) = send(&mut r, Side::A, A, rtp(0, 1, 0, 0xa), 0);
+    assert_eq!(header::payload_type(&first), 8, "PT renumbered 0 -> 8");
+    r.update_leg(Side::B, LegConfig { send: false, ..b });
+    let (v, _) = send(&mut r, Side::A, A, rtp(0, 2, 160, 0xa), TICK);
+    assert_eq!(v, Verdict::Drop(DropReason::Hold), "B is held: nothing sent to it");
+    let (v, _) = send(&mut r, Side::B, B, rtp(8, 1, 0, 0xb), TICK);
+    assert_eq!(
+        v,
+        Verdict::Rtp {
+            out: Side::A,
+            dest: addr(A)
+        },
+        "B still sends to A"
+    );
+    // Resumed 1 s after the last packet B got; A's numbers jumped meanwhile.
+    r.update_leg(Side::B, b);
+    let (v, resumed) = send(&mut r, Side::A, A, rtp(0, 50, 8000, 0xa), 1_000_000);
+    assert_eq!(
+        v,
+        Verdict::Rtp {
+            out: Side::B,
+            dest: addr(B)
+        }
+    );
+    let (s, t, ssrc) = numbers(&first);
+    assert_eq!(
+        numbers(&resumed),
+        (s.wrapping_add(1), t.wrapping_add(8000), ssrc),
+        "no sequence gap; the timestamp advanced by the time held (8,000 at 8 kHz)"
+    );
+    assert_eq!(r.stats()[1].unwrap().dropped, 1, "the held packet, counted on B");
+}
+
+#[test]
+fn payload_types_are_renumbered_per_leg_with_telephone_event() {
+    let mut r = call(leg(10_000, A, 0, Some(101)), leg(10_002, B, 8, Some(96)));
+    let pt_out = |r: &mut Relay, side, src, pt, seq| header::payload_type(&send(r, side, src, rtp(pt, seq, 0, 1), 0).1);
+    assert_eq!(pt_out(&mut r, Side::A, A, 0, 1), 8, "voice");
+    assert_eq!(pt_out(&mut r, Side::A, A, 101, 2), 96, "telephone-event");
+    assert_eq!(pt_out(&mut r, Side::A, A, 13, 3), 13, "comfort noise kept");
+    assert_eq!(pt_out(&mut r, Side::B, B, 8, 1), 0);
+    assert_eq!(pt_out(&mut r, Side::B, B, 96, 2), 101);
+    // A leg that did not negotiate telephone-event gets the sender's PT.
+    let mut r = call(leg(10_000, A, 0, Some(101)), leg(10_002, B, 0, None));
+    assert_eq!(pt_out(&mut r, Side::A, A, 101, 1), 101);
+    // The marker bit survives the renumbering.
+    let mut p = rtp(101, 9, 0, 1);
+    header::write_header(&mut p, 101, true, 9, 0, 1);
+    r.handle_packet(Side::A, false, &mut p, addr(A), 0);
+    assert!(header::marker(&p));
+}
+
+/// A sender report from `ssrc` with one report block about `about`.
+fn sender_report(ssrc: u32, about: u32) -> Vec<u8> {
+    let mut sr = vec![0x81, 200, 0, 12];
+    sr.extend_from_slice(&ssrc.to_be_bytes());
+    sr.extend_from_slice(&[0; 20]);
+    sr.extend_from_slice(&about.to_be_bytes());
+    sr.extend_from_slice(&[0; 20]);
+    sr
+}
+
+fn word(p: &[u8], at: usize) -> u32 {
+    u32::from_be_bytes(p[at..at + 4].try_into().unwrap())
+}
+
+#[test]
+fn rtcp_ssrcs_are_mapped_to_the_ones_each_side_sees() {
+    let mut r = pcmu_call();
+    send(&mut r, Side::A, A, rtp(0, 1, 0, 0xa), 0);
+    send(&mut r, Side::B, B, rtp(0, 1, 0, 0xb), 0);
+    // A reports as 0xa about the SSRC it receives from us; rtcp-mux, so on
+    // the RTP port.
+    let mut sr = sender_report(0xa, SSRC_TO_A);
+    let v = r.handle_packet(Side::A, false, &mut sr, addr(A), TICK);
+    assert_eq!(
+        v,
+        Verdict::Rtcp {
+            out: Side::B,
+            dest: addr(B)
+        }
+    );
+    assert_eq!((word(&sr, 4), word(&sr, 28)), (SSRC_TO_B, 0xb), "as B knows them");
+    // And back.
+    let mut sr = sender_report(0xb, SSRC_TO_B);
+    let v = r.handle_packet(Side::B, false, &mut sr, addr(B), TICK);
+    assert_eq!(
+        v,
+        Verdict::Rtcp {
+            out: Side::A,
+            dest: addr(A)
+        }
+    );
+    assert_eq!((word(&sr, 4), word(&sr, 28)), (SSRC_TO_A, 0xa));
+    // A stranger's RTCP, or a broken compound packet, goes nowhere.
+    let mut sr = sender_report(0xc, 0);
+    let v = r.handle_packet(Side::A, false, &mut sr, addr("192.0.2.66:4000"), TICK);
+    assert_eq!(v, Verdict::Drop(DropReason::Stranger));
+    let mut short = sender_report(0xa, 0)[..20].to_vec();
+    let v = r.handle_packet(Side::A, false, &mut short, addr(A), TICK);
+    assert_eq!(v, Verdict::Drop(DropReason::Malformed));
+}
+
+#[test]
+fn rtcp_on_its_own_port_goes_to_the_peer_rtcp_port() {
+    let no_mux = |port, remote| LegConfig {
+        rtcp_mux: false,
+        ..leg(port, remote, 0, None)
+    };
+    let mut r = call(no_mux(10_000, A), no_mux(10_002, B));
+    let mut sr = sender_report(0xa, 0);
+    let v = r.handle_packet(Side::A, true, &mut sr, addr("192.0.2.10:4001"), 0);
+    assert_eq!(
+        v,
+        Verdict::Rtcp {
+            out: Side::B,
+            dest: addr("198.51.100.20:5001")
+        }
+    );
+    // Without rtcp-mux, what arrives on the RTP port is RTP (here PT 72 with
+    // the marker bit): the demultiplexing is by port.
+    let mut sr = sender_report(0xa, 0);
+    let v = r.handle_packet(Side::A, false, &mut sr, addr(A), 0);
+    assert_eq!(
+        v,
+        Verdict::Rtp {
+            out: Side::B,
+            dest: addr(B)
+        }
+    );
+}
+
+#[test]
+fn an_echo_returns_rtp_to_its_source_and_does_not_reflect_rtcp() {
+    let mut r = Relay::new(leg(10_000, A, 0, None), None, [SSRC_TO_A, 0], RELATCH_US, 5, 0);
+    let nat = "203.0.113.7:61000";
+    for i in 0..5u16 {
+        let (v, p) = send(
+            &mut r,
+            Side::A,
+            nat,
+            rtp(0, i, 160 * u32::from(i), 0xa),
+            TICK * u64::from(i),
+        );
+        assert_eq!(
+            v,
+            Verdict::Rtp {
+                out: Side::A,
+                dest: addr(nat)
+            }
+        );
+        assert_eq!((&p[12..], header::ssrc(&p)), (&rtp(0, i, 0, 0)[12..], SSRC_TO_A));
+    }
+    let mut sr = sender_report(0xa, 0);
+    assert_eq!(
+        r.handle_packet(Side::A, false, &mut sr, addr(nat), 0),
+        Verdict::Drop(DropReason::NotReflected)
+    );
+    assert_eq!(
+        r.handle_packet(Side::B, false, &mut rtp(0, 9, 0, 0xa), addr(nat), 0),
+        Verdict::Drop(DropReason::NoSuchLeg)
+    );
+}
+
+#[test]
+fn malformed_rtp_is_dropped_and_counted_on_its_leg() {
+    let mut r = pcmu_call();
+    let mut v1 = rtp(0, 1, 0, 0xa);
+    v1[0] = 0x40; // version 1
+    assert_eq!(
+        r.handle_packet(Side::A, false, &mut v1, addr(A), 0),
+        Verdict::Drop(DropReason::Malformed)
+    );
+    assert_eq!(
+        r.handle_packet(Side::A, false, &mut [0x80, 0, 0], addr(A), 0),
+        Verdict::Drop(DropReason::Malformed)
+    );
+    assert_eq!(r.take_latched(), None, "a malformed packet latches nothing");
+    assert_eq!(r.stats()[0].unwrap().dropped, 2);
+}
+
+#[test]
+fn the_media_timeout_fires_once_after_silence_on_every_leg() {
+    let timeout = 30_000_000;
+    let mut r = pcmu_call();
+    assert!(
+        !r.check_timeout(timeout - 1, timeout),
+        "silent since it was added, not long enough"
+    );
+    send(&mut r, Side::B, B, rtp(0, 1, 0, 0xb), 10_000_000);
+    assert!(!r.check_timeout(timeout + 1, timeout), "B spoke at 10 s");
+    assert!(r.check_timeout(10_000_000 + timeout, timeout));
+    assert!(!r.check_timeout(10_000_000 + 2 * timeout, timeout), "reported once");
+}
+
+#[test]
+fn lost_opus_frames_are_concealed_towards_the_g711_leg() {
+    use rvoip::test_exports::media::codec::opus::OpusEncoder;
+    let a = LegConfig {
+        codec: Some(AudioCodec::Pcmu),
+        ..leg(10_000, A, 0, None)
+    };
+    let b = LegConfig {
+        codec: Some(AudioCodec::Opus),
+        clock: 48_000,
+        ..leg(10_002, B, 111, None)
+    };
+    let mut r = call(a, b);
+    let mut enc = OpusEncoder::new(5).unwrap();
+    let tone: Vec<i16> = (0..160).map(|i| (8000.0 * (i as f64 * 0.785).sin()) as i16).collect();
+    let mut buf = [0u8; 2048];
+    let mut sent = Vec::new();
+    for seq in [1u16, 2, 5, 6] {
+        let mut p = vec![0u8; 12 + 400];
+        header::write_header(&mut p, 111, false, seq, 960 * u32::from(seq), 0xb);
+        let n = enc.encode(&tone, &mut p[12..]).unwrap();
+        p.truncate(12 + n);
+        let now = TICK * u64::from(seq);
+        let Verdict::Transcode { out: Side::A, rtp } = r.handle_packet(Side::B, false, &mut p, addr(B), now) else {
+            panic!("Opus voice is re-coded for A");
+        };
+        let coded = r.transcode(Side::B, rtp, &p, now, &mut buf, |p, dest| sent.push((p.to_vec(), dest)));
+        assert_eq!(coded, Ok(()));
+    }
+    assert_eq!(sent.len(), 6, "frames 3 and 4 concealed");
+    assert!(
+        sent.iter()
+            .all(|(p, dest)| (header::payload_type(p), p.len(), *dest) == (0, 12 + 160, addr(A)))
+    );
+    let seqs: Vec<u16> = sent.iter().map(|(p, _)| header::sequence(p)).collect();
+    let stamps: Vec<u32> = sent.iter().map(|(p, _)| header::timestamp(p)).collect();
+    assert!(
+        seqs.windows(2).all(|w| w[1] == w[0].wrapping_add(1)),
+        "no gap towards A: {seqs:?}"
+    );
+    assert!(
+        stamps.windows(2).all(|w| w[1].wrapping_sub(w[0]) == 160),
+        "8 kHz clock: {stamps:?}"
+    );
+}
