@@ -9,10 +9,10 @@
 //! figure).
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use rvoip::test_exports::endpoint::Endpoint;
 use rvoip::test_exports::gateway::{Gateway, GatewayConfig, Route, RouteAction};
 use rvoip::test_exports::ids::{Peer, TransportKind};
 use rvoip::test_exports::sdp::Codec;
-use rvoip::test_exports::endpoint::Endpoint;
 use rvoip::test_exports::session::UaConfig;
 use rvoip::test_exports::transaction::TimerConfig;
 use std::net::SocketAddr;

@@ -86,7 +86,11 @@ impl StatusCode {
     /// This status as a final refusal: 300–699 kept, anything else made
     /// 500 (a "reject" with a 1xx or 2xx would not end the transaction).
     pub const fn as_refusal(self) -> StatusCode {
-        if self.is_failure() { self } else { Self::SERVER_INTERNAL_ERROR }
+        if self.is_failure() {
+            self
+        } else {
+            Self::SERVER_INTERNAL_ERROR
+        }
     }
 
     /// The RFC's reason phrase ("" for a code without one).

@@ -79,7 +79,10 @@ fn wait_until_answering(port: u16) {
     let me = sock.local_addr().unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     for n in 0.. {
-        assert!(std::time::Instant::now() < deadline, "the gateway on port {port} never answered");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the gateway on port {port} never answered"
+        );
         let probe = format!(
             "OPTIONS sip:ping@127.0.0.1:{port} SIP/2.0\r\nVia: SIP/2.0/UDP {me};branch=z9hG4bKprobe{n}\r\n\
              Max-Forwards: 70\r\nFrom: <sip:probe@{me}>;tag=p\r\nTo: <sip:ping@127.0.0.1:{port}>\r\n\
@@ -88,10 +91,10 @@ fn wait_until_answering(port: u16) {
         sock.send_to(probe.as_bytes(), ("127.0.0.1", port)).unwrap();
         let mut buf = [0u8; 2048];
         // Before the gateway binds, the probe draws ICMP (an error) or nothing.
-        if let Ok(n) = sock.recv(&mut buf) {
-            if buf[..n].starts_with(b"SIP/2.0 200") {
-                return;
-            }
+        if let Ok(n) = sock.recv(&mut buf)
+            && buf[..n].starts_with(b"SIP/2.0 200")
+        {
+            return;
         }
     }
 }

@@ -398,7 +398,8 @@ fn protos_cases_never_panic_the_parser() {
     }
     assert!(
         matches!(
-            rvoip::test_exports::sip::parse(&fill(&cases[0].1, 0, me, gw)).map(|m| rvoip::test_exports::sip::validate(&m).is_ok()),
+            rvoip::test_exports::sip::parse(&fill(&cases[0].1, 0, me, gw))
+                .map(|m| rvoip::test_exports::sip::validate(&m).is_ok()),
             Ok(true)
         ),
         "case 0 is valid"

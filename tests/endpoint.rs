@@ -5,10 +5,10 @@
 
 mod sim;
 
+use rvoip::media::MediaCommand;
 use rvoip::test_exports::endpoint::Endpoint;
 use rvoip::test_exports::gateway::{Gateway, GatewayConfig, Route, RouteAction};
 use rvoip::test_exports::ids::{Peer, TransportKind};
-use rvoip::media::MediaCommand;
 use rvoip::test_exports::session::SessionEvent;
 use std::time::{Instant, SystemTime};
 
@@ -41,7 +41,13 @@ fn endpoint(gateway: Option<GatewayConfig>) -> Endpoint {
 
 fn first_lines(ep: &mut Endpoint) -> Vec<String> {
     std::iter::from_fn(|| ep.poll_transmit())
-        .map(|t| String::from_utf8_lossy(&t.bytes).lines().next().unwrap_or("").to_owned())
+        .map(|t| {
+            String::from_utf8_lossy(&t.bytes)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_owned()
+        })
         .collect()
 }
 
@@ -101,7 +107,11 @@ fn an_incoming_call_the_api_cannot_take_is_refused_with_503() {
         .map(|t| String::from_utf8_lossy(&t.bytes).into_owned())
         .collect();
     assert_eq!(sent.len(), 1, "{sent:?}");
-    assert!(sent[0].starts_with("SIP/2.0 503") && sent[0].contains("Retry-After: 5"), "{}", sent[0]);
+    assert!(
+        sent[0].starts_with("SIP/2.0 503") && sent[0].contains("Retry-After: 5"),
+        "{}",
+        sent[0]
+    );
     let (_, calls, _) = ep.stats();
     assert_eq!(calls, 0, "the refused call is gone");
 }

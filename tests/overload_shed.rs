@@ -222,7 +222,10 @@ async fn a_flooded_gateway_sheds_new_calls_with_503_and_keeps_serving() {
     let mut tries = 0;
     while flood_one(&sock, addr, &format!("after-{tries}")).await != 486 {
         tries += 1;
-        assert!(Instant::now() < deadline, "the gateway admits calls once it has caught up ({tries} tries)");
+        assert!(
+            Instant::now() < deadline,
+            "the gateway admits calls once it has caught up ({tries} tries)"
+        );
     }
     let stats = gw.stats();
     assert!(stats.shed >= shed as u64, "{} counted, {shed} calls shed", stats.shed);

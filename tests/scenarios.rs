@@ -4,11 +4,11 @@
 
 mod sim;
 
+use rvoip::api::StatusCode;
 use rvoip::test_exports::ids::{CallId, TransportKind};
 use rvoip::test_exports::session::{Command, EndReason, MediaMode, SessionEvent};
 use sim::{Net, addr};
 use std::time::Duration;
-use rvoip::api::StatusCode;
 
 fn call(net: &mut Net, id: u64) -> CallId {
     let id = CallId(1 << 40 | id);
@@ -63,7 +63,10 @@ fn timer_b_fires_at_64_t1_with_a_doubling_retransmissions() {
     net.run_until(Duration::from_secs(40));
     let failed = net.take_events(0);
     assert!(
-        has(&failed, |e| matches!(e, SessionEvent::Failed(i, StatusCode::REQUEST_TIMEOUT) if *i == id)),
+        has(
+            &failed,
+            |e| matches!(e, SessionEvent::Failed(i, StatusCode::REQUEST_TIMEOUT) if *i == id)
+        ),
         "{failed:?}"
     );
     let times: Vec<u128> = net

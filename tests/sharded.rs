@@ -96,7 +96,11 @@ async fn calls_spread_over_two_signalling_threads_all_complete() {
             records += 1;
         }
     }
-    assert_eq!((gw.gateway_stats().active, gw.stats().active), (0, 0), "calls left behind");
+    assert_eq!(
+        (gw.gateway_stats().active, gw.stats().active),
+        (0, 0),
+        "calls left behind"
+    );
     assert_eq!(answered_b.len(), CALLS);
 }
 
@@ -133,8 +137,8 @@ async fn max_calls_holds_across_the_shards() {
 
 #[test]
 fn shards_sharing_a_seed_draw_different_branches_and_tags() {
-    use rvoip::test_exports::ids::TransportKind;
     use rvoip::test_exports::endpoint::Endpoint;
+    use rvoip::test_exports::ids::TransportKind;
     use rvoip::test_exports::session::{Command, UaConfig};
     let first_invite = |shard: usize| {
         let now = std::time::Instant::now();

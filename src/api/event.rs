@@ -1,8 +1,8 @@
 //! Call events and the incoming call that must be answered.
 
 use crate::ids::CallId;
-use crate::status::StatusCode;
 use crate::session::{Command, EndReason, MediaMode};
+use crate::status::StatusCode;
 use std::net::SocketAddr;
 use tokio::sync::mpsc;
 

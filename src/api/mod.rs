@@ -22,8 +22,8 @@ mod stats;
 mod ua;
 
 pub use crate::ids::{CallId, TransportKind as Transport};
-pub use crate::status::StatusCode;
 pub use crate::session::{CallRecord, EndReason, LegRecord};
+pub use crate::status::StatusCode;
 pub use config::{CallOptions, ClientConfig, ServerConfig, Timers};
 pub use event::{CallEvent, IncomingCall};
 pub use gateway::{GatewayConfig, GatewayStats, Route, RouteAction, SETUP_BUCKETS_MS, SipGateway, create_gateway};

@@ -46,4 +46,3 @@ impl<K: Ord + Copy> DeadlineHeap<K> {
         }
     }
 }
-

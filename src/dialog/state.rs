@@ -1,7 +1,7 @@
 //! One dialog's state: ids, sequence numbers, remote target, route set.
 
-use crate::ids::{Peer, TransportKind};
 use super::DialogKey;
+use crate::ids::{Peer, TransportKind};
 use crate::sip::{self, IncomingRequest, IncomingResponse, Method, Request, RequestSpec};
 
 /// Call-ID plus local and remote tags (§12).
@@ -52,7 +52,10 @@ impl Dialog {
     /// The UAS side of a dialog created by `invite` and our response with
     /// `local_tag` (§12.1.1).
     pub fn uas(invite: &IncomingRequest, local_tag: &str, peer: Peer) -> Self {
-        let (to, from) = (invite.header("To").unwrap_or_default(), invite.header("From").unwrap_or_default());
+        let (to, from) = (
+            invite.header("To").unwrap_or_default(),
+            invite.header("From").unwrap_or_default(),
+        );
         let core = &invite.core;
         Dialog {
             id: DialogId {

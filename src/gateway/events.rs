@@ -3,8 +3,8 @@
 
 use super::{Gateway, Leg, RouteAction, route};
 use crate::ids::CallId;
-use crate::status::StatusCode;
 use crate::session::{Command, IncomingInfo, MediaMode, Outbound, SessionEvent};
+use crate::status::StatusCode;
 use std::time::Instant;
 
 impl Gateway {
@@ -63,7 +63,9 @@ impl Gateway {
         };
         if let Some(counter) = refuse {
             *counter += 1;
-            return self.commands.push_back(Command::Reject(a, StatusCode::SERVICE_UNAVAILABLE));
+            return self
+                .commands
+                .push_back(Command::Reject(a, StatusCode::SERVICE_UNAVAILABLE));
         }
         let (index, user) = route::find(&self.cfg.routes, &info.uri);
         let action = index.map(|i| &self.cfg.routes[i].action);

@@ -4,20 +4,20 @@
 //! rate, draining) with 503 + Retry-After. Sans-IO like the session layer
 //! below it: session events and time in, session commands out.
 
+mod admission;
 mod config;
 mod events;
 mod rate;
 mod route;
 mod stats;
-mod admission;
 
+pub use admission::Admission;
 pub use config::{GatewayConfig, Route, RouteAction};
 pub use stats::{GatewayStats, SETUP_BUCKETS_MS};
-pub use admission::Admission;
 
+use crate::collections::DeadlineHeap;
 use crate::ids::CallId;
 use crate::session::Command;
-use crate::collections::DeadlineHeap;
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};

@@ -3,7 +3,7 @@
 //! both its legs share a core.
 
 use super::placement::ThreadPlacement;
-use super::worker::{Inbox, WAKER, Worker, WorkerConfig, WorkerCounters};
+use super::worker::{Inbox, WAKER, Worker, WorkerConfig, WorkerCounters, WorkerLinks};
 use super::{MediaCommand, MediaEvent};
 use mio::{Poll, Waker};
 use std::sync::Arc;
@@ -76,16 +76,14 @@ impl MediaPlane {
             let inbox = Arc::new(Inbox::new(QUEUE));
             let counters = Arc::new(WorkerCounters::default());
             let core = (!cores.is_empty()).then(|| cores[i % cores.len()]);
-            let worker = Worker::new(
-                wcfg,
-                poll,
-                inbox.clone(),
-                events.clone(),
-                stop.clone(),
-                counters.clone(),
-                0x9e37_79b9 ^ (i as u32 + 1).wrapping_mul(0x85eb_ca6b),
-                core.map(|c| c.id),
-            );
+            let links = WorkerLinks {
+                commands: inbox.clone(),
+                events: events.clone(),
+                stop: stop.clone(),
+                counters: counters.clone(),
+            };
+            let seed = 0x9e37_79b9 ^ (i as u32 + 1).wrapping_mul(0x85eb_ca6b);
+            let worker = Worker::new(wcfg, poll, links, seed, core.map(|c| c.id));
             let placement = placement.clone();
             let thread = std::thread::Builder::new()
                 .name(format!("rvoip-media-{i}"))

@@ -4,10 +4,10 @@
 
 mod codec;
 mod direction;
+mod offer_answer;
 mod plain;
 #[cfg(test)]
 mod plain_tests;
-mod offer_answer;
 mod wire;
 
 pub use codec::Codec;

@@ -16,7 +16,9 @@ impl UserAgent {
         let worker = self.ctx.worker_of(id);
         if self.calls.len() >= self.ctx.cfg.max_calls || self.ctx.ports.available(worker) == 0 {
             self.ctx.stats.overload_rejected += 1;
-            self.ctx.txs.respond_once(tx, &self.ctx.stateless_503(&req.req, &req.core));
+            self.ctx
+                .txs
+                .respond_once(tx, &self.ctx.stateless_503(&req.req, &req.core));
             return;
         }
         let offer = match std::str::from_utf8(&req.req.body) {

@@ -46,7 +46,11 @@ impl UserAgent {
             .get(&a)
             .and_then(|c| c.sdp().1)
             .map_or(&[][..], |s| &s.audio.codecs[..]);
-        let ours = if policy.is_empty() { &self.ctx.cfg.codecs } else { policy };
+        let ours = if policy.is_empty() {
+            &self.ctx.cfg.codecs
+        } else {
+            policy
+        };
         let mut list: Vec<Codec> = Vec::new();
         let fresh = |list: &[Codec], c: &Codec| !list.iter().any(|l| l.same_format(c));
         for t in theirs {
@@ -113,7 +117,11 @@ impl UserAgent {
     /// 183 Session Progress with our answer on offered call `a`: its
     /// outbound leg has early media, which now flows through the bridge.
     pub(super) fn early_media(&mut self, now: Instant, a: CallId) {
-        if !self.calls.get(&a).is_some_and(|c| c.is_offered() && c.sdp().0.is_none()) {
+        if !self
+            .calls
+            .get(&a)
+            .is_some_and(|c| c.is_offered() && c.sdp().0.is_none())
+        {
             return;
         }
         if let Ok(answer) = self.bridged_answer(a) {
@@ -124,7 +132,9 @@ impl UserAgent {
     /// Answers offered call `id` (a bridge's inbound leg with the answer
     /// its other leg allows, or 488 when none).
     pub(super) fn accept(&mut self, now: Instant, id: CallId, mode: MediaMode) {
-        let Some(call) = self.calls.get(&id).filter(|c| c.is_offered()) else { return };
+        let Some(call) = self.calls.get(&id).filter(|c| c.is_offered()) else {
+            return;
+        };
         let answer = match (call.link(), call.sdp().0) {
             (Some(_), None) => match self.bridged_answer(id) {
                 Ok(answer) => Some(answer),

@@ -6,10 +6,10 @@
 //! from it so both can be borrowed at once.
 
 use super::call::CallTimer;
+use super::index::CallIndex;
 use super::local::LocalText;
 use super::{PortPool, SessionEvent, UaConfig, UaStats};
 use crate::collections::DeadlineHeap;
-use super::index::CallIndex;
 use crate::dialog;
 use crate::ids::{CallId, Peer, TransportKind, TxId};
 use crate::media::MediaCommand;
@@ -123,8 +123,10 @@ impl CallContext {
         let status = status.as_refusal();
         let mut resp = dialog::response_in(req, status.code(), None, tag, None);
         if status == StatusCode::SERVICE_UNAVAILABLE {
-            resp.headers
-                .push(sip::Header::Other("Retry-After".into(), self.cfg.retry_after.to_string()));
+            resp.headers.push(sip::Header::Other(
+                "Retry-After".into(),
+                self.cfg.retry_after.to_string(),
+            ));
         }
         resp
     }

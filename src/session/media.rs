@@ -69,7 +69,11 @@ impl UserAgent {
         let Some(call) = self.calls.get(&id) else { return };
         let side = call.link().map_or(Side::A, |(_, s)| s);
         if let Some(leg) = call.leg_config() {
-            let cmd = MediaCommand::UpdateLeg { call: owner.0, side, leg };
+            let cmd = MediaCommand::UpdateLeg {
+                call: owner.0,
+                side,
+                leg,
+            };
             self.ctx.media.push_back(cmd);
         }
     }

@@ -76,4 +76,3 @@ pub(super) fn end_text(ev: Option<&SessionEvent>) -> String {
         _ => "ended".into(),
     }
 }
-

@@ -2,9 +2,9 @@
 //! one, kept by its A side), completed when every leg has ended and the
 //! media plane has reported the call's packet counts.
 
+use super::SessionEvent;
 use super::call::{Call, Role};
 use super::record::{CallRecord, LegRecord, addr_text, end_text};
-use super::SessionEvent;
 use crate::ids::CallId;
 use crate::media::LegStats;
 use rustc_hash::FxHashMap;
@@ -30,7 +30,11 @@ impl Records {
     /// `at` on the wall clock (Unix ms).
     fn wall_ms(&self, at: Instant) -> u64 {
         let (inst, sys) = self.epoch;
-        let t = if at >= inst { sys + (at - inst) } else { sys - (inst - at) };
+        let t = if at >= inst {
+            sys + (at - inst)
+        } else {
+            sys - (inst - at)
+        };
         t.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64
     }
 
@@ -85,7 +89,10 @@ impl Records {
 
     /// The record, once every leg has ended and its media reported.
     fn complete(&mut self, owner: CallId) -> Option<CallRecord> {
-        let done = self.open.get(&owner).is_some_and(|r| r.open_legs == 0 && !r.media_pending);
+        let done = self
+            .open
+            .get(&owner)
+            .is_some_and(|r| r.open_legs == 0 && !r.media_pending);
         let mut r = done.then(|| self.open.remove(&owner)).flatten()?;
         let answered = r.legs.iter().filter_map(|l| l.answer_ms).min();
         let ended = r.legs.iter().map(|l| l.end_ms).min().unwrap_or(0);

@@ -19,7 +19,9 @@ impl UserAgent {
                 TxEvent::Request { tx, req, peer } => self.on_request(now, tx, req, peer),
                 TxEvent::Cancel { tx, req, invite } => self.on_cancel(now, tx, req, invite),
                 TxEvent::Ack { req } => {
-                    let Some(tag) = req.core.to_tag.as_deref() else { continue };
+                    let Some(tag) = req.core.to_tag.as_deref() else {
+                        continue;
+                    };
                     let key = DialogKey::new(&req.core.call_id, tag);
                     if let Some(id) = self.ctx.index.dialog_call(&key) {
                         self.with_call(id, |c, ctx| c.handle_ack(ctx, now, req));
@@ -45,7 +47,9 @@ impl UserAgent {
             let key = DialogKey::new(&req.core.call_id, tag);
             return match self.ctx.index.dialog_call(&key) {
                 Some(id) => self.with_call(id, |c, ctx| c.handle_request(ctx, now, tx, req)),
-                None => self.ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, &key.local_tag),
+                None => self
+                    .ctx
+                    .reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, &key.local_tag),
             };
         }
         let tag = self.ctx.token();

@@ -128,11 +128,16 @@ impl UserAgent {
             self.ctx.index.forget(tx);
             self.ctx.txs.abandon(self.now, tx);
         }
-        if matches!(event, SessionEvent::Failed(..) | SessionEvent::Ended(_, EndReason::Rejected(_))) {
+        if matches!(
+            event,
+            SessionEvent::Failed(..) | SessionEvent::Ended(_, EndReason::Rejected(_))
+        ) {
             self.ctx.stats.calls_failed += 1;
         }
         self.ctx.events.push_back(event);
-        self.ctx.events.extend(record.map(|r| SessionEvent::Record(Box::new(r))));
+        self.ctx
+            .events
+            .extend(record.map(|r| SessionEvent::Record(Box::new(r))));
     }
 
     /// The next message to send.
@@ -148,10 +153,14 @@ impl UserAgent {
     /// When `handle_timeout` is next due.
     pub fn poll_timeout(&self) -> Option<Instant> {
         // Every 5 s at most, also to give table memory back after a peak.
-        [self.ctx.txs.poll_timeout(), self.ctx.timers.next(), Some(self.next_shrink)]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.ctx.txs.poll_timeout(),
+            self.ctx.timers.next(),
+            Some(self.next_shrink),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Counters, with live call and transaction numbers.

@@ -21,14 +21,14 @@ mod via;
 
 pub use build::{RequestSpec, request, request_with_body, response, response_from_raw, with_body};
 pub use error::{InvalidMessage, ParseError};
-pub use incoming::{Incoming, IncomingRequest, IncomingResponse};
 pub use framing::{MAX_MESSAGE, RawMessage, frame_stream, leading_crlf};
+pub use incoming::{Incoming, IncomingRequest, IncomingResponse};
 pub use params::{header_param, new_token, split_host_port, split_list, uri_of};
 pub use parse::parse;
 pub use reason::phrase as reason_phrase;
-pub use serialize::{method_name, method_of, request_bytes, response_bytes};
 #[cfg(feature = "test-exports")]
 pub use serialize::message_bytes;
+pub use serialize::{method_name, method_of, request_bytes, response_bytes};
 pub use shard::{shard_of, shard_of_message};
 pub use target::uri_peer;
 pub use text::{push_ip, push_u64, push_uri};
@@ -36,9 +36,9 @@ pub use uri::parse_uri;
 #[cfg(feature = "test-exports")]
 pub use uri::simple as simple_uri;
 pub use validate::{Core, MAGIC_COOKIE, validate};
-pub use via::{Via, response_addr, stamp_and_route};
 #[cfg(feature = "test-exports")]
 pub use via::stamp_received;
+pub use via::{Via, response_addr, stamp_and_route};
 
 pub use rsip::{Header, Method, Request, Response, SipMessage, StatusCode};
 

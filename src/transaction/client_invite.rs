@@ -152,10 +152,16 @@ impl ClientInvite {
         if self.state == State::Terminated {
             return None;
         }
-        [self.timer_a.map(|a| a.next), self.timer_b, self.give_up, self.timer_d, self.timer_m]
-            .into_iter()
-            .flatten()
-            .min()
+        [
+            self.timer_a.map(|a| a.next),
+            self.timer_b,
+            self.give_up,
+            self.timer_d,
+            self.timer_m,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Whether the transaction is over and may be removed.

@@ -18,10 +18,10 @@ pub mod raw;
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
+use rvoip::media::{MediaCommand, MediaEvent};
 use rvoip::test_exports::endpoint::Endpoint;
 use rvoip::test_exports::gateway::{Gateway, GatewayConfig, GatewayStats, Route, RouteAction};
 use rvoip::test_exports::ids::{CallId, Peer, TransportKind};
-use rvoip::media::{MediaCommand, MediaEvent};
 use rvoip::test_exports::sdp::Codec;
 use rvoip::test_exports::session::{Command, SessionEvent, UaConfig};
 use rvoip::test_exports::transaction::TimerConfig;
@@ -119,6 +119,9 @@ pub struct Node {
 
 type Flight = Reverse<(Instant, u64, SocketAddr, SocketAddr, Vec<u8>)>;
 
+/// A test's say over which datagrams are lost.
+pub type DropFilter = Box<dyn FnMut(&Sent) -> bool>;
+
 pub struct Net {
     pub start: Instant,
     pub now: Instant,
@@ -133,7 +136,7 @@ pub struct Net {
     pub events: Vec<(usize, SessionEvent)>,
     pub log: Vec<Sent>,
     /// Datagrams for which this returns true are lost.
-    pub drop_if: Option<Box<dyn FnMut(&Sent) -> bool>>,
+    pub drop_if: Option<DropFilter>,
     /// Media commands that did not fit the calls a node had (an update
     /// or removal of an unknown call, a call added twice).
     pub media_errors: Vec<String>,
@@ -234,7 +237,9 @@ impl Net {
                     while let Some(cmd) = self.nodes[i].ep.poll_media_command() {
                         self.on_media(i, cmd);
                     }
-                    let Some(t) = self.nodes[i].ep.poll_transmit() else { break };
+                    let Some(t) = self.nodes[i].ep.poll_transmit() else {
+                        break;
+                    };
                     self.send(from, t.peer.addr, t.bytes.to_vec());
                 }
                 while let Some(ev) = self.nodes[i].ep.poll_event() {
@@ -258,17 +263,19 @@ impl Net {
         let call = cmd.call();
         let known = node.media.contains_key(&call);
         match &cmd {
-            MediaCommand::AddCall { .. } if known => self.media_errors.push(format!("node {i}: call {call} added twice")),
+            MediaCommand::AddCall { .. } if known => {
+                self.media_errors.push(format!("node {i}: call {call} added twice"))
+            }
             MediaCommand::AddCall { .. } => {
                 node.media.insert(call, cmd);
             }
-            MediaCommand::UpdateLeg { .. } if !known => {
-                self.media_errors.push(format!("node {i}: update of unknown call {call}"))
-            }
+            MediaCommand::UpdateLeg { .. } if !known => self
+                .media_errors
+                .push(format!("node {i}: update of unknown call {call}")),
             MediaCommand::UpdateLeg { .. } => {}
-            MediaCommand::RemoveCall { .. } if !known => {
-                self.media_errors.push(format!("node {i}: removal of unknown call {call}"))
-            }
+            MediaCommand::RemoveCall { .. } if !known => self
+                .media_errors
+                .push(format!("node {i}: removal of unknown call {call}")),
             MediaCommand::RemoveCall { .. } => {
                 let MediaCommand::AddCall { b, .. } = node.media.remove(&call).expect("known") else {
                     unreachable!("only AddCall is stored")

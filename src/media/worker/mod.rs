@@ -75,18 +75,29 @@ pub struct Worker {
     latency: LatencyHistogram,
 }
 
+/// What ties a worker to its plane: its command queue, the signalling
+/// shards' event queues, the stop flag and its published counters.
+pub struct WorkerLinks {
+    /// Commands from signalling.
+    pub commands: Arc<Inbox>,
+    /// One event queue per signalling shard.
+    pub events: Vec<mpsc::Sender<MediaEvent>>,
+    /// Set to stop the worker.
+    pub stop: Arc<AtomicBool>,
+    /// What it publishes.
+    pub counters: Arc<WorkerCounters>,
+}
+
 impl Worker {
-    /// A worker fed by `commands`, reporting to `events`.
-    pub fn new(
-        cfg: WorkerConfig,
-        poll: Poll,
-        commands: Arc<Inbox>,
-        events: Vec<mpsc::Sender<MediaEvent>>,
-        stop: Arc<AtomicBool>,
-        counters: Arc<WorkerCounters>,
-        seed: u32,
-        cpu: Option<usize>,
-    ) -> Self {
+    /// A worker fed by `links.commands`, reporting to `links.events`,
+    /// its SSRCs drawn from `seed`, on core `cpu` if pinned.
+    pub fn new(cfg: WorkerConfig, poll: Poll, links: WorkerLinks, seed: u32, cpu: Option<usize>) -> Self {
+        let WorkerLinks {
+            commands,
+            events,
+            stop,
+            counters,
+        } = links;
         Worker {
             cfg,
             poll,

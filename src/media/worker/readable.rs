@@ -27,15 +27,12 @@ impl Worker {
         };
         let side = if leg == 0 { Side::A } else { Side::B };
         let mut received = 0u64;
-        loop {
-            let Some(s) = self
-                .calls
-                .get(slot)
-                .and_then(|c| c.as_ref())
-                .and_then(|c| c.sockets[leg].as_ref())
-            else {
-                break;
-            };
+        while let Some(s) = self
+            .calls
+            .get(slot)
+            .and_then(|c| c.as_ref())
+            .and_then(|c| c.sockets[leg].as_ref())
+        {
             let Some(fd) = (if is_rtcp { s.rtcp.as_ref() } else { Some(&s.rtp) }).map(|s| s.as_raw_fd()) else {
                 break;
             };

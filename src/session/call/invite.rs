@@ -26,7 +26,9 @@ impl Invite {
     pub fn call_id(&self) -> String {
         match self {
             Invite::Received { req, .. } => req.core.call_id.clone(),
-            Invite::Sent { req, .. } => crate::sip::header_in(&req.headers, "Call-ID").unwrap_or_default().to_owned(),
+            Invite::Sent { req, .. } => crate::sip::header_in(&req.headers, "Call-ID")
+                .unwrap_or_default()
+                .to_owned(),
         }
     }
 }

@@ -60,7 +60,11 @@ impl OfferAnswer {
             codecs,
             addr: local.audio.addr,
             port,
-            direction: if self.on_hold { Direction::SendOnly } else { Direction::SendRecv },
+            direction: if self.on_hold {
+                Direction::SendOnly
+            } else {
+                Direction::SendRecv
+            },
             session_id: local.session_id,
             version: local.version,
         };

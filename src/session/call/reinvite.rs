@@ -10,8 +10,8 @@ use super::{Call, CallState, CallTimer, Role};
 use crate::dialog;
 use crate::ids::TxId;
 use crate::sdp::{self, Sdp};
-use crate::session::context::{CallContext, MediaChange};
 use crate::session::SessionEvent;
+use crate::session::context::{CallContext, MediaChange};
 use crate::sip::{self, IncomingRequest, IncomingResponse, Method};
 use crate::status::StatusCode;
 use std::time::{Duration, Instant};
@@ -93,7 +93,9 @@ impl Call {
         if code < 200 {
             return;
         }
-        let Some(pending) = self.reinvite.pending.take() else { return };
+        let Some(pending) = self.reinvite.pending.take() else {
+            return;
+        };
         ctx.index.forget(pending.tx);
         match code {
             491 => return self.back_off(ctx, now, pending.hold),
@@ -180,6 +182,12 @@ impl Call {
 /// The Retry-After of a refusal, when it asks for a retry soon enough to
 /// keep a hold or resume waiting (at most 10 s, the range of §14.2).
 fn retry_after(resp: &IncomingResponse) -> Option<Duration> {
-    let secs: u64 = resp.header("Retry-After")?.split([';', '(', ' ']).next()?.trim().parse().ok()?;
+    let secs: u64 = resp
+        .header("Retry-After")?
+        .split([';', '(', ' '])
+        .next()?
+        .trim()
+        .parse()
+        .ok()?;
     (secs <= 10).then(|| Duration::from_secs(secs))
 }

@@ -4,12 +4,12 @@
 use super::{Call, CallState, Invite, Role};
 use crate::dialog::Dialog;
 use crate::ids::CallId;
+use crate::ids::TxId;
 use crate::sdp::{self, Direction, Sdp};
 use crate::session::context::{CallContext, MediaChange};
 use crate::session::{EndReason, Outbound, SessionEvent};
 use crate::sip::{self, IncomingResponse, Method, RequestSpec};
 use crate::status::StatusCode;
-use crate::ids::TxId;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -42,7 +42,11 @@ impl Call {
                 break c;
             }
         };
-        let codecs = if out.codecs.is_empty() { &ctx.cfg.codecs } else { &out.codecs };
+        let codecs = if out.codecs.is_empty() {
+            &ctx.cfg.codecs
+        } else {
+            &out.codecs
+        };
         let offer = sdp::offer(&sdp::Local {
             codecs,
             addr: ctx.cfg.media_addr,
@@ -51,7 +55,11 @@ impl Call {
             session_id: id.0,
             version: 1,
         });
-        let user = if out.from_user.is_empty() { &ctx.cfg.user } else { &out.from_user };
+        let user = if out.from_user.is_empty() {
+            &ctx.cfg.user
+        } else {
+            &out.from_user
+        };
         let from = ["<sip:", user, "@", ctx.hostport(), ">;tag=", &tag].concat();
         let spec = RequestSpec {
             method: Method::Invite,
@@ -113,7 +121,9 @@ impl Call {
     /// A 2xx to our INVITE: the dialog forms with the first; a fork's 2xx
     /// is ACKed and, from another callee, hung up.
     fn on_invite_ok(&mut self, ctx: &mut CallContext, now: Instant, resp: IncomingResponse) {
-        let Invite::Sent { req: invite, .. } = &self.invite else { return };
+        let Invite::Sent { req: invite, .. } = &self.invite else {
+            return;
+        };
         let mut fresh = Dialog::uac(invite, &resp, self.peer);
         Self::send_ack(ctx, &mut fresh, resp.core.cseq);
         if let Some(existing) = &self.dialog {

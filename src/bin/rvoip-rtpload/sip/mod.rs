@@ -147,7 +147,9 @@ impl SipCalls {
     fn receive(&mut self) {
         let mut buf = [0u8; 8192];
         while let Ok((len, from)) = self.sock.recv_from(&mut buf) {
-            let Ok(msg) = SipMessage::try_from(&buf[..len]) else { continue };
+            let Ok(msg) = SipMessage::try_from(&buf[..len]) else {
+                continue;
+            };
             let call_id = msg.call_id_header().map(|c| c.value().to_owned()).unwrap_or_default();
             let Some(i) = text::call_index(&call_id).filter(|&i| i < self.legs.len()) else {
                 continue;

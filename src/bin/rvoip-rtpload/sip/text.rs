@@ -50,7 +50,10 @@ pub fn ok_to(r: &rsip::Request) -> String {
     for h in r.headers.iter() {
         let line = h.to_string();
         let name = line.split_once(':').map_or("", |(n, _)| n.trim());
-        if ["via", "from", "to", "call-id", "cseq"].iter().any(|k| name.eq_ignore_ascii_case(k)) {
+        if ["via", "from", "to", "call-id", "cseq"]
+            .iter()
+            .any(|k| name.eq_ignore_ascii_case(k))
+        {
             out.push_str(&line);
             out.push_str("\r\n");
         }

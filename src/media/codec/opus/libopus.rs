@@ -1,6 +1,8 @@
 //! The default Opus backend: `unsafe-libopus`.
 
 use super::OpusError;
+// The C API's names, as libopus spells them (the crate is a translation).
+#[allow(clippy::unsafe_removed_from_name)]
 use unsafe_libopus as ffi;
 
 /// An Opus encoder for 8 kHz mono voice.
