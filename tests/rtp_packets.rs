@@ -71,7 +71,7 @@ fn mutated_packets_never_panic() {
 
 #[test]
 fn rewrite_keeps_marker_and_payload() {
-    let mut p = vec![0x80, 0x80 | 0, 0, 1, 0, 0, 0, 160, 1, 2, 3, 4, 0xff, 0xfe];
+    let mut p = vec![0x80, 0x80, 0, 1, 0, 0, 0, 160, 1, 2, 3, 4, 0xff, 0xfe];
     header::rewrite(&mut p, 8, 500, 80_000, 0xdead_beef);
     assert!(header::marker(&p));
     assert_eq!(

@@ -7,7 +7,6 @@ use std::collections::HashSet;
 
 mod events;
 mod ports;
-#[allow(dead_code)]
 mod sim;
 use events::{next, next_any};
 

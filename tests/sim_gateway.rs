@@ -345,12 +345,11 @@ fn per_source_rate_limit_refuses_the_excess() {
     let mut statuses: Vec<u16> = net
         .take_events(CALLER)
         .iter()
-        .map(|e| match e {
+        .filter_map(|e| match e {
             SessionEvent::Failed(_, s) => Some(s.code()),
             SessionEvent::Record(_) => None,
             ev => panic!("unexpected {ev:?}"),
         })
-        .flatten()
         .collect();
     statuses.sort();
     assert_eq!(

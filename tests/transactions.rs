@@ -164,10 +164,8 @@ fn invite_client_acks_non_2xx_and_timer_d_absorbs_retransmissions() {
     let inv = request("INVITE", "d1");
     let tx = txs.send_request(start, peer(TransportKind::Udp), req_of(&incoming(&inv)));
     while txs.poll_transmit().is_some() {}
-    let busy = format!(
-        "SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKd1\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\n\
-         To: <sip:b@127.0.0.1>;tag=x\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n"
-    );
+    let busy = "SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKd1\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\n\
+         To: <sip:b@127.0.0.1>;tag=x\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n".to_string();
     txs.handle_incoming(start, incoming(&busy), peer(TransportKind::Udp));
     let ack = txs.poll_transmit().expect("ACK for the 486");
     let ack = String::from_utf8_lossy(&ack.bytes).into_owned();

@@ -1,11 +1,11 @@
 //! INVITE client transaction (RFC 3261 §17.1.1, with RFC 6026's Accepted
 //! state): Calling, Proceeding, Completed, Accepted, Terminated.
 
+use super::derived::derived;
 use super::{Backoff, Out, TimerConfig, TxEvent};
 use crate::ids::{Peer, TxId};
-use crate::sip::{self, Header, IncomingResponse, Method, Request};
+use crate::sip::{self, IncomingResponse, Method, Request};
 use bytes::Bytes;
-use rsip::headers::UntypedHeader;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -167,35 +167,5 @@ impl ClientInvite {
     /// Whether the transaction is over and may be removed.
     pub fn is_terminated(&self) -> bool {
         self.state == State::Terminated
-    }
-}
-
-/// A request derived from our INVITE (§17.1.1.3, §9.1): same Request-URI,
-/// Call-ID, From, CSeq number, top Via and Route. The ACK for a non-2xx
-/// takes To from the response (`to`); a CANCEL keeps the INVITE's.
-pub fn derived(invite: &Request, method: Method, to: Option<&str>) -> Request {
-    let mut headers = rsip::Headers::default();
-    let mut via_done = false;
-    for h in invite.headers.iter() {
-        match h {
-            Header::Via(_) if !via_done => {
-                via_done = true;
-                headers.push(h.clone());
-            }
-            Header::From(_) | Header::CallId(_) | Header::Route(_) | Header::MaxForwards(_) => headers.push(h.clone()),
-            Header::To(t) => headers.push(rsip::headers::To::new(to.unwrap_or(t.value())).into()),
-            Header::CSeq(c) => {
-                let num = c.value().split_whitespace().next().unwrap_or("1");
-                headers.push(rsip::headers::CSeq::new(format!("{num} {method}")).into());
-            }
-            _ => {}
-        }
-    }
-    Request {
-        method,
-        uri: invite.uri.clone(),
-        version: rsip::Version::V2,
-        headers,
-        body: Vec::new(),
     }
 }

@@ -9,6 +9,7 @@
 
 mod client_invite;
 mod client_non_invite;
+mod derived;
 mod endpoint;
 mod key;
 mod matching;
@@ -18,7 +19,7 @@ mod server_non_invite;
 mod timer;
 mod tx;
 
-pub use client_invite::derived;
+pub use derived::derived;
 pub use endpoint::Transactions;
 #[cfg(feature = "test-exports")]
 pub use endpoint::TxStats;

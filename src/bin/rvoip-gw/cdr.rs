@@ -24,19 +24,19 @@ impl Cdrs {
 
     /// Appends one record.
     pub fn write(&mut self, r: &CallRecord) {
-        if let Some(w) = self.0.as_mut() {
-            if serde_json::to_writer(&mut *w, r).is_ok() {
-                let _ = w.write_all(b"\n");
-            }
+        if let Some(w) = self.0.as_mut()
+            && serde_json::to_writer(&mut *w, r).is_ok()
+        {
+            let _ = w.write_all(b"\n");
         }
     }
 
     /// Pushes buffered lines to the file.
     pub fn flush(&mut self) {
-        if let Some(w) = self.0.as_mut() {
-            if let Err(e) = w.flush() {
-                tracing::warn!(%e, "cannot write CDRs");
-            }
+        if let Some(w) = self.0.as_mut()
+            && let Err(e) = w.flush()
+        {
+            tracing::warn!(%e, "cannot write CDRs");
         }
     }
 }

@@ -71,10 +71,10 @@ async fn main() {
     if let Some(addr) = cli.sip {
         cfg.sip.listen = addr;
     }
-    if let Some(uri) = &cli.route {
-        if let Err(e) = cfg.set_default_route(uri) {
-            fail(&format!("--route {uri}: {e}"));
-        }
+    if let Some(uri) = &cli.route
+        && let Err(e) = cfg.set_default_route(uri)
+    {
+        fail(&format!("--route {uri}: {e}"));
     }
     let result = match cli.command {
         None => serve::run(cfg).await,
