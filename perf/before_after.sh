@@ -5,7 +5,8 @@
 #  1. b2bua_call: the two bench executables run alternately ROUNDS times
 #     each (criterion, bridged_call and shed_invite); medians compared.
 #  2. SIPp: both gateways run for the whole run, each warmed up, then each
-#     rate is offered to "before" and straight after to "after" (the same
+#     rate is offered to both, one straight after the other, who goes
+#     first alternating from rate to rate (the same
 #     scenario as kamailio_compare.sh: sipp -sn uac -> DUT -> uas_answer),
 #     CPU per call from /proc, clean = no failed call, no retransmission,
 #     no unexpected message.
@@ -65,27 +66,42 @@ for side in before after; do
   GW_PIDS+=($!)
   for _ in $(seq 50); do grep -q listening "$WORK/$side.log" && break; sleep 0.1; done
 done
-cpu_of() { python3 - "$1" <<'PY'
+cpu_of() { # CPU seconds of process $1: all threads, and its media workers' share
+  python3 - "$1" <<'PY'
 import os, sys
-f = open(f"/proc/{sys.argv[1]}/stat").read().rsplit(")", 1)[1].split()
-print((int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK"))
+tick = os.sysconf("SC_CLK_TCK"); total = media = 0
+for t in os.listdir(f"/proc/{sys.argv[1]}/task"):
+    try:
+        name = open(f"/proc/{sys.argv[1]}/task/{t}/comm").read().strip()
+        f = open(f"/proc/{sys.argv[1]}/task/{t}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        continue
+    cpu = (int(f[11]) + int(f[12])) / tick
+    total += cpu
+    media += cpu if name.startswith("rvoip-media") else 0
+print(total, media)
 PY
 }
 offer() { # side rate secs name -> rc ok fail retr unexp
   ( cd "$WORK" && timeout $(($3 + 40)) sipp -sn uac 127.0.0.1:${PORT[$1]} -i 127.0.0.1 -p "$(port)" -buff_size $BUF \
-      -r $2 -l $(($2 * 2)) -m $(($2 * $3)) -nostdin -timeout $(($3 + 20))s -trace_stat -stf $4.csv >/dev/null 2>&1 )
+      -r $2 -l $(($2 * 2)) -m $(($2 * $3)) -nostdin -timeout $(($3 + 20))s -trace_stat -stf $4.csv -trace_err >/dev/null 2>&1 )
   rc=$?; read -r _ ok fail retr unexp < <(stats "$WORK/$4.csv")
 }
 for side in before after; do offer $side $WARMUP_RATE $WARMUP_S warmup-$side; sleep 2; done
-ROWS=()
+ROWS=(); k=0
 for rate in $RATES; do
-  for i in 0 1; do
+  # Who goes first alternates from rate to rate: no side always follows.
+  order="0 1"; [ $((k % 2)) = 1 ] && order="1 0"; k=$((k + 1))
+  for i in $order; do
     side=before; [ $i = 1 ] && side=after
-    c0=$(cpu_of "${GW_PIDS[$i]}"); offer $side $rate $STEP_S $side-$rate; c1=$(cpu_of "${GW_PIDS[$i]}")
+    read -r c0 m0 < <(cpu_of "${GW_PIDS[$i]}"); offer $side $rate $STEP_S $side-$rate; read -r c1 m1 < <(cpu_of "${GW_PIDS[$i]}")
     clean=no; [ $rc -eq 0 ] && [ "$fail" = 0 ] && [ "$retr" = 0 ] && [ "$unexp" = 0 ] && [ "$ok" = $((rate * STEP_S)) ] && clean=yes
     us=$(python3 -c "print(f'{($c1-$c0)/max($ok,1)*1e6:.0f}')")
-    ROWS+=("| $side | $rate | $ok | $fail | $retr | $unexp | $us | $clean |")
-    echo "$side $rate cps: ok=$ok failed=$fail retrans=$retr cpu/call=${us}us clean=$clean" >&2
+    mus=$(python3 -c "print(f'{($m1-$m0)/max($ok,1)*1e6:.0f}')")
+    why=""; [ "$clean" = no ] && why=$(grep -h -m1 -o 'Aborting call on unexpected message[^.]*\|[0-9]\{3\} [A-Z][a-z ]*' "$WORK"/uac_*_errors.log 2>/dev/null | head -1)
+    rm -f "$WORK"/uac_*_errors.log
+    ROWS+=("| $side | $rate | $ok | $fail | $retr | $unexp | $us | $mus | $clean ${why:+($why)} |")
+    echo "$side $rate cps: ok=$ok failed=$fail retrans=$retr cpu/call=${us}us (media ${mus}us) clean=$clean $why" >&2
     sleep 2
   done
 done
@@ -107,8 +123,8 @@ done
   echo
   echo "## SIPp uac -> rvoip-gw --route -> SIPp uas_answer, $STEP_S s per step, before then after at each rate"
   echo
-  echo "| build | cps | successful | failed | retrans | unexpected | CPU µs/call | clean |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| build | cps | successful | failed | retrans | unexpected | CPU µs/call | of which media workers | clean |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
 } >"$OUT"
 cat "$OUT"
