@@ -5,7 +5,6 @@
 //! CallContext` beside `&mut self`; the UA core keeps the calls apart
 //! from it so both can be borrowed at once.
 
-use super::call::CallTimer;
 use super::index::CallIndex;
 use super::local::LocalText;
 use super::{PortPool, SessionEvent, UaConfig, UaStats};
@@ -43,8 +42,8 @@ pub(crate) struct CallContext {
     pub ports: PortPool,
     /// Which call a dialog or a transaction belongs to.
     pub index: CallIndex,
-    /// Call timers: (call, which timer), lazily (see `CallTimers`).
-    pub timers: DeadlineHeap<(CallId, CallTimer)>,
+    /// Calls with a timer armed, at their earliest (see `CallTimers`).
+    pub timers: DeadlineHeap<CallId>,
     pub events: VecDeque<SessionEvent>,
     pub media: VecDeque<MediaCommand>,
     /// Calls whose SDP changed since the UA last looked.
@@ -156,9 +155,9 @@ impl CallContext {
         tx
     }
 
-    /// Wakes call `id` at `at` for `timer`.
-    pub fn arm(&mut self, id: CallId, timer: CallTimer, at: Instant) {
-        self.timers.push(at, (id, timer));
+    /// Wakes call `id` at `at` (for whichever of its timers is due then).
+    pub fn arm(&mut self, id: CallId, at: Instant) {
+        self.timers.push(at, id);
     }
 
     /// Call `id`'s SDP changed: its media must follow.

@@ -70,8 +70,8 @@ impl UserAgent {
     pub fn handle_timeout(&mut self, now: Instant) {
         self.now = now;
         self.ctx.txs.handle_timeout(now);
-        while let Some((id, timer)) = self.ctx.timers.pop_due(now) {
-            self.with_call(id, |c, ctx| c.handle_timer(ctx, now, timer));
+        while let Some(id) = self.ctx.timers.pop_due(now) {
+            self.with_call(id, |c, ctx| c.handle_timers(ctx, now));
         }
         if now >= self.next_shrink {
             self.next_shrink = now + Duration::from_secs(5);

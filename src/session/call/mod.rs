@@ -178,15 +178,22 @@ impl Call {
         self.ended.get_or_insert(ev);
     }
 
-    /// One of its timers may be due.
-    pub fn handle_timer(&mut self, ctx: &mut CallContext, now: Instant, timer: CallTimer) {
-        if !self.timers.take_due(timer, now) {
-            return;
+    /// Its heap entry came due: fire whichever of its timers are due, then
+    /// go back in the heap for the next.
+    pub fn handle_timers(&mut self, ctx: &mut CallContext, now: Instant) {
+        self.timers.popped();
+        for timer in CallTimer::ALL {
+            if self.ended.is_some() || !self.timers.take_due(timer, now) {
+                continue;
+            }
+            match timer {
+                CallTimer::OkRetransmit => self.on_ok_retransmit(ctx, now),
+                CallTimer::OkTimeout => self.on_ok_timeout(ctx, now),
+                CallTimer::ReinviteRetry => self.send_wanted(ctx, now),
+            }
         }
-        match timer {
-            CallTimer::OkRetransmit => self.on_ok_retransmit(ctx, now),
-            CallTimer::OkTimeout => self.on_ok_timeout(ctx, now),
-            CallTimer::ReinviteRetry => self.send_wanted(ctx, now),
+        if let Some(at) = self.timers.requeue().filter(|_| self.ended.is_none()) {
+            ctx.arm(self.id, at);
         }
     }
 }

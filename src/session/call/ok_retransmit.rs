@@ -69,7 +69,8 @@ impl Call {
 
     /// Arms one of this call's timers.
     pub(super) fn set_timer(&mut self, ctx: &mut CallContext, timer: CallTimer, at: Instant) {
-        self.timers.set(timer, at);
-        ctx.arm(self.id, timer, at);
+        if let Some(at) = self.timers.set(timer, at) {
+            ctx.arm(self.id, at);
+        }
     }
 }

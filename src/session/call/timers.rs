@@ -1,7 +1,9 @@
 //! A call's own timers, each with its RFC name and section, in a small
-//! table: the UA core's heap only says "call X, timer T, around then";
-//! the table says whether that timer is still armed for then, so a
-//! re-armed or cancelled timer's old heap entry fires nothing.
+//! table. The UA core's heap holds one entry per call, for the earliest
+//! of its armed timers; when it pops, the table says which timers are due
+//! (a cancelled or re-armed timer's old entry fires nothing), and the
+//! call goes back in the heap for the next. A timer cancelled early (our
+//! 2xx ACKed long before its 64·T1) costs no entry of its own.
 
 use std::time::Instant;
 
@@ -18,18 +20,48 @@ pub(crate) enum CallTimer {
     ReinviteRetry,
 }
 
-const COUNT: usize = 3;
+impl CallTimer {
+    /// Every timer, in the order they fire when due together (giving up
+    /// on the 2xx before resending it).
+    pub const ALL: [CallTimer; 3] = [CallTimer::OkTimeout, CallTimer::OkRetransmit, CallTimer::ReinviteRetry];
+}
 
 /// When each of a call's timers is due, if armed.
 #[derive(Debug, Default, Clone, Copy)]
 pub(super) struct CallTimers {
-    at: [Option<Instant>; COUNT],
+    at: [Option<Instant>; CallTimer::ALL.len()],
+    /// The instant the call's heap entry is for, if it has one.
+    queued: Option<Instant>,
 }
 
 impl CallTimers {
-    /// Arms `timer` for `at` (replacing an earlier arming).
-    pub fn set(&mut self, timer: CallTimer, at: Instant) {
+    /// Arms `timer` for `at` (replacing an earlier arming); the instant
+    /// to put the call in the heap for, when it is earlier than its entry.
+    #[must_use]
+    pub fn set(&mut self, timer: CallTimer, at: Instant) -> Option<Instant> {
         self.at[timer as usize] = Some(at);
+        self.requeue_if_earlier(at)
+    }
+
+    /// The call's heap entry popped: it has none until [`Self::requeue`].
+    pub fn popped(&mut self) {
+        self.queued = None;
+    }
+
+    /// After the due timers fired: the instant to put the call back in
+    /// the heap for, if any timer is armed and no entry covers it.
+    #[must_use]
+    pub fn requeue(&mut self) -> Option<Instant> {
+        let next = self.at.iter().flatten().min().copied()?;
+        self.requeue_if_earlier(next)
+    }
+
+    fn requeue_if_earlier(&mut self, at: Instant) -> Option<Instant> {
+        let earlier = self.queued.is_none_or(|q| at < q);
+        if earlier {
+            self.queued = Some(at);
+        }
+        earlier.then_some(at)
     }
 
     /// Disarms `timer`.
