@@ -26,8 +26,14 @@ impl StatusCode {
     pub const METHOD_NOT_ALLOWED: StatusCode = StatusCode(405);
     /// 408 Request Timeout.
     pub const REQUEST_TIMEOUT: StatusCode = StatusCode(408);
+    /// 406 Not Acceptable.
+    pub const NOT_ACCEPTABLE: StatusCode = StatusCode(406);
+    /// 415 Unsupported Media Type.
+    pub const UNSUPPORTED_MEDIA_TYPE: StatusCode = StatusCode(415);
     /// 416 Unsupported URI Scheme.
     pub const UNSUPPORTED_URI_SCHEME: StatusCode = StatusCode(416);
+    /// 420 Bad Extension.
+    pub const BAD_EXTENSION: StatusCode = StatusCode(420);
     /// 480 Temporarily Unavailable.
     pub const TEMPORARILY_UNAVAILABLE: StatusCode = StatusCode(480);
     /// 481 Call/Transaction Does Not Exist.

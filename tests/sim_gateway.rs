@@ -156,6 +156,10 @@ fn a_bridged_call_rings_answers_holds_resumes_and_ends_with_one_record() {
             .all(|l| l.codec.as_deref() == Some("PCMU") && l.answer_ms.is_some())
     );
     assert_ne!(record.legs[0].call_id, record.legs[1].call_id);
+    // The callee hung up first, yet the record waited for the media
+    // plane's final counts (50 sent to the caller, 60 to the callee).
+    let sent: Vec<u64> = record.legs.iter().map(|l| l.rtp_out).collect();
+    assert_eq!(sent, [50, 60], "{record:?}");
     one_bridge(&net);
     assert_all_gone(&mut net);
     let records = net
@@ -647,4 +651,34 @@ fn lossy_call(seed: u64, link: Link) -> Result<(), String> {
         .filter(|(_, e)| matches!(e, SessionEvent::Failed(..) | SessionEvent::Ended(..)))
         .collect();
     check(stray.is_empty(), format!("{stray:?}"))
+}
+
+/// A drain whose grace ends while a bridged call is still ringing a
+/// silent callee ends it once (the caller hears 487 or the call fails
+/// once Timer B has run) and does not leave the gateway due again at
+/// once for ever: simulated time moves on.
+#[test]
+fn a_drain_outliving_a_call_to_a_silent_callee_ends_it_once() {
+    let mut net = Net::bridge(6, forward_to(addr(9), &[]));
+    let a = call(&mut net, 1, "erin");
+    net.run_for(Duration::from_millis(100));
+    let now = net.now;
+    net.ep(GW).drain(now, SECOND);
+    // Step by step, bounded: a gateway due again at every step would keep
+    // the clock still.
+    for _ in 0..10_000 {
+        if net.elapsed() > Duration::from_secs(3) || !net.step() {
+            break;
+        }
+    }
+    assert!(
+        net.elapsed() > Duration::from_secs(3),
+        "time stood still at {:?}",
+        net.elapsed()
+    );
+    let due = net.nodes[GW].ep.poll_timeout().expect("timers of the lingering leg");
+    assert!(due > net.now, "the gateway is not due again at once");
+    wait_for!(net, CALLER, Duration::from_secs(40), SessionEvent::Failed(i, _) if *i == a);
+    net.run_for(SETTLE);
+    assert_eq!(net.load(GW), (0, 0));
 }

@@ -179,12 +179,9 @@ fn call_raw_peer(seed: u64) -> (Net, CallId) {
 }
 
 /// A re-INVITE that overtakes the ACK of the previous 2xx is refused by
-/// our UAS with 500 and `Retry-After: 1` (reinvite.rs), but our UAC
-/// answers such a 500 by dropping its hold or resume: no retry, no
-/// event — the API's hold never happens and it is never told. Through a
-/// gateway the two legs then disagree (sim_gateway's lossy bridge,
-/// seeds 100, 102, 103, 106, 107, 110, 111, 113, 114). Expected: retry after
-/// Retry-After, as our own UAS asks.
+/// our UAS with 500 and a Retry-After (§14.2); our UAC retries after it.
+/// (Found by sim_gateway's lossy bridge: the hold was dropped, without
+/// an event, and through a gateway the legs disagreed.)
 #[test]
 fn a_reinvite_refused_500_with_retry_after_is_retried() {
     let (mut net, id) = call_raw_peer(30);
@@ -270,4 +267,42 @@ fn a_reinvite_in_progress_when_the_call_ends_leaves_no_transaction() {
     );
     assert_eq!(net.load(1), (0, 0));
     assert_eq!(net.load(0), (0, 0), "the re-INVITE's transaction is gone with its call");
+}
+
+/// A peer that refuses every re-INVITE with `500` and `Retry-After: 0`
+/// gets three retries, at least a second apart (not a tight loop), and
+/// then the hold is reported failed with the peer's status; the call goes
+/// on.
+#[test]
+fn a_hold_refused_again_and_again_is_retried_three_times_then_reported_failed() {
+    let (mut net, id) = call_raw_peer(33);
+    net.command(0, Command::Hold(id));
+    let mut refused_at = Vec::new();
+    for n in 1..=4 {
+        let reinvite = net.wait_received(addr(5), "INVITE", n + 1, Duration::from_secs(5));
+        refused_at.push(net.elapsed());
+        let refusal = raw::reply(&reinvite, "500 Server Internal Error", "peer", "Retry-After: 0\r\n", "");
+        net.send(addr(5), addr(0), refusal);
+    }
+    let failed = wait_for!(net, 0, SECOND, SessionEvent::HoldFailed(..));
+    assert!(
+        matches!(failed, SessionEvent::HoldFailed(i, s) if i == id && s.code() == 500),
+        "{failed:?}"
+    );
+    net.run_for(Duration::from_secs(20));
+    assert_eq!(
+        net.received(addr(5), "INVITE").len(),
+        5,
+        "the INVITE and four re-INVITEs, no more"
+    );
+    for pair in refused_at.windows(2) {
+        assert!(
+            pair[1] - pair[0] >= SECOND,
+            "retried no sooner than 1 s: {refused_at:?}"
+        );
+    }
+    assert!(
+        !net.take_events(0).iter().any(|e| matches!(e, SessionEvent::Ended(..))),
+        "the call goes on"
+    );
 }

@@ -21,6 +21,10 @@ pub enum CallEvent {
     Held(CallId),
     /// Media resumed.
     Resumed(CallId),
+    /// Our hold or resume was refused with this status (a 491, or a 500
+    /// or 503 asking to retry soon, is retried first): the media stay as
+    /// they were.
+    HoldFailed(CallId, StatusCode),
     /// The call ended.
     Ended(CallId, EndReason),
     /// Our outgoing call failed with this SIP status.

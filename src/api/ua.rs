@@ -48,6 +48,7 @@ impl SipUa {
             SessionEvent::Answered(id) => CallEvent::Answered(id),
             SessionEvent::Held(id) | SessionEvent::PeerHeld(id) => CallEvent::Held(id),
             SessionEvent::Resumed(id) | SessionEvent::PeerResumed(id) => CallEvent::Resumed(id),
+            SessionEvent::HoldFailed(id, s) => CallEvent::HoldFailed(id, s),
             SessionEvent::Ended(id, r) => CallEvent::Ended(id, r),
             SessionEvent::Failed(id, s) => CallEvent::Failed(id, s),
             SessionEvent::Record(r) => CallEvent::Record(r),

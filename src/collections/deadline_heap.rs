@@ -31,6 +31,15 @@ impl<K: Ord + Copy> DeadlineHeap<K> {
         self.heap.peek().map(|Reverse((at, _))| *at)
     }
 
+    /// Pops one entry whose deadline is at or before `now`: the deadline
+    /// it was recorded for, and its key.
+    pub fn pop_due_entry(&mut self, now: Instant) -> Option<(Instant, K)> {
+        match self.heap.peek() {
+            Some(Reverse((at, _))) if *at <= now => self.heap.pop().map(|Reverse(entry)| entry),
+            _ => None,
+        }
+    }
+
     /// Pops one key whose deadline is at or before `now`.
     pub fn pop_due(&mut self, now: Instant) -> Option<K> {
         match self.heap.peek() {

@@ -44,7 +44,10 @@ impl Gateway {
                 self.tell_other(*x, Command::End);
                 self.forget(*x);
             }
-            SessionEvent::Held(_) | SessionEvent::Resumed(_) | SessionEvent::Record(_) => {}
+            SessionEvent::Held(_)
+            | SessionEvent::Resumed(_)
+            | SessionEvent::HoldFailed(..)
+            | SessionEvent::Record(_) => {}
         }
         Some(ev)
     }

@@ -51,6 +51,9 @@ pub struct Gateway {
     route_codecs: Vec<Vec<crate::sdp::Codec>>,
     next_id: u64,
     drain_until: Option<Instant>,
+    /// The calls a drain outlived have been told to end (once: one that
+    /// lingers, a CANCEL waiting for a provisional, ends on its own).
+    drain_ended: bool,
     inbound: usize,
     stats: GatewayStats,
     failures: std::collections::BTreeMap<crate::status::StatusCode, u64>,
@@ -84,6 +87,7 @@ impl Gateway {
             answer_at: DeadlineHeap::default(),
             next_id: FIRST_OUTBOUND - FIRST_OUTBOUND % shards + shard as u64,
             drain_until: None,
+            drain_ended: false,
             inbound: 0,
             failures: Default::default(),
             stats: GatewayStats::default(),
@@ -104,7 +108,8 @@ impl Gateway {
                     .push_back(Command::Accept(id, crate::session::MediaMode::Echo));
             }
         }
-        if self.drain_until.is_some_and(|t| t <= now) {
+        if !self.drain_ended && self.drain_until.is_some_and(|t| t <= now) {
+            self.drain_ended = true;
             let ids: Vec<CallId> = self.legs.keys().copied().collect();
             self.commands.extend(ids.into_iter().map(Command::End));
         }
@@ -112,7 +117,7 @@ impl Gateway {
 
     /// When `handle_timeout` is next due.
     pub fn poll_timeout(&self) -> Option<Instant> {
-        let drain = self.drain_until.filter(|_| !self.legs.is_empty());
+        let drain = self.drain_until.filter(|_| !self.drain_ended && !self.legs.is_empty());
         [self.answer_at.next(), drain].into_iter().flatten().min()
     }
 

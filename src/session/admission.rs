@@ -7,6 +7,7 @@ use super::{IncomingInfo, SessionEvent, UserAgent};
 use crate::ids::{CallId, Peer, TxId};
 use crate::sdp::{self, Direction, SdpError};
 use crate::sip::{self, IncomingRequest};
+use crate::status::StatusCode;
 use std::time::Instant;
 
 impl UserAgent {
@@ -25,9 +26,18 @@ impl UserAgent {
             Ok("") => None,
             Ok(text) => match sdp::parse(text) {
                 Ok(o) => Some(o),
-                Err(e) => return self.refuse(now, tx, &req, 400, &format!("Malformed SDP: {e}"), &tag),
+                Err(e) => {
+                    return self.refuse(
+                        now,
+                        tx,
+                        &req,
+                        StatusCode::BAD_REQUEST,
+                        &format!("Malformed SDP: {e}"),
+                        &tag,
+                    );
+                }
             },
-            Err(_) => return self.refuse(now, tx, &req, 400, "SDP is not UTF-8", &tag),
+            Err(_) => return self.refuse(now, tx, &req, StatusCode::BAD_REQUEST, "SDP is not UTF-8", &tag),
         };
         if let Some(o) = &offer {
             let ours = sdp::Local {
@@ -39,7 +49,14 @@ impl UserAgent {
                 version: 0,
             };
             if sdp::answer(o, &ours) == Err(SdpError::NoCommonCodec) {
-                return self.refuse(now, tx, &req, 488, "Not Acceptable Here", &tag);
+                return self.refuse(
+                    now,
+                    tx,
+                    &req,
+                    StatusCode::NOT_ACCEPTABLE_HERE,
+                    "Not Acceptable Here",
+                    &tag,
+                );
             }
         }
         let port = self
@@ -67,7 +84,7 @@ impl UserAgent {
     }
 
     /// Refuses the INVITE with `status` and a reason phrase naming why.
-    fn refuse(&mut self, now: Instant, tx: TxId, req: &IncomingRequest, status: u16, reason: &str, tag: &str) {
+    fn refuse(&mut self, now: Instant, tx: TxId, req: &IncomingRequest, status: StatusCode, reason: &str, tag: &str) {
         self.ctx.stats.calls_failed += 1;
         let resp = crate::dialog::response_in(&req.req, status, Some(reason), tag, None);
         self.ctx.txs.respond(now, tx, resp);

@@ -4,12 +4,13 @@
 //! an INVITE whether its sender accepts an SDP answer at all (406).
 
 use crate::sip::{self, Method, Request};
+use crate::status::StatusCode;
 
 /// A refusal: status, reason phrase, and a header the response must carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     /// Final status.
-    pub status: u16,
+    pub status: StatusCode,
     /// Reason phrase.
     pub reason: &'static str,
     /// A header to add (name, value).
@@ -29,7 +30,7 @@ pub fn check(req: &Request) -> Option<Refusal> {
         && !s.eq_ignore_ascii_case("tel")
     {
         return Some(Refusal {
-            status: 416,
+            status: StatusCode::UNSUPPORTED_URI_SCHEME,
             reason: "Unsupported URI Scheme",
             header: None,
         });
@@ -41,7 +42,7 @@ pub fn check(req: &Request) -> Option<Refusal> {
         .collect();
     if !required.is_empty() {
         return Some(Refusal {
-            status: 420,
+            status: StatusCode::BAD_EXTENSION,
             reason: "Bad Extension",
             header: Some(("Unsupported", required.join(", "))),
         });
@@ -51,7 +52,7 @@ pub fn check(req: &Request) -> Option<Refusal> {
         let ct = header("Content-Type").map(media_type).unwrap_or_default();
         if ct != "application/sdp" {
             return Some(Refusal {
-                status: 415,
+                status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 reason: "Unsupported Media Type",
                 header: Some(("Accept", "application/sdp".into())),
             });
@@ -66,7 +67,7 @@ pub fn check(req: &Request) -> Option<Refusal> {
             .any(|t| matches!(t.as_str(), "application/sdp" | "application/*" | "*/*"));
         if !takes_sdp && !accept.trim().is_empty() {
             return Some(Refusal {
-                status: 406,
+                status: StatusCode::NOT_ACCEPTABLE,
                 reason: "Not Acceptable",
                 header: None,
             });

@@ -35,20 +35,20 @@ pub(super) enum MediaChange {
 /// The shared half of the UA core.
 #[derive(Debug)]
 pub(crate) struct CallContext {
-    pub cfg: UaConfig,
+    pub(super) cfg: UaConfig,
     local: LocalText,
-    pub txs: Transactions,
+    pub(super) txs: Transactions,
     rng: SmallRng,
-    pub ports: PortPool,
+    pub(super) ports: PortPool,
     /// Which call a dialog or a transaction belongs to.
-    pub index: CallIndex,
+    pub(super) index: CallIndex,
     /// Calls with a timer armed, at their earliest (see `CallTimers`).
-    pub timers: DeadlineHeap<CallId>,
-    pub events: VecDeque<SessionEvent>,
-    pub media: VecDeque<MediaCommand>,
+    pub(super) timers: DeadlineHeap<CallId>,
+    pub(super) events: VecDeque<SessionEvent>,
+    pub(super) media: VecDeque<MediaCommand>,
     /// Calls whose SDP changed since the UA last looked.
-    pub media_changes: Vec<(CallId, MediaChange)>,
-    pub stats: UaStats,
+    pub(super) media_changes: VecDeque<(CallId, MediaChange)>,
+    pub(super) stats: UaStats,
 }
 
 impl CallContext {
@@ -64,7 +64,7 @@ impl CallContext {
             timers: DeadlineHeap::default(),
             events: VecDeque::new(),
             media: VecDeque::new(),
-            media_changes: Vec::new(),
+            media_changes: VecDeque::new(),
             stats: UaStats::default(),
             cfg,
         }
@@ -113,14 +113,14 @@ impl CallContext {
 
     /// Answers server transaction `tx` for `req` with our `tag`.
     pub fn reply(&mut self, now: Instant, tx: TxId, req: &Request, status: StatusCode, tag: &str) {
-        let resp = dialog::response_in(req, status.code(), None, tag, None);
+        let resp = dialog::response_in(req, status, None, tag, None);
         self.txs.respond(now, tx, resp);
     }
 
     /// A final non-2xx to `req`; a 503 says when to retry.
     pub fn final_response(&self, req: &Request, status: StatusCode, tag: &str) -> Response {
         let status = status.as_refusal();
-        let mut resp = dialog::response_in(req, status.code(), None, tag, None);
+        let mut resp = dialog::response_in(req, status, None, tag, None);
         if status == StatusCode::SERVICE_UNAVAILABLE {
             resp.headers.push(sip::Header::Other(
                 "Retry-After".into(),
@@ -162,7 +162,7 @@ impl CallContext {
 
     /// Call `id`'s SDP changed: its media must follow.
     pub fn media_changed(&mut self, id: CallId, change: MediaChange) {
-        self.media_changes.push((id, change));
+        self.media_changes.push_back((id, change));
     }
 
     /// Gives table memory back after a load peak.

@@ -51,6 +51,10 @@ pub enum SessionEvent {
     Held(CallId),
     /// Our resume re-INVITE succeeded.
     Resumed(CallId),
+    /// Our hold or resume re-INVITE was refused with this status (after
+    /// the retries a 491 or a short Retry-After ask for): the call goes
+    /// on, its media as they were.
+    HoldFailed(CallId, StatusCode),
     /// The peer put the call on hold (its re-INVITE, answered).
     PeerHeld(CallId),
     /// The peer resumed the call.

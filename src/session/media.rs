@@ -13,12 +13,10 @@ use std::time::Instant;
 impl UserAgent {
     /// Lets the media of every call whose SDP changed follow.
     pub(super) fn sync_media(&mut self) {
-        while !self.ctx.media_changes.is_empty() {
-            for (id, change) in std::mem::take(&mut self.ctx.media_changes) {
-                match change {
-                    MediaChange::Start => self.start_media(id),
-                    MediaChange::Update => self.update_media(id),
-                }
+        while let Some((id, change)) = self.ctx.media_changes.pop_front() {
+            match change {
+                MediaChange::Start => self.start_media(id),
+                MediaChange::Update => self.update_media(id),
             }
         }
     }
@@ -79,8 +77,9 @@ impl UserAgent {
     }
 
     /// A call ended: release its media (a bridge's, whichever leg ends
-    /// first) and unlink its partner.
-    pub(super) fn stop_media(&mut self, call: &Call) {
+    /// first) and unlink its partner; whether the media plane was told to
+    /// remove a call (its final counts are then owed to the record).
+    pub(super) fn stop_media(&mut self, call: &Call) -> bool {
         let (owner, active) = match call.link() {
             Some((a, Side::B)) => match self.calls.get_mut(&a) {
                 Some(c) => {
@@ -99,6 +98,7 @@ impl UserAgent {
         if active {
             self.ctx.media.push_back(MediaCommand::RemoveCall { call: owner.0 });
         }
+        active
     }
 
     /// An event from a media worker.

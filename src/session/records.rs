@@ -52,9 +52,11 @@ impl Records {
         }
     }
 
-    /// Leg `call` ended with `ev` at `now`: its part is written; the
-    /// record, if that completed it.
-    pub fn close(&mut self, call: &Call, ev: &SessionEvent, now: Instant) -> Option<CallRecord> {
+    /// Leg `call` ended with `ev` at `now` (`media_removed`: the media
+    /// plane was told to remove its media call, whose counts the record
+    /// now waits for): its part is written; the record, if that completed
+    /// it.
+    pub fn close(&mut self, call: &Call, ev: &SessionEvent, now: Instant, media_removed: bool) -> Option<CallRecord> {
         let (started, answered) = call.times();
         let leg = LegRecord {
             direction: if call.role() == Role::Uas { "in" } else { "out" },
@@ -72,9 +74,8 @@ impl Records {
         let slot = usize::from(leg.direction == "out").min(r.legs.len());
         r.legs.insert(slot, leg);
         r.open_legs = r.open_legs.saturating_sub(1);
-        if call.media_active() {
-            r.media_pending = true;
-        }
+        // Whichever leg of a bridge ends first removes its media call.
+        r.media_pending |= media_removed;
         self.complete(owner)
     }
 

@@ -70,8 +70,8 @@ impl UserAgent {
     pub fn handle_timeout(&mut self, now: Instant) {
         self.now = now;
         self.ctx.txs.handle_timeout(now);
-        while let Some(id) = self.ctx.timers.pop_due(now) {
-            self.with_call(id, |c, ctx| c.handle_timers(ctx, now));
+        while let Some((at, id)) = self.ctx.timers.pop_due_entry(now) {
+            self.with_call(id, |c, ctx| c.handle_timers(ctx, now, at));
         }
         if now >= self.next_shrink {
             self.next_shrink = now + Duration::from_secs(5);
@@ -117,8 +117,8 @@ impl UserAgent {
     fn finish(&mut self, id: CallId, event: SessionEvent) {
         let Some(call) = self.calls.remove(&id) else { return };
         self.ctx.ports.give_back(self.now, call.port());
-        self.stop_media(&call);
-        let record = self.records.close(&call, &event, self.now);
+        let media_removed = self.stop_media(&call);
+        let record = self.records.close(&call, &event, self.now, media_removed);
         if let Some(key) = call.dialog_key() {
             self.ctx.index.remove_dialog(&key);
         }

@@ -18,7 +18,7 @@ pub mod raw;
 
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
-use rvoip::media::{MediaCommand, MediaEvent};
+use rvoip::media::{LegStats, MediaCommand, MediaEvent};
 use rvoip::test_exports::endpoint::Endpoint;
 use rvoip::test_exports::gateway::{Gateway, GatewayConfig, GatewayStats, Route, RouteAction};
 use rvoip::test_exports::ids::{CallId, Peer, TransportKind};
@@ -280,8 +280,13 @@ impl Net {
                 let MediaCommand::AddCall { b, .. } = node.media.remove(&call).expect("known") else {
                     unreachable!("only AddCall is stored")
                 };
-                let leg = Some(Default::default());
-                let stats = [leg, b.map(|_| Default::default())];
+                // Counts a test can find in the call's record: leg A sent
+                // 50 packets, leg B 60.
+                let sent = |n| LegStats {
+                    tx_packets: n,
+                    ..Default::default()
+                };
+                let stats = [Some(sent(50)), b.map(|_| sent(60))];
                 self.media_events.push((i, MediaEvent::Removed { call, stats }));
             }
         }

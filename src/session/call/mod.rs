@@ -17,6 +17,7 @@ mod invite;
 mod link;
 mod offer_answer;
 mod ok_retransmit;
+mod peer_reinvite;
 mod reinvite;
 mod state;
 mod target_set;
@@ -178,10 +179,13 @@ impl Call {
         self.ended.get_or_insert(ev);
     }
 
-    /// Its heap entry came due: fire whichever of its timers are due, then
-    /// go back in the heap for the next.
-    pub fn handle_timers(&mut self, ctx: &mut CallContext, now: Instant) {
-        self.timers.popped();
+    /// Its heap entry for `at` came due: fire whichever of its timers are
+    /// due, then go back in the heap for the next. An entry it no longer
+    /// has (one a sooner arming replaced) does nothing.
+    pub fn handle_timers(&mut self, ctx: &mut CallContext, now: Instant, at: Instant) {
+        if !self.timers.popped(at) {
+            return;
+        }
         for timer in CallTimer::ALL {
             if self.ended.is_some() || !self.timers.take_due(timer, now) {
                 continue;

@@ -1,18 +1,17 @@
-//! re-INVITEs both ways (RFC 3261 §14): the hold and resume we ask for,
+//! Our re-INVITEs (RFC 3261 §14): the hold and resume we ask for,
 //! one at a time (§14.1: a wish made while another re-INVITE is in
 //! progress waits, the latest wins; a 491 is retried after 2.1–4 s if we
 //! made the Call-ID, 0–2 s if not; a 500 or 503 with a Retry-After of at
-//! most 10 s after that long, §14.2), and the peer's offers we answer
-//! (hold by a=sendonly/inactive or c=0.0.0.0; one that overtakes the ACK
-//! of our last 2xx gets 500 with a random Retry-After of 1–10 s).
+//! most 10 s after that long, §14.2; after three such refusals, or any
+//! other, the wish is reported failed). The peer's are in
+//! `peer_reinvite.rs`.
 
 use super::{Call, CallState, CallTimer, Role};
-use crate::dialog;
 use crate::ids::TxId;
 use crate::sdp::{self, Sdp};
 use crate::session::SessionEvent;
 use crate::session::context::{CallContext, MediaChange};
-use crate::sip::{self, IncomingRequest, IncomingResponse, Method};
+use crate::sip::{self, IncomingResponse, Method};
 use crate::status::StatusCode;
 use std::time::{Duration, Instant};
 
@@ -24,6 +23,10 @@ struct Pending {
     tx: TxId,
 }
 
+/// Refusals to retry (491, or 500/503 with Retry-After) before a hold or
+/// resume is given up and reported as failed.
+const MAX_RETRIES: u8 = 3;
+
 /// The re-INVITE state of a call.
 #[derive(Debug, Default, Clone)]
 pub(super) struct Reinvite {
@@ -32,6 +35,8 @@ pub(super) struct Reinvite {
     /// Hold (true) or resume asked for while another re-INVITE was in
     /// progress: sent once it completes.
     wanted: Option<bool>,
+    /// Refusals in a row that asked us to retry.
+    retries: u8,
 }
 
 impl Reinvite {
@@ -97,15 +102,23 @@ impl Call {
             return;
         };
         ctx.index.forget(pending.tx);
+        let retry = self.reinvite.retries < MAX_RETRIES;
         match code {
-            491 => return self.back_off(ctx, now, pending.hold),
+            491 if retry => return self.back_off(ctx, now, pending.hold),
             408 | 481 => return self.dialog_lost(ctx, now, code == 408),
-            500 | 503 if let Some(after) = retry_after(&resp) => {
+            500 | 503 if retry && let Some(after) = retry_after(&resp) => {
+                self.reinvite.retries += 1;
                 self.reinvite.wanted.get_or_insert(pending.hold);
                 return self.set_timer(ctx, CallTimer::ReinviteRetry, now + after);
             }
-            300.. => return self.send_wanted(ctx, now),
-            _ => {}
+            300.. => {
+                // Refused for good: the media stay as they were; say so.
+                self.reinvite.retries = 0;
+                let status = StatusCode::new(code).unwrap_or(StatusCode::SERVER_INTERNAL_ERROR);
+                ctx.events.push_back(SessionEvent::HoldFailed(self.id, status));
+                return self.send_wanted(ctx, now);
+            }
+            _ => self.reinvite.retries = 0,
         }
         if let Some(answer) = super::uac::body_sdp(resp.body_text()) {
             self.sdp.remote = Some(answer);
@@ -131,6 +144,7 @@ impl Call {
             Role::Uac => ctx.random(210..=400),
             Role::Uas => ctx.random(0..=200),
         };
+        self.reinvite.retries += 1;
         self.reinvite.wanted.get_or_insert(hold);
         self.set_timer(ctx, CallTimer::ReinviteRetry, now + Duration::from_millis(tens * 10));
     }
@@ -145,42 +159,11 @@ impl Call {
             self.request_hold(ctx, now, hold);
         }
     }
-
-    /// The peer's re-INVITE: answer its offer (or offer, if it has none),
-    /// report hold/resume, and resend our 2xx until ACKed.
-    pub(super) fn on_reinvite(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, req: IncomingRequest) {
-        if self.reinvite.pending.is_some() {
-            return ctx.reply(now, tx, &req.req, StatusCode::REQUEST_PENDING, &self.local_tag);
-        }
-        if self.ok.is_some() {
-            let mut resp = dialog::response_in(&req.req, 500, None, &self.local_tag, None);
-            let after = ctx.random(1..=10).to_string();
-            resp.headers.push(sip::Header::Other("Retry-After".into(), after));
-            ctx.txs.respond(now, tx, resp);
-            return;
-        }
-        let offer = super::uac::body_sdp(req.body_text());
-        let Ok(answer) = self.sdp.answer_reinvite(offer.as_ref(), &ctx.cfg.codecs, self.port) else {
-            return ctx.reply(now, tx, &req.req, StatusCode::NOT_ACCEPTABLE_HERE, &self.local_tag);
-        };
-        let contact = ctx.contact(self.peer.transport);
-        let resp = dialog::with_sdp(&req.req, 200, &self.local_tag, &contact, sdp::render(&answer));
-        let Some(bytes) = ctx.txs.respond(now, tx, resp) else {
-            return;
-        };
-        self.sdp.local = Some(answer);
-        match self.sdp.take_remote_offer(offer) {
-            Some(true) => ctx.events.push_back(SessionEvent::PeerHeld(self.id)),
-            Some(false) => ctx.events.push_back(SessionEvent::PeerResumed(self.id)),
-            None => {}
-        }
-        self.arm_ok(ctx, now, bytes, req.core.cseq);
-        ctx.media_changed(self.id, MediaChange::Update);
-    }
 }
 
 /// The Retry-After of a refusal, when it asks for a retry soon enough to
-/// keep a hold or resume waiting (at most 10 s, the range of §14.2).
+/// keep a hold or resume waiting (at most 10 s, the range of §14.2; at
+/// least 1 s, so a peer answering `Retry-After: 0` cannot make us spin).
 fn retry_after(resp: &IncomingResponse) -> Option<Duration> {
     let secs: u64 = resp
         .header("Retry-After")?
@@ -189,5 +172,5 @@ fn retry_after(resp: &IncomingResponse) -> Option<Duration> {
         .trim()
         .parse()
         .ok()?;
-    (secs <= 10).then(|| Duration::from_secs(secs))
+    (secs <= 10).then(|| Duration::from_secs(secs.max(1)))
 }

@@ -43,9 +43,15 @@ impl CallTimers {
         self.requeue_if_earlier(at)
     }
 
-    /// The call's heap entry popped: it has none until [`Self::requeue`].
-    pub fn popped(&mut self) {
-        self.queued = None;
+    /// A heap entry of the call's, for `at`, popped: whether it is the
+    /// live one (then the call has none until [`Self::requeue`]), not a
+    /// stale one a sooner arming replaced.
+    pub fn popped(&mut self, at: Instant) -> bool {
+        let live = self.queued == Some(at);
+        if live {
+            self.queued = None;
+        }
+        live
     }
 
     /// After the due timers fired: the instant to put the call back in

@@ -46,7 +46,7 @@ impl Call {
     pub fn ring(&self, ctx: &mut CallContext, now: Instant) {
         let Some((tx, req)) = self.offered_invite() else { return };
         let contact = ctx.contact(self.peer.transport);
-        let resp = dialog::response_in(&req.req, 180, None, &self.local_tag, Some(&contact));
+        let resp = dialog::response_in(&req.req, StatusCode::RINGING, None, &self.local_tag, Some(&contact));
         ctx.txs.respond(now, tx, resp);
     }
 
@@ -93,7 +93,7 @@ impl Call {
             }
         };
         let contact = ctx.contact(self.peer.transport);
-        let resp = dialog::with_sdp(&req.req, 200, &self.local_tag, &contact, sdp::render(&local));
+        let resp = dialog::with_sdp(&req.req, StatusCode::OK, &self.local_tag, &contact, sdp::render(&local));
         let Some(bytes) = ctx.txs.respond(now, tx, resp) else {
             return;
         };
@@ -115,7 +115,13 @@ impl Call {
             return;
         }
         let contact = ctx.contact(self.peer.transport);
-        let resp = dialog::with_sdp(&req.req, 183, &self.local_tag, &contact, sdp::render(&answer));
+        let resp = dialog::with_sdp(
+            &req.req,
+            StatusCode::SESSION_PROGRESS,
+            &self.local_tag,
+            &contact,
+            sdp::render(&answer),
+        );
         ctx.txs.respond(now, tx, resp);
         self.sdp.local = Some(answer);
         ctx.media_changed(self.id, MediaChange::Start);

@@ -1,0 +1,56 @@
+//! The peer's re-INVITEs (RFC 3261 §14.2): its offer answered (the codecs
+//! already agreed kept when it has them; hold by a=sendonly/inactive or
+//! c=0.0.0.0 reported), or our offer when it has none; 491 while ours is
+//! in flight; 500 with a random Retry-After of 1–10 s while our last 2xx
+//! awaits its ACK.
+
+use super::Call;
+use crate::dialog;
+use crate::ids::TxId;
+use crate::sdp;
+use crate::session::SessionEvent;
+use crate::session::context::{CallContext, MediaChange};
+use crate::sip::{self, IncomingRequest};
+use crate::status::StatusCode;
+use std::time::Instant;
+
+impl Call {
+    /// The peer's re-INVITE: answer its offer (or offer, if it has none),
+    /// report hold/resume, and resend our 2xx until ACKed.
+    pub(super) fn on_reinvite(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, req: IncomingRequest) {
+        if self.reinvite.is_pending() {
+            return ctx.reply(now, tx, &req.req, StatusCode::REQUEST_PENDING, &self.local_tag);
+        }
+        if self.ok.is_some() {
+            let mut resp =
+                dialog::response_in(&req.req, StatusCode::SERVER_INTERNAL_ERROR, None, &self.local_tag, None);
+            let after = ctx.random(1..=10).to_string();
+            resp.headers.push(sip::Header::Other("Retry-After".into(), after));
+            ctx.txs.respond(now, tx, resp);
+            return;
+        }
+        let offer = super::uac::body_sdp(req.body_text());
+        let Ok(answer) = self.sdp.answer_reinvite(offer.as_ref(), &ctx.cfg.codecs, self.port) else {
+            return ctx.reply(now, tx, &req.req, StatusCode::NOT_ACCEPTABLE_HERE, &self.local_tag);
+        };
+        let contact = ctx.contact(self.peer.transport);
+        let resp = dialog::with_sdp(
+            &req.req,
+            StatusCode::OK,
+            &self.local_tag,
+            &contact,
+            sdp::render(&answer),
+        );
+        let Some(bytes) = ctx.txs.respond(now, tx, resp) else {
+            return;
+        };
+        self.sdp.local = Some(answer);
+        match self.sdp.take_remote_offer(offer) {
+            Some(true) => ctx.events.push_back(SessionEvent::PeerHeld(self.id)),
+            Some(false) => ctx.events.push_back(SessionEvent::PeerResumed(self.id)),
+            None => {}
+        }
+        self.arm_ok(ctx, now, bytes, req.core.cseq);
+        ctx.media_changed(self.id, MediaChange::Update);
+    }
+}
