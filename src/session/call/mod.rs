@@ -5,12 +5,10 @@
 //! when it is over, says so with the event that ends it, and the UA core
 //! removes it.
 //!
-//! Its behaviour is split by what it acts on: the answering side
-//! (`uas.rs`), the calling side (`uac.rs`), requests and hang-up within
-//! the dialog (`in_dialog.rs`), re-INVITEs both ways (`reinvite.rs`), our
-//! 2xx until its ACK (`ok_retransmit.rs`), the redirect target set
-//! (`target_set.rs`), the SDP pair (`offer_answer.rs`) and the timers
-//! (`timers.rs`).
+//! Its behaviour is split by what it acts on: `uas.rs`, `uac.rs`,
+//! `in_dialog.rs`, `reinvite.rs` and `peer_reinvite.rs`, `ok_retransmit.rs`
+//! (our 2xx until its ACK), `target_set.rs` (redirects), `offer_answer.rs`
+//! (the SDP pair), `timers.rs`, `link.rs` (bridge and media ties).
 
 mod in_dialog;
 mod invite;
