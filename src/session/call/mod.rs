@@ -1,9 +1,8 @@
 //! One call: its role and state, the INVITE that formed it, its dialog,
-//! its offer/answer state, its RTP port, its timers, and what it waits
-//! for. The UA core routes each message, command and timer to the call it
-//! belongs to; the call acts through the [`CallContext`] it is handed and,
-//! when it is over, says so with the event that ends it, and the UA core
-//! removes it.
+//! offer/answer state, RTP port, timers, and what it waits for. The UA core
+//! routes each message, command and timer to its call, which acts through
+//! the [`CallContext`] it is handed and, when over, says so with the event
+//! that ends it; the UA core then removes it.
 //!
 //! Its behaviour is split by what it acts on: `uas.rs`, `uac.rs`,
 //! `in_dialog.rs`, `reinvite.rs` and `peer_reinvite.rs`, `ok_retransmit.rs`
