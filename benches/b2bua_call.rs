@@ -104,6 +104,7 @@ impl Dut {
             shards: 1,
             max_redirects: 3,
             shed_delay,
+            auth: None,
         };
         let gw = Gateway::new(GatewayConfig {
             routes: vec![Route {

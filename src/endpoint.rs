@@ -104,6 +104,12 @@ impl Endpoint {
         }
     }
 
+    /// Who may authenticate from now on (a reloaded credentials file);
+    /// calls in progress go on.
+    pub fn set_credentials(&mut self, credentials: std::sync::Arc<crate::auth::Credentials>) {
+        self.ua.set_credentials(credentials);
+    }
+
     /// An event the driver could not hand to the API (its queue was
     /// full): an incoming call nobody will answer is refused with 503.
     pub fn handle_undelivered(&mut self, now: Instant, ev: SessionEvent) {

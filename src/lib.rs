@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 pub mod api;
+pub(crate) mod auth;
 pub(crate) mod collections;
 pub(crate) mod dialog;
 pub(crate) mod driver;

@@ -18,12 +18,16 @@ impl StatusCode {
     pub const OK: StatusCode = StatusCode(200);
     /// 400 Bad Request.
     pub const BAD_REQUEST: StatusCode = StatusCode(400);
+    /// 401 Unauthorized.
+    pub const UNAUTHORIZED: StatusCode = StatusCode(401);
     /// 403 Forbidden.
     pub const FORBIDDEN: StatusCode = StatusCode(403);
     /// 404 Not Found.
     pub const NOT_FOUND: StatusCode = StatusCode(404);
     /// 405 Method Not Allowed.
     pub const METHOD_NOT_ALLOWED: StatusCode = StatusCode(405);
+    /// 407 Proxy Authentication Required.
+    pub const PROXY_AUTHENTICATION_REQUIRED: StatusCode = StatusCode(407);
     /// 408 Request Timeout.
     pub const REQUEST_TIMEOUT: StatusCode = StatusCode(408);
     /// 406 Not Acceptable.

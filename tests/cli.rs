@@ -47,6 +47,46 @@ fn bad_value_is_named() {
     assert!(err.contains("t1_ms"), "{err}");
 }
 
+#[test]
+fn a_missing_or_bad_credentials_file_is_named_and_ha1_writes_a_good_one() {
+    let missing = "/nonexistent/rvoip-credentials.toml";
+    let err = config_error(&format!("[auth]\ncredentials = \"{missing}\"\n"));
+    assert!(err.contains("auth.credentials") && err.contains(missing), "{err}");
+    // `rvoip-gw ha1` writes an entry from a password on stdin; the file
+    // holds hashes only.
+    let mut ha1 = Command::new(BIN)
+        .args(["ha1", "alice", "rvoip"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    ha1.stdin.take().unwrap().write_all(b"s3cret\n").unwrap();
+    let out = ha1.wait_with_output().unwrap();
+    let entry = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        entry.contains("ha1_md5 = \"") && entry.contains("ha1_sha256 = \""),
+        "{entry}"
+    );
+    assert!(!entry.contains("s3cret"), "no password in the file");
+    let path = std::env::temp_dir().join(format!("rvoip-cli-creds-{}.toml", std::process::id()));
+    std::fs::write(&path, entry.replace("ha1_md5 = \"", "ha1_md5 = \"zz")).unwrap();
+    let cfg = format!("[auth]\ncredentials = \"{}\"\n", path.display());
+    let err = config_error(&cfg);
+    assert!(
+        err.contains("auth.credentials") && err.contains("users[0].ha1_md5"),
+        "{err}"
+    );
+    let err = config_error(&format!("{cfg}algorithms = [\"MD6\"]\n"));
+    assert!(
+        err.contains("auth.credentials") || err.contains("auth.algorithms"),
+        "{err}"
+    );
+    std::fs::write(&path, &entry).unwrap();
+    let err = config_error(&format!("{cfg}algorithms = [\"MD6\"]\n"));
+    assert!(err.contains("auth.algorithms") && err.contains("MD6"), "{err}");
+    let _ = std::fs::remove_file(path);
+}
+
 fn free_port() -> u16 {
     loop {
         let u = UdpSocket::bind("127.0.0.1:0").unwrap();

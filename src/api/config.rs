@@ -71,6 +71,8 @@ pub struct ServerConfig {
     /// INVITEs answered with a stateless 503 + Retry-After until it falls
     /// under (`None`: never).
     pub shed_delay: Option<Duration>,
+    /// Digest authentication of new INVITEs (`None`: everyone may call).
+    pub auth: Option<super::Auth>,
 }
 
 impl Default for ServerConfig {
@@ -93,6 +95,7 @@ impl Default for ServerConfig {
             media_timeout: Duration::from_secs(30),
             max_redirects: 3,
             shed_delay: None,
+            auth: None,
         }
     }
 }
@@ -156,6 +159,7 @@ impl ServerConfig {
             shards: 1,
             max_redirects: self.max_redirects,
             shed_delay: self.shed_delay,
+            auth: self.auth.clone().map(super::Auth::into_config),
         };
         Parts {
             ua,

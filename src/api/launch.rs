@@ -25,6 +25,10 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         cfg,
         default_transport,
     } = parts;
+    if let Some(auth) = &cfg.auth {
+        auth.checked_algorithms()
+            .map_err(|e| ApiError::Config(format!("auth: {e}")))?;
+    }
     let bind_err = |addr, source| ApiError::Bind { addr, source };
     let udp = transport::bind_udp_std(cfg.sip_addr).map_err(|e| bind_err(cfg.sip_addr, e))?;
     let local = udp.local_addr().map_err(|e| bind_err(cfg.sip_addr, e))?;

@@ -12,6 +12,7 @@
 //! # Ok(()) }
 //! ```
 
+mod auth;
 mod config;
 mod event;
 mod gateway;
@@ -24,6 +25,7 @@ mod ua;
 pub use crate::ids::{CallId, TransportKind as Transport};
 pub use crate::session::{CallRecord, EndReason, LegRecord};
 pub use crate::status::StatusCode;
+pub use auth::{Auth, Credentials, ha1};
 pub use config::{CallOptions, ClientConfig, ServerConfig, Timers};
 pub use event::{CallEvent, IncomingCall};
 pub use gateway::{GatewayConfig, GatewayStats, Route, RouteAction, SETUP_BUCKETS_MS, SipGateway, create_gateway};

@@ -19,6 +19,13 @@ pub struct Stats {
     /// Of those, refused statelessly because SIP waited too long in the
     /// socket (`ServerConfig::shed_delay`).
     pub shed: u64,
+    /// New INVITEs let in on their credentials (`ServerConfig::auth`).
+    pub auth_ok: u64,
+    /// New INVITEs challenged (401/407), failed ones included.
+    pub auth_challenged: u64,
+    /// Of those, challenged because the credentials they carried failed
+    /// (wrong password, unknown user, replayed or foreign nonce).
+    pub auth_failed: u64,
     /// Signalling threads shedding new calls now.
     pub shedding: u64,
     /// Malformed messages answered with an error.
@@ -51,6 +58,9 @@ impl Stats {
             overload: s.overload.load(Relaxed),
             shed: s.shed.load(Relaxed),
             shedding: s.shedding.load(Relaxed),
+            auth_ok: s.auth_ok.load(Relaxed),
+            auth_challenged: s.auth_challenged.load(Relaxed),
+            auth_failed: s.auth_failed.load(Relaxed),
             bad_answered: s.bad_answered.load(Relaxed),
             dropped: s.dropped.load(Relaxed),
             transactions: s.transactions.load(Relaxed),

@@ -143,6 +143,17 @@ impl SipUa {
         }
     }
 
+    /// Replaces who may authenticate (`ServerConfig::auth`) without
+    /// dropping a call: e.g. a credentials file reread on SIGHUP.
+    pub fn set_credentials(&self, credentials: super::Credentials) -> Result<(), ApiError> {
+        let credentials = Arc::new(credentials);
+        for c in &self.control {
+            c.try_send(Control::Credentials(credentials.clone()))
+                .map_err(|_| ApiError::Closed)?;
+        }
+        Ok(())
+    }
+
     /// Current counters.
     pub fn stats(&self) -> Stats {
         Stats::read(&self.stats)

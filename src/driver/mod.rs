@@ -22,11 +22,13 @@ use std::time::Duration;
 use tokio::net::UdpSocket;
 use tokio::sync::mpsc;
 
-/// Requests to a gateway's driver.
-#[derive(Debug, Clone, Copy)]
+/// Requests to a driver from its endpoint's owner.
+#[derive(Debug, Clone)]
 pub(crate) enum Control {
     /// Stop admitting calls; end the rest after this grace time.
     Drain(Duration),
+    /// Who may authenticate from now on (a reloaded credentials file).
+    Credentials(std::sync::Arc<crate::auth::Credentials>),
 }
 
 /// The queues between one driver and the API.

@@ -43,9 +43,10 @@ impl Driver {
             let sleep = tokio::time::sleep_until(tokio::time::Instant::from_std(deadline));
             tokio::select! {
                 biased;
-                Some(Control::Drain(grace)) = self.api.control.recv() => {
-                    self.endpoint.drain(Instant::now(), grace);
-                }
+                Some(control) = self.api.control.recv() => match control {
+                    Control::Drain(grace) => self.endpoint.drain(Instant::now(), grace),
+                    Control::Credentials(c) => self.endpoint.set_credentials(c),
+                },
                 r = self.io.udp.readable() => {
                     if r.is_ok() {
                         self.read_ready(&mut buf);

@@ -19,6 +19,12 @@ pub(crate) struct LiveStats {
     pub overload: AtomicU64,
     /// Of those, refused statelessly for queueing delay.
     pub shed: AtomicU64,
+    /// Requests let in on their credentials.
+    pub auth_ok: AtomicU64,
+    /// Requests challenged (401/407), failed ones included.
+    pub auth_challenged: AtomicU64,
+    /// Of those, challenged because their credentials failed.
+    pub auth_failed: AtomicU64,
     /// Signalling shards shedding load now.
     pub shedding: AtomicU64,
     /// The longest a SIP datagram waited in the socket (µs) since the
@@ -95,6 +101,9 @@ impl LiveStats {
         let o = last.ua;
         delta(&self.shedding, u64::from(last.shedding), u64::from(shedding));
         delta(&self.shed, o.shed, s.shed);
+        delta(&self.auth_ok, o.auth_ok, s.auth_ok);
+        delta(&self.auth_challenged, o.auth_challenged, s.auth_challenged);
+        delta(&self.auth_failed, o.auth_failed, s.auth_failed);
         delta(&self.active, last.active, active as u64);
         delta(&self.transactions, last.transactions, transactions as u64);
         delta(&self.tcp_refused, last.tcp_refused, tcp_refused);

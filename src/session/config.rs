@@ -39,4 +39,6 @@ pub struct UaConfig {
     /// Queueing delay which, held for as long, has new INVITEs refused
     /// statelessly (503 + Retry-After) until it falls under; `None`: never.
     pub shed_delay: Option<std::time::Duration>,
+    /// Digest authentication of new INVITEs (`None`: everyone is let in).
+    pub auth: Option<crate::auth::AuthConfig>,
 }

@@ -130,14 +130,19 @@ impl CallContext {
         resp
     }
 
-    /// A 503 + Retry-After to `req` as a stateless UAS sends it: §8.2.7
-    /// wants a request's retransmissions to get the same To tag, so the
-    /// tag is derived from the request.
+    /// A 503 + Retry-After to `req` as a stateless UAS sends it.
     pub fn stateless_503(&self, req: &Request, core: &Core) -> Response {
+        self.stateless_final(req, core, StatusCode::SERVICE_UNAVAILABLE)
+    }
+
+    /// A final refusal to `req` as a stateless UAS sends it: §8.2.7 wants
+    /// a request's retransmissions to get the same To tag, so the tag is
+    /// derived from the request.
+    pub fn stateless_final(&self, req: &Request, core: &Core, status: StatusCode) -> Response {
         let mut h = rustc_hash::FxHasher::default();
         (&core.call_id, &core.branch, &core.from_tag).hash(&mut h);
         let tag = format!("{:016x}", h.finish() ^ self.cfg.seed);
-        self.final_response(req, StatusCode::SERVICE_UNAVAILABLE, &tag)
+        self.final_response(req, status, &tag)
     }
 
     /// Starts a client transaction for call `owner`'s `req` (not ACK,

@@ -7,6 +7,7 @@
 //! `poll_media`, `poll_transmit` and `poll_event`; sleep until
 //! `poll_timeout`. [`crate::endpoint::Endpoint`] wraps it with the gateway.
 
+mod access;
 mod admission;
 mod bridge;
 mod call;

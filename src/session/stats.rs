@@ -34,6 +34,13 @@ pub struct UaStats {
     pub transcoded_calls: u64,
     /// Redirects (3xx) followed to a new target.
     pub redirects_followed: u64,
+    /// Requests challenged for credentials (401/407).
+    pub auth_challenged: u64,
+    /// Of those, challenged because the credentials they carried failed
+    /// (wrong password, unknown user, replayed or foreign nonce).
+    pub auth_failed: u64,
+    /// Requests let in on their credentials.
+    pub auth_ok: u64,
     /// New INVITEs refused statelessly for queueing delay (also counted in
     /// `overload_rejected`).
     pub shed: u64,

@@ -21,6 +21,8 @@ pub(crate) struct UserAgent {
     pub(super) calls: FxHashMap<CallId, Box<Call>>,
     pub(super) records: Records,
     pub(super) shedder: Shedder,
+    /// Digest authentication of new INVITEs, when configured.
+    pub(super) authenticator: Option<crate::auth::Authenticator>,
     /// The id of the next incoming call (`shard (mod shards)`).
     pub(super) next_call: u64,
     /// The time of the latest input.
@@ -33,7 +35,9 @@ impl UserAgent {
     /// A UA core with no calls, started at `now`, when the wall clock
     /// read `wall` (call records carry wall-clock times).
     pub fn new(cfg: UaConfig, now: Instant, wall: SystemTime) -> Self {
+        let authenticator = cfg.auth.as_ref().map(|a| crate::auth::Authenticator::new(a, now));
         UserAgent {
+            authenticator,
             next_call: (cfg.shards.max(1) + cfg.shard) as u64,
             ctx: CallContext::new(cfg),
             calls: FxHashMap::default(),

@@ -169,6 +169,7 @@ pub fn ua_config(local: SocketAddr, seed: u64) -> UaConfig {
         shards: 1,
         max_redirects: 3,
         shed_delay: None,
+        auth: None,
     }
 }
 

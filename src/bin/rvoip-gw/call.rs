@@ -59,7 +59,7 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
     if args.rate <= 0.0 || args.concurrency == 0 {
         return Err("--rate and --concurrency must be positive".into());
     }
-    let mut server = crate::serve::server_config(&cfg);
+    let mut server = crate::serve::server_config(&cfg)?;
     server.max_calls = usize::MAX;
     server.media_workers = 1;
     let mut client = create_sip_client(ClientConfig {

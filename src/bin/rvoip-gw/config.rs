@@ -15,9 +15,20 @@ pub struct Config {
     pub media: Media,
     pub limits: Limits,
     pub echo: Echo,
+    pub auth: AuthCfg,
     pub metrics: MetricsCfg,
     pub cdr: Cdr,
     pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthCfg {
+    pub credentials: String,
+    pub realm: String,
+    pub proxy: bool,
+    pub nonce_secs: u64,
+    pub algorithms: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,5 +1,6 @@
 //! `rvoip-gw`: the SIP media gateway binary.
 
+mod auth;
 mod call;
 mod cdr;
 mod check;
@@ -40,6 +41,16 @@ struct Cli {
 enum Command {
     /// Place calls through the client API and report setup times.
     Call(call::CallArgs),
+    /// Print a credentials-file entry (`[auth] credentials`) for USER in
+    /// REALM, the password read from standard input; the file keeps only
+    /// the HA1 hashes.
+    Ha1 {
+        /// The user name.
+        user: String,
+        /// The realm (`auth.realm`).
+        #[arg(default_value = "rvoip")]
+        realm: String,
+    },
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -79,6 +90,7 @@ async fn main() {
     let result = match cli.command {
         None => serve::run(cfg).await,
         Some(Command::Call(args)) => call::run(cfg, args).await,
+        Some(Command::Ha1 { user, realm }) => auth::print_entry(&user, &realm),
     };
     if let Err(e) = result {
         fail(&e);

@@ -1,12 +1,15 @@
 //! `rvoip-gw` serving: the B2BUA with its routes (reject, echo, bridge),
-//! a one-line status every second, and a graceful drain on SIGTERM.
+//! a one-line status every second, a graceful drain on SIGTERM, the
+//! credentials reread on SIGHUP.
 
 use crate::config::{self, Config};
 use rvoip::api::*;
 use std::time::{Duration, Instant};
 
-pub fn server_config(cfg: &Config) -> ServerConfig {
-    ServerConfig {
+/// The server settings `cfg` gives (the credentials file read: a missing
+/// or bad one is an error naming `auth.credentials`).
+pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
+    Ok(ServerConfig {
         sip_addr: cfg.sip.listen,
         tcp: cfg.sip.tcp,
         media_addr: cfg.media.address,
@@ -29,7 +32,8 @@ pub fn server_config(cfg: &Config) -> ServerConfig {
         media_timeout: Duration::from_secs(cfg.media.timeout_secs),
         max_redirects: cfg.sip.max_redirects,
         shed_delay: Some(Duration::from_millis(cfg.limits.overload_delay_ms)).filter(|d| !d.is_zero()),
-    }
+        auth: crate::auth::load(&cfg.auth)?,
+    })
 }
 
 pub fn gateway_config(cfg: &Config) -> GatewayConfig {
@@ -67,7 +71,7 @@ pub fn gateway_config(cfg: &Config) -> GatewayConfig {
 /// Runs until SIGINT (end calls now) or SIGTERM (drain for
 /// `limits.drain_secs`), then exits once every call has ended.
 pub async fn run(cfg: Config) -> Result<(), String> {
-    let mut gw = create_gateway(server_config(&cfg), gateway_config(&cfg))
+    let mut gw = create_gateway(server_config(&cfg)?, gateway_config(&cfg))
         .await
         .map_err(|e| e.to_string())?;
     let mut cdrs = crate::cdr::Cdrs::open(&cfg.cdr.file)?;
@@ -84,8 +88,9 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     );
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut last = (Instant::now(), 0u64);
-    let mut term =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).map_err(|e| e.to_string())?;
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
+    let mut hup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
     let mut stop_by: Option<Instant> = None;
     let mut quiet_ticks = 0;
     loop {
@@ -131,6 +136,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
                 gw.drain(Duration::ZERO).map_err(|e| e.to_string())?;
                 stop_by = Some(Instant::now() + Duration::from_secs(5));
             }
+            _ = hup.recv() => crate::auth::reload(&cfg.auth, &gw),
             _ = term.recv(), if stop_by.is_none() => {
                 let grace = Duration::from_secs(cfg.limits.drain_secs);
                 eprintln!("rvoip-gw: SIGTERM, draining for up to {grace:?}");

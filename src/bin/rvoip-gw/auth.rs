@@ -1,0 +1,63 @@
+//! `[auth]`: the credentials file read at start-up (a missing or bad file
+//! stops start-up naming `auth.credentials`) and again on SIGHUP, and the
+//! `ha1` helper that writes a file's entry without storing the password.
+
+use crate::config::AuthCfg;
+use rvoip::api::{Auth, Credentials};
+use std::time::Duration;
+
+/// The authentication `cfg` asks for (`None`: none).
+pub fn load(cfg: &AuthCfg) -> Result<Option<Auth>, String> {
+    if cfg.credentials.is_empty() {
+        return Ok(None);
+    }
+    if cfg.realm.is_empty() {
+        return Err("auth.realm: must not be empty".into());
+    }
+    if cfg.nonce_secs == 0 {
+        return Err("auth.nonce_secs: must be at least 1".into());
+    }
+    let mut auth = Auth::new(&cfg.realm, read(&cfg.credentials)?);
+    auth.proxy = cfg.proxy;
+    auth.nonce_lifetime = Duration::from_secs(cfg.nonce_secs);
+    auth.algorithms = cfg.algorithms.clone();
+    auth.check().map_err(|e| format!("auth.algorithms: {e}"))?;
+    Ok(Some(auth))
+}
+
+/// The credentials in file `path`.
+pub fn read(path: &str) -> Result<Credentials, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("auth.credentials: {path}: {e}"))?;
+    Credentials::parse(&text).map_err(|e| format!("auth.credentials: {path}: {e}"))
+}
+
+/// SIGHUP: rereads the credentials file; a file that cannot be read or
+/// parsed leaves the previous credentials in force. Calls go on.
+pub fn reload(cfg: &AuthCfg, gw: &rvoip::api::SipGateway) {
+    if cfg.credentials.is_empty() {
+        return eprintln!("rvoip-gw: SIGHUP: no auth.credentials to reread");
+    }
+    match read(&cfg.credentials).and_then(|c| {
+        let users = c.len();
+        gw.set_credentials(c).map(|()| users).map_err(|e| e.to_string())
+    }) {
+        Ok(users) => eprintln!("rvoip-gw: SIGHUP: credentials reread ({users} users)"),
+        Err(e) => eprintln!("rvoip-gw: SIGHUP: {e}; the previous credentials stay in force"),
+    }
+}
+
+/// `rvoip-gw ha1 USER REALM`: the credentials file entry for the password
+/// on standard input's first line.
+pub fn print_entry(user: &str, realm: &str) -> Result<(), String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("stdin: {e}"))?;
+    let password = line.trim_end_matches(['\r', '\n']);
+    if password.is_empty() {
+        return Err("give the password on standard input".into());
+    }
+    let (md5, sha256) = rvoip::api::ha1(user, realm, password);
+    println!("[[users]]\nuser = {user:?}\nrealm = {realm:?}\nha1_md5 = \"{md5}\"\nha1_sha256 = \"{sha256}\"");
+    Ok(())
+}
