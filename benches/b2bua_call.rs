@@ -105,11 +105,13 @@ impl Dut {
             max_redirects: 3,
             shed_delay,
             auth: None,
+            access: Default::default(),
         };
         let gw = Gateway::new(GatewayConfig {
             routes: vec![Route {
                 user_prefix: String::new(),
                 domain: None,
+                sources: Vec::new(),
                 action: RouteAction::Forward {
                     uri: format!("sip:{B}"),
                     transport: TransportKind::Udp,

@@ -4,6 +4,7 @@
 //! docs/architecture.md).
 #![warn(missing_docs)]
 
+pub(crate) mod access;
 pub mod api;
 pub(crate) mod auth;
 pub(crate) mod collections;

@@ -4,6 +4,12 @@
 //! turns on. Not an API: nothing here is stable or meant for users.
 #![allow(missing_docs)]
 
+pub mod access {
+    pub use crate::access::*;
+}
+pub mod auth {
+    pub use crate::auth::*;
+}
 pub mod dialog {
     pub use crate::dialog::*;
 }

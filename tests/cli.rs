@@ -87,6 +87,66 @@ fn a_missing_or_bad_credentials_file_is_named_and_ha1_writes_a_good_one() {
     let _ = std::fs::remove_file(path);
 }
 
+#[test]
+fn bad_access_entries_are_named() {
+    let err = config_error("[[acl]]\ncidr = \"10.0.0/8\"\naction = \"deny\"\n");
+    assert!(err.contains("acl[0].cidr"), "{err}");
+    let err = config_error("[[acl]]\ncidr = \"10.0.0.0/8\"\naction = \"maybe\"\n");
+    assert!(err.contains("acl[0].action"), "{err}");
+    let err = config_error("[access]\nuntrusted = \"sometimes\"\n");
+    assert!(err.contains("access.untrusted"), "{err}");
+    let route = "[[routes]]\nuser_prefix = \"\"\ntarget = \"echo\"\nsources = [\"10.0.0.0/33\"]\n";
+    let err = config_error(route);
+    assert!(err.contains("routes[0].sources[0]"), "{err}");
+}
+
+/// The line fail2ban reads, as docs/security.md's filter expects it:
+/// `<time> WARN rvoip::access: refused src=<ip>:<port> method=<M> reason=<R>`,
+/// without colours in a pipe.
+#[test]
+fn a_refused_source_is_logged_in_the_documented_format() {
+    use std::io::{BufRead, BufReader};
+    let port = free_port();
+    let cfg = std::env::temp_dir().join(format!("rvoip-acl-{}.toml", std::process::id()));
+    std::fs::write(&cfg, "[[acl]]\ncidr = \"127.0.0.2\"\naction = \"deny\"\n").unwrap();
+    let mut gw = Command::new(BIN)
+        .args(["--sip", &format!("127.0.0.1:{port}"), "--config", cfg.to_str().unwrap()])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(gw.stderr.take().unwrap()).lines();
+    wait_line(&mut lines, "listening");
+    wait_until_answering(port); // from 127.0.0.1: allowed
+    let sock = UdpSocket::bind("127.0.0.2:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let me = sock.local_addr().unwrap();
+    let invite = format!(
+        "INVITE sip:echo@127.0.0.1:{port} SIP/2.0\r\nVia: SIP/2.0/UDP {me};branch=z9hG4bKacl\r\nMax-Forwards: 70\r\n\
+         From: <sip:x@{me}>;tag=x\r\nTo: <sip:echo@127.0.0.1:{port}>\r\nCall-ID: acl-1\r\nCSeq: 1 INVITE\r\n\
+         Contact: <sip:x@{me}>\r\nContent-Length: 0\r\n\r\n"
+    );
+    sock.send_to(invite.as_bytes(), ("127.0.0.1", port)).unwrap();
+    let mut buf = [0u8; 2048];
+    let n = sock.recv(&mut buf).unwrap();
+    assert!(
+        buf[..n].starts_with(b"SIP/2.0 403 Forbidden"),
+        "{}",
+        String::from_utf8_lossy(&buf[..n])
+    );
+    let line = wait_line(&mut lines, "refused src=");
+    let _ = gw.kill();
+    let _ = gw.wait();
+    let _ = std::fs::remove_file(cfg);
+    let tail = format!(" WARN rvoip::access: refused src={me} method=INVITE reason=acl-deny");
+    assert!(line.ends_with(&tail), "{line:?}");
+    assert!(!line.contains('\u{1b}'), "no colour codes: {line:?}");
+    let time = line.strip_suffix(&tail).unwrap().trim_end();
+    assert!(
+        !time.is_empty() && !time.contains(' '),
+        "one timestamp field first: {line:?}"
+    );
+}
+
 fn free_port() -> u16 {
     loop {
         let u = UdpSocket::bind("127.0.0.1:0").unwrap();

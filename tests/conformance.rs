@@ -31,6 +31,7 @@ async fn gateway() -> SipGateway {
         Route {
             user_prefix: "live".into(),
             domain: None,
+            sources: Vec::new(),
             action: RouteAction::Echo {
                 answer_after: Duration::ZERO,
             },
@@ -38,6 +39,7 @@ async fn gateway() -> SipGateway {
         Route {
             user_prefix: String::new(),
             domain: None,
+            sources: Vec::new(),
             action: RouteAction::Reject(StatusCode::BUSY_HERE),
         },
     ];

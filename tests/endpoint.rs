@@ -75,6 +75,7 @@ fn a_bridged_invite_goes_out_within_the_input_that_brought_it() {
     let route = Route {
         user_prefix: String::new(),
         domain: None,
+        sources: Vec::new(),
         action: RouteAction::Forward {
             uri: format!("sip:{}", sim::addr(2)),
             transport: TransportKind::Udp,

@@ -32,6 +32,7 @@ fn forward(uri: String, codecs: &[&str]) -> Route {
     Route {
         user_prefix: String::new(),
         domain: None,
+        sources: Vec::new(),
         action: RouteAction::Forward {
             uri,
             transport: Transport::Udp,
@@ -157,6 +158,7 @@ async fn limits_and_drain_answer_503_with_retry_after() {
     routes.push(Route {
         user_prefix: String::new(),
         domain: None,
+        sources: Vec::new(),
         action: RouteAction::Echo {
             answer_after: Duration::ZERO,
         },

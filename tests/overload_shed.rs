@@ -188,6 +188,7 @@ async fn a_flooded_gateway_sheds_new_calls_with_503_and_keeps_serving() {
     let route = Route {
         user_prefix: String::new(),
         domain: None,
+        sources: Vec::new(),
         action: RouteAction::Reject(StatusCode::BUSY_HERE),
     };
     let gw_cfg = GatewayConfig {

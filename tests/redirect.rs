@@ -31,6 +31,7 @@ async fn gateway_to(target: SocketAddr, max_redirects: u8) -> SipGateway {
     let route = Route {
         user_prefix: String::new(),
         domain: None,
+        sources: Vec::new(),
         action: RouteAction::Forward {
             uri: format!("sip:{target}"),
             transport: Transport::Udp,

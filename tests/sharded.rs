@@ -26,6 +26,7 @@ fn forward_to(server: &SipServer) -> Route {
     Route {
         user_prefix: String::new(),
         domain: None,
+        sources: Vec::new(),
         action: RouteAction::Forward {
             uri: format!("sip:{}", server.local_addr()),
             transport: Transport::Udp,

@@ -283,6 +283,7 @@ fn echo_route(prefix: &str) -> Route {
     Route {
         user_prefix: prefix.into(),
         domain: None,
+        sources: Vec::new(),
         action: RouteAction::Echo {
             answer_after: Duration::ZERO,
         },
@@ -336,6 +337,7 @@ fn per_source_rate_limit_refuses_the_excess() {
         routes: vec![Route {
             user_prefix: String::new(),
             domain: None,
+            sources: Vec::new(),
             action: RouteAction::Reject(StatusCode::BUSY_HERE),
         }],
         calls_per_source: 2,
@@ -508,6 +510,7 @@ fn a_503_while_draining_is_sent_once_and_keeps_no_transaction() {
         routes: vec![Route {
             user_prefix: String::new(),
             domain: None,
+            sources: Vec::new(),
             action: RouteAction::Reject(StatusCode::BUSY_HERE),
         }],
         ..Default::default()

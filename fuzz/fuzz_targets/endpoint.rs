@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
         max_redirects: 3,
         shed_delay: None,
         auth: None,
+        access: Default::default(),
     };
     let mut now = Instant::now();
     let mut ep = Endpoint::new(cfg, Some(Gateway::new(GatewayConfig::default())), now, SystemTime::UNIX_EPOCH);

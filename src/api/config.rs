@@ -73,6 +73,8 @@ pub struct ServerConfig {
     pub shed_delay: Option<Duration>,
     /// Digest authentication of new INVITEs (`None`: everyone may call).
     pub auth: Option<super::Auth>,
+    /// Source ACLs, the treatment of untrusted sources, abuse limits.
+    pub access: super::AccessConfig,
 }
 
 impl Default for ServerConfig {
@@ -96,6 +98,7 @@ impl Default for ServerConfig {
             max_redirects: 3,
             shed_delay: None,
             auth: None,
+            access: Default::default(),
         }
     }
 }
@@ -160,6 +163,7 @@ impl ServerConfig {
             max_redirects: self.max_redirects,
             shed_delay: self.shed_delay,
             auth: self.auth.clone().map(super::Auth::into_config),
+            access: self.access.clone(),
         };
         Parts {
             ua,

@@ -22,6 +22,7 @@ mod metrics;
 mod stats;
 mod ua;
 
+pub use crate::access::{AbuseConfig, AccessConfig, Acl, AclAction, Refusal, Untrusted};
 pub use crate::ids::{CallId, TransportKind as Transport};
 pub use crate::session::{CallRecord, EndReason, LegRecord};
 pub use crate::status::StatusCode;

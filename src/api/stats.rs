@@ -26,6 +26,13 @@ pub struct Stats {
     /// Of those, challenged because the credentials they carried failed
     /// (wrong password, unknown user, replayed or foreign nonce).
     pub auth_failed: u64,
+    /// Requests refused for their source (a denied or untrusted source, or
+    /// the request that got its source blocked).
+    pub access_refused: u64,
+    /// Datagrams of blocked sources dropped unread.
+    pub access_dropped: u64,
+    /// Sources blocked (rate, failed authentications, scanner).
+    pub access_blocks: u64,
     /// Signalling threads shedding new calls now.
     pub shedding: u64,
     /// Malformed messages answered with an error.
@@ -61,6 +68,9 @@ impl Stats {
             auth_ok: s.auth_ok.load(Relaxed),
             auth_challenged: s.auth_challenged.load(Relaxed),
             auth_failed: s.auth_failed.load(Relaxed),
+            access_refused: s.access_refused.load(Relaxed),
+            access_dropped: s.access_dropped.load(Relaxed),
+            access_blocks: s.access_blocks.load(Relaxed),
             bad_answered: s.bad_answered.load(Relaxed),
             dropped: s.dropped.load(Relaxed),
             transactions: s.transactions.load(Relaxed),

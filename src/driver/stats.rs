@@ -25,6 +25,12 @@ pub(crate) struct LiveStats {
     pub auth_challenged: AtomicU64,
     /// Of those, challenged because their credentials failed.
     pub auth_failed: AtomicU64,
+    /// Requests refused for their source.
+    pub access_refused: AtomicU64,
+    /// Datagrams of blocked sources dropped unread.
+    pub access_dropped: AtomicU64,
+    /// Sources blocked.
+    pub access_blocks: AtomicU64,
     /// Signalling shards shedding load now.
     pub shedding: AtomicU64,
     /// The longest a SIP datagram waited in the socket (µs) since the
@@ -104,6 +110,9 @@ impl LiveStats {
         delta(&self.auth_ok, o.auth_ok, s.auth_ok);
         delta(&self.auth_challenged, o.auth_challenged, s.auth_challenged);
         delta(&self.auth_failed, o.auth_failed, s.auth_failed);
+        delta(&self.access_refused, o.access_refused, s.access_refused);
+        delta(&self.access_dropped, o.access_dropped, s.access_dropped);
+        delta(&self.access_blocks, o.access_blocks, s.access_blocks);
         delta(&self.active, last.active, active as u64);
         delta(&self.transactions, last.transactions, transactions as u64);
         delta(&self.tcp_refused, last.tcp_refused, tcp_refused);

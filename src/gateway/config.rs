@@ -27,13 +27,17 @@ pub enum RouteAction {
 }
 
 /// One route: a call matches when its Request-URI user starts with
-/// `user_prefix` and, if `domain` is set, its host equals it.
+/// `user_prefix`, if `domain` is set its host equals it, and if `sources`
+/// is not empty its source address is in one of them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
     /// Request-URI user prefix ("" matches all).
     pub user_prefix: String,
     /// Request-URI host to match (case-insensitive), if any.
     pub domain: Option<String>,
+    /// Source networks the route serves (empty: any source): a route to a
+    /// paid trunk can be kept for the sources that may use it.
+    pub sources: Vec<ipnet::IpNet>,
     /// What to do.
     pub action: RouteAction,
 }
@@ -61,6 +65,7 @@ impl Default for GatewayConfig {
             routes: vec![Route {
                 user_prefix: String::new(),
                 domain: None,
+                sources: Vec::new(),
                 action: RouteAction::Echo {
                     answer_after: Duration::ZERO,
                 },

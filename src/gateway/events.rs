@@ -70,7 +70,7 @@ impl Gateway {
                 .commands
                 .push_back(Command::Reject(a, StatusCode::SERVICE_UNAVAILABLE));
         }
-        let (index, user) = route::find(&self.cfg.routes, &info.uri);
+        let (index, user) = route::find(&self.cfg.routes, &info.uri, info.peer.addr.ip());
         let action = index.map(|i| &self.cfg.routes[i].action);
         match action {
             None | Some(RouteAction::Reject(_)) => {

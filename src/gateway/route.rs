@@ -4,9 +4,9 @@
 use super::Route;
 use crate::status::StatusCode;
 
-/// The index of the first route matching Request-URI `uri`, and the
-/// URI's user part (parsed once for both).
-pub fn find(routes: &[Route], uri: &str) -> (Option<usize>, String) {
+/// The index of the first route matching Request-URI `uri` from
+/// `source`, and the URI's user part (parsed once for both).
+pub fn find(routes: &[Route], uri: &str, source: std::net::IpAddr) -> (Option<usize>, String) {
     let parsed = crate::sip::parse_uri(uri).ok();
     let user = parsed
         .as_ref()
@@ -19,6 +19,7 @@ pub fn find(routes: &[Route], uri: &str) -> (Option<usize>, String) {
         .map(|u| u.host_with_port.host.to_string());
     let index = routes.iter().position(|r| {
         user.starts_with(r.user_prefix.as_str())
+            && (r.sources.is_empty() || crate::access::Acl::holds(&r.sources, source))
             && r.domain
                 .as_ref()
                 .is_none_or(|d| host.as_ref().is_some_and(|h| h.eq_ignore_ascii_case(d)))

@@ -1,22 +1,64 @@
-//! Who may place a call: a new INVITE with no valid credentials is
-//! challenged (401 + WWW-Authenticate, or 407 as a proxy) statelessly —
+//! Who may talk to us and place a call. Every request passes the source
+//! ACL and the abuse limits first (`crate::access`): a denied source is
+//! refused (403 or dropped), a source over a limit is blocked for a while
+//! (logged once, its datagrams dropped unread). Then a new INVITE from a
+//! source we do not trust must authenticate: without valid credentials it
+//! is challenged (401 + WWW-Authenticate, or 407 as a proxy) statelessly —
 //! no call, no port, no transaction kept: a flood of scanners costs no
-//! memory — and one with unreadable credentials gets 400 naming why.
-//! Requests within a dialog are bound to it and never challenged.
+//! memory — and with unreadable ones it gets 400 naming why. Requests
+//! within a dialog are bound to it and never challenged.
+//!
+//! Each refusal writes one line, `refused src=ADDR method=METHOD
+//! reason=REASON` (target `rvoip::access`, at warn), for fail2ban or an
+//! nftables set to act on (docs/security.md has a filter).
 
 use super::UserAgent;
+use crate::access::Gate;
 use crate::auth::Verdict;
-use crate::ids::TxId;
-use crate::sip::{self, IncomingRequest};
+use crate::ids::{Peer, TxId};
+use crate::sip::{self, Incoming, IncomingRequest, Method};
 use std::time::Instant;
 
+/// Writes the refusal line fail2ban reads.
+fn log_refusal(source: Peer, method: &str, reason: &str) {
+    tracing::warn!(target: "rvoip::access", "refused src={} method={method} reason={reason}", source.addr);
+}
+
 impl UserAgent {
+    /// Whether a message from `source` may go on past the source ACL and
+    /// the abuse limits (answered 403 where it must be).
+    pub(super) fn admit_source(&mut self, now: Instant, inc: &Incoming, source: Peer, reply_to: Peer) -> bool {
+        let Incoming::Request(req) = inc else { return true };
+        let new_call = req.req.method == Method::Invite && req.core.to_tag.is_none();
+        let gate = self
+            .access
+            .gate(now, source.addr.ip(), req.header("User-Agent"), new_call);
+        let (reason, forbid) = match gate {
+            Gate::Pass { .. } => return true,
+            Gate::Forbid(reason) => (reason, true),
+            Gate::Drop(reason) => (reason, false),
+        };
+        self.ctx.stats.access_refused += 1;
+        self.ctx.stats.access_blocks += u64::from(!matches!(reason, "acl-deny" | "untrusted"));
+        log_refusal(source, sip::method_name(&req.req.method), reason);
+        if forbid && req.req.method != Method::Ack {
+            let resp = self
+                .ctx
+                .stateless_final(&req.req, &req.core, crate::status::StatusCode::FORBIDDEN);
+            self.ctx.txs.send_stateless(reply_to, sip::response_bytes(&resp));
+        }
+        false
+    }
+
     /// Whether new request `req` (server transaction `tx`) may go on; if
     /// not, it has been answered.
-    pub(super) fn authenticate(&mut self, now: Instant, tx: TxId, req: &IncomingRequest) -> bool {
+    pub(super) fn authenticate(&mut self, now: Instant, tx: TxId, req: &IncomingRequest, source: Peer) -> bool {
         let Some(auth) = self.authenticator.as_mut() else {
             return true;
         };
+        if self.access.is_trusted(source.addr.ip()) {
+            return true;
+        }
         let method = sip::method_name(&req.req.method);
         let (stale, failed) = match auth.check(now, method, &req.req.headers) {
             Verdict::Authorized(user) => {
@@ -35,6 +77,10 @@ impl UserAgent {
         };
         self.ctx.stats.auth_challenged += 1;
         self.ctx.stats.auth_failed += u64::from(failed);
+        if failed && let Some(reason) = self.access.note_auth_failure(now, source.addr.ip()) {
+            self.ctx.stats.access_blocks += 1;
+            log_refusal(source, method, reason.name());
+        }
         let mut resp = self.ctx.stateless_final(&req.req, &req.core, auth.status());
         for (name, value) in auth.challenges(now, stale) {
             resp.headers.push(sip::Header::Other(name.into(), value));

@@ -41,4 +41,6 @@ pub struct UaConfig {
     pub shed_delay: Option<std::time::Duration>,
     /// Digest authentication of new INVITEs (`None`: everyone is let in).
     pub auth: Option<crate::auth::AuthConfig>,
+    /// Source ACLs, the treatment of untrusted sources, abuse limits.
+    pub access: crate::access::AccessConfig,
 }

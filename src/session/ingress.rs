@@ -11,6 +11,10 @@ impl UserAgent {
     /// Bytes arrived from `peer`.
     pub fn handle_datagram(&mut self, now: Instant, bytes: &[u8], peer: Peer) {
         self.now = now;
+        if self.access.is_blocked(now, peer.addr.ip()) {
+            self.ctx.stats.access_dropped += 1;
+            return;
+        }
         let mut msg = match sip::parse(bytes) {
             Ok(m) => m,
             Err(e) => return self.on_parse_error(e, peer),
@@ -19,6 +23,9 @@ impl UserAgent {
         match sip::validate(&msg) {
             Ok(core) => {
                 let inc = Incoming::new(msg, core);
+                if !self.admit_source(now, &inc, peer, reply_to) {
+                    return;
+                }
                 if !self.shed(&inc, reply_to) {
                     self.ctx.txs.handle_incoming(now, inc, reply_to);
                 }

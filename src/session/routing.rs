@@ -64,7 +64,7 @@ impl UserAgent {
         }
         let status = match req.req.method {
             Method::Invite => {
-                if self.authenticate(now, tx, &req) {
+                if self.authenticate(now, tx, &req, peer) {
                     self.admit(now, tx, req, peer, tag);
                 }
                 return;

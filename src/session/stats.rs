@@ -41,6 +41,13 @@ pub struct UaStats {
     pub auth_failed: u64,
     /// Requests let in on their credentials.
     pub auth_ok: u64,
+    /// Requests refused for their source (403 or dropped: a denied or
+    /// untrusted source, or the request that got its source blocked).
+    pub access_refused: u64,
+    /// Datagrams dropped unread because their source is blocked.
+    pub access_dropped: u64,
+    /// Sources blocked (rate, failed authentications, scanner).
+    pub access_blocks: u64,
     /// New INVITEs refused statelessly for queueing delay (also counted in
     /// `overload_rejected`).
     pub shed: u64,

@@ -23,6 +23,8 @@ pub(crate) struct UserAgent {
     pub(super) shedder: Shedder,
     /// Digest authentication of new INVITEs, when configured.
     pub(super) authenticator: Option<crate::auth::Authenticator>,
+    /// Who may talk to us, by source address.
+    pub(super) access: crate::access::Access,
     /// The id of the next incoming call (`shard (mod shards)`).
     pub(super) next_call: u64,
     /// The time of the latest input.
@@ -36,8 +38,10 @@ impl UserAgent {
     /// read `wall` (call records carry wall-clock times).
     pub fn new(cfg: UaConfig, now: Instant, wall: SystemTime) -> Self {
         let authenticator = cfg.auth.as_ref().map(|a| crate::auth::Authenticator::new(a, now));
+        let access = crate::access::Access::new(cfg.access.clone());
         UserAgent {
             authenticator,
+            access,
             next_call: (cfg.shards.max(1) + cfg.shard) as u64,
             ctx: CallContext::new(cfg),
             calls: FxHashMap::default(),

@@ -97,6 +97,7 @@ pub fn forward_to(target: SocketAddr, codecs: &[&str]) -> GatewayConfig {
         routes: vec![Route {
             user_prefix: String::new(),
             domain: None,
+            sources: Vec::new(),
             action: RouteAction::Forward {
                 uri: format!("sip:{target}"),
                 transport: TransportKind::Udp,
@@ -170,6 +171,7 @@ pub fn ua_config(local: SocketAddr, seed: u64) -> UaConfig {
         max_redirects: 3,
         shed_delay: None,
         auth: None,
+        access: Default::default(),
     }
 }
 

@@ -3,6 +3,7 @@
 //! it adds. Rendered by hand from the atomics the driver and the workers
 //! already publish (see the README's design notes).
 
+mod access;
 mod gateway;
 mod workers;
 
@@ -91,18 +92,7 @@ impl Metrics {
             "new INVITEs answered 503 statelessly while SIP waited too long in the socket",
             &[("", g(&s.shed))],
         );
-        let (ok, challenged, failed) = (g(&s.auth_ok), g(&s.auth_challenged), g(&s.auth_failed));
-        put(
-            &mut out,
-            "rvoip_auth_total",
-            "counter",
-            "new INVITEs by digest authentication outcome (challenged: no or stale credentials; failed: wrong ones)",
-            &[
-                ("{outcome=\"ok\"}", ok),
-                ("{outcome=\"challenged\"}", challenged.saturating_sub(failed)),
-                ("{outcome=\"failed\"}", failed),
-            ],
-        );
+        self.render_access(&mut out);
         put(
             &mut out,
             "rvoip_sip_shedding",

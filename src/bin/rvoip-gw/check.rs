@@ -59,6 +59,16 @@ pub fn check(cfg: &Config) -> Result<(), String> {
             _ => return Err(format!("routes[{i}]: give exactly one of reject or target")),
         }
         check_codecs(&format!("routes[{i}].codecs"), &r.codecs)?;
+        if let Some((j, s)) = r
+            .sources
+            .iter()
+            .enumerate()
+            .find(|(_, s)| crate::access::net(s).is_none())
+        {
+            return Err(format!(
+                "routes[{i}].sources[{j}]: {s:?} is not an address or a CIDR block"
+            ));
+        }
     }
     Ok(())
 }

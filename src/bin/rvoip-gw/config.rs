@@ -16,6 +16,10 @@ pub struct Config {
     pub limits: Limits,
     pub echo: Echo,
     pub auth: AuthCfg,
+    pub access: AccessCfg,
+    #[serde(default)]
+    pub acl: Vec<AclEntry>,
+    pub abuse: AbuseCfg,
     pub metrics: MetricsCfg,
     pub cdr: Cdr,
     pub routes: Vec<Route>,
@@ -29,6 +33,29 @@ pub struct AuthCfg {
     pub proxy: bool,
     pub nonce_secs: u64,
     pub algorithms: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessCfg {
+    pub untrusted: String,
+    pub refusal: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AclEntry {
+    pub cidr: String,
+    pub action: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AbuseCfg {
+    pub requests_per_sec: u32,
+    pub auth_failures: u32,
+    pub block_secs: u64,
+    pub user_agents: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -97,6 +124,8 @@ pub struct Route {
     #[serde(default)]
     pub user_prefix: String,
     pub domain: Option<String>,
+    #[serde(default)]
+    pub sources: Vec<String>,
     pub reject: Option<u16>,
     pub target: Option<String>,
     #[serde(default)]
@@ -149,6 +178,7 @@ impl Config {
         self.routes.push(Route {
             user_prefix: String::new(),
             domain: None,
+            sources: Vec::new(),
             reject: None,
             target: Some(uri.to_owned()),
             transport: Transport::Udp,

@@ -1,5 +1,6 @@
 //! `rvoip-gw`: the SIP media gateway binary.
 
+mod access;
 mod auth;
 mod call;
 mod cdr;
@@ -60,9 +61,13 @@ async fn main() {
         eprintln!("rvoip-gw: --log-level {:?}: {e}", cli.log_level);
         std::process::exit(2)
     });
+    // Colours only on a terminal: a log file (read by fail2ban) gets plain
+    // lines.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        .with_ansi(ansi)
         .init();
     rvoip::api::raise_fd_limit();
     let text = match &cli.config {

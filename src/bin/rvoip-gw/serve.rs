@@ -33,6 +33,7 @@ pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
         max_redirects: cfg.sip.max_redirects,
         shed_delay: Some(Duration::from_millis(cfg.limits.overload_delay_ms)).filter(|d| !d.is_zero()),
         auth: crate::auth::load(&cfg.auth)?,
+        access: crate::access::load(cfg)?,
     })
 }
 
@@ -43,6 +44,8 @@ pub fn gateway_config(cfg: &Config) -> GatewayConfig {
         .map(|r| Route {
             user_prefix: r.user_prefix.clone(),
             domain: r.domain.clone(),
+            // Checked at load (check.rs): each one parses.
+            sources: r.sources.iter().filter_map(|s| crate::access::net(s)).collect(),
             action: match (r.reject, r.target.as_deref()) {
                 (Some(status), _) => RouteAction::Reject(StatusCode::new(status).unwrap_or(StatusCode::FORBIDDEN)),
                 (None, Some("echo")) | (None, None) => RouteAction::Echo {
