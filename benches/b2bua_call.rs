@@ -114,6 +114,7 @@ impl Dut {
                 sources: Vec::new(),
                 action: RouteAction::Forward {
                     uri: format!("sip:{B}"),
+                    credentials: None,
                     transport: TransportKind::Udp,
                     codecs: Vec::new(),
                 },

@@ -78,6 +78,7 @@ fn a_bridged_invite_goes_out_within_the_input_that_brought_it() {
         sources: Vec::new(),
         action: RouteAction::Forward {
             uri: format!("sip:{}", sim::addr(2)),
+            credentials: None,
             transport: TransportKind::Udp,
             codecs: Vec::new(),
         },

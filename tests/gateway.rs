@@ -37,6 +37,7 @@ fn forward(uri: String, codecs: &[&str]) -> Route {
             uri,
             transport: Transport::Udp,
             codecs: codecs.iter().map(|c| c.to_string()).collect(),
+            credentials: None,
         },
     }
 }

@@ -34,6 +34,7 @@ async fn gateway_to(target: SocketAddr, max_redirects: u8) -> SipGateway {
         sources: Vec::new(),
         action: RouteAction::Forward {
             uri: format!("sip:{target}"),
+            credentials: None,
             transport: Transport::Udp,
             codecs: Vec::new(),
         },

@@ -29,6 +29,7 @@ fn forward_to(server: &SipServer) -> Route {
         sources: Vec::new(),
         action: RouteAction::Forward {
             uri: format!("sip:{}", server.local_addr()),
+            credentials: None,
             transport: Transport::Udp,
             codecs: Vec::new(),
         },

@@ -153,6 +153,7 @@ fn a_route_kept_for_some_sources_serves_no_other() {
         sources: vec!["127.0.0.5/32".parse().unwrap()],
         action: RouteAction::Forward {
             uri: format!("sip:{}", addr(2)),
+            credentials: None,
             transport: TransportKind::Udp,
             codecs: Vec::new(),
         },

@@ -185,15 +185,3 @@ impl ClientConfig {
         }
     }
 }
-
-/// How [`super::SipUa::make_call_with`] places a call.
-#[derive(Debug, Clone, Default)]
-pub struct CallOptions {
-    /// Transport unless the URI names one (`None`: the client's default).
-    pub transport: Option<TransportKind>,
-    /// Codecs to offer, by name (`PCMU`, `PCMA`, `opus`); empty: all ours.
-    pub codecs: Vec<String>,
-    /// Once answered, send every RTP packet received back to the far end
-    /// (a media echo on the calling side).
-    pub echo: bool,
-}

@@ -13,6 +13,7 @@
 //! ```
 
 mod auth;
+mod call_options;
 mod config;
 mod event;
 mod gateway;
@@ -23,11 +24,13 @@ mod stats;
 mod ua;
 
 pub use crate::access::{AbuseConfig, AccessConfig, Acl, AclAction, Refusal, Untrusted};
+pub use crate::auth::ClientCredentials;
 pub use crate::ids::{CallId, TransportKind as Transport};
 pub use crate::session::{CallRecord, EndReason, LegRecord};
 pub use crate::status::StatusCode;
 pub use auth::{Auth, Credentials, ha1};
-pub use config::{CallOptions, ClientConfig, ServerConfig, Timers};
+pub use call_options::CallOptions;
+pub use config::{ClientConfig, ServerConfig, Timers};
 pub use event::{CallEvent, IncomingCall};
 pub use gateway::{GatewayConfig, GatewayStats, Route, RouteAction, SETUP_BUCKETS_MS, SipGateway, create_gateway};
 pub use handles::{SipClient, SipServer};

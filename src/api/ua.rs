@@ -130,6 +130,7 @@ impl SipUa {
         if opts.echo {
             out.media = crate::session::MediaMode::Echo;
         }
+        out.credentials = opts.credentials.clone().map(Arc::new);
         self.send(Command::Place(id, Box::new(out))).map(|_| id)
     }
 

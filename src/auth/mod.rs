@@ -4,6 +4,7 @@
 //! hashes (never passwords), each nonce count accepted once.
 
 mod authenticator;
+mod client;
 mod config;
 mod credentials;
 mod digest;
@@ -11,6 +12,7 @@ mod nonce;
 mod params;
 
 pub use authenticator::{Authenticator, Verdict};
+pub use client::{Answered, ClientCredentials};
 pub use config::AuthConfig;
 pub use credentials::Credentials;
 pub use digest::{Algorithm, Challenged, response};

@@ -28,31 +28,43 @@ pub struct DigestParams {
     pub opaque: Option<String>,
 }
 
+/// The `key=value` pairs of a `Digest` header value (keys lower-cased,
+/// values unquoted); the reason it is malformed otherwise.
+pub fn digest_pairs(value: &str) -> Result<Vec<(String, String)>, &'static str> {
+    let value = value.trim();
+    let (scheme, mut rest) = value.split_once(char::is_whitespace).ok_or("not a Digest credential")?;
+    if !scheme.eq_ignore_ascii_case("Digest") {
+        return Err("not a Digest credential");
+    }
+    let mut pairs = Vec::new();
+    loop {
+        rest = rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
+        if rest.is_empty() {
+            return Ok(pairs);
+        }
+        let (key, after) = rest.split_once('=').ok_or("a parameter without a value")?;
+        let (val, after) = value_of(after.trim_start())?;
+        rest = after;
+        pairs.push((key.trim().to_ascii_lowercase(), val));
+    }
+}
+
 impl DigestParams {
     /// Parses a header value; the reason it is malformed otherwise (for a
     /// 400 that names it).
     pub fn parse(value: &str) -> Result<DigestParams, &'static str> {
-        let value = value.trim();
-        let (scheme, mut rest) = value.split_once(char::is_whitespace).ok_or("not a Digest credential")?;
-        if !scheme.eq_ignore_ascii_case("Digest") {
-            return Err("not a Digest credential");
-        }
         let mut p = DigestParams::default();
         let mut seen = [false; 4];
-        loop {
-            rest = rest.trim_start_matches(|c: char| c == ',' || c.is_whitespace());
-            if rest.is_empty() {
-                break;
-            }
-            let (key, after) = rest.split_once('=').ok_or("a parameter without a value")?;
-            let (val, after) = value_of(after.trim_start())?;
-            rest = after;
-            let slot = match key.trim().to_ascii_lowercase().as_str() {
-                "username" => (&mut p.username, Some(0)),
-                "realm" => (&mut p.realm, None),
-                "nonce" => (&mut p.nonce, Some(1)),
-                "uri" => (&mut p.uri, Some(2)),
-                "response" => (&mut p.response, Some(3)),
+        for (key, val) in digest_pairs(value)? {
+            let (slot, i) = match key.as_str() {
+                "username" => (&mut p.username, 0),
+                "nonce" => (&mut p.nonce, 1),
+                "uri" => (&mut p.uri, 2),
+                "response" => (&mut p.response, 3),
+                "realm" => {
+                    p.realm = val;
+                    continue;
+                }
                 "algorithm" => {
                     p.algorithm = Some(val);
                     continue;
@@ -75,10 +87,8 @@ impl DigestParams {
                 }
                 _ => continue, // auth-param: ignored (RFC 7616 §3.4)
             };
-            *slot.0 = val;
-            if let Some(i) = slot.1 {
-                seen[i] = true;
-            }
+            *slot = val;
+            seen[i] = true;
         }
         let missing = ["no username", "no nonce", "no uri", "no response"];
         if let Some(i) = seen.iter().position(|s| !s) {

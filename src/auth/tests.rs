@@ -178,3 +178,62 @@ fn unreadable_credentials_are_named() {
     );
     assert!(!format!("{:?}", config(false)).contains("secret:"));
 }
+
+/// Our UAC answering our UAS: every algorithm offered first, 401 and 407,
+/// password or HA1 only; the kept challenge authorizes the next request.
+#[test]
+fn our_client_answers_our_challenges() {
+    let t0 = Instant::now();
+    for (proxy, algorithms) in [
+        (false, vec![Algorithm::Sha256, Algorithm::Md5]),
+        (true, vec![Algorithm::Md5]),
+    ] {
+        let mut a = Authenticator::new(
+            &AuthConfig {
+                proxy,
+                algorithms,
+                ..config(proxy)
+            },
+            t0,
+        );
+        let challenge_of = |a: &Authenticator| {
+            let mut h = rsip::Headers::default();
+            for (name, value) in a.challenges(t0, false) {
+                h.push(rsip::Header::Other(name.into(), value));
+            }
+            h
+        };
+        let challenge = challenge_of(&a);
+        let sha256 = Algorithm::Sha256.ha1("alice", "rvoip", "secret");
+        for creds in [
+            ClientCredentials::password("alice", "secret", None),
+            ClientCredentials::ha1(
+                "alice",
+                "rvoip",
+                Some(Algorithm::Md5.ha1("alice", "rvoip", "secret")),
+                Some(sha256.clone()),
+            ),
+        ] {
+            // Each client its own challenge (and so its own nonce counts).
+            let mut answered = creds.answer(proxy, &challenge_of(&a)).unwrap();
+            for (method, cnonce) in [("INVITE", "a1"), ("BYE", "a2")] {
+                let value = answered.authorize(&creds, method, "sip:bob@127.0.0.1", cnonce);
+                let verdict = a.check(t0, method, &headers(answered.header, value));
+                assert_eq!(
+                    verdict,
+                    Verdict::Authorized("alice".into()),
+                    "{method} proxy={proxy} {creds:?}"
+                );
+            }
+        }
+        let wrong_realm = ClientCredentials::password("alice", "secret", Some("elsewhere"));
+        assert_eq!(wrong_realm.answer(proxy, &challenge), Err("another realm"));
+        let md5_only = ClientCredentials::ha1("alice", "rvoip", None, Some(sha256));
+        if !proxy {
+            assert!(md5_only.answer(proxy, &challenge).is_ok(), "SHA-256 is offered first");
+        } else {
+            assert_eq!(md5_only.answer(proxy, &challenge), Err("no hash for that algorithm"));
+        }
+    }
+    assert!(!format!("{:?}", ClientCredentials::password("alice", "secret", None)).contains("secret"));
+}

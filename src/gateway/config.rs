@@ -23,6 +23,8 @@ pub enum RouteAction {
         /// Codecs to offer on the outbound leg (`PCMU`, `PCMA`, `opus`);
         /// empty: follow the caller's offer.
         codecs: Vec<String>,
+        /// Credentials for a target that challenges our INVITE (a trunk).
+        credentials: Option<std::sync::Arc<crate::auth::ClientCredentials>>,
     },
 }
 

@@ -102,7 +102,12 @@ impl Gateway {
                     self.answer_at.push(now + answer_after, a);
                 }
             }
-            Some(RouteAction::Forward { uri, transport, .. }) => {
+            Some(RouteAction::Forward {
+                uri,
+                transport,
+                credentials,
+                ..
+            }) => {
                 let i = index.expect("invariant: an action comes from a route");
                 let out = Outbound {
                     uri: route::target_uri(uri, &user),
@@ -110,6 +115,7 @@ impl Gateway {
                     codecs: self.route_codecs[i].clone(),
                     from_user: route::user_of(&info.from),
                     media: MediaMode::None,
+                    credentials: credentials.clone(),
                 };
                 self.stats.bridged += 1;
                 let b = self.new_outbound_id();

@@ -79,6 +79,8 @@ pub struct Outbound {
     pub from_user: String,
     /// What the call's media does once answered (a bridge leg: ignored).
     pub media: MediaMode,
+    /// Credentials for a peer that challenges us (a trunk).
+    pub credentials: Option<std::sync::Arc<crate::auth::ClientCredentials>>,
 }
 
 impl Outbound {
@@ -90,6 +92,7 @@ impl Outbound {
             codecs: Vec::new(),
             from_user: String::new(),
             media: MediaMode::None,
+            credentials: None,
         }
     }
 }

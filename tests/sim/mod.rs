@@ -100,6 +100,7 @@ pub fn forward_to(target: SocketAddr, codecs: &[&str]) -> GatewayConfig {
             sources: Vec::new(),
             action: RouteAction::Forward {
                 uri: format!("sip:{target}"),
+                credentials: None,
                 transport: TransportKind::Udp,
                 codecs: codecs.iter().map(|c| c.to_string()).collect(),
             },

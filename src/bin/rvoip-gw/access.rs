@@ -3,6 +3,7 @@
 
 use crate::config::Config;
 use rvoip::api::{AbuseConfig, AccessConfig, Acl, AclAction, Refusal, Untrusted};
+use serde::Deserialize;
 use std::time::Duration;
 
 /// `text` as a network: a CIDR block or a single address.
@@ -59,4 +60,27 @@ pub fn load(cfg: &Config) -> Result<AccessConfig, String> {
             user_agents: cfg.abuse.user_agents.iter().map(|u| u.to_ascii_lowercase()).collect(),
         },
     })
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessCfg {
+    pub untrusted: String,
+    pub refusal: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AclEntry {
+    pub cidr: String,
+    pub action: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AbuseCfg {
+    pub requests_per_sec: u32,
+    pub auth_failures: u32,
+    pub block_secs: u64,
+    pub user_agents: Vec<String>,
 }

@@ -2,8 +2,8 @@
 //! stops start-up naming `auth.credentials`) and again on SIGHUP, and the
 //! `ha1` helper that writes a file's entry without storing the password.
 
-use crate::config::AuthCfg;
-use rvoip::api::{Auth, Credentials};
+use rvoip::api::{Auth, ClientCredentials, Credentials};
+use serde::Deserialize;
 use std::time::Duration;
 
 /// The authentication `cfg` asks for (`None`: none).
@@ -29,6 +29,38 @@ pub fn load(cfg: &AuthCfg) -> Result<Option<Auth>, String> {
 pub fn read(path: &str) -> Result<Credentials, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("auth.credentials: {path}: {e}"))?;
     Credentials::parse(&text).map_err(|e| format!("auth.credentials: {path}: {e}"))
+}
+
+/// The credentials `routes[i].auth` gives: a password read from its file
+/// (first line), or HA1 hashes with their realm.
+pub fn client(a: &RouteAuth, i: usize) -> Result<ClientCredentials, String> {
+    let key = format!("routes[{i}].auth");
+    match (&a.password_file, &a.ha1_md5, &a.ha1_sha256) {
+        (Some(path), None, None) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{key}.password_file: {path}: {e}"))?;
+            let password = text.lines().next().unwrap_or("").trim_end();
+            if password.is_empty() {
+                return Err(format!("{key}.password_file: {path}: empty"));
+            }
+            Ok(ClientCredentials::password(&a.user, password, a.realm.as_deref()))
+        }
+        (None, md5, sha256) if md5.is_some() || sha256.is_some() => {
+            let realm = a
+                .realm
+                .as_deref()
+                .ok_or_else(|| format!("{key}.realm: needed with HA1 hashes"))?;
+            for (h, len, k) in [(md5, 32, "ha1_md5"), (sha256, 64, "ha1_sha256")] {
+                if h.as_ref()
+                    .is_some_and(|h| h.len() != len || !h.bytes().all(|b| b.is_ascii_hexdigit()))
+                {
+                    return Err(format!("{key}.{k}: not {len} hex digits"));
+                }
+            }
+            let lower = |h: &Option<String>| h.as_ref().map(|h| h.to_ascii_lowercase());
+            Ok(ClientCredentials::ha1(&a.user, realm, lower(md5), lower(sha256)))
+        }
+        _ => Err(format!("{key}: give password_file, or ha1_md5 and/or ha1_sha256")),
+    }
 }
 
 /// SIGHUP: rereads the credentials file; a file that cannot be read or
@@ -60,4 +92,27 @@ pub fn print_entry(user: &str, realm: &str) -> Result<(), String> {
     let (md5, sha256) = rvoip::api::ha1(user, realm, password);
     println!("[[users]]\nuser = {user:?}\nrealm = {realm:?}\nha1_md5 = \"{md5}\"\nha1_sha256 = \"{sha256}\"");
     Ok(())
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuthCfg {
+    pub credentials: String,
+    pub realm: String,
+    pub proxy: bool,
+    pub nonce_secs: u64,
+    pub algorithms: Vec<String>,
+}
+
+/// `routes[].auth`: how we prove ourselves to a trunk. A password is read
+/// from a file (the configuration holds no secret), or the HA1 hashes are
+/// given (with the realm they were made for).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteAuth {
+    pub user: String,
+    pub realm: Option<String>,
+    pub password_file: Option<String>,
+    pub ha1_md5: Option<String>,
+    pub ha1_sha256: Option<String>,
 }

@@ -39,6 +39,12 @@ pub struct CallArgs {
     /// Send the media each answered call receives back to the far end.
     #[arg(long)]
     echo: bool,
+    /// Answer a challenge (401/407) as this user.
+    #[arg(long)]
+    pub auth_user: Option<String>,
+    /// The password for --auth-user, first line of this file.
+    #[arg(long, requires = "auth_user")]
+    pub auth_password_file: Option<String>,
 }
 
 #[derive(Default)]
@@ -69,10 +75,20 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
     })
     .await
     .map_err(|e| e.to_string())?;
+    let credentials = match (&args.auth_user, &args.auth_password_file) {
+        (Some(user), Some(path)) => {
+            let text = std::fs::read_to_string(path).map_err(|e| format!("--auth-password-file {path}: {e}"))?;
+            let password = text.lines().next().unwrap_or("").trim_end().to_owned();
+            Some(rvoip::api::ClientCredentials::password(user, &password, None))
+        }
+        (Some(_), None) => return Err("--auth-user needs --auth-password-file".into()),
+        _ => None,
+    };
     let opts = CallOptions {
         transport: Some(transport),
         codecs: args.codecs.clone(),
         echo: args.echo,
+        credentials,
     };
     let start = Instant::now();
     let interval = Duration::from_secs_f64(1.0 / args.rate);

@@ -15,47 +15,14 @@ pub struct Config {
     pub media: Media,
     pub limits: Limits,
     pub echo: Echo,
-    pub auth: AuthCfg,
-    pub access: AccessCfg,
+    pub auth: crate::auth::AuthCfg,
+    pub access: crate::access::AccessCfg,
     #[serde(default)]
-    pub acl: Vec<AclEntry>,
-    pub abuse: AbuseCfg,
+    pub acl: Vec<crate::access::AclEntry>,
+    pub abuse: crate::access::AbuseCfg,
     pub metrics: MetricsCfg,
     pub cdr: Cdr,
     pub routes: Vec<Route>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AuthCfg {
-    pub credentials: String,
-    pub realm: String,
-    pub proxy: bool,
-    pub nonce_secs: u64,
-    pub algorithms: Vec<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AccessCfg {
-    pub untrusted: String,
-    pub refusal: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AclEntry {
-    pub cidr: String,
-    pub action: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AbuseCfg {
-    pub requests_per_sec: u32,
-    pub auth_failures: u32,
-    pub block_secs: u64,
-    pub user_agents: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -134,6 +101,8 @@ pub struct Route {
     pub codecs: Vec<String>,
     #[serde(default)]
     pub answer_after_ms: u64,
+    /// Credentials for a target that challenges our INVITE.
+    pub auth: Option<crate::auth::RouteAuth>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
@@ -184,6 +153,7 @@ impl Config {
             transport: Transport::Udp,
             codecs: Vec::new(),
             answer_after_ms: 0,
+            auth: None,
         });
         crate::check::check(self)
     }

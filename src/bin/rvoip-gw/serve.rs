@@ -4,6 +4,7 @@
 
 use crate::config::{self, Config};
 use rvoip::api::*;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The server settings `cfg` gives (the credentials file read: a missing
@@ -37,11 +38,18 @@ pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
     })
 }
 
-pub fn gateway_config(cfg: &Config) -> GatewayConfig {
-    let routes = cfg
-        .routes
-        .iter()
-        .map(|r| Route {
+/// The gateway settings `cfg` gives (trunk password files read: one that
+/// cannot be is an error naming its key).
+pub fn gateway_config(cfg: &Config) -> Result<GatewayConfig, String> {
+    let mut routes = Vec::new();
+    for (i, r) in cfg.routes.iter().enumerate() {
+        let credentials = r
+            .auth
+            .as_ref()
+            .map(|a| crate::auth::client(a, i))
+            .transpose()?
+            .map(Arc::new);
+        routes.push(Route {
             user_prefix: r.user_prefix.clone(),
             domain: r.domain.clone(),
             // Checked at load (check.rs): each one parses.
@@ -58,23 +66,24 @@ pub fn gateway_config(cfg: &Config) -> GatewayConfig {
                         config::Transport::Tcp => Transport::Tcp,
                     },
                     codecs: r.codecs.clone(),
+                    credentials,
                 },
             },
-        })
-        .collect();
-    GatewayConfig {
+        });
+    }
+    Ok(GatewayConfig {
         routes,
         max_calls: cfg.limits.max_calls,
         calls_per_source: cfg.limits.calls_per_source,
         max_cps: cfg.limits.max_cps,
         echo_ring: cfg.echo.ring,
-    }
+    })
 }
 
 /// Runs until SIGINT (end calls now) or SIGTERM (drain for
 /// `limits.drain_secs`), then exits once every call has ended.
 pub async fn run(cfg: Config) -> Result<(), String> {
-    let mut gw = create_gateway(server_config(&cfg)?, gateway_config(&cfg))
+    let mut gw = create_gateway(server_config(&cfg)?, gateway_config(&cfg)?)
         .await
         .map_err(|e| e.to_string())?;
     let mut cdrs = crate::cdr::Cdrs::open(&cfg.cdr.file)?;

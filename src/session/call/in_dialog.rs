@@ -74,18 +74,31 @@ impl Call {
         ctx.txs.abandon(now, *tx);
     }
 
-    /// BYE within its dialog, if it has one.
+    /// BYE within its dialog, if it has one (with our credentials, when
+    /// its peer challenged us).
     pub(super) fn send_bye(&mut self, ctx: &mut CallContext, now: Instant) {
+        let Some(uri) = self.dialog.as_ref().map(|d| d.remote_target.clone()) else {
+            return;
+        };
+        let auth = self.authorization(ctx, "BYE", &uri);
         if let Some(dialog) = self.dialog.as_mut() {
-            Self::send_bye_on(ctx, now, dialog);
+            Self::send_bye_on(ctx, now, dialog, auth);
         }
     }
 
-    /// BYE within `dialog` (ours, or a fork's we hang up).
-    pub(super) fn send_bye_on(ctx: &mut CallContext, now: Instant, dialog: &mut Dialog) {
+    /// BYE within `dialog` (ours, or a fork's we hang up), carrying the
+    /// credentials header `auth` if given.
+    pub(super) fn send_bye_on(
+        ctx: &mut CallContext,
+        now: Instant,
+        dialog: &mut Dialog,
+        auth: Option<(String, String)>,
+    ) {
         let transport = dialog.transport();
         let (via, contact) = (ctx.via(transport), ctx.contact(transport));
-        if let Ok(req) = sip::request(&dialog.request(Method::Bye, via, &contact, None)) {
+        let mut spec = dialog.request(Method::Bye, via, &contact, None);
+        spec.extra.extend(auth);
+        if let Ok(req) = sip::request(&spec) {
             ctx.txs.send_request(now, dialog.next_hop(), req);
         }
     }

@@ -1,14 +1,13 @@
 //! One call: its role and state, the INVITE that formed it, its dialog,
 //! offer/answer state, RTP port, timers, and what it waits for. The UA core
 //! routes each message, command and timer to its call, which acts through
-//! the [`CallContext`] it is handed and, when over, says so with the event
+//! the `CallContext` it is handed and, when over, says so with the event
 //! that ends it; the UA core then removes it.
 //!
-//! Its behaviour is split by what it acts on: `uas.rs`, `uac.rs`,
-//! `in_dialog.rs`, `reinvite.rs` and `peer_reinvite.rs`, `ok_retransmit.rs`
-//! (our 2xx until its ACK), `target_set.rs` (redirects), `offer_answer.rs`
-//! (the SDP pair), `timers.rs`, `link.rs` (bridge and media ties).
+//! Its behaviour is split by what it acts on, one file each (uas, uac,
+//! in_dialog, reinvite, ok_retransmit, target_set, client_auth, ...).
 
+mod client_auth;
 mod in_dialog;
 mod invite;
 mod link;
@@ -16,6 +15,7 @@ mod offer_answer;
 mod ok_retransmit;
 mod peer_reinvite;
 mod reinvite;
+mod reissue;
 mod state;
 mod target_set;
 mod timers;
@@ -25,7 +25,6 @@ mod uas;
 pub(crate) use state::{CallState, Role};
 pub(crate) use timers::CallTimer;
 
-use super::context::CallContext;
 use super::{MediaMode, SessionEvent};
 use crate::dialog::{Dialog, DialogKey};
 use crate::ids::{CallId, Peer, TxId};
@@ -59,9 +58,9 @@ pub(crate) struct Call {
     cancel_requested: bool,
     cancel_sent: bool,
     targets: TargetSet,
+    client_auth: client_auth::ClientAuth,
     media: MediaMode,
-    /// The media plane has the call (a RemoveCall is owed; on a bridge,
-    /// kept by the A side).
+    /// The media plane has the call (on a bridge: kept by the A side).
     media_active: bool,
     /// The other leg of a bridge, and which leg this call is.
     link: Option<(CallId, Side)>,
@@ -79,9 +78,10 @@ impl Call {
         Call {
             id,
             role,
-            state: match role {
-                Role::Uas => CallState::Offered,
-                Role::Uac => CallState::Calling,
+            state: if role == Role::Uas {
+                CallState::Offered
+            } else {
+                CallState::Calling
             },
             peer,
             local_tag,
@@ -94,6 +94,7 @@ impl Call {
             cancel_requested: false,
             cancel_sent: false,
             targets: TargetSet::default(),
+            client_auth: Default::default(),
             media: MediaMode::None,
             media_active: false,
             link: None,
@@ -174,27 +175,5 @@ impl Call {
     /// Ends the call with `ev` (the first end wins).
     fn end(&mut self, ev: SessionEvent) {
         self.ended.get_or_insert(ev);
-    }
-
-    /// Its heap entry for `at` came due: fire whichever of its timers are
-    /// due, then go back in the heap for the next. An entry it no longer
-    /// has (one a sooner arming replaced) does nothing.
-    pub fn handle_timers(&mut self, ctx: &mut CallContext, now: Instant, at: Instant) {
-        if !self.timers.popped(at) {
-            return;
-        }
-        for timer in CallTimer::ALL {
-            if self.ended.is_some() || !self.timers.take_due(timer, now) {
-                continue;
-            }
-            match timer {
-                CallTimer::OkRetransmit => self.on_ok_retransmit(ctx, now),
-                CallTimer::OkTimeout => self.on_ok_timeout(ctx, now),
-                CallTimer::ReinviteRetry => self.send_wanted(ctx, now),
-            }
-        }
-        if let Some(at) = self.timers.requeue().filter(|_| self.ended.is_none()) {
-            ctx.arm(self.id, at);
-        }
     }
 }

@@ -82,13 +82,14 @@ impl Call {
         let (Some(dialog), Some(offer)) = (self.dialog.as_mut(), self.sdp.hold_offer(hold, &ctx.cfg.codecs)) else {
             return;
         };
-        let transport = dialog.transport();
+        let (transport, hop) = (dialog.transport(), dialog.next_hop());
         let (via, contact) = (ctx.via(transport), ctx.contact(transport));
-        let spec = dialog.request(Method::Invite, via, &contact, None);
+        let mut spec = dialog.request(Method::Invite, via, &contact, None);
+        spec.extra.extend(self.authorization(ctx, "INVITE", &spec.uri));
         let Ok(req) = sip::request_with_body(&spec, "application/sdp", sdp::render(&offer).into_bytes()) else {
             return;
         };
-        let tx = ctx.send_request(now, self.id, dialog.next_hop(), req);
+        let tx = ctx.send_request(now, self.id, hop, req);
         self.reinvite.pending = Some(Pending { hold, offer, tx });
     }
 
@@ -105,6 +106,12 @@ impl Call {
         let retry = self.reinvite.retries < MAX_RETRIES;
         match code {
             491 if retry => return self.back_off(ctx, now, pending.hold),
+            // A challenge: the retry, at once, carries our answer.
+            401 | 407 if retry && self.keep_challenge(&resp) => {
+                self.reinvite.retries += 1;
+                self.reinvite.wanted.get_or_insert(pending.hold);
+                return self.set_timer(ctx, CallTimer::ReinviteRetry, now);
+            }
             408 | 481 => return self.dialog_lost(ctx, now, code == 408),
             500 | 503 if retry && let Some(after) = retry_after(&resp) => {
                 self.reinvite.retries += 1;

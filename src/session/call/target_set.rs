@@ -8,12 +8,10 @@
 //! and only `max_redirects` 3xx are followed per call; when nothing is
 //! left the call ends with the last failure.
 
-use super::{Call, CallState, Invite};
+use super::{Call, Invite};
 use crate::ids::Peer;
 use crate::session::context::CallContext;
-use crate::sip::{self, Header, IncomingResponse, Request};
-use rsip::headers::UntypedHeader;
-use std::sync::Arc;
+use crate::sip::{self, IncomingResponse};
 use std::time::Instant;
 
 /// Contacts taken from one 3xx at most.
@@ -58,16 +56,11 @@ impl Call {
             let via = ctx.via(peer.transport);
             let contact = ctx.contact(peer.transport);
             // A target whose request cannot be built is skipped.
-            let Some(req) = redirected(&invite, uri, &via, &contact) else {
+            let Some(req) = super::reissue::reissued(&invite, Some(uri), &via, &contact, None) else {
                 continue;
             };
-            let req = Arc::new(req);
-            ctx.index.forget(old);
-            let tx = ctx.send_invite(now, self.id, peer, req.clone());
-            self.invite = Invite::Sent { req, tx };
-            self.peer = peer;
-            self.state = CallState::Calling;
-            self.sdp.remote = None;
+            self.client_auth.new_target();
+            self.reissue(ctx, now, old, peer, req);
             return true;
         }
         false
@@ -95,31 +88,4 @@ fn contacts(resp: &IncomingResponse, current: Peer) -> Vec<(rsip::Uri, Peer)> {
     // Stable: equal q keep the order the 3xx gave them.
     found.sort_by(|a, b| b.0.total_cmp(&a.0));
     found.into_iter().map(|(_, uri, peer)| (uri, peer)).collect()
-}
-
-/// `invite` re-addressed to `uri`: a new top Via, the next CSeq, our
-/// Contact for the new transport; the rest (offer included) unchanged.
-fn redirected(invite: &Request, uri: rsip::Uri, via: &str, contact: &str) -> Option<Request> {
-    let cseq = sip::header_in(&invite.headers, "CSeq")?
-        .split_whitespace()
-        .next()?
-        .parse::<u32>()
-        .ok()?
-        .checked_add(1)?;
-    let mut req = invite.clone();
-    req.uri = uri;
-    for h in req.headers.iter_mut() {
-        match h {
-            Header::Via(v) => v.replace(via),
-            Header::CSeq(v) => {
-                let mut value = String::with_capacity(16);
-                sip::push_u64(&mut value, u64::from(cseq));
-                value.push_str(" INVITE");
-                v.replace(value);
-            }
-            Header::Contact(v) => v.replace(contact),
-            _ => {}
-        }
-    }
-    Some(req)
 }

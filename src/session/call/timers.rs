@@ -5,6 +5,8 @@
 //! call goes back in the heap for the next. A timer cancelled early (our
 //! 2xx ACKed long before its 64·T1) costs no entry of its own.
 
+use super::Call;
+use crate::session::context::CallContext;
 use std::time::Instant;
 
 /// Which of a call's timers fired.
@@ -89,5 +91,29 @@ impl CallTimers {
             *slot = None;
         }
         due
+    }
+}
+
+impl Call {
+    /// Its heap entry for `at` came due: fire whichever of its timers are
+    /// due, then go back in the heap for the next. An entry it no longer
+    /// has (one a sooner arming replaced) does nothing.
+    pub fn handle_timers(&mut self, ctx: &mut CallContext, now: Instant, at: Instant) {
+        if !self.timers.popped(at) {
+            return;
+        }
+        for timer in CallTimer::ALL {
+            if self.ended.is_some() || !self.timers.take_due(timer, now) {
+                continue;
+            }
+            match timer {
+                CallTimer::OkRetransmit => self.on_ok_retransmit(ctx, now),
+                CallTimer::OkTimeout => self.on_ok_timeout(ctx, now),
+                CallTimer::ReinviteRetry => self.send_wanted(ctx, now),
+            }
+        }
+        if let Some(at) = self.timers.requeue().filter(|_| self.ended.is_none()) {
+            ctx.arm(self.id, at);
+        }
     }
 }

@@ -81,6 +81,7 @@ impl Call {
         let tx = ctx.send_invite(now, id, peer, req.clone());
         let mut call = Call::new(id, Role::Uac, peer, tag, port, now, Invite::Sent { req, tx });
         call.media = out.media;
+        call.client_auth = super::client_auth::ClientAuth::new(out.credentials.clone());
         call.sdp.local = Some(offer);
         Ok(call)
     }
@@ -109,6 +110,7 @@ impl Call {
             }
             200..=299 => self.on_invite_ok(ctx, now, resp),
             487 if self.cancel_requested => self.end(SessionEvent::Ended(self.id, EndReason::Cancelled)),
+            401 | 407 if self.answer_challenge(ctx, now, &resp) => {}
             300..=399 if self.follow_redirect(ctx, now, &resp) => {}
             300..=599 if self.try_next_target(ctx, now) => {}
             code => {
@@ -128,7 +130,7 @@ impl Call {
         Self::send_ack(ctx, &mut fresh, resp.core.cseq);
         if let Some(existing) = &self.dialog {
             if existing.id.remote_tag != fresh.id.remote_tag {
-                Self::send_bye_on(ctx, now, &mut fresh);
+                Self::send_bye_on(ctx, now, &mut fresh, None);
             }
             return;
         }

@@ -1,0 +1,19 @@
+//! How an outgoing call is placed.
+
+use crate::ids::TransportKind;
+
+/// How [`super::SipUa::make_call_with`] places a call.
+#[derive(Debug, Clone, Default)]
+pub struct CallOptions {
+    /// Transport unless the URI names one (`None`: the client's default).
+    pub transport: Option<TransportKind>,
+    /// Codecs to offer, by name (`PCMU`, `PCMA`, `opus`); empty: all ours.
+    pub codecs: Vec<String>,
+    /// Once answered, send every RTP packet received back to the far end
+    /// (a media echo on the calling side).
+    pub echo: bool,
+    /// Credentials for a peer that challenges the call (401/407): the
+    /// INVITE is sent again once with them, and later requests of the
+    /// dialog carry them.
+    pub credentials: Option<super::ClientCredentials>,
+}
