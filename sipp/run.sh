@@ -54,7 +54,7 @@ PY
 case_uac() {
   local name=$1 calls=$2; shift 2
   local dir="$WORK/$name"; mkdir -p "$dir"
-  ( cd "$dir" && timeout 120 sipp 127.0.0.1:${TARGET:-$GW_PORT} -i 127.0.0.1 -p "$(free_port)" -m "$calls" \
+  ( cd "$dir" && timeout 120 sipp 127.0.0.1:${TARGET:-$GW_PORT} -i "${LOCAL_IP:-127.0.0.1}" -p "$(free_port)" -m "$calls" \
       -nostdin -timeout 90s -timeout_error -trace_stat -stf stat.csv -fd 1 -trace_err "$@" >sipp.out 2>&1 )
   record "$name" $? "$dir"
 }
