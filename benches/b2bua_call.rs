@@ -9,6 +9,7 @@
 //! figure).
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use rvoip::test_exports::auth::{Algorithm, AuthConfig, ClientCredentials, Credentials};
 use rvoip::test_exports::endpoint::Endpoint;
 use rvoip::test_exports::gateway::{Gateway, GatewayConfig, Route, RouteAction};
 use rvoip::test_exports::ids::{Peer, TransportKind};
@@ -16,6 +17,7 @@ use rvoip::test_exports::sdp::Codec;
 use rvoip::test_exports::session::UaConfig;
 use rvoip::test_exports::transaction::TimerConfig;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 #[global_allocator]
@@ -42,11 +44,16 @@ fn header<'a>(msg: &'a str, name: &str) -> &'a str {
 
 /// SIPp's uac INVITE for call `n`.
 fn invite(n: u64) -> String {
+    invite_with(n, 1, "")
+}
+
+/// SIPp's uac INVITE for call `n` with CSeq `cseq` and `extra` headers.
+fn invite_with(n: u64, cseq: u32, extra: &str) -> String {
     format!(
-        "INVITE sip:service@{GW} SIP/2.0\r\nVia: SIP/2.0/UDP {A};branch=z9hG4bK-{n}-1-0\r\n\
+        "INVITE sip:service@{GW} SIP/2.0\r\nVia: SIP/2.0/UDP {A};branch=z9hG4bK-{n}-{cseq}-0\r\n\
 From: sipp <sip:sipp@{A}>;tag={n}SIPpTag001\r\nTo: service <sip:service@{GW}>\r\n\
-Call-ID: {n}-bench@127.0.0.1\r\nCSeq: 1 INVITE\r\nContact: sip:sipp@{A}\r\nMax-Forwards: 70\r\n\
-Subject: Performance Test\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{SDP}",
+Call-ID: {n}-bench@127.0.0.1\r\nCSeq: {cseq} INVITE\r\nContact: sip:sipp@{A}\r\nMax-Forwards: 70\r\n\
+{extra}Subject: Performance Test\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{SDP}",
         SDP.len()
     )
 }
@@ -85,10 +92,18 @@ Contact: <sip:{B};transport=UDP>\r\n{ct}Content-Length: {}\r\n\r\n{body}",
 
 struct Dut {
     ep: Endpoint,
+    /// Time spent inside the gateway (its handlers and polls), not in
+    /// the bench's peers.
+    busy: Duration,
 }
 
 impl Dut {
     fn new(shed_delay: Option<Duration>) -> Self {
+        Self::with_auth(shed_delay, None)
+    }
+
+    /// A gateway whose callers must authenticate with `alg`.
+    fn with_auth(shed_delay: Option<Duration>, alg: Option<Algorithm>) -> Self {
         let cfg = UaConfig {
             local: GW.parse::<SocketAddr>().unwrap(),
             user: "rvoip".into(),
@@ -104,7 +119,14 @@ impl Dut {
             shards: 1,
             max_redirects: 3,
             shed_delay,
-            auth: None,
+            auth: alg.map(|alg| AuthConfig {
+                realm: "rvoip".into(),
+                proxy: false,
+                nonce_lifetime: Duration::from_secs(300),
+                algorithms: vec![alg],
+                credentials: Arc::new(Credentials::default().with_password("sipp", "rvoip", "secret")),
+                secret: [1; 32],
+            }),
             access: Default::default(),
         };
         let gw = Gateway::new(GatewayConfig {
@@ -124,14 +146,18 @@ impl Dut {
         });
         Dut {
             ep: Endpoint::new(cfg, Some(gw), Instant::now(), SystemTime::now()),
+            busy: Duration::ZERO,
         }
     }
 
     /// Feeds one datagram and returns what the gateway sends (media
     /// commands taken, as the driver does).
     fn feed(&mut self, now: Instant, text: &str, from: &str) -> Vec<(SocketAddr, String)> {
+        let start = Instant::now();
         self.ep.handle_datagram(now, udp(from), text.as_bytes());
-        self.outputs()
+        let out = self.outputs();
+        self.busy += start.elapsed();
+        out
     }
 
     fn outputs(&mut self) -> Vec<(SocketAddr, String)> {
@@ -145,8 +171,10 @@ impl Dut {
     }
 
     fn timers(&mut self, now: Instant) {
+        let start = Instant::now();
         self.ep.handle_timeout(now);
         self.outputs();
+        self.busy += start.elapsed();
     }
 }
 
@@ -162,13 +190,38 @@ fn sent<'a>(out: &'a [(SocketAddr, String)], to: &str, start: &str) -> &'a str {
 /// One whole call; checks each step happened.
 fn call(dut: &mut Dut, now: Instant, n: u64) {
     let out = dut.feed(now, &invite(n), A);
+    rest_of_call(dut, now, n, out, 1);
+}
+
+/// A call whose INVITE is challenged: the 401, its ACK, the INVITE again
+/// with the answer (the client's HA1 known: two hashes on its side, as
+/// the gateway does two), then the call.
+fn challenged_call(dut: &mut Dut, now: Instant, n: u64, creds: &ClientCredentials) {
+    let out = dut.feed(now, &invite(n), A);
+    let challenge = sent(&out, A, "SIP/2.0 401").to_owned();
+    let ack = in_dialog(n, "ACK", 1, &challenge).replace("-1-ACK", "-1-0");
+    assert!(dut.feed(now, &ack, A).is_empty());
+    let mut h = rsip::Headers::default();
+    h.push(rsip::Header::Other(
+        "WWW-Authenticate".into(),
+        header(&challenge, "WWW-Authenticate").into(),
+    ));
+    let mut answered = creds.answer(false, &h).expect("a challenge we can answer");
+    let auth = answered.authorize(creds, "INVITE", &format!("sip:service@{GW}"), "c0ffee");
+    let out = dut.feed(now, &invite_with(n, 2, &format!("Authorization: {auth}\r\n")), A);
+    rest_of_call(dut, now, n, out, 2);
+}
+
+/// From the INVITE the gateway took (`out`: what it sent), with CSeq
+/// `cseq`, to the end of the call.
+fn rest_of_call(dut: &mut Dut, now: Instant, n: u64, out: Vec<(SocketAddr, String)>, cseq: u32) {
     let inv_b = sent(&out, B, "INVITE").to_owned();
     let out = dut.feed(now, &ok(&inv_b, n, true), B);
     let ok_a = sent(&out, A, "SIP/2.0 200").to_owned();
     let mut acked = out.iter().any(|(_, t)| t.starts_with("ACK"));
-    let out = dut.feed(now, &in_dialog(n, "ACK", 1, &ok_a), A);
+    let out = dut.feed(now, &in_dialog(n, "ACK", cseq, &ok_a), A);
     acked |= out.iter().any(|(_, t)| t.starts_with("ACK"));
-    let out = dut.feed(now, &in_dialog(n, "BYE", 2, &ok_a), A);
+    let out = dut.feed(now, &in_dialog(n, "BYE", cseq + 1, &ok_a), A);
     acked |= out.iter().any(|(_, t)| t.starts_with("ACK"));
     assert!(acked, "B's 200 was never acknowledged");
     let bye_b = sent(&out, B, "BYE").to_owned();
@@ -220,5 +273,68 @@ fn bench_shed(c: &mut Criterion) {
     assert_eq!(dut.ep.stats().2, 0, "shedding keeps no transaction");
 }
 
-criterion_group!(benches, bench, bench_shed);
+/// What authentication costs a call: the same bridged call, its INVITE
+/// challenged and sent again with credentials, with SHA-256 and with MD5
+/// (issue #15: at most 1.3x an unauthenticated call in the same run). Two
+/// measures: `authenticated_call_*` times the whole iteration, the peers'
+/// work included (formatting, the client's own two hashes), against
+/// `bridged_call`; `gateway/*` times only the gateway's handlers and polls,
+/// the CPU a carrier pays, for an unauthenticated and both authenticated
+/// calls side by side.
+fn bench_auth(c: &mut Criterion) {
+    let client = |alg: Algorithm| {
+        let ha1 = alg.ha1("sipp", "rvoip", "secret");
+        match alg {
+            Algorithm::Md5 => ClientCredentials::ha1("sipp", "rvoip", Some(ha1), None),
+            Algorithm::Sha256 => ClientCredentials::ha1("sipp", "rvoip", None, Some(ha1)),
+        }
+    };
+    for (name, alg) in [("sha256", Algorithm::Sha256), ("md5", Algorithm::Md5)] {
+        let mut dut = Dut::with_auth(None, Some(alg));
+        let creds = client(alg);
+        let mut now = Instant::now();
+        let mut n = 0u64;
+        c.bench_function(&format!("b2bua_call/authenticated_call_{name}"), |b| {
+            b.iter(|| {
+                n += 1;
+                challenged_call(&mut dut, now, n, &creds);
+                now += Duration::from_micros(200);
+                if n.is_multiple_of(64) {
+                    dut.timers(now);
+                }
+            })
+        });
+    }
+    let mut group = c.benchmark_group("b2bua_call/gateway");
+    for (name, alg) in [
+        ("bridged_call", None),
+        ("authenticated_sha256", Some(Algorithm::Sha256)),
+        ("authenticated_md5", Some(Algorithm::Md5)),
+    ] {
+        let mut dut = Dut::with_auth(None, alg);
+        let creds = alg.map(client);
+        let mut now = Instant::now();
+        let mut n = 0u64;
+        group.bench_function(name, |b| {
+            b.iter_custom(|iters| {
+                dut.busy = Duration::ZERO;
+                for _ in 0..iters {
+                    n += 1;
+                    match &creds {
+                        Some(creds) => challenged_call(&mut dut, now, n, creds),
+                        None => call(&mut dut, now, n),
+                    }
+                    now += Duration::from_micros(200);
+                    if n.is_multiple_of(64) {
+                        dut.timers(now);
+                    }
+                }
+                dut.busy
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_shed, bench_auth);
 criterion_main!(benches);

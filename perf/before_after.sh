@@ -47,7 +47,9 @@ for r in $(seq "$ROUNDS"); do
     exe=$B_BEFORE; [ $side = after ] && exe=$B_AFTER
     while read -r name t; do TIMES[$side-$name]+="$t "; done < <(
       "$exe" --bench --warm-up-time 2 --measurement-time 8 --noplot 2>/dev/null |
-        awk '/time:/ {v=$5; u=$6; if (u=="ns") v/=1000; if (u=="ms") v*=1000; print $1, v}')
+        awk '/^b2bua_call\// {name=$1}
+          /time:/ {l=$0; sub(/.*time: *\[/, "", l); split(l, a, " "); v=a[3]; u=a[4];
+                   if (u=="ns") v/=1000; if (u=="ms") v*=1000; print name, v}')
     echo "bench round $r $side done" >&2
   done
 done

@@ -5,12 +5,12 @@
 //! wrong password, an unknown user and a replayed nonce count get the same
 //! answer, after the same work, so nobody learns which users exist.
 
+use super::counts::NonceCounts;
 use super::{Algorithm, AuthConfig, Challenged, Credentials, DigestParams, NonceAge, Nonces, response};
 use crate::sip;
 use crate::status::StatusCode;
-use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use subtle::ConstantTimeEq;
 
 /// What a request's credentials are worth.
@@ -39,16 +39,17 @@ pub struct Authenticator {
     proxy: bool,
     credentials: Arc<Credentials>,
     nonces: Nonces,
-    lifetime: Duration,
     algorithms: Vec<Algorithm>,
     opaque: String,
     /// When the endpoint started: nonces carry their age from it.
     epoch: Instant,
-    /// The serial number of the next nonce.
-    serial: std::cell::Cell<u64>,
-    /// Per nonce used successfully: the highest nonce count seen.
-    counts: HashMap<String, u32>,
+    /// The nonce counts seen, by nonce serial number.
+    counts: NonceCounts,
 }
+
+/// Nonces whose counts are kept at most (4 bytes each): a flood of
+/// challenges beyond it answers the oldest nonces with a fresh challenge.
+const MAX_NONCES: usize = 1 << 22;
 
 const FAILED: Verdict = Verdict::Challenge {
     stale: false,
@@ -63,12 +64,10 @@ impl Authenticator {
             proxy: cfg.proxy,
             credentials: cfg.credentials.clone(),
             nonces: Nonces::new(&cfg.secret, cfg.nonce_lifetime),
-            lifetime: cfg.nonce_lifetime,
             algorithms: cfg.algorithms.clone(),
             opaque: Algorithm::Sha256.hex(&cfg.secret)[..16].to_owned(),
             epoch: now,
-            serial: std::cell::Cell::new(0),
-            counts: HashMap::new(),
+            counts: NonceCounts::new(cfg.nonce_lifetime.as_secs(), MAX_NONCES),
         }
     }
 
@@ -87,21 +86,22 @@ impl Authenticator {
     }
 
     /// The challenge headers (name, value), one per algorithm offered.
-    pub fn challenges(&self, now: Instant, stale: bool) -> impl Iterator<Item = (&'static str, String)> + '_ {
+    pub fn challenges(&mut self, now: Instant, stale: bool) -> impl Iterator<Item = (&'static str, String)> + '_ {
         let name = if self.proxy {
             "Proxy-Authenticate"
         } else {
             "WWW-Authenticate"
         };
-        let serial = self.serial.get();
-        self.serial.set(serial.wrapping_add(1));
-        let nonce = self.nonces.issue(now.saturating_duration_since(self.epoch), serial);
+        let elapsed = now.saturating_duration_since(self.epoch);
+        let serial = self.counts.issue(elapsed.as_secs());
+        let nonce = self.nonces.issue(elapsed, serial);
         let stale = if stale { ", stale=true" } else { "" };
-        self.algorithms.iter().map(move |alg| {
+        let this: &Self = self;
+        this.algorithms.iter().map(move |alg| {
             let value = format!(
                 "Digest realm=\"{}\", nonce=\"{nonce}\", opaque=\"{}\", algorithm={}, qop=\"auth\"{stale}",
-                self.realm,
-                self.opaque,
+                this.realm,
+                this.opaque,
                 alg.name()
             );
             (name, value)
@@ -139,7 +139,7 @@ impl Authenticator {
             return FAILED; // we offered qop="auth" only
         }
         let elapsed = now.saturating_duration_since(self.epoch);
-        let age = self.nonces.check(&p.nonce, elapsed);
+        let (age, serial) = self.nonces.check(&p.nonce, elapsed);
         let nc = match p.nc.as_deref().map(|n| u32::from_str_radix(n, 16)) {
             Some(Ok(n)) => n,
             Some(Err(_)) => return Verdict::Malformed("nc is not hex"),
@@ -170,26 +170,9 @@ impl Authenticator {
                 failed: false,
             };
         }
-        self.forget_old(elapsed);
-        let last = self.counts.entry(p.nonce).or_insert(0);
-        if nc <= *last {
-            return FAILED; // a replayed Authorization
+        if !self.counts.accept(serial, nc) {
+            return FAILED; // a replayed (or long forgotten) Authorization
         }
-        *last = nc;
         Verdict::Authorized(p.username)
-    }
-
-    /// Drops the counts of nonces too old to be accepted again.
-    fn forget_old(&mut self, elapsed: Duration) {
-        if self.counts.len() < 4096 {
-            return;
-        }
-        let oldest = elapsed.as_secs().saturating_sub(self.lifetime.as_secs());
-        self.counts.retain(|nonce, _| {
-            nonce
-                .get(..16)
-                .and_then(|t| u64::from_str_radix(t, 16).ok())
-                .is_some_and(|t| t >= oldest)
-        });
     }
 }

@@ -71,7 +71,7 @@ pub fn response(alg: Algorithm, ha1: &str, c: &Challenged) -> String {
     alg.hex(text.as_bytes())
 }
 
-fn to_hex(bytes: &[u8]) -> String {
+pub(super) fn to_hex(bytes: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {

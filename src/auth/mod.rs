@@ -6,6 +6,7 @@
 mod authenticator;
 mod client;
 mod config;
+mod counts;
 mod credentials;
 mod digest;
 mod nonce;

@@ -57,14 +57,22 @@ impl Nonces {
     pub fn issue(&self, elapsed: Duration, serial: u64) -> String {
         let issued = elapsed.as_secs();
         let mut s = format!("{issued:016x}{serial:016x}");
-        for b in self.tag(issued, serial) {
-            s.push_str(&format!("{b:02x}"));
-        }
+        s.push_str(&super::digest::to_hex(&self.tag(issued, serial)));
         s
     }
 
-    /// What `nonce` is, `elapsed` after the endpoint started.
-    pub fn check(&self, nonce: &str, elapsed: Duration) -> NonceAge {
+    /// What `nonce` is, `elapsed` after the endpoint started, and its
+    /// serial number.
+    pub fn check(&self, nonce: &str, elapsed: Duration) -> (NonceAge, u64) {
+        let age = self.age(nonce, elapsed);
+        let serial = nonce
+            .get(16..32)
+            .and_then(|s| u64::from_str_radix(s, 16).ok())
+            .unwrap_or(0);
+        (age, serial)
+    }
+
+    fn age(&self, nonce: &str, elapsed: Duration) -> NonceAge {
         use subtle::ConstantTimeEq;
         let (Some(time), Some(serial), Some(tag)) = (nonce.get(..16), nonce.get(16..32), nonce.get(32..)) else {
             return NonceAge::Foreign;
@@ -72,7 +80,7 @@ impl Nonces {
         let (Ok(issued), Ok(serial)) = (u64::from_str_radix(time, 16), u64::from_str_radix(serial, 16)) else {
             return NonceAge::Foreign;
         };
-        let expected: String = self.tag(issued, serial).iter().map(|b| format!("{b:02x}")).collect();
+        let expected = super::digest::to_hex(&self.tag(issued, serial));
         if nonce.len() != 64 || !bool::from(expected.as_bytes().ct_eq(tag.as_bytes())) {
             return NonceAge::Foreign;
         }
@@ -88,19 +96,29 @@ impl Nonces {
 mod tests {
     use super::*;
 
+    impl Nonces {
+        fn check_age(&self, nonce: &str, elapsed: Duration) -> NonceAge {
+            self.check(nonce, elapsed).0
+        }
+    }
+
     #[test]
     fn a_nonce_proves_itself_and_ages() {
         let n = Nonces::new(&[7; 32], Duration::from_secs(300));
         let t = Duration::from_secs(1000);
         let nonce = n.issue(t, 1);
         assert_ne!(nonce, n.issue(t, 2), "one nonce per challenge, within a second too");
-        assert_eq!(n.check(&nonce, t + Duration::from_secs(300)), NonceAge::Fresh);
-        assert_eq!(n.check(&nonce, t + Duration::from_secs(301)), NonceAge::Stale);
+        assert_eq!(n.check_age(&nonce, t + Duration::from_secs(300)), NonceAge::Fresh);
+        assert_eq!(n.check_age(&nonce, t + Duration::from_secs(301)), NonceAge::Stale);
         let other = Nonces::new(&[8; 32], Duration::from_secs(300));
-        assert_eq!(other.check(&nonce, t), NonceAge::Foreign, "another secret's nonce");
+        assert_eq!(other.check_age(&nonce, t), NonceAge::Foreign, "another secret's nonce");
         let mut forged = nonce.clone();
         forged.replace_range(..16, &format!("{:016x}", 2000));
-        assert_eq!(n.check(&forged, t), NonceAge::Foreign, "a changed time breaks the tag");
-        assert_eq!(n.check("short", t), NonceAge::Foreign);
+        assert_eq!(
+            n.check_age(&forged, t),
+            NonceAge::Foreign,
+            "a changed time breaks the tag"
+        );
+        assert_eq!(n.check_age("short", t), NonceAge::Foreign);
     }
 }

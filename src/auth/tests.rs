@@ -196,14 +196,14 @@ fn our_client_answers_our_challenges() {
             },
             t0,
         );
-        let challenge_of = |a: &Authenticator| {
+        let challenge_of = |a: &mut Authenticator| {
             let mut h = rsip::Headers::default();
             for (name, value) in a.challenges(t0, false) {
                 h.push(rsip::Header::Other(name.into(), value));
             }
             h
         };
-        let challenge = challenge_of(&a);
+        let challenge = challenge_of(&mut a);
         let sha256 = Algorithm::Sha256.ha1("alice", "rvoip", "secret");
         for creds in [
             ClientCredentials::password("alice", "secret", None),
@@ -215,7 +215,7 @@ fn our_client_answers_our_challenges() {
             ),
         ] {
             // Each client its own challenge (and so its own nonce counts).
-            let mut answered = creds.answer(proxy, &challenge_of(&a)).unwrap();
+            let mut answered = creds.answer(proxy, &challenge_of(&mut a)).unwrap();
             for (method, cnonce) in [("INVITE", "a1"), ("BYE", "a2")] {
                 let value = answered.authorize(&creds, method, "sip:bob@127.0.0.1", cnonce);
                 let verdict = a.check(t0, method, &headers(answered.header, value));

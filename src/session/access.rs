@@ -5,7 +5,8 @@
 //! source we do not trust must authenticate: without valid credentials it
 //! is challenged (401 + WWW-Authenticate, or 407 as a proxy) statelessly —
 //! no call, no port, no transaction kept: a flood of scanners costs no
-//! memory — and with unreadable ones it gets 400 naming why. Requests
+//! memory, and it is checked before the transaction layer, like load
+//! shedding — and with unreadable ones it gets 400 naming why. Requests
 //! within a dialog are bound to it and never challenged.
 //!
 //! Each refusal writes one line, `refused src=ADDR method=METHOD
@@ -15,7 +16,7 @@
 use super::UserAgent;
 use crate::access::Gate;
 use crate::auth::Verdict;
-use crate::ids::{Peer, TxId};
+use crate::ids::Peer;
 use crate::sip::{self, Incoming, IncomingRequest, Method};
 use std::time::Instant;
 
@@ -50,13 +51,16 @@ impl UserAgent {
         false
     }
 
-    /// Whether new request `req` (server transaction `tx`) may go on; if
-    /// not, it has been answered.
-    pub(super) fn authenticate(&mut self, now: Instant, tx: TxId, req: &IncomingRequest, source: Peer) -> bool {
+    /// Whether a new INVITE `req` from `source` may go on to the
+    /// transaction layer; if not, it has been answered, statelessly (a
+    /// challenge, or a 400 naming unreadable credentials). A retransmission
+    /// of an INVITE already let in goes on to its transaction unchecked.
+    pub(super) fn authenticate(&mut self, now: Instant, req: &IncomingRequest, source: Peer, reply_to: Peer) -> bool {
         let Some(auth) = self.authenticator.as_mut() else {
             return true;
         };
-        if self.access.is_trusted(source.addr.ip()) {
+        let new_call = req.req.method == Method::Invite && req.core.to_tag.is_none();
+        if !new_call || self.access.is_trusted(source.addr.ip()) || self.ctx.txs.has_server_transaction(&req.core) {
             return true;
         }
         let method = sip::method_name(&req.req.method);
@@ -71,7 +75,7 @@ impl UserAgent {
                 self.ctx.stats.bad_answered += 1;
                 let reason = format!("Malformed Authorization header: {why}");
                 let resp = sip::response(&req.req, 400, Some(&reason), None);
-                self.ctx.txs.respond(now, tx, resp);
+                self.ctx.txs.send_stateless(reply_to, sip::response_bytes(&resp));
                 return false;
             }
         };
@@ -85,9 +89,7 @@ impl UserAgent {
         for (name, value) in auth.challenges(now, stale) {
             resp.headers.push(sip::Header::Other(name.into(), value));
         }
-        if !self.ctx.txs.respond_once(tx, &resp) {
-            self.ctx.txs.respond(now, tx, resp);
-        }
+        self.ctx.txs.send_stateless(reply_to, sip::response_bytes(&resp));
         false
     }
 

@@ -26,7 +26,11 @@ impl UserAgent {
                 if !self.admit_source(now, &inc, peer, reply_to) {
                     return;
                 }
-                if !self.shed(&inc, reply_to) {
+                let authenticated = match &inc {
+                    Incoming::Request(req) => self.authenticate(now, req, peer, reply_to),
+                    Incoming::Response(_) => true,
+                };
+                if authenticated && !self.shed(&inc, reply_to) {
                     self.ctx.txs.handle_incoming(now, inc, reply_to);
                 }
             }

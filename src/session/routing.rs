@@ -63,12 +63,7 @@ impl UserAgent {
             return;
         }
         let status = match req.req.method {
-            Method::Invite => {
-                if self.authenticate(now, tx, &req, peer) {
-                    self.admit(now, tx, req, peer, tag);
-                }
-                return;
-            }
+            Method::Invite => return self.admit(now, tx, req, peer, tag),
             Method::Options => StatusCode::OK,
             Method::Bye | Method::Info | Method::Update | Method::PRack => StatusCode::CALL_DOES_NOT_EXIST,
             _ => StatusCode::METHOD_NOT_ALLOWED,
