@@ -128,6 +128,8 @@ impl Dut {
                 secret: [1; 32],
             }),
             access: Default::default(),
+            registrations: Vec::new(),
+            registrar: None,
         };
         let gw = Gateway::new(GatewayConfig {
             routes: vec![Route {

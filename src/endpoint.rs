@@ -1,17 +1,12 @@
-//! The signalling plane as one sans-IO value: the UA core (transactions
-//! and calls, [`crate::session`]) and, on a gateway, the B2BUA policy
-//! ([`crate::gateway`]: admission, routing, leg pairing) composed in one
-//! [`Endpoint`]. The tokio driver, the benches and the simulator all drive
-//! this same type; none of them wires the two halves together.
+//! The signalling plane as one sans-IO value: the UA core ([`crate::session`])
+//! and, on a gateway, the B2BUA policy ([`crate::gateway`]) composed in one
+//! [`Endpoint`], which the driver, the benches and the simulator all drive.
 //!
 //! # Loop contract
 //!
-//! Inputs, each with the time it happened:
-//! [`Endpoint::handle_datagram`], [`Endpoint::handle_timeout`],
-//! [`Endpoint::handle_command`], [`Endpoint::handle_media_event`],
-//! [`Endpoint::handle_queue_delay`], [`Endpoint::drain`] and
-//! [`Endpoint::handle_undelivered`]. After any input, take the outputs
-//! until each poll returns `None` — [`Endpoint::poll_media_command`],
+//! Inputs, each with the time it happened: the `handle_*` methods and
+//! [`Endpoint::drain`]. After any input, take the outputs until each poll
+//! returns `None` — [`Endpoint::poll_media_command`],
 //! [`Endpoint::poll_transmit`], [`Endpoint::poll_event`] — then sleep
 //! until [`Endpoint::poll_timeout`] or the next input.
 //!
@@ -53,8 +48,11 @@ impl Endpoint {
 
     /// An endpoint with no calls, started at `now` (`wall` is the wall
     /// clock at that instant, for call records); a gateway when `gateway`
-    /// is given, a plain user agent otherwise.
-    pub fn new(cfg: UaConfig, gateway: Option<Gateway>, now: Instant, wall: SystemTime) -> Self {
+    /// is given (calling the registrar's users), a plain user agent else.
+    pub fn new(cfg: UaConfig, mut gateway: Option<Gateway>, now: Instant, wall: SystemTime) -> Self {
+        if let (Some(g), Some(r)) = (gateway.as_mut(), cfg.registrar.as_ref()) {
+            g.set_locations(r.locations.clone());
+        }
         Endpoint {
             ua: UserAgent::new(cfg, now, wall),
             gateway,
@@ -96,12 +94,19 @@ impl Endpoint {
         self.ua.observe_queue_delay(now, delay);
     }
 
-    /// Stops admitting calls (503 + Retry-After) and ends the rest after
-    /// `grace`. Only a gateway drains; a plain user agent ignores it.
+    /// Removes our registrations; a gateway stops admitting calls (503 +
+    /// Retry-After) and ends the rest after `grace`.
     pub fn drain(&mut self, now: Instant, grace: Duration) {
         if let Some(g) = self.gateway.as_mut() {
             g.drain(now, grace);
         }
+        self.ua.stop_registrations(now);
+    }
+
+    /// Our registrations (AOR, state) and their version, if not `since`.
+    pub fn registrations(&self, since: u64) -> Option<(u64, Vec<(String, crate::session::RegistrationState)>)> {
+        let v = self.ua.registrations_version();
+        (v != since).then(|| (v, self.ua.registrations()))
     }
 
     /// Who may authenticate from now on (a reloaded credentials file);

@@ -15,6 +15,7 @@ pub(crate) mod gateway;
 pub(crate) mod ids;
 pub(crate) mod limits;
 pub mod media;
+pub(crate) mod registrar;
 pub(crate) mod sdp;
 pub(crate) mod session;
 pub(crate) mod sip;

@@ -22,6 +22,9 @@ pub mod gateway {
 pub mod ids {
     pub use crate::ids::*;
 }
+pub mod registrar {
+    pub use crate::registrar::*;
+}
 pub mod sdp {
     pub use crate::sdp::*;
 }

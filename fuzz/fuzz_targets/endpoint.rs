@@ -28,6 +28,8 @@ fuzz_target!(|data: &[u8]| {
         shed_delay: None,
         auth: None,
         access: Default::default(),
+        registrations: Vec::new(),
+        registrar: None,
     };
     let mut now = Instant::now();
     let mut ep = Endpoint::new(cfg, Some(Gateway::new(GatewayConfig::default())), now, SystemTime::UNIX_EPOCH);

@@ -75,6 +75,12 @@ pub struct ServerConfig {
     pub auth: Option<super::Auth>,
     /// Source ACLs, the treatment of untrusted sources, abuse limits.
     pub access: super::AccessConfig,
+    /// Registrations to trunks to keep (RFC 3261 §10): registered at
+    /// start, refreshed, removed on drain.
+    pub registrations: Vec<super::RegistrationConfig>,
+    /// A registrar for inbound REGISTER with these limits (`None`: 405);
+    /// it authenticates with `auth` like a new call.
+    pub registrar: Option<super::RegistrarConfig>,
 }
 
 impl Default for ServerConfig {
@@ -99,6 +105,8 @@ impl Default for ServerConfig {
             shed_delay: None,
             auth: None,
             access: Default::default(),
+            registrations: Vec::new(),
+            registrar: None,
         }
     }
 }
@@ -164,6 +172,11 @@ impl ServerConfig {
             shed_delay: self.shed_delay,
             auth: self.auth.clone().map(super::Auth::into_config),
             access: self.access.clone(),
+            registrations: self.registrations.clone(),
+            registrar: self.registrar.map(|cfg| crate::registrar::Registrar {
+                cfg,
+                locations: Default::default(),
+            }),
         };
         Parts {
             ua,

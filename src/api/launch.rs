@@ -82,8 +82,18 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
             .clone()
             .zip(admission.clone())
             .map(|(g, s)| Gateway::sharded(g, s, shard, shards));
+        // Registrations live on shard 0 (their Call-IDs hash there).
+        let registrations = if shard == 0 {
+            ua.registrations.clone()
+        } else {
+            Vec::new()
+        };
         let endpoint = Endpoint::new(
-            crate::session::UaConfig { shard, ..ua.clone() },
+            crate::session::UaConfig {
+                shard,
+                registrations,
+                ..ua.clone()
+            },
             gateway,
             std::time::Instant::now(),
             std::time::SystemTime::now(),

@@ -20,6 +20,7 @@ mod gateway;
 mod handles;
 mod launch;
 mod metrics;
+mod registration;
 mod stats;
 mod ua;
 
@@ -35,6 +36,7 @@ pub use event::{CallEvent, IncomingCall};
 pub use gateway::{GatewayConfig, GatewayStats, Route, RouteAction, SETUP_BUCKETS_MS, SipGateway, create_gateway};
 pub use handles::{SipClient, SipServer};
 pub use metrics::Metrics;
+pub use registration::{RegistrarConfig, RegistrationConfig, RegistrationState, RegistrationStatus};
 pub use stats::Stats;
 pub use ua::SipUa;
 
@@ -70,6 +72,13 @@ pub fn raise_fd_limit() {
 /// host is an IP address or `localhost` (no DNS yet).
 pub fn is_reachable_target(uri: &str) -> bool {
     crate::sip::uri_peer(uri, crate::ids::TransportKind::Udp).is_some()
+}
+
+/// Whether `uri` is a `sip:` or `sips:` URI (a domain is fine: an
+/// address-of-record needs no address).
+pub fn is_sip_uri(uri: &str) -> bool {
+    crate::sip::parse_uri(crate::sip::uri_of(uri))
+        .is_ok_and(|u| matches!(u.scheme, Some(rsip::Scheme::Sip) | Some(rsip::Scheme::Sips)))
 }
 
 /// Starts a SIP server listening on `cfg.sip_addr` (UDP and/or TCP).

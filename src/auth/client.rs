@@ -122,6 +122,15 @@ impl ClientCredentials {
     }
 }
 
+/// Whether any challenge in `headers` says only the nonce was stale
+/// (so a second challenge to the same request may be answered too).
+pub fn says_stale(headers: &rsip::Headers) -> bool {
+    ["WWW-Authenticate", "Proxy-Authenticate"]
+        .iter()
+        .flat_map(|n| sip::headers_in(headers, n))
+        .any(|v| v.to_ascii_lowercase().replace(' ', "").contains("stale=true"))
+}
+
 impl Answered {
     /// The header value authorizing `method` to `uri`, with the next nonce
     /// count and `cnonce`.

@@ -13,7 +13,7 @@ mod nonce;
 mod params;
 
 pub use authenticator::{Authenticator, Verdict};
-pub use client::{Answered, ClientCredentials};
+pub use client::{Answered, ClientCredentials, says_stale};
 pub use config::AuthConfig;
 pub use credentials::Credentials;
 pub use digest::{Algorithm, Challenged, response};

@@ -104,6 +104,12 @@ impl Driver {
         let tcp_refused = self.io.tcp.refused;
         self.stats
             .publish(&mut self.published, &s, active, txs, tcp_refused, shedding);
+        if let Some((version, registrations)) = e.registrations(self.published.registrations) {
+            self.published.registrations = version;
+            if let Ok(mut r) = self.stats.registrations.lock() {
+                *r = registrations;
+            }
+        }
         let waited = e.take_max_queue_delay().as_micros() as u64;
         if waited > 0 {
             self.stats.queue_delay_max_us.fetch_max(waited, Relaxed);

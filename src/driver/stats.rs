@@ -72,6 +72,8 @@ pub(crate) struct LiveStats {
     pub gateway: std::sync::Mutex<Vec<GatewayStats>>,
     /// The gateway's failed outbound legs by status, per shard.
     pub gateway_failures: std::sync::Mutex<Vec<Vec<(u16, u64)>>>,
+    /// Our registrations to trunks (address-of-record, state).
+    pub registrations: std::sync::Mutex<Vec<(String, crate::session::RegistrationState)>>,
 }
 
 /// What one shard last published (the shared counters hold the sum of
@@ -84,6 +86,8 @@ pub(crate) struct Published {
     tcp_refused: u64,
     shedding: bool,
     gateway: Option<GatewayStats>,
+    /// The version of the registrations last published.
+    pub registrations: u64,
 }
 
 /// Adds `new - old` (wrapping: gauges go down) to `c`.

@@ -26,6 +26,9 @@ pub enum RouteAction {
         /// Credentials for a target that challenges our INVITE (a trunk).
         credentials: Option<std::sync::Arc<crate::auth::ClientCredentials>>,
     },
+    /// Call the Request-URI user's Contacts registered at our registrar
+    /// (all at once when there are several; 480 when there are none).
+    Registered,
 }
 
 /// One route: a call matches when its Request-URI user starts with

@@ -1,10 +1,9 @@
-//! Session events in, commands out: admission and routing of new calls,
-//! and everything one leg does that the other must hear.
+//! Session events in, commands out: everything one leg does that the other
+//! must hear (new calls go to `incoming`, forked ones to `fork`).
 
-use super::{Gateway, Leg, RouteAction, route};
+use super::{Gateway, Leg, route};
 use crate::ids::CallId;
-use crate::session::{Command, IncomingInfo, MediaMode, Outbound, SessionEvent};
-use crate::status::StatusCode;
+use crate::session::{Command, MediaMode, SessionEvent};
 use std::time::Instant;
 
 impl Gateway {
@@ -17,8 +16,14 @@ impl Gateway {
                 return None;
             }
             SessionEvent::Ringing(b) => self.tell_inbound(*b, Command::Ring),
+            // A forked call's caller hears ringing: no leg's early media
+            // is relayed while they race.
+            SessionEvent::EarlyMedia(b) if self.forking_partner(*b).is_some() => self.tell_inbound(*b, Command::Ring),
             SessionEvent::EarlyMedia(b) => self.tell_inbound(*b, Command::EarlyMedia),
             SessionEvent::Answered(b) => {
+                if let Some(a) = self.forking_partner(*b) {
+                    self.fork_answered(a, *b);
+                }
                 if let Some(l) = self.legs.get(b).filter(|l| !l.inbound && l.other.is_some()) {
                     self.stats.bridged_answered += 1;
                     let ms = now.saturating_duration_since(l.since).as_millis() as u64;
@@ -36,11 +41,17 @@ impl Gateway {
                     self.stats.outbound_failed += 1;
                     *self.failures.entry(*code).or_default() += 1;
                 }
-                let status = route::caller_status(*code);
-                self.tell_inbound(*b, |a| Command::Reject(a, status));
+                match self.forking_partner(*b) {
+                    Some(a) => self.fork_failed(a, *b, *code),
+                    None => {
+                        let status = route::caller_status(*code);
+                        self.tell_inbound(*b, |a| Command::Reject(a, status));
+                    }
+                }
                 self.forget(*b);
             }
             SessionEvent::Ended(x, _) => {
+                self.fork_abandoned(*x);
                 self.tell_other(*x, Command::End);
                 self.forget(*x);
             }
@@ -52,100 +63,8 @@ impl Gateway {
         Some(ev)
     }
 
-    fn on_incoming(&mut self, now: Instant, a: CallId, info: &IncomingInfo) {
-        use super::admission::Denied;
-        let refuse = if self.drain_until.is_some() {
-            Some(&mut self.stats.drain_rejected)
-        } else {
-            match self.admission.admit(info.peer.addr.ip(), now) {
-                Ok(()) => None,
-                Err(Denied::OverLimit) => Some(&mut self.stats.over_limit),
-                Err(Denied::RateLimited) => Some(&mut self.stats.rate_limited),
-                Err(Denied::OverRate) => Some(&mut self.stats.over_rate),
-            }
-        };
-        if let Some(counter) = refuse {
-            *counter += 1;
-            return self
-                .commands
-                .push_back(Command::Reject(a, StatusCode::SERVICE_UNAVAILABLE));
-        }
-        let (index, user) = route::find(&self.cfg.routes, &info.uri, info.peer.addr.ip());
-        let action = index.map(|i| &self.cfg.routes[i].action);
-        match action {
-            None | Some(RouteAction::Reject(_)) => {
-                self.stats.route_rejected += 1;
-                self.admission.release();
-                let status = match action {
-                    Some(RouteAction::Reject(s)) => *s,
-                    _ => StatusCode::NOT_FOUND,
-                };
-                self.commands.push_back(Command::Reject(a, status));
-            }
-            Some(RouteAction::Echo { answer_after }) => {
-                let answer_after = *answer_after;
-                self.stats.echoed += 1;
-                self.insert(
-                    a,
-                    Leg {
-                        other: None,
-                        inbound: true,
-                        since: now,
-                    },
-                );
-                if self.cfg.echo_ring {
-                    self.commands.push_back(Command::Ring(a));
-                }
-                if answer_after.is_zero() {
-                    self.commands.push_back(Command::Accept(a, MediaMode::Echo));
-                } else {
-                    self.answer_at.push(now + answer_after, a);
-                }
-            }
-            Some(RouteAction::Forward {
-                uri,
-                transport,
-                credentials,
-                ..
-            }) => {
-                let i = index.expect("invariant: an action comes from a route");
-                let out = Outbound {
-                    uri: route::target_uri(uri, &user),
-                    transport: *transport,
-                    codecs: self.route_codecs[i].clone(),
-                    from_user: route::user_of(&info.from),
-                    media: MediaMode::None,
-                    credentials: credentials.clone(),
-                };
-                self.stats.bridged += 1;
-                let b = self.new_outbound_id();
-                self.insert(
-                    a,
-                    Leg {
-                        other: Some(b),
-                        inbound: true,
-                        since: now,
-                    },
-                );
-                self.insert(
-                    b,
-                    Leg {
-                        other: Some(a),
-                        inbound: false,
-                        since: now,
-                    },
-                );
-                self.commands.push_back(Command::Bridge {
-                    b,
-                    a,
-                    out: Box::new(out),
-                });
-            }
-        }
-    }
-
     /// Sends `cmd` to the inbound partner of outbound leg `b`.
-    fn tell_inbound(&mut self, b: CallId, cmd: impl FnOnce(CallId) -> Command) {
+    pub(super) fn tell_inbound(&mut self, b: CallId, cmd: impl FnOnce(CallId) -> Command) {
         if let Some(Leg {
             other: Some(a),
             inbound: false,
@@ -164,7 +83,7 @@ impl Gateway {
     }
 
     /// A leg has gone: drop it and its partner's link to it.
-    fn forget(&mut self, x: CallId) {
+    pub(super) fn forget(&mut self, x: CallId) {
         let Some(leg) = self.legs.remove(&x) else { return };
         self.inbound -= usize::from(leg.inbound);
         if leg.inbound {

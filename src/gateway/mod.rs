@@ -7,6 +7,8 @@
 mod admission;
 mod config;
 mod events;
+mod fork;
+mod incoming;
 mod rate;
 mod route;
 mod stats;
@@ -55,6 +57,11 @@ pub struct Gateway {
     /// lingers, a CANCEL waiting for a provisional, ends on its own).
     drain_ended: bool,
     inbound: usize,
+    /// Inbound calls whose outbound legs race (a user with several
+    /// registered Contacts).
+    forks: FxHashMap<CallId, fork::Fork>,
+    /// The registrar's bindings, for `registered` routes.
+    locations: Option<crate::registrar::Locations>,
     stats: GatewayStats,
     failures: std::collections::BTreeMap<crate::status::StatusCode, u64>,
 }
@@ -89,9 +96,16 @@ impl Gateway {
             drain_until: None,
             drain_ended: false,
             inbound: 0,
+            forks: FxHashMap::default(),
+            locations: None,
             failures: Default::default(),
             stats: GatewayStats::default(),
         }
+    }
+
+    /// The registrar's bindings, which `registered` routes call.
+    pub fn set_locations(&mut self, locations: crate::registrar::Locations) {
+        self.locations = Some(locations);
     }
 
     /// Stops admitting calls (503); at `now + grace` ends the ones left.

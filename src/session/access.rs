@@ -20,6 +20,15 @@ use crate::ids::Peer;
 use crate::sip::{self, Incoming, IncomingRequest, Method};
 use std::time::Instant;
 
+/// Whether REGISTER `req` binds the AOR of `user` (its To URI's user).
+fn registers_own(user: &str, req: &IncomingRequest) -> bool {
+    let to = req.header("To").unwrap_or_default();
+    sip::parse_uri(sip::uri_of(to))
+        .ok()
+        .and_then(|u| u.auth)
+        .is_some_and(|a| a.user == user)
+}
+
 /// Writes the refusal line fail2ban reads.
 fn log_refusal(source: Peer, method: &str, reason: &str) {
     tracing::warn!(target: "rvoip::access", "refused src={} method={method} reason={reason}", source.addr);
@@ -60,11 +69,24 @@ impl UserAgent {
             return true;
         };
         let new_call = req.req.method == Method::Invite && req.core.to_tag.is_none();
-        if !new_call || self.access.is_trusted(source.addr.ip()) || self.ctx.txs.has_server_transaction(&req.core) {
+        let register = req.req.method == Method::Register && self.ctx.cfg.registrar.is_some();
+        if !(new_call || register)
+            || self.access.is_trusted(source.addr.ip())
+            || self.ctx.txs.has_server_transaction(&req.core)
+        {
             return true;
         }
         let method = sip::method_name(&req.req.method);
         let (stale, failed) = match auth.check(now, method, &req.req.headers) {
+            Verdict::Authorized(user) if register && !registers_own(&user, req) => {
+                // Alice may not bind bob's address-of-record.
+                self.ctx.stats.access_refused += 1;
+                log_refusal(source, method, "foreign-aor");
+                let forbidden = crate::status::StatusCode::FORBIDDEN;
+                let resp = self.ctx.stateless_final(&req.req, &req.core, forbidden);
+                self.ctx.txs.send_stateless(reply_to, sip::response_bytes(&resp));
+                return false;
+            }
             Verdict::Authorized(user) => {
                 tracing::debug!(%user, "authenticated");
                 self.ctx.stats.auth_ok += 1;

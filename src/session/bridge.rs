@@ -15,26 +15,45 @@ use std::time::Instant;
 impl UserAgent {
     /// Places `b` as the outbound leg of offered call `a`.
     pub(super) fn bridge(&mut self, now: Instant, b: CallId, a: CallId, out: &Outbound) {
+        if self.fork_leg(now, b, a, out) {
+            self.join(a, b);
+        }
+    }
+
+    /// Places `b` as an outbound leg of offered call `a` (its port on
+    /// `a`'s worker, its offer following `a`'s), not yet linked to it: one
+    /// of several racing legs stays so until it wins, and a loser never
+    /// touches `a`'s media or record. Whether it was placed.
+    pub(super) fn fork_leg(&mut self, now: Instant, b: CallId, a: CallId, out: &Outbound) -> bool {
         if !self.calls.get(&a).is_some_and(|c| c.is_offered() && c.link().is_none()) {
             let ev = SessionEvent::Failed(b, StatusCode::CALL_DOES_NOT_EXIST);
-            return self.ctx.events.push_back(ev);
+            self.ctx.events.push_back(ev);
+            return false;
         }
         let out = Outbound {
             codecs: self.offer_codecs(a, &out.codecs),
             ..out.clone()
         };
-        if self.place(now, b, a, &out) {
-            for (id, link) in [(a, (b, Side::A)), (b, (a, Side::B))] {
-                if let Some(c) = self.calls.get_mut(&id) {
-                    c.set_link(Some(link));
-                }
-            }
-            // One record for the bridge, kept by its A side.
-            if let Some(c) = self.calls.get_mut(&b) {
-                c.set_record_owner(a);
-            }
-            self.records.join(b, a);
+        self.place(now, b, a, &out)
+    }
+
+    /// Links offered call `a` and its outbound leg `b` as a bridge (one
+    /// record, kept by `a`; one media call once `a` is answered): at once
+    /// for a plain bridge, when it answers first for a forked leg.
+    pub(super) fn join(&mut self, a: CallId, b: CallId) {
+        let free = |id: CallId| self.calls.get(&id).is_some_and(|c| c.link().is_none());
+        if !(free(a) && free(b) && self.calls.get(&a).is_some_and(|c| c.is_offered())) {
+            return;
         }
+        for (id, link) in [(a, (b, Side::A)), (b, (a, Side::B))] {
+            if let Some(c) = self.calls.get_mut(&id) {
+                c.set_link(Some(link));
+            }
+        }
+        if let Some(c) = self.calls.get_mut(&b) {
+            c.set_record_owner(a);
+        }
+        self.records.join(b, a);
     }
 
     /// The outbound offer: the route's codecs if it names any, else the

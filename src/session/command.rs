@@ -46,6 +46,25 @@ pub enum Command {
     /// Send 183 with our SDP on incoming bridged call `a` (its outbound
     /// leg has early media).
     EarlyMedia(CallId),
+    /// Place call `b` as one of several outbound legs racing to answer
+    /// incoming call `a` (a forked call): its offer follows `a`'s, its
+    /// port is on `a`'s media worker, but it is `a`'s partner only once
+    /// it wins ([`Command::Join`]).
+    Fork {
+        /// The new outbound call.
+        b: CallId,
+        /// The incoming call it races for.
+        a: CallId,
+        /// Where and how.
+        out: Box<Outbound>,
+    },
+    /// Forked leg `b` answered first: it becomes `a`'s bridge partner.
+    Join {
+        /// The incoming call.
+        a: CallId,
+        /// The winning leg.
+        b: CallId,
+    },
 }
 
 impl Command {
@@ -61,7 +80,8 @@ impl Command {
             | Command::Call(id, ..)
             | Command::Place(id, _)
             | Command::EarlyMedia(id) => *id,
-            Command::Bridge { b, .. } => *b,
+            Command::Bridge { b, .. } | Command::Fork { b, .. } => *b,
+            Command::Join { a, .. } => *a,
         }
     }
 }

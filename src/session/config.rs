@@ -43,4 +43,8 @@ pub struct UaConfig {
     pub auth: Option<crate::auth::AuthConfig>,
     /// Source ACLs, the treatment of untrusted sources, abuse limits.
     pub access: crate::access::AccessConfig,
+    /// The registrar for inbound REGISTER (`None`: 405).
+    pub registrar: Option<crate::registrar::Registrar>,
+    /// Registrations to trunks this core keeps (shard 0's only).
+    pub registrations: Vec<super::RegistrationConfig>,
 }

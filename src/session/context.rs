@@ -75,6 +75,18 @@ impl CallContext {
         sip::new_token(&mut self.rng)
     }
 
+    /// A new Call-ID that hashes to this shard, so the replies come here.
+    pub fn new_call_id(&mut self) -> String {
+        loop {
+            let mut c = self.token();
+            c.push('@');
+            c.push_str(&self.local.ip);
+            if sip::shard_of(c.as_bytes(), self.cfg.shards) == self.cfg.shard {
+                return c;
+            }
+        }
+    }
+
     /// A random SDP session id.
     pub fn session_id(&mut self) -> u64 {
         u64::from(self.rng.r#gen::<u32>())
@@ -83,11 +95,6 @@ impl CallContext {
     /// A random number in `range` (glare back-off).
     pub fn random(&mut self, range: std::ops::RangeInclusive<u64>) -> u64 {
         self.rng.gen_range(range)
-    }
-
-    /// Our IP address as text.
-    pub fn ip_text(&self) -> &str {
-        &self.local.ip
     }
 
     /// Our `host:port` as text.

@@ -29,15 +29,15 @@ impl UserAgent {
                 }
                 TxEvent::Response { tx, resp } => match self.ctx.index.call_of(tx) {
                     Some(id) => self.with_call(id, |c, ctx| c.handle_response(ctx, now, tx, resp)),
+                    None if self.registration_response(now, tx, &resp) => {}
                     // A 2xx resent after its re-INVITE was settled: ACK it again.
                     None => self.on_stray_response(&resp),
                 },
                 TxEvent::StrayResponse { resp } => self.on_stray_response(&resp),
-                TxEvent::Timeout { tx } => {
-                    if let Some(id) = self.ctx.index.forget(tx) {
-                        self.with_call(id, |c, ctx| c.handle_tx_timeout(ctx, now, tx));
-                    }
-                }
+                TxEvent::Timeout { tx } => match self.ctx.index.forget(tx) {
+                    Some(id) => self.with_call(id, |c, ctx| c.handle_tx_timeout(ctx, now, tx)),
+                    None => _ = self.registration_timeout(now, tx),
+                },
             }
         }
     }
@@ -64,6 +64,7 @@ impl UserAgent {
         }
         let status = match req.req.method {
             Method::Invite => return self.admit(now, tx, req, peer, tag),
+            Method::Register => return self.on_register(now, tx, req, peer, &tag),
             Method::Options => StatusCode::OK,
             Method::Bye | Method::Info | Method::Update | Method::PRack => StatusCode::CALL_DOES_NOT_EXIST,
             _ => StatusCode::METHOD_NOT_ALLOWED,

@@ -51,6 +51,10 @@ pub struct UaStats {
     /// New INVITEs refused statelessly for queueing delay (also counted in
     /// `overload_rejected`).
     pub shed: u64,
+    /// REGISTERs our registrar accepted.
+    pub registers_ok: u64,
+    /// REGISTERs our registrar refused (400, 423, 403, 503).
+    pub registers_refused: u64,
 }
 
 impl UaStats {

@@ -25,6 +25,8 @@ pub(crate) struct UserAgent {
     pub(super) authenticator: Option<crate::auth::Authenticator>,
     /// Who may talk to us, by source address.
     pub(super) access: crate::access::Access,
+    /// Our registrations to trunks.
+    pub(super) registrations: super::registrations::Registrations,
     /// The id of the next incoming call (`shard (mod shards)`).
     pub(super) next_call: u64,
     /// The time of the latest input.
@@ -39,9 +41,11 @@ impl UserAgent {
     pub fn new(cfg: UaConfig, now: Instant, wall: SystemTime) -> Self {
         let authenticator = cfg.auth.as_ref().map(|a| crate::auth::Authenticator::new(a, now));
         let access = crate::access::Access::new(cfg.access.clone());
-        UserAgent {
+        let registrations = cfg.registrations.clone();
+        let mut ua = UserAgent {
             authenticator,
             access,
+            registrations: Default::default(),
             next_call: (cfg.shards.max(1) + cfg.shard) as u64,
             ctx: CallContext::new(cfg),
             calls: FxHashMap::default(),
@@ -49,7 +53,9 @@ impl UserAgent {
             shedder: Shedder::default(),
             now,
             next_shrink: now,
-        }
+        };
+        ua.add_registrations(registrations, now);
+        ua
     }
 
     /// A command from the API.
@@ -70,6 +76,8 @@ impl UserAgent {
             }
             Command::Bridge { b, a, out } => self.bridge(now, b, a, &out),
             Command::EarlyMedia(a) => self.early_media(now, a),
+            Command::Fork { b, a, out } => _ = self.fork_leg(now, b, a, &out),
+            Command::Join { a, b } => self.join(a, b),
         }
         self.drain(now);
     }
@@ -81,11 +89,15 @@ impl UserAgent {
         while let Some((at, id)) = self.ctx.timers.pop_due_entry(now) {
             self.with_call(id, |c, ctx| c.handle_timers(ctx, now, at));
         }
+        self.registration_timers(now);
         if now >= self.next_shrink {
             self.next_shrink = now + Duration::from_secs(5);
             self.ctx.shrink();
             crate::collections::shrink_map(&mut self.calls);
             self.records.shrink();
+            if let Some(r) = self.ctx.cfg.registrar.as_ref().filter(|_| self.ctx.cfg.shard == 0) {
+                r.locations.purge(now);
+            }
         }
         self.drain(now);
     }
@@ -164,6 +176,7 @@ impl UserAgent {
         [
             self.ctx.txs.poll_timeout(),
             self.ctx.timers.next(),
+            self.registrations.next(),
             Some(self.next_shrink),
         ]
         .into_iter()

@@ -173,6 +173,8 @@ pub fn ua_config(local: SocketAddr, seed: u64) -> UaConfig {
         shed_delay: None,
         auth: None,
         access: Default::default(),
+        registrations: Vec::new(),
+        registrar: None,
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod access;
 mod gateway;
+mod registrations;
 mod workers;
 
 use crate::driver::LiveStats;
@@ -93,6 +94,7 @@ impl Metrics {
             &[("", g(&s.shed))],
         );
         self.render_access(&mut out);
+        self.render_registrations(&mut out);
         put(
             &mut out,
             "rvoip_sip_shedding",

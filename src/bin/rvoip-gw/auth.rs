@@ -31,10 +31,10 @@ pub fn read(path: &str) -> Result<Credentials, String> {
     Credentials::parse(&text).map_err(|e| format!("auth.credentials: {path}: {e}"))
 }
 
-/// The credentials `routes[i].auth` gives: a password read from its file
-/// (first line), or HA1 hashes with their realm.
-pub fn client(a: &RouteAuth, i: usize) -> Result<ClientCredentials, String> {
-    let key = format!("routes[{i}].auth");
+/// The credentials `a` (at `key`, `routes[i].auth` or
+/// `registrations[i].auth`) gives: a password read from its file (first
+/// line), or HA1 hashes with their realm.
+pub fn client(a: &RouteAuth, key: &str) -> Result<ClientCredentials, String> {
     match (&a.password_file, &a.ha1_md5, &a.ha1_sha256) {
         (Some(path), None, None) => {
             let text = std::fs::read_to_string(path).map_err(|e| format!("{key}.password_file: {path}: {e}"))?;

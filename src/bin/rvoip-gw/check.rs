@@ -50,10 +50,16 @@ pub fn check(cfg: &Config) -> Result<(), String> {
                 return Err(format!("routes[{i}].reject: {s} is not a final status 300-699"));
             }
             (None, Some("echo")) => {}
+            (None, Some("registered")) if cfg.registrar.enabled => {}
+            (None, Some("registered")) => {
+                return Err(format!(
+                    "routes[{i}].target: \"registered\" needs registrar.enabled = true"
+                ));
+            }
             (None, Some(t)) if rvoip::api::is_reachable_target(t) => {}
             (None, Some(t)) => {
                 return Err(format!(
-                    "routes[{i}].target: {t:?} is neither \"echo\" nor a sip: URI with an IP address"
+                    "routes[{i}].target: {t:?} is neither \"echo\", \"registered\" nor a sip: URI with an IP address"
                 ));
             }
             _ => return Err(format!("routes[{i}]: give exactly one of reject or target")),

@@ -16,6 +16,7 @@ pub struct Config {
     pub limits: Limits,
     pub echo: Echo,
     pub auth: crate::auth::AuthCfg,
+    pub registrar: Registrar,
     pub access: crate::access::AccessCfg,
     #[serde(default)]
     pub acl: Vec<crate::access::AclEntry>,
@@ -23,6 +24,19 @@ pub struct Config {
     pub metrics: MetricsCfg,
     pub cdr: Cdr,
     pub routes: Vec<Route>,
+    #[serde(default)]
+    pub registrations: Vec<crate::registrations::RegistrationCfg>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Registrar {
+    pub enabled: bool,
+    pub min_expires: u32,
+    pub max_expires: u32,
+    pub default_expires: u32,
+    pub max_contacts: usize,
+    pub max_bindings: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -7,6 +7,7 @@ mod cdr;
 mod check;
 mod config;
 mod metrics;
+mod registrations;
 mod serve;
 
 use clap::{Parser, Subcommand};

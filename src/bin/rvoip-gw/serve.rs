@@ -35,6 +35,8 @@ pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
         shed_delay: Some(Duration::from_millis(cfg.limits.overload_delay_ms)).filter(|d| !d.is_zero()),
         auth: crate::auth::load(&cfg.auth)?,
         access: crate::access::load(cfg)?,
+        registrations: crate::registrations::load(&cfg.registrations)?,
+        registrar: crate::registrations::registrar(cfg)?,
     })
 }
 
@@ -46,7 +48,7 @@ pub fn gateway_config(cfg: &Config) -> Result<GatewayConfig, String> {
         let credentials = r
             .auth
             .as_ref()
-            .map(|a| crate::auth::client(a, i))
+            .map(|a| crate::auth::client(a, &format!("routes[{i}].auth")))
             .transpose()?
             .map(Arc::new);
         routes.push(Route {
@@ -56,6 +58,7 @@ pub fn gateway_config(cfg: &Config) -> Result<GatewayConfig, String> {
             sources: r.sources.iter().filter_map(|s| crate::access::net(s)).collect(),
             action: match (r.reject, r.target.as_deref()) {
                 (Some(status), _) => RouteAction::Reject(StatusCode::new(status).unwrap_or(StatusCode::FORBIDDEN)),
+                (None, Some("registered")) => RouteAction::Registered,
                 (None, Some("echo")) | (None, None) => RouteAction::Echo {
                     answer_after: Duration::from_millis(r.answer_after_ms),
                 },
@@ -126,8 +129,11 @@ pub async fn run(cfg: Config) -> Result<(), String> {
                 let admitted = g.bridged + g.echoed;
                 let cps = (admitted - last.1) as f64 / now.duration_since(last.0).as_secs_f64();
                 last = (now, admitted);
+                let regs = gw.registrations();
+                let bound = regs.iter().filter(|r| r.is_registered()).count();
+                let reg = if regs.is_empty() { String::new() } else { format!(" reg={bound}/{}", regs.len()) };
                 eprintln!(
-                    "calls={} legs={} cps={cps:.1} bridged={} echoed={} failed={} refused={} bad={} rtp_in={} rtp_out={} rtp_lost={}{}",
+                    "calls={} legs={} cps={cps:.1} bridged={} echoed={} failed={} refused={} bad={} rtp_in={} rtp_out={} rtp_lost={}{reg}{}",
                     g.active, s.active, g.bridged, g.echoed, s.failed,
                     g.over_limit + g.rate_limited + g.over_rate + g.drain_rejected + s.overload, s.bad_answered,
                     s.rtp_in, s.rtp_out, s.rtp_lost,
@@ -137,8 +143,10 @@ pub async fn run(cfg: Config) -> Result<(), String> {
                         _ => "",
                     }
                 );
-                // Drained: one more tick for the last calls' records.
-                quiet_ticks = if g.draining && g.active == 0 && s.active == 0 { quiet_ticks + 1 } else { 0 };
+                // Drained (no call left, every registration removed): one
+                // more tick for the last calls' records.
+                let unbound = regs.iter().all(|r| r.state == RegistrationState::Unregistered);
+                quiet_ticks = if g.draining && g.active == 0 && s.active == 0 && unbound { quiet_ticks + 1 } else { 0 };
                 if stop_by.is_some_and(|t| now >= t) || quiet_ticks >= 2 {
                     break;
                 }

@@ -37,14 +37,6 @@ impl ClientAuth {
     }
 }
 
-/// Whether any challenge in `resp` says only the nonce was stale.
-fn stale(resp: &IncomingResponse) -> bool {
-    ["WWW-Authenticate", "Proxy-Authenticate"]
-        .iter()
-        .flat_map(|n| resp.headers(n))
-        .any(|v| v.to_ascii_lowercase().replace(' ', "").contains("stale=true"))
-}
-
 impl Call {
     /// A 401/407 to our INVITE: sends it again with our answer; false when
     /// we cannot (no credentials, another realm, already answered).
@@ -52,7 +44,7 @@ impl Call {
         let Some(creds) = self.client_auth.creds.clone() else {
             return false;
         };
-        if self.cancel_requested || (self.client_auth.tried && !stale(resp)) {
+        if self.cancel_requested || (self.client_auth.tried && !crate::auth::says_stale(&resp.resp.headers)) {
             return false;
         }
         let mut answered = match creds.answer(resp.code() == 407, &resp.resp.headers) {

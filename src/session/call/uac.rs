@@ -33,15 +33,7 @@ impl Call {
         let peer = sip::uri_peer(uri, out.transport).ok_or(StatusCode::UNSUPPORTED_URI_SCHEME)?;
         let port = ctx.ports.take(now, worker).ok_or(StatusCode::SERVICE_UNAVAILABLE)?;
         let tag = ctx.token();
-        // A Call-ID that hashes to this shard, so the replies come here.
-        let call_id = loop {
-            let mut c = ctx.token();
-            c.push('@');
-            c.push_str(ctx.ip_text());
-            if sip::shard_of(c.as_bytes(), ctx.cfg.shards) == ctx.cfg.shard {
-                break c;
-            }
-        };
+        let call_id = ctx.new_call_id();
         let codecs = if out.codecs.is_empty() {
             &ctx.cfg.codecs
         } else {

@@ -1,0 +1,133 @@
+//! A new call: admission (limits, rate, drain), its route, and what the
+//! route does (reject, echo, bridge to a target, or call the user's
+//! registered Contacts).
+
+use super::{Gateway, Leg, RouteAction, route};
+use crate::ids::{CallId, TransportKind};
+use crate::session::{Command, IncomingInfo, MediaMode, Outbound};
+use crate::status::StatusCode;
+use std::time::Instant;
+
+impl Gateway {
+    pub(super) fn on_incoming(&mut self, now: Instant, a: CallId, info: &IncomingInfo) {
+        use super::admission::Denied;
+        let refuse = if self.drain_until.is_some() {
+            Some(&mut self.stats.drain_rejected)
+        } else {
+            match self.admission.admit(info.peer.addr.ip(), now) {
+                Ok(()) => None,
+                Err(Denied::OverLimit) => Some(&mut self.stats.over_limit),
+                Err(Denied::RateLimited) => Some(&mut self.stats.rate_limited),
+                Err(Denied::OverRate) => Some(&mut self.stats.over_rate),
+            }
+        };
+        if let Some(counter) = refuse {
+            *counter += 1;
+            return self
+                .commands
+                .push_back(Command::Reject(a, StatusCode::SERVICE_UNAVAILABLE));
+        }
+        let (index, user) = route::find(&self.cfg.routes, &info.uri, info.peer.addr.ip());
+        let action = index.map(|i| &self.cfg.routes[i].action);
+        match action {
+            None | Some(RouteAction::Reject(_)) => {
+                self.stats.route_rejected += 1;
+                self.admission.release();
+                let status = match action {
+                    Some(RouteAction::Reject(s)) => *s,
+                    _ => StatusCode::NOT_FOUND,
+                };
+                self.commands.push_back(Command::Reject(a, status));
+            }
+            Some(RouteAction::Echo { answer_after }) => {
+                let answer_after = *answer_after;
+                self.stats.echoed += 1;
+                self.insert(
+                    a,
+                    Leg {
+                        other: None,
+                        inbound: true,
+                        since: now,
+                    },
+                );
+                if self.cfg.echo_ring {
+                    self.commands.push_back(Command::Ring(a));
+                }
+                if answer_after.is_zero() {
+                    self.commands.push_back(Command::Accept(a, MediaMode::Echo));
+                } else {
+                    self.answer_at.push(now + answer_after, a);
+                }
+            }
+            Some(RouteAction::Forward {
+                uri,
+                transport,
+                credentials,
+                ..
+            }) => {
+                let i = index.expect("invariant: an action comes from a route");
+                let out = Outbound {
+                    uri: route::target_uri(uri, &user),
+                    transport: *transport,
+                    codecs: self.route_codecs[i].clone(),
+                    from_user: route::user_of(&info.from),
+                    media: MediaMode::None,
+                    credentials: credentials.clone(),
+                };
+                self.bridge_to(now, a, out);
+            }
+            Some(RouteAction::Registered) => {
+                let contacts = self
+                    .locations
+                    .as_ref()
+                    .map(|l| l.lookup(now, &user))
+                    .unwrap_or_default();
+                let mut outs = contacts.into_iter().map(|b| Outbound {
+                    from_user: route::user_of(&info.from),
+                    ..Outbound::to(b.contact, TransportKind::Udp)
+                });
+                match (outs.next(), outs.next()) {
+                    (None, _) => {
+                        // Not registered (or no such user): 480, as RFC 3261 §10.3 has it.
+                        self.stats.route_rejected += 1;
+                        self.admission.release();
+                        self.commands
+                            .push_back(Command::Reject(a, StatusCode::TEMPORARILY_UNAVAILABLE));
+                    }
+                    (Some(one), None) => self.bridge_to(now, a, one),
+                    (Some(first), Some(second)) => {
+                        let all = [first, second].into_iter().chain(outs).collect();
+                        self.fork(now, a, all);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Bridges inbound call `a` to one outbound leg as `out` says.
+    fn bridge_to(&mut self, now: Instant, a: CallId, out: Outbound) {
+        self.stats.bridged += 1;
+        let b = self.new_outbound_id();
+        self.insert(
+            a,
+            Leg {
+                other: Some(b),
+                inbound: true,
+                since: now,
+            },
+        );
+        self.insert(
+            b,
+            Leg {
+                other: Some(a),
+                inbound: false,
+                since: now,
+            },
+        );
+        self.commands.push_back(Command::Bridge {
+            b,
+            a,
+            out: Box::new(out),
+        });
+    }
+}
