@@ -8,6 +8,9 @@
 # the gateway is bridged to a trunk that challenges the gateway's INVITE
 # and checks its BYE's credentials; a trusted caller (no challenge) is
 # bridged to a trunk that challenges twice and gets 403 after one answer.
+# Registrar: a phone (SIPp) registers alice's Contact (challenged, then
+# bound), calls for alice reach it through the gateway, then it removes
+# every binding (Contact: *).
 # Uses run.sh's and b2bua.sh's GW, WORK, S, free_port, case_uac, uas_bg
 # and record.
 
@@ -18,6 +21,8 @@ cat >"$WORK/auth.toml" <<EOF2
 [auth]
 credentials = "$WORK/credentials.toml"
 algorithms = ["MD5", "SHA-256"]
+[registrar]
+enabled = true
 [media]
 port_min = 30000
 port_max = 31000
@@ -33,6 +38,9 @@ user_prefix = "twice"
 target = "sip:127.0.0.1:$TWICE"
 auth = { user = "alice", password_file = "$WORK/trunk-password" }
 [[routes]]
+user_prefix = "alice"
+target = "registered"
+[[routes]]
 user_prefix = ""
 target = "echo"
 EOF2
@@ -44,6 +52,8 @@ for _ in $(seq 50); do grep -q listening "$WORK/auth.log" && break; sleep 0.1; d
 UAS_NAMES=(); UAS_PIDS=()
 uas_bg auth-trunk-uas       "$TRUNK" 20 -sf "$S/uas_auth.xml"
 uas_bg auth-trunk-twice-uas "$TWICE" 10 -sf "$S/uas_auth_twice.xml"
+PHONE=$(free_port)
+uas_bg reg-phone-uas        "$PHONE" 10 -sn uas
 sleep 0.5
 TARGET=$AUTH_PORT
 case_uac auth-ok           50 -sf "$S/uac_auth.xml" -s service -au alice -ap secret -r 20
@@ -51,6 +61,9 @@ case_uac auth-ok           50 -sf "$S/uac_auth.xml" -s service -au alice -ap sec
 LOCAL_IP=127.0.0.30 case_uac auth-wrong-pass 10 -sf "$S/uac_auth_wrong.xml" -s service -au alice -ap guess -r 10
 case_uac auth-to-trunk     20 -sf "$S/uac_auth.xml" -s trunk -au alice -ap secret -r 10
 LOCAL_IP=127.0.0.20 case_uac auth-trunk-twice 10 -sf "$S/uac_refused.xml" -s twice -r 10
+case_uac reg-register       1 -sf "$S/uac_register.xml" -s alice -au alice -ap secret -key contact_port "$PHONE" -key expires 300
+case_uac reg-call-phone    10 -sf "$S/uac_auth.xml" -s alice -au alice -ap secret -r 10
+case_uac reg-unregister     1 -sf "$S/uac_unregister.xml" -s alice -au alice -ap secret
 unset TARGET
 for i in "${!UAS_PIDS[@]}"; do
   wait "${UAS_PIDS[$i]}"; record "${UAS_NAMES[$i]}" $? "$WORK/${UAS_NAMES[$i]}"
