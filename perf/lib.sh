@@ -1,6 +1,20 @@
-# Shared by the perf scripts (sourced): a free loopback UDP port, and the
+# Shared by the perf scripts and peers/run.sh (sourced): a free loopback
+# port (UDP and TCP), and the
 # last line of a SIPp -trace_stat file as "created ok failed retrans unexpected".
-port() { python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+port() {
+  python3 - <<'PY'
+import socket
+while True:  # free for UDP and TCP alike (rvoip-gw listens on both)
+    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        u.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass
+    finally:
+        u.close(); t.close()
+PY
+}
 stats() {
   python3 - "$1" <<'PY'
 import sys

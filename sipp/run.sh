@@ -15,21 +15,9 @@ GW=$ROOT/target/release/rvoip-gw
 WORK=$(mktemp -d)
 trap 'kill $GW_PID 2>/dev/null; pkill -P $$ sipp 2>/dev/null; rm -rf "$WORK"' EXIT
 
-# A port free for both UDP and TCP on 127.0.0.1.
-free_port() {
-  python3 - <<'PY'
-import socket
-while True:
-    t = socket.socket(); t.bind(("127.0.0.1", 0)); p = t.getsockname()[1]
-    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    try:
-        u.bind(("127.0.0.1", p)); print(p); break
-    except OSError:
-        pass
-    finally:
-        u.close(); t.close()
-PY
-}
+# A port free for both UDP and TCP on 127.0.0.1 (perf/lib.sh).
+source "$ROOT/perf/lib.sh"
+free_port() { port; }
 
 GW_PORT=$(free_port)
 "$GW" --sip 127.0.0.1:$GW_PORT --config sipp/gw.toml --log-level warn 2>"$WORK/gw.log" &

@@ -19,9 +19,10 @@ pub struct Stats {
     /// Of those, refused statelessly because SIP waited too long in the
     /// socket (`ServerConfig::shed_delay`).
     pub shed: u64,
-    /// New INVITEs let in on their credentials (`ServerConfig::auth`).
+    /// New INVITEs and REGISTERs let in on their credentials
+    /// (`ServerConfig::auth`).
     pub auth_ok: u64,
-    /// New INVITEs challenged (401/407), failed ones included.
+    /// New INVITEs and REGISTERs challenged (401/407), failed ones included.
     pub auth_challenged: u64,
     /// Of those, challenged because the credentials they carried failed
     /// (wrong password, unknown user, replayed or foreign nonce).
@@ -33,6 +34,11 @@ pub struct Stats {
     pub access_dropped: u64,
     /// Sources blocked (rate, failed authentications, scanner).
     pub access_blocks: u64,
+    /// REGISTERs the registrar accepted (`ServerConfig::registrar`).
+    pub registers_ok: u64,
+    /// REGISTERs the registrar refused once authenticated (a bad Contact
+    /// or expiry, too brief an interval, too many bindings).
+    pub registers_refused: u64,
     /// Signalling threads shedding new calls now.
     pub shedding: u64,
     /// Malformed messages answered with an error.
@@ -71,6 +77,8 @@ impl Stats {
             access_refused: s.access_refused.load(Relaxed),
             access_dropped: s.access_dropped.load(Relaxed),
             access_blocks: s.access_blocks.load(Relaxed),
+            registers_ok: s.registers_ok.load(Relaxed),
+            registers_refused: s.registers_refused.load(Relaxed),
             bad_answered: s.bad_answered.load(Relaxed),
             dropped: s.dropped.load(Relaxed),
             transactions: s.transactions.load(Relaxed),

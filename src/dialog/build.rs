@@ -6,7 +6,9 @@ use crate::status::StatusCode;
 use rsip::headers::{self as h, UntypedHeader};
 
 /// A response to `req` carrying our `tag` and `contact` (for 1xx/2xx of a
-/// dialog-forming request).
+/// dialog-forming request). A 101-299 with a Contact copies the request's
+/// Record-Route in order (RFC 3261 §12.1.1), so the caller's route set runs
+/// through the proxies that asked to stay on the path.
 pub fn response_in(
     req: &Request,
     status: StatusCode,
@@ -15,6 +17,12 @@ pub fn response_in(
     contact: Option<&str>,
 ) -> Response {
     let mut resp = sip::response(req, status.code(), reason, Some(tag));
+    if contact.is_some() && (101..300).contains(&status.code()) {
+        let routes = req.headers.iter().filter(|hdr| matches!(hdr, Header::RecordRoute(_)));
+        for hdr in routes {
+            resp.headers.push(hdr.clone());
+        }
+    }
     if let Some(c) = contact {
         resp.headers.push(h::Contact::new(c).into());
     }
@@ -35,5 +43,36 @@ pub fn with_sdp(req: &Request, status: StatusCode, tag: &str, contact: &str, sdp
     match msg {
         SipMessage::Response(r) => r,
         SipMessage::Request(_) => unreachable!("invariant: built as a response"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INVITE: &str = "INVITE sip:alice@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5062;branch=z9hG4bK1\r\n\
+        Record-Route: <sip:127.0.0.2;lr>\r\nRecord-Route: <sip:127.0.0.3;lr>\r\nFrom: <sip:bob@127.0.0.1>;tag=a\r\n\
+        To: <sip:alice@127.0.0.1>\r\nCall-ID: rr\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+
+    fn record_routes(resp: &Response) -> Vec<String> {
+        sip::headers_in(&resp.headers, "Record-Route")
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn dialog_forming_responses_copy_record_route_in_order() {
+        let Ok(SipMessage::Request(req)) = sip::parse(INVITE.as_bytes()) else {
+            panic!("test INVITE parses")
+        };
+        let both = vec!["<sip:127.0.0.2;lr>".to_owned(), "<sip:127.0.0.3;lr>".to_owned()];
+        for status in [StatusCode::RINGING, StatusCode::OK] {
+            assert_eq!(
+                record_routes(&response_in(&req, status, None, "t", Some("<sip:gw@127.0.0.1>"))),
+                both
+            );
+        }
+        let busy = response_in(&req, StatusCode::BUSY_HERE, None, "t", None);
+        assert!(record_routes(&busy).is_empty(), "a failure forms no dialog");
     }
 }

@@ -31,6 +31,10 @@ pub(crate) struct LiveStats {
     pub access_dropped: AtomicU64,
     /// Sources blocked.
     pub access_blocks: AtomicU64,
+    /// REGISTERs our registrar accepted.
+    pub registers_ok: AtomicU64,
+    /// REGISTERs our registrar refused (after authentication).
+    pub registers_refused: AtomicU64,
     /// Signalling shards shedding load now.
     pub shedding: AtomicU64,
     /// The longest a SIP datagram waited in the socket (µs) since the
@@ -117,6 +121,8 @@ impl LiveStats {
         delta(&self.access_refused, o.access_refused, s.access_refused);
         delta(&self.access_dropped, o.access_dropped, s.access_dropped);
         delta(&self.access_blocks, o.access_blocks, s.access_blocks);
+        delta(&self.registers_ok, o.registers_ok, s.registers_ok);
+        delta(&self.registers_refused, o.registers_refused, s.registers_refused);
         delta(&self.active, last.active, active as u64);
         delta(&self.transactions, last.transactions, transactions as u64);
         delta(&self.tcp_refused, last.tcp_refused, tcp_refused);

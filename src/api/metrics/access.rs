@@ -1,5 +1,5 @@
 //! Who was let in and who was refused: digest authentication outcomes,
-//! refusals by source, blocks.
+//! refusals by source, blocks, and what the registrar took.
 
 use super::{Metrics, put};
 use std::sync::atomic::Ordering::Relaxed;
@@ -16,7 +16,7 @@ impl Metrics {
             out,
             "rvoip_auth_total",
             "counter",
-            "new INVITEs by digest authentication outcome (challenged: no or stale credentials; failed: wrong ones)",
+            "new INVITEs and REGISTERs by digest authentication outcome (challenged: no or stale credentials; failed: wrong ones)",
             &[
                 ("{outcome=\"ok\"}", ok),
                 ("{outcome=\"challenged\"}", challenged.saturating_sub(failed)),
@@ -32,6 +32,16 @@ impl Metrics {
                 ("{outcome=\"refused\"}", g(&self.stats.access_refused)),
                 ("{outcome=\"dropped\"}", g(&self.stats.access_dropped)),
                 ("{outcome=\"blocked\"}", g(&self.stats.access_blocks)),
+            ],
+        );
+        put(
+            out,
+            "rvoip_registrar_total",
+            "counter",
+            "REGISTERs our registrar took (ok) or refused once authenticated (refused)",
+            &[
+                ("{outcome=\"ok\"}", g(&self.stats.registers_ok)),
+                ("{outcome=\"refused\"}", g(&self.stats.registers_refused)),
             ],
         );
     }

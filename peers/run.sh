@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Real peers on loopback, started here with configs from this directory:
+# Kamailio (auth + registrar) as the trunk rvoip-gw registers to, with MD5
+# and then SHA-256; baresip as a phone that registers to rvoip-gw's
+# registrar with a password, places a call through it and takes one. Every
+# peer is installed from Debian if missing, every step is bounded; prints
+# one line per check and exits non-zero if any fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+need() { command -v "$1" >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2") >/dev/null || {
+  echo "peers/run.sh: cannot install $2" >&2; exit 1; }; }
+need sipp sip-tester; need kamailio kamailio; need baresip baresip-core
+cargo build --release --bin rvoip-gw || exit 1
+GW=$ROOT/target/release/rvoip-gw
+S=$ROOT/peers/scenarios
+source "$ROOT/perf/lib.sh"
+WORK=$(mktemp -d)
+PIDS=()
+trap 'kill "${PIDS[@]}" 2>/dev/null; rm -rf "$WORK"' EXIT
+FAILED=0
+check() { # NAME OK? DETAIL
+  if [ "$2" = 1 ]; then printf '%-44s pass  %s\n' "$1" "$3"; else printf '%-44s FAIL  %s\n' "$1" "$3"; FAILED=1; fi
+}
+# until SECONDS COMMAND...: true once COMMAND succeeds within SECONDS.
+until_ok() { local n=$(($1 * 10)); shift; for _ in $(seq "$n"); do "$@" && return 0; sleep 0.1; done; return 1; }
+metric() { curl -s "http://$1/metrics" | awk -v m="$2" 'index($0, m" ") == 1 || index($0, m"{") == 1 { print $NF; exit }'; }
+# sipp_case NAME TARGET CALLS SIPP-ARGS...: passes when every call succeeds.
+sipp_case() {
+  local name=$1 target=$2 calls=$3; shift 3
+  local dir="$WORK/$name" created ok failed retrans unexpected; mkdir -p "$dir"
+  ( cd "$dir" && timeout 60 sipp "$target" -i "${LOCAL_IP:-127.0.0.1}" -p "$(port)" -m "$calls" -r 10 -nostdin \
+      -timeout 30s -timeout_error -trace_stat -stf stat.csv -fd 1 -trace_err "$@" >sipp.out 2>&1 )
+  read -r created ok failed retrans unexpected < <(stats "$dir/stat.csv" 2>/dev/null || echo "? ? ? ? ?")
+  check "$name" "$([ "$ok" = "$calls" ] && [ "$failed" = 0 ] && echo 1)" "$ok/$calls calls as scripted"
+  [ "$ok" = "$calls" ] || tail -15 "$dir"/*errors* 2>/dev/null
+}
+# The SIPp caller refused with a given status (uac_refused.xml expects 403).
+refused_with() { sed "s/response=\"403\"/response=\"$1\"/" "$ROOT/sipp/scenarios/uac_refused.xml" >"$WORK/uac_$1.xml"; echo "$WORK/uac_$1.xml"; }
+
+source "$ROOT/peers/kamailio.sh"
+source "$ROOT/peers/baresip.sh"
+exit $FAILED
