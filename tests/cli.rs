@@ -267,6 +267,13 @@ fn bad_route_target_is_named() {
     assert!(err.contains("routes[0].target"), "{err}");
     let err = config_error("[[routes]]\ntarget = \"sip:127.0.0.1:5070\"\ncodecs = [\"g729\"]\n");
     assert!(err.contains("routes[0].codecs") && err.contains("g729"), "{err}");
+    let err = config_error(
+        "[[routes]]\ntarget = \"sip:127.0.0.1:5070\"\nauth = { user = \"a\", password_file = \"/nonexistent\", refused = 486 }\n",
+    );
+    assert!(
+        err.contains("routes[0].auth.refused") && err.contains("403 or 503"),
+        "{err}"
+    );
     let out = Command::new(BIN)
         .args(["--sip", "127.0.0.1:0", "--route", "sip:nowhere"])
         .output()

@@ -2,8 +2,10 @@
 //! time: the INVITE is answered once and the call goes on; a wrong
 //! password, or a peer that challenges again, fails the call after one
 //! answer; the dialog's later requests (re-INVITE, BYE) carry credentials
-//! the trunk accepts; a gateway route with credentials bridges through an
-//! authenticating trunk.
+//! the trunk accepts; a BYE challenged after a long call (stale nonce) is
+//! sent again with an answer; a gateway route with credentials bridges through an
+//! authenticating trunk, and a trunk refusing them reaches the caller as
+//! 403 or, when the route says so, 503.
 
 mod sim;
 
@@ -106,12 +108,14 @@ impl Trunk {
         if !value.is_empty() {
             h.push(rsip::Header::Other("Authorization".into(), value.into()));
         }
-        if self.auth.check(now, method, &h) == Verdict::Authorized("alice".into()) {
-            return (true, ok);
-        }
+        let stale = match self.auth.check(now, method, &h) {
+            Verdict::Authorized(user) if user == "alice" => return (true, ok),
+            Verdict::Challenge { stale, .. } => stale,
+            _ => false,
+        };
         let challenge: String = self
             .auth
-            .challenges(now, false)
+            .challenges(now, stale)
             .map(|(n, v)| format!("{n}: {v}\r\n"))
             .collect();
         (false, raw::reply(req, "401 Unauthorized", "trunk", &challenge, ""))
@@ -211,4 +215,71 @@ fn a_gateway_route_with_credentials_bridges_through_an_authenticating_trunk() {
         2,
         "the gateway answered the trunk's 407 once"
     );
+}
+
+#[test]
+fn a_trunk_refusing_the_routes_credentials_is_told_to_the_caller_as_the_route_says() {
+    for (refused, heard) in [
+        (None, StatusCode::FORBIDDEN),
+        (Some(StatusCode::SERVICE_UNAVAILABLE), StatusCode::SERVICE_UNAVAILABLE),
+    ] {
+        let mut gw: GatewayConfig = forward_to(addr(2), &[]);
+        if let RouteAction::Forward { credentials, .. } = &mut gw.routes[0].action {
+            let wrong = ClientCredentials::password("alice", "guess", Some("trunk"));
+            *credentials = Some(Arc::new(match refused {
+                Some(status) => wrong.refused_with(status),
+                None => wrong,
+            }));
+        }
+        let mut net = Net::new(1, 79);
+        net.add(ua_config(addr(1), 80), Some(gw));
+        net.add(
+            UaConfig {
+                auth: Some(auth(false)),
+                ..ua_config(addr(2), 81)
+            },
+            None,
+        );
+        let a = CallId(12);
+        net.command(0, Command::Call(a, format!("sip:bob@{}", addr(1)), TransportKind::Udp));
+        wait_for!(net, 0, 5 * SECOND, SessionEvent::Failed(i, s) if *i == a && *s == heard);
+        assert_eq!(net.sent(addr(1), "INVITE").len(), 2, "one answer, then the call failed");
+    }
+}
+
+#[test]
+fn a_bye_challenged_after_a_long_call_is_sent_again_with_an_answer() {
+    let mut net = Net::new(1, 82);
+    let mut trunk = Trunk {
+        auth: Authenticator::new(&auth(false), net.now),
+    };
+    let id = place(&mut net, 13, addr(5), "secret");
+    let contact = format!("Contact: <sip:bob@{}>\r\n", addr(5));
+    let first = net.wait_received(addr(5), "INVITE", 1, SECOND);
+    let (_, reply) = trunk.answer(net.now, &first, Vec::new());
+    net.send(addr(5), addr(0), reply);
+    let second = net.wait_received(addr(5), "INVITE", 2, SECOND);
+    let answer = raw::reply(&second, "200 OK", "trunk", &contact, &raw::sdp(4000, 0, "PCMU/8000"));
+    let (ok, reply) = trunk.answer(net.now, &second, answer);
+    assert!(ok);
+    net.send(addr(5), addr(0), reply);
+    wait_for!(net, 0, SECOND, SessionEvent::Answered(i) if *i == id);
+    // Ten minutes later the nonce the INVITE answered is stale.
+    net.run_for(Duration::from_secs(600));
+    net.command(0, Command::End(id));
+    let bye = net.wait_received(addr(5), "BYE", 1, SECOND);
+    let (ok, challenge) = trunk.answer(net.now, &bye, Vec::new());
+    assert!(!ok, "the old nonce is refused:\n{bye}");
+    assert!(String::from_utf8_lossy(&challenge).contains("stale=true"));
+    net.send(addr(5), addr(0), challenge);
+    let again = net.wait_received(addr(5), "BYE", 2, SECOND);
+    let (ok, reply) = trunk.answer(net.now, &again, raw::reply(&again, "200 OK", "trunk", "", "").to_vec());
+    assert!(ok, "the BYE sent again answers the new challenge:\n{again}");
+    assert_ne!(header(&again, "Via"), header(&bye, "Via"), "a new branch");
+    let cseq = |m: &str| header(m, "CSeq").split(' ').next().unwrap().parse::<u32>().unwrap();
+    assert_eq!(cseq(&again), cseq(&bye) + 1);
+    net.send(addr(5), addr(0), reply);
+    net.run_for(Duration::from_secs(40));
+    assert_eq!(net.received(addr(5), "BYE").len(), 2, "answered once, and done");
+    assert_eq!(net.load(0), (0, 0), "no call or transaction left");
 }

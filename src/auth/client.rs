@@ -25,6 +25,8 @@ pub struct ClientCredentials {
     /// The realm we expect (`None`: whichever the server names).
     realm: Option<String>,
     secret: Secret,
+    /// What a gateway's caller hears when the server refuses these.
+    refused: crate::status::StatusCode,
 }
 
 impl std::fmt::Debug for ClientCredentials {
@@ -58,6 +60,7 @@ impl ClientCredentials {
             user: user.to_owned(),
             realm: realm.map(str::to_owned),
             secret: Secret::Password(password.to_owned()),
+            refused: crate::status::StatusCode::FORBIDDEN,
         }
     }
 
@@ -67,7 +70,21 @@ impl ClientCredentials {
             user: user.to_owned(),
             realm: Some(realm.to_owned()),
             secret: Secret::Ha1 { md5, sha256 },
+            refused: crate::status::StatusCode::FORBIDDEN,
         }
+    }
+
+    /// On a gateway route: the status its caller hears when the target
+    /// refuses these credentials (challenges again, or in a realm we have
+    /// none for); 403 unless set (503 lets the caller try elsewhere).
+    pub fn refused_with(mut self, status: crate::status::StatusCode) -> Self {
+        self.refused = status;
+        self
+    }
+
+    /// The status set by [`refused_with`](Self::refused_with).
+    pub fn refused(&self) -> crate::status::StatusCode {
+        self.refused
     }
 
     fn ha1_for(&self, alg: Algorithm, realm: &str) -> Option<String> {

@@ -44,7 +44,11 @@ impl Gateway {
                 match self.forking_partner(*b) {
                     Some(a) => self.fork_failed(a, *b, *code),
                     None => {
-                        let status = route::caller_status(*code);
+                        let refused = self
+                            .legs
+                            .get(b)
+                            .map_or(crate::status::StatusCode::FORBIDDEN, |l| l.refused);
+                        let status = route::caller_status(*code, refused);
                         self.tell_inbound(*b, |a| Command::Reject(a, status));
                     }
                 }

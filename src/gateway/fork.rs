@@ -32,6 +32,7 @@ impl Gateway {
             other,
             inbound,
             since: now,
+            refused: StatusCode::FORBIDDEN,
         };
         self.insert(a, leg(None, true));
         let mut fork = Fork::default();
@@ -75,7 +76,7 @@ impl Gateway {
         if status.code() >= 600 || fork.legs.is_empty() {
             let fork = self.forks.remove(&a).unwrap_or_default();
             self.cancel(fork.legs.into_iter());
-            let status = route::caller_status(fork.best.unwrap_or(status));
+            let status = route::caller_status(fork.best.unwrap_or(status), StatusCode::FORBIDDEN);
             self.commands.push_back(Command::Reject(a, status));
         }
     }

@@ -48,6 +48,7 @@ impl Gateway {
                         other: None,
                         inbound: true,
                         since: now,
+                        refused: StatusCode::FORBIDDEN,
                     },
                 );
                 if self.cfg.echo_ring {
@@ -108,22 +109,15 @@ impl Gateway {
     fn bridge_to(&mut self, now: Instant, a: CallId, out: Outbound) {
         self.stats.bridged += 1;
         let b = self.new_outbound_id();
-        self.insert(
-            a,
-            Leg {
-                other: Some(b),
-                inbound: true,
-                since: now,
-            },
-        );
-        self.insert(
-            b,
-            Leg {
-                other: Some(a),
-                inbound: false,
-                since: now,
-            },
-        );
+        let leg = |other, inbound, refused| Leg {
+            other: Some(other),
+            inbound,
+            since: now,
+            refused,
+        };
+        self.insert(a, leg(b, true, StatusCode::FORBIDDEN));
+        let refused = out.credentials.as_ref().map_or(StatusCode::FORBIDDEN, |c| c.refused());
+        self.insert(b, leg(a, false, refused));
         self.commands.push_back(Command::Bridge {
             b,
             a,

@@ -37,6 +37,9 @@ struct Leg {
     inbound: bool,
     /// When the call arrived.
     since: Instant,
+    /// An outbound leg whose target refuses our credentials: what its
+    /// caller hears (the route's `refused_with`, else 403).
+    refused: crate::status::StatusCode,
 }
 
 /// The B2BUA state machine.

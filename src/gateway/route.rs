@@ -56,11 +56,12 @@ pub fn target_uri(target: &str, user: &str) -> String {
 /// What the caller hears when the outbound leg fails with `code`:
 /// failures are relayed as they are, except what only makes sense on the
 /// other side of the gateway (redirects, auth challenges for our leg,
-/// our own "cannot route" 416).
-pub fn caller_status(status: StatusCode) -> StatusCode {
+/// our own "cannot route" 416); a challenge we could not answer becomes
+/// `refused`.
+pub fn caller_status(status: StatusCode, refused: StatusCode) -> StatusCode {
     match status.code() {
         300..=399 => StatusCode::TEMPORARILY_UNAVAILABLE,
-        401 | 407 => StatusCode::FORBIDDEN,
+        401 | 407 => refused,
         416 => StatusCode::BAD_GATEWAY,
         400..=699 => status,
         _ => StatusCode::SERVER_INTERNAL_ERROR,

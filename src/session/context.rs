@@ -49,6 +49,8 @@ pub(crate) struct CallContext {
     /// Calls whose SDP changed since the UA last looked.
     pub(super) media_changes: VecDeque<(CallId, MediaChange)>,
     pub(super) stats: UaStats,
+    /// BYEs of ended calls with credentials, until their final response.
+    pub(super) byes: super::byes::Byes,
 }
 
 impl CallContext {
@@ -66,6 +68,7 @@ impl CallContext {
             media: VecDeque::new(),
             media_changes: VecDeque::new(),
             stats: UaStats::default(),
+            byes: Default::default(),
             cfg,
         }
     }

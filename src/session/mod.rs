@@ -10,6 +10,7 @@
 mod access;
 mod admission;
 mod bridge;
+mod byes;
 mod call;
 mod checks;
 mod command;

@@ -29,6 +29,7 @@ impl UserAgent {
                 }
                 TxEvent::Response { tx, resp } => match self.ctx.index.call_of(tx) {
                     Some(id) => self.with_call(id, |c, ctx| c.handle_response(ctx, now, tx, resp)),
+                    None if self.bye_response(now, tx, &resp) => {}
                     None if self.registration_response(now, tx, &resp) => {}
                     // A 2xx resent after its re-INVITE was settled: ACK it again.
                     None => self.on_stray_response(&resp),
@@ -36,7 +37,7 @@ impl UserAgent {
                 TxEvent::StrayResponse { resp } => self.on_stray_response(&resp),
                 TxEvent::Timeout { tx } => match self.ctx.index.forget(tx) {
                     Some(id) => self.with_call(id, |c, ctx| c.handle_tx_timeout(ctx, now, tx)),
-                    None => _ = self.registration_timeout(now, tx),
+                    None => _ = self.ctx.byes.forget(tx) || self.registration_timeout(now, tx),
                 },
             }
         }

@@ -2,7 +2,7 @@
 //! stops start-up naming `auth.credentials`) and again on SIGHUP, and the
 //! `ha1` helper that writes a file's entry without storing the password.
 
-use rvoip::api::{Auth, ClientCredentials, Credentials};
+use rvoip::api::{Auth, ClientCredentials, Credentials, StatusCode};
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -35,6 +35,19 @@ pub fn read(path: &str) -> Result<Credentials, String> {
 /// `registrations[i].auth`) gives: a password read from its file (first
 /// line), or HA1 hashes with their realm.
 pub fn client(a: &RouteAuth, key: &str) -> Result<ClientCredentials, String> {
+    let refused = match a.refused {
+        None => StatusCode::FORBIDDEN,
+        Some(403) if key.starts_with("routes") => StatusCode::FORBIDDEN,
+        Some(503) if key.starts_with("routes") => StatusCode::SERVICE_UNAVAILABLE,
+        Some(_) if !key.starts_with("routes") => {
+            return Err(format!("{key}.refused: only routes have callers to tell"));
+        }
+        Some(n) => return Err(format!("{key}.refused: {n}: must be 403 or 503")),
+    };
+    secret(a, key).map(|c| c.refused_with(refused))
+}
+
+fn secret(a: &RouteAuth, key: &str) -> Result<ClientCredentials, String> {
     match (&a.password_file, &a.ha1_md5, &a.ha1_sha256) {
         (Some(path), None, None) => {
             let text = std::fs::read_to_string(path).map_err(|e| format!("{key}.password_file: {path}: {e}"))?;
@@ -115,4 +128,7 @@ pub struct RouteAuth {
     pub password_file: Option<String>,
     pub ha1_md5: Option<String>,
     pub ha1_sha256: Option<String>,
+    /// Routes only: what the caller hears when the trunk refuses these
+    /// credentials, 403 (the default) or 503.
+    pub refused: Option<u16>,
 }

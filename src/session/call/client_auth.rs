@@ -31,6 +31,11 @@ impl ClientAuth {
         }
     }
 
+    /// The credentials, if the call has any.
+    pub fn creds(&self) -> Option<Arc<ClientCredentials>> {
+        self.creds.clone()
+    }
+
     /// The INVITE goes to a new target: no challenge of it answered yet.
     pub fn new_target(&mut self) {
         (self.answered, self.tried) = (None, false);

@@ -75,32 +75,34 @@ impl Call {
     }
 
     /// BYE within its dialog, if it has one (with our credentials, when
-    /// its peer challenged us).
+    /// its peer challenged us; with credentials, the BYE outlives the call
+    /// until its final response, to answer a challenge: `session::byes`).
     pub(super) fn send_bye(&mut self, ctx: &mut CallContext, now: Instant) {
         let Some(uri) = self.dialog.as_ref().map(|d| d.remote_target.clone()) else {
             return;
         };
         let auth = self.authorization(ctx, "BYE", &uri);
-        if let Some(dialog) = self.dialog.as_mut() {
-            Self::send_bye_on(ctx, now, dialog, auth);
+        let Some(dialog) = self.dialog.as_mut() else { return };
+        let tx = Self::send_bye_on(ctx, now, dialog, auth);
+        if let (Some(tx), Some(creds)) = (tx, self.client_auth.creds()) {
+            ctx.byes.watch(tx, dialog.clone(), creds, false);
         }
     }
 
     /// BYE within `dialog` (ours, or a fork's we hang up), carrying the
-    /// credentials header `auth` if given.
-    pub(super) fn send_bye_on(
+    /// credentials header `auth` if given; its transaction.
+    pub(in crate::session) fn send_bye_on(
         ctx: &mut CallContext,
         now: Instant,
         dialog: &mut Dialog,
         auth: Option<(String, String)>,
-    ) {
+    ) -> Option<TxId> {
         let transport = dialog.transport();
         let (via, contact) = (ctx.via(transport), ctx.contact(transport));
         let mut spec = dialog.request(Method::Bye, via, &contact, None);
         spec.extra.extend(auth);
-        if let Ok(req) = sip::request(&spec) {
-            ctx.txs.send_request(now, dialog.next_hop(), req);
-        }
+        let req = sip::request(&spec).ok()?;
+        Some(ctx.txs.send_request(now, dialog.next_hop(), req))
     }
 
     /// Its client transaction `tx` got no response (Timer B or F).
