@@ -57,9 +57,10 @@ trunk() {
   rm -f "$WORK"/*errors.log
 }
 ROWS=(); NOTES=(); C=0
+refusals() { echo "$(metric rvoip_sip_shed_total) $(metric rvoip_sip_overload_rejected_total)"; }
 for rate in $RATES; do
-  c0=$(gw_cpu); trunk "$rate" "$STEP_S" "clean-$rate"; c1=$(gw_cpu)
-  ROWS+=("| trunk alone | $rate | - | $ok / $((rate * STEP_S)) | $fail | $retr | $unexp | $(( (c1 - c0) / STEP_S ))% | $clean |")
+  read -r sh0 ov0 < <(refusals); c0=$(gw_cpu); trunk "$rate" "$STEP_S" "clean-$rate"; c1=$(gw_cpu); read -r sh1 ov1 < <(refusals)
+  ROWS+=("| trunk alone | $rate | - (gateway shed $((sh1 - sh0)), refused 503 in all $((ov1 - ov0))) | $ok / $((rate * STEP_S)) | $fail | $retr | $unexp | $(( (c1 - c0) / STEP_S ))% | $clean |")
   echo "clean ladder $rate cps: $ok ok, $fail failed, $retr retrans, clean=$clean" >&2
   [ $clean = yes ] || break
   C=$rate; sleep 2

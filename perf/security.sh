@@ -9,8 +9,9 @@
 #      authentication limit (abuse.auth_failures = 10);
 #   3. as 2, with MD5 alone offered: svcrack knows only MD5 and reads only
 #      the first challenge, so here it really guesses.
-# svcrack guesses alice's password from a 1,000-word list that holds it
-# at position 500. Targets (issue #15): svwar enumerates no user or route;
+# The registrar is on, so svwar's REGISTER scan meets authentication too,
+# and user 200 (inside svwar's range) exists. svcrack guesses alice's
+# password from a 1,000-word list that holds it at position 500. Targets (issue #15): svwar enumerates no user or route;
 # svcrack is blocked and finds no password; svmap may see a SIP server.
 # Writes perf/results/security.md. Installs sipvicious (PyPI) if missing.
 set -uo pipefail
@@ -24,6 +25,8 @@ WORK=$(mktemp -d); GW_PID=
 trap 'kill $GW_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 PASSWORD=tulip-0500
 echo "$PASSWORD" | "$GW" ha1 alice rvoip >"$WORK/credentials.toml"
+# A user inside svwar's range (100-300): it must look like every other.
+echo "another-$PASSWORD" | "$GW" ha1 200 rvoip >>"$WORK/credentials.toml"
 python3 - "$WORK/words.txt" "$PASSWORD" <<'PY'
 import sys
 words = [f"tulip-{i:04d}" for i in range(1000)]
@@ -42,6 +45,8 @@ credentials = "$WORK/credentials.toml"
 algorithms = $algorithms
 [abuse]
 user_agents = $agents
+[registrar]
+enabled = true
 [metrics]
 listen = "127.0.0.1:$MPORT"
 EOF
@@ -62,7 +67,7 @@ EOF
   {
     echo "## $title"
     echo
-    echo "- gateway: \`rvoip-gw\` on its embedded default plus \`[auth] credentials\` (alice in realm rvoip), \`auth.algorithms = $algorithms\`, \`abuse.user_agents = $agents\`"
+    echo "- gateway: \`rvoip-gw\` on its embedded default plus \`[auth] credentials\` (alice and 200 in realm rvoip), \`[registrar] enabled\`, \`auth.algorithms = $algorithms\`, \`abuse.user_agents = $agents\`"
     echo "- counters after the run: $refused requests refused by source, $dropped datagrams of blocked sources dropped, $blocks sources blocked; $challenged challenged without credentials, $failed failed authentications"
     echo "- refusal lines logged: $(grep -c 'refused src=' "$WORK/gw.log")"
     for tool in svmap svwar svwar-reg svcrack; do
