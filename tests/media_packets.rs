@@ -281,17 +281,42 @@ fn payload_types_are_renumbered_per_leg_with_telephone_event() {
     let pt_out = |r: &mut Relay, side, src, pt, seq| header::payload_type(&send(r, side, src, rtp(pt, seq, 0, 1), 0).1);
     assert_eq!(pt_out(&mut r, Side::A, A, 0, 1), 8, "voice");
     assert_eq!(pt_out(&mut r, Side::A, A, 101, 2), 96, "telephone-event");
-    assert_eq!(pt_out(&mut r, Side::A, A, 13, 3), 13, "comfort noise kept");
     assert_eq!(pt_out(&mut r, Side::B, B, 8, 1), 0);
     assert_eq!(pt_out(&mut r, Side::B, B, 96, 2), 101);
-    // A leg that did not negotiate telephone-event gets the sender's PT.
-    let mut r = call(leg(10_000, A, 0, Some(101)), leg(10_002, B, 0, None));
-    assert_eq!(pt_out(&mut r, Side::A, A, 101, 1), 101);
     // The marker bit survives the renumbering.
     let mut p = rtp(101, 9, 0, 1);
     header::write_header(&mut p, 101, true, 9, 0, 1);
     r.handle_packet(Side::A, false, &mut p, addr(A), 0);
     assert!(header::marker(&p));
+}
+
+#[test]
+fn only_what_each_leg_negotiated_is_relayed() {
+    let mut r = call(leg(10_000, A, 0, Some(101)), leg(10_002, B, 8, Some(96)));
+    let unnegotiated = Verdict::Drop(DropReason::Unnegotiated);
+    // Opus on 96 from A (which agreed PCMU and 101), comfort noise nobody
+    // agreed, B's PCMU on 0 (it agreed PCMA on 8): none goes anywhere.
+    for (side, src, pt) in [(Side::A, A, 96), (Side::A, A, 13), (Side::B, B, 0), (Side::B, B, 101)] {
+        assert_eq!(
+            send(&mut r, side, src, rtp(pt, 1, 0, 1), 0).0,
+            unnegotiated,
+            "PT {pt} from {side:?}"
+        );
+    }
+    assert_eq!(
+        (r.stats()[0].unwrap().dropped, r.stats()[1].unwrap().dropped),
+        (2, 2),
+        "counted on the leg it came from"
+    );
+    // telephone-event to a leg that did not agree it is not relayed
+    // either (counted on the leg it would have gone to).
+    let mut r = call(leg(10_000, A, 0, Some(101)), leg(10_002, B, 0, None));
+    assert_eq!(send(&mut r, Side::A, A, rtp(101, 1, 0, 1), 0).0, unnegotiated);
+    assert_eq!(r.stats()[1].unwrap().dropped, 1);
+    assert!(
+        matches!(send(&mut r, Side::A, A, rtp(0, 2, 160, 1), 0).0, Verdict::Rtp { .. }),
+        "voice still goes"
+    );
 }
 
 /// A sender report from `ssrc` with one report block about `about`.
@@ -362,16 +387,11 @@ fn rtcp_on_its_own_port_goes_to_the_peer_rtcp_port() {
         }
     );
     // Without rtcp-mux, what arrives on the RTP port is RTP (here PT 72 with
-    // the marker bit): the demultiplexing is by port.
+    // the marker bit): the demultiplexing is by port, and PT 72 was never
+    // negotiated, so it goes nowhere.
     let mut sr = sender_report(0xa, 0);
     let v = r.handle_packet(Side::A, false, &mut sr, addr(A), 0);
-    assert_eq!(
-        v,
-        Verdict::Rtp {
-            out: Side::B,
-            dest: addr(B)
-        }
-    );
+    assert_eq!(v, Verdict::Drop(DropReason::Unnegotiated));
 }
 
 #[test]

@@ -1,9 +1,9 @@
 //! Media workers over real loopback sockets, end to end: relay both ways
 //! (RTP and RTCP) with the latch reported, a PCMU <-> Opus call carrying a
 //! tone, the media timeout, a packet sent before its leg exists, a port
-//! reused after its call ended, and a burst read and sent in batches. What
-//! a call does to each packet is tested without sockets in
-//! media_packets.rs.
+//! reused after its call ended, a burst read and sent in batches, and
+//! payload types no leg negotiated reaching nobody. What a call does to
+//! each packet is tested without sockets in media_packets.rs.
 //!
 //! No fixed sleeps: a test waits for what the worker publishes (its call
 //! count once a call's sockets are bound, its packet counters) or sends,
@@ -369,4 +369,67 @@ fn burst_is_relayed_whole_and_in_order() {
         u64::from(N),
         "counted once each"
     );
+}
+
+/// Issue #16: a payload type a leg did not negotiate is never relayed —
+/// on a plain relayed call and on a transcoded one, from either side; the
+/// negotiated voice that follows still goes, and the drops are counted.
+#[test]
+fn unnegotiated_payload_types_reach_nobody() {
+    let (plane, _events) = plane(30_000);
+    let (a, b) = (endpoint(), endpoint());
+    let (pa, pb) = (free_pair(), free_pair());
+    add_call(
+        &plane,
+        MediaCommand::AddCall {
+            call: 20,
+            a: leg(pa, &a, 0, Some(101)),
+            b: Some(leg(pb, &b, 8, None)),
+        },
+    );
+    let (c, d) = (endpoint(), endpoint());
+    let (pc, pd) = (free_pair(), free_pair());
+    let pcmu = LegConfig {
+        codec: Some(AudioCodec::Pcmu),
+        ..leg(pc, &c, 0, None)
+    };
+    let opus = LegConfig {
+        codec: Some(AudioCodec::Opus),
+        clock: 48_000,
+        ..leg(pd, &d, 111, None)
+    };
+    add_call(
+        &plane,
+        MediaCommand::AddCall {
+            call: 21,
+            a: pcmu,
+            b: Some(opus),
+        },
+    );
+    // Relayed call A (PCMU, te 101) <-> B (PCMA): Opus on 96 and PCMA from
+    // A, telephone-event towards B (which has none), PCMU from B. Transcoded
+    // call C (PCMU) <-> D (Opus 111): Opus on 96 from C, PCMU from D.
+    let unnegotiated = [
+        (&a, pa, 96),
+        (&a, pa, 8),
+        (&a, pa, 101),
+        (&b, pb, 0),
+        (&c, pc, 96),
+        (&d, pd, 0),
+    ];
+    for (i, (from, port, pt)) in unnegotiated.into_iter().enumerate() {
+        from.send_to(&rtp(pt, i as u16 + 1, 160, 0x77), addr(port)).unwrap();
+    }
+    wait_until("six unnegotiated packets dropped", || {
+        total(&plane, |c| &c.unnegotiated) == 6
+    });
+    for (who, s) in [("A", &a), ("B", &b), ("C", &c), ("D", &d)] {
+        s.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+        assert!(recv(s).is_none(), "{who} received a packet nobody negotiated");
+    }
+    // What was negotiated still goes: A's PCMU reaches B as PCMA.
+    a.send_to(&rtp(0, 50, 8000, 0x77), addr(pa)).unwrap();
+    b.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    let got = recv(&b).expect("negotiated voice relayed");
+    assert_eq!(header::payload_type(&got), 8);
 }

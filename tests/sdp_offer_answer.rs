@@ -1,5 +1,7 @@
 //! SDP: round trips of the lines that decided the crate choice, offer/answer
-//! codec intersection, directions and hold, 488 on no common codec.
+//! codec intersection, directions and hold, 488 on no common codec, and
+//! RFC 3264 §6's m-lines: an answer has the offer's, in order, the ones not
+//! taken with port 0; the protocol is kept; RTP/SAVP is never downgraded.
 
 use rvoip::test_exports::sdp::{self, Codec, Direction, SdpError};
 use std::net::IpAddr;
@@ -121,6 +123,59 @@ fn rendered_addresses_match_display() {
         assert!(rendered.contains(&format!(" IN {kind} {addr}\r\ns=")), "{rendered}");
         assert_eq!(sdp::parse(&rendered).unwrap().audio.addr, addr);
     }
+}
+
+/// The m-lines of `text`: (media, port, protocol).
+fn m_lines(text: &str) -> Vec<(String, u16, String)> {
+    text.lines()
+        .filter_map(|l| l.trim_end().strip_prefix("m="))
+        .map(|m| {
+            let f: Vec<&str> = m.split(' ').collect();
+            (f[0].to_owned(), f[1].parse().unwrap(), f[2].to_owned())
+        })
+        .collect()
+}
+
+fn offered(media: &str) -> String {
+    format!("v=0\r\no=b 1 1 IN IP4 192.0.2.20\r\ns=-\r\nc=IN IP4 192.0.2.20\r\nt=0 0\r\n{media}")
+}
+
+#[test]
+fn the_answer_has_the_offers_m_lines_in_order_the_others_with_port_0() {
+    let video = "m=video 5000 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n";
+    let audio = "m=audio 5002 RTP/AVPF 0 101\r\na=rtpmap:101 telephone-event/8000\r\n";
+    let srtp = "m=audio 5004 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA\r\n";
+    let text = offered(&[srtp, video, audio, "m=text 5006 RTP/AVP 98\r\n"].concat());
+    let offer = sdp::parse(&text).unwrap();
+    assert_eq!(offer.audio.port, 5002, "the first audio stream in a protocol we speak");
+    let answer = sdp::render(&sdp::answer(&offer, &local(&ours(), ip(), 30000)).unwrap());
+    let expect = [
+        ("audio", 0, "RTP/SAVP"),
+        ("video", 0, "RTP/AVP"),
+        ("audio", 30000, "RTP/AVPF"),
+        ("text", 0, "RTP/AVP"),
+    ];
+    let expect: Vec<_> = expect
+        .iter()
+        .map(|(m, p, t)| (m.to_string(), *p, t.to_string()))
+        .collect();
+    assert_eq!(m_lines(&answer), expect, "{answer}");
+    assert!(!answer.contains("a=crypto"), "no key material echoed: {answer}");
+    // The answer reads back to the same stream and the same rejections.
+    let back = sdp::parse(&answer).unwrap();
+    assert_eq!((back.audio.port, back.rejected.len()), (30000, 3));
+}
+
+#[test]
+fn audio_only_as_rtp_savp_is_refused_not_downgraded() {
+    let text = offered("m=audio 5004 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA\r\n");
+    assert_eq!(sdp::parse(&text), Err(SdpError::Protocol("RTP/SAVP".into())));
+    let text = offered("m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n");
+    assert_eq!(sdp::parse(&text), Err(SdpError::Protocol("UDP/TLS/RTP/SAVPF".into())));
+    assert_eq!(
+        sdp::parse(&offered("m=video 5000 RTP/AVP 96\r\n")),
+        Err(SdpError::NoAudio)
+    );
 }
 
 /// Our side: `codecs` received at `addr:port`, sendrecv, session 1 v1.

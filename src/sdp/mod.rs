@@ -8,12 +8,14 @@ mod offer_answer;
 mod plain;
 #[cfg(test)]
 mod plain_tests;
+mod render;
 mod wire;
 
 pub use codec::Codec;
 pub use direction::Direction;
 pub use offer_answer::{Local, answer, negotiate, offer};
-pub use wire::{parse, render};
+pub use render::render;
+pub use wire::parse;
 
 use std::net::IpAddr;
 
@@ -29,6 +31,54 @@ pub enum SdpError {
     /// No voice codec in common (answered 488).
     #[error("no common codec")]
     NoCommonCodec,
+    /// Audio only in a protocol this leg does not speak (`RTP/SAVP`
+    /// without SRTP): answered 488, never downgraded to `RTP/AVP`.
+    #[error("audio only as {0}, which this leg does not speak")]
+    Protocol(String),
+}
+
+/// The protocol of the audio stream's m-line, kept in the answer.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Proto {
+    /// `RTP/AVP`.
+    #[default]
+    Avp,
+    /// `RTP/AVPF` (answered as offered; no feedback is sent).
+    Avpf,
+}
+
+impl Proto {
+    /// The protocol named `name`, if we speak it.
+    pub fn from_name(name: &str) -> Option<Proto> {
+        match name {
+            "RTP/AVP" => Some(Proto::Avp),
+            "RTP/AVPF" => Some(Proto::Avpf),
+            _ => None,
+        }
+    }
+
+    /// Its name on an m-line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Proto::Avp => "RTP/AVP",
+            Proto::Avpf => "RTP/AVPF",
+        }
+    }
+}
+
+/// An m-line not taken (another media type, a protocol we do not speak, a
+/// second audio stream): an answer repeats it at its place with port 0
+/// (RFC 3264 §6: as many m-lines as the offer, in its order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    /// Its position among the m-lines.
+    pub at: usize,
+    /// Media type, protocol and first format, as offered.
+    pub media: String,
+    /// Protocol, as offered.
+    pub proto: String,
+    /// The first format, as offered.
+    pub format: String,
 }
 
 /// One side's audio description: where it receives, what it accepts.
@@ -46,9 +96,12 @@ pub struct MediaSdp {
     pub rtcp_mux: bool,
     /// `a=ptime`, if any.
     pub ptime: Option<u32>,
+    /// The m-line's protocol.
+    pub proto: Proto,
 }
 
-/// A session description with one audio stream.
+/// A session description with one audio stream (the first `m=audio` in
+/// a protocol we speak) and the m-lines around it, rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sdp {
     /// `o=` session id.
@@ -57,6 +110,8 @@ pub struct Sdp {
     pub version: u64,
     /// The audio stream.
     pub audio: MediaSdp,
+    /// The other m-lines, in order (none in what we offer).
+    pub rejected: Vec<Rejected>,
 }
 
 impl Sdp {

@@ -47,16 +47,19 @@ pub fn offer(local: &Local) -> Sdp {
         direction: local.direction,
         rtcp_mux: false,
         ptime: Some(20),
+        proto: Default::default(),
     };
     Sdp {
         session_id: local.session_id,
         version: local.version,
         audio,
+        rejected: Vec::new(),
     }
 }
 
 /// Our answer to `remote` given what we support (RFC 3264 §6): the
-/// offer's order and payload types, our direction limited by the offer's.
+/// offer's order and payload types, our direction limited by the offer's,
+/// its protocol, and its other m-lines at their places with port 0.
 /// 488-worthy when no voice codec is shared.
 pub fn answer(remote: &Sdp, local: &Local) -> Result<Sdp, SdpError> {
     let mut chosen: Vec<Codec> = Vec::new();
@@ -80,11 +83,13 @@ pub fn answer(remote: &Sdp, local: &Local) -> Result<Sdp, SdpError> {
         direction: remote.direction().answer(local.direction),
         rtcp_mux: remote.audio.rtcp_mux,
         ptime: Some(remote.audio.ptime.unwrap_or(20)),
+        proto: remote.audio.proto,
     };
     Ok(Sdp {
         session_id: local.session_id,
         version: local.version,
         audio,
+        rejected: remote.rejected.clone(),
     })
 }
 

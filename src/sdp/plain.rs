@@ -47,18 +47,19 @@ fn timing(value: &str) -> Option<()> {
     (start.parse::<u64>().is_ok() && stop.parse::<u64>().is_ok()).then_some(())
 }
 
-/// `m=` with the crate's checks: (media, port, formats).
-fn media(value: &str) -> Option<(&str, u16, Vec<&str>)> {
+/// `m=` with the crate's checks: (media, port, protocol, formats).
+fn media(value: &str) -> Option<(&str, u16, &str, Vec<&str>)> {
     let mut f = value.split_whitespace();
     let (kind, port, proto) = (f.next()?, f.next()?, f.next()?);
     let formats: Vec<&str> = f.collect();
     let ok = MEDIA.contains(&kind) && !formats.is_empty() && proto.split('/').all(|p| PROTOS.contains(&p));
     // A port range ("49170/2") goes through the crate.
-    ok.then_some((kind, port.parse().ok()?, formats))
+    ok.then_some((kind, port.parse().ok()?, proto, formats))
 }
 
-/// The first audio stream's parts, or `None` when the text is not of the
-/// plain shape (the crate then decides).
+/// The parts of the first audio stream in a protocol we speak and the
+/// other m-lines, or `None` when the text is not of the plain shape or
+/// has no such stream (the crate then decides).
 pub(super) fn parts(text: &str) -> Option<Parts<'_>> {
     // The crate skips CRs and empty lines before a type; a value it trims.
     let mut lines = text.split('\n').map(|l| l.trim_matches('\r')).filter(|l| !l.is_empty());
@@ -68,7 +69,7 @@ pub(super) fn parts(text: &str) -> Option<Parts<'_>> {
     let mut p = Parts::default();
     let (mut session_c, mut audio_c) = (None, None);
     // Rank of the last line: `v o s c t a` 0-5 (session), `m c a` 10-12.
-    let (mut at, mut audio, mut seen_audio) = (0u8, false, false);
+    let (mut at, mut audio, mut seen_audio, mut index) = (0u8, false, false, 0);
     for line in lines {
         let (kind, value) = match line.as_bytes() {
             [k, b'=', ..] => (*k, line[2..].trim()),
@@ -106,11 +107,14 @@ pub(super) fn parts(text: &str) -> Option<Parts<'_>> {
             b'a' if rank == 5 => p.session.push(attribute(value)),
             b'a' if audio => p.media.push(attribute(value)),
             b'm' => {
-                let (kind, port, formats) = media(value)?;
-                audio = kind == "audio" && !seen_audio;
+                let (kind, port, proto, formats) = media(value)?;
+                audio = kind == "audio" && !seen_audio && super::Proto::from_name(proto).is_some();
                 if audio {
-                    (seen_audio, p.port, p.formats) = (true, port, formats);
+                    (seen_audio, p.port, p.proto, p.formats) = (true, port, proto, formats);
+                } else {
+                    p.others.push((index, kind, proto, formats[0]));
                 }
+                index += 1;
             }
             _ => {}
         }

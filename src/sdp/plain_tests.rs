@@ -6,7 +6,7 @@
 use super::plain::parts;
 use super::wire::{assemble, parse_with_crate};
 
-const SAMPLES: [&str; 8] = [
+const SAMPLES: [&str; 9] = [
     "v=0\r\no=user1 53655765 2353687637 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
 m=audio 6000 RTP/AVP 0 8 101\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n\
 a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=sendrecv\r\n",
@@ -15,10 +15,13 @@ c=IN IP4 10.0.0.2\r\na=rtpmap:111 opus/48000/2\r\na=fmtp:111 useinbandfec=1\r\na
     "v=0\no=x 5 6 IN IP6 ::1\ns=-\nc=IN IP6 ::1\nt=0 0\nm=video 5000 RTP/AVP 96\na=rtpmap:96 H264/90000\n\
 m=audio 5002 RTP/AVP 8\na=inactive\nm=audio 5004 RTP/AVP 0\n",
     "v=0\r\no=a 1 1 IN IP4 0.0.0.0\r\ns=-\r\nc=IN IP4 0.0.0.0\r\nt=0 0\r\nm=audio 0 RTP/AVP 0\r\na=recvonly\r\n",
-    "v=0\r\no=a 1 1 IN IP4 h.example\r\ns=-\r\nc=IN IP4 h.example\r\nt=0 0\r\nm=audio 1 RTP/SAVP 0\r\n",
+    "v=0\r\no=a 1 1 IN IP4 h.example\r\ns=-\r\nc=IN IP4 h.example\r\nt=0 0\r\nm=audio 1 RTP/AVP 0\r\n",
     "v=0\r\no=a 1 1 IN IP4 1.2.3.4\r\ns=-\r\nb=AS:64\r\nt=0 0\r\nm=audio 49170/2 RTP/AVP 0\r\nc=IN IP4 1.2.3.4\r\n",
     "v=0\r\no=a 1 1 IN IP4 1.2.3.4\r\ns=-\r\ni=info\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n",
     "v=0\r\no=a 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=text 9 RTP/AVP 98\r\n",
+    "v=0\r\no=a 1 1 IN IP4 1.2.3.4\r\ns=-\r\nc=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 7000 RTP/SAVP 0\r\n\
+a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:WVNfX19zZW1jdGwgKCkgewkyMjA7fQp9CnVubGVz\r\nm=audio 7002 RTP/AVP 0 8\r\n\
+a=sendrecv\r\nm=video 7004 RTP/AVPF 96\r\na=rtpmap:96 VP8/90000\r\n",
 ];
 
 /// Where the one-pass reader takes `text`, the crate agrees.
@@ -36,7 +39,7 @@ fn agree(text: &str) -> bool {
 #[test]
 fn samples_agree_and_plain_ones_take_the_fast_path() {
     let taken: Vec<bool> = SAMPLES.iter().map(|s| agree(s)).collect();
-    assert_eq!(taken, [true, true, true, true, true, false, false, false]);
+    assert_eq!(taken, [true, true, true, true, true, false, false, false, true]);
     assert!(parts(SAMPLES[0]).is_some_and(|p| p.formats == ["0", "8", "101"]));
 }
 
@@ -109,7 +112,9 @@ fn rendered_sdp_reads_back_the_same_through_both_paths() {
                 direction,
                 rtcp_mux,
                 ptime,
+                proto: super::Proto::Avp,
             },
+            rejected: Vec::new(),
         };
         let text = super::render(&sdp);
         assert!(parts(&text).is_some(), "ours is read in one pass: {text}");

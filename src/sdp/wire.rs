@@ -1,7 +1,7 @@
 //! SDP text -> [`Sdp`] through the one-pass reader of `plain.rs` or, for any
-//! other shape, webrtc-rs's `sdp` crate; [`Sdp`] -> text written directly.
+//! other shape, webrtc-rs's `sdp` crate.
 
-use super::{Codec, Direction, MediaSdp, Sdp, SdpError};
+use super::{Codec, Direction, MediaSdp, Proto, Rejected, Sdp, SdpError};
 use sdp::description::session::SessionDescription;
 use std::io::Cursor;
 use std::net::IpAddr;
@@ -15,13 +15,18 @@ pub(super) struct Parts<'a> {
     /// The audio stream's `c=` address, else the session's.
     pub addr: Option<&'a str>,
     pub port: u16,
+    /// The audio stream's protocol (one we speak).
+    pub proto: &'a str,
     pub formats: Vec<&'a str>,
+    /// The other m-lines: position, media, protocol, first format.
+    pub others: Vec<(usize, &'a str, &'a str, &'a str)>,
     /// The audio stream's attributes, then the session's.
     pub media: Vec<(&'a str, Option<&'a str>)>,
     pub session: Vec<(&'a str, Option<&'a str>)>,
 }
 
-/// Parses SDP text; the first `m=audio` is the stream.
+/// Parses SDP text; the first `m=audio` in a protocol we speak is the
+/// stream, the other m-lines are kept as rejected.
 pub fn parse(text: &str) -> Result<Sdp, SdpError> {
     match super::plain::parts(text) {
         Some(parts) => assemble(parts),
@@ -33,11 +38,24 @@ pub fn parse(text: &str) -> Result<Sdp, SdpError> {
 pub(super) fn parse_with_crate(text: &str) -> Result<Sdp, SdpError> {
     let sd = SessionDescription::unmarshal(&mut Cursor::new(text.as_bytes()))
         .map_err(|e| SdpError::Malformed(e.to_string()))?;
-    let md = sd
-        .media_descriptions
+    let proto = |m: &sdp::description::media::MediaDescription| m.media_name.protos.join("/");
+    let audio = |m: &&sdp::description::media::MediaDescription| m.media_name.media == "audio";
+    let mds = &sd.media_descriptions;
+    let Some(at) = mds
         .iter()
-        .find(|m| m.media_name.media == "audio")
-        .ok_or(SdpError::NoAudio)?;
+        .position(|m| audio(&m) && Proto::from_name(&proto(m)).is_some())
+    else {
+        return Err(match mds.iter().find(audio) {
+            Some(m) => SdpError::Protocol(proto(m)),
+            None => SdpError::NoAudio,
+        });
+    };
+    let md = &mds[at];
+    let protos: Vec<String> = mds.iter().map(proto).collect();
+    let others = mds.iter().enumerate().filter(|(i, _)| *i != at).map(|(i, m)| {
+        let first = m.media_name.formats.first().map_or("", String::as_str);
+        (i, m.media_name.media.as_str(), protos[i].as_str(), first)
+    });
     let conn = md
         .connection_information
         .as_ref()
@@ -47,7 +65,9 @@ pub(super) fn parse_with_crate(text: &str) -> Result<Sdp, SdpError> {
         version: sd.origin.session_version,
         addr: conn.and_then(|c| c.address.as_ref()).map(|a| a.address.as_str()),
         port: u16::try_from(md.media_name.port.value).map_err(|_| SdpError::Malformed("bad m= port".into()))?,
+        proto: &protos[at],
         formats: md.media_name.formats.iter().map(String::as_str).collect(),
+        others: others.collect(),
         media: attrs(&md.attributes),
         session: attrs(&sd.attributes),
     })
@@ -102,11 +122,19 @@ pub(super) fn assemble(p: Parts<'_>) -> Result<Sdp, SdpError> {
         direction,
         rtcp_mux: attr("rtcp-mux").is_some(),
         ptime: attr("ptime").and_then(|a| a.1).and_then(|v| v.trim().parse().ok()),
+        proto: Proto::from_name(p.proto).ok_or_else(|| SdpError::Protocol(p.proto.to_owned()))?,
     };
+    let rejected = p.others.iter().map(|&(at, media, proto, format)| Rejected {
+        at,
+        media: media.to_owned(),
+        proto: proto.to_owned(),
+        format: format.to_owned(),
+    });
     Ok(Sdp {
         session_id: p.session_id,
         version: p.version,
         audio,
+        rejected: rejected.collect(),
     })
 }
 
@@ -117,71 +145,4 @@ fn pt_attribute<'a>(attrs: &[(&str, Option<&'a str>)], key: &str, pt: u8) -> Opt
             .filter(|(p, _)| p.parse() == Ok(pt))
             .map(|(_, rest)| rest.trim())
     })
-}
-
-/// Renders SDP text (written directly: the one shape we send needs no
-/// general SDP model, and building one cost ~5 % of a bridged call's CPU).
-pub fn render(sdp: &Sdp) -> String {
-    use crate::sip::{push_ip, push_u64};
-    let a = &sdp.audio;
-    let kind = if a.addr.is_ipv4() { "IP4" } else { "IP6" };
-    let mut out = String::with_capacity(256);
-    let mut addr = String::with_capacity(16);
-    push_ip(&mut addr, a.addr);
-    out.push_str("v=0\r\no=rvoip ");
-    push_u64(&mut out, sdp.session_id);
-    out.push(' ');
-    push_u64(&mut out, sdp.version);
-    for part in [
-        " IN ",
-        kind,
-        " ",
-        &addr,
-        "\r\ns=rvoip\r\nc=IN ",
-        kind,
-        " ",
-        &addr,
-        "\r\nt=0 0\r\nm=audio ",
-    ] {
-        out.push_str(part);
-    }
-    push_u64(&mut out, u64::from(a.port));
-    out.push_str(" RTP/AVP");
-    for c in &a.codecs {
-        out.push(' ');
-        push_u64(&mut out, u64::from(c.pt));
-    }
-    out.push_str("\r\n");
-    for c in &a.codecs {
-        out.push_str("a=rtpmap:");
-        push_u64(&mut out, u64::from(c.pt));
-        out.push(' ');
-        out.push_str(&c.name);
-        out.push('/');
-        push_u64(&mut out, u64::from(c.rate));
-        if let Some(ch) = c.channels {
-            out.push('/');
-            push_u64(&mut out, u64::from(ch));
-        }
-        out.push_str("\r\n");
-        if let Some(f) = &c.fmtp {
-            out.push_str("a=fmtp:");
-            push_u64(&mut out, u64::from(c.pt));
-            out.push(' ');
-            out.push_str(f);
-            out.push_str("\r\n");
-        }
-    }
-    if let Some(p) = a.ptime {
-        out.push_str("a=ptime:");
-        push_u64(&mut out, u64::from(p));
-        out.push_str("\r\n");
-    }
-    if a.rtcp_mux {
-        out.push_str("a=rtcp-mux\r\n");
-    }
-    out.push_str("a=");
-    out.push_str(a.direction.attr());
-    out.push_str("\r\n");
-    out
 }

@@ -1,6 +1,7 @@
 //! A new INVITE becomes an offered call, or is refused before it is one:
 //! 503 + Retry-After (stateless) when the calls or this worker's ports run
-//! out, 400 for an SDP we cannot read, 488 when no codec is shared.
+//! out, 400 for an SDP we cannot read, 488 when no codec is shared or no
+//! audio stream is in a protocol we speak.
 
 use super::call::Call;
 use super::{IncomingInfo, SessionEvent, UserAgent};
@@ -26,6 +27,12 @@ impl UserAgent {
             Ok("") => None,
             Ok(text) => match sdp::parse(text) {
                 Ok(o) => Some(o),
+                // Valid SDP with nothing we can take (video only; audio
+                // only as RTP/SAVP): 488, RFC 3264 §6, never a downgrade.
+                Err(e @ (SdpError::NoAudio | SdpError::Protocol(_))) => {
+                    let reason = format!("Not Acceptable Here: {e}");
+                    return self.refuse(now, tx, &req, StatusCode::NOT_ACCEPTABLE_HERE, &reason, &tag);
+                }
                 Err(e) => {
                     return self.refuse(
                         now,

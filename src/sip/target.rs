@@ -5,11 +5,20 @@ use crate::ids::{Peer, TransportKind};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 /// Resolves `sip:user@host:port;transport=tcp` to a [`Peer`]; `None` when
-/// the host is a name other than localhost (no DNS here).
+/// the host is a name other than localhost (no DNS here), or the URI asks
+/// for a transport we do not have: `sips:` and `;transport=tls` (no TLS
+/// yet: such a target is unreachable, never reached in plaintext, RFC 3261
+/// §26.2 and RFC 5630) or any transport but UDP and TCP.
 pub fn uri_peer(uri: &str, default: TransportKind) -> Option<Peer> {
-    let uri = super::uri_of(uri);
+    // A bare URI's parameters are its own (`;transport=tcp`); only a
+    // name-addr's `<...>` has parameters of the header after it.
+    let uri = if uri.contains('<') {
+        super::uri_of(uri)
+    } else {
+        uri.trim()
+    };
     let (scheme, rest) = uri.split_once(':')?;
-    if !scheme.eq_ignore_ascii_case("sip") && !scheme.eq_ignore_ascii_case("sips") {
+    if !scheme.eq_ignore_ascii_case("sip") {
         return None;
     }
     let (hostport, params) = rest.split_once(';').unwrap_or((rest, ""));
@@ -25,22 +34,54 @@ pub fn uri_peer(uri: &str, default: TransportKind) -> Option<Peer> {
         Some(p) => p.parse().ok()?,
         None => 5060,
     };
-    let transport = params
-        .split(';')
-        .find_map(|p| {
-            p.split_once('=')
-                .filter(|(k, _)| k.eq_ignore_ascii_case("transport"))
-                .map(|(_, v)| v)
-        })
-        .map_or(default, |t| {
-            if t.eq_ignore_ascii_case("tcp") {
-                TransportKind::Tcp
-            } else {
-                TransportKind::Udp
-            }
-        });
+    let named = params.split(';').find_map(|p| {
+        p.split_once('=')
+            .filter(|(k, _)| k.eq_ignore_ascii_case("transport"))
+            .map(|(_, v)| v)
+    });
+    let transport = match named {
+        None => default,
+        Some(t) if t.eq_ignore_ascii_case("udp") => TransportKind::Udp,
+        Some(t) if t.eq_ignore_ascii_case("tcp") => TransportKind::Tcp,
+        Some(_) => return None,
+    };
     Some(Peer {
         transport,
         addr: SocketAddr::new(ip, port),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_secure_or_unknown_transport_is_unreachable_not_downgraded() {
+        let udp = TransportKind::Udp;
+        let peer = |uri| uri_peer(uri, udp).map(|p| (p.transport, p.addr.to_string()));
+        assert_eq!(peer("sip:a@127.0.0.1:5070"), Some((udp, "127.0.0.1:5070".into())));
+        assert_eq!(
+            peer("<sip:127.0.0.1;transport=TCP>"),
+            Some((TransportKind::Tcp, "127.0.0.1:5060".into()))
+        );
+        let tcp = Some((TransportKind::Tcp, "127.0.0.1:5070".into()));
+        assert_eq!(
+            peer("sip:a@127.0.0.1:5070;transport=tcp"),
+            tcp,
+            "a bare URI keeps its parameters"
+        );
+        assert_eq!(
+            peer("<sip:a@127.0.0.1:5070>;transport=tcp"),
+            Some((udp, "127.0.0.1:5070".into()))
+        );
+        for uri in [
+            "sips:a@127.0.0.1:5061",
+            "sip:a@127.0.0.1:5061;transport=tls",
+            "sip:a@127.0.0.1;transport=sctp",
+            "sip:a@127.0.0.1;transport=ws",
+            "tel:+15551234",
+        ] {
+            assert_eq!(peer(uri), None, "{uri}");
+        }
+    }
 }

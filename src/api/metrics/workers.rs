@@ -32,8 +32,14 @@ impl Metrics {
             (
                 "rvoip_rtp_dropped_total",
                 "counter",
-                "packets not forwarded (malformed, strangers, hold)",
+                "packets not forwarded (malformed, strangers, hold, unnegotiated payload types)",
                 per(&|w| w.dropped.load(Relaxed)),
+            ),
+            (
+                "rvoip_rtp_unnegotiated_total",
+                "counter",
+                "RTP packets dropped for a payload type not negotiated on their legs",
+                per(&|w| w.unnegotiated.load(Relaxed)),
             ),
             (
                 "rvoip_media_calls",

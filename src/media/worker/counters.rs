@@ -12,8 +12,11 @@ pub struct WorkerCounters {
     pub packets_in: AtomicU64,
     /// Packets sent.
     pub packets_out: AtomicU64,
-    /// Packets not forwarded (malformed, strangers, hold, no destination).
+    /// Packets not forwarded (malformed, strangers, hold, no destination,
+    /// unnegotiated payload types).
     pub dropped: AtomicU64,
+    /// Of those, with a payload type not negotiated on their legs.
+    pub unnegotiated: AtomicU64,
     /// Events lost because signalling's queue was full.
     pub event_overflow: AtomicU64,
     /// Calls on this worker (their sockets bound).

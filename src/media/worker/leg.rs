@@ -123,21 +123,25 @@ impl Leg {
             self.dropped += 1;
             return dest;
         };
+        let Some(pt) = self.payload_type_for(rtp.pt, from) else {
+            self.dropped += 1;
+            return Err(DropReason::Unnegotiated);
+        };
         let (seq, ts) = self.tx.map(rtp.ssrc, rtp.seq, rtp.ts, now_us, rtp.payload_len);
-        header::rewrite(pkt, self.payload_type_for(rtp.pt, from), seq, ts, self.tx.ssrc);
+        header::rewrite(pkt, pt, seq, ts, self.tx.ssrc);
         Ok(dest)
     }
 
     /// The payload type a packet from leg `from` carries on this leg: the
-    /// voice codec and telephone-event are renumbered, anything else (CN…)
-    /// kept.
-    fn payload_type_for(&self, pt: u8, from: &LegConfig) -> u8 {
+    /// voice codec and telephone-event renumbered; `None` for anything
+    /// this leg did not negotiate (the packet is not relayed).
+    fn payload_type_for(&self, pt: u8, from: &LegConfig) -> Option<u8> {
         if pt == from.codec_pt {
-            self.cfg.codec_pt
+            Some(self.cfg.codec_pt)
         } else if from.te_pt == Some(pt) {
-            self.cfg.te_pt.unwrap_or(pt)
+            self.cfg.te_pt
         } else {
-            pt
+            None
         }
     }
 }

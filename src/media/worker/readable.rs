@@ -3,7 +3,7 @@
 //! place goes out in a send batch, RTCP and transcoded packets at once.
 
 use super::call::Call;
-use super::verdict::Verdict;
+use super::verdict::{DropReason, Verdict};
 use super::{Worker, WorkerCounters};
 use crate::media::{MediaEvent, Side};
 use crate::udp_batch::{RecvBatch, SendBatch, realtime_ns};
@@ -103,8 +103,11 @@ impl Worker {
                     counters.dropped.fetch_add(1, Relaxed);
                 }
             }
-            Verdict::Drop(_) => {
+            Verdict::Drop(reason) => {
                 counters.dropped.fetch_add(1, Relaxed);
+                if reason == DropReason::Unnegotiated {
+                    counters.unnegotiated.fetch_add(1, Relaxed);
+                }
             }
         }
         if let Some((side, addr)) = relay.take_latched() {

@@ -123,6 +123,10 @@ impl Relay {
         if let Some(addr) = latched {
             self.latched = Some((side, addr));
         }
+        if rtp.pt != from.codec_pt && from.te_pt != Some(rtp.pt) {
+            inl.dropped += 1;
+            return Verdict::Drop(DropReason::Unnegotiated);
+        }
         if self.transcoders[i].is_some() && rtp.pt == from.codec_pt {
             return Verdict::Transcode { out, rtp };
         }

@@ -53,4 +53,8 @@ pub enum DropReason {
     NoSuchLeg,
     /// The voice payload could not be re-coded.
     Undecodable,
+    /// A payload type not negotiated on the leg it came from, or with no
+    /// counterpart on the leg it would go to (telephone-event to a leg
+    /// without it): never relayed (issue #16).
+    Unnegotiated,
 }

@@ -30,7 +30,10 @@ impl Call {
         out: &Outbound,
     ) -> Result<Call, StatusCode> {
         let uri = out.uri.as_str();
-        let peer = sip::uri_peer(uri, out.transport).ok_or(StatusCode::UNSUPPORTED_URI_SCHEME)?;
+        let Some(peer) = sip::uri_peer(uri, out.transport) else {
+            tracing::warn!(call = %id, uri, "target not reachable: a host name, or a transport we lack (sips/TLS is never sent in plaintext)");
+            return Err(StatusCode::UNSUPPORTED_URI_SCHEME);
+        };
         let port = ctx.ports.take(now, worker).ok_or(StatusCode::SERVICE_UNAVAILABLE)?;
         let tag = ctx.token();
         let call_id = ctx.new_call_id();
