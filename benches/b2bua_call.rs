@@ -106,6 +106,7 @@ impl Dut {
     fn with_auth(shed_delay: Option<Duration>, alg: Option<Algorithm>) -> Self {
         let cfg = UaConfig {
             local: GW.parse::<SocketAddr>().unwrap(),
+            tls_local: None,
             user: "rvoip".into(),
             timers: TimerConfig::default(),
             media_addr: "127.0.0.1".parse().unwrap(),

@@ -20,12 +20,15 @@ pub enum TransportKind {
     Udp,
     /// TCP: reliable, framed by Content-Length.
     Tcp,
+    /// TLS over TCP (RFC 3261 §26): as TCP, encrypted, the server's
+    /// certificate checked.
+    Tls,
 }
 
 impl TransportKind {
     /// Whether the transport delivers reliably (RFC 3261 timers collapse).
     pub fn is_reliable(self) -> bool {
-        matches!(self, TransportKind::Tcp)
+        matches!(self, TransportKind::Tcp | TransportKind::Tls)
     }
 
     /// The Via transport token.
@@ -33,6 +36,7 @@ impl TransportKind {
         match self {
             TransportKind::Udp => "UDP",
             TransportKind::Tcp => "TCP",
+            TransportKind::Tls => "TLS",
         }
     }
 }

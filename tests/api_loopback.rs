@@ -28,6 +28,7 @@ fn uri(addr: SocketAddr, user: &str, transport: Transport) -> String {
     match transport {
         Transport::Udp => format!("sip:{user}@{addr}"),
         Transport::Tcp => format!("sip:{user}@{addr};transport=tcp"),
+        Transport::Tls => format!("sips:{user}@{addr}"),
     }
 }
 

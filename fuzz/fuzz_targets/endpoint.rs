@@ -13,6 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 fuzz_target!(|data: &[u8]| {
     let cfg = UaConfig {
         local: "127.0.0.1:5060".parse().unwrap(),
+        tls_local: None,
         user: "fuzz".into(),
         timers: Default::default(),
         media_addr: "127.0.0.1".parse().unwrap(),

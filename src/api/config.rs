@@ -81,6 +81,8 @@ pub struct ServerConfig {
     /// A registrar for inbound REGISTER with these limits (`None`: 405);
     /// it authenticates with `auth` like a new call.
     pub registrar: Option<super::RegistrarConfig>,
+    /// TLS (`None`: off; `sips:` and `;transport=tls` targets then fail).
+    pub tls: Option<super::TlsConfig>,
 }
 
 impl Default for ServerConfig {
@@ -107,31 +109,7 @@ impl Default for ServerConfig {
             access: Default::default(),
             registrations: Vec::new(),
             registrar: None,
-        }
-    }
-}
-
-/// A SIP client: binds an ephemeral port and places calls.
-#[derive(Debug, Clone)]
-pub struct ClientConfig {
-    /// Local address (port 0: ephemeral).
-    pub bind: SocketAddr,
-    /// The rest, as for a server.
-    pub server: ServerConfig,
-    /// Transport for URIs without `;transport=`.
-    pub transport: TransportKind,
-}
-
-impl Default for ClientConfig {
-    fn default() -> Self {
-        let bind = SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 0);
-        ClientConfig {
-            bind,
-            server: ServerConfig {
-                sip_addr: bind,
-                ..Default::default()
-            },
-            transport: TransportKind::Udp,
+            tls: None,
         }
     }
 }
@@ -153,6 +131,7 @@ impl ServerConfig {
         let t = self.timers;
         let ua = UaConfig {
             local: self.sip_addr,
+            tls_local: None,
             user: self.user.clone(),
             timers: TimerConfig {
                 t1: t.t1,
@@ -182,19 +161,6 @@ impl ServerConfig {
             ua,
             cfg: self,
             default_transport: TransportKind::Udp,
-        }
-    }
-}
-
-impl ClientConfig {
-    pub(crate) fn into_parts(self) -> Parts {
-        let server = ServerConfig {
-            sip_addr: self.bind,
-            ..self.server
-        };
-        Parts {
-            default_transport: self.transport,
-            ..server.into_parts()
         }
     }
 }

@@ -39,6 +39,10 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
             .map_err(|e| bind_err(local, e))?;
     }
     ua.local = local;
+    let tls = match &cfg.tls {
+        Some(t) => Some(super::tls_start::start(t, in_tx.clone(), cfg.tcp_idle, &mut ua).await?),
+        None => None,
+    };
     let shards = match cfg.sip_threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
@@ -102,7 +106,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         let inbound = tcp_inbound.take().unwrap_or_else(|| mpsc::channel(1).1);
         let (stats, media, events, peers) = (stats.clone(), media.clone(), ev_tx.clone(), peers.clone());
         let (media_events, forwarded) = (media_rxs.remove(0), fwd_rxs.remove(0));
-        let tcp = TcpTable::new(in_tx.clone(), cfg.tcp_idle, cfg.tcp_max);
+        let tcp = TcpTable::new(in_tx.clone(), cfg.tcp_idle, cfg.tcp_max, tls.clone());
         let sock = udp.try_clone().map_err(|e| bind_err(local, e))?;
         let driver = move |udp| {
             Driver::new(
@@ -148,6 +152,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         events: ev_rx,
         stats,
         local,
+        tls_local: ua.tls_local,
         next_id: AtomicU64::new(1 << 62),
         media,
         transport: default_transport,

@@ -14,6 +14,7 @@
 
 mod auth;
 mod call_options;
+mod client_config;
 mod config;
 mod event;
 mod gateway;
@@ -22,6 +23,8 @@ mod launch;
 mod metrics;
 mod registration;
 mod stats;
+mod tls;
+mod tls_start;
 mod ua;
 
 pub use crate::access::{AbuseConfig, AccessConfig, Acl, AclAction, Refusal, Untrusted};
@@ -31,13 +34,15 @@ pub use crate::session::{CallRecord, EndReason, LegRecord};
 pub use crate::status::StatusCode;
 pub use auth::{Auth, Credentials, ha1};
 pub use call_options::CallOptions;
-pub use config::{ClientConfig, ServerConfig, Timers};
+pub use client_config::ClientConfig;
+pub use config::{ServerConfig, Timers};
 pub use event::{CallEvent, IncomingCall};
 pub use gateway::{GatewayConfig, GatewayStats, Route, RouteAction, SETUP_BUCKETS_MS, SipGateway, create_gateway};
 pub use handles::{SipClient, SipServer};
 pub use metrics::Metrics;
 pub use registration::{RegistrarConfig, RegistrationConfig, RegistrationState, RegistrationStatus};
 pub use stats::Stats;
+pub use tls::TlsConfig;
 pub use ua::SipUa;
 
 /// Errors of the session API.

@@ -18,6 +18,7 @@ pub struct SipUa {
     pub(crate) events: mpsc::Receiver<SessionEvent>,
     pub(crate) stats: Arc<LiveStats>,
     pub(crate) local: SocketAddr,
+    pub(crate) tls_local: Option<SocketAddr>,
     pub(crate) next_id: AtomicU64,
     pub(crate) transport: TransportKind,
     pub(crate) media: Arc<MediaPlane>,
@@ -29,6 +30,11 @@ impl SipUa {
     /// The bound SIP address (UDP and TCP).
     pub fn local_addr(&self) -> SocketAddr {
         self.local
+    }
+
+    /// The bound TLS address, when TLS is on.
+    pub fn tls_addr(&self) -> Option<SocketAddr> {
+        self.tls_local
     }
 
     /// The next call event; `None` once the endpoint has stopped.

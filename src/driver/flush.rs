@@ -65,7 +65,7 @@ impl Driver {
                     // not move: `Bytes` is a handle) until the flush.
                     self.outbox.held.push(t.bytes);
                 }
-                TransportKind::Tcp => self.io.tcp.send(t.peer.addr, t.bytes),
+                TransportKind::Tcp | TransportKind::Tls => self.io.tcp.send(t.peer, t.bytes),
             }
         }
         self.send_udp().await;

@@ -9,6 +9,9 @@ use std::net::{IpAddr, SocketAddr};
 pub struct UaConfig {
     /// The SIP address we advertise in Via and Contact.
     pub local: SocketAddr,
+    /// Our TLS listener's address, when TLS is on: TLS targets are
+    /// reachable only then (never downgraded to UDP or TCP).
+    pub tls_local: Option<SocketAddr>,
     /// User part of our Contact and From.
     pub user: String,
     /// T1, T2, T4.

@@ -116,6 +116,12 @@ impl CallContext {
         self.local.contact(transport)
     }
 
+    /// Where `uri` points, if we can reach it as it asks: a TLS target
+    /// only when TLS is on (never downgraded).
+    pub fn reachable(&self, uri: &str, default: TransportKind) -> Option<Peer> {
+        sip::uri_peer(uri, default).filter(|p| p.transport != TransportKind::Tls || self.cfg.tls_local.is_some())
+    }
+
     /// The media worker (port shard) whose ports call `id`'s media uses.
     pub fn worker_of(&self, id: CallId) -> usize {
         crate::media::worker_of(id.0, self.cfg.shards, self.cfg.media_workers)

@@ -120,6 +120,6 @@ fn stamp_via(msg: &mut SipMessage, peer: Peer) -> Peer {
             addr: route.unwrap_or(peer.addr),
             ..peer
         },
-        TransportKind::Tcp => peer,
+        TransportKind::Tcp | TransportKind::Tls => peer,
     }
 }

@@ -13,27 +13,38 @@ pub(super) struct LocalText {
     pub ip: String,
     /// Our `host:port` (From).
     pub hostport: String,
-    /// `SIP/2.0/UDP host:port;branch=z9hG4bK`, and the TCP one.
-    via: [String; 2],
-    /// `<sip:user@host:port>`, and the TCP one.
-    contact: [String; 2],
+    /// `SIP/2.0/UDP host:port;branch=z9hG4bK`, the TCP and the TLS one.
+    via: [String; 3],
+    /// `<sip:user@host:port>`, the TCP and the TLS one.
+    contact: [String; 3],
 }
 
 fn index(t: TransportKind) -> usize {
-    usize::from(t == TransportKind::Tcp)
+    match t {
+        TransportKind::Udp => 0,
+        TransportKind::Tcp => 1,
+        TransportKind::Tls => 2,
+    }
 }
 
 impl LocalText {
     pub fn new(cfg: &UaConfig) -> Self {
         let (local, user) = (cfg.local, &cfg.user);
-        let via = |t: TransportKind| format!("SIP/2.0/{t} {local};branch={}", sip::MAGIC_COOKIE);
+        // TLS listens on a port of its own (the UDP/TCP one if none).
+        let tls = cfg.tls_local.unwrap_or(local);
+        let via = |t: TransportKind, at| format!("SIP/2.0/{t} {at};branch={}", sip::MAGIC_COOKIE);
         LocalText {
             ip: local.ip().to_string(),
             hostport: local.to_string(),
-            via: [via(TransportKind::Udp), via(TransportKind::Tcp)],
+            via: [
+                via(TransportKind::Udp, local),
+                via(TransportKind::Tcp, local),
+                via(TransportKind::Tls, tls),
+            ],
             contact: [
                 format!("<sip:{user}@{local}>"),
                 format!("<sip:{user}@{local};transport=tcp>"),
+                format!("<sip:{user}@{tls};transport=tls>"),
             ],
         }
     }

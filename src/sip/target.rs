@@ -6,9 +6,10 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 /// Resolves `sip:user@host:port;transport=tcp` to a [`Peer`]; `None` when
 /// the host is a name other than localhost (no DNS here), or the URI asks
-/// for a transport we do not have: `sips:` and `;transport=tls` (no TLS
-/// yet: such a target is unreachable, never reached in plaintext, RFC 3261
-/// §26.2 and RFC 5630) or any transport but UDP and TCP.
+/// for a transport we do not have (any but UDP, TCP and TLS). A `sips:`
+/// URI is TLS whatever its `transport` says (RFC 5630 §3), port 5061 by
+/// default; the caller refuses a TLS peer when TLS is off, never sending
+/// it in plaintext (RFC 3261 §26.2).
 pub fn uri_peer(uri: &str, default: TransportKind) -> Option<Peer> {
     // A bare URI's parameters are its own (`;transport=tcp`); only a
     // name-addr's `<...>` has parameters of the header after it.
@@ -18,7 +19,8 @@ pub fn uri_peer(uri: &str, default: TransportKind) -> Option<Peer> {
         uri.trim()
     };
     let (scheme, rest) = uri.split_once(':')?;
-    if !scheme.eq_ignore_ascii_case("sip") {
+    let sips = scheme.eq_ignore_ascii_case("sips");
+    if !sips && !scheme.eq_ignore_ascii_case("sip") {
         return None;
     }
     let (hostport, params) = rest.split_once(';').unwrap_or((rest, ""));
@@ -32,6 +34,7 @@ pub fn uri_peer(uri: &str, default: TransportKind) -> Option<Peer> {
     };
     let port = match port {
         Some(p) => p.parse().ok()?,
+        None if sips => 5061,
         None => 5060,
     };
     let named = params.split(';').find_map(|p| {
@@ -40,9 +43,11 @@ pub fn uri_peer(uri: &str, default: TransportKind) -> Option<Peer> {
             .map(|(_, v)| v)
     });
     let transport = match named {
+        _ if sips => TransportKind::Tls,
         None => default,
         Some(t) if t.eq_ignore_ascii_case("udp") => TransportKind::Udp,
         Some(t) if t.eq_ignore_ascii_case("tcp") => TransportKind::Tcp,
+        Some(t) if t.eq_ignore_ascii_case("tls") => TransportKind::Tls,
         Some(_) => return None,
     };
     Some(Peer {
@@ -56,7 +61,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_secure_or_unknown_transport_is_unreachable_not_downgraded() {
+    fn sips_and_tls_are_tls_and_unknown_transports_unreachable() {
         let udp = TransportKind::Udp;
         let peer = |uri| uri_peer(uri, udp).map(|p| (p.transport, p.addr.to_string()));
         assert_eq!(peer("sip:a@127.0.0.1:5070"), Some((udp, "127.0.0.1:5070".into())));
@@ -74,9 +79,11 @@ mod tests {
             peer("<sip:a@127.0.0.1:5070>;transport=tcp"),
             Some((udp, "127.0.0.1:5070".into()))
         );
+        let tls = Some((TransportKind::Tls, "127.0.0.1:5061".into()));
+        assert_eq!(peer("sips:a@127.0.0.1"), tls);
+        assert_eq!(peer("sips:a@127.0.0.1:5061;transport=tcp"), tls, "sips is TLS");
+        assert_eq!(peer("sip:a@127.0.0.1:5061;transport=TLS"), tls);
         for uri in [
-            "sips:a@127.0.0.1:5061",
-            "sip:a@127.0.0.1:5061;transport=tls",
             "sip:a@127.0.0.1;transport=sctp",
             "sip:a@127.0.0.1;transport=ws",
             "tel:+15551234",

@@ -1,15 +1,17 @@
 //! Sockets, connections and framing (tokio lives here). Reads bytes and
 //! hands them up with their source; never interprets a request.
 
+mod stream;
 mod tcp;
+mod tls;
 mod udp;
 
 pub use tcp::{TcpTable, listen_tcp};
+pub use tls::{TlsClient, TlsServer, listen_tls};
 pub use udp::bind_udp_std;
 
 use crate::ids::Peer;
 use bytes::Bytes;
-use std::net::SocketAddr;
 use tokio::sync::mpsc;
 
 /// What connection tasks report to the signalling driver.
@@ -18,7 +20,8 @@ pub enum Inbound {
     /// One framed message from a stream.
     Message(Bytes, Peer),
     /// A connection was accepted; send on it through this queue.
-    Connected(SocketAddr, mpsc::Sender<Bytes>),
-    /// A connection closed (peer, idle timeout or framing error).
-    Closed(SocketAddr),
+    Connected(Peer, mpsc::Sender<Bytes>),
+    /// A connection closed (peer, idle timeout, framing error, a failed
+    /// connect or TLS handshake).
+    Closed(Peer),
 }

@@ -1,14 +1,16 @@
-//! TCP: one connection table keyed by remote address, Content-Length
-//! framing, idle timeout, and a cap on connections.
+//! Stream connections: one table keyed by remote address and transport
+//! (TCP or TLS), the TCP listener, outbound connects (with the TLS
+//! handshake for TLS peers), idle timeout and a cap on connections.
 
 use super::Inbound;
+use super::stream::run_connection;
+use super::tls::TlsClient;
 use crate::ids::{Peer, TransportKind};
-use crate::sip;
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::Bytes;
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
@@ -24,8 +26,12 @@ pub async fn listen_tcp(
     let listener = TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
     tokio::spawn(async move {
-        while let Ok((stream, peer)) = listener.accept().await {
+        while let Ok((stream, addr)) = listener.accept().await {
             let _ = stream.set_nodelay(true);
+            let peer = Peer {
+                transport: TransportKind::Tcp,
+                addr,
+            };
             let (tx, rx) = mpsc::channel(QUEUE);
             if inbound.send(Inbound::Connected(peer, tx)).await.is_err() {
                 break;
@@ -36,31 +42,34 @@ pub async fn listen_tcp(
     Ok(local)
 }
 
-/// The driver's view of every TCP connection.
+/// The driver's view of every stream connection, TCP and TLS.
 #[derive(Debug)]
 pub struct TcpTable {
-    conns: HashMap<SocketAddr, mpsc::Sender<Bytes>>,
+    conns: HashMap<Peer, mpsc::Sender<Bytes>>,
     inbound: mpsc::Sender<Inbound>,
     idle: Duration,
     max: usize,
+    /// How we connect to TLS peers (`None`: TLS is off; such sends are refused).
+    tls: Option<Arc<TlsClient>>,
     /// Sends refused (full queue, connection cap).
     pub refused: u64,
 }
 
 impl TcpTable {
     /// An empty table; connection tasks report to `inbound`.
-    pub fn new(inbound: mpsc::Sender<Inbound>, idle: Duration, max: usize) -> Self {
+    pub fn new(inbound: mpsc::Sender<Inbound>, idle: Duration, max: usize, tls: Option<Arc<TlsClient>>) -> Self {
         TcpTable {
             conns: HashMap::new(),
             inbound,
             idle,
             max,
+            tls,
             refused: 0,
         }
     }
 
     /// Records an accepted connection.
-    pub fn insert(&mut self, peer: SocketAddr, tx: mpsc::Sender<Bytes>) {
+    pub fn insert(&mut self, peer: Peer, tx: mpsc::Sender<Bytes>) {
         if self.conns.len() >= self.max {
             self.refused += 1;
             return; // dropping tx closes the connection
@@ -70,25 +79,36 @@ impl TcpTable {
 
     /// Records a connection another signalling shard accepted (and
     /// counted, if it refused it: every shard's table is as full).
-    pub fn adopt(&mut self, peer: SocketAddr, tx: mpsc::Sender<Bytes>) {
+    pub fn adopt(&mut self, peer: Peer, tx: mpsc::Sender<Bytes>) {
         if self.conns.len() < self.max {
             self.conns.insert(peer, tx);
         }
     }
 
     /// Forgets a closed connection.
-    pub fn remove(&mut self, peer: SocketAddr) {
+    pub fn remove(&mut self, peer: Peer) {
         self.conns.remove(&peer);
     }
 
-    /// Sends on the connection to `peer`, connecting first if there is none.
-    pub fn send(&mut self, peer: SocketAddr, bytes: Bytes) {
+    /// Sends on the connection to `peer`, connecting first if there is none
+    /// (a TLS peer with TLS off is refused: never sent in plaintext).
+    pub fn send(&mut self, peer: Peer, bytes: Bytes) {
         if let Some(tx) = self.conns.get(&peer) {
             if tx.try_send(bytes).is_err() {
                 self.refused += 1;
             }
             return;
         }
+        let tls = match peer.transport {
+            TransportKind::Tls => match &self.tls {
+                Some(t) => Some(t.clone()),
+                None => {
+                    self.refused += 1;
+                    return;
+                }
+            },
+            _ => None,
+        };
         if self.conns.len() >= self.max {
             self.refused += 1;
             return;
@@ -98,10 +118,16 @@ impl TcpTable {
         self.conns.insert(peer, tx);
         let (inbound, idle) = (self.inbound.clone(), self.idle);
         tokio::spawn(async move {
-            match TcpStream::connect(peer).await {
+            match TcpStream::connect(peer.addr).await {
                 Ok(stream) => {
                     let _ = stream.set_nodelay(true);
-                    run_connection(stream, peer, rx, inbound, idle).await
+                    match tls {
+                        None => run_connection(stream, peer, rx, inbound, idle).await,
+                        Some(tls) => match tls.connect(stream, peer.addr).await {
+                            Some(stream) => run_connection(stream, peer, rx, inbound, idle).await,
+                            None => _ = inbound.send(Inbound::Closed(peer)).await,
+                        },
+                    }
                 }
                 Err(_) => {
                     let _ = inbound.send(Inbound::Closed(peer)).await;
@@ -109,48 +135,4 @@ impl TcpTable {
             }
         });
     }
-}
-
-async fn run_connection(
-    stream: TcpStream,
-    peer: SocketAddr,
-    mut outgoing: mpsc::Receiver<Bytes>,
-    inbound: mpsc::Sender<Inbound>,
-    idle: Duration,
-) {
-    let (mut rd, mut wr) = stream.into_split();
-    let mut buf = BytesMut::with_capacity(8192);
-    'conn: loop {
-        tokio::select! {
-            read = tokio::time::timeout(idle, rd.read_buf(&mut buf)) => {
-                match read {
-                    Ok(Ok(n)) if n > 0 => tracing::trace!(%peer, n, "tcp read"),
-                    _ => break 'conn,
-                }
-                loop {
-                    let skip = sip::leading_crlf(&buf);
-                    buf.advance(skip);
-                    match sip::frame_stream(&buf) {
-                        Ok(Some(len)) => {
-                            let msg = buf.split_to(len).freeze();
-                            let from = Peer { transport: TransportKind::Tcp, addr: peer };
-                            if inbound.send(Inbound::Message(msg, from)).await.is_err() {
-                                break 'conn;
-                            }
-                        }
-                        Ok(None) => break,
-                        Err(e) => {
-                            tracing::debug!(%peer, %e, "closing TCP connection: framing error");
-                            break 'conn;
-                        }
-                    }
-                }
-            }
-            out = outgoing.recv() => match out {
-                Some(bytes) => if wr.write_all(&bytes).await.is_err() { break 'conn },
-                None => break 'conn,
-            },
-        }
-    }
-    let _ = inbound.send(Inbound::Closed(peer)).await;
 }

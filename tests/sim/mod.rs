@@ -153,6 +153,7 @@ pub fn addr(n: u16) -> SocketAddr {
 pub fn ua_config(local: SocketAddr, seed: u64) -> UaConfig {
     UaConfig {
         local,
+        tls_local: None,
         user: "sim".into(),
         timers: TimerConfig::default(),
         media_addr: local.ip(),

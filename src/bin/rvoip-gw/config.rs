@@ -16,6 +16,7 @@ pub struct Config {
     pub limits: Limits,
     pub echo: Echo,
     pub auth: crate::auth::AuthCfg,
+    pub tls: crate::tls::TlsCfg,
     pub registrar: Registrar,
     pub access: crate::access::AccessCfg,
     #[serde(default)]

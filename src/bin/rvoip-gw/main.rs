@@ -9,6 +9,7 @@ mod config;
 mod metrics;
 mod registrations;
 mod serve;
+mod tls;
 
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;

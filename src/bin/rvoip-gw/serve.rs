@@ -37,6 +37,7 @@ pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
         access: crate::access::load(cfg)?,
         registrations: crate::registrations::load(&cfg.registrations)?,
         registrar: crate::registrations::registrar(cfg)?,
+        tls: crate::tls::load(&cfg.tls)?,
     })
 }
 

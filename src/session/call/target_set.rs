@@ -34,7 +34,7 @@ impl Call {
         if self.cancel_requested || self.targets.followed >= ctx.cfg.max_redirects {
             return false;
         }
-        let found = contacts(resp, self.peer);
+        let found = contacts(ctx, resp, self.peer);
         if found.is_empty() {
             return false;
         }
@@ -69,7 +69,7 @@ impl Call {
 
 /// The Contacts of a 3xx we can reach, highest `q` (1.0 when absent)
 /// first, equals in their order, at most [`MAX_CONTACTS`].
-fn contacts(resp: &IncomingResponse, current: Peer) -> Vec<(rsip::Uri, Peer)> {
+fn contacts(ctx: &CallContext, resp: &IncomingResponse, current: Peer) -> Vec<(rsip::Uri, Peer)> {
     let mut found: Vec<(f32, rsip::Uri, Peer)> = Vec::new();
     for value in resp.headers("Contact").flat_map(sip::split_list) {
         let q = sip::header_param(value, "q").map_or(Some(1.0), |q| q.parse::<f32>().ok());
@@ -77,7 +77,7 @@ fn contacts(resp: &IncomingResponse, current: Peer) -> Vec<(rsip::Uri, Peer)> {
             continue;
         };
         let uri = sip::uri_of(value);
-        let (Some(peer), Ok(parsed)) = (sip::uri_peer(uri, current.transport), sip::parse_uri(uri)) else {
+        let (Some(peer), Ok(parsed)) = (ctx.reachable(uri, current.transport), sip::parse_uri(uri)) else {
             continue;
         };
         found.push((q, parsed, peer));

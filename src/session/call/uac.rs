@@ -30,7 +30,7 @@ impl Call {
         out: &Outbound,
     ) -> Result<Call, StatusCode> {
         let uri = out.uri.as_str();
-        let Some(peer) = sip::uri_peer(uri, out.transport) else {
+        let Some(peer) = ctx.reachable(uri, out.transport) else {
             tracing::warn!(call = %id, uri, "target not reachable: a host name, or a transport we lack (sips/TLS is never sent in plaintext)");
             return Err(StatusCode::UNSUPPORTED_URI_SCHEME);
         };

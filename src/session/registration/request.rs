@@ -22,6 +22,7 @@ impl Registration {
         };
         let tcp = match self.peer.transport {
             TransportKind::Tcp => ";transport=tcp",
+            TransportKind::Tls => ";transport=tls",
             TransportKind::Udp => "",
         };
         ["<sip:", &user, "@", ctx.hostport(), tcp, ">"].concat()

@@ -1,0 +1,48 @@
+//! `[tls]`: a TLS listener with a certificate chain and key from PEM
+//! files, and the CA bundle outbound connections verify servers with. A
+//! file that cannot be read, or whose contents are not what they should
+//! be, stops start-up naming its key. The key's contents are never
+//! printed.
+
+use rvoip::api::TlsConfig;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsCfg {
+    /// `host:port` to listen on; "" = TLS off.
+    pub listen: String,
+    /// PEM certificate chain, ours first.
+    pub cert: String,
+    /// PEM private key.
+    pub key: String,
+    /// PEM CA bundle to verify servers with; "" = the system's roots.
+    pub ca: String,
+}
+
+/// The library's TLS settings `cfg` gives (`None` when off).
+pub fn load(cfg: &TlsCfg) -> Result<Option<TlsConfig>, String> {
+    if cfg.listen.is_empty() {
+        return Ok(None);
+    }
+    let listen = cfg
+        .listen
+        .parse()
+        .map_err(|e| format!("tls.listen: {:?}: {e}", cfg.listen))?;
+    let read = |key: &str, path: &str| -> Result<Vec<u8>, String> {
+        if path.is_empty() {
+            return Err(format!("tls.{key}: needed with tls.listen"));
+        }
+        std::fs::read(path).map_err(|e| format!("tls.{key}: {path}: {e}"))
+    };
+    let ca_pem = match cfg.ca.as_str() {
+        "" => Vec::new(),
+        path => read("ca", path)?,
+    };
+    Ok(Some(TlsConfig {
+        listen,
+        cert_chain_pem: read("cert", &cfg.cert)?,
+        key_pem: read("key", &cfg.key)?,
+        ca_pem,
+    }))
+}

@@ -1,0 +1,147 @@
+//! SIP over TLS between two endpoints of the session API, over real
+//! loopback sockets, with certificates made here (rcgen; no key is kept in
+//! the repository): a `sips:` call is answered, held, resumed and hung up
+//! over TLS; a server whose certificate the caller does not trust, or
+//! that names another address, gets no call and no plaintext; with TLS
+//! off, a `sips:` call fails at once and nothing is sent.
+
+use rvoip::api::*;
+
+mod events;
+use events::next;
+use std::time::Duration;
+
+/// A CA, and a certificate it signs for `san` (an IP address here).
+struct Pki {
+    ca_pem: String,
+    cert_pem: String,
+    key_pem: String,
+}
+
+fn pki(san: &str) -> Pki {
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca = ca.self_signed(&ca_key).unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec![san.to_owned()])
+        .unwrap()
+        .signed_by(&key, &ca, &ca_key)
+        .unwrap();
+    Pki {
+        ca_pem: ca.pem(),
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
+    }
+}
+
+/// TLS on 127.0.0.1 with `ours`, trusting `trusted`'s CA.
+fn tls(ours: &Pki, trusted: &Pki) -> Option<TlsConfig> {
+    Some(TlsConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        cert_chain_pem: ours.cert_pem.clone().into_bytes(),
+        key_pem: ours.key_pem.clone().into_bytes(),
+        ca_pem: trusted.ca_pem.clone().into_bytes(),
+    })
+}
+
+async fn server(tls: Option<TlsConfig>) -> SipServer {
+    let cfg = ServerConfig {
+        sip_addr: "127.0.0.1:0".parse().unwrap(),
+        seed: Some(11),
+        tls,
+        ..Default::default()
+    };
+    create_sip_server(cfg).await.expect("server starts")
+}
+
+/// A client with a short T1, so that a call nobody answers fails fast.
+async fn client(tls: Option<TlsConfig>) -> SipClient {
+    let mut cfg = ClientConfig::default();
+    cfg.server.tls = tls;
+    cfg.server.timers.t1 = Duration::from_millis(10);
+    create_sip_client(cfg).await.expect("client starts")
+}
+
+#[tokio::test]
+async fn a_sips_call_is_answered_held_resumed_and_ended_over_tls() {
+    let (server_pki, client_pki) = (pki("127.0.0.1"), pki("127.0.0.1"));
+    let mut s = server(tls(&server_pki, &client_pki)).await;
+    let mut c = client(tls(&client_pki, &server_pki)).await;
+    let at = s.tls_addr().expect("TLS listener bound");
+    assert_ne!(at.port(), s.local_addr().port(), "TLS has a port of its own");
+    let id = c.make_call(&format!("sips:alice@{at}")).unwrap();
+    let CallEvent::Incoming(inc) = next(&mut s).await else {
+        panic!("expected the call over TLS")
+    };
+    assert_eq!(inc.user(), "alice");
+    let sid = s.accept_call(inc).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Answered(i) if i == id));
+    assert!(matches!(next(&mut s).await, CallEvent::Answered(i) if i == sid));
+    c.hold_call(id).unwrap();
+    assert!(matches!(next(&mut s).await, CallEvent::Held(i) if i == sid));
+    assert!(matches!(next(&mut c).await, CallEvent::Held(i) if i == id));
+    c.resume_call(id).unwrap();
+    assert!(matches!(next(&mut s).await, CallEvent::Resumed(i) if i == sid));
+    assert!(matches!(next(&mut c).await, CallEvent::Resumed(i) if i == id));
+    s.end_call(sid).unwrap();
+    assert!(matches!(next(&mut s).await, CallEvent::Ended(i, EndReason::LocalBye) if i == sid));
+    assert!(matches!(next(&mut c).await, CallEvent::Ended(i, EndReason::RemoteBye) if i == id));
+}
+
+#[tokio::test]
+async fn an_untrusted_or_misnamed_server_gets_no_call_and_no_plaintext() {
+    let (server_pki, client_pki, stranger) = (pki("127.0.0.1"), pki("127.0.0.1"), pki("127.0.0.1"));
+    let misnamed = pki("127.0.0.2");
+    // A server whose CA the client does not trust; one trusted but whose
+    // certificate names another address.
+    for (ours, client_trusts) in [(&server_pki, &stranger), (&misnamed, &misnamed)] {
+        let s = server(tls(ours, &client_pki)).await;
+        let mut c = client(tls(&client_pki, client_trusts)).await;
+        let id = c.make_call(&format!("sips:alice@{}", s.tls_addr().unwrap())).unwrap();
+        let ev = next(&mut c).await;
+        assert!(matches!(ev, CallEvent::Failed(i, _) if i == id), "{ev:?}");
+        assert_eq!(s.stats().total, 0, "the server never saw the call");
+    }
+}
+
+#[tokio::test]
+async fn with_tls_off_a_sips_call_fails_at_once_and_nothing_is_sent() {
+    let s = server(None).await;
+    let mut c = client(None).await;
+    let id = c.make_call(&format!("sips:alice@{}", s.local_addr())).unwrap();
+    let ev = next(&mut c).await;
+    assert!(
+        matches!(ev, CallEvent::Failed(i, StatusCode::UNSUPPORTED_URI_SCHEME) if i == id),
+        "{ev:?}"
+    );
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        s.stats().total,
+        0,
+        "nothing reached the server, in plaintext or otherwise"
+    );
+}
+
+#[tokio::test]
+async fn a_bad_certificate_or_key_stops_the_start_naming_it() {
+    let p = pki("127.0.0.1");
+    let mut bad = tls(&p, &p).unwrap();
+    bad.key_pem = b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n".to_vec();
+    let cfg = ServerConfig {
+        sip_addr: "127.0.0.1:0".parse().unwrap(),
+        tls: Some(bad),
+        ..Default::default()
+    };
+    let err = create_sip_server(cfg).await.err().expect("refused").to_string();
+    assert!(err.contains("tls") && err.contains("key"), "{err}");
+    let mut bad = tls(&p, &p).unwrap();
+    bad.cert_chain_pem = b"not a certificate".to_vec();
+    let cfg = ServerConfig {
+        sip_addr: "127.0.0.1:0".parse().unwrap(),
+        tls: Some(bad),
+        ..Default::default()
+    };
+    let err = create_sip_server(cfg).await.err().expect("refused").to_string();
+    assert!(err.contains("certificate"), "{err}");
+}
