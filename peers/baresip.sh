@@ -8,7 +8,7 @@
 # (Debian's) fails a challenge set that also lists SHA-256 (ENOSYS) instead
 # of answering the MD5 one.
 D="$WORK/baresip"; mkdir -p "$D/snd"
-GP=$(port); MP=$(port); BP=$(port); CP=$(port)
+GP=$(port); MP=$(port); BP=$(port); CP=$(cons_port "$BP")
 echo secret | "$GW" ha1 alice rvoip >"$D/credentials.toml"
 cat >"$D/gw.toml" <<EOT
 [auth]
@@ -39,47 +39,24 @@ GPID=$!; PIDS+=($GPID)
 until_ok 5 grep -q listening "$D/gw.log"
 timeout 120 baresip -f "$D" -n 127.0.0.1 >"$D/baresip.log" 2>&1 </dev/null &
 BPID=$!; PIDS+=($BPID)
-# cons COMMAND: one command to baresip's console, its reply on stdout.
-cons() {
-  python3 - "$CP" "$1" <<'PY'
-import socket, sys
-s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(1)
-s.sendto(sys.argv[2].encode() + b"\n", ("127.0.0.1", int(sys.argv[1])))
-out = b""
-try:
-    while True: out += s.recv(65536)
-except OSError:
-    pass
-print(out.decode(errors="replace"))
-PY
-}
 bound() { [ "$(metric 127.0.0.1:$MP 'rvoip_registrar_total{outcome="ok"}')" -ge 1 ] 2>/dev/null; }
 until_ok 10 bound; ok=$?
-reg=$(cons /reginfo | grep -o 'alice@127.0.0.1:[0-9]* .*' | sed 's/\x1b\[[0-9;]*m//g' | tr -s ' ')
+reg=$(cons "$CP" /reginfo | grep -o 'alice@127.0.0.1:[0-9]* .*' | sed 's/\x1b\[[0-9;]*m//g' | tr -s ' ')
 check "baresip: registered with a password" "$([ $ok = 0 ] && [[ "$reg" == *OK* ]] && echo 1)" \
   "REGISTERs challenged: $(metric 127.0.0.1:$MP 'rvoip_auth_total{outcome="challenged"}'); baresip says: $reg"
-cons "/dial sip:echo@127.0.0.1:$GP" >/dev/null
+cons "$CP" "/dial sip:echo@127.0.0.1:$GP" >/dev/null
 until_ok 10 grep -q "Call established" "$D/baresip.log"; ok=$?
 sleep 3
-cons /hangup >/dev/null
+cons "$CP" /hangup >/dev/null
 sleep 0.5
-heard=$(python3 - "$D"/snd/*-dec.wav <<'PY'
-import sys, wave, array, math
-w = wave.open(sys.argv[1]); rate = w.getframerate()
-x = array.array("h", w.readframes(w.getnframes()))[::w.getnchannels()]
-x = x[len(x) // 2:]  # the second half: the echo has long arrived
-rms = math.sqrt(sum(v * v for v in x) / max(len(x), 1))
-crossings = sum(1 for a, b in zip(x, x[1:]) if (a < 0) != (b < 0))
-print(f"{rms:.0f} {crossings * rate / 2 / max(len(x), 1):.0f}")
-PY
-)
+heard=$(heard "$D"/snd/*-dec.wav)
 read -r rms hz <<<"${heard:-0 0}"
 check "baresip: call through the gateway, echo heard" "$([ $ok = 0 ] && [ "$rms" -gt 1000 ] && [ "$hz" -ge 420 ] && [ "$hz" -le 460 ] && echo 1)" \
   "what baresip decoded: RMS $rms, ${hz} Hz (sent a 440 Hz sine)"
 LOCAL_IP=127.0.0.40 sipp_case "baresip: called via registered route" 127.0.0.1:$GP 3 -sn uac -s alice -l 1
 check "baresip: answered them" "$([ "$(grep -c 'Call established' "$D/baresip.log")" -ge 4 ] && echo 1)" \
   "$(grep -c 'Call established' "$D/baresip.log") calls established at baresip in all"
-cons /quit >/dev/null
+cons "$CP" /quit >/dev/null
 for _ in $(seq 50); do kill -0 $BPID 2>/dev/null || break; sleep 0.1; done
 LOCAL_IP=127.0.0.40 sipp_case "baresip: 480 once it has quit" 127.0.0.1:$GP 1 -sf "$(refused_with 480)" -s alice
 kill $GPID

@@ -2,7 +2,8 @@
 # Real peers on loopback, started here with configs from this directory:
 # Kamailio (auth + registrar) as the trunk rvoip-gw registers to, with MD5
 # and then SHA-256; baresip as a phone that registers to rvoip-gw's
-# registrar with a password, places a call through it and takes one. Every
+# registrar with a password, places a call through it and takes one, over
+# UDP and then over TLS (certificates made here with openssl). Every
 # peer is installed from Debian if missing, every step is bounded; prints
 # one line per check and exits non-zero if any fails.
 set -uo pipefail
@@ -10,7 +11,7 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 need() { command -v "$1" >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2") >/dev/null || {
   echo "peers/run.sh: cannot install $2" >&2; exit 1; }; }
-need sipp sip-tester; need kamailio kamailio; need baresip baresip-core
+need sipp sip-tester; need kamailio kamailio; need baresip baresip-core; need openssl openssl
 cargo build --release --bin rvoip-gw || exit 1
 GW=$ROOT/target/release/rvoip-gw
 S=$ROOT/peers/scenarios
@@ -38,6 +39,37 @@ sipp_case() {
 # The SIPp caller refused with a given status (uac_refused.xml expects 403).
 refused_with() { sed "s/response=\"403\"/response=\"$1\"/" "$ROOT/sipp/scenarios/uac_refused.xml" >"$WORK/uac_$1.xml"; echo "$WORK/uac_$1.xml"; }
 
+# cons PORT COMMAND: one command to baresip's console (its cons module),
+# the reply on stdout.
+cons() {
+  python3 - "$1" "$2" <<'PY'
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.settimeout(1)
+s.sendto(sys.argv[2].encode() + b"\n", ("127.0.0.1", int(sys.argv[1])))
+out = b""
+try:
+    while True: out += s.recv(65536)
+except OSError:
+    pass
+print(out.decode(errors="replace"))
+PY
+}
+# A port for baresip's console: not its SIP port + 1, where it listens for TLS.
+cons_port() { local p; while p=$(port); [ "$p" = $(($1 + 1)) ]; do :; done; echo "$p"; }
+# heard WAV: "RMS HZ" of the second half of a WAV baresip's sndfile wrote.
+heard() {
+  python3 - "$1" <<'PY'
+import sys, wave, array, math
+w = wave.open(sys.argv[1]); rate = w.getframerate()
+x = array.array("h", w.readframes(w.getnframes()))[::w.getnchannels()]
+x = x[len(x) // 2:]  # the second half: the echo has long arrived
+rms = math.sqrt(sum(v * v for v in x) / max(len(x), 1))
+crossings = sum(1 for a, b in zip(x, x[1:]) if (a < 0) != (b < 0))
+print(f"{rms:.0f} {crossings * rate / 2 / max(len(x), 1):.0f}")
+PY
+}
+
 source "$ROOT/peers/kamailio.sh"
 source "$ROOT/peers/baresip.sh"
+source "$ROOT/peers/baresip_tls.sh"
 exit $FAILED

@@ -262,6 +262,19 @@ fn rtpload_over_sip_against_the_echo_service() {
 }
 
 #[test]
+fn bad_tls_settings_are_named() {
+    let err = config_error("[tls]\nlisten = \"127.0.0.1:0\"\n");
+    assert!(err.contains("tls.cert") && err.contains("needed"), "{err}");
+    let err = config_error("[tls]\nlisten = \"127.0.0.1:0\"\ncert = \"/nonexistent/cert.pem\"\nkey = \"/x\"\n");
+    assert!(
+        err.contains("tls.cert") && err.contains("/nonexistent/cert.pem"),
+        "{err}"
+    );
+    let err = config_error("[tls]\nlisten = \"localhost:5061\"\n");
+    assert!(err.contains("tls.listen"), "{err}");
+}
+
+#[test]
 fn bad_route_target_is_named() {
     let err = config_error("[[routes]]\nuser_prefix = \"\"\ntarget = \"pbx.example\"\n");
     assert!(err.contains("routes[0].target"), "{err}");

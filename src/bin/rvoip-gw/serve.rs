@@ -96,9 +96,10 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         eprintln!("rvoip-gw metrics on http://{bound}/metrics");
     }
     let proto = if cfg.sip.tcp { "UDP+TCP" } else { "UDP" };
+    let tls = gw.tls_addr().map(|a| format!(", {a} (TLS)")).unwrap_or_default();
     let routes: Vec<String> = cfg.routes.iter().map(describe).collect();
     eprintln!(
-        "rvoip-gw listening on {} ({proto}); routes: {}",
+        "rvoip-gw listening on {} ({proto}){tls}; routes: {}",
         gw.local_addr(),
         routes.join(", ")
     );

@@ -1,0 +1,81 @@
+# Sourced by peers/run.sh: baresip over TLS. A test CA and a certificate
+# for 127.0.0.1 are made here (openssl; no key is kept in the repository)
+# and shared by rvoip-gw's TLS listener and baresip's. baresip registers
+# to rvoip-gw over TLS, calls the echo service over TLS and hears its tone;
+# a capture of the TLS port meanwhile holds TLS records and no SIP in the
+# clear (and, as a control, a capture of the TCP port during a SIPp call
+# over TCP does show SIP). SIPp's calls for alice reach baresip through
+# the registered route over TLS, rvoip-gw checking baresip's certificate.
+D="$WORK/baresip-tls"; mkdir -p "$D/snd"
+( cd "$D" && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem \
+    -days 1 -subj /CN=rvoip-test-ca && openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+    -keyout key.pem -out leaf.csr -subj /CN=127.0.0.1 &&
+  printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >ext.cnf &&
+  openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out cert.pem -days 1 -extfile ext.cnf &&
+  cat cert.pem key.pem >both.pem ) >/dev/null 2>&1 || check "baresip-tls: test certificates" 0 "openssl failed"
+GP=$(port); TP=$(port); MP=$(port); BP=$(port); CP=$(cons_port "$BP")
+echo secret | "$GW" ha1 alice rvoip >"$D/credentials.toml"
+cat >"$D/gw.toml" <<EOT
+[auth]
+credentials = "$D/credentials.toml"
+algorithms = ["MD5"]
+[registrar]
+enabled = true
+[tls]
+listen = "127.0.0.1:$TP"
+cert = "$D/cert.pem"
+key = "$D/key.pem"
+ca = "$D/ca.pem"
+[metrics]
+listen = "127.0.0.1:$MP"
+[media]
+port_min = 42200
+port_max = 42700
+[[acl]]
+cidr = "127.0.0.40"
+action = "trust"
+[[routes]]
+user_prefix = "alice"
+target = "registered"
+[[routes]]
+user_prefix = ""
+target = "echo"
+EOT
+sed -e "s/@SIP_PORT@/$BP/; s/@CONS_PORT@/$CP/; s/@RTP_MIN@/42800/; s/@RTP_MAX@/42900/; s|@SND@|$D/snd|" \
+  peers/baresip/config >"$D/config"
+printf 'sip_cafile %s\nsip_certificate %s\n' "$D/ca.pem" "$D/both.pem" >>"$D/config"
+echo "<sip:alice@127.0.0.1:$TP;transport=tls>;auth_pass=secret;regint=300;answermode=auto;audio_codecs=PCMU" >"$D/accounts"
+"$GW" --sip 127.0.0.1:$GP --config "$D/gw.toml" --log-level info 2>"$D/gw.log" >/dev/null &
+GPID=$!; PIDS+=($GPID)
+until_ok 5 grep -q listening "$D/gw.log"
+timeout 120 baresip -f "$D" -n 127.0.0.1 >"$D/baresip.log" 2>&1 </dev/null &
+BPID=$!; PIDS+=($BPID)
+bound() { [ "$(metric 127.0.0.1:$MP 'rvoip_registrar_total{outcome="ok"}')" -ge 1 ] 2>/dev/null; }
+until_ok 10 bound; ok=$?
+check "baresip-tls: registered over TLS" "$([ $ok = 0 ] && grep -q '{0/TLS/v4} 200 OK' "$D/baresip.log" && echo 1)" \
+  "$(grep -ao '{0/TLS/v4} 200 OK[^[]*' "$D/baresip.log" | head -1)"
+python3 peers/sniff.py "$TP" 8 >"$D/sniff-tls.out" &
+SNIFF=$!; sleep 0.5
+cons "$CP" "/dial sip:echo@127.0.0.1:$TP;transport=tls" >/dev/null
+until_ok 10 grep -q "Call established" "$D/baresip.log"; ok=$?
+sleep 3
+cons "$CP" /hangup >/dev/null
+wait $SNIFF
+read -r rms hz <<<"$(heard "$D"/snd/*-dec.wav 2>/dev/null || echo 0 0)"
+check "baresip-tls: echo over TLS, tone heard" "$([ $ok = 0 ] && [ "$rms" -gt 1000 ] && [ "$hz" -ge 420 ] && [ "$hz" -le 460 ] && echo 1)" \
+  "what baresip decoded: RMS $rms, ${hz} Hz"
+read -r _ segs _ records _ clear <"$D/sniff-tls.out"
+check "baresip-tls: nothing in the clear on TLS" "$([ "$records" -gt 0 ] && [ "$clear" = 0 ] && echo 1)" \
+  "TLS port $TP: $segs segments, $records TLS records, $clear with SIP in the clear"
+python3 peers/sniff.py "$GP" 4 >"$D/sniff-tcp.out" &
+SNIFF=$!; sleep 0.5
+LOCAL_IP=127.0.0.40 sipp_case "baresip-tls: control, SIPp over TCP" 127.0.0.1:$GP 1 -sn uac -s echo -t t1
+wait $SNIFF
+read -r _ segs _ records _ clear <"$D/sniff-tcp.out"
+check "baresip-tls: the capture sees plaintext" "$([ "$clear" -gt 0 ] && echo 1)" \
+  "TCP port $GP: $segs segments, $clear with SIP in the clear"
+LOCAL_IP=127.0.0.40 sipp_case "baresip-tls: called over TLS" 127.0.0.1:$GP 2 -sn uac -s alice -l 1
+check "baresip-tls: rvoip-gw reached it over TLS" "$(grep -q 'transport=tls' "$D/baresip.log" && [ "$(grep -c 'Call established' "$D/baresip.log")" -ge 3 ] && echo 1)" \
+  "$(grep -c 'Call established' "$D/baresip.log") calls established at baresip; TLS warnings at rvoip-gw: $(grep -c 'TLS handshake' "$D/gw.log")"
+cons "$CP" /quit >/dev/null
+kill $GPID
