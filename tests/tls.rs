@@ -3,7 +3,9 @@
 //! the repository): a `sips:` call is answered, held, resumed and hung up
 //! over TLS; a server whose certificate the caller does not trust, or
 //! that names another address, gets no call and no plaintext; with TLS
-//! off, a `sips:` call fails at once and nothing is sent.
+//! off, a `sips:` call fails at once and nothing is sent; a renewed
+//! certificate is taken on reload; handshakes are counted by outcome; a
+//! slowloris is bounded per source and garbage refused while others call.
 
 use rvoip::api::*;
 
@@ -144,4 +146,85 @@ async fn a_bad_certificate_or_key_stops_the_start_naming_it() {
     };
     let err = create_sip_server(cfg).await.err().expect("refused").to_string();
     assert!(err.contains("certificate"), "{err}");
+}
+
+/// The value of `rvoip_tls_handshakes_total` for `side` and `outcome`.
+fn handshakes(ua: &SipUa, side: &str, outcome: &str) -> u64 {
+    let page = ua.metrics().render();
+    let key = format!("rvoip_tls_handshakes_total{{side=\"{side}\",outcome=\"{outcome}\"}} ");
+    page.lines()
+        .find_map(|l| l.strip_prefix(key.as_str()))
+        .map_or(0, |v| v.parse().unwrap())
+}
+
+#[tokio::test]
+async fn a_renewed_certificate_is_taken_on_reload_and_failures_are_counted() {
+    let (trusted, client_pki, stranger) = (pki("127.0.0.1"), pki("127.0.0.1"), pki("127.0.0.1"));
+    // The server starts with a certificate the client does not trust.
+    let mut s = server(tls(&stranger, &client_pki)).await;
+    let mut c = client(tls(&client_pki, &trusted)).await;
+    let at = s.tls_addr().unwrap();
+    let id = c.make_call(&format!("sips:alice@{at}")).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Failed(i, _) if i == id));
+    assert_eq!(handshakes(&c, "out", "certificate"), 1, "{}", c.metrics().render());
+    assert!(handshakes(&s, "in", "certificate") + handshakes(&s, "in", "error") >= 1);
+    // Renewed: the next call goes through, on the same listener.
+    s.reload_tls(&tls(&trusted, &client_pki).unwrap()).unwrap();
+    let mut bad = tls(&trusted, &client_pki).unwrap();
+    bad.key_pem = b"garbage".to_vec();
+    assert!(
+        s.reload_tls(&bad).is_err(),
+        "a bad key is refused and the good one stays"
+    );
+    let id = c.make_call(&format!("sips:alice@{at}")).unwrap();
+    let CallEvent::Incoming(inc) = next(&mut s).await else {
+        panic!("expected the call after the reload")
+    };
+    s.accept_call(inc).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Answered(i) if i == id));
+    assert_eq!((handshakes(&c, "out", "ok"), handshakes(&s, "in", "ok")), (1, 1));
+}
+
+#[tokio::test]
+async fn stalled_handshakes_are_bounded_per_source_and_others_still_call() {
+    let (server_pki, client_pki) = (pki("127.0.0.1"), pki("127.0.0.1"));
+    let mut s = server(tls(&server_pki, &client_pki)).await;
+    let at = s.tls_addr().unwrap();
+    // A slowloris on 127.0.0.9: 20 connections that never say a word.
+    let mut held = Vec::new();
+    for _ in 0..20 {
+        let sock = tokio::net::TcpSocket::new_v4().unwrap();
+        sock.bind("127.0.0.9:0".parse().unwrap()).unwrap();
+        held.push(sock.connect(at).await.unwrap());
+    }
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    while handshakes(&s, "in", "busy") < 4 {
+        assert!(tokio::time::Instant::now() < deadline, "{}", s.metrics().render());
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        handshakes(&s, "in", "busy"),
+        4,
+        "16 may wait, the rest are closed at once"
+    );
+    // Garbage instead of a ClientHello is refused and counted.
+    let sock = tokio::net::TcpSocket::new_v4().unwrap();
+    sock.bind("127.0.0.10:0".parse().unwrap()).unwrap();
+    let mut garbage = sock.connect(at).await.unwrap();
+    tokio::io::AsyncWriteExt::write_all(&mut garbage, b"INVITE sip:x@y SIP/2.0\r\n\r\n")
+        .await
+        .unwrap();
+    while handshakes(&s, "in", "error") < 1 {
+        assert!(tokio::time::Instant::now() < deadline, "{}", s.metrics().render());
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Someone else calls meanwhile, over TLS.
+    let mut c = client(tls(&client_pki, &server_pki)).await;
+    let id = c.make_call(&format!("sips:bob@{at}")).unwrap();
+    let CallEvent::Incoming(inc) = next(&mut s).await else {
+        panic!("expected bob's call during the slowloris")
+    };
+    s.accept_call(inc).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Answered(i) if i == id));
+    drop(held);
 }

@@ -106,7 +106,12 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         let inbound = tcp_inbound.take().unwrap_or_else(|| mpsc::channel(1).1);
         let (stats, media, events, peers) = (stats.clone(), media.clone(), ev_tx.clone(), peers.clone());
         let (media_events, forwarded) = (media_rxs.remove(0), fwd_rxs.remove(0));
-        let tcp = TcpTable::new(in_tx.clone(), cfg.tcp_idle, cfg.tcp_max, tls.clone());
+        let tcp = TcpTable::new(
+            in_tx.clone(),
+            cfg.tcp_idle,
+            cfg.tcp_max,
+            tls.as_ref().map(|t| t.client.clone()),
+        );
         let sock = udp.try_clone().map_err(|e| bind_err(local, e))?;
         let driver = move |udp| {
             Driver::new(
@@ -153,6 +158,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         stats,
         local,
         tls_local: ua.tls_local,
+        tls,
         next_id: AtomicU64::new(1 << 62),
         media,
         transport: default_transport,

@@ -19,6 +19,7 @@ pub struct SipUa {
     pub(crate) stats: Arc<LiveStats>,
     pub(crate) local: SocketAddr,
     pub(crate) tls_local: Option<SocketAddr>,
+    pub(crate) tls: Option<super::tls_start::Tls>,
     pub(crate) next_id: AtomicU64,
     pub(crate) transport: TransportKind,
     pub(crate) media: Arc<MediaPlane>,
@@ -35,6 +36,16 @@ impl SipUa {
     /// The bound TLS address, when TLS is on.
     pub fn tls_addr(&self) -> Option<SocketAddr> {
         self.tls_local
+    }
+
+    /// New certificate chain, key and CA bundle for the TLS handshakes to
+    /// come (e.g. files reread on SIGHUP); connections and calls go on, and
+    /// on an error the old ones stay. `cfg.listen` is not rebound.
+    pub fn reload_tls(&self, cfg: &super::TlsConfig) -> Result<(), ApiError> {
+        match &self.tls {
+            Some(t) => t.reload(cfg),
+            None => Err(ApiError::Config("tls: not on".into())),
+        }
     }
 
     /// The next call event; `None` once the endpoint has stopped.
@@ -147,6 +158,7 @@ impl SipUa {
             stats: self.stats.clone(),
             media: self.media.clone(),
             gateway: false,
+            tls: self.tls.as_ref().map(|t| t.server.stats()),
         }
     }
 

@@ -4,10 +4,14 @@
 mod stream;
 mod tcp;
 mod tls;
+mod tls_listen;
+mod tls_stats;
 mod udp;
 
 pub use tcp::{TcpTable, listen_tcp};
-pub use tls::{TlsClient, TlsServer, listen_tls};
+pub use tls::{TlsClient, TlsServer};
+pub use tls_listen::listen_tls;
+pub use tls_stats::TlsStats;
 pub use udp::bind_udp_std;
 
 use crate::ids::Peer;

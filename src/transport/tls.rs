@@ -3,19 +3,16 @@
 //! from PEM, the client's trust anchors from a CA bundle or the system's
 //! roots, the server's certificate checked against the target (an IP
 //! literal here: its address must be in the certificate, RFC 5922 §7.2),
-//! and every handshake bounded in time so a stalled peer holds neither a
-//! task nor a descriptor for long.
+//! every handshake bounded in time, outcomes counted, and both sides'
+//! settings replaceable while connections go on (a reload).
 
-use super::Inbound;
-use super::stream::run_connection;
-use crate::ids::{Peer, TransportKind};
+use super::tls_stats::{Failure, TlsStats, classify};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::net::TcpStream;
 use tokio_rustls::{TlsAcceptor, TlsConnector, client::TlsStream};
 
 /// The longest a TLS handshake may take, either way.
@@ -35,9 +32,46 @@ fn certs(pem: &[u8], what: &str) -> Result<Vec<CertificateDer<'static>>, String>
     Ok(certs)
 }
 
+fn acceptor(chain: &[u8], key: &[u8]) -> Result<TlsAcceptor, String> {
+    let chain = certs(chain, "certificate chain")?;
+    let key = PrivateKeyDer::from_pem_slice(key).map_err(|e| format!("private key: {e}"))?;
+    let cfg = rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| format!("certificate and key: {e}"))?;
+    Ok(TlsAcceptor::from(Arc::new(cfg)))
+}
+
+fn connector(ca_pem: Option<&[u8]>) -> Result<TlsConnector, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    let anchors = match ca_pem {
+        Some(pem) => certs(pem, "CA bundle")?,
+        None => rustls_native_certs::load_native_certs().certs,
+    };
+    let (added, _) = roots.add_parsable_certificates(anchors);
+    if added == 0 {
+        return Err("no usable CA certificate to verify servers with".into());
+    }
+    let cfg = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(TlsConnector::from(Arc::new(cfg)))
+}
+
 /// Our side of TLS connections others open.
 pub struct TlsServer {
-    acceptor: TlsAcceptor,
+    pub(super) acceptor: RwLock<TlsAcceptor>,
+    pub(super) stats: Arc<TlsStats>,
+}
+
+/// How we open TLS connections: whom we trust.
+pub struct TlsClient {
+    connector: RwLock<TlsConnector>,
+    stats: Arc<TlsStats>,
 }
 
 impl std::fmt::Debug for TlsServer {
@@ -46,104 +80,72 @@ impl std::fmt::Debug for TlsServer {
     }
 }
 
-impl TlsServer {
-    /// From a PEM certificate chain (ours first) and its PEM private key.
-    pub fn from_pem(chain: &[u8], key: &[u8]) -> Result<Self, String> {
-        let chain = certs(chain, "certificate chain")?;
-        let key = PrivateKeyDer::from_pem_slice(key).map_err(|e| format!("private key: {e}"))?;
-        let cfg = rustls::ServerConfig::builder_with_provider(provider())
-            .with_safe_default_protocol_versions()
-            .map_err(|e| e.to_string())?
-            .with_no_client_auth()
-            .with_single_cert(chain, key)
-            .map_err(|e| format!("certificate and key: {e}"))?;
-        Ok(TlsServer {
-            acceptor: TlsAcceptor::from(Arc::new(cfg)),
-        })
-    }
-}
-
-/// How we open TLS connections: whom we trust.
-pub struct TlsClient {
-    connector: TlsConnector,
-}
-
 impl std::fmt::Debug for TlsClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("TlsClient")
     }
 }
 
-impl TlsClient {
-    /// Trusting the CA certificates in `ca_pem`, or the system's roots.
-    pub fn new(ca_pem: Option<&[u8]>) -> Result<Self, String> {
-        let mut roots = rustls::RootCertStore::empty();
-        let anchors = match ca_pem {
-            Some(pem) => certs(pem, "CA bundle")?,
-            None => rustls_native_certs::load_native_certs().certs,
-        };
-        let (added, _) = roots.add_parsable_certificates(anchors);
-        if added == 0 {
-            return Err("no usable CA certificate to verify servers with".into());
-        }
-        let cfg = rustls::ClientConfig::builder_with_provider(provider())
-            .with_safe_default_protocol_versions()
-            .map_err(|e| e.to_string())?
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        Ok(TlsClient {
-            connector: TlsConnector::from(Arc::new(cfg)),
+impl TlsServer {
+    /// From a PEM certificate chain (ours first) and its PEM private key.
+    pub fn from_pem(chain: &[u8], key: &[u8], stats: Arc<TlsStats>) -> Result<Self, String> {
+        Ok(TlsServer {
+            acceptor: RwLock::new(acceptor(chain, key)?),
+            stats,
         })
     }
 
-    /// The handshake over `stream` to `addr`, its certificate checked for
-    /// that address; `None` (logged with the reason) when it fails.
-    pub async fn connect(&self, stream: TcpStream, addr: SocketAddr) -> Option<TlsStream<TcpStream>> {
-        let name = ServerName::from(addr.ip());
-        match tokio::time::timeout(HANDSHAKE, self.connector.connect(name, stream)).await {
-            Ok(Ok(s)) => Some(s),
-            Ok(Err(e)) => {
-                tracing::warn!(%addr, error = %e, "TLS handshake failed; nothing sent in plaintext");
-                None
-            }
-            Err(_) => {
-                tracing::warn!(%addr, "TLS handshake timed out; nothing sent in plaintext");
-                None
-            }
-        }
+    /// Takes a new chain and key for the handshakes to come; on an error
+    /// the old ones stay.
+    pub fn reload(&self, chain: &[u8], key: &[u8]) -> Result<(), String> {
+        let new = acceptor(chain, key)?;
+        *self.acceptor.write().unwrap_or_else(|e| e.into_inner()) = new;
+        Ok(())
+    }
+
+    /// The handshake counters (both sides share them).
+    pub fn stats(&self) -> Arc<TlsStats> {
+        self.stats.clone()
     }
 }
 
-/// Binds the TLS listener and spawns its accept loop: each connection's
-/// handshake in its own task, bounded by [`HANDSHAKE`].
-pub async fn listen_tls(
-    addr: SocketAddr,
-    server: Arc<TlsServer>,
-    inbound: mpsc::Sender<Inbound>,
-    idle: Duration,
-) -> std::io::Result<SocketAddr> {
-    let listener = TcpListener::bind(addr).await?;
-    let local = listener.local_addr()?;
-    tokio::spawn(async move {
-        while let Ok((stream, addr)) = listener.accept().await {
-            let _ = stream.set_nodelay(true);
-            let (server, inbound) = (server.clone(), inbound.clone());
-            tokio::spawn(async move {
-                let stream = match tokio::time::timeout(HANDSHAKE, server.acceptor.accept(stream)).await {
-                    Ok(Ok(s)) => s,
-                    Ok(Err(e)) => return tracing::debug!(%addr, error = %e, "TLS handshake refused"),
-                    Err(_) => return tracing::debug!(%addr, "TLS handshake timed out"),
-                };
-                let peer = Peer {
-                    transport: TransportKind::Tls,
-                    addr,
-                };
-                let (tx, rx) = mpsc::channel(1024);
-                if inbound.send(Inbound::Connected(peer, tx)).await.is_ok() {
-                    run_connection(stream, peer, rx, inbound, idle).await;
-                }
-            });
-        }
-    });
-    Ok(local)
+impl TlsClient {
+    /// Trusting the CA certificates in `ca_pem`, or the system's roots.
+    pub fn new(ca_pem: Option<&[u8]>, stats: Arc<TlsStats>) -> Result<Self, String> {
+        Ok(TlsClient {
+            connector: RwLock::new(connector(ca_pem)?),
+            stats,
+        })
+    }
+
+    /// Trusts anew for the connections to come; on an error the old
+    /// anchors stay.
+    pub fn reload(&self, ca_pem: Option<&[u8]>) -> Result<(), String> {
+        let new = connector(ca_pem)?;
+        *self.connector.write().unwrap_or_else(|e| e.into_inner()) = new;
+        Ok(())
+    }
+
+    /// The handshake over `stream` to `addr`, its certificate checked for
+    /// that address; `None` (logged with the reason, counted) when it fails.
+    pub async fn connect(&self, stream: TcpStream, addr: SocketAddr) -> Option<TlsStream<TcpStream>> {
+        let name = ServerName::from(addr.ip());
+        let connector = self.connector.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let why = match tokio::time::timeout(HANDSHAKE, connector.connect(name, stream)).await {
+            Ok(Ok(s)) => {
+                self.stats.ok(true);
+                return Some(s);
+            }
+            Ok(Err(e)) => {
+                tracing::warn!(%addr, error = %e, "TLS handshake failed; nothing sent in plaintext");
+                classify(&e)
+            }
+            Err(_) => {
+                tracing::warn!(%addr, "TLS handshake timed out; nothing sent in plaintext");
+                Failure::Timeout
+            }
+        };
+        self.stats.failed(true, why);
+        None
+    }
 }

@@ -6,6 +6,7 @@
 mod access;
 mod gateway;
 mod registrations;
+mod tls;
 mod workers;
 
 use crate::driver::LiveStats;
@@ -20,6 +21,7 @@ pub struct Metrics {
     pub(crate) stats: Arc<LiveStats>,
     pub(crate) media: Arc<MediaPlane>,
     pub(crate) gateway: bool,
+    pub(crate) tls: Option<Arc<crate::transport::TlsStats>>,
 }
 
 pub(super) fn put(out: &mut String, name: &str, kind: &str, help: &str, samples: &[(&str, u64)]) {
@@ -95,6 +97,7 @@ impl Metrics {
         );
         self.render_access(&mut out);
         self.render_registrations(&mut out);
+        self.render_tls(&mut out);
         put(
             &mut out,
             "rvoip_sip_shedding",

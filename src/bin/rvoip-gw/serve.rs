@@ -158,7 +158,10 @@ pub async fn run(cfg: Config) -> Result<(), String> {
                 gw.drain(Duration::ZERO).map_err(|e| e.to_string())?;
                 stop_by = Some(Instant::now() + Duration::from_secs(5));
             }
-            _ = hup.recv() => crate::auth::reload(&cfg.auth, &gw),
+            _ = hup.recv() => {
+                crate::auth::reload(&cfg.auth, &gw);
+                crate::tls::reload(&cfg.tls, &gw);
+            }
             _ = term.recv(), if stop_by.is_none() => {
                 let grace = Duration::from_secs(cfg.limits.drain_secs);
                 eprintln!("rvoip-gw: SIGTERM, draining for up to {grace:?}");

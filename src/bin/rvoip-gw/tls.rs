@@ -1,8 +1,9 @@
 //! `[tls]`: a TLS listener with a certificate chain and key from PEM
 //! files, and the CA bundle outbound connections verify servers with. A
 //! file that cannot be read, or whose contents are not what they should
-//! be, stops start-up naming its key. The key's contents are never
-//! printed.
+//! be, stops start-up naming its key; on SIGHUP the files are read again
+//! (a renewed certificate) and a bad one leaves the old in force. The
+//! key's contents are never printed.
 
 use rvoip::api::TlsConfig;
 use serde::Deserialize;
@@ -45,4 +46,16 @@ pub fn load(cfg: &TlsCfg) -> Result<Option<TlsConfig>, String> {
         key_pem: read("key", &cfg.key)?,
         ca_pem,
     }))
+}
+
+/// SIGHUP: rereads the certificate, key and CA files; connections go on.
+pub fn reload(cfg: &TlsCfg, gw: &rvoip::api::SipGateway) {
+    match load(cfg).map_err(|e| e.to_string()).and_then(|t| match t {
+        Some(t) => gw.reload_tls(&t).map_err(|e| e.to_string()),
+        None => Ok(()),
+    }) {
+        Ok(()) if !cfg.listen.is_empty() => eprintln!("rvoip-gw: SIGHUP: TLS certificate, key and CA reread"),
+        Ok(()) => {}
+        Err(e) => eprintln!("rvoip-gw: SIGHUP: {e}; the previous TLS settings stay in force"),
+    }
 }
