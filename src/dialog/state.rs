@@ -35,6 +35,10 @@ pub struct Dialog {
     /// Where requests go when the target cannot be resolved (the peer the
     /// dialog was formed with).
     pub fallback: Peer,
+    /// Where requests go whatever the remote target says, when there is no
+    /// route set: the flow the peer reached us on (its connection, or the
+    /// public address of a peer behind NAT).
+    pub flow: Option<Peer>,
 }
 
 fn contact_uri(headers: &rsip::Headers) -> Option<String> {
@@ -70,7 +74,9 @@ impl Dialog {
             remote_target: contact_uri(&invite.req.headers).unwrap_or_else(|| sip::uri_of(from).to_owned()),
             route_set: record_route(&invite.req.headers),
             fallback: peer,
+            flow: None,
         }
+        .with_flow_from(peer)
     }
 
     /// The UAC side, from our INVITE and a response carrying a To tag
@@ -96,7 +102,16 @@ impl Dialog {
             }),
             route_set,
             fallback: peer,
+            flow: None,
         }
+    }
+
+    /// Requests to a peer that came to us over a connection go back over
+    /// it; to one whose Contact is a private address while it came from
+    /// elsewhere (behind NAT), to where it came from.
+    fn with_flow_from(mut self, peer: Peer) -> Self {
+        self.flow = sip::flow_for(&self.remote_target, peer);
+        self
     }
 
     /// Checks an incoming in-dialog request's CSeq (§12.2.2): false when it
@@ -112,9 +127,13 @@ impl Dialog {
         true
     }
 
-    /// Where in-dialog requests go: the first route if any, else the remote
-    /// target, else the peer the dialog was formed with.
+    /// Where in-dialog requests go: the first route if any, else the flow
+    /// if pinned, else the remote target, else the peer the dialog was
+    /// formed with.
     pub fn next_hop(&self) -> Peer {
+        if let (Some(flow), true) = (self.flow, self.route_set.is_empty()) {
+            return flow;
+        }
         let hop = self
             .route_set
             .first()

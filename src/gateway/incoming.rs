@@ -74,6 +74,7 @@ impl Gateway {
                     from_user: route::user_of(&info.from),
                     media: MediaMode::None,
                     credentials: credentials.clone(),
+                    flow: None,
                 };
                 self.bridge_to(now, a, out);
             }
@@ -85,6 +86,7 @@ impl Gateway {
                     .unwrap_or_default();
                 let mut outs = contacts.into_iter().map(|b| Outbound {
                     from_user: route::user_of(&info.from),
+                    flow: crate::sip::flow_for(&b.contact, b.source),
                     ..Outbound::to(b.contact, TransportKind::Udp)
                 });
                 match (outs.next(), outs.next()) {

@@ -101,6 +101,10 @@ pub struct Outbound {
     pub media: MediaMode,
     /// Credentials for a peer that challenges us (a trunk).
     pub credentials: Option<std::sync::Arc<crate::auth::ClientCredentials>>,
+    /// Send the call's requests here, not where `uri` resolves: the flow a
+    /// registered Contact came from (its connection, or its public address
+    /// behind NAT).
+    pub flow: Option<crate::ids::Peer>,
 }
 
 impl Outbound {
@@ -113,6 +117,7 @@ impl Outbound {
             from_user: String::new(),
             media: MediaMode::None,
             credentials: None,
+            flow: None,
         }
     }
 }

@@ -56,6 +56,33 @@ pub fn uri_peer(uri: &str, default: TransportKind) -> Option<Peer> {
     })
 }
 
+/// Whether `ip` is not reachable from the Internet (RFC 1918, shared
+/// address space, link-local, unique local): a Contact there, from a peer
+/// that came from elsewhere, means a NAT between us.
+fn private(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(a) => a.is_private() || a.is_link_local() || (a.octets()[0] == 100 && a.octets()[1] & 0xc0 == 64),
+        IpAddr::V6(a) => (a.segments()[0] & 0xfe00) == 0xfc00 || (a.segments()[0] & 0xffc0) == 0xfe80,
+    }
+}
+
+/// Where requests for a peer whose Contact is `contact` should go when it
+/// reached us from `source`: back over its connection when it connected
+/// from its Contact's host (TCP, TLS: phones seldom accept connections,
+/// RFC 5923's reuse), or to where it came from when its Contact is
+/// private and it came from elsewhere (NAT); `None`: to the Contact.
+pub fn flow_for(contact: &str, source: Peer) -> Option<Peer> {
+    let stream = source.transport.is_reliable();
+    let Some(to) = uri_peer(contact, source.transport) else {
+        return stream.then_some(source);
+    };
+    let same_host = to.addr.ip() == source.addr.ip();
+    let nated = private(to.addr.ip()) && !private(source.addr.ip()) && !same_host;
+    // A Contact on another public host (a proxy that did not stay on the
+    // path handed us the request) is believed, as RFC 3261 has it.
+    (nated || (stream && same_host)).then_some(source)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,6 +110,37 @@ mod tests {
         assert_eq!(peer("sips:a@127.0.0.1"), tls);
         assert_eq!(peer("sips:a@127.0.0.1:5061;transport=tcp"), tls, "sips is TLS");
         assert_eq!(peer("sip:a@127.0.0.1:5061;transport=TLS"), tls);
+        let (udp_from, tls_from) = (
+            Peer {
+                transport: udp,
+                addr: "198.51.100.7:40000".parse().unwrap(),
+            },
+            Peer {
+                transport: TransportKind::Tls,
+                addr: "198.51.100.7:40001".parse().unwrap(),
+            },
+        );
+        assert_eq!(flow_for("sip:a@10.0.0.5:5060", udp_from), Some(udp_from), "behind NAT");
+        assert_eq!(flow_for("sip:a@198.51.100.7:5060", udp_from), None, "its own address");
+        assert_eq!(
+            flow_for("sip:a@203.0.113.9", udp_from),
+            None,
+            "a public Contact is believed"
+        );
+        assert_eq!(
+            flow_for("sip:a@10.0.0.5;transport=tls", tls_from),
+            Some(tls_from),
+            "its connection"
+        );
+        assert_eq!(
+            flow_for("sip:a@198.51.100.7:5061;transport=tls", tls_from),
+            Some(tls_from)
+        );
+        assert_eq!(
+            flow_for("sip:a@203.0.113.9;transport=tls", tls_from),
+            None,
+            "another public host"
+        );
         for uri in [
             "sip:a@127.0.0.1;transport=sctp",
             "sip:a@127.0.0.1;transport=ws",

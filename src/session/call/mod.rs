@@ -46,6 +46,8 @@ pub(crate) struct Call {
     state: CallState,
     /// The peer it came from or goes to.
     peer: Peer,
+    /// `peer` is a flow (`Outbound::flow`): the dialog keeps to it.
+    pinned: bool,
     local_tag: String,
     invite: Invite,
     dialog: Option<Dialog>,
@@ -84,6 +86,7 @@ impl Call {
                 CallState::Calling
             },
             peer,
+            pinned: false,
             local_tag,
             invite,
             dialog: None,

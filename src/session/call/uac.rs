@@ -30,7 +30,7 @@ impl Call {
         out: &Outbound,
     ) -> Result<Call, StatusCode> {
         let uri = out.uri.as_str();
-        let Some(peer) = ctx.reachable(uri, out.transport) else {
+        let Some(peer) = out.flow.or_else(|| ctx.reachable(uri, out.transport)) else {
             tracing::warn!(call = %id, uri, "target not reachable: a host name, or a transport we lack (sips/TLS is never sent in plaintext)");
             return Err(StatusCode::UNSUPPORTED_URI_SCHEME);
         };
@@ -76,6 +76,7 @@ impl Call {
         let tx = ctx.send_invite(now, id, peer, req.clone());
         let mut call = Call::new(id, Role::Uac, peer, tag, port, now, Invite::Sent { req, tx });
         call.media = out.media;
+        call.pinned = out.flow.is_some();
         call.client_auth = super::client_auth::ClientAuth::new(out.credentials.clone());
         call.sdp.local = Some(offer);
         Ok(call)
@@ -122,6 +123,7 @@ impl Call {
             return;
         };
         let mut fresh = Dialog::uac(invite, &resp, self.peer);
+        fresh.flow = self.pinned.then_some(self.peer);
         Self::send_ack(ctx, &mut fresh, resp.core.cseq);
         if let Some(existing) = &self.dialog {
             if existing.id.remote_tag != fresh.id.remote_tag {
