@@ -94,5 +94,47 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// SRTP per 160-byte PCMU packet: protect (what a worker does towards an
+/// SRTP leg) and unprotect (from one), beside the relay decision above.
+fn srtp(c: &mut Criterion) {
+    use rvoip::media::srtp::{MasterKey, SrtpContext, Suite};
+    let master = MasterKey::from_bytes(&[7u8; 30]).unwrap();
+    let plain = packet();
+    let mut tx = SrtpContext::new(&master, Suite::AesCm128HmacSha1_80);
+    let mut buf = [0u8; 1500];
+    let mut seq = 0u16;
+    c.bench_function("media/srtp_protect_pcmu", |b| {
+        b.iter(|| {
+            buf[..plain.len()].copy_from_slice(&plain);
+            seq = seq.wrapping_add(1);
+            buf[2..4].copy_from_slice(&seq.to_be_bytes());
+            black_box(tx.protect(&mut buf, plain.len()).unwrap())
+        })
+    });
+    // A stream of protected packets to take apart, in order.
+    let mut sender = SrtpContext::new(&master, Suite::AesCm128HmacSha1_80);
+    let stream: Vec<Vec<u8>> = (0..4096u16)
+        .map(|n| {
+            let mut p = [0u8; 1500];
+            p[..plain.len()].copy_from_slice(&plain);
+            p[2..4].copy_from_slice(&n.to_be_bytes());
+            let len = sender.protect(&mut p, plain.len()).unwrap();
+            p[..len].to_vec()
+        })
+        .collect();
+    c.bench_function("media/srtp_unprotect_pcmu", |b| {
+        let (mut rx, mut i, mut work) = (SrtpContext::new(&master, Suite::AesCm128HmacSha1_80), 0, [0u8; 1500]);
+        b.iter(|| {
+            if i == stream.len() {
+                (rx, i) = (SrtpContext::new(&master, Suite::AesCm128HmacSha1_80), 0);
+            }
+            let p = &stream[i];
+            work[..p.len()].copy_from_slice(p);
+            i += 1;
+            black_box(rx.unprotect(&mut work[..p.len()]).unwrap())
+        })
+    });
+}
+
+criterion_group!(benches, bench, srtp);
 criterion_main!(benches);

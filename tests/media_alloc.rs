@@ -1,5 +1,6 @@
 //! The relay path allocates nothing per packet once warmed up: a counting
-//! global allocator watches 2,000 packets relayed through a worker.
+//! global allocator watches 2,000 packets relayed through a worker, and
+//! 2,000 packets protected and unprotected with SRTP and SRTCP.
 
 use rvoip::media::rtp::write_header;
 use rvoip::media::{LegConfig, MediaCommand, MediaConfig, MediaPlane, WorkerConfig};
@@ -30,8 +31,31 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
+/// SRTP and SRTCP in both directions, in the buffers packets arrive in.
+fn srtp_allocations(n: u16) -> u64 {
+    use rvoip::media::srtp::{MasterKey, SrtcpContext, SrtpContext, Suite};
+    let master = MasterKey::from_bytes(&[3u8; 30]).unwrap();
+    let (mut tx, mut rx) = (
+        SrtpContext::new(&master, Suite::AesCm128HmacSha1_80),
+        SrtpContext::new(&master, Suite::AesCm128HmacSha1_80),
+    );
+    let (mut ctx, mut crx) = (SrtcpContext::new(&master), SrtcpContext::new(&master));
+    let mut buf = [0u8; 1500];
+    let before = ALLOCS.load(Relaxed);
+    for seq in 0..n {
+        write_header(&mut buf, 0, false, seq, u32::from(seq) * 160, 0x5150);
+        let len = tx.protect(&mut buf, 172).unwrap();
+        assert_eq!(rx.unprotect(&mut buf[..len]).unwrap(), 172);
+        buf[..8].copy_from_slice(&[0x80, 200, 0, 6, 0, 0, 0x51, 0x50]);
+        let len = ctx.protect(&mut buf, 28).unwrap();
+        assert_eq!(crx.unprotect(&mut buf[..len]).unwrap(), 28);
+    }
+    ALLOCS.load(Relaxed) - before
+}
+
 #[test]
 fn relay_path_does_not_allocate_per_packet() {
+    assert_eq!(srtp_allocations(2000), 0, "SRTP protect/unprotect allocated");
     let (tx, _rx) = tokio::sync::mpsc::channel(1024);
     let worker = WorkerConfig {
         relatch: Duration::from_secs(5),

@@ -15,6 +15,7 @@ mod event;
 mod placement;
 mod plane;
 pub mod rtp;
+pub mod srtp;
 pub(crate) mod worker;
 
 pub use codec::AudioCodec;
