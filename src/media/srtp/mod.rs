@@ -4,18 +4,21 @@
 //! it. The primitives come from RustCrypto (`aes`, `hmac`, `sha1`); the
 //! protocol is written here because webrtc-srtp, the pure-Rust SRTP crate,
 //! returns every packet in a new buffer (tested against it as the oracle).
-//! Not yet wired into the media workers (issue #16).
+//! `a=crypto` lines (SDES keys) are read and written here too. Not yet
+//! wired into the media workers or the offer/answer (issue #16).
 
 mod keys;
 mod replay;
 mod rtcp;
 mod rtp;
+mod sdes;
 #[cfg(test)]
 mod tests;
 
 pub use keys::MasterKey;
 pub use rtcp::SrtcpContext;
 pub use rtp::SrtpContext;
+pub use sdes::{Crypto, CryptoError};
 
 /// An SDES crypto suite (RFC 4568 §6.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
