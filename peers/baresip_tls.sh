@@ -8,12 +8,7 @@
 # the registered route over the TLS connection baresip registered on (it
 # has no TLS listener: RFC 5923-style reuse).
 D="$WORK/baresip-tls"; mkdir -p "$D/snd"
-( cd "$D" && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem \
-    -days 1 -subj /CN=rvoip-test-ca && openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-    -keyout key.pem -out leaf.csr -subj /CN=127.0.0.1 &&
-  printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >ext.cnf &&
-  openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out cert.pem -days 1 -extfile ext.cnf &&
-  true ) >/dev/null 2>&1 || check "baresip-tls: test certificates" 0 "openssl failed"
+make_pki "$D" || check "baresip-tls: test certificates" 0 "openssl failed"
 GP=$(port); TP=$(port); MP=$(port); BP=$(port); CP=$(cons_port "$BP")
 echo secret | "$GW" ha1 alice rvoip >"$D/credentials.toml"
 cat >"$D/gw.toml" <<EOT

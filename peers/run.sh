@@ -12,6 +12,10 @@ ROOT=$PWD
 need() { command -v "$1" >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2") >/dev/null || {
   echo "peers/run.sh: cannot install $2" >&2; exit 1; }; }
 need sipp sip-tester; need kamailio kamailio; need baresip baresip-core; need openssl openssl
+# Kamailio's tls module is a package of its own.
+[ -n "$(find /usr/lib -path '*kamailio/modules/tls.so' 2>/dev/null | head -1)" ] ||
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq kamailio-tls-modules) >/dev/null ||
+  { echo "peers/run.sh: cannot install kamailio-tls-modules" >&2; exit 1; }
 cargo build --release --bin rvoip-gw || exit 1
 GW=$ROOT/target/release/rvoip-gw
 S=$ROOT/peers/scenarios
@@ -69,7 +73,19 @@ print(f"{rms:.0f} {crossings * rate / 2 / max(len(x), 1):.0f}")
 PY
 }
 
+# make_pki DIR: a test CA (ca.pem) and a certificate for 127.0.0.1 it
+# signs (cert.pem, key.pem), made with openssl; no key is kept in the repo.
+make_pki() {
+  ( cd "$1" && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem \
+      -days 1 -subj /CN=rvoip-test-ca && openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -keyout key.pem -out leaf.csr -subj /CN=127.0.0.1 &&
+    printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >ext.cnf &&
+    openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out cert.pem -days 1 -extfile ext.cnf
+  ) >/dev/null 2>&1
+}
+
 source "$ROOT/peers/kamailio.sh"
 source "$ROOT/peers/baresip.sh"
 source "$ROOT/peers/baresip_tls.sh"
+source "$ROOT/peers/kamailio_tls.sh"
 exit $FAILED
