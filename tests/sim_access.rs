@@ -36,6 +36,7 @@ fn net(untrusted: Untrusted) -> Net {
             secret: [3; 32],
         }),
         access: AccessConfig {
+            trust_tls_clients: false,
             acl,
             untrusted,
             refusal: Refusal::Forbid,

@@ -44,6 +44,8 @@ fn tls(ours: &Pki, trusted: &Pki) -> Option<TlsConfig> {
         cert_chain_pem: ours.cert_pem.clone().into_bytes(),
         key_pem: ours.key_pem.clone().into_bytes(),
         ca_pem: trusted.ca_pem.clone().into_bytes(),
+        client_ca_pem: Vec::new(),
+        trust_clients: false,
     })
 }
 
@@ -227,4 +229,45 @@ async fn stalled_handshakes_are_bounded_per_source_and_others_still_call() {
     s.accept_call(inc).unwrap();
     assert!(matches!(next(&mut c).await, CallEvent::Answered(i) if i == id));
     drop(held);
+}
+
+/// A server asking for client certificates signed by `clients`' CA,
+/// trusting such callers; [auth] on, so anyone else is challenged.
+async fn mutual_server(ours: &Pki, clients: &Pki) -> SipServer {
+    let mut t = tls(ours, clients).unwrap();
+    t.client_ca_pem = clients.ca_pem.clone().into_bytes();
+    t.trust_clients = true;
+    let cfg = ServerConfig {
+        sip_addr: "127.0.0.1:0".parse().unwrap(),
+        seed: Some(12),
+        tls: Some(t),
+        auth: Some(Auth::new(
+            "rvoip",
+            Credentials::default().with_password("alice", "rvoip", "secret"),
+        )),
+        ..Default::default()
+    };
+    create_sip_server(cfg).await.expect("server starts")
+}
+
+#[tokio::test]
+async fn mutual_tls_lets_in_a_known_certificate_without_a_challenge_and_no_other() {
+    let (server_pki, trunk, stranger) = (pki("127.0.0.1"), pki("127.0.0.1"), pki("127.0.0.1"));
+    let mut s = mutual_server(&server_pki, &trunk).await;
+    let at = s.tls_addr().unwrap();
+    // The trunk's certificate is known: answered, never challenged.
+    let mut c = client(tls(&trunk, &server_pki)).await;
+    let id = c.make_call(&format!("sips:alice@{at}")).unwrap();
+    let CallEvent::Incoming(inc) = next(&mut s).await else {
+        panic!("expected the trunk's call, unchallenged")
+    };
+    s.accept_call(inc).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Answered(i) if i == id));
+    assert_eq!(s.stats().auth_challenged, 0);
+    // A client whose certificate another CA signed gets no connection.
+    let mut other = client(tls(&stranger, &server_pki)).await;
+    let id = other.make_call(&format!("sips:alice@{at}")).unwrap();
+    assert!(matches!(next(&mut other).await, CallEvent::Failed(i, _) if i == id));
+    assert!(handshakes(&s, "in", "certificate") >= 1, "{}", s.metrics().render());
+    assert_eq!(s.stats().total, 1, "only the trunk's call reached the server");
 }

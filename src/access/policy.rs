@@ -40,6 +40,10 @@ pub struct AccessConfig {
     pub refusal: Refusal,
     /// Per-source limits.
     pub abuse: AbuseConfig,
+    /// Requests over TLS connections whose client certificate was
+    /// verified (mutual TLS) are trusted: a trunk known by its certificate
+    /// (set from `TlsConfig::trust_clients`).
+    pub trust_tls_clients: bool,
 }
 
 /// What happens to a request.

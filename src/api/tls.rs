@@ -16,6 +16,14 @@ pub struct TlsConfig {
     /// CA certificates, PEM, to verify the servers we connect to against;
     /// empty: the system's roots.
     pub ca_pem: Vec<u8>,
+    /// CA certificates, PEM, for mutual TLS: a client must present a
+    /// certificate they signed (empty: none is asked for). We present our
+    /// own certificate when we connect, either way.
+    pub client_ca_pem: Vec<u8>,
+    /// With `client_ca_pem`: requests over such connections are trusted
+    /// (no authentication, no abuse limits), a trunk known by its
+    /// certificate.
+    pub trust_clients: bool,
 }
 
 impl std::fmt::Debug for TlsConfig {
@@ -30,6 +38,8 @@ impl std::fmt::Debug for TlsConfig {
                     "given"
                 },
             )
+            .field("mutual", &!self.client_ca_pem.is_empty())
+            .field("trust_clients", &self.trust_clients)
             .finish_non_exhaustive()
     }
 }

@@ -24,6 +24,14 @@ fn ca(cfg: &TlsConfig) -> Option<&[u8]> {
     (!cfg.ca_pem.is_empty()).then_some(cfg.ca_pem.as_slice())
 }
 
+fn client_ca(cfg: &TlsConfig) -> Option<&[u8]> {
+    (!cfg.client_ca_pem.is_empty()).then_some(cfg.client_ca_pem.as_slice())
+}
+
+fn ours(cfg: &TlsConfig) -> (&[u8], &[u8]) {
+    (&cfg.cert_chain_pem, &cfg.key_pem)
+}
+
 /// Binds the TLS listener (its address goes into `ua`).
 pub(super) async fn start(
     cfg: &TlsConfig,
@@ -32,8 +40,13 @@ pub(super) async fn start(
     ua: &mut UaConfig,
 ) -> Result<Tls, ApiError> {
     let stats = Arc::new(TlsStats::default());
-    let server = Arc::new(TlsServer::from_pem(&cfg.cert_chain_pem, &cfg.key_pem, stats.clone()).map_err(bad)?);
-    let client = Arc::new(TlsClient::new(ca(cfg), stats).map_err(bad)?);
+    if cfg.trust_clients && cfg.client_ca_pem.is_empty() {
+        return Err(bad("trust_clients needs a client CA (mutual TLS)".into()));
+    }
+    let server = TlsServer::from_pem(&cfg.cert_chain_pem, &cfg.key_pem, client_ca(cfg), stats.clone());
+    let server = Arc::new(server.map_err(bad)?);
+    let client = Arc::new(TlsClient::new(ca(cfg), ours(cfg), stats).map_err(bad)?);
+    ua.access.trust_tls_clients = cfg.trust_clients;
     let local = transport::listen_tls(cfg.listen, server.clone(), inbound, idle)
         .await
         .map_err(|source| ApiError::Bind {
@@ -49,9 +62,11 @@ impl Tls {
     /// (`cfg.listen` is not rebound); on an error nothing changes.
     pub fn reload(&self, cfg: &TlsConfig) -> Result<(), ApiError> {
         // Check both before changing either.
-        TlsServer::from_pem(&cfg.cert_chain_pem, &cfg.key_pem, self.server.stats()).map_err(bad)?;
-        TlsClient::new(ca(cfg), self.server.stats()).map_err(bad)?;
-        self.server.reload(&cfg.cert_chain_pem, &cfg.key_pem).map_err(bad)?;
-        self.client.reload(ca(cfg)).map_err(bad)
+        TlsServer::from_pem(&cfg.cert_chain_pem, &cfg.key_pem, client_ca(cfg), self.server.stats()).map_err(bad)?;
+        TlsClient::new(ca(cfg), ours(cfg), self.server.stats()).map_err(bad)?;
+        self.server
+            .reload(&cfg.cert_chain_pem, &cfg.key_pem, client_ca(cfg))
+            .map_err(bad)?;
+        self.client.reload(ca(cfg), ours(cfg)).map_err(bad)
     }
 }

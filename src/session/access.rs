@@ -35,10 +35,19 @@ fn log_refusal(source: Peer, method: &str, reason: &str) {
 }
 
 impl UserAgent {
+    /// Over a TLS connection whose client certificate our client CA
+    /// verified, when the listener trusts such peers.
+    fn trusted_by_certificate(&self, source: Peer) -> bool {
+        source.transport == crate::ids::TransportKind::Tls && self.ctx.cfg.access.trust_tls_clients
+    }
+
     /// Whether a message from `source` may go on past the source ACL and
     /// the abuse limits (answered 403 where it must be).
     pub(super) fn admit_source(&mut self, now: Instant, inc: &Incoming, source: Peer, reply_to: Peer) -> bool {
         let Incoming::Request(req) = inc else { return true };
+        if self.trusted_by_certificate(source) {
+            return true;
+        }
         let new_call = req.req.method == Method::Invite && req.core.to_tag.is_none();
         let gate = self
             .access
@@ -72,6 +81,7 @@ impl UserAgent {
         let register = req.req.method == Method::Register && self.ctx.cfg.registrar.is_some();
         if !(new_call || register)
             || self.access.is_trusted(source.addr.ip())
+            || (source.transport == crate::ids::TransportKind::Tls && self.ctx.cfg.access.trust_tls_clients)
             || self.ctx.txs.has_server_transaction(&req.core)
         {
             return true;

@@ -32,19 +32,46 @@ fn certs(pem: &[u8], what: &str) -> Result<Vec<CertificateDer<'static>>, String>
     Ok(certs)
 }
 
-fn acceptor(chain: &[u8], key: &[u8]) -> Result<TlsAcceptor, String> {
+fn roots(pem: &[u8], what: &str) -> Result<rustls::RootCertStore, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add_parsable_certificates(certs(pem, what)?);
+    Ok(roots)
+}
+
+/// Our certificate chain and key, from PEM.
+fn identity(chain: &[u8], key: &[u8]) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), String> {
     let chain = certs(chain, "certificate chain")?;
     let key = PrivateKeyDer::from_pem_slice(key).map_err(|e| format!("private key: {e}"))?;
-    let cfg = rustls::ServerConfig::builder_with_provider(provider())
+    Ok((chain, key))
+}
+
+/// With `client_ca`, clients must present a certificate it signed.
+fn acceptor(chain: &[u8], key: &[u8], client_ca: Option<&[u8]>) -> Result<TlsAcceptor, String> {
+    let (chain, key) = identity(chain, key)?;
+    let builder = rustls::ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
-        .map_err(|e| e.to_string())?
-        .with_no_client_auth()
+        .map_err(|e| e.to_string())?;
+    let builder = match client_ca {
+        None => builder.with_no_client_auth(),
+        Some(pem) => {
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                Arc::new(roots(pem, "client CA bundle")?),
+                provider(),
+            )
+            .build()
+            .map_err(|e| format!("client CA bundle: {e}"))?;
+            builder.with_client_cert_verifier(verifier)
+        }
+    };
+    let cfg = builder
         .with_single_cert(chain, key)
         .map_err(|e| format!("certificate and key: {e}"))?;
     Ok(TlsAcceptor::from(Arc::new(cfg)))
 }
 
-fn connector(ca_pem: Option<&[u8]>) -> Result<TlsConnector, String> {
+/// Trusting `ca_pem` (or the system's roots), presenting `ours` when a
+/// server asks for a client certificate.
+fn connector(ca_pem: Option<&[u8]>, ours: (&[u8], &[u8])) -> Result<TlsConnector, String> {
     let mut roots = rustls::RootCertStore::empty();
     let anchors = match ca_pem {
         Some(pem) => certs(pem, "CA bundle")?,
@@ -58,7 +85,8 @@ fn connector(ca_pem: Option<&[u8]>) -> Result<TlsConnector, String> {
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?
         .with_root_certificates(roots)
-        .with_no_client_auth();
+        .with_client_auth_cert(identity(ours.0, ours.1)?.0, identity(ours.0, ours.1)?.1)
+        .map_err(|e| format!("certificate and key: {e}"))?;
     Ok(TlsConnector::from(Arc::new(cfg)))
 }
 
@@ -87,18 +115,19 @@ impl std::fmt::Debug for TlsClient {
 }
 
 impl TlsServer {
-    /// From a PEM certificate chain (ours first) and its PEM private key.
-    pub fn from_pem(chain: &[u8], key: &[u8], stats: Arc<TlsStats>) -> Result<Self, String> {
+    /// From a PEM certificate chain (ours first) and its PEM private key;
+    /// with `client_ca`, clients must present a certificate it signed.
+    pub fn from_pem(chain: &[u8], key: &[u8], client_ca: Option<&[u8]>, stats: Arc<TlsStats>) -> Result<Self, String> {
         Ok(TlsServer {
-            acceptor: RwLock::new(acceptor(chain, key)?),
+            acceptor: RwLock::new(acceptor(chain, key, client_ca)?),
             stats,
         })
     }
 
-    /// Takes a new chain and key for the handshakes to come; on an error
-    /// the old ones stay.
-    pub fn reload(&self, chain: &[u8], key: &[u8]) -> Result<(), String> {
-        let new = acceptor(chain, key)?;
+    /// Takes a new chain, key and client CA for the handshakes to come;
+    /// on an error the old ones stay.
+    pub fn reload(&self, chain: &[u8], key: &[u8], client_ca: Option<&[u8]>) -> Result<(), String> {
+        let new = acceptor(chain, key, client_ca)?;
         *self.acceptor.write().unwrap_or_else(|e| e.into_inner()) = new;
         Ok(())
     }
@@ -110,18 +139,19 @@ impl TlsServer {
 }
 
 impl TlsClient {
-    /// Trusting the CA certificates in `ca_pem`, or the system's roots.
-    pub fn new(ca_pem: Option<&[u8]>, stats: Arc<TlsStats>) -> Result<Self, String> {
+    /// Trusting the CA certificates in `ca_pem`, or the system's roots;
+    /// `ours` (chain, key) answers a server that asks for a certificate.
+    pub fn new(ca_pem: Option<&[u8]>, ours: (&[u8], &[u8]), stats: Arc<TlsStats>) -> Result<Self, String> {
         Ok(TlsClient {
-            connector: RwLock::new(connector(ca_pem)?),
+            connector: RwLock::new(connector(ca_pem, ours)?),
             stats,
         })
     }
 
-    /// Trusts anew for the connections to come; on an error the old
-    /// anchors stay.
-    pub fn reload(&self, ca_pem: Option<&[u8]>) -> Result<(), String> {
-        let new = connector(ca_pem)?;
+    /// Trusts anew (and presents `ours`) for the connections to come; on
+    /// an error the old settings stay.
+    pub fn reload(&self, ca_pem: Option<&[u8]>, ours: (&[u8], &[u8])) -> Result<(), String> {
+        let new = connector(ca_pem, ours)?;
         *self.connector.write().unwrap_or_else(|e| e.into_inner()) = new;
         Ok(())
     }

@@ -50,6 +50,7 @@ pub fn load(cfg: &Config) -> Result<AccessConfig, String> {
         return Err("abuse.block_secs: must be at least 1".into());
     }
     Ok(AccessConfig {
+        trust_tls_clients: false, // [tls] trust_clients sets it at start
         acl: Acl::new(entries),
         untrusted,
         refusal,

@@ -19,6 +19,10 @@ pub struct TlsCfg {
     pub key: String,
     /// PEM CA bundle to verify servers with; "" = the system's roots.
     pub ca: String,
+    /// PEM CA bundle clients' certificates must chain to (mutual TLS); "" = none asked.
+    pub client_ca: String,
+    /// Trust requests over connections with such a certificate.
+    pub trust_clients: bool,
 }
 
 /// The library's TLS settings `cfg` gives (`None` when off).
@@ -40,11 +44,17 @@ pub fn load(cfg: &TlsCfg) -> Result<Option<TlsConfig>, String> {
         "" => Vec::new(),
         path => read("ca", path)?,
     };
+    let client_ca_pem = match cfg.client_ca.as_str() {
+        "" => Vec::new(),
+        path => read("client_ca", path)?,
+    };
     Ok(Some(TlsConfig {
         listen,
         cert_chain_pem: read("cert", &cfg.cert)?,
         key_pem: read("key", &cfg.key)?,
         ca_pem,
+        client_ca_pem,
+        trust_clients: cfg.trust_clients,
     }))
 }
 
