@@ -62,6 +62,11 @@ impl Driver {
                 self.tell_others(|| Inbound::Closed(addr));
                 self.io.tcp.remove(addr);
             }
+            Inbound::Unreachable(peer) => {
+                self.tell_others(|| Inbound::Unreachable(peer));
+                self.io.tcp.remove(peer);
+                self.endpoint.handle_unreachable(Instant::now(), peer);
+            }
         }
     }
 
@@ -74,6 +79,10 @@ impl Driver {
             }
             Inbound::Connected(addr, tx) => self.io.tcp.adopt(addr, tx),
             Inbound::Closed(addr) => self.io.tcp.remove(addr),
+            Inbound::Unreachable(peer) => {
+                self.io.tcp.remove(peer);
+                self.endpoint.handle_unreachable(Instant::now(), peer);
+            }
         }
     }
 }

@@ -67,6 +67,14 @@ impl UserAgent {
         }
     }
 
+    /// A connection to `peer` could not be made: its client transactions
+    /// end now (their calls see a timeout).
+    pub fn handle_unreachable(&mut self, now: Instant, peer: Peer) {
+        self.now = now;
+        self.ctx.txs.transport_failed(peer);
+        self.drain(now);
+    }
+
     /// The oldest datagram of a read at `now` waited `delay` in the socket.
     pub fn observe_queue_delay(&mut self, now: Instant, delay: Duration) {
         self.shedder.observe(now, delay, self.ctx.cfg.shed_delay);

@@ -69,6 +69,15 @@ impl ClientNonInvite {
         }
     }
 
+    /// The transport could not reach its peer: over, with a timeout
+    /// event, unless a final response came.
+    pub fn transport_failed(&mut self, to: Peer, out: &mut Out) {
+        if to == self.peer && matches!(self.state, State::Trying | State::Proceeding) {
+            self.state = State::Terminated;
+            out.events.push_back(TxEvent::Timeout { tx: self.id });
+        }
+    }
+
     /// Fires whichever of Timers E, F and K are due.
     pub fn handle_timeout(&mut self, now: Instant, out: &mut Out) {
         if let Some(e) = self.timer_e.as_mut().filter(|e| e.next <= now) {

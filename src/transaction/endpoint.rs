@@ -82,6 +82,26 @@ impl Transactions {
         }
     }
 
+    /// A connection to `peer` could not be made (refused, TLS handshake
+    /// failed): every client transaction waiting on it ends now, as Timer
+    /// B or F would end it later (RFC 3261 §18.4 tells the user).
+    pub fn transport_failed(&mut self, peer: crate::ids::Peer) {
+        let ids: Vec<TxId> = self.slots.keys().copied().collect();
+        for id in ids {
+            let Some(slot) = self.slots.get_mut(&id) else { continue };
+            let mut out = Out {
+                transmits: &mut self.transmits,
+                events: &mut self.events,
+            };
+            match &mut slot.tx {
+                Tx::ClientInvite(t) => t.transport_failed(peer, &mut out),
+                Tx::ClientNonInvite(t) => t.transport_failed(peer, &mut out),
+                _ => {}
+            }
+            self.rearm(id);
+        }
+    }
+
     /// Fires every timer due at `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
         while let Some(id) = self.heap.pop_due(now) {

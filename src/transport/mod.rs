@@ -25,7 +25,9 @@ pub enum Inbound {
     Message(Bytes, Peer),
     /// A connection was accepted; send on it through this queue.
     Connected(Peer, mpsc::Sender<Bytes>),
-    /// A connection closed (peer, idle timeout, framing error, a failed
-    /// connect or TLS handshake).
+    /// A connection closed (peer, idle timeout, framing error).
     Closed(Peer),
+    /// A connection we opened could not be made (refused, TLS handshake
+    /// failed): nothing was sent.
+    Unreachable(Peer),
 }

@@ -125,12 +125,12 @@ impl TcpTable {
                         None => run_connection(stream, peer, rx, inbound, idle).await,
                         Some(tls) => match tls.connect(stream, peer.addr).await {
                             Some(stream) => run_connection(stream, peer, rx, inbound, idle).await,
-                            None => _ = inbound.send(Inbound::Closed(peer)).await,
+                            None => _ = inbound.send(Inbound::Unreachable(peer)).await,
                         },
                     }
                 }
                 Err(_) => {
-                    let _ = inbound.send(Inbound::Closed(peer)).await;
+                    let _ = inbound.send(Inbound::Unreachable(peer)).await;
                 }
             }
         });

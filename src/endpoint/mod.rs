@@ -24,6 +24,7 @@
 //!    gateway has acted on it; incoming calls a gateway routes are its own
 //!    and never reach the API.
 
+mod transport;
 use crate::gateway::Gateway;
 use crate::ids::Peer;
 use crate::media::{MediaCommand, MediaEvent};
