@@ -35,10 +35,17 @@ impl UserAgent {
                     None => self.on_stray_response(&resp),
                 },
                 TxEvent::StrayResponse { resp } => self.on_stray_response(&resp),
-                TxEvent::Timeout { tx } => match self.ctx.index.forget(tx) {
-                    Some(id) => self.with_call(id, |c, ctx| c.handle_tx_timeout(ctx, now, tx)),
-                    None => _ = self.ctx.byes.forget(tx) || self.registration_timeout(now, tx),
-                },
+                TxEvent::Timeout { tx } | TxEvent::Unreachable { tx } => {
+                    // A peer the transport could not reach counts as a 503.
+                    let status = match ev {
+                        TxEvent::Unreachable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+                        _ => StatusCode::REQUEST_TIMEOUT,
+                    };
+                    match self.ctx.index.forget(tx) {
+                        Some(id) => self.with_call(id, |c, ctx| c.handle_tx_failure(ctx, now, tx, status)),
+                        None => _ = self.ctx.byes.forget(tx) || self.registration_timeout(now, tx),
+                    }
+                }
             }
         }
     }

@@ -82,12 +82,12 @@ impl ClientInvite {
         }
     }
 
-    /// The transport could not reach its peer (RFC 3261 §8.1.3.1: as a
-    /// timeout): over, with a timeout event, unless a final response came.
+    /// The transport could not reach its peer (RFC 3261 §8.1.3.1): over,
+    /// with an unreachable event, unless a final response came.
     pub fn transport_failed(&mut self, to: Peer, out: &mut Out) {
         if to == self.peer && matches!(self.state, State::Calling | State::Proceeding) {
             self.state = State::Terminated;
-            out.events.push_back(TxEvent::Timeout { tx: self.id });
+            out.events.push_back(TxEvent::Unreachable { tx: self.id });
         }
     }
 

@@ -69,12 +69,12 @@ impl ClientNonInvite {
         }
     }
 
-    /// The transport could not reach its peer: over, with a timeout
+    /// The transport could not reach its peer: over, with an unreachable
     /// event, unless a final response came.
     pub fn transport_failed(&mut self, to: Peer, out: &mut Out) {
         if to == self.peer && matches!(self.state, State::Trying | State::Proceeding) {
             self.state = State::Terminated;
-            out.events.push_back(TxEvent::Timeout { tx: self.id });
+            out.events.push_back(TxEvent::Unreachable { tx: self.id });
         }
     }
 

@@ -85,6 +85,13 @@ pub enum TxEvent {
         /// The transaction that timed out.
         tx: TxId,
     },
+    /// The transport could not reach the client transaction's peer
+    /// (connect refused, TLS handshake failed): over, to be taken as a 503
+    /// (RFC 3261 §8.1.3.1).
+    Unreachable {
+        /// The transaction.
+        tx: TxId,
+    },
 }
 
 /// The sinks a transaction writes into.

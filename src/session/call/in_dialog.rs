@@ -105,14 +105,15 @@ impl Call {
         Some(ctx.txs.send_request(now, dialog.next_hop(), req))
     }
 
-    /// Its client transaction `tx` got no response (Timer B or F).
-    pub fn handle_tx_timeout(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId) {
+    /// Its client transaction `tx` got no response (Timer B or F: `status`
+    /// 408) or could not reach its peer (503).
+    pub fn handle_tx_failure(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, status: StatusCode) {
         let invite = matches!(self.invite, Invite::Sent { tx: t, .. } if t == tx);
         if invite && self.cancel_requested {
             self.end(SessionEvent::Ended(self.id, EndReason::Cancelled));
         } else if invite && matches!(self.state, CallState::Calling | CallState::Early) {
             if !self.try_next_target(ctx, now) {
-                self.end(SessionEvent::Failed(self.id, StatusCode::REQUEST_TIMEOUT));
+                self.end(SessionEvent::Failed(self.id, status));
             }
         } else if self.state == CallState::Connected && !self.reinvite.is_pending() {
             self.end(SessionEvent::Ended(self.id, EndReason::Timeout));
