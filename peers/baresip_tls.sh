@@ -10,46 +10,10 @@
 D="$WORK/baresip-tls"; mkdir -p "$D/snd"
 make_pki "$D" || check "baresip-tls: test certificates" 0 "openssl failed"
 GP=$(port); TP=$(port); MP=$(port); BP=$(port); CP=$(cons_port "$BP")
-echo secret | "$GW" ha1 alice rvoip >"$D/credentials.toml"
-cat >"$D/gw.toml" <<EOT
-[auth]
-credentials = "$D/credentials.toml"
-algorithms = ["MD5"]
-[registrar]
-enabled = true
-[tls]
-listen = "127.0.0.1:$TP"
-cert = "$D/cert.pem"
-key = "$D/key.pem"
-ca = "$D/ca.pem"
-[metrics]
-listen = "127.0.0.1:$MP"
-[media]
-port_min = 42200
-port_max = 42700
-[[acl]]
-cidr = "127.0.0.40"
-action = "trust"
-[[routes]]
-user_prefix = "alice"
-target = "registered"
-[[routes]]
-user_prefix = ""
-target = "echo"
-EOT
-sed -e "s/@SIP_PORT@/$BP/; s/@CONS_PORT@/$CP/; s/@RTP_MIN@/42800/; s/@RTP_MAX@/42900/; s|@SND@|$D/snd|" \
-  peers/baresip/config >"$D/config"
 # No sip_certificate: baresip has no TLS listener of its own, as most
 # phones; calls reach it over the connection it registered on.
-printf 'sip_cafile %s\n' "$D/ca.pem" >>"$D/config"
-echo "<sip:alice@127.0.0.1:$TP;transport=tls>;auth_pass=secret;regint=300;answermode=auto;audio_codecs=PCMU" >"$D/accounts"
-"$GW" --sip 127.0.0.1:$GP --config "$D/gw.toml" --log-level info 2>"$D/gw.log" >/dev/null &
-GPID=$!; PIDS+=($GPID)
-until_ok 5 grep -q listening "$D/gw.log"
-timeout 120 baresip -f "$D" -n 127.0.0.1 >"$D/baresip.log" 2>&1 </dev/null &
-BPID=$!; PIDS+=($BPID)
-bound() { [ "$(metric 127.0.0.1:$MP 'rvoip_registrar_total{outcome="ok"}')" -ge 1 ] 2>/dev/null; }
-until_ok 10 bound; ok=$?
+tls=$(printf '[tls]\nlisten = "127.0.0.1:%s"\ncert = "%s/cert.pem"\nkey = "%s/key.pem"\nca = "%s/ca.pem"' "$TP" "$D" "$D" "$D")
+phone "$D" 42200 "sip:alice@127.0.0.1:$TP;transport=tls" "$tls" "sip_cafile $D/ca.pem"
 check "baresip-tls: registered over TLS" "$([ $ok = 0 ] && grep -q '{0/TLS/v4} 200 OK' "$D/baresip.log" && echo 1)" \
   "$(grep -ao '{0/TLS/v4} 200 OK[^[]*' "$D/baresip.log" | head -1)"
 python3 peers/sniff.py "$TP" 8 >"$D/sniff-tls.out" &

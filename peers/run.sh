@@ -73,15 +73,48 @@ print(f"{rms:.0f} {crossings * rate / 2 / max(len(x), 1):.0f}")
 PY
 }
 
-# make_pki DIR: a test CA (ca.pem) and a certificate for 127.0.0.1 it
-# signs (cert.pem, key.pem), made with openssl; no key is kept in the repo.
-make_pki() {
-  ( cd "$1" && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem \
-      -days 1 -subj /CN=rvoip-test-ca && openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-      -keyout key.pem -out leaf.csr -subj /CN=127.0.0.1 &&
-    printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >ext.cnf &&
-    openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out cert.pem -days 1 -extfile ext.cnf
-  ) >/dev/null 2>&1
+# phone DIR MEDIA_MIN ACCOUNT_URI [EXTRA_TOML [EXTRA_BARESIP_CONFIG]]: rvoip-gw
+# on $GP (metrics on $MP) with [auth] (alice, password "secret", MD5 only:
+# baresip 1.0 fails a challenge set that also lists SHA-256), the
+# registrar, 127.0.0.40 trusted (SIPp's calls) and routes alice ->
+# registered, the rest -> echo; then baresip (SIP on $BP, console on $CP)
+# registering ACCOUNT_URI as alice. Sets GPID, BPID, and ok (0: bound).
+phone() {
+  local d=$1
+  echo secret | "$GW" ha1 alice rvoip >"$d/credentials.toml"
+  cat >"$d/gw.toml" <<EOT
+[auth]
+credentials = "$d/credentials.toml"
+algorithms = ["MD5"]
+[registrar]
+enabled = true
+[metrics]
+listen = "127.0.0.1:$MP"
+[media]
+port_min = $2
+port_max = $(($2 + 500))
+[[acl]]
+cidr = "127.0.0.40"
+action = "trust"
+[[routes]]
+user_prefix = "alice"
+target = "registered"
+[[routes]]
+user_prefix = ""
+target = "echo"
+${4:-}
+EOT
+  sed -e "s/@SIP_PORT@/$BP/; s/@CONS_PORT@/$CP/; s/@RTP_MIN@/$(($2 + 600))/; s/@RTP_MAX@/$(($2 + 700))/; s|@SND@|$d/snd|" \
+    peers/baresip/config >"$d/config"
+  [ -z "${5:-}" ] || echo "$5" >>"$d/config"
+  echo "<$3>;auth_pass=secret;regint=300;answermode=auto;audio_codecs=PCMU" >"$d/accounts"
+  "$GW" --sip 127.0.0.1:$GP --config "$d/gw.toml" --log-level info 2>"$d/gw.log" >/dev/null &
+  GPID=$!; PIDS+=($GPID)
+  until_ok 5 grep -q listening "$d/gw.log"
+  timeout 120 baresip -f "$d" -n 127.0.0.1 >"$d/baresip.log" 2>&1 </dev/null &
+  BPID=$!; PIDS+=($BPID)
+  bound() { [ "$(metric 127.0.0.1:$MP 'rvoip_registrar_total{outcome="ok"}')" -ge 1 ] 2>/dev/null; }
+  until_ok 10 bound; ok=$?
 }
 
 source "$ROOT/peers/kamailio.sh"

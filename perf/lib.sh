@@ -1,5 +1,5 @@
 # Shared by the perf scripts and peers/run.sh (sourced): a free loopback
-# port (UDP and TCP), and the
+# port (UDP and TCP), test TLS certificates, and the
 # last line of a SIPp -trace_stat file as "created ok failed retrans unexpected".
 port() {
   python3 - <<'PY'
@@ -43,4 +43,14 @@ total = buckets.get("+Inf", 0)
 share = lambda le: 100 * buckets.get(le, 0) / max(total, 1)
 print("; ".join(rows) + f"; all workers: {share('0.0002'):.3f} % of {total} packets within 200 µs, {share('0.001'):.3f} % within 1 ms")
 PY
+}
+# make_pki DIR: a test CA (ca.pem) and a certificate for 127.0.0.1 it
+# signs (cert.pem, key.pem), made with openssl; no key is kept in the repo.
+make_pki() {
+  ( cd "$1" && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem \
+      -days 1 -subj /CN=rvoip-test-ca && openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+      -keyout key.pem -out leaf.csr -subj /CN=127.0.0.1 &&
+    printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >ext.cnf &&
+    openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out cert.pem -days 1 -extfile ext.cnf
+  ) >/dev/null 2>&1
 }

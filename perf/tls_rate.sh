@@ -20,12 +20,7 @@ GW=$ROOT/target/release/rvoip-gw
 WORK=$(mktemp -d); GW_PID=
 trap 'kill $GW_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 mkdir -p perf/results; STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/tls_rate-$STAMP.md
-( cd "$WORK" && openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout ca.key -out ca.pem \
-    -days 1 -subj /CN=rvoip-test-ca && openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
-    -keyout key.pem -out leaf.csr -subj /CN=127.0.0.1 &&
-  printf 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n' >ext.cnf &&
-  openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out cert.pem -days 1 -extfile ext.cnf
-) >/dev/null 2>&1 || { echo "openssl failed"; exit 1; }
+make_pki "$WORK" || { echo "openssl failed"; exit 1; }
 GP=$(port); GT=$(port); CT=$(port)
 tls_toml() { printf '[tls]\nlisten = "127.0.0.1:%s"\ncert = "%s/cert.pem"\nkey = "%s/key.pem"\nca = "%s/ca.pem"\n[media]\nworkers = 1\n' "$1" "$WORK" "$WORK" "$WORK"; }
 tls_toml "$GT" >"$WORK/gw.toml"

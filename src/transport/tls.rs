@@ -81,11 +81,12 @@ fn connector(ca_pem: Option<&[u8]>, ours: (&[u8], &[u8])) -> Result<TlsConnector
     if added == 0 {
         return Err("no usable CA certificate to verify servers with".into());
     }
+    let (chain, key) = identity(ours.0, ours.1)?;
     let cfg = rustls::ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?
         .with_root_certificates(roots)
-        .with_client_auth_cert(identity(ours.0, ours.1)?.0, identity(ours.0, ours.1)?.1)
+        .with_client_auth_cert(chain, key)
         .map_err(|e| format!("certificate and key: {e}"))?;
     Ok(TlsConnector::from(Arc::new(cfg)))
 }

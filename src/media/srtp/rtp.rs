@@ -83,11 +83,12 @@ impl SrtpContext {
         let len = buf.len().checked_sub(self.tag_len).ok_or(SrtpError::Malformed)?;
         let header = rtp_header_len(&buf[..len]).ok_or(SrtpError::Malformed)?;
         let (ssrc, seq) = ssrc_seq(buf);
-        let mut state = self.clone_state();
-        if self.ssrc != Some(ssrc) {
-            state = (0, None, Replay::default());
-        }
-        let (roc, s_l, mut replay) = state;
+        // A new SSRC is judged against a fresh context; ours changes only
+        // once the packet proves itself.
+        let (mut roc, mut s_l, mut replay) = match self.ssrc == Some(ssrc) {
+            true => (self.roc, self.s_l, self.replay),
+            false => (0, None, Replay::default()),
+        };
         // RFC 3711 §3.3.1: the ROC this packet was sent under.
         let v = match s_l {
             None => roc,
@@ -104,7 +105,6 @@ impl SrtpContext {
             return Err(SrtpError::Auth);
         }
         replay.accept(index);
-        let (mut roc, mut s_l) = (roc, s_l);
         if v == roc.wrapping_add(1) && s_l.is_some() {
             (roc, s_l) = (v, Some(seq));
         } else if v == roc && s_l.is_none_or(|s| seq > s) {
@@ -113,9 +113,5 @@ impl SrtpContext {
         (self.ssrc, self.roc, self.s_l, self.replay) = (Some(ssrc), roc, s_l, replay);
         self.keys.apply_keystream(ssrc, index, &mut buf[header..len]);
         Ok(len)
-    }
-
-    fn clone_state(&self) -> (u32, Option<u16>, Replay) {
-        (self.roc, self.s_l, self.replay)
     }
 }
