@@ -48,6 +48,7 @@ fn bench(c: &mut Criterion) {
         clock: 8000,
         te_pt: Some(101),
         send: true,
+        srtp: None,
         codec: None,
     };
     let mut relay = Relay::new(cfg, Some(cfg), [1, 2], 2_000_000, 5, 0);

@@ -99,6 +99,7 @@ fn leg(port: u16, remote: &UdpSocket, pt: u8, te: Option<u8>) -> LegConfig {
         clock: 8000,
         te_pt: te,
         send: true,
+        srtp: None,
         codec: None,
     }
 }

@@ -2,7 +2,21 @@
 //! as negotiated.
 
 use crate::media::codec::AudioCodec;
+use crate::media::srtp::{MasterKey, Suite};
 use std::net::SocketAddr;
+
+/// SRTP on a leg (SDES keys, RFC 4568): what its peer sends is checked and
+/// decrypted with `rx` (the peer's key), what we send is protected with
+/// `tx` (ours). SRTCP uses the same master keys. Debug hides the keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LegSrtp {
+    /// The suite both keys are for.
+    pub suite: Suite,
+    /// The peer's master key: unprotects what it sends.
+    pub rx: MasterKey,
+    /// Our master key: protects what we send it.
+    pub tx: MasterKey,
+}
 
 /// One side of a call as the media plane sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +39,8 @@ pub struct LegConfig {
     /// Whether we send media to this leg (its peer receives, we are not
     /// holding it).
     pub send: bool,
+    /// SRTP keys when the leg negotiated SRTP; plain RTP when `None`.
+    pub srtp: Option<LegSrtp>,
 }
 
 impl LegConfig {
@@ -40,6 +56,7 @@ impl LegConfig {
             clock: 8000,
             te_pt: None,
             send: true,
+            srtp: None,
         }
     }
 }

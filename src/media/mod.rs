@@ -19,7 +19,7 @@ pub mod srtp;
 pub(crate) mod worker;
 
 pub use codec::AudioCodec;
-pub use command::{LegConfig, MediaCommand, Side};
+pub use command::{LegConfig, LegSrtp, MediaCommand, Side};
 pub use event::{LegStats, MediaEvent};
 pub use plane::{MediaConfig, MediaPlane, worker_of};
 pub use worker::{LATENCY_BUCKETS_US, LatencyCounters, WorkerConfig, WorkerCounters};

@@ -8,7 +8,7 @@ use hmac::Hmac;
 use sha1::Sha1;
 
 /// A master key (16 bytes) and salt (14 bytes). Never printed.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct MasterKey {
     /// The key.
     pub key: [u8; 16],

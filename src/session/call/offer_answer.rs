@@ -31,6 +31,7 @@ impl OfferAnswer {
             clock: n.codec.rate,
             te_pt: n.telephone_event.map(|c| c.pt),
             send: n.local_direction.sends() && n.remote_direction.receives(),
+            srtp: None,
         })
     }
 
