@@ -130,6 +130,7 @@ impl Dut {
             }),
             access: Default::default(),
             registrations: Vec::new(),
+            srtp: Default::default(),
             registrar: None,
         };
         let gw = Gateway::new(GatewayConfig {
@@ -140,6 +141,8 @@ impl Dut {
                 action: RouteAction::Forward {
                     uri: format!("sip:{B}"),
                     credentials: None,
+                    srtp: Default::default(),
+                    sdes_in_clear: false,
                     transport: TransportKind::Udp,
                     codecs: Vec::new(),
                 },

@@ -275,6 +275,17 @@ fn bad_tls_settings_are_named() {
 }
 
 #[test]
+fn bad_srtp_settings_are_named() {
+    let err = config_error("[[routes]]\ntarget = \"sip:127.0.0.1:5070\"\nsrtp = \"mandatory\"\n");
+    assert!(
+        err.contains("routes[0].srtp") && err.contains("sdes_in_clear"),
+        "keys would go in clear: {err}"
+    );
+    let err = config_error("[sip]\nsrtp = \"always\"\n");
+    assert!(err.contains("srtp") && err.contains("always"), "{err}");
+}
+
+#[test]
 fn bad_route_target_is_named() {
     let err = config_error("[[routes]]\nuser_prefix = \"\"\ntarget = \"pbx.example\"\n");
     assert!(err.contains("routes[0].target"), "{err}");

@@ -79,6 +79,8 @@ fn a_bridged_invite_goes_out_within_the_input_that_brought_it() {
         action: RouteAction::Forward {
             uri: format!("sip:{}", sim::addr(2)),
             credentials: None,
+            srtp: Default::default(),
+            sdes_in_clear: false,
             transport: TransportKind::Udp,
             codecs: Vec::new(),
         },

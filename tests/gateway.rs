@@ -38,6 +38,8 @@ fn forward(uri: String, codecs: &[&str]) -> Route {
             transport: Transport::Udp,
             codecs: codecs.iter().map(|c| c.to_string()).collect(),
             credentials: None,
+            srtp: Default::default(),
+            sdes_in_clear: false,
         },
     }
 }

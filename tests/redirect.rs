@@ -35,6 +35,8 @@ async fn gateway_to(target: SocketAddr, max_redirects: u8) -> SipGateway {
         action: RouteAction::Forward {
             uri: format!("sip:{target}"),
             credentials: None,
+            srtp: Default::default(),
+            sdes_in_clear: false,
             transport: Transport::Udp,
             codecs: Vec::new(),
         },

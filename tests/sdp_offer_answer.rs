@@ -144,13 +144,13 @@ fn offered(media: &str) -> String {
 fn the_answer_has_the_offers_m_lines_in_order_the_others_with_port_0() {
     let video = "m=video 5000 RTP/AVP 96\r\na=rtpmap:96 H264/90000\r\n";
     let audio = "m=audio 5002 RTP/AVPF 0 101\r\na=rtpmap:101 telephone-event/8000\r\n";
-    let srtp = "m=audio 5004 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA\r\n";
-    let text = offered(&[srtp, video, audio, "m=text 5006 RTP/AVP 98\r\n"].concat());
+    let dtls = "m=audio 5004 UDP/TLS/RTP/SAVPF 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA\r\n";
+    let text = offered(&[dtls, video, audio, "m=text 5006 RTP/AVP 98\r\n"].concat());
     let offer = sdp::parse(&text).unwrap();
     assert_eq!(offer.audio.port, 5002, "the first audio stream in a protocol we speak");
     let answer = sdp::render(&sdp::answer(&offer, &local(&ours(), ip(), 30000)).unwrap());
     let expect = [
-        ("audio", 0, "RTP/SAVP"),
+        ("audio", 0, "UDP/TLS/RTP/SAVPF"),
         ("video", 0, "RTP/AVP"),
         ("audio", 30000, "RTP/AVPF"),
         ("text", 0, "RTP/AVP"),
@@ -168,8 +168,16 @@ fn the_answer_has_the_offers_m_lines_in_order_the_others_with_port_0() {
 
 #[test]
 fn audio_only_as_rtp_savp_is_refused_not_downgraded() {
+    // A leg with SRTP off refuses RTP/SAVP (srtp on: tests/sdp_srtp.rs).
     let text = offered("m=audio 5004 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA\r\n");
-    assert_eq!(sdp::parse(&text), Err(SdpError::Protocol("RTP/SAVP".into())));
+    let savp = sdp::parse(&text).unwrap();
+    assert_eq!(savp.audio.proto, sdp::Proto::Savp);
+    assert!(savp.audio.crypto.is_empty() && savp.audio.bad_crypto.is_some());
+    let ours = [Codec::pcmu()];
+    assert_eq!(
+        sdp::answer(&savp, &local(&ours, ip(), 30000)),
+        Err(SdpError::Protocol("RTP/SAVP".into()))
+    );
     let text = offered("m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n");
     assert_eq!(sdp::parse(&text), Err(SdpError::Protocol("UDP/TLS/RTP/SAVPF".into())));
     assert_eq!(
@@ -187,5 +195,13 @@ fn local(codecs: &[Codec], addr: std::net::IpAddr, port: u16) -> sdp::Local<'_> 
         direction: Direction::SendRecv,
         session_id: 1,
         version: 1,
+        srtp: PLAIN,
     }
 }
+
+/// A leg with SRTP off.
+const PLAIN: sdp::SrtpTerms<'static> = sdp::SrtpTerms {
+    policy: sdp::SrtpPolicy::Off,
+    keys_allowed: false,
+    ours: &[],
+};

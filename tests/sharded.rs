@@ -30,6 +30,8 @@ fn forward_to(server: &SipServer) -> Route {
         action: RouteAction::Forward {
             uri: format!("sip:{}", server.local_addr()),
             credentials: None,
+            srtp: Default::default(),
+            sdes_in_clear: false,
             transport: Transport::Udp,
             codecs: Vec::new(),
         },

@@ -155,6 +155,8 @@ fn a_route_kept_for_some_sources_serves_no_other() {
         action: RouteAction::Forward {
             uri: format!("sip:{}", addr(2)),
             credentials: None,
+            srtp: Default::default(),
+            sdes_in_clear: false,
             transport: TransportKind::Udp,
             codecs: Vec::new(),
         },

@@ -2,8 +2,9 @@
 //! audio and video gets an answer with both m-lines in its order, the
 //! video rejected with port 0, while the callee is offered audio alone
 //! (the video refused on both legs alike); a caller offering audio only
-//! as RTP/SAVP (SRTP, which this leg does not speak) gets 488 naming the
-//! protocol, and nothing reaches the callee: never a silent downgrade.
+//! as RTP/SAVP over UDP (SDES keys in clear, which a listener refuses by
+//! default) gets 488 naming why, and nothing reaches the callee: never a
+//! silent downgrade. SRTP that is agreed: tests/sim_srtp.rs.
 
 mod sim;
 
@@ -52,14 +53,14 @@ fn a_video_m_line_is_rejected_on_both_legs_alike() {
 }
 
 #[test]
-fn audio_only_as_rtp_savp_gets_488_and_reaches_no_callee() {
+fn rtp_savp_over_udp_gets_488_and_reaches_no_callee() {
     let mut net = Net::bridge(91, forward_to(addr(2), &[]));
     let (peer, gw) = (addr(5), addr(1));
     let body = offer("m=audio 6004 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA\r\n");
     net.send(peer, gw, raw::invite(peer, gw, "bob", "srtp-1", "srtp1", &body));
     let refused = net.wait_received(peer, "SIP/2.0 488", 1, SECOND);
     assert!(
-        refused.lines().next().unwrap().contains("RTP/SAVP"),
+        refused.lines().next().unwrap().contains("only sent over TLS"),
         "the reason names it:\n{refused}"
     );
     assert_eq!(header(&refused, "Call-ID"), "srtp-1");

@@ -30,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
         auth: None,
         access: Default::default(),
         registrations: Vec::new(),
+        srtp: Default::default(),
         registrar: None,
     };
     let mut now = Instant::now();

@@ -16,4 +16,11 @@ pub struct CallOptions {
     /// INVITE is sent again once with them, and later requests of the
     /// dialog carry them.
     pub credentials: Option<super::ClientCredentials>,
+    /// SRTP on the call: `Optional` offers `RTP/AVP` with `a=crypto`,
+    /// `Mandatory` offers `RTP/SAVP` (SDES keys go only over TLS unless
+    /// `sdes_in_clear`; a mandatory call that would send them in clear
+    /// fails with 488).
+    pub srtp: super::SrtpPolicy,
+    /// Allow SDES keys over UDP/TCP signalling.
+    pub sdes_in_clear: bool,
 }

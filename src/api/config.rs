@@ -83,6 +83,9 @@ pub struct ServerConfig {
     pub registrar: Option<super::RegistrarConfig>,
     /// TLS (`None`: off; `sips:` and `;transport=tls` targets then fail).
     pub tls: Option<super::TlsConfig>,
+    /// SRTP for calls coming in, by listener (default: when offered over
+    /// TLS; an `RTP/SAVP` offer over UDP/TCP is refused with 488).
+    pub srtp: super::ListenerSrtp,
 }
 
 impl Default for ServerConfig {
@@ -110,6 +113,7 @@ impl Default for ServerConfig {
             registrations: Vec::new(),
             registrar: None,
             tls: None,
+            srtp: Default::default(),
         }
     }
 }
@@ -156,6 +160,7 @@ impl ServerConfig {
                 cfg,
                 locations: Default::default(),
             }),
+            srtp: self.srtp,
         };
         Parts {
             ua,

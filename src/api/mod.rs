@@ -30,6 +30,8 @@ mod ua;
 pub use crate::access::{AbuseConfig, AccessConfig, Acl, AclAction, Refusal, Untrusted};
 pub use crate::auth::ClientCredentials;
 pub use crate::ids::{CallId, TransportKind as Transport};
+pub use crate::sdp::SrtpPolicy;
+pub use crate::session::ListenerSrtp;
 pub use crate::session::{CallRecord, EndReason, LegRecord};
 pub use crate::status::StatusCode;
 pub use auth::{Auth, Credentials, ha1};

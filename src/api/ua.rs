@@ -148,6 +148,7 @@ impl SipUa {
             out.media = crate::session::MediaMode::Echo;
         }
         out.credentials = opts.credentials.clone().map(Arc::new);
+        (out.srtp, out.sdes_in_clear) = (opts.srtp, opts.sdes_in_clear);
         self.send(Command::Place(id, Box::new(out))).map(|_| id)
     }
 

@@ -25,6 +25,10 @@ pub enum RouteAction {
         codecs: Vec<String>,
         /// Credentials for a target that challenges our INVITE (a trunk).
         credentials: Option<std::sync::Arc<crate::auth::ClientCredentials>>,
+        /// SRTP on the outbound leg.
+        srtp: crate::sdp::SrtpPolicy,
+        /// SDES keys may be offered to a target over UDP/TCP.
+        sdes_in_clear: bool,
     },
     /// Call the Request-URI user's Contacts registered at our registrar
     /// (all at once when there are several; 480 when there are none).

@@ -64,6 +64,8 @@ impl Gateway {
                 uri,
                 transport,
                 credentials,
+                srtp,
+                sdes_in_clear,
                 ..
             }) => {
                 let i = index.expect("invariant: an action comes from a route");
@@ -75,6 +77,8 @@ impl Gateway {
                     media: MediaMode::None,
                     credentials: credentials.clone(),
                     flow: None,
+                    srtp: *srtp,
+                    sdes_in_clear: *sdes_in_clear,
                 };
                 self.bridge_to(now, a, out);
             }

@@ -110,13 +110,14 @@ impl MediaPlane {
     /// unless a wake-up is already on its way (and except for a removal:
     /// the worker takes that at its next wake-up or tick, within 250 ms,
     /// before any later command; a wake-up costs the signalling thread
-    /// about 15 µs); a full queue hands the command back (and is counted).
-    pub fn submit(&self, cmd: MediaCommand) -> Result<(), MediaCommand> {
+    /// about 15 µs); a full queue hands the command back (and is counted;
+    /// boxed, as a call's keys make a command large).
+    pub fn submit(&self, cmd: MediaCommand) -> Result<(), Box<MediaCommand>> {
         let w = &self.workers[worker_of(cmd.call(), self.shards, self.workers.len())];
         let urgent = !matches!(cmd, MediaCommand::RemoveCall { .. });
         if let Err(cmd) = w.inbox.queue.push(cmd) {
             self.overflow.fetch_add(1, Relaxed);
-            return Err(cmd);
+            return Err(Box::new(cmd));
         }
         if urgent && !w.inbox.woken.swap(true, SeqCst) {
             let _ = w.waker.wake();

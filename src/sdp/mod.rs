@@ -8,15 +8,20 @@ mod offer_answer;
 mod plain;
 #[cfg(test)]
 mod plain_tests;
+mod proto;
 mod render;
+mod srtp;
 mod wire;
 
 pub use codec::Codec;
 pub use direction::Direction;
 pub use offer_answer::{Local, answer, negotiate, offer};
+pub use proto::Proto;
 pub use render::render;
+pub use srtp::{SrtpPolicy, SrtpTerms};
 pub use wire::parse;
 
+use crate::media::srtp::{Crypto, CryptoError};
 use std::net::IpAddr;
 
 /// Errors of the SDP layer.
@@ -35,35 +40,16 @@ pub enum SdpError {
     /// without SRTP): answered 488, never downgraded to `RTP/AVP`.
     #[error("audio only as {0}, which this leg does not speak")]
     Protocol(String),
-}
-
-/// The protocol of the audio stream's m-line, kept in the answer.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum Proto {
-    /// `RTP/AVP`.
-    #[default]
-    Avp,
-    /// `RTP/AVPF` (answered as offered; no feedback is sent).
-    Avpf,
-}
-
-impl Proto {
-    /// The protocol named `name`, if we speak it.
-    pub fn from_name(name: &str) -> Option<Proto> {
-        match name {
-            "RTP/AVP" => Some(Proto::Avp),
-            "RTP/AVPF" => Some(Proto::Avpf),
-            _ => None,
-        }
-    }
-
-    /// Its name on an m-line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Proto::Avp => "RTP/AVP",
-            Proto::Avpf => "RTP/AVPF",
-        }
-    }
+    /// SRTP offered without a key we can use (answered 488).
+    #[error("RTP/SAVP without a usable a=crypto ({0})")]
+    NoCrypto(String),
+    /// This leg requires SRTP and the offer has no `a=crypto` (488).
+    #[error("SRTP required, offer has no a=crypto")]
+    SrtpRequired,
+    /// SRTP would send SDES keys over plaintext signalling, which this
+    /// leg does not allow (488).
+    #[error("SDES keys are only sent over TLS here")]
+    SdesInClear,
 }
 
 /// An m-line not taken (another media type, a protocol we do not speak, a
@@ -98,6 +84,10 @@ pub struct MediaSdp {
     pub ptime: Option<u32>,
     /// The m-line's protocol.
     pub proto: Proto,
+    /// Its usable `a=crypto` lines, in order (one in an answer).
+    pub crypto: Vec<Crypto>,
+    /// Why the first unusable `a=crypto` line was refused, if one was.
+    pub bad_crypto: Option<CryptoError>,
 }
 
 /// A session description with one audio stream (the first `m=audio` in

@@ -1,7 +1,8 @@
 //! RFC 3264 offer/answer as pure functions: make an offer, answer one,
 //! and read what was agreed.
 
-use super::{Codec, Direction, MediaSdp, Sdp, SdpError};
+use super::{Codec, Direction, MediaSdp, Sdp, SdpError, SrtpTerms};
+use crate::media::LegSrtp;
 use std::net::{IpAddr, SocketAddr};
 
 /// What a completed offer/answer exchange agreed for the audio stream.
@@ -19,6 +20,8 @@ pub struct Negotiated {
     pub remote_direction: Direction,
     /// rtcp-mux agreed by both sides.
     pub rtcp_mux: bool,
+    /// SRTP keys, when the stream is SRTP.
+    pub srtp: Option<LegSrtp>,
 }
 
 /// What our side of an offer or an answer describes.
@@ -36,10 +39,13 @@ pub struct Local<'a> {
     pub session_id: u64,
     /// `o=` version.
     pub version: u64,
+    /// SRTP: the leg's policy and our keys.
+    pub srtp: SrtpTerms<'a>,
 }
 
 /// Our offer.
 pub fn offer(local: &Local) -> Sdp {
+    let (proto, crypto) = local.srtp.offer();
     let audio = MediaSdp {
         addr: local.addr,
         port: local.port,
@@ -47,7 +53,9 @@ pub fn offer(local: &Local) -> Sdp {
         direction: local.direction,
         rtcp_mux: false,
         ptime: Some(20),
-        proto: Default::default(),
+        proto,
+        crypto,
+        bad_crypto: None,
     };
     Sdp {
         session_id: local.session_id,
@@ -60,8 +68,10 @@ pub fn offer(local: &Local) -> Sdp {
 /// Our answer to `remote` given what we support (RFC 3264 §6): the
 /// offer's order and payload types, our direction limited by the offer's,
 /// its protocol, and its other m-lines at their places with port 0.
-/// 488-worthy when no voice codec is shared.
+/// 488-worthy when no voice codec is shared or SRTP cannot be agreed
+/// (see [`SrtpTerms::answer`]).
 pub fn answer(remote: &Sdp, local: &Local) -> Result<Sdp, SdpError> {
+    let (proto, crypto) = local.srtp.answer(&remote.audio)?;
     let mut chosen: Vec<Codec> = Vec::new();
     for theirs in &remote.audio.codecs {
         if let Some(ours) = local.codecs.iter().find(|c| c.same_format(theirs))
@@ -83,7 +93,9 @@ pub fn answer(remote: &Sdp, local: &Local) -> Result<Sdp, SdpError> {
         direction: remote.direction().answer(local.direction),
         rtcp_mux: remote.audio.rtcp_mux,
         ptime: Some(remote.audio.ptime.unwrap_or(20)),
-        proto: remote.audio.proto,
+        proto,
+        crypto,
+        bad_crypto: None,
     };
     Ok(Sdp {
         session_id: local.session_id,
@@ -94,7 +106,8 @@ pub fn answer(remote: &Sdp, local: &Local) -> Result<Sdp, SdpError> {
 }
 
 /// What `local` and `remote` (an offer and its answer, either way round)
-/// agree: the first voice codec of `remote` that `local` lists.
+/// agree: the first voice codec of `remote` that `local` lists, and the
+/// SRTP keys if the stream is secure.
 pub fn negotiate(local: &Sdp, remote: &Sdp) -> Result<Negotiated, SdpError> {
     let shared = |want_te: bool| {
         remote
@@ -113,5 +126,6 @@ pub fn negotiate(local: &Sdp, remote: &Sdp) -> Result<Negotiated, SdpError> {
         local_direction: local.direction(),
         remote_direction: remote.direction(),
         rtcp_mux: local.audio.rtcp_mux && remote.audio.rtcp_mux,
+        srtp: super::srtp::agreed(&local.audio, &remote.audio)?,
     })
 }

@@ -113,6 +113,8 @@ fn rendered_sdp_reads_back_the_same_through_both_paths() {
                 rtcp_mux,
                 ptime,
                 proto: super::Proto::Avp,
+                crypto: Vec::new(),
+                bad_crypto: None,
             },
             rejected: Vec::new(),
         };

@@ -86,4 +86,9 @@ fn render_audio(out: &mut String, a: &MediaSdp) {
     out.push_str("a=");
     out.push_str(a.direction.attr());
     out.push_str("\r\n");
+    for c in &a.crypto {
+        out.push_str("a=crypto:");
+        out.push_str(&c.render());
+        out.push_str("\r\n");
+    }
 }

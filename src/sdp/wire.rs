@@ -2,6 +2,7 @@
 //! other shape, webrtc-rs's `sdp` crate.
 
 use super::{Codec, Direction, MediaSdp, Proto, Rejected, Sdp, SdpError};
+use crate::media::srtp::Crypto;
 use sdp::description::session::SessionDescription;
 use std::io::Cursor;
 use std::net::IpAddr;
@@ -115,6 +116,13 @@ pub(super) fn assemble(p: Parts<'_>) -> Result<Sdp, SdpError> {
         .or_else(|| find(&p.session))
         .and_then(Direction::from_attr)
         .unwrap_or_default();
+    let (mut crypto, mut bad_crypto) = (Vec::new(), None);
+    for value in p.media.iter().filter(|a| a.0 == "crypto").filter_map(|a| a.1) {
+        match Crypto::parse(value) {
+            Ok(c) => crypto.push(c),
+            Err(e) => bad_crypto = bad_crypto.or(Some(e)),
+        }
+    }
     let audio = MediaSdp {
         addr,
         port: p.port,
@@ -123,6 +131,8 @@ pub(super) fn assemble(p: Parts<'_>) -> Result<Sdp, SdpError> {
         rtcp_mux: attr("rtcp-mux").is_some(),
         ptime: attr("ptime").and_then(|a| a.1).and_then(|v| v.trim().parse().ok()),
         proto: Proto::from_name(p.proto).ok_or_else(|| SdpError::Protocol(p.proto.to_owned()))?,
+        crypto,
+        bad_crypto,
     };
     let rejected = p.others.iter().map(|&(at, media, proto, format)| Rejected {
         at,

@@ -6,7 +6,7 @@
 use super::call::Call;
 use super::{IncomingInfo, SessionEvent, UserAgent};
 use crate::ids::{CallId, Peer, TxId};
-use crate::sdp::{self, Direction, SdpError};
+use crate::sdp::{self, Direction, SdpError, SrtpPolicy, SrtpTerms};
 use crate::sip::{self, IncomingRequest};
 use crate::status::StatusCode;
 use std::time::Instant;
@@ -46,6 +46,11 @@ impl UserAgent {
             },
             Err(_) => return self.refuse(now, tx, &req, StatusCode::BAD_REQUEST, "SDP is not UTF-8", &tag),
         };
+        let (policy, keys_allowed) = self.ctx.cfg.srtp.for_transport(peer.transport);
+        let keys = match (policy, keys_allowed) {
+            (SrtpPolicy::Off, _) | (_, false) => Vec::new(),
+            _ => SrtpTerms::fresh_keys(),
+        };
         if let Some(o) = &offer {
             let ours = sdp::Local {
                 codecs: &self.ctx.cfg.codecs,
@@ -54,16 +59,16 @@ impl UserAgent {
                 direction: Direction::SendRecv,
                 session_id: 0,
                 version: 0,
+                srtp: SrtpTerms {
+                    policy,
+                    keys_allowed,
+                    ours: &keys,
+                },
             };
-            if sdp::answer(o, &ours) == Err(SdpError::NoCommonCodec) {
-                return self.refuse(
-                    now,
-                    tx,
-                    &req,
-                    StatusCode::NOT_ACCEPTABLE_HERE,
-                    "Not Acceptable Here",
-                    &tag,
-                );
+            // No codec, or SRTP we cannot agree: 488 naming why.
+            if let Err(e) = sdp::answer(o, &ours) {
+                let reason = format!("Not Acceptable Here: {e}");
+                return self.refuse(now, tx, &req, StatusCode::NOT_ACCEPTABLE_HERE, &reason, &tag);
             }
         }
         let port = self
@@ -83,7 +88,8 @@ impl UserAgent {
             peer,
         };
         self.ctx.index.watch(tx, id);
-        let call = Call::offered(id, now, tx, req, peer, tag, port, offer);
+        let mut call = Call::offered(id, now, tx, req, peer, tag, port, offer);
+        call.set_srtp(policy, keys_allowed, keys);
         self.calls.insert(id, Box::new(call));
         self.records.open(id);
         self.ctx.stats.calls_total += 1;

@@ -113,6 +113,7 @@ impl UserAgent {
             direction: Direction::SendRecv,
             session_id,
             version: 1,
+            srtp: call.srtp_terms(),
         };
         let Some(offer) = call.sdp().1 else {
             let mut codecs = vec![agreed.clone()];

@@ -105,6 +105,10 @@ pub struct Outbound {
     /// registered Contact came from (its connection, or its public address
     /// behind NAT).
     pub flow: Option<crate::ids::Peer>,
+    /// SRTP on this leg.
+    pub srtp: crate::sdp::SrtpPolicy,
+    /// SDES keys may be offered over UDP/TCP (in clear).
+    pub sdes_in_clear: bool,
 }
 
 impl Outbound {
@@ -118,6 +122,8 @@ impl Outbound {
             media: MediaMode::None,
             credentials: None,
             flow: None,
+            srtp: crate::sdp::SrtpPolicy::Off,
+            sdes_in_clear: false,
         }
     }
 }

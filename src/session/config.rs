@@ -1,6 +1,7 @@
 //! Settings of the UA core.
 
-use crate::sdp::Codec;
+use crate::ids::TransportKind;
+use crate::sdp::{Codec, SrtpPolicy};
 use crate::transaction::TimerConfig;
 use std::net::{IpAddr, SocketAddr};
 
@@ -50,4 +51,42 @@ pub struct UaConfig {
     pub registrar: Option<crate::registrar::Registrar>,
     /// Registrations to trunks this core keeps (shard 0's only).
     pub registrations: Vec<super::RegistrationConfig>,
+    /// SRTP for the legs that call in, by listener.
+    pub srtp: ListenerSrtp,
+}
+
+/// SRTP for calls coming in (issue #16): a policy per listener, and
+/// whether SDES keys may be answered over plaintext signalling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListenerSrtp {
+    /// Calls over UDP and TCP.
+    pub plain: SrtpPolicy,
+    /// Calls over TLS.
+    pub tls: SrtpPolicy,
+    /// SDES keys may be answered over UDP/TCP (they are then readable by
+    /// anyone on the path): off by default.
+    pub sdes_in_clear: bool,
+}
+
+impl Default for ListenerSrtp {
+    /// SRTP when a caller offers it over TLS; over UDP/TCP an
+    /// `RTP/SAVP` offer is refused (488) rather than keys sent in clear.
+    fn default() -> Self {
+        ListenerSrtp {
+            plain: SrtpPolicy::Optional,
+            tls: SrtpPolicy::Optional,
+            sdes_in_clear: false,
+        }
+    }
+}
+
+impl ListenerSrtp {
+    /// The policy for a call arriving over `t`, and whether keys may go
+    /// into its SDP.
+    pub fn for_transport(&self, t: TransportKind) -> (SrtpPolicy, bool) {
+        match t {
+            TransportKind::Tls => (self.tls, true),
+            _ => (self.plain, self.sdes_in_clear),
+        }
+    }
 }

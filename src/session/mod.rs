@@ -33,7 +33,7 @@ mod stats;
 mod user_agent;
 
 pub use command::{Command, MediaMode, Outbound};
-pub use config::UaConfig;
+pub use config::{ListenerSrtp, UaConfig};
 pub use event::{EndReason, IncomingInfo, SessionEvent};
 pub use ports::PortPool;
 pub use record::{CallRecord, LegRecord};

@@ -101,6 +101,8 @@ pub fn forward_to(target: SocketAddr, codecs: &[&str]) -> GatewayConfig {
             action: RouteAction::Forward {
                 uri: format!("sip:{target}"),
                 credentials: None,
+                srtp: Default::default(),
+                sdes_in_clear: false,
                 transport: TransportKind::Udp,
                 codecs: codecs.iter().map(|c| c.to_string()).collect(),
             },
@@ -175,6 +177,7 @@ pub fn ua_config(local: SocketAddr, seed: u64) -> UaConfig {
         auth: None,
         access: Default::default(),
         registrations: Vec::new(),
+        srtp: Default::default(),
         registrar: None,
     }
 }

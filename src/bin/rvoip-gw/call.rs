@@ -39,6 +39,13 @@ pub struct CallArgs {
     /// Send the media each answered call receives back to the far end.
     #[arg(long)]
     echo: bool,
+    /// SRTP on the calls: off, optional (RTP/AVP with a=crypto) or
+    /// mandatory (RTP/SAVP).
+    #[arg(long, default_value = "off")]
+    srtp: String,
+    /// Offer SDES keys over UDP/TCP (in clear): needed for --srtp without TLS.
+    #[arg(long)]
+    sdes_in_clear: bool,
     /// Answer a challenge (401/407) as this user.
     #[arg(long)]
     pub auth_user: Option<String>,
@@ -89,6 +96,9 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
         codecs: args.codecs.clone(),
         echo: args.echo,
         credentials,
+        srtp: SrtpPolicy::from_name(&args.srtp)
+            .ok_or_else(|| format!("--srtp {:?}: expected off, optional or mandatory", args.srtp))?,
+        sdes_in_clear: args.sdes_in_clear,
     };
     let start = Instant::now();
     let interval = Duration::from_secs_f64(1.0 / args.rate);

@@ -65,6 +65,17 @@ pub fn check(cfg: &Config) -> Result<(), String> {
             _ => return Err(format!("routes[{i}]: give exactly one of reject or target")),
         }
         check_codecs(&format!("routes[{i}].codecs"), &r.codecs)?;
+        let tls = r.target.as_deref().is_some_and(|t| {
+            let t = t.to_ascii_lowercase();
+            t.starts_with("sips:") || t.contains(";transport=tls")
+        });
+        let uri = r.target.as_deref().is_some_and(|t| t.contains(':'));
+        if r.srtp != crate::srtp::Srtp::Off && uri && !tls && !r.sdes_in_clear {
+            return Err(format!(
+                "routes[{i}].srtp: SRTP keys (SDES) go in the SIP, and the target is not sips: or ;transport=tls; \
+                 call it over TLS or set routes[{i}].sdes_in_clear = true"
+            ));
+        }
         if let Some((j, s)) = r
             .sources
             .iter()

@@ -62,6 +62,10 @@ pub struct Sip {
     pub tcp_max_connections: usize,
     pub threads: usize,
     pub max_redirects: u8,
+    /// SRTP for calls in over UDP/TCP.
+    pub srtp: crate::srtp::Srtp,
+    /// SDES keys may be answered (and offered) over UDP/TCP.
+    pub sdes_in_clear: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -118,6 +122,12 @@ pub struct Route {
     pub answer_after_ms: u64,
     /// Credentials for a target that challenges our INVITE.
     pub auth: Option<crate::auth::RouteAuth>,
+    /// SRTP on the leg to the target.
+    #[serde(default)]
+    pub srtp: crate::srtp::Srtp,
+    /// SDES keys may be offered to a target over UDP/TCP.
+    #[serde(default)]
+    pub sdes_in_clear: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
@@ -169,6 +179,8 @@ impl Config {
             codecs: Vec::new(),
             answer_after_ms: 0,
             auth: None,
+            srtp: crate::srtp::Srtp::Off,
+            sdes_in_clear: false,
         });
         crate::check::check(self)
     }

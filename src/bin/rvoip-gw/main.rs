@@ -9,6 +9,7 @@ mod config;
 mod metrics;
 mod registrations;
 mod serve;
+mod srtp;
 mod tls;
 
 use clap::{Parser, Subcommand};

@@ -38,6 +38,11 @@ pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
         registrations: crate::registrations::load(&cfg.registrations)?,
         registrar: crate::registrations::registrar(cfg)?,
         tls: crate::tls::load(&cfg.tls)?,
+        srtp: ListenerSrtp {
+            plain: cfg.sip.srtp.policy(),
+            tls: cfg.tls.srtp.policy(),
+            sdes_in_clear: cfg.sip.sdes_in_clear,
+        },
     })
 }
 
@@ -71,6 +76,8 @@ pub fn gateway_config(cfg: &Config) -> Result<GatewayConfig, String> {
                     },
                     codecs: r.codecs.clone(),
                     credentials,
+                    srtp: r.srtp.policy(),
+                    sdes_in_clear: r.sdes_in_clear,
                 },
             },
         });

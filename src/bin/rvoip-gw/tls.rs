@@ -23,6 +23,8 @@ pub struct TlsCfg {
     pub client_ca: String,
     /// Trust requests over connections with such a certificate.
     pub trust_clients: bool,
+    /// SRTP for calls in over TLS.
+    pub srtp: crate::srtp::Srtp,
 }
 
 /// The library's TLS settings `cfg` gives (`None` when off).

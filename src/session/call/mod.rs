@@ -16,6 +16,7 @@ mod ok_retransmit;
 mod peer_reinvite;
 mod reinvite;
 mod reissue;
+mod srtp;
 mod state;
 mod target_set;
 mod timers;

@@ -2,7 +2,8 @@
 //! who holds whom, and what the two agree for the media plane.
 
 use crate::media::LegConfig;
-use crate::sdp::{self, Codec, Direction, Sdp, SdpError};
+use crate::media::srtp::Crypto;
+use crate::sdp::{self, Codec, Direction, Sdp, SdpError, SrtpPolicy, SrtpTerms};
 
 /// Our side's and their side's latest SDP.
 #[derive(Debug, Default, Clone)]
@@ -15,9 +16,39 @@ pub(super) struct OfferAnswer {
     pub on_hold: bool,
     /// The peer put us on hold.
     pub remote_hold: bool,
+    /// The leg's SRTP policy.
+    srtp: SrtpPolicy,
+    /// SDES keys may be written into its SDP (TLS, or allowed in clear).
+    keys_allowed: bool,
+    /// Our SRTP keys, one per suite (none when SRTP is off).
+    keys: Vec<Crypto>,
 }
 
 impl OfferAnswer {
+    /// Sets the leg's SRTP `policy`, whether keys may go into its SDP, and
+    /// our `keys` (see [`SrtpTerms::fresh_keys`]).
+    pub fn set_srtp(&mut self, policy: SrtpPolicy, keys_allowed: bool, keys: Vec<Crypto>) {
+        (self.srtp, self.keys_allowed, self.keys) = (policy, keys_allowed, keys);
+    }
+
+    /// What this leg brings to an offer or answer about SRTP.
+    pub fn srtp_terms(&self) -> SrtpTerms<'_> {
+        SrtpTerms {
+            policy: self.srtp,
+            keys_allowed: self.keys_allowed,
+            ours: &self.keys,
+        }
+    }
+
+    /// The two SDPs are known and cannot work together (an answer without
+    /// the SRTP our offer required, or with no codec we offered).
+    pub fn disagree(&self) -> bool {
+        match (&self.local, &self.remote) {
+            (Some(l), Some(r)) => sdp::negotiate(l, r).is_err(),
+            _ => false,
+        }
+    }
+
     /// The leg settings the two SDPs agree, for a leg on our `port`.
     pub fn leg_config(&self, port: u16) -> Option<LegConfig> {
         let n = sdp::negotiate(self.local.as_ref()?, self.remote.as_ref()?).ok()?;
@@ -31,7 +62,7 @@ impl OfferAnswer {
             clock: n.codec.rate,
             te_pt: n.telephone_event.map(|c| c.pt),
             send: n.local_direction.sends() && n.remote_direction.receives(),
-            srtp: None,
+            srtp: n.srtp,
         })
     }
 
@@ -68,6 +99,7 @@ impl OfferAnswer {
             },
             session_id: local.session_id,
             version: local.version,
+            srtp: self.srtp_terms(),
         };
         match offer {
             Some(o) => sdp::answer(o, &ours(&local.audio.codecs)).or_else(|_| sdp::answer(o, &ours(codecs))),

@@ -3,9 +3,9 @@
 
 use super::{Call, CallState, Invite, Role};
 use crate::dialog::Dialog;
-use crate::ids::CallId;
 use crate::ids::TxId;
-use crate::sdp::{self, Direction, Sdp};
+use crate::ids::{CallId, TransportKind};
+use crate::sdp::{self, Direction, Sdp, SrtpPolicy, SrtpTerms};
 use crate::session::context::{CallContext, MediaChange};
 use crate::session::{EndReason, Outbound, SessionEvent};
 use crate::sip::{self, IncomingResponse, Method, RequestSpec};
@@ -34,6 +34,16 @@ impl Call {
             tracing::warn!(call = %id, uri, "target not reachable: a host name, or a transport we lack (sips/TLS is never sent in plaintext)");
             return Err(StatusCode::UNSUPPORTED_URI_SCHEME);
         };
+        let keys_allowed = peer.transport == TransportKind::Tls || out.sdes_in_clear;
+        if out.srtp == SrtpPolicy::Mandatory && !keys_allowed {
+            tracing::warn!(call = %id, uri, transport = %peer.transport, "SRTP is mandatory on this leg, and its SDES keys would go in clear: not called (allow sdes_in_clear, or call over TLS)");
+            return Err(StatusCode::NOT_ACCEPTABLE_HERE);
+        }
+        let keys = match out.srtp {
+            SrtpPolicy::Off => Vec::new(),
+            _ if !keys_allowed => Vec::new(),
+            _ => SrtpTerms::fresh_keys(),
+        };
         let port = ctx.ports.take(now, worker).ok_or(StatusCode::SERVICE_UNAVAILABLE)?;
         let tag = ctx.token();
         let call_id = ctx.new_call_id();
@@ -49,6 +59,11 @@ impl Call {
             direction: Direction::SendRecv,
             session_id: id.0,
             version: 1,
+            srtp: SrtpTerms {
+                policy: out.srtp,
+                keys_allowed,
+                ours: &keys,
+            },
         });
         let user = if out.from_user.is_empty() {
             &ctx.cfg.user
@@ -78,6 +93,7 @@ impl Call {
         call.media = out.media;
         call.pinned = out.flow.is_some();
         call.client_auth = super::client_auth::ClientAuth::new(out.credentials.clone());
+        call.set_srtp(out.srtp, keys_allowed, keys);
         call.sdp.local = Some(offer);
         Ok(call)
     }
@@ -136,6 +152,13 @@ impl Call {
         }
         ctx.index.add_dialog(fresh.key(), self.id);
         self.dialog = Some(fresh);
+        if self.sdp.disagree() {
+            // An answer we cannot take (SRTP we required missing, no
+            // codec we offered): the call cannot go on (RFC 3264 §6).
+            tracing::warn!(call = %self.id, "the answer does not agree with our offer; hanging up");
+            self.send_bye(ctx, now);
+            return self.end(SessionEvent::Failed(self.id, StatusCode::NOT_ACCEPTABLE_HERE));
+        }
         self.state = CallState::Connected;
         self.answered = Some(now);
         if self.cancel_requested {

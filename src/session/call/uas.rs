@@ -81,6 +81,7 @@ impl Call {
                     direction: Direction::SendRecv,
                     session_id,
                     version: 1,
+                    srtp: self.srtp_terms(),
                 };
                 match &self.sdp.remote {
                     Some(offer) => match sdp::answer(offer, &ours) {
