@@ -73,12 +73,14 @@ print(f"{rms:.0f} {crossings * rate / 2 / max(len(x), 1):.0f}")
 PY
 }
 
-# phone DIR MEDIA_MIN ACCOUNT_URI [EXTRA_TOML [EXTRA_BARESIP_CONFIG]]: rvoip-gw
+# phone DIR MEDIA_MIN ACCOUNT_URI [EXTRA_TOML [EXTRA_BARESIP_CONFIG [ACCOUNT_PARAMS]]]: rvoip-gw
 # on $GP (metrics on $MP) with [auth] (alice, password "secret", MD5 only:
 # baresip 1.0 fails a challenge set that also lists SHA-256), the
 # registrar, 127.0.0.40 trusted (SIPp's calls) and routes alice ->
 # registered, the rest -> echo; then baresip (SIP on $BP, console on $CP)
-# registering ACCOUNT_URI as alice. Sets GPID, BPID, and ok (0: bound).
+# registering ACCOUNT_URI as alice (EXTRA_TOML goes before those routes; with ;ACCOUNT_PARAMS, e.g.
+# mediaenc=srtp-mand). rvoip-gw logs at $GW_LOG (info). Sets GPID, BPID,
+# and ok (0: bound).
 phone() {
   local d=$1
   echo secret | "$GW" ha1 alice rvoip >"$d/credentials.toml"
@@ -96,19 +98,19 @@ port_max = $(($2 + 500))
 [[acl]]
 cidr = "127.0.0.40"
 action = "trust"
+${4:-}
 [[routes]]
 user_prefix = "alice"
 target = "registered"
 [[routes]]
 user_prefix = ""
 target = "echo"
-${4:-}
 EOT
   sed -e "s/@SIP_PORT@/$BP/; s/@CONS_PORT@/$CP/; s/@RTP_MIN@/$(($2 + 600))/; s/@RTP_MAX@/$(($2 + 700))/; s|@SND@|$d/snd|" \
     peers/baresip/config >"$d/config"
   [ -z "${5:-}" ] || echo "$5" >>"$d/config"
-  echo "<$3>;auth_pass=secret;regint=300;answermode=auto;audio_codecs=PCMU" >"$d/accounts"
-  "$GW" --sip 127.0.0.1:$GP --config "$d/gw.toml" --log-level info 2>"$d/gw.log" >/dev/null &
+  echo "<$3>;auth_pass=secret;regint=300;answermode=auto;audio_codecs=PCMU${6:+;$6}" >"$d/accounts"
+  "$GW" --sip 127.0.0.1:$GP --config "$d/gw.toml" --log-level "${GW_LOG:-info}" 2>"$d/gw.log" >/dev/null &
   GPID=$!; PIDS+=($GPID)
   until_ok 5 grep -q listening "$d/gw.log"
   timeout 120 baresip -f "$d" -n 127.0.0.1 >"$d/baresip.log" 2>&1 </dev/null &
@@ -121,4 +123,5 @@ source "$ROOT/peers/kamailio.sh"
 source "$ROOT/peers/baresip.sh"
 source "$ROOT/peers/baresip_tls.sh"
 source "$ROOT/peers/kamailio_tls.sh"
+source "$ROOT/peers/baresip_srtp.sh"
 exit $FAILED

@@ -10,14 +10,20 @@
 # caller, whose echo sends it back, and Opus to G.711 for SIPp (every packet
 # through an Opus encoder or decoder).
 #
+# SRTP=1: the calling side is `rvoip-gw call --srtp mandatory --sdes-in-clear
+# --echo`: the caller's leg is SRTP (RTP/SAVP, SDES keys over UDP, which the
+# gateway allows here with sip.sdes_in_clear), SIPp's leg plain RTP; the
+# gateway unprotects and protects every packet (issue #16).
+#
 #   perf/b2bua_load.sh                      # 1000 calls at 100 cps, held 30 s
 #   CALLS=500 RATE=50 HOLD_S=20 perf/b2bua_load.sh
 #   TRANSCODE=1 CALLS=150 RATE=15 perf/b2bua_load.sh
+#   SRTP=1 perf/b2bua_load.sh
 #   REALTIME=10 perf/b2bua_load.sh          # media workers at SCHED_FIFO 10 (root)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source perf/lib.sh
-CALLS=${CALLS:-1000}; RATE=${RATE:-100}; HOLD_S=${HOLD_S:-30}; TRANSCODE=${TRANSCODE:-0}; REALTIME=${REALTIME:-0}
+CALLS=${CALLS:-1000}; RATE=${RATE:-100}; HOLD_S=${HOLD_S:-30}; TRANSCODE=${TRANSCODE:-0}; SRTP=${SRTP:-0}; REALTIME=${REALTIME:-0}
 command -v sipp >/dev/null || { apt-get update -qq && apt-get install -y -qq sip-tester >/dev/null; }
 cargo build --release --bin rvoip-gw >/dev/null 2>&1 || { echo "build failed"; exit 1; }
 ulimit -n 65536 2>/dev/null || true
@@ -26,7 +32,9 @@ S=$PWD/sipp/scenarios
 WORK=$(mktemp -d); GW_PID=; UAS_PID=
 trap 'kill $GW_PID $UAS_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 mkdir -p perf/results
-NAME=b2bua_load; [ "$TRANSCODE" = 1 ] && NAME=b2bua_transcode
+NAME=b2bua_load; [ "$TRANSCODE" = 1 ] && NAME=b2bua_transcode; [ "$SRTP" = 1 ] && NAME=b2bua_srtp
+CALL_FLAGS=""; [ "$TRANSCODE" = 1 ] && CALL_FLAGS="--codec opus --echo"
+[ "$SRTP" = 1 ] && CALL_FLAGS="$CALL_FLAGS --srtp mandatory --sdes-in-clear --echo"
 STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/$NAME-$STAMP.md
 BUF=4194304
 
@@ -68,7 +76,8 @@ PY
 
 GWP=$(port); UASP=$(port); MET=127.0.0.1:$(port)
 # Separate RTP port ranges: the calling rvoip-gw of TRANSCODE=1 runs here too.
-printf '[metrics]\nlisten = "%s"\n[media]\nport_min = 10000\nport_max = 20000\nrealtime_priority = %s\n' "$MET" "$REALTIME" >"$WORK/gw.toml"
+printf '[metrics]\nlisten = "%s"\n[media]\nport_min = 10000\nport_max = 20000\nrealtime_priority = %s\n[sip]\nsdes_in_clear = %s\n' \
+  "$MET" "$REALTIME" "$([ "$SRTP" = 1 ] && echo true || echo false)" >"$WORK/gw.toml"
 printf '[media]\nport_min = 20000\nport_max = 30000\n' >"$WORK/caller.toml"
 "$GW" --sip 127.0.0.1:$GWP --route sip:127.0.0.1:$UASP --config "$WORK/gw.toml" --log-level warn 2>"$WORK/gw.log" & GW_PID=$!
 for _ in $(seq 50); do grep -q listening "$WORK/gw.log" && break; sleep 0.1; done
@@ -78,9 +87,9 @@ LIMIT=$((HOLD_S + CALLS / RATE + 120))
 UAS_PID=$!
 sleep 0.5
 C0=$(cpu_s $GW_PID); T0=$(date +%s.%N)
-if [ "$TRANSCODE" = 1 ]; then
+if [ -n "$CALL_FLAGS" ]; then
   ( cd "$WORK" && timeout $LIMIT "$GW" --config caller.toml call sip:bob@127.0.0.1:$GWP --count $CALLS --rate $RATE \
-      --duration $HOLD_S --concurrency $CALLS --codec opus --echo >uac.out 2>uac.err ) &
+      --duration $HOLD_S --concurrency $CALLS $CALL_FLAGS >uac.out 2>uac.err ) &
 else
   ( cd "$WORK" && timeout $LIMIT sipp 127.0.0.1:$GWP -sf "$S/uac_rtp.xml" -i 127.0.0.1 -mi 127.0.0.1 -p "$(port)" \
       -mp 46000 -r $RATE -l $CALLS -m $CALLS -d $((HOLD_S * 1000)) -buff_size $BUF -nostdin -timeout ${LIMIT}s \
@@ -108,8 +117,9 @@ DROPS=$(sock_drops $GW_PID)
 LAT=$(added_latency "$MET")
 HWM=$(awk '/VmHWM/{printf "%.1f", $2/1024}' /proc/$GW_PID/status)
 XCODED=$(python3 -c "import urllib.request;print(next((l.split()[-1] for l in urllib.request.urlopen('http://$MET/metrics').read().decode().splitlines() if l.startswith('rvoip_transcoded_calls_total')),'?'))")
+SRTP_DROPS=$(python3 -c "import urllib.request;print(sum(int(float(l.split()[-1])) for l in urllib.request.urlopen('http://$MET/metrics').read().decode().splitlines() if l.startswith('rvoip_srtp_dropped_total')))")
 kill $GW_PID; wait $GW_PID 2>/dev/null
-if [ "$TRANSCODE" = 1 ]; then
+if [ -n "$CALL_FLAGS" ]; then
   # `rvoip-gw call` prints attempted/answered/failed; it has no retransmission count.
   A_TOT=$(awk '/^attempted/{print $2}' "$WORK/uac.out"); A_OK=$(awk '/^answered/{print $2}' "$WORK/uac.out")
   A_FAIL=$(awk '/^failed/{print $2}' "$WORK/uac.out"); A_RETR=n/a; A_UNEXP=n/a
@@ -126,7 +136,10 @@ print(f'{e:.1f} {cpu:.2f} {cpu/calls*1000:.2f} {100*$RLOST/max($RIN+$RLOST,1):.4
 EXPECTED=$((CALLS * HOLD_S * 50 * 2))
 
 python3 -c "import matplotlib" 2>/dev/null || pip install -q matplotlib >/dev/null 2>&1
-if [ "$TRANSCODE" = 1 ]; then
+if [ "$SRTP" = 1 ]; then
+  TITLE="rvoip-gw call (SRTP, echo) -> rvoip-gw -> SIPp UAS (RTP), $CALLS calls, SRTP on the caller's leg"
+  CALLER="\`rvoip-gw call sip:bob@GW --count $CALLS --rate $RATE --duration $HOLD_S --srtp mandatory --sdes-in-clear --echo\` (RTP/SAVP with SDES keys, sends back what it hears, protected)"
+elif [ "$TRANSCODE" = 1 ]; then
   TITLE="rvoip-gw call (Opus, echo) -> rvoip-gw -> SIPp UAS (G.711), $CALLS calls transcoded both ways"
   CALLER="\`rvoip-gw call sip:bob@GW --count $CALLS --rate $RATE --duration $HOLD_S --codec opus --echo\` (offers only Opus, sends back what it hears)"
 else
@@ -155,7 +168,7 @@ PY
   echo
   echo "- date: $(date -u +%FT%TZ)"
   echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); SIPp $(sipp -v 2>&1 | grep -o 'v[0-9.]*' | head -1), everything on loopback on the same cores"
-  echo "- command: \`TRANSCODE=$TRANSCODE REALTIME=$REALTIME CALLS=$CALLS RATE=$RATE HOLD_S=$HOLD_S perf/b2bua_load.sh\`"
+  echo "- command: \`SRTP=$SRTP TRANSCODE=$TRANSCODE REALTIME=$REALTIME CALLS=$CALLS RATE=$RATE HOLD_S=$HOLD_S perf/b2bua_load.sh\`"
   echo "- gateway: \`rvoip-gw --sip 127.0.0.1:$GWP --route sip:127.0.0.1:$UASP\` (embedded default config; media.realtime_priority = $REALTIME$( [ "$REALTIME" != 0 ] && grep -q 'real-time' "$WORK/gw.log" && echo ', REFUSED: see the log'))"
   echo "- caller: $CALLER"
   echo "- callee: \`sipp -sf sipp/scenarios/uas_rtp.xml\`, streaming a 1 kHz G.711 u-law tone (PT 0, 20 ms) with rtp_stream from the ACK to the BYE"
@@ -169,6 +182,7 @@ PY
   echo "| unexpected messages (UAC / UAS) | $A_UNEXP / $B_UNEXP |"
   echo "| peak concurrent calls (gateway) | $PEAK_CALLS |"
   echo "| calls transcoded (gateway) | $XCODED |"
+  echo "| SRTP packets dropped (authentication, replay; gateway) | $SRTP_DROPS |"
   echo "| offered call rate | $RATE cps |"
   echo "| RTP packets the SIPp sides streamed (received + lost at the gateway) | $((RIN + RLOST)) (nominal $EXPECTED) |"
   echo "| RTP packets received by the gateway | $RIN |"

@@ -6,9 +6,11 @@
 # p99 latency against calls.
 #   perf/rtp_load.sh                    # default counts, 10 s each
 #   CALLS="100 1000" DURATION=5 perf/rtp_load.sh
+#   MODES="relay srtp" CALLS="1000 1000 1000" perf/rtp_load.sh   # SRTP on each call's A
+#                                       # leg against plain, side by side (issue #16)
 set -uo pipefail
 cd "$(dirname "$0")/.."
-CALLS=${CALLS:-"100 500 1000 2000 4000"}; DURATION=${DURATION:-10}; SLOTS=${SLOTS:-1}
+CALLS=${CALLS:-"100 500 1000 2000 4000"}; DURATION=${DURATION:-10}; SLOTS=${SLOTS:-1}; MODES=${MODES:-"relay direct"}
 cargo build --release --bin rvoip-rtpload >/dev/null 2>&1 || { echo "build failed"; exit 1; }
 TOOL=target/release/rvoip-rtpload
 mkdir -p perf/results
@@ -17,8 +19,8 @@ OUT=perf/results/rtp_load-$STAMP.md
 CSV=$(mktemp)
 echo "calls,mode,sent,received,lost_pct,pps,p50,p99,max,cpu_s,cores_per_1k,ns_per_pkt" > "$CSV"
 for n in $CALLS; do
-  for mode in relay direct; do
-    flag=""; [ $mode = direct ] && flag="--direct"
+  for mode in $MODES; do
+    flag=""; [ $mode = direct ] && flag="--direct"; [ $mode = srtp ] && flag="--srtp"
     out=$(timeout $((DURATION * 3 + 30)) $TOOL --calls $n --duration $DURATION --slots $SLOTS $flag)
     get() { echo "$out" | awk -v k="$1" '$1==k {print}'; }
     sent=$(get sent | awk '{print $2}'); recv=$(get received | awk '{print $2}')
@@ -52,7 +54,7 @@ PY
   echo
   echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), kernel $(uname -r)"
   echo "- rvoip $(git describe --always --dirty 2>/dev/null)"
-  echo "- command: \`CALLS=\"$CALLS\" DURATION=$DURATION SLOTS=$SLOTS perf/rtp_load.sh\` (rvoip-rtpload --calls N --duration $DURATION --slots $SLOTS [--direct]; slots 1 = each 20 ms tick sent as one burst)"
+  echo "- command: \`MODES=\"$MODES\" CALLS=\"$CALLS\" DURATION=$DURATION SLOTS=$SLOTS perf/rtp_load.sh\` (rvoip-rtpload --calls N --duration $DURATION --slots $SLOTS [--direct | --srtp]; slots 1 = each 20 ms tick sent as one burst; srtp: SRTP on each call's A leg, the relay unprotecting A->B and protecting B->A)"
   echo "- the load tool runs on the same 2 cores as the relay (its sender and receiver threads compete with the workers)"
   echo
   echo "| calls | mode | sent | received | loss % | pps | p50 µs | p99 µs | max µs | relay CPU s | cores / 1k calls | ns / packet |"

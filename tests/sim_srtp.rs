@@ -5,16 +5,21 @@
 //! plain callee) keeps its plain leg plain; a mandatory listener refuses a
 //! plain offer, a bad `a=crypto` is refused naming why with nothing sent
 //! on, and an answer that drops the SRTP our offer required ends the call.
+//! End to end (session-API caller, gateway, callee), what each side sends
+//! under is what the other receives under, and hold and resume from
+//! either side keep the keys.
 
 mod sim;
 
+use rvoip::media::Side;
 use rvoip::media::srtp::Crypto;
 use rvoip::media::{LegSrtp, MediaCommand};
 use rvoip::test_exports::gateway::{GatewayConfig, RouteAction};
+use rvoip::test_exports::ids::{CallId, TransportKind};
 use rvoip::test_exports::sdp::SrtpPolicy;
-use rvoip::test_exports::session::{Command, ListenerSrtp, MediaMode};
+use rvoip::test_exports::session::{Command, ListenerSrtp, MediaMode, Outbound, SessionEvent};
 use sim::raw::{self, header};
-use sim::{CALLEE, GW, Net, addr, forward_to, ua_config};
+use sim::{CALLEE, CALLER, GW, Net, addr, forward_to, ua_config, wait_for};
 use std::time::Duration;
 
 const SECOND: Duration = Duration::from_secs(1);
@@ -58,9 +63,11 @@ fn net(seed: u64, route: SrtpPolicy, listener: SrtpPolicy) -> Net {
         sdes_in_clear: true,
     };
     net.replace(GW, cfg, Some(gw));
-    let mut callee = ua_config(addr(2), seed + 2);
-    callee.srtp.sdes_in_clear = true;
-    net.replace(CALLEE, callee, None);
+    for (node, n) in [(CALLER, 0), (CALLEE, 2)] {
+        let mut ua = ua_config(addr(n), seed + u64::from(n));
+        ua.srtp.sdes_in_clear = true;
+        net.replace(node, ua, None);
+    }
     net
 }
 
@@ -198,4 +205,49 @@ fn an_answer_dropping_the_srtp_we_required_ends_the_call() {
             .any(|c| matches!(c, MediaCommand::AddCall { .. })),
         "no media ever started"
     );
+}
+
+#[test]
+fn keys_agree_end_to_end_and_survive_hold_and_resume() {
+    let mut net = net(124, SrtpPolicy::Mandatory, SrtpPolicy::Optional);
+    // A session-API caller that requires SRTP and echoes what it hears.
+    let a = CallId(1 << 40 | 1);
+    let mut out = Outbound::to(format!("sip:bob@{}", addr(1)), TransportKind::Udp);
+    (out.srtp, out.sdes_in_clear, out.media) = (SrtpPolicy::Mandatory, true, MediaMode::Echo);
+    net.command(CALLER, Command::Place(a, Box::new(out)));
+    let b = net.wait_incoming(CALLEE, SECOND);
+    net.command(CALLEE, Command::Accept(b, MediaMode::Echo));
+    wait_for!(net, CALLER, SECOND, SessionEvent::Answered(i) if *i == a);
+    let first = |node| {
+        net.media_commands(node)
+            .find_map(|c| match c {
+                MediaCommand::AddCall { a, .. } => Some(a.srtp.expect("SRTP")),
+                _ => None,
+            })
+            .unwrap()
+    };
+    let (caller, callee) = (first(CALLER), first(CALLEE));
+    let (gw_a, gw_b) = media_keys(&net);
+    let (gw_a, gw_b) = (gw_a.unwrap(), gw_b.unwrap());
+    // What one side sends under, the other receives under.
+    assert_eq!((caller.tx, caller.rx), (gw_a.rx, gw_a.tx));
+    assert_eq!((callee.tx, callee.rx), (gw_b.rx, gw_b.tx));
+    for (node, id) in [(CALLER, a), (CALLEE, b)] {
+        net.command(node, Command::Hold(id));
+        wait_for!(net, node, SECOND, SessionEvent::Held(i) if *i == id);
+        net.command(node, Command::Resume(id));
+        wait_for!(net, node, SECOND, SessionEvent::Resumed(i) if *i == id);
+    }
+    let updates: Vec<_> = net
+        .media_commands(GW)
+        .filter_map(|c| match c {
+            MediaCommand::UpdateLeg { side, leg, .. } => Some((*side, leg.srtp)),
+            _ => None,
+        })
+        .collect();
+    assert!(updates.len() >= 4, "hold and resume on each leg: {updates:?}");
+    for (side, srtp) in updates {
+        let want = if side == Side::A { gw_a } else { gw_b };
+        assert_eq!(srtp, Some(want), "re-INVITEs keep the keys ({side:?})");
+    }
 }

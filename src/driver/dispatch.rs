@@ -37,7 +37,7 @@ impl Driver {
 
     /// A UDP datagram from our socket.
     pub(super) fn on_datagram(&mut self, now: Instant, bytes: &[u8], peer: Peer) {
-        tracing::trace!(%peer, "recv\n{}", String::from_utf8_lossy(bytes));
+        tracing::trace!(%peer, "recv\n{}", crate::sip::for_log(bytes));
         match self.owner(bytes) {
             None => self.endpoint.handle_datagram(now, peer, bytes),
             Some(k) => self.forward(k, Inbound::Message(Bytes::copy_from_slice(bytes), peer)),
@@ -49,7 +49,7 @@ impl Driver {
         match msg {
             Inbound::Message(bytes, peer) => match self.owner(&bytes) {
                 None => {
-                    tracing::trace!(%peer, "recv\n{}", String::from_utf8_lossy(&bytes));
+                    tracing::trace!(%peer, "recv\n{}", crate::sip::for_log(&bytes));
                     self.endpoint.handle_datagram(Instant::now(), peer, &bytes)
                 }
                 Some(k) => self.forward(k, Inbound::Message(bytes, peer)),
@@ -74,7 +74,7 @@ impl Driver {
     pub(super) fn on_forwarded(&mut self, msg: Inbound) {
         match msg {
             Inbound::Message(bytes, peer) => {
-                tracing::trace!(%peer, "recv (from another shard)\n{}", String::from_utf8_lossy(&bytes));
+                tracing::trace!(%peer, "recv (from another shard)\n{}", crate::sip::for_log(&bytes));
                 self.endpoint.handle_datagram(Instant::now(), peer, &bytes)
             }
             Inbound::Connected(addr, tx) => self.io.tcp.adopt(addr, tx),

@@ -54,7 +54,7 @@ impl Driver {
         let mut any = false;
         while let Some(t) = self.endpoint.poll_transmit() {
             any = true;
-            tracing::trace!(peer = %t.peer, "send\n{}", String::from_utf8_lossy(&t.bytes));
+            tracing::trace!(peer = %t.peer, "send\n{}", crate::sip::for_log(&t.bytes));
             match t.peer.transport {
                 TransportKind::Udp => {
                     if !self.outbox.batch.push(fd, &t.bytes, t.peer.addr) {

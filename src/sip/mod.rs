@@ -11,6 +11,7 @@ mod normalize;
 mod params;
 mod parse;
 mod reason;
+mod redact;
 mod serialize;
 mod shard;
 mod target;
@@ -26,6 +27,7 @@ pub use incoming::{Incoming, IncomingRequest, IncomingResponse};
 pub use params::{header_param, new_token, split_host_port, split_list, uri_of};
 pub use parse::parse;
 pub use reason::phrase as reason_phrase;
+pub use redact::for_log;
 #[cfg(feature = "test-exports")]
 pub use serialize::message_bytes;
 pub use serialize::{method_name, method_of, request_bytes, response_bytes};

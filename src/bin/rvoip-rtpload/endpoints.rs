@@ -5,6 +5,7 @@ use hdrhistogram::Histogram;
 use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Token};
 use rvoip::media::RecvBatch;
+use rvoip::media::srtp::{MasterKey, SrtpContext, Suite};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
@@ -14,6 +15,8 @@ use std::time::{Duration, Instant};
 pub struct RunResult {
     pub sent: u64,
     pub received: u64,
+    /// SRTP packets that failed authentication at an endpoint.
+    pub srtp_failed: u64,
     pub latency_us: Histogram<u64>,
     pub elapsed: Duration,
 }
@@ -22,6 +25,8 @@ pub struct RunResult {
 /// polls them by descriptor, so no socket is duplicated).
 pub struct Endpoints {
     socks: Vec<Arc<std::net::UdpSocket>>,
+    /// Per endpoint, SRTP keys (what it sends with, what it receives with).
+    srtp: Vec<Option<(MasterKey, MasterKey)>>,
 }
 
 impl Endpoints {
@@ -33,7 +38,13 @@ impl Endpoints {
             s.set_nonblocking(true)?;
             socks.push(Arc::new(s));
         }
-        Ok(Endpoints { socks })
+        let srtp = vec![None; n];
+        Ok(Endpoints { socks, srtp })
+    }
+
+    /// Endpoint `i` sends SRTP under `send` and receives SRTP under `recv`.
+    pub fn set_srtp(&mut self, i: usize, send: MasterKey, recv: MasterKey) {
+        self.srtp[i] = Some((send, recv));
     }
 
     pub fn addr(&self, i: usize) -> SocketAddr {
@@ -54,10 +65,12 @@ impl Endpoints {
         let receiver = {
             let socks = self.socks.clone();
             let done = done.clone();
-            std::thread::spawn(move || receive(&socks, start, &done))
+            let keys = self.srtp.iter().map(|k| k.map(|(_, recv)| ctx(&recv))).collect();
+            std::thread::spawn(move || receive(&socks, keys, start, &done))
         };
+        let mut protect: Vec<Option<SrtpContext>> = self.srtp.iter().map(|k| k.map(|(send, _)| ctx(&send))).collect();
         let mut sent = 0u64;
-        let mut pkt = [0u8; 172];
+        let mut pkt = [0u8; 172 + 10];
         let mut tick = 0u64;
         // Each 20 ms tick is spread over `slots` slots (1: one burst per
         // tick; 10: every 2 ms, closer to how independent phones send).
@@ -74,7 +87,11 @@ impl Endpoints {
                 for &i in chunk {
                     rvoip::media::rtp::write_header(&mut pkt, 0, false, tick as u16, (tick * 160) as u32, i as u32);
                     pkt[12..20].copy_from_slice(&(start.elapsed().as_nanos() as u64).to_be_bytes());
-                    if self.socks[i].send(&pkt).is_ok() {
+                    let len = match protect[i].as_mut() {
+                        Some(c) => c.protect(&mut pkt, 172).expect("room for the tag"),
+                        None => 172,
+                    };
+                    if self.socks[i].send(&pkt[..len]).is_ok() {
                         sent += 1;
                     }
                 }
@@ -83,17 +100,27 @@ impl Endpoints {
         }
         std::thread::sleep(Duration::from_millis(500));
         done.store(true, Relaxed);
-        let (received, latency_us) = receiver.join().expect("receiver thread");
+        let (received, srtp_failed, latency_us) = receiver.join().expect("receiver thread");
         RunResult {
             sent,
             received,
+            srtp_failed,
             latency_us,
             elapsed: start.elapsed(),
         }
     }
 }
 
-fn receive(socks: &[Arc<std::net::UdpSocket>], start: Instant, done: &AtomicBool) -> (u64, Histogram<u64>) {
+fn ctx(key: &MasterKey) -> SrtpContext {
+    SrtpContext::new(key, Suite::AesCm128HmacSha1_80)
+}
+
+fn receive(
+    socks: &[Arc<std::net::UdpSocket>],
+    mut keys: Vec<Option<SrtpContext>>,
+    start: Instant,
+    done: &AtomicBool,
+) -> (u64, u64, Histogram<u64>) {
     use std::os::fd::AsRawFd;
     let mut poll = Poll::new().expect("poll");
     for (i, s) in socks.iter().enumerate() {
@@ -104,17 +131,26 @@ fn receive(socks: &[Arc<std::net::UdpSocket>], start: Instant, done: &AtomicBool
     let mut hist = Histogram::<u64>::new_with_bounds(1, 10_000_000, 3).expect("histogram bounds");
     let mut events = Events::with_capacity(4096);
     let mut batch = RecvBatch::new();
-    let mut received = 0u64;
+    let (mut received, mut failed) = (0u64, 0u64);
     while !done.load(Relaxed) {
         let _ = poll.poll(&mut events, Some(Duration::from_millis(50)));
         for ev in events.iter() {
-            let fd = socks[ev.token().0].as_raw_fd();
+            let at = ev.token().0;
+            let fd = socks[at].as_raw_fd();
             // As in the relay: a short batch means the socket is drained.
             while let Ok(n) = batch.recv(fd) {
                 let now = start.elapsed().as_nanos() as u64;
                 for i in 0..n {
                     let (buf, _) = batch.packet(i);
-                    if buf.len() >= 20 {
+                    let len = match keys[at].as_mut().map(|c| c.unprotect(buf)) {
+                        None => buf.len(),
+                        Some(Ok(len)) => len,
+                        Some(Err(_)) => {
+                            failed += 1;
+                            continue;
+                        }
+                    };
+                    if len >= 20 {
                         let stamp = u64::from_be_bytes(buf[12..20].try_into().expect("8 bytes"));
                         let _ = hist.record((now.saturating_sub(stamp) / 1000).max(1));
                         received += 1;
@@ -126,5 +162,5 @@ fn receive(socks: &[Arc<std::net::UdpSocket>], start: Instant, done: &AtomicBool
             }
         }
     }
-    (received, hist)
+    (received, failed, hist)
 }

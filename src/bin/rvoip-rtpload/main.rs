@@ -13,7 +13,8 @@ mod report;
 mod sip;
 
 use clap::Parser;
-use rvoip::media::{LegConfig, MediaCommand, MediaConfig, MediaPlane, WorkerConfig};
+use rvoip::media::srtp::{Crypto, Suite};
+use rvoip::media::{LegConfig, LegSrtp, MediaCommand, MediaConfig, MediaPlane, WorkerConfig};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -65,6 +66,11 @@ pub struct Args {
     /// New calls per second with --sip.
     #[arg(long, default_value_t = 200)]
     cps: u32,
+    /// SRTP (AES_CM_128_HMAC_SHA1_80) on each relayed call's A leg: the A
+    /// endpoint protects what it sends and checks what it receives; the
+    /// relay unprotects A->B and protects B->A (in-process relay only).
+    #[arg(long)]
+    srtp: bool,
 }
 
 fn main() {
@@ -75,7 +81,10 @@ fn main() {
     }
     rvoip::api::raise_fd_limit();
     let per_call = if args.sip.is_some() { 1 } else { 2 };
-    let eps =
+    if args.srtp && (args.sip.is_some() || args.rtpengine.is_some() || args.direct) {
+        fail("--srtp is for the in-process relay (not with --sip, --rtpengine or --direct)");
+    }
+    let mut eps =
         endpoints::Endpoints::open(per_call * args.calls).unwrap_or_else(|e| fail(&format!("endpoint sockets: {e}")));
     let addrs: Vec<SocketAddr> = (0..per_call * args.calls).map(|i| eps.addr(i)).collect();
     let mut plane = None;
@@ -97,7 +106,7 @@ fn main() {
         t
     } else {
         let p = (!args.direct).then(|| start_plane(&args));
-        let t = local_targets(&args, &addrs, p.as_ref().map(|(p, _)| p));
+        let t = local_targets(&args, &addrs, p.as_ref().map(|(p, _)| p), &mut eps);
         plane = p;
         t
     };
@@ -134,7 +143,12 @@ fn start_plane(args: &Args) -> (MediaPlane, tokio::sync::mpsc::Receiver<rvoip::m
 
 /// Relayed calls on `plane` (or, without one, endpoints paired directly):
 /// endpoint 2i is call i's A side, 2i+1 its B side.
-fn local_targets(args: &Args, addrs: &[SocketAddr], plane: Option<&MediaPlane>) -> Vec<Option<SocketAddr>> {
+fn local_targets(
+    args: &Args,
+    addrs: &[SocketAddr],
+    plane: Option<&MediaPlane>,
+    eps: &mut endpoints::Endpoints,
+) -> Vec<Option<SocketAddr>> {
     let mut t = Vec::with_capacity(addrs.len());
     for i in 0..args.calls {
         let (a, b) = (addrs[2 * i], addrs[2 * i + 1]);
@@ -143,9 +157,22 @@ fn local_targets(args: &Args, addrs: &[SocketAddr], plane: Option<&MediaPlane>) 
             continue;
         };
         let (pa, pb) = (args.base_port + 4 * i as u16, args.base_port + 4 * i as u16 + 2);
+        let mut leg_a = LegConfig::pcmu(pa, a);
+        if args.srtp {
+            let key = || Crypto::fresh(1, Suite::AesCm128HmacSha1_80).map(|c| c.key);
+            let (Ok(theirs), Ok(ours)) = (key(), key()) else {
+                fail("no randomness for SRTP keys")
+            };
+            eps.set_srtp(2 * i, theirs, ours);
+            leg_a.srtp = Some(LegSrtp {
+                suite: Suite::AesCm128HmacSha1_80,
+                rx: theirs,
+                tx: ours,
+            });
+        }
         let cmd = MediaCommand::AddCall {
             call: i as u64,
-            a: LegConfig::pcmu(pa, a),
+            a: leg_a,
             b: Some(LegConfig::pcmu(pb, b)),
         };
         while plane.submit(cmd.clone()).is_err() {

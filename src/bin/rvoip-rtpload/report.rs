@@ -41,6 +41,7 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: Option<&MediaPlane>, c
                 args.relay_pid.unwrap_or(0)
             ),
             (Some(ng), _, _) => format!("rtpengine at {ng} (pid {})", args.relay_pid.unwrap_or(0)),
+            (None, false, None) if args.srtp => "relay (rvoip media plane), SRTP on each call's A leg".to_string(),
             (None, false, None) => "relay (rvoip media plane)".to_string(),
         }
     );
@@ -63,6 +64,9 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: Option<&MediaPlane>, c
         lost,
         100.0 * lost as f64 / r.sent.max(1) as f64
     );
+    if args.srtp {
+        println!("srtp_failed {} (failed authentication at the endpoints)", r.srtp_failed);
+    }
     println!("rate_pps    {pps:.0}");
     println!("latency_us  p50={} p99={} max={}", q(0.5), q(0.99), r.latency_us.max());
     if !args.direct && (plane.is_some() || args.relay_pid.is_some()) {
