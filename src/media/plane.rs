@@ -111,6 +111,9 @@ impl MediaPlane {
     /// the worker takes that at its next wake-up or tick, within 250 ms,
     /// before any later command; a wake-up costs the signalling thread
     /// about 15 µs); a full queue hands the command back (and is counted).
+    // Large since LegConfig carries SRTP keys; the command moves through the
+    // queue by value anyway, and boxing the refusal would allocate on overload.
+    #[allow(clippy::result_large_err)]
     pub fn submit(&self, cmd: MediaCommand) -> Result<(), MediaCommand> {
         let w = &self.workers[worker_of(cmd.call(), self.shards, self.workers.len())];
         let urgent = !matches!(cmd, MediaCommand::RemoveCall { .. });
