@@ -669,7 +669,7 @@ fn srtp_from_one_leg_reaches_a_plain_leg_as_rtp_and_back_as_srtp() {
 }
 
 #[test]
-fn srtp_legs_with_their_own_keys_and_suites_are_re_keyed_across_the_call() {
+fn srtp_legs_with_their_own_keys_and_suites_are_re_sealed_across_the_call() {
     // A: 80-bit tags, keys 1 (its) and 2 (ours); B: 32-bit tags, 3 and 4.
     let short = Suite::AesCm128HmacSha1_32;
     let mut r = call(srtp_leg(10_000, A, SUITE, 1, 2), srtp_leg(10_002, B, short, 3, 4));
