@@ -1,10 +1,13 @@
 //! Media plane costs per packet and per 20 ms frame: RTP parse + rewrite,
 //! the relay decision (a call's `Relay::handle_packet`: parse, latch,
-//! receive stats, rewrite for the other leg), G.711, Opus, and PCMU -> Opus
-//! transcoding (to compare with the bare codec cost).
+//! receive stats, rewrite for the other leg) for plain RTP and with SRTP on
+//! one leg (opened from it, or sealed for it: `-- relay` runs the three
+//! side by side), G.711, Opus, and PCMU -> Opus transcoding (to compare
+//! with the bare codec cost).
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
-use rvoip::media::{AudioCodec, LegConfig, Side};
+use rvoip::media::srtp::{MasterKey, SrtpContext, Suite};
+use rvoip::media::{AudioCodec, LegConfig, LegSrtp, Side};
 use rvoip::test_exports::media::codec::opus::{OpusDecoder, OpusEncoder};
 use rvoip::test_exports::media::codec::{Transcoder, g711};
 use rvoip::test_exports::media::rtp::{RtpHeader, header};
@@ -18,6 +21,13 @@ fn packet() -> Vec<u8> {
     let mut p = vec![0u8; 172];
     header::write_header(&mut p, 0, false, 1, 160, 0xabcd);
     p
+}
+
+/// A 160-byte PCMU packet in a receive slot with room for a tag.
+fn slot() -> [u8; 2048] {
+    let mut s = [0u8; 2048];
+    s[..172].copy_from_slice(&packet());
+    s
 }
 
 fn tone() -> Vec<i16> {
@@ -52,19 +62,20 @@ fn bench(c: &mut Criterion) {
         codec: None,
     };
     let mut relay = Relay::new(cfg, Some(cfg), [1, 2], 2_000_000, 5, 0);
-    let mut now = 0u64;
+    let (mut now, mut buf) = (0u64, slot());
     c.bench_function("media/relay_decision", |b| {
         b.iter(|| {
             now += 20_000;
-            let seq = header::sequence(&p).wrapping_add(1);
-            header::rewrite(&mut p, 0, seq, (now / 125) as u32, 0xabcd);
+            let seq = header::sequence(&buf).wrapping_add(1);
+            header::rewrite(&mut buf, 0, seq, (now / 125) as u32, 0xabcd);
             // Consumed as the worker does: matched, the destination used.
-            match relay.handle_packet(Side::A, false, &mut p, src, now) {
-                Verdict::Rtp { dest, .. } => black_box(dest),
+            match relay.handle_packet(Side::A, false, &mut buf, 172, src, now) {
+                Verdict::Rtp { dest, len, .. } => black_box((dest, len)),
                 v => panic!("not relayed: {v:?}"),
             }
         })
     });
+    relay_srtp(c, cfg, src);
     let pcm = tone();
     let (mut bytes, mut back) = ([0u8; 160], [0i16; 160]);
     c.bench_function("media/g711_encode_frame", |b| {
@@ -95,10 +106,66 @@ fn bench(c: &mut Criterion) {
     });
 }
 
+/// The relay decision above with SRTP on one leg: SRTP from A opened and
+/// relayed to plain B, and plain RTP from B rewritten and sealed for A.
+fn relay_srtp(c: &mut Criterion, plain: LegConfig, src: SocketAddr) {
+    let master = |b: u8| MasterKey::from_bytes(&[b; 30]).unwrap();
+    let suite = Suite::AesCm128HmacSha1_80;
+    let keys = LegSrtp {
+        suite,
+        rx: master(1),
+        tx: master(2),
+    };
+    let srtp = LegConfig {
+        srtp: Some(keys),
+        ..plain
+    };
+    // A stream sealed as A's peer sends it, taken in order: a fresh call
+    // (fresh replay list) each time round.
+    let mut peer = SrtpContext::new(&keys.rx, suite);
+    let stream: Vec<([u8; 2048], usize)> = (0..4096u16)
+        .map(|n| {
+            let mut s = slot();
+            header::rewrite(&mut s, 0, n, u32::from(n) * 160, 0xabcd);
+            let len = peer.protect(&mut s, 172).unwrap();
+            (s, len)
+        })
+        .collect();
+    let new_call = || Relay::new(srtp, Some(plain), [1, 2], 2_000_000, 5, 0);
+    let (mut relay, mut i, mut now, mut buf) = (new_call(), 0, 0u64, slot());
+    c.bench_function("media/relay_decision_srtp_to_rtp", |b| {
+        b.iter(|| {
+            if i == stream.len() {
+                (relay, i) = (new_call(), 0);
+            }
+            now += 20_000;
+            let (s, len) = &stream[i];
+            buf[..*len].copy_from_slice(&s[..*len]);
+            i += 1;
+            match relay.handle_packet(Side::A, false, &mut buf, *len, src, now) {
+                Verdict::Rtp { dest, len, .. } => black_box((dest, len)),
+                v => panic!("not relayed: {v:?}"),
+            }
+        })
+    });
+    let mut relay = new_call();
+    let mut buf = slot();
+    c.bench_function("media/relay_decision_rtp_to_srtp", |b| {
+        b.iter(|| {
+            now += 20_000;
+            let seq = header::sequence(&buf).wrapping_add(1);
+            header::rewrite(&mut buf, 0, seq, (now / 125) as u32, 0xabcd);
+            match relay.handle_packet(Side::B, false, &mut buf, 172, src, now) {
+                Verdict::Rtp { dest, len, .. } => black_box((dest, len)),
+                v => panic!("not relayed: {v:?}"),
+            }
+        })
+    });
+}
+
 /// SRTP per 160-byte PCMU packet: protect (what a worker does towards an
 /// SRTP leg) and unprotect (from one), beside the relay decision above.
 fn srtp(c: &mut Criterion) {
-    use rvoip::media::srtp::{MasterKey, SrtpContext, Suite};
     let master = MasterKey::from_bytes(&[7u8; 30]).unwrap();
     let plain = packet();
     let mut tx = SrtpContext::new(&master, Suite::AesCm128HmacSha1_80);

@@ -48,7 +48,7 @@ check "baresip-srtp: no RTP in the clear (bridge)" "$(only_srtp "$D/bridge.rtp" 
 read -r _ n _ p _ <"$D/bridge-plain.rtp"
 check "baresip-srtp: control, the plain leg is plain" "$([ "$n" -gt 50 ] && [ "$p" -gt 0 ] && echo 1)" "SIPp's port: $(cat "$D/bridge-plain.rtp")"
 wait $UPID
-failed=$(metric 127.0.0.1:$MP 'rvoip_srtp_dropped_total{reason="auth"}')
+failed=$(metric 127.0.0.1:$MP 'rvoip_srtp_auth_failed_total')
 keys=$(grep -ao 'inline:[A-Za-z0-9+/=]\{8,\}' "$D/gw.log" | wc -l)
 check "baresip-srtp: no key in the log" "$([ "$keys" = 0 ] && grep -q 'inline:(hidden)' "$D/gw.log" && echo 1)" \
   "$(grep -c 'inline:(hidden)' "$D/gw.log") hidden keys in the trace of the SIP, $keys shown; SRTP auth failures: ${failed:-?}"

@@ -117,7 +117,7 @@ DROPS=$(sock_drops $GW_PID)
 LAT=$(added_latency "$MET")
 HWM=$(awk '/VmHWM/{printf "%.1f", $2/1024}' /proc/$GW_PID/status)
 XCODED=$(python3 -c "import urllib.request;print(next((l.split()[-1] for l in urllib.request.urlopen('http://$MET/metrics').read().decode().splitlines() if l.startswith('rvoip_transcoded_calls_total')),'?'))")
-SRTP_DROPS=$(python3 -c "import urllib.request;print(sum(int(float(l.split()[-1])) for l in urllib.request.urlopen('http://$MET/metrics').read().decode().splitlines() if l.startswith('rvoip_srtp_dropped_total')))")
+SRTP_DROPS=$(python3 -c "import urllib.request;print(sum(int(float(l.split()[-1])) for l in urllib.request.urlopen('http://$MET/metrics').read().decode().splitlines() if l.startswith(('rvoip_srtp_auth_failed_total','rvoip_srtp_replayed_total'))))")
 kill $GW_PID; wait $GW_PID 2>/dev/null
 if [ -n "$CALL_FLAGS" ]; then
   # `rvoip-gw call` prints attempted/answered/failed; it has no retransmission count.

@@ -1,9 +1,12 @@
 //! The relay path allocates nothing per packet once warmed up: a counting
-//! global allocator watches 2,000 packets relayed through a worker, and
-//! 2,000 packets protected and unprotected with SRTP and SRTCP.
+//! global allocator watches 2,000 packets protected and unprotected with
+//! SRTP and SRTCP, and 2,000 packets relayed through a worker on each of
+//! three calls: RTP <-> RTP, SRTP <-> RTP and SRTP <-> SRTP (with other
+//! keys on each leg), both ways on the SRTP calls.
 
 use rvoip::media::rtp::write_header;
-use rvoip::media::{LegConfig, MediaCommand, MediaConfig, MediaPlane, WorkerConfig};
+use rvoip::media::srtp::{MasterKey, SrtpContext, Suite};
+use rvoip::media::{LegConfig, LegSrtp, MediaCommand, MediaConfig, MediaPlane, WorkerConfig};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -33,7 +36,7 @@ static GLOBAL: Counting = Counting;
 
 /// SRTP and SRTCP in both directions, in the buffers packets arrive in.
 fn srtp_allocations(n: u16) -> u64 {
-    use rvoip::media::srtp::{MasterKey, SrtcpContext, SrtpContext, Suite};
+    use rvoip::media::srtp::SrtcpContext;
     let master = MasterKey::from_bytes(&[3u8; 30]).unwrap();
     let (mut tx, mut rx) = (
         SrtpContext::new(&master, Suite::AesCm128HmacSha1_80),
@@ -51,6 +54,62 @@ fn srtp_allocations(n: u16) -> u64 {
         assert_eq!(crx.unprotect(&mut buf[..len]).unwrap(), 28);
     }
     ALLOCS.load(Relaxed) - before
+}
+
+const SUITE: Suite = Suite::AesCm128HmacSha1_80;
+
+fn key(b: u8) -> MasterKey {
+    MasterKey::from_bytes(&[b; 30]).unwrap()
+}
+
+/// One end of a call: its socket, and its SRTP (sealing what it sends,
+/// opening what it gets) when its leg has SRTP.
+struct End {
+    sock: UdpSocket,
+    srtp: Option<(SrtpContext, SrtpContext)>,
+}
+
+impl End {
+    /// An end on a new socket; `keys`: its leg's SRTP (its key is the
+    /// leg's `rx`).
+    fn new(keys: Option<LegSrtp>) -> End {
+        let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        let srtp = keys.map(|k| (SrtpContext::new(&k.rx, k.suite), SrtpContext::new(&k.tx, k.suite)));
+        End { sock, srtp }
+    }
+
+    fn leg(&self, port: u16, keys: Option<LegSrtp>) -> LegConfig {
+        LegConfig {
+            srtp: keys,
+            ..LegConfig::pcmu(port, self.sock.local_addr().unwrap())
+        }
+    }
+
+    /// Sends RTP `seq` (payload: its low byte) to `to`, sealed if SRTP.
+    fn send(&mut self, buf: &mut [u8], seq: u16, to: SocketAddr) {
+        write_header(buf, 0, false, seq, u32::from(seq) * 160, 0xabc);
+        buf[12..172].fill(seq as u8);
+        let len = match &mut self.srtp {
+            Some((seal, _)) => seal.protect(buf, 172).unwrap(),
+            None => 172,
+        };
+        self.sock.send_to(&buf[..len], to).unwrap();
+    }
+
+    /// Receives one packet, opened if SRTP; checks it carries `seq`'s
+    /// payload.
+    fn expect(&mut self, buf: &mut [u8], seq: u16) {
+        let (n, _) = self.sock.recv_from(buf).expect("relayed");
+        let n = match &mut self.srtp {
+            Some((_, open)) => open.unprotect(&mut buf[..n]).expect("authenticates"),
+            None => n,
+        };
+        assert!(
+            n == 172 && buf[12..n].iter().all(|&b| b == seq as u8),
+            "payload of {seq}"
+        );
+    }
 }
 
 #[test]
@@ -72,41 +131,55 @@ fn relay_path_does_not_allocate_per_packet() {
         tx,
     )
     .unwrap();
-    let a = UdpSocket::bind("127.0.0.1:0").unwrap();
-    let b = UdpSocket::bind("127.0.0.1:0").unwrap();
-    b.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-    let port = |s: &UdpSocket| s.local_addr().unwrap();
-    let (pa, pb) = (
-        41_000 + (std::process::id() % 500) as u16 * 4,
-        43_000 + (std::process::id() % 500) as u16 * 4,
-    );
-    let leg = LegConfig::pcmu;
-    plane
-        .submit(MediaCommand::AddCall {
-            call: 1,
-            a: leg(pa, port(&a)),
-            b: Some(leg(pb, port(&b))),
+    let srtp = |rx, tx| {
+        Some(LegSrtp {
+            suite: SUITE,
+            rx: key(rx),
+            tx: key(tx),
         })
-        .unwrap();
-    // The worker counts the call once its sockets are bound.
+    };
+    // Calls 1-3: plain <-> plain, SRTP <-> plain, SRTP <-> SRTP.
+    let legs = [(None, None), (srtp(1, 2), None), (srtp(3, 4), srtp(5, 6))];
+    let base = (std::process::id() % 500) as u16 * 8;
+    let mut calls = Vec::new();
+    for (k, (ka, kb)) in legs.into_iter().enumerate() {
+        let (a, b) = (End::new(ka), End::new(kb));
+        let (pa, pb) = (41_000 + base + 2 * k as u16, 45_000 + base + 2 * k as u16);
+        let cmd = MediaCommand::AddCall {
+            call: k as u64 + 1,
+            a: a.leg(pa, ka),
+            b: Some(b.leg(pb, kb)),
+        };
+        plane.submit(cmd).unwrap();
+        calls.push((
+            a,
+            b,
+            SocketAddr::from(([127, 0, 0, 1], pa)),
+            SocketAddr::from(([127, 0, 0, 1], pb)),
+        ));
+    }
+    // The worker counts each call once its sockets are bound.
     let deadline = Instant::now() + Duration::from_secs(5);
-    while plane.counters().map(|c| c.calls.load(Relaxed)).sum::<u64>() == 0 {
-        assert!(Instant::now() < deadline, "the call's sockets were not bound");
+    while plane.counters().map(|c| c.calls.load(Relaxed)).sum::<u64>() < 3 {
+        assert!(Instant::now() < deadline, "the calls' sockets were not bound");
         std::thread::yield_now();
     }
-    let mut pkt = vec![0u8; 172];
     let mut buf = vec![0u8; 2048];
-    let to = SocketAddr::from(([127, 0, 0, 1], pa));
-    let mut relay = |n: u16| {
-        for i in 0..n {
-            write_header(&mut pkt, 0, false, i, i as u32 * 160, 0xabc);
-            a.send_to(&pkt, to).unwrap();
-            b.recv_from(&mut buf).expect("relayed");
+    let mut relay = |from: u16, n: u16| {
+        for seq in from..from + n {
+            for (k, (a, b, pa, pb)) in calls.iter_mut().enumerate() {
+                a.send(&mut buf, seq, *pa);
+                b.expect(&mut buf, seq);
+                if k > 0 {
+                    b.send(&mut buf, seq, *pb);
+                    a.expect(&mut buf, seq);
+                }
+            }
         }
     };
-    relay(200); // warm-up: latching, the latch event, lazy statics
+    relay(0, 200); // warm-up: latching, the latch events, lazy statics
     let before = ALLOCS.load(Relaxed);
-    relay(2000);
+    relay(200, 2000);
     let during = ALLOCS.load(Relaxed) - before;
-    assert_eq!(during, 0, "{during} allocations while relaying 2,000 packets");
+    assert_eq!(during, 0, "{during} allocations while relaying 2,000 packets a call");
 }

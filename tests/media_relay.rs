@@ -1,8 +1,9 @@
 //! Media workers over real loopback sockets, end to end: relay both ways
 //! (RTP and RTCP) with the latch reported, a PCMU <-> Opus call carrying a
 //! tone, the media timeout, a packet sent before its leg exists, a port
-//! reused after its call ended, a burst read and sent in batches, and
-//! payload types no leg negotiated reaching nobody. What a call does to
+//! reused after its call ended, a burst read and sent in batches,
+//! payload types no leg negotiated reaching nobody, and an SRTP leg relayed
+//! to a plain one (forged and replayed packets counted, not relayed). What a call does to
 //! each packet is tested without sockets in media_packets.rs.
 //!
 //! No fixed sleeps: a test waits for what the worker publishes (its call
@@ -177,6 +178,85 @@ fn relay_both_ways_rtp_and_rtcp_with_the_latch_reported() {
     let (sa, sb) = (stats[0].unwrap(), stats[1].unwrap());
     assert_eq!((sa.rx.packets, sa.rx.lost(), sa.tx_packets), (20, 0, 1));
     assert_eq!((sb.rx.packets, sb.tx_packets), (1, 20));
+}
+
+#[test]
+fn an_srtp_leg_relays_to_a_plain_leg_and_drops_forgeries() {
+    use rvoip::media::LegSrtp;
+    use rvoip::media::srtp::{MasterKey, SrtcpContext, SrtpContext, Suite};
+    let (plane, mut events) = plane(30_000);
+    let (a, b) = (endpoint(), endpoint());
+    let (pa, pb) = (free_pair(), free_pair());
+    let suite = Suite::AesCm128HmacSha1_80;
+    let (theirs, ours) = (
+        MasterKey::from_bytes(&[0x5a; 30]).unwrap(),
+        MasterKey::from_bytes(&[0xa5; 30]).unwrap(),
+    );
+    let la = LegConfig {
+        srtp: Some(LegSrtp {
+            suite,
+            rx: theirs,
+            tx: ours,
+        }),
+        ..leg(pa, &a, 0, None)
+    };
+    add_call(
+        &plane,
+        MediaCommand::AddCall {
+            call: 9,
+            a: la,
+            b: Some(leg(pb, &b, 0, None)),
+        },
+    );
+    // A's peer: seals under its key, opens under ours.
+    let (mut seal, mut open) = (SrtpContext::new(&theirs, suite), SrtpContext::new(&ours, suite));
+    let sealed = |seal: &mut SrtpContext, p: Vec<u8>| {
+        let mut buf = [0u8; 2048];
+        buf[..p.len()].copy_from_slice(&p);
+        let n = seal.protect(&mut buf, p.len()).unwrap();
+        buf[..n].to_vec()
+    };
+    for i in 0..10u16 {
+        let p = sealed(&mut seal, rtp(0, 100 + i, 160 * u32::from(i), 0xa));
+        a.send_to(&p, addr(pa)).unwrap();
+        let got = recv(&b).expect("relayed to B");
+        assert_eq!(
+            (got.len(), &got[12..]),
+            (172, &rtp(0, 100 + i, 0, 0)[12..]),
+            "plain RTP to B"
+        );
+        b.send_to(&rtp(0, 7 + i, 160 * u32::from(i), 0xb), addr(pb)).unwrap();
+        let mut back = recv(&a).expect("relayed to A");
+        assert_eq!(back.len(), 172 + 10, "sealed for A");
+        let n = open.unprotect(&mut back).expect("authenticates under our key");
+        assert_eq!(&back[12..n], &rtp(0, 7 + i, 0, 0)[12..]);
+    }
+    // A forged packet (one payload bit flipped) and a replay: counted,
+    // not relayed: the next packet B gets is the next genuine one.
+    let mut forged = sealed(&mut seal, rtp(0, 110, 1600, 0xa));
+    forged[20] ^= 1;
+    a.send_to(&forged, addr(pa)).unwrap();
+    let replay = sealed(&mut seal, rtp(0, 111, 1760, 0xa));
+    a.send_to(&replay, addr(pa)).unwrap();
+    a.send_to(&replay, addr(pa)).unwrap();
+    wait_until("the forgery and the replay counted", || {
+        total(&plane, |c| &c.srtp_auth_failed) == 1 && total(&plane, |c| &c.srtp_replayed) == 1
+    });
+    assert_eq!(&recv(&b).expect("the genuine one")[12..], &rtp(0, 111, 0, 0)[12..]);
+    // SRTCP from A reaches B as RTCP.
+    let mut srtcp = SrtcpContext::new(&theirs);
+    let mut sr = [0u8; 2048];
+    sr[..8].copy_from_slice(&[0x80, 200, 0, 6, 0, 0, 0, 0xa]);
+    let n = srtcp.protect(&mut sr, 28).unwrap();
+    a.send_to(&sr[..n], addr(pa)).unwrap();
+    let got = recv(&b).expect("RTCP relayed");
+    assert_eq!((got.len(), got[1], &got[8..]), (28, 200, &[0u8; 20][..]));
+    plane.submit(MediaCommand::RemoveCall { call: 9 }).unwrap();
+    let MediaEvent::Removed { stats, .. } = event(&mut events, |e| matches!(e, MediaEvent::Removed { .. })) else {
+        unreachable!()
+    };
+    let sa = stats[0].unwrap();
+    assert_eq!((sa.rx.packets, sa.tx_packets, sa.dropped), (11, 10, 2));
 }
 
 #[test]

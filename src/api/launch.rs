@@ -30,14 +30,21 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
             .map_err(|e| ApiError::Config(format!("auth: {e}")))?;
     }
     let bind_err = |addr, source| ApiError::Bind { addr, source };
-    let udp = transport::bind_udp_std(cfg.sip_addr).map_err(|e| bind_err(cfg.sip_addr, e))?;
-    let local = udp.local_addr().map_err(|e| bind_err(cfg.sip_addr, e))?;
     let (in_tx, in_rx) = mpsc::channel(QUEUE);
-    if cfg.tcp {
-        transport::listen_tcp(local, in_tx.clone(), cfg.tcp_idle)
-            .await
-            .map_err(|e| bind_err(local, e))?;
-    }
+    let mut tries = 0;
+    let (udp, local) = loop {
+        let udp = transport::bind_udp_std(cfg.sip_addr).map_err(|e| bind_err(cfg.sip_addr, e))?;
+        let local = udp.local_addr().map_err(|e| bind_err(cfg.sip_addr, e))?;
+        if !cfg.tcp {
+            break (udp, local);
+        }
+        match transport::listen_tcp(local, in_tx.clone(), cfg.tcp_idle).await {
+            Ok(_) => break (udp, local),
+            // Port 0: the port UDP got may be taken for TCP; pick again.
+            Err(e) if cfg.sip_addr.port() == 0 && e.kind() == std::io::ErrorKind::AddrInUse && tries < 16 => tries += 1,
+            Err(e) => return Err(bind_err(local, e)),
+        }
+    };
     ua.local = local;
     let tls = match &cfg.tls {
         Some(t) => Some(super::tls_start::start(t, in_tx.clone(), cfg.tcp_idle, &mut ua).await?),

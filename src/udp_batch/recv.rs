@@ -98,12 +98,20 @@ impl RecvBatch {
 
     /// Datagram `i` of the last `recv`: its bytes and its source.
     pub fn packet(&mut self, i: usize) -> (&mut [u8], Option<SocketAddr>) {
+        let (slot, len, src) = self.slot(i);
+        (&mut slot[..len], src)
+    }
+
+    /// Datagram `i` of the last `recv` in its whole slot: the slot, the
+    /// datagram's length at its start, and its source. The rest of the
+    /// slot is room to grow the datagram in place (an SRTP tag).
+    pub fn slot(&mut self, i: usize) -> (&mut [u8], usize, Option<SocketAddr>) {
         let len = (self.hdrs[i].msg_len as usize).min(self.slot);
         let namelen = self.hdrs[i].msg_hdr.msg_namelen;
         // SAFETY: the kernel filled `addrs[i]` with `namelen` bytes.
         let src = unsafe { socket2::SockAddr::new(self.addrs[i], namelen) }.as_socket();
         let at = i * self.slot;
-        (&mut self.bufs[at..at + len], src)
+        (&mut self.bufs[at..at + self.slot], len, src)
     }
 
     /// When datagram `i` of the last `recv` arrived (CLOCK_REALTIME, ns),

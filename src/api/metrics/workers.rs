@@ -32,7 +32,7 @@ impl Metrics {
             (
                 "rvoip_rtp_dropped_total",
                 "counter",
-                "packets not forwarded (malformed, strangers, hold, unnegotiated payload types)",
+                "packets not forwarded (malformed, strangers, hold, unnegotiated payload types, SRTP failures)",
                 per(&|w| w.dropped.load(Relaxed)),
             ),
             (
@@ -40,6 +40,18 @@ impl Metrics {
                 "counter",
                 "RTP packets dropped for a payload type not negotiated on their legs",
                 per(&|w| w.unnegotiated.load(Relaxed)),
+            ),
+            (
+                "rvoip_srtp_auth_failed_total",
+                "counter",
+                "SRTP/SRTCP packets dropped: authentication failed (corrupted or forged)",
+                per(&|w| w.srtp_auth_failed.load(Relaxed)),
+            ),
+            (
+                "rvoip_srtp_replayed_total",
+                "counter",
+                "SRTP/SRTCP packets dropped: replayed or older than the replay window",
+                per(&|w| w.srtp_replayed.load(Relaxed)),
             ),
             (
                 "rvoip_media_calls",

@@ -4,8 +4,11 @@
 //! it. The primitives come from RustCrypto (`aes`, `hmac`, `sha1`); the
 //! protocol is written here because webrtc-srtp, the pure-Rust SRTP crate,
 //! returns every packet in a new buffer (tested against it as the oracle).
-//! `a=crypto` lines (SDES keys) are read and written here too. Not yet
-//! wired into the media workers or the offer/answer (issue #16).
+//! `a=crypto` lines (SDES keys) are read and written here too. The media
+//! workers run it on legs whose [`LegSrtp`](crate::media::LegSrtp) has
+//! keys: each leg keeps four contexts (SRTP and SRTCP, each way), and a
+//! packet is opened in its receive buffer and sealed there for the leg it
+//! leaves on. Not yet wired into the offer/answer (issue #16).
 
 mod keys;
 mod replay;

@@ -13,10 +13,16 @@ pub struct WorkerCounters {
     /// Packets sent.
     pub packets_out: AtomicU64,
     /// Packets not forwarded (malformed, strangers, hold, no destination,
-    /// unnegotiated payload types).
+    /// unnegotiated payload types, SRTP failing authentication or
+    /// replayed).
     pub dropped: AtomicU64,
     /// Of those, with a payload type not negotiated on their legs.
     pub unnegotiated: AtomicU64,
+    /// Of those, SRTP or SRTCP whose authentication tag did not match
+    /// (corrupted, forged, or keyed wrongly).
+    pub srtp_auth_failed: AtomicU64,
+    /// Of those, SRTP or SRTCP received before (replayed) or too old.
+    pub srtp_replayed: AtomicU64,
     /// Events lost because signalling's queue was full.
     pub event_overflow: AtomicU64,
     /// Calls on this worker (their sockets bound).

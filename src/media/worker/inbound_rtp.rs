@@ -18,6 +18,8 @@ pub struct InboundRtp {
     pub header_len: usize,
     /// Payload length, without padding.
     pub payload_len: usize,
+    /// The packet's length (unprotected, for SRTP).
+    pub len: usize,
 }
 
 impl InboundRtp {
@@ -32,6 +34,7 @@ impl InboundRtp {
             ts: header::timestamp(pkt),
             header_len: hdr.header_len,
             payload_len: hdr.payload_len,
+            len: pkt.len(),
         })
     }
 

@@ -1,10 +1,13 @@
 //! One leg of a call as the relay sees it, without its sockets: where its
-//! peer is (latched from what it sends), what it sent, and the stream we
-//! send it.
+//! peer is (latched from what it sends), what it sent, the stream we send
+//! it, and its SRTP when it negotiated SRTP.
+
+mod seal;
 
 use super::inbound_rtp::InboundRtp;
 use super::latch::{Latch, LatchVerdict};
 use super::out_stream::OutStream;
+use super::srtp_session::SrtpSession;
 use super::verdict::DropReason;
 use crate::media::rtp::{RxStats, header};
 use crate::media::{LegConfig, LegStats};
@@ -23,11 +26,14 @@ pub struct Leg {
     pub rx: RxStats,
     /// What we send to it.
     pub tx: OutStream,
-    /// Packets not forwarded: malformed from it, or held or without an
-    /// address towards it (strangers are counted by the latch).
+    /// Packets not forwarded: malformed, forged or replayed from it, or
+    /// held or without an address towards it (strangers are counted by
+    /// the latch).
     pub dropped: u64,
     /// The SSRC its peer last sent (for RTCP mapping).
     pub rx_ssrc: u32,
+    /// Its SRTP contexts; `None`: plain RTP.
+    srtp: Option<SrtpSession>,
 }
 
 /// The peer's RTCP address from SDP: the RTP port, plus one unless muxed.
@@ -50,13 +56,16 @@ impl Leg {
             tx: OutStream::new(ssrc, (ssrc >> 16) as u16, ssrc.rotate_left(7), cfg.clock),
             dropped: 0,
             rx_ssrc: 0,
+            srtp: cfg.srtp.as_ref().map(SrtpSession::new),
         }
     }
 
     /// Applies a re-INVITE's settings: a new address re-latches, a changed
-    /// direction or codec re-anchors the outgoing stream. The port and
-    /// rtcp-mux stay as bound.
+    /// direction or codec re-anchors the outgoing stream, new SRTP keys
+    /// re-key (see [`SrtpSession::rekey`]). The port and rtcp-mux stay as
+    /// bound.
     pub fn update(&mut self, cfg: LegConfig) {
+        self.srtp = SrtpSession::rekey(self.srtp.take(), cfg.srtp.as_ref());
         if cfg.remote != self.cfg.remote {
             self.latch.reset(cfg.remote);
             self.rtcp_latch.reset(rtcp_hint(&cfg));
@@ -81,16 +90,18 @@ impl Leg {
         }
     }
 
-    /// Takes an RTP packet that arrived on this leg from `src`: checks it,
-    /// judges its source (the source it latched to, if it did) and records
-    /// it in the receive statistics.
+    /// Takes an RTP packet that arrived on this leg from `src`, `pkt` as
+    /// received: opens it (SRTP, in place), checks it, judges its source
+    /// (the source it latched to, if it did) and records it in the receive
+    /// statistics. In that order: a forged packet latches nothing.
     pub fn accept_rtp(
         &mut self,
-        pkt: &[u8],
+        pkt: &mut [u8],
         src: SocketAddr,
         now_us: u64,
     ) -> Result<(InboundRtp, Option<SocketAddr>), DropReason> {
-        let Ok(rtp) = InboundRtp::read(pkt) else {
+        let len = self.open_rtp(pkt)?;
+        let Ok(rtp) = InboundRtp::read(&pkt[..len]) else {
             self.dropped += 1;
             return Err(DropReason::Malformed);
         };
@@ -104,32 +115,31 @@ impl Leg {
         Ok((rtp, latched))
     }
 
-    /// Rewrites a packet accepted on leg `from` for this leg, in place:
-    /// this leg's payload types, our SSRC, continuous numbering. Says
-    /// where it goes.
+    /// Rewrites a packet accepted on leg `from` (`rtp`: its fields, the
+    /// packet unprotected at the start of `buf`) for this leg, in place:
+    /// this leg's payload types, our SSRC, continuous numbering; then
+    /// seals it (SRTP: the tag lands after it in `buf`). Says where it
+    /// goes and how long it now is.
     pub fn rewrite_rtp(
         &mut self,
-        pkt: &mut [u8],
+        buf: &mut [u8],
         rtp: &InboundRtp,
         from: &LegConfig,
         now_us: u64,
-    ) -> Result<SocketAddr, DropReason> {
+    ) -> Result<(SocketAddr, usize), DropReason> {
         let dest = match (self.cfg.send, self.latch.target()) {
             (false, _) => Err(DropReason::Hold),
             (true, None) => Err(DropReason::NoDestination),
             (true, Some(dest)) => Ok(dest),
         };
-        let Ok(dest) = dest else {
-            self.dropped += 1;
-            return dest;
-        };
+        let dest = dest.inspect_err(|_| self.dropped += 1)?;
         let Some(pt) = self.payload_type_for(rtp.pt, from) else {
             self.dropped += 1;
             return Err(DropReason::Unnegotiated);
         };
         let (seq, ts) = self.tx.map(rtp.ssrc, rtp.seq, rtp.ts, now_us, rtp.payload_len);
-        header::rewrite(pkt, pt, seq, ts, self.tx.ssrc);
-        Ok(dest)
+        header::rewrite(&mut buf[..rtp.len], pt, seq, ts, self.tx.ssrc);
+        Ok((dest, self.seal_rtp(buf, rtp.len)?))
     }
 
     /// The payload type a packet from leg `from` carries on this leg: the

@@ -5,7 +5,12 @@
 //!
 //! What becomes of each packet is decided by the call's [`Relay`](relay::Relay) over the
 //! bytes, their source and the worker's clock, without sockets (tested so,
-//! through `test_exports`); the worker only reads, sends and counts.
+//! through `test_exports`); the worker only reads, sends and counts. A
+//! packet stays in its receive slot throughout: SRTP from a leg is opened
+//! there, the header rewritten, and it is sealed there for an SRTP leg
+//! (the slot has room for the tag); transcoded packets are written and
+//! sealed in the worker's transcoding buffer. Each leg's SRTP contexts are
+//! keyed when the call is added or the leg re-keyed, never per packet.
 
 mod call;
 mod commands;
@@ -21,6 +26,7 @@ mod park;
 mod readable;
 mod relay;
 mod socket;
+mod srtp_session;
 mod verdict;
 
 pub use config::WorkerConfig;

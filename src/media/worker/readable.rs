@@ -1,6 +1,8 @@
 //! Socket readiness: read the ready datagrams in batches, let the call's
-//! relay decide each one, and carry out its verdict — RTP rewritten in
-//! place goes out in a send batch, RTCP and transcoded packets at once.
+//! relay decide each one in its receive slot (SRTP opened and sealed there
+//! too: the slot has room for a tag), and carry out its verdict — RTP
+//! rewritten in place goes out in a send batch, RTCP and transcoded
+//! packets at once.
 
 use super::call::Call;
 use super::verdict::{DropReason, Verdict};
@@ -71,24 +73,25 @@ impl Worker {
             send_batch,
             ..
         } = self;
-        let (pkt, src) = recv_batch.packet(i);
+        let (pkt, len, src) = recv_batch.slot(i);
         let (Some(src), Some(call)) = (src, calls[slot].as_mut()) else {
             return;
         };
         let Call { id, relay, sockets } = call;
-        match relay.handle_packet(side, is_rtcp, pkt, src, now) {
-            Verdict::Rtp { out, dest } => {
+        match relay.handle_packet(side, is_rtcp, pkt, len, src, now) {
+            Verdict::Rtp { out, dest, len } => {
                 let Some(s) = &sockets[out.index()] else { return };
                 let fd = s.rtp.as_raw_fd();
+                let pkt = &pkt[..len];
                 if !send_batch.push(fd, pkt, dest) {
                     send_batch.flush_into(counters);
                     send_batch.push(fd, pkt, dest);
                 }
             }
-            Verdict::Rtcp { out, dest } => {
+            Verdict::Rtcp { out, dest, len } => {
                 let sent = sockets[out.index()]
                     .as_ref()
-                    .is_some_and(|s| s.rtcp_out().send_to(pkt, dest).is_ok());
+                    .is_some_and(|s| s.rtcp_out().send_to(&pkt[..len], dest).is_ok());
                 counters.count_send(sent);
             }
             Verdict::Transcode { out, rtp } => {
@@ -103,12 +106,7 @@ impl Worker {
                     counters.dropped.fetch_add(1, Relaxed);
                 }
             }
-            Verdict::Drop(reason) => {
-                counters.dropped.fetch_add(1, Relaxed);
-                if reason == DropReason::Unnegotiated {
-                    counters.unnegotiated.fetch_add(1, Relaxed);
-                }
-            }
+            Verdict::Drop(reason) => counters.count_drop(reason),
         }
         if let Some((side, addr)) = relay.take_latched() {
             let call = *id;
@@ -122,6 +120,19 @@ impl WorkerCounters {
     fn count_send(&self, sent: bool) {
         let c = if sent { &self.packets_out } else { &self.dropped };
         c.fetch_add(1, Relaxed);
+    }
+
+    /// Counts one packet the relay did not forward, and why when the
+    /// reason has its own counter.
+    fn count_drop(&self, reason: DropReason) {
+        self.dropped.fetch_add(1, Relaxed);
+        let why = match reason {
+            DropReason::Unnegotiated => &self.unnegotiated,
+            DropReason::SrtpAuth => &self.srtp_auth_failed,
+            DropReason::SrtpReplay => &self.srtp_replayed,
+            _ => return,
+        };
+        why.fetch_add(1, Relaxed);
     }
 }
 

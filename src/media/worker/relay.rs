@@ -1,8 +1,11 @@
 //! A call's media without its sockets: its legs (one for an echo) and
 //! transcoders. For each received packet it decides, in place, whether and
-//! where the packet goes: parse and rewrite the header, latch, keep SSRC,
-//! sequence and timestamp continuous, renumber payload types, map RTCP
-//! SSRCs. Inputs are the bytes, their source and the worker's clock (µs
+//! where the packet goes: open it (SRTP/SRTCP from an SRTP leg: checked
+//! before anything else, so a forged or replayed packet neither latches
+//! nor goes on), parse and rewrite the header, latch, keep SSRC, sequence
+//! and timestamp continuous, renumber payload types, map RTCP SSRCs, seal
+//! it for an SRTP leg. Inputs are the bytes in their receive buffer (with
+//! room after them for a tag), their source and the worker's clock (µs
 //! since it started); the output is a [`Verdict`] the worker carries out.
 //! No socket, thread or clock here, and no allocation per packet.
 
@@ -89,32 +92,39 @@ impl Relay {
         expired
     }
 
-    /// Decides what becomes of `pkt`, received from `src` on leg `side`'s
-    /// RTP port (`rtcp_port` false) or RTCP port, rewriting it in place.
+    /// Decides what becomes of the `len` bytes at the start of `buf`,
+    /// received from `src` on leg `side`'s RTP port (`rtcp_port` false) or
+    /// RTCP port, rewriting them in place. `buf` is the whole receive
+    /// buffer: sealing for an SRTP leg appends the tag after the packet
+    /// (towards a plain leg the packet shrinks by its tag instead); the
+    /// verdict says how many bytes to send.
     pub fn handle_packet(
         &mut self,
         side: Side,
         rtcp_port: bool,
-        pkt: &mut [u8],
+        buf: &mut [u8],
+        len: usize,
         src: SocketAddr,
         now_us: u64,
     ) -> Verdict {
         let Some(inl) = self.legs[side.index()].as_ref() else {
             return Verdict::Drop(DropReason::NoSuchLeg);
         };
-        if rtcp_port || (inl.cfg.rtcp_mux && header::is_rtcp(pkt)) {
-            return self.handle_rtcp(side, pkt, src, now_us);
+        let len = len.min(buf.len());
+        // The first bytes of SRTP(C) are in the clear: demultiplexed as is.
+        if rtcp_port || (inl.cfg.rtcp_mux && header::is_rtcp(&buf[..len])) {
+            return self.handle_rtcp(side, buf, len, src, now_us);
         }
-        self.handle_rtp(side, pkt, src, now_us)
+        self.handle_rtp(side, buf, len, src, now_us)
     }
 
-    fn handle_rtp(&mut self, side: Side, pkt: &mut [u8], src: SocketAddr, now_us: u64) -> Verdict {
+    fn handle_rtp(&mut self, side: Side, buf: &mut [u8], len: usize, src: SocketAddr, now_us: u64) -> Verdict {
         let out = if self.legs[1].is_none() { side } else { side.other() };
         let (i, o) = (side.index(), out.index());
         let Some(inl) = self.legs[i].as_mut() else {
             return Verdict::Drop(DropReason::NoSuchLeg);
         };
-        let (rtp, latched) = match inl.accept_rtp(pkt, src, now_us) {
+        let (rtp, latched) = match inl.accept_rtp(&mut buf[..len], src, now_us) {
             Ok(accepted) => accepted,
             Err(reason) => return Verdict::Drop(reason),
         };
@@ -133,8 +143,8 @@ impl Relay {
         let Some(outl) = self.legs[o].as_mut() else {
             return Verdict::Drop(DropReason::NoSuchLeg);
         };
-        match outl.rewrite_rtp(pkt, &rtp, &from, now_us) {
-            Ok(dest) => Verdict::Rtp { out, dest },
+        match outl.rewrite_rtp(buf, &rtp, &from, now_us) {
+            Ok((dest, len)) => Verdict::Rtp { out, dest, len },
             Err(reason) => Verdict::Drop(reason),
         }
     }

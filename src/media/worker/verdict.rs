@@ -3,29 +3,38 @@
 
 use super::inbound_rtp::InboundRtp;
 use crate::media::Side;
+use crate::media::srtp::SrtpError;
 use std::net::SocketAddr;
 
 /// What to do with one received packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verdict {
-    /// RTP rewritten in place: send it from leg `out`'s RTP socket to
-    /// `dest` (it may wait for the end of the receive batch).
+    /// RTP rewritten (and re-protected) in place: send the first `len`
+    /// bytes of its buffer from leg `out`'s RTP socket to `dest` (it may
+    /// wait for the end of the receive batch).
     Rtp {
         /// The leg it leaves on (the one it came from, for an echo).
         out: Side,
         /// Where to.
         dest: SocketAddr,
+        /// Bytes to send: SRTP unprotected shortens the packet, protected
+        /// lengthens it (the tag).
+        len: usize,
     },
-    /// RTCP with its SSRCs mapped in place: send it from leg `out`'s RTCP
-    /// socket (its RTP socket when muxed) to `dest`.
+    /// RTCP with its SSRCs mapped (and re-protected) in place: send the
+    /// first `len` bytes from leg `out`'s RTCP socket (its RTP socket when
+    /// muxed) to `dest`.
     Rtcp {
         /// The leg it leaves on.
         out: Side,
         /// Where to.
         dest: SocketAddr,
+        /// Bytes to send.
+        len: usize,
     },
     /// Voice on a transcoded direction: [`Relay::transcode`](super::relay::Relay::transcode)
-    /// writes the packets to send, after whatever is queued.
+    /// writes the packets to send, after whatever is queued. The packet is
+    /// left in its buffer unprotected.
     Transcode {
         /// The leg the re-coded packets leave on.
         out: Side,
@@ -39,7 +48,8 @@ pub enum Verdict {
 /// Why a packet was not forwarded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DropReason {
-    /// Not a valid RTP (or RTCP) packet.
+    /// Not a valid RTP (or RTCP) packet, too short to be SRTP (SRTCP), or
+    /// too large to take its tag towards an SRTP leg.
     Malformed,
     /// From a source other than the latched one (RTPBleed).
     Stranger,
@@ -57,4 +67,20 @@ pub enum DropReason {
     /// counterpart on the leg it would go to (telephone-event to a leg
     /// without it): never relayed (issue #16).
     Unnegotiated,
+    /// SRTP (SRTCP) whose authentication tag does not match: corrupted or
+    /// forged; it neither latches nor reaches the peer.
+    SrtpAuth,
+    /// SRTP (SRTCP) already received or older than the replay window.
+    SrtpReplay,
+}
+
+impl From<SrtpError> for DropReason {
+    fn from(e: SrtpError) -> Self {
+        match e {
+            SrtpError::Auth => DropReason::SrtpAuth,
+            SrtpError::Replay => DropReason::SrtpReplay,
+            // No room for the tag: a datagram that filled its buffer.
+            SrtpError::Malformed | SrtpError::NoRoom => DropReason::Malformed,
+        }
+    }
 }

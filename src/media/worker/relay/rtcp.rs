@@ -1,5 +1,6 @@
 //! RTCP between the legs of a relayed call, its SSRCs rewritten so each
-//! side sees the SSRCs the other side's RTP carries after our rewriting.
+//! side sees the SSRCs the other side's RTP carries after our rewriting;
+//! SRTCP opened from an SRTP leg before anything else, sealed towards one.
 //! Echo calls do not reflect RTCP.
 
 use super::Relay;
@@ -10,17 +11,29 @@ use crate::media::worker::verdict::{DropReason, Verdict};
 use std::net::SocketAddr;
 
 impl Relay {
-    /// An RTCP compound packet from leg `side`'s peer: latched like RTP,
-    /// then every SSRC either side knows mapped to the one the other side
-    /// sees (its peer's source to our SSRC towards the other leg, our SSRC
-    /// towards this leg to the other peer's source).
-    pub(super) fn handle_rtcp(&mut self, side: Side, pkt: &mut [u8], src: SocketAddr, now_us: u64) -> Verdict {
+    /// An RTCP compound packet from leg `side`'s peer, `buf[..len]`:
+    /// opened and latched like RTP, then every SSRC either side knows
+    /// mapped to the one the other side sees (its peer's source to our
+    /// SSRC towards the other leg, our SSRC towards this leg to the other
+    /// peer's source), then sealed for the other leg.
+    pub(super) fn handle_rtcp(
+        &mut self,
+        side: Side,
+        buf: &mut [u8],
+        len: usize,
+        src: SocketAddr,
+        now_us: u64,
+    ) -> Verdict {
         let [Some(a), Some(b)] = &mut self.legs else {
             return Verdict::Drop(DropReason::NotReflected);
         };
         let (inl, outl) = match side {
             Side::A => (a, b),
             Side::B => (b, a),
+        };
+        let len = match inl.open_rtcp(&mut buf[..len]) {
+            Ok(len) => len,
+            Err(reason) => return Verdict::Drop(reason),
         };
         if inl.rtcp_latch.accept(src, now_us) == LatchVerdict::Stranger {
             return Verdict::Drop(DropReason::Stranger);
@@ -36,15 +49,19 @@ impl Relay {
                 s
             }
         };
-        if rtcp::rewrite_ssrcs(pkt, &mut map).is_err() {
+        if rtcp::rewrite_ssrcs(&mut buf[..len], &mut map).is_err() {
             return Verdict::Drop(DropReason::Malformed);
         }
-        match outl.rtcp_latch.target() {
-            Some(dest) => Verdict::Rtcp {
+        let Some(dest) = outl.rtcp_latch.target() else {
+            return Verdict::Drop(DropReason::NoDestination);
+        };
+        match outl.seal_rtcp(buf, len) {
+            Ok(len) => Verdict::Rtcp {
                 out: side.other(),
                 dest,
+                len,
             },
-            None => Verdict::Drop(DropReason::NoDestination),
+            Err(reason) => Verdict::Drop(reason),
         }
     }
 }

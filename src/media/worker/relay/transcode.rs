@@ -1,8 +1,8 @@
 //! A transcoded direction: the voice payload re-coded into the worker's one
 //! transcoding buffer with a plain 12-byte header and the output codec's
-//! clock. Opus frames lost on the way in are concealed (libopus PLC) and
-//! sent as their own packets first, so the G.711 side hears continuity
-//! instead of a gap.
+//! clock, sealed there for an SRTP leg. Opus frames lost on the way in are
+//! concealed (libopus PLC) and sent as their own packets first, so the
+//! G.711 side hears continuity instead of a gap.
 
 use super::Relay;
 use crate::media::codec::Transcoder;
@@ -26,9 +26,11 @@ impl Relay {
     /// Re-codes `pkt`, a voice packet from leg `side` that
     /// [`handle_packet`](Self::handle_packet) judged
     /// [`Transcode`](crate::media::worker::verdict::Verdict::Transcode) (`rtp` is
-    /// what it read). Each packet to send, concealed ones first, is written
-    /// into `buf` (at least 2 KiB, reused) and handed to `send` with its
-    /// destination, to be sent before `buf` is written again.
+    /// what it read; `pkt` holds the packet unprotected, as `handle_packet`
+    /// left it). Each packet to send, concealed ones first, is written
+    /// (and sealed) into `buf` (at least 2 KiB, reused) and handed to
+    /// `send` with its destination, to be sent before `buf` is written
+    /// again.
     pub fn transcode(
         &mut self,
         side: Side,
@@ -58,11 +60,11 @@ impl Relay {
                 seq: rtp.seq.wrapping_sub(k),
                 ts: t.scale_ts(rtp.ts.wrapping_sub(k as u32 * frame_ts)),
                 payload_len: n,
+                len: 12 + n,
                 ..rtp
             };
-            let out = &mut buf[..12 + n];
-            if let Ok(dest) = outl.rewrite_rtp(out, &lost, &from, now_us) {
-                send(out, dest);
+            if let Ok((dest, len)) = outl.rewrite_rtp(buf, &lost, &from, now_us) {
+                send(&buf[..len], dest);
             }
         }
         let Ok(n) = t.transcode(rtp.payload(pkt), &mut buf[12..]) else {
@@ -74,11 +76,11 @@ impl Relay {
         let coded = InboundRtp {
             ts: t.scale_ts(rtp.ts),
             payload_len: n,
+            len: 12 + n,
             ..rtp
         };
-        let out = &mut buf[..12 + n];
-        let dest = outl.rewrite_rtp(out, &coded, &from, now_us)?;
-        send(out, dest);
+        let (dest, len) = outl.rewrite_rtp(buf, &coded, &from, now_us)?;
+        send(&buf[..len], dest);
         Ok(())
     }
 }
