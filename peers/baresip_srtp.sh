@@ -7,7 +7,7 @@
 # sees the tone in the clear. rvoip-gw logs every SIP message (trace) and
 # no SRTP key. (baresip 1.0 sends its closing RTCP BYE + SDES unprotected
 # when a call ends, no SRTCP index or tag: the gateway drops it as an
-# authentication failure, as RFC 3711 has it, so one per call is expected.)
+# authentication failure, as RFC 3711 has it, so at most one per call is expected.)
 D="$WORK/baresip-srtp"; mkdir -p "$D/snd"
 make_pki "$D" || check "baresip-srtp: test certificates" 0 "openssl failed"
 GP=$(port); TP=$(port); MP=$(port); BP=$(port); CP=$(cons_port "$BP"); UASP=$(port); UMP=$(port)

@@ -19,6 +19,7 @@
 #   CALLS=500 RATE=50 HOLD_S=20 perf/b2bua_load.sh
 #   TRANSCODE=1 CALLS=150 RATE=15 perf/b2bua_load.sh
 #   SRTP=1 perf/b2bua_load.sh
+#   CALLING=rvoip perf/b2bua_load.sh         # the SRTP run's caller without SRTP (to compare)
 #   REALTIME=10 perf/b2bua_load.sh          # media workers at SCHED_FIFO 10 (root)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -35,6 +36,7 @@ mkdir -p perf/results
 NAME=b2bua_load; [ "$TRANSCODE" = 1 ] && NAME=b2bua_transcode; [ "$SRTP" = 1 ] && NAME=b2bua_srtp
 CALL_FLAGS=""; [ "$TRANSCODE" = 1 ] && CALL_FLAGS="--codec opus --echo"
 [ "$SRTP" = 1 ] && CALL_FLAGS="$CALL_FLAGS --srtp mandatory --sdes-in-clear --echo"
+[ "${CALLING:-sipp}" = rvoip ] && [ -z "$CALL_FLAGS" ] && { CALL_FLAGS="--echo"; NAME=b2bua_echo_caller; }
 STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/$NAME-$STAMP.md
 BUF=4194304
 
@@ -139,6 +141,9 @@ python3 -c "import matplotlib" 2>/dev/null || pip install -q matplotlib >/dev/nu
 if [ "$SRTP" = 1 ]; then
   TITLE="rvoip-gw call (SRTP, echo) -> rvoip-gw -> SIPp UAS (RTP), $CALLS calls, SRTP on the caller's leg"
   CALLER="\`rvoip-gw call sip:bob@GW --count $CALLS --rate $RATE --duration $HOLD_S --srtp mandatory --sdes-in-clear --echo\` (RTP/SAVP with SDES keys, sends back what it hears, protected)"
+elif [ "$CALL_FLAGS" = "--echo" ]; then
+  TITLE="rvoip-gw call (RTP, echo) -> rvoip-gw -> SIPp UAS (RTP), $CALLS calls"
+  CALLER="\`rvoip-gw call sip:bob@GW --count $CALLS --rate $RATE --duration $HOLD_S --echo\` (plain RTP, sends back what it hears)"
 elif [ "$TRANSCODE" = 1 ]; then
   TITLE="rvoip-gw call (Opus, echo) -> rvoip-gw -> SIPp UAS (G.711), $CALLS calls transcoded both ways"
   CALLER="\`rvoip-gw call sip:bob@GW --count $CALLS --rate $RATE --duration $HOLD_S --codec opus --echo\` (offers only Opus, sends back what it hears)"
@@ -168,7 +173,7 @@ PY
   echo
   echo "- date: $(date -u +%FT%TZ)"
   echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); SIPp $(sipp -v 2>&1 | grep -o 'v[0-9.]*' | head -1), everything on loopback on the same cores"
-  echo "- command: \`SRTP=$SRTP TRANSCODE=$TRANSCODE REALTIME=$REALTIME CALLS=$CALLS RATE=$RATE HOLD_S=$HOLD_S perf/b2bua_load.sh\`"
+  echo "- command: \`CALLING=${CALLING:-sipp} SRTP=$SRTP TRANSCODE=$TRANSCODE REALTIME=$REALTIME CALLS=$CALLS RATE=$RATE HOLD_S=$HOLD_S perf/b2bua_load.sh\`"
   echo "- gateway: \`rvoip-gw --sip 127.0.0.1:$GWP --route sip:127.0.0.1:$UASP\` (embedded default config; media.realtime_priority = $REALTIME$( [ "$REALTIME" != 0 ] && grep -q 'real-time' "$WORK/gw.log" && echo ', REFUSED: see the log'))"
   echo "- caller: $CALLER"
   echo "- callee: \`sipp -sf sipp/scenarios/uas_rtp.xml\`, streaming a 1 kHz G.711 u-law tone (PT 0, 20 ms) with rtp_stream from the ACK to the BYE"

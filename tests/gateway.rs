@@ -67,7 +67,12 @@ async fn incoming(s: &mut SipUa) -> IncomingCall {
 async fn pair() -> (SipGateway, SipServer, SipClient) {
     let server = create_sip_server(server_cfg(4)).await.unwrap();
     let gw = gateway_to(format!("sip:{}", server.local_addr()), &[]).await;
-    let client = create_sip_client(ClientConfig::default()).await.unwrap();
+    let client = create_sip_client(ClientConfig {
+        server: server_cfg(4),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     (gw, server, client)
 }
 
@@ -172,7 +177,12 @@ async fn limits_and_drain_answer_503_with_retry_after() {
         ..Default::default()
     };
     let gw = create_gateway(server_cfg(8), cfg).await.unwrap();
-    let mut c = create_sip_client(ClientConfig::default()).await.unwrap();
+    let mut c = create_sip_client(ClientConfig {
+        server: server_cfg(4),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
     let first = c.make_call(&format!("sip:echo@{}", gw.local_addr())).unwrap();
     assert!(matches!(next(&mut c).await, CallEvent::Ringing(i) if i == first));
     assert!(matches!(next(&mut c).await, CallEvent::Answered(i) if i == first));
@@ -538,13 +548,47 @@ async fn vanished_peers_are_hung_up_on_both_legs_by_the_media_timeout() {
 
 #[tokio::test]
 async fn an_opus_only_echoing_api_caller_is_transcoded_to_a_pcmu_callee_and_back() {
+    transcoded_echo(false).await;
+}
+
+/// The same with SRTP on the caller's leg (RTP/SAVP, SDES keys over UDP as
+/// both sides allow here): Opus over SRTP one side, plain PCMU the other.
+#[tokio::test]
+async fn an_srtp_opus_caller_is_transcoded_to_a_plain_pcmu_callee_and_back() {
+    transcoded_echo(true).await;
+}
+
+async fn transcoded_echo(srtp: bool) {
     use rvoip::test_exports::media::codec::g711;
     let b = Raw::new().await;
-    let gw = gateway_to(format!("sip:{}", b.addr()), &[]).await;
-    let mut c = create_sip_client(ClientConfig::default()).await.unwrap();
+    let gw = match srtp {
+        false => gateway_to(format!("sip:{}", b.addr()), &[]).await,
+        true => {
+            let mut cfg = server_cfg(8);
+            cfg.srtp.sdes_in_clear = true;
+            let routes = vec![forward(format!("sip:{}", b.addr()), &[])];
+            create_gateway(
+                cfg,
+                GatewayConfig {
+                    routes,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap()
+        }
+    };
+    // Its own block of media ports: tests run side by side.
+    let client = ClientConfig {
+        server: server_cfg(4),
+        ..Default::default()
+    };
+    let mut c = create_sip_client(client).await.unwrap();
     let opts = CallOptions {
         codecs: vec!["opus".into()],
         echo: true,
+        srtp: if srtp { SrtpPolicy::Mandatory } else { SrtpPolicy::Off },
+        sdes_in_clear: srtp,
         ..Default::default()
     };
     assert!(
@@ -564,6 +608,10 @@ async fn an_opus_only_echoing_api_caller_is_transcoded_to_a_pcmu_callee_and_back
     assert!(
         inv.contains("opus/48000/2") && inv.contains("PCMU/8000"),
         "Opus from the caller, PCMU we transcode:\n{inv}"
+    );
+    assert!(
+        inv.contains(" RTP/AVP ") && !inv.contains("a=crypto"),
+        "the callee's leg is plain:\n{inv}"
     );
     let b_media: SocketAddr = ([127, 0, 0, 1], sdp_port(&inv)).into();
     b.send(
