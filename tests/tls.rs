@@ -279,8 +279,9 @@ async fn mutual_tls_lets_in_a_known_certificate_without_a_challenge_and_no_other
 
 /// A connection that cannot be made fails its call at once with 503 (RFC
 /// 3261 §8.1.3.1), not at Timer B (32 s with the default T1, beyond the
-/// 10 s every event is awaited for): a TLS server the caller distrusts,
-/// and a TCP port nobody listens on.
+/// 10 s every event is awaited for): a TLS server the caller distrusts, a
+/// TCP port nobody listens on, and a server that refuses the caller's
+/// certificate (TLS 1.3: after the handshake, with an alert).
 #[tokio::test]
 async fn an_unreachable_peer_fails_the_call_at_once() {
     let (server_pki, client_pki, stranger) = (pki("127.0.0.1"), pki("127.0.0.1"), pki("127.0.0.1"));
@@ -303,4 +304,16 @@ async fn an_unreachable_peer_fails_the_call_at_once() {
             "{uri}: {ev:?}"
         );
     }
+    let (mutual_pki, trunk) = (pki("127.0.0.1"), pki("127.0.0.1"));
+    let m = mutual_server(&mutual_pki, &trunk).await;
+    let mut cfg = ClientConfig::default();
+    cfg.server.tls = tls(&client_pki, &mutual_pki);
+    let mut c = create_sip_client(cfg).await.expect("client starts");
+    let id = c.make_call(&format!("sips:alice@{}", m.tls_addr().unwrap())).unwrap();
+    let ev = next(&mut c).await;
+    assert!(
+        matches!(ev, CallEvent::Failed(i, StatusCode::SERVICE_UNAVAILABLE) if i == id),
+        "a refused certificate: {ev:?}"
+    );
+    assert!(handshakes(&m, "in", "certificate") >= 1, "{}", m.metrics().render());
 }

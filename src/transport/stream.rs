@@ -11,20 +11,30 @@ use tokio::sync::mpsc;
 
 /// Reads framed messages from `stream` and writes what `outgoing` brings
 /// until either side closes, a framing error, or `idle` without a read.
+/// A connection we `opened` that fails with an error before the peer sent
+/// one message (a TLS 1.3 server refusing our certificate after the
+/// handshake, a reset) makes the peer unreachable, as a failed connect does.
 pub(super) async fn run_connection<S: AsyncRead + AsyncWrite>(
     stream: S,
     peer: Peer,
     mut outgoing: mpsc::Receiver<Bytes>,
     inbound: mpsc::Sender<Inbound>,
     idle: Duration,
+    opened: bool,
 ) {
     let (mut rd, mut wr) = tokio::io::split(stream);
     let mut buf = BytesMut::with_capacity(8192);
+    let mut heard = false;
     'conn: loop {
         tokio::select! {
             read = tokio::time::timeout(idle, rd.read_buf(&mut buf)) => {
                 match read {
                     Ok(Ok(n)) if n > 0 => tracing::trace!(%peer, n, "stream read"),
+                    Ok(Err(e)) if opened && !heard => {
+                        tracing::warn!(%peer, error = %e, "connection refused by the peer before any answer");
+                        let _ = inbound.send(Inbound::Unreachable(peer)).await;
+                        break 'conn;
+                    }
                     _ => break 'conn,
                 }
                 loop {
@@ -33,6 +43,7 @@ pub(super) async fn run_connection<S: AsyncRead + AsyncWrite>(
                     match sip::frame_stream(&buf) {
                         Ok(Some(len)) => {
                             let msg = buf.split_to(len).freeze();
+                            heard = true;
                             if inbound.send(Inbound::Message(msg, peer)).await.is_err() {
                                 break 'conn;
                             }

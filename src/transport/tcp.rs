@@ -36,7 +36,7 @@ pub async fn listen_tcp(
             if inbound.send(Inbound::Connected(peer, tx)).await.is_err() {
                 break;
             }
-            tokio::spawn(run_connection(stream, peer, rx, inbound.clone(), idle));
+            tokio::spawn(run_connection(stream, peer, rx, inbound.clone(), idle, false));
         }
     });
     Ok(local)
@@ -122,9 +122,9 @@ impl TcpTable {
                 Ok(stream) => {
                     let _ = stream.set_nodelay(true);
                     match tls {
-                        None => run_connection(stream, peer, rx, inbound, idle).await,
+                        None => run_connection(stream, peer, rx, inbound, idle, true).await,
                         Some(tls) => match tls.connect(stream, peer.addr).await {
-                            Some(stream) => run_connection(stream, peer, rx, inbound, idle).await,
+                            Some(stream) => run_connection(stream, peer, rx, inbound, idle, true).await,
                             None => _ = inbound.send(Inbound::Unreachable(peer)).await,
                         },
                     }

@@ -74,7 +74,7 @@ pub async fn listen_tls(
                 };
                 let (tx, rx) = mpsc::channel(1024);
                 if inbound.send(Inbound::Connected(peer, tx)).await.is_ok() {
-                    run_connection(stream, peer, rx, inbound, idle).await;
+                    run_connection(stream, peer, rx, inbound, idle, false).await;
                 }
             });
         }
