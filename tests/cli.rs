@@ -281,6 +281,8 @@ fn bad_srtp_settings_are_named() {
         err.contains("routes[0].srtp") && err.contains("sdes_in_clear"),
         "keys would go in clear: {err}"
     );
+    let err = config_error("[[routes]]\ntarget = \"registered\"\nsrtp = \"optional\"\n[registrar]\nenabled = true\n");
+    assert!(err.contains("routes[0].srtp") && err.contains("SIP URI"), "{err}");
     let err = config_error("[sip]\nsrtp = \"always\"\n");
     assert!(err.contains("srtp") && err.contains("always"), "{err}");
 }

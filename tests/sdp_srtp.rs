@@ -174,4 +174,14 @@ fn an_answer_without_the_srtp_our_offer_required_agrees_nothing() {
     // An answer naming a tag we did not offer agrees nothing either.
     let wrong_tag = offered("RTP/SAVP", &[&KEY_80.replacen('1', "9", 1)]);
     assert!(sdp::negotiate(&offer, &wrong_tag).is_err());
+    // Best effort answered with a key we cannot pair (a tag we did not
+    // offer, or a line we cannot read): the peer meant SRTP, so plain RTP
+    // would not work either.
+    for line in [
+        KEY_80.replacen('1', "9", 1),
+        "1 AES_CM_128_HMAC_SHA1_80 inline:AAAA".to_string(),
+    ] {
+        let answer = offered("RTP/AVP", &[&line]);
+        assert!(sdp::negotiate(&best_effort, &answer).is_err(), "{line}");
+    }
 }

@@ -251,3 +251,77 @@ fn keys_agree_end_to_end_and_survive_hold_and_resume() {
         assert_eq!(srtp, Some(want), "re-INVITEs keep the keys ({side:?})");
     }
 }
+
+#[test]
+fn a_late_offers_answer_without_our_keys_is_hung_up() {
+    // A caller's INVITE without SDP: the gateway's leg (listener
+    // mandatory) offers RTP/SAVP in its 200; the ACK answers plain RTP.
+    let mut net = net(125, SrtpPolicy::Off, SrtpPolicy::Mandatory);
+    let (peer, gw) = (addr(5), addr(1));
+    net.send(peer, gw, raw::invite(peer, gw, "bob", "s-6", "s6", ""));
+    let b = net.wait_incoming(CALLEE, SECOND);
+    net.command(CALLEE, Command::Accept(b, MediaMode::None));
+    let ok = net.wait_received(peer, "SIP/2.0 200", 1, SECOND);
+    assert!(ok.contains(" RTP/SAVP ") && !crypto(&ok).is_empty(), "our offer: {ok}");
+    let body = offer("RTP/AVP", "");
+    let ack = String::from_utf8(raw::in_dialog("ACK", peer, gw, "s-6", header(&ok, "To"), 1, "s6a")).unwrap();
+    let ack = ack.replace(
+        "Content-Length: 0\r\n\r\n",
+        &format!(
+            "Content-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    net.send(peer, gw, ack.into_bytes());
+    let bye = net.wait_received(peer, "BYE", 1, SECOND);
+    assert_eq!(header(&bye, "Call-ID"), "s-6");
+    net.wait_received(addr(2), "BYE", 1, SECOND);
+    assert!(
+        net.media_commands(GW)
+            .all(|c| !matches!(c, MediaCommand::AddCall { a, .. } if a.srtp.is_none())),
+        "the caller's leg never ran plain"
+    );
+}
+
+#[test]
+fn once_agreed_srtp_cannot_be_re_offered_away() {
+    // An optional listener took the caller's SRTP; a re-INVITE offering
+    // plain RTP is refused (488) and the leg keeps its keys.
+    let mut net = net(126, SrtpPolicy::Off, SrtpPolicy::Optional);
+    let (peer, gw) = (addr(5), addr(1));
+    net.send(
+        peer,
+        gw,
+        raw::invite(peer, gw, "bob", "s-7", "s7", &offer("RTP/SAVP", KEY)),
+    );
+    let b = net.wait_incoming(CALLEE, SECOND);
+    net.command(CALLEE, Command::Accept(b, MediaMode::None));
+    let ok = net.wait_received(peer, "SIP/2.0 200", 1, SECOND);
+    net.send(
+        peer,
+        gw,
+        raw::in_dialog("ACK", peer, gw, "s-7", header(&ok, "To"), 1, "s7a"),
+    );
+    let body = offer("RTP/AVP", "").replace("o=peer 1 1", "o=peer 1 2");
+    let reinvite = String::from_utf8(raw::in_dialog("INVITE", peer, gw, "s-7", header(&ok, "To"), 2, "s7b")).unwrap();
+    let reinvite = reinvite.replace(
+        "Content-Length: 0\r\n\r\n",
+        &format!(
+            "Content-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    net.send(peer, gw, reinvite.into_bytes());
+    let refused = net.wait_received(peer, "SIP/2.0 488", 1, SECOND);
+    assert_eq!(header(&refused, "CSeq"), "2 INVITE");
+    assert!(
+        net.media_commands(GW).all(|c| match c {
+            MediaCommand::AddCall { a, .. }
+            | MediaCommand::UpdateLeg {
+                leg: a, side: Side::A, ..
+            } => a.srtp.is_some(),
+            _ => true,
+        }),
+        "leg A never plain"
+    );
+}

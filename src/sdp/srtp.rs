@@ -115,7 +115,9 @@ impl SrtpTerms<'_> {
 /// The SRTP keys `local` and `remote` (an offer and its answer, either
 /// way round) agreed: the line of each with the same tag and suite.
 /// `Ok(None)` is plain RTP; a secure profile without agreed keys is an
-/// error (the stream is not started, never sent plain).
+/// error (the stream is not started, never sent plain), and so is an
+/// answer to our keys whose `a=crypto` matches none of them (the peer
+/// meant SRTP, so plain RTP would not reach it either).
 pub fn agreed(local: &MediaSdp, remote: &MediaSdp) -> Result<Option<LegSrtp>, SdpError> {
     let pair = remote.crypto.iter().find_map(|r| {
         let l = local.crypto.iter().find(|l| l.tag == r.tag && l.suite == r.suite)?;
@@ -125,8 +127,9 @@ pub fn agreed(local: &MediaSdp, remote: &MediaSdp) -> Result<Option<LegSrtp>, Sd
             tx: l.key,
         })
     });
+    let theirs = !remote.crypto.is_empty() || remote.bad_crypto.is_some();
     match pair {
-        None if local.proto.is_secure() || remote.proto.is_secure() => {
+        None if local.proto.is_secure() || remote.proto.is_secure() || (theirs && !local.crypto.is_empty()) => {
             Err(SdpError::NoCrypto("no a=crypto agreed".into()))
         }
         pair => Ok(pair),

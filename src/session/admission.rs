@@ -89,7 +89,7 @@ impl UserAgent {
         };
         self.ctx.index.watch(tx, id);
         let mut call = Call::offered(id, now, tx, req, peer, tag, port, offer);
-        call.set_srtp(policy, keys_allowed, keys);
+        call.set_srtp(policy, self.ctx.cfg.srtp.sdes_in_clear, keys);
         self.calls.insert(id, Box::new(call));
         self.records.open(id);
         self.ctx.stats.calls_total += 1;

@@ -21,6 +21,9 @@ pub enum EndReason {
     Timeout,
     /// No RTP for the media timeout: we sent BYE.
     MediaTimeout,
+    /// The peer's answer did not agree with our offer (SRTP we required
+    /// missing from it): we sent BYE rather than run the media otherwise.
+    NotAgreed,
 }
 
 /// Details of an incoming call.

@@ -71,6 +71,7 @@ pub(super) fn end_text(ev: Option<&SessionEvent>) -> String {
             EndReason::AckTimeout => "ack_timeout".into(),
             EndReason::Timeout => "timeout".into(),
             EndReason::MediaTimeout => "media_timeout".into(),
+            EndReason::NotAgreed => "not_agreed".into(),
         },
         Some(SessionEvent::Failed(_, s)) => format!("failed_{s}"),
         _ => "ended".into(),

@@ -70,6 +70,11 @@ pub fn check(cfg: &Config) -> Result<(), String> {
             t.starts_with("sips:") || t.contains(";transport=tls")
         });
         let uri = r.target.as_deref().is_some_and(|t| t.contains(':'));
+        if r.srtp != crate::srtp::Srtp::Off && !uri {
+            return Err(format!(
+                "routes[{i}].srtp: only a bridge to a SIP URI has a leg of its own to protect (the echo answers the caller's offer; registered Contacts are called without SRTP)"
+            ));
+        }
         if r.srtp != crate::srtp::Srtp::Off && uri && !tls && !r.sdes_in_clear {
             return Err(format!(
                 "routes[{i}].srtp: SRTP keys (SDES) go in the SIP, and the target is not sips: or ;transport=tls; \

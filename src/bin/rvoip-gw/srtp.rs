@@ -8,8 +8,11 @@ use serde::Deserialize;
 #[serde(rename_all = "lowercase")]
 pub enum Srtp {
     #[default]
+    /// Plain RTP.
     Off,
+    /// SRTP when the peer offers it; offers best effort.
     Optional,
+    /// SRTP only.
     Mandatory,
 }
 

@@ -8,7 +8,7 @@
 //! workers run it on legs whose [`LegSrtp`](crate::media::LegSrtp) has
 //! keys: each leg keeps four contexts (SRTP and SRTCP, each way), and a
 //! packet is opened in its receive buffer and sealed there for the leg it
-//! leaves on. Not yet wired into the offer/answer (issue #16).
+//! leaves on. The offer/answer that agrees the keys is `sdp::srtp`.
 
 mod keys;
 mod replay;

@@ -58,6 +58,14 @@ impl Call {
         self.end(SessionEvent::Ended(self.id, EndReason::MediaTimeout));
     }
 
+    /// An answer that does not agree with our offer (the SRTP it required
+    /// missing): BYE, never media run otherwise (RFC 3264 §6).
+    pub(super) fn hang_up_disagreed(&mut self, ctx: &mut CallContext, now: Instant) {
+        tracing::warn!(call = %self.id, "the answer does not agree with our offer; hanging up");
+        self.send_bye(ctx, now);
+        self.end(SessionEvent::Ended(self.id, EndReason::NotAgreed));
+    }
+
     /// CANCELs our INVITE, once, when a provisional has come (§9.1).
     pub(super) fn send_cancel(&mut self, ctx: &mut CallContext, now: Instant) {
         let Invite::Sent { tx, .. } = &self.invite else { return };

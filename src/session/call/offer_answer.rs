@@ -1,6 +1,7 @@
 //! A call's offer/answer state (RFC 3264): our latest SDP and theirs,
 //! who holds whom, and what the two agree for the media plane.
 
+use crate::ids::TransportKind;
 use crate::media::LegConfig;
 use crate::media::srtp::Crypto;
 use crate::sdp::{self, Codec, Direction, Sdp, SdpError, SrtpPolicy, SrtpTerms};
@@ -18,26 +19,44 @@ pub(super) struct OfferAnswer {
     pub remote_hold: bool,
     /// The leg's SRTP policy.
     srtp: SrtpPolicy,
-    /// SDES keys may be written into its SDP (TLS, or allowed in clear).
-    keys_allowed: bool,
+    /// SDES keys may be written into SDP sent over UDP/TCP.
+    sdes_in_clear: bool,
     /// Our SRTP keys, one per suite (none when SRTP is off).
     keys: Vec<Crypto>,
 }
 
 impl OfferAnswer {
-    /// Sets the leg's SRTP `policy`, whether keys may go into its SDP, and
+    /// Sets the leg's SRTP `policy`, whether keys may go over UDP/TCP, and
     /// our `keys` (see [`SrtpTerms::fresh_keys`]).
-    pub fn set_srtp(&mut self, policy: SrtpPolicy, keys_allowed: bool, keys: Vec<Crypto>) {
-        (self.srtp, self.keys_allowed, self.keys) = (policy, keys_allowed, keys);
+    pub fn set_srtp(&mut self, policy: SrtpPolicy, sdes_in_clear: bool, keys: Vec<Crypto>) {
+        (self.srtp, self.sdes_in_clear, self.keys) = (policy, sdes_in_clear, keys);
     }
 
-    /// What this leg brings to an offer or answer about SRTP.
-    pub fn srtp_terms(&self) -> SrtpTerms<'_> {
+    /// What this leg brings to an offer or answer sent over `t`. Once SRTP
+    /// is agreed it is required: a re-offer cannot take the leg back to
+    /// plaintext (488 instead).
+    pub fn srtp_terms(&self, t: TransportKind) -> SrtpTerms<'_> {
+        let agreed = self.agreed_srtp().is_some();
         SrtpTerms {
-            policy: self.srtp,
-            keys_allowed: self.keys_allowed,
+            policy: if agreed { SrtpPolicy::Mandatory } else { self.srtp },
+            keys_allowed: self.keys_may_go(t),
             ours: &self.keys,
         }
+    }
+
+    /// Whether SDES keys may be written into SDP sent over `t`.
+    pub fn keys_may_go(&self, t: TransportKind) -> bool {
+        t == TransportKind::Tls || self.sdes_in_clear
+    }
+
+    /// Whether our latest SDP carries keys.
+    pub fn carries_keys(&self) -> bool {
+        self.local.as_ref().is_some_and(|l| !l.audio.crypto.is_empty())
+    }
+
+    /// The SRTP the two SDPs agree, if any.
+    fn agreed_srtp(&self) -> Option<crate::media::LegSrtp> {
+        sdp::negotiate(self.local.as_ref()?, self.remote.as_ref()?).ok()?.srtp
     }
 
     /// The two SDPs are known and cannot work together (an answer without
@@ -73,8 +92,13 @@ impl OfferAnswer {
     }
 
     /// Our re-INVITE offer putting the peer on hold (`hold`) or resuming
-    /// it: our last SDP, next version, all of `codecs`.
-    pub fn hold_offer(&self, hold: bool, codecs: &[Codec]) -> Option<Sdp> {
+    /// it: our last SDP, next version, all of `codecs`; none when it
+    /// carries keys and would go over `t` where they may not.
+    pub fn hold_offer(&self, hold: bool, codecs: &[Codec], t: TransportKind) -> Option<Sdp> {
+        if self.carries_keys() && !self.keys_may_go(t) {
+            tracing::warn!(transport = %t, "no re-INVITE: it would carry SDES keys in clear");
+            return None;
+        }
         let mut offer = self.local.clone()?;
         offer.version += 1;
         offer.audio.direction = if hold { Direction::SendOnly } else { Direction::SendRecv };
@@ -83,9 +107,34 @@ impl OfferAnswer {
     }
 
     /// Our answer to the peer's re-INVITE carrying `offer` (or our offer
-    /// when it has none), for a leg on `port`: the codecs already agreed
-    /// when the new offer has them, else any of `codecs`; our hold kept.
-    pub fn answer_reinvite(&self, offer: Option<&Sdp>, codecs: &[Codec], port: u16) -> Result<Sdp, SdpError> {
+    /// when it has none), for a leg on `port`, sent over `t`: the codecs
+    /// already agreed when the new offer has them, else any of `codecs`;
+    /// our hold kept. A change of SRTP suite draws new keys (a key is
+    /// never used again once its stream has ended).
+    pub fn answer_reinvite(
+        &mut self,
+        offer: Option<&Sdp>,
+        codecs: &[Codec],
+        port: u16,
+        t: TransportKind,
+    ) -> Result<Sdp, SdpError> {
+        let before = self.agreed_srtp().map(|s| s.suite);
+        let answer = self.answer_with_terms(offer, codecs, port, t)?;
+        let after = answer.audio.crypto.first().map(|c| c.suite);
+        if before.is_some() && after.is_some() && before != after {
+            self.keys = SrtpTerms::fresh_keys();
+            return self.answer_with_terms(offer, codecs, port, t);
+        }
+        Ok(answer)
+    }
+
+    fn answer_with_terms(
+        &self,
+        offer: Option<&Sdp>,
+        codecs: &[Codec],
+        port: u16,
+        t: TransportKind,
+    ) -> Result<Sdp, SdpError> {
         let mut local = self.local.clone().ok_or(SdpError::NoAudio)?;
         local.version += 1;
         let ours = |codecs| sdp::Local {
@@ -99,7 +148,7 @@ impl OfferAnswer {
             },
             session_id: local.session_id,
             version: local.version,
-            srtp: self.srtp_terms(),
+            srtp: self.srtp_terms(t),
         };
         match offer {
             Some(o) => sdp::answer(o, &ours(&local.audio.codecs)).or_else(|_| sdp::answer(o, &ours(codecs))),

@@ -30,7 +30,8 @@ impl Call {
             return;
         }
         let offer = super::uac::body_sdp(req.body_text());
-        let Ok(answer) = self.sdp.answer_reinvite(offer.as_ref(), &ctx.cfg.codecs, self.port) else {
+        let t = self.dialog.as_ref().map_or(self.peer.transport, |d| d.transport());
+        let Ok(answer) = self.sdp.answer_reinvite(offer.as_ref(), &ctx.cfg.codecs, self.port, t) else {
             return ctx.reply(now, tx, &req.req, StatusCode::NOT_ACCEPTABLE_HERE, &self.local_tag);
         };
         let contact = ctx.contact(self.peer.transport);

@@ -79,7 +79,9 @@ impl Call {
         if self.sdp.on_hold == hold {
             return;
         }
-        let (Some(dialog), Some(offer)) = (self.dialog.as_mut(), self.sdp.hold_offer(hold, &ctx.cfg.codecs)) else {
+        let t = self.dialog.as_ref().map(|d| d.transport());
+        let offer = t.and_then(|t| self.sdp.hold_offer(hold, &ctx.cfg.codecs, t));
+        let (Some(dialog), Some(offer)) = (self.dialog.as_mut(), offer) else {
             return;
         };
         let (transport, hop) = (dialog.transport(), dialog.next_hop());
@@ -134,6 +136,9 @@ impl Call {
         self.sdp.on_hold = pending.hold;
         if let Some(mut dialog) = self.dialog.clone() {
             Self::send_ack(ctx, &mut dialog, resp.core.cseq);
+        }
+        if self.sdp.disagree() {
+            return self.hang_up_disagreed(ctx, now);
         }
         ctx.media_changed(self.id, MediaChange::Update);
         ctx.events.push_back(if pending.hold {

@@ -53,6 +53,11 @@ impl Call {
         let (invite, old) = (invite.clone(), *old);
         while !self.cancel_requested && !self.targets.pending.is_empty() {
             let (uri, peer) = self.targets.pending.remove(0);
+            // Our offer's SDES keys never go where they may not.
+            if !self.offer_may_go(peer.transport) {
+                tracing::warn!(call = %self.id, %uri, "redirect target skipped: our offer's SRTP keys would go in clear");
+                continue;
+            }
             let via = ctx.via(peer.transport);
             let contact = ctx.contact(peer.transport);
             // A target whose request cannot be built is skipped.

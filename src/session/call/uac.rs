@@ -93,7 +93,7 @@ impl Call {
         call.media = out.media;
         call.pinned = out.flow.is_some();
         call.client_auth = super::client_auth::ClientAuth::new(out.credentials.clone());
-        call.set_srtp(out.srtp, keys_allowed, keys);
+        call.set_srtp(out.srtp, out.sdes_in_clear, keys);
         call.sdp.local = Some(offer);
         Ok(call)
     }

@@ -153,6 +153,9 @@ impl Call {
             ctx.stats.calls_answered += 1;
             ctx.events.push_back(SessionEvent::Answered(self.id));
         }
+        if changed && self.sdp.disagree() {
+            return self.hang_up_disagreed(ctx, now);
+        }
         if changed {
             ctx.media_changed(self.id, MediaChange::Update);
         }
