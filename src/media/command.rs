@@ -98,6 +98,17 @@ pub enum MediaCommand {
         /// Leg B, or `None` for an echo.
         b: Option<LegConfig>,
     },
+    /// A call whose only leg is heard and spoken to by an application
+    /// (issue #17): what the peer sends is decoded into frames for it, and
+    /// its frames are encoded and sent on the worker's 20 ms clock.
+    AddAudioCall {
+        /// Call id (chooses the worker).
+        call: u64,
+        /// The leg.
+        a: LegConfig,
+        /// The worker's end of the application's queues.
+        audio: crate::media::audio::AudioAttach,
+    },
     /// A re-INVITE changed a leg (address, codec, direction).
     UpdateLeg {
         /// Call id.
@@ -119,6 +130,7 @@ impl MediaCommand {
     pub fn call(&self) -> u64 {
         match self {
             MediaCommand::AddCall { call, .. }
+            | MediaCommand::AddAudioCall { call, .. }
             | MediaCommand::UpdateLeg { call, .. }
             | MediaCommand::RemoveCall { call } => *call,
         }

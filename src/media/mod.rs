@@ -9,6 +9,7 @@
 //! Inside, the packet logic is functions over `&mut [u8]` and the worker's
 //! clock, testable without threads or sockets (`test_exports`).
 
+pub mod audio;
 pub(crate) mod codec;
 mod command;
 mod event;

@@ -273,10 +273,10 @@ impl Net {
         let call = cmd.call();
         let known = node.media.contains_key(&call);
         match &cmd {
-            MediaCommand::AddCall { .. } if known => {
+            MediaCommand::AddCall { .. } | MediaCommand::AddAudioCall { .. } if known => {
                 self.media_errors.push(format!("node {i}: call {call} added twice"))
             }
-            MediaCommand::AddCall { .. } => {
+            MediaCommand::AddCall { .. } | MediaCommand::AddAudioCall { .. } => {
                 node.media.insert(call, cmd);
             }
             MediaCommand::UpdateLeg { .. } if !known => self
@@ -287,8 +287,9 @@ impl Net {
                 .media_errors
                 .push(format!("node {i}: removal of unknown call {call}")),
             MediaCommand::RemoveCall { .. } => {
-                let MediaCommand::AddCall { b, .. } = node.media.remove(&call).expect("known") else {
-                    unreachable!("only AddCall is stored")
+                let b = match node.media.remove(&call).expect("known") {
+                    MediaCommand::AddCall { b, .. } => b,
+                    _ => None,
                 };
                 // Counts a test can find in the call's record: leg A sent
                 // 50 packets, leg B 60.

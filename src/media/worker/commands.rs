@@ -11,6 +11,8 @@ impl Worker {
     pub(super) fn handle_command(&mut self, cmd: MediaCommand) {
         match cmd {
             MediaCommand::AddCall { call, a, b } => self.add_call(call, a, b),
+            // Not carried by the workers yet: the call is told it has no media.
+            MediaCommand::AddAudioCall { call, a, .. } => self.emit(MediaEvent::BindFailed { call, port: a.port }),
             MediaCommand::UpdateLeg { call, side, leg } => {
                 let slot = self.index.get(&call).copied();
                 if let Some(c) = slot.and_then(|s| self.calls[s].as_mut()) {

@@ -1,0 +1,85 @@
+//! The application's end of a call's audio: frames from the call, waited
+//! for without a lock (an atomic waker), and frames into it.
+
+use super::pipes::Shared;
+use super::{AudioCounters, AudioError, AudioFrame};
+use std::sync::Arc;
+use std::sync::atomic::Ordering::{Acquire, Relaxed};
+use std::task::Poll;
+
+/// A call's audio as an application has it: frames from the call
+/// ([`recv`](Self::recv)) and frames into it ([`send`](Self::send)), 20 ms
+/// each at [`rate`](Self::rate).
+pub struct CallAudio {
+    shared: Arc<Shared>,
+}
+
+impl CallAudio {
+    pub(super) fn new(shared: Arc<Shared>) -> Self {
+        CallAudio { shared }
+    }
+
+    /// Sample rate of the frames.
+    pub fn rate(&self) -> u32 {
+        self.shared.cfg.rate
+    }
+
+    /// Samples in one frame (20 ms).
+    pub fn frame_len(&self) -> usize {
+        self.shared.cfg.frame_len()
+    }
+
+    /// The next frame from the call, waiting for it; `None` once the
+    /// call's media has ended and every frame has been taken.
+    pub async fn recv(&mut self) -> Option<AudioFrame> {
+        std::future::poll_fn(|cx| match self.try_recv() {
+            Ok(f) => Poll::Ready(Some(f)),
+            Err(AudioError::Closed) => Poll::Ready(None),
+            Err(_) => {
+                self.shared.waker.register(cx.waker());
+                match self.try_recv() {
+                    Ok(f) => Poll::Ready(Some(f)),
+                    Err(AudioError::Closed) => Poll::Ready(None),
+                    Err(_) => Poll::Pending,
+                }
+            }
+        })
+        .await
+    }
+
+    /// The next frame from the call if one is waiting.
+    pub fn try_recv(&mut self) -> Result<AudioFrame, AudioError> {
+        let s = &self.shared;
+        let closed = s.closed.load(Acquire);
+        match s.to_app.pop() {
+            Some(f) => Ok(f),
+            None if closed => Err(AudioError::Closed),
+            None => Err(AudioError::Empty),
+        }
+    }
+
+    /// Queues 20 ms of audio (exactly [`frame_len`](Self::frame_len)
+    /// samples) to be sent; the worker sends one frame per 20 ms of its
+    /// own clock, silence when none is queued.
+    pub fn send(&mut self, pcm: &[i16]) -> Result<(), AudioError> {
+        let s = &self.shared;
+        let want = s.cfg.frame_len();
+        if pcm.len() != want {
+            return Err(AudioError::Length { got: pcm.len(), want });
+        }
+        if s.closed.load(Acquire) {
+            return Err(AudioError::Closed);
+        }
+        let mut frame = AudioFrame::silence(want, 0);
+        frame.samples[..want].copy_from_slice(pcm);
+        s.from_app.push(frame).map_err(|_| {
+            s.counters.refused.fetch_add(1, Relaxed);
+            AudioError::Full
+        })
+    }
+
+    /// The counters.
+    pub fn counters(&self) -> &AudioCounters {
+        &self.shared.counters
+    }
+}
