@@ -24,3 +24,8 @@ pub struct CallOptions {
     /// Allow SDES keys over UDP/TCP signalling.
     pub sdes_in_clear: bool,
 }
+
+/// The audio an application asks for with
+/// [`SipUa::make_call_audio`](super::SipUa::make_call_audio) or
+/// [`IncomingCall::accept_audio`](super::IncomingCall::accept_audio).
+pub use crate::media::audio::AudioConfig;

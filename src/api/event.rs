@@ -96,6 +96,23 @@ impl IncomingCall {
         Ok(self.take().0)
     }
 
+    /// Answers 200 OK with the call's audio for the application: decoded
+    /// 20 ms frames of what the caller sends, and frames to send it, at
+    /// `cfg.rate` (see [`CallAudio`](super::CallAudio)); the codec, RTP,
+    /// SRTP, pacing and re-INVITEs stay under the handle.
+    pub fn accept_audio(self, cfg: super::AudioConfig) -> Result<(CallId, super::CallAudio), super::ApiError> {
+        if !cfg.is_valid() {
+            return Err(super::ApiError::Config(format!(
+                "audio rate {} (8000, 16000 or 48000) and a queue of at least one frame",
+                cfg.rate
+            )));
+        }
+        let (attach, audio) = crate::media::audio::pipes(cfg);
+        self.command(Command::Audio(self.id, attach))?;
+        self.command(Command::Accept(self.id, MediaMode::Audio))?;
+        Ok((self.take().0, audio))
+    }
+
     /// Answers 200 OK and echoes the caller's RTP back to it from a media
     /// worker (the echo service).
     pub fn accept_echo(self) -> Result<CallId, super::ApiError> {

@@ -14,6 +14,7 @@
 
 mod auth;
 mod call_options;
+mod calls;
 mod client_config;
 mod config;
 mod event;
@@ -30,12 +31,13 @@ mod ua;
 pub use crate::access::{AbuseConfig, AccessConfig, Acl, AclAction, Refusal, Untrusted};
 pub use crate::auth::ClientCredentials;
 pub use crate::ids::{CallId, TransportKind as Transport};
+pub use crate::media::audio::{AudioCounters, AudioError, AudioFrame, CallAudio};
 pub use crate::sdp::SrtpPolicy;
 pub use crate::session::ListenerSrtp;
 pub use crate::session::{CallRecord, EndReason, LegRecord};
 pub use crate::status::StatusCode;
 pub use auth::{Auth, Credentials, ha1};
-pub use call_options::CallOptions;
+pub use call_options::{AudioConfig, CallOptions};
 pub use client_config::ClientConfig;
 pub use config::{ServerConfig, Timers};
 pub use event::{CallEvent, IncomingCall};

@@ -73,11 +73,11 @@ impl SipUa {
     }
 
     /// The command queue of the shard owning call `id`.
-    fn shard_queue(&self, id: CallId) -> &mpsc::Sender<Command> {
+    pub(super) fn shard_queue(&self, id: CallId) -> &mpsc::Sender<Command> {
         &self.commands[(id.0 % self.commands.len() as u64) as usize]
     }
 
-    fn send(&self, cmd: Command) -> Result<(), ApiError> {
+    pub(super) fn send(&self, cmd: Command) -> Result<(), ApiError> {
         self.shard_queue(cmd.call()).try_send(cmd).map_err(|e| match e {
             mpsc::error::TrySendError::Full(_) => {
                 self.stats.command_overflow.fetch_add(1, Relaxed);
@@ -95,6 +95,16 @@ impl SipUa {
     /// Answers an incoming call with 200 OK and our SDP.
     pub fn accept_call(&self, call: IncomingCall) -> Result<CallId, ApiError> {
         call.accept()
+    }
+
+    /// Answers an incoming call with its audio for the application (see
+    /// [`IncomingCall::accept_audio`]).
+    pub fn accept_call_audio(
+        &self,
+        call: IncomingCall,
+        cfg: super::AudioConfig,
+    ) -> Result<(CallId, super::CallAudio), ApiError> {
+        call.accept_audio(cfg)
     }
 
     /// Rejects an incoming call with a final `status` (300–699).
@@ -115,41 +125,6 @@ impl SipUa {
     /// Resumes a held call (re-INVITE, a=sendrecv).
     pub fn resume_call(&self, id: CallId) -> Result<(), ApiError> {
         self.send(Command::Resume(id))
-    }
-
-    /// Calls `uri` over the default transport (or the URI's `;transport=`).
-    pub fn make_call(&self, uri: &str) -> Result<CallId, ApiError> {
-        self.make_call_via(uri, self.transport)
-    }
-
-    /// Calls `uri`, over `transport` unless the URI names one.
-    pub fn make_call_via(&self, uri: &str, transport: TransportKind) -> Result<CallId, ApiError> {
-        let id = CallId(self.next_id.fetch_add(1, Relaxed));
-        self.send(Command::Call(id, uri.to_owned(), transport)).map(|_| id)
-    }
-
-    /// Calls `uri` offering `opts.codecs` (names: `PCMU`, `PCMA`, `opus`;
-    /// empty: the configured list), and with `opts.echo` sends the media
-    /// it receives back once answered.
-    pub fn make_call_with(&self, uri: &str, opts: &super::CallOptions) -> Result<CallId, ApiError> {
-        if let Some(bad) = opts
-            .codecs
-            .iter()
-            .find(|c| crate::media::codec::AudioCodec::from_name(c).is_none())
-        {
-            return Err(ApiError::Config(format!("unknown codec {bad:?} (PCMU, PCMA, opus)")));
-        }
-        let id = CallId(self.next_id.fetch_add(1, Relaxed));
-        let mut out = crate::session::Outbound::to(uri.to_owned(), opts.transport.unwrap_or(self.transport));
-        if !opts.codecs.is_empty() {
-            out.codecs = crate::sdp::Codec::from_names(&opts.codecs);
-        }
-        if opts.echo {
-            out.media = crate::session::MediaMode::Echo;
-        }
-        out.credentials = opts.credentials.clone().map(Arc::new);
-        (out.srtp, out.sdes_in_clear) = (opts.srtp, opts.sdes_in_clear);
-        self.send(Command::Place(id, Box::new(out))).map(|_| id)
     }
 
     /// A handle for a metrics exporter (Prometheus text via

@@ -11,6 +11,10 @@ pub enum MediaMode {
     None,
     /// A media worker sends every packet back to its sender.
     Echo,
+    /// An application hears and speaks through the call's
+    /// [`AudioAttach`](crate::media::audio::AudioAttach), given in
+    /// [`Command::Audio`] before the call is accepted or placed.
+    Audio,
 }
 
 /// What the API asks of the session layer.
@@ -18,6 +22,9 @@ pub enum MediaMode {
 pub enum Command {
     /// Send 180 Ringing.
     Ring(CallId),
+    /// The application's audio queues for call `id` (its media mode
+    /// `Audio`): sent before `Accept` or `Place`.
+    Audio(CallId, crate::media::audio::AudioAttach),
     /// Answer 200 with SDP; media as `MediaMode` says.
     Accept(CallId, MediaMode),
     /// Reject with a final status.
@@ -72,6 +79,7 @@ impl Command {
     pub fn call(&self) -> CallId {
         match self {
             Command::Ring(id)
+            | Command::Audio(id, _)
             | Command::Accept(id, _)
             | Command::Reject(id, _)
             | Command::End(id)

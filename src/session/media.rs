@@ -51,7 +51,18 @@ impl UserAgent {
             None => None,
         };
         let Some(a) = call.leg_config() else { return };
-        self.ctx.media.push_back(MediaCommand::AddCall { call: owner.0, a, b });
+        let cmd = match (call.media_mode(), b) {
+            (MediaMode::Audio, None) => match self.audio.remove(&owner) {
+                Some(audio) => MediaCommand::AddAudioCall {
+                    call: owner.0,
+                    a,
+                    audio,
+                },
+                None => return,
+            },
+            _ => MediaCommand::AddCall { call: owner.0, a, b },
+        };
+        self.ctx.media.push_back(cmd);
         if let Some(call) = self.calls.get_mut(&owner) {
             call.set_media_active(true);
         }

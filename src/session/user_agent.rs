@@ -33,6 +33,8 @@ pub(crate) struct UserAgent {
     pub(super) now: Instant,
     /// When the tables are next checked for memory to give back.
     next_shrink: Instant,
+    /// Applications' audio queues, by call, until its media starts.
+    pub(super) audio: FxHashMap<CallId, crate::media::audio::AudioAttach>,
 }
 
 impl UserAgent {
@@ -53,6 +55,7 @@ impl UserAgent {
             shedder: Shedder::default(),
             now,
             next_shrink: now,
+            audio: FxHashMap::default(),
         };
         ua.add_registrations(registrations, now);
         ua
@@ -63,6 +66,7 @@ impl UserAgent {
         self.now = now;
         match cmd {
             Command::Ring(id) => self.with_call(id, |c, ctx| c.ring(ctx, now)),
+            Command::Audio(id, attach) => _ = self.audio.insert(id, attach),
             Command::Accept(id, mode) => self.accept(now, id, mode),
             Command::Reject(id, status) => self.with_call(id, |c, ctx| c.reject(ctx, now, status)),
             Command::End(id) => self.with_call(id, |c, ctx| c.hang_up(ctx, now)),
@@ -136,6 +140,7 @@ impl UserAgent {
     /// Removes a call that ended with `event` and reports it.
     fn finish(&mut self, id: CallId, event: SessionEvent) {
         let Some(call) = self.calls.remove(&id) else { return };
+        self.audio.remove(&id);
         self.ctx.ports.give_back(self.now, call.port());
         let media_removed = self.stop_media(&call);
         let record = self.records.close(&call, &event, self.now, media_removed);

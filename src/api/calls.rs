@@ -1,0 +1,78 @@
+//! Placing calls from the API: plain, with options, with the call's audio
+//! for the application.
+
+use super::{ApiError, SipUa};
+use crate::ids::{CallId, TransportKind};
+use crate::session::Command;
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+
+impl SipUa {
+    /// Calls `uri` over the default transport (or the URI's `;transport=`).
+    pub fn make_call(&self, uri: &str) -> Result<CallId, ApiError> {
+        self.make_call_via(uri, self.transport)
+    }
+
+    /// Calls `uri`, over `transport` unless the URI names one.
+    pub fn make_call_via(&self, uri: &str, transport: TransportKind) -> Result<CallId, ApiError> {
+        let id = CallId(self.next_id.fetch_add(1, Relaxed));
+        self.send(Command::Call(id, uri.to_owned(), transport)).map(|_| id)
+    }
+
+    /// Calls `uri` as [`make_call_with`](Self::make_call_with) does, with
+    /// the call's audio for the application at `cfg.rate` (frames flow once
+    /// it is answered; see [`super::CallAudio`]).
+    pub fn make_call_audio(
+        &self,
+        uri: &str,
+        opts: &super::CallOptions,
+        cfg: super::AudioConfig,
+    ) -> Result<(CallId, super::CallAudio), ApiError> {
+        if !cfg.is_valid() {
+            return Err(ApiError::Config(format!(
+                "audio rate {} (8000, 16000 or 48000)",
+                cfg.rate
+            )));
+        }
+        let (attach, audio) = crate::media::audio::pipes(cfg);
+        let id = self.place(uri, opts, Some(attach))?;
+        Ok((id, audio))
+    }
+
+    /// Calls `uri` offering `opts.codecs` (names: `PCMU`, `PCMA`, `opus`;
+    /// empty: the configured list), and with `opts.echo` sends the media
+    /// it receives back once answered.
+    pub fn make_call_with(&self, uri: &str, opts: &super::CallOptions) -> Result<CallId, ApiError> {
+        self.place(uri, opts, None)
+    }
+
+    fn place(
+        &self,
+        uri: &str,
+        opts: &super::CallOptions,
+        audio: Option<crate::media::audio::AudioAttach>,
+    ) -> Result<CallId, ApiError> {
+        if let Some(bad) = opts
+            .codecs
+            .iter()
+            .find(|c| crate::media::codec::AudioCodec::from_name(c).is_none())
+        {
+            return Err(ApiError::Config(format!("unknown codec {bad:?} (PCMU, PCMA, opus)")));
+        }
+        let id = CallId(self.next_id.fetch_add(1, Relaxed));
+        let mut out = crate::session::Outbound::to(uri.to_owned(), opts.transport.unwrap_or(self.transport));
+        if !opts.codecs.is_empty() {
+            out.codecs = crate::sdp::Codec::from_names(&opts.codecs);
+        }
+        if opts.echo {
+            out.media = crate::session::MediaMode::Echo;
+        }
+        out.credentials = opts.credentials.clone().map(Arc::new);
+        (out.srtp, out.sdes_in_clear) = (opts.srtp, opts.sdes_in_clear);
+        if let Some(attach) = audio {
+            out.media = crate::session::MediaMode::Audio;
+            self.send(Command::Audio(id, attach))?;
+        }
+        self.send(Command::Place(id, Box::new(out))).map(|_| id)
+    }
+}
