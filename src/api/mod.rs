@@ -27,6 +27,7 @@ mod stats;
 mod tls;
 mod tls_start;
 mod ua;
+mod wav;
 
 pub use crate::access::{AbuseConfig, AccessConfig, Acl, AclAction, Refusal, Untrusted};
 pub use crate::auth::ClientCredentials;
@@ -48,6 +49,7 @@ pub use registration::{RegistrarConfig, RegistrationConfig, RegistrationState, R
 pub use stats::Stats;
 pub use tls::TlsConfig;
 pub use ua::SipUa;
+pub use wav::{WavPlayer, WavRecorder};
 
 /// Errors of the session API.
 #[derive(Debug, thiserror::Error)]

@@ -1,6 +1,7 @@
 //! `rvoip-gw call URI`: places calls through the client API at a rate,
-//! holds each for a duration (optionally echoing its media, with the codecs
-//! offered chosen), and reports setup times. Exits non-zero when
+//! holds each for a duration (optionally echoing its media, or playing a
+//! WAV and recording what it hears, with the codecs offered chosen), and
+//! reports setup times. Exits non-zero when
 //! any call failed.
 
 use crate::config::Config;
@@ -46,6 +47,8 @@ pub struct CallArgs {
     /// Offer SDES keys over UDP/TCP (in clear): needed for --srtp without TLS.
     #[arg(long)]
     sdes_in_clear: bool,
+    #[command(flatten)]
+    audio: crate::call_audio::AudioArgs,
     /// Answer a challenge (401/407) as this user.
     #[arg(long)]
     pub auth_user: Option<String>,
@@ -100,6 +103,7 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
             .ok_or_else(|| format!("--srtp {:?}: expected off, optional or mandatory", args.srtp))?,
         sdes_in_clear: args.sdes_in_clear,
     };
+    let mut audio = crate::call_audio::Audio::new(&args.audio)?;
     let start = Instant::now();
     let interval = Duration::from_secs_f64(1.0 / args.rate);
     let hold = Duration::from_secs_f64(args.duration);
@@ -120,7 +124,10 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
             _ = tokio::time::sleep_until(next_launch.into()), if can_launch => {
                 let now = Instant::now();
                 while t.launched < args.count && started.len() < args.concurrency && next_launch <= now {
-                    let id = client.make_call_with(&args.uri, &opts).map_err(|e| e.to_string())?;
+                    let id = match audio.as_mut() {
+                        Some(a) => a.place(&client, &args.uri, &opts)?,
+                        None => client.make_call_with(&args.uri, &opts).map_err(|e| e.to_string())?,
+                    };
                     started.insert(id, Instant::now());
                     t.launched += 1;
                     next_launch += interval;

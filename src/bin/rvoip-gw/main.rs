@@ -3,6 +3,7 @@
 mod access;
 mod auth;
 mod call;
+mod call_audio;
 mod cdr;
 mod check;
 mod config;
@@ -44,7 +45,7 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Place calls through the client API and report setup times.
-    Call(call::CallArgs),
+    Call(Box<call::CallArgs>),
     /// Print a credentials-file entry (`[auth] credentials`) for USER in
     /// REALM, the password read from standard input; the file keeps only
     /// the HA1 hashes.
@@ -97,7 +98,7 @@ async fn main() {
     }
     let result = match cli.command {
         None => serve::run(cfg).await,
-        Some(Command::Call(args)) => call::run(cfg, args).await,
+        Some(Command::Call(args)) => call::run(cfg, *args).await,
         Some(Command::Ha1 { user, realm }) => auth::print_entry(&user, &realm),
     };
     if let Err(e) = result {
