@@ -1,0 +1,67 @@
+//! A voice application on `rvoip::api` in a page: answer every call with
+//! its audio, play a prompt (a WAV given as the first argument, or a
+//! 440 Hz tone), then say back what the caller says, half a second late.
+//! No RTP, codec or SDP in sight: 20 ms frames of 16-bit PCM both ways.
+//!
+//!     cargo run --example audio_app -- [prompt.wav]
+//!     # then call sip:anything@127.0.0.1:5080 (baresip, linphone, SIPp)
+
+use rvoip::api::*;
+use std::collections::VecDeque;
+use std::time::Duration;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let prompt = std::env::args().nth(1);
+    let mut server = create_sip_server(ServerConfig {
+        sip_addr: "127.0.0.1:5080".parse()?,
+        ..Default::default()
+    })
+    .await?;
+    println!("answering on {}", server.local_addr());
+    while let Some(ev) = server.next_event().await {
+        if let CallEvent::Incoming(call) = ev {
+            let cfg = AudioConfig {
+                rate: 8000,
+                queue_frames: 10,
+            };
+            let player = match &prompt {
+                Some(path) => Some(WavPlayer::open(path, cfg.rate)?),
+                None => None,
+            };
+            let (id, audio) = call.accept_audio(cfg)?;
+            println!("call {id:?} answered");
+            tokio::spawn(talk(audio, player));
+        }
+    }
+    Ok(())
+}
+
+/// The prompt (or a second of tone), then the caller's voice back, 25
+/// frames late, until the call ends.
+async fn talk(mut audio: CallAudio, mut prompt: Option<WavPlayer>) {
+    let len = audio.frame_len();
+    let mut tick = tokio::time::interval(Duration::from_millis(20));
+    let mut delay: VecDeque<Vec<i16>> = VecDeque::new();
+    for n in 0u64.. {
+        tick.tick().await;
+        let heard: Vec<Vec<i16>> = std::iter::from_fn(|| audio.try_recv().ok().map(|f| f.pcm().to_vec())).collect();
+        delay.extend(heard);
+        let played = prompt.as_mut().and_then(|p| p.next_frame()).map(<[i16]>::to_vec);
+        let frame: Vec<i16> = match played {
+            Some(f) => f,
+            None if prompt.is_none() && n < 50 => {
+                let at = n as usize * len;
+                (at..at + len)
+                    .map(|i| (6000.0 * (2.0 * std::f64::consts::PI * 440.0 * i as f64 / 8000.0).sin()) as i16)
+                    .collect()
+            }
+            None if delay.len() > 25 => delay.pop_front().unwrap_or_default(),
+            None => continue,
+        };
+        match audio.send(&frame) {
+            Err(AudioError::Closed) => break,
+            _ => continue,
+        }
+    }
+}
