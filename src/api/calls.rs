@@ -8,6 +8,15 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 
 impl SipUa {
+    /// Sends `digits` (`0`-`9`, `*`, `#`, `A`-`D`) as RFC 4733 events on a
+    /// call with audio, in order, each held 100 ms with 60 ms between.
+    pub fn send_dtmf(&self, id: CallId, digits: &str) -> Result<(), ApiError> {
+        if let Some(bad) = digits.chars().find(|c| !matches!(c, '0'..='9' | '*' | '#' | 'A'..='D')) {
+            return Err(ApiError::Config(format!("DTMF digit {bad:?} (0-9, *, #, A-D)")));
+        }
+        self.send(Command::SendDtmf(id, digits.to_owned()))
+    }
+
     /// Calls `uri` over the default transport (or the URI's `;transport=`).
     pub fn make_call(&self, uri: &str) -> Result<CallId, ApiError> {
         self.make_call_via(uri, self.transport)

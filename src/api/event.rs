@@ -29,6 +29,9 @@ pub enum CallEvent {
     Ended(CallId, EndReason),
     /// Our outgoing call failed with this SIP status.
     Failed(CallId, StatusCode),
+    /// A digit (RFC 4733) the far end sent on a call with audio, once, at
+    /// its end, with how long it was held.
+    Dtmf(CallId, char, std::time::Duration),
     /// A call's detail record (one per call; a bridge's legs together),
     /// once every leg has ended and its media has been counted.
     Record(Box<crate::session::CallRecord>),

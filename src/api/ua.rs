@@ -68,6 +68,7 @@ impl SipUa {
             SessionEvent::HoldFailed(id, s) => CallEvent::HoldFailed(id, s),
             SessionEvent::Ended(id, r) => CallEvent::Ended(id, r),
             SessionEvent::Failed(id, s) => CallEvent::Failed(id, s),
+            SessionEvent::Dtmf(id, d, held) => CallEvent::Dtmf(id, d, held),
             SessionEvent::Record(r) => CallEvent::Record(r),
         })
     }

@@ -62,6 +62,7 @@ impl Gateway {
             SessionEvent::Held(_)
             | SessionEvent::Resumed(_)
             | SessionEvent::HoldFailed(..)
+            | SessionEvent::Dtmf(..)
             | SessionEvent::Record(_) => {}
         }
         Some(ev)

@@ -118,6 +118,13 @@ pub enum MediaCommand {
         /// The new settings (same port).
         leg: LegConfig,
     },
+    /// Send `digits` as RFC 4733 events on an application's call.
+    SendDtmf {
+        /// Call id.
+        call: u64,
+        /// `0`-`9`, `*`, `#`, `A`-`D`, in order.
+        digits: String,
+    },
     /// Close the call's sockets and report its final statistics.
     RemoveCall {
         /// Call id.
@@ -132,6 +139,7 @@ impl MediaCommand {
             MediaCommand::AddCall { call, .. }
             | MediaCommand::AddAudioCall { call, .. }
             | MediaCommand::UpdateLeg { call, .. }
+            | MediaCommand::SendDtmf { call, .. }
             | MediaCommand::RemoveCall { call } => *call,
         }
     }

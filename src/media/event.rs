@@ -42,6 +42,16 @@ pub enum MediaEvent {
         /// The port.
         port: u16,
     },
+    /// An RFC 4733 digit heard on an application's call (reported once, at
+    /// its end).
+    Dtmf {
+        /// Call id.
+        call: u64,
+        /// `0`-`9`, `*`, `#`, `A`-`D`.
+        digit: char,
+        /// How long it was held, in ms.
+        duration_ms: u32,
+    },
     /// The call was removed; its final statistics per leg.
     Removed {
         /// Call id.
@@ -58,6 +68,7 @@ impl MediaEvent {
             MediaEvent::Latched { call, .. }
             | MediaEvent::Timeout { call }
             | MediaEvent::BindFailed { call, .. }
+            | MediaEvent::Dtmf { call, .. }
             | MediaEvent::Removed { call, .. } => *call,
         }
     }

@@ -22,6 +22,8 @@ pub enum MediaMode {
 pub enum Command {
     /// Send 180 Ringing.
     Ring(CallId),
+    /// Send these digits (RFC 4733) on an application's call.
+    SendDtmf(CallId, String),
     /// The application's audio queues for call `id` (its media mode
     /// `Audio`): sent before `Accept` or `Place`.
     Audio(CallId, crate::media::audio::AudioAttach),
@@ -79,6 +81,7 @@ impl Command {
     pub fn call(&self) -> CallId {
         match self {
             Command::Ring(id)
+            | Command::SendDtmf(id, _)
             | Command::Audio(id, _)
             | Command::Accept(id, _)
             | Command::Reject(id, _)

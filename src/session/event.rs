@@ -66,6 +66,9 @@ pub enum SessionEvent {
     Ended(CallId, EndReason),
     /// Our call failed with a final status.
     Failed(CallId, StatusCode),
+    /// An RFC 4733 digit heard on an application's call, and how long it
+    /// was held.
+    Dtmf(CallId, char, std::time::Duration),
     /// A call's detail record, once all its legs ended and its media
     /// reported (keyed by the incoming leg of a bridge).
     Record(Box<CallRecord>),

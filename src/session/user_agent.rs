@@ -67,6 +67,7 @@ impl UserAgent {
         match cmd {
             Command::Ring(id) => self.with_call(id, |c, ctx| c.ring(ctx, now)),
             Command::Audio(id, attach) => _ = self.audio.insert(id, attach),
+            Command::SendDtmf(id, digits) => self.send_dtmf(id, digits),
             Command::Accept(id, mode) => self.accept(now, id, mode),
             Command::Reject(id, status) => self.with_call(id, |c, ctx| c.reject(ctx, now, status)),
             Command::End(id) => self.with_call(id, |c, ctx| c.hang_up(ctx, now)),

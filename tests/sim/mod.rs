@@ -279,10 +279,10 @@ impl Net {
             MediaCommand::AddCall { .. } | MediaCommand::AddAudioCall { .. } => {
                 node.media.insert(call, cmd);
             }
-            MediaCommand::UpdateLeg { .. } if !known => self
+            MediaCommand::UpdateLeg { .. } | MediaCommand::SendDtmf { .. } if !known => self
                 .media_errors
                 .push(format!("node {i}: update of unknown call {call}")),
-            MediaCommand::UpdateLeg { .. } => {}
+            MediaCommand::UpdateLeg { .. } | MediaCommand::SendDtmf { .. } => {}
             MediaCommand::RemoveCall { .. } if !known => self
                 .media_errors
                 .push(format!("node {i}: removal of unknown call {call}")),

@@ -20,6 +20,8 @@ impl Worker {
                 }
             }
             MediaCommand::RemoveCall { call } => self.remove_call(call),
+            // Audio calls are not carried by the workers yet.
+            MediaCommand::SendDtmf { .. } => {}
         }
     }
 
