@@ -1,6 +1,7 @@
 //! What the peer of an audio call sends, heard: its voice decoded into 20
-//! ms frames at the application's rate, stamped with the RTP timestamp in
-//! that rate; a gap in the sequence filled first with concealed frames (a
+//! ms frames at the application's rate (a packet of 40 or 60 ms makes
+//! several; one of 10 or 30 ms ends in a shorter frame: there is no
+//! re-framing yet), stamped with the RTP timestamp in that rate; a gap in the sequence filled first with concealed frames (a
 //! few at most: a longer gap is a new talkspurt or a restart); late and
 //! duplicate packets dropped (their time has passed); telephone-event
 //! ignored for now.
