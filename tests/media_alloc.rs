@@ -2,8 +2,13 @@
 //! global allocator watches 2,000 packets protected and unprotected with
 //! SRTP and SRTCP, and 2,000 packets relayed through a worker on each of
 //! three calls: RTP <-> RTP, SRTP <-> RTP and SRTP <-> SRTP (with other
-//! keys on each leg), both ways on the SRTP calls.
+//! keys on each leg), both ways on the SRTP calls; then an audio call
+//! (PCMU heard and spoken at 16 kHz; and one in Opus at 48 kHz with the
+//! system libopus: unsafe-libopus allocates in libopus itself) receiving,
+//! decoding, encoding and sending on the worker's 20 ms ticks for 2 s.
 
+use rvoip::media::AudioCodec;
+use rvoip::media::audio::{AudioConfig, CallAudio, pipes};
 use rvoip::media::rtp::write_header;
 use rvoip::media::srtp::{MasterKey, SrtpContext, Suite};
 use rvoip::media::{LegConfig, LegSrtp, MediaCommand, MediaConfig, MediaPlane, WorkerConfig};
@@ -112,7 +117,14 @@ impl End {
     }
 }
 
+/// One test: the counter sees every thread's allocations, the test
+/// harness's too when it reports a test finished while another runs.
 #[test]
+fn worker_paths_do_not_allocate_per_packet() {
+    relay_path_does_not_allocate_per_packet();
+    audio_calls_do_not_allocate_per_packet_or_frame();
+}
+
 fn relay_path_does_not_allocate_per_packet() {
     assert_eq!(srtp_allocations(2000), 0, "SRTP protect/unprotect allocated");
     let (tx, _rx) = tokio::sync::mpsc::channel(1024);
@@ -182,4 +194,118 @@ fn relay_path_does_not_allocate_per_packet() {
     relay(200, 2000);
     let during = ALLOCS.load(Relaxed) - before;
     assert_eq!(during, 0, "{during} allocations while relaying 2,000 packets a call");
+}
+
+/// An audio call's peer and its application.
+struct AudioEnd {
+    sock: UdpSocket,
+    to: SocketAddr,
+    app: CallAudio,
+    pt: u8,
+    step: u32,
+    payload: Vec<u8>,
+    frame: Vec<i16>,
+}
+
+impl AudioEnd {
+    /// A call `id` on `port` in `codec` (payload type `pt`), the
+    /// application at `rate`; the peer's payload: `payload`.
+    fn new(plane: &MediaPlane, id: u64, port: u16, codec: AudioCodec, pt: u8, rate: u32, payload: Vec<u8>) -> Self {
+        let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+        sock.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+        let a = LegConfig {
+            codec: Some(codec),
+            codec_pt: pt,
+            clock: codec.clock(),
+            ..LegConfig::pcmu(port, sock.local_addr().unwrap())
+        };
+        let (audio, app) = pipes(AudioConfig { rate, queue_frames: 4 });
+        plane.submit(MediaCommand::AddAudioCall { call: id, a, audio }).unwrap();
+        let frame = (0..rate as usize / 50).map(|i| ((i % 40) as i16 - 20) * 400).collect();
+        let to = SocketAddr::from(([127, 0, 0, 1], port));
+        let step = codec.clock() / 50;
+        AudioEnd {
+            sock,
+            to,
+            app,
+            pt,
+            step,
+            payload,
+            frame,
+        }
+    }
+
+    /// Waits for the worker's next packet, answers with packet `seq`, and
+    /// plays the application: takes its frames, gives it one.
+    fn round(&mut self, buf: &mut [u8], seq: u16) {
+        let (n, _) = self.sock.recv_from(buf).expect("a paced packet");
+        assert!(n > 12, "a packet of {n} bytes");
+        write_header(buf, self.pt, false, seq, u32::from(seq) * self.step, 0xa0d);
+        buf[12..12 + self.payload.len()].copy_from_slice(&self.payload);
+        self.sock.send_to(&buf[..12 + self.payload.len()], self.to).unwrap();
+        while self.app.try_recv().is_ok() {}
+        let _ = self.app.send(&self.frame);
+    }
+}
+
+fn audio_calls_do_not_allocate_per_packet_or_frame() {
+    use rvoip::test_exports::media::codec::opus::OpusEncoder;
+    let (tx, _rx) = tokio::sync::mpsc::channel(1024);
+    let cfg = MediaConfig {
+        workers: 1,
+        pin: false,
+        realtime: 0,
+        worker: WorkerConfig::default(),
+    };
+    let plane = MediaPlane::start(cfg, tx).unwrap();
+    let base = 49_000 + (std::process::id() % 500) as u16 * 8;
+    let tone: Vec<i16> = (0..960).map(|i| ((i % 48) as i16 - 24) * 300).collect();
+    let mut opus = [0u8; 400];
+    let n = OpusEncoder::at_rate(48000, 5)
+        .unwrap()
+        .encode(&tone, &mut opus)
+        .unwrap();
+    let mut ends = vec![AudioEnd::new(
+        &plane,
+        1,
+        base,
+        AudioCodec::Pcmu,
+        0,
+        16000,
+        vec![0x55; 160],
+    )];
+    // unsafe-libopus, the default Opus backend, translates libopus's
+    // stack arrays into heap vectors: it allocates in every encode and
+    // decode. The system libopus does not.
+    if cfg!(feature = "audiopus") {
+        ends.push(AudioEnd::new(
+            &plane,
+            2,
+            base + 2,
+            AudioCodec::Opus,
+            111,
+            48000,
+            opus[..n].to_vec(),
+        ));
+    }
+    let mut buf = vec![0u8; 2048];
+    let mut run = |from: u16, n: u16| {
+        for seq in from..from + n {
+            for e in ends.iter_mut() {
+                e.round(&mut buf, seq);
+            }
+        }
+    };
+    run(0, 20); // warm-up: latching, the latch events, lazy statics
+    let before = ALLOCS.load(Relaxed);
+    run(20, 100);
+    let during = ALLOCS.load(Relaxed) - before;
+    for e in &ends {
+        let c = e.app.counters();
+        assert!(
+            c.delivered.load(Relaxed) >= 100 && c.sent.load(Relaxed) >= 50,
+            "heard and spoken"
+        );
+    }
+    assert_eq!(during, 0, "{during} allocations in 2 s of audio calls");
 }

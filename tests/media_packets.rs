@@ -67,7 +67,7 @@ fn handle(r: &mut Relay, side: Side, rtcp_port: bool, p: &mut Vec<u8>, src: Sock
     let len = match v {
         Verdict::Rtp { len, .. } | Verdict::Rtcp { len, .. } => len,
         Verdict::Transcode { rtp, .. } => rtp.len,
-        Verdict::Drop(_) => p.len(),
+        Verdict::Consumed | Verdict::Drop(_) => p.len(),
     };
     *p = slot[..len].to_vec();
     v

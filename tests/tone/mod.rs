@@ -1,5 +1,5 @@
 //! A 1 kHz test tone at 8 kHz and the measurements the transcoding tests
-//! make of it.
+//! make of it; tones and measurements at other rates for the audio tests.
 
 #![allow(dead_code)]
 
@@ -10,9 +10,32 @@ pub fn tone(samples: usize, amp: f64) -> Vec<i16> {
         .collect()
 }
 
+/// `samples` of a sine of `freq` Hz and amplitude `amp` at `rate` Hz,
+/// starting at sample `from`.
+pub fn sine(from: usize, samples: usize, freq: f64, rate: f64, amp: f64) -> Vec<i16> {
+    (from..from + samples)
+        .map(|i| (amp * (2.0 * std::f64::consts::PI * freq * i as f64 / rate).sin()) as i16)
+        .collect()
+}
+
 /// Power of `x` at `freq` Hz (Goertzel), normalised by length.
 pub fn goertzel(x: &[f64], freq: f64) -> f64 {
-    let w = 2.0 * std::f64::consts::PI * freq / 8000.0;
+    goertzel_at(x, freq, 8000.0)
+}
+
+/// The share of `x`'s energy (sampled at `rate` Hz) at `freq` among 0.7,
+/// 1, 1.3 and 2 times `freq`.
+pub fn share_at(x: &[f64], freq: f64, rate: f64) -> f64 {
+    goertzel_at(x, freq, rate)
+        / [0.7, 1.0, 1.3, 2.0]
+            .iter()
+            .map(|k| goertzel_at(x, k * freq, rate))
+            .sum::<f64>()
+}
+
+/// Power of `x` (sampled at `rate` Hz) at `freq` Hz, normalised by length.
+pub fn goertzel_at(x: &[f64], freq: f64, rate: f64) -> f64 {
+    let w = 2.0 * std::f64::consts::PI * freq / rate;
     let (mut s1, mut s2) = (0.0, 0.0);
     for &v in x {
         let s = v + 2.0 * w.cos() * s1 - s2;

@@ -6,6 +6,17 @@
 //! frame (silence when there is none), encodes it in the negotiated codec
 //! and sends it. A slow application loses frames (counted); it never
 //! stalls a worker. Nothing here allocates per frame.
+//!
+//! The workers carry such calls ([`MediaCommand::AddAudioCall`](crate::media::MediaCommand::AddAudioCall)):
+//! PCMU/PCMA are decoded at 8 kHz and up-sampled to 16 or 48 kHz (linear
+//! interpolation), and down-sampled for sending (group means); Opus is
+//! decoded and encoded straight at the application's rate. A received
+//! frame's timestamp is the RTP timestamp at the application's rate; a gap
+//! of a few packets becomes frames marked [`concealed`](AudioFrame::concealed)
+//! (Opus PLC, a fade of the last G.711 frame); telephone-event is not
+//! delivered yet. The worker sends one packet per 20 ms of its own clock,
+//! nothing while the leg is on hold (the application's frames are still
+//! taken). Removing the call ends [`CallAudio::recv`] with `None`.
 
 mod call_audio;
 mod counters;

@@ -1,11 +1,17 @@
-//! Audio codecs: G.711 μ-law and A-law, Opus, and the per-direction
-//! transcoder between them.
+//! Audio codecs: G.711 μ-law and A-law, Opus, the per-direction
+//! transcoder between them, and a leg's codec decoded to (encoded from)
+//! an application's PCM at its rate (audio calls, issue #17).
 
 pub mod g711;
 pub mod opus;
+mod resample;
 mod transcoder;
+mod voice_decoder;
+mod voice_encoder;
 
 pub use transcoder::Transcoder;
+pub use voice_decoder::VoiceDecoder;
+pub use voice_encoder::VoiceEncoder;
 
 /// The voice codecs the media plane speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,9 +1,10 @@
-//! Commands from signalling: add, update and remove calls; and the media
-//! timeout sweep.
+//! Commands from signalling: add (relayed, echoed or audio), update and
+//! remove calls; and the media timeout sweep.
 
 use super::Worker;
 use super::call::{Call, LegSockets};
 use super::relay::Relay;
+use crate::media::audio::AudioAttach;
 use crate::media::{LegConfig, MediaCommand, MediaEvent};
 use std::sync::atomic::Ordering::Relaxed;
 
@@ -11,8 +12,7 @@ impl Worker {
     pub(super) fn handle_command(&mut self, cmd: MediaCommand) {
         match cmd {
             MediaCommand::AddCall { call, a, b } => self.add_call(call, a, b),
-            // Not carried by the workers yet: the call is told it has no media.
-            MediaCommand::AddAudioCall { call, a, .. } => self.emit(MediaEvent::BindFailed { call, port: a.port }),
+            MediaCommand::AddAudioCall { call, a, audio } => self.add_audio_call(call, a, &audio),
             MediaCommand::UpdateLeg { call, side, leg } => {
                 let slot = self.index.get(&call).copied();
                 if let Some(c) = slot.and_then(|s| self.calls[s].as_mut()) {
@@ -55,18 +55,47 @@ impl Worker {
                 }
             }
         }
+        let relatch = self.cfg.relatch.as_micros() as u64;
+        let relay = Relay::new(a, b, ssrcs, relatch, self.cfg.opus_complexity, self.now_us());
+        self.insert(Call { id, relay, sockets });
+    }
+
+    /// An audio call: leg A's sockets bound as a relayed leg's, the
+    /// application's side in place of leg B. Its media fails (BindFailed)
+    /// when a port is taken, or the application's end was already taken
+    /// or asks for a rate we do not produce.
+    fn add_audio_call(&mut self, id: u64, a: LegConfig, attach: &AudioAttach) {
+        if self.index.contains_key(&id) {
+            return;
+        }
+        let io = attach.take().filter(|io| io.config().is_valid());
+        let (Some(io), Ok(legs)) = (io, self.open_leg(a, true)) else {
+            return self.emit(MediaEvent::BindFailed { call: id, port: a.port });
+        };
+        let (ssrc, relatch) = (self.next_ssrc(), self.cfg.relatch.as_micros() as u64);
+        let relay = Relay::with_audio(a, io, ssrc, relatch, self.cfg.opus_complexity, self.now_us());
+        let slot = self.insert(Call {
+            id,
+            relay,
+            sockets: [Some(legs), None],
+        });
+        self.audio_slots.push(slot);
+    }
+
+    /// Puts a call whose sockets are bound in a free slot: its ports lead
+    /// to it, its id to the slot.
+    fn insert(&mut self, call: Call) -> usize {
         let slot = self.free.pop().unwrap_or_else(|| {
             self.calls.push(None);
             self.calls.len() - 1
         });
-        for s in sockets.iter().flatten() {
+        for s in call.sockets.iter().flatten() {
             self.by_port[usize::from(s.port)] = slot as u32 + 1;
         }
-        let relatch = self.cfg.relatch.as_micros() as u64;
-        let relay = Relay::new(a, b, ssrcs, relatch, self.cfg.opus_complexity, self.now_us());
-        self.calls[slot] = Some(Call { id, relay, sockets });
-        self.index.insert(id, slot);
+        self.index.insert(call.id, slot);
+        self.calls[slot] = Some(call);
         self.counters.calls.fetch_add(1, Relaxed);
+        slot
     }
 
     fn remove_call(&mut self, id: u64) {
@@ -77,6 +106,11 @@ impl Worker {
             return;
         };
         let stats = call.relay.stats();
+        if call.relay.is_audio() {
+            self.audio_slots.retain(|&s| s != slot);
+        }
+        // Dropping the relay drops an audio call's end of the application's
+        // queues: the application sees the media end.
         for s in call.sockets.into_iter().flatten() {
             self.release_leg(s);
         }

@@ -1,7 +1,17 @@
 //! One media worker: a pinned OS thread owning a mio poll, its sockets and
 //! calls. Loop: drain commands; drain each ready socket until WouldBlock;
-//! check media timeouts; sleep to the next deadline. No lock, and no
-//! allocation per packet (one receive buffer, reused).
+//! send the audio calls' packets due on the 20 ms tick; check media
+//! timeouts; sleep to the next deadline (the next tick while any audio
+//! call exists, else the 250 ms check). No lock, and no allocation per
+//! packet (one receive buffer, reused).
+//!
+//! Calls are relayed (two legs), echoed (one leg), or heard and spoken to
+//! by an application (an audio call, issue #17: one leg and the
+//! application's queues): its peer's voice is decoded into 20 ms frames at
+//! the application's rate (lost packets concealed, late ones dropped), and
+//! on each tick of the worker's clock, not the application's, the
+//! application's next frame (silence when it gave none) is encoded in the
+//! leg's codec and sent (see `ticker`, `pacing` and `audio_side`).
 //!
 //! What becomes of each packet is decided by the call's [`Relay`](relay::Relay) over the
 //! bytes, their source and the worker's clock, without sockets (tested so,
@@ -12,6 +22,7 @@
 //! sealed in the worker's transcoding buffer. Each leg's SRTP contexts are
 //! keyed when the call is added or the leg re-keyed, never per packet.
 
+mod audio_side;
 mod call;
 mod commands;
 mod config;
@@ -22,11 +33,13 @@ mod latch;
 mod latency;
 mod leg;
 mod out_stream;
+mod pacing;
 mod park;
 mod readable;
 mod relay;
 mod socket;
 mod srtp_session;
+mod ticker;
 mod verdict;
 
 pub use config::WorkerConfig;
@@ -50,6 +63,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::{Duration, Instant};
+use ticker::Ticker;
 use tokio::sync::mpsc;
 
 /// The token of a worker's waker.
@@ -71,8 +85,13 @@ pub struct Worker {
     park_max: usize,
     recv_batch: RecvBatch,
     send_batch: SendBatch,
-    /// Where transcoded packets are written (one at a time).
+    /// Where transcoded packets, and audio calls' packets, are written
+    /// (one at a time).
     transcode_buf: Box<[u8]>,
+    /// Slots of the audio calls, which send on the ticks.
+    audio_slots: Vec<usize>,
+    /// The audio calls' 20 ms clock.
+    ticker: Ticker,
     start: Instant,
     stop: Arc<AtomicBool>,
     counters: Arc<WorkerCounters>,
@@ -118,6 +137,8 @@ impl Worker {
             recv_batch: RecvBatch::new(),
             send_batch: SendBatch::new(),
             transcode_buf: vec![0u8; 2048].into_boxed_slice(),
+            audio_slots: Vec::new(),
+            ticker: Ticker::default(),
             start: Instant::now(),
             stop,
             counters,
@@ -148,7 +169,8 @@ impl Worker {
             while let Some(cmd) = self.commands.queue.pop() {
                 self.handle_command(cmd);
             }
-            let wait = next_check.saturating_duration_since(Instant::now());
+            let now = Instant::now();
+            let wait = self.pace_wait(now, next_check.saturating_duration_since(now));
             if self.poll.poll(&mut events, Some(wait)).is_err() {
                 continue;
             }
@@ -158,6 +180,7 @@ impl Worker {
                     self.on_readable(ev.token().0);
                 }
             }
+            self.pace(woke);
             if woke >= next_check {
                 self.check_timeouts();
                 self.latency.publish(&self.counters.latency);

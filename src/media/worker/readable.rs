@@ -106,6 +106,7 @@ impl Worker {
                     counters.dropped.fetch_add(1, Relaxed);
                 }
             }
+            Verdict::Consumed => {}
             Verdict::Drop(reason) => counters.count_drop(reason),
         }
         if let Some((side, addr)) = relay.take_latched() {
@@ -117,14 +118,14 @@ impl Worker {
 
 impl WorkerCounters {
     /// Counts one packet sent at once: out, or dropped when refused.
-    fn count_send(&self, sent: bool) {
+    pub(super) fn count_send(&self, sent: bool) {
         let c = if sent { &self.packets_out } else { &self.dropped };
         c.fetch_add(1, Relaxed);
     }
 
     /// Counts one packet the relay did not forward, and why when the
     /// reason has its own counter.
-    fn count_drop(&self, reason: DropReason) {
+    pub(super) fn count_drop(&self, reason: DropReason) {
         self.dropped.fetch_add(1, Relaxed);
         let why = match reason {
             DropReason::Unnegotiated => &self.unnegotiated,

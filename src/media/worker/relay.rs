@@ -7,11 +7,16 @@
 //! it for an SRTP leg. Inputs are the bytes in their receive buffer (with
 //! room after them for a tag), their source and the worker's clock (µs
 //! since it started); the output is a [`Verdict`] the worker carries out.
-//! No socket, thread or clock here, and no allocation per packet.
+//! No socket, thread or clock here, and no allocation per packet. An
+//! audio call has leg A and, in place of leg B, the application's side:
+//! its voice is decoded for the application, and what the application
+//! says is sent on the worker's 20 ms ticks ([`Relay::speak`]).
 
+mod audio;
 mod rtcp;
 mod transcode;
 
+use super::audio_side::AudioSide;
 use super::leg::Leg;
 use super::verdict::{DropReason, Verdict};
 use crate::media::codec::Transcoder;
@@ -33,6 +38,8 @@ pub struct Relay {
     timed_out: bool,
     /// A leg latched by the last packet, not yet taken.
     latched: Option<(Side, SocketAddr)>,
+    /// The application's side of an audio call.
+    audio: Option<AudioSide>,
 }
 
 impl Relay {
@@ -57,17 +64,22 @@ impl Relay {
             last_rx_us: now_us,
             timed_out: false,
             latched: None,
+            audio: None,
         }
     }
 
     /// Applies a re-INVITE's settings to leg `side` (see [`Leg::update`]);
-    /// a codec change re-makes the transcoders.
+    /// a codec change re-makes the transcoders (an audio call's codec
+    /// state).
     pub fn update_leg(&mut self, side: Side, cfg: LegConfig) {
         let Some(leg) = self.legs[side.index()].as_mut() else {
             return;
         };
         let codec_changed = leg.cfg.codec != cfg.codec;
         leg.update(cfg);
+        if let Some(audio) = self.audio.as_mut() {
+            audio.update(&cfg);
+        }
         if let (true, [Some(a), b]) = (codec_changed, &self.legs) {
             self.transcoders = transcode::transcoders(&a.cfg, b.as_ref().map(|b| &b.cfg), self.opus_complexity);
         }
@@ -136,6 +148,9 @@ impl Relay {
         if rtp.pt != from.codec_pt && from.te_pt != Some(rtp.pt) {
             inl.dropped += 1;
             return Verdict::Drop(DropReason::Unnegotiated);
+        }
+        if let Some(audio) = self.audio.as_mut() {
+            return audio.hear(&rtp, &buf[..rtp.len], &from);
         }
         if self.transcoders[i].is_some() && rtp.pt == from.codec_pt {
             return Verdict::Transcode { out, rtp };

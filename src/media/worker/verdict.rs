@@ -41,6 +41,10 @@ pub enum Verdict {
         /// The voice packet as received.
         rtp: InboundRtp,
     },
+    /// Taken by the call itself, nothing to send: on an audio call, voice
+    /// decoded for the application, telephone-event (ignored for now) and
+    /// RTCP.
+    Consumed,
     /// Not forwarded.
     Drop(DropReason),
 }
@@ -72,6 +76,9 @@ pub enum DropReason {
     SrtpAuth,
     /// SRTP (SRTCP) already received or older than the replay window.
     SrtpReplay,
+    /// Voice on an audio call older than (or the same as) the newest
+    /// heard: its time has passed.
+    Late,
 }
 
 impl From<SrtpError> for DropReason {

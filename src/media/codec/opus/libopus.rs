@@ -5,7 +5,7 @@ use super::OpusError;
 #[allow(clippy::unsafe_removed_from_name)]
 use unsafe_libopus as ffi;
 
-/// An Opus encoder for 8 kHz mono voice.
+/// An Opus encoder for mono voice (8 kHz unless made [`at_rate`](Self::at_rate)).
 pub struct OpusEncoder {
     st: *mut ffi::OpusEncoder,
 }
@@ -17,9 +17,15 @@ unsafe impl Send for OpusEncoder {}
 impl OpusEncoder {
     /// A VoIP encoder at 8 kHz mono with `complexity` 0–10.
     pub fn new(complexity: i32) -> Result<Self, OpusError> {
+        Self::at_rate(8000, complexity)
+    }
+
+    /// A VoIP encoder of mono PCM at `rate` Hz (8, 12, 16, 24 or 48 kHz)
+    /// with `complexity` 0–10.
+    pub fn at_rate(rate: u32, complexity: i32) -> Result<Self, OpusError> {
         let mut err = 0;
         // SAFETY: valid arguments; the result is checked before use.
-        let st = unsafe { ffi::opus_encoder_create(8000, 1, ffi::OPUS_APPLICATION_VOIP, &mut err) };
+        let st = unsafe { ffi::opus_encoder_create(rate as i32, 1, ffi::OPUS_APPLICATION_VOIP, &mut err) };
         if st.is_null() || err != ffi::OPUS_OK {
             return Err(OpusError(err));
         }
@@ -57,7 +63,8 @@ impl Drop for OpusEncoder {
     }
 }
 
-/// An Opus decoder producing 8 kHz mono.
+/// An Opus decoder producing mono PCM (8 kHz unless made
+/// [`at_rate`](Self::at_rate)).
 pub struct OpusDecoder {
     st: *mut ffi::OpusDecoder,
 }
@@ -68,9 +75,14 @@ unsafe impl Send for OpusDecoder {}
 impl OpusDecoder {
     /// A decoder at 8 kHz mono.
     pub fn new() -> Result<Self, OpusError> {
+        Self::at_rate(8000)
+    }
+
+    /// A decoder producing mono PCM at `rate` Hz (8, 12, 16, 24 or 48 kHz).
+    pub fn at_rate(rate: u32) -> Result<Self, OpusError> {
         let mut err = 0;
         // SAFETY: valid arguments; the result is checked before use.
-        let st = unsafe { ffi::opus_decoder_create(8000, 1, &mut err) };
+        let st = unsafe { ffi::opus_decoder_create(rate as i32, 1, &mut err) };
         if st.is_null() || err != ffi::OPUS_OK {
             return Err(OpusError(err));
         }

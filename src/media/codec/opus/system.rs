@@ -4,6 +4,11 @@ use super::OpusError;
 use audiopus::coder::{Decoder, Encoder};
 use audiopus::{Application, Channels, MutSignals, SampleRate, packet::Packet};
 
+/// The sample rate `rate` Hz as audiopus names it.
+fn sample_rate(rate: u32) -> Result<SampleRate, OpusError> {
+    SampleRate::try_from(rate as i32).map_err(err)
+}
+
 fn err(e: audiopus::Error) -> OpusError {
     match e {
         audiopus::Error::Opus(code) => OpusError(code as i32),
@@ -11,7 +16,7 @@ fn err(e: audiopus::Error) -> OpusError {
     }
 }
 
-/// An Opus encoder for 8 kHz mono voice.
+/// An Opus encoder for mono voice (8 kHz unless made [`at_rate`](Self::at_rate)).
 pub struct OpusEncoder {
     enc: Encoder,
 }
@@ -19,7 +24,13 @@ pub struct OpusEncoder {
 impl OpusEncoder {
     /// A VoIP encoder at 8 kHz mono with `complexity` 0–10.
     pub fn new(complexity: i32) -> Result<Self, OpusError> {
-        let mut enc = Encoder::new(SampleRate::Hz8000, Channels::Mono, Application::Voip).map_err(err)?;
+        Self::at_rate(8000, complexity)
+    }
+
+    /// A VoIP encoder of mono PCM at `rate` Hz (8, 12, 16, 24 or 48 kHz)
+    /// with `complexity` 0–10.
+    pub fn at_rate(rate: u32, complexity: i32) -> Result<Self, OpusError> {
+        let mut enc = Encoder::new(sample_rate(rate)?, Channels::Mono, Application::Voip).map_err(err)?;
         enc.set_complexity(complexity.clamp(0, 10) as u8).map_err(err)?;
         Ok(OpusEncoder { enc })
     }
@@ -30,7 +41,8 @@ impl OpusEncoder {
     }
 }
 
-/// An Opus decoder producing 8 kHz mono.
+/// An Opus decoder producing mono PCM (8 kHz unless made
+/// [`at_rate`](Self::at_rate)).
 pub struct OpusDecoder {
     dec: Decoder,
 }
@@ -38,8 +50,13 @@ pub struct OpusDecoder {
 impl OpusDecoder {
     /// A decoder at 8 kHz mono.
     pub fn new() -> Result<Self, OpusError> {
+        Self::at_rate(8000)
+    }
+
+    /// A decoder producing mono PCM at `rate` Hz (8, 12, 16, 24 or 48 kHz).
+    pub fn at_rate(rate: u32) -> Result<Self, OpusError> {
         Ok(OpusDecoder {
-            dec: Decoder::new(SampleRate::Hz8000, Channels::Mono).map_err(err)?,
+            dec: Decoder::new(sample_rate(rate)?, Channels::Mono).map_err(err)?,
         })
     }
 

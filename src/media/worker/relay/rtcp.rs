@@ -24,6 +24,9 @@ impl Relay {
         src: SocketAddr,
         now_us: u64,
     ) -> Verdict {
+        if self.audio.is_some() {
+            return self.take_rtcp(side, buf, len, src, now_us);
+        }
         let [Some(a), Some(b)] = &mut self.legs else {
             return Verdict::Drop(DropReason::NotReflected);
         };

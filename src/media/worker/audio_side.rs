@@ -1,0 +1,83 @@
+//! The application's side of an audio call (issue #17), in place of leg B:
+//! what leg A's peer sends decoded into frames for the application, and on
+//! each 20 ms tick of the worker the application's next frame encoded for
+//! the peer. The codec state is made when the call is added, and again
+//! when a re-INVITE changes the leg's codec; nothing allocates per packet.
+
+mod hear;
+mod speak;
+
+use crate::media::LegConfig;
+use crate::media::audio::WorkerAudio;
+use crate::media::codec::{AudioCodec, VoiceDecoder, VoiceEncoder};
+
+/// The application's end of an audio call and the codec state between it
+/// and the leg.
+pub struct AudioSide {
+    /// The worker's end of the application's queues.
+    io: WorkerAudio,
+    /// The leg's voice codec as coded here (`None`: one we cannot code:
+    /// its voice is dropped, nothing is sent).
+    codec: Option<AudioCodec>,
+    /// Opus encoder complexity.
+    complexity: i32,
+    dec: Option<VoiceDecoder>,
+    enc: Option<VoiceEncoder>,
+    /// The newest packet heard: its SSRC and sequence number.
+    newest: Option<(u32, u16)>,
+    /// Sequence number and timestamp of the next packet we send, before
+    /// the leg's outgoing stream maps them.
+    seq: u16,
+    ts: u32,
+}
+
+/// The codec of a leg's voice: as negotiated, or by its static payload
+/// type (0: PCMU, 8: PCMA) when signalling did not name one.
+fn codec_of(leg: &LegConfig) -> Option<AudioCodec> {
+    leg.codec.or(match leg.codec_pt {
+        0 => Some(AudioCodec::Pcmu),
+        8 => Some(AudioCodec::Pcma),
+        _ => None,
+    })
+}
+
+impl AudioSide {
+    /// The application's side `io` of a call on leg `leg`, Opus encoded
+    /// with `complexity`.
+    pub fn new(io: WorkerAudio, leg: &LegConfig, complexity: i32) -> Self {
+        let mut side = AudioSide {
+            io,
+            codec: None,
+            complexity,
+            dec: None,
+            enc: None,
+            newest: None,
+            seq: 0,
+            ts: 0,
+        };
+        side.recodec(codec_of(leg));
+        side
+    }
+
+    /// Applies a re-INVITE's settings: a changed codec re-makes the codec
+    /// state (the sequence numbering we send goes on).
+    pub fn update(&mut self, leg: &LegConfig) {
+        let codec = codec_of(leg);
+        if codec != self.codec {
+            self.recodec(codec);
+        }
+    }
+
+    fn recodec(&mut self, codec: Option<AudioCodec>) {
+        let rate = self.io.config().rate;
+        self.codec = codec;
+        self.dec = codec.and_then(|c| VoiceDecoder::new(c, rate).ok());
+        self.enc = codec.and_then(|c| VoiceEncoder::new(c, rate, self.complexity).ok());
+        self.newest = None;
+    }
+
+    /// Samples in one 20 ms frame at the application's rate.
+    fn frame_len(&self) -> usize {
+        self.io.config().frame_len()
+    }
+}
