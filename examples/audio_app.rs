@@ -3,8 +3,9 @@
 //! 440 Hz tone), then say back what the caller says, half a second late.
 //! No RTP, codec or SDP in sight: 20 ms frames of 16-bit PCM both ways.
 //!
-//!     cargo run --example audio_app -- [prompt.wav]
-//!     # then call sip:anything@127.0.0.1:5080 (baresip, linphone, SIPp)
+//!     cargo run --example audio_app -- [ADDR [prompt.wav]]
+//!     # then call sip:anything@127.0.0.1:5080 (baresip, linphone, SIPp);
+//!     # each DTMF digit the caller sends is printed once
 
 use rvoip::api::*;
 use std::collections::VecDeque;
@@ -12,14 +13,18 @@ use std::time::Duration;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let prompt = std::env::args().nth(1);
+    let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:5080".into());
+    let prompt = std::env::args().nth(2);
     let mut server = create_sip_server(ServerConfig {
-        sip_addr: "127.0.0.1:5080".parse()?,
+        sip_addr: addr.parse()?,
         ..Default::default()
     })
     .await?;
     println!("answering on {}", server.local_addr());
     while let Some(ev) = server.next_event().await {
+        if let CallEvent::Dtmf(id, digit, held) = ev {
+            println!("call {} digit {digit} held {} ms", id.0, held.as_millis());
+        }
         if let CallEvent::Incoming(call) = ev {
             let cfg = AudioConfig {
                 rate: 8000,
@@ -30,7 +35,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 None => None,
             };
             let (id, audio) = call.accept_audio(cfg)?;
-            println!("call {id:?} answered");
+            println!("call {} answered", id.0);
             tokio::spawn(talk(audio, player));
         }
     }

@@ -1,6 +1,7 @@
 //! The `rvoip-gw` binary as a user runs it: bad configuration stops start-up
 //! naming the key; `rvoip-gw call` places calls against a running gateway.
 
+mod tone;
 use std::io::Write;
 use std::net::UdpSocket;
 use std::process::{Command, Stdio};
@@ -394,4 +395,66 @@ fn metrics_endpoint_cdr_file_and_sigterm_drain() {
 unsafe extern "C" {
     #[link_name = "kill"]
     fn libc_kill(pid: i32, sig: i32) -> i32;
+}
+
+/// `rvoip-gw call --play --record`: each call sends a WAV and records what
+/// it hears; against the echo service the recording is the prompt back.
+/// A WAV at another rate is refused naming it.
+#[test]
+fn call_subcommand_plays_and_records_wavs() {
+    let mut f = tempfile();
+    writeln!(f.1, "[media]\nport_min = 31400\nport_max = 31600").unwrap();
+    let (port, mut gw) = gateway_on_defaults(&["--config", &f.0]);
+    let dir = std::env::temp_dir().join(format!("rvoip-cli-audio-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let prompt = dir.join("prompt.wav");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 8000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&prompt, spec).unwrap();
+    for i in 0..8000 {
+        w.write_sample((8000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
+            .unwrap();
+    }
+    w.finalize().unwrap();
+    let (uri, rec) = (format!("sip:echo@127.0.0.1:{port}"), dir.join("rec"));
+    // The caller's media ports apart from the gateway's.
+    let mut caller = tempfile();
+    writeln!(caller.1, "[media]\nport_min = 31600\nport_max = 31800").unwrap();
+    let out = Command::new(BIN)
+        .args(["call", &uri, "--count", "2", "--duration", "2"])
+        .args(["--play", prompt.to_str().unwrap(), "--record", rec.to_str().unwrap()])
+        .args(["--config", &caller.0])
+        .output()
+        .unwrap();
+    let bad = Command::new(BIN)
+        .args([
+            "call",
+            &uri,
+            "--audio-rate",
+            "16000",
+            "--play",
+            prompt.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    gw.kill().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    for n in 1..=2 {
+        let r = hound::WavReader::open(rec.join(format!("call-{n}.wav"))).unwrap();
+        let x: Vec<f64> = r.into_samples::<i16>().map(|s| f64::from(s.unwrap())).collect();
+        assert!(x.len() >= 8000, "call {n} recorded {} samples", x.len());
+        let tail = &x[x.len() - 4000..];
+        assert!(tone::share_1k(tail) > 0.9, "call {n} heard its prompt back");
+        assert!(tone::rms(tail) > 2000.0, "level {}", tone::rms(tail));
+    }
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        !bad.status.success() && err.contains("prompt.wav") && err.contains("8000 Hz"),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -4,6 +4,7 @@
 //! the peer. The codec state is made when the call is added, and again
 //! when a re-INVITE changes the leg's codec; nothing allocates per packet.
 
+mod dtmf;
 mod hear;
 mod speak;
 
@@ -29,6 +30,12 @@ pub struct AudioSide {
     /// the leg's outgoing stream maps them.
     seq: u16,
     ts: u32,
+    /// Digits to send, and the timestamp of the one being sent.
+    dtmf_out: dtmf::DtmfOut,
+    event_ts: u32,
+    /// Digits heard, and the last one not yet reported.
+    dtmf_in: dtmf::DtmfIn,
+    heard: Option<(char, u32)>,
 }
 
 /// The codec of a leg's voice: as negotiated, or by its static payload
@@ -54,6 +61,10 @@ impl AudioSide {
             newest: None,
             seq: 0,
             ts: 0,
+            dtmf_out: Default::default(),
+            event_ts: 0,
+            dtmf_in: Default::default(),
+            heard: None,
         };
         side.recodec(codec_of(leg));
         side
@@ -74,6 +85,16 @@ impl AudioSide {
         self.dec = codec.and_then(|c| VoiceDecoder::new(c, rate).ok());
         self.enc = codec.and_then(|c| VoiceEncoder::new(c, rate, self.complexity).ok());
         self.newest = None;
+    }
+
+    /// Queues `digits` to send as RFC 4733 events.
+    pub fn send_dtmf(&mut self, digits: &str) {
+        self.dtmf_out.push(digits);
+    }
+
+    /// The digit last heard and how long it was held (ms), once.
+    pub fn take_dtmf(&mut self) -> Option<(char, u32)> {
+        self.heard.take()
     }
 
     /// Samples in one 20 ms frame at the application's rate.

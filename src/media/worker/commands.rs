@@ -20,8 +20,12 @@ impl Worker {
                 }
             }
             MediaCommand::RemoveCall { call } => self.remove_call(call),
-            // Audio calls are not carried by the workers yet.
-            MediaCommand::SendDtmf { .. } => {}
+            MediaCommand::SendDtmf { call, digits } => {
+                let slot = self.index.get(&call).copied();
+                if let Some(c) = slot.and_then(|s| self.calls[s].as_mut()) {
+                    c.relay.send_dtmf(&digits);
+                }
+            }
         }
     }
 

@@ -109,8 +109,15 @@ impl Worker {
             Verdict::Consumed => {}
             Verdict::Drop(reason) => counters.count_drop(reason),
         }
-        if let Some((side, addr)) = relay.take_latched() {
-            let call = *id;
+        let (call, dtmf, latched) = (*id, relay.take_dtmf(), relay.take_latched());
+        if let Some((digit, duration_ms)) = dtmf {
+            self.emit(MediaEvent::Dtmf {
+                call,
+                digit,
+                duration_ms,
+            });
+        }
+        if let Some((side, addr)) = latched {
             self.emit(MediaEvent::Latched { call, side, addr });
         }
     }

@@ -4,7 +4,7 @@
 //! re-framing yet), stamped with the RTP timestamp in that rate; a gap in the sequence filled first with concealed frames (a
 //! few at most: a longer gap is a new talkspurt or a restart); late and
 //! duplicate packets dropped (their time has passed); telephone-event
-//! ignored for now.
+//! reported as digits.
 
 use super::AudioSide;
 use crate::media::LegConfig;
@@ -30,7 +30,10 @@ impl AudioSide {
     /// frames, concealed ones first, go to the application.
     pub fn hear(&mut self, rtp: &InboundRtp, pkt: &[u8], leg: &LegConfig) -> Verdict {
         if rtp.pt != leg.codec_pt {
-            // telephone-event: DTMF for the application comes later.
+            // telephone-event (the leg negotiated it): a digit, once.
+            if let Some(d) = self.dtmf_in.hear(rtp.payload(pkt), rtp.ts, leg.clock) {
+                self.heard = Some(d);
+            }
             return Verdict::Consumed;
         }
         let fl = self.frame_len();

@@ -40,6 +40,31 @@ impl AudioSide {
             Some(f) => f.pcm(),
             None => &SILENCE[..self.io.config().frame_len()],
         };
+        let ticks = enc.frame_ticks();
+        if leg.cfg.te_pt.is_none() {
+            self.dtmf_out.clear();
+        }
+        if let (Some(te), Some(ev)) = (leg.cfg.te_pt, self.dtmf_out.next(ticks)) {
+            if ev.first {
+                self.event_ts = self.ts;
+            }
+            buf[0] = 0x80;
+            buf[1] = te & 0x7f | if ev.first { 0x80 } else { 0 };
+            buf[12..16].copy_from_slice(&ev.payload);
+            let rtp = InboundRtp {
+                pt: te,
+                ssrc: SOURCE,
+                seq: self.seq,
+                ts: self.event_ts,
+                header_len: 12,
+                payload_len: 4,
+                len: 16,
+            };
+            self.seq = self.seq.wrapping_add(1);
+            self.ts = self.ts.wrapping_add(ticks);
+            let from = leg.cfg;
+            return leg.rewrite_rtp(buf, &rtp, &from, now_us).map(Some);
+        }
         let Ok(n) = enc.encode(pcm, &mut buf[12..MAX_PACKET]) else {
             return Err(DropReason::Undecodable);
         };
@@ -56,7 +81,7 @@ impl AudioSide {
             len: 12 + n,
         };
         self.seq = self.seq.wrapping_add(1);
-        self.ts = self.ts.wrapping_add(enc.frame_ticks());
+        self.ts = self.ts.wrapping_add(ticks);
         leg.rewrite_rtp(buf, &rtp, &from, now_us).map(Some)
     }
 }
