@@ -58,12 +58,12 @@ pub struct CallArgs {
 }
 
 #[derive(Default)]
-struct Tally {
-    launched: u64,
-    answered: u64,
-    failed: u64,
-    done: u64,
-    statuses: BTreeMap<u16, u64>,
+pub struct Tally {
+    pub launched: u64,
+    pub answered: u64,
+    pub failed: u64,
+    pub done: u64,
+    pub statuses: BTreeMap<u16, u64>,
 }
 
 pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
@@ -170,31 +170,8 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
             }
         }
     }
-    let elapsed = start.elapsed().as_secs_f64();
-    let ms = |q: f64| setup.value_at_quantile(q) as f64 / 1000.0;
-    println!("attempted  {}", t.launched);
-    println!("answered   {}", t.answered);
-    println!("failed     {}", t.failed);
-    println!(
-        "setup_ms   p50={:.2} p99={:.2} max={:.2}",
-        ms(0.5),
-        ms(0.99),
-        setup.max() as f64 / 1000.0
-    );
-    println!("elapsed_s  {elapsed:.2} ({:.1} calls/s)", t.launched as f64 / elapsed);
-    for (status, n) in &t.statuses {
-        println!(
-            "status     {} x{n}",
-            if *status == 0 {
-                "timeout".to_string()
-            } else {
-                status.to_string()
-            }
-        );
+    if let Some(a) = audio {
+        a.report().await;
     }
-    if t.failed > 0 {
-        Err(format!("{} of {} calls failed", t.failed, t.launched))
-    } else {
-        Ok(())
-    }
+    t.print(start.elapsed().as_secs_f64(), &setup)
 }

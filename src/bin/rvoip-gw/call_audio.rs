@@ -1,9 +1,14 @@
 //! `rvoip-gw call --play FILE --record DIR`: the calls' audio through the
 //! API's `CallAudio`: a WAV sent on every call, looped for as long as it
-//! lasts, and what each call hears written to its own WAV.
+//! lasts, and what each call hears written to its own WAV; at the end,
+//! the frames heard, concealed and lost, and how long frames waited for
+//! the application (from the worker's hand-over to `try_recv`).
 
+use hdrhistogram::Histogram;
 use rvoip::api::*;
 use std::path::PathBuf;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 #[derive(clap::Args, Debug, Clone)]
@@ -27,6 +32,19 @@ pub struct Audio {
     record: Option<PathBuf>,
     cfg: AudioConfig,
     calls: u64,
+    tally: Arc<Mutex<AudioTally>>,
+}
+
+/// What every call's audio added up to.
+struct AudioTally {
+    frames: u64,
+    concealed: u64,
+    dropped: u64,
+    refused: u64,
+    silence: u64,
+    sent: u64,
+    /// Frame waits, µs.
+    wait: Histogram<u64>,
 }
 
 impl Audio {
@@ -61,6 +79,15 @@ impl Audio {
             record: args.record.clone(),
             cfg,
             calls: 0,
+            tally: Arc::new(Mutex::new(AudioTally {
+                frames: 0,
+                concealed: 0,
+                dropped: 0,
+                refused: 0,
+                silence: 0,
+                sent: 0,
+                wait: Histogram::new_with_bounds(1, 60_000_000, 3).map_err(|e| e.to_string())?,
+            })),
         }))
     }
 
@@ -77,34 +104,72 @@ impl Audio {
         }
         .transpose()
         .map_err(|e| e.to_string())?;
-        tokio::spawn(run(audio, self.player.clone(), recorder));
+        tokio::spawn(run(audio, self.player.clone(), recorder, self.tally.clone()));
         Ok(id)
+    }
+
+    /// Prints the calls' audio figures, once their media has ended.
+    pub async fn report(self) {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let t = self.tally.lock().unwrap_or_else(|e| e.into_inner());
+        let us = |q: f64| t.wait.value_at_quantile(q) as f64 / 1000.0;
+        println!(
+            "audio      frames_heard={} concealed={} dropped={} sent={} silence={} refused={}",
+            t.frames, t.concealed, t.dropped, t.sent, t.silence, t.refused
+        );
+        println!(
+            "audio_ms   frame_wait p50={:.3} p99={:.3} max={:.3}",
+            us(0.5),
+            us(0.99),
+            t.wait.max() as f64 / 1000.0
+        );
     }
 }
 
 /// One call's audio until it ends: a frame of the prompt every 20 ms,
 /// what arrives recorded.
-async fn run(mut audio: CallAudio, mut player: Option<WavPlayer>, mut recorder: Option<WavRecorder>) {
+async fn run(
+    mut audio: CallAudio,
+    mut player: Option<WavPlayer>,
+    mut recorder: Option<WavRecorder>,
+    tally: Arc<Mutex<AudioTally>>,
+) {
+    let mut wait = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).expect("valid bounds");
+    let (mut frames, mut concealed) = (0u64, 0u64);
     let mut tick = tokio::time::interval(Duration::from_millis(20));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    'call: loop {
-        tick.tick().await;
-        if let Some(frame) = player.as_mut().and_then(|p| p.next_frame()) {
-            let _ = audio.send(frame);
-        }
-        loop {
-            match audio.try_recv() {
-                Ok(f) => {
-                    if let Some(r) = recorder.as_mut() {
-                        let _ = r.write(f.pcm());
-                    }
+    // Frames are taken as they come (the wait measured is the worker's
+    // hand-over to this task's wake-up); the prompt goes out on the tick.
+    loop {
+        tokio::select! {
+            _ = tick.tick() => {
+                if let Some(frame) = player.as_mut().and_then(|p| p.next_frame()) {
+                    let _ = audio.send(frame);
                 }
-                Err(AudioError::Closed) => break 'call,
-                Err(_) => break,
+            }
+            f = audio.recv() => {
+                let Some(f) = f else { break };
+                frames += 1;
+                concealed += u64::from(f.concealed);
+                if let Some(at) = f.delivered {
+                    let _ = wait.record(at.elapsed().as_micros().max(1) as u64);
+                }
+                if let Some(r) = recorder.as_mut() {
+                    let _ = r.write(f.pcm());
+                }
             }
         }
     }
     if let Some(r) = recorder {
         let _ = r.finish();
     }
+    let c = audio.counters();
+    let mut t = tally.lock().unwrap_or_else(|e| e.into_inner());
+    t.frames += frames;
+    t.concealed += concealed;
+    t.dropped += c.dropped.load(Relaxed);
+    t.refused += c.refused.load(Relaxed);
+    t.silence += c.silence.load(Relaxed);
+    t.sent += c.sent.load(Relaxed);
+    let _ = t.wait.add(&wait);
 }

@@ -16,6 +16,9 @@ pub struct AudioFrame {
     pub timestamp: u32,
     /// Made up to fill a gap (a lost packet concealed), not received.
     pub concealed: bool,
+    /// When the worker put it in the application's queue (received
+    /// frames): how long it waited there is `delivered.elapsed()`.
+    pub delivered: Option<std::time::Instant>,
 }
 
 impl AudioFrame {
@@ -26,6 +29,7 @@ impl AudioFrame {
             len: len.min(MAX_FRAME),
             timestamp,
             concealed: false,
+            delivered: None,
         }
     }
 

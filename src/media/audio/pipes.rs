@@ -39,7 +39,9 @@ impl WorkerAudio {
     /// older ones, the oldest is dropped (counted) so it stays current.
     pub fn deliver(&self, frame: &AudioFrame) {
         let s = &self.shared;
-        if s.to_app.force_push(*frame).is_some() {
+        let mut frame = *frame;
+        frame.delivered = Some(std::time::Instant::now());
+        if s.to_app.force_push(frame).is_some() {
             s.counters.dropped.fetch_add(1, Relaxed);
         }
         s.counters.delivered.fetch_add(1, Relaxed);
