@@ -16,9 +16,16 @@ impl Tally {
             ms(0.99),
             setup.max() as f64 / 1000.0
         );
-        println!("elapsed_s  {elapsed:.2} ({:.1} calls/s)", self.launched as f64 / elapsed);
+        println!(
+            "elapsed_s  {elapsed:.2} ({:.1} calls/s)",
+            self.launched as f64 / elapsed
+        );
         for (status, n) in &self.statuses {
-            let what = if *status == 0 { "timeout".to_string() } else { status.to_string() };
+            let what = if *status == 0 {
+                "timeout".to_string()
+            } else {
+                status.to_string()
+            };
             println!("status     {what} x{n}");
         }
         if self.failed > 0 {
