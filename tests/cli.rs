@@ -21,11 +21,9 @@ fn config_error(toml: &str) -> String {
 }
 
 fn tempfile() -> (String, std::fs::File) {
-    let path = std::env::temp_dir().join(format!(
-        "rvoip-cli-{}-{:?}.toml",
-        std::process::id(),
-        std::thread::current().id()
-    ));
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let path = std::env::temp_dir().join(format!("rvoip-cli-{}-{n}.toml", std::process::id()));
     let f = std::fs::File::create(&path).unwrap();
     (path.to_string_lossy().into_owned(), f)
 }
@@ -407,19 +405,7 @@ fn call_subcommand_plays_and_records_wavs() {
     let (port, mut gw) = gateway_on_defaults(&["--config", &f.0]);
     let dir = std::env::temp_dir().join(format!("rvoip-cli-audio-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let prompt = dir.join("prompt.wav");
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 8000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(&prompt, spec).unwrap();
-    for i in 0..8000 {
-        w.write_sample((8000.0 * (2.0 * std::f64::consts::PI * 1000.0 * i as f64 / 8000.0).sin()) as i16)
-            .unwrap();
-    }
-    w.finalize().unwrap();
+    let prompt = prompt_wav(&dir);
     let (uri, rec) = (format!("sip:echo@127.0.0.1:{port}"), dir.join("rec"));
     // The caller's media ports apart from the gateway's.
     let mut caller = tempfile();
@@ -457,4 +443,99 @@ fn call_subcommand_plays_and_records_wavs() {
         "{err}"
     );
     let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A `ws://` route: rvoip-gw bridges each call's audio to a WebSocket
+/// server (here one that sends every frame back), so `rvoip-gw call
+/// --play` records its own prompt; the server sees `start` and `stop`.
+#[test]
+fn a_ws_route_bridges_calls_to_a_websocket_server() {
+    use futures_util::{SinkExt, StreamExt};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let ws_addr = listener.local_addr().unwrap();
+    let events = std::sync::Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = events.clone();
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            listener.set_nonblocking(true).unwrap();
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            while let Ok((tcp, _)) = listener.accept().await {
+                let seen = seen.clone();
+                tokio::spawn(async move {
+                    let mut ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
+                    while let Some(Ok(msg)) = ws.next().await {
+                        if msg.is_text() {
+                            seen.lock().unwrap().push(msg.to_text().unwrap().to_owned());
+                        } else if msg.is_binary() {
+                            let _ = ws.send(msg).await;
+                        }
+                    }
+                });
+            }
+        });
+    });
+    let mut f = tempfile();
+    writeln!(
+        f.1,
+        "[media]\nport_min = 31800\nport_max = 31900\n[[routes]]\nuser_prefix = \"\"\ntarget = \"ws://{ws_addr}/calls\""
+    )
+    .unwrap();
+    let (port, mut gw) = gateway_on_defaults(&["--config", &f.0]);
+    let dir = std::env::temp_dir().join(format!("rvoip-cli-ws-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let prompt = prompt_wav(&dir);
+    let mut caller = tempfile();
+    writeln!(caller.1, "[media]\nport_min = 31900\nport_max = 32000").unwrap();
+    let rec = dir.join("rec");
+    let out = Command::new(BIN)
+        .args([
+            "call",
+            &format!("sip:bot@127.0.0.1:{port}"),
+            "--count",
+            "1",
+            "--duration",
+            "2",
+        ])
+        .args(["--play", prompt.to_str().unwrap(), "--record", rec.to_str().unwrap()])
+        .args(["--config", &caller.0])
+        .output()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    gw.kill().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let r = hound::WavReader::open(rec.join("call-1.wav")).unwrap();
+    let x: Vec<f64> = r.into_samples::<i16>().map(|s| f64::from(s.unwrap())).collect();
+    assert!(x.len() >= 8000, "recorded {} samples", x.len());
+    assert!(
+        tone::share_1k(&x[x.len() - 4000..]) > 0.9,
+        "the prompt came back through the server"
+    );
+    let ev = events.lock().unwrap().clone();
+    assert!(
+        ev.first().is_some_and(|s| s.contains("\"start\"") && s.contains("L16")),
+        "{ev:?}"
+    );
+    assert!(ev.last().is_some_and(|s| s.contains("\"stop\"")), "{ev:?}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A second of 1 kHz tone as a 16-bit mono 8 kHz WAV in `dir`.
+fn prompt_wav(dir: &std::path::Path) -> std::path::PathBuf {
+    let prompt = dir.join("prompt.wav");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 8000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&prompt, spec).unwrap();
+    for s in tone::tone(8000, 8000.0) {
+        w.write_sample(s).unwrap();
+    }
+    w.finalize().unwrap();
+    prompt
 }

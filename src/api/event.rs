@@ -45,6 +45,7 @@ pub struct IncomingCall {
     pub(crate) to: String,
     pub(crate) uri: String,
     pub(crate) source: SocketAddr,
+    pub(crate) target: Option<String>,
     pub(crate) commands: Option<mpsc::Sender<Command>>,
 }
 
@@ -78,6 +79,17 @@ impl IncomingCall {
     /// The address the INVITE came from.
     pub fn source(&self) -> SocketAddr {
         self.source
+    }
+
+    /// The gateway route's application target that handed the call here
+    /// (`RouteAction::Application`), if any.
+    pub fn target(&self) -> Option<&str> {
+        self.target.as_deref()
+    }
+
+    /// A handle that can end the call later (for a task that serves it).
+    pub(crate) fn hangup(&self) -> Option<(CallId, mpsc::Sender<Command>)> {
+        self.commands.clone().map(|c| (self.id, c))
     }
 
     fn command(&self, cmd: Command) -> Result<(), super::ApiError> {

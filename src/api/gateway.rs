@@ -7,7 +7,9 @@ pub use crate::gateway::{GatewayConfig, GatewayStats, Route, RouteAction, SETUP_
 use std::time::Duration;
 
 /// A running gateway (see [`create_gateway`]). Its event stream reports
-/// every leg's progress; incoming calls are routed, never surfaced.
+/// every leg's progress; incoming calls are routed, and only those an
+/// [`RouteAction::Application`] route hands over surface as
+/// `CallEvent::Incoming` (their `target()` says the route's target).
 pub struct SipGateway(SipUa);
 
 super::handles::ua_handle!(SipGateway);

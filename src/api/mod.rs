@@ -28,6 +28,7 @@ mod tls;
 mod tls_start;
 mod ua;
 mod wav;
+mod ws_bridge;
 
 pub use crate::access::{AbuseConfig, AccessConfig, Acl, AclAction, Refusal, Untrusted};
 pub use crate::auth::ClientCredentials;
@@ -50,6 +51,7 @@ pub use stats::Stats;
 pub use tls::TlsConfig;
 pub use ua::SipUa;
 pub use wav::{WavPlayer, WavRecorder};
+pub use ws_bridge::bridge_websocket;
 
 /// Errors of the session API.
 #[derive(Debug, thiserror::Error)]

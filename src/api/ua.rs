@@ -58,6 +58,7 @@ impl SipUa {
                 to: info.to,
                 uri: info.uri,
                 source: info.peer.addr,
+                target: info.target,
                 commands: Some(self.shard_queue(id).clone()),
             }),
             SessionEvent::Ringing(id) => CallEvent::Ringing(id),

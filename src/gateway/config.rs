@@ -33,6 +33,10 @@ pub enum RouteAction {
     /// Call the Request-URI user's Contacts registered at our registrar
     /// (all at once when there are several; 480 when there are none).
     Registered,
+    /// Hand the call to the application: `SipGateway::next_event` gives it
+    /// as `CallEvent::Incoming`, whose `target()` is this (e.g. the
+    /// `ws://` URL of a WebSocket audio bridge), to accept or reject.
+    Application(String),
 }
 
 /// One route: a call matches when its Request-URI user starts with

@@ -12,8 +12,12 @@ impl Gateway {
     pub fn on_event(&mut self, now: Instant, ev: SessionEvent) -> Option<SessionEvent> {
         match &ev {
             SessionEvent::Incoming(a, info) => {
-                self.on_incoming(now, *a, info);
-                return None;
+                let target = self.on_incoming(now, *a, info)?;
+                let info = crate::session::IncomingInfo {
+                    target: Some(target),
+                    ..info.clone()
+                };
+                return Some(SessionEvent::Incoming(*a, info));
             }
             SessionEvent::Ringing(b) => self.tell_inbound(*b, Command::Ring),
             // A forked call's caller hears ringing: no leg's early media

@@ -9,7 +9,9 @@ use crate::status::StatusCode;
 use std::time::Instant;
 
 impl Gateway {
-    pub(super) fn on_incoming(&mut self, now: Instant, a: CallId, info: &IncomingInfo) {
+    /// Admits and routes a new call; the application's target when its
+    /// route hands it to the application.
+    pub(super) fn on_incoming(&mut self, now: Instant, a: CallId, info: &IncomingInfo) -> Option<String> {
         use super::admission::Denied;
         let refuse = if self.drain_until.is_some() {
             Some(&mut self.stats.drain_rejected)
@@ -23,9 +25,9 @@ impl Gateway {
         };
         if let Some(counter) = refuse {
             *counter += 1;
-            return self
-                .commands
+            self.commands
                 .push_back(Command::Reject(a, StatusCode::SERVICE_UNAVAILABLE));
+            return None;
         }
         let (index, user) = route::find(&self.cfg.routes, &info.uri, info.peer.addr.ip());
         let action = index.map(|i| &self.cfg.routes[i].action);
@@ -38,6 +40,21 @@ impl Gateway {
                     _ => StatusCode::NOT_FOUND,
                 };
                 self.commands.push_back(Command::Reject(a, status));
+            }
+            Some(RouteAction::Application(target)) => {
+                let target = target.clone();
+                let since = now;
+                let refused = StatusCode::FORBIDDEN;
+                self.insert(
+                    a,
+                    Leg {
+                        other: None,
+                        inbound: true,
+                        since,
+                        refused,
+                    },
+                );
+                return Some(target);
             }
             Some(RouteAction::Echo { answer_after }) => {
                 let answer_after = *answer_after;
@@ -109,6 +126,7 @@ impl Gateway {
                 }
             }
         }
+        None
     }
 
     /// Bridges inbound call `a` to one outbound leg as `out` says.

@@ -86,6 +86,7 @@ impl UserAgent {
                 u
             },
             peer,
+            target: None,
         };
         self.ctx.index.watch(tx, id);
         let mut call = Call::offered(id, now, tx, req, peer, tag, port, offer);

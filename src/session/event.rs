@@ -37,6 +37,9 @@ pub struct IncomingInfo {
     pub uri: String,
     /// Where it came from.
     pub peer: Peer,
+    /// The route's application target, when a gateway route hands the call
+    /// to the application.
+    pub target: Option<String>,
 }
 
 /// What the session layer reports upward.

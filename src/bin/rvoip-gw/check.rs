@@ -57,6 +57,12 @@ pub fn check(cfg: &Config) -> Result<(), String> {
                 ));
             }
             (None, Some(t)) if rvoip::api::is_reachable_target(t) => {}
+            (None, Some(t)) if t.starts_with("ws://") && t.len() > 5 => {}
+            (None, Some(t)) if t.starts_with("wss://") => {
+                return Err(format!(
+                    "routes[{i}].target: {t:?}: wss:// is not supported yet (ws:// only)"
+                ));
+            }
             (None, Some(t)) => {
                 return Err(format!(
                     "routes[{i}].target: {t:?} is neither \"echo\", \"registered\" nor a sip: URI with an IP address"
@@ -69,7 +75,10 @@ pub fn check(cfg: &Config) -> Result<(), String> {
             let t = t.to_ascii_lowercase();
             t.starts_with("sips:") || t.contains(";transport=tls")
         });
-        let uri = r.target.as_deref().is_some_and(|t| t.contains(':'));
+        let uri = r
+            .target
+            .as_deref()
+            .is_some_and(|t| t.starts_with("sip:") || t.starts_with("sips:"));
         if r.srtp != crate::srtp::Srtp::Off && !uri {
             return Err(format!(
                 "routes[{i}].srtp: only a bridge to a SIP URI has a leg of its own to protect (the echo answers the caller's offer; registered Contacts are called without SRTP)"

@@ -13,6 +13,7 @@ mod registrations;
 mod serve;
 mod srtp;
 mod tls;
+mod ws;
 
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;

@@ -68,6 +68,7 @@ pub fn gateway_config(cfg: &Config) -> Result<GatewayConfig, String> {
                 (None, Some("echo")) | (None, None) => RouteAction::Echo {
                     answer_after: Duration::from_millis(r.answer_after_ms),
                 },
+                (None, Some(ws)) if ws.starts_with("ws://") => RouteAction::Application(ws.to_owned()),
                 (None, Some(uri)) => RouteAction::Forward {
                     uri: uri.to_owned(),
                     transport: match r.transport {
@@ -116,12 +117,12 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut hup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
     let mut stop_by: Option<Instant> = None;
-    let mut quiet_ticks = 0;
+    let (mut quiet_ticks, mut ws) = (0, crate::ws::WsCalls::default());
     loop {
         tokio::select! {
             ev = gw.next_event() => match ev {
                 Some(CallEvent::Record(r)) => cdrs.write(&r),
-                Some(ev) => tracing::debug!(?ev, "call event"),
+                Some(ev) => ws.handle(ev),
                 None => return Err("signalling stopped".into()),
             },
             _ = tick.tick() => {
