@@ -11,17 +11,21 @@
 # gateway's RTP loss and both processes' CPU. Loopback only, bounded.
 #   perf/api_audio_load.sh                 # 1000 calls at 100 cps, 20 s each
 #   CALLS=200 RATE=50 HOLD_S=10 perf/api_audio_load.sh
+#   WS=1 CALLS=200 RATE=50 perf/api_audio_load.sh   # the gateway's route is ws:// to
+#                                          # examples/ws_echo_server (the WebSocket
+#                                          # bridge), which sends every frame back
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source perf/lib.sh
-CALLS=${CALLS:-1000}; RATE=${RATE:-100}; HOLD_S=${HOLD_S:-20}
-cargo build --release --bin rvoip-gw >/dev/null 2>&1 || { echo "build failed"; exit 1; }
+CALLS=${CALLS:-1000}; RATE=${RATE:-100}; HOLD_S=${HOLD_S:-20}; WS=${WS:-0}
+cargo build --release --bin rvoip-gw --example ws_echo_server >/dev/null 2>&1 || { echo "build failed"; exit 1; }
 ulimit -n 65536 2>/dev/null || true
 GW=$PWD/target/release/rvoip-gw
-WORK=$(mktemp -d); GW_PID=
-trap 'kill $GW_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+WORK=$(mktemp -d); GW_PID=; WS_PID=
+trap 'kill $GW_PID $WS_PID 2>/dev/null; rm -rf "$WORK"' EXIT
 mkdir -p perf/results
-STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/api_audio_load-$STAMP.md
+NAME=api_audio_load; [ "$WS" = 1 ] && NAME=ws_bridge_load
+STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/$NAME-$STAMP.md
 python3 - "$WORK/tone.wav" <<'PY'
 import math, struct, sys, wave
 w = wave.open(sys.argv[1], "wb"); w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000)
@@ -29,17 +33,24 @@ w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 1000 
 PY
 GWP=$(port); MET=127.0.0.1:$(port)
 printf '[metrics]\nlisten = "%s"\n[media]\nport_min = 10000\nport_max = 20000\n[echo]\nring = false\n' "$MET" >"$WORK/gw.toml"
+TARGET="rvoip-gw's echo service (the media workers return the RTP)"
+if [ "$WS" = 1 ]; then
+  WSP=$(port)
+  target/release/examples/ws_echo_server 127.0.0.1:$WSP >"$WORK/ws.out" 2>&1 & WS_PID=$!
+  printf '[[routes]]\nuser_prefix = ""\ntarget = "ws://127.0.0.1:%s/echo"\n' "$WSP" >>"$WORK/gw.toml"
+  TARGET="a ws:// route: each call bridged to examples/ws_echo_server, which sends every frame back"
+fi
 printf '[media]\nport_min = 20000\nport_max = 30000\n' >"$WORK/caller.toml"
 "$GW" --sip 127.0.0.1:$GWP --config "$WORK/gw.toml" --log-level warn 2>"$WORK/gw.log" & GW_PID=$!
 for _ in $(seq 50); do grep -q listening "$WORK/gw.log" && break; sleep 0.1; done
 cpu_s() { awk '{printf "%.2f", ($14+$15)/100}' /proc/$1/stat; }
-C0=$(cpu_s $GW_PID); T0=$(date +%s.%N)
+C0=$(cpu_s $GW_PID); W0=$([ -n "$WS_PID" ] && cpu_s $WS_PID || echo 0); T0=$(date +%s.%N)
 LIMIT=$((HOLD_S + CALLS / RATE + 60))
 /usr/bin/time -f "%e %U %S" -o "$WORK/caller.time" timeout $LIMIT "$GW" --config "$WORK/caller.toml" call \
   sip:echo@127.0.0.1:$GWP --count $CALLS --rate $RATE --duration $HOLD_S --concurrency $CALLS \
   --play "$WORK/tone.wav" >"$WORK/caller.out" 2>"$WORK/caller.err"
 RC=$?
-T1=$(date +%s.%N); C1=$(cpu_s $GW_PID)
+T1=$(date +%s.%N); C1=$(cpu_s $GW_PID); W1=$([ -n "$WS_PID" ] && cpu_s $WS_PID || echo 0)
 sleep 1
 LAST=$(grep 'rtp_in=' "$WORK/gw.log" | tail -1)
 kill $GW_PID; wait $GW_PID 2>/dev/null
@@ -54,13 +65,13 @@ RLOST=$(echo "$LAST" | grep -o 'rtp_lost=[0-9]*' | cut -d= -f2); RIN=$(echo "$LA
 NOMINAL=$((CALLS * HOLD_S * 50))
 LOSS=$(python3 -c "print(f'{100*(${DROP:-0}+${CONC:-0})/max(${HEARD:-1},1):.4f}')")
 {
-  echo "# API calls with audio: $CALLS calls, each a CallAudio both ways, against the echo service"
+  echo "# API calls with audio: $CALLS calls, each a CallAudio both ways, against $TARGET"
   echo
   echo "- date: $(date -u +%FT%TZ)"
   echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), kernel $(uname -r); rvoip $(git describe --always --dirty 2>/dev/null); both processes on the same 2 cores"
-  echo "- command: \`CALLS=$CALLS RATE=$RATE HOLD_S=$HOLD_S perf/api_audio_load.sh\`"
   echo "- caller: \`rvoip-gw call sip:echo@GW --count $CALLS --rate $RATE --duration $HOLD_S --concurrency $CALLS --play tone.wav\` (one tokio task per call: a frame of a 1 kHz tone every 20 ms, every frame heard taken with \`recv\`)"
-  echo "- gateway: \`rvoip-gw\` echo service (media workers return the RTP), \`echo.ring = false\`"
+  echo "- command: \`WS=$WS CALLS=$CALLS RATE=$RATE HOLD_S=$HOLD_S perf/api_audio_load.sh\`"
+  echo "- gateway: \`rvoip-gw\`, $TARGET; \`echo.ring = false\`"
   echo
   echo "| | value |"
   echo "|---|---|"
@@ -71,8 +82,9 @@ LOSS=$(python3 -c "print(f'{100*(${DROP:-0}+${CONC:-0})/max(${HEARD:-1},1):.4f}'
   echo "| frames lost (concealed + dropped) / heard | $LOSS % |"
   echo "| frames the applications sent / ticks with none (silence) / refused (queue full) | ${SENT:-?} / ${SIL:-?} / ${REF:-?} |"
   echo "| frame wait, worker hand-over to the application's task | p50 ${P50:-?} ms, p99 ${P99:-?} ms, max ${MAX:-?} ms |"
-  echo "| RTP the gateway's echo received / lost | ${RIN:-?} / ${RLOST:-?} |"
-  echo "| gateway CPU | $(python3 -c "print(f'{$C1-$C0:.2f}')") s over $(python3 -c "print(f'{$T1-$T0:.1f}')") s |"
+  echo "| RTP the gateway received / lost (RFC 3550 gaps) | ${RIN:-?} / ${RLOST:-?} |"
+  echo "| gateway CPU | $(python3 -c "print(f'{$C1-$C0:.2f}')") s over $(python3 -c "print(f'{$T1-$T0:.1f}')") s; $(python3 -c "print(f'{($C1-$C0)*1e6/max(${ANS:-1},1)/$HOLD_S:.0f}')") µs per call-second |"
+  echo "| WebSocket server CPU (WS=1) | $(python3 -c "print(f'{$W1-$W0:.2f}')") s |"
   echo "| caller CPU (API, workers, $CALLS tasks) | user ${CU} s, system ${CS} s |"
   echo "| caller exit code | $RC |"
   echo
