@@ -3,9 +3,10 @@
 //! 440 Hz tone), then say back what the caller says, half a second late.
 //! No RTP, codec or SDP in sight: 20 ms frames of 16-bit PCM both ways.
 //!
-//!     cargo run --example audio_app -- [ADDR [prompt.wav]]
+//!     cargo run --example audio_app -- [ADDR [prompt.wav [RECORD_DIR]]]
 //!     # then call sip:anything@127.0.0.1:5080 (baresip, linphone, SIPp);
-//!     # each DTMF digit the caller sends is printed once
+//!     # each DTMF digit the caller sends is printed once; with RECORD_DIR,
+//!     # what each call hears is written to RECORD_DIR/call-ID.wav
 
 use rvoip::api::*;
 use std::collections::VecDeque;
@@ -14,7 +15,8 @@ use std::time::Duration;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let addr = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:5080".into());
-    let prompt = std::env::args().nth(2);
+    let prompt = std::env::args().nth(2).filter(|p| !p.is_empty());
+    let record = std::env::args().nth(3).map(std::path::PathBuf::from);
     let mut server = create_sip_server(ServerConfig {
         sip_addr: addr.parse()?,
         ..Default::default()
@@ -36,22 +38,36 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             };
             let (id, audio) = call.accept_audio(cfg)?;
             println!("call {} answered", id.0);
-            tokio::spawn(talk(audio, player));
+            let recorder = match &record {
+                Some(dir) => Some(WavRecorder::create(dir.join(format!("call-{}.wav", id.0)), cfg.rate)?),
+                None => None,
+            };
+            tokio::spawn(talk(audio, player, recorder));
         }
     }
     Ok(())
 }
 
 /// The prompt (or a second of tone), then the caller's voice back, 25
-/// frames late, until the call ends.
-async fn talk(mut audio: CallAudio, mut prompt: Option<WavPlayer>) {
+/// frames late, until the call ends; what it hears recorded if asked.
+async fn talk(mut audio: CallAudio, mut prompt: Option<WavPlayer>, mut recorder: Option<WavRecorder>) {
     let len = audio.frame_len();
     let mut tick = tokio::time::interval(Duration::from_millis(20));
     let mut delay: VecDeque<Vec<i16>> = VecDeque::new();
-    for n in 0u64.. {
+    'call: for n in 0u64.. {
         tick.tick().await;
-        let heard: Vec<Vec<i16>> = std::iter::from_fn(|| audio.try_recv().ok().map(|f| f.pcm().to_vec())).collect();
-        delay.extend(heard);
+        loop {
+            match audio.try_recv() {
+                Ok(f) => {
+                    if let Some(r) = recorder.as_mut() {
+                        let _ = r.write(f.pcm());
+                    }
+                    delay.push_back(f.pcm().to_vec());
+                }
+                Err(AudioError::Closed) => break 'call,
+                Err(_) => break,
+            }
+        }
         let played = prompt.as_mut().and_then(|p| p.next_frame()).map(<[i16]>::to_vec);
         let frame: Vec<i16> = match played {
             Some(f) => f,
@@ -64,9 +80,9 @@ async fn talk(mut audio: CallAudio, mut prompt: Option<WavPlayer>) {
             None if delay.len() > 25 => delay.pop_front().unwrap_or_default(),
             None => continue,
         };
-        match audio.send(&frame) {
-            Err(AudioError::Closed) => break,
-            _ => continue,
-        }
+        let _ = audio.send(&frame);
+    }
+    if let Some(r) = recorder {
+        let _ = r.finish();
     }
 }

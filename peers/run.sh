@@ -4,8 +4,8 @@
 # and then SHA-256; baresip as a phone that registers to rvoip-gw's
 # registrar with a password, places a call through it and takes one, over
 # UDP and then over TLS (certificates made here with openssl), and with
-# SRTP over TLS; SIPp sending RFC 4733 digits to an application on the
-# API (examples/audio_app.rs). Every
+# SRTP over TLS; SIPp sending RFC 4733 digits to, and baresip talking
+# with, an application on the API (examples/audio_app.rs). Every
 # peer is installed from Debian if missing, every step is bounded; prints
 # one line per check and exits non-zero if any fails.
 set -uo pipefail
@@ -127,4 +127,5 @@ source "$ROOT/peers/baresip_tls.sh"
 source "$ROOT/peers/kamailio_tls.sh"
 source "$ROOT/peers/baresip_srtp.sh"
 source "$ROOT/peers/sipp_dtmf.sh"
+source "$ROOT/peers/baresip_api.sh"
 exit $FAILED
