@@ -206,3 +206,64 @@ async fn a_websocket_server_that_is_down_gets_the_call_refused() {
         "{ev:?}"
     );
 }
+
+/// A WebSocket server that sends garbage (text that is not JSON, JSON of
+/// no known event, binary of an odd length) among its audio, then reads
+/// nothing more: the garbage is ignored, the caller hears the audio the
+/// server sent, and the call ends normally. (Two seconds of frames fit
+/// in the socket buffers: a server slow enough to fill them is not
+/// covered here.)
+#[tokio::test]
+async fn a_server_sending_garbage_is_ignored_and_its_audio_still_plays() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/call", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let mut ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
+        let _start = ws.next().await;
+        for m in [
+            Message::text("not json"),
+            Message::text(r#"{"event":"reboot"}"#),
+            Message::binary(vec![1u8; 3]),
+            Message::binary(tone(0, 1600).iter().flat_map(|s| s.to_le_bytes()).collect::<Vec<u8>>()),
+        ] {
+            ws.send(m).await.unwrap();
+        }
+        // Stalls: reads nothing more, holds the connection open.
+        tokio::time::sleep(Duration::from_secs(30)).await;
+    });
+    let gw = gateway(&url).await;
+    let mut client = create_sip_client(ClientConfig {
+        server: cfg(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let (id, mut audio) = client
+        .make_call_audio(
+            &format!("sip:bot@{gw}"),
+            &CallOptions::default(),
+            AudioConfig::default(),
+        )
+        .unwrap();
+    assert!(matches!(next(&mut client).await, CallEvent::Answered(i) if i == id));
+    let mut tick = tokio::time::interval(Duration::from_millis(20));
+    let mut loud = 0;
+    for t in 0..100 {
+        tick.tick().await;
+        let _ = audio.send(&tone(t * 160, 160));
+        while let Ok(f) = audio.try_recv() {
+            loud += usize::from(f.pcm().iter().any(|s| s.unsigned_abs() > 4000));
+        }
+    }
+    assert!(loud >= 8, "the server's 200 ms of tone was played ({loud} loud frames)");
+    client.end_call(id).unwrap();
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            if let CallEvent::Ended(i, _) = next(&mut client).await {
+                break i;
+            }
+        }
+    });
+    assert_eq!(ended.await.expect("the call ends normally"), id);
+}
