@@ -37,15 +37,29 @@ struct Seen {
     stop: bool,
 }
 
+/// A byte stream a WebSocket runs over (TCP, or TLS over TCP).
+trait Stream: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send {}
+impl<T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send> Stream for T {}
+
 /// A WebSocket server taking one connection: echoes audio, sends a mark
 /// after 10 frames, reports what it saw when the connection ends.
 async fn ws_server() -> (String, oneshot::Receiver<Seen>) {
+    ws_server_over(None).await
+}
+
+/// [`ws_server`], over TLS (`wss://`) with `tls` when given.
+async fn ws_server_over(tls: Option<tokio_rustls::TlsAcceptor>) -> (String, oneshot::Receiver<Seen>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("ws://{}/call", listener.local_addr().unwrap());
+    let scheme = if tls.is_some() { "wss" } else { "ws" };
+    let url = format!("{scheme}://{}/call", listener.local_addr().unwrap());
     let (done, seen) = oneshot::channel();
     tokio::spawn(async move {
         let (tcp, _) = listener.accept().await.unwrap();
-        let mut ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
+        let stream: Box<dyn Stream> = match tls {
+            Some(acceptor) => Box::new(acceptor.accept(tcp).await.unwrap()),
+            None => Box::new(tcp),
+        };
+        let mut ws = tokio_tungstenite::accept_async(stream).await.unwrap();
         let mut s = Seen {
             sizes_ok: true,
             ..Default::default()
@@ -81,6 +95,11 @@ async fn ws_server() -> (String, oneshot::Receiver<Seen>) {
 /// A gateway whose one route hands calls to the application, which
 /// bridges each to the WebSocket server at `url`; its SIP address.
 async fn gateway(url: &str) -> std::net::SocketAddr {
+    gateway_trusting(url, None).await
+}
+
+/// [`gateway`], a `wss://` server checked against the CAs in `ca`.
+async fn gateway_trusting(url: &str, ca: Option<Vec<u8>>) -> std::net::SocketAddr {
     let route = Route {
         user_prefix: String::new(),
         domain: None,
@@ -105,7 +124,10 @@ async fn gateway(url: &str) -> std::net::SocketAddr {
                     let (tx, rx) = mpsc::channel(16);
                     digits.insert(inc.id(), tx);
                     let url = inc.target().unwrap().to_owned();
-                    tokio::spawn(async move { bridge_websocket(&url, inc, AudioConfig::default(), rx).await });
+                    let ca = ca.clone();
+                    tokio::spawn(async move {
+                        bridge_websocket_trusting(&url, ca.as_deref(), inc, AudioConfig::default(), rx).await
+                    });
                 }
                 CallEvent::Dtmf(id, d, held) => {
                     if let Some(tx) = digits.get(&id) {
@@ -130,17 +152,7 @@ fn tone(from: usize, n: usize) -> Vec<i16> {
 async fn a_call_is_streamed_to_a_websocket_server_and_hears_what_it_sends() {
     let (url, seen) = ws_server().await;
     let gw = gateway(&url).await;
-    let mut client = create_sip_client(ClientConfig {
-        server: cfg(),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let uri = format!("sip:bot@{gw}");
-    let (id, mut audio) = client
-        .make_call_audio(&uri, &CallOptions::default(), AudioConfig::default())
-        .unwrap();
-    assert!(matches!(next(&mut client).await, CallEvent::Answered(i) if i == id));
+    let (mut client, id, mut audio) = answered_call(gw).await;
     let mut tick = tokio::time::interval(Duration::from_millis(20));
     let mut heard = Vec::new();
     for t in 0..75 {
@@ -233,20 +245,7 @@ async fn a_server_sending_garbage_is_ignored_and_its_audio_still_plays() {
         tokio::time::sleep(Duration::from_secs(30)).await;
     });
     let gw = gateway(&url).await;
-    let mut client = create_sip_client(ClientConfig {
-        server: cfg(),
-        ..Default::default()
-    })
-    .await
-    .unwrap();
-    let (id, mut audio) = client
-        .make_call_audio(
-            &format!("sip:bot@{gw}"),
-            &CallOptions::default(),
-            AudioConfig::default(),
-        )
-        .unwrap();
-    assert!(matches!(next(&mut client).await, CallEvent::Answered(i) if i == id));
+    let (mut client, id, mut audio) = answered_call(gw).await;
     let mut tick = tokio::time::interval(Duration::from_millis(20));
     let mut loud = 0;
     for t in 0..100 {
@@ -266,4 +265,81 @@ async fn a_server_sending_garbage_is_ignored_and_its_audio_still_plays() {
         }
     });
     assert_eq!(ended.await.expect("the call ends normally"), id);
+}
+
+/// A CA and a certificate for 127.0.0.1 it signed: (CA PEM, acceptor).
+fn wss_pki() -> (Vec<u8>, tokio_rustls::TlsAcceptor) {
+    use rustls::pki_types::pem::PemObject;
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    let ca = ca.self_signed(&ca_key).unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["127.0.0.1".to_owned()])
+        .unwrap()
+        .signed_by(&key, &ca, &ca_key)
+        .unwrap();
+    let chain = vec![rustls::pki_types::CertificateDer::from_pem_slice(cert.pem().as_bytes()).unwrap()];
+    let key = rustls::pki_types::PrivateKeyDer::from_pem_slice(key.serialize_pem().as_bytes()).unwrap();
+    let cfg =
+        rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .unwrap();
+    (
+        ca.pem().into_bytes(),
+        tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(cfg)),
+    )
+}
+
+#[tokio::test]
+async fn a_wss_server_is_reached_over_tls_and_an_untrusted_one_is_refused() {
+    let (ca, acceptor) = wss_pki();
+    let (url, seen) = ws_server_over(Some(acceptor)).await;
+    let gw = gateway_trusting(&url, Some(ca)).await;
+    let (mut client, id, mut audio) = answered_call(gw).await;
+    let mut tick = tokio::time::interval(Duration::from_millis(20));
+    for t in 0..20 {
+        tick.tick().await;
+        let _ = audio.send(&tone(t * 160, 160));
+    }
+    client.end_call(id).unwrap();
+    let s = tokio::time::timeout(Duration::from_secs(5), seen)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(s.start.is_some() && s.stop && s.frames > 0, "over TLS: {s:?}");
+    // A server whose certificate no trusted CA signed: refused, never plain.
+    let (_, other) = wss_pki();
+    let (url, _) = ws_server_over(Some(other)).await;
+    let gw = gateway_trusting(&url, Some(wss_pki().0)).await;
+    let id = client.make_call(&format!("sip:bot@{gw}")).unwrap();
+    let ev = loop {
+        match next(&mut client).await {
+            CallEvent::Ended(..) => continue, // the first call's
+            ev => break ev,
+        }
+    };
+    assert!(
+        matches!(ev, CallEvent::Failed(i, StatusCode::SERVICE_UNAVAILABLE) if i == id),
+        "{ev:?}"
+    );
+}
+
+/// A client's call with audio to `gw`, answered.
+async fn answered_call(gw: std::net::SocketAddr) -> (SipClient, CallId, CallAudio) {
+    let mut client = create_sip_client(ClientConfig {
+        server: cfg(),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let uri = format!("sip:bot@{gw}");
+    let (id, audio) = client
+        .make_call_audio(&uri, &CallOptions::default(), AudioConfig::default())
+        .unwrap();
+    assert!(matches!(next(&mut client).await, CallEvent::Answered(i) if i == id));
+    (client, id, audio)
 }

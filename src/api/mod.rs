@@ -51,7 +51,7 @@ pub use stats::Stats;
 pub use tls::TlsConfig;
 pub use ua::SipUa;
 pub use wav::{WavPlayer, WavRecorder};
-pub use ws_bridge::bridge_websocket;
+pub use ws_bridge::{bridge_websocket, bridge_websocket_trusting};
 
 /// Errors of the session API.
 #[derive(Debug, thiserror::Error)]

@@ -29,14 +29,31 @@ enum Item {
 
 /// Answers `call` with its audio at `cfg.rate` and bridges it to the
 /// WebSocket server at `url` until either side ends; `dtmf` brings the
-/// call's digits (from `CallEvent::Dtmf`) to forward.
+/// call's digits (from `CallEvent::Dtmf`) to forward. A `wss://` server's
+/// certificate is checked against the system's roots (see
+/// [`bridge_websocket_trusting`]).
 pub async fn bridge_websocket(
     url: &str,
     call: IncomingCall,
     cfg: AudioConfig,
+    dtmf: mpsc::Receiver<(char, Duration)>,
+) -> Result<(), ApiError> {
+    bridge_websocket_trusting(url, None, call, cfg, dtmf).await
+}
+
+/// [`bridge_websocket`], a `wss://` server's certificate checked against
+/// the CAs in `ca_pem` (PEM) instead of the system's roots.
+pub async fn bridge_websocket_trusting(
+    url: &str,
+    ca_pem: Option<&[u8]>,
+    call: IncomingCall,
+    cfg: AudioConfig,
     mut dtmf: mpsc::Receiver<(char, Duration)>,
 ) -> Result<(), ApiError> {
-    let ws = match tokio::time::timeout(Duration::from_secs(5), tokio_tungstenite::connect_async(url)).await {
+    let tls = crate::transport::client_config(ca_pem).map_err(ApiError::Config)?;
+    let connector = Some(tokio_tungstenite::Connector::Rustls(tls));
+    let connect = tokio_tungstenite::connect_async_tls_with_config(url, None, false, connector);
+    let ws = match tokio::time::timeout(Duration::from_secs(5), connect).await {
         Ok(Ok((ws, _))) => ws,
         failed => {
             let why = match failed {

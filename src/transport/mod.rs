@@ -6,12 +6,14 @@ mod tcp;
 mod tls;
 mod tls_listen;
 mod tls_stats;
+mod tls_trust;
 mod udp;
 
 pub use tcp::{TcpTable, listen_tcp};
 pub use tls::{TlsClient, TlsServer};
 pub use tls_listen::listen_tls;
 pub use tls_stats::TlsStats;
+pub use tls_trust::client_config;
 pub use udp::bind_udp_std;
 
 use crate::ids::Peer;

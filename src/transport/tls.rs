@@ -18,7 +18,7 @@ use tokio_rustls::{TlsAcceptor, TlsConnector, client::TlsStream};
 /// The longest a TLS handshake may take, either way.
 pub const HANDSHAKE: Duration = Duration::from_secs(5);
 
-fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+pub(super) fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
@@ -32,7 +32,7 @@ fn certs(pem: &[u8], what: &str) -> Result<Vec<CertificateDer<'static>>, String>
     Ok(certs)
 }
 
-fn roots(pem: &[u8], what: &str) -> Result<rustls::RootCertStore, String> {
+pub(super) fn roots(pem: &[u8], what: &str) -> Result<rustls::RootCertStore, String> {
     let mut roots = rustls::RootCertStore::empty();
     roots.add_parsable_certificates(certs(pem, what)?);
     Ok(roots)

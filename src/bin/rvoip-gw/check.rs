@@ -57,15 +57,10 @@ pub fn check(cfg: &Config) -> Result<(), String> {
                 ));
             }
             (None, Some(t)) if rvoip::api::is_reachable_target(t) => {}
-            (None, Some(t)) if t.starts_with("ws://") && t.len() > 5 => {}
-            (None, Some(t)) if t.starts_with("wss://") => {
-                return Err(format!(
-                    "routes[{i}].target: {t:?}: wss:// is not supported yet (ws:// only)"
-                ));
-            }
+            (None, Some(t)) if (t.starts_with("ws://") && t.len() > 5) || (t.starts_with("wss://") && t.len() > 6) => {}
             (None, Some(t)) => {
                 return Err(format!(
-                    "routes[{i}].target: {t:?} is neither \"echo\", \"registered\" nor a sip: URI with an IP address"
+                    "routes[{i}].target: {t:?} is neither \"echo\", \"registered\", a sip: URI with an IP address nor a ws:// or wss:// URL"
                 ));
             }
             _ => return Err(format!("routes[{i}]: give exactly one of reject or target")),

@@ -68,7 +68,9 @@ pub fn gateway_config(cfg: &Config) -> Result<GatewayConfig, String> {
                 (None, Some("echo")) | (None, None) => RouteAction::Echo {
                     answer_after: Duration::from_millis(r.answer_after_ms),
                 },
-                (None, Some(ws)) if ws.starts_with("ws://") => RouteAction::Application(ws.to_owned()),
+                (None, Some(ws)) if ws.starts_with("ws://") || ws.starts_with("wss://") => {
+                    RouteAction::Application(ws.to_owned())
+                }
                 (None, Some(uri)) => RouteAction::Forward {
                     uri: uri.to_owned(),
                     transport: match r.transport {
@@ -117,7 +119,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut hup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
     let mut stop_by: Option<Instant> = None;
-    let (mut quiet_ticks, mut ws) = (0, crate::ws::WsCalls::default());
+    let (mut quiet_ticks, mut ws) = (0, crate::ws::WsCalls::new(&cfg.tls.ca)?);
     loop {
         tokio::select! {
             ev = gw.next_event() => match ev {

@@ -1,7 +1,8 @@
-//! Routes to `ws://` targets: each call such a route hands to the
-//! application is answered with its audio and bridged to the WebSocket
-//! server (`rvoip::api::bridge_websocket`, protocol in docs/websocket.md);
-//! its DTMF digits follow it there.
+//! Routes to `ws://` and `wss://` targets: each call such a route hands to
+//! the application is answered with its audio and bridged to the
+//! WebSocket server (`rvoip::api::bridge_websocket_trusting`, protocol in
+//! docs/websocket.md; a `wss://` server checked against `tls.ca`, or the
+//! system's roots); its DTMF digits follow it there.
 
 use rvoip::api::*;
 use std::collections::HashMap;
@@ -9,24 +10,40 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 /// The calls bridged to WebSocket servers, by call.
-#[derive(Default)]
 pub struct WsCalls {
     digits: HashMap<CallId, mpsc::Sender<(char, Duration)>>,
+    /// `tls.ca`'s certificates, if set.
+    ca: Option<std::sync::Arc<Vec<u8>>>,
 }
 
 impl WsCalls {
+    /// Bridges trusting the CA bundle at `ca` (`tls.ca`; "" = the system's roots).
+    pub fn new(ca: &str) -> Result<WsCalls, String> {
+        let ca = match ca {
+            "" => None,
+            path => Some(std::fs::read(path).map_err(|e| format!("tls.ca {path}: {e}"))?.into()),
+        };
+        Ok(WsCalls {
+            digits: HashMap::new(),
+            ca,
+        })
+    }
+
     /// Takes the events about bridged calls (a new one is bridged, its
     /// digits forwarded); the rest are logged at debug level.
     pub fn handle(&mut self, ev: CallEvent) {
         match ev {
             CallEvent::Incoming(call) => {
-                let Some(url) = call.target().filter(|t| t.starts_with("ws://")).map(str::to_owned) else {
+                let ws = |t: &&str| t.starts_with("ws://") || t.starts_with("wss://");
+                let Some(url) = call.target().filter(ws).map(str::to_owned) else {
                     return; // dropped: rejected with 480
                 };
                 let (tx, rx) = mpsc::channel(32);
                 self.digits.insert(call.id(), tx);
+                let ca = self.ca.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = bridge_websocket(&url, call, AudioConfig::default(), rx).await {
+                    let ca = ca.as_deref().map(Vec::as_slice);
+                    if let Err(e) = bridge_websocket_trusting(&url, ca, call, AudioConfig::default(), rx).await {
                         tracing::warn!(%e, "WebSocket bridge");
                     }
                 });
