@@ -152,7 +152,7 @@ fn tone(from: usize, n: usize) -> Vec<i16> {
 async fn a_call_is_streamed_to_a_websocket_server_and_hears_what_it_sends() {
     let (url, seen) = ws_server().await;
     let gw = gateway(&url).await;
-    let (mut client, id, mut audio) = answered_call(gw).await;
+    let (client, id, mut audio) = answered_call(gw).await;
     let mut tick = tokio::time::interval(Duration::from_millis(20));
     let mut heard = Vec::new();
     for t in 0..75 {
