@@ -170,7 +170,7 @@ async fn dtmf_both_ways_each_digit_once_in_order() {
     let CallEvent::Incoming(inc) = next(&mut server).await else {
         panic!("no call")
     };
-    let (sid, _callee) = inc.accept_audio(AudioConfig::default()).unwrap();
+    let (sid, mut callee) = inc.accept_audio(AudioConfig::default()).unwrap();
     assert!(matches!(next(&mut client).await, CallEvent::Answered(i) if i == id));
     assert!(client.send_dtmf(id, "1x").is_err(), "x is no digit");
     client.send_dtmf(id, "12#").unwrap();
@@ -179,6 +179,9 @@ async fn dtmf_both_ways_each_digit_once_in_order() {
         assert_eq!(d, want);
         assert_eq!(held, Duration::from_millis(100), "held 100 ms");
     }
+    // Digits share the voice's sequence numbers: no gap, nothing concealed.
+    let frames: Vec<AudioFrame> = std::iter::from_fn(|| callee.try_recv().ok()).collect();
+    assert!(frames.len() >= 3 && frames.iter().all(|f| !f.concealed), "{frames:?}");
     server.send_dtmf(sid, "*D").unwrap();
     assert_eq!(digit(&mut client).await.0, '*');
     assert_eq!(digit(&mut client).await.0, 'D');

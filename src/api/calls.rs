@@ -10,6 +10,8 @@ use std::sync::atomic::Ordering::Relaxed;
 impl SipUa {
     /// Sends `digits` (`0`-`9`, `*`, `#`, `A`-`D`) as RFC 4733 events on a
     /// call with audio, in order, each held 100 ms with 60 ms between.
+    /// Digits for a call whose audio is not running yet, or whose peer did
+    /// not agree telephone-event, are dropped (logged at debug level).
     pub fn send_dtmf(&self, id: CallId, digits: &str) -> Result<(), ApiError> {
         if let Some(bad) = digits.chars().find(|c| !matches!(c, '0'..='9' | '*' | '#' | 'A'..='D')) {
             return Err(ApiError::Config(format!("DTMF digit {bad:?} (0-9, *, #, A-D)")));
@@ -39,7 +41,7 @@ impl SipUa {
     ) -> Result<(CallId, super::CallAudio), ApiError> {
         if !cfg.is_valid() {
             return Err(ApiError::Config(format!(
-                "audio rate {} (8000, 16000 or 48000)",
+                "audio rate {} (8000, 16000 or 48000) and a queue of at least one frame",
                 cfg.rate
             )));
         }

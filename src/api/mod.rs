@@ -29,6 +29,7 @@ mod tls_start;
 mod ua;
 mod wav;
 mod ws_bridge;
+mod ws_playback;
 
 pub use crate::access::{AbuseConfig, AccessConfig, Acl, AclAction, Refusal, Untrusted};
 pub use crate::auth::ClientCredentials;

@@ -9,22 +9,38 @@
 //! that closes ends the call; a slow one costs that call frames, never a
 //! worker's time.
 
-use super::{ApiError, AudioConfig, CallAudio, IncomingCall};
+use super::ws_playback::Playback;
+use super::{ApiError, AudioConfig, IncomingCall};
 use crate::session::Command;
-use futures_util::{SinkExt, StreamExt};
-use std::collections::VecDeque;
+use futures_util::{Sink, SinkExt, StreamExt};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
-/// Most audio buffered from the server (60 s at 48 kHz); beyond it the
-/// oldest is dropped.
-const MAX_BUFFERED: usize = 3000;
+/// The longest one message to the server may take to go out: a server
+/// slower than that ends its call (nothing else waits on it).
+const SEND_DEADLINE: Duration = Duration::from_secs(2);
 
-/// What waits to be played: audio, or a mark to report once reached.
-enum Item {
-    Frame(Vec<i16>),
-    Mark(String),
+/// Sends `msg`, within [`SEND_DEADLINE`]; whether it went.
+async fn send<S: Sink<Message> + Unpin>(tx: &mut S, msg: Message) -> bool {
+    matches!(tokio::time::timeout(SEND_DEADLINE, tx.send(msg)).await, Ok(Ok(())))
+}
+
+/// The TLS client for `wss://`: `ca_pem`'s CAs, or the system's roots
+/// (read once per process).
+fn tls(ca_pem: Option<&[u8]>) -> Result<Arc<rustls::ClientConfig>, ApiError> {
+    static SYSTEM: OnceLock<Arc<rustls::ClientConfig>> = OnceLock::new();
+    match ca_pem {
+        Some(pem) => crate::transport::client_config(Some(pem)).map_err(ApiError::Config),
+        None => match SYSTEM.get() {
+            Some(c) => Ok(c.clone()),
+            None => {
+                let c = crate::transport::client_config(None).map_err(ApiError::Config)?;
+                Ok(SYSTEM.get_or_init(|| c).clone())
+            }
+        },
+    }
 }
 
 /// Answers `call` with its audio at `cfg.rate` and bridges it to the
@@ -50,8 +66,10 @@ pub async fn bridge_websocket_trusting(
     cfg: AudioConfig,
     mut dtmf: mpsc::Receiver<(char, Duration)>,
 ) -> Result<(), ApiError> {
-    let tls = crate::transport::client_config(ca_pem).map_err(ApiError::Config)?;
-    let connector = Some(tokio_tungstenite::Connector::Rustls(tls));
+    let connector = match url.starts_with("wss://") {
+        true => Some(tokio_tungstenite::Connector::Rustls(tls(ca_pem)?)),
+        false => None,
+    };
     let connect = tokio_tungstenite::connect_async_tls_with_config(url, None, false, connector);
     let ws = match tokio::time::timeout(Duration::from_secs(5), connect).await {
         Ok(Ok((ws, _))) => ws,
@@ -72,104 +90,42 @@ pub async fn bridge_websocket_trusting(
     let hangup = call.hangup();
     let (_, audio) = call.accept_audio(cfg)?;
     let (mut tx, mut rx) = ws.split();
-    let _ = tx.send(Message::text(start.to_string())).await;
-    let mut bridge = Bridge {
-        audio,
-        playback: VecDeque::new(),
-        pending: Vec::new(),
-    };
-    loop {
+    let mut playback = Playback::new(audio);
+    let mut tick = tokio::time::interval(Duration::from_millis(20));
+    let mut alive = send(&mut tx, Message::text(start.to_string())).await;
+    while alive {
         tokio::select! {
-            frame = bridge.audio.recv() => {
+            frame = playback.audio.recv() => {
                 let Some(frame) = frame else { break };
                 let bytes: Vec<u8> = frame.pcm().iter().flat_map(|s| s.to_le_bytes()).collect();
-                if tx.send(Message::binary(bytes)).await.is_err() {
-                    break;
-                }
-                for name in bridge.play() {
-                    let _ = tx.send(Message::text(serde_json::json!({"event": "mark", "name": name}).to_string())).await;
+                alive = send(&mut tx, Message::binary(bytes)).await;
+            }
+            _ = tick.tick() => {
+                for name in playback.play() {
+                    let mark = serde_json::json!({"event": "mark", "name": name});
+                    alive &= send(&mut tx, Message::text(mark.to_string())).await;
                 }
             }
             msg = rx.next() => match msg {
-                Some(Ok(Message::Binary(b))) => bridge.take_audio(&b),
-                Some(Ok(Message::Text(t))) => bridge.take_command(&t),
+                Some(Ok(Message::Binary(b))) => playback.take_audio(&b),
+                Some(Ok(Message::Text(t))) => playback.take_command(&t),
                 Some(Ok(_)) => {}
-                _ => {
-                    tracing::info!(url, "WebSocket server closed; ending the call");
-                    if let Some((id, c)) = &hangup {
-                        let _ = c.try_send(Command::End(*id));
-                    }
-                    return Ok(());
-                }
+                _ => alive = false,
             },
             Some((digit, held)) = dtmf.recv() => {
                 let ev = serde_json::json!({"event": "dtmf", "digit": digit.to_string(), "duration_ms": held.as_millis() as u64});
-                let _ = tx.send(Message::text(ev.to_string())).await;
+                alive = send(&mut tx, Message::text(ev.to_string())).await;
             }
         }
     }
-    let _ = tx.send(Message::text(r#"{"event":"stop"}"#)).await;
-    let _ = tx.close().await;
+    if !alive {
+        tracing::info!(url, "WebSocket server closed or too slow; ending the call");
+        if let Some((id, c)) = &hangup {
+            let _ = c.send(Command::End(*id)).await;
+        }
+        return Ok(());
+    }
+    let _ = send(&mut tx, Message::text(r#"{"event":"stop"}"#)).await;
+    let _ = tokio::time::timeout(SEND_DEADLINE, tx.close()).await;
     Ok(())
-}
-
-/// One bridged call: its audio, and what the server sent still to play.
-struct Bridge {
-    audio: CallAudio,
-    playback: VecDeque<Item>,
-    /// Samples of a frame not yet complete.
-    pending: Vec<i16>,
-}
-
-impl Bridge {
-    /// Audio from the server, cut into frames to play.
-    fn take_audio(&mut self, bytes: &[u8]) {
-        let len = self.audio.frame_len();
-        self.pending
-            .extend(bytes.chunks_exact(2).map(|b| i16::from_le_bytes([b[0], b[1]])));
-        while self.pending.len() >= len {
-            let rest = self.pending.split_off(len);
-            let frame = std::mem::replace(&mut self.pending, rest);
-            self.playback.push_back(Item::Frame(frame));
-        }
-        while self.playback.len() > MAX_BUFFERED {
-            self.playback.pop_front();
-        }
-    }
-
-    /// A JSON command from the server: `clear` or `mark`.
-    fn take_command(&mut self, text: &str) {
-        let Ok(v) = serde_json::from_str::<serde_json::Value>(text) else {
-            tracing::debug!("WebSocket text that is not JSON ignored");
-            return;
-        };
-        match v.get("event").and_then(|e| e.as_str()) {
-            Some("clear") => {
-                self.playback.retain(|i| matches!(i, Item::Mark(_)));
-                self.pending.clear();
-            }
-            Some("mark") => {
-                let name = v.get("name").and_then(|n| n.as_str()).unwrap_or_default();
-                self.playback.push_back(Item::Mark(name.to_owned()));
-            }
-            _ => {}
-        }
-    }
-
-    /// Feeds the call what it has room for; the marks reached.
-    fn play(&mut self) -> Vec<String> {
-        let mut marks = Vec::new();
-        while let Some(item) = self.playback.front() {
-            match item {
-                Item::Mark(name) => marks.push(name.clone()),
-                Item::Frame(f) => {
-                    if self.audio.send(f).is_err() {
-                        break;
-                    }
-                }
-            }
-            self.playback.pop_front();
-        }
-        marks
-    }
 }

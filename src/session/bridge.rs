@@ -153,6 +153,9 @@ impl UserAgent {
     /// its other leg allows, or 488 when none).
     pub(super) fn accept(&mut self, now: Instant, id: CallId, mode: MediaMode) {
         let Some(call) = self.calls.get(&id).filter(|c| c.is_offered()) else {
+            // Gone (cancelled meanwhile): its audio queues go too, so the
+            // application's `recv` ends.
+            self.audio.remove(&id);
             return;
         };
         let answer = match (call.link(), call.sdp().0) {

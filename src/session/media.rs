@@ -160,6 +160,8 @@ impl UserAgent {
             .is_some_and(|c| c.media_active() && c.media_mode() == MediaMode::Audio)
         {
             self.ctx.media.push_back(MediaCommand::SendDtmf { call: id.0, digits });
+        } else {
+            tracing::debug!(call = %id, "DTMF dropped: the call's audio is not running");
         }
     }
 

@@ -120,6 +120,7 @@ impl UserAgent {
                 true
             }
             Err(status) => {
+                self.audio.remove(&id);
                 self.ctx.events.push_back(SessionEvent::Failed(id, status));
                 false
             }

@@ -43,7 +43,12 @@ impl WsCalls {
                 let ca = self.ca.clone();
                 tokio::spawn(async move {
                     let ca = ca.as_deref().map(Vec::as_slice);
-                    if let Err(e) = bridge_websocket_trusting(&url, ca, call, AudioConfig::default(), rx).await {
+                    // A short queue: `clear` and `mark` act within 60 ms.
+                    let cfg = AudioConfig {
+                        rate: 8000,
+                        queue_frames: 3,
+                    };
+                    if let Err(e) = bridge_websocket_trusting(&url, ca, call, cfg, rx).await {
                         tracing::warn!(%e, "WebSocket bridge");
                     }
                 });

@@ -13,8 +13,8 @@
 //! decoded and encoded straight at the application's rate. A received
 //! frame's timestamp is the RTP timestamp at the application's rate; a gap
 //! of a few packets becomes frames marked [`concealed`](AudioFrame::concealed)
-//! (Opus PLC, a fade of the last G.711 frame); telephone-event is not
-//! delivered yet. The worker sends one packet per 20 ms of its own clock,
+//! (Opus PLC, a fade of the last G.711 frame); telephone-event digits are
+//! reported as events, not frames. The worker sends one packet per 20 ms of its own clock,
 //! nothing while the leg is on hold (the application's frames are still
 //! taken). Removing the call ends [`CallAudio::recv`] with `None`.
 

@@ -42,7 +42,7 @@ pub enum Verdict {
         rtp: InboundRtp,
     },
     /// Taken by the call itself, nothing to send: on an audio call, voice
-    /// decoded for the application, telephone-event (ignored for now) and
+    /// decoded for the application, telephone-event (digits reported) and
     /// RTCP.
     Consumed,
     /// Not forwarded.

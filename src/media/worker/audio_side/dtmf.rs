@@ -90,26 +90,52 @@ impl DtmfOut {
     }
 }
 
-/// Digits the peer sends: the timestamp of the last one reported, so its
-/// repeated end packets are reported once.
+/// The clock of telephone-event durations: we offer and accept only
+/// `telephone-event/8000`, whatever the voice codec's clock.
+pub(super) const EVENT_CLOCK: u32 = 8000;
+
+/// Digits the peer sends: the one still going (its end not yet seen) and
+/// the timestamp of the last one reported, so that its repeated end
+/// packets, or a late one, are reported once.
 #[derive(Default)]
 pub(super) struct DtmfIn {
+    open: Option<(u32, u8, u16)>,
     reported: Option<u32>,
 }
 
 impl DtmfIn {
-    /// A telephone-event payload at RTP timestamp `ts` (clock `clock`):
-    /// the digit and how long it was held (ms), the first time its end is
-    /// seen.
-    pub fn hear(&mut self, payload: &[u8], ts: u32, clock: u32) -> Option<(char, u32)> {
+    /// A telephone-event payload at RTP timestamp `ts`: the digit and how
+    /// long it was held (ms), the first time its end is seen, or when a
+    /// new digit starts before the last one's end arrived.
+    pub fn hear(&mut self, payload: &[u8], ts: u32) -> Option<(char, u32)> {
         let [event, flags, d0, d1, ..] = *payload else {
             return None;
         };
-        if flags & 0x80 == 0 || self.reported == Some(ts) {
+        let duration = u16::from_be_bytes([d0, d1]);
+        let older = self
+            .reported
+            .is_some_and(|r| r == ts || ts.wrapping_sub(r) >= 0x8000_0000);
+        if older {
             return None;
         }
+        let unended = self.open.filter(|o| o.0 != ts).and_then(|_| self.close());
+        if flags & 0x80 == 0 {
+            self.open = Some((ts, event, duration));
+            return unended;
+        }
+        self.open = Some((ts, event, duration));
+        self.close().or(unended)
+    }
+
+    /// Voice arrived: a digit still open lost its end packets; reported now.
+    pub fn voice(&mut self) -> Option<(char, u32)> {
+        self.close()
+    }
+
+    fn close(&mut self) -> Option<(char, u32)> {
+        let (ts, event, duration) = self.open.take()?;
         self.reported = Some(ts);
-        let ms = u32::from(u16::from_be_bytes([d0, d1])) * 1000 / clock.max(1);
+        let ms = u32::from(duration) * 1000 / EVENT_CLOCK;
         Some((digit_of(event)?, ms))
     }
 }
@@ -135,9 +161,17 @@ mod tests {
         assert_eq!(packets[11].unwrap().0[0], 11, "then #");
         assert!(packets[22..].iter().all(Option::is_none), "x is no digit");
         let mut inp = DtmfIn::default();
-        assert_eq!(inp.hear(&[11, 0x8a, 3, 32], 500, 8000), Some(('#', 100)));
-        assert_eq!(inp.hear(&[11, 0x8a, 3, 32], 500, 8000), None, "once");
-        assert_eq!(inp.hear(&[5, 0x0a, 0, 160], 900, 8000), None, "not ended yet");
-        assert_eq!(inp.hear(&[5, 0x8a, 1, 64], 900, 8000), Some(('5', 40)));
+        assert_eq!(inp.hear(&[11, 0x8a, 3, 32], 500), Some(('#', 100)));
+        assert_eq!(inp.hear(&[11, 0x8a, 3, 32], 500), None, "once");
+        assert_eq!(inp.hear(&[5, 0x0a, 0, 160], 900), None, "not ended yet");
+        assert_eq!(inp.hear(&[5, 0x8a, 1, 64], 900), Some(('5', 40)));
+        assert_eq!(inp.hear(&[11, 0x8a, 3, 32], 500), None, "a late end of an older digit");
+        // A digit whose end packets are all lost: reported when voice
+        // comes, or when the next digit starts.
+        assert_eq!(inp.hear(&[7, 0x0a, 0, 160], 1300), None);
+        assert_eq!(inp.voice(), Some(('7', 20)));
+        assert_eq!(inp.voice(), None);
+        assert_eq!(inp.hear(&[8, 0x0a, 1, 64], 1700), None);
+        assert_eq!(inp.hear(&[9, 0x0a, 0, 160], 2100), Some(('8', 40)), "8 ended by 9");
     }
 }

@@ -30,11 +30,22 @@ impl AudioSide {
     /// frames, concealed ones first, go to the application.
     pub fn hear(&mut self, rtp: &InboundRtp, pkt: &[u8], leg: &LegConfig) -> Verdict {
         if rtp.pt != leg.codec_pt {
-            // telephone-event (the leg negotiated it): a digit, once.
-            if let Some(d) = self.dtmf_in.hear(rtp.payload(pkt), rtp.ts, leg.clock) {
+            // telephone-event (the leg negotiated it): a digit, once. It
+            // shares the voice's numbering, so it is no gap for the voice.
+            let forward = self
+                .newest
+                .is_none_or(|(s, q)| s != rtp.ssrc || rtp.seq.wrapping_sub(q) < 0x8000);
+            if forward {
+                self.newest = Some((rtp.ssrc, rtp.seq));
+            }
+            if let Some(d) = self.dtmf_in.hear(rtp.payload(pkt), rtp.ts) {
                 self.heard = Some(d);
             }
             return Verdict::Consumed;
+        }
+        // Voice: a digit whose end packets were all lost ends here.
+        if let Some(d) = self.dtmf_in.voice() {
+            self.heard = Some(d);
         }
         let fl = self.frame_len();
         let rate = self.io.config().rate;
