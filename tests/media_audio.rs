@@ -415,3 +415,24 @@ fn remove_call_ends_the_applications_audio_and_reports_stats() {
     assert!(stats[1].is_none());
     assert!(c.app.send(&[0; 160]).is_err(), "the media has ended");
 }
+
+#[test]
+fn a_peer_restarting_its_numbering_backwards_is_followed_after_a_few_packets() {
+    let mut c = audio_call(8, 8000, AudioCodec::Pcmu, 0, None, &[]);
+    let pcm = tone::tone(160, 8000.0);
+    for seq in 1000u16..1005 {
+        c.peer.send(0, seq, u32::from(seq) * 160, &ulaw(&pcm));
+    }
+    for _ in 0..5 {
+        assert!(!c.frame().expect("a frame").concealed);
+    }
+    // Same SSRC, numbering back at 10: the first few look late and are
+    // dropped; from the fourth on it is followed.
+    for seq in 10u16..20 {
+        c.peer.send(0, seq, 100_000 + u32::from(seq) * 160, &ulaw(&pcm));
+    }
+    let resumed: Vec<AudioFrame> = (0..7).map(|_| c.frame().expect("frames again")).collect();
+    assert!(resumed.iter().all(|f| !f.concealed), "followed, nothing concealed");
+    let stamps: Vec<u32> = resumed.iter().map(|f| f.timestamp).collect();
+    assert_eq!(stamps, (13u32..20).map(|s| 100_000 + s * 160).collect::<Vec<_>>());
+}

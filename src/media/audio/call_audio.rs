@@ -78,6 +78,26 @@ impl CallAudio {
         })
     }
 
+    /// [`send`](Self::send), waiting while the queue towards the call is
+    /// full: an application can produce audio as fast as it likes and be
+    /// paced by the worker's 20 ms clock (the queue stays full, so what it
+    /// sends is heard up to the queue's length later).
+    pub async fn send_paced(&mut self, pcm: &[i16]) -> Result<(), AudioError> {
+        // Only this handle pushes, so room seen stays room (not counted as
+        // refused while waiting).
+        std::future::poll_fn(|cx| {
+            if self.shared.from_app.is_full() && !self.shared.closed.load(Acquire) {
+                self.shared.room.register(cx.waker());
+                if self.shared.from_app.is_full() && !self.shared.closed.load(Acquire) {
+                    return Poll::Pending;
+                }
+            }
+            Poll::Ready(())
+        })
+        .await;
+        self.send(pcm)
+    }
+
     /// The counters.
     pub fn counters(&self) -> &AudioCounters {
         &self.shared.counters

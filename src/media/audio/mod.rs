@@ -95,4 +95,30 @@ mod tests {
         assert_eq!(app.try_recv().map(|f| f.timestamp), Err(AudioError::Closed));
         assert_eq!(app.send(&[0; 320]), Err(AudioError::Closed));
     }
+
+    #[tokio::test]
+    async fn send_paced_waits_for_room_and_counts_no_refusal() {
+        let cfg = AudioConfig {
+            rate: 8000,
+            queue_frames: 1,
+        };
+        let (attach, mut app) = pipes(cfg);
+        let worker = attach.take().unwrap();
+        let sender = tokio::spawn(async move {
+            for v in 1..=3i16 {
+                app.send_paced(&[v; 160]).await.unwrap();
+            }
+            app
+        });
+        let mut got = Vec::new();
+        while got.len() < 3 {
+            match worker.next_frame() {
+                Some(f) => got.push(f.pcm()[0]),
+                None => tokio::task::yield_now().await,
+            }
+        }
+        let app = sender.await.unwrap();
+        assert_eq!(got, [1, 2, 3], "each frame in turn, none lost");
+        assert_eq!(app.counters().refused.load(std::sync::atomic::Ordering::Relaxed), 0);
+    }
 }

@@ -18,6 +18,8 @@ pub(super) struct Shared {
     pub(super) to_app: ArrayQueue<AudioFrame>,
     pub(super) from_app: ArrayQueue<AudioFrame>,
     pub(super) waker: AtomicWaker,
+    /// The application's task waiting for room to send.
+    pub(super) room: AtomicWaker,
     /// The worker's end is gone: the call's media ended.
     pub(super) closed: AtomicBool,
     pub(super) counters: AudioCounters,
@@ -57,6 +59,9 @@ impl WorkerAudio {
             Some(_) => c.sent.fetch_add(1, Relaxed),
             None => c.silence.fetch_add(1, Relaxed),
         };
+        if frame.is_some() {
+            self.shared.room.wake();
+        }
         frame
     }
 
@@ -70,6 +75,7 @@ impl Drop for WorkerAudio {
     fn drop(&mut self) {
         self.shared.closed.store(true, Release);
         self.shared.waker.wake();
+        self.shared.room.wake();
     }
 }
 
@@ -107,6 +113,7 @@ pub fn pipes(cfg: AudioConfig) -> (AudioAttach, CallAudio) {
         to_app: ArrayQueue::new(n),
         from_app: ArrayQueue::new(n),
         waker: AtomicWaker::new(),
+        room: AtomicWaker::new(),
         closed: AtomicBool::new(false),
         counters: AudioCounters::default(),
         cfg,

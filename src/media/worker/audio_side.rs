@@ -26,6 +26,9 @@ pub struct AudioSide {
     enc: Option<VoiceEncoder>,
     /// The newest packet heard: its SSRC and sequence number.
     newest: Option<(u32, u16)>,
+    /// Packets in sequence that all looked late, and the last of them: a
+    /// peer that restarted its numbering backwards.
+    late_run: Option<(u16, u8)>,
     /// Sequence number and timestamp of the next packet we send, before
     /// the leg's outgoing stream maps them.
     seq: u16,
@@ -59,6 +62,7 @@ impl AudioSide {
             dec: None,
             enc: None,
             newest: None,
+            late_run: None,
             seq: 0,
             ts: 0,
             dtmf_out: Default::default(),

@@ -18,6 +18,10 @@ const MAX_CONCEALED: u16 = 3;
 /// A gap longer than this many packets is not concealed.
 const MAX_GAP: u16 = 50;
 
+/// Packets in sequence that all look late after which the peer is taken
+/// to have restarted its numbering (RFC 3550 A.1's probation).
+const RESYNC: u8 = 4;
+
 /// An RTP timestamp at `clock` Hz as a time at `rate` Hz (modulo 2^32;
 /// scaling down jumps once per timestamp wrap).
 fn scale_ts(ts: u32, clock: u32, rate: u32) -> u32 {
@@ -52,13 +56,23 @@ impl AudioSide {
         let (Some(codec), Some(dec)) = (self.codec, self.dec.as_mut()) else {
             return Verdict::Drop(DropReason::Undecodable);
         };
-        let gap = match self.newest {
+        let mut gap = match self.newest {
             Some((ssrc, seq)) if ssrc == rtp.ssrc => rtp.seq.wrapping_sub(seq),
             _ => 1,
         };
         if gap == 0 || gap >= 0x8000 {
-            return Verdict::Drop(DropReason::Late);
+            let run = match self.late_run {
+                Some((s, n)) if rtp.seq == s.wrapping_add(1) => n.saturating_add(1),
+                _ => 1,
+            };
+            self.late_run = Some((rtp.seq, run));
+            if gap == 0 || run < RESYNC {
+                return Verdict::Drop(DropReason::Late);
+            }
+            // The peer went back in its numbering and stays there: follow.
+            gap = 1;
         }
+        self.late_run = None;
         self.newest = Some((rtp.ssrc, rtp.seq));
         let ts = scale_ts(rtp.ts, codec.clock(), rate);
         let lost = if gap <= MAX_GAP {
