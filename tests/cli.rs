@@ -282,6 +282,8 @@ fn bad_srtp_settings_are_named() {
     );
     let err = config_error("[[routes]]\ntarget = \"registered\"\nsrtp = \"optional\"\n[registrar]\nenabled = true\n");
     assert!(err.contains("routes[0].srtp") && err.contains("SIP URI"), "{err}");
+    let err = config_error("[[routes]]\ntarget = \"ws://127.0.0.1:9/x\"\naudio_rate = 44100\n");
+    assert!(err.contains("routes[0].audio_rate") && err.contains("44100"), "{err}");
     let err = config_error("[sip]\nsrtp = \"always\"\n");
     assert!(err.contains("srtp") && err.contains("always"), "{err}");
 }
@@ -481,7 +483,7 @@ fn a_ws_route_bridges_calls_to_a_websocket_server() {
     let mut f = tempfile();
     writeln!(
         f.1,
-        "[media]\nport_min = 31800\nport_max = 31900\n[[routes]]\nuser_prefix = \"\"\ntarget = \"ws://{ws_addr}/calls\""
+        "[media]\nport_min = 31800\nport_max = 31900\n[[routes]]\nuser_prefix = \"\"\ntarget = \"ws://{ws_addr}/calls\"\naudio_rate = 16000"
     )
     .unwrap();
     let (port, mut gw) = gateway_on_defaults(&["--config", &f.0]);
@@ -516,8 +518,9 @@ fn a_ws_route_bridges_calls_to_a_websocket_server() {
     );
     let ev = events.lock().unwrap().clone();
     assert!(
-        ev.first().is_some_and(|s| s.contains("\"start\"") && s.contains("L16")),
-        "{ev:?}"
+        ev.first()
+            .is_some_and(|s| s.contains("\"start\"") && s.contains("L16") && s.contains("\"rate\":16000")),
+        "the route's audio_rate: {ev:?}"
     );
     assert!(ev.last().is_some_and(|s| s.contains("\"stop\"")), "{ev:?}");
     let _ = std::fs::remove_dir_all(dir);

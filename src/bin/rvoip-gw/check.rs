@@ -66,6 +66,12 @@ pub fn check(cfg: &Config) -> Result<(), String> {
             _ => return Err(format!("routes[{i}]: give exactly one of reject or target")),
         }
         check_codecs(&format!("routes[{i}].codecs"), &r.codecs)?;
+        if ![8000, 16000, 48000].contains(&r.audio_rate) {
+            return Err(format!(
+                "routes[{i}].audio_rate ({}): 8000, 16000 or 48000",
+                r.audio_rate
+            ));
+        }
         let tls = r.target.as_deref().is_some_and(|t| {
             let t = t.to_ascii_lowercase();
             t.starts_with("sips:") || t.contains(";transport=tls")

@@ -120,6 +120,9 @@ pub struct Route {
     pub codecs: Vec<String>,
     #[serde(default)]
     pub answer_after_ms: u64,
+    /// ws:// and wss:// targets: the sample rate of the audio exchanged.
+    #[serde(default = "default_audio_rate")]
+    pub audio_rate: u32,
     /// Credentials for a target that challenges our INVITE.
     pub auth: Option<crate::auth::RouteAuth>,
     /// SRTP on the leg to the target.
@@ -136,6 +139,10 @@ pub enum Transport {
     #[default]
     Udp,
     Tcp,
+}
+
+fn default_audio_rate() -> u32 {
+    8000
 }
 
 /// Merges `over` into `base`, table by table, key by key.
@@ -178,6 +185,7 @@ impl Config {
             transport: Transport::Udp,
             codecs: Vec::new(),
             answer_after_ms: 0,
+            audio_rate: 8000,
             auth: None,
             srtp: crate::srtp::Srtp::Off,
             sdes_in_clear: false,

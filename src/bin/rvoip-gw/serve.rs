@@ -119,7 +119,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut hup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
     let mut stop_by: Option<Instant> = None;
-    let (mut quiet_ticks, mut ws) = (0, crate::ws::WsCalls::new(&cfg.tls.ca)?);
+    let (mut quiet_ticks, mut ws) = (0, crate::ws::WsCalls::new(&cfg)?);
     loop {
         tokio::select! {
             ev = gw.next_event() => match ev {

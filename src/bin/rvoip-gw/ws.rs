@@ -12,19 +12,28 @@ use tokio::sync::mpsc;
 /// The calls bridged to WebSocket servers, by call.
 pub struct WsCalls {
     digits: HashMap<CallId, mpsc::Sender<(char, Duration)>>,
+    /// Each WebSocket target's audio rate (`routes[].audio_rate`).
+    rates: HashMap<String, u32>,
     /// `tls.ca`'s certificates, if set.
     ca: Option<std::sync::Arc<Vec<u8>>>,
 }
 
 impl WsCalls {
-    /// Bridges trusting the CA bundle at `ca` (`tls.ca`; "" = the system's roots).
-    pub fn new(ca: &str) -> Result<WsCalls, String> {
-        let ca = match ca {
+    /// Bridges trusting `tls.ca` ("" = the system's roots), at each
+    /// route's `audio_rate`.
+    pub fn new(cfg: &crate::config::Config) -> Result<WsCalls, String> {
+        let rates = cfg
+            .routes
+            .iter()
+            .filter_map(|r| Some((r.target.clone()?, r.audio_rate)))
+            .collect();
+        let ca = match cfg.tls.ca.as_str() {
             "" => None,
             path => Some(std::fs::read(path).map_err(|e| format!("tls.ca {path}: {e}"))?.into()),
         };
         Ok(WsCalls {
             digits: HashMap::new(),
+            rates,
             ca,
         })
     }
@@ -41,13 +50,11 @@ impl WsCalls {
                 let (tx, rx) = mpsc::channel(32);
                 self.digits.insert(call.id(), tx);
                 let ca = self.ca.clone();
+                let rate = self.rates.get(&url).copied().unwrap_or(8000);
                 tokio::spawn(async move {
                     let ca = ca.as_deref().map(Vec::as_slice);
                     // A short queue: `clear` and `mark` act within 60 ms.
-                    let cfg = AudioConfig {
-                        rate: 8000,
-                        queue_frames: 3,
-                    };
+                    let cfg = AudioConfig { rate, queue_frames: 3 };
                     if let Err(e) = bridge_websocket_trusting(&url, ca, call, cfg, rx).await {
                         tracing::warn!(%e, "WebSocket bridge");
                     }
