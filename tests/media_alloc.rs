@@ -5,10 +5,11 @@
 //! keys on each leg), both ways on the SRTP calls; then an audio call
 //! (PCMU heard and spoken at 16 kHz; and one in Opus at 48 kHz with the
 //! system libopus: unsafe-libopus allocates in libopus itself) receiving,
-//! decoding, encoding and sending on the worker's 20 ms ticks for 2 s.
+//! decoding, encoding and sending on the worker's 20 ms ticks for 2 s,
+//! then 2 s more playing a prompt and copying both ways to a tap.
 
 use rvoip::media::AudioCodec;
-use rvoip::media::audio::{AudioConfig, CallAudio, pipes};
+use rvoip::media::audio::{AudioConfig, CallAudio, Prompt, pipes};
 use rvoip::media::rtp::write_header;
 use rvoip::media::srtp::{MasterKey, SrtpContext, Suite};
 use rvoip::media::{LegConfig, LegSrtp, MediaCommand, MediaConfig, MediaPlane, WorkerConfig};
@@ -289,16 +290,16 @@ fn audio_calls_do_not_allocate_per_packet_or_frame() {
         ));
     }
     let mut buf = vec![0u8; 2048];
-    let mut run = |from: u16, n: u16| {
+    let run = |ends: &mut [AudioEnd], buf: &mut [u8], from: u16, n: u16| {
         for seq in from..from + n {
             for e in ends.iter_mut() {
-                e.round(&mut buf, seq);
+                e.round(buf, seq);
             }
         }
     };
-    run(0, 20); // warm-up: latching, the latch events, lazy statics
+    run(&mut ends, &mut buf, 0, 20); // warm-up: latching, the latch events, lazy statics
     let before = ALLOCS.load(Relaxed);
-    run(20, 100);
+    run(&mut ends, &mut buf, 20, 100);
     let during = ALLOCS.load(Relaxed) - before;
     for e in &ends {
         let c = e.app.counters();
@@ -308,4 +309,29 @@ fn audio_calls_do_not_allocate_per_packet_or_frame() {
         );
     }
     assert_eq!(during, 0, "{during} allocations in 2 s of audio calls");
+    // A looped prompt played by the worker and a recorder's tap of both
+    // ways (made before counting; nothing drains the tap, so it also
+    // drops, counted).
+    let kept: Vec<_> = ends
+        .iter()
+        .map(|e| {
+            let (rate, len) = (e.app.rate(), e.app.frame_len());
+            let prompt = Prompt {
+                looped: true,
+                ..Prompt::new(vec![1000i16; len * 3 / 2], rate)
+            };
+            (e.app.play(prompt).unwrap(), e.app.tap(true, true).unwrap())
+        })
+        .collect();
+    let before = ALLOCS.load(Relaxed);
+    run(&mut ends, &mut buf, 120, 100);
+    let during = ALLOCS.load(Relaxed) - before;
+    for (e, (playback, tap)) in ends.iter().zip(&kept) {
+        assert!(e.app.counters().prompted.load(Relaxed) >= 50, "the prompt played");
+        assert!(
+            playback.outcome().is_none() && tap.dropped() > 0,
+            "tapped past its queue"
+        );
+    }
+    assert_eq!(during, 0, "{during} allocations in 2 s of prompts and taps");
 }

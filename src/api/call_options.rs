@@ -23,6 +23,10 @@ pub struct CallOptions {
     pub srtp: super::SrtpPolicy,
     /// Allow SDES keys over UDP/TCP signalling.
     pub sdes_in_clear: bool,
+    /// Offer SDP but bind no media (for a load generator measuring
+    /// signalling, as SIPp's uac does): the far end's RTP goes nowhere and
+    /// [`SipUa::take_audio`](super::SipUa::take_audio) has nothing.
+    pub signalling_only: bool,
 }
 
 /// The audio an application asks for with

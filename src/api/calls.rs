@@ -26,8 +26,11 @@ impl SipUa {
 
     /// Calls `uri`, over `transport` unless the URI names one.
     pub fn make_call_via(&self, uri: &str, transport: TransportKind) -> Result<CallId, ApiError> {
-        let id = CallId(self.next_id.fetch_add(1, Relaxed));
-        self.send(Command::Call(id, uri.to_owned(), transport)).map(|_| id)
+        let opts = super::CallOptions {
+            transport: Some(transport),
+            ..Default::default()
+        };
+        self.make_call_with(uri, &opts)
     }
 
     /// Calls `uri` as [`make_call_with`](Self::make_call_with) does, with
@@ -51,14 +54,32 @@ impl SipUa {
     }
 
     /// Calls `uri` offering `opts.codecs` (names: `PCMU`, `PCMA`, `opus`;
-    /// empty: the configured list), and with `opts.echo` sends the media
-    /// it receives back once answered.
+    /// empty: the configured list); with `opts.echo` sends the media it
+    /// receives back once answered, with `opts.signalling_only` binds none,
+    /// else binds the call's audio for [`take_audio`](Self::take_audio).
     pub fn make_call_with(&self, uri: &str, opts: &super::CallOptions) -> Result<CallId, ApiError> {
-        self.place(uri, opts, None)
+        if opts.echo || opts.signalling_only {
+            return self.place(uri, opts, None);
+        }
+        let id = CallId(self.next_id.fetch_add(1, Relaxed));
+        let attach = self.shelf.bind(id);
+        self.place_as(id, uri, opts, Some(attach))
+            .inspect_err(|_| drop(self.shelf.take(id)))
     }
 
     fn place(
         &self,
+        uri: &str,
+        opts: &super::CallOptions,
+        audio: Option<crate::media::audio::AudioAttach>,
+    ) -> Result<CallId, ApiError> {
+        let id = CallId(self.next_id.fetch_add(1, Relaxed));
+        self.place_as(id, uri, opts, audio)
+    }
+
+    fn place_as(
+        &self,
+        id: CallId,
         uri: &str,
         opts: &super::CallOptions,
         audio: Option<crate::media::audio::AudioAttach>,
@@ -70,7 +91,6 @@ impl SipUa {
         {
             return Err(ApiError::Config(format!("unknown codec {bad:?} (PCMU, PCMA, opus)")));
         }
-        let id = CallId(self.next_id.fetch_add(1, Relaxed));
         let mut out = crate::session::Outbound::to(uri.to_owned(), opts.transport.unwrap_or(self.transport));
         if !opts.codecs.is_empty() {
             out.codecs = crate::sdp::Codec::from_names(&opts.codecs);

@@ -47,6 +47,7 @@ pub struct IncomingCall {
     pub(crate) source: SocketAddr,
     pub(crate) target: Option<String>,
     pub(crate) commands: Option<mpsc::Sender<Command>>,
+    pub(crate) shelf: super::shelf::AudioShelf,
 }
 
 impl IncomingCall {
@@ -105,9 +106,13 @@ impl IncomingCall {
         self.command(Command::Ring(self.id))
     }
 
-    /// Answers 200 OK with our SDP (a no-op if the caller gave up).
+    /// Answers 200 OK with our SDP (a no-op if the caller gave up); the
+    /// call's audio is bound at 8 kHz (silence sent until the application
+    /// takes it with [`SipUa::take_audio`](super::SipUa::take_audio)).
     pub fn accept(self) -> Result<CallId, super::ApiError> {
-        self.command(Command::Accept(self.id, MediaMode::None))?;
+        let attach = self.shelf.bind(self.id);
+        self.command(Command::Audio(self.id, attach))?;
+        self.command(Command::Accept(self.id, MediaMode::Audio))?;
         Ok(self.take().0)
     }
 

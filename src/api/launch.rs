@@ -170,5 +170,6 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         media,
         transport: default_transport,
         control,
+        shelf: Default::default(),
     })
 }

@@ -22,7 +22,9 @@ mod gateway;
 mod handles;
 mod launch;
 mod metrics;
+mod recording;
 mod registration;
+mod shelf;
 mod stats;
 mod tls;
 mod tls_start;
@@ -34,7 +36,9 @@ mod ws_playback;
 pub use crate::access::{AbuseConfig, AccessConfig, Acl, AclAction, Refusal, Untrusted};
 pub use crate::auth::ClientCredentials;
 pub use crate::ids::{CallId, TransportKind as Transport};
-pub use crate::media::audio::{AudioCounters, AudioError, AudioFrame, CallAudio};
+pub use crate::media::audio::{
+    AudioCounters, AudioError, AudioFrame, CallAudio, Direction, PlayOutcome, Playback, Prompt, TapReader,
+};
 pub use crate::sdp::SrtpPolicy;
 pub use crate::session::ListenerSrtp;
 pub use crate::session::{CallRecord, EndReason, LegRecord};
@@ -47,6 +51,7 @@ pub use event::{CallEvent, IncomingCall};
 pub use gateway::{GatewayConfig, GatewayStats, Route, RouteAction, SETUP_BUCKETS_MS, SipGateway, create_gateway};
 pub use handles::{SipClient, SipServer};
 pub use metrics::Metrics;
+pub use recording::{Record, Recorded, Recording, record_call};
 pub use registration::{RegistrarConfig, RegistrationConfig, RegistrationState, RegistrationStatus};
 pub use stats::Stats;
 pub use tls::TlsConfig;

@@ -25,6 +25,8 @@ pub struct SipUa {
     pub(crate) media: Arc<MediaPlane>,
     /// One per shard.
     pub(crate) control: Vec<mpsc::Sender<Control>>,
+    /// The audio of calls that did not ask for it, until taken.
+    pub(crate) shelf: super::shelf::AudioShelf,
 }
 
 impl SipUa {
@@ -60,6 +62,7 @@ impl SipUa {
                 source: info.peer.addr,
                 target: info.target,
                 commands: Some(self.shard_queue(id).clone()),
+                shelf: self.shelf.clone(),
             }),
             SessionEvent::Ringing(id) => CallEvent::Ringing(id),
             SessionEvent::EarlyMedia(id) => CallEvent::EarlyMedia(id),
@@ -67,8 +70,14 @@ impl SipUa {
             SessionEvent::Held(id) | SessionEvent::PeerHeld(id) => CallEvent::Held(id),
             SessionEvent::Resumed(id) | SessionEvent::PeerResumed(id) => CallEvent::Resumed(id),
             SessionEvent::HoldFailed(id, s) => CallEvent::HoldFailed(id, s),
-            SessionEvent::Ended(id, r) => CallEvent::Ended(id, r),
-            SessionEvent::Failed(id, s) => CallEvent::Failed(id, s),
+            SessionEvent::Ended(id, r) => {
+                self.shelf.take(id);
+                CallEvent::Ended(id, r)
+            }
+            SessionEvent::Failed(id, s) => {
+                self.shelf.take(id);
+                CallEvent::Failed(id, s)
+            }
             SessionEvent::Dtmf(id, d, held) => CallEvent::Dtmf(id, d, held),
             SessionEvent::Record(r) => CallEvent::Record(r),
         })
@@ -97,6 +106,15 @@ impl SipUa {
     /// Answers an incoming call with 200 OK and our SDP.
     pub fn accept_call(&self, call: IncomingCall) -> Result<CallId, ApiError> {
         call.accept()
+    }
+
+    /// The audio of a call placed with [`make_call`](Self::make_call) (or
+    /// `make_call_via`, or `make_call_with` unless signalling only) or
+    /// answered with [`accept_call`](Self::accept_call), at 8 kHz: once,
+    /// while the call lasts. Until taken the call sends silence and what
+    /// it hears is not kept.
+    pub fn take_audio(&self, id: CallId) -> Option<super::CallAudio> {
+        self.shelf.take(id)
     }
 
     /// Answers an incoming call with its audio for the application (see

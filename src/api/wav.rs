@@ -79,6 +79,17 @@ impl WavPlayer {
         Some(&self.frame[..n])
     }
 
+    /// The prompt for the worker to play itself (see
+    /// [`CallAudio::play`](super::CallAudio::play)): the same samples, not
+    /// copied, looped if this player is.
+    pub fn prompt(&self) -> super::Prompt {
+        super::Prompt {
+            samples: self.samples.clone(),
+            rate: self.rate,
+            looped: self.looped,
+        }
+    }
+
     /// The prompt's length.
     pub fn duration(&self) -> std::time::Duration {
         std::time::Duration::from_secs_f64(self.samples.len() as f64 / f64::from(self.rate))
@@ -93,8 +104,14 @@ pub struct WavRecorder {
 impl WavRecorder {
     /// A new 16-bit mono WAV at `path`, at `rate`.
     pub fn create(path: impl AsRef<Path>, rate: u32) -> Result<WavRecorder, ApiError> {
+        Self::with_channels(path, rate, 1)
+    }
+
+    /// A new 16-bit WAV of `channels` at `path`, at `rate`; samples are
+    /// written interleaved.
+    pub fn with_channels(path: impl AsRef<Path>, rate: u32, channels: u16) -> Result<WavRecorder, ApiError> {
         let spec = hound::WavSpec {
-            channels: 1,
+            channels,
             sample_rate: rate,
             bits_per_sample: 16,
             sample_format: hound::SampleFormat::Int,

@@ -111,7 +111,7 @@ mod tests {
             rate: 8000,
             queue_frames: 4,
         });
-        let worker = attach.take().unwrap();
+        let mut worker = attach.take().unwrap();
         let mut p = Playback::new(audio);
         let bytes: Vec<u8> = (0..400i16).flat_map(|s| (s * 3).to_le_bytes()).collect();
         // Split at odd places: mid-sample and mid-frame.

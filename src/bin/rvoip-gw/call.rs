@@ -102,6 +102,9 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
         srtp: SrtpPolicy::from_name(&args.srtp)
             .ok_or_else(|| format!("--srtp {:?}: expected off, optional or mandatory", args.srtp))?,
         sdes_in_clear: args.sdes_in_clear,
+        // Without --play/--record (which place audio calls) or --echo, a
+        // load generator as SIPp's uac is: signalling and SDP, no RTP.
+        signalling_only: true,
     };
     let mut audio = crate::call_audio::Audio::new(&args.audio)?;
     let start = Instant::now();

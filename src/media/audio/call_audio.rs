@@ -2,9 +2,11 @@
 //! for without a lock (an atomic waker), and frames into it.
 
 use super::pipes::Shared;
+use super::prompt::{PlayOutcome, Playback, Prompt};
+use super::tap::{Tap, TapReader};
 use super::{AudioCounters, AudioError, AudioFrame};
 use std::sync::Arc;
-use std::sync::atomic::Ordering::{Acquire, Relaxed};
+use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
 use std::task::Poll;
 
 /// A call's audio as an application has it: frames from the call
@@ -17,6 +19,19 @@ pub struct CallAudio {
 impl CallAudio {
     pub(super) fn new(shared: Arc<Shared>) -> Self {
         CallAudio { shared }
+    }
+
+    /// A handle kept for an application that has not asked for it yet:
+    /// until [`attend`](Self::attend), what the call hears is not queued.
+    pub fn unattended(self) -> Self {
+        self.shared.attended.store(false, Relaxed);
+        self
+    }
+
+    /// The application takes the handle: frames are queued from now on.
+    pub fn attend(self) -> Self {
+        self.shared.attended.store(true, Relaxed);
+        self
     }
 
     /// Sample rate of the frames.
@@ -98,8 +113,55 @@ impl CallAudio {
         self.send(pcm)
     }
 
+    /// Has the worker play `prompt` (at the call's rate) in place of the
+    /// application's frames, which wait in their queue meanwhile; a newer
+    /// prompt stops this one. The [`Playback`] tells when it ends and
+    /// stops it (barge-in).
+    pub fn play(&self, prompt: Prompt) -> Result<Playback, AudioError> {
+        let s = &self.shared;
+        if prompt.rate != s.cfg.rate {
+            return Err(AudioError::Rate {
+                got: prompt.rate,
+                want: s.cfg.rate,
+            });
+        }
+        if s.closed.load(Acquire) {
+            return Err(AudioError::Closed);
+        }
+        let generation = s.next_generation.fetch_add(1, Relaxed);
+        if let Some((never_started, _)) = s.prompts.force_push((generation, prompt)) {
+            let code = u64::from(never_started) << 2 | PlayOutcome::Stopped.code();
+            s.played.fetch_max(code, Release);
+            s.play_waker.wake();
+        }
+        Ok(Playback {
+            shared: s.clone(),
+            generation,
+        })
+    }
+
+    /// A copy of the frames heard and/or sent from now on, for a recorder
+    /// (see `rvoip::api::record_call`); a newer tap replaces this one.
+    pub fn tap(&self, heard: bool, sent: bool) -> Result<TapReader, AudioError> {
+        if self.shared.closed.load(Acquire) {
+            return Err(AudioError::Closed);
+        }
+        let tap = Tap::new(heard, sent);
+        if let Some(old) = self.shared.taps.force_push(tap.clone()) {
+            old.close();
+        }
+        Ok(TapReader { tap })
+    }
+
     /// The counters.
     pub fn counters(&self) -> &AudioCounters {
         &self.shared.counters
+    }
+}
+
+impl Drop for CallAudio {
+    /// What the call hears is no longer queued; prompts and taps go on.
+    fn drop(&mut self) {
+        self.shared.attended.store(false, Relaxed);
     }
 }

@@ -12,6 +12,8 @@ pub struct AudioCounters {
     pub dropped: AtomicU64,
     /// The application's frames encoded and sent.
     pub sent: AtomicU64,
+    /// Frames of a prompt sent (the worker playing it).
+    pub prompted: AtomicU64,
     /// 20 ms ticks with no frame from the application: silence sent.
     pub silence: AtomicU64,
     /// Frames the application offered while its queue was full (refused).
@@ -30,6 +32,14 @@ pub enum AudioError {
     /// The call's media has ended.
     #[error("the call's media has ended")]
     Closed,
+    /// A prompt must be at the call's audio rate.
+    #[error("a prompt at {got} Hz; the call's audio is {want} Hz")]
+    Rate {
+        /// The prompt's rate.
+        got: u32,
+        /// The call's.
+        want: u32,
+    },
     /// A frame must be 20 ms at the call's rate.
     #[error("a frame of {got} samples; 20 ms at this rate is {want}")]
     Length {

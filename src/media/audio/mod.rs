@@ -22,11 +22,17 @@ mod call_audio;
 mod counters;
 mod frame;
 mod pipes;
+mod prompt;
+mod tap;
+mod worker_audio;
 
 pub use call_audio::CallAudio;
 pub use counters::{AudioCounters, AudioError};
 pub use frame::{AudioFrame, MAX_FRAME};
-pub use pipes::{AudioAttach, WorkerAudio, pipes};
+pub use pipes::{AudioAttach, pipes};
+pub use prompt::{PlayOutcome, Playback, Prompt};
+pub use tap::{Direction, TapReader};
+pub use worker_audio::WorkerAudio;
 
 /// What the application asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,7 +78,7 @@ mod tests {
             queue_frames: 2,
         };
         let (attach, mut app) = pipes(cfg);
-        let worker = attach.take().expect("the worker's end, once");
+        let mut worker = attach.take().expect("the worker's end, once");
         assert!(attach.take().is_none());
         for ts in [0u32, 320, 640] {
             worker.deliver(&AudioFrame::silence(320, ts));
@@ -103,7 +109,7 @@ mod tests {
             queue_frames: 1,
         };
         let (attach, mut app) = pipes(cfg);
-        let worker = attach.take().unwrap();
+        let mut worker = attach.take().unwrap();
         let sender = tokio::spawn(async move {
             for v in 1..=3i16 {
                 app.send_paced(&[v; 160]).await.unwrap();

@@ -4,13 +4,12 @@
 //! [`CallAudio`]. Lock-free both ways; the application's task is woken
 //! through an atomic waker, never a lock.
 
-use super::{AudioConfig, AudioCounters, AudioFrame, CallAudio};
+use super::prompt::Prompt;
+use super::tap::Tap;
+use super::{AudioConfig, AudioCounters, AudioFrame, CallAudio, WorkerAudio};
 use atomic_waker::AtomicWaker;
 use crossbeam_queue::ArrayQueue;
-use std::sync::atomic::{
-    AtomicBool,
-    Ordering::{Relaxed, Release},
-};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64};
 use std::sync::{Arc, Mutex};
 
 /// What both ends share.
@@ -24,59 +23,20 @@ pub(super) struct Shared {
     pub(super) closed: AtomicBool,
     pub(super) counters: AudioCounters,
     pub(super) cfg: AudioConfig,
-}
-
-/// The worker's end of a call's audio.
-pub struct WorkerAudio {
-    shared: Arc<Shared>,
-}
-
-impl WorkerAudio {
-    /// What the application asked for.
-    pub fn config(&self) -> AudioConfig {
-        self.shared.cfg
-    }
-
-    /// Hands a decoded frame to the application; when it has not taken the
-    /// older ones, the oldest is dropped (counted) so it stays current.
-    pub fn deliver(&self, frame: &AudioFrame) {
-        let s = &self.shared;
-        let mut frame = *frame;
-        frame.delivered = Some(std::time::Instant::now());
-        if s.to_app.force_push(frame).is_some() {
-            s.counters.dropped.fetch_add(1, Relaxed);
-        }
-        s.counters.delivered.fetch_add(1, Relaxed);
-        s.waker.wake();
-    }
-
-    /// The application's next frame to send, if it has given one (counted
-    /// as sent, or as silence when there is none).
-    pub fn next_frame(&self) -> Option<AudioFrame> {
-        let c = &self.shared.counters;
-        let frame = self.shared.from_app.pop();
-        match frame {
-            Some(_) => c.sent.fetch_add(1, Relaxed),
-            None => c.silence.fetch_add(1, Relaxed),
-        };
-        if frame.is_some() {
-            self.shared.room.wake();
-        }
-        frame
-    }
-
-    /// The counters.
-    pub fn counters(&self) -> &AudioCounters {
-        &self.shared.counters
-    }
-}
-
-impl Drop for WorkerAudio {
-    fn drop(&mut self) {
-        self.shared.closed.store(true, Release);
-        self.shared.waker.wake();
-        self.shared.room.wake();
-    }
+    /// An application holds the [`CallAudio`] (frames for a handle no
+    /// one has taken yet are not queued, nor counted as dropped).
+    pub(super) attended: AtomicBool,
+    /// A prompt to play, and its generation (a newer one replaces one
+    /// not yet started).
+    pub(super) prompts: ArrayQueue<(u32, Prompt)>,
+    pub(super) next_generation: AtomicU32,
+    /// Prompts of a generation below this are to stop.
+    pub(super) stop_below: AtomicU32,
+    /// The newest ended prompt: generation << 2 | its outcome's code.
+    pub(super) played: AtomicU64,
+    pub(super) play_waker: AtomicWaker,
+    /// A recorder's tap to start (replacing the one running).
+    pub(super) taps: ArrayQueue<Arc<Tap>>,
 }
 
 /// The worker's end in a media command: taken once, by the worker that
@@ -117,7 +77,14 @@ pub fn pipes(cfg: AudioConfig) -> (AudioAttach, CallAudio) {
         closed: AtomicBool::new(false),
         counters: AudioCounters::default(),
         cfg,
+        attended: AtomicBool::new(true),
+        prompts: ArrayQueue::new(1),
+        next_generation: AtomicU32::new(1),
+        stop_below: AtomicU32::new(0),
+        played: AtomicU64::new(0),
+        play_waker: AtomicWaker::new(),
+        taps: ArrayQueue::new(1),
     });
-    let worker = WorkerAudio { shared: shared.clone() };
+    let worker = WorkerAudio::new(shared.clone());
     (AudioAttach(Arc::new(Mutex::new(Some(worker)))), CallAudio::new(shared))
 }
