@@ -3,7 +3,10 @@
 //! The server gets a JSON `start` with the call's metadata, 20 ms binary
 //! frames of L16, the caller's DTMF as JSON and a `stop` at hangup; it
 //! echoes the audio, which the caller hears back, and a `mark` it sends
-//! comes back once played. A server that is down gets the call refused.
+//! comes back once played. A server that is down gets the call refused;
+//! one that stops reading loses its call and holds up no other. The
+//! digits bot (examples/ws_digits_bot) says a caller's digits back as DTMF
+//! tones.
 
 use futures_util::{SinkExt, StreamExt};
 use rvoip::api::*;
@@ -12,8 +15,11 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Message;
 
+#[path = "../examples/ws_digits_bot/bot.rs"]
+mod bot;
 mod events;
 mod ports;
+mod tone;
 use events::next;
 
 fn cfg() -> ServerConfig {
@@ -100,16 +106,25 @@ async fn gateway(url: &str) -> std::net::SocketAddr {
 
 /// [`gateway`], a `wss://` server checked against the CAs in `ca`.
 async fn gateway_trusting(url: &str, ca: Option<Vec<u8>>) -> std::net::SocketAddr {
-    let route = Route {
-        user_prefix: String::new(),
-        domain: None,
-        sources: Vec::new(),
-        action: RouteAction::Application(url.to_owned()),
-    };
+    gateway_routes(&[("", url)], ca).await
+}
+
+/// A gateway with a route per (user prefix, WebSocket URL), tried in
+/// order; the application bridges each call to its route's URL.
+async fn gateway_routes(routes: &[(&str, &str)], ca: Option<Vec<u8>>) -> std::net::SocketAddr {
+    let routes = routes
+        .iter()
+        .map(|(prefix, url)| Route {
+            user_prefix: (*prefix).to_owned(),
+            domain: None,
+            sources: Vec::new(),
+            action: RouteAction::Application((*url).to_owned()),
+        })
+        .collect();
     let mut app = create_gateway(
         cfg(),
         GatewayConfig {
-            routes: vec![route],
+            routes,
             ..Default::default()
         },
     )
@@ -223,8 +238,8 @@ async fn a_websocket_server_that_is_down_gets_the_call_refused() {
 /// no known event, binary of an odd length) among its audio, then reads
 /// nothing more: the garbage is ignored, the caller hears the audio the
 /// server sent, and the call ends normally. (Two seconds of frames fit
-/// in the socket buffers: a server slow enough to fill them is not
-/// covered here.)
+/// in the socket buffers: a server that stops reading for longer is
+/// `a_server_that_stops_reading_loses_its_call_and_holds_up_no_other`.)
 #[tokio::test]
 async fn a_server_sending_garbage_is_ignored_and_its_audio_still_plays() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -328,18 +343,195 @@ async fn a_wss_server_is_reached_over_tls_and_an_untrusted_one_is_refused() {
     );
 }
 
-/// A client's call with audio to `gw`, answered.
+/// A client's call with audio to `bot` at `gw`, answered.
 async fn answered_call(gw: std::net::SocketAddr) -> (SipClient, CallId, CallAudio) {
+    answered_call_to(gw, "bot").await
+}
+
+/// A client's call with audio to `user` at `gw`, answered.
+async fn answered_call_to(gw: std::net::SocketAddr, user: &str) -> (SipClient, CallId, CallAudio) {
     let mut client = create_sip_client(ClientConfig {
         server: cfg(),
         ..Default::default()
     })
     .await
     .unwrap();
-    let uri = format!("sip:bot@{gw}");
+    let uri = format!("sip:{user}@{gw}");
     let (id, audio) = client
         .make_call_audio(&uri, &CallOptions::default(), AudioConfig::default())
         .unwrap();
     assert!(matches!(next(&mut client).await, CallEvent::Answered(i) if i == id));
     (client, id, audio)
+}
+
+/// The digits bot (examples/ws_digits_bot, its call logic included here)
+/// as the bridge's server: the caller sends RFC 4733 digits 1, 5, 9, #
+/// and hears 1, 5, 9 back at once as DTMF tone pairs; then * and 0, said
+/// back after the bot's pause. The bot is told each digit once, in order,
+/// and its marks come back.
+#[tokio::test]
+async fn the_digits_bot_says_the_callers_digits_back_as_dtmf_tones() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("ws://{}/digits", listener.local_addr().unwrap());
+    let (report, mut reports) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
+        bot::serve(ws, |line| {
+            let _ = report.send(line);
+        })
+        .await;
+    });
+    let gw = gateway(&url).await;
+    let (mut client, id, mut audio) = answered_call(gw).await;
+    // The call's audio is running once frames arrive: digits sent before
+    // would be dropped.
+    tokio::time::timeout(Duration::from_secs(5), audio.recv())
+        .await
+        .expect("a first frame")
+        .expect("the call goes on");
+    client.send_dtmf(id, "159#").unwrap();
+    let (mut heard, mut lines) = (Vec::new(), Vec::new());
+    // Frames still to take once the last mark is back: the caller's
+    // queue (10 frames) and the way to it.
+    let mut tail: Option<usize> = None;
+    let listen = async {
+        while tail != Some(0) {
+            tokio::select! {
+                f = audio.recv() => {
+                    heard.extend(f.expect("the call goes on").pcm().iter().map(|&s| f64::from(s)));
+                    tail = tail.map(|n| n - 1);
+                }
+                Some(line) = reports.recv() => {
+                    match line.as_str() {
+                        "played said-1" => client.send_dtmf(id, "*0").unwrap(),
+                        "played said-2" => tail = Some(30),
+                        _ => {}
+                    }
+                    lines.push(line);
+                }
+            }
+        }
+    };
+    let done = tokio::time::timeout(Duration::from_secs(15), listen).await;
+    assert!(done.is_ok(), "both read-backs played within 15 s: {lines:?}");
+    let told: String = lines.iter().filter_map(|l| l.strip_prefix("digit ")).collect();
+    assert_eq!(told, "159#*0", "each digit told once, in order: {lines:?}");
+    let said: Vec<&str> = lines.iter().filter_map(|l| l.strip_prefix("says ")).collect();
+    assert_eq!(said, ["159", "*0"], "on # and after the pause: {lines:?}");
+    assert_eq!(dtmf_digits(&heard), "159*0", "the caller heard the digits said back");
+    client.end_call(id).unwrap();
+    assert!(matches!(next(&mut client).await, CallEvent::Ended(i, _) if i == id));
+}
+
+/// The DTMF digits in `pcm` (8 kHz): each 20 ms frame read as the key
+/// whose row and column tones both stand out (each four times the next
+/// strongest of its group, in a frame of some level), a digit counted once
+/// per run of at least two frames (a tone is five).
+fn dtmf_digits(pcm: &[f64]) -> String {
+    const ROWS: [f64; 4] = [697.0, 770.0, 852.0, 941.0];
+    const COLS: [f64; 4] = [1209.0, 1336.0, 1477.0, 1633.0];
+    const KEYS: [&[u8; 4]; 4] = [b"123A", b"456B", b"789C", b"*0#D"];
+    let strongest = |x: &[f64], group: &[f64; 4]| {
+        let mut p: Vec<(f64, usize)> = (0..4).map(|i| (tone::goertzel(x, group[i]), i)).collect();
+        p.sort_by(|a, b| b.0.total_cmp(&a.0));
+        (p[0].0 > 4.0 * p[1].0).then_some(p[0].1)
+    };
+    let keys: Vec<Option<u8>> = pcm
+        .chunks_exact(160)
+        .map(
+            |x| match (tone::rms(x) > 1000.0, strongest(x, &ROWS), strongest(x, &COLS)) {
+                (true, Some(r), Some(c)) => Some(KEYS[r][c]),
+                _ => None,
+            },
+        )
+        .collect();
+    keys.chunk_by(|a, b| a == b)
+        .filter(|run| run.len() >= 2)
+        .filter_map(|run| run[0].map(char::from))
+        .collect()
+}
+
+/// A WebSocket server that takes its call and then reads nothing: its
+/// call is ended with a BYE once a message to it cannot go out within
+/// 2 s, and meanwhile another call on the same gateway and media worker,
+/// bridged to a server that reads, keeps its audio flowing both ways.
+/// The 2 s start once the connection's buffers are full: the stalled
+/// server's socket has the smallest receive buffer and announces a small
+/// MSS, as the kernel sizes the bridge's send buffer from the MSS (on
+/// loopback, MSS 64 KiB, it would take 4 MB, minutes of audio).
+#[tokio::test]
+async fn a_server_that_stops_reading_loses_its_call_and_holds_up_no_other() {
+    let socket = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    socket.set_recv_buffer_size(1).unwrap(); // the least the kernel allows; both inherited on accept
+    socket.set_mss(88).unwrap();
+    socket
+        .bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into())
+        .unwrap();
+    socket.listen(4).unwrap();
+    socket.set_nonblocking(true).unwrap();
+    let listener = tokio::net::TcpListener::from_std(socket.into()).unwrap();
+    let stalled = format!("ws://{}/call", listener.local_addr().unwrap());
+    let (release, held) = oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let _ws = tokio_tungstenite::accept_async(tcp).await.unwrap();
+        let _ = held.await; // the connection open, never read
+    });
+    let (good_url, seen) = ws_server().await;
+    let gw = gateway_routes(&[("slow", &stalled), ("", &good_url)], None).await;
+    let (good, good_id, mut good_audio) = answered_call(gw).await;
+    let (mut slow, slow_id, mut slow_audio) = answered_call_to(gw, "slow").await;
+    let mut tick = tokio::time::interval(Duration::from_millis(20));
+    // Per 20 ms tick, whether the good caller heard its echo (loud frames).
+    let mut loud_at: Vec<bool> = Vec::new();
+    let mut slow_ended = None;
+    let mut after = 0;
+    // Bounded: 30 s of ticks at most.
+    while after < 50 && loud_at.len() < 1500 {
+        tokio::select! {
+            _ = tick.tick() => {
+                let t = loud_at.len();
+                let _ = good_audio.send(&tone(t * 160, 160));
+                let _ = slow_audio.send(&tone(t * 160, 160));
+                let mut loud = false;
+                while let Ok(f) = good_audio.try_recv() {
+                    loud |= f.pcm().iter().any(|s| s.unsigned_abs() > 4000);
+                }
+                while slow_audio.try_recv().is_ok() {}
+                loud_at.push(loud);
+                after += usize::from(slow_ended.is_some());
+            }
+            ev = slow.next_event(), if slow_ended.is_none() => {
+                if let Some(CallEvent::Ended(i, why)) = ev {
+                    assert_eq!((i, why), (slow_id, EndReason::RemoteBye), "the gateway hung up the stalled call");
+                    slow_ended = Some(loud_at.len());
+                }
+            }
+        }
+    }
+    let _ = release.send(());
+    let ended = slow_ended.expect("the stalled server's call ended within 30 s");
+    // The stalled bridge waited in its last send for the 2 s before its
+    // call ended: the good call's echo came back meanwhile, and after.
+    let stall = &loud_at[ended.saturating_sub(100)..ended];
+    let after = &loud_at[ended..];
+    let heard = |w: &[bool]| w.iter().filter(|&&l| l).count();
+    assert!(
+        heard(stall) > 0 && heard(after) > 0,
+        "the good call's echo came back in {} of the {} ticks of the stall and {} of the {} after",
+        heard(stall),
+        stall.len(),
+        heard(after),
+        after.len()
+    );
+    good.end_call(good_id).unwrap();
+    let s = tokio::time::timeout(Duration::from_secs(5), seen)
+        .await
+        .expect("the good server saw its call end")
+        .unwrap();
+    assert!(
+        s.stop && s.sizes_ok && s.frames >= ended,
+        "the good server got the caller's frames all along ({ended} ticks to the stall's end): {s:?}"
+    );
 }
