@@ -131,4 +131,5 @@ source "$ROOT/peers/baresip_srtp.sh"
 source "$ROOT/peers/sipp_dtmf.sh"
 source "$ROOT/peers/baresip_api.sh"
 source "$ROOT/peers/ws_bridge.sh"
+source "$ROOT/peers/pcap.sh"
 exit $FAILED

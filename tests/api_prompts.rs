@@ -2,8 +2,9 @@
 //! placed with `make_call` and answered with `accept_call` is bound on a
 //! worker, its audio taken with `take_audio`; the callee has the worker
 //! play a prompt (completion reported, or stopped on a digit: barge-in);
-//! the caller records both ways as a stereo WAV. Over loopback sockets,
-//! through PCMU.
+//! the caller records both ways as a stereo WAV and captures the call's
+//! RTP as a pcap (read back here; tshark reads it in peers/). Over
+//! loopback sockets, through PCMU.
 
 use rvoip::api::*;
 use std::time::Duration;
@@ -202,4 +203,83 @@ async fn signalling_only_calls_and_unknown_calls_have_no_audio() {
     let mut callee = callee;
     let ended = tokio::time::timeout(Duration::from_secs(5), async { while callee.recv().await.is_some() {} });
     assert!(ended.await.is_ok(), "the callee's audio ends with the call");
+}
+
+/// The RTP in a pcap: (source port, destination port, payload type,
+/// sequence number) of each UDP datagram.
+fn rtp_in_pcap(path: &std::path::Path) -> Vec<(u16, u16, u8, u16)> {
+    let file = std::fs::File::open(path).unwrap();
+    let mut pcap = pcap_file::pcap::PcapReader::new(file).unwrap();
+    assert_eq!(pcap.header().datalink, pcap_file::DataLink::RAW);
+    let mut out = Vec::new();
+    while let Some(p) = pcap.next_packet() {
+        let p = p.unwrap();
+        assert_eq!(p.orig_len as usize, p.data.len(), "whole packets kept");
+        let sliced = etherparse::SlicedPacket::from_ip(&p.data).unwrap();
+        let Some(etherparse::TransportSlice::Udp(udp)) = sliced.transport else {
+            panic!("UDP")
+        };
+        let rtp = udp.payload();
+        assert_eq!(rtp[0] >> 6, 2, "RTP version 2");
+        out.push((
+            udp.source_port(),
+            udp.destination_port(),
+            rtp[1] & 0x7f,
+            u16::from_be_bytes([rtp[2], rtp[3]]),
+        ));
+    }
+    out
+}
+
+#[tokio::test]
+async fn a_call_is_captured_both_ways_as_a_pcap_and_a_failed_one_ends_its_capture() {
+    let (mut server, mut client) = endpoints().await;
+    let dir = std::env::temp_dir().join(format!("rvoip-pcap-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Asked before the call is answered: captured from its media's start.
+    let id = client.make_call(&format!("sip:bob@{}", server.local_addr())).unwrap();
+    let capture = client.capture_call(id, dir.join("call.pcap")).unwrap();
+    let CallEvent::Incoming(inc) = next(&mut server).await else {
+        panic!("no call")
+    };
+    server.accept_call(inc).unwrap();
+    assert!(matches!(next(&mut client).await, CallEvent::Answered(i) if i == id));
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    client.end_call(id).unwrap();
+    let got = tokio::time::timeout(Duration::from_secs(5), capture.finished())
+        .await
+        .expect("the capture ends with the call")
+        .unwrap();
+    assert_eq!(got.dropped, 0);
+    let rtp = rtp_in_pcap(&got.path);
+    assert_eq!(rtp.len() as u64, got.packets);
+    let ports: std::collections::BTreeSet<(u16, u16)> = rtp.iter().map(|r| (r.0, r.1)).collect();
+    assert_eq!(ports.len(), 2, "one flow each way: {ports:?}");
+    for (from, to) in ports {
+        let seqs: Vec<u16> = rtp.iter().filter(|r| (r.0, r.1) == (from, to)).map(|r| r.3).collect();
+        assert!(seqs.len() >= 15, "{from}->{to}: {} packets in 600 ms", seqs.len());
+        assert!(seqs.windows(2).all(|w| w[1] == w[0].wrapping_add(1)), "in sequence");
+        assert!(rtp.iter().filter(|r| r.0 == from).all(|r| r.2 == 0), "PCMU");
+    }
+    // A call that never has media: its capture ends when the call does.
+    let id = client.make_call(&format!("sip:bob@{}", server.local_addr())).unwrap();
+    let capture = client.capture_call(id, dir.join("failed.pcap")).unwrap();
+    let inc = loop {
+        match next(&mut server).await {
+            CallEvent::Incoming(inc) => break inc,
+            CallEvent::Answered(_) | CallEvent::Ended(..) => continue,
+            ev => panic!("{ev:?}"),
+        }
+    };
+    server.reject_call(inc, StatusCode::BUSY_HERE).unwrap();
+    loop {
+        match next(&mut client).await {
+            CallEvent::Failed(i, _) if i == id => break,
+            CallEvent::Ended(..) | CallEvent::Ringing(_) => continue,
+            ev => panic!("{ev:?}"),
+        }
+    }
+    let got = tokio::time::timeout(Duration::from_secs(5), capture.finished()).await;
+    assert_eq!(got.expect("ended with the call").unwrap().packets, 0);
+    let _ = std::fs::remove_dir_all(dir);
 }

@@ -2,7 +2,8 @@
 //! global allocator watches 2,000 packets protected and unprotected with
 //! SRTP and SRTCP, and 2,000 packets relayed through a worker on each of
 //! three calls: RTP <-> RTP, SRTP <-> RTP and SRTP <-> SRTP (with other
-//! keys on each leg), both ways on the SRTP calls; then an audio call
+//! keys on each leg), both ways on the SRTP calls, the last one also
+//! copied for a pcap; then an audio call
 //! (PCMU heard and spoken at 16 kHz; and one in Opus at 48 kHz with the
 //! system libopus: unsafe-libopus allocates in libopus itself) receiving,
 //! decoding, encoding and sending on the worker's 20 ms ticks for 2 s,
@@ -190,10 +191,15 @@ fn relay_path_does_not_allocate_per_packet() {
             }
         }
     };
+    // Call 3 captured for a pcap (its reader never reads: the queue fills
+    // and drops, counted, as a writer that falls behind would).
+    let (tap, capture) = rvoip::media::capture::capture();
+    plane.submit(MediaCommand::Capture { call: 3, tap }).unwrap();
     relay(0, 200); // warm-up: latching, the latch events, lazy statics
     let before = ALLOCS.load(Relaxed);
     relay(200, 2000);
     let during = ALLOCS.load(Relaxed) - before;
+    assert!(capture.dropped() > 0, "call 3's packets were copied");
     assert_eq!(during, 0, "{during} allocations while relaying 2,000 packets a call");
 }
 

@@ -171,5 +171,6 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         transport: default_transport,
         control,
         shelf: Default::default(),
+        captures: Default::default(),
     })
 }

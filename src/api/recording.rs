@@ -7,7 +7,6 @@
 use super::{ApiError, CallAudio, Direction, WavRecorder};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use tokio::sync::oneshot;
 
 /// Which way of a call to record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,10 +26,7 @@ pub enum Record {
 const AHEAD: usize = 5;
 
 /// A recording in progress.
-pub struct Recording {
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<Result<Recorded, ApiError>>,
-}
+pub type Recording = super::FileTask<Recorded>;
 
 /// What a finished recording holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,16 +50,10 @@ pub fn record_call(audio: &CallAudio, path: impl AsRef<Path>, what: Record) -> R
         .tap(what != Record::Sent, what != Record::Heard)
         .map_err(|e| ApiError::Config(format!("recording {}: {e}", path.display())))?;
     let frame_len = audio.frame_len();
-    let (stop, mut stopped) = oneshot::channel();
-    let task = tokio::spawn(async move {
+    Ok(Recording::spawn(|mut stop| async move {
         let mut mix = Interleave::new(frame_len, what == Record::Both);
         let mut out = Vec::with_capacity(frame_len * 2);
-        loop {
-            let next = tokio::select! {
-                f = tap.next() => f,
-                _ = &mut stopped => None,
-            };
-            let Some((dir, frame)) = next else { break };
+        while let Some((dir, frame)) = stop.next(&mut tap).await {
             mix.push(dir, frame.pcm(), &mut out);
             wav.write(&out)?;
             out.clear();
@@ -76,25 +66,7 @@ pub fn record_call(audio: &CallAudio, path: impl AsRef<Path>, what: Record) -> R
             samples: mix.written,
             dropped: tap.dropped(),
         })
-    });
-    Ok(Recording { stop: Some(stop), task })
-}
-
-impl Recording {
-    /// Stops recording and completes the file.
-    pub async fn stop(mut self) -> Result<Recorded, ApiError> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        self.finished().await
-    }
-
-    /// Waits for the call's media to end and the file to be completed.
-    pub async fn finished(self) -> Result<Recorded, ApiError> {
-        self.task
-            .await
-            .map_err(|e| ApiError::Config(format!("recording: {e}")))?
-    }
+    }))
 }
 
 /// Frames into samples to write: as they come (mono), or paired left and

@@ -27,6 +27,8 @@ pub struct SipUa {
     pub(crate) control: Vec<mpsc::Sender<Control>>,
     /// The audio of calls that did not ask for it, until taken.
     pub(crate) shelf: super::shelf::AudioShelf,
+    /// Calls being captured.
+    pub(crate) captures: super::capture::Capturing,
 }
 
 impl SipUa {
@@ -71,11 +73,11 @@ impl SipUa {
             SessionEvent::Resumed(id) | SessionEvent::PeerResumed(id) => CallEvent::Resumed(id),
             SessionEvent::HoldFailed(id, s) => CallEvent::HoldFailed(id, s),
             SessionEvent::Ended(id, r) => {
-                self.shelf.take(id);
+                self.call_over(id);
                 CallEvent::Ended(id, r)
             }
             SessionEvent::Failed(id, s) => {
-                self.shelf.take(id);
+                self.call_over(id);
                 CallEvent::Failed(id, s)
             }
             SessionEvent::Dtmf(id, d, held) => CallEvent::Dtmf(id, d, held),

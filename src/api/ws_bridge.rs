@@ -6,8 +6,8 @@
 //! fed to the call as its queue frees), `clear` drops what is buffered
 //! (barge-in), and a `mark` comes back when the audio before it has been
 //! played. A server that cannot be reached gets the call refused (503); one
-//! that closes ends the call; a slow one costs that call frames, never a
-//! worker's time.
+//! that closes, or stops answering pings (it stopped reading), ends the
+//! call; a slow one costs that call frames, never a worker's time.
 
 use super::ws_playback::Playback;
 use super::{ApiError, AudioConfig, IncomingCall};
@@ -21,6 +21,13 @@ use tokio_tungstenite::tungstenite::Message;
 /// The longest one message to the server may take to go out: a server
 /// slower than that ends its call (nothing else waits on it).
 const SEND_DEADLINE: Duration = Duration::from_secs(2);
+
+/// How often the server is pinged, and how long it has to answer (RFC
+/// 6455 §5.5.2: every endpoint that reads answers a ping): a server that
+/// stopped reading ends its call within this, however much the kernels'
+/// buffers would still take.
+const PING_EVERY: Duration = Duration::from_secs(1);
+const PONG_DEADLINE: Duration = Duration::from_secs(5);
 
 /// Sends `msg`, within [`SEND_DEADLINE`]; whether it went.
 async fn send<S: Sink<Message> + Unpin>(tx: &mut S, msg: Message) -> bool {
@@ -70,12 +77,12 @@ pub async fn bridge_websocket_trusting(
         true => Some(tokio_tungstenite::Connector::Rustls(tls(ca_pem)?)),
         false => None,
     };
-    let connect = tokio_tungstenite::connect_async_tls_with_config(url, None, false, connector);
+    let connect = super::ws_connect::connect(url, connector);
     let ws = match tokio::time::timeout(Duration::from_secs(5), connect).await {
-        Ok(Ok((ws, _))) => ws,
+        Ok(Ok(ws)) => ws,
         failed => {
             let why = match failed {
-                Ok(Err(e)) => e.to_string(),
+                Ok(Err(e)) => e,
                 _ => "timed out".into(),
             };
             tracing::warn!(url, %why, "WebSocket server unreachable; call refused");
@@ -92,9 +99,14 @@ pub async fn bridge_websocket_trusting(
     let (mut tx, mut rx) = ws.split();
     let mut playback = Playback::new(audio);
     let mut tick = tokio::time::interval(Duration::from_millis(20));
+    let mut ping = tokio::time::interval(PING_EVERY);
+    let mut pong = tokio::time::Instant::now();
     let mut alive = send(&mut tx, Message::text(start.to_string())).await;
     while alive {
         tokio::select! {
+            _ = ping.tick() => {
+                alive = pong.elapsed() < PONG_DEADLINE && send(&mut tx, Message::Ping(Default::default())).await;
+            }
             frame = playback.audio.recv() => {
                 let Some(frame) = frame else { break };
                 let bytes: Vec<u8> = frame.pcm().iter().flat_map(|s| s.to_le_bytes()).collect();
@@ -109,6 +121,7 @@ pub async fn bridge_websocket_trusting(
             msg = rx.next() => match msg {
                 Some(Ok(Message::Binary(b))) => playback.take_audio(&b),
                 Some(Ok(Message::Text(t))) => playback.take_command(&t),
+                Some(Ok(Message::Pong(_))) => pong = tokio::time::Instant::now(),
                 Some(Ok(_)) => {}
                 _ => alive = false,
             },
@@ -119,7 +132,10 @@ pub async fn bridge_websocket_trusting(
         }
     }
     if !alive {
-        tracing::info!(url, "WebSocket server closed or too slow; ending the call");
+        tracing::info!(
+            url,
+            "WebSocket server closed, too slow, or not answering pings; ending the call"
+        );
         if let Some((id, c)) = &hangup {
             let _ = c.send(Command::End(*id)).await;
         }

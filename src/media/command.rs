@@ -125,6 +125,20 @@ pub enum MediaCommand {
         /// `0`-`9`, `*`, `#`, `A`-`D`, in order.
         digits: String,
     },
+    /// Copy the call's packets, both ways, into `tap` until it ends (a
+    /// call not yet added is captured from its start).
+    Capture {
+        /// Call id.
+        call: u64,
+        /// The worker's end of the capture.
+        tap: std::sync::Arc<crate::media::capture::PacketTap>,
+    },
+    /// The call ended: a capture still waiting for it to be added is
+    /// closed (one of a call on the worker closes with the call).
+    DropCapture {
+        /// Call id.
+        call: u64,
+    },
     /// Close the call's sockets and report its final statistics.
     RemoveCall {
         /// Call id.
@@ -140,6 +154,8 @@ impl MediaCommand {
             | MediaCommand::AddAudioCall { call, .. }
             | MediaCommand::UpdateLeg { call, .. }
             | MediaCommand::SendDtmf { call, .. }
+            | MediaCommand::Capture { call, .. }
+            | MediaCommand::DropCapture { call }
             | MediaCommand::RemoveCall { call } => *call,
         }
     }

@@ -10,8 +10,10 @@
 //! clock, testable without threads or sockets (`test_exports`).
 
 pub mod audio;
+pub mod capture;
 pub(crate) mod codec;
 mod command;
+pub mod copies;
 mod event;
 mod placement;
 mod plane;

@@ -282,7 +282,8 @@ impl Net {
             MediaCommand::UpdateLeg { .. } | MediaCommand::SendDtmf { .. } if !known => self
                 .media_errors
                 .push(format!("node {i}: update of unknown call {call}")),
-            MediaCommand::UpdateLeg { .. } | MediaCommand::SendDtmf { .. } => {}
+            MediaCommand::UpdateLeg { .. } | MediaCommand::SendDtmf { .. } | MediaCommand::Capture { .. } => {}
+            MediaCommand::DropCapture { .. } => {}
             MediaCommand::RemoveCall { .. } if !known => self
                 .media_errors
                 .push(format!("node {i}: removal of unknown call {call}")),

@@ -49,6 +49,9 @@ pub struct CallArgs {
     sdes_in_clear: bool,
     #[command(flatten)]
     audio: crate::call_audio::AudioArgs,
+    /// Write each call's RTP/RTCP, both ways, to DIR/call-N.pcap.
+    #[arg(long)]
+    pcap: Option<std::path::PathBuf>,
     /// Answer a challenge (401/407) as this user.
     #[arg(long)]
     pub auth_user: Option<String>,
@@ -102,11 +105,13 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
         srtp: SrtpPolicy::from_name(&args.srtp)
             .ok_or_else(|| format!("--srtp {:?}: expected off, optional or mandatory", args.srtp))?,
         sdes_in_clear: args.sdes_in_clear,
-        // Without --play/--record (which place audio calls) or --echo, a
-        // load generator as SIPp's uac is: signalling and SDP, no RTP.
-        signalling_only: true,
+        // Without --play/--record (which place audio calls), --echo or
+        // --pcap (silence sent), a load generator as SIPp's uac is:
+        // signalling and SDP, no RTP.
+        signalling_only: args.pcap.is_none(),
     };
     let mut audio = crate::call_audio::Audio::new(&args.audio)?;
+    let mut pcaps = crate::call_pcap::Pcaps::new(args.pcap.as_ref())?;
     let start = Instant::now();
     let interval = Duration::from_secs_f64(1.0 / args.rate);
     let hold = Duration::from_secs_f64(args.duration);
@@ -131,6 +136,9 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
                         Some(a) => a.place(&client, &args.uri, &opts)?,
                         None => client.make_call_with(&args.uri, &opts).map_err(|e| e.to_string())?,
                     };
+                    if let Some(p) = pcaps.as_mut() {
+                        p.start(&client, id)?;
+                    }
                     started.insert(id, Instant::now());
                     t.launched += 1;
                     next_launch += interval;
@@ -175,6 +183,9 @@ pub async fn run(cfg: Config, args: CallArgs) -> Result<(), String> {
     }
     if let Some(a) = audio {
         a.report().await;
+    }
+    if let Some(p) = pcaps {
+        p.report().await;
     }
     t.print(start.elapsed().as_secs_f64(), &setup)
 }

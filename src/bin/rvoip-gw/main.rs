@@ -4,6 +4,7 @@ mod access;
 mod auth;
 mod call;
 mod call_audio;
+mod call_pcap;
 mod call_report;
 mod cdr;
 mod check;

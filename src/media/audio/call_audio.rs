@@ -146,11 +146,11 @@ impl CallAudio {
         if self.shared.closed.load(Acquire) {
             return Err(AudioError::Closed);
         }
-        let tap = Tap::new(heard, sent);
-        if let Some(old) = self.shared.taps.force_push(tap.clone()) {
+        let (tap, reader) = Tap::new(heard, sent);
+        if let Some(old) = self.shared.taps.force_push(tap) {
             old.close();
         }
-        Ok(TapReader { tap })
+        Ok(reader)
     }
 
     /// The counters.

@@ -36,7 +36,7 @@ pub(super) struct Shared {
     pub(super) played: AtomicU64,
     pub(super) play_waker: AtomicWaker,
     /// A recorder's tap to start (replacing the one running).
-    pub(super) taps: ArrayQueue<Arc<Tap>>,
+    pub(super) taps: ArrayQueue<Tap>,
 }
 
 /// The worker's end in a media command: taken once, by the worker that

@@ -1,17 +1,11 @@
 //! A copy of a call's audio for a recorder (issue #17's `record`): the
-//! frames heard, sent, or both, as the worker handles them, through a
-//! bounded queue the application's recorder empties. A recorder that falls
-//! behind loses frames (counted); the worker never waits for it.
+//! frames heard, sent, or both, as the worker handles them, in a bounded
+//! queue of [`Copies`] the recorder empties (a recorder that falls behind
+//! loses frames, counted; the worker never waits for it).
 
 use super::AudioFrame;
-use atomic_waker::AtomicWaker;
-use crossbeam_queue::ArrayQueue;
+use crate::media::copies::{Copies, CopyReader};
 use std::sync::Arc;
-use std::sync::atomic::{
-    AtomicBool, AtomicU64,
-    Ordering::{Acquire, Relaxed, Release},
-};
-use std::task::Poll;
 
 /// Frames a tap holds (1 s at 20 ms).
 const TAP_FRAMES: usize = 50;
@@ -26,28 +20,22 @@ pub enum Direction {
     Sent,
 }
 
-/// The queue between the worker and a recorder.
+/// The recorder's end of a tap: frames in the order the worker handled
+/// them; `None` once the call's media has ended (or a newer tap replaced
+/// this one). Dropping it stops the copying.
+pub type TapReader = CopyReader<(Direction, AudioFrame)>;
+
+/// The worker's end of a tap, and which ways it wants.
 pub(super) struct Tap {
-    queue: ArrayQueue<(Direction, AudioFrame)>,
-    waker: AtomicWaker,
-    dropped: AtomicU64,
-    /// The recorder has gone, or the worker has let go (the call ended or
-    /// a newer tap replaced this one).
-    closed: AtomicBool,
+    copies: Arc<Copies<(Direction, AudioFrame)>>,
     heard: bool,
     sent: bool,
 }
 
 impl Tap {
-    pub(super) fn new(heard: bool, sent: bool) -> Arc<Tap> {
-        Arc::new(Tap {
-            queue: ArrayQueue::new(TAP_FRAMES),
-            waker: AtomicWaker::new(),
-            dropped: AtomicU64::new(0),
-            closed: AtomicBool::new(false),
-            heard,
-            sent,
-        })
+    pub(super) fn new(heard: bool, sent: bool) -> (Tap, TapReader) {
+        let (copies, reader) = Copies::new(TAP_FRAMES);
+        (Tap { copies, heard, sent }, reader)
     }
 
     /// The worker's copy of a frame, if this tap wants that direction.
@@ -57,58 +45,15 @@ impl Tap {
             Direction::Sent => self.sent,
         };
         if wanted {
-            if self.queue.push((dir, *frame)).is_err() {
-                self.dropped.fetch_add(1, Relaxed);
-            }
-            self.waker.wake();
+            self.copies.push((dir, *frame));
         }
     }
 
     pub(super) fn is_closed(&self) -> bool {
-        self.closed.load(Acquire)
+        self.copies.is_closed()
     }
 
     pub(super) fn close(&self) {
-        self.closed.store(true, Release);
-        self.waker.wake();
-    }
-}
-
-/// The recorder's end of a tap: frames in the order the worker handled
-/// them. Dropping it stops the copying.
-pub struct TapReader {
-    pub(super) tap: Arc<Tap>,
-}
-
-impl TapReader {
-    /// The next frame and which way it went; `None` once the call's media
-    /// has ended (or a newer tap replaced this one) and all are taken.
-    pub async fn next(&mut self) -> Option<(Direction, AudioFrame)> {
-        std::future::poll_fn(|cx| {
-            if let Some(f) = self.tap.queue.pop() {
-                return Poll::Ready(Some(f));
-            }
-            if self.tap.is_closed() {
-                return Poll::Ready(self.tap.queue.pop());
-            }
-            self.tap.waker.register(cx.waker());
-            match self.tap.queue.pop() {
-                Some(f) => Poll::Ready(Some(f)),
-                None if self.tap.is_closed() => Poll::Ready(self.tap.queue.pop()),
-                None => Poll::Pending,
-            }
-        })
-        .await
-    }
-
-    /// Frames lost because the recorder fell behind.
-    pub fn dropped(&self) -> u64 {
-        self.tap.dropped.load(Relaxed)
-    }
-}
-
-impl Drop for TapReader {
-    fn drop(&mut self) {
-        self.tap.close();
+        self.copies.close();
     }
 }

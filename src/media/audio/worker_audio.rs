@@ -14,7 +14,7 @@ use std::sync::atomic::Ordering::{Relaxed, Release};
 pub struct WorkerAudio {
     shared: Arc<Shared>,
     playing: Option<Playing>,
-    tap: Option<Arc<Tap>>,
+    tap: Option<Tap>,
 }
 
 impl WorkerAudio {

@@ -2,7 +2,10 @@
 //! and the sockets of its legs, which the worker reads and sends through.
 
 use super::relay::Relay;
+use crate::media::capture::PacketTap;
 use mio::net::UdpSocket;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 
 /// One leg's sockets.
 #[derive(Debug)]
@@ -31,4 +34,16 @@ pub struct Call {
     pub relay: Relay,
     /// Leg A's sockets, and leg B's unless this is an echo.
     pub sockets: [Option<LegSockets>; 2],
+    /// Where a copy of its packets goes, while someone captures it.
+    pub capture: Option<Arc<PacketTap>>,
+}
+
+/// Copies a datagram that left or reached our `port` into `capture`, if
+/// there is one.
+pub fn capture(capture: &Option<Arc<PacketTap>>, ip: IpAddr, port: u16, peer: SocketAddr, sent: bool, bytes: &[u8]) {
+    if let Some(tap) = capture {
+        let ours = SocketAddr::new(ip, port);
+        let (from, to) = if sent { (ours, peer) } else { (peer, ours) };
+        tap.copy(crate::udp_batch::realtime_ns(), from, to, bytes);
+    }
 }

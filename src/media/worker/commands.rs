@@ -20,6 +20,8 @@ impl Worker {
                 }
             }
             MediaCommand::RemoveCall { call } => self.remove_call(call),
+            MediaCommand::DropCapture { call } => self.drop_waiting_capture(call),
+            MediaCommand::Capture { call, tap } => self.capture(call, tap),
             MediaCommand::SendDtmf { call, digits } => {
                 let slot = self.index.get(&call).copied();
                 if let Some(c) = slot.and_then(|s| self.calls[s].as_mut()) {
@@ -61,7 +63,12 @@ impl Worker {
         }
         let relatch = self.cfg.relatch.as_micros() as u64;
         let relay = Relay::new(a, b, ssrcs, relatch, self.cfg.opus_complexity, self.now_us());
-        self.insert(Call { id, relay, sockets });
+        self.insert(Call {
+            id,
+            relay,
+            sockets,
+            capture: None,
+        });
     }
 
     /// An audio call: leg A's sockets bound as a relayed leg's, the
@@ -82,13 +89,15 @@ impl Worker {
             id,
             relay,
             sockets: [Some(legs), None],
+            capture: None,
         });
         self.audio_slots.push(slot);
     }
 
     /// Puts a call whose sockets are bound in a free slot: its ports lead
     /// to it, its id to the slot.
-    fn insert(&mut self, call: Call) -> usize {
+    fn insert(&mut self, mut call: Call) -> usize {
+        call.capture = self.captures.remove(&call.id);
         let slot = self.free.pop().unwrap_or_else(|| {
             self.calls.push(None);
             self.calls.len() - 1
@@ -110,6 +119,9 @@ impl Worker {
             return;
         };
         let stats = call.relay.stats();
+        if let Some(tap) = &call.capture {
+            tap.close();
+        }
         if call.relay.is_audio() {
             self.audio_slots.retain(|&s| s != slot);
         }

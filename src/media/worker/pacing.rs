@@ -29,6 +29,7 @@ impl Worker {
     /// One frame for every audio call.
     fn speak_all(&mut self) {
         let now_us = self.now_us();
+        let ip = self.cfg.ip;
         let Worker {
             calls,
             audio_slots,
@@ -40,8 +41,10 @@ impl Worker {
             let Some(call) = calls[slot].as_mut() else { continue };
             match call.relay.speak(now_us, transcode_buf) {
                 Ok(Some((dest, len))) => {
-                    let sock = call.sockets[0].as_ref();
-                    counters.count_send(sock.is_some_and(|s| s.rtp.send_to(&transcode_buf[..len], dest).is_ok()));
+                    let Some(s) = call.sockets[0].as_ref() else { continue };
+                    let pkt = &transcode_buf[..len];
+                    super::call::capture(&call.capture, ip, s.port, dest, true, pkt);
+                    counters.count_send(s.rtp.send_to(pkt, dest).is_ok());
                 }
                 Ok(None) => {}
                 Err(reason) => counters.count_drop(reason),

@@ -4,7 +4,7 @@
 //! rewritten in place goes out in a send batch, RTCP and transcoded
 //! packets at once.
 
-use super::call::Call;
+use super::call::{self, Call};
 use super::verdict::{DropReason, Verdict};
 use super::{Worker, WorkerCounters};
 use crate::media::{MediaEvent, Side};
@@ -44,7 +44,7 @@ impl Worker {
                 Err(_) => break,
             };
             for i in 0..n {
-                self.on_packet(slot, side, is_rtcp, i);
+                self.on_packet(slot, side, port, i);
             }
             self.send_batch.flush_into(&self.counters);
             let done = realtime_ns();
@@ -62,9 +62,10 @@ impl Worker {
     }
 
     /// Datagram `i` of the receive batch, from leg `side` of the call in
-    /// `slot`: what its relay decides, done.
-    fn on_packet(&mut self, slot: usize, side: Side, is_rtcp: bool, i: usize) {
+    /// `slot` on our `port`: what its relay decides, done.
+    fn on_packet(&mut self, slot: usize, side: Side, port: u16, i: usize) {
         let now = self.now_us();
+        let ip = self.cfg.ip;
         let Worker {
             calls,
             recv_batch,
@@ -77,22 +78,31 @@ impl Worker {
         let (Some(src), Some(call)) = (src, calls[slot].as_mut()) else {
             return;
         };
-        let Call { id, relay, sockets } = call;
-        match relay.handle_packet(side, is_rtcp, pkt, len, src, now) {
+        let Call {
+            id,
+            relay,
+            sockets,
+            capture,
+        } = call;
+        call::capture(capture, ip, port, src, false, &pkt[..len]);
+        match relay.handle_packet(side, port % 2 == 1, pkt, len, src, now) {
             Verdict::Rtp { out, dest, len } => {
                 let Some(s) = &sockets[out.index()] else { return };
                 let fd = s.rtp.as_raw_fd();
                 let pkt = &pkt[..len];
+                call::capture(capture, ip, s.port, dest, true, pkt);
                 if !send_batch.push(fd, pkt, dest) {
                     send_batch.flush_into(counters);
                     send_batch.push(fd, pkt, dest);
                 }
             }
             Verdict::Rtcp { out, dest, len } => {
-                let sent = sockets[out.index()]
-                    .as_ref()
-                    .is_some_and(|s| s.rtcp_out().send_to(&pkt[..len], dest).is_ok());
-                counters.count_send(sent);
+                let Some(s) = &sockets[out.index()] else {
+                    return counters.count_send(false);
+                };
+                let from = s.port + u16::from(s.rtcp.is_some());
+                call::capture(capture, ip, from, dest, true, &pkt[..len]);
+                counters.count_send(s.rtcp_out().send_to(&pkt[..len], dest).is_ok());
             }
             Verdict::Transcode { out, rtp } => {
                 // What it sends goes now, after what is queued
@@ -100,6 +110,7 @@ impl Worker {
                 send_batch.flush_into(counters);
                 let Some(s) = &sockets[out.index()] else { return };
                 let sent = relay.transcode(side, rtp, pkt, now, transcode_buf, |p, dest| {
+                    call::capture(capture, ip, s.port, dest, true, p);
                     counters.count_send(s.rtp.send_to(p, dest).is_ok())
                 });
                 if sent.is_err() {
