@@ -135,6 +135,7 @@ impl Dut {
         };
         let gw = Gateway::new(GatewayConfig {
             routes: vec![Route {
+                capture_dir: None,
                 user_prefix: String::new(),
                 domain: None,
                 sources: Vec::new(),

@@ -284,6 +284,16 @@ fn bad_srtp_settings_are_named() {
     assert!(err.contains("routes[0].srtp") && err.contains("SIP URI"), "{err}");
     let err = config_error("[[routes]]\ntarget = \"ws://127.0.0.1:9/x\"\naudio_rate = 44100\n");
     assert!(err.contains("routes[0].audio_rate") && err.contains("44100"), "{err}");
+    let err = config_error("[[routes]]\ntarget = \"echo\"\ncapture_dir = \"/proc/rvoip-no\"\n");
+    assert!(
+        err.contains("routes[0].capture_dir") && err.contains("/proc/rvoip-no"),
+        "{err}"
+    );
+    let err = config_error("[[routes]]\nreject = 486\ncapture_dir = \"/tmp\"\n");
+    assert!(
+        err.contains("routes[0].capture_dir") && err.contains("no media"),
+        "{err}"
+    );
     let err = config_error("[sip]\nsrtp = \"always\"\n");
     assert!(err.contains("srtp") && err.contains("always"), "{err}");
 }

@@ -29,6 +29,7 @@ async fn gateway() -> SipGateway {
     };
     let routes = vec![
         Route {
+            capture_dir: None,
             user_prefix: "live".into(),
             domain: None,
             sources: Vec::new(),
@@ -37,6 +38,7 @@ async fn gateway() -> SipGateway {
             },
         },
         Route {
+            capture_dir: None,
             user_prefix: String::new(),
             domain: None,
             sources: Vec::new(),

@@ -13,6 +13,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::UdpSocket;
 
+mod pcap;
 mod ports;
 mod tone;
 
@@ -30,6 +31,7 @@ fn server_cfg(pairs: u16) -> ServerConfig {
 
 fn forward(uri: String, codecs: &[&str]) -> Route {
     Route {
+        capture_dir: None,
         user_prefix: String::new(),
         domain: None,
         sources: Vec::new(),
@@ -164,6 +166,7 @@ async fn limits_and_drain_answer_503_with_retry_after() {
     let mut routes = vec![forward(format!("sip:{}", server.local_addr()), &[])];
     routes[0].user_prefix = "x".into();
     routes.push(Route {
+        capture_dir: None,
         user_prefix: String::new(),
         domain: None,
         sources: Vec::new(),
@@ -654,4 +657,60 @@ async fn recv_rtp_within(sock: &UdpSocket, ms: u64) -> Option<(Vec<u8>, SocketAd
         .ok()?;
     buf.truncate(n);
     Some((buf, from))
+}
+
+/// A route with `capture_dir` writes each of its calls' packets, both
+/// legs both ways, to DIR/<time>-<Call-ID>.pcap (while the gateway's
+/// events are read, as rvoip-gw's loop does).
+#[tokio::test]
+async fn a_route_with_a_capture_dir_writes_each_calls_pcap() {
+    let dir = std::env::temp_dir().join(format!("rvoip-gw-pcap-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut s = create_sip_server(server_cfg(4)).await.unwrap();
+    let mut route = forward(format!("sip:{}", s.local_addr()), &[]);
+    route.capture_dir = Some(dir.clone());
+    let gw = GatewayConfig {
+        routes: vec![route],
+        ..Default::default()
+    };
+    let mut gw = create_gateway(server_cfg(8), gw).await.unwrap();
+    let gw_addr = gw.local_addr();
+    let events = tokio::spawn(async move { while gw.next_event().await.is_some() {} });
+    let mut c = create_sip_client(ClientConfig {
+        server: server_cfg(4),
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    let id = c.make_call(&format!("sip:bob@{gw_addr}")).unwrap();
+    let inc = incoming(&mut s).await;
+    let sid = s.accept_call(inc).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Answered(i) if i == id));
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    c.end_call(id).unwrap();
+    loop {
+        if let CallEvent::Ended(i, _) = next(&mut s).await {
+            assert_eq!(i, sid);
+            break;
+        }
+    }
+    // The file is complete once the gateway's worker let the call go.
+    let mut flows = Default::default();
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let files: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().map(|e| e.path()).collect();
+        assert!(files.len() <= 1, "one call, one file: {files:?}");
+        let Some(f) = files.first() else { continue };
+        assert!(f.extension().is_some_and(|e| e == "pcap"), "{f:?}");
+        let rtp = std::panic::catch_unwind(|| pcap::rtp(f)).unwrap_or_default();
+        flows = pcap::flows(&rtp, 0);
+        if flows.len() == 4 {
+            pcap::flows(&rtp, 15);
+            break;
+        }
+    }
+    assert_eq!(flows.len(), 4, "both legs, both ways: {flows:?}");
+    events.abort();
+    let _ = std::fs::remove_dir_all(dir);
 }

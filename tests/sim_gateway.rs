@@ -281,6 +281,7 @@ fn a_silent_callee_gives_the_caller_408_after_timer_b() {
 
 fn echo_route(prefix: &str) -> Route {
     Route {
+        capture_dir: None,
         user_prefix: prefix.into(),
         domain: None,
         sources: Vec::new(),
@@ -335,6 +336,7 @@ fn max_calls_and_drain_answer_503_with_retry_after() {
 fn per_source_rate_limit_refuses_the_excess() {
     let gw = GatewayConfig {
         routes: vec![Route {
+            capture_dir: None,
             user_prefix: String::new(),
             domain: None,
             sources: Vec::new(),
@@ -508,6 +510,7 @@ fn a_media_timeout_hangs_up_both_legs() {
 fn a_503_while_draining_is_sent_once_and_keeps_no_transaction() {
     let gw = GatewayConfig {
         routes: vec![Route {
+            capture_dir: None,
             user_prefix: String::new(),
             domain: None,
             sources: Vec::new(),

@@ -115,6 +115,7 @@ async fn gateway_routes(routes: &[(&str, &str)], ca: Option<Vec<u8>>) -> std::ne
     let routes = routes
         .iter()
         .map(|(prefix, url)| Route {
+            capture_dir: None,
             user_prefix: (*prefix).to_owned(),
             domain: None,
             sources: Vec::new(),

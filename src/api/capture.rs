@@ -7,8 +7,8 @@
 //! "Decode As… RTP" (or the rtp_udp heuristic) shows the RTP.
 
 use super::{ApiError, CallId, SipUa};
-use crate::media::MediaCommand;
 use crate::media::capture::{Packet, capture};
+use crate::session::Command;
 use etherparse::PacketBuilder;
 use pcap_file::DataLink;
 use pcap_file::pcap::{PcapHeader, PcapPacket, PcapWriter};
@@ -45,10 +45,7 @@ impl SipUa {
         };
         let mut pcap = PcapWriter::with_header(BufWriter::new(file), header).map_err(|e| fail(&e))?;
         let (tap, mut reader) = capture();
-        self.media
-            .submit(MediaCommand::Capture { call: id.0, tap })
-            .map_err(|_| ApiError::Overloaded)?;
-        self.captures.lock().insert(id);
+        self.send(Command::Capture(id, tap))?;
         Ok(Capture::spawn(|mut stop| async move {
             let (mut packets, mut frame) = (0, Vec::with_capacity(1600));
             while let Some(p) = stop.next(&mut reader).await {
@@ -71,24 +68,32 @@ impl SipUa {
     }
 }
 
-/// The calls an endpoint captures: at a call's end, a capture still
-/// waiting for its media (a call that never had any) is closed.
-#[derive(Debug, Default)]
-pub(crate) struct Capturing(std::sync::Mutex<std::collections::HashSet<CallId>>);
-
-impl Capturing {
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashSet<CallId>> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
 impl SipUa {
-    /// Call `id` ended: its audio not taken, and a capture waiting for its
-    /// media, let go.
-    pub(super) fn call_over(&self, id: CallId) {
-        self.shelf.take(id);
-        if self.captures.lock().remove(&id) {
-            let _ = self.media.submit(MediaCommand::DropCapture { call: id.0 });
+    /// A gateway route's capture of call `id`, to DIR/<Unix seconds>-<the
+    /// SIP Call-ID>.pcap, its outcome logged when the call ends.
+    pub(super) fn capture_for_route(&self, id: CallId, dir: &Path, sip_call_id: &str) {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let safe = |c: char| {
+            if c.is_ascii_alphanumeric() || "-._@".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        };
+        let name: String = sip_call_id.chars().map(safe).take(100).collect();
+        let path = dir.join(format!("{secs}-{name}.pcap"));
+        match self.capture_call(id, &path) {
+            Ok(capture) => {
+                _ = tokio::spawn(async move {
+                    match capture.finished().await {
+                        Ok(c) => tracing::info!(path = %c.path.display(), c.packets, c.dropped, "call captured"),
+                        Err(e) => tracing::warn!(%e, "call capture failed"),
+                    }
+                })
+            }
+            Err(e) => tracing::warn!(%e, "call capture not started"),
         }
     }
 }

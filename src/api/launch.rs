@@ -171,6 +171,5 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         transport: default_transport,
         control,
         shelf: Default::default(),
-        captures: Default::default(),
     })
 }

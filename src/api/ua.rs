@@ -27,8 +27,6 @@ pub struct SipUa {
     pub(crate) control: Vec<mpsc::Sender<Control>>,
     /// The audio of calls that did not ask for it, until taken.
     pub(crate) shelf: super::shelf::AudioShelf,
-    /// Calls being captured.
-    pub(crate) captures: super::capture::Capturing,
 }
 
 impl SipUa {
@@ -54,7 +52,17 @@ impl SipUa {
 
     /// The next call event; `None` once the endpoint has stopped.
     pub async fn next_event(&mut self) -> Option<CallEvent> {
-        let ev = self.events.recv().await?;
+        loop {
+            let ev = self.events.recv().await?;
+            if let Some(ev) = self.call_event(ev) {
+                return Some(ev);
+            }
+        }
+    }
+
+    /// What the application hears of a session event (a route's capture
+    /// is started here, not heard).
+    fn call_event(&self, ev: SessionEvent) -> Option<CallEvent> {
         Some(match ev {
             SessionEvent::Incoming(id, info) => CallEvent::Incoming(IncomingCall {
                 id,
@@ -73,15 +81,19 @@ impl SipUa {
             SessionEvent::Resumed(id) | SessionEvent::PeerResumed(id) => CallEvent::Resumed(id),
             SessionEvent::HoldFailed(id, s) => CallEvent::HoldFailed(id, s),
             SessionEvent::Ended(id, r) => {
-                self.call_over(id);
+                self.shelf.take(id);
                 CallEvent::Ended(id, r)
             }
             SessionEvent::Failed(id, s) => {
-                self.call_over(id);
+                self.shelf.take(id);
                 CallEvent::Failed(id, s)
             }
             SessionEvent::Dtmf(id, d, held) => CallEvent::Dtmf(id, d, held),
             SessionEvent::Record(r) => CallEvent::Record(r),
+            SessionEvent::Capture(id, dir, sip_call_id) => {
+                self.capture_for_route(id, &dir, &sip_call_id);
+                return None;
+            }
         })
     }
 

@@ -53,6 +53,9 @@ pub struct Route {
     pub sources: Vec<ipnet::IpNet>,
     /// What to do.
     pub action: RouteAction,
+    /// Write each call's media packets (both legs, both ways) to a pcap
+    /// in this directory (the API's `capture_call`).
+    pub capture_dir: Option<std::path::PathBuf>,
 }
 
 /// The gateway's settings.
@@ -76,6 +79,7 @@ impl Default for GatewayConfig {
     fn default() -> Self {
         GatewayConfig {
             routes: vec![Route {
+                capture_dir: None,
                 user_prefix: String::new(),
                 domain: None,
                 sources: Vec::new(),

@@ -11,14 +11,7 @@ impl Gateway {
     /// every other event is acted on and handed back for observers.
     pub fn on_event(&mut self, now: Instant, ev: SessionEvent) -> Option<SessionEvent> {
         match &ev {
-            SessionEvent::Incoming(a, info) => {
-                let target = self.on_incoming(now, *a, info)?;
-                let info = crate::session::IncomingInfo {
-                    target: Some(target),
-                    ..info.clone()
-                };
-                return Some(SessionEvent::Incoming(*a, info));
-            }
+            SessionEvent::Incoming(a, info) => return self.on_incoming(now, *a, info),
             SessionEvent::Ringing(b) => self.tell_inbound(*b, Command::Ring),
             // A forked call's caller hears ringing: no leg's early media
             // is relayed while they race.
@@ -67,6 +60,7 @@ impl Gateway {
             | SessionEvent::Resumed(_)
             | SessionEvent::HoldFailed(..)
             | SessionEvent::Dtmf(..)
+            | SessionEvent::Capture(..)
             | SessionEvent::Record(_) => {}
         }
         Some(ev)

@@ -4,14 +4,15 @@
 
 use super::{Gateway, Leg, RouteAction, route};
 use crate::ids::{CallId, TransportKind};
-use crate::session::{Command, IncomingInfo, MediaMode, Outbound};
+use crate::session::{Command, IncomingInfo, MediaMode, Outbound, SessionEvent};
 use crate::status::StatusCode;
 use std::time::Instant;
 
 impl Gateway {
-    /// Admits and routes a new call; the application's target when its
-    /// route hands it to the application.
-    pub(super) fn on_incoming(&mut self, now: Instant, a: CallId, info: &IncomingInfo) -> Option<String> {
+    /// Admits and routes a new call: the event for the application when
+    /// its route hands it over (`Incoming` with the route's target), or
+    /// asks for its capture.
+    pub(super) fn on_incoming(&mut self, now: Instant, a: CallId, info: &IncomingInfo) -> Option<SessionEvent> {
         use super::admission::Denied;
         let refuse = if self.drain_until.is_some() {
             Some(&mut self.stats.drain_rejected)
@@ -54,7 +55,11 @@ impl Gateway {
                         refused,
                     },
                 );
-                return Some(target);
+                let info = IncomingInfo {
+                    target: Some(target),
+                    ..info.clone()
+                };
+                return Some(SessionEvent::Incoming(a, info));
             }
             Some(RouteAction::Echo { answer_after }) => {
                 let answer_after = *answer_after;
@@ -126,7 +131,10 @@ impl Gateway {
                 }
             }
         }
-        None
+        // A call the route took (not refused) is captured if it asks.
+        let dir = index.and_then(|i| self.cfg.routes[i].capture_dir.clone());
+        dir.filter(|_| self.legs.contains_key(&a))
+            .map(|dir| SessionEvent::Capture(a, dir, info.call_id.clone()))
     }
 
     /// Bridges inbound call `a` to one outbound leg as `out` says.

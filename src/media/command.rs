@@ -125,19 +125,13 @@ pub enum MediaCommand {
         /// `0`-`9`, `*`, `#`, `A`-`D`, in order.
         digits: String,
     },
-    /// Copy the call's packets, both ways, into `tap` until it ends (a
-    /// call not yet added is captured from its start).
+    /// Copy the call's packets, both ways, into `tap` until it ends (for
+    /// a call the worker does not have, `tap` is closed at once).
     Capture {
         /// Call id.
         call: u64,
         /// The worker's end of the capture.
         tap: std::sync::Arc<crate::media::capture::PacketTap>,
-    },
-    /// The call ended: a capture still waiting for it to be added is
-    /// closed (one of a call on the worker closes with the call).
-    DropCapture {
-        /// Call id.
-        call: u64,
     },
     /// Close the call's sockets and report its final statistics.
     RemoveCall {
@@ -155,7 +149,6 @@ impl MediaCommand {
             | MediaCommand::UpdateLeg { call, .. }
             | MediaCommand::SendDtmf { call, .. }
             | MediaCommand::Capture { call, .. }
-            | MediaCommand::DropCapture { call }
             | MediaCommand::RemoveCall { call } => *call,
         }
     }

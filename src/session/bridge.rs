@@ -155,7 +155,7 @@ impl UserAgent {
         let Some(call) = self.calls.get(&id).filter(|c| c.is_offered()) else {
             // Gone (cancelled meanwhile): its audio queues go too, so the
             // application's `recv` ends.
-            self.audio.remove(&id);
+            self.requests.forget(id);
             return;
         };
         let answer = match (call.link(), call.sdp().0) {

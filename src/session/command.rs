@@ -27,6 +27,9 @@ pub enum Command {
     /// The application's audio queues for call `id` (its media mode
     /// `Audio`): sent before `Accept` or `Place`.
     Audio(CallId, crate::media::audio::AudioAttach),
+    /// Copy the call's media packets into this capture, from now or from
+    /// its media's start; closed at once if there is no such call.
+    Capture(CallId, std::sync::Arc<crate::media::capture::PacketTap>),
     /// Answer 200 with SDP; media as `MediaMode` says.
     Accept(CallId, MediaMode),
     /// Reject with a final status.
@@ -85,6 +88,7 @@ impl Command {
             Command::Ring(id)
             | Command::SendDtmf(id, _)
             | Command::Audio(id, _)
+            | Command::Capture(id, _)
             | Command::Accept(id, _)
             | Command::Reject(id, _)
             | Command::End(id)

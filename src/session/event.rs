@@ -35,6 +35,8 @@ pub struct IncomingInfo {
     pub to: String,
     /// Request-URI.
     pub uri: String,
+    /// Its SIP Call-ID.
+    pub call_id: String,
     /// Where it came from.
     pub peer: Peer,
     /// The route's application target, when a gateway route hands the call
@@ -75,4 +77,8 @@ pub enum SessionEvent {
     /// A call's detail record, once all its legs ended and its media
     /// reported (keyed by the incoming leg of a bridge).
     Record(Box<CallRecord>),
+    /// A gateway route asks for the call's packets in a pcap in this
+    /// directory (the API writes it, named by the time and the SIP
+    /// Call-ID).
+    Capture(CallId, std::path::PathBuf, String),
 }

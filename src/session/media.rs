@@ -22,7 +22,7 @@ impl UserAgent {
     }
 
     /// The media call `id` belongs to: its own, or its bridge's A side.
-    fn media_owner(&self, id: CallId) -> CallId {
+    pub(super) fn media_owner(&self, id: CallId) -> CallId {
         match self.calls.get(&id).and_then(|c| c.link()) {
             Some((a, Side::B)) => a,
             _ => id,
@@ -52,7 +52,7 @@ impl UserAgent {
         };
         let Some(a) = call.leg_config() else { return };
         let cmd = match (call.media_mode(), b) {
-            (MediaMode::Audio, None) => match self.audio.remove(&owner) {
+            (MediaMode::Audio, None) => match self.requests.audio.remove(&owner) {
                 Some(audio) => MediaCommand::AddAudioCall {
                     call: owner.0,
                     a,
@@ -63,6 +63,7 @@ impl UserAgent {
             _ => MediaCommand::AddCall { call: owner.0, a, b },
         };
         self.ctx.media.push_back(cmd);
+        self.start_capture(owner);
         if let Some(call) = self.calls.get_mut(&owner) {
             call.set_media_active(true);
         }

@@ -21,6 +21,7 @@ mod index;
 mod ingress;
 mod local;
 mod media;
+mod media_requests;
 mod ports;
 mod record;
 mod records;

@@ -33,8 +33,8 @@ pub(crate) struct UserAgent {
     pub(super) now: Instant,
     /// When the tables are next checked for memory to give back.
     next_shrink: Instant,
-    /// Applications' audio queues, by call, until its media starts.
-    pub(super) audio: FxHashMap<CallId, crate::media::audio::AudioAttach>,
+    /// Applications' audio queues and captures, until a call's media starts.
+    pub(super) requests: super::media_requests::MediaRequests,
 }
 
 impl UserAgent {
@@ -55,7 +55,7 @@ impl UserAgent {
             shedder: Shedder::default(),
             now,
             next_shrink: now,
-            audio: FxHashMap::default(),
+            requests: Default::default(),
         };
         ua.add_registrations(registrations, now);
         ua
@@ -66,7 +66,8 @@ impl UserAgent {
         self.now = now;
         match cmd {
             Command::Ring(id) => self.with_call(id, |c, ctx| c.ring(ctx, now)),
-            Command::Audio(id, attach) => _ = self.audio.insert(id, attach),
+            Command::Audio(id, attach) => _ = self.requests.audio.insert(id, attach),
+            Command::Capture(id, tap) => self.capture(id, tap),
             Command::SendDtmf(id, digits) => self.send_dtmf(id, digits),
             Command::Accept(id, mode) => self.accept(now, id, mode),
             Command::Reject(id, status) => self.with_call(id, |c, ctx| c.reject(ctx, now, status)),
@@ -120,7 +121,7 @@ impl UserAgent {
                 true
             }
             Err(status) => {
-                self.audio.remove(&id);
+                self.requests.forget(id);
                 self.ctx.events.push_back(SessionEvent::Failed(id, status));
                 false
             }
@@ -142,7 +143,7 @@ impl UserAgent {
     /// Removes a call that ended with `event` and reports it.
     fn finish(&mut self, id: CallId, event: SessionEvent) {
         let Some(call) = self.calls.remove(&id) else { return };
-        self.audio.remove(&id);
+        self.requests.forget(id);
         self.ctx.ports.give_back(self.now, call.port());
         let media_removed = self.stop_media(&call);
         let record = self.records.close(&call, &event, self.now, media_removed);

@@ -95,6 +95,7 @@ pub const CALLEE: usize = 2;
 pub fn forward_to(target: SocketAddr, codecs: &[&str]) -> GatewayConfig {
     GatewayConfig {
         routes: vec![Route {
+            capture_dir: None,
             user_prefix: String::new(),
             domain: None,
             sources: Vec::new(),
@@ -283,7 +284,6 @@ impl Net {
                 .media_errors
                 .push(format!("node {i}: update of unknown call {call}")),
             MediaCommand::UpdateLeg { .. } | MediaCommand::SendDtmf { .. } | MediaCommand::Capture { .. } => {}
-            MediaCommand::DropCapture { .. } => {}
             MediaCommand::RemoveCall { .. } if !known => self
                 .media_errors
                 .push(format!("node {i}: removal of unknown call {call}")),

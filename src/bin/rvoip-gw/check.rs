@@ -91,6 +91,9 @@ pub fn check(cfg: &Config) -> Result<(), String> {
                  call it over TLS or set routes[{i}].sdes_in_clear = true"
             ));
         }
+        if let Some(dir) = &r.capture_dir {
+            check_capture_dir(&format!("routes[{i}].capture_dir"), dir, r)?;
+        }
         if let Some((j, s)) = r
             .sources
             .iter()
@@ -103,6 +106,22 @@ pub fn check(cfg: &Config) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// A capture directory: made if missing, and written to (a file made and
+/// removed), on a route whose calls have media of ours.
+fn check_capture_dir(key: &str, dir: &str, r: &crate::config::Route) -> Result<(), String> {
+    let app = r.target.as_deref().is_some_and(|t| t.starts_with("ws"));
+    if r.reject.is_some() || app {
+        return Err(format!(
+            "{key}: only echo, registered and SIP targets are captured (a rejected call has no media; a ws:// call is the application's: capture it with the API's capture_call)"
+        ));
+    }
+    let probe = std::path::Path::new(dir).join(".rvoip-capture-check");
+    std::fs::create_dir_all(dir)
+        .and_then(|_| std::fs::write(&probe, b""))
+        .and_then(|_| std::fs::remove_file(&probe))
+        .map_err(|e| format!("{key}: {dir}: {e}"))
 }
 
 fn check_codecs(key: &str, codecs: &[String]) -> Result<(), String> {

@@ -131,6 +131,8 @@ pub struct Route {
     /// SDES keys may be offered to a target over UDP/TCP.
     #[serde(default)]
     pub sdes_in_clear: bool,
+    /// Write each call's media packets to a pcap in this directory.
+    pub capture_dir: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
@@ -177,6 +179,7 @@ impl Config {
         self.routes
             .retain(|r| !(r.user_prefix.is_empty() && r.domain.is_none()));
         self.routes.push(Route {
+            capture_dir: None,
             user_prefix: String::new(),
             domain: None,
             sources: Vec::new(),

@@ -11,6 +11,7 @@ mod check;
 mod config;
 mod metrics;
 mod registrations;
+mod routes;
 mod serve;
 mod srtp;
 mod tls;

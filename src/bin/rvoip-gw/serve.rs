@@ -4,7 +4,6 @@
 
 use crate::config::{self, Config};
 use rvoip::api::*;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// The server settings `cfg` gives (the credentials file read: a missing
@@ -46,58 +45,10 @@ pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
     })
 }
 
-/// The gateway settings `cfg` gives (trunk password files read: one that
-/// cannot be is an error naming its key).
-pub fn gateway_config(cfg: &Config) -> Result<GatewayConfig, String> {
-    let mut routes = Vec::new();
-    for (i, r) in cfg.routes.iter().enumerate() {
-        let credentials = r
-            .auth
-            .as_ref()
-            .map(|a| crate::auth::client(a, &format!("routes[{i}].auth")))
-            .transpose()?
-            .map(Arc::new);
-        routes.push(Route {
-            user_prefix: r.user_prefix.clone(),
-            domain: r.domain.clone(),
-            // Checked at load (check.rs): each one parses.
-            sources: r.sources.iter().filter_map(|s| crate::access::net(s)).collect(),
-            action: match (r.reject, r.target.as_deref()) {
-                (Some(status), _) => RouteAction::Reject(StatusCode::new(status).unwrap_or(StatusCode::FORBIDDEN)),
-                (None, Some("registered")) => RouteAction::Registered,
-                (None, Some("echo")) | (None, None) => RouteAction::Echo {
-                    answer_after: Duration::from_millis(r.answer_after_ms),
-                },
-                (None, Some(ws)) if ws.starts_with("ws://") || ws.starts_with("wss://") => {
-                    RouteAction::Application(ws.to_owned())
-                }
-                (None, Some(uri)) => RouteAction::Forward {
-                    uri: uri.to_owned(),
-                    transport: match r.transport {
-                        config::Transport::Udp => Transport::Udp,
-                        config::Transport::Tcp => Transport::Tcp,
-                    },
-                    codecs: r.codecs.clone(),
-                    credentials,
-                    srtp: r.srtp.policy(),
-                    sdes_in_clear: r.sdes_in_clear,
-                },
-            },
-        });
-    }
-    Ok(GatewayConfig {
-        routes,
-        max_calls: cfg.limits.max_calls,
-        calls_per_source: cfg.limits.calls_per_source,
-        max_cps: cfg.limits.max_cps,
-        echo_ring: cfg.echo.ring,
-    })
-}
-
 /// Runs until SIGINT (end calls now) or SIGTERM (drain for
 /// `limits.drain_secs`), then exits once every call has ended.
 pub async fn run(cfg: Config) -> Result<(), String> {
-    let mut gw = create_gateway(server_config(&cfg)?, gateway_config(&cfg)?)
+    let mut gw = create_gateway(server_config(&cfg)?, crate::routes::gateway_config(&cfg)?)
         .await
         .map_err(|e| e.to_string())?;
     let mut cdrs = crate::cdr::Cdrs::open(&cfg.cdr.file)?;

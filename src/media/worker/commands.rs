@@ -20,7 +20,6 @@ impl Worker {
                 }
             }
             MediaCommand::RemoveCall { call } => self.remove_call(call),
-            MediaCommand::DropCapture { call } => self.drop_waiting_capture(call),
             MediaCommand::Capture { call, tap } => self.capture(call, tap),
             MediaCommand::SendDtmf { call, digits } => {
                 let slot = self.index.get(&call).copied();
@@ -96,8 +95,7 @@ impl Worker {
 
     /// Puts a call whose sockets are bound in a free slot: its ports lead
     /// to it, its id to the slot.
-    fn insert(&mut self, mut call: Call) -> usize {
-        call.capture = self.captures.remove(&call.id);
+    fn insert(&mut self, call: Call) -> usize {
         let slot = self.free.pop().unwrap_or_else(|| {
             self.calls.push(None);
             self.calls.len() - 1

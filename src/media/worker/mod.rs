@@ -80,8 +80,6 @@ pub struct Worker {
     calls: Vec<Option<Call>>,
     free: Vec<usize>,
     index: HashMap<u64, usize>,
-    /// Captures asked for calls not yet added.
-    captures: HashMap<u64, Arc<crate::media::capture::PacketTap>>,
     /// Slot + 1 of the call whose leg has this RTP port (0: none).
     by_port: Box<[u32]>,
     parked: HashMap<u16, mio::net::UdpSocket>,
@@ -134,7 +132,6 @@ impl Worker {
             calls: Vec::new(),
             free: Vec::new(),
             index: HashMap::new(),
-            captures: HashMap::new(),
             by_port: vec![0u32; 1 << 16].into_boxed_slice(),
             parked: HashMap::new(),
             park_max: cfg.park_max,
