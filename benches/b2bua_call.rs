@@ -131,6 +131,7 @@ impl Dut {
             access: Default::default(),
             registrations: Vec::new(),
             srtp: Default::default(),
+            session_timer: Default::default(),
             registrar: None,
         };
         let gw = Gateway::new(GatewayConfig {

@@ -86,6 +86,9 @@ pub struct ServerConfig {
     /// SRTP for calls coming in, by listener (default: when offered over
     /// TLS; an `RTP/SAVP` offer over UDP/TCP is refused with 488).
     pub srtp: super::ListenerSrtp,
+    /// Session timers (RFC 4028): the interval our INVITEs ask for, the
+    /// shortest we accept.
+    pub session_timer: super::SessionTimerConfig,
 }
 
 impl Default for ServerConfig {
@@ -114,6 +117,7 @@ impl Default for ServerConfig {
             registrar: None,
             tls: None,
             srtp: Default::default(),
+            session_timer: Default::default(),
         }
     }
 }
@@ -161,6 +165,7 @@ impl ServerConfig {
                 locations: Default::default(),
             }),
             srtp: self.srtp,
+            session_timer: self.session_timer,
         };
         Parts {
             ua,

@@ -179,6 +179,7 @@ pub fn ua_config(local: SocketAddr, seed: u64) -> UaConfig {
         access: Default::default(),
         registrations: Vec::new(),
         srtp: Default::default(),
+        session_timer: Default::default(),
         registrar: None,
     }
 }

@@ -74,6 +74,8 @@ pub struct Timers {
     pub t1_ms: u64,
     pub t2_ms: u64,
     pub t4_ms: u64,
+    pub session_expires_s: u32,
+    pub min_se_s: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
