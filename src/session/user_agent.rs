@@ -113,6 +113,7 @@ impl UserAgent {
     /// cannot.
     pub(super) fn place(&mut self, now: Instant, id: CallId, owner: CallId, out: &Outbound) -> bool {
         let worker = self.ctx.worker_of(owner);
+        self.requests.audio.extend(out.audio.clone().map(|a| (id, a)));
         match Call::outgoing(&mut self.ctx, now, id, worker, out) {
             Ok(call) => {
                 self.calls.insert(id, Box::new(call));
