@@ -133,4 +133,5 @@ source "$ROOT/peers/baresip_api.sh"
 source "$ROOT/peers/ws_bridge.sh"
 source "$ROOT/peers/pcap.sh"
 source "$ROOT/peers/session_timer.sh"
+source "$ROOT/peers/prack.sh"
 exit $FAILED

@@ -36,7 +36,7 @@ fn two_uas_agree_and_the_caller_refreshes_at_half_the_interval_for_hours() {
     assert_eq!(header(&invite, "Session-Expires"), "1800");
     assert_eq!(
         (header(&invite, "Min-SE"), header(&invite, "Supported")),
-        ("90", "timer")
+        ("90", "100rel, timer")
     );
     net.command(1, Command::Accept(b, MediaMode::None));
     wait_for!(net, 0, SECOND, SessionEvent::Answered(i) if *i == a);

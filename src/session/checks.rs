@@ -41,7 +41,7 @@ pub fn check(req: &Request, min_se: u32) -> Option<Refusal> {
     let required: Vec<&str> = sip::headers_in(&req.headers, "Require")
         .flat_map(|v| v.split(','))
         .map(str::trim)
-        .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("timer"))
+        .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("timer") && !t.eq_ignore_ascii_case("100rel"))
         .collect();
     if !required.is_empty() {
         return Some(Refusal {

@@ -29,6 +29,7 @@ impl Call {
                 self.end(SessionEvent::Ended(self.id, EndReason::RemoteBye));
             }
             Method::Invite => self.on_reinvite(ctx, now, tx, req),
+            Method::PRack => self.on_prack(ctx, now, tx, req),
             Method::Options | Method::Info | Method::Update | Method::Notify => {
                 ctx.reply(now, tx, &req.req, StatusCode::OK, tag)
             }

@@ -14,9 +14,11 @@ mod link;
 mod offer_answer;
 mod ok_retransmit;
 mod peer_reinvite;
+mod prack;
 mod reinvite;
 mod reinvite_retry;
 mod reissue;
+mod reliable;
 mod session_refresh;
 mod session_timer;
 mod srtp;
@@ -79,6 +81,8 @@ pub(crate) struct Call {
     /// had our INVITE sent again.
     session: Option<session_timer::SessionTimer>,
     session_retried: bool,
+    /// Our reliable provisionals (RFC 3262, as UAS).
+    rel: reliable::Reliable,
     /// Set when the call is over: the event that ends it.
     ended: Option<SessionEvent>,
 }
@@ -115,6 +119,7 @@ impl Call {
             timers: CallTimers::default(),
             session: None,
             session_retried: false,
+            rel: Default::default(),
             ended: None,
         }
     }
@@ -172,7 +177,9 @@ impl Call {
     /// The transactions the UA core routes to it (the INVITE's, and a
     /// re-INVITE in flight), to forget once it is gone.
     pub fn transactions(&self) -> impl Iterator<Item = TxId> {
-        std::iter::once(self.invite.tx()).chain(self.reinvite.pending_tx())
+        std::iter::once(self.invite.tx())
+            .chain(self.reinvite.pending_tx())
+            .chain(self.rel.prack_tx())
     }
 
     /// The key of its dialog, once formed.

@@ -18,7 +18,9 @@ impl Call {
         if self.reinvite_busy() {
             return self.set_timer(ctx, CallTimer::SessionRefresh, now + Duration::from_secs(2));
         }
-        let headers = super::session_timer::offer_headers(&ctx.cfg.session_timer, s.interval, Some(Refresher::Uac));
+        let mut headers = vec![("Supported".into(), "timer".into())];
+        let asked = super::session_timer::offer_headers(&ctx.cfg.session_timer, s.interval, Some(Refresher::Uac));
+        headers.extend(asked);
         self.send_reinvite(ctx, now, None, offer, headers);
     }
 

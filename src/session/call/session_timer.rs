@@ -25,8 +25,16 @@ fn header(name: &str, value: String) -> Header {
     Header::Other(name.into(), value)
 }
 
-/// The headers an INVITE of ours carries to ask for a session timer of
-/// `expires` seconds (none when 0), refreshed by `refresher` if we name it.
+/// The headers a new INVITE of ours carries: the extensions we support
+/// (reliable provisionals, session timers) and the session timer asked.
+pub(super) fn invite_headers(cfg: &SessionTimerConfig) -> Vec<(String, String)> {
+    let mut h = vec![("Supported".into(), "100rel, timer".into())];
+    h.extend(offer_headers(cfg, cfg.expires, None));
+    h
+}
+
+/// The headers that ask for a session timer of `expires` seconds (none
+/// when 0), refreshed by `refresher` if we name it.
 pub(super) fn offer_headers(
     cfg: &SessionTimerConfig,
     expires: u32,
@@ -40,7 +48,6 @@ pub(super) fn offer_headers(
         refresher,
     };
     vec![
-        ("Supported".into(), "timer".into()),
         ("Session-Expires".into(), se.to_value()),
         ("Min-SE".into(), cfg.min_se.to_string()),
     ]
@@ -143,13 +150,8 @@ impl Call {
         });
         let expires = min.max(ctx.cfg.session_timer.expires);
         let asked = offer_headers(&ctx.cfg.session_timer, expires, None);
-        req.headers.extend(
-            asked
-                .into_iter()
-                .skip(1)
-                .map(|(n, v)| header(&n, v))
-                .collect::<Vec<_>>(),
-        );
+        req.headers
+            .extend(asked.into_iter().map(|(n, v)| header(&n, v)).collect::<Vec<_>>());
         self.session_retried = true;
         self.reissue(ctx, now, old, self.peer, req);
         true

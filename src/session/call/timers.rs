@@ -25,17 +25,20 @@ pub(crate) enum CallTimer {
     /// No refresh came in time (RFC 4028 §10: the interval less a third
     /// of it, or 32 s if less): BYE.
     SessionExpiry,
+    /// Our reliable provisional is resent until its PRACK (RFC 3262 §3).
+    ProvisionalRetransmit,
 }
 
 impl CallTimer {
     /// Every timer, in the order they fire when due together (giving up
     /// on the 2xx before resending it).
-    pub const ALL: [CallTimer; 5] = [
+    pub const ALL: [CallTimer; 6] = [
         CallTimer::OkTimeout,
         CallTimer::OkRetransmit,
         CallTimer::ReinviteRetry,
         CallTimer::SessionExpiry,
         CallTimer::SessionRefresh,
+        CallTimer::ProvisionalRetransmit,
     ];
 }
 
@@ -123,6 +126,7 @@ impl Call {
                 CallTimer::ReinviteRetry => self.send_wanted(ctx, now),
                 CallTimer::SessionRefresh => self.refresh_session(ctx, now),
                 CallTimer::SessionExpiry => self.session_expired(ctx, now),
+                CallTimer::ProvisionalRetransmit => self.on_provisional_retransmit(ctx, now),
             }
         }
         if let Some(at) = self.timers.requeue().filter(|_| self.ended.is_none()) {

@@ -81,7 +81,7 @@ impl Call {
             cseq: 1,
             contact: Some(ctx.contact(peer.transport)),
             route: Vec::new(),
-            extra: super::session_timer::offer_headers(&ctx.cfg.session_timer, ctx.cfg.session_timer.expires, None),
+            extra: super::session_timer::invite_headers(&ctx.cfg.session_timer),
         };
         let Ok(req) = sip::request_with_body(&spec, "application/sdp", sdp::render(&offer).into_bytes()) else {
             ctx.ports.give_back(now, port);
@@ -101,10 +101,11 @@ impl Call {
     /// A response to one of its client transactions.
     pub fn handle_response(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, resp: IncomingResponse) {
         if !matches!(self.invite, Invite::Sent { tx: t, .. } if t == tx) {
-            return self.on_reinvite_response(ctx, now, resp);
+            return self.on_other_response(ctx, now, tx, resp);
         }
         match resp.code() {
             code @ 100..=199 => {
+                self.prack_if_reliable(ctx, now, &resp);
                 if code > 100 && self.state == CallState::Calling {
                     ctx.events.push_back(SessionEvent::Ringing(self.id));
                     self.state = CallState::Early;
@@ -141,6 +142,9 @@ impl Call {
         };
         let mut fresh = Dialog::uac(invite, &resp, self.peer);
         fresh.flow = self.pinned.then_some(self.peer);
+        fresh.local_seq = fresh
+            .local_seq
+            .max(self.rel.pracks.as_ref().map_or(0, |p| p.local_seq()));
         Self::send_ack(ctx, &mut fresh, resp.core.cseq);
         if let Some(existing) = &self.dialog {
             if existing.id.remote_tag != fresh.id.remote_tag {

@@ -28,9 +28,11 @@ impl Call {
         port: u16,
         offer: Option<Sdp>,
     ) -> Self {
+        let required = crate::sip::lists(crate::sip::headers_in(&req.req.headers, "Require"), "100rel");
         let invite = Invite::Received { req: Arc::new(req), tx };
         let mut call = Call::new(id, Role::Uas, peer, tag, port, now, invite);
         call.sdp.remote = offer;
+        call.rel.on = required;
         call
     }
 
@@ -42,12 +44,12 @@ impl Call {
         }
     }
 
-    /// Sends 180 Ringing.
-    pub fn ring(&self, ctx: &mut CallContext, now: Instant) {
-        let Some((tx, req)) = self.offered_invite() else { return };
+    /// Sends 180 Ringing (reliably when the INVITE requires it).
+    pub fn ring(&mut self, ctx: &mut CallContext, now: Instant) {
+        let Some((_, req)) = self.offered_invite() else { return };
         let contact = ctx.contact(self.peer.transport);
         let resp = dialog::response_in(&req.req, StatusCode::RINGING, None, &self.local_tag, Some(&contact));
-        ctx.txs.respond(now, tx, resp);
+        self.send_provisional(ctx, now, resp);
     }
 
     /// Rejects with a final `status`.
@@ -69,6 +71,9 @@ impl Call {
     /// the offer (or our offer, when the INVITE had none).
     pub fn accept(&mut self, ctx: &mut CallContext, now: Instant, mode: MediaMode, answer: Option<Sdp>) {
         let Some((tx, req)) = self.offered_invite() else { return };
+        if self.accept_waits(mode, &answer) {
+            return;
+        }
         let local = match (self.sdp.local.clone(), answer) {
             (Some(early), _) => early,
             (None, Some(answer)) => answer,
@@ -113,7 +118,7 @@ impl Call {
     /// Sends 183 Session Progress with `answer` (a bridge whose other leg
     /// has early media); the 200 will carry the same answer.
     pub fn answer_early(&mut self, ctx: &mut CallContext, now: Instant, answer: Sdp) {
-        let Some((tx, req)) = self.offered_invite() else { return };
+        let Some((_, req)) = self.offered_invite() else { return };
         if self.sdp.local.is_some() {
             return;
         }
@@ -125,7 +130,7 @@ impl Call {
             &contact,
             sdp::render(&answer),
         );
-        ctx.txs.respond(now, tx, resp);
+        self.send_provisional(ctx, now, resp);
         self.sdp.local = Some(answer);
         ctx.media_changed(self.id, MediaChange::Start);
     }

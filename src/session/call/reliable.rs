@@ -1,0 +1,171 @@
+//! Our provisional responses sent reliably (RFC 3262, as UAS) when the
+//! INVITE requires `100rel`: each 18x carries `Require: 100rel` and the
+//! next `RSeq`, is resent (T1 doubling) until the peer's PRACK for it,
+//! and the call is refused with 500 if none comes in 64·T1; a second 18x,
+//! or the 2xx, waits for that PRACK (§3). A PRACK that matches gets 200,
+//! one that does not 481, an unreadable `RAck` 400 naming it.
+
+use super::{Call, CallTimer, Invite};
+use crate::dialog::{self, Dialog};
+use crate::ids::TxId;
+use crate::sdp::Sdp;
+use crate::session::MediaMode;
+use crate::session::context::CallContext;
+use crate::sip::{self, IncomingRequest, Response};
+use crate::status::StatusCode;
+use crate::transaction::Backoff;
+use bytes::Bytes;
+use std::collections::VecDeque;
+use std::time::Instant;
+
+/// What waits for the PRACK of our reliable provisional.
+#[derive(Debug, Clone)]
+enum Waiting {
+    Provisional(Response),
+    Accept(MediaMode, Option<Sdp>),
+}
+
+/// Our unacknowledged reliable provisional.
+#[derive(Debug, Clone)]
+struct Unacked {
+    bytes: Bytes,
+    rseq: u32,
+    backoff: Backoff,
+    until: Instant,
+}
+
+/// A UAS call's reliable provisionals.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Reliable {
+    /// The INVITE required 100rel: every provisional but 100 is reliable.
+    pub on: bool,
+    rseq: u32,
+    unacked: Option<Unacked>,
+    waiting: VecDeque<Waiting>,
+    /// As UAC: our PRACKs.
+    pub pracks: Option<super::prack::Pracks>,
+}
+
+impl Reliable {
+    /// Our PRACK in flight.
+    pub fn prack_tx(&self) -> Option<TxId> {
+        self.pracks.as_ref().and_then(|p| p.tx())
+    }
+}
+
+/// An `RAck` value: (RSeq, CSeq number, method).
+fn rack(value: &str) -> Option<(u32, u32, &str)> {
+    let mut it = value.split_whitespace();
+    let (rseq, cseq, method) = (it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?);
+    it.next().is_none().then_some((rseq, cseq, method))
+}
+
+impl Call {
+    /// Sends provisional `resp` to the offered INVITE: reliably when the
+    /// INVITE required it (after the PRACK of the one before), else as is.
+    pub(super) fn send_provisional(&mut self, ctx: &mut CallContext, now: Instant, mut resp: Response) {
+        let Invite::Received { req, tx } = &self.invite else {
+            return;
+        };
+        let (req, tx) = (req.clone(), *tx);
+        if !self.rel.on {
+            ctx.txs.respond(now, tx, resp);
+            return;
+        }
+        if self.rel.unacked.is_some() {
+            return self.rel.waiting.push_back(Waiting::Provisional(resp));
+        }
+        self.rel.rseq += 1;
+        let rseq = self.rel.rseq;
+        resp.headers.push(sip::Header::Other("Require".into(), "100rel".into()));
+        resp.headers.push(sip::Header::Other("RSeq".into(), rseq.to_string()));
+        if self.dialog.is_none() {
+            // The early dialog the PRACK comes in.
+            let early = Dialog::uas(&req, &self.local_tag, self.peer);
+            ctx.index.add_dialog(early.key(), self.id);
+            self.dialog = Some(early);
+        }
+        let Some(bytes) = ctx.txs.respond(now, tx, resp) else {
+            return;
+        };
+        let t = ctx.cfg.timers;
+        let backoff = Backoff::start(now, t.t1, None);
+        self.set_timer(ctx, CallTimer::ProvisionalRetransmit, backoff.next);
+        let until = now + t.t64();
+        self.rel.unacked = Some(Unacked {
+            bytes,
+            rseq,
+            backoff,
+            until,
+        });
+    }
+
+    /// An answer asked for while a reliable provisional awaits its PRACK:
+    /// kept for then (true), or not (false: answer now).
+    pub(super) fn accept_waits(&mut self, mode: MediaMode, answer: &Option<Sdp>) -> bool {
+        let waits = self.rel.unacked.is_some();
+        if waits {
+            self.rel.waiting.push_back(Waiting::Accept(mode, answer.clone()));
+        }
+        waits
+    }
+
+    /// Time to resend our reliable provisional, or, after 64·T1 without a
+    /// PRACK, to refuse the call (§3).
+    pub(super) fn on_provisional_retransmit(&mut self, ctx: &mut CallContext, now: Instant) {
+        let Some(u) = self.rel.unacked.as_mut() else { return };
+        if now >= u.until {
+            tracing::info!(call = %self.id, "no PRACK for our reliable provisional; refusing the call");
+            self.rel = Reliable::default();
+            return self.reject(ctx, now, StatusCode::SERVER_INTERNAL_ERROR);
+        }
+        u.backoff.advance(now);
+        let next = u.backoff.next.min(u.until);
+        ctx.txs.send_stateless(self.peer, u.bytes.clone());
+        self.set_timer(ctx, CallTimer::ProvisionalRetransmit, next);
+    }
+
+    /// The peer's PRACK on `tx`: 200 when it acknowledges our reliable
+    /// provisional (and what waited for it goes), else 481 or 400.
+    pub(super) fn on_prack(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, req: IncomingRequest) {
+        let tag = self.local_tag.clone();
+        let Some((rseq, cseq, method)) = req.header("RAck").and_then(rack) else {
+            let resp = dialog::response_in(&req.req, StatusCode::BAD_REQUEST, Some("Bad RAck"), &tag, None);
+            ctx.txs.respond(now, tx, resp);
+            return;
+        };
+        let invite_cseq = match &self.invite {
+            Invite::Received { req, .. } => req.core.cseq,
+            Invite::Sent { .. } => 0,
+        };
+        let acks = self.rel.unacked.as_ref().is_some_and(|u| u.rseq == rseq)
+            && cseq == invite_cseq
+            && method.eq_ignore_ascii_case("INVITE");
+        if !acks {
+            return ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, &tag);
+        }
+        ctx.reply(now, tx, &req.req, StatusCode::OK, &tag);
+        self.rel.unacked = None;
+        self.timers.clear(CallTimer::ProvisionalRetransmit);
+        while self.rel.unacked.is_none()
+            && let Some(next) = self.rel.waiting.pop_front()
+        {
+            match next {
+                Waiting::Provisional(resp) => self.send_provisional(ctx, now, resp),
+                Waiting::Accept(mode, answer) => self.accept(ctx, now, mode, answer),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rack_is_three_fields() {
+        assert_eq!(super::rack("1 314 INVITE"), Some((1, 314, "INVITE")));
+        assert_eq!(super::rack(" 7  2 invite "), Some((7, 2, "invite")));
+        assert_eq!(super::rack("1 INVITE"), None);
+        assert_eq!(super::rack("x 1 INVITE"), None);
+        assert_eq!(super::rack("1 2 INVITE extra"), None);
+    }
+}
