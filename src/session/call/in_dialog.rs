@@ -1,5 +1,5 @@
-//! Within the dialog: the peer's requests (BYE, re-INVITE, OPTIONS, INFO,
-//! UPDATE, NOTIFY; CSeq order checked, §12.2.2), ending the call (reject
+//! Within the dialog: the peer's requests (BYE, re-INVITE, PRACK, UPDATE,
+//! OPTIONS, INFO, NOTIFY; CSeq order checked, §12.2.2), ending the call (reject
 //! while offered, CANCEL while ringing once a provisional came, §9.1; BYE
 //! once established), and what a transaction timing out means for it.
 
@@ -30,9 +30,8 @@ impl Call {
             }
             Method::Invite => self.on_reinvite(ctx, now, tx, req),
             Method::PRack => self.on_prack(ctx, now, tx, req),
-            Method::Options | Method::Info | Method::Update | Method::Notify => {
-                ctx.reply(now, tx, &req.req, StatusCode::OK, tag)
-            }
+            Method::Update => self.on_update(ctx, now, tx, req),
+            Method::Options | Method::Info | Method::Notify => ctx.reply(now, tx, &req.req, StatusCode::OK, tag),
             _ => ctx.reply(now, tx, &req.req, StatusCode::METHOD_NOT_ALLOWED, tag),
         }
     }

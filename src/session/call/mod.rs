@@ -27,6 +27,7 @@ mod target_set;
 mod timers;
 mod uac;
 mod uas;
+mod update;
 
 pub(crate) use state::{CallState, Role};
 pub(crate) use timers::CallTimer;

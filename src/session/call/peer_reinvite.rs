@@ -8,8 +8,7 @@ use super::Call;
 use crate::dialog;
 use crate::ids::TxId;
 use crate::sdp;
-use crate::session::SessionEvent;
-use crate::session::context::{CallContext, MediaChange};
+use crate::session::context::CallContext;
 use crate::sip::{self, IncomingRequest};
 use crate::status::StatusCode;
 use std::time::Instant;
@@ -29,12 +28,7 @@ impl Call {
             ctx.txs.respond(now, tx, resp);
             return;
         }
-        if let Some(refusal) = crate::session::checks::session_interval(&req.req, ctx.cfg.session_timer.min_se) {
-            let mut resp = dialog::response_in(&req.req, refusal.status, Some(refusal.reason), &self.local_tag, None);
-            if let Some((name, value)) = refusal.header {
-                resp.headers.push(sip::Header::Other(name.into(), value));
-            }
-            ctx.txs.respond(now, tx, resp);
+        if self.refuse_interval(ctx, now, tx, &req) {
             return;
         }
         let offer = super::uac::body_sdp(req.body_text());
@@ -55,13 +49,7 @@ impl Call {
             return;
         };
         self.arm_session_timer(ctx, now);
-        self.sdp.local = Some(answer);
-        match self.sdp.take_remote_offer(offer) {
-            Some(true) => ctx.events.push_back(SessionEvent::PeerHeld(self.id)),
-            Some(false) => ctx.events.push_back(SessionEvent::PeerResumed(self.id)),
-            None => {}
-        }
+        self.took_offer(ctx, offer, answer);
         self.arm_ok(ctx, now, bytes, req.core.cseq);
-        ctx.media_changed(self.id, MediaChange::Update);
     }
 }
