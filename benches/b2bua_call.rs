@@ -132,6 +132,7 @@ impl Dut {
             registrations: Vec::new(),
             srtp: Default::default(),
             registrar: None,
+            dns: Default::default(),
         };
         let gw = Gateway::new(GatewayConfig {
             routes: vec![Route {

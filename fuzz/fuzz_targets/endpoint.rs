@@ -32,6 +32,7 @@ fuzz_target!(|data: &[u8]| {
         registrations: Vec::new(),
         srtp: Default::default(),
         registrar: None,
+        dns: Default::default(),
     };
     let mut now = Instant::now();
     let mut ep = Endpoint::new(cfg, Some(Gateway::new(GatewayConfig::default())), now, SystemTime::UNIX_EPOCH);

@@ -86,6 +86,9 @@ pub struct ServerConfig {
     /// SRTP for calls coming in, by listener (default: when offered over
     /// TLS; an `RTP/SAVP` offer over UDP/TCP is refused with 488).
     pub srtp: super::ListenerSrtp,
+    /// DNS for targets that name hosts (RFC 3263): name servers (default:
+    /// the system's), lookup time, how long a failed server is tried last.
+    pub dns: super::DnsConfig,
 }
 
 impl Default for ServerConfig {
@@ -114,6 +117,7 @@ impl Default for ServerConfig {
             registrar: None,
             tls: None,
             srtp: Default::default(),
+            dns: Default::default(),
         }
     }
 }
@@ -161,6 +165,7 @@ impl ServerConfig {
                 locations: Default::default(),
             }),
             srtp: self.srtp,
+            dns: self.dns.clone(),
         };
         Parts {
             ua,

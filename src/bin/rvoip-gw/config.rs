@@ -24,6 +24,7 @@ pub struct Config {
     pub abuse: crate::access::AbuseCfg,
     pub metrics: MetricsCfg,
     pub cdr: Cdr,
+    pub dns: crate::dns::DnsCfg,
     pub routes: Vec<Route>,
     #[serde(default)]
     pub registrations: Vec<crate::registrations::RegistrationCfg>,
