@@ -53,6 +53,10 @@ impl DnsResolver {
 
     /// The servers for `query` (RFC 3263 §4), within the configured time.
     pub async fn locate(&self, query: &Query) -> Result<ServerSet, LocateError> {
+        // RFC 6761 §6.4: no name under .invalid exists; no server is asked.
+        if query.host == "invalid" || query.host.ends_with(".invalid") {
+            return Err(LocateError::NotFound(query.host.clone()));
+        }
         let found = tokio::time::timeout(self.timeout, self.servers(query)).await;
         let found = found.unwrap_or_else(|_| Err(LocateError::Timeout(query.host.clone())));
         match &found {

@@ -22,7 +22,7 @@ const MAX_IN_FLIGHT: usize = 1024;
 
 /// Who waits on a lookup.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Waiter {
+pub enum Waiter {
     /// An outgoing call not placed yet (its first INVITE).
     Place(CallId),
     /// A call's next target (a redirect's Contact).
@@ -39,11 +39,11 @@ struct Flight {
 }
 
 /// What a waiter gets: the peers to try in order, or why there are none.
-pub(crate) type Located = Result<Vec<Peer>, LocateError>;
+pub type Located = Result<Vec<Peer>, LocateError>;
 
 /// Server location for one UA core.
 #[derive(Debug)]
-pub(crate) struct Locator {
+pub struct Locator {
     cfg: DnsConfig,
     /// TLS is on: TLS peers are usable.
     tls: bool,

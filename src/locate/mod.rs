@@ -14,11 +14,12 @@
 
 mod dns;
 mod locator;
+mod naptr;
 mod order;
 mod rfc3263;
 
 pub use dns::DnsResolver;
-pub(crate) use locator::{Located, Locator, Waiter};
+pub use locator::{Located, Locator, Waiter};
 
 use crate::ids::TransportKind;
 use std::net::SocketAddr;

@@ -7,61 +7,18 @@
 //! Every list is capped, so no answer makes a lookup grow without bound.
 
 use super::dns::{DnsResolver, failure};
+use super::naptr::{naptr_services, srv_name};
 use super::{LocateError, Query, Server, ServerSet};
 use crate::ids::TransportKind;
 use futures_util::future::join_all;
-use hickory_resolver::proto::rr::rdata::NAPTR;
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
 use std::net::SocketAddr;
 use std::time::Instant;
 
-/// NAPTR records used at most.
-const MAX_NAPTR: usize = 4;
 /// SRV records used per name at most.
 const MAX_SRV: usize = 8;
 /// Addresses used per host at most.
 const MAX_ADDRS: usize = 4;
-
-/// The SRV name of `transport`'s SIP servers for `host` (RFC 3263 §4.1).
-pub(super) fn srv_name(transport: TransportKind, host: &str) -> String {
-    let prefix = match transport {
-        TransportKind::Udp => "_sip._udp.",
-        TransportKind::Tcp => "_sip._tcp.",
-        TransportKind::Tls => "_sips._tcp.",
-    };
-    [prefix, host].concat()
-}
-
-/// The transports and SRV names of NAPTR records, best (order, then
-/// preference) first: only `s` records for a service we have (TLS only
-/// for `sips:`), each name once.
-pub(super) fn naptr_services<'a>(records: impl Iterator<Item = &'a NAPTR>, sips: bool) -> Vec<(TransportKind, String)> {
-    let mut usable: Vec<_> = records
-        .filter(|r| r.flags.eq_ignore_ascii_case(b"s"))
-        .filter_map(|r| {
-            let t = match r.services.to_ascii_uppercase().as_slice() {
-                b"SIPS+D2T" => TransportKind::Tls,
-                b"SIP+D2T" if !sips => TransportKind::Tcp,
-                b"SIP+D2U" if !sips => TransportKind::Udp,
-                _ => return None,
-            };
-            let name = r.replacement.to_ascii();
-            Some((
-                (r.order, r.preference),
-                t,
-                name.trim_end_matches('.').to_ascii_lowercase(),
-            ))
-        })
-        .collect();
-    usable.sort_by_key(|u| u.0);
-    let mut out: Vec<(TransportKind, String)> = Vec::new();
-    for (_, t, name) in usable {
-        if !name.is_empty() && !out.iter().any(|(_, n)| *n == name) && out.len() < MAX_NAPTR {
-            out.push((t, name));
-        }
-    }
-    out
-}
 
 /// A name as hickory takes it: fully qualified when it has a dot (no
 /// search domains), as given otherwise.
@@ -178,18 +135,29 @@ impl DnsResolver {
         Ok(servers)
     }
 
-    /// `host`'s addresses (A and AAAA) at `port`.
+    /// `host`'s addresses (A and AAAA, asked together) at `port`; when
+    /// it has none, the failure of either lookup (a truncated answer, a
+    /// server failure) before "no records".
     async fn addresses(&self, host: &str, port: u16, until: &mut Instant) -> Result<Vec<SocketAddr>, LocateError> {
-        match self.inner().lookup_ip(dns_name(host)?).await {
-            Ok(found) => {
-                *until = (*until).min(found.valid_until());
-                let addrs = found.iter().take(MAX_ADDRS).map(|ip| SocketAddr::new(ip, port));
-                Ok(addrs.collect())
+        let name = dns_name(host)?;
+        let (r, a, aaaa) = (self.inner(), RecordType::A, RecordType::AAAA);
+        let both = futures_util::future::join(r.lookup(name.clone(), a), r.lookup(name, aaaa)).await;
+        let (mut addrs, mut failed) = (Vec::new(), None);
+        for found in [both.0, both.1] {
+            match found {
+                Ok(found) => {
+                    *until = (*until).min(found.valid_until());
+                    let ips = found.answers().iter().filter_map(|r| r.data.ip_addr());
+                    addrs.extend(ips.map(|ip| SocketAddr::new(ip, port)));
+                }
+                Err(e) => failed = failed.or(failure(host, e)),
             }
-            Err(e) => Err(failure(host, e).unwrap_or_else(|| LocateError::NotFound(host.to_owned()))),
+        }
+        addrs.truncate(MAX_ADDRS);
+        match (addrs.is_empty(), failed) {
+            (true, Some(e)) => Err(e),
+            (true, None) => Err(LocateError::NotFound(host.to_owned())),
+            (false, _) => Ok(addrs),
         }
     }
 }
-
-#[cfg(test)]
-mod tests;

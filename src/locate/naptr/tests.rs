@@ -1,4 +1,5 @@
 use super::*;
+use hickory_resolver::proto::rr::Name;
 
 #[test]
 fn srv_names_per_transport() {
