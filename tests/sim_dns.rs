@@ -276,3 +276,27 @@ fn a_registrar_named_by_dns_is_located_before_its_registers() {
     let asked = |host: &str| net.lookups.iter().filter(|(_, q, _)| q.host == host).count();
     assert_eq!(asked("registrar.sim"), 2);
 }
+
+#[test]
+fn a_dialog_whose_contact_names_a_host_sends_its_requests_where_dns_says() {
+    // A hand-written caller at addr(5) whose Contact names caller.sim,
+    // which DNS puts at addr(6): the callee's BYE goes there.
+    let (me, at) = (addr(5), addr(6));
+    let mut net = Net::new(2, 12);
+    net.dns
+        .insert("caller.sim".into(), DnsAnswer::Servers(vec![vec![srv(0, 0, at)]], HOUR));
+    let offer = raw::sdp(40000, 0, "PCMU/8000");
+    let invite = String::from_utf8(raw::invite(me, addr(1), "bob", "named-1", "n1", &offer)).unwrap();
+    let invite = invite.replace(&format!("Contact: <sip:peer@{me}>"), "Contact: <sip:peer@caller.sim>");
+    net.send(me, addr(1), invite.into_bytes());
+    let id = net.wait_incoming(1, SECOND);
+    net.command(1, Command::Accept(id, MediaMode::None));
+    let ok = net.wait_received(me, "SIP/2.0 200", 1, SECOND);
+    let ack = raw::in_dialog("ACK", me, addr(1), "named-1", raw::header(&ok, "To"), 1, "a1");
+    net.send(me, addr(1), ack);
+    net.run_for(SECOND);
+    net.command(1, Command::End(id));
+    net.wait_received(at, "BYE ", 1, SECOND);
+    assert!(net.received(me, "BYE ").is_empty(), "not to where the INVITE came from");
+    assert_eq!(net.lookups.len(), 1);
+}

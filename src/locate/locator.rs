@@ -29,6 +29,8 @@ pub enum Waiter {
     Call(CallId),
     /// A registration's registrar, by its place in the list.
     Registration(usize),
+    /// A call's dialog, whose next hop (Record-Route or Contact) names a host.
+    Hop(CallId),
 }
 
 /// A lookup in flight.

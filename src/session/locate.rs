@@ -76,6 +76,7 @@ impl UserAgent {
                 Waiter::Place(id) => self.placing_located(now, id, found),
                 Waiter::Call(id) => self.with_call(id, |c, ctx| c.handle_located(ctx, now, found)),
                 Waiter::Registration(i) => self.registration_located(now, i, found),
+                Waiter::Hop(id) => self.with_call(id, |c, _| c.hop_located(found)),
             }
         }
     }

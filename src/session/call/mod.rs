@@ -8,6 +8,7 @@
 //! in_dialog, reinvite, ok_retransmit, target_set, client_auth, ...).
 
 mod client_auth;
+mod hop;
 mod in_dialog;
 mod invite;
 mod link;

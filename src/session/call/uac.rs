@@ -154,6 +154,7 @@ impl Call {
         }
         ctx.index.add_dialog(fresh.key(), self.id);
         self.dialog = Some(fresh);
+        self.locate_hop(ctx, now);
         if self.sdp.disagree() {
             // An answer we cannot take (SRTP we required missing, no
             // codec we offered): the call cannot go on (RFC 3264 §6).
