@@ -4,7 +4,8 @@
 //! servers, the first dead. The call fails over to the second, and the
 //! next call goes straight there (the dead server remembered). A name
 //! whose answer is empty, truncated (and no TCP to retry on) or loops
-//! fails its leg with a final status, never hangs. The orders, weights
+//! fails its leg with a final status, never hangs; an API client calls a
+//! host name itself. The orders, weights
 //! and timers themselves are tested in simulated time (sim_dns.rs).
 
 use rvoip::api::*;
@@ -203,4 +204,24 @@ async fn empty_truncated_and_looping_answers_fail_the_leg() {
         [unavailable, StatusCode::REQUEST_TIMEOUT].contains(&looping),
         "a CNAME loop: {looping}"
     );
+}
+
+#[tokio::test]
+async fn make_call_to_a_host_name() {
+    let mut alive = callee().await;
+    let port = alive.local_addr().port();
+    let dns = dns_server::serve("test.", &zone("pbx IN A 127.0.0.1\n"), true).await;
+    let mut cfg = ClientConfig::default();
+    cfg.server.dns.servers = vec![dns.addr];
+    let mut c = create_sip_client(cfg).await.unwrap();
+    let id = c.make_call(&format!("sip:bob@pbx.test:{port}")).unwrap();
+    let inc = match next(&mut alive).await {
+        CallEvent::Incoming(i) => i,
+        ev => panic!("expected the call, got {ev:?}"),
+    };
+    assert_eq!(inc.uri(), format!("sip:bob@pbx.test:{port}"));
+    inc.accept().unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Answered(i) if i == id));
+    c.end_call(id).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Ended(i, _) if i == id));
 }
