@@ -5,8 +5,8 @@
 //! next call goes straight there (the dead server remembered). A name
 //! whose answer is empty, truncated (and no TCP to retry on) or loops
 //! fails its leg with a final status, never hangs; an API client calls a
-//! host name itself. The orders, weights
-//! and timers themselves are tested in simulated time (sim_dns.rs).
+//! host name itself. The orders, weights and timers themselves are tested
+//! in simulated time (sim_dns.rs).
 
 use rvoip::api::*;
 
