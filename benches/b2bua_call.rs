@@ -166,6 +166,7 @@ impl Dut {
             access: Default::default(),
             registrations: Vec::new(),
             srtp: Default::default(),
+            session_timer: Default::default(),
             registrar: None,
             dns: Default::default(),
         };

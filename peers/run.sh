@@ -132,4 +132,5 @@ source "$ROOT/peers/sipp_dtmf.sh"
 source "$ROOT/peers/baresip_api.sh"
 source "$ROOT/peers/ws_bridge.sh"
 source "$ROOT/peers/pcap.sh"
+source "$ROOT/peers/session_timer.sh"
 exit $FAILED

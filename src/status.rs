@@ -38,6 +38,8 @@ impl StatusCode {
     pub const UNSUPPORTED_URI_SCHEME: StatusCode = StatusCode(416);
     /// 420 Bad Extension.
     pub const BAD_EXTENSION: StatusCode = StatusCode(420);
+    /// 422 Session Interval Too Small (RFC 4028).
+    pub const SESSION_INTERVAL_TOO_SMALL: StatusCode = StatusCode(422);
     /// 480 Temporarily Unavailable.
     pub const TEMPORARILY_UNAVAILABLE: StatusCode = StatusCode(480);
     /// 481 Call/Transaction Does Not Exist.

@@ -60,11 +60,21 @@ async fn next_level(audio: &mut CallAudio) -> f64 {
 /// A plain call from `client` to `server`: (caller's id, callee's id).
 async fn plain_call(client: &mut SipUa, server: &mut SipUa) -> (CallId, CallId) {
     let id = client.make_call(&format!("sip:bob@{}", server.local_addr())).unwrap();
-    let CallEvent::Incoming(inc) = next(server).await else {
-        panic!("no call")
+    let inc = loop {
+        match next(server).await {
+            CallEvent::Incoming(inc) => break inc,
+            CallEvent::Ended(..) | CallEvent::Answered(_) => continue,
+            ev => panic!("{ev:?}"),
+        }
     };
     let sid = server.accept_call(inc).unwrap();
-    assert!(matches!(next(client).await, CallEvent::Answered(i) if i == id));
+    loop {
+        match next(client).await {
+            CallEvent::Answered(i) if i == id => break,
+            CallEvent::Failed(..) | CallEvent::Ended(..) | CallEvent::Ringing(_) => continue,
+            ev => panic!("{ev:?}"),
+        }
+    }
     (id, sid)
 }
 
@@ -255,5 +265,49 @@ async fn a_call_is_captured_both_ways_as_a_pcap_and_a_failed_one_ends_its_captur
     }
     let got = tokio::time::timeout(Duration::from_secs(5), capture.finished()).await;
     assert_eq!(got.expect("ended with the call").unwrap().packets, 0);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn a_recording_ends_with_a_call_that_fails_and_goes_on_when_its_handle_is_dropped() {
+    let (mut server, mut client) = endpoints().await;
+    let dir = std::env::temp_dir().join(format!("rvoip-rec-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // Recorded from before the answer; the callee refuses.
+    let id = client.make_call(&format!("sip:bob@{}", server.local_addr())).unwrap();
+    let audio = client.take_audio(id).expect("audio before the answer");
+    let recording = record_call(&audio, dir.join("refused.wav"), Record::Both).unwrap();
+    let CallEvent::Incoming(inc) = next(&mut server).await else {
+        panic!("no call")
+    };
+    server.reject_call(inc, StatusCode::BUSY_HERE).unwrap();
+    let got = tokio::time::timeout(Duration::from_secs(5), recording.finished()).await;
+    assert_eq!(got.expect("finished with the failed call").unwrap().samples, 0);
+    // A handle dropped at once: the file is still written to the call's end.
+    let (id, _) = plain_call(&mut client, &mut server).await;
+    let mut audio = client.take_audio(id).unwrap();
+    let path = dir.join("dropped.wav");
+    let _ = record_call(&audio, &path, Record::Sent).unwrap();
+    for t in 0..25 {
+        audio.send_paced(&sine(440.0, t * 160, 160)).await.unwrap();
+    }
+    client.end_call(id).unwrap();
+    let mut sent: Vec<f64> = Vec::new();
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if let Ok(mut wav) = hound::WavReader::open(&path) {
+            sent = wav.samples::<i16>().map(|s| f64::from(s.unwrap())).collect();
+            if !sent.is_empty() {
+                break;
+            }
+        }
+    }
+    // At least what left before the BYE (the rest of the queue may not).
+    assert!(
+        sent.len() >= 160 * 10,
+        "the dropped recording holds the call: {} samples",
+        sent.len()
+    );
+    assert!(rms(&sent) > 2000.0, "and what was sent: level {:.0}", rms(&sent));
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -31,6 +31,7 @@ fuzz_target!(|data: &[u8]| {
         access: Default::default(),
         registrations: Vec::new(),
         srtp: Default::default(),
+        session_timer: Default::default(),
         registrar: None,
         dns: Default::default(),
     };

@@ -102,7 +102,7 @@ impl SipUa {
         (out.srtp, out.sdes_in_clear) = (opts.srtp, opts.sdes_in_clear);
         if let Some(attach) = audio {
             out.media = crate::session::MediaMode::Audio;
-            self.send(Command::Audio(id, attach))?;
+            out.audio = Some(attach);
         }
         self.send(Command::Place(id, Box::new(out))).map(|_| id)
     }

@@ -83,7 +83,13 @@ impl SipUa {
             }
         };
         let name: String = sip_call_id.chars().map(safe).take(100).collect();
-        let path = dir.join(format!("{secs}-{name}.pcap"));
+        let mut path = dir.join(format!("{secs}-{name}.pcap"));
+        for n in 2.. {
+            if !path.exists() {
+                break;
+            }
+            path = dir.join(format!("{secs}-{name}-{n}.pcap"));
+        }
         match self.capture_call(id, &path) {
             Ok(capture) => {
                 _ = tokio::spawn(async move {

@@ -89,6 +89,9 @@ pub struct ServerConfig {
     /// DNS for targets that name hosts (RFC 3263): name servers (default:
     /// the system's), lookup time, how long a failed server is tried last.
     pub dns: super::DnsConfig,
+    /// Session timers (RFC 4028): the interval our INVITEs ask for, the
+    /// shortest we accept.
+    pub session_timer: super::SessionTimerConfig,
 }
 
 impl Default for ServerConfig {
@@ -118,6 +121,7 @@ impl Default for ServerConfig {
             tls: None,
             srtp: Default::default(),
             dns: Default::default(),
+            session_timer: Default::default(),
         }
     }
 }
@@ -166,6 +170,7 @@ impl ServerConfig {
             }),
             srtp: self.srtp,
             dns: self.dns.clone(),
+            session_timer: self.session_timer,
         };
         Parts {
             ua,

@@ -8,22 +8,33 @@ use tokio::sync::oneshot;
 
 /// A file being written from a call: [`stop`](Self::stop) it, or wait for
 /// the call to end with [`finished`](Self::finished); either gives what
-/// was written.
+/// was written. Dropped, it goes on until the call ends (the file is still
+/// completed; only its summary is not seen).
+#[must_use = "dropped, the file is still written until the call ends, but stop() and the summary are lost"]
 pub struct FileTask<T> {
     stop: Option<oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<Result<T, ApiError>>,
 }
 
-/// The task's side of a stop.
-pub(super) struct Stop(oneshot::Receiver<()>);
+/// The task's side of a stop (`None` once the handle has gone: the task
+/// then runs to the call's end).
+pub(super) struct Stop(Option<oneshot::Receiver<()>>);
 
 impl Stop {
     /// The reader's next copy; `None` once the call's media has ended or
     /// the task is stopped.
     pub async fn next<C>(&mut self, reader: &mut CopyReader<C>) -> Option<C> {
-        tokio::select! {
-            c = reader.next() => c,
-            _ = &mut self.0 => None,
+        loop {
+            let Some(stop) = self.0.as_mut() else {
+                return reader.next().await;
+            };
+            tokio::select! {
+                c = reader.next() => return c,
+                r = stop => match r {
+                    Ok(()) => return None,
+                    Err(_) => self.0 = None,
+                },
+            }
         }
     }
 }
@@ -37,7 +48,7 @@ impl<T: Send + 'static> FileTask<T> {
         let (stop, stopped) = oneshot::channel();
         FileTask {
             stop: Some(stop),
-            task: tokio::spawn(work(Stop(stopped))),
+            task: tokio::spawn(work(Stop(Some(stopped)))),
         }
     }
 

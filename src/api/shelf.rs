@@ -19,7 +19,13 @@ impl AudioShelf {
     /// (nothing it hears is queued until taken); the worker's end.
     pub fn bind(&self, id: CallId) -> AudioAttach {
         let (attach, audio) = pipes(AudioConfig::default());
-        self.lock().insert(id, audio.unattended());
+        let mut shelf = self.lock();
+        // Now and then, let go of calls that ended unseen (an `Ended` read
+        // before the call was accepted leaves its audio here otherwise).
+        if shelf.len() % 256 == 255 {
+            shelf.retain(|_, a| !a.media_ended());
+        }
+        shelf.insert(id, audio.unattended());
         attach
     }
 

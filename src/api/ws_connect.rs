@@ -12,6 +12,17 @@ use tokio_tungstenite::{Connector, MaybeTlsStream, WebSocketStream};
 /// L16, 1 s at 16 kHz.
 const SEND_BUFFER: u32 = 32 * 1024;
 
+/// A TCP connection to `addr` with our send buffer.
+async fn open(addr: std::net::SocketAddr) -> std::io::Result<TcpStream> {
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()
+    } else {
+        TcpSocket::new_v6()
+    }?;
+    socket.set_send_buffer_size(SEND_BUFFER)?;
+    socket.connect(addr).await
+}
+
 /// A WebSocket connection to `url`, over TLS with `connector` for `wss://`.
 pub(super) async fn connect(
     url: &str,
@@ -25,19 +36,23 @@ pub(super) async fn connect(
         (None, Some("wss")) => 443,
         (None, _) => 80,
     };
-    let addr = tokio::net::lookup_host((host, port))
+    let addrs = tokio::net::lookup_host((host, port))
         .await
-        .map_err(|e| format!("{host}: {e}"))?
-        .next()
-        .ok_or_else(|| format!("{host}: no address"))?;
-    let socket = if addr.is_ipv4() {
-        TcpSocket::new_v4()
-    } else {
-        TcpSocket::new_v6()
-    };
-    let socket = socket.map_err(|e| e.to_string())?;
-    socket.set_send_buffer_size(SEND_BUFFER).map_err(|e| e.to_string())?;
-    let stream = socket.connect(addr).await.map_err(|e| e.to_string())?;
+        .map_err(|e| format!("{host}: {e}"))?;
+    // Each address in turn, as a plain connect would (localhost may be
+    // ::1 first and the server on 127.0.0.1 only).
+    let mut last = format!("{host}: no address");
+    let mut stream = None;
+    for addr in addrs {
+        match open(addr).await {
+            Ok(s) => {
+                stream = Some(s);
+                break;
+            }
+            Err(e) => last = format!("{addr}: {e}"),
+        }
+    }
+    let stream = stream.ok_or(last)?;
     let (ws, _) = tokio_tungstenite::client_async_tls_with_config(url, stream, None, connector)
         .await
         .map_err(|e| e.to_string())?;

@@ -125,7 +125,7 @@ mod tests {
             vec!["a".to_string()],
             "the mark, reached between the two frames"
         );
-        let got: Vec<i16> = std::iter::from_fn(|| worker.next_frame())
+        let got: Vec<i16> = std::iter::from_fn(|| worker.next_frame(true))
             .flat_map(|f| f.pcm().to_vec())
             .collect();
         assert_eq!(
@@ -134,6 +134,6 @@ mod tests {
             "two whole frames, samples intact"
         );
         p.take_command(r#"{"event":"clear"}"#);
-        assert!(p.play().is_empty() && worker.next_frame().is_none(), "cleared");
+        assert!(p.play().is_empty() && worker.next_frame(true).is_none(), "cleared");
     }
 }

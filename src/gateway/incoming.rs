@@ -101,6 +101,7 @@ impl Gateway {
                     flow: None,
                     srtp: *srtp,
                     sdes_in_clear: *sdes_in_clear,
+                    audio: None,
                 };
                 self.bridge_to(now, a, out);
             }

@@ -3,9 +3,8 @@
 //! on the wire (SRTP stays encrypted), with its addresses and the time, in
 //! a bounded queue of [`Copies`] the writer empties.
 
-use super::copies::{Copies, CopyReader};
+use super::copies::{Copies, CopyReader, CopyWriter};
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 /// Bytes of a packet kept (RTP on these legs is far shorter).
 pub const SNAPLEN: usize = 1500;
@@ -35,14 +34,14 @@ impl Packet {
 }
 
 /// The worker's end of a capture (in [`MediaCommand::Capture`](super::MediaCommand::Capture)).
-pub type PacketTap = Copies<Packet>;
+pub type PacketTap = CopyWriter<Packet>;
 
 /// The pcap writer's end.
 pub type CaptureReader = CopyReader<Packet>;
 
 /// A new capture: the worker's end and the writer's.
-pub fn capture() -> (Arc<PacketTap>, CaptureReader) {
-    Copies::new(CAPTURE_PACKETS)
+pub fn capture() -> (PacketTap, CaptureReader) {
+    Copies::pair(CAPTURE_PACKETS)
 }
 
 impl Copies<Packet> {

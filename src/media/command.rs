@@ -131,7 +131,7 @@ pub enum MediaCommand {
         /// Call id.
         call: u64,
         /// The worker's end of the capture.
-        tap: std::sync::Arc<crate::media::capture::PacketTap>,
+        tap: crate::media::capture::PacketTap,
     },
     /// Close the call's sockets and report its final statistics.
     RemoveCall {

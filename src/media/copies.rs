@@ -2,14 +2,16 @@
 //! a capture's packets): a bounded lock-free queue, the reader's task woken
 //! through an atomic waker; a reader that falls behind loses copies
 //! (counted), the worker never waits. Closed by either end: the reader
-//! gone, or the worker done (the reader then takes what is left).
+//! gone, or the worker done — explicitly, or by dropping the last writer
+//! however that happens (a command dropped on overflow, a worker
+//! stopping) — and the reader then takes what is left.
 
 use atomic_waker::AtomicWaker;
 use crossbeam_queue::ArrayQueue;
 use std::sync::Arc;
 use std::sync::atomic::{
-    AtomicBool, AtomicU64,
-    Ordering::{Acquire, Relaxed, Release},
+    AtomicBool, AtomicU64, AtomicUsize,
+    Ordering::{AcqRel, Acquire, Relaxed, Release},
 };
 use std::task::Poll;
 
@@ -19,18 +21,21 @@ pub struct Copies<T> {
     waker: AtomicWaker,
     dropped: AtomicU64,
     closed: AtomicBool,
+    /// Writers alive: the last one gone closes the queue.
+    writers: AtomicUsize,
 }
 
 impl<T> Copies<T> {
     /// A queue of `capacity` copies: the worker's end and the reader's.
-    pub(crate) fn new(capacity: usize) -> (Arc<Copies<T>>, CopyReader<T>) {
+    pub(crate) fn pair(capacity: usize) -> (CopyWriter<T>, CopyReader<T>) {
         let copies = Arc::new(Copies {
             queue: ArrayQueue::new(capacity),
             waker: AtomicWaker::new(),
             dropped: AtomicU64::new(0),
             closed: AtomicBool::new(false),
+            writers: AtomicUsize::new(1),
         });
-        (copies.clone(), CopyReader { copies })
+        (CopyWriter(copies.clone()), CopyReader { copies })
     }
 
     /// The worker's copy (dropped, counted, when the reader is behind).
@@ -89,17 +94,43 @@ impl<T> Drop for CopyReader<T> {
     }
 }
 
-impl<T> PartialEq for Copies<T> {
-    /// The same queue.
-    fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self, other)
+/// The worker's end of a queue of copies (clones share it; the last one
+/// dropped closes it).
+pub struct CopyWriter<T>(Arc<Copies<T>>);
+
+impl<T> std::ops::Deref for CopyWriter<T> {
+    type Target = Copies<T>;
+    fn deref(&self) -> &Copies<T> {
+        &self.0
     }
 }
 
-impl<T> Eq for Copies<T> {}
+impl<T> Clone for CopyWriter<T> {
+    fn clone(&self) -> Self {
+        self.0.writers.fetch_add(1, Relaxed);
+        CopyWriter(self.0.clone())
+    }
+}
 
-impl<T> std::fmt::Debug for Copies<T> {
+impl<T> Drop for CopyWriter<T> {
+    fn drop(&mut self) {
+        if self.0.writers.fetch_sub(1, AcqRel) == 1 {
+            self.0.close();
+        }
+    }
+}
+
+impl<T> PartialEq for CopyWriter<T> {
+    /// The same queue.
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl<T> Eq for CopyWriter<T> {}
+
+impl<T> std::fmt::Debug for CopyWriter<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Copies")
+        f.write_str("CopyWriter")
     }
 }

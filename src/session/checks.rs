@@ -1,7 +1,9 @@
 //! RFC 3261 §8.2 checks a UAS makes before acting on a new request: the
 //! Request-URI scheme (§8.2.2.1: 416), Require (§8.2.2.3: 420 with
-//! Unsupported), the body's Content-Type (§8.2.3: 415 with Accept), and for
-//! an INVITE whether its sender accepts an SDP answer at all (406).
+//! Unsupported; `timer` is ours), the body's Content-Type (§8.2.3: 415
+//! with Accept), and for an INVITE whether its sender accepts an SDP answer
+//! at all (406) and its session interval (RFC 4028: 400 for one we cannot
+//! read, 422 with our Min-SE for one too short).
 
 use crate::sip::{self, Method, Request};
 use crate::status::StatusCode;
@@ -21,8 +23,9 @@ fn media_type(value: &str) -> String {
     value.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
 }
 
-/// The first §8.2 check `req` fails, if any (ACK and CANCEL are exempt).
-pub fn check(req: &Request) -> Option<Refusal> {
+/// The first §8.2 check `req` fails, if any (ACK and CANCEL are exempt);
+/// `min_se`: the shortest session interval we take.
+pub fn check(req: &Request, min_se: u32) -> Option<Refusal> {
     if matches!(req.method, Method::Ack | Method::Cancel) {
         return None;
     }
@@ -38,7 +41,7 @@ pub fn check(req: &Request) -> Option<Refusal> {
     let required: Vec<&str> = sip::headers_in(&req.headers, "Require")
         .flat_map(|v| v.split(','))
         .map(str::trim)
-        .filter(|t| !t.is_empty())
+        .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("timer"))
         .collect();
     if !required.is_empty() {
         return Some(Refusal {
@@ -73,5 +76,30 @@ pub fn check(req: &Request) -> Option<Refusal> {
             });
         }
     }
+    if req.method == Method::Invite {
+        return session_interval(req, min_se);
+    }
     None
+}
+
+/// An INVITE's (or re-INVITE's) session interval refused: 400 naming what
+/// cannot be read, 422 with our `Min-SE` when it is shorter (RFC 4028 §8).
+pub fn session_interval(req: &Request, min_se: u32) -> Option<Refusal> {
+    let bad = |reason| Refusal {
+        status: StatusCode::BAD_REQUEST,
+        reason,
+        header: None,
+    };
+    if let Some(Err(why)) = sip::header_in(&req.headers, "Min-SE").map(sip::min_se) {
+        return Some(bad(why));
+    }
+    let se = match sip::header_in(&req.headers, "Session-Expires").map(sip::SessionExpires::parse)? {
+        Ok(se) => se,
+        Err(why) => return Some(bad(why)),
+    };
+    (se.secs < min_se).then(|| Refusal {
+        status: StatusCode::SESSION_INTERVAL_TOO_SMALL,
+        reason: "Session Interval Too Small",
+        header: Some(("Min-SE", min_se.to_string())),
+    })
 }

@@ -29,7 +29,7 @@ pub enum Command {
     Audio(CallId, crate::media::audio::AudioAttach),
     /// Copy the call's media packets into this capture, from now or from
     /// its media's start; closed at once if there is no such call.
-    Capture(CallId, std::sync::Arc<crate::media::capture::PacketTap>),
+    Capture(CallId, crate::media::capture::PacketTap),
     /// Answer 200 with SDP; media as `MediaMode` says.
     Accept(CallId, MediaMode),
     /// Reject with a final status.
@@ -126,6 +126,10 @@ pub struct Outbound {
     pub srtp: crate::sdp::SrtpPolicy,
     /// SDES keys may be offered over UDP/TCP (in clear).
     pub sdes_in_clear: bool,
+    /// The application's audio queues, for a call whose media is
+    /// `Audio` (they go with the call, so a call that is never placed
+    /// leaves none behind).
+    pub audio: Option<crate::media::audio::AudioAttach>,
 }
 
 impl Outbound {
@@ -141,6 +145,7 @@ impl Outbound {
             flow: None,
             srtp: crate::sdp::SrtpPolicy::Off,
             sdes_in_clear: false,
+            audio: None,
         }
     }
 }

@@ -56,6 +56,30 @@ pub struct UaConfig {
     /// DNS (RFC 3263): how long a lookup may take, how long a failed
     /// server is tried last (the name servers are the driver's).
     pub dns: crate::locate::DnsConfig,
+    /// Session timers (RFC 4028).
+    pub session_timer: SessionTimerConfig,
+}
+
+/// Session timers (RFC 4028): what our INVITEs ask for and the shortest
+/// interval we accept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SessionTimerConfig {
+    /// The session interval our INVITEs ask for, seconds (0: none asked;
+    /// a peer's request is still honoured).
+    pub expires: u32,
+    /// The shortest interval we accept (`Min-SE`; a shorter one gets 422),
+    /// at least 90 as RFC 4028 §4 requires.
+    pub min_se: u32,
+}
+
+impl Default for SessionTimerConfig {
+    /// 1800 s asked (RFC 4028 §4's recommendation), 90 s accepted.
+    fn default() -> Self {
+        SessionTimerConfig {
+            expires: 1800,
+            min_se: 90,
+        }
+    }
 }
 
 /// SRTP for calls coming in (issue #16): a policy per listener, and

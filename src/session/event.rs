@@ -24,6 +24,9 @@ pub enum EndReason {
     /// The peer's answer did not agree with our offer (SRTP we required
     /// missing from it): we sent BYE rather than run the media otherwise.
     NotAgreed,
+    /// The session timer ran out without a refresh (RFC 4028 §10): we
+    /// sent BYE.
+    SessionExpired,
 }
 
 /// Details of an incoming call.

@@ -9,7 +9,6 @@ use crate::media::MediaCommand;
 use crate::media::audio::AudioAttach;
 use crate::media::capture::PacketTap;
 use rustc_hash::FxHashMap;
-use std::sync::Arc;
 
 /// Requests waiting for calls' media, by call.
 #[derive(Debug, Default)]
@@ -17,7 +16,7 @@ pub(crate) struct MediaRequests {
     /// Applications' audio queues.
     pub audio: FxHashMap<CallId, AudioAttach>,
     /// Captures, by the call owning the media (a bridge's A side).
-    captures: FxHashMap<CallId, Arc<PacketTap>>,
+    captures: FxHashMap<CallId, PacketTap>,
 }
 
 impl MediaRequests {
@@ -33,7 +32,7 @@ impl MediaRequests {
 impl UserAgent {
     /// Copies call `id`'s media packets into `tap`: now if its media runs,
     /// from its start if not yet; closed at once if there is no such call.
-    pub(super) fn capture(&mut self, id: CallId, tap: Arc<PacketTap>) {
+    pub(super) fn capture(&mut self, id: CallId, tap: PacketTap) {
         let owner = self.media_owner(id);
         match self.calls.get(&owner) {
             Some(c) if c.media_active() => self.ctx.media.push_back(MediaCommand::Capture { call: owner.0, tap }),

@@ -36,7 +36,7 @@ mod stats;
 mod user_agent;
 
 pub use command::{Command, MediaMode, Outbound};
-pub use config::{ListenerSrtp, UaConfig};
+pub use config::{ListenerSrtp, SessionTimerConfig, UaConfig};
 pub use event::{EndReason, IncomingInfo, SessionEvent};
 pub use ports::PortPool;
 pub use record::{CallRecord, LegRecord};

@@ -28,6 +28,7 @@ impl UserAgent {
     /// cannot. A call whose target's name must be looked up first counts
     /// as placed: it is sent, or fails, when the answer comes.
     pub(super) fn place(&mut self, now: Instant, id: CallId, owner: CallId, out: &Outbound) -> bool {
+        self.requests.audio.extend(out.audio.clone().map(|a| (id, a)));
         let peers = match out.flow {
             Some(flow) => vec![flow],
             None => match self.ctx.locate(now, &out.uri, out.transport, Waiter::Place(id)) {

@@ -61,7 +61,7 @@ impl UserAgent {
             };
         }
         let tag = self.ctx.token();
-        if let Some(refusal) = super::checks::check(&req.req) {
+        if let Some(refusal) = super::checks::check(&req.req, self.ctx.cfg.session_timer.min_se) {
             self.ctx.stats.calls_failed += u64::from(req.req.method == Method::Invite);
             let mut resp = dialog::response_in(&req.req, refusal.status, Some(refusal.reason), &tag, None);
             if let Some((name, value)) = refusal.header {

@@ -13,6 +13,7 @@ mod parse;
 mod reason;
 mod redact;
 mod serialize;
+mod session_expires;
 mod shard;
 mod target;
 mod text;
@@ -31,6 +32,7 @@ pub use redact::for_log;
 #[cfg(feature = "test-exports")]
 pub use serialize::message_bytes;
 pub use serialize::{method_name, method_of, request_bytes, response_bytes};
+pub use session_expires::{Refresher, SessionExpires, lists, min_se};
 pub use shard::{shard_of, shard_of_message};
 pub use target::{flow_for, uri_host, uri_peer};
 pub use text::{push_ip, push_u64, push_uri};

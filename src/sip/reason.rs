@@ -32,6 +32,7 @@ pub fn phrase(status: u16) -> &'static str {
         416 => "Unsupported URI Scheme",
         420 => "Bad Extension",
         421 => "Extension Required",
+        422 => "Session Interval Too Small",
         423 => "Interval Too Brief",
         480 => "Temporarily Unavailable",
         481 => "Call/Transaction Does Not Exist",

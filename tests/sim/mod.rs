@@ -214,6 +214,7 @@ pub fn ua_config(local: SocketAddr, seed: u64) -> UaConfig {
         access: Default::default(),
         registrations: Vec::new(),
         srtp: Default::default(),
+        session_timer: Default::default(),
         registrar: None,
         dns: Default::default(),
     }

@@ -34,6 +34,12 @@ pub fn check(cfg: &Config) -> Result<(), String> {
     if t.t1_ms == 0 || t.t2_ms < t.t1_ms || t.t4_ms == 0 {
         return Err("timers: need t1_ms > 0, t2_ms >= t1_ms, t4_ms > 0".into());
     }
+    if t.min_se_s < 90 || (t.session_expires_s != 0 && t.session_expires_s < t.min_se_s) {
+        return Err(format!(
+            "timers.min_se_s ({}) must be at least 90 (RFC 4028), and timers.session_expires_s ({}) 0 or at least min_se_s",
+            t.min_se_s, t.session_expires_s
+        ));
+    }
     if cfg.sip.threads > 64 {
         return Err(format!(
             "sip.threads ({}) must be 64 or fewer (0 = one per core)",

@@ -23,7 +23,7 @@ pub struct Config {
     pub acl: Vec<crate::access::AclEntry>,
     pub abuse: crate::access::AbuseCfg,
     pub metrics: MetricsCfg,
-    pub cdr: Cdr,
+    pub cdr: crate::cdr::CdrCfg,
     pub dns: crate::dns::DnsCfg,
     pub routes: Vec<Route>,
     #[serde(default)]
@@ -49,12 +49,6 @@ pub struct MetricsCfg {
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Cdr {
-    pub file: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Sip {
     pub listen: SocketAddr,
     pub tcp: bool,
@@ -75,6 +69,8 @@ pub struct Timers {
     pub t1_ms: u64,
     pub t2_ms: u64,
     pub t4_ms: u64,
+    pub session_expires_s: u32,
+    pub min_se_s: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -43,6 +43,10 @@ pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
             tls: cfg.tls.srtp.policy(),
             sdes_in_clear: cfg.sip.sdes_in_clear,
         },
+        session_timer: SessionTimerConfig {
+            expires: cfg.timers.session_expires_s,
+            min_se: cfg.timers.min_se_s,
+        },
     })
 }
 

@@ -2,11 +2,11 @@
 //! for without a lock (an atomic waker), and frames into it.
 
 use super::pipes::Shared;
-use super::prompt::{PlayOutcome, Playback, Prompt};
+use super::prompt::{PlayOutcome, PlayState, Playback, Prompt};
 use super::tap::{Tap, TapReader};
 use super::{AudioCounters, AudioError, AudioFrame};
 use std::sync::Arc;
-use std::sync::atomic::Ordering::{Acquire, Relaxed, Release};
+use std::sync::atomic::Ordering::{Acquire, Relaxed, SeqCst};
 use std::task::Poll;
 
 /// A call's audio as an application has it: frames from the call
@@ -23,15 +23,20 @@ impl CallAudio {
 
     /// A handle kept for an application that has not asked for it yet:
     /// until [`attend`](Self::attend), what the call hears is not queued.
-    pub fn unattended(self) -> Self {
+    pub(crate) fn unattended(self) -> Self {
         self.shared.attended.store(false, Relaxed);
         self
     }
 
     /// The application takes the handle: frames are queued from now on.
-    pub fn attend(self) -> Self {
+    pub(crate) fn attend(self) -> Self {
         self.shared.attended.store(true, Relaxed);
         self
+    }
+
+    /// Whether the call's media has ended (the worker let it go).
+    pub fn media_ended(&self) -> bool {
+        self.shared.closed.load(Acquire)
     }
 
     /// Sample rate of the frames.
@@ -128,15 +133,19 @@ impl CallAudio {
         if s.closed.load(Acquire) {
             return Err(AudioError::Closed);
         }
-        let generation = s.next_generation.fetch_add(1, Relaxed);
-        if let Some((never_started, _)) = s.prompts.force_push((generation, prompt)) {
-            let code = u64::from(never_started) << 2 | PlayOutcome::Stopped.code();
-            s.played.fetch_max(code, Release);
-            s.play_waker.wake();
+        let state = Arc::new(PlayState::default());
+        if let Some((never_started, _)) = s.prompts.force_push((state.clone(), prompt)) {
+            never_started.end(PlayOutcome::Stopped);
+        }
+        if s.closed.load(SeqCst) {
+            // The worker let go meanwhile: nothing will play it.
+            while let Some((p, _)) = s.prompts.pop() {
+                p.end(PlayOutcome::Ended);
+            }
         }
         Ok(Playback {
             shared: s.clone(),
-            generation,
+            state,
         })
     }
 
@@ -149,6 +158,12 @@ impl CallAudio {
         let (tap, reader) = Tap::new(heard, sent);
         if let Some(old) = self.shared.taps.force_push(tap) {
             old.close();
+        }
+        if self.shared.closed.load(SeqCst) {
+            // The worker let go meanwhile: nothing will copy into it.
+            while let Some(t) = self.shared.taps.pop() {
+                t.close();
+            }
         }
         Ok(reader)
     }

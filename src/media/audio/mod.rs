@@ -23,6 +23,8 @@ mod counters;
 mod frame;
 mod pipes;
 mod prompt;
+#[cfg(test)]
+mod prompt_tests;
 mod tap;
 mod worker_audio;
 
@@ -92,9 +94,9 @@ mod tests {
         app.send(&[7; 320]).unwrap();
         app.send(&[8; 320]).unwrap();
         assert_eq!(app.send(&[9; 320]), Err(AudioError::Full));
-        assert_eq!(worker.next_frame().unwrap().pcm()[0], 7);
-        assert_eq!(worker.next_frame().unwrap().pcm(), &[8; 320][..]);
-        assert!(worker.next_frame().is_none(), "silence then");
+        assert_eq!(worker.next_frame(true).unwrap().pcm()[0], 7);
+        assert_eq!(worker.next_frame(true).unwrap().pcm(), &[8; 320][..]);
+        assert!(worker.next_frame(true).is_none(), "silence then");
         worker.deliver(&AudioFrame::silence(320, 960));
         drop(worker);
         assert_eq!(app.try_recv().map(|f| f.timestamp), Ok(960), "taken before the end");
@@ -118,7 +120,7 @@ mod tests {
         });
         let mut got = Vec::new();
         while got.len() < 3 {
-            match worker.next_frame() {
+            match worker.next_frame(true) {
                 Some(f) => got.push(f.pcm()[0]),
                 None => tokio::task::yield_now().await,
             }

@@ -4,12 +4,12 @@
 //! [`CallAudio`]. Lock-free both ways; the application's task is woken
 //! through an atomic waker, never a lock.
 
-use super::prompt::Prompt;
+use super::prompt::{PlayState, Prompt};
 use super::tap::Tap;
 use super::{AudioConfig, AudioCounters, AudioFrame, CallAudio, WorkerAudio};
 use atomic_waker::AtomicWaker;
 use crossbeam_queue::ArrayQueue;
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Mutex};
 
 /// What both ends share.
@@ -26,15 +26,9 @@ pub(super) struct Shared {
     /// An application holds the [`CallAudio`] (frames for a handle no
     /// one has taken yet are not queued, nor counted as dropped).
     pub(super) attended: AtomicBool,
-    /// A prompt to play, and its generation (a newer one replaces one
-    /// not yet started).
-    pub(super) prompts: ArrayQueue<(u32, Prompt)>,
-    pub(super) next_generation: AtomicU32,
-    /// Prompts of a generation below this are to stop.
-    pub(super) stop_below: AtomicU32,
-    /// The newest ended prompt: generation << 2 | its outcome's code.
-    pub(super) played: AtomicU64,
-    pub(super) play_waker: AtomicWaker,
+    /// A prompt to play, and its playback's state (a newer one replaces
+    /// one not yet started).
+    pub(super) prompts: ArrayQueue<(Arc<PlayState>, Prompt)>,
     /// A recorder's tap to start (replacing the one running).
     pub(super) taps: ArrayQueue<Tap>,
 }
@@ -79,10 +73,6 @@ pub fn pipes(cfg: AudioConfig) -> (AudioAttach, CallAudio) {
         cfg,
         attended: AtomicBool::new(true),
         prompts: ArrayQueue::new(1),
-        next_generation: AtomicU32::new(1),
-        stop_below: AtomicU32::new(0),
-        played: AtomicU64::new(0),
-        play_waker: AtomicWaker::new(),
         taps: ArrayQueue::new(1),
     });
     let worker = WorkerAudio::new(shared.clone());

@@ -4,8 +4,7 @@
 //! loses frames, counted; the worker never waits for it).
 
 use super::AudioFrame;
-use crate::media::copies::{Copies, CopyReader};
-use std::sync::Arc;
+use crate::media::copies::{Copies, CopyReader, CopyWriter};
 
 /// Frames a tap holds (1 s at 20 ms).
 const TAP_FRAMES: usize = 50;
@@ -27,14 +26,14 @@ pub type TapReader = CopyReader<(Direction, AudioFrame)>;
 
 /// The worker's end of a tap, and which ways it wants.
 pub(super) struct Tap {
-    copies: Arc<Copies<(Direction, AudioFrame)>>,
+    copies: CopyWriter<(Direction, AudioFrame)>,
     heard: bool,
     sent: bool,
 }
 
 impl Tap {
     pub(super) fn new(heard: bool, sent: bool) -> (Tap, TapReader) {
-        let (copies, reader) = Copies::new(TAP_FRAMES);
+        let (copies, reader) = Copies::pair(TAP_FRAMES);
         (Tap { copies, heard, sent }, reader)
     }
 

@@ -8,7 +8,7 @@ use super::prompt::{PlayOutcome, Playing};
 use super::tap::{Direction, Tap};
 use super::{AudioConfig, AudioCounters, AudioFrame};
 use std::sync::Arc;
-use std::sync::atomic::Ordering::{Relaxed, Release};
+use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 
 /// The worker's end of a call's audio.
 pub struct WorkerAudio {
@@ -50,12 +50,14 @@ impl WorkerAudio {
         s.waker.wake();
     }
 
-    /// The next frame to send: a prompt's while one plays, else the
-    /// application's if it has given one (counted as sent, or as silence
-    /// when there is none).
-    pub fn next_frame(&mut self) -> Option<AudioFrame> {
+    /// The next frame to send: a prompt's while one plays (paused, and
+    /// silence given, while the call is on hold: `sending` false), else
+    /// the application's if it has given one (counted as sent, or as
+    /// silence when there is none).
+    pub fn next_frame(&mut self, sending: bool) -> Option<AudioFrame> {
         self.take_requests();
         let frame = match self.playing.as_mut() {
+            Some(_) if !sending => None,
             Some(p) => {
                 let mut f = AudioFrame::silence(self.shared.cfg.frame_len(), 0);
                 let len = f.len;
@@ -97,20 +99,15 @@ impl WorkerAudio {
     /// A new prompt or tap from the application, a stop of the prompt
     /// playing, a recorder gone.
     fn take_requests(&mut self) {
-        if let Some((generation, prompt)) = self.shared.prompts.pop() {
+        if let Some((state, prompt)) = self.shared.prompts.pop() {
             self.end_prompt(PlayOutcome::Stopped);
             if prompt.rate == self.shared.cfg.rate {
-                self.playing = Some(Playing {
-                    prompt,
-                    generation,
-                    at: 0,
-                });
+                self.playing = Some(Playing { prompt, state, at: 0 });
             } else {
-                Self::report(&self.shared, generation, PlayOutcome::Stopped);
+                state.end(PlayOutcome::Stopped);
             }
         }
-        let stop_below = self.shared.stop_below.load(Relaxed);
-        if self.playing.as_ref().is_some_and(|p| p.generation < stop_below) {
+        if self.playing.as_ref().is_some_and(|p| p.state.stop_asked()) {
             self.end_prompt(PlayOutcome::Stopped);
         }
         if let Some(old) = self.shared.taps.pop().and_then(|tap| self.tap.replace(tap)) {
@@ -123,13 +120,8 @@ impl WorkerAudio {
 
     fn end_prompt(&mut self, outcome: PlayOutcome) {
         if let Some(p) = self.playing.take() {
-            Self::report(&self.shared, p.generation, outcome);
+            p.state.end(outcome);
         }
-    }
-
-    fn report(s: &Shared, generation: u32, outcome: PlayOutcome) {
-        s.played.fetch_max(u64::from(generation) << 2 | outcome.code(), Release);
-        s.play_waker.wake();
     }
 
     /// The counters.
@@ -139,15 +131,21 @@ impl WorkerAudio {
 }
 
 impl Drop for WorkerAudio {
+    /// The call's media ended: the application's `recv` ends, the prompt
+    /// playing or waiting ends `Ended`, every tap closes.
     fn drop(&mut self) {
+        let s = self.shared.clone();
+        // SeqCst, as the application's loads after its pushes: one of the
+        // two sees the other's (a prompt or tap never left waiting).
+        s.closed.store(true, SeqCst);
         self.end_prompt(PlayOutcome::Ended);
-        if let Some(tap) = self.tap.take() {
+        while let Some((p, _)) = s.prompts.pop() {
+            p.end(PlayOutcome::Ended);
+        }
+        for tap in self.tap.take().into_iter().chain(std::iter::from_fn(|| s.taps.pop())) {
             tap.close();
         }
-        let s = &self.shared;
-        s.closed.store(true, Release);
         s.waker.wake();
         s.room.wake();
-        s.play_waker.wake();
     }
 }

@@ -5,7 +5,6 @@ use super::relay::Relay;
 use crate::media::capture::PacketTap;
 use mio::net::UdpSocket;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Arc;
 
 /// One leg's sockets.
 #[derive(Debug)]
@@ -35,12 +34,16 @@ pub struct Call {
     /// Leg A's sockets, and leg B's unless this is an echo.
     pub sockets: [Option<LegSockets>; 2],
     /// Where a copy of its packets goes, while someone captures it.
-    pub capture: Option<Arc<PacketTap>>,
+    pub capture: Option<PacketTap>,
 }
 
 /// Copies a datagram that left or reached our `port` into `capture`, if
 /// there is one.
-pub fn capture(capture: &Option<Arc<PacketTap>>, ip: IpAddr, port: u16, peer: SocketAddr, sent: bool, bytes: &[u8]) {
+pub fn capture(capture: &mut Option<PacketTap>, ip: IpAddr, port: u16, peer: SocketAddr, sent: bool, bytes: &[u8]) {
+    if capture.as_ref().is_some_and(|t| t.is_closed()) {
+        // The writer stopped: no more copies.
+        *capture = None;
+    }
     if let Some(tap) = capture {
         let ours = SocketAddr::new(ip, port);
         let (from, to) = if sent { (ours, peer) } else { (peer, ours) };

@@ -43,7 +43,7 @@ impl Worker {
                 Ok(Some((dest, len))) => {
                     let Some(s) = call.sockets[0].as_ref() else { continue };
                     let pkt = &transcode_buf[..len];
-                    super::call::capture(&call.capture, ip, s.port, dest, true, pkt);
+                    super::call::capture(&mut call.capture, ip, s.port, dest, true, pkt);
                     counters.count_send(s.rtp.send_to(pkt, dest).is_ok());
                 }
                 Ok(None) => {}

@@ -16,7 +16,10 @@ mod offer_answer;
 mod ok_retransmit;
 mod peer_reinvite;
 mod reinvite;
+mod reinvite_retry;
 mod reissue;
+mod session_refresh;
+mod session_timer;
 mod srtp;
 mod state;
 mod target_set;
@@ -73,6 +76,10 @@ pub(crate) struct Call {
     /// The call whose record this leg goes in (itself, or its bridge's A).
     record: CallId,
     timers: CallTimers,
+    /// The session timer agreed (RFC 4028), if any; and whether a 422 has
+    /// had our INVITE sent again.
+    session: Option<session_timer::SessionTimer>,
+    session_retried: bool,
     /// Set when the call is over: the event that ends it.
     ended: Option<SessionEvent>,
 }
@@ -107,6 +114,8 @@ impl Call {
             answered: None,
             record: id,
             timers: CallTimers::default(),
+            session: None,
+            session_retried: false,
             ended: None,
         }
     }

@@ -29,22 +29,32 @@ impl Call {
             ctx.txs.respond(now, tx, resp);
             return;
         }
+        if let Some(refusal) = crate::session::checks::session_interval(&req.req, ctx.cfg.session_timer.min_se) {
+            let mut resp = dialog::response_in(&req.req, refusal.status, Some(refusal.reason), &self.local_tag, None);
+            if let Some((name, value)) = refusal.header {
+                resp.headers.push(sip::Header::Other(name.into(), value));
+            }
+            ctx.txs.respond(now, tx, resp);
+            return;
+        }
         let offer = super::uac::body_sdp(req.body_text());
         let t = self.dialog.as_ref().map_or(self.peer.transport, |d| d.transport());
         let Ok(answer) = self.sdp.answer_reinvite(offer.as_ref(), &ctx.cfg.codecs, self.port, t) else {
             return ctx.reply(now, tx, &req.req, StatusCode::NOT_ACCEPTABLE_HERE, &self.local_tag);
         };
         let contact = ctx.contact(self.peer.transport);
-        let resp = dialog::with_sdp(
+        let mut resp = dialog::with_sdp(
             &req.req,
             StatusCode::OK,
             &self.local_tag,
             &contact,
             sdp::render(&answer),
         );
+        resp.headers.extend(self.grant_session_timer(&req.req.headers));
         let Some(bytes) = ctx.txs.respond(now, tx, resp) else {
             return;
         };
+        self.arm_session_timer(ctx, now);
         self.sdp.local = Some(answer);
         match self.sdp.take_remote_offer(offer) {
             Some(true) => ctx.events.push_back(SessionEvent::PeerHeld(self.id)),

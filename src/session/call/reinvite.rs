@@ -6,19 +6,21 @@
 //! other, the wish is reported failed). The peer's are in
 //! `peer_reinvite.rs`.
 
-use super::{Call, CallState, CallTimer, Role};
+use super::reinvite_retry::retry_after;
+use super::{Call, CallState, CallTimer};
 use crate::ids::TxId;
 use crate::sdp::{self, Sdp};
 use crate::session::SessionEvent;
 use crate::session::context::{CallContext, MediaChange};
 use crate::sip::{self, IncomingResponse, Method};
 use crate::status::StatusCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-/// Our re-INVITE in flight: whether it holds or resumes, and its offer.
+/// Our re-INVITE in flight: whether it holds or resumes (`None`: a
+/// session refresh, RFC 4028), and its offer.
 #[derive(Debug, Clone)]
 struct Pending {
-    hold: bool,
+    hold: Option<bool>,
     offer: Sdp,
     tx: TxId,
 }
@@ -34,9 +36,9 @@ pub(super) struct Reinvite {
     pending: Option<Pending>,
     /// Hold (true) or resume asked for while another re-INVITE was in
     /// progress: sent once it completes.
-    wanted: Option<bool>,
+    pub(super) wanted: Option<bool>,
     /// Refusals in a row that asked us to retry.
-    retries: u8,
+    pub(super) retries: u8,
 }
 
 impl Reinvite {
@@ -63,7 +65,7 @@ impl Reinvite {
 impl Call {
     /// Whether a re-INVITE (ours, the peer's awaiting our 2xx's ACK, or a
     /// 491 retry) is in progress.
-    fn reinvite_busy(&self) -> bool {
+    pub(super) fn reinvite_busy(&self) -> bool {
         self.reinvite.pending.is_some() || self.ok.is_some() || self.timers.is_set(CallTimer::ReinviteRetry)
     }
 
@@ -80,14 +82,27 @@ impl Call {
             return;
         }
         let t = self.dialog.as_ref().map(|d| d.transport());
-        let offer = t.and_then(|t| self.sdp.hold_offer(hold, &ctx.cfg.codecs, t));
-        let (Some(dialog), Some(offer)) = (self.dialog.as_mut(), offer) else {
-            return;
-        };
+        if let Some(offer) = t.and_then(|t| self.sdp.hold_offer(hold, &ctx.cfg.codecs, t)) {
+            self.send_reinvite(ctx, now, Some(hold), offer, Vec::new());
+        }
+    }
+
+    /// Sends a re-INVITE with `offer` and `extra` headers: a hold or
+    /// resume (`Some`), or a session refresh (`None`).
+    pub(super) fn send_reinvite(
+        &mut self,
+        ctx: &mut CallContext,
+        now: Instant,
+        hold: Option<bool>,
+        offer: Sdp,
+        extra: Vec<(String, String)>,
+    ) {
+        let Some(dialog) = self.dialog.as_mut() else { return };
         let (transport, hop) = (dialog.transport(), dialog.next_hop());
         let (via, contact) = (ctx.via(transport), ctx.contact(transport));
         let mut spec = dialog.request(Method::Invite, via, &contact, None);
         spec.extra.extend(self.authorization(ctx, "INVITE", &spec.uri));
+        spec.extra.extend(extra);
         let Ok(req) = sip::request_with_body(&spec, "application/sdp", sdp::render(&offer).into_bytes()) else {
             return;
         };
@@ -105,19 +120,22 @@ impl Call {
             return;
         };
         ctx.index.forget(pending.tx);
+        let Some(hold) = pending.hold else {
+            return self.on_refresh_response(ctx, now, resp, pending.offer);
+        };
         let retry = self.reinvite.retries < MAX_RETRIES;
         match code {
-            491 if retry => return self.back_off(ctx, now, pending.hold),
+            491 if retry => return self.back_off(ctx, now, hold),
             // A challenge: the retry, at once, carries our answer.
             401 | 407 if retry && self.keep_challenge(&resp) => {
                 self.reinvite.retries += 1;
-                self.reinvite.wanted.get_or_insert(pending.hold);
+                self.reinvite.wanted.get_or_insert(hold);
                 return self.set_timer(ctx, CallTimer::ReinviteRetry, now);
             }
             408 | 481 => return self.dialog_lost(ctx, now, code == 408),
             500 | 503 if retry && let Some(after) = retry_after(&resp) => {
                 self.reinvite.retries += 1;
-                self.reinvite.wanted.get_or_insert(pending.hold);
+                self.reinvite.wanted.get_or_insert(hold);
                 return self.set_timer(ctx, CallTimer::ReinviteRetry, now + after);
             }
             300.. => {
@@ -133,7 +151,8 @@ impl Call {
             self.sdp.remote = Some(answer);
         }
         self.sdp.local = Some(pending.offer);
-        self.sdp.on_hold = pending.hold;
+        self.sdp.on_hold = hold;
+        self.adopt_session_timer(ctx, now, &resp.resp.headers);
         if let Some(mut dialog) = self.dialog.clone() {
             Self::send_ack(ctx, &mut dialog, resp.core.cseq);
         }
@@ -141,48 +160,11 @@ impl Call {
             return self.hang_up_disagreed(ctx, now);
         }
         ctx.media_changed(self.id, MediaChange::Update);
-        ctx.events.push_back(if pending.hold {
+        ctx.events.push_back(if hold {
             SessionEvent::Held(self.id)
         } else {
             SessionEvent::Resumed(self.id)
         });
         self.send_wanted(ctx, now);
     }
-
-    /// Our re-INVITE met a 491: retry after 2.1–4 s if we made the
-    /// Call-ID, else after 0–2 s, in 10 ms steps.
-    fn back_off(&mut self, ctx: &mut CallContext, now: Instant, hold: bool) {
-        let tens = match self.role {
-            Role::Uac => ctx.random(210..=400),
-            Role::Uas => ctx.random(0..=200),
-        };
-        self.reinvite.retries += 1;
-        self.reinvite.wanted.get_or_insert(hold);
-        self.set_timer(ctx, CallTimer::ReinviteRetry, now + Duration::from_millis(tens * 10));
-    }
-
-    /// Sends the hold or resume asked for while another re-INVITE was in
-    /// progress, if it is still wanted and nothing else is in the way.
-    pub(super) fn send_wanted(&mut self, ctx: &mut CallContext, now: Instant) {
-        if self.reinvite_busy() {
-            return;
-        }
-        if let Some(hold) = self.reinvite.wanted.take() {
-            self.request_hold(ctx, now, hold);
-        }
-    }
-}
-
-/// The Retry-After of a refusal, when it asks for a retry soon enough to
-/// keep a hold or resume waiting (at most 10 s, the range of §14.2; at
-/// least 1 s, so a peer answering `Retry-After: 0` cannot make us spin).
-fn retry_after(resp: &IncomingResponse) -> Option<Duration> {
-    let secs: u64 = resp
-        .header("Retry-After")?
-        .split([';', '(', ' '])
-        .next()?
-        .trim()
-        .parse()
-        .ok()?;
-    (secs <= 10).then(|| Duration::from_secs(secs.max(1)))
 }

@@ -20,12 +20,23 @@ pub(crate) enum CallTimer {
     /// Our re-INVITE met a 491 (glare) or a 500/503 with Retry-After: it
     /// is tried again after the back-off of §14.1, or when the peer said.
     ReinviteRetry,
+    /// We refresh the session (RFC 4028 §10): at half its interval.
+    SessionRefresh,
+    /// No refresh came in time (RFC 4028 §10: the interval less a third
+    /// of it, or 32 s if less): BYE.
+    SessionExpiry,
 }
 
 impl CallTimer {
     /// Every timer, in the order they fire when due together (giving up
     /// on the 2xx before resending it).
-    pub const ALL: [CallTimer; 3] = [CallTimer::OkTimeout, CallTimer::OkRetransmit, CallTimer::ReinviteRetry];
+    pub const ALL: [CallTimer; 5] = [
+        CallTimer::OkTimeout,
+        CallTimer::OkRetransmit,
+        CallTimer::ReinviteRetry,
+        CallTimer::SessionExpiry,
+        CallTimer::SessionRefresh,
+    ];
 }
 
 /// When each of a call's timers is due, if armed.
@@ -110,6 +121,8 @@ impl Call {
                 CallTimer::OkRetransmit => self.on_ok_retransmit(ctx, now),
                 CallTimer::OkTimeout => self.on_ok_timeout(ctx, now),
                 CallTimer::ReinviteRetry => self.send_wanted(ctx, now),
+                CallTimer::SessionRefresh => self.refresh_session(ctx, now),
+                CallTimer::SessionExpiry => self.session_expired(ctx, now),
             }
         }
         if let Some(at) = self.timers.requeue().filter(|_| self.ended.is_none()) {

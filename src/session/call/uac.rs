@@ -81,7 +81,7 @@ impl Call {
             cseq: 1,
             contact: Some(ctx.contact(peer.transport)),
             route: Vec::new(),
-            extra: Vec::new(),
+            extra: super::session_timer::offer_headers(&ctx.cfg.session_timer, ctx.cfg.session_timer.expires, None),
         };
         let Ok(req) = sip::request_with_body(&spec, "application/sdp", sdp::render(&offer).into_bytes()) else {
             ctx.ports.give_back(now, port);
@@ -124,6 +124,7 @@ impl Call {
             200..=299 => self.on_invite_ok(ctx, now, resp),
             487 if self.cancel_requested => self.end(SessionEvent::Ended(self.id, EndReason::Cancelled)),
             401 | 407 if self.answer_challenge(ctx, now, &resp) => {}
+            422 if self.retry_session_interval(ctx, now, &resp) => {}
             300..=399 if self.follow_redirect(ctx, now, &resp) => {}
             503 if self.fail_over(ctx, now, false) => {}
             300..=599 if self.try_next_target(ctx, now) => {}
@@ -169,6 +170,7 @@ impl Call {
             return self.end(SessionEvent::Ended(self.id, EndReason::Cancelled));
         }
         ctx.stats.calls_answered += 1;
+        self.adopt_session_timer(ctx, now, &resp.resp.headers);
         ctx.media_changed(self.id, MediaChange::Update);
         ctx.events.push_back(SessionEvent::Answered(self.id));
     }

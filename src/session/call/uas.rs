@@ -94,10 +94,12 @@ impl Call {
             }
         };
         let contact = ctx.contact(self.peer.transport);
-        let resp = dialog::with_sdp(&req.req, StatusCode::OK, &self.local_tag, &contact, sdp::render(&local));
+        let mut resp = dialog::with_sdp(&req.req, StatusCode::OK, &self.local_tag, &contact, sdp::render(&local));
+        resp.headers.extend(self.grant_session_timer(&req.req.headers));
         let Some(bytes) = ctx.txs.respond(now, tx, resp) else {
             return;
         };
+        self.arm_session_timer(ctx, now);
         let dialog = Dialog::uas(&req, &self.local_tag, self.peer);
         ctx.index.add_dialog(dialog.key(), self.id);
         self.dialog = Some(dialog);

@@ -32,7 +32,7 @@ impl AudioSide {
         buf: &mut [u8],
         now_us: u64,
     ) -> Result<Option<(SocketAddr, usize)>, DropReason> {
-        let frame = self.io.next_frame();
+        let frame = self.io.next_frame(leg.cfg.send);
         let Some(enc) = self.enc.as_mut().filter(|_| leg.cfg.send) else {
             return Ok(None);
         };
