@@ -6,13 +6,17 @@
 //! simulated time so transactions end. This is the signalling thread's CPU
 //! per call without the sockets: the part of `DUT CPU µs/call` the gateway's
 //! own code decides. The peers are hand-written text (a few µs of the
-//! figure).
+//! figure). `gateway/bridged_call_named_target` is the same call with the
+//! route naming a host whose servers are cached (RFC 3263): the
+//! difference is what a cached lookup adds per call; `cached_dns_lookup`
+//! times the lookup alone (issue #18: under 5 µs).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rvoip::test_exports::auth::{Algorithm, AuthConfig, ClientCredentials, Credentials};
 use rvoip::test_exports::endpoint::Endpoint;
 use rvoip::test_exports::gateway::{Gateway, GatewayConfig, Route, RouteAction};
-use rvoip::test_exports::ids::{Peer, TransportKind};
+use rvoip::test_exports::ids::{CallId, Peer, TransportKind};
+use rvoip::test_exports::locate::{DnsConfig, Locator, Query, Server, ServerSet, Waiter};
 use rvoip::test_exports::sdp::Codec;
 use rvoip::test_exports::session::UaConfig;
 use rvoip::test_exports::transaction::TimerConfig;
@@ -104,6 +108,37 @@ impl Dut {
 
     /// A gateway whose callers must authenticate with `alg`.
     fn with_auth(shed_delay: Option<Duration>, alg: Option<Algorithm>) -> Self {
+        Self::build(shed_delay, alg, format!("sip:{B}"))
+    }
+
+    /// A gateway whose route names `sip:trunk.bench`, its servers (B)
+    /// looked up by a first call and cached for a day.
+    fn named() -> Self {
+        let mut dut = Self::build(None, None, "sip:trunk.bench".into());
+        let now = Instant::now();
+        let out = dut.feed(now, &invite(0), A);
+        assert!(
+            !out.iter().any(|(_, t)| t.starts_with("INVITE")),
+            "sent before its target is located"
+        );
+        let r = dut.ep.poll_resolve().expect("a lookup");
+        let server = Server {
+            transport: TransportKind::Udp,
+            priority: 0,
+            weight: 0,
+            addrs: vec![B.parse().unwrap()],
+        };
+        let set = ServerSet {
+            groups: vec![vec![server]],
+            valid_until: now + Duration::from_secs(86400),
+        };
+        dut.ep.handle_resolved(now, r.id, Ok(set));
+        let out = dut.outputs();
+        rest_of_call(&mut dut, now, 0, out, 1);
+        dut
+    }
+
+    fn build(shed_delay: Option<Duration>, alg: Option<Algorithm>, target: String) -> Self {
         let cfg = UaConfig {
             local: GW.parse::<SocketAddr>().unwrap(),
             tls_local: None,
@@ -133,6 +168,7 @@ impl Dut {
             srtp: Default::default(),
             session_timer: Default::default(),
             registrar: None,
+            dns: Default::default(),
         };
         let gw = Gateway::new(GatewayConfig {
             routes: vec![Route {
@@ -141,7 +177,7 @@ impl Dut {
                 domain: None,
                 sources: Vec::new(),
                 action: RouteAction::Forward {
-                    uri: format!("sip:{B}"),
+                    uri: target,
                     credentials: None,
                     srtp: Default::default(),
                     sdes_in_clear: false,
@@ -316,10 +352,14 @@ fn bench_auth(c: &mut Criterion) {
     let mut group = c.benchmark_group("b2bua_call/gateway");
     for (name, alg) in [
         ("bridged_call", None),
+        ("bridged_call_named_target", None),
         ("authenticated_sha256", Some(Algorithm::Sha256)),
         ("authenticated_md5", Some(Algorithm::Md5)),
     ] {
-        let mut dut = Dut::with_auth(None, alg);
+        let mut dut = match name {
+            "bridged_call_named_target" => Dut::named(),
+            _ => Dut::with_auth(None, alg),
+        };
         let creds = alg.map(client);
         let mut now = Instant::now();
         let mut n = 0u64;
@@ -344,5 +384,40 @@ fn bench_auth(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench, bench_shed, bench_auth);
+/// A cached lookup alone: the servers of a name (two SRV priorities, two
+/// weighted servers in the first) ordered afresh for one call.
+fn bench_dns(c: &mut Criterion) {
+    let local: SocketAddr = GW.parse().unwrap();
+    let mut locator = Locator::new(DnsConfig::default(), false, local, 1);
+    let now = Instant::now();
+    let q = Query {
+        host: "trunk.bench".into(),
+        port: None,
+        transport: None,
+        sips: false,
+    };
+    assert_eq!(locator.lookup(now, &q, Waiter::Place(CallId(1))), Ok(None));
+    let r = locator.poll_resolve().expect("a lookup");
+    let server = |priority, weight, port| Server {
+        transport: TransportKind::Udp,
+        priority,
+        weight,
+        addrs: vec![SocketAddr::from(([127, 0, 0, 1], port))],
+    };
+    let set = ServerSet {
+        groups: vec![vec![server(10, 60, 5070), server(10, 40, 5071), server(20, 0, 5072)]],
+        valid_until: now + Duration::from_secs(86400),
+    };
+    locator.handle_resolved(now, r.id, Ok(set));
+    let mut n = 1;
+    c.bench_function("b2bua_call/cached_dns_lookup", |b| {
+        b.iter(|| {
+            n += 1;
+            let found = locator.lookup(now, &q, Waiter::Place(CallId(n)));
+            assert_eq!(found.map(|p| p.map(|p| p.len())), Ok(Some(3)));
+        })
+    });
+}
+
+criterion_group!(benches, bench, bench_shed, bench_auth, bench_dns);
 criterion_main!(benches);

@@ -14,6 +14,7 @@ pub(crate) mod endpoint;
 pub(crate) mod gateway;
 pub(crate) mod ids;
 pub(crate) mod limits;
+pub(crate) mod locate;
 pub mod media;
 pub(crate) mod registrar;
 pub(crate) mod sdp;

@@ -19,6 +19,9 @@ pub mod endpoint {
 pub mod gateway {
     pub use crate::gateway::*;
 }
+pub mod locate {
+    pub use crate::locate::*;
+}
 pub mod ids {
     pub use crate::ids::*;
 }

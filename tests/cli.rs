@@ -44,6 +44,10 @@ fn bad_value_is_named() {
     assert!(err.contains("routes[0].reject"), "{err}");
     let err = config_error("[timers]\nt1_ms = \"fast\"\n");
     assert!(err.contains("t1_ms"), "{err}");
+    let err = config_error("[dns]\nservers = [\"127.0.0.1:53\", \"ns.example\"]\n");
+    assert!(err.contains("dns.servers[1]") && err.contains("ns.example"), "{err}");
+    let err = config_error("[dns]\ntimeout_ms = 0\n");
+    assert!(err.contains("dns.timeout_ms"), "{err}");
 }
 
 #[test]
@@ -312,12 +316,12 @@ fn bad_route_target_is_named() {
         "{err}"
     );
     let out = Command::new(BIN)
-        .args(["--sip", "127.0.0.1:0", "--route", "sip:nowhere"])
+        .args(["--sip", "127.0.0.1:0", "--route", "tel:+15551234"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--route sip:nowhere") && err.contains("target"), "{err}");
+    assert!(err.contains("--route tel:+15551234") && err.contains("target"), "{err}");
 }
 
 /// Reads stderr lines of a child until one contains `needle`.

@@ -88,7 +88,8 @@ async fn a_302_is_followed_to_the_best_reachable_contact() {
 
     let (invite, gw_addr) = recv(&redirector).await;
     assert!(invite.starts_with("INVITE "), "{invite}");
-    // The highest q is a name (no DNS here), so the reachable one is taken.
+    // The highest q names a host under .invalid (RFC 6761: no DNS server
+    // is asked, it never resolves), so the one with an address is taken.
     let target = format!("sip:carol@{}", server.local_addr());
     let contacts = format!("<sip:carol@pbx.invalid>;q=0.9, <{target}>;q=0.5, <sip:x@127.0.0.1:9>;q=0.1");
     redirector

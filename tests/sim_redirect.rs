@@ -59,7 +59,8 @@ fn refuse(net: &mut Net, invite: &str, status: &str) {
 #[test]
 fn a_302_is_followed_to_the_best_reachable_contact() {
     let (mut net, id, invite) = setup(1, 3, "carol");
-    // The highest q is a name (no DNS here), so the reachable one is taken.
+    // The highest q names a host the DNS does not know (looked up, then
+    // skipped), so the one with an address is taken.
     let target = format!("sip:carol@{}", addr(2));
     let contacts = format!("<sip:carol@pbx.invalid>;q=0.9, <{target}>;q=0.5, <sip:x@127.0.0.1:9>;q=0.1");
     moved(&mut net, &invite, &contacts);

@@ -33,6 +33,7 @@ fuzz_target!(|data: &[u8]| {
         srtp: Default::default(),
         session_timer: Default::default(),
         registrar: None,
+        dns: Default::default(),
     };
     let mut now = Instant::now();
     let mut ep = Endpoint::new(cfg, Some(Gateway::new(GatewayConfig::default())), now, SystemTime::UNIX_EPOCH);

@@ -86,6 +86,9 @@ pub struct ServerConfig {
     /// SRTP for calls coming in, by listener (default: when offered over
     /// TLS; an `RTP/SAVP` offer over UDP/TCP is refused with 488).
     pub srtp: super::ListenerSrtp,
+    /// DNS for targets that name hosts (RFC 3263): name servers (default:
+    /// the system's), lookup time, how long a failed server is tried last.
+    pub dns: super::DnsConfig,
     /// Session timers (RFC 4028): the interval our INVITEs ask for, the
     /// shortest we accept.
     pub session_timer: super::SessionTimerConfig,
@@ -117,6 +120,7 @@ impl Default for ServerConfig {
             registrar: None,
             tls: None,
             srtp: Default::default(),
+            dns: Default::default(),
             session_timer: Default::default(),
         }
     }
@@ -165,6 +169,7 @@ impl ServerConfig {
                 locations: Default::default(),
             }),
             srtp: self.srtp,
+            dns: self.dns.clone(),
             session_timer: self.session_timer,
         };
         Parts {

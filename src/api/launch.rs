@@ -120,6 +120,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
             tls.as_ref().map(|t| t.client.clone()),
         );
         let sock = udp.try_clone().map_err(|e| bind_err(local, e))?;
+        let dns = cfg.dns.clone();
         let driver = move |udp| {
             Driver::new(
                 endpoint,
@@ -136,6 +137,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
                     forwarded,
                 },
                 stats,
+                &dns,
             )
         };
         if shard == 0 {

@@ -39,6 +39,7 @@ mod ws_playback;
 pub use crate::access::{AbuseConfig, AccessConfig, Acl, AclAction, Refusal, Untrusted};
 pub use crate::auth::ClientCredentials;
 pub use crate::ids::{CallId, TransportKind as Transport};
+pub use crate::locate::DnsConfig;
 pub use crate::media::audio::{
     AudioCounters, AudioError, AudioFrame, CallAudio, Direction, PlayOutcome, Playback, Prompt, TapReader,
 };
@@ -92,10 +93,11 @@ pub fn raise_fd_limit() {
     crate::limits::raise_fd_limit();
 }
 
-/// Whether `uri` can be a route or call target today: a `sip:` URI whose
-/// host is an IP address or `localhost` (no DNS yet).
+/// Whether `uri` can be a route or call target: a `sip:` or `sips:` URI
+/// whose host is an IP address, `localhost` or a host name (located by
+/// DNS, RFC 3263), over UDP, TCP or TLS.
 pub fn is_reachable_target(uri: &str) -> bool {
-    crate::sip::uri_peer(uri, crate::ids::TransportKind::Udp).is_some()
+    crate::locate::Query::of(uri, crate::ids::TransportKind::Udp).is_some()
 }
 
 /// Whether `uri` is a `sip:` or `sips:` URI (a domain is fine: an

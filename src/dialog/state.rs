@@ -39,6 +39,8 @@ pub struct Dialog {
     /// route set: the flow the peer reached us on (its connection, or the
     /// public address of a peer behind NAT).
     pub flow: Option<Peer>,
+    /// Where the next hop is when it names a host, once DNS said (RFC 3263).
+    pub resolved: Option<Peer>,
 }
 
 fn contact_uri(headers: &rsip::Headers) -> Option<String> {
@@ -75,6 +77,7 @@ impl Dialog {
             route_set: record_route(&invite.req.headers),
             fallback: peer,
             flow: None,
+            resolved: None,
         }
         .with_flow_from(peer)
     }
@@ -103,6 +106,7 @@ impl Dialog {
             route_set,
             fallback: peer,
             flow: None,
+            resolved: None,
         }
     }
 
@@ -128,17 +132,28 @@ impl Dialog {
     }
 
     /// Where in-dialog requests go: the first route if any, else the flow
-    /// if pinned, else the remote target, else the peer the dialog was
-    /// formed with.
+    /// if pinned, else the remote target (where DNS put it when it names a
+    /// host), else the peer the dialog was formed with.
     pub fn next_hop(&self) -> Peer {
         if let (Some(flow), true) = (self.flow, self.route_set.is_empty()) {
             return flow;
         }
-        let hop = self
-            .route_set
-            .first()
-            .map_or(self.remote_target.as_str(), |r| sip::uri_of(r));
-        sip::uri_peer(hop, self.fallback.transport).unwrap_or(self.fallback)
+        sip::uri_peer(self.hop(), self.fallback.transport)
+            .or(self.resolved)
+            .unwrap_or(self.fallback)
+    }
+
+    /// The next hop's URI when DNS must say where it is (it names a host,
+    /// and no flow overrides it).
+    pub fn named_hop(&self) -> Option<&str> {
+        let hop = self.hop();
+        let pinned = self.flow.is_some() && self.route_set.is_empty();
+        (!pinned && sip::uri_peer(hop, self.fallback.transport).is_none() && sip::uri_host(hop).is_some())
+            .then_some(hop)
+    }
+
+    fn hop(&self) -> &str {
+        self.route_set.first().map_or(&self.remote_target, |r| sip::uri_of(r))
     }
 
     /// A new in-dialog request (§12.2.1.1); `cseq` is `None` for a fresh

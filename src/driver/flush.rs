@@ -30,6 +30,7 @@ impl Driver {
     pub(super) async fn flush(&mut self) {
         // Counters before transmits: whoever hears our answer sees them.
         self.publish();
+        self.start_lookups();
         loop {
             while let Some(cmd) = self.endpoint.poll_media_command() {
                 if self.media.submit(cmd).is_err() {

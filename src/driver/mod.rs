@@ -8,6 +8,7 @@
 
 mod dispatch;
 mod flush;
+mod lookups;
 mod run;
 mod stats;
 
@@ -75,10 +76,12 @@ pub(crate) struct Driver {
     shard: ShardLink,
     stats: Arc<LiveStats>,
     published: Published,
+    lookups: lookups::Lookups,
 }
 
 impl Driver {
-    /// A driver for `endpoint` over these sockets and queues.
+    /// A driver for `endpoint` over these sockets and queues, looking up
+    /// names as `dns` says.
     pub fn new(
         endpoint: Endpoint,
         io: SipIo,
@@ -86,6 +89,7 @@ impl Driver {
         (media, media_events): (Arc<MediaPlane>, mpsc::Receiver<MediaEvent>),
         shard: ShardLink,
         stats: Arc<LiveStats>,
+        dns: &crate::locate::DnsConfig,
     ) -> Self {
         Driver {
             endpoint,
@@ -97,6 +101,7 @@ impl Driver {
             shard,
             stats,
             published: Published::default(),
+            lookups: lookups::Lookups::new(dns),
         }
     }
 }

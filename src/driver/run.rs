@@ -55,6 +55,7 @@ impl Driver {
                 Some(msg) = self.shard.forwarded.recv() => self.on_forwarded(msg),
                 Some(msg) = self.io.inbound.recv() => self.on_inbound(msg),
                 Some(ev) = self.media_events.recv() => self.endpoint.handle_media_event(Instant::now(), ev),
+                Some(done) = self.lookups.tasks.join_next(), if !self.lookups.tasks.is_empty() => self.on_lookup(done),
                 cmd = self.api.commands.recv() => match cmd {
                     Some(cmd) => self.endpoint.handle_command(Instant::now(), cmd),
                     None => break,

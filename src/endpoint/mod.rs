@@ -5,10 +5,10 @@
 //! # Loop contract
 //!
 //! Inputs, each with the time it happened: the `handle_*` methods and
-//! [`Endpoint::drain`]. After any input, take the outputs until each poll
-//! returns `None` — [`Endpoint::poll_media_command`],
-//! [`Endpoint::poll_transmit`], [`Endpoint::poll_event`] — then sleep
-//! until [`Endpoint::poll_timeout`] or the next input.
+//! [`Endpoint::drain`]. After any input, take the outputs until each poll returns
+//! `None` — [`Endpoint::poll_media_command`], [`Endpoint::poll_transmit`],
+//! [`Endpoint::poll_event`], [`Endpoint::poll_resolve`] — then sleep until
+//! [`Endpoint::poll_timeout`] or the next input.
 //!
 //! # Ordering rules (kept here, so no driver has to know them)
 //!
@@ -20,10 +20,10 @@
 //!    before the input returns: an INVITE is admitted, routed, and its
 //!    outbound INVITE queued within one `handle_datagram`; an answer on
 //!    the outbound leg produces the inbound 200 in the same call.
-//! 3. **Events after the fact.** The API sees an event only once the
-//!    gateway has acted on it; incoming calls a gateway routes are its own
-//!    and never reach the API.
+//! 3. **Events after the fact.** The API sees an event only once the gateway
+//!    has acted on it; incoming calls a gateway routes are its own and never reach the API.
 
+mod resolve;
 mod transport;
 use crate::gateway::Gateway;
 use crate::ids::Peer;

@@ -16,7 +16,11 @@ impl UserAgent {
     /// Places `b` as the outbound leg of offered call `a`.
     pub(super) fn bridge(&mut self, now: Instant, b: CallId, a: CallId, out: &Outbound) {
         if self.fork_leg(now, b, a, out) {
-            self.join(a, b);
+            match self.placing.get_mut(&b) {
+                // Its name is being looked up: linked once it is placed.
+                Some(p) => p.join = true,
+                None => self.join(a, b),
+            }
         }
     }
 

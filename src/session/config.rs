@@ -53,6 +53,9 @@ pub struct UaConfig {
     pub registrations: Vec<super::RegistrationConfig>,
     /// SRTP for the legs that call in, by listener.
     pub srtp: ListenerSrtp,
+    /// DNS (RFC 3263): how long a lookup may take, how long a failed
+    /// server is tried last (the name servers are the driver's).
+    pub dns: crate::locate::DnsConfig,
     /// Session timers (RFC 4028).
     pub session_timer: SessionTimerConfig,
 }

@@ -51,6 +51,8 @@ pub(crate) struct CallContext {
     pub(super) stats: UaStats,
     /// BYEs of ended calls with credentials, until their final response.
     pub(super) byes: super::byes::Byes,
+    /// Server location (RFC 3263): cached answers, lookups in flight.
+    pub(super) locator: crate::locate::Locator,
 }
 
 impl CallContext {
@@ -69,6 +71,7 @@ impl CallContext {
             media_changes: VecDeque::new(),
             stats: UaStats::default(),
             byes: Default::default(),
+            locator: crate::locate::Locator::new(cfg.dns.clone(), cfg.tls_local.is_some(), cfg.local, cfg.seed),
             cfg,
         }
     }
@@ -114,12 +117,6 @@ impl CallContext {
     /// Our Contact over `transport`.
     pub fn contact(&self, transport: TransportKind) -> String {
         self.local.contact(transport)
-    }
-
-    /// Where `uri` points, if we can reach it as it asks: a TLS target
-    /// only when TLS is on (never downgraded).
-    pub fn reachable(&self, uri: &str, default: TransportKind) -> Option<Peer> {
-        sip::uri_peer(uri, default).filter(|p| p.transport != TransportKind::Tls || self.cfg.tls_local.is_some())
     }
 
     /// The media worker (port shard) whose ports call `id`'s media uses.

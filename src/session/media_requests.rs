@@ -36,12 +36,13 @@ impl UserAgent {
         let owner = self.media_owner(id);
         match self.calls.get(&owner) {
             Some(c) if c.media_active() => self.ctx.media.push_back(MediaCommand::Capture { call: owner.0, tap }),
-            Some(_) => {
+            None if !self.placing.contains_key(&owner) => tap.close(),
+            // Not started yet, or waiting for its target's name.
+            _ => {
                 if let Some(old) = self.requests.captures.insert(owner, tap) {
                     old.close();
                 }
             }
-            None => tap.close(),
         }
     }
 

@@ -6,6 +6,7 @@
 use super::UserAgent;
 use super::registration::{Registration, RegistrationConfig, RegistrationState};
 use crate::ids::TxId;
+use crate::locate::Located;
 use crate::sip::IncomingResponse;
 use std::time::Instant;
 
@@ -44,9 +45,9 @@ impl UserAgent {
             let call_id = self.ctx.new_call_id();
             let tag = self.ctx.token();
             let aor = cfg.aor.clone();
-            match Registration::new(cfg, call_id, tag, now) {
+            match Registration::new(cfg, call_id, tag, now, self.registrations.list.len()) {
                 Some(r) => self.registrations.list.push(r),
-                None => tracing::warn!(%aor, "registration skipped: its registrar is no SIP URI we can reach"),
+                None => tracing::warn!(%aor, "registration skipped: its registrar is no SIP URI"),
             }
         }
     }
@@ -61,6 +62,16 @@ impl UserAgent {
     pub(super) fn registration_timeout(&mut self, now: Instant, tx: TxId) -> bool {
         let ctx = &mut self.ctx;
         self.registrations.each(Some(tx), |r| r.handle_tx_timeout(ctx, now))
+    }
+
+    /// Registration `i`'s registrar located (or not).
+    pub(super) fn registration_located(&mut self, now: Instant, i: usize, found: Located) {
+        let Some(r) = self.registrations.list.get_mut(i) else {
+            return;
+        };
+        let before = r.state();
+        r.located(&mut self.ctx, now, found);
+        self.registrations.version += u64::from(r.state() != before);
     }
 
     /// Sends what refreshes and retries are due.

@@ -35,6 +35,8 @@ pub(crate) struct UserAgent {
     next_shrink: Instant,
     /// Applications' audio queues and captures, until a call's media starts.
     pub(super) requests: super::media_requests::MediaRequests,
+    /// Outgoing calls waiting for their target's name to be looked up.
+    pub(super) placing: FxHashMap<CallId, super::placing::Placing>,
 }
 
 impl UserAgent {
@@ -56,6 +58,7 @@ impl UserAgent {
             now,
             next_shrink: now,
             requests: Default::default(),
+            placing: FxHashMap::default(),
         };
         ua.add_registrations(registrations, now);
         ua
@@ -71,6 +74,7 @@ impl UserAgent {
             Command::SendDtmf(id, digits) => self.send_dtmf(id, digits),
             Command::Accept(id, mode) => self.accept(now, id, mode),
             Command::Reject(id, status) => self.with_call(id, |c, ctx| c.reject(ctx, now, status)),
+            Command::End(id) if self.end_placing(id) => {}
             Command::End(id) => self.with_call(id, |c, ctx| c.hang_up(ctx, now)),
             Command::Hold(id) => self.with_call(id, |c, ctx| c.request_hold(ctx, now, true)),
             Command::Resume(id) => self.with_call(id, |c, ctx| c.request_hold(ctx, now, false)),
@@ -95,6 +99,7 @@ impl UserAgent {
         while let Some((at, id)) = self.ctx.timers.pop_due_entry(now) {
             self.with_call(id, |c, ctx| c.handle_timers(ctx, now, at));
         }
+        self.locate_timeouts(now);
         self.registration_timers(now);
         if now >= self.next_shrink {
             self.next_shrink = now + Duration::from_secs(5);
@@ -106,27 +111,6 @@ impl UserAgent {
             }
         }
         self.drain(now);
-    }
-
-    /// Places outgoing call `id` whose media belongs to call `owner`
-    /// (itself, or the bridge's A side); false (and `Failed`) when it
-    /// cannot.
-    pub(super) fn place(&mut self, now: Instant, id: CallId, owner: CallId, out: &Outbound) -> bool {
-        let worker = self.ctx.worker_of(owner);
-        self.requests.audio.extend(out.audio.clone().map(|a| (id, a)));
-        match Call::outgoing(&mut self.ctx, now, id, worker, out) {
-            Ok(call) => {
-                self.calls.insert(id, Box::new(call));
-                self.records.open(id);
-                self.ctx.stats.calls_total += 1;
-                true
-            }
-            Err(status) => {
-                self.requests.forget(id);
-                self.ctx.events.push_back(SessionEvent::Failed(id, status));
-                false
-            }
-        }
     }
 
     /// Runs `f` on call `id` (if it exists), then lets its media follow
@@ -186,6 +170,7 @@ impl UserAgent {
             self.ctx.txs.poll_timeout(),
             self.ctx.timers.next(),
             self.registrations.next(),
+            self.ctx.locator.poll_timeout(),
             Some(self.next_shrink),
         ]
         .into_iter()

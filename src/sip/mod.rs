@@ -34,7 +34,7 @@ pub use serialize::message_bytes;
 pub use serialize::{method_name, method_of, request_bytes, response_bytes};
 pub use session_expires::{Refresher, SessionExpires, lists, min_se};
 pub use shard::{shard_of, shard_of_message};
-pub use target::{flow_for, uri_peer};
+pub use target::{flow_for, uri_host, uri_peer};
 pub use text::{push_ip, push_u64, push_uri};
 pub use uri::parse_uri;
 #[cfg(feature = "test-exports")]

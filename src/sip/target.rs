@@ -1,16 +1,47 @@
-//! Where a SIP URI points: host, port and transport (RFC 3263 without DNS;
-//! IP literals and `localhost` only).
+//! Where a SIP URI points: host, port and transport (RFC 3263 §4). An IP
+//! literal or `localhost` is an address at once ([`uri_peer`]); a host name
+//! is for `crate::locate` to look up ([`uri_host`] gives its parts).
 
 use crate::ids::{Peer, TransportKind};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
-/// Resolves `sip:user@host:port;transport=tcp` to a [`Peer`]; `None` when
-/// the host is a name other than localhost (no DNS here), or the URI asks
-/// for a transport we do not have (any but UDP, TCP and TLS). A `sips:`
-/// URI is TLS whatever its `transport` says (RFC 5630 §3), port 5061 by
-/// default; the caller refuses a TLS peer when TLS is off, never sending
-/// it in plaintext (RFC 3261 §26.2).
-pub fn uri_peer(uri: &str, default: TransportKind) -> Option<Peer> {
+/// The parts of a SIP URI that say where its requests go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UriHost<'a> {
+    /// The host as written (an IPv6 literal without its brackets).
+    pub host: &'a str,
+    /// The port, when the URI gives one.
+    pub port: Option<u16>,
+    /// The transport the URI asks for: TLS for `sips:` whatever its
+    /// `transport` says (RFC 5630 §3), else its `transport` parameter.
+    pub transport: Option<TransportKind>,
+    /// A `sips:` URI.
+    pub sips: bool,
+}
+
+impl UriHost<'_> {
+    /// The host as an address: an IP literal, or `localhost`.
+    pub fn ip(&self) -> Option<IpAddr> {
+        if self.host.eq_ignore_ascii_case("localhost") {
+            return Some(IpAddr::V4(Ipv4Addr::LOCALHOST));
+        }
+        self.host.parse().ok()
+    }
+
+    /// The port requests go to when neither the URI nor SRV gives one.
+    pub fn default_port(&self) -> u16 {
+        if self.transport == Some(TransportKind::Tls) {
+            5061
+        } else {
+            5060
+        }
+    }
+}
+
+/// The host, port and transport of `sip:user@host:port;transport=tcp`;
+/// `None` when it is no `sip:`/`sips:` URI, its port is bad, or it asks
+/// for a transport we do not have (any but UDP, TCP and TLS).
+pub fn uri_host(uri: &str) -> Option<UriHost<'_>> {
     // A bare URI's parameters are its own (`;transport=tcp`); only a
     // name-addr's `<...>` has parameters of the header after it.
     let uri = if uri.contains('<') {
@@ -27,15 +58,9 @@ pub fn uri_peer(uri: &str, default: TransportKind) -> Option<Peer> {
     let hostport = hostport.rsplit_once('@').map_or(hostport, |(_, h)| h);
     let hostport = hostport.split('?').next().unwrap_or(hostport);
     let (host, port) = super::split_host_port(hostport)?;
-    let ip: IpAddr = if host.eq_ignore_ascii_case("localhost") {
-        IpAddr::V4(Ipv4Addr::LOCALHOST)
-    } else {
-        host.parse().ok()?
-    };
     let port = match port {
-        Some(p) => p.parse().ok()?,
-        None if sips => 5061,
-        None => 5060,
+        Some(p) => Some(p.parse().ok()?),
+        None => None,
     };
     let named = params.split(';').find_map(|p| {
         p.split_once('=')
@@ -43,16 +68,32 @@ pub fn uri_peer(uri: &str, default: TransportKind) -> Option<Peer> {
             .map(|(_, v)| v)
     });
     let transport = match named {
-        _ if sips => TransportKind::Tls,
-        None => default,
-        Some(t) if t.eq_ignore_ascii_case("udp") => TransportKind::Udp,
-        Some(t) if t.eq_ignore_ascii_case("tcp") => TransportKind::Tcp,
-        Some(t) if t.eq_ignore_ascii_case("tls") => TransportKind::Tls,
+        _ if sips => Some(TransportKind::Tls),
+        None => None,
+        Some(t) if t.eq_ignore_ascii_case("udp") => Some(TransportKind::Udp),
+        Some(t) if t.eq_ignore_ascii_case("tcp") => Some(TransportKind::Tcp),
+        Some(t) if t.eq_ignore_ascii_case("tls") => Some(TransportKind::Tls),
         Some(_) => return None,
     };
-    Some(Peer {
+    (!host.is_empty()).then_some(UriHost {
+        host,
+        port,
         transport,
-        addr: SocketAddr::new(ip, port),
+        sips,
+    })
+}
+
+/// Resolves `sip:user@host:port;transport=tcp` to a [`Peer`] without DNS;
+/// `None` when the host is a name other than localhost, or [`uri_host`]
+/// refuses it. A `sips:` URI is TLS, port 5061 by default; the caller
+/// refuses a TLS peer when TLS is off, never sending it in plaintext
+/// (RFC 3261 §26.2).
+pub fn uri_peer(uri: &str, default: TransportKind) -> Option<Peer> {
+    let h = uri_host(uri)?;
+    let ip = h.ip()?;
+    Some(Peer {
+        transport: h.transport.unwrap_or(default),
+        addr: SocketAddr::new(ip, h.port.unwrap_or_else(|| h.default_port())),
     })
 }
 
@@ -84,69 +125,4 @@ pub fn flow_for(contact: &str, source: Peer) -> Option<Peer> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn sips_and_tls_are_tls_and_unknown_transports_unreachable() {
-        let udp = TransportKind::Udp;
-        let peer = |uri| uri_peer(uri, udp).map(|p| (p.transport, p.addr.to_string()));
-        assert_eq!(peer("sip:a@127.0.0.1:5070"), Some((udp, "127.0.0.1:5070".into())));
-        assert_eq!(
-            peer("<sip:127.0.0.1;transport=TCP>"),
-            Some((TransportKind::Tcp, "127.0.0.1:5060".into()))
-        );
-        let tcp = Some((TransportKind::Tcp, "127.0.0.1:5070".into()));
-        assert_eq!(
-            peer("sip:a@127.0.0.1:5070;transport=tcp"),
-            tcp,
-            "a bare URI keeps its parameters"
-        );
-        assert_eq!(
-            peer("<sip:a@127.0.0.1:5070>;transport=tcp"),
-            Some((udp, "127.0.0.1:5070".into()))
-        );
-        let tls = Some((TransportKind::Tls, "127.0.0.1:5061".into()));
-        assert_eq!(peer("sips:a@127.0.0.1"), tls);
-        assert_eq!(peer("sips:a@127.0.0.1:5061;transport=tcp"), tls, "sips is TLS");
-        assert_eq!(peer("sip:a@127.0.0.1:5061;transport=TLS"), tls);
-        let (udp_from, tls_from) = (
-            Peer {
-                transport: udp,
-                addr: "198.51.100.7:40000".parse().unwrap(),
-            },
-            Peer {
-                transport: TransportKind::Tls,
-                addr: "198.51.100.7:40001".parse().unwrap(),
-            },
-        );
-        assert_eq!(flow_for("sip:a@10.0.0.5:5060", udp_from), Some(udp_from), "behind NAT");
-        assert_eq!(flow_for("sip:a@198.51.100.7:5060", udp_from), None, "its own address");
-        assert_eq!(
-            flow_for("sip:a@203.0.113.9", udp_from),
-            None,
-            "a public Contact is believed"
-        );
-        assert_eq!(
-            flow_for("sip:a@10.0.0.5;transport=tls", tls_from),
-            Some(tls_from),
-            "its connection"
-        );
-        assert_eq!(
-            flow_for("sip:a@198.51.100.7:5061;transport=tls", tls_from),
-            Some(tls_from)
-        );
-        assert_eq!(
-            flow_for("sip:a@203.0.113.9;transport=tls", tls_from),
-            None,
-            "another public host"
-        );
-        for uri in [
-            "sip:a@127.0.0.1;transport=sctp",
-            "sip:a@127.0.0.1;transport=ws",
-            "tel:+15551234",
-        ] {
-            assert_eq!(peer(uri), None, "{uri}");
-        }
-    }
-}
+mod tests;

@@ -10,7 +10,9 @@
 //! UA, a gateway and a callee UA. A hand-written peer is an address with
 //! no node: the test reads what reached it ([`Net::received`],
 //! [`Net::wait_received`]) and answers with [`Net::send`] (texts from
-//! [`raw`]).
+//! [`raw`]). DNS (RFC 3263) is a table of what each host name answers
+//! ([`Net::dns`], [`DnsAnswer`]), after [`Net::dns_latency`]; every lookup
+//! asked is logged ([`Net::lookups`]).
 
 #![allow(dead_code)]
 
@@ -22,6 +24,7 @@ use rvoip::media::{LegStats, MediaCommand, MediaEvent};
 use rvoip::test_exports::endpoint::Endpoint;
 use rvoip::test_exports::gateway::{Gateway, GatewayConfig, GatewayStats, Route, RouteAction};
 use rvoip::test_exports::ids::{CallId, Peer, TransportKind};
+use rvoip::test_exports::locate::{LocateError, Query, ResolveId, Server, ServerSet};
 use rvoip::test_exports::sdp::Codec;
 use rvoip::test_exports::session::{Command, SessionEvent, UaConfig};
 use rvoip::test_exports::transaction::TimerConfig;
@@ -127,6 +130,31 @@ type Flight = Reverse<(Instant, u64, SocketAddr, SocketAddr, Vec<u8>)>;
 /// A test's say over which datagrams are lost.
 pub type DropFilter = Box<dyn FnMut(&Sent) -> bool>;
 
+/// What the simulated DNS says about a host name.
+#[derive(Debug, Clone)]
+pub enum DnsAnswer {
+    /// These groups of servers (NAPTR order; SRV records within), valid
+    /// for the TTL.
+    Servers(Vec<Vec<Server>>, Duration),
+    /// This failure.
+    Fails(LocateError),
+    /// Nothing, ever (the lookup's time runs out).
+    Silent,
+}
+
+/// One UDP server at `addr` with SRV `priority` and `weight`.
+pub fn srv(priority: u16, weight: u16, addr: SocketAddr) -> Server {
+    Server {
+        transport: TransportKind::Udp,
+        priority,
+        weight,
+        addrs: vec![addr],
+    }
+}
+
+/// An answer in flight: (when, node, lookup, answer).
+type DnsFlight = (Instant, usize, ResolveId, Result<ServerSet, LocateError>);
+
 pub struct Net {
     pub start: Instant,
     pub now: Instant,
@@ -147,6 +175,13 @@ pub struct Net {
     pub media_errors: Vec<String>,
     /// Media events waiting to reach their node: (node, event).
     media_events: Vec<(usize, MediaEvent)>,
+    /// What each host name answers (absent: no such name).
+    pub dns: HashMap<String, DnsAnswer>,
+    /// How long a DNS answer takes.
+    pub dns_latency: Duration,
+    /// Every lookup asked: (node, what, when).
+    pub lookups: Vec<(usize, Query, Instant)>,
+    dns_flight: Vec<DnsFlight>,
 }
 
 pub fn addr(n: u16) -> SocketAddr {
@@ -181,6 +216,7 @@ pub fn ua_config(local: SocketAddr, seed: u64) -> UaConfig {
         srtp: Default::default(),
         session_timer: Default::default(),
         registrar: None,
+        dns: Default::default(),
     }
 }
 
@@ -202,6 +238,10 @@ impl Net {
             drop_if: None,
             media_errors: Vec::new(),
             media_events: Vec::new(),
+            dns: HashMap::new(),
+            dns_latency: Duration::from_millis(5),
+            lookups: Vec::new(),
+            dns_flight: Vec::new(),
         };
         for i in 0..n {
             net.add(ua_config(addr(i), seed + u64::from(i)), None);
@@ -256,6 +296,21 @@ impl Net {
                 }
                 while let Some(ev) = self.nodes[i].ep.poll_event() {
                     self.events.push((i, ev));
+                }
+                while let Some(r) = self.nodes[i].ep.poll_resolve() {
+                    self.lookups.push((i, r.query.clone(), self.now));
+                    let at = self.now + self.dns_latency;
+                    let host = r.query.host.clone();
+                    let answer = match self.dns.get(&host).cloned() {
+                        Some(DnsAnswer::Silent) => continue,
+                        Some(DnsAnswer::Fails(e)) => Err(e),
+                        Some(DnsAnswer::Servers(groups, ttl)) => Ok(ServerSet {
+                            groups,
+                            valid_until: at + ttl,
+                        }),
+                        None => Err(LocateError::NotFound(host)),
+                    };
+                    self.dns_flight.push((at, i, r.id, answer));
                 }
             }
             for (i, ev) in std::mem::take(&mut self.media_events) {
@@ -365,6 +420,14 @@ impl Net {
                 node.ep.handle_datagram(self.now, peer, &bytes);
             }
         }
+        let now = self.now;
+        let (due, later): (Vec<DnsFlight>, Vec<DnsFlight>) = std::mem::take(&mut self.dns_flight)
+            .into_iter()
+            .partition(|f| f.0 <= now);
+        self.dns_flight = later;
+        for (_, i, id, answer) in due {
+            self.nodes[i].ep.handle_resolved(now, id, answer);
+        }
         for node in &mut self.nodes {
             if node.ep.poll_timeout().is_some_and(|t| t <= self.now) {
                 node.ep.handle_timeout(self.now);
@@ -391,7 +454,8 @@ impl Net {
     fn next_time(&self) -> Option<Instant> {
         let arrival = self.flight.peek().map(|Reverse((at, ..))| *at);
         let deadline = self.nodes.iter().filter_map(|n| n.ep.poll_timeout()).min();
-        [arrival, deadline].into_iter().flatten().min()
+        let dns = self.dns_flight.iter().map(|f| f.0).min();
+        [arrival, deadline, dns].into_iter().flatten().min()
     }
 
     pub fn elapsed(&self) -> Duration {

@@ -5,6 +5,13 @@ use rvoip::api::CallRecord;
 use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Write};
 
+/// `[cdr]`: where the records go.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CdrCfg {
+    pub file: String,
+}
+
 /// The CDR file, or nothing when `cdr.file` is empty.
 pub struct Cdrs(Option<BufWriter<File>>);
 

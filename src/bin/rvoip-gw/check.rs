@@ -46,6 +46,7 @@ pub fn check(cfg: &Config) -> Result<(), String> {
             cfg.sip.threads
         ));
     }
+    crate::dns::load(&cfg.dns)?;
     if cfg.limits.max_calls == 0 {
         return Err("limits.max_calls must be at least 1".into());
     }
@@ -66,7 +67,7 @@ pub fn check(cfg: &Config) -> Result<(), String> {
             (None, Some(t)) if (t.starts_with("ws://") && t.len() > 5) || (t.starts_with("wss://") && t.len() > 6) => {}
             (None, Some(t)) => {
                 return Err(format!(
-                    "routes[{i}].target: {t:?} is neither \"echo\", \"registered\", a sip: URI with an IP address nor a ws:// or wss:// URL"
+                    "routes[{i}].target: {t:?} is neither \"echo\", \"registered\", a sip: or sips: URI (an IP address or a host name) nor a ws:// or wss:// URL"
                 ));
             }
             _ => return Err(format!("routes[{i}]: give exactly one of reject or target")),

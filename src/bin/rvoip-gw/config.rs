@@ -23,7 +23,8 @@ pub struct Config {
     pub acl: Vec<crate::access::AclEntry>,
     pub abuse: crate::access::AbuseCfg,
     pub metrics: MetricsCfg,
-    pub cdr: Cdr,
+    pub cdr: crate::cdr::CdrCfg,
+    pub dns: crate::dns::DnsCfg,
     pub routes: Vec<Route>,
     #[serde(default)]
     pub registrations: Vec<crate::registrations::RegistrationCfg>,
@@ -44,12 +45,6 @@ pub struct Registrar {
 #[serde(deny_unknown_fields)]
 pub struct MetricsCfg {
     pub listen: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Cdr {
-    pub file: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -9,6 +9,7 @@ mod call_report;
 mod cdr;
 mod check;
 mod config;
+mod dns;
 mod metrics;
 mod registrations;
 mod routes;

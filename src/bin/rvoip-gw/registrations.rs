@@ -65,10 +65,7 @@ pub fn load(cfgs: &[RegistrationCfg]) -> Result<Vec<RegistrationConfig>, String>
             return Err(format!("{key}.aor: {:?} is not a sip: URI with a user", r.aor));
         };
         if !rvoip::api::is_reachable_target(&r.registrar) {
-            return Err(format!(
-                "{key}.registrar: {:?} is not a sip: URI with an IP address",
-                r.registrar
-            ));
+            return Err(format!("{key}.registrar: {:?} is not a sip: or sips: URI", r.registrar));
         }
         if r.expires == 0 {
             return Err(format!("{key}.expires: must be at least 1"));

@@ -37,6 +37,7 @@ pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
         registrations: crate::registrations::load(&cfg.registrations)?,
         registrar: crate::registrations::registrar(cfg)?,
         tls: crate::tls::load(&cfg.tls)?,
+        dns: crate::dns::load(&cfg.dns)?,
         srtp: ListenerSrtp {
             plain: cfg.sip.srtp.policy(),
             tls: cfg.tls.srtp.policy(),

@@ -44,6 +44,10 @@ impl Call {
             CallState::Calling | CallState::Early => {
                 self.cancel_requested = true;
                 self.send_cancel(ctx, now);
+                // Between targets, its next one's name being looked up.
+                if self.targets.is_resolving() {
+                    self.end(SessionEvent::Ended(self.id, EndReason::Cancelled));
+                }
             }
             CallState::Answering | CallState::Connected => {
                 self.send_bye(ctx, now);
@@ -120,7 +124,8 @@ impl Call {
         if invite && self.cancel_requested {
             self.end(SessionEvent::Ended(self.id, EndReason::Cancelled));
         } else if invite && matches!(self.state, CallState::Calling | CallState::Early) {
-            if !self.try_next_target(ctx, now) {
+            // No answer, or no connection: its server is remembered as failed.
+            if !self.fail_over(ctx, now, true) {
                 self.end(SessionEvent::Failed(self.id, status));
             }
         } else if self.state == CallState::Connected && !self.reinvite.is_pending() {

@@ -8,6 +8,7 @@
 //! in_dialog, reinvite, ok_retransmit, target_set, client_auth, ...).
 
 mod client_auth;
+mod hop;
 mod in_dialog;
 mod invite;
 mod link;
@@ -28,15 +29,15 @@ mod timers;
 mod uac;
 mod uas;
 mod update;
+mod view;
 
 pub(crate) use state::{CallState, Role};
 pub(crate) use timers::CallTimer;
 
 use super::{MediaMode, SessionEvent};
-use crate::dialog::{Dialog, DialogKey};
-use crate::ids::{CallId, Peer, TxId};
-use crate::media::{LegConfig, Side};
-use crate::sdp::Sdp;
+use crate::dialog::Dialog;
+use crate::ids::{CallId, Peer};
+use crate::media::Side;
 use invite::Invite;
 use offer_answer::OfferAnswer;
 use ok_retransmit::OkRetransmit;
@@ -123,69 +124,6 @@ impl Call {
             rel: Default::default(),
             ended: None,
         }
-    }
-
-    /// Its id.
-    pub fn id(&self) -> CallId {
-        self.id
-    }
-
-    /// Which side we are.
-    pub fn role(&self) -> Role {
-        self.role
-    }
-
-    /// Whether it is an incoming call not yet answered or rejected.
-    pub fn is_offered(&self) -> bool {
-        self.state == CallState::Offered
-    }
-
-    /// Our RTP port.
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
-    /// The peer it came from or goes to.
-    pub fn peer(&self) -> Peer {
-        self.peer
-    }
-
-    /// Our latest SDP and theirs.
-    pub fn sdp(&self) -> (Option<&Sdp>, Option<&Sdp>) {
-        (self.sdp.local.as_ref(), self.sdp.remote.as_ref())
-    }
-
-    /// The leg settings its SDPs agree, for the media plane.
-    pub fn leg_config(&self) -> Option<LegConfig> {
-        self.sdp.leg_config(self.port)
-    }
-
-    /// The voice codec agreed, by name (call records).
-    pub fn codec_name(&self) -> Option<String> {
-        self.sdp.agreed_codec().map(|c| c.name)
-    }
-
-    /// When it started and when it was answered.
-    pub fn times(&self) -> (Instant, Option<Instant>) {
-        (self.started, self.answered)
-    }
-
-    /// Its SIP Call-ID.
-    pub fn sip_call_id(&self) -> String {
-        self.invite.call_id()
-    }
-
-    /// The transactions the UA core routes to it (the INVITE's, and a
-    /// re-INVITE in flight), to forget once it is gone.
-    pub fn transactions(&self) -> impl Iterator<Item = TxId> {
-        std::iter::once(self.invite.tx())
-            .chain(self.reinvite.pending_tx())
-            .chain(self.rel.prack_tx())
-    }
-
-    /// The key of its dialog, once formed.
-    pub fn dialog_key(&self) -> Option<DialogKey> {
-        self.dialog.as_ref().map(Dialog::key)
     }
 
     /// The event that ended it, once it is over (taken once).

@@ -1,15 +1,19 @@
-//! Following a redirect (RFC 3261 §8.1.3.4): a 3xx to our INVITE sends the
-//! same offer, Call-ID, From and To to the Contacts it names, best `q`
+//! Where our INVITE goes next. Redirects (RFC 3261 §8.1.3.4): a 3xx sends
+//! the same offer, Call-ID, From and To to the Contacts it names, best `q`
 //! first, each with the next CSeq and a new branch, as one more
 //! transaction of the same call. The Contacts not yet tried are the call's
 //! target set: when a target fails (a 3xx not followed, 4xx, 5xx, or no
 //! answer before Timer B) the next is tried; a 6xx (global failure) or a
-//! CANCEL stops. Only Contacts we can reach without DNS are candidates,
-//! and only `max_redirects` 3xx are followed per call; when nothing is
-//! left the call ends with the last failure.
+//! CANCEL stops. Only `max_redirects` 3xx are followed per call; when
+//! nothing is left the call ends with the last failure. A Contact naming
+//! a host is looked up when its turn comes (the call waits meanwhile).
+//! Failover (RFC 3263 §4.3): a target's further servers are tried first
+//! when its server does not answer, cannot be reached or says 503.
 
 use super::{Call, Invite};
 use crate::ids::Peer;
+use crate::locate::{LocateError, Waiter};
+use crate::session::SessionEvent;
 use crate::session::context::CallContext;
 use crate::sip::{self, IncomingResponse};
 use std::time::Instant;
@@ -22,8 +26,25 @@ const MAX_CONTACTS: usize = 8;
 pub(super) struct TargetSet {
     /// Redirects (3xx) followed so far.
     followed: u8,
-    /// Best first.
-    pending: Vec<(rsip::Uri, Peer)>,
+    /// Best first, each with its text (a host name in it is looked up
+    /// when its turn comes).
+    pending: Vec<(rsip::Uri, String)>,
+    /// The current target's further servers, in order (RFC 3263 §4.3).
+    alternates: Vec<Peer>,
+    /// The target whose name is being looked up.
+    resolving: Option<rsip::Uri>,
+}
+
+impl TargetSet {
+    /// The current target's further servers to fail over to.
+    pub fn fail_over_to(&mut self, peers: Vec<Peer>) {
+        self.alternates = peers;
+    }
+
+    /// Whether the call waits for its next target's name to be looked up.
+    pub fn is_resolving(&self) -> bool {
+        self.resolving.is_some()
+    }
 }
 
 impl Call {
@@ -34,7 +55,7 @@ impl Call {
         if self.cancel_requested || self.targets.followed >= ctx.cfg.max_redirects {
             return false;
         }
-        let found = contacts(ctx, resp, self.peer);
+        let found = contacts(resp, self.peer, ctx.cfg.tls_local.is_some());
         if found.is_empty() {
             return false;
         }
@@ -44,53 +65,120 @@ impl Call {
         self.try_next_target(ctx, now)
     }
 
-    /// Sends the INVITE to the next target of the target set; false when
-    /// none is left (or the call is being cancelled).
+    /// RFC 3263 §4.3: the current server did not answer or could not be
+    /// reached (`failed`: remembered so), or said 503: the target's next
+    /// server, else the next target; false when none is left.
+    pub(super) fn fail_over(&mut self, ctx: &mut CallContext, now: Instant, failed: bool) -> bool {
+        if failed {
+            ctx.locator.mark_failed(now, self.peer);
+        }
+        let peers = std::mem::take(&mut self.targets.alternates);
+        let uri = match &self.invite {
+            Invite::Sent { req, .. } => req.uri.clone(),
+            Invite::Received { .. } => return false,
+        };
+        (!self.cancel_requested && !peers.is_empty() && self.send_to(ctx, now, uri, peers))
+            || self.try_next_target(ctx, now)
+    }
+
+    /// Sends the INVITE to the next target of the target set, or starts
+    /// looking its name up; false when none is left (or the call is being
+    /// cancelled).
     pub(super) fn try_next_target(&mut self, ctx: &mut CallContext, now: Instant) -> bool {
+        self.targets.alternates.clear();
+        while !self.cancel_requested && !self.targets.pending.is_empty() {
+            let (uri, text) = self.targets.pending.remove(0);
+            let peers = match ctx.locate(now, &text, self.peer.transport, Waiter::Call(self.id)) {
+                Ok(Some(peers)) => peers,
+                Ok(None) => {
+                    self.targets.resolving = Some(uri);
+                    return true;
+                }
+                Err(_) => continue,
+            };
+            if self.send_to(ctx, now, uri, peers) {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The servers of the target whose name was being looked up: the
+    /// INVITE goes to the first, else to the next target; when none is
+    /// left the call fails (503, or 408 when DNS did not answer in time).
+    pub fn handle_located(&mut self, ctx: &mut CallContext, now: Instant, found: Result<Vec<Peer>, LocateError>) {
+        let Some(uri) = self.targets.resolving.take() else {
+            return;
+        };
+        let status = match found {
+            Ok(peers) => match self.send_to(ctx, now, uri, peers) {
+                true => return,
+                false => crate::status::StatusCode::SERVICE_UNAVAILABLE,
+            },
+            Err(e) => {
+                tracing::warn!(call = %self.id, "redirect target skipped: {e}");
+                e.status()
+            }
+        };
+        if !self.try_next_target(ctx, now) {
+            self.end(SessionEvent::Failed(self.id, status));
+        }
+    }
+
+    /// Sends the INVITE to `uri` at the first of `peers` our offer may go
+    /// to, the rest kept to fail over to; false when there is none.
+    fn send_to(&mut self, ctx: &mut CallContext, now: Instant, uri: rsip::Uri, mut peers: Vec<Peer>) -> bool {
         let Invite::Sent { req: invite, tx: old } = &self.invite else {
             return false;
         };
         let (invite, old) = (invite.clone(), *old);
-        while !self.cancel_requested && !self.targets.pending.is_empty() {
-            let (uri, peer) = self.targets.pending.remove(0);
-            // Our offer's SDES keys never go where they may not.
-            if !self.offer_may_go(peer.transport) {
-                tracing::warn!(call = %self.id, %uri, "redirect target skipped: our offer's SRTP keys would go in clear");
-                continue;
-            }
-            let via = ctx.via(peer.transport);
-            let contact = ctx.contact(peer.transport);
-            // A target whose request cannot be built is skipped.
-            let Some(req) = super::reissue::reissued(&invite, Some(uri), &via, &contact, None) else {
-                continue;
-            };
-            self.client_auth.new_target();
-            self.reissue(ctx, now, old, peer, req);
-            return true;
+        // Our offer's SDES keys never go where they may not.
+        peers.retain(|p| self.offer_may_go(p.transport));
+        if peers.is_empty() {
+            tracing::warn!(call = %self.id, %uri, "target skipped: our offer's SRTP keys would go in clear");
+            return false;
         }
-        false
+        let peer = peers.remove(0);
+        let via = ctx.via(peer.transport);
+        let contact = ctx.contact(peer.transport);
+        // A target whose request cannot be built is skipped.
+        let Some(req) = super::reissue::reissued(&invite, Some(uri), &via, &contact, None) else {
+            return false;
+        };
+        self.client_auth.new_target();
+        self.reissue(ctx, now, old, peer, req);
+        self.targets.alternates = peers;
+        true
     }
 }
 
-/// The Contacts of a 3xx we can reach, highest `q` (1.0 when absent)
-/// first, equals in their order, at most [`MAX_CONTACTS`].
-fn contacts(ctx: &CallContext, resp: &IncomingResponse, current: Peer) -> Vec<(rsip::Uri, Peer)> {
-    let mut found: Vec<(f32, rsip::Uri, Peer)> = Vec::new();
+/// The Contacts of a 3xx we may send to (an address, or a host name to
+/// look up when its turn comes; TLS only when `tls` is on), highest `q`
+/// (1.0 when absent) first, equals in their order, at most
+/// [`MAX_CONTACTS`].
+fn contacts(resp: &IncomingResponse, current: Peer, tls: bool) -> Vec<(rsip::Uri, String)> {
+    use crate::locate::{Query, Target};
+    let mut found: Vec<(f32, rsip::Uri, String)> = Vec::new();
     for value in resp.headers("Contact").flat_map(sip::split_list) {
         let q = sip::header_param(value, "q").map_or(Some(1.0), |q| q.parse::<f32>().ok());
         let Some(q) = q.filter(|q| (0.0..=1.0).contains(q)) else {
             continue;
         };
         let uri = sip::uri_of(value);
-        let (Some(peer), Ok(parsed)) = (ctx.reachable(uri, current.transport), sip::parse_uri(uri)) else {
+        let secure = match Query::of(uri, current.transport) {
+            Some(Target::Peer(peer)) => peer.transport == crate::ids::TransportKind::Tls,
+            Some(Target::Name(q)) => q.transport == Some(crate::ids::TransportKind::Tls),
+            None => continue,
+        };
+        let (Ok(parsed), true) = (sip::parse_uri(uri), tls || !secure) else {
             continue;
         };
-        found.push((q, parsed, peer));
+        found.push((q, parsed, uri.to_owned()));
         if found.len() == MAX_CONTACTS {
             break;
         }
     }
     // Stable: equal q keep the order the 3xx gave them.
     found.sort_by(|a, b| b.0.total_cmp(&a.0));
-    found.into_iter().map(|(_, uri, peer)| (uri, peer)).collect()
+    found.into_iter().map(|(_, uri, text)| (uri, text)).collect()
 }

@@ -4,7 +4,7 @@
 use super::{Call, CallState, Invite, Role};
 use crate::dialog::Dialog;
 use crate::ids::TxId;
-use crate::ids::{CallId, TransportKind};
+use crate::ids::{CallId, Peer, TransportKind};
 use crate::sdp::{self, Direction, Sdp, SrtpPolicy, SrtpTerms};
 use crate::session::context::{CallContext, MediaChange};
 use crate::session::{EndReason, Outbound, SessionEvent};
@@ -19,21 +19,21 @@ pub(super) fn body_sdp(text: Option<&str>) -> Option<Sdp> {
 }
 
 impl Call {
-    /// Sends the INVITE of new outgoing call `id` as `out` says, with an
-    /// RTP port from media worker `worker`'s share; the status to fail
-    /// with when it cannot.
+    /// Sends the INVITE of new outgoing call `id` as `out` says to the
+    /// first of `peers` (the rest kept to fail over to), with an RTP port
+    /// from media worker `worker`'s share; the status to fail with when it
+    /// cannot.
     pub fn outgoing(
         ctx: &mut CallContext,
         now: Instant,
         id: CallId,
         worker: usize,
         out: &Outbound,
+        peers: Vec<Peer>,
     ) -> Result<Call, StatusCode> {
         let uri = out.uri.as_str();
-        let Some(peer) = out.flow.or_else(|| ctx.reachable(uri, out.transport)) else {
-            tracing::warn!(call = %id, uri, "target not reachable: a host name, or a transport we lack (sips/TLS is never sent in plaintext)");
-            return Err(StatusCode::UNSUPPORTED_URI_SCHEME);
-        };
+        let mut peers = peers.into_iter();
+        let peer = peers.next().ok_or(StatusCode::SERVICE_UNAVAILABLE)?;
         let keys_allowed = peer.transport == TransportKind::Tls || out.sdes_in_clear;
         if out.srtp == SrtpPolicy::Mandatory && !keys_allowed {
             tracing::warn!(call = %id, uri, transport = %peer.transport, "SRTP is mandatory on this leg, and its SDES keys would go in clear: not called (allow sdes_in_clear, or call over TLS)");
@@ -95,6 +95,7 @@ impl Call {
         call.client_auth = super::client_auth::ClientAuth::new(out.credentials.clone());
         call.set_srtp(out.srtp, out.sdes_in_clear, keys);
         call.sdp.local = Some(offer);
+        call.targets.fail_over_to(peers.collect());
         Ok(call)
     }
 
@@ -126,6 +127,7 @@ impl Call {
             401 | 407 if self.answer_challenge(ctx, now, &resp) => {}
             422 if self.retry_session_interval(ctx, now, &resp) => {}
             300..=399 if self.follow_redirect(ctx, now, &resp) => {}
+            503 if self.fail_over(ctx, now, false) => {}
             300..=599 if self.try_next_target(ctx, now) => {}
             code => {
                 let status = StatusCode::new(code).unwrap_or(StatusCode::SERVER_INTERNAL_ERROR);
@@ -157,6 +159,7 @@ impl Call {
         }
         ctx.index.add_dialog(fresh.key(), self.id);
         self.dialog = Some(fresh);
+        self.locate_hop(ctx, now);
         if self.sdp.disagree() {
             // An answer we cannot take (SRTP we required missing, no
             // codec we offered): the call cannot go on (RFC 3264 §6).

@@ -108,6 +108,7 @@ impl Call {
         let dialog = Dialog::uas(&req, &self.local_tag, self.peer);
         ctx.index.add_dialog(dialog.key(), self.id);
         self.dialog = Some(dialog);
+        self.locate_hop(ctx, now);
         self.sdp.local = Some(local);
         self.state = CallState::Answering;
         self.media = mode;

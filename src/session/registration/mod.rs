@@ -63,7 +63,11 @@ pub enum RegistrationState {
 #[derive(Debug)]
 pub(crate) struct Registration {
     cfg: RegistrationConfig,
+    /// Where its REGISTERs go (a named registrar: looked up before each).
     peer: Peer,
+    /// Its place in the UA core's list, and whether its registrar is a
+    /// host name (RFC 3263) being looked up (`Some(true)`).
+    place: (usize, Option<bool>),
     call_id: String,
     from_tag: String,
     cseq: u32,
@@ -92,14 +96,22 @@ const BACKOFF_BASE: Duration = Duration::from_secs(30);
 const BACKOFF_MAX: Duration = Duration::from_secs(1800);
 
 impl Registration {
-    /// A registration to be sent at the first timeout from `now`; `None` when its registrar is no SIP
-    /// URI we can reach.
-    pub fn new(cfg: RegistrationConfig, call_id: String, from_tag: String, now: Instant) -> Option<Self> {
-        let peer = crate::sip::uri_peer(&cfg.registrar, TransportKind::Udp)?;
+    /// A registration to be sent at the first timeout from `now`, number
+    /// `index` of the UA core's; `None` when its registrar is no SIP URI.
+    pub fn new(cfg: RegistrationConfig, call_id: String, from_tag: String, now: Instant, index: usize) -> Option<Self> {
+        let (peer, named) = match crate::locate::Query::of(&cfg.registrar, TransportKind::Udp)? {
+            crate::locate::Target::Peer(peer) => (peer, None),
+            crate::locate::Target::Name(q) => {
+                let transport = q.transport.unwrap_or(TransportKind::Udp);
+                let addr = std::net::SocketAddr::from(([0, 0, 0, 0], 0));
+                (Peer { transport, addr }, Some(false))
+            }
+        };
         Some(Registration {
             expires: cfg.expires,
             cfg,
             peer,
+            place: (index, named),
             call_id,
             from_tag,
             cseq: 0,

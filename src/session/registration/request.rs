@@ -3,7 +3,8 @@
 //! up, credentials ready when a challenge was answered before.
 
 use super::{Registration, RegistrationState};
-use crate::ids::TransportKind;
+use crate::ids::{Peer, TransportKind};
+use crate::locate::{LocateError, Waiter};
 use crate::session::context::CallContext;
 use crate::sip::{self, Method, RequestSpec};
 use std::time::Instant;
@@ -29,8 +30,50 @@ impl Registration {
     }
 
     /// Sends the next REGISTER: binding our Contact for the expiry asked,
-    /// or removing it when stopping.
+    /// or removing it when stopping. A named registrar's servers are
+    /// looked up first (from the cache, or the REGISTER waits).
     pub(super) fn send(&mut self, ctx: &mut CallContext, now: Instant) {
+        let (index, Some(_)) = self.place else {
+            return self.send_now(ctx, now);
+        };
+        match ctx.locate(
+            now,
+            &self.cfg.registrar,
+            TransportKind::Udp,
+            Waiter::Registration(index),
+        ) {
+            Ok(Some(peers)) => self.located(ctx, now, Ok(peers)),
+            Ok(None) => {
+                self.next_at = None;
+                self.place.1 = Some(true);
+            }
+            Err(status) => self.fail(ctx, now, status, None),
+        }
+    }
+
+    /// Its registrar's servers (first preferred), or why there are none:
+    /// the REGISTER goes, or the attempt fails (retried after a backoff).
+    pub fn located(&mut self, ctx: &mut CallContext, now: Instant, found: Result<Vec<Peer>, LocateError>) {
+        self.place.1 = Some(false);
+        match found.as_deref().map(|p| p.first()) {
+            Ok(Some(peer)) => {
+                self.peer = *peer;
+                self.send_now(ctx, now);
+            }
+            Ok(None) => self.fail(ctx, now, crate::status::StatusCode::SERVICE_UNAVAILABLE, None),
+            Err(e) => {
+                tracing::warn!(aor = %self.cfg.aor, "registrar not located: {e}");
+                self.fail(ctx, now, e.status(), None);
+            }
+        }
+    }
+
+    /// Whether it waits for its registrar's name to be looked up.
+    pub fn is_locating(&self) -> bool {
+        self.place.1 == Some(true)
+    }
+
+    fn send_now(&mut self, ctx: &mut CallContext, now: Instant) {
         self.cseq += 1;
         self.next_at = None;
         let expires = if self.stopping {

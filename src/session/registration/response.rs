@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 impl Registration {
     /// Starts it (or goes on after a refresh or retry wait).
     pub fn handle_timeout(&mut self, ctx: &mut CallContext, now: Instant) {
-        if self.tx.is_none() && self.next_at.is_some_and(|at| at <= now) && !self.is_gone() {
+        if self.tx.is_none() && !self.is_locating() && self.next_at.is_some_and(|at| at <= now) && !self.is_gone() {
             self.tried = false;
             if !matches!(self.state, RegistrationState::Registered { .. }) {
                 self.state = RegistrationState::Registering;
@@ -60,6 +60,8 @@ impl Registration {
     /// The REGISTER in flight got no answer (Timer F).
     pub fn handle_tx_timeout(&mut self, ctx: &mut CallContext, now: Instant) {
         self.tx = None;
+        // Tried after its registrar's other servers for a while (RFC 3263 §4.3).
+        ctx.locator.mark_failed(now, self.peer);
         if self.stopping {
             self.state = RegistrationState::Unregistered;
             return;
@@ -151,7 +153,7 @@ impl Registration {
         }
     }
 
-    fn fail(&mut self, ctx: &mut CallContext, now: Instant, status: StatusCode, retry: Option<Duration>) {
+    pub(super) fn fail(&mut self, ctx: &mut CallContext, now: Instant, status: StatusCode, retry: Option<Duration>) {
         if self.stopping {
             self.state = RegistrationState::Unregistered;
             return;

@@ -1,0 +1,74 @@
+//! What a call shows the UA core: its id, role, peer, port, SDPs, leg
+//! settings, times, Call-ID, the transactions it owns and its dialog key.
+
+use super::{Call, CallState, Role};
+use crate::dialog::{Dialog, DialogKey};
+use crate::ids::{CallId, Peer, TxId};
+use crate::media::LegConfig;
+use crate::sdp::Sdp;
+use std::time::Instant;
+
+impl Call {
+    /// Its id.
+    pub fn id(&self) -> CallId {
+        self.id
+    }
+
+    /// Which side we are.
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// Whether it is an incoming call not yet answered or rejected.
+    pub fn is_offered(&self) -> bool {
+        self.state == CallState::Offered
+    }
+
+    /// Our RTP port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The peer it came from or goes to.
+    pub fn peer(&self) -> Peer {
+        self.peer
+    }
+
+    /// Our latest SDP and theirs.
+    pub fn sdp(&self) -> (Option<&Sdp>, Option<&Sdp>) {
+        (self.sdp.local.as_ref(), self.sdp.remote.as_ref())
+    }
+
+    /// The leg settings its SDPs agree, for the media plane.
+    pub fn leg_config(&self) -> Option<LegConfig> {
+        self.sdp.leg_config(self.port)
+    }
+
+    /// The voice codec agreed, by name (call records).
+    pub fn codec_name(&self) -> Option<String> {
+        self.sdp.agreed_codec().map(|c| c.name)
+    }
+
+    /// When it started and when it was answered.
+    pub fn times(&self) -> (Instant, Option<Instant>) {
+        (self.started, self.answered)
+    }
+
+    /// Its SIP Call-ID.
+    pub fn sip_call_id(&self) -> String {
+        self.invite.call_id()
+    }
+
+    /// The transactions the UA core routes to it (the INVITE's, and a
+    /// re-INVITE in flight), to forget once it is gone.
+    pub fn transactions(&self) -> impl Iterator<Item = TxId> {
+        std::iter::once(self.invite.tx())
+            .chain(self.reinvite.pending_tx())
+            .chain(self.rel.prack_tx())
+    }
+
+    /// The key of its dialog, once formed.
+    pub fn dialog_key(&self) -> Option<DialogKey> {
+        self.dialog.as_ref().map(Dialog::key)
+    }
+}
