@@ -19,6 +19,13 @@ impl SipUa {
         self.send(Command::SendDtmf(id, digits.to_owned()))
     }
 
+    /// Sends an INFO (RFC 6086) in the call's dialog with `body` of type
+    /// `content_type` (e.g. `application/dtmf-relay` and
+    /// `"Signal=5\r\nDuration=160\r\n"`; no body when it is empty).
+    pub fn send_info(&self, id: CallId, content_type: &str, body: &str) -> Result<(), ApiError> {
+        self.send(Command::SendInfo(id, content_type.to_owned(), body.to_owned()))
+    }
+
     /// Calls `uri` over the default transport (or the URI's `;transport=`).
     pub fn make_call(&self, uri: &str) -> Result<CallId, ApiError> {
         self.make_call_via(uri, self.transport)

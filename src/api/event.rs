@@ -29,9 +29,14 @@ pub enum CallEvent {
     Ended(CallId, EndReason),
     /// Our outgoing call failed with this SIP status.
     Failed(CallId, StatusCode),
-    /// A digit (RFC 4733) the far end sent on a call with audio, once, at
-    /// its end, with how long it was held.
+    /// A digit the far end sent, once, with how long it was held: RFC
+    /// 4733 on a call with audio (at its end), or in an INFO
+    /// (`application/dtmf-relay` or `application/dtmf`) on any call.
     Dtmf(CallId, char, std::time::Duration),
+    /// An INFO the far end sent in the call's dialog (answered 200): its
+    /// content type (lowercase, no parameters; empty without a body) and
+    /// body. A DTMF INFO also gives a `Dtmf` event.
+    Info(CallId, String, String),
     /// A call's detail record (one per call; a bridge's legs together),
     /// once every leg has ended and its media has been counted.
     Record(Box<crate::session::CallRecord>),

@@ -89,6 +89,7 @@ impl SipUa {
                 CallEvent::Failed(id, s)
             }
             SessionEvent::Dtmf(id, d, held) => CallEvent::Dtmf(id, d, held),
+            SessionEvent::Info(id, ct, body) => CallEvent::Info(id, ct, body),
             SessionEvent::Record(r) => CallEvent::Record(r),
             SessionEvent::Capture(id, dir, sip_call_id) => {
                 self.capture_for_route(id, &dir, &sip_call_id);

@@ -32,6 +32,7 @@ impl Gateway {
                 self.tell_inbound(*b, |a| Command::Accept(a, MediaMode::None));
             }
             SessionEvent::PeerHeld(x) => self.tell_other(*x, Command::Hold),
+            SessionEvent::Info(x, ct, body) => self.tell_other(*x, |o| Command::SendInfo(o, ct.clone(), body.clone())),
             SessionEvent::PeerResumed(x) => self.tell_other(*x, Command::Resume),
             SessionEvent::Failed(b, code) => {
                 if self.legs.contains_key(b) {

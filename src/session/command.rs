@@ -24,6 +24,9 @@ pub enum Command {
     Ring(CallId),
     /// Send these digits (RFC 4733) on an application's call.
     SendDtmf(CallId, String),
+    /// Send an INFO with this body of this content type (none when empty)
+    /// in the call's dialog.
+    SendInfo(CallId, String, String),
     /// The application's audio queues for call `id` (its media mode
     /// `Audio`): sent before `Accept` or `Place`.
     Audio(CallId, crate::media::audio::AudioAttach),
@@ -87,6 +90,7 @@ impl Command {
         match self {
             Command::Ring(id)
             | Command::SendDtmf(id, _)
+            | Command::SendInfo(id, ..)
             | Command::Audio(id, _)
             | Command::Capture(id, _)
             | Command::Accept(id, _)

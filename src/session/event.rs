@@ -74,9 +74,12 @@ pub enum SessionEvent {
     Ended(CallId, EndReason),
     /// Our call failed with a final status.
     Failed(CallId, StatusCode),
-    /// An RFC 4733 digit heard on an application's call, and how long it
-    /// was held.
+    /// A digit heard on a call (RFC 4733 on an application's call, or an
+    /// INFO's), and how long it was held.
     Dtmf(CallId, char, std::time::Duration),
+    /// An INFO the peer sent in the call's dialog: its content type
+    /// (lowercase, no parameters; empty without a body) and body.
+    Info(CallId, String, String),
     /// A call's detail record, once all its legs ended and its media
     /// reported (keyed by the incoming leg of a bridge).
     Record(Box<CallRecord>),

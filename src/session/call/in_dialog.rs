@@ -31,7 +31,8 @@ impl Call {
             Method::Invite => self.on_reinvite(ctx, now, tx, req),
             Method::PRack => self.on_prack(ctx, now, tx, req),
             Method::Update => self.on_update(ctx, now, tx, req),
-            Method::Options | Method::Info | Method::Notify => ctx.reply(now, tx, &req.req, StatusCode::OK, tag),
+            Method::Info => self.on_info(ctx, now, tx, req),
+            Method::Options | Method::Notify => ctx.reply(now, tx, &req.req, StatusCode::OK, tag),
             _ => ctx.reply(now, tx, &req.req, StatusCode::METHOD_NOT_ALLOWED, tag),
         }
     }

@@ -10,6 +10,7 @@
 mod client_auth;
 mod hop;
 mod in_dialog;
+mod info;
 mod invite;
 mod link;
 mod offer_answer;
