@@ -30,7 +30,9 @@ cpu_s() { awk '{printf "%.2f", ($14+$15)/100}' /proc/$1/stat; }
 run() {
   local name=$1 uac=$2 uas=$3 se=$4 dir="$WORK/$1"; mkdir -p "$dir"
   local gwp uasp; gwp=$(port); uasp=$(port)
-  printf '[timers]\nsession_expires_s = %s\n[media]\nport_min = 10000\nport_max = 30000\n' "$se" >"$dir/gw.toml"
+  # No RTP in these calls: the media timeout must outlast the hold.
+  printf '[timers]\nsession_expires_s = %s\n[media]\nport_min = 10000\nport_max = 30000\ntimeout_secs = %s\n' \
+    "$se" $((HOLD_S + 120)) >"$dir/gw.toml"
   "$GW" --sip 127.0.0.1:$gwp --route sip:127.0.0.1:$uasp --config "$dir/gw.toml" --log-level warn 2>"$dir/gw.log" &
   GW_PID=$!
   for _ in $(seq 50); do grep -q listening "$dir/gw.log" && break; sleep 0.1; done
@@ -60,7 +62,7 @@ run() {
   per=$(awk -v c="$cpu" -v n="${aok:-0}" 'BEGIN{printf "%.0f", (n > 0 ? c / n * 1e6 : 0)}')
   echo "| $name | $at | $aok | $afail / $bfail | $aretr / $bretr | $aunexp / $bunexp | ${peak:-?} | $cpu s in $(awk -v a="$t1" -v b="$t0" 'BEGIN{printf "%.0f", a-b}') s | $per µs | $hwm MiB | exit $uac_rc / $uas_rc |"
   echo "    last status: $last" >>"$WORK/notes"
-  tail -3 "$dir"/*errors.log 2>/dev/null | sed 's/^/    /' >>"$WORK/notes"
+  cat "$dir"/*errors.log 2>/dev/null | head -c 600 | sed 's/^/    /' >>"$WORK/notes"; echo >>"$WORK/notes"
 }
 
 ROW1=$(run "100rel + session timers" uac_rel_timer.xml uas_refreshes.xml $SE_S)
