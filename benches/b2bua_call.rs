@@ -173,6 +173,7 @@ impl Dut {
         let gw = Gateway::new(GatewayConfig {
             routes: vec![Route {
                 capture_dir: None,
+                transfer: true,
                 user_prefix: String::new(),
                 domain: None,
                 sources: Vec::new(),

@@ -16,6 +16,8 @@ impl StatusCode {
     pub const SESSION_PROGRESS: StatusCode = StatusCode(183);
     /// 200 OK.
     pub const OK: StatusCode = StatusCode(200);
+    /// 202 Accepted (a REFER taken on, RFC 3515).
+    pub const ACCEPTED: StatusCode = StatusCode(202);
     /// 400 Bad Request.
     pub const BAD_REQUEST: StatusCode = StatusCode(400);
     /// 401 Unauthorized.

@@ -30,6 +30,7 @@ async fn gateway() -> SipGateway {
     let routes = vec![
         Route {
             capture_dir: None,
+            transfer: true,
             user_prefix: "live".into(),
             domain: None,
             sources: Vec::new(),
@@ -39,6 +40,7 @@ async fn gateway() -> SipGateway {
         },
         Route {
             capture_dir: None,
+            transfer: true,
             user_prefix: String::new(),
             domain: None,
             sources: Vec::new(),

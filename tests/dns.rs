@@ -48,6 +48,7 @@ fn server_cfg(dns: SocketAddr) -> ServerConfig {
 async fn gateway_to(uri: &str, dns: SocketAddr) -> SipGateway {
     let route = Route {
         capture_dir: None,
+        transfer: true,
         user_prefix: String::new(),
         domain: None,
         sources: Vec::new(),

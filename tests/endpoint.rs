@@ -74,6 +74,7 @@ fn no_transmit_leaves_before_the_media_command_that_binds_its_port() {
 fn a_bridged_invite_goes_out_within_the_input_that_brought_it() {
     let route = Route {
         capture_dir: None,
+        transfer: true,
         user_prefix: String::new(),
         domain: None,
         sources: Vec::new(),

@@ -32,6 +32,7 @@ fn server_cfg(pairs: u16) -> ServerConfig {
 fn forward(uri: String, codecs: &[&str]) -> Route {
     Route {
         capture_dir: None,
+        transfer: true,
         user_prefix: String::new(),
         domain: None,
         sources: Vec::new(),
@@ -167,6 +168,7 @@ async fn limits_and_drain_answer_503_with_retry_after() {
     routes[0].user_prefix = "x".into();
     routes.push(Route {
         capture_dir: None,
+        transfer: true,
         user_prefix: String::new(),
         domain: None,
         sources: Vec::new(),

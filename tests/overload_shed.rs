@@ -187,6 +187,7 @@ async fn a_flooded_gateway_sheds_new_calls_with_503_and_keeps_serving() {
     };
     let route = Route {
         capture_dir: None,
+        transfer: true,
         user_prefix: String::new(),
         domain: None,
         sources: Vec::new(),

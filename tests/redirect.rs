@@ -30,6 +30,7 @@ fn server_cfg(pairs: u16, max_redirects: u8) -> ServerConfig {
 async fn gateway_to(target: SocketAddr, max_redirects: u8) -> SipGateway {
     let route = Route {
         capture_dir: None,
+        transfer: true,
         user_prefix: String::new(),
         domain: None,
         sources: Vec::new(),

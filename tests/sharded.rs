@@ -25,6 +25,7 @@ fn server_cfg(pairs: u16, threads: usize) -> ServerConfig {
 fn forward_to(server: &SipServer) -> Route {
     Route {
         capture_dir: None,
+        transfer: true,
         user_prefix: String::new(),
         domain: None,
         sources: Vec::new(),

@@ -150,6 +150,7 @@ fn a_route_kept_for_some_sources_serves_no_other() {
     let mut net = Net::new(0, 62);
     let route = Route {
         capture_dir: None,
+        transfer: true,
         user_prefix: String::new(),
         domain: None,
         sources: vec!["127.0.0.5/32".parse().unwrap()],

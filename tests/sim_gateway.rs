@@ -282,6 +282,7 @@ fn a_silent_callee_gives_the_caller_408_after_timer_b() {
 fn echo_route(prefix: &str) -> Route {
     Route {
         capture_dir: None,
+        transfer: true,
         user_prefix: prefix.into(),
         domain: None,
         sources: Vec::new(),
@@ -337,6 +338,7 @@ fn per_source_rate_limit_refuses_the_excess() {
     let gw = GatewayConfig {
         routes: vec![Route {
             capture_dir: None,
+            transfer: true,
             user_prefix: String::new(),
             domain: None,
             sources: Vec::new(),
@@ -511,6 +513,7 @@ fn a_503_while_draining_is_sent_once_and_keeps_no_transaction() {
     let gw = GatewayConfig {
         routes: vec![Route {
             capture_dir: None,
+            transfer: true,
             user_prefix: String::new(),
             domain: None,
             sources: Vec::new(),

@@ -46,6 +46,7 @@ fn registrar_net(seed: u64) -> Net {
     let gw = GatewayConfig {
         routes: vec![Route {
             capture_dir: None,
+            transfer: true,
             user_prefix: String::new(),
             domain: None,
             sources: Vec::new(),

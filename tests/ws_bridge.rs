@@ -116,6 +116,7 @@ async fn gateway_routes(routes: &[(&str, &str)], ca: Option<Vec<u8>>) -> std::ne
         .iter()
         .map(|(prefix, url)| Route {
             capture_dir: None,
+            transfer: true,
             user_prefix: (*prefix).to_owned(),
             domain: None,
             sources: Vec::new(),

@@ -26,6 +26,20 @@ impl SipUa {
         self.send(Command::SendInfo(id, content_type.to_owned(), body.to_owned()))
     }
 
+    /// Transfers the far end of answered call `id` to `uri` (a blind
+    /// transfer: our REFER, RFC 3515). The far end calls the target;
+    /// [`CallEvent::Transferred`](super::CallEvent::Transferred) says how
+    /// that ended: on a 2xx the call is hung up (it ends `Transferred`),
+    /// otherwise it goes on. One transfer at a time (491 while one is out).
+    pub fn transfer_call(&self, id: CallId, uri: &str) -> Result<(), ApiError> {
+        if crate::sip::ReferTo::parse(uri).is_err() {
+            return Err(ApiError::Config(format!(
+                "transfer target {uri:?} (a sip:, sips: or tel: URI)"
+            )));
+        }
+        self.send(Command::Refer(id, uri.to_owned()))
+    }
+
     /// Calls `uri` over the default transport (or the URI's `;transport=`).
     pub fn make_call(&self, uri: &str) -> Result<CallId, ApiError> {
         self.make_call_via(uri, self.transport)

@@ -37,6 +37,15 @@ pub enum CallEvent {
     /// content type (lowercase, no parameters; empty without a body) and
     /// body. A DTMF INFO also gives a `Dtmf` event.
     Info(CallId, String, String),
+    /// A NOTIFY the far end sent in the call's dialog (answered 200).
+    Notify(CallId, Box<crate::session::Notice>),
+    /// How [`SipUa::transfer_call`](super::SipUa::transfer_call) ended:
+    /// the status of the target's final response as the far end reported
+    /// it (or its refusal of our REFER). A 2xx: the far end is talking to
+    /// the target and the call ends (`Ended(.., Transferred)` follows);
+    /// 202 when the far end took it on but reports nothing (RFC 4488).
+    /// Otherwise the call goes on as it was.
+    Transferred(CallId, StatusCode),
     /// A call's detail record (one per call; a bridge's legs together),
     /// once every leg has ended and its media has been counted.
     Record(Box<crate::session::CallRecord>),

@@ -90,6 +90,14 @@ impl SipUa {
             }
             SessionEvent::Dtmf(id, d, held) => CallEvent::Dtmf(id, d, held),
             SessionEvent::Info(id, ct, body) => CallEvent::Info(id, ct, body),
+            SessionEvent::Notify(id, n) => CallEvent::Notify(id, n),
+            // An application's call is not transferred by its peer.
+            SessionEvent::Referred(id, _) => {
+                _ = self.send(Command::AnswerRefer(id, crate::status::StatusCode::FORBIDDEN));
+                return None;
+            }
+            SessionEvent::Transfer(_, s) if s.is_provisional() => return None,
+            SessionEvent::Transfer(id, s) => CallEvent::Transferred(id, s),
             SessionEvent::Record(r) => CallEvent::Record(r),
             SessionEvent::Capture(id, dir, sip_call_id) => {
                 self.capture_for_route(id, &dir, &sip_call_id);

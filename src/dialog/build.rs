@@ -29,7 +29,7 @@ pub fn response_in(
     if status == StatusCode::OK || status == StatusCode::METHOD_NOT_ALLOWED {
         resp.headers.push(Header::Other(
             "Allow".into(),
-            "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, PRACK, UPDATE".into(),
+            "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, PRACK, UPDATE, REFER, NOTIFY".into(),
         ));
     }
     resp

@@ -56,6 +56,9 @@ pub struct Route {
     /// Write each call's media packets (both legs, both ways) to a pcap
     /// in this directory (the API's `capture_call`).
     pub capture_dir: Option<std::path::PathBuf>,
+    /// Its calls may be transferred: a REFER from either leg is taken on
+    /// (when its target has a route of its own); `false` answers 403.
+    pub transfer: bool,
 }
 
 /// The gateway's settings.
@@ -80,6 +83,7 @@ impl Default for GatewayConfig {
         GatewayConfig {
             routes: vec![Route {
                 capture_dir: None,
+                transfer: true,
                 user_prefix: String::new(),
                 domain: None,
                 sources: Vec::new(),

@@ -10,6 +10,10 @@ impl Gateway {
     /// A session event. Incoming calls are the gateway's and are consumed;
     /// every other event is acted on and handed back for observers.
     pub fn on_event(&mut self, now: Instant, ev: SessionEvent) -> Option<SessionEvent> {
+        if self.on_transfer_event(now, &ev) {
+            // A REFER is the gateway's to answer, and answered.
+            return (!matches!(ev, SessionEvent::Referred(..))).then_some(ev);
+        }
         match &ev {
             SessionEvent::Incoming(a, info) => return self.on_incoming(now, *a, info),
             SessionEvent::Ringing(b) => self.tell_inbound(*b, Command::Ring),
@@ -33,6 +37,7 @@ impl Gateway {
             }
             SessionEvent::PeerHeld(x) => self.tell_other(*x, Command::Hold),
             SessionEvent::Info(x, ct, body) => self.tell_other(*x, |o| Command::SendInfo(o, ct.clone(), body.clone())),
+            SessionEvent::Notify(x, n) => self.tell_other(*x, |o| Command::SendNotify(o, n.clone())),
             SessionEvent::PeerResumed(x) => self.tell_other(*x, Command::Resume),
             SessionEvent::Failed(b, code) => {
                 if self.legs.contains_key(b) {
@@ -61,6 +66,8 @@ impl Gateway {
             | SessionEvent::Resumed(_)
             | SessionEvent::HoldFailed(..)
             | SessionEvent::Dtmf(..)
+            | SessionEvent::Referred(..)
+            | SessionEvent::Transfer(..)
             | SessionEvent::Capture(..)
             | SessionEvent::Record(_) => {}
         }

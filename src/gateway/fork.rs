@@ -26,13 +26,14 @@ fn rank(s: StatusCode) -> u16 {
 
 impl Gateway {
     /// Calls each of `outs` for inbound call `a` at once.
-    pub(super) fn fork(&mut self, now: Instant, a: CallId, outs: Vec<Outbound>) {
+    pub(super) fn fork(&mut self, now: Instant, a: CallId, outs: Vec<Outbound>, transfer: bool) {
         self.stats.bridged += 1;
         let leg = |other, inbound| Leg {
             other,
             inbound,
             since: now,
             refused: StatusCode::FORBIDDEN,
+            transfer,
         };
         self.insert(a, leg(None, true));
         let mut fork = Fork::default();

@@ -53,6 +53,7 @@ impl Gateway {
                         inbound: true,
                         since,
                         refused,
+                        transfer: false,
                     },
                 );
                 let info = IncomingInfo {
@@ -71,6 +72,7 @@ impl Gateway {
                         inbound: true,
                         since: now,
                         refused: StatusCode::FORBIDDEN,
+                        transfer: false,
                     },
                 );
                 if self.cfg.echo_ring {
@@ -82,30 +84,18 @@ impl Gateway {
                     self.answer_at.push(now + answer_after, a);
                 }
             }
-            Some(RouteAction::Forward {
-                uri,
-                transport,
-                credentials,
-                srtp,
-                sdes_in_clear,
-                ..
-            }) => {
+            Some(RouteAction::Forward { .. }) => {
                 let i = index.expect("invariant: an action comes from a route");
                 let out = Outbound {
-                    uri: route::target_uri(uri, &user),
-                    transport: *transport,
-                    codecs: self.route_codecs[i].clone(),
                     from_user: route::user_of(&info.from),
-                    media: MediaMode::None,
-                    credentials: credentials.clone(),
-                    flow: None,
-                    srtp: *srtp,
-                    sdes_in_clear: *sdes_in_clear,
-                    audio: None,
+                    ..self
+                        .route_outbound(i, &user)
+                        .expect("invariant: a Forward route gives a leg")
                 };
-                self.bridge_to(now, a, out);
+                self.bridge_to(now, a, out, self.cfg.routes[i].transfer);
             }
             Some(RouteAction::Registered) => {
+                let transfer = index.is_some_and(|i| self.cfg.routes[i].transfer);
                 let contacts = self
                     .locations
                     .as_ref()
@@ -124,10 +114,10 @@ impl Gateway {
                         self.commands
                             .push_back(Command::Reject(a, StatusCode::TEMPORARILY_UNAVAILABLE));
                     }
-                    (Some(one), None) => self.bridge_to(now, a, one),
+                    (Some(one), None) => self.bridge_to(now, a, one, transfer),
                     (Some(first), Some(second)) => {
                         let all = [first, second].into_iter().chain(outs).collect();
-                        self.fork(now, a, all);
+                        self.fork(now, a, all, transfer);
                     }
                 }
             }
@@ -139,7 +129,7 @@ impl Gateway {
     }
 
     /// Bridges inbound call `a` to one outbound leg as `out` says.
-    fn bridge_to(&mut self, now: Instant, a: CallId, out: Outbound) {
+    fn bridge_to(&mut self, now: Instant, a: CallId, out: Outbound, transfer: bool) {
         self.stats.bridged += 1;
         let b = self.new_outbound_id();
         let leg = |other, inbound, refused| Leg {
@@ -147,6 +137,7 @@ impl Gateway {
             inbound,
             since: now,
             refused,
+            transfer,
         };
         self.insert(a, leg(b, true, StatusCode::FORBIDDEN));
         let refused = out.credentials.as_ref().map_or(StatusCode::FORBIDDEN, |c| c.refused());

@@ -12,6 +12,8 @@ mod incoming;
 mod rate;
 mod route;
 mod stats;
+mod target;
+mod transfer;
 
 pub use admission::Admission;
 pub use config::{GatewayConfig, Route, RouteAction};
@@ -40,6 +42,8 @@ struct Leg {
     /// An outbound leg whose target refuses our credentials: what its
     /// caller hears (the route's `refused_with`, else 403).
     refused: crate::status::StatusCode,
+    /// Its route lets its call be transferred.
+    transfer: bool,
 }
 
 /// The B2BUA state machine.
@@ -63,6 +67,8 @@ pub struct Gateway {
     /// Inbound calls whose outbound legs race (a user with several
     /// registered Contacts).
     forks: FxHashMap<CallId, fork::Fork>,
+    /// Transfers in progress, by the new leg placed for each.
+    transfers: FxHashMap<CallId, transfer::Transfer>,
     /// The registrar's bindings, for `registered` routes.
     locations: Option<crate::registrar::Locations>,
     stats: GatewayStats,
@@ -100,6 +106,7 @@ impl Gateway {
             drain_ended: false,
             inbound: 0,
             forks: FxHashMap::default(),
+            transfers: FxHashMap::default(),
             locations: None,
             failures: Default::default(),
             stats: GatewayStats::default(),

@@ -57,13 +57,13 @@ impl UserAgent {
         if let Some(c) = self.calls.get_mut(&b) {
             c.set_record_owner(a);
         }
-        self.records.join(b, a);
+        _ = self.records.join(b, a);
     }
 
     /// The outbound offer: the route's codecs if it names any, else the
     /// inbound offer's codecs we support (with its payload types), then
     /// the rest of ours, which we would transcode.
-    fn offer_codecs(&self, a: CallId, policy: &[Codec]) -> Vec<Codec> {
+    pub(super) fn offer_codecs(&self, a: CallId, policy: &[Codec]) -> Vec<Codec> {
         let theirs = self
             .calls
             .get(&a)

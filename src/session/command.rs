@@ -27,6 +27,36 @@ pub enum Command {
     /// Send an INFO with this body of this content type (none when empty)
     /// in the call's dialog.
     SendInfo(CallId, String, String),
+    /// Answer the peer's REFER on call `id`: a 2xx takes it on (202),
+    /// anything else refuses it with that status.
+    AnswerRefer(CallId, StatusCode),
+    /// Tell the peer of call `id` how the transfer it asked for goes.
+    NotifyRefer(CallId, StatusCode),
+    /// Transfer the peer of call `id` to this URI (our REFER).
+    Refer(CallId, String),
+    /// Send a NOTIFY as this says in the call's dialog.
+    SendNotify(CallId, Box<super::Notice>),
+    /// Place call `c` to take over the other leg of established call
+    /// `keep` (a transfer): its offer follows `keep`'s agreed media, its
+    /// port is on the worker of `keep`'s media; linked once
+    /// [`Command::Rebridge`]d.
+    Transfer {
+        /// The new call.
+        c: CallId,
+        /// The established call it will be bridged to.
+        keep: CallId,
+        /// Where and how.
+        out: Box<Outbound>,
+    },
+    /// Bridge established call `keep` to answered call `new` in place of
+    /// their partners (who are left unlinked, to be hung up): the media
+    /// follow, and a leg we had put on hold is resumed.
+    Rebridge {
+        /// The call that stays.
+        keep: CallId,
+        /// Its new partner.
+        new: CallId,
+    },
     /// The application's audio queues for call `id` (its media mode
     /// `Audio`): sent before `Accept` or `Place`.
     Audio(CallId, crate::media::audio::AudioAttach),
@@ -91,6 +121,10 @@ impl Command {
             Command::Ring(id)
             | Command::SendDtmf(id, _)
             | Command::SendInfo(id, ..)
+            | Command::AnswerRefer(id, _)
+            | Command::NotifyRefer(id, _)
+            | Command::Refer(id, _)
+            | Command::SendNotify(id, _)
             | Command::Audio(id, _)
             | Command::Capture(id, _)
             | Command::Accept(id, _)
@@ -103,6 +137,8 @@ impl Command {
             | Command::EarlyMedia(id) => *id,
             Command::Bridge { b, .. } | Command::Fork { b, .. } => *b,
             Command::Join { a, .. } => *a,
+            Command::Transfer { c, .. } => *c,
+            Command::Rebridge { keep, .. } => *keep,
         }
     }
 }

@@ -27,6 +27,35 @@ pub enum EndReason {
     /// The session timer ran out without a refresh (RFC 4028 §10): we
     /// sent BYE.
     SessionExpired,
+    /// We transferred the peer (our REFER), it reached the target: we
+    /// sent BYE.
+    Transferred,
+}
+
+/// A transfer the peer asks for (its REFER, RFC 3515): to be taken on
+/// (`Command::AnswerRefer` with a 2xx, then its progress with
+/// `Command::NotifyRefer`) or refused (`AnswerRefer` with the status).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Referral {
+    /// Whom to call (its URI, without URI headers).
+    pub target: String,
+    /// An attended transfer (RFC 3891 Replaces): the call of ours whose
+    /// dialog the referrer has with the target, to be replaced.
+    pub replaces: Option<CallId>,
+}
+
+/// A NOTIFY the peer sent in the call's dialog (not a transfer's
+/// progress, which is `SessionEvent::Transfer`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// Its Event header.
+    pub event: String,
+    /// Its Subscription-State header.
+    pub state: String,
+    /// Its Content-Type (empty without a body).
+    pub content_type: String,
+    /// Its body.
+    pub body: String,
 }
 
 /// Details of an incoming call.
@@ -80,6 +109,15 @@ pub enum SessionEvent {
     /// An INFO the peer sent in the call's dialog: its content type
     /// (lowercase, no parameters; empty without a body) and body.
     Info(CallId, String, String),
+    /// The peer asks us to transfer it (a REFER), which must be answered.
+    Referred(CallId, Referral),
+    /// How our transfer of the peer goes: the status of the target's
+    /// latest response (NOTIFY), or the REFER's refusal. A final 2xx is
+    /// followed by `Ended(Transferred)`; a 202 final means the peer took
+    /// it on without a subscription.
+    Transfer(CallId, StatusCode),
+    /// The peer's NOTIFY in the dialog.
+    Notify(CallId, Box<Notice>),
     /// A call's detail record, once all its legs ended and its media
     /// reported (keyed by the incoming leg of a bridge).
     Record(Box<CallRecord>),

@@ -54,13 +54,17 @@ impl UserAgent {
         let cmd = match (call.media_mode(), b) {
             (MediaMode::Audio, None) => match self.requests.audio.remove(&owner) {
                 Some(audio) => MediaCommand::AddAudioCall {
-                    call: owner.0,
+                    call: self.media_key(owner).0,
                     a,
                     audio,
                 },
                 None => return,
             },
-            _ => MediaCommand::AddCall { call: owner.0, a, b },
+            _ => MediaCommand::AddCall {
+                call: self.media_key(owner).0,
+                a,
+                b,
+            },
         };
         self.ctx.media.push_back(cmd);
         self.start_capture(owner);
@@ -80,7 +84,7 @@ impl UserAgent {
         let side = call.link().map_or(Side::A, |(_, s)| s);
         if let Some(leg) = call.leg_config() {
             let cmd = MediaCommand::UpdateLeg {
-                call: owner.0,
+                call: self.media_key(owner).0,
                 side,
                 leg,
             };
@@ -97,11 +101,11 @@ impl UserAgent {
                 Some(c) => {
                     let active = c.media_active();
                     c.set_media_active(false);
-                    (a, active)
+                    (c.media_key().unwrap_or(a), active)
                 }
                 None => (a, false),
             },
-            _ => (call.id(), call.media_active()),
+            _ => (call.media_key().unwrap_or(call.id()), call.media_active()),
         };
         if let Some(c) = call.link().and_then(|(other, _)| self.calls.get_mut(&other)) {
             c.set_link(None);
@@ -113,15 +117,22 @@ impl UserAgent {
         active
     }
 
+    /// The id media call `owner` has on the workers.
+    pub(super) fn media_key(&self, owner: CallId) -> CallId {
+        self.calls.get(&owner).and_then(|c| c.media_key()).unwrap_or(owner)
+    }
+
     /// An event from a media worker.
     pub fn handle_media_event(&mut self, now: Instant, ev: MediaEvent) {
         self.now = now;
+        // A media call a transfer left to another call than its first.
+        let owner = |call: u64| self.media_alias.get(&CallId(call)).copied().unwrap_or(CallId(call));
         match ev {
-            MediaEvent::Timeout { call } => self.with_call(CallId(call), |c, ctx| c.media_timeout(ctx, now)),
+            MediaEvent::Timeout { call } => self.with_call(owner(call), |c, ctx| c.media_timeout(ctx, now)),
             MediaEvent::BindFailed { call, port } => {
                 tracing::warn!(call, port, "media port could not be bound; the call has no media");
                 self.ctx.stats.media_bind_failed += 1;
-                if let Some(c) = self.calls.get_mut(&CallId(call)) {
+                if let Some(c) = self.calls.get_mut(&owner(call)) {
                     c.set_media_active(false);
                 }
                 self.media_done(CallId(call), [None, None]);

@@ -35,7 +35,10 @@ impl UserAgent {
     pub(super) fn capture(&mut self, id: CallId, tap: PacketTap) {
         let owner = self.media_owner(id);
         match self.calls.get(&owner) {
-            Some(c) if c.media_active() => self.ctx.media.push_back(MediaCommand::Capture { call: owner.0, tap }),
+            Some(c) if c.media_active() => self.ctx.media.push_back(MediaCommand::Capture {
+                call: self.media_key(owner).0,
+                tap,
+            }),
             None if !self.placing.contains_key(&owner) => tap.close(),
             // Not started yet, or waiting for its target's name.
             _ => {

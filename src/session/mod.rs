@@ -33,11 +33,12 @@ mod registrations;
 mod routing;
 mod shedder;
 mod stats;
+mod transfer;
 mod user_agent;
 
 pub use command::{Command, MediaMode, Outbound};
 pub use config::{ListenerSrtp, SessionTimerConfig, UaConfig};
-pub use event::{EndReason, IncomingInfo, SessionEvent};
+pub use event::{EndReason, IncomingInfo, Notice, Referral, SessionEvent};
 pub use ports::PortPool;
 pub use record::{CallRecord, LegRecord};
 pub use registration::{RegistrationConfig, RegistrationState};

@@ -54,7 +54,7 @@ impl UserAgent {
     /// Sends call `id`'s INVITE to the first of `peers`, the rest kept to
     /// fail over to.
     fn place_at(&mut self, now: Instant, id: CallId, owner: CallId, out: &Outbound, peers: Vec<Peer>) -> bool {
-        let worker = self.ctx.worker_of(owner);
+        let worker = self.ctx.worker_of(self.media_key(owner));
         match Call::outgoing(&mut self.ctx, now, id, worker, out, peers) {
             Ok(call) => {
                 self.calls.insert(id, Box::new(call));
@@ -85,7 +85,7 @@ impl UserAgent {
             }
         };
         // A bridge's inbound leg may have gone while DNS answered.
-        if p.owner != id && !self.calls.get(&p.owner).is_some_and(|c| c.is_offered()) {
+        if p.owner != id && !self.calls.contains_key(&p.owner) {
             self.not_placed(id, StatusCode::CALL_DOES_NOT_EXIST);
             return;
         }

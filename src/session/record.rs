@@ -73,6 +73,7 @@ pub(super) fn end_text(ev: Option<&SessionEvent>) -> String {
             EndReason::MediaTimeout => "media_timeout".into(),
             EndReason::NotAgreed => "not_agreed".into(),
             EndReason::SessionExpired => "session_expired".into(),
+            EndReason::Transferred => "transferred".into(),
         },
         Some(SessionEvent::Failed(_, s)) => format!("failed_{s}"),
         _ => "ended".into(),

@@ -45,11 +45,14 @@ impl Records {
         r.legs.reserve(r.open_legs.saturating_sub(r.legs.len()));
     }
 
-    /// Call `leg` becomes a leg of `owner`'s record (a bridge's B side).
-    pub fn join(&mut self, leg: CallId, owner: CallId) {
-        if self.open.remove(&leg).is_some() {
+    /// Call `leg` becomes a leg of `owner`'s record (a bridge's B side);
+    /// whether it had one of its own to give up.
+    pub fn join(&mut self, leg: CallId, owner: CallId) -> bool {
+        let own = self.open.remove(&leg).is_some();
+        if own {
             self.open(owner);
         }
+        own
     }
 
     /// Leg `call` ended with `ev` at `now` (`media_removed`: the media

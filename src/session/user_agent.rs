@@ -37,6 +37,8 @@ pub(crate) struct UserAgent {
     pub(super) requests: super::media_requests::MediaRequests,
     /// Outgoing calls waiting for their target's name to be looked up.
     pub(super) placing: FxHashMap<CallId, super::placing::Placing>,
+    /// Media calls that transfers left to another call (media key to call).
+    pub(super) media_alias: FxHashMap<CallId, CallId>,
 }
 
 impl UserAgent {
@@ -59,6 +61,7 @@ impl UserAgent {
             next_shrink: now,
             requests: Default::default(),
             placing: FxHashMap::default(),
+            media_alias: FxHashMap::default(),
         };
         ua.add_registrations(registrations, now);
         ua
@@ -89,6 +92,7 @@ impl UserAgent {
             Command::EarlyMedia(a) => self.early_media(now, a),
             Command::Fork { b, a, out } => _ = self.fork_leg(now, b, a, &out),
             Command::Join { a, b } => self.join(a, b),
+            cmd => self.transfer_command(now, cmd),
         }
         self.drain(now);
     }
@@ -130,6 +134,9 @@ impl UserAgent {
     fn finish(&mut self, id: CallId, event: SessionEvent) {
         let Some(call) = self.calls.remove(&id) else { return };
         self.requests.forget(id);
+        if let Some(key) = call.media_key() {
+            self.media_alias.remove(&key);
+        }
         self.ctx.ports.give_back(self.now, call.port());
         let media_removed = self.stop_media(&call);
         let record = self.records.close(&call, &event, self.now, media_removed);

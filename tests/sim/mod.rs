@@ -99,6 +99,7 @@ pub fn forward_to(target: SocketAddr, codecs: &[&str]) -> GatewayConfig {
     GatewayConfig {
         routes: vec![Route {
             capture_dir: None,
+            transfer: true,
             user_prefix: String::new(),
             domain: None,
             sources: Vec::new(),

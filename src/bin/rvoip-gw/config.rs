@@ -130,6 +130,8 @@ pub struct Route {
     pub sdes_in_clear: bool,
     /// Write each call's media packets to a pcap in this directory.
     pub capture_dir: Option<String>,
+    /// Its calls may be transferred (REFER); default true.
+    pub transfer: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
@@ -177,6 +179,7 @@ impl Config {
             .retain(|r| !(r.user_prefix.is_empty() && r.domain.is_none()));
         self.routes.push(Route {
             capture_dir: None,
+            transfer: None,
             user_prefix: String::new(),
             domain: None,
             sources: Vec::new(),

@@ -21,6 +21,7 @@ pub fn gateway_config(cfg: &Config) -> Result<GatewayConfig, String> {
             .map(Arc::new);
         routes.push(Route {
             capture_dir: r.capture_dir.as_ref().map(std::path::PathBuf::from),
+            transfer: r.transfer.unwrap_or(true),
             user_prefix: r.user_prefix.clone(),
             domain: r.domain.clone(),
             // Checked at load (check.rs): each one parses.

@@ -1,5 +1,5 @@
 //! Within the dialog: the peer's requests (BYE, re-INVITE, PRACK, UPDATE,
-//! OPTIONS, INFO, NOTIFY; CSeq order checked, §12.2.2), ending the call (reject
+//! OPTIONS, INFO, NOTIFY, REFER; CSeq order checked, §12.2.2), ending the call (reject
 //! while offered, CANCEL while ringing once a provisional came, §9.1; BYE
 //! once established), and what a transaction timing out means for it.
 
@@ -32,7 +32,9 @@ impl Call {
             Method::PRack => self.on_prack(ctx, now, tx, req),
             Method::Update => self.on_update(ctx, now, tx, req),
             Method::Info => self.on_info(ctx, now, tx, req),
-            Method::Options | Method::Notify => ctx.reply(now, tx, &req.req, StatusCode::OK, tag),
+            Method::Refer => self.on_refer(ctx, now, tx, req),
+            Method::Notify => self.on_notify(ctx, now, tx, req),
+            Method::Options => ctx.reply(now, tx, &req.req, StatusCode::OK, tag),
             _ => ctx.reply(now, tx, &req.req, StatusCode::METHOD_NOT_ALLOWED, tag),
         }
     }

@@ -10,7 +10,7 @@ use crate::dialog;
 use crate::ids::TxId;
 use crate::session::SessionEvent;
 use crate::session::context::CallContext;
-use crate::sip::{self, IncomingRequest, Method};
+use crate::sip::{IncomingRequest, Method};
 use crate::status::StatusCode;
 use std::time::{Duration, Instant};
 
@@ -70,18 +70,8 @@ impl Call {
     /// Sends an INFO with `body` of type `ct` (none when empty) in the
     /// dialog, once it has one.
     pub fn send_info(&mut self, ctx: &mut CallContext, now: Instant, ct: &str, body: &str) {
-        let Some(dialog) = self.dialog.as_mut() else { return };
-        let (transport, hop) = (dialog.transport(), dialog.next_hop());
-        let (via, contact) = (ctx.via(transport), ctx.contact(transport));
-        let spec = dialog.request(Method::Info, via, &contact, None);
-        let req = if ct.is_empty() {
-            sip::request(&spec)
-        } else {
-            sip::request_with_body(&spec, ct, body.as_bytes().to_vec())
-        };
-        if let Ok(req) = req {
-            ctx.send_request(now, self.id, hop, req);
-        }
+        let body = (!ct.is_empty()).then(|| (ct, body.to_owned()));
+        self.send_within(ctx, now, Method::Info, Vec::new(), body);
     }
 }
 

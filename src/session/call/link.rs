@@ -28,9 +28,29 @@ impl Call {
         self.link
     }
 
+    /// Which leg of a media call it is: its bridge's say, else (its
+    /// partner gone) the leg its role makes it.
+    pub fn media_side(&self) -> Side {
+        match (self.link, self.role) {
+            (Some((_, side)), _) => side,
+            (None, super::Role::Uas) => Side::A,
+            (None, super::Role::Uac) => Side::B,
+        }
+    }
+
     /// Links it to a bridge partner (`None`: unlinks it).
     pub fn set_link(&mut self, link: Option<(CallId, Side)>) {
         self.link = link;
+    }
+
+    /// The id its media call has on the workers when not its own.
+    pub fn media_key(&self) -> Option<CallId> {
+        self.media_key
+    }
+
+    /// Keeps media call `key` (`None`: its own id).
+    pub fn set_media_key(&mut self, key: Option<CallId>) {
+        self.media_key = key.filter(|k| *k != self.id);
     }
 
     /// The call whose record this leg goes in.

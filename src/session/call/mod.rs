@@ -17,6 +17,8 @@ mod offer_answer;
 mod ok_retransmit;
 mod peer_reinvite;
 mod prack;
+mod reanchor;
+mod refer;
 mod reinvite;
 mod reinvite_retry;
 mod reissue;
@@ -27,6 +29,7 @@ mod srtp;
 mod state;
 mod target_set;
 mod timers;
+mod transfer;
 mod uac;
 mod uas;
 mod update;
@@ -75,6 +78,9 @@ pub(crate) struct Call {
     media_active: bool,
     /// The other leg of a bridge, and which leg this call is.
     link: Option<(CallId, Side)>,
+    /// The media call it keeps when that is not its own id (a transfer
+    /// left it the media call of a leg that has gone).
+    media_key: Option<CallId>,
     started: Instant,
     answered: Option<Instant>,
     /// The call whose record this leg goes in (itself, or its bridge's A).
@@ -86,6 +92,10 @@ pub(crate) struct Call {
     session_retried: bool,
     /// Our reliable provisionals (RFC 3262, as UAS).
     rel: reliable::Reliable,
+    /// The peer's REFER and its subscription (we are transferred).
+    refer_in: Option<refer::ReferIn>,
+    /// Our REFER (we transfer the peer).
+    refer_out: Option<transfer::ReferOut>,
     /// Set when the call is over: the event that ends it.
     ended: Option<SessionEvent>,
 }
@@ -116,6 +126,7 @@ impl Call {
             media: MediaMode::None,
             media_active: false,
             link: None,
+            media_key: None,
             started: now,
             answered: None,
             record: id,
@@ -123,6 +134,8 @@ impl Call {
             session: None,
             session_retried: false,
             rel: Default::default(),
+            refer_in: None,
+            refer_out: None,
             ended: None,
         }
     }

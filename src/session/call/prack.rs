@@ -86,6 +86,8 @@ impl Call {
             }
             return;
         }
-        self.on_reinvite_response(ctx, now, resp)
+        if !self.on_refer_response(ctx, now, tx, &resp) {
+            self.on_reinvite_response(ctx, now, resp)
+        }
     }
 }
