@@ -7,7 +7,7 @@
 # SRTP over TLS; SIPp sending RFC 4733 digits to, and baresip talking
 # with, an application on the API (examples/audio_app.rs), and both
 # calling through rvoip-gw's WebSocket bridge to examples/ws_echo_server.rs
-# and examples/ws_digits_bot. Every
+# and examples/ws_digits_bot; SIPp transfers (REFER) through rvoip-gw. Every
 # peer is installed from Debian if missing, every step is bounded; prints
 # one line per check and exits non-zero if any fails.
 set -uo pipefail
@@ -134,4 +134,5 @@ source "$ROOT/peers/ws_bridge.sh"
 source "$ROOT/peers/pcap.sh"
 source "$ROOT/peers/session_timer.sh"
 source "$ROOT/peers/prack.sh"
+source "$ROOT/peers/transfer.sh"
 exit $FAILED

@@ -110,7 +110,8 @@ fn last_bridge(net: &Net) -> (u64, rvoip::media::LegConfig, rvoip::media::LegCon
 
 #[test]
 fn the_callee_transfers_the_caller_blind() {
-    let (mut net, a, b) = answered(91, true);
+    // Two media workers: the new leg's port is on the caller's.
+    let (mut net, a, b) = answered_with(91, true, 2);
     let (first, ..) = last_bridge(&net);
     net.command(CALLEE, Command::Refer(b, format!("sip:carol@{}", addr(1))));
     let c = net.wait_incoming(TARGET, SECOND);
@@ -137,6 +138,12 @@ fn the_callee_transfers_the_caller_blind() {
     let port = audio_port(&target_sdp);
     assert_eq!(leg_b.remote.map(|r| r.port()), Some(port), "leg B is the target's");
     assert_ne!(leg_a.port, leg_b.port);
+    let to_target = net
+        .sent(addr(1), "INVITE")
+        .into_iter()
+        .filter(|s| s.to == addr(3))
+        .count();
+    assert_eq!(to_target, 1, "no re-INVITE: the target's leg is on the right worker");
     // The caller stays and hangs up later: the target hears it.
     net.run_for(Duration::from_secs(2));
     assert!(

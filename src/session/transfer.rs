@@ -64,7 +64,9 @@ impl UserAgent {
             return;
         }
         let key = self.media_of(keep);
-        let moved = self.ctx.worker_of(self.media_of(new)) != self.ctx.worker_of(key);
+        // A port belongs to its worker (its shard of the pool).
+        let worker = |ua: &Self, id| ua.calls.get(&id).map(|c| ua.ctx.ports.shard_of(c.port()));
+        let moved = worker(self, new) != worker(self, keep);
         for id in [keep, new] {
             let owner = self.media_owner(id);
             let media_key = self.media_of(id);
