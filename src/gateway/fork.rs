@@ -33,6 +33,7 @@ impl Gateway {
             inbound,
             since: now,
             refused: StatusCode::FORBIDDEN,
+            early_media: false,
         };
         self.insert(a, leg(None, true));
         let mut fork = Fork::default();

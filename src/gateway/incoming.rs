@@ -53,6 +53,7 @@ impl Gateway {
                         inbound: true,
                         since,
                         refused,
+                        early_media: false,
                     },
                 );
                 let info = IncomingInfo {
@@ -71,6 +72,7 @@ impl Gateway {
                         inbound: true,
                         since: now,
                         refused: StatusCode::FORBIDDEN,
+                        early_media: false,
                     },
                 );
                 if self.cfg.echo_ring {
@@ -147,6 +149,7 @@ impl Gateway {
             inbound,
             since: now,
             refused,
+            early_media: false,
         };
         self.insert(a, leg(b, true, StatusCode::FORBIDDEN));
         let refused = out.credentials.as_ref().map_or(StatusCode::FORBIDDEN, |c| c.refused());

@@ -40,6 +40,8 @@ struct Leg {
     /// An outbound leg whose target refuses our credentials: what its
     /// caller hears (the route's `refused_with`, else 403).
     refused: crate::status::StatusCode,
+    /// An inbound leg whose caller was sent our early media (a 183).
+    early_media: bool,
 }
 
 /// The B2BUA state machine.

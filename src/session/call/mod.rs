@@ -7,7 +7,9 @@
 //! Its behaviour is split by what it acts on, one file each (uas, uac,
 //! in_dialog, reinvite, ok_retransmit, target_set, client_auth, ...).
 
+mod answer;
 mod client_auth;
+mod early;
 mod hop;
 mod in_dialog;
 mod info;
@@ -17,6 +19,7 @@ mod offer_answer;
 mod ok_retransmit;
 mod peer_reinvite;
 mod prack;
+mod provisional;
 mod reinvite;
 mod reinvite_retry;
 mod reissue;
@@ -86,6 +89,8 @@ pub(crate) struct Call {
     session_retried: bool,
     /// Our reliable provisionals (RFC 3262, as UAS).
     rel: reliable::Reliable,
+    /// As UAC: our INVITE's early dialogs, one per fork.
+    early: early::EarlyDialogs,
     /// Set when the call is over: the event that ends it.
     ended: Option<SessionEvent>,
 }
@@ -123,6 +128,7 @@ impl Call {
             session: None,
             session_retried: false,
             rel: Default::default(),
+            early: Default::default(),
             ended: None,
         }
     }
