@@ -187,7 +187,7 @@ fn past_sixteen_forks_provisionals_are_counted_and_ignored() {
 }
 
 #[test]
-fn requests_in_a_forks_early_dialog_are_answered_in_it() {
+fn requests_in_a_forks_early_dialog_are_answered_in_it_and_481_once_another_answered() {
     let mut net = Net::new(1, 74);
     let id = CallId(10);
     let inv = call(&mut net, id);
@@ -224,6 +224,21 @@ fn requests_in_a_forks_early_dialog_are_answered_in_it() {
             .iter()
             .any(|e| matches!(e, SessionEvent::Info(i, ..) if *i == id))
     );
+    // Fork a answers: fork b's dialog is not the call's.
+    answer(
+        &mut net,
+        addr(0),
+        &inv,
+        "200 OK",
+        "a",
+        "",
+        &raw::sdp(4001, 0, "PCMU/8000"),
+    );
+    wait_for!(net, 0, SECOND, SessionEvent::Answered(i) if *i == id);
+    net.send(callee("b"), addr(0), ours("b", 6, "i4"));
+    net.run_for(10 * MS);
+    let last = net.sent(addr(0), "SIP/2.0").last().map(|s| s.text.clone()).unwrap();
+    assert!(last.starts_with("SIP/2.0 481") && last.contains("z9hG4bKi4"), "{last}");
 }
 
 /// The gateway's media command for the outbound leg's remote address:
