@@ -44,7 +44,7 @@ pub(super) struct EarlyDialogs {
     forks: Vec<EarlyDialog>,
     /// The fork (its index) the media follow.
     media: Option<u8>,
-    /// Forks seen, past the first: their indexes.
+    /// Forks opened so far (the last one's index).
     seen: u8,
 }
 

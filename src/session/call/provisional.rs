@@ -45,7 +45,7 @@ impl Call {
         };
         let new = match self.early.get_mut(tag) {
             Some(fork) => {
-                // Its 18x may move its target (RFC 6141 §3.3).
+                // Its latest 18x's Contact is where it is now.
                 if let Some(c) = sip::header_in(&resp.resp.headers, "Contact") {
                     fork.dialog.remote_target = sip::uri_of(c).to_owned();
                 }
@@ -54,8 +54,11 @@ impl Call {
             None => {
                 let mut dialog = Dialog::uac(invite, resp, self.peer);
                 dialog.flow = self.pinned.then_some(self.peer);
-                // Requests in any of them come to this call (our tag).
-                ctx.index.add_dialog(dialog.key(), self.id);
+                if self.early.is_empty() {
+                    // Requests in any of them come to this call (our tag
+                    // is all their key).
+                    ctx.index.add_dialog(dialog.key(), self.id);
+                }
                 ctx.stats.forked_calls += u64::from(self.early.len() == 1);
                 if self.early.open(dialog, resp.code()).is_none() {
                     ctx.stats.forks_ignored += 1;
