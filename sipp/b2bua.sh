@@ -2,7 +2,11 @@
 # media anchored on its workers) -> SIPp UAS, over UDP and TCP, with CANCEL
 # propagation, BYE from either side, hold/resume across the gateway and a
 # 302 on the outbound leg followed to its Contact, and a 302 naming two
-# Contacts whose better one answers 486, so the call goes to the other.
+# Contacts whose better one answers 486, so the call goes to the other;
+# and a forking proxy on the outbound leg (uas_fork*.xml: 180 from callee
+# A, 183 with SDP from callee B, 200 from B, each with its own To tag,
+# plainly and with reliable provisionals): ACK, PRACKs and BYE checked in
+# the right fork's dialog, the caller (uac_fork.xml) hearing one dialog.
 # Uses run.sh's GW, WORK, S, free_port, case_uac and record. The gateway
 # runs two signalling threads here (calls sharded by Call-ID), the rest of
 # the suite one.
@@ -10,6 +14,7 @@
 B_UDP=$(free_port); B_TCP=$(free_port); B_RING=$(free_port); B_BYE=$(free_port); B_HOLD=$(free_port)
 B_REDIR=$(free_port); B_MOVED=$(free_port)
 B_REDIR2=$(free_port); B_BUSY=$(free_port); B_MOVED2=$(free_port)
+B_FORK=$(free_port); B_FORKREL=$(free_port)
 cat >"$WORK/b2bua.toml" <<EOF
 [sip]
 threads = 2
@@ -35,6 +40,12 @@ target = "sip:127.0.0.1:$B_REDIR"
 [[routes]]
 user_prefix = "redtwo"
 target = "sip:127.0.0.1:$B_REDIR2"
+[[routes]]
+user_prefix = "forkrel"
+target = "sip:127.0.0.1:$B_FORKREL"
+[[routes]]
+user_prefix = "fork"
+target = "sip:127.0.0.1:$B_FORK"
 EOF
 B2B_PORT=$(free_port)
 # --route makes every other call go to the plain SIPp UAS.
@@ -64,6 +75,8 @@ uas_bg b2b-uas-302x2 "$B_REDIR2" 20 -sf "$S/uas_redirect_two.xml" -key redirect_
   -key busy_at 127.0.0.1:$B_BUSY
 uas_bg b2b-uas-busy  "$B_BUSY"  20 -sf "$S/uas_busy.xml"
 uas_bg b2b-uas-moved2 "$B_MOVED2" 20 -sn uas
+uas_bg b2b-uas-fork    "$B_FORK"    20 -sf "$S/uas_fork.xml"
+uas_bg b2b-uas-fork-100rel "$B_FORKREL" 20 -sf "$S/uas_fork_prack.xml"
 sleep 0.5
 TARGET=$B2B_PORT
 case_uac b2b-uac-udp       200 -sn uac -r 50 -l 200
@@ -73,6 +86,8 @@ case_uac b2b-bye-from-b     20 -sf "$S/uac_bye_in.xml" -s byeb -r 20
 case_uac b2b-hold-resume    20 -sf "$S/hold.xml" -s hold -r 20
 case_uac b2b-redirect       20 -sn uac -s redir -r 20
 case_uac b2b-redirect-next  20 -sn uac -s redtwo -r 20
+case_uac b2b-forked          20 -sf "$S/uac_fork.xml" -s fork -r 20
+case_uac b2b-forked-100rel   20 -sf "$S/uac_fork.xml" -s forkrel -r 20
 unset TARGET
 for i in "${!UAS_PIDS[@]}"; do
   wait "${UAS_PIDS[$i]}"; record "${UAS_NAMES[$i]}" $? "$WORK/${UAS_NAMES[$i]}"

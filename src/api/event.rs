@@ -1,7 +1,7 @@
 //! Call events and the incoming call that must be answered.
 
 use crate::ids::CallId;
-use crate::session::{Command, EndReason, MediaMode};
+use crate::session::{Command, EndReason, Fork, MediaMode};
 use crate::status::StatusCode;
 use std::net::SocketAddr;
 use tokio::sync::mpsc;
@@ -11,10 +11,16 @@ use tokio::sync::mpsc;
 pub enum CallEvent {
     /// A new call: accept or reject it (dropping it rejects with 480).
     Incoming(IncomingCall),
-    /// The far end is ringing (180/183).
+    /// The far end is ringing (its first 180/183).
     Ringing(CallId),
     /// The far end sent SDP in a provisional (early media).
     EarlyMedia(CallId),
+    /// Our INVITE forked: a provisional opened a new early dialog (a
+    /// callee told apart by its To tag), or moved the early media to the
+    /// fork that sent it. Told once a second fork appears (the first
+    /// fork's event then comes before it); a call that did not fork has
+    /// none, only `Ringing` and `EarlyMedia` as before.
+    EarlyDialog(CallId, Fork),
     /// The call is established.
     Answered(CallId),
     /// Media on hold.

@@ -44,7 +44,7 @@ pub use crate::media::audio::{
     AudioCounters, AudioError, AudioFrame, CallAudio, Direction, PlayOutcome, Playback, Prompt, TapReader,
 };
 pub use crate::sdp::SrtpPolicy;
-pub use crate::session::{CallRecord, EndReason, LegRecord};
+pub use crate::session::{CallRecord, EndReason, Fork, LegRecord};
 pub use crate::session::{ListenerSrtp, SessionTimerConfig};
 pub use crate::status::StatusCode;
 pub use auth::{Auth, Credentials, ha1};

@@ -76,6 +76,7 @@ impl SipUa {
             }),
             SessionEvent::Ringing(id) => CallEvent::Ringing(id),
             SessionEvent::EarlyMedia(id) => CallEvent::EarlyMedia(id),
+            SessionEvent::EarlyDialog(id, fork) => CallEvent::EarlyDialog(id, fork),
             SessionEvent::Answered(id) => CallEvent::Answered(id),
             SessionEvent::Held(id) | SessionEvent::PeerHeld(id) => CallEvent::Held(id),
             SessionEvent::Resumed(id) | SessionEvent::PeerResumed(id) => CallEvent::Resumed(id),

@@ -68,6 +68,10 @@ pub(crate) struct LiveStats {
     pub transcoded_calls: AtomicU64,
     /// Redirects (3xx) followed by our outgoing calls.
     pub redirects_followed: AtomicU64,
+    /// Outgoing calls whose INVITE forked (a second callee's To tag).
+    pub forked_calls: AtomicU64,
+    /// Provisionals ignored from forks past the 16 a call keeps.
+    pub forks_ignored: AtomicU64,
     /// API commands refused (queue full).
     pub command_overflow: AtomicU64,
     /// Messages for another signalling shard refused (its queue was full).
@@ -140,6 +144,8 @@ impl LiveStats {
         delta(&self.rtp_jitter_us_sum, o.rtp_jitter_us_sum, s.rtp_jitter_us_sum);
         delta(&self.transcoded_calls, o.transcoded_calls, s.transcoded_calls);
         delta(&self.redirects_followed, o.redirects_followed, s.redirects_followed);
+        delta(&self.forked_calls, o.forked_calls, s.forked_calls);
+        delta(&self.forks_ignored, o.forks_ignored, s.forks_ignored);
         last.ua = *s;
         last.active = active as u64;
         last.transactions = transactions as u64;

@@ -20,7 +20,24 @@ impl Gateway {
             // A forked call's caller hears ringing: no leg's early media
             // is relayed while they race.
             SessionEvent::EarlyMedia(b) if self.forking_partner(*b).is_some() => self.tell_inbound(*b, Command::Ring),
-            SessionEvent::EarlyMedia(b) => self.tell_inbound(*b, Command::EarlyMedia),
+            SessionEvent::EarlyMedia(b) => {
+                self.tell_inbound(*b, Command::EarlyMedia);
+                if let Some(a) = self.legs.get(b).and_then(|l| l.other)
+                    && let Some(l) = self.legs.get_mut(&a)
+                {
+                    l.early_media = true;
+                }
+            }
+            // Another callee of a forked INVITE rings: the caller's one
+            // dialog rings again, unless it hears our early media already
+            // (which follow the fork that sent SDP last).
+            SessionEvent::EarlyDialog(b, fork) if fork.index > 1 && !fork.media => {
+                let a = self.legs.get(b).and_then(|l| l.other);
+                if !a.and_then(|a| self.legs.get(&a)).is_some_and(|l| l.early_media) {
+                    self.tell_inbound(*b, Command::Ring);
+                }
+            }
+            SessionEvent::EarlyDialog(..) => {}
             SessionEvent::Answered(b) => {
                 if let Some(a) = self.forking_partner(*b) {
                     self.fork_answered(a, *b);

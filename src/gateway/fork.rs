@@ -34,6 +34,7 @@ impl Gateway {
             since: now,
             refused: StatusCode::FORBIDDEN,
             transfer,
+            early_media: false,
         };
         self.insert(a, leg(None, true));
         let mut fork = Fork::default();

@@ -54,6 +54,7 @@ impl Gateway {
                         since,
                         refused,
                         transfer: false,
+                        early_media: false,
                     },
                 );
                 let info = IncomingInfo {
@@ -73,6 +74,7 @@ impl Gateway {
                         since: now,
                         refused: StatusCode::FORBIDDEN,
                         transfer: false,
+                        early_media: false,
                     },
                 );
                 if self.cfg.echo_ring {
@@ -138,6 +140,7 @@ impl Gateway {
             since: now,
             refused,
             transfer,
+            early_media: false,
         };
         self.insert(a, leg(b, true, StatusCode::FORBIDDEN));
         let refused = out.credentials.as_ref().map_or(StatusCode::FORBIDDEN, |c| c.refused());

@@ -44,6 +44,8 @@ struct Leg {
     refused: crate::status::StatusCode,
     /// Its route lets its call be transferred.
     transfer: bool,
+    /// An inbound leg whose caller was sent our early media (a 183).
+    early_media: bool,
 }
 
 /// The B2BUA state machine.

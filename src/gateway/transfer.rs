@@ -70,6 +70,7 @@ impl Gateway {
             since: now,
             refused: out.credentials.as_ref().map_or(StatusCode::FORBIDDEN, |c| c.refused()),
             transfer,
+            early_media: false,
         };
         self.insert(c, leg);
         self.transfers.insert(

@@ -76,15 +76,37 @@ pub struct IncomingInfo {
     pub target: Option<String>,
 }
 
+/// One early dialog of an outgoing call: a callee that a forking proxy
+/// reached, told apart by the To tag of its provisionals (RFC 3261
+/// §12.1.2). The call's dialog becomes the fork whose 2xx comes first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fork {
+    /// Its order among the call's forks: 1 for the first To tag seen.
+    pub index: u8,
+    /// Its To tag.
+    pub tag: String,
+    /// The status of the provisional that told of it (180, 183, ...).
+    pub status: u16,
+    /// That provisional carried SDP: the early media now come from it.
+    pub media: bool,
+}
+
 /// What the session layer reports upward.
 #[derive(Debug, Clone)]
 pub enum SessionEvent {
     /// A new call must be accepted or rejected.
     Incoming(CallId, IncomingInfo),
-    /// 180/183 received for our call.
+    /// Our call's first provisional (180/183) came: it rings. Which fork
+    /// it came from is told by [`SessionEvent::EarlyDialog`].
     Ringing(CallId),
     /// Our call's first provisional with SDP: early media can flow.
     EarlyMedia(CallId),
+    /// Our INVITE forked: a provisional opened a new early dialog of our
+    /// call (a callee told apart by its To tag), or moved the early media
+    /// to the fork that sent it (its SDP, the latest, is what the media
+    /// follow). Told once a second fork appears (the first fork's event
+    /// then comes before it); a call that did not fork has none.
+    EarlyDialog(CallId, Fork),
     /// The call is established.
     Answered(CallId),
     /// Our hold re-INVITE succeeded.

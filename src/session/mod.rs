@@ -38,7 +38,7 @@ mod user_agent;
 
 pub use command::{Command, MediaMode, Outbound};
 pub use config::{ListenerSrtp, SessionTimerConfig, UaConfig};
-pub use event::{EndReason, IncomingInfo, Notice, Referral, SessionEvent};
+pub use event::{EndReason, Fork, IncomingInfo, Notice, Referral, SessionEvent};
 pub use ports::PortPool;
 pub use record::{CallRecord, LegRecord};
 pub use registration::{RegistrationConfig, RegistrationState};

@@ -34,6 +34,12 @@ pub struct UaStats {
     pub transcoded_calls: u64,
     /// Redirects (3xx) followed to a new target.
     pub redirects_followed: u64,
+    /// Outgoing calls whose INVITE forked: provisionals from a second
+    /// callee (another To tag) came.
+    pub forked_calls: u64,
+    /// Provisionals ignored for coming from a fork past the 16 early
+    /// dialogs a call keeps.
+    pub forks_ignored: u64,
     /// Requests challenged for credentials (401/407).
     pub auth_challenged: u64,
     /// Of those, challenged because the credentials they carried failed

@@ -171,13 +171,25 @@ impl Metrics {
             "bridged calls transcoded between codecs",
             &[("", g(&s.transcoded_calls))],
         );
-        put(
-            &mut out,
-            "rvoip_redirects_followed_total",
-            "counter",
-            "redirects (3xx) our outgoing calls followed to a new target",
-            &[("", g(&s.redirects_followed))],
-        );
+        for (name, help, v) in [
+            (
+                "rvoip_redirects_followed_total",
+                "redirects (3xx) our outgoing calls followed to a new target",
+                &s.redirects_followed,
+            ),
+            (
+                "rvoip_forked_calls_total",
+                "outgoing calls whose INVITE forked (early dialogs with two callees or more)",
+                &s.forked_calls,
+            ),
+            (
+                "rvoip_forks_ignored_total",
+                "provisionals ignored from forks past the 16 early dialogs a call keeps",
+                &s.forks_ignored,
+            ),
+        ] {
+            put(&mut out, name, "counter", help, &[("", g(v))]);
+        }
         self.render_workers(&mut out);
         if self.gateway {
             self.render_gateway(&mut out);

@@ -1,5 +1,6 @@
 //! Within the dialog: the peer's requests (BYE, re-INVITE, PRACK, UPDATE,
-//! OPTIONS, INFO, NOTIFY, REFER; CSeq order checked, §12.2.2), ending the call (reject
+//! OPTIONS, INFO, NOTIFY, REFER; CSeq order checked, §12.2.2; in an early
+//! dialog of our INVITE's, `early`), ending the call (reject
 //! while offered, CANCEL while ringing once a provisional came, §9.1; BYE
 //! once established), and what a transaction timing out means for it.
 
@@ -18,8 +19,12 @@ impl Call {
     pub fn handle_request(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, req: IncomingRequest) {
         let tag = &self.local_tag;
         let Some(dialog) = self.dialog.as_mut() else {
-            return ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, tag);
+            return self.on_early_request(ctx, now, tx, req);
         };
+        if req.core.from_tag.as_deref().unwrap_or_default() != dialog.id.remote_tag {
+            // Another fork's dialog (our tag is all the key): not this one.
+            return ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, tag);
+        }
         if !dialog.accept_remote_seq(req.core.cseq, req.req.method) {
             return ctx.reply(now, tx, &req.req, StatusCode::SERVER_INTERNAL_ERROR, tag);
         }

@@ -7,7 +7,9 @@
 //! Its behaviour is split by what it acts on, one file each (uas, uac,
 //! in_dialog, reinvite, ok_retransmit, target_set, client_auth, ...).
 
+mod answer;
 mod client_auth;
+mod early;
 mod hop;
 mod in_dialog;
 mod info;
@@ -19,6 +21,7 @@ mod peer_reinvite;
 mod prack;
 mod reanchor;
 mod refer;
+mod provisional;
 mod reinvite;
 mod reinvite_retry;
 mod reissue;
@@ -96,6 +99,8 @@ pub(crate) struct Call {
     refer_in: Option<refer::ReferIn>,
     /// Our REFER (we transfer the peer).
     refer_out: Option<transfer::ReferOut>,
+    /// As UAC: our INVITE's early dialogs, one per fork.
+    early: early::EarlyDialogs,
     /// Set when the call is over: the event that ends it.
     ended: Option<SessionEvent>,
 }
@@ -136,6 +141,7 @@ impl Call {
             rel: Default::default(),
             refer_in: None,
             refer_out: None,
+            early: Default::default(),
             ended: None,
         }
     }

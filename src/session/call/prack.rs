@@ -1,88 +1,66 @@
 //! Our PRACKs (RFC 3262, as UAC): a provisional that requires `100rel`
 //! is acknowledged with a PRACK (`RAck: RSeq CSeq INVITE`) in its early
-//! dialog, once: a retransmission (the same RSeq) or one out of order is
-//! not (§4). The PRACK is a transaction of its own, resent by the
-//! transaction layer until answered; the dialog's CSeq goes on from it.
+//! dialog (its fork's, when the INVITE forked: each fork has its own RSeq
+//! order and CSeq), once: a retransmission (the same RSeq) or one out of
+//! order is not, nor processed further (§4). The PRACK is a transaction of
+//! its own, resent by the transaction layer until answered; the dialog's
+//! CSeq goes on from it.
 
-use super::{Call, Invite};
-use crate::dialog::Dialog;
+use super::Call;
+use super::early::Rel;
 use crate::ids::TxId;
 use crate::session::context::CallContext;
 use crate::sip::{self, IncomingResponse, Method};
 use std::time::Instant;
 
-/// The early dialog our PRACKs go in, the last RSeq acknowledged, and the
-/// PRACK in flight.
-#[derive(Debug, Clone)]
-pub(super) struct Pracks {
-    dialog: Dialog,
-    last_rseq: u32,
-    tx: Option<TxId>,
-}
-
-impl Pracks {
-    /// The PRACK in flight.
-    pub fn tx(&self) -> Option<TxId> {
-        self.tx
-    }
-
-    /// The last CSeq used in the early dialog.
-    pub fn local_seq(&self) -> u32 {
-        self.dialog.local_seq
-    }
-}
-
 impl Call {
-    /// A provisional to our INVITE: PRACKed when it is reliable and new.
-    pub(super) fn prack_if_reliable(&mut self, ctx: &mut CallContext, now: Instant, resp: &IncomingResponse) {
+    /// A provisional to our INVITE in fork `tag`'s early dialog: PRACKed
+    /// in that dialog when it is reliable and next in its RSeq order (the
+    /// first reliable one of a fork starts its order).
+    pub(super) fn prack_if_reliable(
+        &mut self,
+        ctx: &mut CallContext,
+        now: Instant,
+        tag: &str,
+        resp: &IncomingResponse,
+    ) -> Rel {
         if !sip::lists(sip::headers_in(&resp.resp.headers, "Require"), "100rel") {
-            return;
+            return Rel::No;
         }
         let Some(rseq) = resp.header("RSeq").and_then(|v| v.trim().parse::<u32>().ok()) else {
-            return;
+            return Rel::No;
         };
-        let Invite::Sent { req: invite, .. } = &self.invite else {
-            return;
+        let Some(fork) = self.early.get_mut(tag) else {
+            return Rel::Stale;
         };
-        let tag = resp.core.to_tag.clone().unwrap_or_default();
-        let (mut dialog, last_tx) = match self.rel.pracks.take() {
-            Some(p) if p.dialog.id.remote_tag == tag => {
-                if rseq != p.last_rseq.wrapping_add(1) {
-                    // Already acknowledged, or out of order: not PRACKed.
-                    self.rel.pracks = Some(p);
-                    return;
-                }
-                (p.dialog, p.tx)
-            }
-            // The first, or another fork's (the one we keep).
-            other => (Dialog::uac(invite, resp, self.peer), other.and_then(|p| p.tx)),
-        };
-        if let Some(old) = last_tx {
+        if fork.rseq.is_some_and(|last| rseq != last.wrapping_add(1)) {
+            // Already acknowledged, or out of order.
+            return Rel::Stale;
+        }
+        if let Some(old) = fork.prack.take() {
             ctx.index.forget(old);
         }
+        let dialog = &mut fork.dialog;
         let (transport, hop) = (dialog.transport(), dialog.next_hop());
         let (via, contact) = (ctx.via(transport), ctx.contact(transport));
         let mut spec = dialog.request(Method::PRack, via, &contact, None);
         spec.extra
             .push(("RAck".into(), format!("{rseq} {} INVITE", resp.core.cseq)));
-        let tx = sip::request(&spec)
+        fork.rseq = Some(rseq);
+        fork.prack = sip::request(&spec)
             .ok()
             .map(|req| ctx.send_request(now, self.id, hop, req));
-        self.rel.pracks = Some(Pracks {
-            dialog,
-            last_rseq: rseq,
-            tx,
-        });
+        Rel::New
     }
 
-    /// A response to a request of ours other than the INVITE: our PRACK's
+    /// A response to a request of ours other than the INVITE: a PRACK's
     /// (a final one ends it; a refused PRACK leaves the call to its
     /// INVITE), else our re-INVITE's.
     pub(super) fn on_other_response(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, resp: IncomingResponse) {
-        if let Some(p) = self.rel.pracks.as_mut().filter(|p| p.tx == Some(tx)) {
+        if let Some(fork) = self.early.by_prack(tx) {
             if resp.code() >= 200 {
                 ctx.index.forget(tx);
-                p.tx = None;
+                fork.prack = None;
             }
             return;
         }

@@ -22,6 +22,15 @@ impl Call {
         self.peer = peer;
         self.state = CallState::Calling;
         self.sdp.remote = None;
+        // The early dialogs of the INVITE before ended with its final
+        // response (RFC 3261 §12.3).
+        if let Some(key) = self.dialog_key().filter(|_| self.dialog.is_none()) {
+            ctx.index.remove_dialog(&key);
+        }
+        for tx in self.early.pracks() {
+            ctx.index.forget(tx);
+        }
+        self.early.clear();
     }
 }
 

@@ -42,15 +42,6 @@ pub(super) struct Reliable {
     rseq: u32,
     unacked: Option<Unacked>,
     waiting: VecDeque<Waiting>,
-    /// As UAC: our PRACKs.
-    pub pracks: Option<super::prack::Pracks>,
-}
-
-impl Reliable {
-    /// Our PRACK in flight.
-    pub fn prack_tx(&self) -> Option<TxId> {
-        self.pracks.as_ref().and_then(|p| p.tx())
-    }
 }
 
 /// An `RAck` value: (RSeq, CSeq number, method).

@@ -1,12 +1,12 @@
-//! The calling side: place a call, follow the responses to its INVITE
-//! (ringing, early media, forked 2xx, redirects, failure), ACK every 2xx.
+//! The calling side: place a call and follow the responses to its INVITE
+//! (provisionals in `early`, 2xx in `answer`; redirects, challenges,
+//! failover, failure).
 
-use super::{Call, CallState, Invite, Role};
-use crate::dialog::Dialog;
+use super::{Call, Invite, Role};
 use crate::ids::TxId;
 use crate::ids::{CallId, Peer, TransportKind};
 use crate::sdp::{self, Direction, Sdp, SrtpPolicy, SrtpTerms};
-use crate::session::context::{CallContext, MediaChange};
+use crate::session::context::CallContext;
 use crate::session::{EndReason, Outbound, SessionEvent};
 use crate::sip::{self, IncomingResponse, Method, RequestSpec};
 use crate::status::StatusCode;
@@ -105,23 +105,7 @@ impl Call {
             return self.on_other_response(ctx, now, tx, resp);
         }
         match resp.code() {
-            code @ 100..=199 => {
-                self.prack_if_reliable(ctx, now, &resp);
-                if code > 100 && self.state == CallState::Calling {
-                    ctx.events.push_back(SessionEvent::Ringing(self.id));
-                    self.state = CallState::Early;
-                }
-                if let Some(remote) = body_sdp(resp.body_text()) {
-                    if self.sdp.remote.replace(remote).is_none() {
-                        ctx.events.push_back(SessionEvent::EarlyMedia(self.id));
-                    } else {
-                        ctx.media_changed(self.id, MediaChange::Update);
-                    }
-                }
-                if self.cancel_requested {
-                    self.send_cancel(ctx, now);
-                }
-            }
+            100..=199 => self.on_provisional(ctx, now, &resp),
             200..=299 => self.on_invite_ok(ctx, now, resp),
             487 if self.cancel_requested => self.end(SessionEvent::Ended(self.id, EndReason::Cancelled)),
             401 | 407 if self.answer_challenge(ctx, now, &resp) => {}
@@ -133,68 +117,6 @@ impl Call {
                 let status = StatusCode::new(code).unwrap_or(StatusCode::SERVER_INTERNAL_ERROR);
                 self.end(SessionEvent::Failed(self.id, status));
             }
-        }
-    }
-
-    /// A 2xx to our INVITE: the dialog forms with the first; a fork's 2xx
-    /// is ACKed and, from another callee, hung up.
-    fn on_invite_ok(&mut self, ctx: &mut CallContext, now: Instant, resp: IncomingResponse) {
-        let Invite::Sent { req: invite, .. } = &self.invite else {
-            return;
-        };
-        let mut fresh = Dialog::uac(invite, &resp, self.peer);
-        fresh.flow = self.pinned.then_some(self.peer);
-        fresh.local_seq = fresh
-            .local_seq
-            .max(self.rel.pracks.as_ref().map_or(0, |p| p.local_seq()));
-        Self::send_ack(ctx, &mut fresh, resp.core.cseq);
-        if let Some(existing) = &self.dialog {
-            if existing.id.remote_tag != fresh.id.remote_tag {
-                Self::send_bye_on(ctx, now, &mut fresh, None);
-            }
-            return;
-        }
-        if let Some(answer) = body_sdp(resp.body_text()) {
-            self.sdp.remote = Some(answer);
-        }
-        ctx.index.add_dialog(fresh.key(), self.id);
-        self.dialog = Some(fresh);
-        self.locate_hop(ctx, now);
-        if self.sdp.disagree() {
-            // An answer we cannot take (SRTP we required missing, no
-            // codec we offered): the call cannot go on (RFC 3264 §6).
-            tracing::warn!(call = %self.id, "the answer does not agree with our offer; hanging up");
-            self.send_bye(ctx, now);
-            return self.end(SessionEvent::Failed(self.id, StatusCode::NOT_ACCEPTABLE_HERE));
-        }
-        self.state = CallState::Connected;
-        self.answered = Some(now);
-        if self.cancel_requested {
-            self.send_bye(ctx, now);
-            return self.end(SessionEvent::Ended(self.id, EndReason::Cancelled));
-        }
-        ctx.stats.calls_answered += 1;
-        self.adopt_session_timer(ctx, now, &resp.resp.headers);
-        ctx.media_changed(self.id, MediaChange::Update);
-        ctx.events.push_back(SessionEvent::Answered(self.id));
-    }
-
-    /// A 2xx that matched no transaction (resent after ours ended): ACKed
-    /// again when it is our dialog's.
-    pub fn handle_stray_ok(&self, ctx: &mut CallContext, resp: &IncomingResponse) {
-        let Some(mut dialog) = self.dialog.clone() else { return };
-        if Some(&dialog.id.remote_tag) == resp.core.to_tag.as_ref() {
-            Self::send_ack(ctx, &mut dialog, resp.core.cseq);
-        }
-    }
-
-    /// The ACK for a 2xx (§13.2.2.4): a new transaction-less request.
-    pub(super) fn send_ack(ctx: &mut CallContext, dialog: &mut Dialog, cseq: u32) {
-        let transport = dialog.transport();
-        let (via, contact) = (ctx.via(transport), ctx.contact(transport));
-        if let Ok(req) = sip::request(&dialog.request(Method::Ack, via, &contact, Some(cseq))) {
-            let bytes = sip::request_bytes(&req);
-            ctx.txs.send_stateless(dialog.next_hop(), bytes);
         }
     }
 }

@@ -59,16 +59,18 @@ impl Call {
         self.invite.call_id()
     }
 
-    /// The transactions the UA core routes to it (the INVITE's, and a
-    /// re-INVITE in flight), to forget once it is gone.
-    pub fn transactions(&self) -> impl Iterator<Item = TxId> {
+    /// The transactions the UA core routes to it (the INVITE's, a
+    /// re-INVITE and PRACKs in flight), to forget once it is gone.
+    pub fn transactions(&self) -> impl Iterator<Item = TxId> + '_ {
         std::iter::once(self.invite.tx())
             .chain(self.reinvite.pending_tx())
-            .chain(self.rel.prack_tx())
+            .chain(self.early.pracks())
     }
 
-    /// The key of its dialog, once formed.
+    /// The key of its dialog (or of its early dialogs, which share it),
+    /// once formed.
     pub fn dialog_key(&self) -> Option<DialogKey> {
-        self.dialog.as_ref().map(Dialog::key)
+        let early = (!self.early.is_empty()).then(|| DialogKey::new(&self.invite.call_id(), &self.local_tag));
+        self.dialog.as_ref().map(Dialog::key).or(early)
     }
 }
