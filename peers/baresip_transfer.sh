@@ -1,0 +1,31 @@
+# Sourced by peers/run.sh: a phone transfers a call, as its user would.
+# baresip is alice behind rvoip-gw's registrar (set up by `phone`); a
+# trusted SIPp caller calls alice through the gateway and baresip answers;
+# its user then types `/transfer sip:carol@<gateway>` (baresip's menu: a
+# blind REFER). rvoip-gw takes it on, calls carol (a SIPp callee answering
+# at once, reached by her own route), NOTIFYs baresip, which hangs up;
+# the caller, now talking to carol, hangs up 6 s into its call and carol
+# gets the BYE. Both SIPp scenarios must complete and baresip must have
+# ended its call.
+D="$WORK/baresip_transfer"; mkdir -p "$D/snd"
+GP=$(port); MP=$(port); BP=$(port); CP=$(cons_port "$BP"); KP=$(port)
+phone "$D" 42000 "sip:alice@127.0.0.1:$GP" "[[routes]]
+user_prefix = \"carol\"
+target = \"sip:127.0.0.1:$KP\""
+( cd "$D" && timeout 60 sipp -sf "$ROOT/sipp/scenarios/uas_answer.xml" -i 127.0.0.1 -p "$KP" -mp "$(port)" -m 1 \
+    -nostdin -trace_stat -stf carol.csv -trace_err >carol.out 2>&1 ) & KPID=$!; PIDS+=($KPID)
+( cd "$D" && timeout 60 sipp 127.0.0.1:$GP -i 127.0.0.40 -p "$(port)" -sn uac -s alice -d 6000 -m 1 -nostdin \
+    -timeout 30s -timeout_error -trace_stat -stf caller.csv -trace_err >caller.out 2>&1 ) & APID=$!; PIDS+=($APID)
+until_ok 10 grep -q "Call established" "$D/baresip.log"; est=$?
+sleep 1
+cons "$CP" "/transfer sip:carol@127.0.0.1:$GP" >"$D/transfer.out"
+wait $KPID; krc=$?
+wait $APID; arc=$?
+closed=$(grep -c "terminated\|closed" "$D/baresip.log")
+check "baresip transfer: the caller reaches carol" "$([ $est = 0 ] && [ $arc = 0 ] && [ $krc = 0 ] && echo 1)" \
+  "baresip answered: $([ $est = 0 ] && echo yes || echo no); SIPp caller exit $arc, carol exit $krc"
+check "baresip transfer: baresip's call ended" "$([ "$closed" -ge 1 ] && echo 1)" \
+  "$(grep -i "transfer\|notify\|closed\|terminated" "$D/baresip.log" | sed 's/\x1b\[[0-9;]*m//g' | tail -3 | tr '\n' ' ')"
+[ $arc = 0 ] && [ $krc = 0 ] || tail -20 "$D"/*errors* "$D/gw.log" "$D/baresip.log" 2>/dev/null
+cons "$CP" /quit >/dev/null
+kill $GPID
