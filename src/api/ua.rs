@@ -88,7 +88,7 @@ impl SipUa {
                 self.shelf.take(id);
                 CallEvent::Failed(id, s)
             }
-            SessionEvent::Dtmf(id, d, held) => CallEvent::Dtmf(id, d, held),
+            SessionEvent::Dtmf(id, d, held, _) => CallEvent::Dtmf(id, d, held),
             SessionEvent::Info(id, ct, body) => CallEvent::Info(id, ct, body),
             SessionEvent::Record(r) => CallEvent::Record(r),
             SessionEvent::Capture(id, dir, sip_call_id) => {

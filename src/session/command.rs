@@ -22,8 +22,14 @@ pub enum MediaMode {
 pub enum Command {
     /// Send 180 Ringing.
     Ring(CallId),
-    /// Send these digits (RFC 4733) on an application's call.
+    /// Send these digits to the call's peer, each held 100 ms: RFC 4733
+    /// when it agreed telephone-event and its media runs on a worker,
+    /// else one INFO each (`application/dtmf-relay`).
     SendDtmf(CallId, String),
+    /// Send one digit to the call's peer as it agreed (a bridge relaying
+    /// it from the other leg): as `SendDtmf`, the INFO being `Digit::info`
+    /// when given.
+    SendDigit(CallId, Digit),
     /// Send an INFO with this body of this content type (none when empty)
     /// in the call's dialog.
     SendInfo(CallId, String, String),
@@ -90,6 +96,7 @@ impl Command {
         match self {
             Command::Ring(id)
             | Command::SendDtmf(id, _)
+            | Command::SendDigit(id, _)
             | Command::SendInfo(id, ..)
             | Command::Audio(id, _)
             | Command::Capture(id, _)
@@ -105,6 +112,19 @@ impl Command {
             Command::Join { a, .. } => *a,
         }
     }
+}
+
+/// A digit to send on: what it is, how long it was held, and the INFO
+/// that brought it (its content type and body), to send as it came when
+/// the peer takes no RFC 4733.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Digit {
+    /// `0`-`9`, `*`, `#`, `A`-`D`.
+    pub digit: char,
+    /// How long it was held.
+    pub duration: std::time::Duration,
+    /// The INFO it came in, if it came in one.
+    pub info: Option<(String, String)>,
 }
 
 /// An outbound call's target and offer.

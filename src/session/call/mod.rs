@@ -86,6 +86,8 @@ pub(crate) struct Call {
     session_retried: bool,
     /// Our reliable provisionals (RFC 3262, as UAS).
     rel: reliable::Reliable,
+    /// Our INFOs, sent one at a time.
+    infos: info::InfoOut,
     /// Set when the call is over: the event that ends it.
     ended: Option<SessionEvent>,
 }
@@ -123,6 +125,7 @@ impl Call {
             session: None,
             session_retried: false,
             rel: Default::default(),
+            infos: Default::default(),
             ended: None,
         }
     }

@@ -77,12 +77,22 @@ impl Call {
 
     /// A response to a request of ours other than the INVITE: our PRACK's
     /// (a final one ends it; a refused PRACK leaves the call to its
-    /// INVITE), else our re-INVITE's.
+    /// INVITE), our INFO's, else our re-INVITE's (one for a transaction
+    /// of ours no longer awaited is dropped).
     pub(super) fn on_other_response(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, resp: IncomingResponse) {
         if let Some(p) = self.rel.pracks.as_mut().filter(|p| p.tx == Some(tx)) {
             if resp.code() >= 200 {
                 ctx.index.forget(tx);
                 p.tx = None;
+            }
+            return;
+        }
+        if self.on_info_response(ctx, now, tx, &resp) {
+            return;
+        }
+        if self.reinvite.pending_tx() != Some(tx) {
+            if resp.code() >= 200 {
+                ctx.index.forget(tx);
             }
             return;
         }

@@ -59,12 +59,13 @@ impl Call {
         self.invite.call_id()
     }
 
-    /// The transactions the UA core routes to it (the INVITE's, and a
-    /// re-INVITE in flight), to forget once it is gone.
+    /// The transactions the UA core routes to it (the INVITE's, a
+    /// re-INVITE, PRACK or INFO in flight), to forget once it is gone.
     pub fn transactions(&self) -> impl Iterator<Item = TxId> {
         std::iter::once(self.invite.tx())
             .chain(self.reinvite.pending_tx())
             .chain(self.rel.prack_tx())
+            .chain(self.infos.tx())
     }
 
     /// The key of its dialog, once formed.
