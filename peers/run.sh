@@ -5,7 +5,9 @@
 # registrar with a password, places a call through it and takes one, over
 # UDP and then over TLS (certificates made here with openssl), and with
 # SRTP over TLS; SIPp sending RFC 4733 digits to, and baresip talking
-# with, an application on the API (examples/audio_app.rs), and both
+# with, an application on the API (examples/audio_app.rs); DTMF
+# interworking between baresip (RFC 4733) and SIPp legs that signal by
+# INFO, both ways, through rvoip-gw; and both
 # calling through rvoip-gw's WebSocket bridge to examples/ws_echo_server.rs
 # and examples/ws_digits_bot; SIPp transfers (REFER) through rvoip-gw. Every
 # peer is installed from Debian if missing, every step is bounded; prints
@@ -129,6 +131,7 @@ source "$ROOT/peers/baresip_tls.sh"
 source "$ROOT/peers/kamailio_tls.sh"
 source "$ROOT/peers/baresip_srtp.sh"
 source "$ROOT/peers/sipp_dtmf.sh"
+source "$ROOT/peers/baresip_dtmf.sh"
 source "$ROOT/peers/baresip_api.sh"
 source "$ROOT/peers/ws_bridge.sh"
 source "$ROOT/peers/pcap.sh"

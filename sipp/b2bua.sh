@@ -3,10 +3,13 @@
 # propagation, BYE from either side, hold/resume across the gateway and a
 # 302 on the outbound leg followed to its Contact, and a 302 naming two
 # Contacts whose better one answers 486, so the call goes to the other;
-# and a forking proxy on the outbound leg (uas_fork*.xml: 180 from callee
+# a forking proxy on the outbound leg (uas_fork*.xml: 180 from callee
 # A, 183 with SDP from callee B, 200 from B, each with its own To tag,
 # plainly and with reliable provisionals): ACK, PRACKs and BYE checked in
-# the right fork's dialog, the caller (uac_fork.xml) hearing one dialog.
+# the right fork's dialog, the caller (uac_fork.xml) hearing one dialog;
+# and DTMF interworking (issue #18): a caller's RFC 4733 digits reach a
+# callee without telephone-event as INFOs, a caller's INFO digits reach it
+# as INFOs (a malformed one refused 400), each once and in order.
 # Uses run.sh's GW, WORK, S, free_port, case_uac and record. The gateway
 # runs two signalling threads here (calls sharded by Call-ID), the rest of
 # the suite one.
@@ -15,6 +18,7 @@ B_UDP=$(free_port); B_TCP=$(free_port); B_RING=$(free_port); B_BYE=$(free_port);
 B_REDIR=$(free_port); B_MOVED=$(free_port)
 B_REDIR2=$(free_port); B_BUSY=$(free_port); B_MOVED2=$(free_port)
 B_FORK=$(free_port); B_FORKREL=$(free_port)
+B_DTMF=$(free_port); B_INFO=$(free_port)
 cat >"$WORK/b2bua.toml" <<EOF
 [sip]
 threads = 2
@@ -46,6 +50,12 @@ target = "sip:127.0.0.1:$B_FORKREL"
 [[routes]]
 user_prefix = "fork"
 target = "sip:127.0.0.1:$B_FORK"
+[[routes]]
+user_prefix = "dtmf2833"
+target = "sip:127.0.0.1:$B_DTMF"
+[[routes]]
+user_prefix = "dtmfinfo"
+target = "sip:127.0.0.1:$B_INFO"
 EOF
 B2B_PORT=$(free_port)
 # --route makes every other call go to the plain SIPp UAS.
@@ -77,6 +87,8 @@ uas_bg b2b-uas-busy  "$B_BUSY"  20 -sf "$S/uas_busy.xml"
 uas_bg b2b-uas-moved2 "$B_MOVED2" 20 -sn uas
 uas_bg b2b-uas-fork    "$B_FORK"    20 -sf "$S/uas_fork.xml"
 uas_bg b2b-uas-fork-100rel "$B_FORKREL" 20 -sf "$S/uas_fork_prack.xml"
+uas_bg b2b-uas-dtmf-info "$B_DTMF" 3 -sf "$S/uas_info_dtmf.xml"
+uas_bg b2b-uas-info-info "$B_INFO" 3 -sf "$S/uas_info_dtmf.xml"
 sleep 0.5
 TARGET=$B2B_PORT
 case_uac b2b-uac-udp       200 -sn uac -r 50 -l 200
@@ -88,6 +100,8 @@ case_uac b2b-redirect       20 -sn uac -s redir -r 20
 case_uac b2b-redirect-next  20 -sn uac -s redtwo -r 20
 case_uac b2b-forked          20 -sf "$S/uac_fork.xml" -s fork -r 20
 case_uac b2b-forked-100rel   20 -sf "$S/uac_fork.xml" -s forkrel -r 20
+case_uac b2b-rfc4733-to-info 3 -sf "$S/uac_dtmf_2833.xml" -s dtmf2833 -mi 127.0.0.1 -mp "$(free_port)"
+case_uac b2b-info-to-info    3 -sf "$S/uac_info_dtmf.xml" -s dtmfinfo
 unset TARGET
 for i in "${!UAS_PIDS[@]}"; do
   wait "${UAS_PIDS[$i]}"; record "${UAS_NAMES[$i]}" $? "$WORK/${UAS_NAMES[$i]}"

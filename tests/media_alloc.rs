@@ -7,7 +7,11 @@
 //! (PCMU heard and spoken at 16 kHz; and one in Opus at 48 kHz with the
 //! system libopus: unsafe-libopus allocates in libopus itself) receiving,
 //! decoding, encoding and sending on the worker's 20 ms ticks for 2 s,
-//! then 2 s more playing a prompt and copying both ways to a tap.
+//! then 2 s more playing a prompt and copying both ways to a tap; then DTMF
+//! interworking on a relayed call for 2 s: the worker reading RFC 4733
+//! digits from a leg whose other leg did not agree telephone-event (and
+//! reporting each), and sending queued digits to a leg as RFC 4733 events
+//! on its ticks, while voice is relayed.
 
 use rvoip::media::AudioCodec;
 use rvoip::media::audio::{AudioConfig, CallAudio, Prompt, pipes};
@@ -136,6 +140,100 @@ impl End {
 fn worker_paths_do_not_allocate_per_packet() {
     relay_path_does_not_allocate_per_packet();
     audio_calls_do_not_allocate_per_packet_or_frame();
+    dtmf_interworking_does_not_allocate_per_packet();
+}
+
+/// Round `k` of a DTMF call: A's packet `k` to the worker at `to`, in
+/// every ten a digit (its start, an update, three ends, which B does not
+/// get), voice otherwise (which B gets).
+fn dtmf_round(a: &mut End, b: &mut End, k: u16, buf: &mut [u8], to: SocketAddr) {
+    let (digit, phase) = (k / 10, k % 10);
+    if phase >= 5 {
+        a.send(buf, k, to);
+        return b.expect(buf, k);
+    }
+    let (end, d) = (phase >= 2, [160u16, 320, 480, 480, 480][usize::from(phase)]);
+    write_header(buf, 101, phase == 0, k, u32::from(digit) * 1600, 0xabc);
+    let d = d.to_be_bytes();
+    buf[12..16].copy_from_slice(&[(digit % 10) as u8, if end { 0x8a } else { 0x0a }, d[0], d[1]]);
+    a.sock.send_to(&buf[..16], to).unwrap();
+}
+
+/// The next packet A gets: an event the worker sends it on its ticks.
+fn event_at(a: &End, buf: &mut [u8]) {
+    let (n, _) = a.sock.recv_from(buf).expect("an event packet paced to A");
+    assert_eq!((n, buf[1] & 0x7f), (16, 101));
+}
+
+fn dtmf_interworking_does_not_allocate_per_packet() {
+    use rvoip::media::{MediaEvent, Side};
+    let (tx, mut events) = tokio::sync::mpsc::channel(1024);
+    let cfg = MediaConfig {
+        workers: 1,
+        pin: false,
+        realtime: 0,
+        worker: WorkerConfig::default(),
+    };
+    let plane = MediaPlane::start(cfg, tx).unwrap();
+    let (mut a, mut b) = (End::new(None), End::new(None));
+    let base = 53_000 + (std::process::id() % 500) as u16 * 8;
+    let (pa, pb) = (base, base + 4);
+    let cmd = MediaCommand::AddCall {
+        call: 1,
+        a: LegConfig {
+            te_pt: Some(101),
+            ..a.leg(pa, None)
+        },
+        b: Some(b.leg(pb, None)),
+    };
+    plane.submit(cmd).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while plane.counters().map(|c| c.calls.load(Relaxed)).sum::<u64>() < 1 {
+        assert!(Instant::now() < deadline, "the call's sockets were not bound");
+        std::thread::yield_now();
+    }
+    let to = SocketAddr::from(([127, 0, 0, 1], pa));
+    let mut buf = vec![0u8; 2048];
+    // Warm-up: the latch, a digit read and reported, the first digits
+    // queued for A and going out.
+    for k in 0..10 {
+        dtmf_round(&mut a, &mut b, k, &mut buf, to);
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .build()
+        .unwrap();
+    let first = rt.block_on(async {
+        loop {
+            match tokio::time::timeout(Duration::from_secs(5), events.recv()).await {
+                Ok(Some(MediaEvent::Dtmf { digit, side, .. })) => return (digit, side),
+                Ok(Some(_)) => continue,
+                _ => panic!("no digit reported"),
+            }
+        }
+    });
+    assert_eq!(first, ('0', Side::A));
+    let digits = MediaCommand::SendDtmf {
+        call: 1,
+        side: Side::A,
+        digits: "01234567890123456789".into(),
+        duration_ms: 100,
+    };
+    plane.submit(digits).unwrap();
+    event_at(&a, &mut buf);
+    // Paced by the events A gets (one a tick): 100 rounds, 2 s.
+    let before = ALLOCS.load(Relaxed);
+    for k in 10..110 {
+        event_at(&a, &mut buf);
+        dtmf_round(&mut a, &mut b, k, &mut buf, to);
+    }
+    let during = ALLOCS.load(Relaxed) - before;
+    let mut heard = 1;
+    while let Ok(ev) = events.try_recv() {
+        heard += usize::from(matches!(ev, MediaEvent::Dtmf { .. }));
+    }
+    assert_eq!(heard, 11, "each digit A sent reported once");
+    assert_eq!(during, 0, "{during} allocations in 2 s of DTMF read and sent");
 }
 
 fn relay_path_does_not_allocate_per_packet() {

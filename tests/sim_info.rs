@@ -1,12 +1,14 @@
 //! INFO (RFC 6086) in simulated time: a hand-written caller's INFO with a
 //! DTMF digit (`application/dtmf-relay`) through a gateway is answered 200
-//! and reaches the callee as an INFO with the same body, which reports the
-//! digit and the INFO; an unreadable digit gets 400 naming it and is not
-//! relayed; a UA's own INFO goes out in its dialog.
+//! and reaches a callee that did not agree telephone-event as an INFO with
+//! the same body, which reports the digit and the INFO; an unreadable
+//! digit gets 400 naming it and is not relayed; a UA's own INFO goes out
+//! in its dialog. (To a callee that agreed telephone-event the digit goes
+//! as RFC 4733: sim_dtmf.rs.)
 
 mod sim;
 
-use rvoip::test_exports::session::{Command, MediaMode, SessionEvent};
+use rvoip::test_exports::session::{Command, DtmfSource, MediaMode, SessionEvent};
 use sim::raw::{self, header};
 use sim::{CALLEE, GW, Net, addr, forward_to, wait_for};
 use std::time::Duration;
@@ -39,6 +41,9 @@ fn info(to: usize, call: &str, to_header: &str, cseq: u32, body: &str) -> Vec<u8
 #[test]
 fn a_dtmf_info_crosses_the_gateway_and_a_bad_one_is_refused() {
     let mut net = Net::bridge(71, forward_to(addr(CALLEE as u16), &[]));
+    let mut callee = sim::ua_config(addr(CALLEE as u16), 73);
+    callee.codecs.retain(|c| !c.is_telephone_event());
+    net.replace(CALLEE, callee, None);
     let sdp = raw::sdp(4000, 0, "PCMU/8000");
     net.send(
         addr(5),
@@ -63,7 +68,7 @@ fn a_dtmf_info_crosses_the_gateway_and_a_bad_one_is_refused() {
     );
     let digit = wait_for!(net, CALLEE, Duration::from_secs(1), SessionEvent::Dtmf(..));
     assert!(
-        matches!(digit, SessionEvent::Dtmf(i, '7', d) if i == b && d == Duration::from_millis(250)),
+        matches!(digit, SessionEvent::Dtmf(i, '7', d, DtmfSource::Info) if i == b && d == Duration::from_millis(250)),
         "{digit:?}"
     );
     let got = wait_for!(net, CALLEE, Duration::from_secs(1), SessionEvent::Info(..));

@@ -8,10 +8,13 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 
 impl SipUa {
-    /// Sends `digits` (`0`-`9`, `*`, `#`, `A`-`D`) as RFC 4733 events on a
-    /// call with audio, in order, each held 100 ms with 60 ms between.
-    /// Digits for a call whose audio is not running yet, or whose peer did
-    /// not agree telephone-event, are dropped (logged at debug level).
+    /// Sends `digits` (`0`-`9`, `*`, `#`, `A`-`D`) to the call's peer, in
+    /// order, each held 100 ms, the way its SDP agreed: as RFC 4733
+    /// events (60 ms between digits) when it agreed telephone-event and
+    /// the call's audio is running; otherwise as one INFO per digit
+    /// (`application/dtmf-relay`, `Signal=5`, `Duration=100`), each sent
+    /// once the previous one is answered. Digits for a call not yet
+    /// answered are dropped (logged at debug level).
     pub fn send_dtmf(&self, id: CallId, digits: &str) -> Result<(), ApiError> {
         if let Some(bad) = digits.chars().find(|c| !matches!(c, '0'..='9' | '*' | '#' | 'A'..='D')) {
             return Err(ApiError::Config(format!("DTMF digit {bad:?} (0-9, *, #, A-D)")));

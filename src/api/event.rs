@@ -37,7 +37,9 @@ pub enum CallEvent {
     Failed(CallId, StatusCode),
     /// A digit the far end sent, once, with how long it was held: RFC
     /// 4733 on a call with audio (at its end), or in an INFO
-    /// (`application/dtmf-relay` or `application/dtmf`) on any call.
+    /// (`application/dtmf-relay` or `application/dtmf`) on any call. On a
+    /// gateway, also RFC 4733 on a bridge leg whose other leg takes INFO
+    /// (the gateway sends it on; see docs/dtmf.md).
     Dtmf(CallId, char, std::time::Duration),
     /// An INFO the far end sent in the call's dialog (answered 200): its
     /// content type (lowercase, no parameters; empty without a body) and

@@ -89,7 +89,7 @@ impl SipUa {
                 self.shelf.take(id);
                 CallEvent::Failed(id, s)
             }
-            SessionEvent::Dtmf(id, d, held) => CallEvent::Dtmf(id, d, held),
+            SessionEvent::Dtmf(id, d, held, _) => CallEvent::Dtmf(id, d, held),
             SessionEvent::Info(id, ct, body) => CallEvent::Info(id, ct, body),
             SessionEvent::Notify(id, n) => CallEvent::Notify(id, n),
             // An application's call is not transferred by its peer.

@@ -3,7 +3,7 @@
 
 use super::{Gateway, Leg, route};
 use crate::ids::CallId;
-use crate::session::{Command, MediaMode, SessionEvent};
+use crate::session::{Command, Digit, DtmfSource, MediaMode, SessionEvent};
 use std::time::Instant;
 
 impl Gateway {
@@ -53,8 +53,18 @@ impl Gateway {
                 self.tell_inbound(*b, |a| Command::Accept(a, MediaMode::None));
             }
             SessionEvent::PeerHeld(x) => self.tell_other(*x, Command::Hold),
-            SessionEvent::Info(x, ct, body) => self.tell_other(*x, |o| Command::SendInfo(o, ct.clone(), body.clone())),
+            SessionEvent::Info(x, ct, body) => self.relay_info(*x, ct, body),
             SessionEvent::Notify(x, n) => self.tell_other(*x, |o| Command::SendNotify(o, n.clone())),
+            // A digit in RFC 4733 the other leg did not agree: sent on as
+            // that leg agreed (an INFO's digit goes with its INFO).
+            SessionEvent::Dtmf(x, digit, held, DtmfSource::Rtp) => {
+                let digit = Digit {
+                    digit: *digit,
+                    duration: *held,
+                    info: None,
+                };
+                self.tell_other(*x, |o| Command::SendDigit(o, digit))
+            }
             SessionEvent::PeerResumed(x) => self.tell_other(*x, Command::Resume),
             SessionEvent::Failed(b, code) => {
                 if self.legs.contains_key(b) {
@@ -89,6 +99,27 @@ impl Gateway {
             | SessionEvent::Record(_) => {}
         }
         Some(ev)
+    }
+
+    /// Leg `x`'s peer sent an INFO: the other leg gets it as an INFO of
+    /// its own, or, a DTMF digit, as that leg agreed (RFC 4733 when it
+    /// agreed telephone-event, else this INFO as it came).
+    fn relay_info(&mut self, x: CallId, ct: &str, body: &str) {
+        let digit = crate::session::is_dtmf_type(ct)
+            .then(|| crate::session::parse_info(ct, body).ok())
+            .flatten();
+        let cmd = |o| match digit {
+            Some((digit, duration)) => Command::SendDigit(
+                o,
+                Digit {
+                    digit,
+                    duration,
+                    info: Some((ct.to_owned(), body.to_owned())),
+                },
+            ),
+            None => Command::SendInfo(o, ct.to_owned(), body.to_owned()),
+        };
+        self.tell_other(x, cmd);
     }
 
     /// Sends `cmd` to the inbound partner of outbound leg `b`.

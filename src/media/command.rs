@@ -118,12 +118,18 @@ pub enum MediaCommand {
         /// The new settings (same port).
         leg: LegConfig,
     },
-    /// Send `digits` as RFC 4733 events on an application's call.
+    /// Send `digits` as RFC 4733 events to leg `side` (an application's
+    /// call: its only leg, A), each held `duration_ms` (40 ms to 8 s), in
+    /// the stream we send that leg (DTMF interworking, issue #18).
     SendDtmf {
         /// Call id.
         call: u64,
+        /// The leg they go to.
+        side: Side,
         /// `0`-`9`, `*`, `#`, `A`-`D`, in order.
         digits: String,
+        /// How long each is held, in ms.
+        duration_ms: u32,
     },
     /// Copy the call's packets, both ways, into `tap` until it ends (for
     /// a call the worker does not have, `tap` is closed at once).

@@ -42,11 +42,14 @@ pub enum MediaEvent {
         /// The port.
         port: u16,
     },
-    /// An RFC 4733 digit heard on an application's call (reported once, at
-    /// its end).
+    /// An RFC 4733 digit heard (reported once, at its end): on an
+    /// application's call, or on a relayed call's leg whose other leg did
+    /// not agree telephone-event (so it was not relayed).
     Dtmf {
         /// Call id.
         call: u64,
+        /// The leg it came from.
+        side: Side,
         /// `0`-`9`, `*`, `#`, `A`-`D`.
         digit: char,
         /// How long it was held, in ms.

@@ -1,7 +1,7 @@
 //! What the API (or the gateway) asks of the session layer.
 
+use super::Outbound;
 use crate::ids::{CallId, TransportKind};
-use crate::sdp::Codec;
 use crate::status::StatusCode;
 
 /// What an answered call's media does.
@@ -22,8 +22,14 @@ pub enum MediaMode {
 pub enum Command {
     /// Send 180 Ringing.
     Ring(CallId),
-    /// Send these digits (RFC 4733) on an application's call.
+    /// Send these digits to the call's peer, each held 100 ms: RFC 4733
+    /// when it agreed telephone-event and its media runs on a worker,
+    /// else one INFO each (`application/dtmf-relay`).
     SendDtmf(CallId, String),
+    /// Send one digit to the call's peer as it agreed (a bridge relaying
+    /// it from the other leg): as `SendDtmf`, the INFO being `Digit::info`
+    /// when given.
+    SendDigit(CallId, Digit),
     /// Send an INFO with this body of this content type (none when empty)
     /// in the call's dialog.
     SendInfo(CallId, String, String),
@@ -120,6 +126,7 @@ impl Command {
         match self {
             Command::Ring(id)
             | Command::SendDtmf(id, _)
+            | Command::SendDigit(id, _)
             | Command::SendInfo(id, ..)
             | Command::AnswerRefer(id, _)
             | Command::NotifyRefer(id, _)
@@ -143,49 +150,15 @@ impl Command {
     }
 }
 
-/// An outbound call's target and offer.
+/// A digit to send on: what it is, how long it was held, and the INFO
+/// that brought it (its content type and body), to send as it came when
+/// the peer takes no RFC 4733.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outbound {
-    /// Request-URI.
-    pub uri: String,
-    /// Transport unless the URI names one.
-    pub transport: TransportKind,
-    /// Codecs to offer (empty: the UA's own list).
-    pub codecs: Vec<Codec>,
-    /// User part of our From (empty: the UA's user).
-    pub from_user: String,
-    /// What the call's media does once answered (a bridge leg: ignored).
-    pub media: MediaMode,
-    /// Credentials for a peer that challenges us (a trunk).
-    pub credentials: Option<std::sync::Arc<crate::auth::ClientCredentials>>,
-    /// Send the call's requests here, not where `uri` resolves: the flow a
-    /// registered Contact came from (its connection, or its public address
-    /// behind NAT).
-    pub flow: Option<crate::ids::Peer>,
-    /// SRTP on this leg.
-    pub srtp: crate::sdp::SrtpPolicy,
-    /// SDES keys may be offered over UDP/TCP (in clear).
-    pub sdes_in_clear: bool,
-    /// The application's audio queues, for a call whose media is
-    /// `Audio` (they go with the call, so a call that is never placed
-    /// leaves none behind).
-    pub audio: Option<crate::media::audio::AudioAttach>,
-}
-
-impl Outbound {
-    /// A plain call to `uri`: our codecs, our user, no media.
-    pub fn to(uri: String, transport: TransportKind) -> Self {
-        Outbound {
-            uri,
-            transport,
-            codecs: Vec::new(),
-            from_user: String::new(),
-            media: MediaMode::None,
-            credentials: None,
-            flow: None,
-            srtp: crate::sdp::SrtpPolicy::Off,
-            sdes_in_clear: false,
-            audio: None,
-        }
-    }
+pub struct Digit {
+    /// `0`-`9`, `*`, `#`, `A`-`D`.
+    pub digit: char,
+    /// How long it was held.
+    pub duration: std::time::Duration,
+    /// The INFO it came in, if it came in one.
+    pub info: Option<(String, String)>,
 }

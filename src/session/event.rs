@@ -58,6 +58,15 @@ pub struct Notice {
     pub body: String,
 }
 
+/// How a digit reached us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DtmfSource {
+    /// RFC 4733 telephone-event in the call's media.
+    Rtp,
+    /// An INFO in its dialog (RFC 6086).
+    Info,
+}
+
 /// Details of an incoming call.
 #[derive(Debug, Clone)]
 pub struct IncomingInfo {
@@ -125,9 +134,11 @@ pub enum SessionEvent {
     Ended(CallId, EndReason),
     /// Our call failed with a final status.
     Failed(CallId, StatusCode),
-    /// A digit heard on a call (RFC 4733 on an application's call, or an
-    /// INFO's), and how long it was held.
-    Dtmf(CallId, char, std::time::Duration),
+    /// A digit heard on a call, how long it was held, and how it came:
+    /// RFC 4733 (on an application's call, or on a bridge leg whose other
+    /// leg did not agree telephone-event, for the bridge to send on) or an
+    /// INFO (which a bridge sends on from its `Info` event).
+    Dtmf(CallId, char, std::time::Duration, DtmfSource),
     /// An INFO the peer sent in the call's dialog: its content type
     /// (lowercase, no parameters; empty without a body) and body.
     Info(CallId, String, String),

@@ -140,14 +140,10 @@ impl UserAgent {
             MediaEvent::Latched { call, side, addr } => tracing::debug!(call, ?side, %addr, "media latched"),
             MediaEvent::Dtmf {
                 call,
+                side,
                 digit,
                 duration_ms,
-            } => {
-                let held = std::time::Duration::from_millis(u64::from(duration_ms));
-                self.ctx
-                    .events
-                    .push_back(super::SessionEvent::Dtmf(CallId(call), digit, held));
-            }
+            } => self.heard_dtmf(CallId(call), side, digit, duration_ms),
             MediaEvent::Removed { call, stats } => {
                 self.media_done(CallId(call), stats);
                 self.ctx.stats.add_media(&stats);
@@ -160,20 +156,6 @@ impl UserAgent {
     fn media_done(&mut self, owner: CallId, stats: [Option<crate::media::LegStats>; 2]) {
         if let Some(r) = self.records.media_done(owner, stats) {
             self.ctx.events.push_back(super::SessionEvent::Record(Box::new(r)));
-        }
-    }
-
-    /// Digits to send on application call `id` (ignored unless its audio
-    /// is running on a worker).
-    pub(super) fn send_dtmf(&mut self, id: CallId, digits: String) {
-        if self
-            .calls
-            .get(&id)
-            .is_some_and(|c| c.media_active() && c.media_mode() == MediaMode::Audio)
-        {
-            self.ctx.media.push_back(MediaCommand::SendDtmf { call: id.0, digits });
-        } else {
-            tracing::debug!(call = %id, "DTMF dropped: the call's audio is not running");
         }
     }
 

@@ -75,6 +75,7 @@ impl UserAgent {
             Command::Audio(id, attach) => _ = self.requests.audio.insert(id, attach),
             Command::Capture(id, tap) => self.capture(id, tap),
             Command::SendDtmf(id, digits) => self.send_dtmf(id, digits),
+            Command::SendDigit(id, digit) => self.send_digit(id, digit),
             Command::SendInfo(id, ct, body) => self.with_call(id, |c, ctx| c.send_info(ctx, now, &ct, &body)),
             Command::Accept(id, mode) => self.accept(now, id, mode),
             Command::Reject(id, status) => self.with_call(id, |c, ctx| c.reject(ctx, now, status)),

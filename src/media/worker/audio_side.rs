@@ -4,10 +4,10 @@
 //! the peer. The codec state is made when the call is added, and again
 //! when a re-INVITE changes the leg's codec; nothing allocates per packet.
 
-mod dtmf;
 mod hear;
 mod speak;
 
+use super::dtmf;
 use crate::media::LegConfig;
 use crate::media::audio::WorkerAudio;
 use crate::media::codec::{AudioCodec, VoiceDecoder, VoiceEncoder};
@@ -91,9 +91,10 @@ impl AudioSide {
         self.newest = None;
     }
 
-    /// Queues `digits` to send as RFC 4733 events.
-    pub fn send_dtmf(&mut self, digits: &str) {
-        self.dtmf_out.push(digits);
+    /// Queues `digits` to send as RFC 4733 events, each held
+    /// `duration_ms`.
+    pub fn send_dtmf(&mut self, digits: &str, duration_ms: u32) {
+        self.dtmf_out.push(digits, duration_ms);
     }
 
     /// The digit last heard and how long it was held (ms), once.

@@ -21,12 +21,12 @@ impl Worker {
             }
             MediaCommand::RemoveCall { call } => self.remove_call(call),
             MediaCommand::Capture { call, tap } => self.capture(call, tap),
-            MediaCommand::SendDtmf { call, digits } => {
-                let slot = self.index.get(&call).copied();
-                if let Some(c) = slot.and_then(|s| self.calls[s].as_mut()) {
-                    c.relay.send_dtmf(&digits);
-                }
-            }
+            MediaCommand::SendDtmf {
+                call,
+                side,
+                digits,
+                duration_ms,
+            } => self.send_dtmf(call, side, &digits, duration_ms),
         }
     }
 
@@ -123,6 +123,7 @@ impl Worker {
         if call.relay.is_audio() {
             self.audio_slots.retain(|&s| s != slot);
         }
+        self.dtmf_slots.retain(|&s| s != slot);
         // Dropping the relay drops an audio call's end of the application's
         // queues: the application sees the media end.
         for s in call.sockets.into_iter().flatten() {

@@ -2,6 +2,7 @@
 //! peer is (latched from what it sends), what it sent, the stream we send
 //! it, and its SRTP when it negotiated SRTP.
 
+mod event;
 mod seal;
 
 use super::inbound_rtp::InboundRtp;
@@ -127,12 +128,7 @@ impl Leg {
         from: &LegConfig,
         now_us: u64,
     ) -> Result<(SocketAddr, usize), DropReason> {
-        let dest = match (self.cfg.send, self.latch.target()) {
-            (false, _) => Err(DropReason::Hold),
-            (true, None) => Err(DropReason::NoDestination),
-            (true, Some(dest)) => Ok(dest),
-        };
-        let dest = dest.inspect_err(|_| self.dropped += 1)?;
+        let dest = self.destination()?;
         let Some(pt) = self.payload_type_for(rtp.pt, from) else {
             self.dropped += 1;
             return Err(DropReason::Unnegotiated);
@@ -140,6 +136,17 @@ impl Leg {
         let (seq, ts) = self.tx.map(rtp.ssrc, rtp.seq, rtp.ts, now_us, rtp.payload_len);
         header::rewrite(&mut buf[..rtp.len], pt, seq, ts, self.tx.ssrc);
         Ok((dest, self.seal_rtp(buf, rtp.len)?))
+    }
+
+    /// Where what we send this leg goes: its latched peer, unless it is
+    /// held or has none yet (counted as dropped).
+    fn destination(&mut self) -> Result<SocketAddr, DropReason> {
+        let dest = match (self.cfg.send, self.latch.target()) {
+            (false, _) => Err(DropReason::Hold),
+            (true, None) => Err(DropReason::NoDestination),
+            (true, Some(dest)) => Ok(dest),
+        };
+        dest.inspect_err(|_| self.dropped += 1)
     }
 
     /// The payload type a packet from leg `from` carries on this leg: the

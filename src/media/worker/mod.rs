@@ -28,6 +28,7 @@ mod capture;
 mod commands;
 mod config;
 mod counters;
+mod dtmf;
 mod inbound_rtp;
 mod inbox;
 mod latch;
@@ -91,6 +92,9 @@ pub struct Worker {
     transcode_buf: Box<[u8]>,
     /// Slots of the audio calls, which send on the ticks.
     audio_slots: Vec<usize>,
+    /// Slots of the relayed calls with digits to send, which send them on
+    /// the ticks.
+    dtmf_slots: Vec<usize>,
     /// The audio calls' 20 ms clock.
     ticker: Ticker,
     start: Instant,
@@ -139,6 +143,7 @@ impl Worker {
             send_batch: SendBatch::new(),
             transcode_buf: vec![0u8; 2048].into_boxed_slice(),
             audio_slots: Vec::new(),
+            dtmf_slots: Vec::with_capacity(64),
             ticker: Ticker::default(),
             start: Instant::now(),
             stop,

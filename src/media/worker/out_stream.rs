@@ -45,6 +45,41 @@ impl OutStream {
         self.source = None;
     }
 
+    /// The stream's timestamp at `now_us`: the last packet's, advanced by
+    /// the time since it left (the stream is anchored there, so a later
+    /// source continues from it). A generated event starts here.
+    pub fn now_ts(&mut self, now_us: u64) -> u32 {
+        if self.packets > 0 {
+            let elapsed = now_us.saturating_sub(self.last_us) as u128 * self.clock as u128 / 1_000_000;
+            self.last_ts = self.last_ts.wrapping_add((elapsed as u32).max(1));
+        }
+        self.last_us = now_us;
+        self.last_ts
+    }
+
+    /// A packet of our own (a generated event, `payload` bytes) between
+    /// the relayed ones: the next sequence number, the current source's
+    /// numbering moved on by one so its next packet follows without a
+    /// gap or a clash.
+    pub fn insert(&mut self, payload: usize) -> u16 {
+        self.last_seq = self.last_seq.wrapping_add(1);
+        self.seq_delta = self.seq_delta.wrapping_add(1);
+        self.packets += 1;
+        self.bytes += payload as u64;
+        self.last_seq
+    }
+
+    /// A packet of source `ssrc` numbered `seq` that is not sent (an event
+    /// read here instead): when it is the current source's next, the
+    /// source's later packets move back by one, so the stream shows no
+    /// gap where it was.
+    pub fn skip(&mut self, ssrc: u32, seq: u16) {
+        let ahead = seq.wrapping_add(self.seq_delta).wrapping_sub(self.last_seq);
+        if self.source == Some(ssrc) && (1..0x8000).contains(&ahead) {
+            self.seq_delta = self.seq_delta.wrapping_sub(1);
+        }
+    }
+
     /// Maps an incoming packet's SSRC, sequence and timestamp to ours.
     pub fn map(&mut self, ssrc: u32, seq: u16, ts: u32, now_us: u64, payload: usize) -> (u16, u32) {
         if self.source != Some(ssrc) {

@@ -121,9 +121,10 @@ impl Worker {
             Verdict::Drop(reason) => counters.count_drop(reason),
         }
         let (call, dtmf, latched) = (*id, relay.take_dtmf(), relay.take_latched());
-        if let Some((digit, duration_ms)) = dtmf {
+        if let Some((side, digit, duration_ms)) = dtmf {
             self.emit(MediaEvent::Dtmf {
                 call,
+                side,
                 digit,
                 duration_ms,
             });

@@ -13,6 +13,7 @@
 //! says is sent on the worker's 20 ms ticks ([`Relay::speak`]).
 
 mod audio;
+mod dtmf;
 mod rtcp;
 mod transcode;
 
@@ -22,6 +23,7 @@ use super::verdict::{DropReason, Verdict};
 use crate::media::codec::Transcoder;
 use crate::media::rtp::header;
 use crate::media::{LegConfig, LegStats, Side};
+use dtmf::LegDtmf;
 use std::net::SocketAddr;
 
 /// The media state of one call.
@@ -40,6 +42,11 @@ pub struct Relay {
     latched: Option<(Side, SocketAddr)>,
     /// The application's side of an audio call.
     audio: Option<AudioSide>,
+    /// Each leg's DTMF when the legs differ (issue #18): digits heard
+    /// from it for signalling, digits to send it.
+    dtmf: [LegDtmf; 2],
+    /// A digit heard on a leg, not yet taken.
+    heard: Option<(Side, char, u32)>,
 }
 
 impl Relay {
@@ -65,6 +72,8 @@ impl Relay {
             timed_out: false,
             latched: None,
             audio: None,
+            dtmf: Default::default(),
+            heard: None,
         }
     }
 
@@ -151,6 +160,9 @@ impl Relay {
         }
         if let Some(audio) = self.audio.as_mut() {
             return audio.hear(&rtp, &buf[..rtp.len], &from);
+        }
+        if let Some(v) = self.interwork(side, &rtp, &buf[..rtp.len]) {
+            return v;
         }
         if self.transcoders[i].is_some() && rtp.pt == from.codec_pt {
             return Verdict::Transcode { out, rtp };

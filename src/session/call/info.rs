@@ -1,48 +1,46 @@
-//! INFO within a dialog (RFC 6086): answered 200 and reported, so a
-//! bridge relays it to its other leg as an INFO of its own (body and type
-//! kept) and an application hears of it; a DTMF digit in it
-//! (`application/dtmf-relay`, `application/dtmf`) is also reported as a
-//! digit, an unreadable one answered 400 naming the fault. And our own
-//! INFO on a leg.
+//! INFO within a dialog (RFC 6086): the peer's answered 200 and reported,
+//! so a bridge relays it to its other leg (body and type kept, or as RFC
+//! 4733 when that leg agreed telephone-event and the INFO is a digit) and
+//! an application hears of it; a DTMF digit in it (`application/dtmf-relay`,
+//! `application/dtmf`) is also reported as a digit, an unreadable one
+//! answered 400 naming the fault. And our own INFOs on a leg, sent one at
+//! a time, in order: each waits for the previous one's final response.
 
 use super::Call;
 use crate::dialog;
 use crate::ids::TxId;
-use crate::session::SessionEvent;
 use crate::session::context::CallContext;
-use crate::sip::{IncomingRequest, Method};
+use crate::session::dtmf::{is_dtmf_type, parse_info};
+use crate::session::{DtmfSource, SessionEvent};
+use crate::sip::{IncomingRequest, IncomingResponse, Method};
 use crate::status::StatusCode;
-use std::time::{Duration, Instant};
+use std::collections::VecDeque;
+use std::time::Instant;
 
-/// A DTMF digit and its duration from an INFO body of type `ct`.
-fn dtmf(ct: &str, body: &str) -> Result<(char, Duration), &'static str> {
-    let digit = |s: &str| match s.trim() {
-        "10" => Some('*'),
-        "11" => Some('#'),
-        d if d.len() == 1 => d
-            .chars()
-            .next()
-            .map(|c| c.to_ascii_uppercase())
-            .filter(|c| matches!(c, '0'..='9' | '*' | '#' | 'A'..='D')),
-        _ => None,
-    };
-    if ct == "application/dtmf" {
-        return digit(body)
-            .map(|d| (d, Duration::from_millis(100)))
-            .ok_or("Bad DTMF digit");
+/// INFOs waiting for the one in flight at most (more are dropped: a peer
+/// that stops answering cannot grow a call's memory).
+const MAX_WAITING: usize = 64;
+
+/// Our INFOs: the one in flight and those waiting for it (type, body).
+#[derive(Debug, Default)]
+pub(super) struct InfoOut {
+    in_flight: Option<TxId>,
+    waiting: VecDeque<(String, String)>,
+}
+
+impl InfoOut {
+    /// The transaction of our INFO in flight.
+    pub fn tx(&self) -> Option<TxId> {
+        self.in_flight
     }
-    let field = |name: &str| {
-        body.lines().find_map(|l| {
-            let (k, v) = l.split_once('=')?;
-            k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
-        })
-    };
-    let d = field("Signal").and_then(digit).ok_or("Bad dtmf-relay Signal")?;
-    let ms = match field("Duration") {
-        Some(v) => v.parse::<u64>().map_err(|_| "Bad dtmf-relay Duration")?,
-        None => 100,
-    };
-    Ok((d, Duration::from_millis(ms)))
+
+    /// Our INFO on `tx` got no response (what that means for the call is
+    /// the caller's): none is in flight any more.
+    pub fn failed(&mut self, tx: TxId) {
+        if self.in_flight == Some(tx) {
+            self.in_flight = None;
+        }
+    }
 }
 
 impl Call {
@@ -53,9 +51,12 @@ impl Call {
             .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
             .unwrap_or_default();
         let body = req.body_text().unwrap_or_default().to_owned();
-        if matches!(ct.as_str(), "application/dtmf-relay" | "application/dtmf") {
-            match dtmf(&ct, &body) {
-                Ok((digit, held)) => ctx.events.push_back(SessionEvent::Dtmf(self.id, digit, held)),
+        if is_dtmf_type(&ct) {
+            match parse_info(&ct, &body) {
+                Ok((digit, held)) => {
+                    let ev = SessionEvent::Dtmf(self.id, digit, held, DtmfSource::Info);
+                    ctx.events.push_back(ev);
+                }
                 Err(why) => {
                     let resp = dialog::response_in(&req.req, StatusCode::BAD_REQUEST, Some(why), &self.local_tag, None);
                     ctx.txs.respond(now, tx, resp);
@@ -68,35 +69,53 @@ impl Call {
     }
 
     /// Sends an INFO with `body` of type `ct` (none when empty) in the
-    /// dialog, once it has one.
+    /// dialog, once it has one: at once, or after the INFOs before it.
     pub fn send_info(&mut self, ctx: &mut CallContext, now: Instant, ct: &str, body: &str) {
-        let body = (!ct.is_empty()).then(|| (ct, body.to_owned()));
-        self.send_within(ctx, now, Method::Info, Vec::new(), body);
+        if self.dialog.is_none() {
+            return tracing::debug!(call = %self.id, "INFO dropped: no dialog yet");
+        }
+        if self.infos.waiting.len() >= MAX_WAITING {
+            return tracing::warn!(call = %self.id, "INFO dropped: too many waiting for an answer");
+        }
+        self.infos.waiting.push_back((ct.to_owned(), body.to_owned()));
+        if self.infos.in_flight.is_none() {
+            self.send_next_info(ctx, now);
+        }
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::dtmf;
-    use std::time::Duration;
+    /// The next waiting INFO, if any, now in flight.
+    fn send_next_info(&mut self, ctx: &mut CallContext, now: Instant) {
+        if self.dialog.is_none() {
+            return;
+        }
+        let Some((ct, body)) = self.infos.waiting.pop_front() else {
+            return;
+        };
+        let body = (!ct.is_empty()).then_some((ct.as_str(), body));
+        self.infos.in_flight = self.send_within(ctx, now, Method::Info, Vec::new(), body);
+    }
 
-    #[test]
-    fn dtmf_bodies() {
-        let relay = "Signal=5\r\nDuration=160\r\n";
-        assert_eq!(
-            dtmf("application/dtmf-relay", relay),
-            Ok(('5', Duration::from_millis(160)))
-        );
-        assert_eq!(dtmf("application/dtmf-relay", "Signal= 11\n").map(|d| d.0), Ok('#'));
-        assert_eq!(dtmf("application/dtmf", "a"), Ok(('A', Duration::from_millis(100))));
-        assert_eq!(
-            dtmf("application/dtmf-relay", "Signal=Z\r\n"),
-            Err("Bad dtmf-relay Signal")
-        );
-        assert_eq!(
-            dtmf("application/dtmf-relay", "Signal=1\r\nDuration=soon\r\n"),
-            Err("Bad dtmf-relay Duration")
-        );
-        assert_eq!(dtmf("application/dtmf", ""), Err("Bad DTMF digit"));
+    /// A response on `tx`: whether it was to our INFO in flight (a final
+    /// one sends the next; a refusal is logged, the call goes on).
+    pub(super) fn on_info_response(
+        &mut self,
+        ctx: &mut CallContext,
+        now: Instant,
+        tx: TxId,
+        resp: &IncomingResponse,
+    ) -> bool {
+        if self.infos.in_flight != Some(tx) {
+            return false;
+        }
+        let code = resp.code();
+        if code >= 200 {
+            if code >= 300 {
+                tracing::info!(call = %self.id, code, "our INFO was refused");
+            }
+            ctx.index.forget(tx);
+            self.infos.in_flight = None;
+            self.send_next_info(ctx, now);
+        }
+        true
     }
 }

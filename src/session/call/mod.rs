@@ -19,9 +19,9 @@ mod offer_answer;
 mod ok_retransmit;
 mod peer_reinvite;
 mod prack;
+mod provisional;
 mod reanchor;
 mod refer;
-mod provisional;
 mod reinvite;
 mod reinvite_retry;
 mod reissue;
@@ -101,6 +101,8 @@ pub(crate) struct Call {
     refer_out: Option<transfer::ReferOut>,
     /// As UAC: our INVITE's early dialogs, one per fork.
     early: early::EarlyDialogs,
+    /// Our INFOs, sent one at a time.
+    infos: info::InfoOut,
     /// Set when the call is over: the event that ends it.
     ended: Option<SessionEvent>,
 }
@@ -142,6 +144,7 @@ impl Call {
             refer_in: None,
             refer_out: None,
             early: Default::default(),
+            infos: Default::default(),
             ended: None,
         }
     }

@@ -55,7 +55,8 @@ impl Call {
 
     /// A response to a request of ours other than the INVITE: a PRACK's
     /// (a final one ends it; a refused PRACK leaves the call to its
-    /// INVITE), else our re-INVITE's.
+    /// INVITE), our INFO's, else our re-INVITE's (one for a transaction
+    /// of ours no longer awaited is dropped).
     pub(super) fn on_other_response(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, resp: IncomingResponse) {
         if let Some(fork) = self.early.by_prack(tx) {
             if resp.code() >= 200 {
@@ -64,8 +65,18 @@ impl Call {
             }
             return;
         }
-        if !self.on_refer_response(ctx, now, tx, &resp) {
-            self.on_reinvite_response(ctx, now, resp)
+        if self.on_info_response(ctx, now, tx, &resp) {
+            return;
         }
+        if self.on_refer_response(ctx, now, tx, &resp) {
+            return;
+        }
+        if self.reinvite.pending_tx() != Some(tx) {
+            if resp.code() >= 200 {
+                ctx.index.forget(tx);
+            }
+            return;
+        }
+        self.on_reinvite_response(ctx, now, resp)
     }
 }

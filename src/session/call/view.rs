@@ -65,6 +65,7 @@ impl Call {
         std::iter::once(self.invite.tx())
             .chain(self.reinvite.pending_tx())
             .chain(self.early.pracks())
+            .chain(self.infos.tx())
     }
 
     /// The key of its dialog (or of its early dialogs, which share it),

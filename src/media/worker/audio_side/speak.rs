@@ -44,7 +44,7 @@ impl AudioSide {
         if leg.cfg.te_pt.is_none() {
             self.dtmf_out.clear();
         }
-        let event_ticks = super::dtmf::EVENT_CLOCK / 50;
+        let event_ticks = crate::media::worker::dtmf::TICK_UNITS;
         if let (Some(te), Some(ev)) = (leg.cfg.te_pt, self.dtmf_out.next(event_ticks)) {
             if ev.first {
                 self.event_ts = self.ts;

@@ -45,19 +45,6 @@ impl Relay {
         }
     }
 
-    /// Queues `digits` to send on an audio call (RFC 4733).
-    pub fn send_dtmf(&mut self, digits: &str) {
-        if let Some(audio) = self.audio.as_mut() {
-            audio.send_dtmf(digits);
-        }
-    }
-
-    /// The digit an audio call's peer last ended and how long it was held
-    /// (ms): call after each packet to report it.
-    pub fn take_dtmf(&mut self) -> Option<(char, u32)> {
-        self.audio.as_mut().and_then(|a| a.take_dtmf())
-    }
-
     /// RTCP from an audio call's peer: opened and latched, then kept.
     pub(super) fn take_rtcp(
         &mut self,
