@@ -9,10 +9,14 @@ use std::time::{Duration, Instant};
 /// The server settings `cfg` gives (the credentials file read: a missing
 /// or bad one is an error naming `auth.credentials`).
 pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
+    let ((sip_addr, sip_addr_alt), (media_addr, media_addr_alt)) =
+        (crate::listen::sip(cfg)?, crate::listen::media(cfg)?);
     Ok(ServerConfig {
-        sip_addr: cfg.sip.listen,
+        sip_addr,
+        sip_addr_alt,
         tcp: cfg.sip.tcp,
-        media_addr: cfg.media.address,
+        media_addr,
+        media_addr_alt,
         rtp_ports: (cfg.media.port_min, cfg.media.port_max),
         timers: Timers {
             t1: Duration::from_millis(cfg.timers.t1_ms),

@@ -71,8 +71,8 @@ impl Call {
     /// dialog, once it has one.
     pub fn send_info(&mut self, ctx: &mut CallContext, now: Instant, ct: &str, body: &str) {
         let Some(dialog) = self.dialog.as_mut() else { return };
-        let (transport, hop) = (dialog.transport(), dialog.next_hop());
-        let (via, contact) = (ctx.via(transport), ctx.contact(transport));
+        let hop = dialog.next_hop();
+        let (via, contact) = (ctx.via(hop), ctx.contact(hop));
         let spec = dialog.request(Method::Info, via, &contact, None);
         let req = if ct.is_empty() {
             sip::request(&spec)
