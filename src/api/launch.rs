@@ -164,6 +164,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         events: ev_rx,
         stats,
         local,
+        local_alt: ua.local_alt,
         tls_local: ua.tls_local,
         tls,
         next_id: AtomicU64::new(1 << 62),

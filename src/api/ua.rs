@@ -18,6 +18,7 @@ pub struct SipUa {
     pub(crate) events: mpsc::Receiver<SessionEvent>,
     pub(crate) stats: Arc<LiveStats>,
     pub(crate) local: SocketAddr,
+    pub(crate) local_alt: Option<SocketAddr>,
     pub(crate) tls_local: Option<SocketAddr>,
     pub(crate) tls: Option<super::tls_start::Tls>,
     pub(crate) next_id: AtomicU64,
@@ -33,6 +34,12 @@ impl SipUa {
     /// The bound SIP address (UDP and TCP).
     pub fn local_addr(&self) -> SocketAddr {
         self.local
+    }
+
+    /// The bound second SIP address, in the other IP family, when there
+    /// is one (`ServerConfig::sip_addr_alt`).
+    pub fn alt_addr(&self) -> Option<SocketAddr> {
+        self.local_alt
     }
 
     /// The bound TLS address, when TLS is on.

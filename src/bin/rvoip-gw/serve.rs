@@ -68,8 +68,9 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     let proto = if cfg.sip.tcp { "UDP+TCP" } else { "UDP" };
     let tls = gw.tls_addr().map(|a| format!(", {a} (TLS)")).unwrap_or_default();
     let routes: Vec<String> = cfg.routes.iter().map(describe).collect();
+    let alt = gw.alt_addr().map(|a| format!(" and {a}")).unwrap_or_default();
     eprintln!(
-        "rvoip-gw listening on {} ({proto}){tls}; routes: {}",
+        "rvoip-gw listening on {}{alt} ({proto}){tls}; routes: {}",
         gw.local_addr(),
         routes.join(", ")
     );
