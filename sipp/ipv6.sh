@@ -107,8 +107,9 @@ kill -0 $V6_PID 2>/dev/null || { echo "rvoip-gw (IPv6) died during the suite"; F
 sleep 1.5
 line=$(grep 'rtp_in=' "$WORK/ipv6-gw.log" | tail -1)
 rtp_in=$(sed -n 's/.*rtp_in=\([0-9]*\).*/\1/p' <<<"$line"); rtp_out=$(sed -n 's/.*rtp_out=\([0-9]*\).*/\1/p' <<<"$line")
-dir="$WORK/v6-rtp-relayed"; mkdir -p "$dir"
-if [ "${rtp_in:-0}" -ge 1000 ] && [ "${rtp_out:-0}" -ge $(( ${rtp_in:-0} * 95 / 100 )) ]; then rc=0; else
-  rc=1; echo "--- v6-rtp-relayed: status line: $line"; fi
-record v6-rtp-relayed $rc "$dir"
+verdict=pass
+if [ "${rtp_in:-0}" -lt 1000 ] || [ "${rtp_out:-0}" -lt $(( ${rtp_in:-0} * 95 / 100 )) ]; then
+  verdict=FAIL; FAILED=1; echo "--- v6-rtp-relayed: status line: $line"
+fi
+RESULTS+=("$(printf '%-22s %7s %7s %7s %8s %10s  %s' v6-rtp-relayed "rtp_in=${rtp_in:-?}" "out=${rtp_out:-?}" - - - "$verdict")")
 echo "    ipv6 gateway: $line"

@@ -11,7 +11,7 @@ pub struct UaConfig {
     /// The SIP address we advertise in Via and Contact.
     pub local: SocketAddr,
     /// Our SIP address in the other IP family, when we listen on both
-    /// (127.0.0.1 and [::1]): what we write in Via and Contact to peers of
+    /// (`127.0.0.1` and `[::1]`): what we write in Via and Contact to peers of
     /// that family.
     pub local_alt: Option<SocketAddr>,
     /// Our TLS listener's address, when TLS is on: TLS targets are

@@ -4,7 +4,7 @@ use crate::config::Config;
 use std::net::SocketAddr;
 
 pub fn check(cfg: &Config) -> Result<(), String> {
-    let sip = crate::listen::check(cfg)?;
+    crate::listen::check(cfg)?;
     let m = &cfg.media;
     if m.port_min >= m.port_max || m.port_max - m.port_min < 4 {
         return Err(format!(
@@ -64,9 +64,7 @@ pub fn check(cfg: &Config) -> Result<(), String> {
                     "routes[{i}].target: \"registered\" needs registrar.enabled = true"
                 ));
             }
-            (None, Some(t)) if rvoip::api::is_reachable_target(t) => {
-                crate::listen::unreachable_family(&format!("routes[{i}].target"), t, sip)?
-            }
+            (None, Some(t)) if rvoip::api::is_reachable_target(t) => {}
             (None, Some(t)) if (t.starts_with("ws://") && t.len() > 5) || (t.starts_with("wss://") && t.len() > 6) => {}
             (None, Some(t)) => {
                 return Err(format!(

@@ -81,18 +81,29 @@ pub fn check(cfg: &Config) -> Result<(SocketAddr, Option<SocketAddr>), String> {
     sip(cfg)
 }
 
-/// An IP literal target (`sip:[::1]:5080`) of a family we have no SIP
-/// address in: the error naming `key`.
-pub fn unreachable_family(key: &str, target: &str, sip: (SocketAddr, Option<SocketAddr>)) -> Result<(), String> {
-    let Some(ip) = rvoip::api::target_ip(target) else {
-        return Ok(());
-    };
-    let ours = [Some(sip.0), sip.1].into_iter().flatten();
-    if ours.clone().any(|a| a.is_ipv4() == ip.is_ipv4()) {
-        return Ok(());
+/// A route whose target is an IP address (`sip:[::1]:5080`) of a family
+/// we have no SIP address in: the error naming it. Checked at start-up,
+/// after `--sip` has had its say.
+pub fn check_route_families(cfg: &Config) -> Result<(), String> {
+    let (main, alt) = sip(cfg)?;
+    for (i, t) in cfg
+        .routes
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some((i, r.target.as_deref()?)))
+    {
+        let Some(ip) = rvoip::api::target_ip(t) else { continue };
+        if [Some(main), alt]
+            .into_iter()
+            .flatten()
+            .any(|a| a.is_ipv4() == ip.is_ipv4())
+        {
+            continue;
+        }
+        let family = if ip.is_ipv4() { "IPv4" } else { "IPv6" };
+        return Err(format!(
+            "routes[{i}].target: {t:?} is an {family} address and no sip.listen address is {family}: add one (sip.listen = [\"127.0.0.1:5060\", \"[::1]:5060\"], or --sip twice)"
+        ));
     }
-    let family = if ip.is_ipv4() { "IPv4" } else { "IPv6" };
-    Err(format!(
-        "{key}: {target:?} is an {family} address and no sip.listen address is {family}: add one (sip.listen = [\"127.0.0.1:5060\", \"[::1]:5060\"])"
-    ))
+    Ok(())
 }

@@ -32,7 +32,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(version)]
 struct Cli {
     /// SIP listen address (overrides sip.listen); give it twice for an
-    /// IPv4 and an IPv6 one, e.g. --sip 127.0.0.1:5060 --sip [::1]:5060.
+    /// IPv4 and an IPv6 one, e.g. `--sip 127.0.0.1:5060 --sip [::1]:5060`.
     #[arg(long, global = true)]
     sip: Vec<SocketAddr>,
     /// Bridge every call not matched by a more specific route to this SIP

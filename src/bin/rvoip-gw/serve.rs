@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 /// The server settings `cfg` gives (the credentials file read: a missing
 /// or bad one is an error naming `auth.credentials`).
 pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
+    crate::listen::check_route_families(cfg)?;
     let ((sip_addr, sip_addr_alt), (media_addr, media_addr_alt)) =
         (crate::listen::sip(cfg)?, crate::listen::media(cfg)?);
     Ok(ServerConfig {
