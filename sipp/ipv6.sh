@@ -48,7 +48,7 @@ U4=$(free_port); U4_TCP=$(free_port); U6=$(free_port6); U4_RTP=$(free_port)
 cat >"$WORK/ipv6.toml" <<EOF
 [media]
 address = ["::1", "127.0.0.1"]
-port_min = 30000
+port_min = 31000
 port_max = 32000
 [[routes]]
 user_prefix = "tcp"
