@@ -16,7 +16,7 @@ use rvoip::test_exports::auth::{Algorithm, AuthConfig, ClientCredentials, Creden
 use rvoip::test_exports::endpoint::Endpoint;
 use rvoip::test_exports::gateway::{Gateway, GatewayConfig, Route, RouteAction};
 use rvoip::test_exports::ids::{CallId, Peer, TransportKind};
-use rvoip::test_exports::locate::{DnsConfig, Locator, Query, Server, ServerSet, Waiter};
+use rvoip::test_exports::locate::{DnsConfig, Families, Locator, Query, Server, ServerSet, Waiter};
 use rvoip::test_exports::sdp::Codec;
 use rvoip::test_exports::session::UaConfig;
 use rvoip::test_exports::transaction::TimerConfig;
@@ -141,10 +141,12 @@ impl Dut {
     fn build(shed_delay: Option<Duration>, alg: Option<Algorithm>, target: String) -> Self {
         let cfg = UaConfig {
             local: GW.parse::<SocketAddr>().unwrap(),
+            local_alt: None,
             tls_local: None,
             user: "rvoip".into(),
             timers: TimerConfig::default(),
             media_addr: "127.0.0.1".parse().unwrap(),
+            media_addr_alt: None,
             ports: (10000, 30000),
             codecs: vec![Codec::pcmu(), Codec::pcma()],
             max_calls: 1_000_000,
@@ -389,7 +391,7 @@ fn bench_auth(c: &mut Criterion) {
 /// weighted servers in the first) ordered afresh for one call.
 fn bench_dns(c: &mut Criterion) {
     let local: SocketAddr = GW.parse().unwrap();
-    let mut locator = Locator::new(DnsConfig::default(), false, local, 1);
+    let mut locator = Locator::new(DnsConfig::default(), false, Families::of(local), 1);
     let now = Instant::now();
     let q = Query {
         host: "trunk.bench".into(),

@@ -52,6 +52,7 @@ fn bench(c: &mut Criterion) {
     let src: SocketAddr = "127.0.0.1:4000".parse().unwrap();
     let cfg = LegConfig {
         port: 0,
+        local: None,
         remote: Some(src),
         rtcp_mux: true,
         codec_pt: 0,

@@ -85,6 +85,7 @@ kill -0 $GW_PID 2>/dev/null || { echo "rvoip-gw died during the suite"; FAILED=1
 
 source "$ROOT/sipp/b2bua.sh"
 source "$ROOT/sipp/auth.sh"
+source "$ROOT/sipp/ipv6.sh"
 echo
 echo "SIPp suite against rvoip-gw on 127.0.0.1:$GW_PORT ($(date -u +%FT%TZ))"
 printf '%-22s %7s %7s %7s %8s %10s  %s\n' case created success failed retrans unexpected result

@@ -556,3 +556,81 @@ fn prompt_wav(dir: &std::path::Path) -> std::path::PathBuf {
     w.finalize().unwrap();
     prompt
 }
+
+/// IPv6 in the configuration: `sip.listen` and `media.address` take one
+/// address or one per IP family, route targets may be IPv6 literals; a
+/// bad one stops start-up naming its key.
+#[test]
+fn ipv6_listeners_and_targets_are_accepted_and_bad_ones_named() {
+    let err = config_error("[sip]\nlisten = \"[::1]\"\n");
+    assert!(err.contains("sip.listen") && err.contains("[::1]"), "{err}");
+    let err = config_error("[sip]\nlisten = [\"127.0.0.1:5060\", \"127.0.0.2:5060\"]\n");
+    assert!(
+        err.contains("sip.listen") && err.contains("one IPv4 and one IPv6"),
+        "{err}"
+    );
+    let err = config_error("[sip]\nlisten = [\"[::1]:5060\", \"::1:5061\"]\n");
+    assert!(err.contains("sip.listen[1]") && err.contains("::1:5061"), "{err}");
+    let err = config_error("[media]\naddress = [\"::1\", \"fe80::1\"]\n");
+    assert!(
+        err.contains("media.address") && err.contains("one IPv4 and one IPv6"),
+        "{err}"
+    );
+    let err = config_error("[media]\naddress = \"::\"\n");
+    assert!(err.contains("media.address") && err.contains("hold"), "{err}");
+    // An IPv6 target needs an IPv6 listener (the default is 127.0.0.1 only).
+    let err = config_error("[[routes]]\ntarget = \"sip:[::1]:5080\"\n");
+    assert!(err.contains("routes[0].target") && err.contains("IPv6"), "{err}");
+    let err = config_error("[[routes]]\ntarget = \"sip:[::1:5080\"\n");
+    assert!(err.contains("routes[0].target"), "{err}");
+    let out = Command::new(BIN)
+        .args(["--sip", "127.0.0.1:0", "--sip", "127.0.0.2:0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--sip") && err.contains("sip.listen"), "{err}");
+    if UdpSocket::bind("[::1]:0").is_err() {
+        return eprintln!("SKIPPED the [::1] gateway: no IPv6 loopback on this host");
+    }
+    // Listening on both, with an IPv6 route target: it starts and answers
+    // over IPv6.
+    let mut f = tempfile();
+    f.1.write_all(b"[[routes]]\nuser_prefix = \"six\"\ntarget = \"sip:[::1]:5080\"\n")
+        .unwrap();
+    let port = free_port();
+    let mut gw = Command::new(BIN)
+        .args([
+            "--config",
+            &f.0,
+            "--sip",
+            &format!("[::1]:{port}"),
+            "--sip",
+            "127.0.0.1:0",
+        ])
+        .args(["--log-level", "warn"])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(gw.stderr.take().unwrap()));
+    let line = wait_line(&mut lines, "listening");
+    assert!(line.contains(&format!("[::1]:{port} and 127.0.0.1:")), "{line}");
+    let sock = UdpSocket::bind("[::1]:0").unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let me = sock.local_addr().unwrap();
+    let probe = format!(
+        "OPTIONS sip:ping@[::1]:{port} SIP/2.0\r\nVia: SIP/2.0/UDP {me};branch=z9hG4bKv6probe\r\n\
+         Max-Forwards: 70\r\nFrom: <sip:probe@{me}>;tag=p\r\nTo: <sip:ping@[::1]:{port}>\r\n\
+         Call-ID: v6-probe\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+    );
+    sock.send_to(probe.as_bytes(), ("::1", port)).unwrap();
+    let mut buf = [0u8; 2048];
+    let n = sock.recv(&mut buf).expect("an answer over IPv6");
+    assert!(
+        buf[..n].starts_with(b"SIP/2.0 200"),
+        "{}",
+        String::from_utf8_lossy(&buf[..n])
+    );
+    let _ = gw.kill();
+    let _ = gw.wait();
+}

@@ -4,6 +4,8 @@
 //! answered as the RFC says (or dropped, for responses); each PROTOS case
 //! is answered normally, or with a 400 whose reason names the fault, or is
 //! dropped; after every message an OPTIONS and a fresh call still succeed.
+//! The twelve RFC 5118 IPv6 torture messages (tests/corpus/rfc5118) go to
+//! a gateway on [::1], each answered as that RFC says.
 
 use rvoip::api::*;
 use std::collections::BTreeMap;
@@ -16,12 +18,19 @@ mod ports;
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
 
-/// A gateway that bridges nothing: `live` calls are echoed (answered),
-/// everything else gets 486, so no test call leaves state behind.
+/// A gateway on 127.0.0.1 that bridges nothing: `live` calls are echoed
+/// (answered), everything else gets 486, so no test call leaves state
+/// behind.
 async fn gateway() -> SipGateway {
+    gateway_on("127.0.0.1".parse().unwrap()).await
+}
+
+/// The same gateway on `ip` (signalling and media).
+async fn gateway_on(ip: std::net::IpAddr) -> SipGateway {
     let base = ports::free_block(8);
     let server = ServerConfig {
-        sip_addr: "127.0.0.1:0".parse().unwrap(),
+        sip_addr: SocketAddr::new(ip, 0),
+        media_addr: ip,
         rtp_ports: (base, base + 16),
         media_workers: 1,
         seed: Some(3),
@@ -147,7 +156,13 @@ impl Peer {
     async fn fresh_call(&mut self) {
         self.n += 1;
         let (me, gw, n) = (self.me(), self.gw, self.n);
-        let sdp = "v=0\r\no=t 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n";
+        let (ip, family) = match me.ip() {
+            std::net::IpAddr::V4(ip) => (ip.to_string(), "IP4"),
+            std::net::IpAddr::V6(ip) => (ip.to_string(), "IP6"),
+        };
+        let sdp = &format!(
+            "v=0\r\no=t 1 1 IN {family} {ip}\r\ns=-\r\nc=IN {family} {ip}\r\nt=0 0\r\nm=audio 9 RTP/AVP 0\r\n"
+        );
         let head = |method: &str, cseq: u32, to: &str, body: &str| {
             let ct = if body.is_empty() {
                 ""
@@ -187,7 +202,7 @@ impl Peer {
 
 async fn peer(gw: &SipGateway) -> Peer {
     Peer {
-        sock: UdpSocket::bind("127.0.0.1:0").await.unwrap(),
+        sock: UdpSocket::bind(SocketAddr::new(gw.local_addr().ip(), 0)).await.unwrap(),
         gw: gw.local_addr(),
         n: 0,
         current: String::new(),
@@ -324,6 +339,156 @@ async fn rfc4475_torture_messages_are_answered_as_the_rfc_says() {
         wrong.join("\n")
     );
     assert_eq!(files.len(), 50);
+}
+
+/// What RFC 5118 says of each message, as statuses acceptable from us (a
+/// UAS that is not a registrar and whose routes answer INVITEs 486): the
+/// one invalid message (§4.2) gets 400; every other one is valid and is
+/// processed like any request of its method.
+fn rfc5118_expected(name: &str) -> &'static [u16] {
+    match name {
+        // 4.1, 4.3, 4.4: REGISTERs; 4.3's `[2001:db8::10:5070]` is an
+        // address with no port, well-formed if not what its sender meant.
+        "ipv6-good" | "port-ambiguous" | "port-unambiguous" => &[405],
+        // 4.2: the Request-URI's IPv6 address has no brackets.
+        "ipv6-bad" => &[400],
+        // 4.5: `received` with and without brackets both parsed; the BYE
+        // has a To tag of a dialog we do not have.
+        "via-received-param-with-delim" => &[481],
+        "via-received-param-no-delim" => &[200],
+        // 4.6, 4.8, 4.9: INVITEs with IPv6, mixed and IPv4-mapped
+        // addresses in Via, Contact and SDP. Their SDP is read: 4.6's and
+        // 4.9's audio is G726-32 only, which no leg of ours speaks (488);
+        // 4.8's is PCMU, and the call is routed (486 here).
+        "ipv6-in-sdp" | "ipv4-mapped-ipv6" => &[488],
+        "mult-ip-in-sdp" => &[486],
+        // 4.7: IPv6 and IPv4 Vias in one request (a BYE outside a dialog).
+        "mult-ip-in-header" => &[481],
+        // 4.10: the three-colon form RFC 3261's ABNF allowed is tolerated.
+        "ipv6-bug-abnf-3-colons" | "ipv6-correct-abnf-2-colons" => &[200],
+        _ => &[0],
+    }
+}
+
+/// RFC 5118's twelve messages, sent over IPv6 to a gateway on [::1]: each
+/// answered as the RFC says, the one 400 naming the bracket-less IPv6
+/// address, and a fresh call over IPv6 after each.
+#[tokio::test]
+async fn rfc5118_ipv6_torture_messages_are_answered_as_the_rfc_says() {
+    if !ports::ipv6_loopback("rfc5118_ipv6_torture_messages_are_answered_as_the_rfc_says") {
+        return;
+    }
+    let gw = gateway_on("::1".parse().unwrap()).await;
+    let mut p = peer(&gw).await;
+    assert!(p.me().is_ipv6());
+    let mut files: Vec<_> = std::fs::read_dir(format!("{CORPUS}/rfc5118"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let mut wrong = Vec::new();
+    for path in &files {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let msg = via_to(&std::fs::read(path).unwrap(), p.me(), &format!("{name}-"));
+        p.current = format!("RFC 5118 {name}");
+        let drawn = p.exchange(&msg).await;
+        let got: Vec<u16> = drawn.iter().map(|l| status(l)).filter(|s| *s >= 200).collect();
+        let expected = rfc5118_expected(&name);
+        if !matches!(got.as_slice(), [s] if expected.contains(s)) {
+            wrong.push(format!("{name}: expected {expected:?}, got {drawn:?}"));
+        }
+        if let Some(l) = drawn.iter().find(|l| status(l) == 400) {
+            assert!(l.contains("IPv6"), "{name}: the 400 names the IPv6 fault: {l}");
+        }
+        p.fresh_call().await;
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {} answered wrongly:\n{}",
+        wrong.len(),
+        files.len(),
+        wrong.join("\n")
+    );
+    assert_eq!(files.len(), 12);
+    assert_eq!(gw.gateway_stats().active, 0, "no call left behind");
+}
+
+/// The same messages through the parser and validator alone, with what
+/// each must yield: the hosts, ports and `received` values RFC 5118 is
+/// about, and the SDP connection addresses of §4.6, §4.8 and §4.9.
+#[test]
+fn rfc5118_messages_parse_as_the_rfc_says() {
+    use rvoip::test_exports::{sdp, sip};
+    let read = |name: &str| std::fs::read(format!("{CORPUS}/rfc5118/{name}.dat")).unwrap();
+    let request = |name: &str| match sip::parse(&read(name)).unwrap_or_else(|e| panic!("{name}: {e}")) {
+        sip::SipMessage::Request(r) => r,
+        other => panic!("{name}: {other:?}"),
+    };
+    let uri = |name: &str| {
+        let mut s = String::new();
+        sip::push_uri(&mut s, &request(name).uri);
+        s
+    };
+    for name in [
+        "ipv6-good",
+        "port-ambiguous",
+        "port-unambiguous",
+        "via-received-param-with-delim",
+        "via-received-param-no-delim",
+        "ipv6-in-sdp",
+        "mult-ip-in-header",
+        "mult-ip-in-sdp",
+        "ipv4-mapped-ipv6",
+        "ipv6-bug-abnf-3-colons",
+        "ipv6-correct-abnf-2-colons",
+    ] {
+        let msg = sip::parse(&read(name)).unwrap_or_else(|e| panic!("{name} parses: {e}"));
+        sip::validate(&msg).unwrap_or_else(|e| panic!("{name} is valid: {e}"));
+    }
+    // 4.2: refused with a reason that names the fault.
+    let err = sip::parse(&read("ipv6-bad")).unwrap_err();
+    assert_eq!(err.answerable().map(|(_, s)| s), Some(400));
+    assert_eq!(err.to_string(), "IPv6 address in Request-URI without brackets");
+    // 4.1, 4.3, 4.4: the Request-URIs write back as they came; 4.3 has no
+    // port (5070 is the address's last group), 4.4 has port 5070.
+    assert_eq!(uri("ipv6-good"), "sip:[2001:db8::10]");
+    assert_eq!(uri("port-ambiguous"), "sip:[2001:db8::10:5070]");
+    assert_eq!(uri("port-unambiguous"), "sip:[2001:db8::10]:5070");
+    let peer = |u: &str| sip::uri_peer(u, rvoip::test_exports::ids::TransportKind::Udp).map(|p| p.addr.to_string());
+    assert_eq!(
+        peer(&uri("port-ambiguous")).as_deref(),
+        Some("[2001:db8::10:5070]:5060")
+    );
+    assert_eq!(peer(&uri("port-unambiguous")).as_deref(), Some("[2001:db8::10]:5070"));
+    // 4.10: the three-colon form is the two-colon address.
+    assert_eq!(uri("ipv6-bug-abnf-3-colons"), "sip:user@[2001:db8:::192.0.2.1]");
+    assert_eq!(
+        peer(&uri("ipv6-bug-abnf-3-colons")),
+        peer(&uri("ipv6-correct-abnf-2-colons"))
+    );
+    // 4.5: `received` with and without brackets routes responses alike.
+    let via = |name: &str| {
+        sip::header(&sip::SipMessage::Request(request(name)), "Via")
+            .unwrap()
+            .to_owned()
+    };
+    for name in ["via-received-param-with-delim", "via-received-param-no-delim"] {
+        assert_eq!(
+            sip::response_addr(&via(name)),
+            Some("[2001:db8::9:255]:5060".parse().unwrap()),
+            "{name}"
+        );
+    }
+    // 4.7 and 4.9: IPv6 sent-by, with a port after the brackets.
+    let core = |name: &str| sip::validate(&sip::parse(&read(name)).unwrap()).unwrap();
+    assert_eq!(core("mult-ip-in-header").sent_by, "[2001:db8::9:1]:6050");
+    assert_eq!(core("ipv4-mapped-ipv6").sent_by, "[::ffff:192.0.2.10]:19823");
+    // 4.6, 4.8, 4.9: SDP with IPv6 (and, in 4.8, a second stream's IPv4)
+    // connection addresses; the audio stream's is the one we use.
+    let audio = |name: &str| sdp::parse(std::str::from_utf8(&request(name).body).unwrap()).map(|s| s.audio.addr);
+    assert_eq!(audio("ipv6-in-sdp"), Ok("2001:db8::20".parse().unwrap()));
+    assert_eq!(audio("mult-ip-in-sdp"), Ok("192.0.2.1".parse().unwrap()));
+    assert_eq!(audio("ipv4-mapped-ipv6"), Ok("::ffff:192.0.2.2".parse().unwrap()));
 }
 
 /// The PROTOS cases: (number, first PDU with placeholders).

@@ -94,6 +94,7 @@ fn endpoint() -> UdpSocket {
 fn leg(port: u16, remote: &UdpSocket, pt: u8, te: Option<u8>) -> LegConfig {
     LegConfig {
         port,
+        local: None,
         remote: Some(remote.local_addr().unwrap()),
         rtcp_mux: true,
         codec_pt: pt,

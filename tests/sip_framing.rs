@@ -90,6 +90,50 @@ fn via_stamping_and_response_routing_rfc3581() {
         sip::stamp_received("SIP/2.0/UDP 192.0.2.7:40000;branch=z9hG4bKa", src),
         None
     );
+    // IPv6: `received` is written without brackets (RFC 3261's
+    // via-received is a bare IPv6address), read with or without them
+    // (RFC 5118 §4.5).
+    let src6: std::net::SocketAddr = "[2001:db8::7]:40000".parse().unwrap();
+    assert_eq!(
+        sip::stamp_received("SIP/2.0/UDP [2001:db8::1]:5062;branch=z9hG4bKa;rport", src6).as_deref(),
+        Some("SIP/2.0/UDP [2001:db8::1]:5062;branch=z9hG4bKa;rport=40000;received=2001:db8::7")
+    );
+    assert_eq!(
+        sip::stamp_received("SIP/2.0/UDP [2001:db8::7]:40000;branch=z9hG4bKa", src6),
+        None,
+        "sent from its sent-by"
+    );
+    for r in ["2001:db8::9", "[2001:db8::9]"] {
+        let via = format!("SIP/2.0/UDP h.example.com;received={r};branch=z9hG4bKa");
+        assert_eq!(sip::response_addr(&via), Some("[2001:db8::9]:5060".parse().unwrap()));
+    }
+    // A `received` the sender wrote, not where it sent from, is replaced
+    // (or, from its sent-by, dropped): responses go where it is.
+    let own = "SIP/2.0/UDP [2001:db8::7]:40000;received=[2001:db8::9:255];branch=z9hG4bKa";
+    let (stamped, route) = sip::stamp_and_route(own, src6);
+    assert_eq!(
+        stamped.as_deref(),
+        Some("SIP/2.0/UDP [2001:db8::7]:40000;branch=z9hG4bKa")
+    );
+    assert_eq!(route, Some(src6));
+    let (stamped, route) = sip::stamp_and_route("SIP/2.0/UDP 10.0.0.1;received=10.9.9.9;branch=z9hG4bKa", src);
+    assert_eq!(
+        stamped.as_deref(),
+        Some("SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKa;received=192.0.2.7")
+    );
+    assert_eq!(route, Some("192.0.2.7:5060".parse().unwrap()));
+    // An IPv6 sent-by needs its brackets, and they must hold an address.
+    for bad in [
+        "SIP/2.0/UDP 2001:db8::1;branch=z9hG4bKa",
+        "SIP/2.0/UDP [host]:5060;branch=z9hG4bKa",
+    ] {
+        assert!(sip::Via::parse(bad).is_none(), "{bad}");
+    }
+    let v = sip::Via::parse("SIP/2.0/UDP [2001:db8::9:1]:6050;branch=z9hG4bKa").unwrap();
+    assert_eq!(
+        (v.host, v.port, v.sent_by()),
+        ("2001:db8::9:1", Some(6050), "[2001:db8::9:1]:6050".into())
+    );
 }
 
 #[test]
@@ -176,7 +220,6 @@ fn simple_uris_parse_as_rsip_does() {
         "sip:alice@127.0.0.1;transport=\"tcp\"",
         "sip:alice@127.0.0.1;;lr",
         "sip:alice@127.0.0.1;=x",
-        "sip:alice@[::1]:5060",
         "sips:alice@example.com",
         "SIP:alice@example.com",
         "sip:alice:secret@example.com",
@@ -189,6 +232,31 @@ fn simple_uris_parse_as_rsip_does() {
     ] {
         assert!(sip::simple_uri(s).is_none(), "{s} is not simple");
         assert_eq!(sip::parse_uri(s).ok(), rsip::Uri::try_from(s).ok(), "{s}");
+    }
+    // IPv6 references, which rsip 0.4 neither reads nor writes: the host
+    // is kept as its text, brackets and all, and written back as it came.
+    for s in [
+        "sip:alice@[::1]:5060",
+        "sip:[2001:db8::10]",
+        "sips:bob@[2001:db8::10:5070];transport=TCP",
+        "sip:ab@[::ffff:192.0.2.1]:5070;lr",
+        "sip:+1555;phone-context=x@[::1]",
+    ] {
+        assert!(sip::simple_uri(s).is_none(), "{s} is not simple");
+        let uri = sip::parse_uri(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+        assert_eq!(uri.to_string(), s);
+        let mut out = String::new();
+        sip::push_uri(&mut out, &uri);
+        assert_eq!(out, s);
+    }
+    for s in [
+        "sip:[::1",
+        "sip:alice@[::1]x",
+        "sip:[example.com]",
+        "sip:2001:db8::10",
+        "sip:[::1]:x",
+    ] {
+        assert!(sip::parse_uri(s).is_err(), "{s}");
     }
 }
 
@@ -210,13 +278,12 @@ fn serialised_start_lines_match_display() {
         sip::push_uri(&mut out, &uri);
         assert_eq!(out, uri.to_string(), "{s}");
     }
-    // rsip cannot read a bracketed IPv6 host; one it was given is written
-    // through Display.
+    // rsip writes an IPv6 host without brackets; we write them.
     let mut uri = rsip::Uri::try_from("sip:bob@127.0.0.1:5060").unwrap();
     uri.host_with_port.host = rsip::Host::IpAddr("::1".parse().unwrap());
     let mut out = String::new();
     sip::push_uri(&mut out, &uri);
-    assert_eq!(out, uri.to_string());
+    assert_eq!(out, "sip:bob@[::1]:5060");
     for m in rsip::Method::all() {
         assert_eq!(sip::method_name(&m), m.to_string());
         assert_eq!(sip::method_of(&m.to_string()), Some(m));

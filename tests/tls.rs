@@ -317,3 +317,45 @@ async fn an_unreachable_peer_fails_the_call_at_once() {
     );
     assert!(handshakes(&m, "in", "certificate") >= 1, "{}", m.metrics().render());
 }
+
+/// TLS on [::1] (issue #18 item 8): a `sips:` call to an IPv6 literal,
+/// the server's certificate holding ::1, is answered and ended over TLS.
+#[tokio::test]
+async fn a_sips_call_over_ipv6_is_answered_and_ended() {
+    if std::net::UdpSocket::bind("[::1]:0").is_err() {
+        return eprintln!("SKIPPED a_sips_call_over_ipv6_is_answered_and_ended: no IPv6 loopback [::1]");
+    }
+    let (server_pki, client_pki) = (pki("::1"), pki("::1"));
+    let on_v6 = |t: Option<TlsConfig>| {
+        t.map(|t| TlsConfig {
+            listen: "[::1]:0".parse().unwrap(),
+            ..t
+        })
+    };
+    let mut s = create_sip_server(ServerConfig {
+        sip_addr: "[::1]:0".parse().unwrap(),
+        seed: Some(12),
+        tls: on_v6(tls(&server_pki, &client_pki)),
+        ..Default::default()
+    })
+    .await
+    .expect("server starts on [::1]");
+    let mut cfg = ClientConfig {
+        bind: "[::1]:0".parse().unwrap(),
+        ..Default::default()
+    };
+    cfg.server.tls = on_v6(tls(&client_pki, &server_pki));
+    let mut c = create_sip_client(cfg).await.expect("client starts on [::1]");
+    let at = s.tls_addr().expect("TLS listener bound");
+    assert!(at.is_ipv6(), "{at}");
+    let id = c.make_call(&format!("sips:alice@{at}")).unwrap();
+    let CallEvent::Incoming(inc) = next(&mut s).await else {
+        panic!("expected the call over TLS on [::1]")
+    };
+    assert!(inc.source().is_ipv6(), "{}", inc.source());
+    let sid = s.accept_call(inc).unwrap();
+    assert!(matches!(next(&mut c).await, CallEvent::Answered(i) if i == id));
+    assert!(matches!(next(&mut s).await, CallEvent::Answered(i) if i == sid));
+    c.end_call(id).unwrap();
+    assert!(matches!(next(&mut s).await, CallEvent::Ended(i, EndReason::RemoteBye) if i == sid));
+}

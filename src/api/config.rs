@@ -34,10 +34,17 @@ impl Default for Timers {
 pub struct ServerConfig {
     /// SIP address (UDP always; TCP too when `tcp`). Port 0 picks a free one.
     pub sip_addr: SocketAddr,
+    /// A second SIP address, in the other IP family (`[::1]:5060` beside
+    /// `127.0.0.1:5060`): UDP, and TCP when `tcp`. Each peer is written to
+    /// from the address of its own family, and its media anchored there.
+    pub sip_addr_alt: Option<SocketAddr>,
     /// Listen on TCP.
     pub tcp: bool,
     /// Address our SDP advertises for media.
     pub media_addr: IpAddr,
+    /// Media address in the other IP family, for legs whose peers are of
+    /// it (`None`: `sip_addr_alt`'s address).
+    pub media_addr_alt: Option<IpAddr>,
     /// RTP port range `[min, max)`.
     pub rtp_ports: (u16, u16),
     /// Timer bases.
@@ -98,8 +105,10 @@ impl Default for ServerConfig {
     fn default() -> Self {
         ServerConfig {
             sip_addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 5060),
+            sip_addr_alt: None,
             tcp: true,
             media_addr: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            media_addr_alt: None,
             rtp_ports: (10000, 32000),
             timers: Timers::default(),
             max_calls: 20000,
@@ -143,6 +152,7 @@ impl ServerConfig {
         let t = self.timers;
         let ua = UaConfig {
             local: self.sip_addr,
+            local_alt: self.sip_addr_alt,
             tls_local: None,
             user: self.user.clone(),
             timers: TimerConfig {
@@ -151,6 +161,7 @@ impl ServerConfig {
                 t4: t.t4,
             },
             media_addr: self.media_addr,
+            media_addr_alt: self.media_addr_alt,
             ports: self.rtp_ports,
             codecs: Codec::from_names(&self.codecs),
             max_calls: self.max_calls,

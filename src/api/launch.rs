@@ -10,7 +10,7 @@ use crate::driver::{ApiLink, Driver, LiveStats, ShardLink, SipIo};
 use crate::endpoint::Endpoint;
 use crate::gateway::{Admission, Gateway, GatewayConfig};
 use crate::media::{MediaConfig, MediaPlane, WorkerConfig};
-use crate::transport::{self, TcpTable};
+use crate::transport::TcpTable;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
 use std::time::Duration;
@@ -31,21 +31,10 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
     }
     let bind_err = |addr, source| ApiError::Bind { addr, source };
     let (in_tx, in_rx) = mpsc::channel(QUEUE);
-    let mut tries = 0;
-    let (udp, local) = loop {
-        let udp = transport::bind_udp_std(cfg.sip_addr).map_err(|e| bind_err(cfg.sip_addr, e))?;
-        let local = udp.local_addr().map_err(|e| bind_err(cfg.sip_addr, e))?;
-        if !cfg.tcp {
-            break (udp, local);
-        }
-        match transport::listen_tcp(local, in_tx.clone(), cfg.tcp_idle).await {
-            Ok(_) => break (udp, local),
-            // Port 0: the port UDP got may be taken for TCP; pick again.
-            Err(e) if cfg.sip_addr.port() == 0 && e.kind() == std::io::ErrorKind::AddrInUse && tries < 16 => tries += 1,
-            Err(e) => return Err(bind_err(local, e)),
-        }
-    };
+    let listeners = super::listen::bind(&cfg, &in_tx).await?;
+    let (udp, local) = listeners.main;
     ua.local = local;
+    ua.local_alt = listeners.alt.as_ref().map(|(_, a)| *a);
     let tls = match &cfg.tls {
         Some(t) => Some(super::tls_start::start(t, in_tx.clone(), cfg.tcp_idle, &mut ua).await?),
         None => None,
@@ -120,11 +109,20 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
             tls.as_ref().map(|t| t.client.clone()),
         );
         let sock = udp.try_clone().map_err(|e| bind_err(local, e))?;
+        let alt = match &listeners.alt {
+            Some((s, a)) => Some(s.try_clone().map_err(|e| bind_err(*a, e))?),
+            None => None,
+        };
         let dns = cfg.dns.clone();
-        let driver = move |udp| {
+        let driver = move |(udp, udp_alt)| {
             Driver::new(
                 endpoint,
-                SipIo { udp, tcp, inbound },
+                SipIo {
+                    udp,
+                    udp_alt,
+                    tcp,
+                    inbound,
+                },
                 ApiLink {
                     commands: cmd_rx,
                     events,
@@ -141,7 +139,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
             )
         };
         if shard == 0 {
-            let udp = tokio::net::UdpSocket::from_std(sock).map_err(|e| bind_err(local, e))?;
+            let udp = super::listen::to_tokio(sock, alt).map_err(|e| bind_err(local, e))?;
             tokio::spawn(driver(udp).run());
             continue;
         }
@@ -153,7 +151,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
                     return tracing::error!("signalling shard {shard}: no runtime");
                 };
                 rt.block_on(async move {
-                    match tokio::net::UdpSocket::from_std(sock) {
+                    match super::listen::to_tokio(sock, alt) {
                         Ok(udp) => driver(udp).run().await,
                         Err(e) => tracing::error!("signalling shard {shard}: {e}"),
                     }
@@ -166,6 +164,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         events: ev_rx,
         stats,
         local,
+        local_alt: ua.local_alt,
         tls_local: ua.tls_local,
         tls,
         next_id: AtomicU64::new(1 << 62),

@@ -13,6 +13,7 @@
 //! ```
 
 mod auth;
+mod call_event;
 mod call_options;
 mod calls;
 mod capture;
@@ -23,6 +24,7 @@ mod file_task;
 mod gateway;
 mod handles;
 mod launch;
+mod listen;
 mod metrics;
 mod recording;
 mod registration;
@@ -98,6 +100,12 @@ pub fn raise_fd_limit() {
 /// DNS, RFC 3263), over UDP, TCP or TLS.
 pub fn is_reachable_target(uri: &str) -> bool {
     crate::locate::Query::of(uri, crate::ids::TransportKind::Udp).is_some()
+}
+
+/// The IP address a `sip:`/`sips:` target names (`sip:[::1]:5080` gives
+/// ::1, `localhost` 127.0.0.1); `None` for a host name or no SIP URI.
+pub fn target_ip(uri: &str) -> Option<std::net::IpAddr> {
+    crate::sip::uri_host(uri)?.ip()
 }
 
 /// Whether `uri` is a `sip:` or `sips:` URI (a domain is fine: an

@@ -17,6 +17,8 @@ use std::time::Instant;
 pub(super) struct Outbox {
     batch: SendBatch,
     held: Vec<Bytes>,
+    /// The batch is for the other IP family's socket.
+    alt: bool,
 }
 
 impl std::fmt::Debug for Outbox {
@@ -51,17 +53,20 @@ impl Driver {
 
     /// Sends the transmits the endpoint releases; false when it had none.
     async fn transmit(&mut self) -> bool {
-        let fd = self.io.udp.as_raw_fd();
         let mut any = false;
         while let Some(t) = self.endpoint.poll_transmit() {
             any = true;
             tracing::trace!(peer = %t.peer, "send\n{}", crate::sip::for_log(&t.bytes));
             match t.peer.transport {
                 TransportKind::Udp => {
+                    // From our address of the peer's IP family.
+                    let alt = self.io.is_alt(t.peer.addr);
+                    let fd = self.io.udp(alt).as_raw_fd();
                     if !self.outbox.batch.push(fd, &t.bytes, t.peer.addr) {
                         self.send_udp().await;
                         self.outbox.batch.push(fd, &t.bytes, t.peer.addr);
                     }
+                    self.outbox.alt = alt;
                     // The batch points into these bytes: they live (and do
                     // not move: `Bytes` is a handle) until the flush.
                     self.outbox.held.push(t.bytes);
@@ -78,16 +83,17 @@ impl Driver {
     /// (retransmission covers requests; a lost response is re-sent when the
     /// request is).
     async fn send_udp(&mut self) {
-        let Outbox { batch, held } = &mut self.outbox;
+        let Outbox { batch, held, alt } = &mut self.outbox;
+        let udp = self.io.udp(*alt);
         while batch.pending() > 0 {
-            let sent = self.io.udp.try_io(tokio::io::Interest::WRITABLE, || {
+            let sent = udp.try_io(tokio::io::Interest::WRITABLE, || {
                 batch.flush();
                 match batch.pending() {
                     0 => Ok(()),
                     _ => Err(std::io::ErrorKind::WouldBlock.into()),
                 }
             });
-            if sent.is_err() && self.io.udp.writable().await.is_err() {
+            if sent.is_err() && udp.writable().await.is_err() {
                 batch.clear();
             }
         }

@@ -59,10 +59,37 @@ pub(crate) struct ShardLink {
 pub(crate) struct SipIo {
     /// The UDP socket (shared by every shard).
     pub udp: UdpSocket,
+    /// The UDP socket of our address in the other IP family, if any.
+    pub udp_alt: Option<UdpSocket>,
     /// The TCP connection table.
     pub tcp: TcpTable,
     /// TCP frames and connection news.
     pub inbound: mpsc::Receiver<Inbound>,
+}
+
+impl SipIo {
+    /// Whether a datagram to `to` leaves from `udp_alt` (it is of its IP
+    /// family, and `udp` is not).
+    fn is_alt(&self, to: std::net::SocketAddr) -> bool {
+        // The main socket's family, read only when there is another.
+        self.udp_alt.is_some() && self.udp.local_addr().is_ok_and(|a| a.is_ipv4() != to.is_ipv4())
+    }
+
+    /// The UDP socket, the main one or the other family's.
+    fn udp(&self, alt: bool) -> &UdpSocket {
+        match (&self.udp_alt, alt) {
+            (Some(s), true) => s,
+            _ => &self.udp,
+        }
+    }
+}
+
+/// Waits until `s` (when there is one) is readable.
+async fn readable(s: Option<&UdpSocket>) -> std::io::Result<()> {
+    match s {
+        Some(s) => s.readable().await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Runs one [`Endpoint`] on tokio.

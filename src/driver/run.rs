@@ -29,7 +29,8 @@ impl Driver {
             // Timers fire after what has already arrived: an ACK waiting in
             // the socket must not lose to the 2xx retransmission it stops.
             if deadline <= Instant::now() {
-                self.read_ready(&mut buf);
+                self.read_ready(&mut buf, false);
+                self.read_ready(&mut buf, true);
                 self.endpoint.handle_timeout(Instant::now());
                 // Under overload timers are always due and this branch never
                 // awaits: every few ms, let the runtime's other tasks
@@ -49,7 +50,12 @@ impl Driver {
                 },
                 r = self.io.udp.readable() => {
                     if r.is_ok() {
-                        self.read_ready(&mut buf);
+                        self.read_ready(&mut buf, false);
+                    }
+                }
+                r = super::readable(self.io.udp_alt.as_ref()) => {
+                    if r.is_ok() {
+                        self.read_ready(&mut buf, true);
                     }
                 }
                 Some(msg) = self.shard.forwarded.recv() => self.on_forwarded(msg),
@@ -66,13 +72,20 @@ impl Driver {
         self.flush().await;
     }
 
-    /// Handles the datagrams waiting on the UDP socket, up to [`BATCH`],
-    /// read a `recvmmsg` batch at a time.
-    fn read_ready(&mut self, batch: &mut RecvBatch) {
+    /// Handles the datagrams waiting on the UDP socket (the other IP
+    /// family's: `alt`), up to [`BATCH`], read a `recvmmsg` batch at a time.
+    fn read_ready(&mut self, batch: &mut RecvBatch, alt: bool) {
+        if alt && self.io.udp_alt.is_none() {
+            return;
+        }
         let now = Instant::now();
-        let fd = self.io.udp.as_raw_fd();
+        let fd = self.io.udp(alt).as_raw_fd();
         for _ in 0..BATCH / RecvBatch::BATCH {
-            let Ok(n) = self.io.udp.try_io(tokio::io::Interest::READABLE, || batch.recv(fd)) else {
+            let read = self
+                .io
+                .udp(alt)
+                .try_io(tokio::io::Interest::READABLE, || batch.recv(fd));
+            let Ok(n) = read else {
                 break;
             };
             // The first datagram of a batch waited longest: the lag of

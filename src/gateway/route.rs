@@ -22,9 +22,16 @@ pub fn find(routes: &[Route], uri: &str, source: std::net::IpAddr) -> (Option<us
             && (r.sources.is_empty() || crate::access::Acl::holds(&r.sources, source))
             && r.domain
                 .as_ref()
-                .is_none_or(|d| host.as_ref().is_some_and(|h| h.eq_ignore_ascii_case(d)))
+                .is_none_or(|d| host.as_ref().is_some_and(|h| same_host(h, d)))
     });
     (index, user.to_owned())
+}
+
+/// Whether a Request-URI host is a route's domain: names without regard
+/// to case, an IPv6 address with or without its brackets.
+fn same_host(host: &str, domain: &str) -> bool {
+    let bare = |h: &str| h.trim_start_matches('[').trim_end_matches(']').to_owned();
+    bare(host).eq_ignore_ascii_case(&bare(domain))
 }
 
 /// The user part of a URI or name-addr value ("" when none).

@@ -5,14 +5,13 @@
 //! configured time, and remembers the peers that failed lately. Sans-IO:
 //! time comes in as `now`; its random source is seeded.
 
-use super::{DnsConfig, LocateError, Query, Resolve, ResolveId, ServerSet, order};
+use super::{DnsConfig, Families, LocateError, Query, Resolve, ResolveId, ServerSet, order};
 use crate::collections::DeadlineHeap;
 use crate::ids::{CallId, Peer};
 use rand::SeedableRng;
 use rand::rngs::SmallRng;
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
-use std::net::SocketAddr;
 use std::time::Instant;
 
 /// Names kept in the cache at most.
@@ -49,8 +48,9 @@ pub struct Locator {
     cfg: DnsConfig,
     /// TLS is on: TLS peers are usable.
     tls: bool,
-    /// Our SIP address: peers of the other address family are not usable.
-    local: SocketAddr,
+    /// The IP families we have a SIP address in (IPv4, IPv6): peers of
+    /// another are not usable.
+    families: Families,
     rng: SmallRng,
     cache: FxHashMap<Query, ServerSet>,
     flights: FxHashMap<ResolveId, Flight>,
@@ -64,11 +64,11 @@ pub struct Locator {
 
 impl Locator {
     /// A locator with an empty cache.
-    pub fn new(cfg: DnsConfig, tls: bool, local: SocketAddr, seed: u64) -> Self {
+    pub fn new(cfg: DnsConfig, tls: bool, families: Families, seed: u64) -> Self {
         Locator {
             cfg,
             tls,
-            local,
+            families,
             rng: SmallRng::seed_from_u64(seed ^ 0x5eed_d115),
             cache: FxHashMap::default(),
             flights: FxHashMap::default(),
@@ -87,7 +87,7 @@ impl Locator {
     pub fn lookup(&mut self, now: Instant, query: &Query, waiter: Waiter) -> Result<Option<Vec<Peer>>, LocateError> {
         if let Some(set) = self.cache.get(query).filter(|s| s.valid_until > now) {
             let (rng, failed) = (&mut self.rng, &self.failed);
-            return order::usable_order(set, rng, failed, (self.tls, self.local), now, query).map(Some);
+            return order::usable_order(set, rng, failed, (self.tls, self.families), now, query).map(Some);
         }
         if let Some(flight) = self.by_query.get(query).and_then(|id| self.flights.get_mut(id)) {
             flight.waiters.push(waiter);
@@ -150,7 +150,7 @@ impl Locator {
                     set,
                     &mut self.rng,
                     &self.failed,
-                    (self.tls, self.local),
+                    (self.tls, self.families),
                     now,
                     &flight.query,
                 ),

@@ -13,12 +13,14 @@
 //! and never on the signalling thread's time.
 
 mod dns;
+mod families;
 mod locator;
 mod naptr;
 mod order;
 mod rfc3263;
 
 pub use dns::DnsResolver;
+pub use families::Families;
 pub use locator::{Located, Locator, Waiter};
 
 use crate::ids::TransportKind;

@@ -10,7 +10,6 @@ use crate::ids::{Peer, TransportKind};
 use rand::Rng;
 use rand::rngs::SmallRng;
 use rustc_hash::FxHashMap;
-use std::net::SocketAddr;
 use std::time::Instant;
 
 /// Peers tried for one request at most.
@@ -60,12 +59,11 @@ pub(super) fn usable_order(
     set: &ServerSet,
     rng: &mut SmallRng,
     failed: &FxHashMap<Peer, Instant>,
-    (tls, local): (bool, SocketAddr),
+    (tls, families): (bool, super::Families),
     now: Instant,
     query: &Query,
 ) -> super::locator::Located {
-    let v4 = local.is_ipv4();
-    let usable = |p: &Peer| (tls || p.transport != TransportKind::Tls) && p.addr.is_ipv4() == v4;
+    let usable = |p: &Peer| (tls || p.transport != TransportKind::Tls) && families.reach(p.addr.ip());
     let failed = |p: &Peer| failed.get(p).is_some_and(|until| *until > now);
     let peers = order(set, rng, usable, failed);
     if peers.is_empty() {

@@ -3,7 +3,7 @@
 
 use crate::media::codec::AudioCodec;
 use crate::media::srtp::{MasterKey, Suite};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 /// SRTP on a leg (SDES keys, RFC 4568): what its peer sends is checked and
 /// decrypted with `rx` (the peer's key), what we send is protected with
@@ -23,6 +23,10 @@ pub struct LegSrtp {
 pub struct LegConfig {
     /// Our RTP port (RTCP on port+1 unless `rtcp_mux`).
     pub port: u16,
+    /// Our address the leg's sockets bind, the one our SDP gave its peer
+    /// (so a leg to an IPv6 peer is on IPv6 while the other is on IPv4);
+    /// `None`: the worker's.
+    pub local: Option<IpAddr>,
     /// The peer's address from SDP (a hint until its first packet).
     pub remote: Option<SocketAddr>,
     /// RTCP multiplexed on the RTP port (RFC 5761).
@@ -49,6 +53,7 @@ impl LegConfig {
     pub fn pcmu(port: u16, remote: SocketAddr) -> Self {
         LegConfig {
             port,
+            local: None,
             remote: Some(remote),
             rtcp_mux: true,
             codec_pt: 0,

@@ -54,7 +54,7 @@ impl UserAgent {
         if let Some(o) = &offer {
             let ours = sdp::Local {
                 codecs: &self.ctx.cfg.codecs,
-                addr: self.ctx.cfg.media_addr,
+                addr: self.ctx.cfg.leg_media_addr(peer, Some(o)),
                 port: 0,
                 direction: Direction::SendRecv,
                 session_id: 0,

@@ -112,7 +112,7 @@ impl UserAgent {
         let cfg = &self.ctx.cfg;
         let mut local = sdp::Local {
             codecs: &[],
-            addr: cfg.media_addr,
+            addr: cfg.leg_media_addr(call.peer(), call.sdp().1),
             port: call.port(),
             direction: Direction::SendRecv,
             session_id,

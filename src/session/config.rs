@@ -10,6 +10,10 @@ use std::net::{IpAddr, SocketAddr};
 pub struct UaConfig {
     /// The SIP address we advertise in Via and Contact.
     pub local: SocketAddr,
+    /// Our SIP address in the other IP family, when we listen on both
+    /// (`127.0.0.1` and `[::1]`): what we write in Via and Contact to peers of
+    /// that family.
+    pub local_alt: Option<SocketAddr>,
     /// Our TLS listener's address, when TLS is on: TLS targets are
     /// reachable only then (never downgraded to UDP or TCP).
     pub tls_local: Option<SocketAddr>,
@@ -19,6 +23,9 @@ pub struct UaConfig {
     pub timers: TimerConfig,
     /// Address our SDP points media at.
     pub media_addr: IpAddr,
+    /// Media address in the other IP family: legs whose peers are of that
+    /// family are anchored there (`None`: `local_alt`'s address, if any).
+    pub media_addr_alt: Option<IpAddr>,
     /// RTP port range `[min, max)`.
     pub ports: (u16, u16),
     /// Codecs we offer and accept, in preference order.
@@ -58,6 +65,36 @@ pub struct UaConfig {
     pub dns: crate::locate::DnsConfig,
     /// Session timers (RFC 4028).
     pub session_timer: SessionTimerConfig,
+}
+
+impl UaConfig {
+    /// The IP families we have a SIP address in.
+    pub fn families(&self) -> crate::locate::Families {
+        crate::locate::Families::of(self.local).with(self.local_alt)
+    }
+
+    /// Our media address for a leg to `peer` whose SDP, if we have it, is
+    /// `theirs`: of the family of their media address (of `peer`'s when
+    /// they have none yet, or hold with 0.0.0.0).
+    pub fn leg_media_addr(&self, peer: crate::ids::Peer, theirs: Option<&crate::sdp::Sdp>) -> IpAddr {
+        let at = theirs.map(|s| s.audio.addr).filter(|a| !a.is_unspecified());
+        self.media_addr_for(at.unwrap_or(peer.addr.ip()))
+    }
+
+    /// Our media address for a leg whose peer is at `peer`: one of its IP
+    /// family when we have one (each leg anchored in its peer's family: an
+    /// IPv6 caller and an IPv4 callee each reach theirs) — `media_addr`,
+    /// `media_addr_alt`, else the SIP address of that family; `media_addr`
+    /// when none is.
+    pub fn media_addr_for(&self, peer: IpAddr) -> IpAddr {
+        let sip = [Some(self.local.ip()), self.local_alt.map(|a| a.ip())];
+        [Some(self.media_addr), self.media_addr_alt]
+            .into_iter()
+            .chain(sip.into_iter().filter(|a| a.is_some_and(|a| !a.is_unspecified())))
+            .flatten()
+            .find(|a| a.is_ipv4() == peer.is_ipv4())
+            .unwrap_or(self.media_addr)
+    }
 }
 
 /// Session timers (RFC 4028): what our INVITEs ask for and the shortest

@@ -10,7 +10,7 @@ use super::local::LocalText;
 use super::{PortPool, SessionEvent, UaConfig, UaStats};
 use crate::collections::DeadlineHeap;
 use crate::dialog;
-use crate::ids::{CallId, Peer, TransportKind, TxId};
+use crate::ids::{CallId, Peer, TxId};
 use crate::media::MediaCommand;
 use crate::sip::{self, Core, Request, Response};
 use crate::status::StatusCode;
@@ -71,7 +71,7 @@ impl CallContext {
             media_changes: VecDeque::new(),
             stats: UaStats::default(),
             byes: Default::default(),
-            locator: crate::locate::Locator::new(cfg.dns.clone(), cfg.tls_local.is_some(), cfg.local, cfg.seed),
+            locator: crate::locate::Locator::new(cfg.dns.clone(), cfg.tls_local.is_some(), cfg.families(), cfg.seed),
             cfg,
         }
     }
@@ -103,20 +103,21 @@ impl CallContext {
         self.rng.gen_range(range)
     }
 
-    /// Our `host:port` as text.
-    pub fn hostport(&self) -> &str {
-        &self.local.hostport
+    /// Our `host:port` as text, as `peer` reaches it.
+    pub fn hostport(&self, peer: Peer) -> &str {
+        self.local.hostport(peer.addr.ip())
     }
 
-    /// A new Via value for a request over `transport`.
-    pub fn via(&mut self, transport: TransportKind) -> String {
+    /// A new Via value for a request to `peer` (its transport, and our
+    /// address of its IP family).
+    pub fn via(&mut self, peer: Peer) -> String {
         let branch = sip::new_token(&mut self.rng);
-        self.local.via(transport, &branch)
+        self.local.via(peer.transport, peer.addr.ip(), &branch)
     }
 
-    /// Our Contact over `transport`.
-    pub fn contact(&self, transport: TransportKind) -> String {
-        self.local.contact(transport)
+    /// Our Contact for `peer`.
+    pub fn contact(&self, peer: Peer) -> String {
+        self.local.contact(peer.transport, peer.addr.ip())
     }
 
     /// The media worker (port shard) whose ports call `id`'s media uses.

@@ -27,6 +27,13 @@ impl CallContext {
     ) -> Result<Option<Vec<Peer>>, StatusCode> {
         let tls = self.cfg.tls_local.is_some();
         match Query::of(uri, default) {
+            // An address of an IP family we have no SIP address in: 503
+            // at once, rather than datagrams the kernel refuses.
+            Some(Target::Peer(p)) if !self.cfg.families().reach(p.addr.ip()) => {
+                let e = LocateError::Unusable(p.addr.ip().to_string());
+                tracing::warn!(?waiter, uri, "not sent: {e}");
+                Err(e.status())
+            }
             Some(Target::Peer(p)) if tls || p.transport != TransportKind::Tls => Ok(Some(vec![p])),
             Some(Target::Name(mut q)) if tls || q.transport.or(Some(default)) != Some(TransportKind::Tls) => {
                 if default != TransportKind::Udp {

@@ -6,6 +6,7 @@ mod error;
 mod framing;
 mod header;
 mod incoming;
+mod ipv6;
 mod names;
 mod normalize;
 mod params;
@@ -27,6 +28,7 @@ pub use build::{RequestSpec, request, request_with_body, response, response_from
 pub use error::{InvalidMessage, ParseError};
 pub use framing::{MAX_MESSAGE, RawMessage, frame_stream, leading_crlf};
 pub use incoming::{Incoming, IncomingRequest, IncomingResponse};
+pub use ipv6::{host_ip, parse_v6};
 pub use params::{header_param, new_token, split_host_port, split_list, uri_of};
 pub use parse::parse;
 pub use reason::phrase as reason_phrase;

@@ -31,7 +31,7 @@ pub fn parse(buf: &[u8]) -> Result<SipMessage, ParseError> {
     let kind = start_line(&raw.start, raw.is_request());
     let kind = match kind {
         Some(k) => k,
-        None if raw.is_request() => return Err(syntax("Malformed Request-URI", raw)),
+        None if raw.is_request() => return Err(syntax(bad_request_uri(&raw.start), raw)),
         None => return Err(syntax("Malformed status line", raw)),
     };
     let mut headers = rsip::Headers::from(Vec::with_capacity(raw.headers.len()));
@@ -54,6 +54,19 @@ pub fn parse(buf: &[u8]) -> Result<SipMessage, ParseError> {
             body,
         }),
     })
+}
+
+/// The 400's reason for a Request-URI that did not parse.
+fn bad_request_uri(start: &str) -> &'static str {
+    let uri = start.split(' ').nth(1).unwrap_or("");
+    if super::ipv6::unbracketed(uri) {
+        // RFC 5118 §4.2: `sip:2001:db8::10`.
+        "IPv6 address in Request-URI without brackets"
+    } else if matches!(super::ipv6::reference(uri), Some(Err(()))) {
+        "Malformed IPv6 reference in Request-URI"
+    } else {
+        "Malformed Request-URI"
+    }
 }
 
 type StartLine = Result<(Method, rsip::Uri), rsip::StatusCode>;

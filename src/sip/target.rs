@@ -25,7 +25,7 @@ impl UriHost<'_> {
         if self.host.eq_ignore_ascii_case("localhost") {
             return Some(IpAddr::V4(Ipv4Addr::LOCALHOST));
         }
-        self.host.parse().ok()
+        super::host_ip(self.host)
     }
 
     /// The port requests go to when neither the URI nor SRV gives one.

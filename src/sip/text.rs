@@ -42,9 +42,7 @@ pub fn push_ip(out: &mut String, ip: IpAddr) {
 
 /// Appends `uri` exactly as rsip's `Display` writes it.
 pub fn push_uri(out: &mut String, uri: &Uri) {
-    let plain = matches!(uri.scheme, Some(Scheme::Sip))
-        && uri.auth.as_ref().is_none_or(|a| a.password.is_none())
-        && !matches!(uri.host_with_port.host, Host::IpAddr(IpAddr::V6(_)));
+    let plain = matches!(uri.scheme, Some(Scheme::Sip)) && uri.auth.as_ref().is_none_or(|a| a.password.is_none());
     if !plain {
         use std::fmt::Write;
         let _ = write!(out, "{uri}");
@@ -57,6 +55,12 @@ pub fn push_uri(out: &mut String, uri: &Uri) {
     }
     match &uri.host_with_port.host {
         Host::Domain(d) => out.push_str(d.value()),
+        // rsip writes an IPv6 host without its brackets.
+        Host::IpAddr(IpAddr::V6(ip)) => {
+            out.push('[');
+            push_ip(out, IpAddr::V6(*ip));
+            out.push(']');
+        }
         Host::IpAddr(ip) => push_ip(out, *ip),
     }
     if let Some(p) = &uri.host_with_port.port {

@@ -10,7 +10,30 @@
 use rsip::Uri;
 
 /// Parses `s` with the fast path when it applies, else through rsip.
+/// An IPv6 reference host (`sip:[2001:db8::1]:5060`, which rsip 0.4
+/// neither reads nor writes) is kept as the text `[2001:db8::1]` in a
+/// `Host::Domain`, so the URI writes back as it came.
 pub fn parse_uri(s: &str) -> Result<Uri, rsip::Error> {
+    let bad = || rsip::Error::ParseError(format!("bad IPv6 reference in {s}"));
+    let range = match super::ipv6::reference(s) {
+        None => return parse_plain(s),
+        Some(Err(())) => return Err(bad()),
+        Some(Ok(r)) => r,
+    };
+    let mut u = parse_plain(&[&s[..range.start], V6_STAND_IN, &s[range.end..]].concat())?;
+    match &u.host_with_port.host {
+        rsip::Host::Domain(d) if d.value() == V6_STAND_IN => {}
+        _ => return Err(bad()),
+    }
+    u.host_with_port.host = rsip::Host::Domain(s[range].into());
+    Ok(u)
+}
+
+/// The host an IPv6 reference stands in for while the rest of its URI is
+/// parsed (a name no URI of ours or a peer's has: `.invalid`, RFC 2606).
+const V6_STAND_IN: &str = "ipv6-reference.invalid";
+
+fn parse_plain(s: &str) -> Result<Uri, rsip::Error> {
     match simple(s) {
         Some(u) => Ok(u),
         None => Uri::try_from(s),

@@ -43,6 +43,10 @@ impl<'a> Via<'a> {
         if host.is_empty() || host.bytes().any(|b| b.is_ascii_whitespace()) {
             return None;
         }
+        // `[...]` holds an IPv6 address, and only there may a host have a colon.
+        if sent_by.trim().starts_with('[') && super::parse_v6(host).is_none() {
+            return None;
+        }
         Some(Via {
             transport,
             host,
@@ -56,10 +60,18 @@ impl<'a> Via<'a> {
         super::params::find_param(self.params, name)
     }
 
-    /// `host:port` as written, for transaction matching.
+    /// `host:port` as written (an IPv6 host in brackets), for transaction
+    /// matching.
     pub fn sent_by(&self) -> String {
-        let mut s = String::with_capacity(self.host.len() + 6);
+        let mut s = String::with_capacity(self.host.len() + 8);
+        let v6 = self.host.contains(':');
+        if v6 {
+            s.push('[');
+        }
         s.push_str(self.host);
+        if v6 {
+            s.push(']');
+        }
         if let Some(p) = self.port {
             s.push(':');
             super::push_u64(&mut s, u64::from(p));
@@ -72,10 +84,8 @@ impl<'a> Via<'a> {
     fn route(&self, received: Option<IpAddr>, rport: Option<u16>) -> Option<SocketAddr> {
         let ip = match received {
             Some(ip) => ip,
-            None => {
-                let host = self.param("received").filter(|r| !r.is_empty()).unwrap_or(self.host);
-                host.trim_matches(['[', ']']).parse().ok()?
-            }
+            // `received` with or without brackets (RFC 5118 §4.5).
+            None => super::host_ip(self.param("received").filter(|r| !r.is_empty()).unwrap_or(self.host))?,
         };
         let port = rport
             .or_else(|| self.param("rport").and_then(|p| p.parse().ok()))
@@ -114,9 +124,13 @@ pub fn stamp_and_route(value: &str, src: SocketAddr) -> (Option<String>, Option<
     let Some(via) = Via::parse(value) else {
         return (None, None);
     };
-    let same_host = via.host.parse::<IpAddr>().is_ok_and(|ip| ip == src.ip());
+    let is_src = |host: &str| super::host_ip(host).is_some_and(|ip| ip.to_canonical() == src.ip().to_canonical());
+    let same_host = is_src(via.host);
     let wants_rport = via.param("rport").is_some_and(str::is_empty);
-    if same_host && !wants_rport {
+    // A `received` the sender wrote itself that is not where it sent from
+    // would steer our responses elsewhere: it is replaced.
+    let stale = via.param("received").is_some_and(|r| !is_src(r));
+    if same_host && !wants_rport && !stale {
         return (None, via.route(None, None));
     }
     let mut out = String::with_capacity(value.len() + 40);

@@ -192,10 +192,12 @@ pub fn addr(n: u16) -> SocketAddr {
 pub fn ua_config(local: SocketAddr, seed: u64) -> UaConfig {
     UaConfig {
         local,
+        local_alt: None,
         tls_local: None,
         user: "sim".into(),
         timers: TimerConfig::default(),
         media_addr: local.ip(),
+        media_addr_alt: None,
         ports: (20000, 30000),
         codecs: vec![
             Codec::pcmu(),

@@ -4,6 +4,7 @@ use crate::config::Config;
 use std::net::SocketAddr;
 
 pub fn check(cfg: &Config) -> Result<(), String> {
+    crate::listen::check(cfg)?;
     let m = &cfg.media;
     if m.port_min >= m.port_max || m.port_max - m.port_min < 4 {
         return Err(format!(

@@ -2,7 +2,6 @@
 //! file; unknown keys and bad values stop start-up with the key named.
 
 use serde::Deserialize;
-use std::net::{IpAddr, SocketAddr};
 
 /// The embedded default.
 pub const DEFAULT: &str = include_str!("default.toml");
@@ -50,7 +49,8 @@ pub struct MetricsCfg {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sip {
-    pub listen: SocketAddr,
+    /// One address, or one per IP family (see `listen.rs`).
+    pub listen: crate::listen::Strings,
     pub tcp: bool,
     pub user: String,
     pub tcp_idle_secs: u64,
@@ -76,7 +76,8 @@ pub struct Timers {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Media {
-    pub address: IpAddr,
+    /// One address, or one per IP family.
+    pub address: crate::listen::Strings,
     pub port_min: u16,
     pub port_max: u16,
     pub codecs: Vec<String>,

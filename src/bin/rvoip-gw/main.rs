@@ -10,6 +10,7 @@ mod cdr;
 mod check;
 mod config;
 mod dns;
+mod listen;
 mod metrics;
 mod registrations;
 mod routes;
@@ -30,9 +31,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[derive(Parser, Debug)]
 #[command(version)]
 struct Cli {
-    /// SIP listen address (overrides sip.listen).
+    /// SIP listen address (overrides sip.listen); give it twice for an
+    /// IPv4 and an IPv6 one, e.g. `--sip 127.0.0.1:5060 --sip [::1]:5060`.
     #[arg(long, global = true)]
-    sip: Option<SocketAddr>,
+    sip: Vec<SocketAddr>,
     /// Bridge every call not matched by a more specific route to this SIP
     /// URI (replaces the catch-all route), e.g. sip:127.0.0.1:5070.
     #[arg(long)]
@@ -93,8 +95,11 @@ async fn main() {
             cli.config.as_deref().unwrap_or("(default)")
         )),
     };
-    if let Some(addr) = cli.sip {
-        cfg.sip.listen = addr;
+    if !cli.sip.is_empty() {
+        cfg.sip.listen = listen::Strings::Many(cli.sip.iter().map(|a| a.to_string()).collect());
+        if let Err(e) = crate::check::check(&cfg) {
+            fail(&format!("--sip: {e}"));
+        }
     }
     if let Some(uri) = &cli.route
         && let Err(e) = cfg.set_default_route(uri)

@@ -9,10 +9,15 @@ use std::time::{Duration, Instant};
 /// The server settings `cfg` gives (the credentials file read: a missing
 /// or bad one is an error naming `auth.credentials`).
 pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
+    crate::listen::check_route_families(cfg)?;
+    let ((sip_addr, sip_addr_alt), (media_addr, media_addr_alt)) =
+        (crate::listen::sip(cfg)?, crate::listen::media(cfg)?);
     Ok(ServerConfig {
-        sip_addr: cfg.sip.listen,
+        sip_addr,
+        sip_addr_alt,
         tcp: cfg.sip.tcp,
-        media_addr: cfg.media.address,
+        media_addr,
+        media_addr_alt,
         rtp_ports: (cfg.media.port_min, cfg.media.port_max),
         timers: Timers {
             t1: Duration::from_millis(cfg.timers.t1_ms),
@@ -64,8 +69,9 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     let proto = if cfg.sip.tcp { "UDP+TCP" } else { "UDP" };
     let tls = gw.tls_addr().map(|a| format!(", {a} (TLS)")).unwrap_or_default();
     let routes: Vec<String> = cfg.routes.iter().map(describe).collect();
+    let alt = gw.alt_addr().map(|a| format!(" and {a}")).unwrap_or_default();
     eprintln!(
-        "rvoip-gw listening on {} ({proto}){tls}; routes: {}",
+        "rvoip-gw listening on {}{alt} ({proto}){tls}; routes: {}",
         gw.local_addr(),
         routes.join(", ")
     );

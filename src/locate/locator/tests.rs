@@ -1,6 +1,7 @@
 use super::*;
 use crate::locate::Server;
 use crate::status::StatusCode;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 fn query(host: &str) -> Query {
@@ -31,7 +32,7 @@ fn locator() -> Locator {
         timeout: Duration::from_secs(5),
         failed_for: Duration::from_secs(60),
     };
-    Locator::new(cfg, false, SocketAddr::from(([127, 0, 0, 1], 5060)), 1)
+    Locator::new(cfg, false, Families::of(SocketAddr::from(([127, 0, 0, 1], 5060))), 1)
 }
 
 fn ports(found: &Located) -> Vec<u16> {

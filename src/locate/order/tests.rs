@@ -1,6 +1,7 @@
 use super::*;
 use crate::locate::Server;
 use rand::SeedableRng;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 fn server(transport: TransportKind, priority: u16, weight: u16, port: u16) -> Server {

@@ -9,6 +9,8 @@ use std::net::{IpAddr, SocketAddr};
 /// One leg's sockets.
 #[derive(Debug)]
 pub struct LegSockets {
+    /// The address they are bound to.
+    pub ip: IpAddr,
     /// The RTP port (the RTCP socket, if any, is on the next).
     pub port: u16,
     /// RTP socket (and RTCP when muxed).

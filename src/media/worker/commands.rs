@@ -137,13 +137,19 @@ impl Worker {
     /// A leg's sockets: RTP on its port, RTCP on the next unless muxed or
     /// an echo.
     fn open_leg(&mut self, cfg: LegConfig, relayed: bool) -> std::io::Result<LegSockets> {
-        let port = cfg.port;
-        let rtp = self.acquire(port)?;
+        let (port, ip) = (cfg.port, cfg.local.unwrap_or(self.cfg.ip));
+        let rtp = self.acquire(ip, port)?;
         if cfg.rtcp_mux || !relayed {
-            return Ok(LegSockets { port, rtp, rtcp: None });
+            return Ok(LegSockets {
+                ip,
+                port,
+                rtp,
+                rtcp: None,
+            });
         }
-        match self.acquire(port.wrapping_add(1)) {
+        match self.acquire(ip, port.wrapping_add(1)) {
             Ok(rtcp) => Ok(LegSockets {
+                ip,
                 port,
                 rtp,
                 rtcp: Some(rtcp),

@@ -76,6 +76,7 @@ impl Leg {
         }
         self.cfg = LegConfig {
             port: self.cfg.port,
+            local: self.cfg.local,
             rtcp_mux: self.cfg.rtcp_mux,
             ..cfg
         };

@@ -45,7 +45,6 @@ impl Worker {
     /// One frame for every audio call.
     fn speak_all(&mut self) {
         let now_us = self.now_us();
-        let ip = self.cfg.ip;
         let Worker {
             calls,
             audio_slots,
@@ -59,7 +58,7 @@ impl Worker {
                 Ok(Some((dest, len))) => {
                     let Some(s) = call.sockets[0].as_ref() else { continue };
                     let pkt = &transcode_buf[..len];
-                    call::capture(&mut call.capture, ip, s.port, dest, true, pkt);
+                    call::capture(&mut call.capture, s.ip, s.port, dest, true, pkt);
                     counters.count_send(s.rtp.send_to(pkt, dest).is_ok());
                 }
                 Ok(None) => {}

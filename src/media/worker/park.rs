@@ -11,22 +11,27 @@
 use super::{Worker, socket};
 use mio::net::UdpSocket;
 use mio::{Interest, Token};
+use std::net::IpAddr;
 use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering::Relaxed;
 
 impl Worker {
-    /// The socket for `port`: a parked one (emptied of stale datagrams) or
-    /// a new one, registered under the port's token.
-    pub(super) fn acquire(&mut self, port: u16) -> std::io::Result<UdpSocket> {
-        if let Some(s) = self.parked.remove(&port) {
-            self.discard(&s);
-            return Ok(s);
+    /// The socket for `ip:port`: a parked one (emptied of stale datagrams)
+    /// or a new one, registered under the port's token.
+    pub(super) fn acquire(&mut self, ip: IpAddr, port: u16) -> std::io::Result<UdpSocket> {
+        if let Some(mut s) = self.parked.remove(&port) {
+            // Parked on another address (the other IP family): closed.
+            if s.local_addr().is_ok_and(|a| a.ip() == ip) {
+                self.discard(&s);
+                return Ok(s);
+            }
+            let _ = self.poll.registry().deregister(&mut s);
         }
-        let mut s = match socket::open(self.cfg.ip, port, self.cpu) {
+        let mut s = match socket::open(ip, port, self.cpu) {
             // Out of descriptors: parked sockets are a cache; give some back.
             Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) && !self.parked.is_empty() => {
                 self.evict(EVICT);
-                socket::open(self.cfg.ip, port, self.cpu)?
+                socket::open(ip, port, self.cpu)?
             }
             r => r?,
         };

@@ -65,7 +65,6 @@ impl Worker {
     /// `slot` on our `port`: what its relay decides, done.
     fn on_packet(&mut self, slot: usize, side: Side, port: u16, i: usize) {
         let now = self.now_us();
-        let ip = self.cfg.ip;
         let Worker {
             calls,
             recv_batch,
@@ -84,13 +83,14 @@ impl Worker {
             sockets,
             capture,
         } = call;
+        let ip = sockets[side.index()].as_ref().map_or(src.ip(), |s| s.ip);
         call::capture(capture, ip, port, src, false, &pkt[..len]);
         match relay.handle_packet(side, port % 2 == 1, pkt, len, src, now) {
             Verdict::Rtp { out, dest, len } => {
                 let Some(s) = &sockets[out.index()] else { return };
                 let fd = s.rtp.as_raw_fd();
                 let pkt = &pkt[..len];
-                call::capture(capture, ip, s.port, dest, true, pkt);
+                call::capture(capture, s.ip, s.port, dest, true, pkt);
                 if !send_batch.push(fd, pkt, dest) {
                     send_batch.flush_into(counters);
                     send_batch.push(fd, pkt, dest);
@@ -101,7 +101,7 @@ impl Worker {
                     return counters.count_send(false);
                 };
                 let from = s.port + u16::from(s.rtcp.is_some());
-                call::capture(capture, ip, from, dest, true, &pkt[..len]);
+                call::capture(capture, s.ip, from, dest, true, &pkt[..len]);
                 counters.count_send(s.rtcp_out().send_to(&pkt[..len], dest).is_ok());
             }
             Verdict::Transcode { out, rtp } => {
@@ -110,7 +110,7 @@ impl Worker {
                 send_batch.flush_into(counters);
                 let Some(s) = &sockets[out.index()] else { return };
                 let sent = relay.transcode(side, rtp, pkt, now, transcode_buf, |p, dest| {
-                    call::capture(capture, ip, s.port, dest, true, p);
+                    call::capture(capture, s.ip, s.port, dest, true, p);
                     counters.count_send(s.rtp.send_to(p, dest).is_ok())
                 });
                 if sent.is_err() {

@@ -89,11 +89,11 @@ impl Call {
 
     /// The ACK for a 2xx (§13.2.2.4): a new transaction-less request.
     pub(super) fn send_ack(ctx: &mut CallContext, dialog: &mut Dialog, cseq: u32) {
-        let transport = dialog.transport();
-        let (via, contact) = (ctx.via(transport), ctx.contact(transport));
+        let hop = dialog.next_hop();
+        let (via, contact) = (ctx.via(hop), ctx.contact(hop));
         if let Ok(req) = sip::request(&dialog.request(Method::Ack, via, &contact, Some(cseq))) {
             let bytes = sip::request_bytes(&req);
-            ctx.txs.send_stateless(dialog.next_hop(), bytes);
+            ctx.txs.send_stateless(hop, bytes);
         }
     }
 }

@@ -66,7 +66,7 @@ impl Call {
         let mut uri = String::with_capacity(48);
         sip::push_uri(&mut uri, &invite.uri);
         let value = answered.authorize(&creds, "INVITE", &uri, &ctx.token());
-        let (via, contact) = (ctx.via(self.peer.transport), ctx.contact(self.peer.transport));
+        let (via, contact) = (ctx.via(self.peer), ctx.contact(self.peer));
         let Some(req) = super::reissue::reissued(&invite, None, &via, &contact, Some((answered.header, value))) else {
             return false;
         };

@@ -117,8 +117,8 @@ impl Call {
         dialog: &mut Dialog,
         auth: Option<(String, String)>,
     ) -> Option<TxId> {
-        let transport = dialog.transport();
-        let (via, contact) = (ctx.via(transport), ctx.contact(transport));
+        let hop = dialog.next_hop();
+        let (via, contact) = (ctx.via(hop), ctx.contact(hop));
         let mut spec = dialog.request(Method::Bye, via, &contact, None);
         spec.extra.extend(auth);
         let req = sip::request(&spec).ok()?;

@@ -70,10 +70,12 @@ impl OfferAnswer {
 
     /// The leg settings the two SDPs agree, for a leg on our `port`.
     pub fn leg_config(&self, port: u16) -> Option<LegConfig> {
-        let n = sdp::negotiate(self.local.as_ref()?, self.remote.as_ref()?).ok()?;
+        let local = self.local.as_ref()?;
+        let n = sdp::negotiate(local, self.remote.as_ref()?).ok()?;
         let remote = (n.remote.port() != 0 && !n.remote.ip().is_unspecified()).then_some(n.remote);
         Some(LegConfig {
             port,
+            local: Some(local.audio.addr).filter(|a| !a.is_unspecified()),
             remote,
             rtcp_mux: n.rtcp_mux,
             codec_pt: n.codec.pt,

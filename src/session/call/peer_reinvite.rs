@@ -36,7 +36,7 @@ impl Call {
         let Ok(answer) = self.sdp.answer_reinvite(offer.as_ref(), &ctx.cfg.codecs, self.port, t) else {
             return ctx.reply(now, tx, &req.req, StatusCode::NOT_ACCEPTABLE_HERE, &self.local_tag);
         };
-        let contact = ctx.contact(self.peer.transport);
+        let contact = ctx.contact(self.peer);
         let mut resp = dialog::with_sdp(
             &req.req,
             StatusCode::OK,

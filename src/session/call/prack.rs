@@ -41,8 +41,8 @@ impl Call {
             ctx.index.forget(old);
         }
         let dialog = &mut fork.dialog;
-        let (transport, hop) = (dialog.transport(), dialog.next_hop());
-        let (via, contact) = (ctx.via(transport), ctx.contact(transport));
+        let hop = dialog.next_hop();
+        let (via, contact) = (ctx.via(hop), ctx.contact(hop));
         let mut spec = dialog.request(Method::PRack, via, &contact, None);
         spec.extra
             .push(("RAck".into(), format!("{rseq} {} INVITE", resp.core.cseq)));

@@ -98,8 +98,8 @@ impl Call {
         extra: Vec<(String, String)>,
     ) {
         let Some(dialog) = self.dialog.as_mut() else { return };
-        let (transport, hop) = (dialog.transport(), dialog.next_hop());
-        let (via, contact) = (ctx.via(transport), ctx.contact(transport));
+        let hop = dialog.next_hop();
+        let (via, contact) = (ctx.via(hop), ctx.contact(hop));
         let mut spec = dialog.request(Method::Invite, via, &contact, None);
         spec.extra.extend(self.authorization(ctx, "INVITE", &spec.uri));
         spec.extra.extend(extra);

@@ -141,7 +141,7 @@ impl Call {
             return false;
         };
         let (invite, old) = (invite.clone(), *old);
-        let (via, contact) = (ctx.via(self.peer.transport), ctx.contact(self.peer.transport));
+        let (via, contact) = (ctx.via(self.peer), ctx.contact(self.peer));
         let Some(mut req) = super::reissue::reissued(&invite, None, &via, &contact, None) else {
             return false;
         };

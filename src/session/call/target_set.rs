@@ -139,8 +139,8 @@ impl Call {
             return false;
         }
         let peer = peers.remove(0);
-        let via = ctx.via(peer.transport);
-        let contact = ctx.contact(peer.transport);
+        let via = ctx.via(peer);
+        let contact = ctx.contact(peer);
         // A target whose request cannot be built is skipped.
         let Some(req) = super::reissue::reissued(&invite, Some(uri), &via, &contact, None) else {
             return false;

@@ -134,8 +134,8 @@ impl Call {
         body: Option<(&str, String)>,
     ) -> Option<TxId> {
         let dialog = self.dialog.as_mut()?;
-        let (transport, hop) = (dialog.transport(), dialog.next_hop());
-        let (via, contact) = (ctx.via(transport), ctx.contact(transport));
+        let hop = dialog.next_hop();
+        let (via, contact) = (ctx.via(hop), ctx.contact(hop));
         let mut spec = dialog.request(method, via, &contact, None);
         spec.extra.extend(headers);
         let req = match body {

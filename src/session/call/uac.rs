@@ -54,7 +54,7 @@ impl Call {
         };
         let offer = sdp::offer(&sdp::Local {
             codecs,
-            addr: ctx.cfg.media_addr,
+            addr: ctx.cfg.leg_media_addr(peer, None),
             port,
             direction: Direction::SendRecv,
             session_id: id.0,
@@ -70,16 +70,16 @@ impl Call {
         } else {
             &out.from_user
         };
-        let from = ["<sip:", user, "@", ctx.hostport(), ">;tag=", &tag].concat();
+        let from = ["<sip:", user, "@", ctx.hostport(peer), ">;tag=", &tag].concat();
         let spec = RequestSpec {
             method: Method::Invite,
             uri: sip::uri_of(uri).to_owned(),
-            via: ctx.via(peer.transport),
+            via: ctx.via(peer),
             from,
             to: ["<", sip::uri_of(uri), ">"].concat(),
             call_id,
             cseq: 1,
-            contact: Some(ctx.contact(peer.transport)),
+            contact: Some(ctx.contact(peer)),
             route: Vec::new(),
             extra: super::session_timer::invite_headers(&ctx.cfg.session_timer),
         };

@@ -47,7 +47,7 @@ impl Call {
     /// Sends 180 Ringing (reliably when the INVITE requires it).
     pub fn ring(&mut self, ctx: &mut CallContext, now: Instant) {
         let Some((_, req)) = self.offered_invite() else { return };
-        let contact = ctx.contact(self.peer.transport);
+        let contact = ctx.contact(self.peer);
         let resp = dialog::response_in(&req.req, StatusCode::RINGING, None, &self.local_tag, Some(&contact));
         self.send_provisional(ctx, now, resp);
     }
@@ -81,7 +81,7 @@ impl Call {
                 let session_id = ctx.session_id();
                 let ours = sdp::Local {
                     codecs: &ctx.cfg.codecs,
-                    addr: ctx.cfg.media_addr,
+                    addr: ctx.cfg.leg_media_addr(self.peer, self.sdp.remote.as_ref()),
                     port: self.port,
                     direction: Direction::SendRecv,
                     session_id,
@@ -98,7 +98,7 @@ impl Call {
                 }
             }
         };
-        let contact = ctx.contact(self.peer.transport);
+        let contact = ctx.contact(self.peer);
         let mut resp = dialog::with_sdp(&req.req, StatusCode::OK, &self.local_tag, &contact, sdp::render(&local));
         resp.headers.extend(self.grant_session_timer(&req.req.headers));
         let Some(bytes) = ctx.txs.respond(now, tx, resp) else {
@@ -123,7 +123,7 @@ impl Call {
         if self.sdp.local.is_some() {
             return;
         }
-        let contact = ctx.contact(self.peer.transport);
+        let contact = ctx.contact(self.peer);
         let resp = dialog::with_sdp(
             &req.req,
             StatusCode::SESSION_PROGRESS,

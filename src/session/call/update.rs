@@ -52,7 +52,7 @@ impl Call {
         if self.refuse_interval(ctx, now, tx, &req) {
             return;
         }
-        let contact = ctx.contact(self.peer.transport);
+        let contact = ctx.contact(self.peer);
         let mut resp = match &offer {
             None => dialog::response_in(&req.req, StatusCode::OK, None, &self.local_tag, Some(&contact)),
             Some(o) => {

@@ -26,7 +26,7 @@ impl Registration {
             TransportKind::Tls => ";transport=tls",
             TransportKind::Udp => "",
         };
-        ["<sip:", &user, "@", ctx.hostport(), tcp, ">"].concat()
+        ["<sip:", &user, "@", ctx.hostport(self.peer), tcp, ">"].concat()
     }
 
     /// Sends the next REGISTER: binding our Contact for the expiry asked,
@@ -92,7 +92,7 @@ impl Registration {
         let spec = RequestSpec {
             method: Method::Register,
             uri,
-            via: ctx.via(self.peer.transport),
+            via: ctx.via(self.peer),
             from: ["<", aor, ">;tag=", &self.from_tag].concat(),
             to: ["<", aor, ">"].concat(),
             call_id: self.call_id.clone(),

@@ -83,3 +83,27 @@ fn host_names_are_parts_not_peers() {
     assert_eq!(uri_host("sip:a@host:99999"), None, "a bad port");
     assert_eq!(uri_host("sip:a@"), None, "no host");
 }
+
+#[test]
+fn ipv6_record_route_and_contact_entries_are_peers() {
+    let udp = TransportKind::Udp;
+    let peer = |uri| uri_peer(uri, udp).map(|p| (p.transport, p.addr.to_string()));
+    assert_eq!(peer("<sip:[2001:db8::3];lr>"), Some((udp, "[2001:db8::3]:5060".into())));
+    assert_eq!(
+        peer("<sip:gw@[2001:db8::3]:5070;transport=tcp;lr>"),
+        Some((TransportKind::Tcp, "[2001:db8::3]:5070".into()))
+    );
+    assert_eq!(peer("sips:[::1]"), Some((TransportKind::Tls, "[::1]:5061".into())));
+    assert_eq!(
+        peer("<sip:ted@[::ffff:192.0.2.2]>"),
+        Some((udp, "[::ffff:192.0.2.2]:5060".into()))
+    );
+    assert_eq!(peer("sip:[::1"), None, "an unterminated reference");
+    // A private IPv6 Contact (unique local) from a public IPv6 source: NAT.
+    let from = Peer {
+        transport: udp,
+        addr: "[2001:db8::7]:40000".parse().unwrap(),
+    };
+    assert_eq!(flow_for("sip:a@[fd00::5]:5060", from), Some(from));
+    assert_eq!(flow_for("sip:a@[2001:db8::7]:5060", from), None);
+}
