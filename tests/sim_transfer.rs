@@ -303,14 +303,27 @@ fn refusals_name_their_reason() {
 
 #[test]
 fn attended_transfer_with_replaces_joins_the_two_others() {
-    attended(97, 1);
+    attended(97, 1, false);
+}
+
+/// Carol hangs up first: both calls' records still complete (her leg
+/// moved into the caller's record, whose media call she ended).
+#[test]
+fn attended_transfer_ended_by_the_target_completes_both_records() {
+    let net = attended(99, 2, true);
+    let records = net
+        .events
+        .iter()
+        .filter(|(i, e)| *i == GW && matches!(e, SessionEvent::Record(_)))
+        .count();
+    assert_eq!(records, 2, "one record per call");
 }
 
 /// The two calls' media on different workers (ids 1 and 2 of two): the
 /// target's leg moves to the caller's worker, by re-INVITE.
 #[test]
 fn attended_transfer_across_media_workers_moves_the_targets_media() {
-    let net = attended(98, 2);
+    let net = attended(98, 2, false);
     let reinvites: Vec<_> = net
         .sent(addr(1), "INVITE")
         .into_iter()
@@ -326,8 +339,9 @@ fn attended_transfer_across_media_workers_moves_the_targets_media() {
     assert_eq!((leg_a.port - 20000) / 2 % 2, (moved - 20000) / 2 % 2);
 }
 
-/// Attended transfer on a gateway with `workers` media workers.
-fn attended(seed: u64, workers: usize) -> Net {
+/// Attended transfer on a gateway with `workers` media workers; the
+/// caller hangs up at the end, or carol (`carol_ends`).
+fn attended(seed: u64, workers: usize, carol_ends: bool) -> Net {
     let (mut net, a, b) = answered_with(seed, true, workers);
     net.command(CALLEE, Command::Hold(b));
     wait_for!(net, CALLER, SECOND, SessionEvent::PeerHeld(i) if *i == a);
@@ -384,8 +398,58 @@ fn attended(seed: u64, workers: usize) -> Net {
         remotes.contains(&carol_port) && remotes.contains(&caller_port),
         "{remotes:?}"
     );
-    net.command(CALLER, Command::End(a));
-    wait_for!(net, TARGET, SECOND, SessionEvent::Ended(i, EndReason::RemoteBye) if *i == c);
+    if carol_ends {
+        net.command(TARGET, Command::End(c));
+        wait_for!(net, CALLER, SECOND, SessionEvent::Ended(i, EndReason::RemoteBye) if *i == a);
+    } else {
+        net.command(CALLER, Command::End(a));
+        wait_for!(net, TARGET, SECOND, SessionEvent::Ended(i, EndReason::RemoteBye) if *i == c);
+    }
     all_gone(&mut net);
     net
+}
+
+/// The caller transfers the callee to carol, then the callee transfers
+/// carol to erin: the media call keeps its first id throughout, and a
+/// media timeout on it still reaches the live call (both ends hung up).
+#[test]
+fn a_chained_transfer_keeps_the_media_call_reachable() {
+    let mut net = Net::bridge(100, routes(true));
+    let mut cfg = routes(true);
+    let mut erin = cfg.routes[0].clone();
+    erin.user_prefix = "erin".into();
+    if let RouteAction::Forward { uri, .. } = &mut erin.action {
+        *uri = format!("sip:{}", addr(4));
+    }
+    cfg.routes.insert(0, erin);
+    let gw = UaConfig {
+        media_workers: 2,
+        ..ua_config(addr(1), 101)
+    };
+    net.replace(GW, gw, Some(cfg));
+    net.add(ua_config(addr(3), 103), None);
+    net.add(ua_config(addr(4), 104), None);
+    let a = CallId(1 << 40 | 1);
+    net.command(
+        CALLER,
+        Command::Call(a, format!("sip:bob@{}", addr(1)), TransportKind::Udp),
+    );
+    let b = net.wait_incoming(CALLEE, SECOND);
+    net.command(CALLEE, Command::Accept(b, MediaMode::None));
+    wait_for!(net, CALLEE, SECOND, SessionEvent::Answered(i) if *i == b);
+    let (first, ..) = last_bridge(&net);
+    net.command(CALLER, Command::Refer(a, format!("sip:carol@{}", addr(1))));
+    let c = net.wait_incoming(TARGET, SECOND);
+    net.command(TARGET, Command::Accept(c, MediaMode::None));
+    wait_for!(net, CALLER, SECOND, SessionEvent::Ended(i, EndReason::Transferred) if *i == a);
+    net.command(CALLEE, Command::Refer(b, format!("sip:erin@{}", addr(1))));
+    let e = net.wait_incoming(4, SECOND);
+    net.command(4, Command::Accept(e, MediaMode::None));
+    wait_for!(net, CALLEE, SECOND, SessionEvent::Ended(i, EndReason::Transferred) if *i == b);
+    net.run_for(Duration::from_millis(200));
+    assert_eq!(last_bridge(&net).0, first, "still the first media call");
+    net.media_event(GW, rvoip::media::MediaEvent::Timeout { call: first });
+    wait_for!(net, TARGET, SECOND, SessionEvent::Ended(i, _) if *i == c);
+    wait_for!(net, 4, SECOND, SessionEvent::Ended(i, _) if *i == e);
+    all_gone(&mut net);
 }

@@ -54,6 +54,8 @@ impl Gateway {
             }
             SessionEvent::PeerHeld(x) => self.tell_other(*x, Command::Hold),
             SessionEvent::Info(x, ct, body) => self.relay_info(*x, ct, body),
+            // A transfer's NOTIFY concerns this leg's subscription only.
+            SessionEvent::Notify(_, n) if n.event.trim_start().to_ascii_lowercase().starts_with("refer") => {}
             SessionEvent::Notify(x, n) => self.tell_other(*x, |o| Command::SendNotify(o, n.clone())),
             // A digit in RFC 4733 the other leg did not agree: sent on as
             // that leg agreed (an INFO's digit goes with its INFO).

@@ -9,6 +9,7 @@ mod config;
 mod events;
 mod fork;
 mod incoming;
+mod pairing;
 mod rate;
 mod route;
 mod stats;
@@ -71,6 +72,8 @@ pub struct Gateway {
     forks: FxHashMap<CallId, fork::Fork>,
     /// Transfers in progress, by the new leg placed for each.
     transfers: FxHashMap<CallId, transfer::Transfer>,
+    /// Legs answered (an attended transfer joins only those).
+    answered: rustc_hash::FxHashSet<CallId>,
     /// The registrar's bindings, for `registered` routes.
     locations: Option<crate::registrar::Locations>,
     stats: GatewayStats,
@@ -109,6 +112,7 @@ impl Gateway {
             inbound: 0,
             forks: FxHashMap::default(),
             transfers: FxHashMap::default(),
+            answered: Default::default(),
             locations: None,
             failures: Default::default(),
             stats: GatewayStats::default(),

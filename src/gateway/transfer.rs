@@ -30,6 +30,11 @@ impl Gateway {
     /// leg, its referrer or the party that stays do meanwhile. Whether
     /// the event is done with (else it goes on to the usual handling).
     pub(super) fn on_transfer_event(&mut self, now: Instant, ev: &SessionEvent) -> bool {
+        match ev {
+            SessionEvent::Answered(x) => _ = self.answered.insert(*x),
+            SessionEvent::Ended(x, _) | SessionEvent::Failed(x, _) => _ = self.answered.remove(x),
+            _ => {}
+        }
         let pending = |id: &CallId| self.transfers.get(id).copied();
         match ev {
             SessionEvent::Referred(x, r) => self.on_refer(now, *x, r),
@@ -52,7 +57,12 @@ impl Gateway {
     /// Leg `x`'s REFER: taken on (202) and acted on, or refused.
     fn on_refer(&mut self, now: Instant, x: CallId, r: &Referral) {
         let keep = self.legs.get(&x).filter(|l| l.transfer).and_then(|l| l.other);
-        let busy = self.transfers.values().any(|t| t.referrer == Some(x));
+        // One transfer per call at a time, whichever leg asks.
+        let partner = self.legs.get(&x).and_then(|l| l.other);
+        let busy = self
+            .transfers
+            .values()
+            .any(|t| [Some(x), partner].contains(&t.referrer) || t.keep == x || Some(t.keep) == partner);
         let Some(keep) = keep.filter(|_| !busy) else {
             return self.commands.push_back(Command::AnswerRefer(x, StatusCode::FORBIDDEN));
         };
@@ -91,7 +101,10 @@ impl Gateway {
     /// Attended: `x`'s REFER replaces our call `y` (the referrer's other
     /// call): `keep` is bridged to `y`'s partner, `x` and `y` hung up.
     fn attended(&mut self, x: CallId, keep: CallId, y: CallId) {
+        // Both legs of the call it replaces answered (not a consultation
+        // still ringing, RFC 3891 §3's early-only aside).
         let z = self.legs.get(&y).filter(|l| l.transfer).and_then(|l| l.other);
+        let z = z.filter(|z| self.answered.contains(&y) && self.answered.contains(z));
         let Some(z) = z.filter(|z| *z != keep && *z != x && y != keep) else {
             return self.commands.push_back(Command::AnswerRefer(x, StatusCode::FORBIDDEN));
         };
@@ -99,37 +112,6 @@ impl Gateway {
         self.commands.push_back(Command::Rebridge { keep, new: z });
         self.commands.push_back(Command::NotifyRefer(x, StatusCode::OK));
         self.pair(keep, z, &[x, y]);
-    }
-
-    /// Bridges `keep` and `new` here, hangs up `leaving` (their old
-    /// partners): the pair stays counted as one inbound call if any was.
-    fn pair(&mut self, keep: CallId, new: CallId, leaving: &[CallId]) {
-        for (a, b) in [(keep, new), (new, keep)] {
-            if let Some(l) = self.legs.get_mut(&a) {
-                l.other = Some(b);
-            }
-        }
-        for x in leaving {
-            if let Some(l) = self.legs.get_mut(x) {
-                l.other = None;
-            }
-            self.hand_inbound(*x, keep);
-            self.commands.push_back(Command::End(*x));
-        }
-    }
-
-    /// Leg `from` is leaving its call to `to`: if it was the inbound leg
-    /// and the call has none left, `to` counts as the call's inbound leg.
-    fn hand_inbound(&mut self, from: CallId, to: CallId) {
-        let inbound = |g: &Self, id| g.legs.get(&id).is_some_and(|l| l.inbound);
-        let partner = self.legs.get(&to).and_then(|l| l.other);
-        if inbound(self, from) && !inbound(self, to) && !partner.is_some_and(|p| inbound(self, p)) {
-            for (id, v) in [(from, false), (to, true)] {
-                if let Some(l) = self.legs.get_mut(&id) {
-                    l.inbound = v;
-                }
-            }
-        }
     }
 
     /// The new leg `c` answered: the transfer is done.

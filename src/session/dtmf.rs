@@ -78,7 +78,7 @@ impl UserAgent {
     pub(super) fn send_dtmf(&mut self, id: CallId, digits: String) {
         if let Some((owner, side)) = self.rfc4733_leg(id) {
             let cmd = MediaCommand::SendDtmf {
-                call: owner.0,
+                call: self.media_key(owner).0,
                 side,
                 digits,
                 duration_ms: HELD.as_millis() as u32,
@@ -97,7 +97,7 @@ impl UserAgent {
     pub(super) fn send_digit(&mut self, id: CallId, digit: Digit) {
         if let Some((owner, side)) = self.rfc4733_leg(id) {
             let cmd = MediaCommand::SendDtmf {
-                call: owner.0,
+                call: self.media_key(owner).0,
                 side,
                 digits: digit.digit.to_string(),
                 duration_ms: digit.duration.as_millis().min(u128::from(u32::MAX)) as u32,

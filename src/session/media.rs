@@ -143,7 +143,7 @@ impl UserAgent {
                 side,
                 digit,
                 duration_ms,
-            } => self.heard_dtmf(CallId(call), side, digit, duration_ms),
+            } => self.heard_dtmf(owner(call), side, digit, duration_ms),
             MediaEvent::Removed { call, stats } => {
                 self.media_done(CallId(call), stats);
                 self.ctx.stats.add_media(&stats);

@@ -53,7 +53,10 @@ impl UserAgent {
     /// follows it.
     pub(super) fn start_capture(&mut self, owner: CallId) {
         if let Some(tap) = self.requests.captures.remove(&owner) {
-            self.ctx.media.push_back(MediaCommand::Capture { call: owner.0, tap });
+            self.ctx.media.push_back(MediaCommand::Capture {
+                call: self.media_key(owner).0,
+                tap,
+            });
         }
     }
 }

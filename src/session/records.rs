@@ -55,6 +55,15 @@ impl Records {
         own
     }
 
+    /// A live leg moves from `from`'s record to `to`'s (a transfer joined
+    /// it to another call); `from`'s record, if that completed it.
+    pub fn move_leg(&mut self, from: CallId, to: CallId) -> Option<CallRecord> {
+        let r = self.open.get_mut(&from)?;
+        r.open_legs = r.open_legs.saturating_sub(1);
+        self.open(to);
+        self.complete(from)
+    }
+
     /// Leg `call` ended with `ev` at `now` (`media_removed`: the media
     /// plane was told to remove its media call, whose counts the record
     /// now waits for): its part is written; the record, if that completed

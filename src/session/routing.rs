@@ -28,6 +28,13 @@ impl UserAgent {
                     }
                 }
                 TxEvent::Response { tx, resp } => match self.ctx.index.call_of(tx) {
+                    // Its call has gone (a NOTIFY or REFER answered after
+                    // a transfer ended it): the entry goes too.
+                    Some(id) if !self.calls.contains_key(&id) => {
+                        if resp.code() >= 200 {
+                            self.ctx.index.forget(tx);
+                        }
+                    }
                     Some(id) => self.with_call(id, |c, ctx| c.handle_response(ctx, now, tx, resp)),
                     None if self.bye_response(now, tx, &resp) => {}
                     None if self.registration_response(now, tx, &resp) => {}

@@ -94,11 +94,19 @@ impl UserAgent {
                 c.set_link(Some(link));
             }
         }
+        // One record for the call: `new`'s own, or its leg of another's
+        // (an attended transfer's consultation call), joins `keep`'s.
         let record = self.calls.get(&keep).map_or(keep, |k| k.record_owner());
-        if self.records.join(new, record)
-            && let Some(n) = self.calls.get_mut(&new)
-        {
-            n.set_record_owner(record);
+        let old = self.calls.get(&new).map_or(new, |n| n.record_owner());
+        if old != record {
+            let done = match self.records.join(new, record) {
+                true => None,
+                false => self.records.move_leg(old, record),
+            };
+            self.ctx.events.extend(done.map(|r| SessionEvent::Record(Box::new(r))));
+            if let Some(n) = self.calls.get_mut(&new) {
+                n.set_record_owner(record);
+            }
         }
         if let Some(o) = self.calls.get_mut(&owner) {
             o.set_media_key(Some(key));

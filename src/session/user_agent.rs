@@ -135,7 +135,7 @@ impl UserAgent {
     fn finish(&mut self, id: CallId, event: SessionEvent) {
         let Some(call) = self.calls.remove(&id) else { return };
         self.requests.forget(id);
-        if let Some(key) = call.media_key() {
+        if let Some(key) = call.media_key().filter(|k| self.media_alias.get(k) == Some(&id)) {
             self.media_alias.remove(&key);
         }
         self.ctx.ports.give_back(self.now, call.port());

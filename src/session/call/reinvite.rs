@@ -123,6 +123,18 @@ impl Call {
         let Some(hold) = pending.hold else {
             return self.on_refresh_response(ctx, now, resp, pending.offer);
         };
+        let moved = self
+            .sdp
+            .local
+            .as_ref()
+            .is_some_and(|l| l.audio.port != pending.offer.audio.port);
+        if moved && code >= 300 {
+            // Our media moved (a transfer) and the peer will not follow:
+            // it would send to a port we no longer listen on.
+            tracing::warn!(call = %self.id, code, "the peer refused our media's new port; hanging up");
+            self.send_bye(ctx, now);
+            return self.end(SessionEvent::Ended(self.id, crate::session::EndReason::NotAgreed));
+        }
         let retry = self.reinvite.retries < MAX_RETRIES;
         match code {
             491 if retry => return self.back_off(ctx, now, hold),

@@ -37,7 +37,11 @@ impl Call {
         if let Some(status) = refusal {
             return ctx.events.push_back(SessionEvent::Transfer(self.id, status));
         }
-        let target = sip::uri_of(target);
+        // A bare URI keeps its parameters (`;transport=`, `;user=`).
+        let target = match target.contains('<') {
+            true => sip::uri_of(target),
+            false => target.trim(),
+        };
         let headers = vec![("Refer-To".to_owned(), format!("<{target}>"))];
         let tx = self.send_within(ctx, now, Method::Refer, headers, None);
         self.refer_out = tx.map(|tx| ReferOut { tx: Some(tx) });
@@ -88,10 +92,14 @@ impl Call {
                 }
             };
             ctx.reply(now, tx, &req.req, StatusCode::OK, &self.local_tag);
-            if status.is_provisional() {
-                return ctx.events.push_back(SessionEvent::Transfer(self.id, status));
-            }
-            return self.transfer_over(ctx, now, status);
+            let state = req.header("Subscription-State").unwrap_or("").trim_start();
+            let terminated = state.to_ascii_lowercase().starts_with("terminated");
+            return match (status.is_provisional(), terminated) {
+                (true, false) => ctx.events.push_back(SessionEvent::Transfer(self.id, status)),
+                // Over with no final word on the new call: unknown, 408.
+                (true, true) => self.transfer_over(ctx, now, StatusCode::REQUEST_TIMEOUT),
+                (false, _) => self.transfer_over(ctx, now, status),
+            };
         }
         ctx.reply(now, tx, &req.req, StatusCode::OK, &self.local_tag);
         let notice = Notice {
