@@ -10,44 +10,10 @@
 use rvoip::api::*;
 
 mod events;
+mod pki;
 use events::next;
+use pki::{Pki, handshakes, pki, tls};
 use std::time::Duration;
-
-/// A CA, and a certificate it signs for `san` (an IP address here).
-struct Pki {
-    ca_pem: String,
-    cert_pem: String,
-    key_pem: String,
-}
-
-fn pki(san: &str) -> Pki {
-    let ca_key = rcgen::KeyPair::generate().unwrap();
-    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    let ca = ca.self_signed(&ca_key).unwrap();
-    let key = rcgen::KeyPair::generate().unwrap();
-    let cert = rcgen::CertificateParams::new(vec![san.to_owned()])
-        .unwrap()
-        .signed_by(&key, &ca, &ca_key)
-        .unwrap();
-    Pki {
-        ca_pem: ca.pem(),
-        cert_pem: cert.pem(),
-        key_pem: key.serialize_pem(),
-    }
-}
-
-/// TLS on 127.0.0.1 with `ours`, trusting `trusted`'s CA.
-fn tls(ours: &Pki, trusted: &Pki) -> Option<TlsConfig> {
-    Some(TlsConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        cert_chain_pem: ours.cert_pem.clone().into_bytes(),
-        key_pem: ours.key_pem.clone().into_bytes(),
-        ca_pem: trusted.ca_pem.clone().into_bytes(),
-        client_ca_pem: Vec::new(),
-        trust_clients: false,
-    })
-}
 
 async fn server(tls: Option<TlsConfig>) -> SipServer {
     let cfg = ServerConfig {
@@ -148,15 +114,6 @@ async fn a_bad_certificate_or_key_stops_the_start_naming_it() {
     };
     let err = create_sip_server(cfg).await.err().expect("refused").to_string();
     assert!(err.contains("certificate"), "{err}");
-}
-
-/// The value of `rvoip_tls_handshakes_total` for `side` and `outcome`.
-fn handshakes(ua: &SipUa, side: &str, outcome: &str) -> u64 {
-    let page = ua.metrics().render();
-    let key = format!("rvoip_tls_handshakes_total{{side=\"{side}\",outcome=\"{outcome}\"}} ");
-    page.lines()
-        .find_map(|l| l.strip_prefix(key.as_str()))
-        .map_or(0, |v| v.parse().unwrap())
 }
 
 #[tokio::test]

@@ -71,7 +71,11 @@ impl Driver {
                     // not move: `Bytes` is a handle) until the flush.
                     self.outbox.held.push(t.bytes);
                 }
-                TransportKind::Tcp | TransportKind::Tls => self.io.tcp.send(t.peer, t.bytes),
+                TransportKind::Tcp => self.io.tcp.send(t.peer, None, t.bytes),
+                TransportKind::Tls => {
+                    let name = self.endpoint.tls_name(&t.peer);
+                    self.io.tcp.send(t.peer, name, t.bytes)
+                }
             }
         }
         self.send_udp().await;

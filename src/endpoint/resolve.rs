@@ -5,7 +5,9 @@
 //! then, or fail when it does not come in time (`handle_timeout`).
 
 use super::Endpoint;
+use crate::ids::Peer;
 use crate::locate::{LocateError, Resolve, ResolveId, ServerSet};
+use std::sync::Arc;
 use std::time::Instant;
 
 impl Endpoint {
@@ -19,5 +21,11 @@ impl Endpoint {
     pub fn handle_resolved(&mut self, now: Instant, id: ResolveId, answer: Result<ServerSet, LocateError>) {
         self.ua.handle_resolved(now, id, answer);
         self.settle(now);
+    }
+
+    /// The name TLS peer `peer`'s certificate must show: the host name of
+    /// the URI DNS located it for (RFC 5922 §4); `None`: its address.
+    pub fn tls_name(&self, peer: &Peer) -> Option<Arc<str>> {
+        self.ua.tls_name(peer)
     }
 }

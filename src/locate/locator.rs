@@ -60,6 +60,8 @@ pub struct Locator {
     /// Peers that failed, until when they are tried last.
     failed: FxHashMap<Peer, Instant>,
     next_id: u64,
+    /// The name each TLS peer handed out must show (RFC 5922 §4).
+    pub(super) names: super::TlsNames,
 }
 
 impl Locator {
@@ -77,6 +79,7 @@ impl Locator {
             out: VecDeque::new(),
             failed: FxHashMap::default(),
             next_id: 1,
+            names: super::TlsNames::default(),
         }
     }
 
@@ -87,7 +90,8 @@ impl Locator {
     pub fn lookup(&mut self, now: Instant, query: &Query, waiter: Waiter) -> Result<Option<Vec<Peer>>, LocateError> {
         if let Some(set) = self.cache.get(query).filter(|s| s.valid_until > now) {
             let (rng, failed) = (&mut self.rng, &self.failed);
-            return order::usable_order(set, rng, failed, (self.tls, self.families), now, query).map(Some);
+            let peers = order::usable_order(set, rng, failed, (self.tls, self.families), now, query);
+            return peers.and_then(|p| self.names.bind(&query.host, p)).map(Some);
         }
         if let Some(flight) = self.by_query.get(query).and_then(|id| self.flights.get_mut(id)) {
             flight.waiters.push(waiter);
@@ -143,17 +147,12 @@ impl Locator {
             }
             self.cache.insert(flight.query.clone(), set.clone());
         }
+        let (ours, query) = ((self.tls, self.families), &flight.query);
         let mut given = Vec::with_capacity(flight.waiters.len());
         for w in flight.waiters {
             let located = match &answer {
-                Ok(set) => order::usable_order(
-                    set,
-                    &mut self.rng,
-                    &self.failed,
-                    (self.tls, self.families),
-                    now,
-                    &flight.query,
-                ),
+                Ok(set) => order::usable_order(set, &mut self.rng, &self.failed, ours, now, query)
+                    .and_then(|p| self.names.bind(&query.host, p)),
                 Err(e) => Err(e.clone()),
             };
             given.push((w, located));

@@ -10,7 +10,9 @@
 //! weight, with the core's seeded random source), the peers that failed
 //! lately last. The driver performs each [`Resolve`] on tokio
 //! ([`DnsResolver`]: NAPTR, then SRV, then A/AAAA with hickory-resolver)
-//! and never on the signalling thread's time.
+//! and never on the signalling thread's time. Each TLS peer handed out
+//! for a name is bound to it ([`TlsNames`]): the name its certificate
+//! must show (RFC 5922 §4), which the driver passes to the connection.
 
 mod dns;
 mod families;
@@ -18,10 +20,12 @@ mod locator;
 mod naptr;
 mod order;
 mod rfc3263;
+mod tls_names;
 
 pub use dns::DnsResolver;
 pub use families::Families;
 pub use locator::{Located, Locator, Waiter};
+pub use tls_names::TlsNames;
 
 use crate::ids::TransportKind;
 use std::net::SocketAddr;

@@ -62,6 +62,12 @@ impl UserAgent {
         self.ctx.locator.poll_resolve()
     }
 
+    /// The name TLS peer `peer`'s certificate must show (RFC 5922 §4),
+    /// when DNS located it for a URI's host name; `None`: its address.
+    pub fn tls_name(&self, peer: &Peer) -> Option<std::sync::Arc<str>> {
+        self.ctx.locator.tls_name(peer)
+    }
+
     /// The driver's answer to lookup `id`.
     pub fn handle_resolved(&mut self, now: Instant, id: ResolveId, answer: Result<ServerSet, LocateError>) {
         self.now = now;

@@ -24,7 +24,7 @@ pub(super) async fn run_connection<S: AsyncRead + AsyncWrite>(
 ) {
     let (mut rd, mut wr) = tokio::io::split(stream);
     let mut buf = BytesMut::with_capacity(8192);
-    let mut heard = false;
+    let (mut heard, mut unreachable) = (false, false);
     'conn: loop {
         tokio::select! {
             read = tokio::time::timeout(idle, rd.read_buf(&mut buf)) => {
@@ -32,7 +32,7 @@ pub(super) async fn run_connection<S: AsyncRead + AsyncWrite>(
                     Ok(Ok(n)) if n > 0 => tracing::trace!(%peer, n, "stream read"),
                     Ok(Err(e)) if opened && !heard => {
                         tracing::warn!(%peer, error = %e, "connection refused by the peer before any answer");
-                        let _ = inbound.send(Inbound::Unreachable(peer)).await;
+                        unreachable = true;
                         break 'conn;
                     }
                     _ => break 'conn,
@@ -61,6 +61,12 @@ pub(super) async fn run_connection<S: AsyncRead + AsyncWrite>(
                 None => break 'conn,
             },
         }
+    }
+    // Let go of the queue first: the table forgets only a closed one, so
+    // this news never removes a connection that has replaced this one.
+    drop(outgoing);
+    if unreachable {
+        let _ = inbound.send(Inbound::Unreachable(peer)).await;
     }
     let _ = inbound.send(Inbound::Closed(peer)).await;
 }

@@ -1,8 +1,9 @@
 //! TLS for SIP (RFC 3261 §26) with rustls on the `ring` provider (no
 //! OpenSSL, nothing to install): the listener's certificate chain and key
 //! from PEM, the client's trust anchors from a CA bundle or the system's
-//! roots, the server's certificate checked against the target (an IP
-//! literal here: its address must be in the certificate, RFC 5922 §7.2),
+//! roots, the server's certificate checked against the target (the host
+//! name of the URI DNS located it for, as a DNS name, RFC 5922 §4; for an
+//! IP-literal URI its address, §7.2),
 //! every handshake bounded in time, outcomes counted, and both sides'
 //! settings replaceable while connections go on (a reload).
 
@@ -158,17 +159,32 @@ impl TlsClient {
     }
 
     /// The handshake over `stream` to `addr`, its certificate checked for
-    /// that address; `None` (logged with the reason, counted) when it fails.
-    pub async fn connect(&self, stream: TcpStream, addr: SocketAddr) -> Option<TlsStream<TcpStream>> {
-        let name = ServerName::from(addr.ip());
+    /// `name` (a DNS name, also sent as SNI) or else for the address;
+    /// `None` (logged with the reason, counted) when it fails.
+    pub async fn connect(
+        &self,
+        stream: TcpStream,
+        addr: SocketAddr,
+        name: Option<&str>,
+    ) -> Option<TlsStream<TcpStream>> {
+        let name = match name.map(|n| ServerName::try_from(n.to_owned())) {
+            None => ServerName::from(addr.ip()),
+            Some(Ok(name)) => name,
+            Some(Err(e)) => {
+                tracing::warn!(%addr, error = %e, "TLS server name not valid; nothing sent");
+                self.stats.failed(true, Failure::Certificate);
+                return None;
+            }
+        };
         let connector = self.connector.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let server = name.to_str().into_owned();
         let why = match tokio::time::timeout(HANDSHAKE, connector.connect(name, stream)).await {
             Ok(Ok(s)) => {
                 self.stats.ok(true);
                 return Some(s);
             }
             Ok(Err(e)) => {
-                tracing::warn!(%addr, error = %e, "TLS handshake failed; nothing sent in plaintext");
+                tracing::warn!(%addr, server, error = %e, "TLS handshake failed; nothing sent in plaintext");
                 classify(&e)
             }
             Err(_) => {
