@@ -9,7 +9,9 @@
 # interworking between baresip (RFC 4733) and SIPp legs that signal by
 # INFO, both ways, through rvoip-gw; and both
 # calling through rvoip-gw's WebSocket bridge to examples/ws_echo_server.rs
-# and examples/ws_digits_bot; SIPp transfers (REFER) through rvoip-gw. Every
+# and examples/ws_digits_bot; SIPp transfers (REFER) through rvoip-gw, blind
+# and attended, a SIPp callee refreshing its session, UPDATE in an early
+# dialog. Every
 # peer is installed from Debian if missing, every step is bounded; prints
 # one line per check and exits non-zero if any fails.
 set -uo pipefail
@@ -138,4 +140,5 @@ source "$ROOT/peers/pcap.sh"
 source "$ROOT/peers/session_timer.sh"
 source "$ROOT/peers/prack.sh"
 source "$ROOT/peers/transfer.sh"
+source "$ROOT/peers/sipp_dialogs.sh"
 exit $FAILED

@@ -17,28 +17,9 @@ use std::time::Duration;
 
 const MS: Duration = Duration::from_millis(1);
 
-/// An INVITE from the peer at addr(5) to node 1 that requires 100rel.
-fn requiring_invite(call: &str) -> Vec<u8> {
-    let sdp = raw::sdp(4000, 0, "PCMU/8000");
-    let inv = String::from_utf8(raw::invite(addr(5), addr(1), "bob", call, call, &sdp)).unwrap();
-    inv.replacen("Contact:", "Require: 100rel\r\nSupported: 100rel\r\nContact:", 1)
-        .into_bytes()
-}
-
 /// The peer's PRACK in the early dialog of `resp` with `rack`.
 fn prack(call: &str, resp: &str, cseq: u32, rack: &str, branch: &str) -> Vec<u8> {
-    let text = String::from_utf8(raw::in_dialog(
-        "PRACK",
-        addr(5),
-        addr(1),
-        call,
-        header(resp, "To"),
-        cseq,
-        branch,
-    ))
-    .unwrap();
-    text.replacen("Content-Length:", &format!("RAck: {rack}\r\nContent-Length:"), 1)
-        .into_bytes()
+    raw::prack(addr(5), addr(1), call, resp, cseq, rack, branch)
 }
 
 fn responses(net: &Net, call: &str, status: &str) -> Vec<String> {
@@ -52,7 +33,7 @@ fn responses(net: &Net, call: &str, status: &str) -> Vec<String> {
 #[test]
 fn a_required_180_is_resent_until_its_prack_and_the_200_waits_for_it() {
     let mut net = Net::new(2, 51);
-    net.send(addr(5), addr(1), requiring_invite("rel1"));
+    net.send(addr(5), addr(1), raw::invite_requiring_100rel(addr(5), addr(1), "rel1"));
     net.run_for(10 * MS);
     let b = net.incoming(1);
     net.command(1, Command::Ring(b));
@@ -78,7 +59,7 @@ fn a_required_180_is_resent_until_its_prack_and_the_200_waits_for_it() {
 #[test]
 fn a_prack_for_nothing_gets_481_an_unreadable_one_400_and_none_at_all_500() {
     let mut net = Net::new(2, 52);
-    net.send(addr(5), addr(1), requiring_invite("rel2"));
+    net.send(addr(5), addr(1), raw::invite_requiring_100rel(addr(5), addr(1), "rel2"));
     net.run_for(10 * MS);
     let b = net.incoming(1);
     net.command(1, Command::Ring(b));

@@ -2,7 +2,12 @@
 //! caller: an offer putting the call on hold is answered in the 200 (our
 //! stream recvonly) and reported; one with no codec we take gets 488; a
 //! bodiless UPDATE refreshes the session timer it names; through a
-//! gateway, the hold by UPDATE reaches the callee as a re-INVITE.
+//! gateway, the hold by UPDATE reaches the callee as a re-INVITE. In an
+//! early dialog (RFC 3311 §5.1): a caller requiring 100rel offers by
+//! UPDATE after PRACKing our 183's answer and gets its answer at once; the
+//! hold reaches the callee, by re-INVITE, once it answers; an UPDATE offer
+//! before the INVITE's offer/answer is done gets 500 with Retry-After from
+//! the gateway as UAS, 491 as UAC (§5.2).
 
 mod sim;
 
@@ -129,4 +134,94 @@ fn through_a_gateway_a_hold_by_update_reaches_the_callee_as_a_reinvite() {
     assert_eq!(reinvites.len(), 1, "the hold relayed as a re-INVITE");
     assert!(reinvites[0].text.contains("a=sendonly"));
     assert!(last_reply(&net, GW, "up2", "2 UPDATE").starts_with("SIP/2.0 200"));
+}
+
+/// The raw caller's PRACK (CSeq `cseq`) for reliable provisional `resp`.
+fn prack(net: &mut Net, call: &str, resp: &str, cseq: u32) {
+    let rack = format!("{} 1 INVITE", header(resp, "RSeq"));
+    let p = raw::prack(addr(5), addr(1), call, resp, cseq, &rack, &format!("{call}p{cseq}"));
+    net.send(addr(5), addr(1), p);
+}
+
+/// The raw callee's (addr(6), To tag `c`) response `status` to `inv`.
+fn callee_says(net: &mut Net, inv: &str, status: &str, body: &str) {
+    let contact = format!("Contact: <sip:c@{}>\r\n", addr(6));
+    net.send(addr(6), addr(1), raw::reply(inv, status, "c", &contact, body));
+}
+
+/// A gateway at addr(1) bridging every call to the raw callee at addr(6);
+/// the raw caller's INVITE `call` (requiring 100rel) as the callee got it.
+fn bridged(seed: u64, call: &str) -> (Net, String) {
+    let mut net = Net::new(1, seed);
+    net.add(sim::ua_config(addr(1), seed + 1), Some(forward_to(addr(6), &[])));
+    net.send(addr(5), addr(1), raw::invite_requiring_100rel(addr(5), addr(1), call));
+    let inv = net.wait_received(addr(6), "INVITE ", 1, Duration::from_secs(1));
+    (net, inv)
+}
+
+#[test]
+fn in_an_early_dialog_an_update_offer_after_the_pracked_183_is_answered_and_the_hold_reaches_the_callee() {
+    let (mut net, inv) = bridged(63, "eu1");
+    callee_says(&mut net, &inv, "183 Session Progress", &raw::sdp(4100, 0, "PCMU/8000"));
+    // The gateway rang first: 180, then the 183 with its answer, each
+    // reliable and PRACKed.
+    let ringing = net.wait_received(addr(5), "SIP/2.0 180", 1, Duration::from_secs(1));
+    prack(&mut net, "eu1", &ringing, 2);
+    let progress = net.wait_received(addr(5), "SIP/2.0 183", 1, Duration::from_secs(1));
+    assert_eq!(header(&progress, "Require"), "100rel");
+    assert!(progress.contains("m=audio"), "{progress}");
+    prack(&mut net, "eu1", &progress, 3);
+    net.run_for(20 * MS);
+    assert!(last_reply(&net, GW, "eu1", "3 PRACK").starts_with("SIP/2.0 200"));
+    let hold = raw::sdp(4002, 0, "PCMU/8000").replace("o=peer 1 1", "o=peer 1 2") + "a=sendonly\r\n";
+    let update = raw::in_dialog("UPDATE", addr(5), addr(1), "eu1", header(&progress, "To"), 4, "eu1u4");
+    net.send(addr(5), addr(1), with_sdp(update, "", &hold));
+    net.run_for(20 * MS);
+    let ok = last_reply(&net, GW, "eu1", "4 UPDATE");
+    assert!(ok.starts_with("SIP/2.0 200") && ok.contains("a=recvonly"), "{ok}");
+    assert!(net.received(addr(6), "UPDATE").is_empty() && net.received(addr(6), "INVITE").len() == 1);
+    // The callee answers: the caller's 200 (its answer as the UPDATE
+    // left it), and the callee, once ACKed, is held by a re-INVITE.
+    callee_says(&mut net, &inv, "200 OK", &raw::sdp(4100, 0, "PCMU/8000"));
+    let invite_ok = |net: &Net| last_reply(net, GW, "eu1", "1 INVITE").starts_with("SIP/2.0 200");
+    assert!(net.run_until_true(Duration::from_secs(1), invite_ok));
+    let answered = last_reply(&net, GW, "eu1", "1 INVITE");
+    assert!(answered.starts_with("SIP/2.0 200"), "{answered}");
+    assert!(answered.contains("a=recvonly"), "{answered}");
+    net.wait_received(addr(6), "ACK ", 1, Duration::from_secs(1));
+    let reinvite = net.wait_received(addr(6), "INVITE ", 2, Duration::from_secs(1));
+    assert!(reinvite.contains("a=sendonly"), "{reinvite}");
+}
+
+#[test]
+fn an_update_offer_before_the_invites_offer_is_answered_is_refused_500_or_491() {
+    let (mut net, inv) = bridged(65, "eu2");
+    callee_says(&mut net, &inv, "180 Ringing", "");
+    let ringing = net.wait_received(addr(5), "SIP/2.0 180", 1, Duration::from_secs(1));
+    prack(&mut net, "eu2", &ringing, 2);
+    net.run_for(20 * MS);
+    // The caller offers in the early dialog before our answer to its
+    // INVITE: 500 with Retry-After (RFC 3311 §5.2).
+    let offer = raw::sdp(4002, 0, "PCMU/8000");
+    let update = raw::in_dialog("UPDATE", addr(5), addr(1), "eu2", header(&ringing, "To"), 3, "eu2u3");
+    net.send(addr(5), addr(1), with_sdp(update, "", &offer));
+    net.run_for(20 * MS);
+    let refused = last_reply(&net, GW, "eu2", "3 UPDATE");
+    assert!(refused.starts_with("SIP/2.0 500"), "{refused}");
+    let after: u64 = header(&refused, "Retry-After").parse().unwrap();
+    assert!((1..=10).contains(&after), "{refused}");
+    // The callee offers in its early dialog before answering ours: 491.
+    let from = format!("<sip:c@{}>;tag=c", addr(6));
+    let update = format!(
+        "UPDATE {} SIP/2.0\r\nVia: SIP/2.0/UDP {};branch=z9hG4bKeu2c\r\nMax-Forwards: 70\r\nFrom: {from}\r\n\
+         To: {}\r\nCall-ID: {}\r\nCSeq: 1 UPDATE\r\nContact: <sip:c@{}>\r\nContent-Length: 0\r\n\r\n",
+        header(&inv, "Contact").trim_matches(['<', '>']),
+        addr(6),
+        header(&inv, "From"),
+        header(&inv, "Call-ID"),
+        addr(6),
+    );
+    net.send(addr(6), addr(1), with_sdp(update.into_bytes(), "", &offer));
+    let pending = net.wait_received(addr(6), "SIP/2.0 491", 1, Duration::from_secs(1));
+    assert_eq!(header(&pending, "CSeq"), "1 UPDATE");
 }

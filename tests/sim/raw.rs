@@ -87,3 +87,27 @@ pub fn in_dialog(
     )
     .into_bytes()
 }
+
+/// [`invite`] from `me` to user `bob` at `to`, offering PCMU on port 4000,
+/// that requires reliable provisionals (RFC 3262).
+pub fn invite_requiring_100rel(me: std::net::SocketAddr, to: std::net::SocketAddr, call: &str) -> Vec<u8> {
+    let inv = String::from_utf8(invite(me, to, "bob", call, call, &sdp(4000, 0, "PCMU/8000"))).unwrap();
+    inv.replacen("Contact:", "Require: 100rel\r\nSupported: 100rel\r\nContact:", 1)
+        .into_bytes()
+}
+
+/// A PRACK from `me` to `to` in the early dialog of reliable provisional
+/// `resp` (Call-ID `call`, its To), with `RAck: <rack>`.
+pub fn prack(
+    me: std::net::SocketAddr,
+    to: std::net::SocketAddr,
+    call: &str,
+    resp: &str,
+    cseq: u32,
+    rack: &str,
+    branch: &str,
+) -> Vec<u8> {
+    let text = String::from_utf8(in_dialog("PRACK", me, to, call, header(resp, "To"), cseq, branch)).unwrap();
+    text.replacen("Content-Length:", &format!("RAck: {rack}\r\nContent-Length:"), 1)
+        .into_bytes()
+}

@@ -59,6 +59,8 @@ impl Call {
         self.adopt_session_timer(ctx, now, &resp.resp.headers);
         ctx.media_changed(self.id, MediaChange::Update);
         ctx.events.push_back(SessionEvent::Answered(self.id));
+        // A hold or resume asked for while the call rang.
+        self.send_wanted(ctx, now);
     }
 
     /// A 2xx from fork `dialog`'s callee after another's: BYE within its

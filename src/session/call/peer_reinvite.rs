@@ -2,14 +2,14 @@
 //! already agreed kept when it has them; hold by a=sendonly/inactive or
 //! c=0.0.0.0 reported), or our offer when it has none; 491 while ours is
 //! in flight; 500 with a random Retry-After of 1–10 s while our last 2xx
-//! awaits its ACK.
+//! awaits its ACK (`Call::retry_later`).
 
 use super::Call;
 use crate::dialog;
 use crate::ids::TxId;
 use crate::sdp;
 use crate::session::context::CallContext;
-use crate::sip::{self, IncomingRequest};
+use crate::sip::IncomingRequest;
 use crate::status::StatusCode;
 use std::time::Instant;
 
@@ -21,12 +21,7 @@ impl Call {
             return ctx.reply(now, tx, &req.req, StatusCode::REQUEST_PENDING, &self.local_tag);
         }
         if self.ok.is_some() {
-            let mut resp =
-                dialog::response_in(&req.req, StatusCode::SERVER_INTERNAL_ERROR, None, &self.local_tag, None);
-            let after = ctx.random(1..=10).to_string();
-            resp.headers.push(sip::Header::Other("Retry-After".into(), after));
-            ctx.txs.respond(now, tx, resp);
-            return;
+            return self.retry_later(ctx, now, tx, &req);
         }
         if self.refuse_interval(ctx, now, tx, &req) {
             return;

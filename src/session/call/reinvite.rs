@@ -69,12 +69,11 @@ impl Call {
         self.reinvite.pending.is_some() || self.ok.is_some() || self.timers.is_set(CallTimer::ReinviteRetry)
     }
 
-    /// Puts the peer on hold (`hold`) or resumes it with a re-INVITE.
+    /// Puts the peer on hold (`hold`) or resumes it with a re-INVITE;
+    /// before the call is answered (a bridge relaying an early UPDATE's
+    /// hold), once it is.
     pub fn request_hold(&mut self, ctx: &mut CallContext, now: Instant, hold: bool) {
-        if self.state != CallState::Connected {
-            return;
-        }
-        if self.reinvite_busy() {
+        if self.state != CallState::Connected || self.reinvite_busy() {
             self.reinvite.wanted = Some(hold);
             return;
         }

@@ -1,9 +1,12 @@
 //! The peer's UPDATE (RFC 3311), in an early or confirmed dialog: its
 //! offer answered in the 200 at once (no ACK: hold and resume reported as
 //! for a re-INVITE, so a bridge relays them as re-INVITEs on its other
-//! leg), 491 while an offer of ours is outstanding, 488 for an offer we
-//! cannot take; without a body it refreshes the session (RFC 4028 §9). The
-//! 200 carries the session timer it grants.
+//! leg, once that leg is answered), 491 while an offer of ours is
+//! outstanding (our INVITE's too), 500 with a Retry-After of 1–10 s before
+//! we answered the INVITE's offer (§5.2: an early dialog's UPDATE needs
+//! the INVITE's offer/answer done, i.e. our answer in a reliable 18x), 488
+//! for an offer we cannot take; without a body it refreshes the session
+//! (RFC 4028 §9). The 200 carries the session timer it grants.
 
 use super::Call;
 use crate::dialog;
@@ -30,6 +33,15 @@ impl Call {
         true
     }
 
+    /// 500 with a random Retry-After of 1–10 s (RFC 3261 §14.2, RFC 3311
+    /// §5.2): an offer came while another is unanswered on our side.
+    pub(super) fn retry_later(&self, ctx: &mut CallContext, now: Instant, tx: TxId, req: &IncomingRequest) {
+        let mut resp = dialog::response_in(&req.req, StatusCode::SERVER_INTERNAL_ERROR, None, &self.local_tag, None);
+        let after = ctx.random(1..=10).to_string();
+        resp.headers.push(sip::Header::Other("Retry-After".into(), after));
+        ctx.txs.respond(now, tx, resp);
+    }
+
     /// The peer's offer (in a re-INVITE or UPDATE) answered with `answer`:
     /// ours from now, a hold or resume reported, the media updated.
     pub(super) fn took_offer(&mut self, ctx: &mut CallContext, offer: Option<sdp::Sdp>, answer: sdp::Sdp) {
@@ -45,9 +57,17 @@ impl Call {
     /// The peer's UPDATE on `tx`.
     pub(super) fn on_update(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, req: IncomingRequest) {
         let offer = super::uac::body_sdp(req.body_text());
-        if offer.is_some() && (self.reinvite.is_pending() || self.ok.is_some()) {
+        let invite_offer_open = match self.invite {
+            super::Invite::Sent { .. } => self.sdp.remote.is_none(),
+            super::Invite::Received { .. } => false,
+        };
+        if offer.is_some() && (self.reinvite.is_pending() || self.ok.is_some() || invite_offer_open) {
             // Our offer (or the answer to theirs) is still in flight.
             return ctx.reply(now, tx, &req.req, StatusCode::REQUEST_PENDING, &self.local_tag);
+        }
+        if offer.is_some() && self.is_offered() && self.sdp.local.is_none() {
+            // The INVITE's offer still awaits our answer.
+            return self.retry_later(ctx, now, tx, &req);
         }
         if self.refuse_interval(ctx, now, tx, &req) {
             return;
