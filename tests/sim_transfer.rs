@@ -23,11 +23,7 @@ const TARGET: usize = 3;
 /// transfers allowed unless `transfer` is false.
 fn routes(transfer: bool) -> GatewayConfig {
     let mut cfg = forward_to(addr(2), &[]);
-    let mut carol = cfg.routes[0].clone();
-    carol.user_prefix = "carol".into();
-    if let RouteAction::Forward { uri, .. } = &mut carol.action {
-        *uri = format!("sip:{}", addr(3));
-    }
+    let carol = user_to(&cfg, "carol", 3);
     let dave = Route {
         user_prefix: "dave".into(),
         action: RouteAction::Reject(StatusCode::FORBIDDEN),
@@ -37,6 +33,16 @@ fn routes(transfer: bool) -> GatewayConfig {
     cfg.routes.insert(0, dave);
     cfg.routes.insert(0, carol);
     cfg
+}
+
+/// A route like `cfg`'s first for users starting `prefix`, to node `n`.
+fn user_to(cfg: &GatewayConfig, prefix: &str, n: u16) -> Route {
+    let mut r = cfg.routes[0].clone();
+    r.user_prefix = prefix.into();
+    if let RouteAction::Forward { uri, .. } = &mut r.action {
+        *uri = format!("sip:{}", addr(n));
+    }
+    r
 }
 
 /// Caller -> gateway -> callee, answered: (net, caller's id, callee's id).
@@ -416,11 +422,7 @@ fn attended(seed: u64, workers: usize, carol_ends: bool) -> Net {
 fn a_chained_transfer_keeps_the_media_call_reachable() {
     let mut net = Net::bridge(100, routes(true));
     let mut cfg = routes(true);
-    let mut erin = cfg.routes[0].clone();
-    erin.user_prefix = "erin".into();
-    if let RouteAction::Forward { uri, .. } = &mut erin.action {
-        *uri = format!("sip:{}", addr(4));
-    }
+    let erin = user_to(&cfg, "erin", 4);
     cfg.routes.insert(0, erin);
     let gw = UaConfig {
         media_workers: 2,
