@@ -10,7 +10,8 @@
 # INFO, both ways, through rvoip-gw; and both
 # calling through rvoip-gw's WebSocket bridge to examples/ws_echo_server.rs
 # and examples/ws_digits_bot; SIPp transfers (REFER) through rvoip-gw, blind
-# and attended, a SIPp callee refreshing its session, UPDATE in an early
+# and attended, baresip transferring both ways, a SIPp callee refreshing
+# its session, UPDATE in an early
 # dialog. Every
 # peer is installed from Debian if missing, every step is bounded; prints
 # one line per check and exits non-zero if any fails.
@@ -140,5 +141,6 @@ source "$ROOT/peers/pcap.sh"
 source "$ROOT/peers/session_timer.sh"
 source "$ROOT/peers/prack.sh"
 source "$ROOT/peers/transfer.sh"
+source "$ROOT/peers/baresip_transfer.sh"
 source "$ROOT/peers/sipp_dialogs.sh"
 exit $FAILED
