@@ -293,6 +293,27 @@ fn rfc4475_expected(name: &str) -> &'static [u16] {
     }
 }
 
+/// The corpus files in `dir`, in name order.
+fn corpus(dir: &str) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = std::fs::read_dir(format!("{CORPUS}/{dir}"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// Sends corpus message `path` (its Via ours) and returns its name, the
+/// status lines drawn and the final statuses among them.
+async fn play(p: &mut Peer, path: &std::path::Path, rfc: &str) -> (String, Vec<String>, Vec<u16>) {
+    let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+    let msg = via_to(&std::fs::read(path).unwrap(), p.me(), &format!("{name}-"));
+    p.current = format!("{rfc} {name}");
+    let drawn = p.exchange(&msg).await;
+    let got = drawn.iter().map(|l| status(l)).filter(|s| *s >= 200).collect();
+    (name, drawn, got)
+}
+
 fn status(line: &str) -> u16 {
     line.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
 }
@@ -301,18 +322,10 @@ fn status(line: &str) -> u16 {
 async fn rfc4475_torture_messages_are_answered_as_the_rfc_says() {
     let gw = gateway().await;
     let mut p = peer(&gw).await;
-    let mut files: Vec<_> = std::fs::read_dir(format!("{CORPUS}/rfc4475"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = corpus("rfc4475");
     let mut wrong = Vec::new();
     for path in &files {
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let msg = via_to(&std::fs::read(path).unwrap(), p.me(), &format!("{name}-"));
-        p.current = format!("RFC 4475 {name}");
-        let drawn = p.exchange(&msg).await;
-        let got: Vec<u16> = drawn.iter().map(|l| status(l)).filter(|s| *s >= 200).collect();
+        let (name, drawn, got) = play(&mut p, path, "RFC 4475").await;
         let expected = rfc4475_expected(&name);
         let ok = match (expected, got.as_slice()) {
             ([0], _) => true, // test.dat: described nowhere; surviving it is the test
@@ -381,18 +394,10 @@ async fn rfc5118_ipv6_torture_messages_are_answered_as_the_rfc_says() {
     let gw = gateway_on("::1".parse().unwrap()).await;
     let mut p = peer(&gw).await;
     assert!(p.me().is_ipv6());
-    let mut files: Vec<_> = std::fs::read_dir(format!("{CORPUS}/rfc5118"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
+    let files = corpus("rfc5118");
     let mut wrong = Vec::new();
     for path in &files {
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let msg = via_to(&std::fs::read(path).unwrap(), p.me(), &format!("{name}-"));
-        p.current = format!("RFC 5118 {name}");
-        let drawn = p.exchange(&msg).await;
-        let got: Vec<u16> = drawn.iter().map(|l| status(l)).filter(|s| *s >= 200).collect();
+        let (name, drawn, got) = play(&mut p, path, "RFC 5118").await;
         let expected = rfc5118_expected(&name);
         if !matches!(got.as_slice(), [s] if expected.contains(s)) {
             wrong.push(format!("{name}: expected {expected:?}, got {drawn:?}"));
