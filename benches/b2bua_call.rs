@@ -169,6 +169,7 @@ impl Dut {
             registrations: Vec::new(),
             srtp: Default::default(),
             session_timer: Default::default(),
+            node: None,
             registrar: None,
             dns: Default::default(),
         };

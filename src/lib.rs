@@ -7,6 +7,7 @@
 pub(crate) mod access;
 pub mod api;
 pub(crate) mod auth;
+pub(crate) mod cluster;
 pub(crate) mod collections;
 pub(crate) mod dialog;
 pub(crate) mod driver;

@@ -60,14 +60,7 @@ fn answered_with(seed: u64, transfer: bool, workers: usize) -> (Net, CallId, Cal
     net.replace(GW, cfg, Some(routes(transfer)));
     net.add(ua_config(addr(3), seed + 3), None);
     let a = CallId(1 << 40 | 1);
-    net.command(
-        CALLER,
-        Command::Call(a, format!("sip:bob@{}", addr(1)), TransportKind::Udp),
-    );
-    let b = net.wait_incoming(CALLEE, SECOND);
-    net.command(CALLEE, Command::Accept(b, MediaMode::None));
-    wait_for!(net, CALLER, SECOND, SessionEvent::Answered(i) if *i == a);
-    wait_for!(net, CALLEE, SECOND, SessionEvent::Answered(i) if *i == b);
+    let b = net.call_through_gateway(a);
     (net, a, b)
 }
 

@@ -32,6 +32,7 @@ fuzz_target!(|data: &[u8]| {
         registrations: Vec::new(),
         srtp: Default::default(),
         session_timer: Default::default(),
+        node: None,
         registrar: None,
         dns: Default::default(),
     };

@@ -44,6 +44,8 @@ impl SipUa {
             SessionEvent::Transfer(_, s) if s.is_provisional() => return None,
             SessionEvent::Transfer(id, s) => CallEvent::Transferred(id, s),
             SessionEvent::Record(r) => CallEvent::Record(r),
+            // Only gateway calls are taken over.
+            SessionEvent::TakenOver(_) => return None,
             SessionEvent::Capture(id, dir, sip_call_id) => {
                 self.capture_for_route(id, &dir, &sip_call_id);
                 return None;

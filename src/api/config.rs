@@ -90,6 +90,9 @@ pub struct ServerConfig {
     pub registrar: Option<super::RegistrarConfig>,
     /// TLS (`None`: off; `sips:` and `;transport=tls` targets then fail).
     pub tls: Option<super::TlsConfig>,
+    /// A node of a cluster (issue #19): calls replicated to Redis, a dead
+    /// node's calls taken over. `None`: a node alone.
+    pub cluster: Option<crate::cluster::ClusterConfig>,
     /// SRTP for calls coming in, by listener (default: when offered over
     /// TLS; an `RTP/SAVP` offer over UDP/TCP is refused with 488).
     pub srtp: super::ListenerSrtp,
@@ -128,6 +131,7 @@ impl Default for ServerConfig {
             registrations: Vec::new(),
             registrar: None,
             tls: None,
+            cluster: None,
             srtp: Default::default(),
             dns: Default::default(),
             session_timer: Default::default(),
@@ -182,6 +186,7 @@ impl ServerConfig {
             srtp: self.srtp,
             dns: self.dns.clone(),
             session_timer: self.session_timer,
+            node: self.cluster.as_ref().map(|c| c.node_id.clone()),
         };
         Parts {
             ua,

@@ -71,12 +71,16 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
     let (ev_tx, ev_rx) = mpsc::channel(QUEUE);
     let (fwd_txs, mut fwd_rxs): (Vec<_>, Vec<_>) = (0..shards).map(|_| mpsc::channel(QUEUE)).unzip();
     let peers = if shards > 1 { fwd_txs } else { Vec::new() };
-    let (mut commands, mut control) = (Vec::new(), Vec::new());
+    let (commands, mut cmd_rxs): (Vec<_>, Vec<_>) = (0..shards).map(|_| mpsc::channel(QUEUE)).unzip();
+    let cluster = match &cfg.cluster {
+        Some(c) => Some(crate::cluster::start(c, &commands).await.map_err(ApiError::Config)?),
+        None => None,
+    };
+    let mut control = Vec::new();
     let mut tcp_inbound = Some(in_rx);
     for shard in 0..shards {
-        let (cmd_tx, cmd_rx) = mpsc::channel(QUEUE);
+        let cmd_rx = cmd_rxs.remove(0);
         let (ctl_tx, ctl_rx) = mpsc::channel(4);
-        commands.push(cmd_tx);
         control.push(ctl_tx);
         let gateway = gateway
             .clone()
@@ -114,6 +118,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
             None => None,
         };
         let dns = cfg.dns.clone();
+        let replica = cluster.as_ref().map(|c| (c.replica.clone(), c.stats.clone()));
         let driver = move |(udp, udp_alt)| {
             Driver::new(
                 endpoint,
@@ -127,6 +132,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
                     commands: cmd_rx,
                     events,
                     control: ctl_rx,
+                    replica,
                 },
                 (media, media_events),
                 ShardLink {
@@ -172,5 +178,6 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         transport: default_transport,
         control,
         shelf: Default::default(),
+        cluster: cluster.map(|c| c.stats),
     })
 }

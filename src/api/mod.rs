@@ -40,6 +40,7 @@ mod ws_playback;
 
 pub use crate::access::{AbuseConfig, AccessConfig, Acl, AclAction, Refusal, Untrusted};
 pub use crate::auth::ClientCredentials;
+pub use crate::cluster::ClusterConfig;
 pub use crate::ids::{CallId, TransportKind as Transport};
 pub use crate::locate::DnsConfig;
 pub use crate::media::audio::{

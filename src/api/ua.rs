@@ -28,6 +28,8 @@ pub struct SipUa {
     pub(crate) control: Vec<mpsc::Sender<Control>>,
     /// The audio of calls that did not ask for it, until taken.
     pub(crate) shelf: super::shelf::AudioShelf,
+    /// The cluster's counters, when a node of one.
+    pub(crate) cluster: Option<std::sync::Arc<crate::cluster::ClusterStats>>,
 }
 
 impl SipUa {
@@ -139,6 +141,7 @@ impl SipUa {
             media: self.media.clone(),
             gateway: false,
             tls: self.tls.as_ref().map(|t| t.server.stats()),
+            cluster: self.cluster.clone(),
         }
     }
 

@@ -3,8 +3,9 @@
 
 mod build;
 mod key;
+mod refresh;
 mod state;
 
 pub use build::{response_in, with_sdp};
 pub use key::DialogKey;
-pub use state::Dialog;
+pub use state::{Dialog, DialogId};

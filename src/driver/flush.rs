@@ -49,6 +49,13 @@ impl Driver {
                 self.endpoint.handle_undelivered(Instant::now(), e.into_inner());
             }
         }
+        while let Some(op) = self.endpoint.poll_replica() {
+            if let Some((tx, stats)) = &self.api.replica
+                && tx.try_send(op).is_err()
+            {
+                stats.queue_full.fetch_add(1, Relaxed);
+            }
+        }
     }
 
     /// Sends the transmits the endpoint releases; false when it had none.

@@ -41,6 +41,12 @@ pub(crate) struct ApiLink {
     pub events: mpsc::Sender<SessionEvent>,
     /// Requests to the gateway (drain).
     pub control: mpsc::Receiver<Control>,
+    /// Changes for the cluster's replica, and where a full queue is
+    /// counted (`None`: no cluster).
+    pub replica: Option<(
+        mpsc::Sender<crate::session::ReplicaOp>,
+        Arc<crate::cluster::ClusterStats>,
+    )>,
 }
 
 /// One driver's place among the signalling shards.

@@ -23,12 +23,14 @@
 //! 3. **Events after the fact.** The API sees an event only once the gateway
 //!    has acted on it; incoming calls a gateway routes are its own and never reach the API.
 
+mod cluster;
+mod counters;
 mod resolve;
 mod transport;
 use crate::gateway::Gateway;
 use crate::ids::Peer;
 use crate::media::{MediaCommand, MediaEvent};
-use crate::session::{Command, SessionEvent, UaConfig, UaStats, UserAgent};
+use crate::session::{Command, SessionEvent, UaConfig, UserAgent};
 use crate::transaction::Transmit;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant, SystemTime};
@@ -79,7 +81,10 @@ impl Endpoint {
 
     /// A command from the API.
     pub fn handle_command(&mut self, now: Instant, cmd: Command) {
-        self.ua.handle_command(now, cmd);
+        match cmd {
+            Command::Adopt(snap) => self.adopt(now, &snap),
+            cmd => self.ua.handle_command(now, cmd),
+        }
         self.settle(now);
     }
 
@@ -170,26 +175,6 @@ impl Endpoint {
     pub fn poll_timeout(&self) -> Option<Instant> {
         let gw = self.gateway.as_ref().and_then(Gateway::poll_timeout);
         [self.ua.poll_timeout(), gw].into_iter().flatten().min()
-    }
-
-    /// The UA core's counters, with live call and transaction numbers.
-    pub fn stats(&self) -> (UaStats, usize, usize) {
-        self.ua.stats()
-    }
-
-    /// Whether new INVITEs are being shed for queueing delay.
-    pub fn is_shedding(&self) -> bool {
-        self.ua.is_shedding()
-    }
-
-    /// The longest queueing delay seen since the last call.
-    pub fn take_max_queue_delay(&mut self) -> Duration {
-        self.ua.take_max_delay()
-    }
-
-    /// The gateway, if this is one (for its counters).
-    pub fn gateway(&self) -> Option<&Gateway> {
-        self.gateway.as_ref()
     }
 
     /// The signalling shard (of `shards`) that owns the message in

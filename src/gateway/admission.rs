@@ -73,6 +73,11 @@ impl Admission {
     }
 
     /// An admitted inbound call has gone (or was not placed after all).
+    pub fn take(&self) {
+        self.inbound.fetch_add(1, AcqRel);
+    }
+
+    /// A call admitted has ended.
     pub fn release(&self) {
         let _ = self.inbound.fetch_update(AcqRel, Acquire, |n| n.checked_sub(1));
     }

@@ -91,6 +91,9 @@ impl Gateway {
                 self.tell_other(*x, Command::End);
                 self.forget(*x);
             }
+            SessionEvent::TakenOver(x) => {
+                self.stats.taken_over += u64::from(self.legs.get(x).is_some_and(|l| l.inbound));
+            }
             SessionEvent::Held(_)
             | SessionEvent::Resumed(_)
             | SessionEvent::HoldFailed(..)

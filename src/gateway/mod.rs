@@ -5,6 +5,7 @@
 //! below it: session events and time in, session commands out.
 
 mod admission;
+mod adopt;
 mod config;
 mod events;
 mod fork;
@@ -174,7 +175,7 @@ impl Gateway {
         self.legs.insert(id, leg);
     }
 
-    fn new_outbound_id(&mut self) -> CallId {
+    pub(crate) fn new_outbound_id(&mut self) -> CallId {
         self.next_id += self.shards;
         CallId(self.next_id)
     }

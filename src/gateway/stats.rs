@@ -11,6 +11,9 @@ pub struct GatewayStats {
     pub echoed: u64,
     /// Bridged calls answered end to end.
     pub bridged_answered: u64,
+    /// Bridged calls taken over from a node that died (their caller took
+    /// our re-INVITE; issue #19).
+    pub taken_over: u64,
     /// Calls refused by a reject route or with no route (404).
     pub route_rejected: u64,
     /// Calls refused with 503 beyond `max_calls`.
@@ -40,6 +43,7 @@ impl GatewayStats {
             (&mut self.bridged, o.bridged),
             (&mut self.echoed, o.echoed),
             (&mut self.bridged_answered, o.bridged_answered),
+            (&mut self.taken_over, o.taken_over),
             (&mut self.route_rejected, o.route_rejected),
             (&mut self.over_limit, o.over_limit),
             (&mut self.rate_limited, o.rate_limited),

@@ -22,6 +22,9 @@ pub enum MediaMode {
 pub enum Command {
     /// Send 180 Ringing.
     Ring(CallId),
+    /// Take over a bridged call from a node that died (a gateway's, issue
+    /// #19): restore its legs here and re-INVITE both.
+    Adopt(Box<super::CallSnapshot>),
     /// Send these digits to the call's peer, each held 100 ms: RFC 4733
     /// when it agreed telephone-event and its media runs on a worker,
     /// else one INFO each (`application/dtmf-relay`).
@@ -121,7 +124,9 @@ pub enum Command {
 }
 
 impl Command {
-    /// The call the command is for (a bridge: its new outbound leg).
+    /// The call the command is for (a bridge: its new outbound leg; a
+    /// takeover, for which no call exists yet: 0, the cluster sending it
+    /// to the shard its Call-ID hashes to).
     pub fn call(&self) -> CallId {
         match self {
             Command::Ring(id)
@@ -146,6 +151,7 @@ impl Command {
             Command::Join { a, .. } => *a,
             Command::Transfer { c, .. } => *c,
             Command::Rebridge { keep, .. } => *keep,
+            Command::Adopt(_) => CallId(0),
         }
     }
 }

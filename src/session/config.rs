@@ -65,6 +65,9 @@ pub struct UaConfig {
     pub dns: crate::locate::DnsConfig,
     /// Session timers (RFC 4028).
     pub session_timer: SessionTimerConfig,
+    /// This node's id in a cluster (issue #19): bridges are snapshotted
+    /// for the replica and records name the node. `None`: no cluster.
+    pub node: Option<String>,
 }
 
 impl UaConfig {

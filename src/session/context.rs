@@ -9,16 +9,13 @@ use super::index::CallIndex;
 use super::local::LocalText;
 use super::{PortPool, SessionEvent, UaConfig, UaStats};
 use crate::collections::DeadlineHeap;
-use crate::dialog;
 use crate::ids::{CallId, Peer, TxId};
 use crate::media::MediaCommand;
-use crate::sip::{self, Core, Request, Response};
-use crate::status::StatusCode;
+use crate::sip::{self, Request};
 use crate::transaction::Transactions;
 use rand::rngs::SmallRng;
 use rand::{Rng, SeedableRng};
 use std::collections::VecDeque;
-use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -53,6 +50,8 @@ pub(crate) struct CallContext {
     pub(super) byes: super::byes::Byes,
     /// Server location (RFC 3263): cached answers, lookups in flight.
     pub(super) locator: crate::locate::Locator,
+    /// Snapshots of bridges for the cluster's replica (issue #19).
+    pub(super) replica: super::snapshot::Replica,
 }
 
 impl CallContext {
@@ -72,6 +71,10 @@ impl CallContext {
             stats: UaStats::default(),
             byes: Default::default(),
             locator: crate::locate::Locator::new(cfg.dns.clone(), cfg.tls_local.is_some(), cfg.families(), cfg.seed),
+            replica: super::snapshot::Replica {
+                on: cfg.node.is_some(),
+                ..Default::default()
+            },
             cfg,
         }
     }
@@ -125,40 +128,6 @@ impl CallContext {
         crate::media::worker_of(id.0, self.cfg.shards, self.cfg.media_workers)
     }
 
-    /// Answers server transaction `tx` for `req` with our `tag`.
-    pub fn reply(&mut self, now: Instant, tx: TxId, req: &Request, status: StatusCode, tag: &str) {
-        let resp = dialog::response_in(req, status, None, tag, None);
-        self.txs.respond(now, tx, resp);
-    }
-
-    /// A final non-2xx to `req`; a 503 says when to retry.
-    pub fn final_response(&self, req: &Request, status: StatusCode, tag: &str) -> Response {
-        let status = status.as_refusal();
-        let mut resp = dialog::response_in(req, status, None, tag, None);
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            resp.headers.push(sip::Header::Other(
-                "Retry-After".into(),
-                self.cfg.retry_after.to_string(),
-            ));
-        }
-        resp
-    }
-
-    /// A 503 + Retry-After to `req` as a stateless UAS sends it.
-    pub fn stateless_503(&self, req: &Request, core: &Core) -> Response {
-        self.stateless_final(req, core, StatusCode::SERVICE_UNAVAILABLE)
-    }
-
-    /// A final refusal to `req` as a stateless UAS sends it: §8.2.7 wants
-    /// a request's retransmissions to get the same To tag, so the tag is
-    /// derived from the request.
-    pub fn stateless_final(&self, req: &Request, core: &Core, status: StatusCode) -> Response {
-        let mut h = rustc_hash::FxHasher::default();
-        (&core.call_id, &core.branch, &core.from_tag).hash(&mut h);
-        let tag = format!("{:016x}", h.finish() ^ self.cfg.seed);
-        self.final_response(req, status, &tag)
-    }
-
     /// Starts a client transaction for call `owner`'s `req` (not ACK,
     /// not INVITE); its events go to that call.
     pub fn send_request(&mut self, now: Instant, owner: CallId, peer: Peer, req: Request) -> TxId {
@@ -182,6 +151,14 @@ impl CallContext {
     /// Call `id`'s SDP changed: its media must follow.
     pub fn media_changed(&mut self, id: CallId, change: MediaChange) {
         self.media_changes.push_back((id, change));
+        self.replica_changed(id);
+    }
+
+    /// Call `id` changed what its snapshot holds (issue #19).
+    pub fn replica_changed(&mut self, id: CallId) {
+        if self.replica.on {
+            self.replica.dirty.push(id);
+        }
     }
 
     /// Gives table memory back after a load peak.

@@ -122,6 +122,9 @@ pub enum SessionEvent {
     Held(CallId),
     /// Our resume re-INVITE succeeded.
     Resumed(CallId),
+    /// A call taken over from another node: its peer took our re-INVITE
+    /// (our Contact and media address).
+    TakenOver(CallId),
     /// Our hold or resume re-INVITE was refused with this status (after
     /// the retries a 491 or a short Retry-After ask for): the call goes
     /// on, its media as they were.

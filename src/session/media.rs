@@ -113,6 +113,7 @@ impl UserAgent {
         }
         if active {
             self.ctx.media.push_back(MediaCommand::RemoveCall { call: owner.0 });
+            self.unreplicate(owner);
         }
         active
     }

@@ -9,6 +9,7 @@
 
 mod access;
 mod admission;
+mod adopt;
 mod bridge;
 mod byes;
 mod call;
@@ -32,8 +33,10 @@ mod records;
 mod registrar;
 mod registration;
 mod registrations;
+mod replies;
 mod routing;
 mod shedder;
+mod snapshot;
 mod stats;
 mod transfer;
 mod user_agent;
@@ -46,5 +49,6 @@ pub use outbound::Outbound;
 pub use ports::PortPool;
 pub use record::{CallRecord, LegRecord};
 pub use registration::{RegistrationConfig, RegistrationState};
+pub use snapshot::{CallSnapshot, ReplicaOp, SNAPSHOT_VERSION};
 pub use stats::UaStats;
 pub(crate) use user_agent::UserAgent;

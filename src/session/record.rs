@@ -41,6 +41,9 @@ pub struct CallRecord {
     pub duration_s: f64,
     /// The legs: the incoming one first.
     pub legs: Vec<LegRecord>,
+    /// The cluster nodes that ran it, first first (none outside a cluster).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nodes: Vec<String>,
     #[serde(skip)]
     pub(super) open_legs: usize,
     #[serde(skip)]

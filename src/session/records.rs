@@ -14,6 +14,8 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 #[derive(Debug)]
 pub(crate) struct Records {
     open: FxHashMap<CallId, CallRecord>,
+    /// This node's name in a cluster: every record names it.
+    node: Option<String>,
     /// An instant and the wall-clock time it was.
     epoch: (Instant, SystemTime),
 }
@@ -23,6 +25,7 @@ impl Records {
     pub fn new(now: Instant, wall: SystemTime) -> Self {
         Records {
             open: FxHashMap::default(),
+            node: None,
             epoch: (now, wall),
         }
     }
@@ -38,9 +41,46 @@ impl Records {
         t.duration_since(UNIX_EPOCH).unwrap_or_default().as_millis() as u64
     }
 
+    /// Names `node` in every record from now on.
+    pub fn set_node(&mut self, node: Option<String>) {
+        self.node = node;
+    }
+
+    /// `at` on the wall clock (Unix ms).
+    pub fn wall_ms_of(&self, at: Instant) -> u64 {
+        self.wall_ms(at)
+    }
+
+    /// Unix time `ms` on our clock, as seen at `now` (`now` if it is in
+    /// the future, or too far back for the clock).
+    pub fn instant_of(&self, now: Instant, ms: u64) -> Instant {
+        let back = self.wall_ms(now).saturating_sub(ms);
+        now.checked_sub(std::time::Duration::from_millis(back)).unwrap_or(now)
+    }
+
+    /// The nodes call `owner` ran on, this one last.
+    pub fn nodes_of(&self, owner: CallId) -> Vec<String> {
+        self.open.get(&owner).map(|r| r.nodes.clone()).unwrap_or_default()
+    }
+
+    /// Call `owner` ran on `nodes` before it came here.
+    pub fn set_nodes(&mut self, owner: CallId, nodes: &[String]) {
+        if let Some(r) = self.open.get_mut(&owner) {
+            r.nodes = nodes
+                .iter()
+                .filter(|n| Some(*n) != self.node.as_ref())
+                .cloned()
+                .collect();
+            r.nodes.extend(self.node.clone());
+        }
+    }
+
     /// A new call `owner` opens its record.
     pub fn open(&mut self, owner: CallId) {
         let r = self.open.entry(owner).or_default();
+        if r.nodes.is_empty() {
+            r.nodes.extend(self.node.clone());
+        }
         r.open_legs += 1;
         r.legs.reserve(r.open_legs.saturating_sub(r.legs.len()));
     }

@@ -63,6 +63,7 @@ impl UserAgent {
             placing: FxHashMap::default(),
             media_alias: FxHashMap::default(),
         };
+        ua.records.set_node(ua.ctx.cfg.node.clone());
         ua.add_registrations(registrations, now);
         ua
     }
@@ -72,6 +73,8 @@ impl UserAgent {
         self.now = now;
         match cmd {
             Command::Ring(id) => self.with_call(id, |c, ctx| c.ring(ctx, now)),
+            // Only a gateway takes calls over (`Endpoint`).
+            Command::Adopt(_) => {}
             Command::Audio(id, attach) => _ = self.requests.audio.insert(id, attach),
             Command::Capture(id, tap) => self.capture(id, tap),
             Command::SendDtmf(id, digits) => self.send_dtmf(id, digits),

@@ -26,7 +26,7 @@ use rvoip::test_exports::gateway::{Gateway, GatewayConfig, GatewayStats, Route, 
 use rvoip::test_exports::ids::{CallId, Peer, TransportKind};
 use rvoip::test_exports::locate::{LocateError, Query, ResolveId, Server, ServerSet};
 use rvoip::test_exports::sdp::Codec;
-use rvoip::test_exports::session::{Command, SessionEvent, UaConfig};
+use rvoip::test_exports::session::{Command, MediaMode, SessionEvent, UaConfig};
 use rvoip::test_exports::transaction::TimerConfig;
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
@@ -218,6 +218,7 @@ pub fn ua_config(local: SocketAddr, seed: u64) -> UaConfig {
         registrations: Vec::new(),
         srtp: Default::default(),
         session_timer: Default::default(),
+        node: None,
         registrar: None,
         dns: Default::default(),
     }
@@ -560,6 +561,19 @@ impl Net {
         }
         let pos = found(self).expect("just found");
         Ok(self.events.remove(pos).1)
+    }
+
+    /// [`CALLER`]'s call `a` through the gateway to [`CALLEE`], answered
+    /// by both: the callee's id.
+    pub fn call_through_gateway(&mut self, a: CallId) -> CallId {
+        let second = Duration::from_secs(1);
+        let uri = format!("sip:bob@{}", addr(GW as u16));
+        self.command(CALLER, Command::Call(a, uri, TransportKind::Udp));
+        let b = self.wait_incoming(CALLEE, second);
+        self.command(CALLEE, Command::Accept(b, MediaMode::None));
+        wait_for!(self, CALLER, second, SessionEvent::Answered(i) if *i == a);
+        wait_for!(self, CALLEE, second, SessionEvent::Answered(i) if *i == b);
+        b
     }
 
     /// The id of node `i`'s next incoming call, waiting up to `within`.

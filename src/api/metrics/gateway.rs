@@ -37,6 +37,13 @@ impl Metrics {
             "bridged calls answered end to end",
             &[("", gs.bridged_answered)],
         );
+        put(
+            out,
+            "rvoip_calls_taken_over_total",
+            "counter",
+            "bridged calls taken over from a cluster node that died (the caller took our re-INVITE)",
+            &[("", gs.taken_over)],
+        );
         let failures = self.stats.gateway_failures_total();
         let rows: Vec<(String, u64)> = failures
             .iter()

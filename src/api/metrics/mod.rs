@@ -4,7 +4,9 @@
 //! already publish (see the README's design notes).
 
 mod access;
+mod cluster;
 mod gateway;
+mod outgoing;
 mod registrations;
 mod tls;
 mod workers;
@@ -22,6 +24,7 @@ pub struct Metrics {
     pub(crate) media: Arc<MediaPlane>,
     pub(crate) gateway: bool,
     pub(crate) tls: Option<Arc<crate::transport::TlsStats>>,
+    pub(crate) cluster: Option<Arc<crate::cluster::ClusterStats>>,
 }
 
 pub(super) fn put(out: &mut String, name: &str, kind: &str, help: &str, samples: &[(&str, u64)]) {
@@ -98,6 +101,7 @@ impl Metrics {
         self.render_access(&mut out);
         self.render_registrations(&mut out);
         self.render_tls(&mut out);
+        self.render_cluster(&mut out);
         put(
             &mut out,
             "rvoip_sip_shedding",
@@ -171,25 +175,7 @@ impl Metrics {
             "bridged calls transcoded between codecs",
             &[("", g(&s.transcoded_calls))],
         );
-        for (name, help, v) in [
-            (
-                "rvoip_redirects_followed_total",
-                "redirects (3xx) our outgoing calls followed to a new target",
-                &s.redirects_followed,
-            ),
-            (
-                "rvoip_forked_calls_total",
-                "outgoing calls whose INVITE forked (early dialogs with two callees or more)",
-                &s.forked_calls,
-            ),
-            (
-                "rvoip_forks_ignored_total",
-                "provisionals ignored from forks past the 16 early dialogs a call keeps",
-                &s.forks_ignored,
-            ),
-        ] {
-            put(&mut out, name, "counter", help, &[("", g(v))]);
-        }
+        self.render_outgoing(&mut out);
         self.render_workers(&mut out);
         if self.gateway {
             self.render_gateway(&mut out);

@@ -24,6 +24,7 @@ pub struct Config {
     pub metrics: MetricsCfg,
     pub cdr: crate::cdr::CdrCfg,
     pub dns: crate::dns::DnsCfg,
+    pub cluster: crate::cluster::ClusterCfg,
     pub routes: Vec<Route>,
     #[serde(default)]
     pub registrations: Vec<crate::registrations::RegistrationCfg>,

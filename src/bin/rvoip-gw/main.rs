@@ -8,6 +8,7 @@ mod call_pcap;
 mod call_report;
 mod cdr;
 mod check;
+mod cluster;
 mod config;
 mod dns;
 mod listen;

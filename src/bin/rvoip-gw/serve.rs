@@ -43,6 +43,7 @@ pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
         registrar: crate::registrations::registrar(cfg)?,
         tls: crate::tls::load(&cfg.tls)?,
         dns: crate::dns::load(&cfg.dns)?,
+        cluster: crate::cluster::load(&cfg.cluster)?,
         srtp: ListenerSrtp {
             plain: cfg.sip.srtp.policy(),
             tls: cfg.tls.srtp.policy(),

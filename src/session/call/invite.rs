@@ -12,13 +12,16 @@ pub(super) enum Invite {
     /// The INVITE we sent (the latest, after redirects), kept to form the
     /// dialog and to CANCEL; shared with its client transaction.
     Sent { req: Arc<Request>, tx: TxId },
+    /// None: the call was taken over from another node (a snapshot).
+    Adopted { call_id: String },
 }
 
 impl Invite {
-    /// Its transaction (server or client).
-    pub fn tx(&self) -> TxId {
+    /// Its transaction (server or client), if it has one here.
+    pub fn tx(&self) -> Option<TxId> {
         match self {
-            Invite::Received { tx, .. } | Invite::Sent { tx, .. } => *tx,
+            Invite::Received { tx, .. } | Invite::Sent { tx, .. } => Some(*tx),
+            Invite::Adopted { .. } => None,
         }
     }
 
@@ -29,6 +32,7 @@ impl Invite {
             Invite::Sent { req, .. } => crate::sip::header_in(&req.headers, "Call-ID")
                 .unwrap_or_default()
                 .to_owned(),
+            Invite::Adopted { call_id } => call_id.clone(),
         }
     }
 }

@@ -26,6 +26,7 @@ mod reinvite;
 mod reinvite_retry;
 mod reissue;
 mod reliable;
+mod restore;
 mod session_refresh;
 mod session_timer;
 mod srtp;
@@ -103,6 +104,8 @@ pub(crate) struct Call {
     early: early::EarlyDialogs,
     /// Our INFOs, sent one at a time.
     infos: info::InfoOut,
+    /// Restored from a snapshot, its re-INVITE not yet answered.
+    adopted: bool,
     /// Set when the call is over: the event that ends it.
     ended: Option<SessionEvent>,
 }
@@ -145,6 +148,7 @@ impl Call {
             refer_out: None,
             early: Default::default(),
             infos: Default::default(),
+            adopted: false,
             ended: None,
         }
     }

@@ -127,7 +127,7 @@ impl Call {
             .local
             .as_ref()
             .is_some_and(|l| l.audio.port != pending.offer.audio.port);
-        if moved && code >= 300 {
+        if (moved || self.adopted) && code >= 300 {
             // Our media moved (a transfer) and the peer will not follow:
             // it would send to a port we no longer listen on.
             tracing::warn!(call = %self.id, code, "the peer refused our media's new port; hanging up");
@@ -161,6 +161,9 @@ impl Call {
         if let Some(answer) = super::uac::body_sdp(resp.body_text()) {
             self.sdp.remote = Some(answer);
         }
+        if let Some(d) = self.dialog.as_mut() {
+            d.refresh_target(&resp.resp.headers);
+        }
         self.sdp.local = Some(pending.offer);
         self.sdp.on_hold = hold;
         self.adopt_session_timer(ctx, now, &resp.resp.headers);
@@ -171,6 +174,11 @@ impl Call {
             return self.hang_up_disagreed(ctx, now);
         }
         ctx.media_changed(self.id, MediaChange::Update);
+        if std::mem::take(&mut self.adopted) {
+            // A takeover's re-INVITE: nothing changed for the other leg.
+            ctx.events.push_back(SessionEvent::TakenOver(self.id));
+            return self.send_wanted(ctx, now);
+        }
         ctx.events.push_back(if hold {
             SessionEvent::Held(self.id)
         } else {

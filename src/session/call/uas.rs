@@ -158,6 +158,7 @@ impl Call {
         if self.state == CallState::Answering {
             self.state = CallState::Connected;
             self.answered = Some(now);
+            ctx.replica_changed(self.id);
             ctx.stats.calls_answered += 1;
             ctx.events.push_back(SessionEvent::Answered(self.id));
         }

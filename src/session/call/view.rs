@@ -62,7 +62,9 @@ impl Call {
     /// The transactions the UA core routes to it (the INVITE's, a
     /// re-INVITE and PRACKs in flight), to forget once it is gone.
     pub fn transactions(&self) -> impl Iterator<Item = TxId> + '_ {
-        std::iter::once(self.invite.tx())
+        self.invite
+            .tx()
+            .into_iter()
             .chain(self.reinvite.pending_tx())
             .chain(self.early.pracks())
             .chain(self.infos.tx())

@@ -1,0 +1,106 @@
+//! The writer of this node's calls to Redis, off the signalling threads:
+//! the shards queue their changes (bounded; a full queue is counted), the
+//! writer takes what has queued and sends it in one pipeline (the last
+//! change of a call wins). It keeps its own copy of what it wrote, so
+//! that after Redis was lost the node's whole hash is written again once
+//! it is back. A Redis that is slow or down delays no call: its changes
+//! are counted as lost and the node carries on.
+
+use super::link::Link;
+use super::{ClusterStats, Keys};
+use crate::session::{CallSnapshot, ReplicaOp};
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use tokio::sync::mpsc;
+
+/// Changes sent in one pipeline at most.
+const BATCH: usize = 512;
+
+/// The writer's state.
+pub(crate) struct Replicator {
+    pub link: Link,
+    pub key: String,
+    pub stats: Arc<ClusterStats>,
+    /// Every call written and not deleted, as written.
+    mirror: FxHashMap<u64, String>,
+    /// Redis missed a change: the hash is rewritten whole once it is back.
+    resync: bool,
+}
+
+impl Replicator {
+    /// A writer of node `node`'s calls over `link`.
+    pub fn new(link: Link, node: &str, stats: Arc<ClusterStats>) -> Self {
+        Replicator {
+            link,
+            key: Keys::calls(node),
+            stats,
+            mirror: FxHashMap::default(),
+            resync: false,
+        }
+    }
+
+    /// Writes the changes from `rx` until every shard has gone.
+    pub async fn run(mut self, mut rx: mpsc::Receiver<ReplicaOp>) {
+        let mut batch: FxHashMap<u64, Option<Box<CallSnapshot>>> = FxHashMap::default();
+        while let Some(op) = rx.recv().await {
+            batch.clear();
+            let mut next = Some(op);
+            while let Some(op) = next.take() {
+                match op {
+                    ReplicaOp::Put(key, _, snap) => batch.insert(key, Some(snap)),
+                    ReplicaOp::Delete(key) => batch.insert(key, None),
+                };
+                next = (batch.len() < BATCH).then(|| rx.try_recv().ok()).flatten();
+            }
+            self.write(&mut batch).await;
+        }
+    }
+
+    /// One pipeline for `batch` (the whole mirror after a loss).
+    async fn write(&mut self, batch: &mut FxHashMap<u64, Option<Box<CallSnapshot>>>) {
+        let mut pipe = redis::pipe();
+        let (mut puts, mut dels) = (0u64, 0u64);
+        for (key, snap) in batch.drain() {
+            match snap.map(|s| serde_json::to_string(&s)) {
+                Some(Ok(json)) => {
+                    if !self.resync {
+                        pipe.hset(&self.key, key, &json).ignore();
+                    }
+                    self.mirror.insert(key, json);
+                    puts += 1;
+                }
+                Some(Err(e)) => tracing::warn!("cluster: a call snapshot not written: {e}"),
+                None => {
+                    if !self.resync {
+                        pipe.hdel(&self.key, key).ignore();
+                    }
+                    self.mirror.remove(&key);
+                    dels += 1;
+                }
+            }
+        }
+        if self.resync {
+            pipe.del(&self.key).ignore();
+            let all: Vec<(u64, &str)> = self.mirror.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            if !all.is_empty() {
+                pipe.hset_multiple(&self.key, &all).ignore();
+            }
+        }
+        let sent = match self.link.conn().await {
+            Some(c) => {
+                let r = pipe.query_async::<()>(c).await;
+                self.link.note(r).is_some()
+            }
+            None => false,
+        };
+        if sent {
+            self.resync = false;
+            self.stats.writes.fetch_add(puts, Relaxed);
+            self.stats.deletes.fetch_add(dels, Relaxed);
+        } else {
+            self.resync = true;
+            self.stats.write_errors.fetch_add(puts + dels, Relaxed);
+        }
+    }
+}

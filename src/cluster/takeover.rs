@@ -1,0 +1,170 @@
+//! Taking over the calls of nodes that died: every beat the node looks
+//! for nodes whose heartbeat lapsed and lists their calls; it then claims
+//! them one by one, at most `takeover_rate` a second, each claim atomic
+//! in Redis (read and delete in one script: two nodes never get one
+//! call), and hands each to the signalling shard its Call-ID belongs to.
+//! A record that does not read as a call is skipped with a log line.
+
+use super::link::Link;
+use super::{ClusterConfig, ClusterStats, Keys};
+use crate::session::{CallSnapshot, Command, SNAPSHOT_VERSION};
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::Instant;
+use tokio::sync::mpsc;
+
+/// Reads a call and deletes it, atomically: the claim.
+const CLAIM: &str = "local v = redis.call('HGET', KEYS[1], ARGV[1]) \
+    if v then redis.call('HDEL', KEYS[1], ARGV[1]) end return v";
+
+/// The taking-over side of a node.
+pub(crate) struct Takeover {
+    pub link: Link,
+    pub cfg: ClusterConfig,
+    pub stats: Arc<ClusterStats>,
+    /// Each signalling shard's command queue (weak: the node stops when
+    /// its API handles are dropped, whatever this task holds).
+    pub shards: Vec<mpsc::WeakSender<Command>>,
+    /// Calls to claim: the node whose hash holds them, and their keys.
+    pub pending: VecDeque<(String, String)>,
+    script: redis::Script,
+    tokens: f64,
+    last: Instant,
+}
+
+impl Takeover {
+    /// Takes over for `cfg`'s node into `shards`.
+    pub fn new(
+        link: Link,
+        cfg: ClusterConfig,
+        stats: Arc<ClusterStats>,
+        shards: Vec<mpsc::WeakSender<Command>>,
+    ) -> Self {
+        Takeover {
+            link,
+            cfg,
+            stats,
+            shards,
+            pending: VecDeque::new(),
+            script: redis::Script::new(CLAIM),
+            tokens: 0.0,
+            last: Instant::now(),
+        }
+    }
+
+    /// Whether the node is still running (a shard's queue is open).
+    pub fn running(&self) -> bool {
+        self.shards.iter().any(|s| s.upgrade().is_some())
+    }
+
+    /// Lists the calls of node hash `node` for claiming.
+    pub async fn list(&mut self, node: &str) {
+        let Some(c) = self.link.conn().await else { return };
+        let r = redis::cmd("HKEYS")
+            .arg(Keys::calls(node))
+            .query_async::<Vec<String>>(c)
+            .await;
+        let keys = self.link.note(r).unwrap_or_default();
+        if !keys.is_empty() {
+            tracing::warn!("cluster: taking over {} calls of node {node:?}", keys.len());
+        }
+        self.pending.extend(keys.into_iter().map(|k| (node.to_owned(), k)));
+    }
+
+    /// Looks for nodes whose heartbeat lapsed, when no takeover is under
+    /// way; a dead node with no calls left is struck off.
+    pub async fn scan(&mut self) {
+        if !self.pending.is_empty() {
+            return;
+        }
+        let Some(c) = self.link.conn().await else { return };
+        let r = redis::cmd("SMEMBERS")
+            .arg(Keys::NODES)
+            .query_async::<Vec<String>>(c)
+            .await;
+        for node in self.link.note(r).unwrap_or_default() {
+            if node == self.cfg.node_id {
+                continue;
+            }
+            let Some(c) = self.link.conn().await else { return };
+            let mut pipe = redis::pipe();
+            pipe.exists(Keys::node(&node)).exists(Keys::calls(&node));
+            let r = pipe.query_async::<(bool, bool)>(c).await;
+            let Some((alive, calls)) = self.link.note(r) else {
+                return;
+            };
+            match (alive, calls) {
+                (true, _) => {}
+                (false, true) => self.list(&node).await,
+                (false, false) => {
+                    let Some(c) = self.link.conn().await else { return };
+                    let r = redis::cmd("SREM")
+                        .arg(Keys::NODES)
+                        .arg(&node)
+                        .query_async::<()>(c)
+                        .await;
+                    self.link.note(r);
+                }
+            }
+        }
+    }
+
+    /// Claims as many listed calls as the rate allows now.
+    pub async fn claim(&mut self) {
+        let now = Instant::now();
+        let rate = f64::from(self.cfg.takeover_rate);
+        self.tokens = (self.tokens + rate * (now - self.last).as_secs_f64()).min(rate.max(1.0));
+        self.last = now;
+        while self.tokens >= 1.0 {
+            let Some((node, key)) = self.pending.pop_front() else {
+                break;
+            };
+            let Some(c) = self.link.conn().await else {
+                return self.pending.push_front((node, key));
+            };
+            let r = self
+                .script
+                .key(Keys::calls(&node))
+                .arg(&key)
+                .invoke_async::<Option<String>>(c)
+                .await;
+            let Some(claimed) = self.link.note(r) else {
+                return self.pending.push_front((node, key));
+            };
+            self.tokens -= 1.0;
+            match claimed {
+                Some(json) => self.hand_over(&node, &json),
+                // Another node claimed it first.
+                None => _ = self.stats.skipped.fetch_add(1, Relaxed),
+            }
+        }
+    }
+
+    /// A claimed record goes to the shard of its incoming leg's Call-ID.
+    fn hand_over(&self, node: &str, json: &str) {
+        let snap = match serde_json::from_str::<CallSnapshot>(json) {
+            Ok(s) if s.version == SNAPSHOT_VERSION => s,
+            Ok(s) => {
+                tracing::warn!("cluster: a call of node {node:?} in format {}: skipped", s.version);
+                self.stats.skipped.fetch_add(1, Relaxed);
+                return;
+            }
+            Err(e) => {
+                tracing::warn!("cluster: a record of node {node:?} that is not a call ({e}): skipped");
+                self.stats.skipped.fetch_add(1, Relaxed);
+                return;
+            }
+        };
+        let shard = crate::sip::shard_of(snap.legs[0].call_id.as_bytes(), self.shards.len());
+        let sent = self.shards[shard]
+            .upgrade()
+            .is_some_and(|q| q.try_send(Command::Adopt(Box::new(snap))).is_ok());
+        let counter = if sent {
+            &self.stats.claimed
+        } else {
+            &self.stats.handover_failed
+        };
+        counter.fetch_add(1, Relaxed);
+    }
+}

@@ -1,0 +1,28 @@
+//! Target refresh (RFC 3261 §12.2: a re-INVITE or UPDATE, or a 2xx to
+//! ours, with a Contact moves the dialog's remote target): what lets a
+//! node taking over a call (issue #19), or a phone that changed address,
+//! receive the dialog's next requests.
+
+use super::Dialog;
+use crate::sip;
+
+impl Dialog {
+    /// Takes the Contact in `headers`, if any, as the remote target. A
+    /// flow the dialog kept to (the peer's connection, or its public
+    /// address behind NAT) belongs to the old target: a new one drops it.
+    pub fn refresh_target(&mut self, headers: &rsip::Headers) {
+        let Some(contact) = sip::header_in(headers, "Contact").map(sip::uri_of) else {
+            return;
+        };
+        if contact.is_empty() || contact == self.remote_target {
+            return;
+        }
+        if sip::uri_peer(contact, self.fallback.transport)
+            != sip::uri_peer(&self.remote_target, self.fallback.transport)
+        {
+            self.flow = None;
+            self.resolved = None;
+        }
+        self.remote_target = contact.to_owned();
+    }
+}
