@@ -129,6 +129,7 @@ EOT
 }
 
 source "$ROOT/peers/kamailio.sh"
+source "$ROOT/peers/cluster.sh"
 source "$ROOT/peers/baresip.sh"
 source "$ROOT/peers/baresip_tls.sh"
 source "$ROOT/peers/kamailio_tls.sh"
