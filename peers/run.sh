@@ -12,7 +12,8 @@
 # and examples/ws_digits_bot; SIPp transfers (REFER) through rvoip-gw, blind
 # and attended, baresip transferring both ways, a SIPp callee refreshing
 # its session, UPDATE in an early
-# dialog. Every
+# dialog; Kamailio's dispatcher in front of two rvoip-gw nodes (spread,
+# SIGKILL, restart, drain, max_calls). Every
 # peer is installed from Debian if missing, every step is bounded; prints
 # one line per check and exits non-zero if any fails.
 set -uo pipefail
@@ -144,4 +145,5 @@ source "$ROOT/peers/prack.sh"
 source "$ROOT/peers/transfer.sh"
 source "$ROOT/peers/baresip_transfer.sh"
 source "$ROOT/peers/sipp_dialogs.sh"
+source "$ROOT/peers/kamailio_dispatcher.sh"
 exit $FAILED

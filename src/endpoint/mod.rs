@@ -56,8 +56,10 @@ impl Endpoint {
         if let (Some(g), Some(r)) = (gateway.as_mut(), cfg.registrar.as_ref()) {
             g.set_locations(r.locations.clone());
         }
+        let mut ua = UserAgent::new(cfg, now, wall);
+        ua.set_call_gauge(gateway.as_ref().map(Gateway::call_gauge));
         Endpoint {
-            ua: UserAgent::new(cfg, now, wall),
+            ua,
             gateway,
             events: VecDeque::new(),
         }
@@ -101,7 +103,7 @@ impl Endpoint {
     }
 
     /// Removes our registrations; a gateway stops admitting calls (503 +
-    /// Retry-After) and ends the rest after `grace`.
+    /// Retry-After, to OPTIONS too) and ends the rest after `grace`.
     pub fn drain(&mut self, now: Instant, grace: Duration) {
         if let Some(g) = self.gateway.as_mut() {
             g.drain(now, grace);
@@ -175,11 +177,5 @@ impl Endpoint {
     pub fn poll_timeout(&self) -> Option<Instant> {
         let gw = self.gateway.as_ref().and_then(Gateway::poll_timeout);
         [self.ua.poll_timeout(), gw].into_iter().flatten().min()
-    }
-
-    /// The signalling shard (of `shards`) that owns the message in
-    /// `bytes`: calls are split between shards by Call-ID.
-    pub fn shard_of(bytes: &[u8], shards: usize) -> usize {
-        crate::sip::shard_of_message(bytes, shards)
     }
 }

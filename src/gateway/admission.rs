@@ -7,8 +7,8 @@ use super::rate::RateLimiter;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Mutex;
 use std::sync::atomic::{
-    AtomicUsize,
-    Ordering::{AcqRel, Acquire},
+    AtomicBool, AtomicUsize,
+    Ordering::{AcqRel, Acquire, Release},
 };
 use std::time::Instant;
 
@@ -28,6 +28,8 @@ pub enum Denied {
 pub struct Admission {
     inbound: AtomicUsize,
     max_calls: usize,
+    /// A shard drains (all do): OPTIONS answers 503 from every shard.
+    draining: AtomicBool,
     per_source: Mutex<RateLimiter>,
     total: Mutex<RateLimiter>,
 }
@@ -39,6 +41,7 @@ impl Admission {
         Admission {
             inbound: AtomicUsize::new(0),
             max_calls,
+            draining: AtomicBool::new(false),
             per_source: Mutex::new(RateLimiter::new(per_source)),
             total: Mutex::new(RateLimiter::new(max_cps)),
         }
@@ -72,6 +75,11 @@ impl Admission {
         verdict
     }
 
+    /// The gateway drains: no call is admitted again.
+    pub fn set_draining(&self) {
+        self.draining.store(true, Release);
+    }
+
     /// An admitted inbound call has gone (or was not placed after all).
     pub fn take(&self) {
         self.inbound.fetch_add(1, AcqRel);
@@ -80,5 +88,16 @@ impl Admission {
     /// A call admitted has ended.
     pub fn release(&self) {
         let _ = self.inbound.fetch_update(AcqRel, Acquire, |n| n.checked_sub(1));
+    }
+}
+
+/// What an OPTIONS reports as the node's load: atomic reads, no lock.
+impl crate::session::CallGauge for Admission {
+    fn calls(&self) -> (usize, usize) {
+        (self.inbound.load(Acquire), self.max_calls)
+    }
+
+    fn is_draining(&self) -> bool {
+        self.draining.load(Acquire)
     }
 }

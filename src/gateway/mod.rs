@@ -125,9 +125,16 @@ impl Gateway {
         self.locations = Some(locations);
     }
 
+    /// The call count and drain this gateway shares with its other
+    /// shards, which its UA core reports to OPTIONS.
+    pub(crate) fn call_gauge(&self) -> std::sync::Arc<dyn crate::session::CallGauge> {
+        self.admission.clone()
+    }
+
     /// Stops admitting calls (503); at `now + grace` ends the ones left.
     pub fn drain(&mut self, now: Instant, grace: Duration) {
         self.drain_until.get_or_insert(now + grace);
+        self.admission.set_draining();
         self.stats.draining = true;
     }
 

@@ -77,24 +77,24 @@ impl UserAgent {
 
     /// The oldest datagram of a read at `now` waited `delay` in the socket.
     pub fn observe_queue_delay(&mut self, now: Instant, delay: Duration) {
-        self.shedder.observe(now, delay, self.ctx.cfg.shed_delay);
+        self.health.shedder.observe(now, delay, self.ctx.cfg.shed_delay);
     }
 
     /// Whether new INVITEs are being refused for queueing delay.
     pub fn is_shedding(&self) -> bool {
-        self.shedder.is_on()
+        self.health.shedder.is_on()
     }
 
     /// The largest queueing delay seen since the last call.
     pub fn take_max_delay(&mut self) -> Duration {
-        self.shedder.take_max_delay()
+        self.health.shedder.take_max_delay()
     }
 
     /// While shedding, answers a new INVITE 503 + Retry-After without a
     /// transaction; whether it did.
     fn shed(&mut self, inc: &Incoming, reply_to: Peer) -> bool {
         let Incoming::Request(req) = inc else { return false };
-        if !self.shedder.is_on()
+        if !self.health.shedder.is_on()
             || req.req.method != Method::Invite
             || req.core.to_tag.is_some()
             || self.ctx.txs.has_server_transaction(&req.core)

@@ -1,7 +1,8 @@
 //! Where each transaction event goes: a request within a dialog, an ACK
 //! or a response to the call it belongs to; a new INVITE to admission; a
 //! CANCEL to the call its INVITE formed; what belongs to no call is
-//! answered here (OPTIONS 200, 481, 405, or a §8.2 refusal).
+//! answered here (OPTIONS as [`super::health`] says, 481, 405, or a §8.2
+//! refusal).
 
 use super::UserAgent;
 use crate::dialog::{self, DialogKey};
@@ -80,7 +81,7 @@ impl UserAgent {
         let status = match req.req.method {
             Method::Invite => return self.admit(now, tx, req, peer, tag),
             Method::Register => return self.on_register(now, tx, req, peer, &tag),
-            Method::Options => StatusCode::OK,
+            Method::Options => return self.answer_options(now, tx, &req.req, &tag),
             Method::Bye | Method::Info | Method::Update | Method::PRack => StatusCode::CALL_DOES_NOT_EXIST,
             _ => StatusCode::METHOD_NOT_ALLOWED,
         };

@@ -4,8 +4,8 @@
 
 use super::call::Call;
 use super::context::CallContext;
+use super::health::Health;
 use super::records::Records;
-use super::shedder::Shedder;
 use super::{Command, EndReason, Outbound, SessionEvent, UaConfig, UaStats};
 use crate::ids::CallId;
 use crate::transaction::Transmit;
@@ -20,7 +20,7 @@ pub(crate) struct UserAgent {
     /// growing table moves pointers, not whole calls.
     pub(super) calls: FxHashMap<CallId, Box<Call>>,
     pub(super) records: Records,
-    pub(super) shedder: Shedder,
+    pub(super) health: Health,
     /// Digest authentication of new INVITEs, when configured.
     pub(super) authenticator: Option<crate::auth::Authenticator>,
     /// Who may talk to us, by source address.
@@ -56,7 +56,7 @@ impl UserAgent {
             ctx: CallContext::new(cfg),
             calls: FxHashMap::default(),
             records: Records::new(now, wall),
-            shedder: Shedder::default(),
+            health: Health::default(),
             now,
             next_shrink: now,
             requests: Default::default(),
