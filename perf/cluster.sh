@@ -15,6 +15,15 @@
 #   perf/cluster.sh                                  # 10,000 calls at 50 cps, held 10 s
 #   CALLS=3000 RATE=50 HOLD_S=10 perf/cluster.sh
 #   ALG=10 perf/cluster.sh                           # call-load dispatching (record-routes)
+#   TAKEOVER=1 perf/cluster.sh                       # nodes share a Redis: the killed node's calls are taken over
+#
+# With TAKEOVER=1 a Redis runs on loopback, every node has a [cluster]
+# section (heartbeat BEAT_MS), Kamailio record-routes and relays the
+# nodes' calls to the callee too (-A WITH_TAKEOVER: SIPp answers to the
+# address it talks to, so it follows a node's re-INVITE only through a
+# proxy), and the SIPp scenarios are uac_rtp_takeover.xml and
+# uas_rtp_takeover.xml (re-INVITEs answered, the BYE to the latest
+# target). The report adds the live calls taken over and lost.
 #
 # Phases are functions (start_kamailio, start_node, kill_node, run_calls,
 # sample, report) so Redis and call takeover can be added as phases of
@@ -25,17 +34,25 @@ cd "$(dirname "$0")/.."
 source perf/lib.sh
 CALLS=${CALLS:-10000}; RATE=${RATE:-50}; HOLD_S=${HOLD_S:-10}; NODES=${NODES:-2}; ALG=${ALG:-4}
 BASE_CALLS=${BASE_CALLS:-$((CALLS / 3))}; KILL_AT=${KILL_AT:-0.4}; RESTART_S=${RESTART_S:-10}
-CORES_NODES=${CORES_NODES:-1}; CORES_LOAD=${CORES_LOAD:-0}
+CORES_NODES=${CORES_NODES:-1}; CORES_LOAD=${CORES_LOAD:-0}; TAKEOVER=${TAKEOVER:-0}; BEAT_MS=${BEAT_MS:-500}
 command -v sipp >/dev/null || { apt-get update -qq && apt-get install -y -qq sip-tester >/dev/null; }
 command -v kamailio >/dev/null || { apt-get update -qq && apt-get install -y -qq kamailio >/dev/null; }
 cargo build --release --bin rvoip-gw >/dev/null 2>&1 || { echo "build failed"; exit 1; }
 ulimit -n 65536 2>/dev/null || true
 GW=$PWD/target/release/rvoip-gw; S=$PWD/sipp/scenarios
 WORK=$(mktemp -d); PIDS=()
-trap 'kill "${PIDS[@]}" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill "${PIDS[@]}" 2>/dev/null; [ -n "${KEEP:-}" ] && cp -r "$WORK" /tmp/cluster_perf_keep; rm -rf "$WORK"' EXIT
 mkdir -p perf/results
 STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/cluster-$STAMP.md; PNG=perf/results/cluster-$STAMP.png
-BUF=4194304; NP=$(port); UASP=$(port); KP=$(port)
+BUF=4194304; NP=$(port); UASP=$(port); KP=$(port); RP=$(port)
+UAC_SF=$S/uac_rtp.xml; UAS_SF=$S/uas_rtp.xml; UAC_D=(-d $((HOLD_S * 1000)))
+if [ "$TAKEOVER" = 1 ]; then
+  command -v redis-server >/dev/null || { apt-get update -qq && apt-get install -y -qq redis-server >/dev/null; }
+  taskset -c "$CORES_LOAD" redis-server --port "$RP" --bind 127.0.0.1 --save '' --appendonly no >"$WORK/redis.log" 2>&1 &
+  PIDS+=($!)
+  sed -e "s/@HOLD_MS@/$((HOLD_S * 1000))/; s/@HALF_MS@/$((HOLD_S * 500))/" "$S/uac_rtp_takeover.xml" >"$WORK/uac.xml"
+  UAC_SF=$WORK/uac.xml; UAS_SF=$S/uas_rtp_takeover.xml; UAC_D=()
+fi
 declare -A NPID NMP CPU_DONE BRIDGED_DONE
 ips() { for i in $(seq 2 $(($1 + 1))); do echo "127.0.0.$i"; done; }
 add() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a + b}'; }
@@ -60,8 +77,9 @@ PY
 start_kamailio() {
   local n=2; : >"$WORK/nodes.list"
   for ip in "$@"; do echo "1 sip:$ip:$NP 0 0 duid=n$n;maxload=1000000" >>"$WORK/nodes.list"; n=$((n + 1)); done
-  sed -e "s/@LISTEN@/127.0.0.1:$KP/g; s|@LIST@|$WORK/nodes.list|" peers/kamailio/dispatcher.cfg >"$WORK/kamailio.cfg"
+  sed -e "s/@LISTEN@/127.0.0.1:$KP/g; s|@LIST@|$WORK/nodes.list|; s/@CALLEE@/127.0.0.1:$UASP/" peers/kamailio/dispatcher.cfg >"$WORK/kamailio.cfg"
   local def=(); [ "$ALG" = 10 ] && def=(-A WITH_CALL_LOAD)
+  [ "$TAKEOVER" = 1 ] && def+=(-A WITH_TAKEOVER)
   taskset -c "$CORES_LOAD" kamailio -f "$WORK/kamailio.cfg" "${def[@]}" -DD -E -x tlsf -m 256 -M 16 >>"$WORK/kamailio.log" 2>&1 &
   KPID=$!; PIDS+=($KPID)
   for _ in $(seq 50); do grep -q "Listening on" "$WORK/kamailio.log" && break; sleep 0.1; done
@@ -74,8 +92,13 @@ start_node() {
   local ip=$1 n=${1##*.}; NMP[$ip]=${NMP[$ip]:-$(port)}
   printf '[metrics]\nlisten = "127.0.0.1:%s"\n[media]\naddress = "%s"\nport_min = %s\nport_max = %s\nworkers = 1\n' \
     "${NMP[$ip]}" "$ip" $((10000 + (n - 2) * 8000)) $((17900 + (n - 2) * 8000)) >"$WORK/node-$ip.toml"
-  taskset -c "$CORES_NODES" "$GW" --sip "$ip:$NP" --route "sip:127.0.0.1:$UASP" --config "$WORK/node-$ip.toml" \
-    --log-level warn 2>>"$WORK/node-$ip.log" >/dev/null &
+  local callee=127.0.0.1:$UASP
+  if [ "$TAKEOVER" = 1 ]; then
+    printf '[cluster]\nnode_id = "n%s"\nredis = "redis://127.0.0.1:%s/"\nheartbeat_ms = %s\n' "$n" "$RP" "$BEAT_MS" >>"$WORK/node-$ip.toml"
+    callee=127.0.0.1:$KP
+  fi
+  taskset -c "$CORES_NODES" "$GW" --sip "$ip:$NP" --route "sip:$callee" --config "$WORK/node-$ip.toml" \
+    --log-level "${NODE_LOG:-warn}" 2>>"$WORK/node-$ip.log" >/dev/null &
   NPID[$ip]=$!; PIDS+=(${NPID[$ip]})
   for _ in $(seq 50); do curl -s "http://127.0.0.1:${NMP[$ip]}/metrics" >/dev/null && break; sleep 0.1; done
 }
@@ -92,7 +115,7 @@ stop_nodes() { for ip in "$@"; do kill "${NPID[$ip]}" 2>/dev/null; wait "${NPID[
 
 # start_callee: one SIPp UAS (180 then 200, G.711 from the ACK to the BYE).
 start_callee() {
-  ( cd "$WORK" && exec taskset -c "$CORES_LOAD" sipp -sf "$S/uas_rtp.xml" -i 127.0.0.1 -mi 127.0.0.1 -p $UASP -mp 40000 \
+  ( cd "$WORK" && exec taskset -c "$CORES_LOAD" sipp -sf "$UAS_SF" -i 127.0.0.1 -mi 127.0.0.1 -p $UASP -mp 40000 \
       -buff_size $BUF -nostdin -trace_stat -stf uas.csv -fd 1 >uas.out 2>&1 ) &
   UAS_PID=$!; PIDS+=($UAS_PID)
 }
@@ -101,8 +124,8 @@ run_calls() {
   mkdir -p "$WORK/$1"
   local limit=$(( $2 / RATE + HOLD_S + 90 ))
   ( cd "$WORK/$1" && cp "$WORK/tone.ulaw" . && exec timeout $limit taskset -c "$CORES_LOAD" sipp "127.0.0.1:$KP" \
-      -sf "$S/uac_rtp.xml" -i 127.0.0.1 -mi 127.0.0.1 -p "$(port)" -mp 46000 -r $RATE -l $((RATE * (HOLD_S + 5))) \
-      -m "$2" -d $((HOLD_S * 1000)) -buff_size $BUF -nostdin -timeout ${limit}s -max_non_invite_retrans 3 \
+      -sf "$UAC_SF" -i 127.0.0.1 -mi 127.0.0.1 -p "$(port)" -mp 46000 -r $RATE -l $((RATE * (HOLD_S * 2 + 5))) \
+      -m "$2" "${UAC_D[@]}" -buff_size $BUF -nostdin -timeout ${limit}s -max_non_invite_retrans 3 \
       -trace_stat -stf uac.csv -fd 1 -trace_err >uac.out 2>&1 ) &
   UAC_PID=$!
 }
@@ -175,6 +198,7 @@ run_calls baseline "$BASE_CALLS"; sample "$WORK/baseline.tl" 127.0.0.2; wait "$U
 sleep 2; read -r _ B_OK B_FAIL _ _ < <(stats "$WORK/baseline/uac.csv")
 B_CPU=$(node_cpu 127.0.0.2); B_CALLS=$(node_calls 127.0.0.2)
 stop_kamailio; stop_nodes 127.0.0.2; unset 'NMP[127.0.0.2]'
+[ "$TAKEOVER" = 1 ] && redis-cli -p "$RP" flushall >/dev/null
 
 # Phase 2: the cluster; one node killed mid-run and restarted.
 mapfile -t IPS < <(ips "$NODES")
@@ -184,14 +208,19 @@ KILL_IP=127.0.0.3; KILL_DELAY=$(python3 -c "print(round($CALLS / $RATE * $KILL_A
 T0=$(date +%s.%N); run_calls cluster "$CALLS"
 sample "$WORK/cluster.tl" "${IPS[@]}" &
 SAMPLER=$!
-sleep "$KILL_DELAY"; KILL_T=$(date +%s.%N); kill_node "$KILL_IP"
+sleep "$KILL_DELAY"; UP_AT_KILL=$(metric "127.0.0.1:${NMP[$KILL_IP]}" rvoip_calls_active)
+KILL_T=$(date +%s.%N); kill_node "$KILL_IP"
 L=$(($(wc -l <"$WORK/kamailio.log") + 1))
 sleep "$RESTART_S"; RESTART_T=$(date +%s.%N); start_node "$KILL_IP"
 wait "$UAC_PID"; wait "$SAMPLER"
 sleep 2
 read -r C_TOT C_OK C_FAIL C_RETR _ < <(stats "$WORK/cluster/uac.csv")
 declare -A CPU CALLS_OF
-for ip in "${IPS[@]}"; do CPU[$ip]=$(node_cpu "$ip"); CALLS_OF[$ip]=$(node_calls "$ip"); done
+TAKEN=0
+for ip in "${IPS[@]}"; do
+  CPU[$ip]=$(node_cpu "$ip"); CALLS_OF[$ip]=$(node_calls "$ip")
+  T=$(metric "127.0.0.1:${NMP[$ip]}" rvoip_calls_taken_over_total); TAKEN=$((TAKEN + ${T:-0}))
+done
 FAILOVER=$(tail -n +"$L" "$WORK/kamailio.log" | grep -c "(failover)")
 DETECT=$(python3 - "$WORK/kamailio.log" "$L" <<'PY'
 import sys
@@ -268,7 +297,9 @@ report() {
   done
   echo "| spread before the kill (calls admitted by then) | $SPREAD |"
   echo "| new calls failed after the kill (their INVITE) | $NEW_FAIL |"
-  echo "| calls up on the killed node lost (their BYE unanswered; takeover's business) | $LIVE_FAIL |"
+  echo "| calls up on the killed node when it was killed | $UP_AT_KILL |"
+  [ "$TAKEOVER" = 1 ] && echo "| of those, taken over by another node (both legs took its re-INVITE) | $TAKEN ($(python3 -c "print(f'{100*$TAKEN/max(${UP_AT_KILL:-0},1):.2f}')") %; target at least 99 %) |"
+  echo "| calls that failed after being answered (their re-INVITE or BYE) | $LIVE_FAIL |"
   echo "| INVITEs to the killed node failed over by Kamailio (after fr_timer, 1 s) | $FAILOVER: the detection window, $FAILOVER / ($RATE / $NODES cps) = $(python3 -c "print(f'{$FAILOVER * $NODES / $RATE:.1f}')") s of that node's share |"
   echo "| calls the restarted node took | $AFTER_RESTART |"
   for ip in "${IPS[@]}"; do
