@@ -44,7 +44,8 @@ fn replica(net: &mut Net, i: usize) -> Vec<ReplicaOp> {
     std::iter::from_fn(|| net.ep(i).poll_replica()).collect()
 }
 
-/// g1's latest snapshot of the call; then g1 is cut off (it died).
+/// g1's latest snapshot of the call, as Redis would hold it (JSON); then
+/// g1 is cut off (it died).
 fn kill_g1(net: &mut Net) -> CallSnapshot {
     let ops = replica(net, GW);
     let snap = ops
@@ -55,6 +56,8 @@ fn kill_g1(net: &mut Net) -> CallSnapshot {
         })
         .next_back()
         .expect("g1 wrote a snapshot of the answered call");
+    let json = serde_json::to_string(&snap).expect("a snapshot is JSON");
+    let snap: CallSnapshot = serde_json::from_str(&json).expect("and back");
     let g1 = addr(1);
     net.drop_if = Some(Box::new(move |s| s.from == g1 || s.to == g1));
     snap
@@ -102,6 +105,7 @@ fn a_bridge_is_snapshotted_with_both_dialogs_and_dropped_when_it_ends() {
 fn a_node_taking_over_reinvites_both_legs_and_relays_the_bye() {
     let (mut net, a, b) = answered(12);
     let snap = kill_g1(&mut net);
+    let snap_legs = snap.legs.clone();
     net.command(G2, Command::Adopt(Box::new(snap)));
     // Both peers take g2's re-INVITE: its Contact, its media address.
     let reinvites: Vec<String> = net.sent(addr(3), "INVITE").iter().map(|s| s.text.clone()).collect();
@@ -109,6 +113,32 @@ fn a_node_taking_over_reinvites_both_legs_and_relays_the_bye() {
     for r in &reinvites {
         assert!(header(r, "Contact").contains(&addr(3).to_string()), "{r}");
         assert!(r.contains(&format!("c=IN IP4 {}", addr(3).ip())), "{r}");
+        // The dialog as g1 left it: same Call-ID and tags, a CSeq past
+        // any g1 used, the SDP's session id kept and its version next.
+        let call_id = header(r, "Call-ID");
+        let leg = snap_legs
+            .iter()
+            .find(|l| l.call_id == call_id)
+            .expect("a leg of the snapshot");
+        assert!(header(r, "From").contains(&leg.local_tag) && header(r, "To").contains(&leg.remote_tag));
+        let cseq: u32 = header(r, "CSeq")
+            .split(' ')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("a CSeq");
+        assert!(cseq > leg.local_seq + 1, "{cseq} after {}", leg.local_seq);
+        let origin = |sdp: &str| {
+            sdp.lines()
+                .find(|l| l.starts_with("o="))
+                .map(|l| l.split(' ').map(str::to_owned).collect::<Vec<_>>())
+        };
+        let (old, new) = (origin(&leg.local_sdp).expect("o="), origin(r).expect("o="));
+        assert_eq!(old[1], new[1], "session id kept");
+        assert_eq!(
+            old[2].parse::<u64>().unwrap() + 1,
+            new[2].parse::<u64>().unwrap(),
+            "version next"
+        );
     }
     let taken = |e: &SessionEvent| matches!(e, SessionEvent::TakenOver(_));
     net.wait_event(G2, SECOND, taken);

@@ -74,4 +74,9 @@ impl Keys {
     pub fn calls(id: &str) -> String {
         ["rvoip:calls:", id].concat()
     }
+
+    /// The keys of node `id`'s calls other nodes took over.
+    pub fn claimed(id: &str) -> String {
+        ["rvoip:claimed:", id].concat()
+    }
 }

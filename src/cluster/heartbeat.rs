@@ -17,15 +17,29 @@ pub(crate) struct Heartbeat {
     /// This process's token, so that another process under our id shows.
     pub token: String,
     pub stats: Arc<ClusterStats>,
+    /// A beat has been written (a beat that finds none before it lapsed).
+    beating: bool,
 }
 
 impl Heartbeat {
+    /// The heartbeat of `cfg`'s node, this process `token`.
+    pub fn new(link: Link, cfg: ClusterConfig, token: String, stats: Arc<ClusterStats>) -> Self {
+        Heartbeat {
+            link,
+            cfg,
+            token,
+            stats,
+            beating: false,
+        }
+    }
+
     /// Claims the node id: waits out a heartbeat left by an earlier run
     /// of this node (three beats at most); an id still beating after that
     /// belongs to a live node, and start-up stops naming the key. With
     /// Redis out of reach the node starts, unchecked, and says so. When
     /// an earlier run left calls, they are set aside under `<id>:prev`
-    /// for the takeover (our new calls reuse their keys): that name.
+    /// for the takeover (our new calls reuse their keys), listed among the
+    /// nodes (no heartbeat: any node takes them over): that name.
     pub async fn claim_id(&mut self) -> Result<Option<String>, String> {
         let id = self.cfg.node_id.clone();
         let deadline = Instant::now() + self.cfg.node_ttl() + self.cfg.heartbeat;
@@ -53,7 +67,8 @@ impl Heartbeat {
                 None => return Ok(None),
             }
         }
-        let prev = [id.as_str(), ":prev"].concat();
+        // Named for this run, so that a crash loop loses no earlier run's.
+        let prev = [id.as_str(), ":prev-", &self.token].concat();
         let Some(c) = self.link.conn().await else {
             return Ok(None);
         };
@@ -63,7 +78,17 @@ impl Heartbeat {
             .query_async::<()>(c)
             .await;
         // An error here is "no such key": no calls were left.
-        Ok(r.is_ok().then_some(prev))
+        if r.is_err() {
+            return Ok(None);
+        }
+        let Some(c) = self.link.conn().await else {
+            return Ok(Some(prev));
+        };
+        let mut pipe = redis::pipe();
+        pipe.sadd(Keys::NODES, &prev).ignore().del(Keys::claimed(&id)).ignore();
+        let r = pipe.query_async::<()>(c).await;
+        self.link.note(r);
+        Ok(Some(prev))
     }
 
     /// One beat.
@@ -90,7 +115,13 @@ impl Heartbeat {
             Some((Some(old),)) if old != self.token => {
                 tracing::error!("cluster: another process beats as node {id:?}: node ids must be unique");
             }
-            Some(_) => {}
+            Some((None,)) if self.beating => {
+                // Others may have taken our calls over meanwhile: the writer
+                // forgets those (`rvoip:claimed:<id>`) before it writes ours.
+                tracing::error!("cluster: node {id:?}'s heartbeat had lapsed: other nodes may have taken its calls");
+                self.stats.heartbeat_lapsed.fetch_add(1, Relaxed);
+            }
+            Some(_) => self.beating = true,
             None => _ = self.stats.heartbeat_errors.fetch_add(1, Relaxed),
         }
     }

@@ -38,45 +38,69 @@ pub(crate) struct ClusterLink {
 }
 
 /// Joins the cluster `cfg` names: claims the node id (refused, naming
-/// the key, when a live node has it), then starts the writer, the
-/// heartbeat and (when on) the takeover, which hands calls to `shards`.
+/// the key, when a live node has it), then runs the writer, the heartbeat
+/// and (when on) the takeover, which hands calls to `shards`, on a thread
+/// of their own (no Redis work on a signalling thread).
 pub(crate) async fn start(cfg: &ClusterConfig, shards: &[mpsc::Sender<Command>]) -> Result<ClusterLink, String> {
     cfg.check()?;
     let stats = Arc::new(ClusterStats::default());
     let link = || link::Link::new(&cfg.redis, stats.clone()).map_err(|e| format!("cluster.redis: {e}"));
     let token = format!("{:016x}", rand::random::<u64>());
-    let mut beat = heartbeat::Heartbeat {
-        link: link()?,
-        cfg: cfg.clone(),
-        token,
-        stats: stats.clone(),
-    };
-    let prev = beat.claim_id().await?;
+    let mut beat = heartbeat::Heartbeat::new(link()?, cfg.clone(), token, stats.clone());
     let (tx, rx) = mpsc::channel(QUEUE);
     let writer = replicator::Replicator::new(link()?, &cfg.node_id, stats.clone());
-    tokio::spawn(writer.run(rx));
     let weak = shards.iter().map(mpsc::Sender::downgrade).collect();
     let mut takeover = takeover::Takeover::new(link()?, cfg.clone(), stats.clone(), weak);
-    if let Some(prev) = prev.filter(|_| cfg.takeover) {
-        takeover.list(&prev).await;
-    }
-    tokio::spawn(run(beat, takeover));
+    let (started_tx, started) = tokio::sync::oneshot::channel();
+    std::thread::Builder::new()
+        .name("rvoip-cluster".into())
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build();
+            let Ok(rt) = rt else {
+                _ = started_tx.send(Err("cluster: no runtime for its thread".to_owned()));
+                return;
+            };
+            rt.block_on(async move {
+                let prev = match beat.claim_id().await {
+                    Ok(p) => p,
+                    Err(e) => {
+                        _ = started_tx.send(Err(e));
+                        return;
+                    }
+                };
+                _ = started_tx.send(Ok(()));
+                if let Some(prev) = prev.filter(|_| takeover.cfg.takeover) {
+                    takeover.list(prev.as_str()).await;
+                }
+                let alive = takeover.shards.clone();
+                tokio::join!(writer.run(rx), run_beat(beat, alive), run_takeover(&mut takeover));
+            });
+        })
+        .map_err(|e| format!("cluster: no thread: {e}"))?;
+    started.await.map_err(|_| "cluster: its thread stopped".to_owned())??;
     Ok(ClusterLink { replica: tx, stats })
 }
 
-/// Beats, and takes over when on, until the node stops.
-async fn run(mut beat: heartbeat::Heartbeat, mut takeover: takeover::Takeover) {
+/// The heartbeat, every beat, until the node stops.
+async fn run_beat(mut beat: heartbeat::Heartbeat, shards: Vec<mpsc::WeakSender<Command>>) {
+    let mut tick = tokio::time::interval(beat.cfg.heartbeat);
+    while takeover::running(&shards) {
+        tick.tick().await;
+        beat.beat().await;
+    }
+}
+
+/// Every beat, a look for nodes that died; between, claims at the rate
+/// asked, until the node stops.
+async fn run_takeover(takeover: &mut takeover::Takeover) {
     let tick = std::time::Duration::from_millis(50);
-    let mut next_beat = std::time::Instant::now();
-    while takeover.running() {
-        if std::time::Instant::now() >= next_beat {
-            next_beat += beat.cfg.heartbeat;
-            beat.beat().await;
-            if beat.cfg.takeover {
+    let mut next_scan = std::time::Instant::now();
+    while takeover::running(&takeover.shards) {
+        if takeover.cfg.takeover {
+            if std::time::Instant::now() >= next_scan {
+                next_scan += takeover.cfg.heartbeat;
                 takeover.scan().await;
             }
-        }
-        if beat.cfg.takeover {
             takeover.claim().await;
         }
         tokio::time::sleep(tick).await;

@@ -3,7 +3,8 @@
 //! writer takes what has queued and sends it in one pipeline (the last
 //! change of a call wins). It keeps its own copy of what it wrote, so
 //! that after Redis was lost the node's whole hash is written again once
-//! it is back. A Redis that is slow or down delays no call: its changes
+//! it is back, less the calls other nodes took over if the node's
+//! heartbeat lapsed meanwhile. A Redis that is slow or down delays no call: its changes
 //! are counted as lost and the node carries on.
 
 use super::link::Link;
@@ -26,6 +27,10 @@ pub(crate) struct Replicator {
     mirror: FxHashMap<u64, String>,
     /// Redis missed a change: the hash is rewritten whole once it is back.
     resync: bool,
+    /// The node's `rvoip:claimed:` set.
+    claimed: String,
+    /// Heartbeat lapses already dealt with.
+    lapsed: u64,
 }
 
 impl Replicator {
@@ -37,6 +42,8 @@ impl Replicator {
             stats,
             mirror: FxHashMap::default(),
             resync: false,
+            claimed: Keys::claimed(node),
+            lapsed: 0,
         }
     }
 
@@ -80,15 +87,22 @@ impl Replicator {
                 }
             }
         }
-        if self.resync {
-            pipe.del(&self.key).ignore();
-            let all: Vec<(u64, &str)> = self.mirror.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            if !all.is_empty() {
-                pipe.hset_multiple(&self.key, &all).ignore();
-            }
+        let lapsed = self.stats.heartbeat_lapsed.load(Relaxed);
+        if lapsed != self.lapsed && self.forget_claimed().await {
+            self.lapsed = lapsed;
+            self.resync = true;
         }
         let sent = match self.link.conn().await {
             Some(c) => {
+                if self.resync {
+                    // Built only once Redis answers again, not per change.
+                    pipe = redis::pipe();
+                    pipe.del(&self.key).ignore();
+                    let all: Vec<(u64, &str)> = self.mirror.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    if !all.is_empty() {
+                        pipe.hset_multiple(&self.key, &all).ignore();
+                    }
+                }
                 let r = pipe.query_async::<()>(c).await;
                 self.link.note(r).is_some()
             }
@@ -102,5 +116,20 @@ impl Replicator {
             self.resync = true;
             self.stats.write_errors.fetch_add(puts + dels, Relaxed);
         }
+    }
+
+    /// The node's heartbeat lapsed: the calls other nodes claimed
+    /// meanwhile are theirs, never written again from here. Whether Redis
+    /// said which.
+    async fn forget_claimed(&mut self) -> bool {
+        let Some(c) = self.link.conn().await else { return false };
+        let mut pipe = redis::pipe();
+        pipe.smembers(&self.claimed).del(&self.claimed).ignore();
+        let r = pipe.query_async::<(Vec<u64>,)>(c).await;
+        let Some((keys,)) = self.link.note(r) else { return false };
+        for k in keys {
+            self.mirror.remove(&k);
+        }
+        true
     }
 }

@@ -15,6 +15,9 @@ pub struct ClusterStats {
     pub queue_full: AtomicU64,
     /// Heartbeats that could not be written.
     pub heartbeat_errors: AtomicU64,
+    /// Beats that found the node's heartbeat had lapsed (Redis out of
+    /// reach, or too slow, for three beats).
+    pub heartbeat_lapsed: AtomicU64,
     /// Calls claimed from nodes whose heartbeat lapsed.
     pub claimed: AtomicU64,
     /// Records skipped: corrupted, another format, or another node's claim.

@@ -14,9 +14,22 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 use tokio::sync::mpsc;
 
-/// Reads a call and deletes it, atomically: the claim.
-const CLAIM: &str = "local v = redis.call('HGET', KEYS[1], ARGV[1]) \
-    if v then redis.call('HDEL', KEYS[1], ARGV[1]) end return v";
+/// The claim, atomic: 0 when the node beats again (its calls are its
+/// own), nil when another node claimed the call first; else the call,
+/// deleted from the node's hash, whose life is extended for the rest of
+/// the takeover, and its key noted among the node's claimed ones (for
+/// the node, should it come back, to forget).
+const CLAIM: &str = "if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end \
+    local v = redis.call('HGET', KEYS[1], ARGV[1]) \
+    if v then \
+      redis.call('HDEL', KEYS[1], ARGV[1]) redis.call('PEXPIRE', KEYS[1], ARGV[2]) \
+      redis.call('SADD', KEYS[3], ARGV[1]) redis.call('PEXPIRE', KEYS[3], ARGV[2]) \
+    end return v";
+
+/// Whether the node still runs: a signalling shard's queue is open.
+pub(crate) fn running(shards: &[mpsc::WeakSender<Command>]) -> bool {
+    shards.iter().any(|s| s.upgrade().is_some_and(|q| !q.is_closed()))
+}
 
 /// The taking-over side of a node.
 pub(crate) struct Takeover {
@@ -51,11 +64,6 @@ impl Takeover {
             tokens: 0.0,
             last: Instant::now(),
         }
-    }
-
-    /// Whether the node is still running (a shard's queue is open).
-    pub fn running(&self) -> bool {
-        self.shards.iter().any(|s| s.upgrade().is_some())
     }
 
     /// Lists the calls of node hash `node` for claiming.
@@ -123,27 +131,30 @@ impl Takeover {
             let Some(c) = self.link.conn().await else {
                 return self.pending.push_front((node, key));
             };
-            let r = self
-                .script
-                .key(Keys::calls(&node))
-                .arg(&key)
-                .invoke_async::<Option<String>>(c)
-                .await;
+            let ttl = self.cfg.calls_ttl().as_millis() as u64;
+            let mut call = self.script.key(Keys::calls(&node));
+            call.key(Keys::node(&node)).key(Keys::claimed(&node)).arg(&key).arg(ttl);
+            let r = call.invoke_async::<redis::Value>(c).await;
             let Some(claimed) = self.link.note(r) else {
                 return self.pending.push_front((node, key));
             };
             self.tokens -= 1.0;
             match claimed {
-                Some(json) => self.hand_over(&node, &json),
+                redis::Value::BulkString(json) => self.hand_over(&node, &key, &json).await,
+                redis::Value::Int(0) => {
+                    tracing::warn!("cluster: node {node:?} beats again: its calls are left to it");
+                    self.pending.retain(|(n, _)| *n != node);
+                }
                 // Another node claimed it first.
-                None => _ = self.stats.skipped.fetch_add(1, Relaxed),
+                _ => _ = self.stats.skipped.fetch_add(1, Relaxed),
             }
         }
     }
 
-    /// A claimed record goes to the shard of its incoming leg's Call-ID.
-    fn hand_over(&self, node: &str, json: &str) {
-        let snap = match serde_json::from_str::<CallSnapshot>(json) {
+    /// A claimed record goes to the shard of its incoming leg's Call-ID;
+    /// one no shard can take now goes back to the node's hash.
+    async fn hand_over(&mut self, node: &str, key: &str, json: &[u8]) {
+        let snap = match serde_json::from_slice::<CallSnapshot>(json) {
             Ok(s) if s.version == SNAPSHOT_VERSION => s,
             Ok(s) => {
                 tracing::warn!("cluster: a call of node {node:?} in format {}: skipped", s.version);
@@ -160,11 +171,22 @@ impl Takeover {
         let sent = self.shards[shard]
             .upgrade()
             .is_some_and(|q| q.try_send(Command::Adopt(Box::new(snap))).is_ok());
-        let counter = if sent {
-            &self.stats.claimed
-        } else {
-            &self.stats.handover_failed
-        };
-        counter.fetch_add(1, Relaxed);
+        if sent {
+            self.stats.claimed.fetch_add(1, Relaxed);
+            return;
+        }
+        self.stats.handover_failed.fetch_add(1, Relaxed);
+        tracing::warn!("cluster: a call of node {node:?} no shard could take now: put back");
+        if let Some(c) = self.link.conn().await {
+            let r = redis::cmd("HSET")
+                .arg(Keys::calls(node))
+                .arg(key)
+                .arg(json)
+                .query_async::<()>(c)
+                .await;
+            if self.link.note(r).is_some() {
+                self.pending.push_back((node.to_owned(), key.to_owned()));
+            }
+        }
     }
 }

@@ -7,15 +7,16 @@ use super::Dialog;
 use crate::sip;
 
 impl Dialog {
-    /// Takes the Contact in `headers`, if any, as the remote target. A
-    /// flow the dialog kept to (the peer's connection, or its public
-    /// address behind NAT) belongs to the old target: a new one drops it.
-    pub fn refresh_target(&mut self, headers: &rsip::Headers) {
+    /// Takes the Contact in `headers`, if any, as the remote target;
+    /// whether it changed. A flow the dialog kept to (the peer's
+    /// connection, or its public address behind NAT) belongs to the old
+    /// target's address: a target elsewhere drops it.
+    pub fn refresh_target(&mut self, headers: &rsip::Headers) -> bool {
         let Some(contact) = sip::header_in(headers, "Contact").map(sip::uri_of) else {
-            return;
+            return false;
         };
         if contact.is_empty() || contact == self.remote_target {
-            return;
+            return false;
         }
         if sip::uri_peer(contact, self.fallback.transport)
             != sip::uri_peer(&self.remote_target, self.fallback.transport)
@@ -24,5 +25,6 @@ impl Dialog {
             self.resolved = None;
         }
         self.remote_target = contact.to_owned();
+        true
     }
 }

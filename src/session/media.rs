@@ -136,6 +136,7 @@ impl UserAgent {
                 if let Some(c) = self.calls.get_mut(&owner(call)) {
                     c.set_media_active(false);
                 }
+                self.unreplicate(CallId(call));
                 self.media_done(CallId(call), [None, None]);
             }
             MediaEvent::Latched { call, side, addr } => tracing::debug!(call, ?side, %addr, "media latched"),

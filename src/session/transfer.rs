@@ -73,6 +73,7 @@ impl UserAgent {
             if let Some(o) = self.calls.get_mut(&owner).filter(|o| o.media_active()) {
                 o.set_media_active(false);
                 self.ctx.media.push_back(MediaCommand::RemoveCall { call: media_key.0 });
+                self.unreplicate(media_key);
             }
             let partner = self.calls.get_mut(&id).and_then(|c| c.link().map(|(p, _)| p));
             for p in [Some(id), partner].into_iter().flatten() {
@@ -89,6 +90,7 @@ impl UserAgent {
         }
         let side = self.calls.get(&keep).map(|k| k.media_side()).unwrap_or(Side::A);
         let owner = if side == Side::A { keep } else { new };
+        self.ctx.replica_changed(owner);
         for (id, link) in [(keep, (new, side)), (new, (keep, side.other()))] {
             if let Some(c) = self.calls.get_mut(&id) {
                 c.set_link(Some(link));

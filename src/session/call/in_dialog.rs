@@ -28,9 +28,6 @@ impl Call {
         if !dialog.accept_remote_seq(req.core.cseq, req.req.method) {
             return ctx.reply(now, tx, &req.req, StatusCode::SERVER_INTERNAL_ERROR, tag);
         }
-        if matches!(req.req.method, Method::Invite | Method::Update) {
-            dialog.refresh_target(&req.req.headers);
-        }
         match req.req.method {
             Method::Bye => {
                 ctx.reply(now, tx, &req.req, StatusCode::OK, tag);

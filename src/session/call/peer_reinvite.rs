@@ -43,6 +43,7 @@ impl Call {
         let Some(bytes) = ctx.txs.respond(now, tx, resp) else {
             return;
         };
+        self.refresh_target(ctx, &req.req.headers);
         self.arm_session_timer(ctx, now);
         self.took_offer(ctx, offer, answer);
         self.arm_ok(ctx, now, bytes, req.core.cseq);

@@ -127,7 +127,10 @@ impl Call {
             .local
             .as_ref()
             .is_some_and(|l| l.audio.port != pending.offer.audio.port);
-        if (moved || self.adopted) && code >= 300 {
+        // A takeover's re-INVITE refused for now (glare, a challenge, a
+        // short Retry-After) is tried again below, like any of ours.
+        let again = self.adopted && matches!(code, 401 | 407 | 491 | 500 | 503);
+        if (moved || self.adopted) && code >= 300 && !again {
             // Our media moved (a transfer) and the peer will not follow:
             // it would send to a port we no longer listen on.
             tracing::warn!(call = %self.id, code, "the peer refused our media's new port; hanging up");
@@ -149,6 +152,12 @@ impl Call {
                 self.reinvite.wanted.get_or_insert(hold);
                 return self.set_timer(ctx, CallTimer::ReinviteRetry, now + after);
             }
+            300.. if self.adopted => {
+                // A call taken over that its peer will not follow.
+                tracing::warn!(call = %self.id, code, "the peer refused to follow a call taken over; hanging up");
+                self.send_bye(ctx, now);
+                return self.end(SessionEvent::Ended(self.id, crate::session::EndReason::NotAgreed));
+            }
             300.. => {
                 // Refused for good: the media stay as they were; say so.
                 self.reinvite.retries = 0;
@@ -161,9 +170,7 @@ impl Call {
         if let Some(answer) = super::uac::body_sdp(resp.body_text()) {
             self.sdp.remote = Some(answer);
         }
-        if let Some(d) = self.dialog.as_mut() {
-            d.refresh_target(&resp.resp.headers);
-        }
+        self.refresh_target(ctx, &resp.resp.headers);
         self.sdp.local = Some(pending.offer);
         self.sdp.on_hold = hold;
         self.adopt_session_timer(ctx, now, &resp.resp.headers);

@@ -27,6 +27,10 @@ impl Call {
             return;
         }
         if let Some(hold) = self.reinvite.wanted.take() {
+            if self.adopted {
+                // A call taken over: its re-INVITE from here is what is owed.
+                return self.take_over(ctx, now);
+            }
             self.request_hold(ctx, now, hold);
         }
     }

@@ -84,7 +84,9 @@ impl Call {
             remote_target: leg.remote_target.clone(),
             route_set: leg.route_set.clone(),
             fallback: peer,
-            flow: None,
+            // A peer behind NAT (a private Contact) is reached where it
+            // came from, as when the dialog formed.
+            flow: crate::sip::flow_for(&leg.remote_target, peer),
             resolved: None,
         });
         call.sdp.remote_hold = remote.direction().is_hold();
@@ -110,14 +112,15 @@ impl Call {
         let Some(t) = self.dialog.as_ref().map(Dialog::transport) else {
             return false;
         };
-        // The codec agreed first, with its payload type, so that the
-        // media go on as they were; then the rest of ours.
-        let mut codecs: Vec<sdp::Codec> = self.sdp.agreed_codec().into_iter().collect();
-        let fresh: Vec<sdp::Codec> = (ctx.cfg.codecs.iter())
-            .filter(|c| !codecs.iter().any(|a| a.same_format(c) || a.pt == c.pt))
-            .cloned()
-            .collect();
-        codecs.extend(fresh);
+        // The codecs of the last SDP the peer saw from us, with their
+        // payload types (RFC 3264 §8.3.2: a mapping never changes), the
+        // one agreed first so that the media go on as they were.
+        let Some(mut codecs) = self.sdp.local.as_ref().map(|l| l.audio.codecs.clone()) else {
+            return false;
+        };
+        if let Some(agreed) = self.sdp.agreed_codec() {
+            codecs.sort_by_key(|c| !c.same_format(&agreed));
+        }
         let Some(mut offer) = self.sdp.hold_offer(self.sdp.on_hold, &codecs, t) else {
             return false;
         };
@@ -125,5 +128,13 @@ impl Call {
         let hold = self.sdp.on_hold;
         self.send_reinvite(ctx, now, Some(hold), offer, Vec::new());
         self.reinvite_busy()
+    }
+
+    /// A target refresh (RFC 3261 §12.2) a request or 2xx of the dialog
+    /// brought, once accepted: the snapshot follows.
+    pub(super) fn refresh_target(&mut self, ctx: &mut CallContext, headers: &rsip::Headers) {
+        if self.dialog.as_mut().is_some_and(|d| d.refresh_target(headers)) {
+            ctx.replica_changed(self.id);
+        }
     }
 }

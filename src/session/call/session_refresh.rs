@@ -36,7 +36,7 @@ impl Call {
         offer: Sdp,
     ) {
         match resp.code() {
-            200..=299 => {}
+            200..=299 => self.refresh_target(ctx, &resp.resp.headers),
             408 | 481 => return self.dialog_lost(ctx, now, resp.code() == 408),
             422 => {
                 let asked = sip::header_in(&resp.resp.headers, "Min-SE").and_then(|v| sip::min_se(v).ok());

@@ -93,6 +93,7 @@ impl Call {
         };
         resp.headers.extend(self.grant_session_timer(&req.req.headers));
         ctx.txs.respond(now, tx, resp);
+        self.refresh_target(ctx, &req.req.headers);
         self.arm_session_timer(ctx, now);
     }
 }
