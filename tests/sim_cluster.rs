@@ -47,11 +47,16 @@ fn replica(net: &mut Net, i: usize) -> Vec<ReplicaOp> {
 /// g1's latest snapshot of the call, as Redis would hold it (JSON); then
 /// g1 is cut off (it died).
 fn kill_g1(net: &mut Net) -> CallSnapshot {
+    kill_g1_keyed(net).1
+}
+
+/// [`kill_g1`], with the snapshot's key.
+fn kill_g1_keyed(net: &mut Net) -> (u64, CallSnapshot) {
     let ops = replica(net, GW);
-    let snap = ops
+    let (key, snap) = ops
         .into_iter()
         .filter_map(|op| match op {
-            ReplicaOp::Put(_, _, s) => Some(*s),
+            ReplicaOp::Put(k, _, s) => Some((k, *s)),
             ReplicaOp::Delete(_) => None,
         })
         .next_back()
@@ -60,7 +65,7 @@ fn kill_g1(net: &mut Net) -> CallSnapshot {
     let snap: CallSnapshot = serde_json::from_str(&json).expect("and back");
     let g1 = addr(1);
     net.drop_if = Some(Box::new(move |s| s.from == g1 || s.to == g1));
-    snap
+    (key, snap)
 }
 
 #[test]
@@ -186,4 +191,33 @@ fn a_snapshot_of_a_dialog_the_node_has_is_not_taken_twice() {
     net.command(G2, Command::Adopt(Box::new(snap)));
     assert_eq!(net.sent(addr(3), "INVITE").len(), 2, "one re-INVITE per leg, once");
     assert_eq!(net.load(G2).0, 2);
+}
+
+#[test]
+fn a_node_whose_calls_were_taken_while_it_lapsed_drops_them_without_a_word() {
+    let (mut net, a, b) = answered(15);
+    let (key, snap) = kill_g1_keyed(&mut net);
+    net.command(G2, Command::Adopt(Box::new(snap)));
+    let taken = |e: &SessionEvent| matches!(e, SessionEvent::TakenOver(_));
+    net.wait_event(G2, SECOND, taken);
+    net.wait_event(G2, SECOND, taken);
+    // g1 was alive all along (its heartbeat had only lapsed): Redis tells
+    // it which of its calls were claimed.
+    net.drop_if = None;
+    let sent_before = net.log.iter().filter(|s| s.from == addr(1)).count();
+    net.command(GW, Command::Disown(key));
+    let record = net.wait_event(GW, SECOND, |e| matches!(e, SessionEvent::Record(_)));
+    let SessionEvent::Record(r) = record else {
+        unreachable!()
+    };
+    assert!(r.legs.iter().all(|l| l.end == "taken_over_elsewhere"), "{:?}", r.legs);
+    assert_eq!(net.load(GW).0, 0, "g1 keeps no leg");
+    assert_eq!(
+        net.log.iter().filter(|s| s.from == addr(1)).count(),
+        sent_before,
+        "g1 sent nothing"
+    );
+    // The call goes on through g2.
+    net.command(CALLER, Command::End(a));
+    wait_for!(net, CALLEE, SECOND, SessionEvent::Ended(i, EndReason::RemoteBye) if *i == b);
 }

@@ -18,6 +18,8 @@ pub(crate) struct Link {
     next_try: Instant,
     /// Redis's loss has been logged since it was last reached.
     warned: bool,
+    /// Since when every command has been answered.
+    up_since: Option<Instant>,
     stats: Arc<ClusterStats>,
 }
 
@@ -30,6 +32,7 @@ impl Link {
             conn: None,
             next_try: Instant::now(),
             warned: false,
+            up_since: None,
             stats,
         })
     }
@@ -63,6 +66,7 @@ impl Link {
                     tracing::info!("cluster: Redis reached");
                 }
                 self.warned = false;
+                self.up_since.get_or_insert_with(Instant::now);
                 Some(v)
             }
             Err(e) => {
@@ -72,7 +76,14 @@ impl Link {
         }
     }
 
+    /// How long every command has been answered (zero when the last
+    /// failed).
+    pub fn up_for(&self) -> Duration {
+        self.up_since.map_or(Duration::ZERO, |t| t.elapsed())
+    }
+
     fn lost(&mut self, why: &str) {
+        self.up_since = None;
         self.stats.redis_up.store(false, Relaxed);
         if !std::mem::replace(&mut self.warned, true) {
             tracing::warn!("cluster: Redis not reached ({why}); calls go on without replication");

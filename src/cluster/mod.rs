@@ -48,8 +48,9 @@ pub(crate) async fn start(cfg: &ClusterConfig, shards: &[mpsc::Sender<Command>])
     let token = format!("{:016x}", rand::random::<u64>());
     let mut beat = heartbeat::Heartbeat::new(link()?, cfg.clone(), token, stats.clone());
     let (tx, rx) = mpsc::channel(QUEUE);
-    let writer = replicator::Replicator::new(link()?, &cfg.node_id, stats.clone());
-    let weak = shards.iter().map(mpsc::Sender::downgrade).collect();
+    let weak: Vec<_> = shards.iter().map(mpsc::Sender::downgrade).collect();
+    let cfg_beat = cfg.heartbeat;
+    let writer = replicator::Replicator::new(link()?, &cfg.node_id, stats.clone(), weak.clone());
     let mut takeover = takeover::Takeover::new(link()?, cfg.clone(), stats.clone(), weak);
     let (started_tx, started) = tokio::sync::oneshot::channel();
     std::thread::Builder::new()
@@ -73,7 +74,11 @@ pub(crate) async fn start(cfg: &ClusterConfig, shards: &[mpsc::Sender<Command>])
                     takeover.list(prev.as_str()).await;
                 }
                 let alive = takeover.shards.clone();
-                tokio::join!(writer.run(rx), run_beat(beat, alive), run_takeover(&mut takeover));
+                tokio::join!(
+                    writer.run(rx, cfg_beat),
+                    run_beat(beat, alive),
+                    run_takeover(&mut takeover)
+                );
             });
         })
         .map_err(|e| format!("cluster: no thread: {e}"))?;

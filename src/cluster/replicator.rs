@@ -9,7 +9,7 @@
 
 use super::link::Link;
 use super::{ClusterStats, Keys};
-use crate::session::{CallSnapshot, ReplicaOp};
+use crate::session::{CallSnapshot, Command, ReplicaOp};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
@@ -31,11 +31,14 @@ pub(crate) struct Replicator {
     claimed: String,
     /// Heartbeat lapses already dealt with.
     lapsed: u64,
+    /// The signalling shards, told to drop the calls others took.
+    shards: Vec<mpsc::WeakSender<Command>>,
 }
 
 impl Replicator {
-    /// A writer of node `node`'s calls over `link`.
-    pub fn new(link: Link, node: &str, stats: Arc<ClusterStats>) -> Self {
+    /// A writer of node `node`'s calls over `link`, whose calls run on
+    /// `shards`.
+    pub fn new(link: Link, node: &str, stats: Arc<ClusterStats>, shards: Vec<mpsc::WeakSender<Command>>) -> Self {
         Replicator {
             link,
             key: Keys::calls(node),
@@ -44,15 +47,23 @@ impl Replicator {
             resync: false,
             claimed: Keys::claimed(node),
             lapsed: 0,
+            shards,
         }
     }
 
-    /// Writes the changes from `rx` until every shard has gone.
-    pub async fn run(mut self, mut rx: mpsc::Receiver<ReplicaOp>) {
+    /// Writes the changes from `rx` until every shard has gone; every
+    /// `idle` with none, sees to a lapse or a rewrite owed.
+    pub async fn run(mut self, mut rx: mpsc::Receiver<ReplicaOp>, idle: std::time::Duration) {
         let mut batch: FxHashMap<u64, Option<Box<CallSnapshot>>> = FxHashMap::default();
-        while let Some(op) = rx.recv().await {
+        loop {
             batch.clear();
-            let mut next = Some(op);
+            let first = match tokio::time::timeout(idle, rx.recv()).await {
+                Ok(Some(op)) => Some(op),
+                Ok(None) => return,
+                Err(_) if self.resync || self.stats.heartbeat_lapsed.load(Relaxed) != self.lapsed => None,
+                Err(_) => continue,
+            };
+            let mut next = first;
             while let Some(op) = next.take() {
                 match op {
                     ReplicaOp::Put(key, _, snap) => batch.insert(key, Some(snap)),
@@ -119,8 +130,8 @@ impl Replicator {
     }
 
     /// The node's heartbeat lapsed: the calls other nodes claimed
-    /// meanwhile are theirs, never written again from here. Whether Redis
-    /// said which.
+    /// meanwhile are theirs, never written again from here nor kept
+    /// (their peers talk to the other node now). Whether Redis said which.
     async fn forget_claimed(&mut self) -> bool {
         let Some(c) = self.link.conn().await else { return false };
         let mut pipe = redis::pipe();
@@ -129,6 +140,10 @@ impl Replicator {
         let Some((keys,)) = self.link.note(r) else { return false };
         for k in keys {
             self.mirror.remove(&k);
+            // Ours no more: dropped by the shard that has it, unsaid.
+            for q in self.shards.iter().filter_map(mpsc::WeakSender::upgrade) {
+                _ = q.try_send(Command::Disown(k));
+            }
         }
         true
     }

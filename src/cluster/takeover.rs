@@ -83,7 +83,16 @@ impl Takeover {
     /// Looks for nodes whose heartbeat lapsed, when no takeover is under
     /// way; a dead node with no calls left is struck off.
     pub async fn scan(&mut self) {
-        if !self.pending.is_empty() {
+        // Nor while Redis has not answered us for a heartbeat's life: after
+        // an outage every heartbeat has lapsed, and the nodes must beat
+        // again before any of them is found dead.
+        if !self.pending.is_empty() || self.link.up_for() < self.cfg.node_ttl() {
+            if self.link.up_for().is_zero()
+                && let Some(c) = self.link.conn().await
+            {
+                let r = redis::cmd("PING").query_async::<()>(c).await;
+                self.link.note(r);
+            }
             return;
         }
         let Some(c) = self.link.conn().await else { return };

@@ -86,9 +86,12 @@ impl Gateway {
                 }
                 self.forget(*b);
             }
-            SessionEvent::Ended(x, _) => {
+            SessionEvent::Ended(x, r) => {
                 self.fork_abandoned(*x);
-                self.tell_other(*x, Command::End);
+                // A call another node took over goes on there: no BYE.
+                if *r != crate::session::EndReason::Disowned {
+                    self.tell_other(*x, Command::End);
+                }
                 self.forget(*x);
             }
             SessionEvent::TakenOver(x) => {

@@ -75,4 +75,19 @@ impl UserAgent {
         }
         Some(a)
     }
+
+    /// Bridge `key` (its media call) was taken over by another node: both
+    /// legs are dropped here without a word to their peers, who talk to
+    /// that node now; the record says so.
+    pub(super) fn disown(&mut self, key: CallId) {
+        let owner = self.media_alias.get(&key).copied().unwrap_or(key);
+        let Some(partner) = self.calls.get(&owner).map(|c| c.link().map(|(p, _)| p)) else {
+            return;
+        };
+        tracing::warn!(call = %owner, "a call another node took over: dropped here");
+        self.ctx.replica.written.remove(&key.0);
+        for id in [Some(owner), partner].into_iter().flatten() {
+            self.finish(id, super::SessionEvent::Ended(id, super::EndReason::Disowned));
+        }
+    }
 }

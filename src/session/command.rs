@@ -25,6 +25,10 @@ pub enum Command {
     /// Take over a bridged call from a node that died (a gateway's, issue
     /// #19): restore its legs here and re-INVITE both.
     Adopt(Box<super::CallSnapshot>),
+    /// Another node took over the bridge whose snapshot key (media call)
+    /// this is, while our heartbeat had lapsed: drop both legs, sending
+    /// nothing (any shard may be told; the one that has it acts).
+    Disown(u64),
     /// Send these digits to the call's peer, each held 100 ms: RFC 4733
     /// when it agreed telephone-event and its media runs on a worker,
     /// else one INFO each (`application/dtmf-relay`).
@@ -152,6 +156,7 @@ impl Command {
             Command::Transfer { c, .. } => *c,
             Command::Rebridge { keep, .. } => *keep,
             Command::Adopt(_) => CallId(0),
+            Command::Disown(key) => CallId(*key),
         }
     }
 }

@@ -30,6 +30,9 @@ pub enum EndReason {
     /// We transferred the peer (our REFER), it reached the target: we
     /// sent BYE.
     Transferred,
+    /// Another cluster node took the call over while this one's
+    /// heartbeat had lapsed: dropped here, nothing sent (issue #19).
+    Disowned,
 }
 
 /// A transfer the peer asks for (its REFER, RFC 3515): to be taken on

@@ -77,6 +77,7 @@ pub(super) fn end_text(ev: Option<&SessionEvent>) -> String {
             EndReason::NotAgreed => "not_agreed".into(),
             EndReason::SessionExpired => "session_expired".into(),
             EndReason::Transferred => "transferred".into(),
+            EndReason::Disowned => "taken_over_elsewhere".into(),
         },
         Some(SessionEvent::Failed(_, s)) => format!("failed_{s}"),
         _ => "ended".into(),

@@ -75,6 +75,7 @@ impl UserAgent {
             Command::Ring(id) => self.with_call(id, |c, ctx| c.ring(ctx, now)),
             // Only a gateway takes calls over (`Endpoint`).
             Command::Adopt(_) => {}
+            Command::Disown(key) => self.disown(CallId(key)),
             Command::Audio(id, attach) => _ = self.requests.audio.insert(id, attach),
             Command::Capture(id, tap) => self.capture(id, tap),
             Command::SendDtmf(id, digits) => self.send_dtmf(id, digits),
@@ -135,7 +136,7 @@ impl UserAgent {
     }
 
     /// Removes a call that ended with `event` and reports it.
-    fn finish(&mut self, id: CallId, event: SessionEvent) {
+    pub(super) fn finish(&mut self, id: CallId, event: SessionEvent) {
         let Some(call) = self.calls.remove(&id) else { return };
         self.requests.forget(id);
         if let Some(key) = call.media_key().filter(|k| self.media_alias.get(k) == Some(&id)) {
