@@ -11,6 +11,7 @@
 //! (a hash of JSON snapshots, [`crate::session::CallSnapshot`]).
 
 mod config;
+mod handover;
 mod heartbeat;
 mod link;
 mod replicator;

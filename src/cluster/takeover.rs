@@ -7,7 +7,7 @@
 
 use super::link::Link;
 use super::{ClusterConfig, ClusterStats, Keys};
-use crate::session::{CallSnapshot, Command, SNAPSHOT_VERSION};
+use crate::session::Command;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
@@ -156,45 +156,6 @@ impl Takeover {
                 }
                 // Another node claimed it first.
                 _ => _ = self.stats.skipped.fetch_add(1, Relaxed),
-            }
-        }
-    }
-
-    /// A claimed record goes to the shard of its incoming leg's Call-ID;
-    /// one no shard can take now goes back to the node's hash.
-    async fn hand_over(&mut self, node: &str, key: &str, json: &[u8]) {
-        let snap = match serde_json::from_slice::<CallSnapshot>(json) {
-            Ok(s) if s.version == SNAPSHOT_VERSION => s,
-            Ok(s) => {
-                tracing::warn!("cluster: a call of node {node:?} in format {}: skipped", s.version);
-                self.stats.skipped.fetch_add(1, Relaxed);
-                return;
-            }
-            Err(e) => {
-                tracing::warn!("cluster: a record of node {node:?} that is not a call ({e}): skipped");
-                self.stats.skipped.fetch_add(1, Relaxed);
-                return;
-            }
-        };
-        let shard = crate::sip::shard_of(snap.legs[0].call_id.as_bytes(), self.shards.len());
-        let sent = self.shards[shard]
-            .upgrade()
-            .is_some_and(|q| q.try_send(Command::Adopt(Box::new(snap))).is_ok());
-        if sent {
-            self.stats.claimed.fetch_add(1, Relaxed);
-            return;
-        }
-        self.stats.handover_failed.fetch_add(1, Relaxed);
-        tracing::warn!("cluster: a call of node {node:?} no shard could take now: put back");
-        if let Some(c) = self.link.conn().await {
-            let r = redis::cmd("HSET")
-                .arg(Keys::calls(node))
-                .arg(key)
-                .arg(json)
-                .query_async::<()>(c)
-                .await;
-            if self.link.note(r).is_some() {
-                self.pending.push_back((node.to_owned(), key.to_owned()));
             }
         }
     }
