@@ -6,7 +6,7 @@ use std::sync::atomic::Ordering::Relaxed;
 impl Metrics {
     pub(super) fn render_cluster(&self, out: &mut String) {
         let Some(c) = &self.cluster else { return };
-        let rows: [(&str, &str, &str, u64); 9] = [
+        let rows: [(&str, &str, &str, u64); 10] = [
             (
                 "rvoip_cluster_redis_up",
                 "gauge",
@@ -42,6 +42,12 @@ impl Metrics {
                 "counter",
                 "heartbeats not written",
                 c.heartbeat_errors.load(Relaxed),
+            ),
+            (
+                "rvoip_cluster_heartbeat_lapsed_total",
+                "counter",
+                "beats that found the node's heartbeat had lapsed (its calls may have been taken over)",
+                c.heartbeat_lapsed.load(Relaxed),
             ),
             (
                 "rvoip_cluster_calls_claimed_total",
