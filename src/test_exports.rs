@@ -59,5 +59,5 @@ pub mod media {
             pub use crate::media::rtp::rtcp::*;
         }
     }
-    pub use crate::media::worker::{DropReason, InboundRtp, Relay, Verdict};
+    pub use crate::media::worker::{DropReason, InboundRtp, Relay, SteppedWorker, Verdict};
 }

@@ -71,6 +71,10 @@ pub struct ServerConfig {
     pub sip_threads: usize,
     /// No RTP for this long on an echoed call ends it with BYE.
     pub media_timeout: Duration,
+    /// RTP that waited longer than this since it arrived is dropped, not
+    /// relayed late (`Duration::ZERO`: never; media sockets then get
+    /// throughput-sized buffers).
+    pub media_max_delay: Duration,
     /// Redirects (3xx) an outgoing call follows (RFC 3261 §8.1.3.4) before
     /// it fails with one; 0: never.
     pub max_redirects: u8,
@@ -121,6 +125,7 @@ impl Default for ServerConfig {
             media_realtime: 0,
             sip_threads: 1,
             media_timeout: Duration::from_secs(30),
+            media_max_delay: Duration::from_millis(40),
             max_redirects: 3,
             shed_delay: None,
             auth: None,

@@ -50,6 +50,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         timeout: cfg.media_timeout,
         opus_complexity: 5,
         park_max: usize::MAX,
+        max_delay: cfg.media_max_delay,
     };
     let media = MediaPlane::start_sharded(
         MediaConfig {

@@ -84,6 +84,7 @@ pub struct Media {
     pub workers: usize,
     pub realtime_priority: u8,
     pub timeout_secs: u64,
+    pub max_delay_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

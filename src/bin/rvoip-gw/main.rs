@@ -16,6 +16,7 @@ mod registrations;
 mod routes;
 mod serve;
 mod srtp;
+mod status;
 mod tls;
 mod ws;
 
