@@ -12,8 +12,7 @@ use std::os::fd::RawFd;
 
 /// Largest RTP datagram kept (RTP over Ethernet fits; larger is truncated).
 const MTU: usize = 2048;
-/// Room for the kernel's control messages (the arrival timestamp, 32
-/// bytes, and the drop count, 24).
+/// Room for the kernel's control messages (arrival stamp 32, drop count 24).
 const CONTROL: usize = 64;
 
 /// Receive buffers and the kernel's message headers for one `recvmmsg` of
@@ -101,6 +100,12 @@ impl RecvBatch {
     pub fn packet(&mut self, i: usize) -> (&mut [u8], Option<SocketAddr>) {
         let (slot, len, src) = self.slot(i);
         (&mut slot[..len], src)
+    }
+
+    /// Datagram `i` of the last `recv`, read only.
+    pub fn bytes(&self, i: usize) -> &[u8] {
+        let (at, len) = (i * self.slot, (self.hdrs[i].msg_len as usize).min(self.slot));
+        &self.bufs[at..at + len]
     }
 
     /// Datagram `i` of the last `recv` in its whole slot: the slot, the

@@ -7,7 +7,11 @@
 //! the wall clock read once per receive batch.
 
 use crate::media::rtp::header;
+use crate::udp_batch::{RecvBatch, realtime_ns};
 use std::time::Duration;
+
+// A batch's late datagrams are a bit mask.
+const _: () = assert!(RecvBatch::BATCH <= 32);
 
 /// The latency bound of a worker's packets.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +31,20 @@ impl LateBound {
     /// Whether the bound is on (then the batch's clock is worth reading).
     pub fn is_on(&self) -> bool {
         self.ns != 0
+    }
+
+    /// Which of the `n` datagrams of `batch`'s last read, on an RTCP port
+    /// or not, are late: bit `i` for datagram `i` (`n` is at most
+    /// [`RecvBatch::BATCH`]); the clock read once, and not at all when off.
+    pub fn stale(&self, batch: &RecvBatch, n: usize, rtcp_port: bool) -> u32 {
+        if !self.is_on() {
+            return 0;
+        }
+        let now = realtime_ns();
+        (0..n).fold(0, |mask, i| {
+            let late = self.is_late(batch.arrival_ns(i), now, rtcp_port, batch.bytes(i));
+            mask | u32::from(late) << i
+        })
     }
 
     /// Whether a packet that arrived at `arrived` (CLOCK_REALTIME ns, if

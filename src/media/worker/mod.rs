@@ -50,6 +50,7 @@ mod verdict;
 pub use config::WorkerConfig;
 pub use counters::WorkerCounters;
 pub use inbox::Inbox;
+pub use late::LateBound;
 pub use latency::{LATENCY_BUCKETS_US, LatencyCounters};
 pub use park::park_max;
 #[cfg(feature = "test-exports")]
@@ -64,7 +65,6 @@ use crate::media::MediaEvent;
 use crate::udp_batch::{RecvBatch, SendBatch};
 use call::Call;
 use kernel_drops::KernelDrops;
-use late::LateBound;
 use latency::LatencyHistogram;
 use mio::{Poll, Token};
 use std::collections::HashMap;

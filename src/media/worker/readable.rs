@@ -12,9 +12,6 @@ use crate::udp_batch::{RecvBatch, SendBatch, realtime_ns};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering::Relaxed;
 
-// A batch's late datagrams are a bit mask.
-const _: () = assert!(RecvBatch::BATCH <= 32);
-
 impl Worker {
     /// Socket `token` (its port: RTP even, RTCP odd) is readable.
     pub(super) fn on_readable(&mut self, token: usize) {
@@ -46,15 +43,9 @@ impl Worker {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(_) => break,
             };
-            // One clock read per batch, and none without a bound.
-            let now = if self.late.is_on() { realtime_ns() } else { 0 };
-            let mut stale = 0u32; // bit i: datagram i was late
+            let stale = self.late.stale(&self.recv_batch, n, is_rtcp);
             for i in 0..n {
-                let arrived = self.recv_batch.arrival_ns(i);
-                let (pkt, len, _) = self.recv_batch.slot(i);
-                let is_late = self.late.is_late(arrived, now, is_rtcp, &pkt[..len]);
-                stale |= u32::from(is_late) << i;
-                self.on_packet(slot, side, port, i, is_late);
+                self.on_packet(slot, side, port, i, stale & (1 << i) != 0);
             }
             self.send_batch.flush_into(&self.counters);
             let done = realtime_ns();
