@@ -12,26 +12,28 @@ const THROUGHPUT: usize = 1 << 20;
 /// Packets a leg receives per second at most: 10 ms packetisation, the
 /// shortest voice codecs use (20 ms, the usual, is 50).
 const PEAK_PPS: u64 = 100;
-/// Packets of slack beyond the bound's worth: a few arriving bunched by
-/// the network, an RTCP report.
-const SLACK: u64 = 4;
+/// Packets of slack beyond the bound's worth: a burst the network bunched
+/// (320 ms of a 20 ms stream after a stall, which the far end's jitter
+/// buffer may still absorb: not ours to lose), an RTCP report. One
+/// `recvmmsg` batch.
+const SLACK: u64 = 16;
 /// What the kernel charges the buffer per datagram (its `truesize`, not
 /// its payload): about 840 bytes for a 172-byte G.711 packet on loopback
-/// (measured), up to 2 KiB on NICs with page-sized receive buffers.
-const CHARGE: u64 = 1024;
+/// (measured), up to 2 KiB on NICs that receive into half pages.
+const CHARGE: u64 = 2048;
 
 /// The receive buffer requested for a media socket when packets older
 /// than `max_delay` are dropped: room for what one leg receives in that
 /// time at [`PEAK_PPS`] plus [`SLACK`] packets, at [`CHARGE`] bytes each,
 /// halved because the kernel doubles what is asked (its own overhead).
-/// For the default 40 ms: (4 + 4) × 1024 / 2 = 4 KiB asked, 8 KiB
-/// granted: about 9 G.711 packets on loopback, 180 ms of a 20 ms stream,
-/// where 1 MiB held 1,200 (24 s; at 2,000 calls on one worker the
-/// backlog reached 0.5 s). A worker that falls behind then finds a few
-/// packets per socket, not seconds of them: the kernel drops the rest
-/// (counted, `SO_RXQ_OVFL`) and the worker the stale ones it reads.
-/// Without a bound, 1 MiB as before. The kernel never grants less than
-/// its minimum (about 4.6 KiB).
+/// For the default 40 ms: (4 + 16) × 2048 / 2 = 20 KiB asked, 40 KiB
+/// granted: about 48 G.711 packets on loopback (20 on a NIC charging
+/// 2 KiB), where 1 MiB held 1,200 (24 s of a 20 ms stream; at 2,000
+/// calls on one worker the backlog reached 0.5 s). A worker that falls
+/// behind then finds under a second of voice per socket, not seconds or
+/// minutes: the kernel drops the rest (counted, `SO_RXQ_OVFL`), the
+/// worker the stale part of what it reads, cheaply (no rewrite, no
+/// send). Without a bound, 1 MiB as before.
 pub fn recv_buffer(max_delay: Duration) -> usize {
     if max_delay.is_zero() {
         return THROUGHPUT;
@@ -68,9 +70,9 @@ mod tests {
 
     #[test]
     fn the_buffer_holds_the_bound_worth_of_packets_plus_slack() {
-        assert_eq!(recv_buffer(Duration::from_millis(40)), 4096);
-        assert_eq!(recv_buffer(Duration::from_millis(100)), (10 + 4) * 512);
-        assert_eq!(recv_buffer(Duration::from_micros(1)), 5 * 512);
+        assert_eq!(recv_buffer(Duration::from_millis(40)), 20 * 1024);
+        assert_eq!(recv_buffer(Duration::from_millis(100)), (10 + 16) * 1024);
+        assert_eq!(recv_buffer(Duration::from_micros(1)), 17 * 1024);
         assert_eq!(recv_buffer(Duration::ZERO), 1 << 20, "no bound: sized for throughput");
     }
 
@@ -84,6 +86,6 @@ mod tests {
         )
         .unwrap();
         let granted = socket2::SockRef::from(&s).recv_buffer_size().unwrap();
-        assert!((4096..=16384).contains(&granted), "{granted}");
+        assert!((20 * 1024..=80 * 1024).contains(&granted), "{granted}");
     }
 }
