@@ -3,7 +3,8 @@
 //! receive stats, rewrite for the other leg) for plain RTP and with SRTP on
 //! one leg (opened from it, or sealed for it: `-- relay` runs the three
 //! side by side), G.711, Opus, and PCMU -> Opus transcoding (to compare
-//! with the bare codec cost).
+//! with the bare codec cost); and the workers' latency bound checked over
+//! a receive batch of 16 stamped datagrams (`-- late_check`; issue #21).
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use rvoip::media::srtp::{MasterKey, SrtpContext, Suite};
@@ -149,12 +150,14 @@ fn relay_srtp(c: &mut Criterion, plain: LegConfig, src: SocketAddr) {
             }
         })
     });
-    let mut relay = new_call();
+    let (mut relay, mut seq) = (new_call(), 0u16);
     let mut buf = slot();
     c.bench_function("media/relay_decision_rtp_to_srtp", |b| {
         b.iter(|| {
+            // The peer's own numbering (not the rewritten one read back:
+            // that jumps, and an SRTP sender refuses an index it went past).
             now += 20_000;
-            let seq = header::sequence(&buf).wrapping_add(1);
+            seq = seq.wrapping_add(1);
             header::rewrite(&mut buf, 0, seq, (now / 125) as u32, 0xabcd);
             match relay.handle_packet(Side::B, false, &mut buf, 172, src, now) {
                 Verdict::Rtp { dest, len, .. } => black_box((dest, len)),
@@ -205,5 +208,38 @@ fn srtp(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench, srtp);
+/// The worker's per-read late check (`LateBound::stale`: one clock read,
+/// then each datagram's arrival stamp against it) over 16 datagrams read
+/// from a loopback socket with arrival stamps, as a worker reads them:
+/// with none late (a bound of an hour) and all late (1 ms, the stamps
+/// soon older; each then also checked for muxed RTCP), and with the bound
+/// off (what a worker did before the check).
+fn late_check(c: &mut Criterion) {
+    use rvoip::media::RecvBatch;
+    use rvoip::test_exports::media::LateBound;
+    use std::os::fd::AsRawFd;
+    use std::time::Duration;
+    let rx = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::DGRAM, None).unwrap();
+    rvoip::test_exports::udp_batch::stamp_arrivals(&rx);
+    rx.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into()).unwrap();
+    let to = rx.local_addr().unwrap().as_socket().unwrap();
+    let tx = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    for _ in 0..RecvBatch::BATCH {
+        tx.send_to(&packet(), to).unwrap();
+    }
+    let mut batch = RecvBatch::new();
+    let n = batch.recv(rx.as_raw_fd()).unwrap();
+    assert_eq!(n, RecvBatch::BATCH);
+    assert!(batch.arrival_ns(0).is_some(), "stamped");
+    for (name, bound) in [
+        ("media/late_check_batch16_none_late", Duration::from_secs(3600)),
+        ("media/late_check_batch16_all_late", Duration::from_millis(1)),
+        ("media/late_check_batch16_off", Duration::ZERO),
+    ] {
+        let late = LateBound::new(bound);
+        c.bench_function(name, |b| b.iter(|| black_box(late.stale(&batch, n, false))));
+    }
+}
+
+criterion_group!(benches, bench, srtp, late_check);
 criterion_main!(benches);

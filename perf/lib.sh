@@ -25,16 +25,19 @@ print(g('TotalCallCreated'), g('SuccessfulCall(C)'), g('FailedCall(C)'), g('Retr
 PY
 }
 # The latency rvoip-gw's media workers added per packet (kernel arrival
-# stamp to sent), from its /metrics at $1: p99 per worker and the share of
-# all packets within 200 µs and 1 ms.
+# stamp to sent), from its /metrics at $1: p50/p99/p999 per worker (p50 and
+# p999 from gateways that export them) and the share of all packets within
+# 200 µs and 1 ms.
 added_latency() {
   python3 - "$1" <<'PY'
 import sys, urllib.request
 page = urllib.request.urlopen(f"http://{sys.argv[1]}/metrics").read().decode()
-rows = []
+quant = {}
 for line in page.splitlines():
-    if line.startswith("rvoip_media_added_latency_p99_seconds{"):
-        w = line.split('"')[1]; rows.append(f"worker {w}: p99 {float(line.split()[-1])*1e6:.0f} µs")
+    for q in ("p50", "p99", "p999"):
+        if line.startswith(f"rvoip_media_added_latency_{q}_seconds{{"):
+            w = line.split('"')[1]; quant.setdefault(w, {})[q] = float(line.split()[-1]) * 1e6
+rows = [f"worker {w}: " + " ".join(f"{q} {v:.0f} µs" for q, v in qs.items()) for w, qs in sorted(quant.items())]
 buckets = {}
 for line in page.splitlines():
     if line.startswith("rvoip_media_added_latency_seconds_bucket{"):

@@ -43,6 +43,9 @@ pub mod status {
 pub mod transaction {
     pub use crate::transaction::*;
 }
+pub mod udp_batch {
+    pub use crate::udp_batch::*;
+}
 pub mod media {
     //! The media plane's internals: codecs, the RTP/RTCP parsers and
     //! rewriters, and a call's [`Relay`], which decides each packet.
@@ -59,5 +62,5 @@ pub mod media {
             pub use crate::media::rtp::rtcp::*;
         }
     }
-    pub use crate::media::worker::{DropReason, InboundRtp, Relay, Verdict};
+    pub use crate::media::worker::{DropReason, InboundRtp, LateBound, Relay, SteppedWorker, Verdict};
 }

@@ -40,6 +40,8 @@ fn bad_value_is_named() {
     assert!(err.contains("media.port_min"), "{err}");
     let err = config_error("[media]\nrealtime_priority = 120\n");
     assert!(err.contains("media.realtime_priority"), "{err}");
+    let err = config_error("[media]\nmax_delay_ms = 5000\n");
+    assert!(err.contains("media.max_delay_ms (5000)"), "{err}");
     let err = config_error("[[routes]]\nuser_prefix = \"\"\nreject = 200\n");
     assert!(err.contains("routes[0].reject"), "{err}");
     let err = config_error("[timers]\nt1_ms = \"fast\"\n");
@@ -234,7 +236,9 @@ fn rtpload_over_sip_against_the_echo_service() {
     // Media ports of its own: the other tests' gateways and clients run
     // at the same time and deal theirs from the bottom of the default range.
     let mut f = tempfile();
-    writeln!(f.1, "[media]\nport_min = 31000\nport_max = 31400").unwrap();
+    // Every packet must come back: a bound far above any stall of a busy
+    // test machine (the bound has its own tests, media_late.rs).
+    writeln!(f.1, "[media]\nport_min = 31000\nport_max = 31400\nmax_delay_ms = 1000").unwrap();
     let (port, mut gw) = gateway_on_defaults(&["--config", &f.0]);
     let run = |user: &str| {
         let (server, uri) = (format!("127.0.0.1:{port}"), format!("sip:{user}@127.0.0.1:{port}"));
@@ -322,6 +326,58 @@ fn bad_route_target_is_named() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--route tel:+15551234") && err.contains("target"), "{err}");
+}
+
+/// Issue #21: while calls are up, the status line shows the media
+/// workers' live packet rates (the RTP totals count ended calls only).
+#[test]
+fn the_status_line_shows_live_packet_rates_while_calls_are_up() {
+    use std::io::{BufRead, BufReader};
+    let mut f = tempfile();
+    writeln!(f.1, "[media]\nport_min = 31400\nport_max = 31800").unwrap();
+    let port = free_port();
+    let mut gw = Command::new(BIN)
+        .args([
+            "--sip",
+            &format!("127.0.0.1:{port}"),
+            "--config",
+            &f.0,
+            "--log-level",
+            "warn",
+        ])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until_answering(port);
+    let server = format!("127.0.0.1:{port}");
+    let mut load = Command::new(env!("CARGO_BIN_EXE_rvoip-rtpload"))
+        .args(["--sip", &server, "--calls", "4", "--duration", "4"])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    // 4 calls echoed at 50 packets/s each: 200 in and 200 out a second.
+    let field = |line: &str, key: &str| -> u64 {
+        let v = line
+            .split(' ')
+            .find_map(|kv| kv.strip_prefix(key))
+            .unwrap_or_else(|| panic!("{key} in {line}"));
+        v.parse().unwrap()
+    };
+    let mut live = None;
+    for line in BufReader::new(gw.stderr.take().unwrap()).lines().take(20) {
+        let line = line.unwrap();
+        if line.starts_with("calls=4 ") && field(&line, "pps_in=") > 0 {
+            live = Some(line);
+            break;
+        }
+    }
+    let _ = load.wait();
+    gw.kill().unwrap();
+    let _ = gw.wait();
+    let line = live.expect("a status line with the 4 calls up and packets moving");
+    assert!(field(&line, "pps_out=") > 0, "{line}");
+    assert_eq!(field(&line, "rtp_in="), 0, "no call has ended yet: {line}");
+    assert!(line.contains(" drops_ps=") && line.contains(" late_ps="), "{line}");
 }
 
 /// Reads stderr lines of a child until one contains `needle`.

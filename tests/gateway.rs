@@ -449,6 +449,58 @@ async fn raw_bridge_relays_rtp_both_ways_and_hides_topology() {
     assert!(stats.rtp_in >= 20 && stats.rtp_out >= 20, "{stats:?}");
 }
 
+/// Issue #21: the media counters move while the call is up — read from
+/// the gateway's live media figures and its metrics page before the BYE
+/// (the session's RTP figures, summed as calls end, are still 0 then).
+#[tokio::test]
+async fn live_media_counters_and_latency_quantiles_move_while_the_call_is_up() {
+    let call = bridged((0, "PCMU/8000"), (0, "PCMU/8000"), &[]).await;
+    let gw = &call._gw;
+    let before = gw.media_stats();
+    let mut relayed = 0u64;
+    for i in 0..20u16 {
+        call.a
+            .rtp
+            .send_to(&rtp_packet(i, 0, &[7; 160]), call.a_media)
+            .await
+            .unwrap();
+        if recv_rtp(&call.b.rtp).await.is_some() {
+            relayed += 1;
+        }
+    }
+    assert!(relayed >= 10, "{relayed} of 20 packets relayed");
+    // The worker adds to its counters once per read, just after sending.
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let mut now = gw.media_stats();
+    while now.packets_in - before.packets_in < relayed || now.packets_out - before.packets_out < relayed {
+        assert!(std::time::Instant::now() < deadline, "{before:?} -> {now:?}");
+        tokio::task::yield_now().await;
+        now = gw.media_stats();
+    }
+    assert_eq!(gw.stats().rtp_in, 0, "the session counts only ended calls");
+    let page = gw.metrics().render();
+    let sum = |name: &str| -> f64 {
+        page.lines()
+            .filter(|l| l.starts_with(name) && l[name.len()..].starts_with('{'))
+            .map(|l| l.rsplit(' ').next().unwrap().parse::<f64>().unwrap())
+            .sum()
+    };
+    assert!(sum("rvoip_rtp_packets_in_total") >= relayed as f64, "{page}");
+    assert!(sum("rvoip_rtp_packets_out_total") >= relayed as f64, "{page}");
+    for name in [
+        "rvoip_rtp_late_dropped_total",
+        "rvoip_rtp_kernel_dropped_total",
+        "rvoip_media_added_latency_p50_seconds",
+        "rvoip_media_added_latency_p99_seconds",
+        "rvoip_media_added_latency_p999_seconds",
+    ] {
+        assert!(
+            page.contains(&format!("{name}{{worker=\"0\"}}")),
+            "{name} missing:\n{page}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn pcmu_caller_and_opus_callee_are_transcoded_with_the_tone_intact() {
     use rvoip::test_exports::media::codec::{AudioCodec, Transcoder, g711};

@@ -242,6 +242,8 @@ fn relay_path_does_not_allocate_per_packet() {
     let worker = WorkerConfig {
         relatch: Duration::from_secs(5),
         timeout: Duration::from_secs(60),
+        // The late check runs on every packet; none of these is late.
+        max_delay: Duration::from_secs(1),
         ..WorkerConfig::default()
     };
     let plane = MediaPlane::start(

@@ -31,6 +31,9 @@ fn plane(timeout_ms: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent>) {
         timeout: Duration::from_millis(timeout_ms),
         opus_complexity: 5,
         park_max: usize::MAX,
+        // Throughput-sized buffers: some cases send bursts no voice
+        // leg does; the latency bound has its own tests (media_late.rs).
+        max_delay: Duration::ZERO,
     };
     (
         MediaPlane::start(

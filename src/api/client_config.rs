@@ -2,7 +2,7 @@
 //! a default transport for the URIs it calls.
 
 use super::ServerConfig;
-use super::config::Parts;
+use super::parts::Parts;
 use crate::ids::TransportKind;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 

@@ -1,8 +1,5 @@
 //! Settings of servers and clients.
 
-use crate::ids::TransportKind;
-use crate::sdp::Codec;
-use crate::session::UaConfig;
 use crate::transaction::TimerConfig;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -71,6 +68,10 @@ pub struct ServerConfig {
     pub sip_threads: usize,
     /// No RTP for this long on an echoed call ends it with BYE.
     pub media_timeout: Duration,
+    /// RTP that waited longer than this since it arrived is dropped, not
+    /// relayed late (`Duration::ZERO`: never; media sockets then get
+    /// throughput-sized buffers).
+    pub media_max_delay: Duration,
     /// Redirects (3xx) an outgoing call follows (RFC 3261 §8.1.3.4) before
     /// it fails with one; 0: never.
     pub max_redirects: u8,
@@ -124,6 +125,7 @@ impl Default for ServerConfig {
             media_realtime: 0,
             sip_threads: 1,
             media_timeout: Duration::from_secs(30),
+            media_max_delay: Duration::from_millis(40),
             max_redirects: 3,
             shed_delay: None,
             auth: None,
@@ -135,63 +137,6 @@ impl Default for ServerConfig {
             srtp: Default::default(),
             dns: Default::default(),
             session_timer: Default::default(),
-        }
-    }
-}
-
-/// What `launch::start` needs.
-pub(crate) struct Parts {
-    pub ua: UaConfig,
-    pub cfg: ServerConfig,
-    pub default_transport: TransportKind,
-}
-
-impl ServerConfig {
-    pub(crate) fn into_parts(self) -> Parts {
-        let seed = self.seed.unwrap_or_else(|| {
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(1, |d| d.as_nanos() as u64)
-        });
-        let t = self.timers;
-        let ua = UaConfig {
-            local: self.sip_addr,
-            local_alt: self.sip_addr_alt,
-            tls_local: None,
-            user: self.user.clone(),
-            timers: TimerConfig {
-                t1: t.t1,
-                t2: t.t2,
-                t4: t.t4,
-            },
-            media_addr: self.media_addr,
-            media_addr_alt: self.media_addr_alt,
-            ports: self.rtp_ports,
-            codecs: Codec::from_names(&self.codecs),
-            max_calls: self.max_calls,
-            retry_after: 5,
-            seed,
-            media_workers: 1,
-            shard: 0,
-            shards: 1,
-            max_redirects: self.max_redirects,
-            shed_delay: self.shed_delay,
-            auth: self.auth.clone().map(super::Auth::into_config),
-            access: self.access.clone(),
-            registrations: self.registrations.clone(),
-            registrar: self.registrar.map(|cfg| crate::registrar::Registrar {
-                cfg,
-                locations: Default::default(),
-            }),
-            srtp: self.srtp,
-            dns: self.dns.clone(),
-            session_timer: self.session_timer,
-            node: self.cluster.as_ref().map(|c| c.node_id.clone()),
-        };
-        Parts {
-            ua,
-            cfg: self,
-            default_transport: TransportKind::Udp,
         }
     }
 }

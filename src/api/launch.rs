@@ -4,7 +4,7 @@
 //! UDP socket (each registers a clone), the media plane, the counters and
 //! the event queue; each owns the calls whose Call-ID hashes to it.
 
-use super::config::Parts;
+use super::parts::Parts;
 use super::{ApiError, SipUa};
 use crate::driver::{ApiLink, Driver, LiveStats, ShardLink, SipIo};
 use crate::endpoint::Endpoint;
@@ -50,6 +50,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         timeout: cfg.media_timeout,
         opus_complexity: 5,
         park_max: usize::MAX,
+        max_delay: cfg.media_max_delay,
     };
     let media = MediaPlane::start_sharded(
         MediaConfig {

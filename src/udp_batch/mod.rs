@@ -8,5 +8,5 @@
 mod recv;
 mod send;
 
-pub use recv::{RecvBatch, realtime_ns, stamp_arrivals};
+pub use recv::{RecvBatch, count_drops, realtime_ns, stamp_arrivals};
 pub use send::SendBatch;

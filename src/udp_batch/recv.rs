@@ -12,7 +12,7 @@ use std::os::fd::RawFd;
 
 /// Largest RTP datagram kept (RTP over Ethernet fits; larger is truncated).
 const MTU: usize = 2048;
-/// Room for the kernel's control messages (the arrival timestamp).
+/// Room for the kernel's control messages (arrival stamp 32, drop count 24).
 const CONTROL: usize = 64;
 
 /// Receive buffers and the kernel's message headers for one `recvmmsg` of
@@ -102,6 +102,12 @@ impl RecvBatch {
         (&mut slot[..len], src)
     }
 
+    /// Datagram `i` of the last `recv`, read only.
+    pub fn bytes(&self, i: usize) -> &[u8] {
+        let (at, len) = (i * self.slot, (self.hdrs[i].msg_len as usize).min(self.slot));
+        &self.bufs[at..at + len]
+    }
+
     /// Datagram `i` of the last `recv` in its whole slot: the slot, the
     /// datagram's length at its start, and its source. The rest of the
     /// slot is room to grow the datagram in place (an SRTP tag).
@@ -117,15 +123,29 @@ impl RecvBatch {
     /// When datagram `i` of the last `recv` arrived (CLOCK_REALTIME, ns),
     /// if the socket stamps arrivals.
     pub fn arrival_ns(&self, i: usize) -> Option<u64> {
+        let ts: libc::timespec = self.control(i, libc::SCM_TIMESTAMPNS)?;
+        Some(ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64)
+    }
+
+    /// How many datagrams the socket had dropped (its receive buffer full)
+    /// when datagram `i` of the last `recv` was queued, if the socket
+    /// counts them (SO_RXQ_OVFL); the kernel says nothing until the
+    /// first drop, so `None` also means none yet.
+    pub fn drops(&self, i: usize) -> Option<u32> {
+        self.control(i, libc::SO_RXQ_OVFL)
+    }
+
+    /// The SOL_SOCKET control message of type `kind` on datagram `i`.
+    fn control<T: Copy>(&self, i: usize, kind: libc::c_int) -> Option<T> {
         let hdr = &self.hdrs[i].msg_hdr;
         // SAFETY: the kernel wrote `msg_controllen` bytes of control
-        // messages into this header's buffer; the CMSG macros stay within it.
+        // messages into this header's buffer; the CMSG macros stay within
+        // it, and each message of this level and type carries a `T`.
         unsafe {
             let mut c = libc::CMSG_FIRSTHDR(hdr);
             while !c.is_null() {
-                if (*c).cmsg_level == libc::SOL_SOCKET && (*c).cmsg_type == libc::SCM_TIMESTAMPNS {
-                    let ts: libc::timespec = std::ptr::read_unaligned(libc::CMSG_DATA(c).cast());
-                    return Some(ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64);
+                if (*c).cmsg_level == libc::SOL_SOCKET && (*c).cmsg_type == kind {
+                    return Some(std::ptr::read_unaligned(libc::CMSG_DATA(c).cast()));
                 }
                 c = libc::CMSG_NXTHDR(hdr, c);
             }
@@ -153,6 +173,17 @@ impl Default for RecvBatch {
 /// measure the latency they add from it, the signalling driver how long SIP
 /// waited in the socket. socket2 has no setter for it. Harmless to lose.
 pub fn stamp_arrivals(s: &socket2::Socket) {
+    set_flag(s, libc::SO_TIMESTAMPNS);
+}
+
+/// Asks the kernel to tell, with each datagram, how many the socket has
+/// dropped so far (SO_RXQ_OVFL), read back by [`RecvBatch::drops`].
+/// Harmless to lose.
+pub fn count_drops(s: &socket2::Socket) {
+    set_flag(s, libc::SO_RXQ_OVFL);
+}
+
+fn set_flag(s: &socket2::Socket, option: libc::c_int) {
     use std::os::fd::AsRawFd;
     let on: libc::c_int = 1;
     // SAFETY: a valid socket and a c_int option value of the stated size.
@@ -160,7 +191,7 @@ pub fn stamp_arrivals(s: &socket2::Socket) {
         libc::setsockopt(
             s.as_raw_fd(),
             libc::SOL_SOCKET,
-            libc::SO_TIMESTAMPNS,
+            option,
             (&on as *const libc::c_int).cast(),
             std::mem::size_of::<libc::c_int>() as libc::socklen_t,
         );

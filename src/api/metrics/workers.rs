@@ -1,10 +1,13 @@
-//! The media workers' part of the page: packets, drops, calls, busy time
-//! and the latency each worker adds.
+//! The media workers' part of the page: packets, drops (late ones and the
+//! kernel's among them), calls, busy time and the latency each worker
+//! adds (histogram, and p50/p99/p999 from its hdrhistogram). Live: read
+//! from the atomics the workers update per batch, calls up or not.
 
 use super::{Metrics, histogram, put};
 use crate::media::LATENCY_BUCKETS_US as BUCKETS_US;
+use crate::media::LatencyCounters;
 use std::fmt::Write;
-use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 impl Metrics {
     pub(super) fn render_workers(&self, out: &mut String) {
@@ -40,6 +43,18 @@ impl Metrics {
                 "counter",
                 "RTP packets dropped for a payload type not negotiated on their legs",
                 per(&|w| w.unnegotiated.load(Relaxed)),
+            ),
+            (
+                "rvoip_rtp_late_dropped_total",
+                "counter",
+                "RTP packets dropped for having waited longer than media.max_delay_ms since they arrived",
+                per(&|w| w.late.load(Relaxed)),
+            ),
+            (
+                "rvoip_rtp_kernel_dropped_total",
+                "counter",
+                "datagrams the kernel dropped on the worker's sockets, their receive buffers full",
+                per(&|w| w.kernel_dropped.load(Relaxed)),
             ),
             (
                 "rvoip_srtp_auth_failed_total",
@@ -101,16 +116,22 @@ impl Metrics {
             let sum = l.sum_ns.load(Relaxed) as f64 / 1e9;
             histogram(out, name, &format!("worker=\"{i}\""), &le, l.count.load(Relaxed), sum);
         }
-        let _ = writeln!(
-            out,
-            "# HELP rvoip_media_added_latency_p99_seconds 99th percentile of the added latency\n# TYPE rvoip_media_added_latency_p99_seconds gauge"
-        );
-        for (i, w) in workers.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "rvoip_media_added_latency_p99_seconds{{worker=\"{i}\"}} {}",
-                w.latency.p99_ns.load(Relaxed) as f64 / 1e9
-            );
+        for (q, help, get) in QUANTILES {
+            let name = format!("rvoip_media_added_latency_{q}_seconds");
+            let _ = writeln!(out, "# HELP {name} {help} of the added latency\n# TYPE {name} gauge");
+            for (i, w) in workers.iter().enumerate() {
+                let ns = get(&w.latency).load(Relaxed);
+                let _ = writeln!(out, "{name}{{worker=\"{i}\"}} {}", ns as f64 / 1e9);
+            }
         }
     }
 }
+
+/// The added latency's quantiles exported (from each worker's
+/// hdrhistogram, since it started).
+type Quantile = (&'static str, &'static str, fn(&LatencyCounters) -> &AtomicU64);
+const QUANTILES: [Quantile; 3] = [
+    ("p50", "median", |l| &l.p50_ns),
+    ("p99", "99th percentile", |l| &l.p99_ns),
+    ("p999", "99.9th percentile", |l| &l.p999_ns),
+];

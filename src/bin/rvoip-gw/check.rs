@@ -28,6 +28,12 @@ pub fn check(cfg: &Config) -> Result<(), String> {
     if m.timeout_secs == 0 {
         return Err("media.timeout_secs must be at least 1".into());
     }
+    if m.max_delay_ms > 1000 {
+        return Err(format!(
+            "media.max_delay_ms ({}) must be 0 (off) or 1-1000: a voice packet older than a second is lost",
+            m.max_delay_ms
+        ));
+    }
     if m.codecs.is_empty() {
         return Err("media.codecs: at least one codec".into());
     }

@@ -11,7 +11,7 @@ pub const DEFAULT: &str = include_str!("default.toml");
 pub struct Config {
     pub sip: Sip,
     pub timers: Timers,
-    pub media: Media,
+    pub media: crate::media_cfg::Media,
     pub limits: Limits,
     pub echo: Echo,
     pub auth: crate::auth::AuthCfg,
@@ -72,19 +72,6 @@ pub struct Timers {
     pub t4_ms: u64,
     pub session_expires_s: u32,
     pub min_se_s: u32,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Media {
-    /// One address, or one per IP family.
-    pub address: crate::listen::Strings,
-    pub port_min: u16,
-    pub port_max: u16,
-    pub codecs: Vec<String>,
-    pub workers: usize,
-    pub realtime_priority: u8,
-    pub timeout_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

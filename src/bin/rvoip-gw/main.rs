@@ -12,11 +12,13 @@ mod cluster;
 mod config;
 mod dns;
 mod listen;
+mod media_cfg;
 mod metrics;
 mod registrations;
 mod routes;
 mod serve;
 mod srtp;
+mod status;
 mod tls;
 mod ws;
 

@@ -35,6 +35,7 @@ pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
         media_realtime: cfg.media.realtime_priority,
         sip_threads: cfg.sip.threads,
         media_timeout: Duration::from_secs(cfg.media.timeout_secs),
+        media_max_delay: Duration::from_millis(cfg.media.max_delay_ms),
         max_redirects: cfg.sip.max_redirects,
         shed_delay: Some(Duration::from_millis(cfg.limits.overload_delay_ms)).filter(|d| !d.is_zero()),
         auth: crate::auth::load(&cfg.auth)?,
@@ -78,6 +79,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     );
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let mut last = (Instant::now(), 0u64);
+    let mut rates = crate::status::MediaRates::new(Instant::now(), gw.media_stats());
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut hup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
@@ -108,10 +110,10 @@ pub async fn run(cfg: Config) -> Result<(), String> {
                 let bound = regs.iter().filter(|r| r.is_registered()).count();
                 let reg = if regs.is_empty() { String::new() } else { format!(" reg={bound}/{}", regs.len()) };
                 eprintln!(
-                    "calls={} legs={} cps={cps:.1} bridged={} echoed={} failed={} refused={} bad={} rtp_in={} rtp_out={} rtp_lost={}{reg}{}",
+                    "calls={} legs={} cps={cps:.1} bridged={} echoed={} failed={} refused={} bad={} rtp_in={} rtp_out={} rtp_lost={}{}{reg}{}",
                     g.active, s.active, g.bridged, g.echoed, s.failed,
                     g.over_limit + g.rate_limited + g.over_rate + g.drain_rejected + s.overload, s.bad_answered,
-                    s.rtp_in, s.rtp_out, s.rtp_lost,
+                    s.rtp_in, s.rtp_out, s.rtp_lost, rates.line(now, gw.media_stats()),
                     match (g.draining, s.shedding > 0) {
                         (true, _) => " draining",
                         (false, true) => " shedding",

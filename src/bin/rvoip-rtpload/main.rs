@@ -71,6 +71,10 @@ pub struct Args {
     /// relay unprotects A->B and protects B->A (in-process relay only).
     #[arg(long)]
     srtp: bool,
+    /// The in-process relay drops RTP older than this (ms since the
+    /// kernel received it) instead of relaying it late; 0: never.
+    #[arg(long, default_value_t = 40)]
+    max_delay_ms: u64,
 }
 
 fn main() {
@@ -129,6 +133,7 @@ fn start_plane(args: &Args) -> (MediaPlane, tokio::sync::mpsc::Receiver<rvoip::m
     let (tx, events) = tokio::sync::mpsc::channel(65536);
     let worker = WorkerConfig {
         timeout: Duration::from_secs(3600),
+        max_delay: Duration::from_millis(args.max_delay_ms),
         ..WorkerConfig::default()
     };
     let cfg = MediaConfig {

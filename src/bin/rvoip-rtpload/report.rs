@@ -87,6 +87,7 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: Option<&MediaPlane>, c
 /// of all packets relayed within 200 µs.
 fn print_added(plane: &MediaPlane) {
     let (mut count, mut within, mut p50, mut p99, mut max) = (0u64, 0u64, 0u64, 0u64, 0u64);
+    let (mut late, mut kernel) = (0u64, 0u64);
     let i200 = LATENCY_BUCKETS_US
         .iter()
         .position(|&b| b == 200)
@@ -98,6 +99,8 @@ fn print_added(plane: &MediaPlane) {
         p50 = p50.max(l.p50_ns.load(Relaxed));
         p99 = p99.max(l.p99_ns.load(Relaxed));
         max = max.max(l.max_ns.load(Relaxed));
+        late += c.late.load(Relaxed);
+        kernel += c.kernel_dropped.load(Relaxed);
     }
     println!(
         "added_us    p50={} p99={} max={} within_200us={:.2} % ({} packets; worst worker)",
@@ -107,4 +110,5 @@ fn print_added(plane: &MediaPlane) {
         100.0 * within as f64 / count.max(1) as f64,
         count
     );
+    println!("relay_drops late={late} kernel={kernel} (late: older than --max-delay-ms; kernel: socket buffer full)");
 }

@@ -17,11 +17,18 @@ pub struct WorkerConfig {
     /// Sockets of ended calls kept open for reuse, at most (the plane
     /// lowers it to its share of the descriptor limit).
     pub park_max: usize,
+    /// A packet that has waited longer than this since the kernel stamped
+    /// its arrival is dropped and counted rather than relayed late
+    /// (`Duration::ZERO`: never); its sockets' receive buffers are sized
+    /// for it (a few packets per leg beyond the bound's worth; 1 MiB
+    /// without one).
+    pub max_delay: Duration,
 }
 
 impl Default for WorkerConfig {
     /// Loopback, re-latch after 2 s of silence, 30 s media timeout, Opus
-    /// complexity 5, no limit of its own on parked sockets.
+    /// complexity 5, no limit of its own on parked sockets, packets older
+    /// than 40 ms dropped.
     fn default() -> Self {
         WorkerConfig {
             ip: IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
@@ -29,6 +36,7 @@ impl Default for WorkerConfig {
             timeout: Duration::from_secs(30),
             opus_complexity: 5,
             park_max: usize::MAX,
+            max_delay: Duration::from_millis(40),
         }
     }
 }

@@ -23,6 +23,13 @@ pub struct WorkerCounters {
     pub srtp_auth_failed: AtomicU64,
     /// Of those, SRTP or SRTCP received before (replayed) or too old.
     pub srtp_replayed: AtomicU64,
+    /// Of those, RTP that had waited longer than the latency bound
+    /// (`WorkerConfig::max_delay`) since it arrived.
+    pub late: AtomicU64,
+    /// Datagrams the kernel dropped on the worker's sockets, their receive
+    /// buffers full (never read, so not in `packets_in`; counted when the
+    /// socket next delivers one).
+    pub kernel_dropped: AtomicU64,
     /// Events lost because signalling's queue was full.
     pub event_overflow: AtomicU64,
     /// Calls on this worker (their sockets bound).

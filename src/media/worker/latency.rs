@@ -20,6 +20,8 @@ pub struct LatencyCounters {
     pub p50_ns: AtomicU64,
     /// 99th percentile (ns).
     pub p99_ns: AtomicU64,
+    /// 99.9th percentile (ns).
+    pub p999_ns: AtomicU64,
     /// Largest (ns).
     pub max_ns: AtomicU64,
     /// Packets at or under each of [`LATENCY_BUCKETS_US`].
@@ -51,6 +53,7 @@ impl LatencyHistogram {
         c.sum_ns.store((h.mean() * h.len() as f64) as u64, Relaxed);
         c.p50_ns.store(h.value_at_quantile(0.5), Relaxed);
         c.p99_ns.store(h.value_at_quantile(0.99), Relaxed);
+        c.p999_ns.store(h.value_at_quantile(0.999), Relaxed);
         c.max_ns.store(h.max(), Relaxed);
         for (le, us) in c.le.iter().zip(LATENCY_BUCKETS_US) {
             le.store(h.count_between(0, us * 1000), Relaxed);

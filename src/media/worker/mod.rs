@@ -31,7 +31,9 @@ mod counters;
 mod dtmf;
 mod inbound_rtp;
 mod inbox;
+mod kernel_drops;
 mod latch;
+mod late;
 mod latency;
 mod leg;
 mod out_stream;
@@ -39,6 +41,7 @@ mod pacing;
 mod park;
 mod readable;
 mod relay;
+mod run;
 mod socket;
 mod srtp_session;
 mod ticker;
@@ -47,24 +50,27 @@ mod verdict;
 pub use config::WorkerConfig;
 pub use counters::WorkerCounters;
 pub use inbox::Inbox;
+pub use late::LateBound;
 pub use latency::{LATENCY_BUCKETS_US, LatencyCounters};
 pub use park::park_max;
 #[cfg(feature = "test-exports")]
 pub use {
     inbound_rtp::InboundRtp,
     relay::Relay,
+    run::SteppedWorker,
     verdict::{DropReason, Verdict},
 };
 
 use crate::media::MediaEvent;
 use crate::udp_batch::{RecvBatch, SendBatch};
 use call::Call;
+use kernel_drops::KernelDrops;
 use latency::LatencyHistogram;
-use mio::{Events, Poll, Token};
+use mio::{Poll, Token};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 use ticker::Ticker;
 use tokio::sync::mpsc;
 
@@ -103,6 +109,8 @@ pub struct Worker {
     ssrc_rng: u32,
     cpu: Option<usize>,
     latency: LatencyHistogram,
+    late: LateBound,
+    kernel_drops: KernelDrops,
 }
 
 /// What ties a worker to its plane: its command queue, the signalling
@@ -151,6 +159,8 @@ impl Worker {
             ssrc_rng: seed | 1,
             cpu,
             latency: LatencyHistogram::new(),
+            late: LateBound::new(cfg.max_delay),
+            kernel_drops: KernelDrops::new(),
         }
     }
 
@@ -163,37 +173,6 @@ impl Worker {
         let shard = (ev.call() % self.events.len().max(1) as u64) as usize;
         if self.events[shard].try_send(ev).is_err() {
             self.counters.event_overflow.fetch_add(1, Relaxed);
-        }
-    }
-
-    /// Runs until the plane stops.
-    pub fn run(mut self) {
-        let mut events = Events::with_capacity(1024);
-        let mut next_check = Instant::now();
-        while !self.stop.load(Relaxed) {
-            self.commands.woken.store(false, std::sync::atomic::Ordering::SeqCst);
-            while let Some(cmd) = self.commands.queue.pop() {
-                self.handle_command(cmd);
-            }
-            let now = Instant::now();
-            let wait = self.pace_wait(now, next_check.saturating_duration_since(now));
-            if self.poll.poll(&mut events, Some(wait)).is_err() {
-                continue;
-            }
-            let woke = Instant::now();
-            for ev in events.iter() {
-                if ev.token() != WAKER {
-                    self.on_readable(ev.token().0);
-                }
-            }
-            self.pace(woke);
-            if woke >= next_check {
-                self.check_timeouts();
-                self.latency.publish(&self.counters.latency);
-                next_check = woke + Duration::from_millis(250);
-            }
-            let busy = woke.elapsed().as_nanos() as u64;
-            self.counters.busy_ns.fetch_add(busy, Relaxed);
         }
     }
 }

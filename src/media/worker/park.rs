@@ -27,11 +27,12 @@ impl Worker {
             }
             let _ = self.poll.registry().deregister(&mut s);
         }
-        let mut s = match socket::open(ip, port, self.cpu) {
+        let buf = socket::recv_buffer(self.cfg.max_delay);
+        let mut s = match socket::open(ip, port, self.cpu, buf) {
             // Out of descriptors: parked sockets are a cache; give some back.
             Err(e) if matches!(e.raw_os_error(), Some(libc::EMFILE | libc::ENFILE)) && !self.parked.is_empty() => {
                 self.evict(EVICT);
-                socket::open(ip, port, self.cpu)?
+                socket::open(ip, port, self.cpu, buf)?
             }
             r => r?,
         };

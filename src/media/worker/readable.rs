@@ -28,7 +28,7 @@ impl Worker {
             return self.on_parked(port);
         };
         let side = if leg == 0 { Side::A } else { Side::B };
-        let mut received = 0u64;
+        let (mut received, mut late) = (0u64, 0u64);
         while let Some(s) = self
             .calls
             .get(slot)
@@ -43,27 +43,40 @@ impl Worker {
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(_) => break,
             };
+            let stale = self.late.stale(&self.recv_batch, n, is_rtcp);
             for i in 0..n {
-                self.on_packet(slot, side, port, i);
+                self.on_packet(slot, side, port, i, stale & (1 << i) != 0);
             }
             self.send_batch.flush_into(&self.counters);
             let done = realtime_ns();
-            for i in 0..n {
+            for i in (0..n).filter(|i| stale & (1 << i) == 0) {
                 if let Some(arrived) = self.recv_batch.arrival_ns(i) {
                     self.latency.record(done.saturating_sub(arrived));
                 }
             }
+            if let Some(last) = n.checked_sub(1) {
+                let new = self.kernel_drops.handle_report(port, self.recv_batch.drops(last));
+                if new > 0 {
+                    self.counters.kernel_dropped.fetch_add(new, Relaxed);
+                }
+            }
             received += n as u64;
+            late += u64::from(stale.count_ones());
             if n < RecvBatch::BATCH {
                 break;
             }
         }
         self.counters.packets_in.fetch_add(received, Relaxed);
+        if late > 0 {
+            self.counters.late.fetch_add(late, Relaxed);
+            self.counters.dropped.fetch_add(late, Relaxed);
+        }
     }
 
     /// Datagram `i` of the receive batch, from leg `side` of the call in
-    /// `slot` on our `port`: what its relay decides, done.
-    fn on_packet(&mut self, slot: usize, side: Side, port: u16, i: usize) {
+    /// `slot` on our `port`: what its relay decides, done; only captured
+    /// when `late` (dropped, counted by the caller).
+    fn on_packet(&mut self, slot: usize, side: Side, port: u16, i: usize, late: bool) {
         let now = self.now_us();
         let Worker {
             calls,
@@ -85,6 +98,9 @@ impl Worker {
         } = call;
         let ip = sockets[side.index()].as_ref().map_or(src.ip(), |s| s.ip);
         call::capture(capture, ip, port, src, false, &pkt[..len]);
+        if late {
+            return;
+        }
         match relay.handle_packet(side, port % 2 == 1, pkt, len, src, now) {
             Verdict::Rtp { out, dest, len } => {
                 let Some(s) = &sockets[out.index()] else { return };

@@ -1,0 +1,18 @@
+//! `[media]`: where the media are anchored, the RTP ports, the codecs,
+//! the workers, and how late a packet may be.
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Media {
+    /// One address, or one per IP family.
+    pub address: crate::listen::Strings,
+    pub port_min: u16,
+    pub port_max: u16,
+    pub codecs: Vec<String>,
+    pub workers: usize,
+    pub realtime_priority: u8,
+    pub timeout_secs: u64,
+    pub max_delay_ms: u64,
+}

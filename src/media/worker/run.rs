@@ -1,0 +1,102 @@
+//! The worker's loop: drain commands; wait for readiness or the next
+//! deadline; read the ready sockets; send what is due on the tick; check
+//! media timeouts and publish the latency summary every 250 ms. One turn
+//! of it is [`Worker::turn`]; tests run turns on their own thread to hold
+//! a worker back (`step`).
+
+use super::{WAKER, Worker};
+use mio::Events;
+use std::sync::atomic::Ordering::{Relaxed, SeqCst};
+use std::time::{Duration, Instant};
+
+/// How often timeouts are checked and the latency summary published.
+const CHECK: Duration = Duration::from_millis(250);
+
+impl Worker {
+    /// Runs until the plane stops.
+    pub fn run(mut self) {
+        let mut events = Events::with_capacity(1024);
+        let mut next_check = Instant::now();
+        while !self.stop.load(Relaxed) {
+            self.turn(&mut events, &mut next_check, CHECK);
+        }
+    }
+
+    /// One time round the loop, waiting at most `max_wait` for readiness.
+    fn turn(&mut self, events: &mut Events, next_check: &mut Instant, max_wait: Duration) {
+        self.commands.woken.store(false, SeqCst);
+        while let Some(cmd) = self.commands.queue.pop() {
+            self.handle_command(cmd);
+        }
+        let now = Instant::now();
+        let wait = self.pace_wait(now, next_check.saturating_duration_since(now).min(max_wait));
+        if self.poll.poll(events, Some(wait)).is_err() {
+            return;
+        }
+        let woke = Instant::now();
+        for ev in events.iter() {
+            if ev.token() != WAKER {
+                self.on_readable(ev.token().0);
+            }
+        }
+        self.pace(woke);
+        if woke >= *next_check {
+            self.check_timeouts();
+            self.latency.publish(&self.counters.latency);
+            *next_check = woke + CHECK;
+        }
+        let busy = woke.elapsed().as_nanos() as u64;
+        self.counters.busy_ns.fetch_add(busy, Relaxed);
+    }
+}
+
+#[cfg(feature = "test-exports")]
+mod standalone {
+    use super::super::{Inbox, Worker, WorkerConfig, WorkerCounters, WorkerLinks};
+    use crate::media::MediaEvent;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+    use tokio::sync::mpsc;
+
+    /// A worker that runs only when its owner steps it (tests: a worker
+    /// held back for as long as the test likes, deterministically).
+    pub struct SteppedWorker {
+        worker: Worker,
+        /// Its command queue (no wake-up needed: each step drains it).
+        pub inbox: Arc<Inbox>,
+        /// What it publishes.
+        pub counters: Arc<WorkerCounters>,
+        /// What it reports.
+        pub events: mpsc::Receiver<MediaEvent>,
+    }
+
+    impl SteppedWorker {
+        /// A worker with settings `cfg`, not pinned.
+        pub fn new(cfg: WorkerConfig) -> std::io::Result<Self> {
+            let (tx, events) = mpsc::channel(1024);
+            let (inbox, counters) = (Arc::new(Inbox::new(1024)), Arc::new(WorkerCounters::default()));
+            let links = WorkerLinks {
+                commands: inbox.clone(),
+                events: vec![tx],
+                stop: Default::default(),
+                counters: counters.clone(),
+            };
+            let worker = Worker::new(cfg, mio::Poll::new()?, links, 0x5eed, None);
+            Ok(SteppedWorker {
+                worker,
+                inbox,
+                counters,
+                events,
+            })
+        }
+
+        /// One turn of the worker's loop on this thread: its commands, then
+        /// what its sockets hold, waiting at most `max_wait` for some.
+        pub fn step(&mut self, max_wait: Duration) {
+            let mut events = mio::Events::with_capacity(64);
+            self.worker.turn(&mut events, &mut Instant::now(), max_wait);
+        }
+    }
+}
+#[cfg(feature = "test-exports")]
+pub use standalone::SteppedWorker;
