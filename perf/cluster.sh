@@ -283,10 +283,15 @@ report() {
   echo
   echo "- date: $(date -u +%FT%TZ)"
   echo "- machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); Kamailio $(kamailio -v 2>/dev/null | grep -o '5\.[0-9.]*' | head -1), SIPp $(sipp -v 2>&1 | grep -o 'v[0-9.]*' | head -1); everything on loopback"
-  echo "- command: \`CALLS=$CALLS RATE=$RATE HOLD_S=$HOLD_S NODES=$NODES ALG=$ALG BASE_CALLS=$BASE_CALLS KILL_AT=$KILL_AT RESTART_S=$RESTART_S perf/cluster.sh\`"
+  echo "- command: \`TAKEOVER=$TAKEOVER CALLS=$CALLS RATE=$RATE HOLD_S=$HOLD_S NODES=$NODES ALG=$ALG BASE_CALLS=$BASE_CALLS KILL_AT=$KILL_AT RESTART_S=$RESTART_S perf/cluster.sh\`"
   echo "- Kamailio: peers/kamailio/dispatcher.cfg, algorithm $ALG, OPTIONS probe each 1 s, fr_timer 1 s, failover on 503/timeout; cores $CORES_LOAD with both SIPp"
-  echo "- nodes: \`rvoip-gw --sip 127.0.0.N:$NP --route sip:127.0.0.1:UAS\`, media on 127.0.0.N, one media worker, all on core(s) $CORES_NODES"
-  echo "- calls: \`sipp -sf sipp/scenarios/uac_rtp.xml -r $RATE -m $CALLS -d $((HOLD_S * 1000))\` to Kamailio (ACK and BYE relayed by Kamailio to the node's Contact, no Record-Route), G.711 both ways with rtp_stream; callee \`sipp -sf sipp/scenarios/uas_rtp.xml\`"
+  if [ "$TAKEOVER" = 1 ]; then
+    echo "- nodes: \`rvoip-gw --sip 127.0.0.N:$NP --route sip:KAMAILIO\` with \`[cluster]\` (a Redis on loopback, heartbeat_ms $BEAT_MS), media on 127.0.0.N, one media worker, all on core(s) $CORES_NODES"
+    echo "- calls: \`sipp -sf sipp/scenarios/uac_rtp_takeover.xml -r $RATE -m $CALLS\` (held $HOLD_S s) to Kamailio, which record-routes every call and relays the nodes' calls to \`sipp -sf sipp/scenarios/uas_rtp_takeover.xml\` (-A WITH_TAKEOVER); G.711 both ways with rtp_stream; both SIPp sides answer a re-INVITE"
+  else
+    echo "- nodes: \`rvoip-gw --sip 127.0.0.N:$NP --route sip:127.0.0.1:UAS\`, media on 127.0.0.N, one media worker, all on core(s) $CORES_NODES"
+    echo "- calls: \`sipp -sf sipp/scenarios/uac_rtp.xml -r $RATE -m $CALLS -d $((HOLD_S * 1000))\` to Kamailio (ACK and BYE relayed by Kamailio to the node's Contact, no Record-Route), G.711 both ways with rtp_stream; callee \`sipp -sf sipp/scenarios/uas_rtp.xml\`"
+  fi
   echo "- fault: 127.0.0.3 SIGKILLed $KILL_DELAY s into the run, restarted $RESTART_S s later"
   echo
   echo "| | value |"
