@@ -35,12 +35,11 @@ impl Takeover {
         self.stats.handover_failed.fetch_add(1, Relaxed);
         tracing::warn!("cluster: a call of node {node:?} no shard could take now: put back");
         if let Some(c) = self.link.conn().await {
-            let r = redis::cmd("HSET")
-                .arg(Keys::calls(node))
-                .arg(key)
-                .arg(json)
-                .query_async::<()>(c)
-                .await;
+            // Back among the node's calls, and no longer among those taken.
+            let mut pipe = redis::pipe();
+            pipe.atomic().hset(Keys::calls(node), key, json).ignore();
+            pipe.srem(Keys::claimed(node), key).ignore();
+            let r = pipe.query_async::<()>(c).await;
             if self.link.note(r).is_some() {
                 self.pending.push_back((node.to_owned(), key.to_owned()));
             }

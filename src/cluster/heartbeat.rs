@@ -57,7 +57,10 @@ impl Heartbeat {
                 .query_async::<Option<String>>(c)
                 .await;
             match self.link.note(r) {
-                Some(Some(_)) => break,
+                Some(Some(_)) => {
+                    self.beating = true;
+                    break;
+                }
                 Some(None) if Instant::now() < deadline => tokio::time::sleep(self.cfg.heartbeat / 2).await,
                 Some(None) => {
                     return Err(format!(
@@ -69,6 +72,13 @@ impl Heartbeat {
         }
         // Named for this run, so that a crash loop loses no earlier run's.
         let prev = [id.as_str(), ":prev-", &self.token].concat();
+        let Some(c) = self.link.conn().await else {
+            return Ok(None);
+        };
+        // What others took of an earlier run's calls is no business of this
+        // run's (its keys are the same numbers).
+        let r = redis::cmd("DEL").arg(Keys::claimed(&id)).query_async::<()>(c).await;
+        self.link.note(r);
         let Some(c) = self.link.conn().await else {
             return Ok(None);
         };
@@ -85,7 +95,7 @@ impl Heartbeat {
             return Ok(Some(prev));
         };
         let mut pipe = redis::pipe();
-        pipe.sadd(Keys::NODES, &prev).ignore().del(Keys::claimed(&id)).ignore();
+        pipe.sadd(Keys::NODES, &prev).ignore();
         let r = pipe.query_async::<()>(c).await;
         self.link.note(r);
         Ok(Some(prev))

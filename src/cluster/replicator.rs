@@ -31,6 +31,8 @@ pub(crate) struct Replicator {
     claimed: String,
     /// Heartbeat lapses already dealt with.
     lapsed: u64,
+    /// Calls other nodes took over (ids never repeat within a run).
+    disowned: rustc_hash::FxHashSet<u64>,
     /// The signalling shards, told to drop the calls others took.
     shards: Vec<mpsc::WeakSender<Command>>,
 }
@@ -47,6 +49,7 @@ impl Replicator {
             resync: false,
             claimed: Keys::claimed(node),
             lapsed: 0,
+            disowned: Default::default(),
             shards,
         }
     }
@@ -66,6 +69,7 @@ impl Replicator {
             let mut next = first;
             while let Some(op) = next.take() {
                 match op {
+                    ReplicaOp::Put(key, ..) if self.disowned.contains(&key) => None,
                     ReplicaOp::Put(key, _, snap) => batch.insert(key, Some(snap)),
                     ReplicaOp::Delete(key) => batch.insert(key, None),
                 };
@@ -98,8 +102,9 @@ impl Replicator {
                 }
             }
         }
+        // Before any rewrite, and after a lapse, what others took is let go.
         let lapsed = self.stats.heartbeat_lapsed.load(Relaxed);
-        if lapsed != self.lapsed && self.forget_claimed().await {
+        if (lapsed != self.lapsed || self.resync) && self.forget_claimed().await {
             self.lapsed = lapsed;
             self.resync = true;
         }
@@ -135,14 +140,16 @@ impl Replicator {
     async fn forget_claimed(&mut self) -> bool {
         let Some(c) = self.link.conn().await else { return false };
         let mut pipe = redis::pipe();
-        pipe.smembers(&self.claimed).del(&self.claimed).ignore();
-        let r = pipe.query_async::<(Vec<u64>,)>(c).await;
+        pipe.atomic().smembers(&self.claimed).del(&self.claimed).ignore();
+        let r = pipe.query_async::<(Vec<String>,)>(c).await;
         let Some((keys,)) = self.link.note(r) else { return false };
-        for k in keys {
+        for k in keys.iter().filter_map(|k| k.parse::<u64>().ok()) {
             self.mirror.remove(&k);
+            // A change of it still on its way is not written either.
+            self.disowned.insert(k);
             // Ours no more: dropped by the shard that has it, unsaid.
             for q in self.shards.iter().filter_map(mpsc::WeakSender::upgrade) {
-                _ = q.try_send(Command::Disown(k));
+                _ = q.send(Command::Disown(k)).await;
             }
         }
         true

@@ -23,8 +23,11 @@ const CLAIM: &str = "if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end \
     local v = redis.call('HGET', KEYS[1], ARGV[1]) \
     if v then \
       redis.call('HDEL', KEYS[1], ARGV[1]) redis.call('PEXPIRE', KEYS[1], ARGV[2]) \
-      redis.call('SADD', KEYS[3], ARGV[1]) redis.call('PEXPIRE', KEYS[3], ARGV[2]) \
+      redis.call('SADD', KEYS[3], ARGV[1]) redis.call('PEXPIRE', KEYS[3], ARGV[3]) \
     end return v";
+
+/// How long the keys of a node's claimed calls are kept (ms).
+const CLAIMED_TTL_MS: u64 = 86_400_000;
 
 /// Whether the node still runs: a signalling shard's queue is open.
 pub(crate) fn running(shards: &[mpsc::WeakSender<Command>]) -> bool {
@@ -142,7 +145,13 @@ impl Takeover {
             };
             let ttl = self.cfg.calls_ttl().as_millis() as u64;
             let mut call = self.script.key(Keys::calls(&node));
-            call.key(Keys::node(&node)).key(Keys::claimed(&node)).arg(&key).arg(ttl);
+            // The claimed keys outlive any partition the node may come back
+            // from (a day); its next start clears them.
+            call.key(Keys::node(&node))
+                .key(Keys::claimed(&node))
+                .arg(&key)
+                .arg(ttl)
+                .arg(CLAIMED_TTL_MS);
             let r = call.invoke_async::<redis::Value>(c).await;
             let Some(claimed) = self.link.note(r) else {
                 return self.pending.push_front((node, key));

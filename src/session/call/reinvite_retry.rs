@@ -26,11 +26,12 @@ impl Call {
         if self.reinvite_busy() {
             return;
         }
+        if self.adopted {
+            // A call taken over: its re-INVITE from here is what is owed
+            // (a hold or resume wished meanwhile follows it).
+            return self.take_over(ctx, now);
+        }
         if let Some(hold) = self.reinvite.wanted.take() {
-            if self.adopted {
-                // A call taken over: its re-INVITE from here is what is owed.
-                return self.take_over(ctx, now);
-            }
             self.request_hold(ctx, now, hold);
         }
     }

@@ -84,9 +84,12 @@ impl Call {
             remote_target: leg.remote_target.clone(),
             route_set: leg.route_set.clone(),
             fallback: peer,
-            // A peer behind NAT (a private Contact) is reached where it
-            // came from, as when the dialog formed.
-            flow: crate::sip::flow_for(&leg.remote_target, peer),
+            // A caller behind NAT (a private Contact) is reached where it
+            // came from, as when the dialog formed; a connection of the
+            // dead node's is not ours to use.
+            flow: (leg.uas && !peer.transport.is_reliable())
+                .then(|| crate::sip::flow_for(&leg.remote_target, peer))
+                .flatten(),
             resolved: None,
         });
         call.sdp.remote_hold = remote.direction().is_hold();
