@@ -82,7 +82,6 @@ impl Records {
             r.nodes.extend(self.node.clone());
         }
         r.open_legs += 1;
-        r.legs.reserve(r.open_legs.saturating_sub(r.legs.len()));
     }
 
     /// Call `leg` becomes a leg of `owner`'s record (a bridge's B side);

@@ -17,7 +17,7 @@ use std::time::Instant;
 #[derive(Debug, Clone, Default)]
 pub(super) struct ClientAuth {
     creds: Option<Arc<ClientCredentials>>,
-    answered: Option<Answered>,
+    answered: Option<Box<Answered>>,
     /// The INVITE in flight carries our answer to a challenge.
     tried: bool,
 }
@@ -70,7 +70,7 @@ impl Call {
         let Some(req) = super::reissue::reissued(&invite, None, &via, &contact, Some((answered.header, value))) else {
             return false;
         };
-        (self.client_auth.answered, self.client_auth.tried) = (Some(answered), true);
+        (self.client_auth.answered, self.client_auth.tried) = (Some(Box::new(answered)), true);
         self.reissue(ctx, now, old, self.peer, req);
         true
     }
@@ -83,7 +83,7 @@ impl Call {
         };
         match creds.answer(resp.code() == 407, &resp.resp.headers) {
             Ok(a) => {
-                self.client_auth.answered = Some(a);
+                self.client_auth.answered = Some(Box::new(a));
                 true
             }
             Err(_) => false,

@@ -71,7 +71,7 @@ pub(crate) struct Call {
     port: u16,
     reinvite: Reinvite,
     /// Our 2xx awaiting its ACK.
-    ok: Option<OkRetransmit>,
+    ok: Option<Box<OkRetransmit>>,
     /// End was asked for before a provisional arrived: CANCEL when it does.
     cancel_requested: bool,
     cancel_sent: bool,
@@ -107,7 +107,7 @@ pub(crate) struct Call {
     /// Restored from a snapshot, its re-INVITE not yet answered.
     adopted: bool,
     /// Set when the call is over: the event that ends it.
-    ended: Option<SessionEvent>,
+    ended: Option<Box<SessionEvent>>,
 }
 
 impl Call {
@@ -155,11 +155,11 @@ impl Call {
 
     /// The event that ended it, once it is over (taken once).
     pub fn take_ended(&mut self) -> Option<SessionEvent> {
-        self.ended.take()
+        self.ended.take().map(|e| *e)
     }
 
     /// Ends the call with `ev` (the first end wins).
     fn end(&mut self, ev: SessionEvent) {
-        self.ended.get_or_insert(ev);
+        self.ended.get_or_insert_with(|| Box::new(ev));
     }
 }

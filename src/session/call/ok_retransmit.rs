@@ -38,7 +38,7 @@ impl Call {
             self.set_timer(ctx, CallTimer::OkRetransmit, b.next);
         }
         self.set_timer(ctx, CallTimer::OkTimeout, now + t.t64());
-        self.ok = Some(OkRetransmit { bytes, backoff, cseq });
+        self.ok = Some(Box::new(OkRetransmit { bytes, backoff, cseq }));
     }
 
     /// The ACK came: stop resending.

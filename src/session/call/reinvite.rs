@@ -33,7 +33,7 @@ const MAX_RETRIES: u8 = 3;
 #[derive(Debug, Default, Clone)]
 pub(super) struct Reinvite {
     /// Ours, in flight.
-    pending: Option<Pending>,
+    pending: Option<Box<Pending>>,
     /// Hold (true) or resume asked for while another re-INVITE was in
     /// progress: sent once it completes.
     pub(super) wanted: Option<bool>,
@@ -106,7 +106,7 @@ impl Call {
             return;
         };
         let tx = ctx.send_request(now, self.id, hop, req);
-        self.reinvite.pending = Some(Pending { hold, offer, tx });
+        self.reinvite.pending = Some(Box::new(Pending { hold, offer, tx }));
     }
 
     /// A final response to our re-INVITE.

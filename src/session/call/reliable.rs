@@ -40,7 +40,7 @@ pub(super) struct Reliable {
     /// The INVITE required 100rel: every provisional but 100 is reliable.
     pub on: bool,
     rseq: u32,
-    unacked: Option<Unacked>,
+    unacked: Option<Box<Unacked>>,
     waiting: VecDeque<Waiting>,
 }
 
@@ -83,12 +83,12 @@ impl Call {
         let backoff = Backoff::start(now, t.t1, None);
         self.set_timer(ctx, CallTimer::ProvisionalRetransmit, backoff.next);
         let until = now + t.t64();
-        self.rel.unacked = Some(Unacked {
+        self.rel.unacked = Some(Box::new(Unacked {
             bytes,
             rseq,
             backoff,
             until,
-        });
+        }));
     }
 
     /// An answer asked for while a reliable provisional awaits its PRACK:

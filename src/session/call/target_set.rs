@@ -32,7 +32,7 @@ pub(super) struct TargetSet {
     /// The current target's further servers, in order (RFC 3263 §4.3).
     alternates: Vec<Peer>,
     /// The target whose name is being looked up.
-    resolving: Option<rsip::Uri>,
+    resolving: Option<Box<rsip::Uri>>,
 }
 
 impl TargetSet {
@@ -91,7 +91,7 @@ impl Call {
             let peers = match ctx.locate(now, &text, self.peer.transport, Waiter::Call(self.id)) {
                 Ok(Some(peers)) => peers,
                 Ok(None) => {
-                    self.targets.resolving = Some(uri);
+                    self.targets.resolving = Some(Box::new(uri));
                     return true;
                 }
                 Err(_) => continue,
@@ -111,7 +111,7 @@ impl Call {
             return;
         };
         let status = match found {
-            Ok(peers) => match self.send_to(ctx, now, uri, peers) {
+            Ok(peers) => match self.send_to(ctx, now, *uri, peers) {
                 true => return,
                 false => crate::status::StatusCode::SERVICE_UNAVAILABLE,
             },
