@@ -34,7 +34,7 @@ pub struct Leg {
     /// The SSRC its peer last sent (for RTCP mapping).
     pub rx_ssrc: u32,
     /// Its SRTP contexts; `None`: plain RTP.
-    srtp: Option<SrtpSession>,
+    srtp: Option<Box<SrtpSession>>,
 }
 
 /// The peer's RTCP address from SDP: the RTP port, plus one unless muxed.
@@ -57,7 +57,7 @@ impl Leg {
             tx: OutStream::new(ssrc, (ssrc >> 16) as u16, ssrc.rotate_left(7), cfg.clock),
             dropped: 0,
             rx_ssrc: 0,
-            srtp: cfg.srtp.as_ref().map(SrtpSession::new),
+            srtp: cfg.srtp.as_ref().map(|k| Box::new(SrtpSession::new(k))),
         }
     }
 

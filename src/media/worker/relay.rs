@@ -41,7 +41,7 @@ pub struct Relay {
     /// A leg latched by the last packet, not yet taken.
     latched: Option<(Side, SocketAddr)>,
     /// The application's side of an audio call.
-    audio: Option<AudioSide>,
+    audio: Option<Box<AudioSide>>,
     /// Each leg's DTMF when the legs differ (issue #18): digits heard
     /// from it for signalling, digits to send it.
     dtmf: [LegDtmf; 2],

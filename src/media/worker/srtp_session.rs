@@ -38,10 +38,10 @@ impl SrtpSession {
     /// The session after a re-INVITE brought `keys` (`None`: plain RTP
     /// now): fresh contexts for a direction whose key or suite changed,
     /// the old ones for a direction whose key did not.
-    pub fn rekey(old: Option<Self>, keys: Option<&LegSrtp>) -> Option<Self> {
+    pub fn rekey(old: Option<Box<Self>>, keys: Option<&LegSrtp>) -> Option<Box<Self>> {
         let keys = keys?;
         let Some(mut s) = old.filter(|s| s.keys.suite == keys.suite) else {
-            return Some(SrtpSession::new(keys));
+            return Some(Box::new(SrtpSession::new(keys)));
         };
         if s.keys.rx != keys.rx {
             s.rtp_rx = SrtpContext::new(&keys.rx, keys.suite);

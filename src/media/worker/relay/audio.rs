@@ -24,7 +24,7 @@ impl Relay {
         now_us: u64,
     ) -> Relay {
         let mut relay = Relay::new(a, None, [ssrc, 0], relatch_us, opus_complexity, now_us);
-        relay.audio = Some(AudioSide::new(io, &a, opus_complexity));
+        relay.audio = Some(Box::new(AudioSide::new(io, &a, opus_complexity)));
         relay
     }
 
