@@ -12,6 +12,7 @@
 //! times the lookup alone (issue #18: under 5 µs).
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use rvoip::media::{LegStats, MediaCommand, MediaEvent};
 use rvoip::test_exports::auth::{Algorithm, AuthConfig, ClientCredentials, Credentials};
 use rvoip::test_exports::endpoint::Endpoint;
 use rvoip::test_exports::gateway::{Gateway, GatewayConfig, Route, RouteAction};
@@ -99,6 +100,8 @@ struct Dut {
     /// Time spent inside the gateway (its handlers and polls), not in
     /// the bench's peers.
     busy: Duration,
+    /// The simulated time of the latest input.
+    now: Instant,
 }
 
 impl Dut {
@@ -132,6 +135,7 @@ impl Dut {
             groups: vec![vec![server]],
             valid_until: now + Duration::from_secs(86400),
         };
+        dut.now = now;
         dut.ep.handle_resolved(now, r.id, Ok(set));
         let out = dut.outputs();
         rest_of_call(&mut dut, now, 0, out, 1);
@@ -195,6 +199,7 @@ impl Dut {
         Dut {
             ep: Endpoint::new(cfg, Some(gw), Instant::now(), SystemTime::now()),
             busy: Duration::ZERO,
+            now: Instant::now(),
         }
     }
 
@@ -202,6 +207,7 @@ impl Dut {
     /// commands taken, as the driver does).
     fn feed(&mut self, now: Instant, text: &str, from: &str) -> Vec<(SocketAddr, String)> {
         let start = Instant::now();
+        self.now = now;
         self.ep.handle_datagram(now, udp(from), text.as_bytes());
         let out = self.outputs();
         self.busy += start.elapsed();
@@ -209,7 +215,7 @@ impl Dut {
     }
 
     fn outputs(&mut self) -> Vec<(SocketAddr, String)> {
-        while self.ep.poll_media_command().is_some() {}
+        self.media();
         let mut out = Vec::new();
         while let Some(t) = self.ep.poll_transmit() {
             out.push((t.peer.addr, String::from_utf8(t.bytes.to_vec()).unwrap()));
@@ -218,8 +224,27 @@ impl Dut {
         out
     }
 
+    /// Takes the media commands as a worker would: a removed call's
+    /// final statistics are reported back (the call's record completes
+    /// and leaves, as in the driver; without this the bench's gateway
+    /// kept every call's record and grew without bound).
+    fn media(&mut self) {
+        let mut removed = Vec::new();
+        while let Some(cmd) = self.ep.poll_media_command() {
+            if let MediaCommand::RemoveCall { call } = cmd {
+                removed.push(call);
+            }
+        }
+        for call in removed {
+            let stats = [Some(LegStats::default()), Some(LegStats::default())];
+            self.ep
+                .handle_media_event(self.now, MediaEvent::Removed { call, stats });
+        }
+    }
+
     fn timers(&mut self, now: Instant) {
         let start = Instant::now();
+        self.now = now;
         self.ep.handle_timeout(now);
         self.outputs();
         self.busy += start.elapsed();
