@@ -486,8 +486,8 @@ fn rfc5118_messages_parse_as_the_rfc_says() {
     }
     // 4.7 and 4.9: IPv6 sent-by, with a port after the brackets.
     let core = |name: &str| sip::validate(&sip::parse(&read(name)).unwrap()).unwrap();
-    assert_eq!(core("mult-ip-in-header").sent_by, "[2001:db8::9:1]:6050");
-    assert_eq!(core("ipv4-mapped-ipv6").sent_by, "[::ffff:192.0.2.10]:19823");
+    assert_eq!(core("mult-ip-in-header").sent_by(), "[2001:db8::9:1]:6050");
+    assert_eq!(core("ipv4-mapped-ipv6").sent_by(), "[::ffff:192.0.2.10]:19823");
     // 4.6, 4.8, 4.9: SDP with IPv6 (and, in 4.8, a second stream's IPv4)
     // connection addresses; the audio stream's is the one we use.
     let audio = |name: &str| sdp::parse(std::str::from_utf8(&request(name).body).unwrap()).map(|s| s.audio.addr);
