@@ -25,6 +25,7 @@ mod text;
 mod uri;
 mod validate;
 mod via;
+mod view;
 
 pub use self::core::Core;
 pub use build::{RequestSpec, request, request_with_body, response, response_from_raw, with_body};
@@ -34,6 +35,8 @@ pub use incoming::{Incoming, IncomingRequest, IncomingResponse};
 pub use ipv6::{host_ip, parse_v6};
 pub use params::{header_param, new_token, split_host_port, split_list, uri_of};
 pub use parse::parse;
+#[cfg(feature = "test-exports")]
+pub use parse::parse_full;
 pub use reason::phrase as reason_phrase;
 pub use redact::for_log;
 pub use refer_to::{ReferTo, refer_sub};
@@ -53,6 +56,8 @@ pub use validate::{MAGIC_COOKIE, validate};
 #[cfg(feature = "test-exports")]
 pub use via::stamp_received;
 pub use via::{Via, response_addr, stamp_and_route};
+#[cfg(feature = "test-exports")]
+pub use view::View;
 
 pub use rsip::{Header, Method, Request, Response, SipMessage, StatusCode};
 

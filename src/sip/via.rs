@@ -62,6 +62,7 @@ impl<'a> Via<'a> {
 
     /// `host:port` as written (an IPv6 host in brackets), for transaction
     /// matching.
+    #[cfg(any(test, feature = "test-exports"))]
     pub fn sent_by(&self) -> String {
         let mut s = String::with_capacity(self.host.len() + 8);
         self.push_sent_by(&mut s);
