@@ -15,17 +15,12 @@
 
 use rvoip::media::{LegStats, MediaCommand, MediaEvent};
 use rvoip::test_exports::endpoint::Endpoint;
-use rvoip::test_exports::gateway::{Gateway, GatewayConfig, Route, RouteAction};
-use rvoip::test_exports::ids::{Peer, TransportKind};
-use rvoip::test_exports::sdp::Codec;
-use rvoip::test_exports::session::UaConfig;
-use rvoip::test_exports::transaction::TimerConfig;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::backtrace::Backtrace;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 struct Counting;
 thread_local! {
@@ -70,123 +65,15 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-const GW: &str = "127.0.0.1:5060";
-const A: &str = "127.0.0.1:5061";
-const B: &str = "127.0.0.1:5070";
-const SDP: &str = "v=0\r\no=user1 53655765 2353687637 IN IP4 127.0.0.1\r\ns=-\r\n\
-c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
+#[path = "../benches/support/b2bua.rs"]
+mod b2bua;
+use b2bua::*;
 
 /// Allocations per call (all steps), plus a small margin: it may only go
 /// down. 368 when first measured; 286 since the parser's borrowed view,
 /// the one-buffer `Core`, borrowed dialog lookups and the replies written
 /// straight into their buffer (perf/README.md, issue #20).
 const PINNED_PER_CALL: u64 = 290;
-
-fn udp(addr: &str) -> Peer {
-    Peer {
-        transport: TransportKind::Udp,
-        addr: addr.parse().unwrap(),
-    }
-}
-
-fn header<'a>(msg: &'a str, name: &str) -> &'a str {
-    msg.lines()
-        .find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(": ")))
-        .unwrap_or("")
-}
-
-/// SIPp's uac INVITE for call `n`.
-fn invite(n: u64) -> String {
-    format!(
-        "INVITE sip:service@{GW} SIP/2.0\r\nVia: SIP/2.0/UDP {A};branch=z9hG4bK-{n}-1-0\r\n\
-From: sipp <sip:sipp@{A}>;tag={n}SIPpTag001\r\nTo: service <sip:service@{GW}>\r\n\
-Call-ID: {n}-bench@127.0.0.1\r\nCSeq: 1 INVITE\r\nContact: sip:sipp@{A}\r\nMax-Forwards: 70\r\n\
-Subject: Performance Test\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{SDP}",
-        SDP.len()
-    )
-}
-
-/// SIPp's uac ACK or BYE for call `n`, in the dialog the 200 `ok` set up.
-fn in_dialog(n: u64, method: &str, cseq: u32, ok: &str) -> String {
-    format!(
-        "{method} sip:service@{GW} SIP/2.0\r\nVia: SIP/2.0/UDP {A};branch=z9hG4bK-{n}-{cseq}-{method}\r\n\
-From: sipp <sip:sipp@{A}>;tag={n}SIPpTag001\r\nTo: {}\r\nCall-ID: {n}-bench@127.0.0.1\r\n\
-CSeq: {cseq} {method}\r\nContact: sip:sipp@{A}\r\nMax-Forwards: 70\r\nSubject: Performance Test\r\n\
-Content-Length: 0\r\n\r\n",
-        header(ok, "To")
-    )
-}
-
-/// uas_answer.xml's `code` to `req` (with its To tag), with SDP when `sdp`.
-fn reply(req: &str, n: u64, code: &str, sdp: bool) -> String {
-    let to = header(req, "To");
-    let tag = if to.contains("tag=") {
-        String::new()
-    } else {
-        format!(";tag={n}SIPpTag01")
-    };
-    let body = if sdp { SDP } else { "" };
-    let ct = if sdp { "Content-Type: application/sdp\r\n" } else { "" };
-    format!(
-        "SIP/2.0 {code}\r\nVia: {}\r\nFrom: {}\r\nTo: {to}{tag}\r\nCall-ID: {}\r\nCSeq: {}\r\n\
-Contact: <sip:{B};transport=UDP>\r\n{ct}Content-Length: {}\r\n\r\n{body}",
-        header(req, "Via"),
-        header(req, "From"),
-        header(req, "Call-ID"),
-        header(req, "CSeq"),
-        body.len()
-    )
-}
-
-fn gateway() -> Endpoint {
-    let cfg = UaConfig {
-        local: GW.parse::<SocketAddr>().unwrap(),
-        local_alt: None,
-        tls_local: None,
-        user: "rvoip".into(),
-        timers: TimerConfig::default(),
-        media_addr: "127.0.0.1".parse().unwrap(),
-        media_addr_alt: None,
-        ports: (10000, 30000),
-        codecs: vec![Codec::pcmu(), Codec::pcma()],
-        max_calls: 1_000_000,
-        retry_after: 5,
-        seed: 1,
-        media_workers: 2,
-        shard: 0,
-        shards: 1,
-        max_redirects: 3,
-        shed_delay: None,
-        auth: None,
-        access: Default::default(),
-        registrations: Vec::new(),
-        srtp: Default::default(),
-        session_timer: Default::default(),
-        node: None,
-        registrar: None,
-        dns: Default::default(),
-    };
-    let gw = Gateway::new(GatewayConfig {
-        routes: vec![Route {
-            capture_dir: None,
-            transfer: true,
-            user_prefix: String::new(),
-            domain: None,
-            sources: Vec::new(),
-            action: RouteAction::Forward {
-                uri: format!("sip:{B}"),
-                credentials: None,
-                srtp: Default::default(),
-                sdes_in_clear: false,
-                transport: TransportKind::Udp,
-                codecs: Vec::new(),
-            },
-        }],
-        max_calls: 1_000_000,
-        ..GatewayConfig::default()
-    });
-    Endpoint::new(cfg, Some(gw), Instant::now(), SystemTime::now())
-}
 
 /// The steps of a call, in order: what comes in, and what the gateway
 /// sends for it.
@@ -284,7 +171,7 @@ fn call(dut: &mut Dut, now: Instant, n: u64) {
 #[test]
 fn a_bridged_calls_messages_allocate_no_more_than_pinned() {
     let mut dut = Dut {
-        ep: gateway(),
+        ep: gateway(ua_config(), format!("sip:{B}")),
         allocs: [0; STEPS.len()],
         handler: [0; STEPS.len()],
     };
