@@ -12,93 +12,30 @@
 //! times the lookup alone (issue #18: under 5 µs).
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use rvoip::media::{LegStats, MediaCommand, MediaEvent};
 use rvoip::test_exports::auth::{Algorithm, AuthConfig, ClientCredentials, Credentials};
 use rvoip::test_exports::endpoint::Endpoint;
-use rvoip::test_exports::gateway::{Gateway, GatewayConfig, Route, RouteAction};
-use rvoip::test_exports::ids::{CallId, Peer, TransportKind};
+use rvoip::test_exports::ids::{CallId, TransportKind};
 use rvoip::test_exports::locate::{DnsConfig, Families, Locator, Query, Server, ServerSet, Waiter};
-use rvoip::test_exports::sdp::Codec;
 use rvoip::test_exports::session::UaConfig;
-use rvoip::test_exports::transaction::TimerConfig;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
+
+#[path = "support/b2bua.rs"]
+mod b2bua;
+use b2bua::*;
 
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-const GW: &str = "127.0.0.1:5060";
-const A: &str = "127.0.0.1:5061";
-const B: &str = "127.0.0.1:5070";
-const SDP: &str = "v=0\r\no=user1 53655765 2353687637 IN IP4 127.0.0.1\r\ns=-\r\n\
-c=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 6000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
-
-fn udp(addr: &str) -> Peer {
-    Peer {
-        transport: TransportKind::Udp,
-        addr: addr.parse().unwrap(),
-    }
-}
-
-fn header<'a>(msg: &'a str, name: &str) -> &'a str {
-    msg.lines()
-        .find_map(|l| l.strip_prefix(name).and_then(|r| r.strip_prefix(": ")))
-        .unwrap_or("")
-}
-
-/// SIPp's uac INVITE for call `n`.
-fn invite(n: u64) -> String {
-    invite_with(n, 1, "")
-}
-
-/// SIPp's uac INVITE for call `n` with CSeq `cseq` and `extra` headers.
-fn invite_with(n: u64, cseq: u32, extra: &str) -> String {
-    format!(
-        "INVITE sip:service@{GW} SIP/2.0\r\nVia: SIP/2.0/UDP {A};branch=z9hG4bK-{n}-{cseq}-0\r\n\
-From: sipp <sip:sipp@{A}>;tag={n}SIPpTag001\r\nTo: service <sip:service@{GW}>\r\n\
-Call-ID: {n}-bench@127.0.0.1\r\nCSeq: {cseq} INVITE\r\nContact: sip:sipp@{A}\r\nMax-Forwards: 70\r\n\
-{extra}Subject: Performance Test\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{SDP}",
-        SDP.len()
-    )
-}
-
-/// SIPp's uac ACK or BYE for call `n`, in the dialog the 200 `ok` set up.
-fn in_dialog(n: u64, method: &str, cseq: u32, ok: &str) -> String {
-    format!(
-        "{method} sip:service@{GW} SIP/2.0\r\nVia: SIP/2.0/UDP {A};branch=z9hG4bK-{n}-{cseq}-{method}\r\n\
-From: sipp <sip:sipp@{A}>;tag={n}SIPpTag001\r\nTo: {}\r\nCall-ID: {n}-bench@127.0.0.1\r\n\
-CSeq: {cseq} {method}\r\nContact: sip:sipp@{A}\r\nMax-Forwards: 70\r\nSubject: Performance Test\r\n\
-Content-Length: 0\r\n\r\n",
-        header(ok, "To")
-    )
-}
-
-/// uas_answer.xml's 200 to `req`, with SDP when `sdp`.
-fn ok(req: &str, n: u64, sdp: bool) -> String {
-    let to = header(req, "To");
-    let tag = if to.contains("tag=") {
-        String::new()
-    } else {
-        format!(";tag={n}SIPpTag01")
-    };
-    let body = if sdp { SDP } else { "" };
-    let ct = if sdp { "Content-Type: application/sdp\r\n" } else { "" };
-    format!(
-        "SIP/2.0 200 OK\r\nVia: {}\r\nFrom: {}\r\nTo: {to}{tag}\r\nCall-ID: {}\r\nCSeq: {}\r\n\
-Contact: <sip:{B};transport=UDP>\r\n{ct}Content-Length: {}\r\n\r\n{body}",
-        header(req, "Via"),
-        header(req, "From"),
-        header(req, "Call-ID"),
-        header(req, "CSeq"),
-        body.len()
-    )
-}
 
 struct Dut {
     ep: Endpoint,
     /// Time spent inside the gateway (its handlers and polls), not in
     /// the bench's peers.
     busy: Duration,
+    /// The simulated time of the latest input.
+    now: Instant,
 }
 
 impl Dut {
@@ -132,6 +69,7 @@ impl Dut {
             groups: vec![vec![server]],
             valid_until: now + Duration::from_secs(86400),
         };
+        dut.now = now;
         dut.ep.handle_resolved(now, r.id, Ok(set));
         let out = dut.outputs();
         rest_of_call(&mut dut, now, 0, out, 1);
@@ -140,22 +78,6 @@ impl Dut {
 
     fn build(shed_delay: Option<Duration>, alg: Option<Algorithm>, target: String) -> Self {
         let cfg = UaConfig {
-            local: GW.parse::<SocketAddr>().unwrap(),
-            local_alt: None,
-            tls_local: None,
-            user: "rvoip".into(),
-            timers: TimerConfig::default(),
-            media_addr: "127.0.0.1".parse().unwrap(),
-            media_addr_alt: None,
-            ports: (10000, 30000),
-            codecs: vec![Codec::pcmu(), Codec::pcma()],
-            max_calls: 1_000_000,
-            retry_after: 5,
-            seed: 1,
-            media_workers: 2,
-            shard: 0,
-            shards: 1,
-            max_redirects: 3,
             shed_delay,
             auth: alg.map(|alg| AuthConfig {
                 realm: "rvoip".into(),
@@ -165,36 +87,12 @@ impl Dut {
                 credentials: Arc::new(Credentials::default().with_password("sipp", "rvoip", "secret")),
                 secret: [1; 32],
             }),
-            access: Default::default(),
-            registrations: Vec::new(),
-            srtp: Default::default(),
-            session_timer: Default::default(),
-            node: None,
-            registrar: None,
-            dns: Default::default(),
+            ..ua_config()
         };
-        let gw = Gateway::new(GatewayConfig {
-            routes: vec![Route {
-                capture_dir: None,
-                transfer: true,
-                user_prefix: String::new(),
-                domain: None,
-                sources: Vec::new(),
-                action: RouteAction::Forward {
-                    uri: target,
-                    credentials: None,
-                    srtp: Default::default(),
-                    sdes_in_clear: false,
-                    transport: TransportKind::Udp,
-                    codecs: Vec::new(),
-                },
-            }],
-            max_calls: 1_000_000,
-            ..GatewayConfig::default()
-        });
         Dut {
-            ep: Endpoint::new(cfg, Some(gw), Instant::now(), SystemTime::now()),
+            ep: gateway(cfg, target),
             busy: Duration::ZERO,
+            now: Instant::now(),
         }
     }
 
@@ -202,6 +100,7 @@ impl Dut {
     /// commands taken, as the driver does).
     fn feed(&mut self, now: Instant, text: &str, from: &str) -> Vec<(SocketAddr, String)> {
         let start = Instant::now();
+        self.now = now;
         self.ep.handle_datagram(now, udp(from), text.as_bytes());
         let out = self.outputs();
         self.busy += start.elapsed();
@@ -209,7 +108,7 @@ impl Dut {
     }
 
     fn outputs(&mut self) -> Vec<(SocketAddr, String)> {
-        while self.ep.poll_media_command().is_some() {}
+        self.media();
         let mut out = Vec::new();
         while let Some(t) = self.ep.poll_transmit() {
             out.push((t.peer.addr, String::from_utf8(t.bytes.to_vec()).unwrap()));
@@ -218,8 +117,27 @@ impl Dut {
         out
     }
 
+    /// Takes the media commands as a worker would: a removed call's
+    /// final statistics are reported back (the call's record completes
+    /// and leaves, as in the driver; without this the bench's gateway
+    /// kept every call's record and grew without bound).
+    fn media(&mut self) {
+        let mut removed = Vec::new();
+        while let Some(cmd) = self.ep.poll_media_command() {
+            if let MediaCommand::RemoveCall { call } = cmd {
+                removed.push(call);
+            }
+        }
+        for call in removed {
+            let stats = [Some(LegStats::default()), Some(LegStats::default())];
+            self.ep
+                .handle_media_event(self.now, MediaEvent::Removed { call, stats });
+        }
+    }
+
     fn timers(&mut self, now: Instant) {
         let start = Instant::now();
+        self.now = now;
         self.ep.handle_timeout(now);
         self.outputs();
         self.busy += start.elapsed();

@@ -9,12 +9,14 @@
 
 use rvoip::api::*;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::net::SocketAddr;
 use std::time::Duration;
 use tokio::net::UdpSocket;
 
 mod ports;
+mod protos;
+
+use protos::{cases as protos_cases, fill};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
 
@@ -486,77 +488,14 @@ fn rfc5118_messages_parse_as_the_rfc_says() {
     }
     // 4.7 and 4.9: IPv6 sent-by, with a port after the brackets.
     let core = |name: &str| sip::validate(&sip::parse(&read(name)).unwrap()).unwrap();
-    assert_eq!(core("mult-ip-in-header").sent_by, "[2001:db8::9:1]:6050");
-    assert_eq!(core("ipv4-mapped-ipv6").sent_by, "[::ffff:192.0.2.10]:19823");
+    assert_eq!(core("mult-ip-in-header").sent_by(), "[2001:db8::9:1]:6050");
+    assert_eq!(core("ipv4-mapped-ipv6").sent_by(), "[::ffff:192.0.2.10]:19823");
     // 4.6, 4.8, 4.9: SDP with IPv6 (and, in 4.8, a second stream's IPv4)
     // connection addresses; the audio stream's is the one we use.
     let audio = |name: &str| sdp::parse(std::str::from_utf8(&request(name).body).unwrap()).map(|s| s.audio.addr);
     assert_eq!(audio("ipv6-in-sdp"), Ok("2001:db8::20".parse().unwrap()));
     assert_eq!(audio("mult-ip-in-sdp"), Ok("192.0.2.1".parse().unwrap()));
     assert_eq!(audio("ipv4-mapped-ipv6"), Ok("::ffff:192.0.2.2".parse().unwrap()));
-}
-
-/// The PROTOS cases: (number, first PDU with placeholders).
-fn protos_cases() -> Vec<(usize, Vec<u8>)> {
-    let gz = std::fs::File::open(format!("{CORPUS}/protos-c07-sip/testcases.tar.gz")).unwrap();
-    let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(gz));
-    let mut cases = Vec::new();
-    for entry in tar.entries().unwrap() {
-        let mut e = entry.unwrap();
-        let Some(n) = e
-            .path()
-            .unwrap()
-            .file_name()
-            .and_then(|f| f.to_str()?.parse::<usize>().ok())
-        else {
-            continue;
-        };
-        let mut data = Vec::new();
-        e.read_to_end(&mut data).unwrap();
-        let sp = data.iter().position(|&b| b == b' ').unwrap();
-        let len: usize = std::str::from_utf8(&data[..sp]).unwrap().parse().unwrap();
-        cases.push((n, data[sp + 1..sp + 1 + len].to_vec()));
-    }
-    cases.sort();
-    cases
-}
-
-/// Fills a PROTOS PDU's placeholders as the suite's README describes.
-fn fill(pdu: &[u8], n: usize, me: SocketAddr, gw: SocketAddr) -> Vec<u8> {
-    let mut out = pdu.to_vec();
-    let subs = [
-        ("<To>", format!("protos@{gw}")),
-        ("<From>", format!("tester@{me}")),
-        ("<From-Address>", me.ip().to_string()),
-        ("<From-IP>", me.ip().to_string()),
-        ("<Local-Port>", me.port().to_string()),
-        ("<Branch-ID>", format!("{n}x")),
-        ("<Call-ID>", format!("protos-{n}")),
-        ("<CSeq>", "1".into()),
-    ];
-    for (k, v) in subs {
-        out = replace(&out, k.as_bytes(), v.as_bytes());
-    }
-    let body = out
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map_or(0, |i| out.len() - i - 4);
-    replace(&out, b"<Content-Length>", body.to_string().as_bytes())
-}
-
-fn replace(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(hay.len());
-    let mut i = 0;
-    while i < hay.len() {
-        if hay[i..].starts_with(from) {
-            out.extend_from_slice(to);
-            i += from.len();
-        } else {
-            out.push(hay[i]);
-            i += 1;
-        }
-    }
-    out
 }
 
 #[test]

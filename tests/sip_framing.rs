@@ -22,7 +22,7 @@ fn folded_headers_and_multi_value_via_are_normalised() {
     let msg = sip::parse(text.as_bytes()).unwrap();
     let vias: Vec<&str> = sip::headers(&msg, "Via").collect();
     assert_eq!(vias.len(), 2);
-    assert_eq!(sip::validate(&msg).unwrap().branch, "z9hG4bKa");
+    assert_eq!(sip::validate(&msg).unwrap().branch(), "z9hG4bKa");
 }
 
 #[test]

@@ -13,10 +13,12 @@ use std::time::{Duration, Instant, SystemTime};
 fuzz_target!(|data: &[u8]| {
     let cfg = UaConfig {
         local: "127.0.0.1:5060".parse().unwrap(),
+        local_alt: None,
         tls_local: None,
         user: "fuzz".into(),
         timers: Default::default(),
         media_addr: "127.0.0.1".parse().unwrap(),
+        media_addr_alt: None,
         ports: (10000, 10100),
         codecs: rvoip::test_exports::sdp::Codec::from_names(&["PCMU".into(), "opus".into()]),
         max_calls: 16,

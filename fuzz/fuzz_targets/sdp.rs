@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(offer) = sdp::parse(text) else { return };
     let ours = Codec::from_names(&["PCMU".into(), "PCMA".into(), "opus".into()]);
     let ip = "127.0.0.1".parse().unwrap();
-    if let Ok(answer) = sdp::answer(&offer, &sdp::Local { codecs: &ours, addr: ip, port: 10000, direction: Direction::SendRecv, session_id: 1, version: 1 }) {
+    if let Ok(answer) = sdp::answer(&offer, &sdp::Local { codecs: &ours, addr: ip, port: 10000, direction: Direction::SendRecv, session_id: 1, version: 1, srtp: sdp::SrtpTerms { policy: Default::default(), keys_allowed: false, ours: &[] } }) {
         let back = sdp::parse(&sdp::render(&answer)).expect("our answer parses");
         let _ = sdp::negotiate(&back, &offer);
         let _ = sdp::negotiate(&offer, &back);

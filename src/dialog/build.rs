@@ -5,6 +5,9 @@ use crate::sip::{self, Header, Request, Response, SipMessage};
 use crate::status::StatusCode;
 use rsip::headers::{self as h, UntypedHeader};
 
+/// The methods we take, as our 200s and 405s list them.
+pub const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, PRACK, UPDATE, REFER, NOTIFY";
+
 /// A response to `req` carrying our `tag` and `contact` (for 1xx/2xx of a
 /// dialog-forming request). A 101-299 with a Contact copies the request's
 /// Record-Route in order (RFC 3261 §12.1.1), so the caller's route set runs
@@ -27,10 +30,7 @@ pub fn response_in(
         resp.headers.push(h::Contact::new(c).into());
     }
     if status == StatusCode::OK || status == StatusCode::METHOD_NOT_ALLOWED {
-        resp.headers.push(Header::Other(
-            "Allow".into(),
-            "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, PRACK, UPDATE, REFER, NOTIFY".into(),
-        ));
+        resp.headers.push(Header::Other("Allow".into(), ALLOW.into()));
     }
     resp
 }

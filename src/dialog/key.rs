@@ -2,8 +2,11 @@
 //! Our tag alone tells our dialogs apart; the remote tag (which forks of
 //! one INVITE differ in) is kept on the dialog.
 
+use std::borrow::Borrow;
+use std::hash::{Hash, Hasher};
+
 /// Call-ID and local tag of one of our dialogs.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DialogKey {
     /// Call-ID.
     pub call_id: String,
@@ -18,5 +21,71 @@ impl DialogKey {
             call_id: call_id.to_owned(),
             local_tag: local_tag.to_owned(),
         }
+    }
+}
+
+/// A dialog key's two parts, owned ([`DialogKey`]) or borrowed from a
+/// message (`(call_id, tag)`): a table keyed by `DialogKey` is searched
+/// with the borrowed form, without copying either string.
+pub trait KeyParts {
+    /// Call-ID and our tag.
+    fn parts(&self) -> (&str, &str);
+}
+
+impl KeyParts for DialogKey {
+    fn parts(&self) -> (&str, &str) {
+        (&self.call_id, &self.local_tag)
+    }
+}
+
+impl KeyParts for (&str, &str) {
+    fn parts(&self) -> (&str, &str) {
+        *self
+    }
+}
+
+impl<'a> Borrow<dyn KeyParts + 'a> for DialogKey {
+    fn borrow(&self) -> &(dyn KeyParts + 'a) {
+        self
+    }
+}
+
+/// Hashed as its parts, as the borrowed form is (the table needs both
+/// to agree).
+impl Hash for DialogKey {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.parts().hash(state);
+    }
+}
+
+impl Hash for dyn KeyParts + '_ {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.parts().hash(state);
+    }
+}
+
+impl PartialEq for dyn KeyParts + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyParts + '_ {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[test]
+    fn a_table_of_keys_is_searched_with_borrowed_parts() {
+        let mut t = HashMap::new();
+        t.insert(DialogKey::new("c1@host", "tagA"), 1);
+        t.insert(DialogKey::new("c1@host", "tagB"), 2);
+        let find = |c: &str, tag: &str| t.get(&(c, tag) as &dyn KeyParts).copied();
+        assert_eq!(find("c1@host", "tagA"), Some(1));
+        assert_eq!(find("c1@host", "tagB"), Some(2));
+        assert_eq!(find("c1@hostt", "agA"), None);
+        assert_eq!(find("c1@host", "tagC"), None);
     }
 }

@@ -65,9 +65,9 @@ impl Dialog {
         let core = &invite.core;
         Dialog {
             id: DialogId {
-                call_id: core.call_id.clone(),
+                call_id: core.call_id().to_owned(),
                 local_tag: local_tag.to_owned(),
-                remote_tag: core.from_tag.clone().unwrap_or_default(),
+                remote_tag: core.from_tag().unwrap_or_default().to_owned(),
             },
             local_seq: 0,
             remote_seq: Some(core.cseq),
@@ -90,9 +90,9 @@ impl Dialog {
         route_set.reverse();
         Dialog {
             id: DialogId {
-                call_id: core.call_id.clone(),
-                local_tag: core.from_tag.clone().unwrap_or_default(),
-                remote_tag: core.to_tag.clone().unwrap_or_default(),
+                call_id: core.call_id().to_owned(),
+                local_tag: core.from_tag().unwrap_or_default().to_owned(),
+                remote_tag: core.to_tag().unwrap_or_default().to_owned(),
             },
             local_seq: core.cseq,
             remote_seq: None,

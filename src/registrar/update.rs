@@ -116,7 +116,7 @@ impl RegisterUpdate {
         };
         Ok(RegisterUpdate {
             aor,
-            call_id: core.call_id.clone(),
+            call_id: core.call_id().to_owned(),
             cseq: core.cseq,
             source,
             contacts,

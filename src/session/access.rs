@@ -48,7 +48,7 @@ impl UserAgent {
         if self.trusted_by_certificate(source) {
             return true;
         }
-        let new_call = req.req.method == Method::Invite && req.core.to_tag.is_none();
+        let new_call = req.req.method == Method::Invite && req.core.to_tag().is_none();
         let gate = self
             .access
             .gate(now, source.addr.ip(), req.header("User-Agent"), new_call);
@@ -77,7 +77,7 @@ impl UserAgent {
         let Some(auth) = self.authenticator.as_mut() else {
             return true;
         };
-        let new_call = req.req.method == Method::Invite && req.core.to_tag.is_none();
+        let new_call = req.req.method == Method::Invite && req.core.to_tag().is_none();
         let register = req.req.method == Method::Register && self.ctx.cfg.registrar.is_some();
         if !(new_call || register)
             || self.access.is_trusted(source.addr.ip())

@@ -85,7 +85,7 @@ impl UserAgent {
                 sip::push_uri(&mut u, &req.req.uri);
                 u
             },
-            call_id: req.core.call_id.clone(),
+            call_id: req.core.call_id().to_owned(),
             peer,
             target: None,
         };

@@ -6,7 +6,6 @@ use super::UserAgent;
 use super::call::Call;
 use super::context::MediaChange;
 use super::snapshot::{CallSnapshot, SNAPSHOT_VERSION};
-use crate::dialog::DialogKey;
 use crate::ids::CallId;
 use crate::media::Side;
 use std::time::Instant;
@@ -18,10 +17,7 @@ impl UserAgent {
     /// cannot be restored here.
     pub fn adopt(&mut self, now: Instant, snap: &CallSnapshot, b: CallId) -> Option<CallId> {
         self.now = now;
-        let known = |l: &super::snapshot::LegSnapshot| {
-            let key = DialogKey::new(&l.call_id, &l.local_tag);
-            self.ctx.index.dialog_call(&key).is_some()
-        };
+        let known = |l: &super::snapshot::LegSnapshot| self.ctx.index.dialog_call(&l.call_id, &l.local_tag).is_some();
         if snap.version != SNAPSHOT_VERSION || snap.legs.iter().any(known) {
             tracing::warn!(
                 version = snap.version,

@@ -1,7 +1,7 @@
 //! Which call a message belongs to: our dialogs by Call-ID and our tag,
 //! and the transactions whose events a call waits for.
 
-use crate::dialog::DialogKey;
+use crate::dialog::{DialogKey, KeyParts};
 use crate::ids::{CallId, TxId};
 use rustc_hash::FxHashMap;
 use std::collections::HashMap;
@@ -36,9 +36,9 @@ impl CallIndex {
         self.dialogs.insert(key, id);
     }
 
-    /// The call that owns dialog `key`.
-    pub fn dialog_call(&self, key: &DialogKey) -> Option<CallId> {
-        self.dialogs.get(key).copied()
+    /// The call that owns the dialog of `call_id` and our `tag`.
+    pub fn dialog_call(&self, call_id: &str, tag: &str) -> Option<CallId> {
+        self.dialogs.get(&(call_id, tag) as &dyn KeyParts).copied()
     }
 
     /// Drops dialog `key`.

@@ -96,7 +96,7 @@ impl UserAgent {
         let Incoming::Request(req) = inc else { return false };
         if !self.health.shedder.is_on()
             || req.req.method != Method::Invite
-            || req.core.to_tag.is_some()
+            || req.core.to_tag().is_some()
             || self.ctx.txs.has_server_transaction(&req.core)
         {
             return false;

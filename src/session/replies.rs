@@ -13,8 +13,12 @@ use std::time::Instant;
 impl CallContext {
     /// Answers server transaction `tx` for `req` with our `tag`.
     pub fn reply(&mut self, now: Instant, tx: TxId, req: &Request, status: StatusCode, tag: &str) {
-        let resp = dialog::response_in(req, status, None, tag, None);
-        self.txs.respond(now, tx, resp);
+        // What `dialog::response_in` builds without a Contact, written out.
+        let allow = [("Allow", dialog::ALLOW)];
+        let listed = status == StatusCode::OK || status == StatusCode::METHOD_NOT_ALLOWED;
+        let after = if listed { &allow[..] } else { &[] };
+        let bytes = sip::response_text(req, status.code(), None, Some(tag), after);
+        self.txs.respond_bytes(now, tx, status.code(), bytes);
     }
 
     /// A final non-2xx to `req`; a 503 says when to retry.
@@ -40,7 +44,7 @@ impl CallContext {
     /// derived from the request.
     pub fn stateless_final(&self, req: &Request, core: &Core, status: StatusCode) -> Response {
         let mut h = rustc_hash::FxHasher::default();
-        (&core.call_id, &core.branch, &core.from_tag).hash(&mut h);
+        (core.call_id(), core.branch(), core.from_tag()).hash(&mut h);
         let tag = format!("{:016x}", h.finish() ^ self.cfg.seed);
         self.final_response(req, status, &tag)
     }

@@ -5,7 +5,7 @@
 //! refusal).
 
 use super::UserAgent;
-use crate::dialog::{self, DialogKey};
+use crate::dialog;
 use crate::ids::{Peer, TxId};
 use crate::sip::{self, IncomingRequest, IncomingResponse, Method};
 use crate::status::StatusCode;
@@ -20,11 +20,10 @@ impl UserAgent {
                 TxEvent::Request { tx, req, peer } => self.on_request(now, tx, req, peer),
                 TxEvent::Cancel { tx, req, invite } => self.on_cancel(now, tx, req, invite),
                 TxEvent::Ack { req } => {
-                    let Some(tag) = req.core.to_tag.as_deref() else {
+                    let Some(tag) = req.core.to_tag() else {
                         continue;
                     };
-                    let key = DialogKey::new(&req.core.call_id, tag);
-                    if let Some(id) = self.ctx.index.dialog_call(&key) {
+                    if let Some(id) = self.ctx.index.dialog_call(req.core.call_id(), tag) {
                         self.with_call(id, |c, ctx| c.handle_ack(ctx, now, req));
                     }
                 }
@@ -59,13 +58,10 @@ impl UserAgent {
     }
 
     fn on_request(&mut self, now: Instant, tx: TxId, req: IncomingRequest, peer: Peer) {
-        if let Some(tag) = req.core.to_tag.as_deref() {
-            let key = DialogKey::new(&req.core.call_id, tag);
-            return match self.ctx.index.dialog_call(&key) {
+        if let Some(tag) = req.core.to_tag() {
+            return match self.ctx.index.dialog_call(req.core.call_id(), tag) {
                 Some(id) => self.with_call(id, |c, ctx| c.handle_request(ctx, now, tx, req)),
-                None => self
-                    .ctx
-                    .reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, &key.local_tag),
+                None => self.ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, tag),
             };
         }
         let tag = self.ctx.token();
@@ -109,8 +105,13 @@ impl UserAgent {
         if resp.code() / 100 != 2 || resp.core.cseq_method != Method::Invite {
             return;
         }
-        let key = DialogKey::new(&resp.core.call_id, resp.core.from_tag.as_deref().unwrap_or_default());
-        if let Some(call) = self.ctx.index.dialog_call(&key).and_then(|id| self.calls.get(&id)) {
+        let tag = resp.core.from_tag().unwrap_or_default();
+        if let Some(call) = self
+            .ctx
+            .index
+            .dialog_call(resp.core.call_id(), tag)
+            .and_then(|id| self.calls.get(&id))
+        {
             call.handle_stray_ok(&mut self.ctx, resp);
         }
     }

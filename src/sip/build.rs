@@ -100,29 +100,31 @@ pub struct RequestSpec {
     pub extra: Vec<(String, String)>,
 }
 
-/// Builds a request; an unparsable Request-URI is the caller's bug, reported
-/// as an error rather than a panic.
-pub fn request(spec: &RequestSpec) -> Result<Request, rsip::Error> {
+/// Builds a request, its strings moved into the headers; an unparsable
+/// Request-URI is the caller's bug, reported as an error rather than a
+/// panic.
+pub fn request(spec: RequestSpec) -> Result<Request, rsip::Error> {
     let uri = super::parse_uri(&spec.uri)?;
-    let mut headers = rsip::Headers::from(Vec::with_capacity(12 + spec.route.len() + spec.extra.len()));
-    headers.push(h::Via::new(spec.via.as_str()).into());
-    for r in &spec.route {
-        headers.push(h::Route::new(r.as_str()).into());
+    let mut headers = rsip::Headers::from(Vec::with_capacity(10 + spec.route.len() + spec.extra.len()));
+    headers.push(h::Via::new(spec.via).into());
+    for r in spec.route {
+        headers.push(h::Route::new(r).into());
     }
     headers.push(h::MaxForwards::new("70").into());
-    headers.push(h::From::new(spec.from.as_str()).into());
-    headers.push(h::To::new(spec.to.as_str()).into());
-    headers.push(h::CallId::new(spec.call_id.as_str()).into());
-    let mut cseq = String::with_capacity(20);
+    headers.push(h::From::new(spec.from).into());
+    headers.push(h::To::new(spec.to).into());
+    headers.push(h::CallId::new(spec.call_id).into());
+    let method = super::method_name(&spec.method);
+    let mut cseq = String::with_capacity(11 + method.len());
     super::push_u64(&mut cseq, u64::from(spec.cseq));
     cseq.push(' ');
-    cseq.push_str(super::method_name(&spec.method));
+    cseq.push_str(method);
     headers.push(h::CSeq::new(cseq).into());
-    if let Some(c) = &spec.contact {
-        headers.push(h::Contact::new(c.as_str()).into());
+    if let Some(c) = spec.contact {
+        headers.push(h::Contact::new(c).into());
     }
-    for (n, v) in &spec.extra {
-        headers.push(Header::Other(n.clone(), v.clone()));
+    for (n, v) in spec.extra {
+        headers.push(Header::Other(n, v));
     }
     headers.push(h::UserAgent::new(AGENT).into());
     Ok(Request {
@@ -135,7 +137,7 @@ pub fn request(spec: &RequestSpec) -> Result<Request, rsip::Error> {
 }
 
 /// Builds a request carrying `body` of `content_type`.
-pub fn request_with_body(spec: &RequestSpec, content_type: &str, body: Vec<u8>) -> Result<Request, rsip::Error> {
+pub fn request_with_body(spec: RequestSpec, content_type: &str, body: Vec<u8>) -> Result<Request, rsip::Error> {
     let mut req = request(spec)?;
     req.headers.push(h::ContentType::new(content_type).into());
     req.body = body;

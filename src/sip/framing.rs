@@ -39,7 +39,7 @@ impl RawMessage {
 }
 
 /// The non-empty lines of `head`, without their CR.
-fn lines(head: &str) -> impl Iterator<Item = &str> {
+pub(super) fn lines(head: &str) -> impl Iterator<Item = &str> {
     let mut at = 0;
     std::iter::from_fn(move || {
         while at < head.len() {

@@ -2,6 +2,7 @@
 //! 400) and building. Knows nothing of transactions.
 
 mod build;
+mod core;
 mod error;
 mod framing;
 mod header;
@@ -14,6 +15,7 @@ mod parse;
 mod reason;
 mod redact;
 mod refer_to;
+mod reply;
 mod serialize;
 mod session_expires;
 mod shard;
@@ -23,7 +25,9 @@ mod text;
 mod uri;
 mod validate;
 mod via;
+mod view;
 
+pub use self::core::Core;
 pub use build::{RequestSpec, request, request_with_body, response, response_from_raw, with_body};
 pub use error::{InvalidMessage, ParseError};
 pub use framing::{MAX_MESSAGE, RawMessage, frame_stream, leading_crlf};
@@ -31,9 +35,12 @@ pub use incoming::{Incoming, IncomingRequest, IncomingResponse};
 pub use ipv6::{host_ip, parse_v6};
 pub use params::{header_param, new_token, split_host_port, split_list, uri_of};
 pub use parse::parse;
+#[cfg(feature = "test-exports")]
+pub use parse::parse_full;
 pub use reason::phrase as reason_phrase;
 pub use redact::for_log;
 pub use refer_to::{ReferTo, refer_sub};
+pub use reply::response_text;
 #[cfg(feature = "test-exports")]
 pub use serialize::message_bytes;
 pub use serialize::{method_name, method_of, request_bytes, response_bytes};
@@ -45,10 +52,12 @@ pub use text::{push_ip, push_u64, push_uri};
 pub use uri::parse_uri;
 #[cfg(feature = "test-exports")]
 pub use uri::simple as simple_uri;
-pub use validate::{Core, MAGIC_COOKIE, validate};
+pub use validate::{MAGIC_COOKIE, validate};
 #[cfg(feature = "test-exports")]
 pub use via::stamp_received;
 pub use via::{Via, response_addr, stamp_and_route};
+#[cfg(feature = "test-exports")]
+pub use view::View;
 
 pub use rsip::{Header, Method, Request, Response, SipMessage, StatusCode};
 

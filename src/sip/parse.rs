@@ -1,6 +1,8 @@
-//! Bytes to an rsip message: our framing and normalisation first, then
-//! rsip's tokenizer on the normalised head.
+//! Bytes to an rsip message: the borrowed [`View`] for the common case
+//! (one pass, no copy but the rsip values'), else our framing and
+//! normalisation first; then the start line, without rsip's tokenizer.
 
+use super::view::View;
 use super::{Method, ParseError, RawMessage, Request, Response, SipMessage, framing, header};
 
 const METHODS: [&str; 14] = [
@@ -22,6 +24,44 @@ const METHODS: [&str; 14] = [
 
 /// Parses one whole message (a datagram, or a message framed from a stream).
 pub fn parse(buf: &[u8]) -> Result<SipMessage, ParseError> {
+    if let Some(msg) = View::parse(buf).and_then(|v| from_view(&v)) {
+        return Ok(msg);
+    }
+    parse_full(buf)
+}
+
+/// The message of a view whose start line is sound; `None` sends it to
+/// the full path, which words the fault.
+fn from_view(view: &View<'_>) -> Option<SipMessage> {
+    let request = view.is_request();
+    if start_fault(view.start, request).is_some() {
+        return None;
+    }
+    let kind = start_line(view.start, request)?;
+    Some(message(kind, view.rsip_headers(), view.body.to_vec()))
+}
+
+fn message(kind: StartLine, headers: rsip::Headers, body: Vec<u8>) -> SipMessage {
+    let version = rsip::Version::V2;
+    match kind {
+        Ok((method, uri)) => SipMessage::Request(Request {
+            method,
+            uri,
+            version,
+            headers,
+            body,
+        }),
+        Err(status_code) => SipMessage::Response(Response {
+            status_code,
+            version,
+            headers,
+            body,
+        }),
+    }
+}
+
+/// The full path: every fault found and answerable.
+pub fn parse_full(buf: &[u8]) -> Result<SipMessage, ParseError> {
     let raw = framing::split(buf)?;
     check_start_line(&raw)?;
     let syntax = |reason: &str, raw: RawMessage| ParseError::Syntax {
@@ -38,22 +78,7 @@ pub fn parse(buf: &[u8]) -> Result<SipMessage, ParseError> {
     for (name, value) in raw.headers {
         headers.push(header::to_header(name, value));
     }
-    let (version, body) = (rsip::Version::V2, raw.body);
-    Ok(match kind {
-        Ok((method, uri)) => SipMessage::Request(Request {
-            method,
-            uri,
-            version,
-            headers,
-            body,
-        }),
-        Err(status_code) => SipMessage::Response(Response {
-            status_code,
-            version,
-            headers,
-            body,
-        }),
-    })
+    Ok(message(kind, headers, raw.body))
 }
 
 /// The 400's reason for a Request-URI that did not parse.
@@ -86,52 +111,71 @@ fn start_line(start: &str, request: bool) -> Option<StartLine> {
     }))
 }
 
+/// What is wrong with a start line, before its parts are parsed.
+enum Fault {
+    Syntax(&'static str),
+    Version,
+    Scheme,
+    Method,
+}
+
 fn check_start_line(raw: &RawMessage) -> Result<(), ParseError> {
-    let syntax = |reason: &str| ParseError::Syntax {
-        reason: reason.to_owned(),
-        raw: Box::new(raw.clone()),
-    };
-    if !raw.is_request() {
-        let mut parts = raw.start.splitn(3, ' ');
+    let boxed = || Box::new(raw.clone());
+    match start_fault(&raw.start, raw.is_request()) {
+        None => Ok(()),
+        Some(Fault::Syntax(reason)) => Err(ParseError::Syntax {
+            reason: reason.to_owned(),
+            raw: boxed(),
+        }),
+        Some(Fault::Version) => Err(ParseError::BadVersion(boxed())),
+        Some(Fault::Scheme) => Err(ParseError::UnsupportedScheme(boxed())),
+        Some(Fault::Method) => Err(ParseError::UnknownMethod(boxed())),
+    }
+}
+
+fn start_fault(start: &str, request: bool) -> Option<Fault> {
+    if !request {
+        let mut parts = start.splitn(3, ' ');
         let (_, code) = (parts.next(), parts.next().unwrap_or(""));
         return match code.parse::<u16>() {
-            Ok(c) if (100..700).contains(&c) => Ok(()),
-            _ => Err(syntax("Malformed status line")),
+            Ok(c) if (100..700).contains(&c) => None,
+            _ => Some(Fault::Syntax("Malformed status line")),
         };
     }
-    let parts: Vec<&str> = raw.start.split(' ').collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty()) {
-        return Err(syntax("Malformed request line"));
+    let mut parts = start.split(' ');
+    let (Some(method), Some(uri), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Some(Fault::Syntax("Malformed request line"));
+    };
+    if [method, uri, version].iter().any(|p| p.is_empty()) {
+        return Some(Fault::Syntax("Malformed request line"));
     }
-    if !parts[2].eq_ignore_ascii_case("SIP/2.0") {
-        return Err(if parts[2].starts_with("SIP/") {
-            ParseError::BadVersion(Box::new(raw.clone()))
+    if !version.eq_ignore_ascii_case("SIP/2.0") {
+        return Some(if version.starts_with("SIP/") {
+            Fault::Version
         } else {
-            syntax("Malformed request line")
+            Fault::Syntax("Malformed request line")
         });
     }
-    let uri = parts[1];
     if uri.starts_with('<') {
-        return Err(syntax("Request-URI must not be enclosed in <>"));
+        return Some(Fault::Syntax("Request-URI must not be enclosed in <>"));
     }
     if let Some((scheme, _)) = uri.split_once(':') {
         let token = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
             && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
         if token && !["sip", "sips", "tel"].iter().any(|s| scheme.eq_ignore_ascii_case(s)) {
-            return Err(ParseError::UnsupportedScheme(Box::new(raw.clone())));
+            return Some(Fault::Scheme);
         }
     }
-    if !METHODS.contains(&parts[0]) {
-        return Err(
-            if parts[0]
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b))
-            {
-                ParseError::UnknownMethod(Box::new(raw.clone()))
-            } else {
-                syntax("Malformed method")
-            },
-        );
+    if !METHODS.contains(&method) {
+        let token = method
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b));
+        return Some(if token {
+            Fault::Method
+        } else {
+            Fault::Syntax("Malformed method")
+        });
     }
-    Ok(())
+    None
 }

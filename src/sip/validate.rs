@@ -1,31 +1,12 @@
 //! RFC 3261 §8.1.1 / §8.2: the mandatory headers, each checked with a
 //! reason that becomes the 400's phrase.
 
-use super::{Header, InvalidMessage, Method, SipMessage, Via, header, header_param, uri_of};
+use super::core::CoreText;
+use super::{Core, Header, InvalidMessage, Method, SipMessage, Via, header, header_param, uri_of};
 use std::hash::{Hash, Hasher};
 
 /// The RFC 3261 branch prefix (§8.1.1.7).
 pub const MAGIC_COOKIE: &str = "z9hG4bK";
-
-/// What the transaction and dialog layers match on, extracted once.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Core {
-    /// Call-ID value.
-    pub call_id: String,
-    /// CSeq number.
-    pub cseq: u32,
-    /// CSeq method.
-    pub cseq_method: Method,
-    /// Top Via branch; for RFC 2543 peers (no magic cookie) a key derived
-    /// from the §17.2.3 fallback fields.
-    pub branch: String,
-    /// Top Via sent-by (`host:port`).
-    pub sent_by: String,
-    /// From tag.
-    pub from_tag: Option<String>,
-    /// To tag.
-    pub to_tag: Option<String>,
-}
 
 /// The mandatory headers, found in one pass over the message.
 #[derive(Default)]
@@ -94,21 +75,24 @@ pub fn validate(msg: &SipMessage) -> Result<Core, InvalidMessage> {
                 .map_err(|_| InvalidMessage::Malformed("Max-Forwards"))?;
         }
     }
-    let from_tag = header_param(from, "tag").filter(|t| !t.is_empty()).map(str::to_owned);
-    let to_tag = header_param(to, "tag").filter(|t| !t.is_empty()).map(str::to_owned);
+    let from_tag = header_param(from, "tag").filter(|t| !t.is_empty());
+    let to_tag = header_param(to, "tag").filter(|t| !t.is_empty());
+    let key;
     let branch = match via.param("branch") {
-        Some(b) if b.starts_with(MAGIC_COOKIE) => b.to_owned(),
-        other => rfc2543_key(msg, other, call_id, cseq, from_tag.as_deref()),
+        Some(b) if b.starts_with(MAGIC_COOKIE) => b,
+        other => {
+            key = rfc2543_key(msg, other, call_id, cseq, from_tag);
+            &key
+        }
     };
-    Ok(Core {
-        call_id: call_id.to_owned(),
-        cseq,
-        cseq_method,
+    let text = CoreText {
+        call_id,
         branch,
-        sent_by: via.sent_by(),
+        via: &via,
         from_tag,
         to_tag,
-    })
+    };
+    Ok(Core::new(text, cseq, cseq_method))
 }
 
 fn name_addr(value: &str) -> Option<()> {

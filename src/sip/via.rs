@@ -62,8 +62,15 @@ impl<'a> Via<'a> {
 
     /// `host:port` as written (an IPv6 host in brackets), for transaction
     /// matching.
+    #[cfg(any(test, feature = "test-exports"))]
     pub fn sent_by(&self) -> String {
         let mut s = String::with_capacity(self.host.len() + 8);
+        self.push_sent_by(&mut s);
+        s
+    }
+
+    /// Appends `host:port` as [`Via::sent_by`] writes it.
+    pub fn push_sent_by(&self, s: &mut String) {
         let v6 = self.host.contains(':');
         if v6 {
             s.push('[');
@@ -74,9 +81,8 @@ impl<'a> Via<'a> {
         }
         if let Some(p) = self.port {
             s.push(':');
-            super::push_u64(&mut s, u64::from(p));
+            super::push_u64(s, u64::from(p));
         }
-        s
     }
 
     /// Where responses go when the `received`/`rport` values are these

@@ -43,12 +43,16 @@ impl TxKey {
             Method::Ack => Method::Invite,
             m => m,
         };
-        Self::new(core.branch.clone(), method, Some(core.sent_by.clone()))
+        Self::new(core.branch().to_owned(), method, Some(core.sent_by().to_owned()))
     }
 
     /// The server INVITE transaction a CANCEL refers to (§9.2).
     pub fn cancelled_invite(core: &Core) -> Self {
-        Self::new(core.branch.clone(), Method::Invite, Some(core.sent_by.clone()))
+        Self::new(
+            core.branch().to_owned(),
+            Method::Invite,
+            Some(core.sent_by().to_owned()),
+        )
     }
 
     /// The client transaction a response belongs to (§17.1.3).

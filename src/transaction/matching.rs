@@ -24,7 +24,7 @@ impl Transactions {
         let core = inc.core();
         let key = match &inc {
             Incoming::Request(_) => TxKey::server(core),
-            Incoming::Response(_) => TxKey::client(&core.branch, core.cseq_method),
+            Incoming::Response(_) => TxKey::client(core.branch(), core.cseq_method),
         };
         let Some(&id) = keys.get(&key) else {
             return match inc {
@@ -69,8 +69,8 @@ impl Transactions {
                 Tx::ServerNonInvite(ServerNonInvite::new(peer))
             }
             Method::Invite => {
-                let trying = sip::response(&req.req, 100, None, None);
-                let tx = ServerInvite::new(id, peer, sip::response_bytes(&trying), &mut out);
+                let trying = sip::response_text(&req.req, 100, None, None, &[]);
+                let tx = ServerInvite::new(id, peer, trying, &mut out);
                 out.events.push_back(TxEvent::Request { tx: id, req, peer });
                 Tx::ServerInvite(tx)
             }

@@ -83,9 +83,13 @@ impl Transactions {
     /// Answers server transaction `tx`; returns the bytes sent, `None` when
     /// it is gone or no longer takes this response.
     pub fn respond(&mut self, now: Instant, tx: TxId, resp: Response) -> Option<bytes::Bytes> {
-        let status = resp.status_code.code();
+        self.respond_bytes(now, tx, resp.status_code.code(), sip::response_bytes(&resp))
+    }
+
+    /// Answers server transaction `tx` with a response of `status`
+    /// already written out as `bytes`; as [`Transactions::respond`].
+    pub fn respond_bytes(&mut self, now: Instant, tx: TxId, status: u16, bytes: bytes::Bytes) -> Option<bytes::Bytes> {
         let slot = self.slots.get_mut(&tx)?;
-        let bytes = sip::response_bytes(&resp);
         let sent = bytes.clone();
         let mut out = Out {
             transmits: &mut self.transmits,

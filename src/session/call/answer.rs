@@ -19,7 +19,7 @@ impl Call {
         let Invite::Sent { req: invite, .. } = &self.invite else {
             return;
         };
-        let tag = resp.core.to_tag.clone().unwrap_or_default();
+        let tag = resp.core.to_tag().unwrap_or_default().to_owned();
         let mut fresh = Dialog::uac(invite, &resp, self.peer);
         fresh.flow = self.pinned.then_some(self.peer);
         let early = self.early.get(&tag).map(|f| (f.dialog.local_seq, f.dialog.remote_seq));
@@ -84,7 +84,7 @@ impl Call {
     /// again when it is our dialog's.
     pub fn handle_stray_ok(&self, ctx: &mut CallContext, resp: &IncomingResponse) {
         let Some(mut dialog) = self.dialog.clone() else { return };
-        if Some(&dialog.id.remote_tag) == resp.core.to_tag.as_ref() {
+        if Some(dialog.id.remote_tag.as_str()) == resp.core.to_tag() {
             Self::send_ack(ctx, &mut dialog, resp.core.cseq);
         }
     }
@@ -93,7 +93,7 @@ impl Call {
     pub(super) fn send_ack(ctx: &mut CallContext, dialog: &mut Dialog, cseq: u32) {
         let hop = dialog.next_hop();
         let (via, contact) = (ctx.via(hop), ctx.contact(hop));
-        if let Ok(req) = sip::request(&dialog.request(Method::Ack, via, &contact, Some(cseq))) {
+        if let Ok(req) = sip::request(dialog.request(Method::Ack, via, &contact, Some(cseq))) {
             let bytes = sip::request_bytes(&req);
             ctx.txs.send_stateless(hop, bytes);
         }

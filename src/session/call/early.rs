@@ -151,7 +151,7 @@ impl Call {
     /// dialog we do not have.
     pub(super) fn on_early_request(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, req: IncomingRequest) {
         let tag = self.local_tag.clone();
-        let from = req.core.from_tag.clone().unwrap_or_default();
+        let from = req.core.from_tag().unwrap_or_default().to_owned();
         let Some(fork) = self.early.get_mut(&from).filter(|_| self.role == super::Role::Uac) else {
             return ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, &tag);
         };

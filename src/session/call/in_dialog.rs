@@ -21,7 +21,7 @@ impl Call {
         let Some(dialog) = self.dialog.as_mut() else {
             return self.on_early_request(ctx, now, tx, req);
         };
-        if req.core.from_tag.as_deref().unwrap_or_default() != dialog.id.remote_tag {
+        if req.core.from_tag().unwrap_or_default() != dialog.id.remote_tag {
             // Another fork's dialog (our tag is all the key): not this one.
             return ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, tag);
         }
@@ -121,7 +121,7 @@ impl Call {
         let (via, contact) = (ctx.via(hop), ctx.contact(hop));
         let mut spec = dialog.request(Method::Bye, via, &contact, None);
         spec.extra.extend(auth);
-        let req = sip::request(&spec).ok()?;
+        let req = sip::request(spec).ok()?;
         Some(ctx.txs.send_request(now, dialog.next_hop(), req))
     }
 

@@ -28,7 +28,7 @@ impl Invite {
     /// Its SIP Call-ID.
     pub fn call_id(&self) -> String {
         match self {
-            Invite::Received { req, .. } => req.core.call_id.clone(),
+            Invite::Received { req, .. } => req.core.call_id().to_owned(),
             Invite::Sent { req, .. } => crate::sip::header_in(&req.headers, "Call-ID")
                 .unwrap_or_default()
                 .to_owned(),

@@ -47,7 +47,7 @@ impl Call {
         spec.extra
             .push(("RAck".into(), format!("{rseq} {} INVITE", resp.core.cseq)));
         fork.rseq = Some(rseq);
-        fork.prack = sip::request(&spec)
+        fork.prack = sip::request(spec)
             .ok()
             .map(|req| ctx.send_request(now, self.id, hop, req));
         Rel::New

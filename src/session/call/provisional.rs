@@ -23,7 +23,7 @@ impl Call {
             ctx.events.push_back(SessionEvent::Ringing(self.id));
             self.state = CallState::Early;
         }
-        let tag = resp.core.to_tag.as_deref().filter(|t| code > 100 && !t.is_empty());
+        let tag = resp.core.to_tag().filter(|t| code > 100 && !t.is_empty());
         match tag {
             Some(tag) => self.in_early_dialog(ctx, now, tag, resp),
             // No dialog (RFC 3261 §12.1): its SDP taken all the same.

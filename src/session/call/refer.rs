@@ -7,7 +7,7 @@
 //! implicit subscription.
 
 use super::{Call, CallState};
-use crate::dialog::{self, DialogKey};
+use crate::dialog;
 use crate::ids::TxId;
 use crate::session::context::CallContext;
 use crate::session::{Referral, SessionEvent};
@@ -52,7 +52,7 @@ impl Call {
         };
         let replaces = match &target.replaces {
             None => None,
-            Some(r) => match ctx.index.dialog_call(&DialogKey::new(&r.call_id, &r.to_tag)) {
+            Some(r) => match ctx.index.dialog_call(&r.call_id, &r.to_tag) {
                 Some(id) if id != self.id => Some(id),
                 _ => return refuse(ctx, StatusCode::FORBIDDEN, "Replaces names no dialog here"),
             },

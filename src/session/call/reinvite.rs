@@ -102,7 +102,7 @@ impl Call {
         let mut spec = dialog.request(Method::Invite, via, &contact, None);
         spec.extra.extend(self.authorization(ctx, "INVITE", &spec.uri));
         spec.extra.extend(extra);
-        let Ok(req) = sip::request_with_body(&spec, "application/sdp", sdp::render(&offer).into_bytes()) else {
+        let Ok(req) = sip::request_with_body(spec, "application/sdp", sdp::render(&offer).into_bytes()) else {
             return;
         };
         let tx = ctx.send_request(now, self.id, hop, req);

@@ -147,8 +147,8 @@ impl Call {
         let mut spec = dialog.request(method, via, &contact, None);
         spec.extra.extend(headers);
         let req = match body {
-            Some((ct, body)) if !ct.is_empty() => sip::request_with_body(&spec, ct, body.into_bytes()),
-            _ => sip::request(&spec),
+            Some((ct, body)) if !ct.is_empty() => sip::request_with_body(spec, ct, body.into_bytes()),
+            _ => sip::request(spec),
         };
         Some(ctx.send_request(now, self.id, hop, req.ok()?))
     }

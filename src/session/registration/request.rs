@@ -101,7 +101,7 @@ impl Registration {
             route: Vec::new(),
             extra,
         };
-        match sip::request(&spec) {
+        match sip::request(spec) {
             Ok(req) => self.tx = Some(ctx.txs.send_request(now, self.peer, req)),
             Err(e) => {
                 // Checked when configured; kept for a URI rsip still refuses.

@@ -1,0 +1,103 @@
+//! A borrowed view of one message over its bytes: the start line, each
+//! header line's (name, value) as slices of the datagram (compact names
+//! expanded), and the body, found in one pass without copying a byte or
+//! allocating. It covers the common case: a message that has anything
+//! unusual (folded lines, a Via list on one line, white space to
+//! normalise, a fault to answer) has no view, and the full path in
+//! `framing` takes it and words the fault.
+
+use super::framing::{MAX_MESSAGE, header_end, leading_crlf, lines};
+use super::names::{expand, is_name};
+use std::borrow::Cow;
+
+/// The most header lines a view holds; a message with more takes the full
+/// path.
+pub const MOST_HEADERS: usize = 40;
+
+/// One message's parts, borrowed from its bytes.
+pub struct View<'a> {
+    /// The request or status line.
+    pub start: &'a str,
+    headers: [(&'a str, &'a str); MOST_HEADERS],
+    len: usize,
+    /// The body, cut to Content-Length.
+    pub body: &'a [u8],
+}
+
+impl<'a> View<'a> {
+    /// The view of `buf` (one datagram, or a message framed from a
+    /// stream), or `None` when it needs the full path.
+    pub fn parse(buf: &'a [u8]) -> Option<Self> {
+        let buf = &buf[leading_crlf(buf)..];
+        if buf.len() > MAX_MESSAGE {
+            return None;
+        }
+        let end = header_end(buf)?;
+        let head = std::str::from_utf8(&buf[..end]).ok()?;
+        let rest = &buf[end + 4..];
+        let mut lines = lines(head);
+        let mut view = View {
+            start: lines.next()?,
+            headers: [("", ""); MOST_HEADERS],
+            len: 0,
+            body: &[],
+        };
+        for line in lines {
+            if line.starts_with([' ', '\t']) || view.len == MOST_HEADERS {
+                return None;
+            }
+            let colon = memchr::memchr(b':', line.as_bytes())?;
+            let name = expand(line[..colon].trim_end());
+            if name.is_empty() || !is_name(name) {
+                return None;
+            }
+            let value = line[colon + 1..].trim();
+            if name.eq_ignore_ascii_case("Via") {
+                let plain = matches!(super::normalize::via(value), Cow::Borrowed(_));
+                if value.contains(',') || !plain {
+                    return None;
+                }
+            }
+            view.headers[view.len] = (name, value);
+            view.len += 1;
+        }
+        view.body = match view.header("Content-Length") {
+            None => rest,
+            Some(v) => rest.get(..v.trim().parse::<usize>().ok()?)?,
+        };
+        Some(view)
+    }
+
+    /// Every header line's (name, value), in order; names as written, a
+    /// compact one expanded.
+    pub fn headers(&self) -> &[(&'a str, &'a str)] {
+        &self.headers[..self.len]
+    }
+
+    /// The first value of header `name` (canonical, case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&'a str> {
+        self.headers()
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| *v)
+    }
+
+    /// Whether the start line is a request line.
+    pub fn is_request(&self) -> bool {
+        !self.start.starts_with("SIP/")
+    }
+
+    /// The rsip headers of the view: each value copied once, the common
+    /// names not at all (as the full path builds them).
+    pub fn rsip_headers(&self) -> rsip::Headers {
+        let mut headers = rsip::Headers::from(Vec::with_capacity(self.len));
+        for (name, value) in self.headers() {
+            let name = match name.eq_ignore_ascii_case("Via") {
+                true => Cow::Borrowed("Via"),
+                false => super::names::interned(name),
+            };
+            headers.push(super::header::to_header(name, (*value).to_owned()));
+        }
+        headers
+    }
+}
