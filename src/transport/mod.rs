@@ -1,6 +1,7 @@
 //! Sockets, connections and framing (tokio lives here). Reads bytes and
 //! hands them up with their source; never interprets a request.
 
+pub(crate) mod steer;
 mod stream;
 mod tcp;
 mod tls;
@@ -14,7 +15,7 @@ pub use tls::{TlsClient, TlsServer};
 pub use tls_listen::listen_tls;
 pub use tls_stats::TlsStats;
 pub use tls_trust::client_config;
-pub use udp::bind_udp_std;
+pub use steer::{UdpGroup, bind_group};
 
 use crate::ids::Peer;
 use bytes::Bytes;
