@@ -21,7 +21,11 @@ fn message(call_id: &str, form: usize) -> String {
     };
     // Headers of varying length before the Call-ID, and a body after.
     let pad = "x".repeat(form * 7 % 300);
-    let start = if form % 2 == 0 { "INVITE sip:bob@example.com SIP/2.0" } else { "SIP/2.0 180 Ringing" };
+    let start = if form.is_multiple_of(2) {
+        "INVITE sip:bob@example.com SIP/2.0"
+    } else {
+        "SIP/2.0 180 Ringing"
+    };
     format!(
         "{start}\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-{form}\r\nFrom: <sip:alice@a>;tag={pad}\r\nTo: <sip:bob@b>\r\nCall-Info: <http://x>\r\n{header}\r\nCSeq: 1 INVITE\r\nContent-Length: 12\r\n\r\nCall-ID: no\r\n"
     )
@@ -45,7 +49,11 @@ fn the_program_places_messages_as_the_rust_hash_does() {
         for (i, id) in call_ids().iter().enumerate() {
             let m = message(id, i);
             let want = shard_of_message(m.as_bytes(), shards);
-            assert_eq!(steer::test_run(&prog, m.as_bytes()).unwrap(), want as u32, "{shards} shards:\n{m}");
+            assert_eq!(
+                steer::test_run(&prog, m.as_bytes()).unwrap(),
+                want as u32,
+                "{shards} shards:\n{m}"
+            );
         }
     }
 }
@@ -64,7 +72,12 @@ fn corpus_messages_are_placed_as_the_rust_hash_does_or_deferred() {
             }
             placed += 1;
             assert!(scan_call_id(&bytes).is_some());
-            assert_eq!(got as usize, shard_of_message(&bytes, 4), "{}", String::from_utf8_lossy(&bytes));
+            assert_eq!(
+                got as usize,
+                shard_of_message(&bytes, 4),
+                "{}",
+                String::from_utf8_lossy(&bytes)
+            );
         }
     }
     eprintln!("corpus: {placed} placed, {deferred} deferred");

@@ -66,10 +66,11 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
     let media = Arc::new(media);
     ua.media_workers = media.workers();
     ua.shards = shards;
-    let stats = Arc::new(LiveStats::default());
-    let admission = gateway
-        .as_ref()
-        .map(|g| Arc::new(Admission::new(g.max_calls, g.calls_per_source, g.max_cps)));
+    let stats = Arc::new(LiveStats::new(shards));
+    stats
+        .steered
+        .store(listeners.main.is_steered(), std::sync::atomic::Ordering::Relaxed);
+    let admission = gateway.as_ref().map(|g| Arc::new(Admission::new(g.max_calls)));
     let (ev_tx, ev_rx) = mpsc::channel(QUEUE);
     let (fwd_txs, mut fwd_rxs): (Vec<_>, Vec<_>) = (0..shards).map(|_| mpsc::channel(QUEUE)).unzip();
     let peers = if shards > 1 { fwd_txs } else { Vec::new() };

@@ -46,7 +46,9 @@ pub(super) async fn bind(
         Some(e) => tracing::warn!(
             "signalling shards share one UDP socket and hand messages over: the kernel refused the steering program ({e})"
         ),
-        None if shards > 1 => tracing::info!("{shards} signalling shards, UDP datagrams steered by Call-ID (reuseport eBPF)"),
+        None if shards > 1 => {
+            tracing::info!("{shards} signalling shards, UDP datagrams steered by Call-ID (reuseport eBPF)")
+        }
         None => {}
     }
     Ok(Listeners { main, alt })

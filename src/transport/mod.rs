@@ -10,12 +10,12 @@ mod tls_stats;
 mod tls_trust;
 mod udp;
 
+pub use steer::{UdpGroup, bind_group};
 pub use tcp::{TcpTable, listen_tcp};
 pub use tls::{TlsClient, TlsServer};
 pub use tls_listen::listen_tls;
 pub use tls_stats::TlsStats;
 pub use tls_trust::client_config;
-pub use steer::{UdpGroup, bind_group};
 
 use crate::ids::Peer;
 use bytes::Bytes;

@@ -89,7 +89,13 @@ pub struct Label(usize);
 
 impl Asm {
     fn push(&mut self, code: u8, dst: Reg, src: Reg, off: i16, imm: i32) {
-        self.insns.push(Insn { code, dst, src, off, imm });
+        self.insns.push(Insn {
+            code,
+            dst,
+            src,
+            off,
+            imm,
+        });
     }
 
     /// A new label, not yet placed.

@@ -13,7 +13,7 @@ mod program;
 #[cfg(feature = "test-exports")]
 mod test_run;
 
-pub use program::{SCAN, call_id_program};
+pub use program::call_id_program;
 #[cfg(feature = "test-exports")]
 pub use test_run::test_run;
 
