@@ -140,7 +140,7 @@ impl Driver {
         }
         let waited = e.take_max_queue_delay().as_micros() as u64;
         if waited > 0 {
-            self.stats.queue_delay_max_us.fetch_max(waited, Relaxed);
+            self.stats.queue_delay(self.shard.index, waited);
         }
     }
 }

@@ -6,6 +6,7 @@ use super::LiveStats;
 use crate::gateway::GatewayStats;
 use crate::session::UaStats;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// What one shard last published.
 #[derive(Debug, Default, Clone, PartialEq)]
@@ -25,7 +26,12 @@ pub(crate) struct Published {
 /// A shard's slot, aligned so that two shards never share a cache line.
 #[derive(Debug, Default)]
 #[repr(align(128))]
-pub(crate) struct Slot(pub Mutex<Published>);
+pub(crate) struct Slot {
+    published: Mutex<Published>,
+    /// The longest a SIP datagram waited in this shard's socket (µs)
+    /// since the metrics last read it.
+    queue_delay_max_us: AtomicU64,
+}
 
 /// Every shard's counters summed.
 #[derive(Debug, Default, Clone, Copy)]
@@ -45,17 +51,34 @@ pub(crate) struct Totals {
 impl LiveStats {
     /// Shard `shard`'s counters are now `p`.
     pub fn store(&self, shard: usize, p: &Published) {
-        if let Some(Ok(mut s)) = self.slots.get(shard).map(|s| s.0.lock()) {
+        if let Some(Ok(mut s)) = self.slots.get(shard).map(|s| s.published.lock()) {
             s.clone_from(p);
         }
     }
 
     fn each(&self, mut f: impl FnMut(&Published)) {
         for s in &self.slots {
-            if let Ok(p) = s.0.lock() {
+            if let Ok(p) = s.published.lock() {
                 f(&p);
             }
         }
+    }
+
+    /// A datagram waited `us` in shard `shard`'s socket.
+    pub fn queue_delay(&self, shard: usize, us: u64) {
+        if let Some(s) = self.slots.get(shard) {
+            s.queue_delay_max_us.fetch_max(us, Relaxed);
+        }
+    }
+
+    /// The longest wait of a datagram in any shard's socket since the
+    /// last call (µs).
+    pub fn take_queue_delay_max_us(&self) -> u64 {
+        self.slots
+            .iter()
+            .map(|s| s.queue_delay_max_us.swap(0, Relaxed))
+            .max()
+            .unwrap_or(0)
     }
 
     /// Every shard's counters, summed.

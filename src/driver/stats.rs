@@ -10,9 +10,6 @@ use std::sync::atomic::{AtomicBool, AtomicU64};
 pub(crate) struct LiveStats {
     /// Each shard's latest counters.
     pub(super) slots: Vec<Slot>,
-    /// The longest a SIP datagram waited in the socket (µs) since the
-    /// metrics last read it.
-    pub queue_delay_max_us: AtomicU64,
     /// Events the API did not take in time (queue full).
     pub event_overflow: AtomicU64,
     /// Media commands refused (a worker's queue was full).
@@ -35,7 +32,6 @@ impl LiveStats {
     pub fn new(shards: usize) -> Self {
         LiveStats {
             slots: (0..shards.max(1)).map(|_| Slot::default()).collect(),
-            queue_delay_max_us: AtomicU64::new(0),
             event_overflow: AtomicU64::new(0),
             media_overflow: AtomicU64::new(0),
             command_overflow: AtomicU64::new(0),

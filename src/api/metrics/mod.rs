@@ -114,7 +114,7 @@ impl Metrics {
         let _ = writeln!(
             out,
             "# HELP rvoip_sip_queue_delay_max_seconds longest wait of a SIP datagram in the socket since the last scrape\n# TYPE rvoip_sip_queue_delay_max_seconds gauge\nrvoip_sip_queue_delay_max_seconds {}",
-            s.queue_delay_max_us.swap(0, Relaxed) as f64 / 1e6
+            s.take_queue_delay_max_us() as f64 / 1e6
         );
         put(
             &mut out,
