@@ -50,22 +50,6 @@ for side in $SIDES; do
   PID[$side]=$!; GW_PIDS+=($!)
   for _ in $(seq 50); do grep -q listening "$WORK/$side.log" && break; sleep 0.1; done
 done
-cpu_of() { # CPU seconds of process $1: all threads, and its media workers' share
-  python3 - "$1" <<'PY'
-import os, sys
-tick = os.sysconf("SC_CLK_TCK"); total = media = 0
-for t in os.listdir(f"/proc/{sys.argv[1]}/task"):
-    try:
-        name = open(f"/proc/{sys.argv[1]}/task/{t}/comm").read().strip()
-        f = open(f"/proc/{sys.argv[1]}/task/{t}/stat").read().rsplit(")", 1)[1].split()
-    except OSError:
-        continue
-    cpu = (int(f[11]) + int(f[12])) / tick
-    total += cpu
-    media += cpu if name.startswith("rvoip-media") else 0
-print(total, media)
-PY
-}
 metric() { # side name -> value from the gateway's /metrics
   curl -s "http://127.0.0.1:${MPORT[$1]}/metrics" | awk -v n="$2" '$1 == n {print $2}'
 }
