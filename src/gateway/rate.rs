@@ -91,3 +91,27 @@ impl Rates {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn each_shard_admits_its_share_of_the_rates() {
+        let t0 = Instant::now();
+        let src: IpAddr = [192, 0, 2, 1].into();
+        let burst = |r: &mut Rates, at| (0..20).filter(|_| r.admit(src, at).is_ok()).count();
+        // 10 calls/s over 2 shards: 5 a second each, in a burst or refilled.
+        let mut shard = Rates::new(0, 10, 2);
+        assert_eq!(burst(&mut shard, t0), 5);
+        assert_eq!(shard.admit(src, t0), Err(Denied::OverRate));
+        assert_eq!(burst(&mut shard, t0 + Duration::from_secs(1)), 5);
+        // 1 call/s per source over 2 shards: a burst of one, then one
+        // every 2 s on each shard.
+        let mut shard = Rates::new(1, 0, 2);
+        assert_eq!(burst(&mut shard, t0), 1);
+        assert_eq!(shard.admit(src, t0 + Duration::from_secs(1)), Err(Denied::RateLimited));
+        assert_eq!(shard.admit(src, t0 + Duration::from_secs(2)), Ok(()));
+    }
+}
