@@ -68,22 +68,6 @@ for side in before after; do
   GW_PIDS+=($!)
   for _ in $(seq 50); do grep -q listening "$WORK/$side.log" && break; sleep 0.1; done
 done
-cpu_of() { # CPU seconds of process $1: all threads, and its media workers' share
-  python3 - "$1" <<'PY'
-import os, sys
-tick = os.sysconf("SC_CLK_TCK"); total = media = 0
-for t in os.listdir(f"/proc/{sys.argv[1]}/task"):
-    try:
-        name = open(f"/proc/{sys.argv[1]}/task/{t}/comm").read().strip()
-        f = open(f"/proc/{sys.argv[1]}/task/{t}/stat").read().rsplit(")", 1)[1].split()
-    except OSError:
-        continue
-    cpu = (int(f[11]) + int(f[12])) / tick
-    total += cpu
-    media += cpu if name.startswith("rvoip-media") else 0
-print(total, media)
-PY
-}
 offer() { # side rate secs name -> rc ok fail retr unexp
   ( cd "$WORK" && timeout $(($3 + 40)) sipp -sn uac 127.0.0.1:${PORT[$1]} -i 127.0.0.1 -p "$(port)" -buff_size $BUF \
       -r $2 -l $(($2 * 2)) -m $(($2 * $3)) -nostdin -timeout $(($3 + 20))s -trace_stat -stf $4.csv -trace_err >/dev/null 2>&1 )

@@ -57,3 +57,19 @@ make_pki() {
     openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out cert.pem -days 1 -extfile ext.cnf
   ) >/dev/null 2>&1
 }
+cpu_of() { # (before_after.sh, threads_compare.sh) CPU seconds of process $1: all threads, and its media workers' share
+  python3 - "$1" <<'PY'
+import os, sys
+tick = os.sysconf("SC_CLK_TCK"); total = media = 0
+for t in os.listdir(f"/proc/{sys.argv[1]}/task"):
+    try:
+        name = open(f"/proc/{sys.argv[1]}/task/{t}/comm").read().strip()
+        f = open(f"/proc/{sys.argv[1]}/task/{t}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        continue
+    cpu = (int(f[11]) + int(f[12])) / tick
+    total += cpu
+    media += cpu if name.startswith("rvoip-media") else 0
+print(total, media)
+PY
+}

@@ -34,6 +34,9 @@ pub mod sdp {
 pub mod session {
     pub use crate::session::*;
 }
+pub mod steer {
+    pub use crate::transport::steer::*;
+}
 pub mod sip {
     pub use crate::sip::*;
 }

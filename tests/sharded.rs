@@ -1,5 +1,7 @@
 //! A gateway whose signalling runs on two threads (shards by Call-ID): every
-//! call still completes end to end, with its media on the workers, and the
+//! call still completes end to end, with its media on the workers, each
+//! datagram reaches the shard owning its call with no hand-over (the
+//! kernel steers them: needs root, as rvoip-gw's steering does), and the
 //! gateway's limits hold across the shards.
 
 use rvoip::api::*;
@@ -79,6 +81,16 @@ async fn calls_spread_over_two_signalling_threads_all_complete() {
         2 * CALLS as u64,
         "two legs per call, summed over the shards"
     );
+    // The kernel steered every datagram to the shard owning its call:
+    // none was handed from one shard to the other.
+    let page = gw.metrics().render();
+    for line in [
+        "rvoip_sip_threads 2",
+        "rvoip_sip_steered 1",
+        "rvoip_sip_handover_total 0",
+    ] {
+        assert!(page.lines().any(|l| l == line), "{line} not in\n{page}");
+    }
     for id in &ids {
         client.end_call(*id).unwrap();
     }

@@ -1,8 +1,9 @@
 //! Starting an endpoint: the media plane, then one signalling shard per
 //! thread. Shard 0 runs on the caller's tokio runtime; each further shard
-//! on a thread of its own with a current-thread runtime. All share the one
-//! UDP socket (each registers a clone), the media plane, the counters and
-//! the event queue; each owns the calls whose Call-ID hashes to it.
+//! on a thread of its own with a current-thread runtime. Each reads a UDP
+//! socket of its own, to which the kernel steers its calls' datagrams (or,
+//! when it cannot, all share one); all share the media plane and the event
+//! queue; each owns the calls whose Call-ID hashes to it.
 
 use super::parts::Parts;
 use super::{ApiError, SipUa};
@@ -30,18 +31,18 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
             .map_err(|e| ApiError::Config(format!("auth: {e}")))?;
     }
     let bind_err = |addr, source| ApiError::Bind { addr, source };
-    let (in_tx, in_rx) = mpsc::channel(QUEUE);
-    let listeners = super::listen::bind(&cfg, &in_tx).await?;
-    let (udp, local) = listeners.main;
-    ua.local = local;
-    ua.local_alt = listeners.alt.as_ref().map(|(_, a)| *a);
-    let tls = match &cfg.tls {
-        Some(t) => Some(super::tls_start::start(t, in_tx.clone(), cfg.tcp_idle, &mut ua).await?),
-        None => None,
-    };
     let shards = match cfg.sip_threads {
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
+    };
+    let (in_tx, in_rx) = mpsc::channel(QUEUE);
+    let listeners = super::listen::bind(&cfg, shards, &in_tx).await?;
+    let local = listeners.main.local;
+    ua.local = local;
+    ua.local_alt = listeners.alt.as_ref().map(|g| g.local);
+    let tls = match &cfg.tls {
+        Some(t) => Some(super::tls_start::start(t, in_tx.clone(), cfg.tcp_idle, &mut ua).await?),
+        None => None,
     };
     let (media_txs, mut media_rxs): (Vec<_>, Vec<_>) = (0..shards).map(|_| mpsc::channel(QUEUE)).unzip();
     let worker = WorkerConfig {
@@ -65,10 +66,11 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
     let media = Arc::new(media);
     ua.media_workers = media.workers();
     ua.shards = shards;
-    let stats = Arc::new(LiveStats::default());
-    let admission = gateway
-        .as_ref()
-        .map(|g| Arc::new(Admission::new(g.max_calls, g.calls_per_source, g.max_cps)));
+    let stats = Arc::new(LiveStats::new(shards));
+    stats
+        .steered
+        .store(listeners.main.is_steered(), std::sync::atomic::Ordering::Relaxed);
+    let admission = gateway.as_ref().map(|g| Arc::new(Admission::new(g.max_calls)));
     let (ev_tx, ev_rx) = mpsc::channel(QUEUE);
     let (fwd_txs, mut fwd_rxs): (Vec<_>, Vec<_>) = (0..shards).map(|_| mpsc::channel(QUEUE)).unzip();
     let peers = if shards > 1 { fwd_txs } else { Vec::new() };
@@ -113,9 +115,9 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
             cfg.tcp_max,
             tls.as_ref().map(|t| t.client.clone()),
         );
-        let sock = udp.try_clone().map_err(|e| bind_err(local, e))?;
+        let sock = listeners.main.socket_for(shard).map_err(|e| bind_err(local, e))?;
         let alt = match &listeners.alt {
-            Some((s, a)) => Some(s.try_clone().map_err(|e| bind_err(*a, e))?),
+            Some(g) => Some(g.socket_for(shard).map_err(|e| bind_err(g.local, e))?),
             None => None,
         };
         let dns = cfg.dns.clone();

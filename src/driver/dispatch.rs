@@ -23,6 +23,9 @@ impl Driver {
     }
 
     fn forward(&self, k: usize, msg: Inbound) {
+        if matches!(msg, Inbound::Message(..)) {
+            self.stats.handed_over.fetch_add(1, Relaxed);
+        }
         if self.shard.peers[k].try_send(msg).is_err() {
             self.stats.shard_overflow.fetch_add(1, Relaxed);
         }

@@ -111,17 +111,27 @@ impl Driver {
         held.clear();
     }
 
-    /// Publishes this shard's counters to the shared ones.
+    /// Publishes this shard's counters to its slot, when they changed.
     fn publish(&mut self) {
         let e = &mut self.endpoint;
+        let p = &mut self.published;
+        let (ua, active, txs) = e.stats();
+        let now = (ua, active as u64, txs as u64, self.io.tcp.refused, e.is_shedding());
+        let mut changed = now != (p.ua, p.active, p.transactions, p.tcp_refused, p.shedding);
+        (p.ua, p.active, p.transactions, p.tcp_refused, p.shedding) = now;
         if let Some(g) = e.gateway() {
-            self.stats.publish_gateway(&mut self.published, self.shard.index, g);
+            let new = g.stats();
+            if p.gateway != Some(new) {
+                if p.gateway.is_none_or(|o| o.outbound_failed != new.outbound_failed) {
+                    p.failures = g.failures().iter().map(|(k, v)| (k.code(), *v)).collect();
+                }
+                p.gateway = Some(new);
+                changed = true;
+            }
         }
-        let (s, active, txs) = e.stats();
-        let shedding = e.is_shedding();
-        let tcp_refused = self.io.tcp.refused;
-        self.stats
-            .publish(&mut self.published, &s, active, txs, tcp_refused, shedding);
+        if changed {
+            self.stats.store(self.shard.index, p);
+        }
         if let Some((version, registrations)) = e.registrations(self.published.registrations) {
             self.published.registrations = version;
             if let Ok(mut r) = self.stats.registrations.lock() {
@@ -130,7 +140,7 @@ impl Driver {
         }
         let waited = e.take_max_queue_delay().as_micros() as u64;
         if waited > 0 {
-            self.stats.queue_delay_max_us.fetch_max(waited, Relaxed);
+            self.stats.queue_delay(self.shard.index, waited);
         }
     }
 }

@@ -10,9 +10,11 @@ mod dispatch;
 mod flush;
 mod lookups;
 mod run;
+mod slot;
 mod stats;
 
-pub(crate) use stats::{LiveStats, Published};
+pub(crate) use slot::Published;
+pub(crate) use stats::LiveStats;
 
 use crate::endpoint::Endpoint;
 use crate::media::{MediaEvent, MediaPlane};

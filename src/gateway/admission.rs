@@ -1,11 +1,10 @@
 //! Admission of new calls, shared by the signalling shards of one
-//! gateway: its limits are the gateway's, not each shard's. The call count is an atomic; the two rate
-//! limiters sit behind mutexes taken once per new INVITE (uncontended but
-//! for the moment two shards admit at once).
+//! gateway: `max_calls` is the gateway's, counted in an atomic; the rates
+//! are split between the shards, each holding its share's token buckets
+//! (see [`Rates`]), so no lock is taken per INVITE.
 
-use super::rate::RateLimiter;
-use std::net::{IpAddr, Ipv4Addr};
-use std::sync::Mutex;
+use super::rate::Rates;
+use std::net::IpAddr;
 use std::sync::atomic::{
     AtomicBool, AtomicUsize,
     Ordering::{AcqRel, Acquire, Release},
@@ -30,26 +29,22 @@ pub struct Admission {
     max_calls: usize,
     /// A shard drains (all do): OPTIONS answers 503 from every shard.
     draining: AtomicBool,
-    per_source: Mutex<RateLimiter>,
-    total: Mutex<RateLimiter>,
 }
 
 impl Admission {
-    /// Limits of `max_calls` inbound calls, `per_source` and `max_cps`
-    /// new calls per second (0: no rate limit).
-    pub fn new(max_calls: usize, per_source: u32, max_cps: u32) -> Self {
+    /// A limit of `max_calls` inbound calls.
+    pub fn new(max_calls: usize) -> Self {
         Admission {
             inbound: AtomicUsize::new(0),
             max_calls,
             draining: AtomicBool::new(false),
-            per_source: Mutex::new(RateLimiter::new(per_source)),
-            total: Mutex::new(RateLimiter::new(max_cps)),
         }
     }
 
-    /// Admits a new inbound call from `src` (holding one of the
-    /// `max_calls` places until [`Admission::release`]) or says why not.
-    pub fn admit(&self, src: IpAddr, now: Instant) -> Result<(), Denied> {
+    /// Admits a new inbound call from `src` within this shard's `rates`
+    /// (holding one of the `max_calls` places until
+    /// [`Admission::release`]) or says why not.
+    pub fn admit(&self, rates: &mut Rates, src: IpAddr, now: Instant) -> Result<(), Denied> {
         let max = self.max_calls;
         if self
             .inbound
@@ -58,17 +53,7 @@ impl Admission {
         {
             return Err(Denied::OverLimit);
         }
-        let verdict = if !self.per_source.lock().is_ok_and(|mut r| r.admit(src, now)) {
-            Err(Denied::RateLimited)
-        } else if !self
-            .total
-            .lock()
-            .is_ok_and(|mut r| r.admit(Ipv4Addr::UNSPECIFIED.into(), now))
-        {
-            Err(Denied::OverRate)
-        } else {
-            Ok(())
-        };
+        let verdict = rates.admit(src, now);
         if verdict.is_err() {
             self.release();
         }

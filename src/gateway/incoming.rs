@@ -17,7 +17,7 @@ impl Gateway {
         let refuse = if self.drain_until.is_some() {
             Some(&mut self.stats.drain_rejected)
         } else {
-            match self.admission.admit(info.peer.addr.ip(), now) {
+            match self.admission.admit(&mut self.rates, info.peer.addr.ip(), now) {
                 Ok(()) => None,
                 Err(Denied::OverLimit) => Some(&mut self.stats.over_limit),
                 Err(Denied::RateLimited) => Some(&mut self.stats.rate_limited),

@@ -58,6 +58,8 @@ pub struct Gateway {
     commands: VecDeque<Command>,
     answer_at: DeadlineHeap<CallId>,
     admission: std::sync::Arc<Admission>,
+    /// This shard's share of the rate limits.
+    rates: rate::Rates,
     /// This shard and the shard count: outbound ids are `shard (mod shards)`.
     shards: u64,
     /// Each route's outbound codecs, built once from its names.
@@ -85,7 +87,7 @@ impl Gateway {
     /// A gateway with no calls (unsharded).
     #[cfg(feature = "test-exports")]
     pub fn new(cfg: GatewayConfig) -> Self {
-        let admission = Admission::new(cfg.max_calls, cfg.calls_per_source, cfg.max_cps);
+        let admission = Admission::new(cfg.max_calls);
         Self::sharded(cfg, std::sync::Arc::new(admission), 0, 1)
     }
 
@@ -94,6 +96,7 @@ impl Gateway {
         let shards = shards.max(1) as u64;
         Gateway {
             admission,
+            rates: rate::Rates::new(cfg.calls_per_source, cfg.max_cps, shards as usize),
             shards,
             route_codecs: cfg
                 .routes

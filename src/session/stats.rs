@@ -1,7 +1,7 @@
 //! Counters of the UA core.
 
 /// Counters of the UA core.
-#[derive(Debug, Default, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct UaStats {
     /// Calls created (both directions).
     pub calls_total: u64,
@@ -76,5 +76,40 @@ impl UaStats {
                 self.rtp_jitter_us_sum += (leg.rx.jitter_ms() * 1000.0) as u64;
             }
         }
+    }
+
+    /// The sum of two shards' counters.
+    pub fn merged(mut self, o: &UaStats) -> UaStats {
+        for (a, b) in [
+            (&mut self.calls_total, o.calls_total),
+            (&mut self.calls_failed, o.calls_failed),
+            (&mut self.calls_answered, o.calls_answered),
+            (&mut self.overload_rejected, o.overload_rejected),
+            (&mut self.bad_answered, o.bad_answered),
+            (&mut self.dropped, o.dropped),
+            (&mut self.media_bind_failed, o.media_bind_failed),
+            (&mut self.rtp_in, o.rtp_in),
+            (&mut self.rtp_out, o.rtp_out),
+            (&mut self.rtp_lost, o.rtp_lost),
+            (&mut self.rtp_dropped, o.rtp_dropped),
+            (&mut self.rtp_streams, o.rtp_streams),
+            (&mut self.rtp_jitter_us_sum, o.rtp_jitter_us_sum),
+            (&mut self.transcoded_calls, o.transcoded_calls),
+            (&mut self.redirects_followed, o.redirects_followed),
+            (&mut self.forked_calls, o.forked_calls),
+            (&mut self.forks_ignored, o.forks_ignored),
+            (&mut self.auth_challenged, o.auth_challenged),
+            (&mut self.auth_failed, o.auth_failed),
+            (&mut self.auth_ok, o.auth_ok),
+            (&mut self.access_refused, o.access_refused),
+            (&mut self.access_dropped, o.access_dropped),
+            (&mut self.access_blocks, o.access_blocks),
+            (&mut self.shed, o.shed),
+            (&mut self.registers_ok, o.registers_ok),
+            (&mut self.registers_refused, o.registers_refused),
+        ] {
+            *a += b;
+        }
+        self
     }
 }

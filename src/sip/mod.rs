@@ -45,6 +45,8 @@ pub use reply::response_text;
 pub use serialize::message_bytes;
 pub use serialize::{method_name, method_of, request_bytes, response_bytes};
 pub use session_expires::{Refresher, SessionExpires, lists, min_se};
+#[cfg(feature = "test-exports")]
+pub use shard::scan_call_id;
 pub use shard::{shard_of, shard_of_message};
 pub use sipfrag::{SIPFRAG, sipfrag, sipfrag_status};
 pub use target::{flow_for, uri_host, uri_peer};

@@ -1,6 +1,7 @@
 //! Sockets, connections and framing (tokio lives here). Reads bytes and
 //! hands them up with their source; never interprets a request.
 
+pub(crate) mod steer;
 mod stream;
 mod tcp;
 mod tls;
@@ -9,12 +10,12 @@ mod tls_stats;
 mod tls_trust;
 mod udp;
 
+pub use steer::{UdpGroup, bind_group};
 pub use tcp::{TcpTable, listen_tcp};
 pub use tls::{TlsClient, TlsServer};
 pub use tls_listen::listen_tls;
 pub use tls_stats::TlsStats;
 pub use tls_trust::client_config;
-pub use udp::bind_udp_std;
 
 use crate::ids::Peer;
 use bytes::Bytes;

@@ -2,16 +2,11 @@
 //! refusals by source, blocks, and what the registrar took.
 
 use super::{Metrics, put};
-use std::sync::atomic::Ordering::Relaxed;
 
 impl Metrics {
     pub(super) fn render_access(&self, out: &mut String) {
-        let g = |a: &std::sync::atomic::AtomicU64| a.load(Relaxed);
-        let (ok, challenged, failed) = (
-            g(&self.stats.auth_ok),
-            g(&self.stats.auth_challenged),
-            g(&self.stats.auth_failed),
-        );
+        let t = self.stats.totals();
+        let (ok, challenged, failed) = (t.ua.auth_ok, t.ua.auth_challenged, t.ua.auth_failed);
         put(
             out,
             "rvoip_auth_total",
@@ -29,9 +24,9 @@ impl Metrics {
             "counter",
             "requests refused for their source, datagrams of blocked sources dropped, sources blocked",
             &[
-                ("{outcome=\"refused\"}", g(&self.stats.access_refused)),
-                ("{outcome=\"dropped\"}", g(&self.stats.access_dropped)),
-                ("{outcome=\"blocked\"}", g(&self.stats.access_blocks)),
+                ("{outcome=\"refused\"}", t.ua.access_refused),
+                ("{outcome=\"dropped\"}", t.ua.access_dropped),
+                ("{outcome=\"blocked\"}", t.ua.access_blocks),
             ],
         );
         put(
@@ -40,8 +35,8 @@ impl Metrics {
             "counter",
             "REGISTERs our registrar took (ok) or refused once authenticated (refused)",
             &[
-                ("{outcome=\"ok\"}", g(&self.stats.registers_ok)),
-                ("{outcome=\"refused\"}", g(&self.stats.registers_refused)),
+                ("{outcome=\"ok\"}", t.ua.registers_ok),
+                ("{outcome=\"refused\"}", t.ua.registers_refused),
             ],
         );
     }

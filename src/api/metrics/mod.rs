@@ -8,6 +8,7 @@ mod cluster;
 mod gateway;
 mod outgoing;
 mod registrations;
+mod shards;
 mod tls;
 mod workers;
 
@@ -54,6 +55,7 @@ impl Metrics {
     /// The counters as a Prometheus text page.
     pub fn render(&self) -> String {
         let s = &self.stats;
+        let t = s.totals();
         let g = |a: &AtomicU64| a.load(Relaxed);
         let mut out = String::with_capacity(8192);
         put(
@@ -61,42 +63,42 @@ impl Metrics {
             "rvoip_sessions_active",
             "gauge",
             "SIP sessions (call legs) in progress",
-            &[("", g(&s.active))],
+            &[("", t.active)],
         );
         put(
             &mut out,
             "rvoip_sessions_total",
             "counter",
             "SIP sessions created",
-            &[("", g(&s.total))],
+            &[("", t.ua.calls_total)],
         );
         put(
             &mut out,
             "rvoip_sessions_answered_total",
             "counter",
             "SIP sessions answered",
-            &[("", g(&s.answered))],
+            &[("", t.ua.calls_answered)],
         );
         put(
             &mut out,
             "rvoip_sessions_failed_total",
             "counter",
             "SIP sessions failed or rejected",
-            &[("", g(&s.failed))],
+            &[("", t.ua.calls_failed)],
         );
         put(
             &mut out,
             "rvoip_sip_overload_rejected_total",
             "counter",
             "INVITEs refused with 503 by the session layer",
-            &[("", g(&s.overload))],
+            &[("", t.ua.overload_rejected)],
         );
         put(
             &mut out,
             "rvoip_sip_shed_total",
             "counter",
             "new INVITEs answered 503 statelessly while SIP waited too long in the socket",
-            &[("", g(&s.shed))],
+            &[("", t.ua.shed)],
         );
         self.render_access(&mut out);
         self.render_registrations(&mut out);
@@ -107,33 +109,33 @@ impl Metrics {
             "rvoip_sip_shedding",
             "gauge",
             "signalling threads refusing new INVITEs for queueing delay",
-            &[("", g(&s.shedding))],
+            &[("", t.shedding)],
         );
         let _ = writeln!(
             out,
             "# HELP rvoip_sip_queue_delay_max_seconds longest wait of a SIP datagram in the socket since the last scrape\n# TYPE rvoip_sip_queue_delay_max_seconds gauge\nrvoip_sip_queue_delay_max_seconds {}",
-            s.queue_delay_max_us.swap(0, Relaxed) as f64 / 1e6
+            s.take_queue_delay_max_us() as f64 / 1e6
         );
         put(
             &mut out,
             "rvoip_sip_bad_answered_total",
             "counter",
             "malformed messages answered with 4xx/5xx",
-            &[("", g(&s.bad_answered))],
+            &[("", t.ua.bad_answered)],
         );
         put(
             &mut out,
             "rvoip_sip_dropped_total",
             "counter",
             "messages dropped unanswered",
-            &[("", g(&s.dropped))],
+            &[("", t.ua.dropped)],
         );
         put(
             &mut out,
             "rvoip_transactions_active",
             "gauge",
             "SIP transactions alive",
-            &[("", g(&s.transactions))],
+            &[("", t.transactions)],
         );
         put(
             &mut out,
@@ -145,7 +147,7 @@ impl Metrics {
                 ("{queue=\"api_commands\"}", g(&s.command_overflow)),
                 ("{queue=\"shard_handover\"}", g(&s.shard_overflow)),
                 ("{queue=\"media_commands\"}", g(&s.media_overflow)),
-                ("{queue=\"tcp_send\"}", g(&s.tcp_refused)),
+                ("{queue=\"tcp_send\"}", t.tcp_refused),
             ],
         );
         put(
@@ -153,9 +155,9 @@ impl Metrics {
             "rvoip_rtp_lost_total",
             "counter",
             "RTP packets lost before reaching us (RFC 3550), ended calls",
-            &[("", g(&s.rtp_lost))],
+            &[("", t.ua.rtp_lost)],
         );
-        let streams = g(&s.rtp_streams);
+        let streams = t.ua.rtp_streams;
         put(
             &mut out,
             "rvoip_rtp_streams_total",
@@ -166,16 +168,17 @@ impl Metrics {
         let _ = writeln!(
             out,
             "# HELP rvoip_rtp_jitter_seconds mean final RFC 3550 jitter of ended streams\n# TYPE rvoip_rtp_jitter_seconds gauge\nrvoip_rtp_jitter_seconds {}",
-            g(&s.rtp_jitter_us_sum) as f64 / 1e6 / streams.max(1) as f64
+            t.ua.rtp_jitter_us_sum as f64 / 1e6 / streams.max(1) as f64
         );
         put(
             &mut out,
             "rvoip_transcoded_calls_total",
             "counter",
             "bridged calls transcoded between codecs",
-            &[("", g(&s.transcoded_calls))],
+            &[("", t.ua.transcoded_calls)],
         );
         self.render_outgoing(&mut out);
+        self.render_shards(&mut out);
         self.render_workers(&mut out);
         if self.gateway {
             self.render_gateway(&mut out);
