@@ -14,7 +14,7 @@ mod sip;
 
 use clap::Parser;
 use rvoip::media::srtp::{Crypto, Suite};
-use rvoip::media::{LegConfig, LegSrtp, MediaCommand, MediaConfig, MediaPlane, WorkerConfig};
+use rvoip::media::{LegConfig, LegSrtp, MediaCommand, MediaConfig, MediaIo, MediaPlane, WorkerConfig};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -75,6 +75,9 @@ pub struct Args {
     /// kernel received it) instead of relaying it late; 0: never.
     #[arg(long, default_value_t = 40)]
     max_delay_ms: u64,
+    /// The in-process relay's socket I/O: uring or epoll.
+    #[arg(long, default_value_t = MediaIo::default())]
+    io: MediaIo,
 }
 
 fn main() {
@@ -134,6 +137,7 @@ fn start_plane(args: &Args) -> (MediaPlane, tokio::sync::mpsc::Receiver<rvoip::m
     let worker = WorkerConfig {
         timeout: Duration::from_secs(3600),
         max_delay: Duration::from_millis(args.max_delay_ms),
+        io: args.io,
         ..WorkerConfig::default()
     };
     let cfg = MediaConfig {
