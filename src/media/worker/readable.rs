@@ -12,6 +12,7 @@ use super::counters::FlushInto;
 use super::verdict::Verdict;
 use crate::media::{MediaEvent, Side};
 use crate::udp_batch::{RecvBatch, realtime_ns};
+use std::net::SocketAddr;
 use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering::Relaxed;
 
@@ -20,8 +21,8 @@ use std::sync::atomic::Ordering::Relaxed;
 pub(super) enum Rx {
     /// Datagram `i` of the receive batch (epoll).
     Batch(usize),
-    /// Provided buffer `bid` (io_uring).
-    Ring(u16),
+    /// Provided buffer `bid` (io_uring), holding `len` bytes from `src`.
+    Ring(u16, usize, Option<SocketAddr>),
 }
 
 impl Worker {
@@ -108,13 +109,12 @@ impl Worker {
             ..
         } = self;
         let (mut ring, (pkt, len, src)) = match (rx, uring.as_deref_mut()) {
-            (Rx::Ring(bid), Some(u)) => {
+            (Rx::Ring(bid, len, src), Some(u)) => {
                 let (ring, bufs) = u.split();
-                let meta = bufs.meta(bid);
-                (Some((ring, bid)), (bufs.slot(bid), meta.len, meta.src))
+                (Some((ring, bid)), (bufs.slot(bid), len, src))
             }
             (Rx::Batch(i), _) => (None, recv_batch.slot(i)),
-            (Rx::Ring(_), None) => return false,
+            (Rx::Ring(..), None) => return false,
         };
         let (Some(src), Some(call)) = (src, calls[slot].as_mut()) else {
             return false;
