@@ -14,21 +14,24 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 CALLS=${CALLS:-"1000 2000"}; DURATION=${DURATION:-10}; ROUNDS=${ROUNDS:-2}; WORKERS=${WORKERS:-1}
 MAX_DELAY_MS=${MAX_DELAY_MS:-40}
-# 4 relay ports a call from here: 4,000 calls end at 30,000, below the
-# ephemeral range and the ports the test suite's gateways use (30,800 up),
-# above where other gateways on a shared machine deal from (10,000 up):
-# a port shared through SO_REUSEPORT splits its packets.
-BASE_PORT=${BASE_PORT:-14000}
+# The relay on an address of its own: other gateways on a shared machine
+# bind media ports on 127.0.0.1 across the default range, and a port
+# shared through SO_REUSEPORT splits its packets. 4 relay ports a call
+# from BASE_PORT.
+RELAY_IP=${RELAY_IP:-127.0.0.2}; BASE_PORT=${BASE_PORT:-14000}
+# REALTIME=N: the worker at SCHED_FIFO N, ahead of other work on core 0.
+REALTIME=${REALTIME:-0}
 cargo build --release --bin rvoip-rtpload >/dev/null 2>&1 || { echo "build failed"; exit 1; }
 TOOL=target/release/rvoip-rtpload
 ulimit -n 65536 2>/dev/null || true
 mkdir -p perf/results
 STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/rtp_io-$STAMP.md
 ROWS=$(mktemp); LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+BUSY=$(ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 > 5 {printf "%s%s %s%%", sep, $2, $1; sep=", "}')
 run() { # calls, io
   local n=$1 io=$2 out
   out=$(timeout $((DURATION * 3 + 60)) "$TOOL" --calls "$n" --duration "$DURATION" --workers "$WORKERS" \
-    --base-port "$BASE_PORT" --max-delay-ms "$MAX_DELAY_MS" --io "$io" 2>&1)
+    --base-port "$BASE_PORT" --relay-ip "$RELAY_IP" --realtime "$REALTIME" --max-delay-ms "$MAX_DELAY_MS" --io "$io" 2>&1)
   get() { echo "$out" | awk -v k="$1" '$1==k {print}'; }
   local used sent recv lost lat p50 p99 mx added a50 a99 late kern cpu nspp nsread
   used=$(get calls | sed -n 's/.*, \([a-z]*\) I\/O).*/\1/p')
@@ -53,7 +56,8 @@ done
   echo
   echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), kernel $(uname -r); load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg) (the box is shared with other engineers' builds and tests)"
   echo "- rvoip $(git describe --always --dirty 2>/dev/null)"
-  echo "- command: \`CALLS=\"$CALLS\" DURATION=$DURATION ROUNDS=$ROUNDS WORKERS=$WORKERS MAX_DELAY_MS=$MAX_DELAY_MS BASE_PORT=$BASE_PORT perf/rtp_io.sh\` (rvoip-rtpload --calls N --duration $DURATION --workers $WORKERS --base-port $BASE_PORT --max-delay-ms $MAX_DELAY_MS --io epoll|uring; the worker pinned to core 0, the load tool's threads unpinned on the same 2 cores)"
+  echo "- command: \`CALLS=\"$CALLS\" DURATION=$DURATION ROUNDS=$ROUNDS WORKERS=$WORKERS MAX_DELAY_MS=$MAX_DELAY_MS RELAY_IP=$RELAY_IP BASE_PORT=$BASE_PORT REALTIME=$REALTIME perf/rtp_io.sh\` (rvoip-rtpload --calls N --duration $DURATION --workers $WORKERS --relay-ip $RELAY_IP --base-port $BASE_PORT --realtime $REALTIME --max-delay-ms $MAX_DELAY_MS --io epoll|uring; the worker pinned to core 0, the load tool's threads unpinned on the same 2 cores)"
+  echo "- other work on the machine at start: $BUSY"
   echo "- latency: end to end, sender to receiver through the relay (µs); added: the workers' own histogram, kernel arrival stamp to sent (µs); late, kernel: packets the relay dropped for age, and the kernel for full socket buffers; relay CPU per packet received at the endpoints, and per packet the relay read (received + late)"
   echo
   echo "| calls | I/O | sent | received | loss % | p50 µs | p99 µs | max µs | added p50 µs | added p99 µs | late | kernel | relay CPU s | relay ns / packet received | relay ns / packet read |"

@@ -12,7 +12,7 @@ pub enum MediaIo {
     /// ring of provided buffers, the sends of a batch submitted
     /// together (Linux 6.1 or later; falls back to epoll, once said,
     /// where the ring cannot be set up). The default: it costs about
-    /// 0.6 times epoll's CPU per relayed packet (perf/README.md).
+    /// 0.7-0.8 times epoll's CPU per relayed packet (perf/README.md).
     #[default]
     Uring,
     /// epoll (mio) readiness, each ready socket drained with `recvmmsg`
