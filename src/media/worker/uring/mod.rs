@@ -26,8 +26,10 @@ use std::os::fd::RawFd;
 /// unavailable: how the fallback to epoll is tested on a machine that has it.
 pub const DISABLE_ENV: &str = "RVOIP_MEDIA_NO_URING";
 
-/// Provided buffers per worker: 8 MiB, far more than a turn's datagrams
-/// at thousands of calls (a turn takes well under a millisecond).
+/// Provided buffers per worker (8 MiB): at 2,000 calls (200,000 packets/s)
+/// 20 ms of a worker's datagrams. When none is free a socket's receive
+/// ends, its datagrams wait in the socket, and it is armed again once the
+/// turn has given buffers back.
 const BUFFERS: u16 = 4096;
 
 /// A worker's ring and its buffers (the ring first: it is dropped first).
