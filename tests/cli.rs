@@ -42,6 +42,8 @@ fn bad_value_is_named() {
     assert!(err.contains("media.realtime_priority"), "{err}");
     let err = config_error("[media]\nmax_delay_ms = 5000\n");
     assert!(err.contains("media.max_delay_ms (5000)"), "{err}");
+    let err = config_error("[media]\nio = \"io_uring\"\n");
+    assert!(err.contains("media.io") && err.contains("io_uring"), "{err}");
     let err = config_error("[[routes]]\nuser_prefix = \"\"\nreject = 200\n");
     assert!(err.contains("routes[0].reject"), "{err}");
     let err = config_error("[timers]\nt1_ms = \"fast\"\n");
@@ -266,6 +268,60 @@ fn rtpload_over_sip_against_the_echo_service() {
     let text = String::from_utf8_lossy(&busy.stdout);
     assert_eq!(busy.status.code(), Some(1), "rejected calls fail the run: {text}");
     assert!(text.contains("(answered 0, failed 5, BYEs answered 0)"), "{text}");
+}
+
+/// `media.io = "uring"` where io_uring cannot be had (forced here: this
+/// machine has it): the gateway says so once and its media go through
+/// epoll; the echo still returns every packet.
+#[test]
+fn media_io_uring_falls_back_to_epoll_where_io_uring_is_missing() {
+    let mut f = tempfile();
+    writeln!(
+        f.1,
+        "[media]\nport_min = 30800\nport_max = 31000\nmax_delay_ms = 1000\nio = \"uring\""
+    )
+    .unwrap();
+    let (dir, port) = (std::env::temp_dir(), free_port());
+    let log_path = dir.join(format!("rvoip-cli-{}-uring.log", std::process::id()));
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut gw = Command::new(BIN)
+        .args([
+            "--config",
+            &f.0,
+            "--sip",
+            &format!("127.0.0.1:{port}"),
+            "--log-level",
+            "info",
+        ])
+        .env("RVOIP_MEDIA_NO_URING", "1")
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    wait_until_answering(port);
+    let (server, uri) = (format!("127.0.0.1:{port}"), format!("sip:load@127.0.0.1:{port}"));
+    let run = Command::new(env!("CARGO_BIN_EXE_rvoip-rtpload"))
+        .args(["--sip", &server, "--uri", &uri, "--calls", "2", "--duration", "1"])
+        .output()
+        .unwrap();
+    gw.kill().unwrap();
+    gw.wait().unwrap();
+    let logged = std::fs::read_to_string(&log_path).unwrap();
+    let _ = std::fs::remove_file(&log_path);
+    let said: Vec<_> = logged.lines().filter(|l| l.contains("io_uring unavailable")).collect();
+    assert_eq!(said.len(), 1, "said once: {logged}");
+    assert!(
+        said[0].contains("media.io") && said[0].contains("RVOIP_MEDIA_NO_URING") && said[0].contains("epoll"),
+        "{logged}"
+    );
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{text}");
+    let count = |key: &str| -> u64 {
+        let line = text.lines().find(|l| l.starts_with(key)).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    assert!(count("sent") >= 2 * 40, "{text}");
+    assert_eq!(count("received"), count("sent"), "echoed through epoll: {text}");
 }
 
 #[test]

@@ -11,13 +11,14 @@
 //! interworking on a relayed call for 2 s: the worker reading RFC 4733
 //! digits from a leg whose other leg did not agree telephone-event (and
 //! reporting each), and sending queued digits to a leg as RFC 4733 events
-//! on its ticks, while voice is relayed.
+//! on its ticks, while voice is relayed. All of it twice: the worker
+//! reading and writing through epoll, then through io_uring.
 
 use rvoip::media::AudioCodec;
 use rvoip::media::audio::{AudioConfig, CallAudio, Prompt, pipes};
 use rvoip::media::rtp::write_header;
 use rvoip::media::srtp::{MasterKey, SrtpContext, Suite};
-use rvoip::media::{LegConfig, LegSrtp, MediaCommand, MediaConfig, MediaPlane, WorkerConfig};
+use rvoip::media::{LegConfig, LegSrtp, MediaCommand, MediaConfig, MediaIo, MediaPlane, WorkerConfig};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -138,9 +139,25 @@ impl End {
 /// harness's too when it reports a test finished while another runs.
 #[test]
 fn worker_paths_do_not_allocate_per_packet() {
-    relay_path_does_not_allocate_per_packet();
-    audio_calls_do_not_allocate_per_packet_or_frame();
-    dtmf_interworking_does_not_allocate_per_packet();
+    for io in [MediaIo::Epoll, MediaIo::Uring] {
+        relay_path_does_not_allocate_per_packet(io);
+        audio_calls_do_not_allocate_per_packet_or_frame(io);
+        dtmf_interworking_does_not_allocate_per_packet(io);
+    }
+}
+
+/// A plane of one unpinned worker with `worker`'s settings, reading
+/// through `io` (io_uring: this kernel has it, no fallback).
+fn plane_on(io: MediaIo, worker: WorkerConfig, tx: tokio::sync::mpsc::Sender<rvoip::media::MediaEvent>) -> MediaPlane {
+    let cfg = MediaConfig {
+        workers: 1,
+        pin: false,
+        realtime: 0,
+        worker: WorkerConfig { io, ..worker },
+    };
+    let plane = MediaPlane::start(cfg, tx).unwrap();
+    assert_eq!(plane.io(), io);
+    plane
 }
 
 /// Round `k` of a DTMF call: A's packet `k` to the worker at `to`, in
@@ -165,16 +182,10 @@ fn event_at(a: &End, buf: &mut [u8]) {
     assert_eq!((n, buf[1] & 0x7f), (16, 101));
 }
 
-fn dtmf_interworking_does_not_allocate_per_packet() {
+fn dtmf_interworking_does_not_allocate_per_packet(io: MediaIo) {
     use rvoip::media::{MediaEvent, Side};
     let (tx, mut events) = tokio::sync::mpsc::channel(1024);
-    let cfg = MediaConfig {
-        workers: 1,
-        pin: false,
-        realtime: 0,
-        worker: WorkerConfig::default(),
-    };
-    let plane = MediaPlane::start(cfg, tx).unwrap();
+    let plane = plane_on(io, WorkerConfig::default(), tx);
     let (mut a, mut b) = (End::new(None), End::new(None));
     let base = 53_000 + (std::process::id() % 500) as u16 * 8;
     let (pa, pb) = (base, base + 4);
@@ -236,7 +247,7 @@ fn dtmf_interworking_does_not_allocate_per_packet() {
     assert_eq!(during, 0, "{during} allocations in 2 s of DTMF read and sent");
 }
 
-fn relay_path_does_not_allocate_per_packet() {
+fn relay_path_does_not_allocate_per_packet(io: MediaIo) {
     assert_eq!(srtp_allocations(2000), 0, "SRTP protect/unprotect allocated");
     let (tx, _rx) = tokio::sync::mpsc::channel(1024);
     let worker = WorkerConfig {
@@ -246,16 +257,7 @@ fn relay_path_does_not_allocate_per_packet() {
         max_delay: Duration::from_secs(1),
         ..WorkerConfig::default()
     };
-    let plane = MediaPlane::start(
-        MediaConfig {
-            workers: 1,
-            pin: false,
-            realtime: 0,
-            worker,
-        },
-        tx,
-    )
-    .unwrap();
+    let plane = plane_on(io, worker, tx);
     let srtp = |rx, tx| {
         Some(LegSrtp {
             suite: SUITE,
@@ -366,16 +368,10 @@ impl AudioEnd {
     }
 }
 
-fn audio_calls_do_not_allocate_per_packet_or_frame() {
+fn audio_calls_do_not_allocate_per_packet_or_frame(io: MediaIo) {
     use rvoip::test_exports::media::codec::opus::OpusEncoder;
     let (tx, _rx) = tokio::sync::mpsc::channel(1024);
-    let cfg = MediaConfig {
-        workers: 1,
-        pin: false,
-        realtime: 0,
-        worker: WorkerConfig::default(),
-    };
-    let plane = MediaPlane::start(cfg, tx).unwrap();
+    let plane = plane_on(io, WorkerConfig::default(), tx);
     let base = 49_000 + (std::process::id() % 500) as u16 * 8;
     let tone: Vec<i16> = (0..960).map(|i| ((i % 48) as i16 - 24) * 300).collect();
     let mut opus = [0u8; 400];

@@ -9,21 +9,29 @@
 //! No fixed sleeps: a test waits for what the worker publishes (its call
 //! count once a call's sockets are bound, its packet counters) or sends,
 //! each wait bounded by a deadline.
+//!
+//! Every test runs twice, as `epoll::NAME` and `uring::NAME`: the workers
+//! reading and writing their sockets through epoll (recvmmsg/sendmmsg)
+//! and through io_uring (multishot receives into provided buffers).
 
 use rvoip::media::rtp::write_header;
 use rvoip::media::{
-    AudioCodec, LegConfig, MediaCommand, MediaConfig, MediaEvent, MediaPlane, Side, WorkerConfig, WorkerCounters,
+    AudioCodec, LegConfig, MediaCommand, MediaConfig, MediaEvent, MediaIo, MediaPlane, Side, WorkerConfig,
+    WorkerCounters,
 };
 use rvoip::test_exports::media::rtp::header;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
+#[macro_use]
+mod on_both_ios;
 mod ports;
 use ports::free_pair;
 use tokio::sync::mpsc;
 
-fn plane(timeout_ms: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent>) {
+/// A plane of two workers reading their sockets through `io`.
+fn plane(io: MediaIo, timeout_ms: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent>) {
     let (tx, rx) = mpsc::channel(1024);
     let worker = WorkerConfig {
         ip: "127.0.0.1".parse().unwrap(),
@@ -34,21 +42,30 @@ fn plane(timeout_ms: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent>) {
         // Throughput-sized buffers: some cases send bursts no voice
         // leg does; the latency bound has its own tests (media_late.rs).
         max_delay: Duration::ZERO,
+        io,
     };
-    (
-        MediaPlane::start(
-            MediaConfig {
-                workers: 2,
-                pin: true,
-                realtime: 0,
-                worker,
-            },
-            tx,
-        )
-        .unwrap(),
-        rx,
-    )
+    let cfg = MediaConfig {
+        workers: 2,
+        pin: true,
+        realtime: 0,
+        worker,
+    };
+    let plane = MediaPlane::start(cfg, tx).unwrap();
+    assert_eq!(plane.io(), io, "this kernel has io_uring: no fallback");
+    (plane, rx)
 }
+
+// Each test below runs against both I/O back-ends of the workers.
+on_both_ios!(
+    relay_both_ways_rtp_and_rtcp_with_the_latch_reported,
+    an_srtp_leg_relays_to_a_plain_leg_and_drops_forgeries,
+    silence_raises_a_media_timeout,
+    transcoded_call_carries_a_tone_pcmu_to_opus_and_back,
+    a_packet_before_the_leg_exists_does_not_block_later_ones,
+    a_port_is_reused_after_its_call_ends_and_old_packets_are_discarded,
+    burst_is_relayed_whole_and_in_order,
+    unnegotiated_payload_types_reach_nobody,
+);
 
 /// Waits until `cond` holds, for at most 5 s. The worker answers within
 /// microseconds, so this yields rather than sleeps.
@@ -75,8 +92,8 @@ fn add_call(plane: &MediaPlane, cmd: MediaCommand) {
 
 /// A plane with one plain PCMU call `id` between two new endpoints, its
 /// sockets bound: (plane, events, A, B, A's relay port, B's relay port).
-fn pcmu_call(id: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent>, UdpSocket, UdpSocket, u16, u16) {
-    let (plane, events) = plane(30_000);
+fn pcmu_call(io: MediaIo, id: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent>, UdpSocket, UdpSocket, u16, u16) {
+    let (plane, events) = plane(io, 30_000);
     let (a, b) = (endpoint(), endpoint());
     let (pa, pb) = (free_pair(), free_pair());
     let cmd = MediaCommand::AddCall {
@@ -146,9 +163,8 @@ fn event(rx: &mut mpsc::Receiver<MediaEvent>, f: impl Fn(&MediaEvent) -> bool) -
     })
 }
 
-#[test]
-fn relay_both_ways_rtp_and_rtcp_with_the_latch_reported() {
-    let (plane, mut events, a, b, pa, pb) = pcmu_call(1);
+fn relay_both_ways_rtp_and_rtcp_with_the_latch_reported(io: MediaIo) {
+    let (plane, mut events, a, b, pa, pb) = pcmu_call(io, 1);
     let mut seen = Vec::new();
     for i in 0..20u16 {
         a.send_to(&rtp(0, 100 + i, 160 * i as u32, 0xa), addr(pa)).unwrap();
@@ -184,11 +200,10 @@ fn relay_both_ways_rtp_and_rtcp_with_the_latch_reported() {
     assert_eq!((sb.rx.packets, sb.tx_packets), (1, 20));
 }
 
-#[test]
-fn an_srtp_leg_relays_to_a_plain_leg_and_drops_forgeries() {
+fn an_srtp_leg_relays_to_a_plain_leg_and_drops_forgeries(io: MediaIo) {
     use rvoip::media::LegSrtp;
     use rvoip::media::srtp::{MasterKey, SrtcpContext, SrtpContext, Suite};
-    let (plane, mut events) = plane(30_000);
+    let (plane, mut events) = plane(io, 30_000);
     let (a, b) = (endpoint(), endpoint());
     let (pa, pb) = (free_pair(), free_pair());
     let suite = Suite::AesCm128HmacSha1_80;
@@ -263,9 +278,8 @@ fn an_srtp_leg_relays_to_a_plain_leg_and_drops_forgeries() {
     assert_eq!((sa.rx.packets, sa.tx_packets, sa.dropped), (11, 10, 2));
 }
 
-#[test]
-fn silence_raises_a_media_timeout() {
-    let (plane, mut events) = plane(300);
+fn silence_raises_a_media_timeout(io: MediaIo) {
+    let (plane, mut events) = plane(io, 300);
     let a = endpoint();
     plane
         .submit(MediaCommand::AddCall {
@@ -280,11 +294,10 @@ fn silence_raises_a_media_timeout() {
     );
 }
 
-#[test]
-fn transcoded_call_carries_a_tone_pcmu_to_opus_and_back() {
+fn transcoded_call_carries_a_tone_pcmu_to_opus_and_back(io: MediaIo) {
     use rvoip::test_exports::media::codec::g711;
     use rvoip::test_exports::media::codec::opus::{OpusDecoder, OpusEncoder};
-    let (plane, _events) = plane(30_000);
+    let (plane, _events) = plane(io, 30_000);
     let (a, b) = (endpoint(), endpoint());
     let (pa, pb) = (free_pair(), free_pair());
     let la = LegConfig {
@@ -343,9 +356,8 @@ fn transcoded_call_carries_a_tone_pcmu_to_opus_and_back() {
     assert_eq!((header::payload_type(&pcmu), pcmu.len()), (0, 12 + 160));
 }
 
-#[test]
-fn a_packet_before_the_leg_exists_does_not_block_later_ones() {
-    let (plane, _events) = plane(30_000);
+fn a_packet_before_the_leg_exists_does_not_block_later_ones(io: MediaIo) {
+    let (plane, _events) = plane(io, 30_000);
     let a = endpoint();
     let pa = free_pair();
     a.send_to(&rtp(0, 0, 0, 0xa), addr(pa)).unwrap(); // port not bound yet: lost
@@ -362,9 +374,8 @@ fn a_packet_before_the_leg_exists_does_not_block_later_ones() {
     assert_eq!(&echoed[12..], &rtp(0, 1, 0, 0)[12..]);
 }
 
-#[test]
-fn a_port_is_reused_after_its_call_ends_and_old_packets_are_discarded() {
-    let (plane, mut events) = plane(30_000);
+fn a_port_is_reused_after_its_call_ends_and_old_packets_are_discarded(io: MediaIo) {
+    let (plane, mut events) = plane(io, 30_000);
     let (a, b) = (endpoint(), endpoint());
     let (pa, pb) = (free_pair(), free_pair());
     // Call ids 11 and 13 both belong to worker 1 of 2.
@@ -419,9 +430,8 @@ fn a_port_is_reused_after_its_call_ends_and_old_packets_are_discarded() {
 /// A burst arriving faster than the worker wakes is read in batches and
 /// sent in batches (recvmmsg, sendmmsg): every packet arrives, in order,
 /// with continuous sequence numbers, counted once as relayed.
-#[test]
-fn burst_is_relayed_whole_and_in_order() {
-    let (plane, _events, a, b, pa, _) = pcmu_call(7);
+fn burst_is_relayed_whole_and_in_order(io: MediaIo) {
+    let (plane, _events, a, b, pa, _) = pcmu_call(io, 7);
     let out_before = total(&plane, |c| &c.packets_out);
     const N: u16 = 200;
     for i in 0..N {
@@ -459,9 +469,8 @@ fn burst_is_relayed_whole_and_in_order() {
 /// Issue #16: a payload type a leg did not negotiate is never relayed —
 /// on a plain relayed call and on a transcoded one, from either side; the
 /// negotiated voice that follows still goes, and the drops are counted.
-#[test]
-fn unnegotiated_payload_types_reach_nobody() {
-    let (plane, _events) = plane(30_000);
+fn unnegotiated_payload_types_reach_nobody(io: MediaIo) {
+    let (plane, _events) = plane(io, 30_000);
     let (a, b) = (endpoint(), endpoint());
     let (pa, pb) = (free_pair(), free_pair());
     add_call(

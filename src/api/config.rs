@@ -72,6 +72,9 @@ pub struct ServerConfig {
     /// relayed late (`Duration::ZERO`: never; media sockets then get
     /// throughput-sized buffers).
     pub media_max_delay: Duration,
+    /// How media workers read and write their sockets: io_uring or epoll
+    /// (io_uring refused by the kernel: epoll, said once).
+    pub media_io: crate::media::MediaIo,
     /// Redirects (3xx) an outgoing call follows (RFC 3261 §8.1.3.4) before
     /// it fails with one; 0: never.
     pub max_redirects: u8,
@@ -126,6 +129,7 @@ impl Default for ServerConfig {
             sip_threads: 1,
             media_timeout: Duration::from_secs(30),
             media_max_delay: Duration::from_millis(40),
+            media_io: Default::default(),
             max_redirects: 3,
             shed_delay: None,
             auth: None,

@@ -52,6 +52,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         opus_complexity: 5,
         park_max: usize::MAX,
         max_delay: cfg.media_max_delay,
+        io: cfg.media_io,
     };
     let media = MediaPlane::start_sharded(
         MediaConfig {

@@ -25,7 +25,7 @@ pub use codec::AudioCodec;
 pub use command::{LegConfig, LegSrtp, MediaCommand, Side};
 pub use event::{LegStats, MediaEvent};
 pub use plane::{MediaConfig, MediaPlane, worker_of};
-pub use worker::{LATENCY_BUCKETS_US, LatencyCounters, WorkerConfig, WorkerCounters};
+pub use worker::{LATENCY_BUCKETS_US, LatencyCounters, MediaIo, WorkerConfig, WorkerCounters};
 
 /// Batched receive, as the workers read their sockets: one `recvmmsg` of
 /// up to [`RecvBatch::BATCH`] datagrams into buffers allocated once (for

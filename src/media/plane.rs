@@ -3,7 +3,7 @@
 //! both its legs share a core.
 
 use super::placement::ThreadPlacement;
-use super::worker::{Inbox, WAKER, Worker, WorkerConfig, WorkerCounters, WorkerLinks};
+use super::worker::{Inbox, MediaIo, WAKER, Worker, WorkerConfig, WorkerCounters, WorkerLinks};
 use super::{MediaCommand, MediaEvent};
 use mio::{Poll, Waker};
 use std::sync::Arc;
@@ -38,6 +38,7 @@ struct WorkerHandle {
 /// The running workers.
 pub struct MediaPlane {
     workers: Vec<WorkerHandle>,
+    io: MediaIo,
     /// Signalling shards the events go to.
     shards: usize,
     stop: Arc<AtomicBool>,
@@ -83,14 +84,20 @@ impl MediaPlane {
                 counters: counters.clone(),
             };
             let seed = 0x9e37_79b9 ^ (i as u32 + 1).wrapping_mul(0x85eb_ca6b);
-            let worker = Worker::new(wcfg, poll, links, seed, core.map(|c| c.id));
+            let mut worker = Worker::new(wcfg, poll, links, seed, core.map(|c| c.id));
             let placement = placement.clone();
+            let (io_tx, io_rx) = std::sync::mpsc::sync_channel(1);
             let thread = std::thread::Builder::new()
                 .name(format!("rvoip-media-{i}"))
                 .spawn(move || {
                     placement.apply(core);
+                    let _ = io_tx.send(worker.open_io());
                     worker.run();
                 })?;
+            let io = io_rx.recv().unwrap_or((MediaIo::Epoll, None));
+            if i == 0 {
+                wcfg.io = say_io(wcfg.io, io);
+            }
             workers.push(WorkerHandle {
                 inbox,
                 waker,
@@ -100,6 +107,7 @@ impl MediaPlane {
         }
         Ok(MediaPlane {
             workers,
+            io: wcfg.io,
             shards,
             stop,
             overflow: AtomicU64::new(0),
@@ -134,6 +142,11 @@ impl MediaPlane {
     pub fn workers(&self) -> usize {
         self.workers.len()
     }
+
+    /// How the workers read and write their sockets.
+    pub fn io(&self) -> MediaIo {
+        self.io
+    }
 }
 
 impl Drop for MediaPlane {
@@ -146,6 +159,19 @@ impl Drop for MediaPlane {
             }
         }
     }
+}
+
+/// Says, once per plane, which I/O its workers use (and why not io_uring
+/// when it was `asked` for and refused); returns it, for the other workers.
+fn say_io(asked: MediaIo, (got, refused): (MediaIo, Option<std::io::Error>)) -> MediaIo {
+    match refused {
+        Some(e) => tracing::warn!("media.io = \"{asked}\": io_uring unavailable ({e}); media workers use epoll"),
+        None => tracing::info!(
+            "media I/O: {}",
+            if got == MediaIo::Uring { "io_uring" } else { "epoll" }
+        ),
+    }
+    got
 }
 
 /// The worker of call `call` when signalling has `shards` shards (call ids

@@ -34,6 +34,9 @@ pub fn check(cfg: &Config) -> Result<(), String> {
             m.max_delay_ms
         ));
     }
+    if let Err(e) = m.io.parse::<rvoip::media::MediaIo>() {
+        return Err(format!("media.io: {e}"));
+    }
     if m.codecs.is_empty() {
         return Err("media.codecs: at least one codec".into());
     }

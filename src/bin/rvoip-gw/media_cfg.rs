@@ -1,5 +1,5 @@
 //! `[media]`: where the media are anchored, the RTP ports, the codecs,
-//! the workers, and how late a packet may be.
+//! the workers, how late a packet may be, and how sockets are read.
 
 use serde::Deserialize;
 
@@ -15,4 +15,6 @@ pub struct Media {
     pub realtime_priority: u8,
     pub timeout_secs: u64,
     pub max_delay_ms: u64,
+    /// "uring" or "epoll".
+    pub io: String,
 }

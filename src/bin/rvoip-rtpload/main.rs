@@ -8,13 +8,13 @@
 //! echoes (one endpoint per call, which hears its own packets back).
 
 mod endpoints;
+mod local;
 mod ng;
 mod report;
 mod sip;
 
 use clap::Parser;
-use rvoip::media::srtp::{Crypto, Suite};
-use rvoip::media::{LegConfig, LegSrtp, MediaCommand, MediaConfig, MediaPlane, WorkerConfig};
+use rvoip::media::MediaIo;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -75,6 +75,13 @@ pub struct Args {
     /// kernel received it) instead of relaying it late; 0: never.
     #[arg(long, default_value_t = 40)]
     max_delay_ms: u64,
+    /// The in-process relay's socket I/O: uring or epoll.
+    #[arg(long, default_value_t = MediaIo::default())]
+    io: MediaIo,
+    /// The in-process relay's address (a 127.0.0.0/8 address of its own
+    /// keeps its ports apart from other gateways' on a shared machine).
+    #[arg(long, default_value = "127.0.0.1")]
+    relay_ip: std::net::IpAddr,
 }
 
 fn main() {
@@ -109,8 +116,8 @@ fn main() {
         }
         t
     } else {
-        let p = (!args.direct).then(|| start_plane(&args));
-        let t = local_targets(&args, &addrs, p.as_ref().map(|(p, _)| p), &mut eps);
+        let p = (!args.direct).then(|| local::start_plane(&args));
+        let t = local::local_targets(&args, &addrs, p.as_ref().map(|(p, _)| p), &mut eps);
         plane = p;
         t
     };
@@ -126,67 +133,6 @@ fn main() {
     if calls.is_some_and(|c| c.answered().1 > 0) {
         std::process::exit(1); // failed calls fail the run, as in SIPp
     }
-}
-
-/// The relay, and the queue its events go to (held, unread, for the run).
-fn start_plane(args: &Args) -> (MediaPlane, tokio::sync::mpsc::Receiver<rvoip::media::MediaEvent>) {
-    let (tx, events) = tokio::sync::mpsc::channel(65536);
-    let worker = WorkerConfig {
-        timeout: Duration::from_secs(3600),
-        max_delay: Duration::from_millis(args.max_delay_ms),
-        ..WorkerConfig::default()
-    };
-    let cfg = MediaConfig {
-        workers: args.workers,
-        pin: true,
-        realtime: args.realtime,
-        worker,
-    };
-    let plane = MediaPlane::start(cfg, tx).unwrap_or_else(|e| fail(&format!("media plane: {e}")));
-    (plane, events)
-}
-
-/// Relayed calls on `plane` (or, without one, endpoints paired directly):
-/// endpoint 2i is call i's A side, 2i+1 its B side.
-fn local_targets(
-    args: &Args,
-    addrs: &[SocketAddr],
-    plane: Option<&MediaPlane>,
-    eps: &mut endpoints::Endpoints,
-) -> Vec<Option<SocketAddr>> {
-    let mut t = Vec::with_capacity(addrs.len());
-    for i in 0..args.calls {
-        let (a, b) = (addrs[2 * i], addrs[2 * i + 1]);
-        let Some(plane) = plane else {
-            t.extend([Some(b), Some(a)]);
-            continue;
-        };
-        let (pa, pb) = (args.base_port + 4 * i as u16, args.base_port + 4 * i as u16 + 2);
-        let mut leg_a = LegConfig::pcmu(pa, a);
-        if args.srtp {
-            let key = || Crypto::fresh(1, Suite::AesCm128HmacSha1_80).map(|c| c.key);
-            let (Ok(theirs), Ok(ours)) = (key(), key()) else {
-                fail("no randomness for SRTP keys")
-            };
-            eps.set_srtp(2 * i, theirs, ours);
-            leg_a.srtp = Some(LegSrtp {
-                suite: Suite::AesCm128HmacSha1_80,
-                rx: theirs,
-                tx: ours,
-            });
-        }
-        let cmd = MediaCommand::AddCall {
-            call: i as u64,
-            a: leg_a,
-            b: Some(LegConfig::pcmu(pb, b)),
-        };
-        while plane.submit(cmd.clone()).is_err() {
-            std::thread::sleep(Duration::from_millis(1));
-        }
-        let relay = |p| SocketAddr::from(([127, 0, 0, 1], p));
-        t.extend([Some(relay(pa)), Some(relay(pb))]);
-    }
-    t
 }
 
 fn fail(msg: &str) -> ! {

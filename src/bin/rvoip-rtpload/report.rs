@@ -46,7 +46,7 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: Option<&MediaPlane>, c
         }
     );
     match (plane, calls) {
-        (Some(p), _) => println!("calls       {} ({} workers)", args.calls, p.workers()),
+        (Some(p), _) => println!("calls       {} ({} workers, {} I/O)", args.calls, p.workers(), p.io()),
         (_, Some(c)) => {
             let (ok, failed) = c.answered();
             println!(

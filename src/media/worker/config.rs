@@ -1,5 +1,6 @@
 //! What every media worker of a plane is told at start.
 
+use super::MediaIo;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -23,12 +24,14 @@ pub struct WorkerConfig {
     /// for it (a few packets per leg beyond the bound's worth; 1 MiB
     /// without one).
     pub max_delay: Duration,
+    /// How its sockets are read and written (`media.io`).
+    pub io: MediaIo,
 }
 
 impl Default for WorkerConfig {
     /// Loopback, re-latch after 2 s of silence, 30 s media timeout, Opus
     /// complexity 5, no limit of its own on parked sockets, packets older
-    /// than 40 ms dropped.
+    /// than 40 ms dropped, the default I/O ([`MediaIo::default`]).
     fn default() -> Self {
         WorkerConfig {
             ip: IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
@@ -37,6 +40,7 @@ impl Default for WorkerConfig {
             opus_complexity: 5,
             park_max: usize::MAX,
             max_delay: Duration::from_millis(40),
+            io: MediaIo::default(),
         }
     }
 }

@@ -3,7 +3,9 @@
 //! [`MediaPlane::counters`](crate::media::MediaPlane::counters).
 
 use super::latency::LatencyCounters;
-use std::sync::atomic::AtomicU64;
+use super::verdict::DropReason;
+use crate::udp_batch::SendBatch;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
 /// One worker's counters, cumulative since it started.
 #[derive(Debug, Default)]
@@ -40,4 +42,41 @@ pub struct WorkerCounters {
     pub busy_ns: AtomicU64,
     /// Latency added per packet.
     pub latency: LatencyCounters,
+}
+
+impl WorkerCounters {
+    /// Counts one packet sent at once: out, or dropped when refused.
+    pub(super) fn count_send(&self, sent: bool) {
+        let c = if sent { &self.packets_out } else { &self.dropped };
+        c.fetch_add(1, Relaxed);
+    }
+
+    /// Counts one packet the relay did not forward, and why when the
+    /// reason has its own counter.
+    pub(super) fn count_drop(&self, reason: DropReason) {
+        self.dropped.fetch_add(1, Relaxed);
+        let why = match reason {
+            DropReason::Unnegotiated => &self.unnegotiated,
+            DropReason::SrtpAuth => &self.srtp_auth_failed,
+            DropReason::SrtpReplay => &self.srtp_replayed,
+            _ => return,
+        };
+        why.fetch_add(1, Relaxed);
+    }
+}
+
+/// A send batch flushed into a worker's counters.
+pub(super) trait FlushInto {
+    /// Flushes, counting what went out and what was refused or, with the
+    /// socket's buffer full, left behind (dropped: RTP is not resent).
+    fn flush_into(&mut self, c: &WorkerCounters);
+}
+
+impl FlushInto for SendBatch {
+    fn flush_into(&mut self, c: &WorkerCounters) {
+        let (sent, failed) = self.flush();
+        let left = self.clear() as u64;
+        c.packets_out.fetch_add(sent, Relaxed);
+        c.dropped.fetch_add(failed + left, Relaxed);
+    }
 }

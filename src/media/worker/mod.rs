@@ -21,6 +21,11 @@
 //! (the slot has room for the tag); transcoded packets are written and
 //! sealed in the worker's transcoding buffer. Each leg's SRTP contexts are
 //! keyed when the call is added or the leg re-keyed, never per packet.
+//!
+//! Sockets are read through epoll (`recvmmsg` per ready socket) or, with
+//! `media.io = "uring"`, through an io_uring whose multishot receives on
+//! all the worker's sockets fill one ring of provided buffers (`uring`,
+//! `ring_turn`); the decision on each packet is the same code.
 
 mod audio_side;
 mod call;
@@ -31,6 +36,7 @@ mod counters;
 mod dtmf;
 mod inbound_rtp;
 mod inbox;
+mod io_kind;
 mod kernel_drops;
 mod latch;
 mod late;
@@ -41,15 +47,19 @@ mod pacing;
 mod park;
 mod readable;
 mod relay;
+mod ring_turn;
 mod run;
 mod socket;
 mod srtp_session;
 mod ticker;
+mod uring;
 mod verdict;
+mod watch;
 
 pub use config::WorkerConfig;
 pub use counters::WorkerCounters;
 pub use inbox::Inbox;
+pub use io_kind::MediaIo;
 pub use late::LateBound;
 pub use latency::{LATENCY_BUCKETS_US, LatencyCounters};
 pub use park::park_max;
@@ -111,6 +121,9 @@ pub struct Worker {
     latency: LatencyHistogram,
     late: LateBound,
     kernel_drops: KernelDrops,
+    /// Its io_uring (`None`: epoll, chosen or fallen back to), made on
+    /// the worker's thread ([`Worker::open_io`]).
+    uring: Option<Box<uring::Uring>>,
 }
 
 /// What ties a worker to its plane: its command queue, the signalling
@@ -161,6 +174,7 @@ impl Worker {
             latency: LatencyHistogram::new(),
             late: LateBound::new(cfg.max_delay),
             kernel_drops: KernelDrops::new(),
+            uring: None,
         }
     }
 

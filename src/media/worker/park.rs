@@ -6,11 +6,11 @@
 //! system call beyond one read that discards what arrived in between.
 //! Signalling hands each worker ports from its own shard, so a port comes
 //! back to the worker that parked it. Tokens are port numbers (RTP even,
-//! RTCP odd), so a reused socket needs no re-registration.
+//! RTCP odd), so a reused socket needs no re-registration (with io_uring
+//! its receive stays armed, and what a parked socket receives is dropped).
 
 use super::{Worker, socket};
 use mio::net::UdpSocket;
-use mio::{Interest, Token};
 use std::net::IpAddr;
 use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering::Relaxed;
@@ -25,7 +25,7 @@ impl Worker {
                 self.discard(&s);
                 return Ok(s);
             }
-            let _ = self.poll.registry().deregister(&mut s);
+            self.unwatch(port, &mut s);
         }
         let buf = socket::recv_buffer(self.cfg.max_delay);
         let mut s = match socket::open(ip, port, self.cpu, buf) {
@@ -37,9 +37,7 @@ impl Worker {
             r => r?,
         };
         self.counters.sockets_opened.fetch_add(1, Relaxed);
-        self.poll
-            .registry()
-            .register(&mut s, Token(usize::from(port)), Interest::READABLE)?;
+        self.watch(port, &mut s)?;
         Ok(s)
     }
 
@@ -48,7 +46,7 @@ impl Worker {
         if self.parked.len() < self.park_max {
             self.parked.insert(port, s);
         } else {
-            let _ = self.poll.registry().deregister(&mut s);
+            self.unwatch(port, &mut s);
         }
     }
 
@@ -57,7 +55,7 @@ impl Worker {
         let ports: Vec<u16> = self.parked.keys().take(n).copied().collect();
         for port in ports {
             if let Some(mut s) = self.parked.remove(&port) {
-                let _ = self.poll.registry().deregister(&mut s);
+                self.unwatch(port, &mut s);
             }
         }
     }

@@ -1,33 +1,39 @@
-//! Socket readiness: read the ready datagrams in batches, let the call's
-//! relay decide each one in its receive slot (SRTP opened and sealed there
-//! too: the slot has room for a tag), and carry out its verdict — RTP
-//! rewritten in place goes out in a send batch, RTCP and transcoded
-//! packets at once.
+//! Socket readiness (epoll): read the ready datagrams in batches, let the
+//! call's relay decide each one in its receive slot (SRTP opened and
+//! sealed there too: the slot has room for a tag), and carry out its
+//! verdict — RTP rewritten in place goes out in a send batch, RTCP and
+//! transcoded packets at once. [`Worker::on_packet`] is the decision both
+//! I/O back-ends share: the io_uring one (`ring_turn`) hands it packets in
+//! their provided buffers and sends relayed RTP from there.
 
+use super::Worker;
 use super::call::{self, Call};
-use super::verdict::{DropReason, Verdict};
-use super::{Worker, WorkerCounters};
+use super::counters::FlushInto;
+use super::verdict::Verdict;
 use crate::media::{MediaEvent, Side};
-use crate::udp_batch::{RecvBatch, SendBatch, realtime_ns};
+use crate::udp_batch::{RecvBatch, realtime_ns};
+use std::net::SocketAddr;
 use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering::Relaxed;
+
+/// Where a packet being decided lies.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Rx {
+    /// Datagram `i` of the receive batch (epoll).
+    Batch(usize),
+    /// Provided buffer `bid` (io_uring), holding `len` bytes from `src`.
+    Ring(u16, usize, Option<SocketAddr>),
+}
 
 impl Worker {
     /// Socket `token` (its port: RTP even, RTCP odd) is readable.
     pub(super) fn on_readable(&mut self, token: usize) {
         let port = token as u16;
         let is_rtcp = port % 2 == 1;
-        let Some(slot) = (self.by_port[usize::from(port & !1)] as usize).checked_sub(1) else {
+        let Some((slot, side)) = self.owner(port) else {
             return self.on_parked(port);
         };
-        let Some(leg) = self.calls[slot].as_ref().and_then(|c| {
-            // A muxed leg's port+1 may be a parked socket of an older call.
-            let owns = |s: &super::call::LegSockets| s.port == port & !1 && (!is_rtcp || s.rtcp.is_some());
-            c.sockets.iter().position(|s| s.as_ref().is_some_and(owns))
-        }) else {
-            return self.on_parked(port);
-        };
-        let side = if leg == 0 { Side::A } else { Side::B };
+        let leg = side.index();
         let (mut received, mut late) = (0u64, 0u64);
         while let Some(s) = self
             .calls
@@ -45,7 +51,7 @@ impl Worker {
             };
             let stale = self.late.stale(&self.recv_batch, n, is_rtcp);
             for i in 0..n {
-                self.on_packet(slot, side, port, i, stale & (1 << i) != 0);
+                self.on_packet(slot, side, port, Rx::Batch(i), stale & (1 << i) != 0);
             }
             self.send_batch.flush_into(&self.counters);
             let done = realtime_ns();
@@ -73,22 +79,45 @@ impl Worker {
         }
     }
 
-    /// Datagram `i` of the receive batch, from leg `side` of the call in
-    /// `slot` on our `port`: what its relay decides, done; only captured
-    /// when `late` (dropped, counted by the caller).
-    fn on_packet(&mut self, slot: usize, side: Side, port: u16, i: usize, late: bool) {
+    /// The call slot and leg whose socket is on `port` (RTP even, RTCP
+    /// odd); `None`: a parked socket's.
+    pub(super) fn owner(&self, port: u16) -> Option<(usize, Side)> {
+        let is_rtcp = port % 2 == 1;
+        let slot = (self.by_port[usize::from(port & !1)] as usize).checked_sub(1)?;
+        let leg = self.calls[slot].as_ref().and_then(|c| {
+            // A muxed leg's port+1 may be a parked socket of an older call.
+            let owns = |s: &super::call::LegSockets| s.port == port & !1 && (!is_rtcp || s.rtcp.is_some());
+            c.sockets.iter().position(|s| s.as_ref().is_some_and(owns))
+        })?;
+        Some((slot, if leg == 0 { Side::A } else { Side::B }))
+    }
+
+    /// The packet at `rx`, from leg `side` of the call in `slot` on our
+    /// `port`: what its relay decides, done; only captured when `late`
+    /// (dropped, counted by the caller). `true` when relayed RTP was
+    /// queued from a provided buffer, which then stays the ring's until
+    /// the send completes.
+    pub(super) fn on_packet(&mut self, slot: usize, side: Side, port: u16, rx: Rx, late: bool) -> bool {
         let now = self.now_us();
         let Worker {
             calls,
             recv_batch,
+            uring,
             transcode_buf,
             counters,
             send_batch,
             ..
         } = self;
-        let (pkt, len, src) = recv_batch.slot(i);
+        let (mut ring, (pkt, len, src)) = match (rx, uring.as_deref_mut()) {
+            (Rx::Ring(bid, len, src), Some(u)) => {
+                let (ring, bufs) = u.split();
+                (Some((ring, bid)), (bufs.slot(bid), len, src))
+            }
+            (Rx::Batch(i), _) => (None, recv_batch.slot(i)),
+            (Rx::Ring(..), None) => return false,
+        };
         let (Some(src), Some(call)) = (src, calls[slot].as_mut()) else {
-            return;
+            return false;
         };
         let Call {
             id,
@@ -99,22 +128,27 @@ impl Worker {
         let ip = sockets[side.index()].as_ref().map_or(src.ip(), |s| s.ip);
         call::capture(capture, ip, port, src, false, &pkt[..len]);
         if late {
-            return;
+            return false;
         }
+        let mut held = false;
         match relay.handle_packet(side, port % 2 == 1, pkt, len, src, now) {
             Verdict::Rtp { out, dest, len } => {
-                let Some(s) = &sockets[out.index()] else { return };
+                let Some(s) = &sockets[out.index()] else { return false };
                 let fd = s.rtp.as_raw_fd();
                 let pkt = &pkt[..len];
                 call::capture(capture, s.ip, s.port, dest, true, pkt);
-                if !send_batch.push(fd, pkt, dest) {
+                if let Some((ring, bid)) = ring.as_mut() {
+                    ring.send(*bid, fd, pkt, dest);
+                    held = true;
+                } else if !send_batch.push(fd, pkt, dest) {
                     send_batch.flush_into(counters);
                     send_batch.push(fd, pkt, dest);
                 }
             }
             Verdict::Rtcp { out, dest, len } => {
                 let Some(s) = &sockets[out.index()] else {
-                    return counters.count_send(false);
+                    counters.count_send(false);
+                    return false;
                 };
                 let from = s.port + u16::from(s.rtcp.is_some());
                 call::capture(capture, s.ip, from, dest, true, &pkt[..len]);
@@ -124,7 +158,10 @@ impl Worker {
                 // What it sends goes now, after what is queued
                 // (telephone-event relayed in place), in order.
                 send_batch.flush_into(counters);
-                let Some(s) = &sockets[out.index()] else { return };
+                if let Some((ring, _)) = ring.as_mut() {
+                    ring.submit();
+                }
+                let Some(s) = &sockets[out.index()] else { return false };
                 let sent = relay.transcode(side, rtp, pkt, now, transcode_buf, |p, dest| {
                     call::capture(capture, s.ip, s.port, dest, true, p);
                     counters.count_send(s.rtp.send_to(p, dest).is_ok())
@@ -148,42 +185,6 @@ impl Worker {
         if let Some((side, addr)) = latched {
             self.emit(MediaEvent::Latched { call, side, addr });
         }
-    }
-}
-
-impl WorkerCounters {
-    /// Counts one packet sent at once: out, or dropped when refused.
-    pub(super) fn count_send(&self, sent: bool) {
-        let c = if sent { &self.packets_out } else { &self.dropped };
-        c.fetch_add(1, Relaxed);
-    }
-
-    /// Counts one packet the relay did not forward, and why when the
-    /// reason has its own counter.
-    pub(super) fn count_drop(&self, reason: DropReason) {
-        self.dropped.fetch_add(1, Relaxed);
-        let why = match reason {
-            DropReason::Unnegotiated => &self.unnegotiated,
-            DropReason::SrtpAuth => &self.srtp_auth_failed,
-            DropReason::SrtpReplay => &self.srtp_replayed,
-            _ => return,
-        };
-        why.fetch_add(1, Relaxed);
-    }
-}
-
-/// A send batch flushed into a worker's counters.
-trait FlushInto {
-    /// Flushes, counting what went out and what was refused or, with the
-    /// socket's buffer full, left behind (dropped: RTP is not resent).
-    fn flush_into(&mut self, c: &WorkerCounters);
-}
-
-impl FlushInto for SendBatch {
-    fn flush_into(&mut self, c: &WorkerCounters) {
-        let (sent, failed) = self.flush();
-        let left = self.clear() as u64;
-        c.packets_out.fetch_add(sent, Relaxed);
-        c.dropped.fetch_add(failed + left, Relaxed);
+        held
     }
 }

@@ -2,7 +2,8 @@
 //! deadline; read the ready sockets; send what is due on the tick; check
 //! media timeouts and publish the latency summary every 250 ms. One turn
 //! of it is [`Worker::turn`]; tests run turns on their own thread to hold
-//! a worker back (`step`).
+//! a worker back (`step`). The wait and the reads are epoll's
+//! (`poll_turn`) or io_uring's (`ring_turn`).
 
 use super::{WAKER, Worker};
 use mio::Events;
@@ -30,15 +31,12 @@ impl Worker {
         }
         let now = Instant::now();
         let wait = self.pace_wait(now, next_check.saturating_duration_since(now).min(max_wait));
-        if self.poll.poll(events, Some(wait)).is_err() {
-            return;
-        }
-        let woke = Instant::now();
-        for ev in events.iter() {
-            if ev.token() != WAKER {
-                self.on_readable(ev.token().0);
-            }
-        }
+        let woke = if self.uring.is_some() {
+            self.ring_turn(events, wait)
+        } else {
+            self.poll_turn(events, wait)
+        };
+        let Some(woke) = woke else { return };
         self.pace(woke);
         if woke >= *next_check {
             self.check_timeouts();
@@ -47,6 +45,19 @@ impl Worker {
         }
         let busy = woke.elapsed().as_nanos() as u64;
         self.counters.busy_ns.fetch_add(busy, Relaxed);
+    }
+
+    /// Waits up to `wait` for readiness, then drains the ready sockets
+    /// (epoll); returns when it woke.
+    fn poll_turn(&mut self, events: &mut Events, wait: Duration) -> Option<Instant> {
+        self.poll.poll(events, Some(wait)).ok()?;
+        let woke = Instant::now();
+        for ev in events.iter() {
+            if ev.token() != WAKER {
+                self.on_readable(ev.token().0);
+            }
+        }
+        Some(woke)
     }
 }
 
@@ -81,13 +92,19 @@ mod standalone {
                 stop: Default::default(),
                 counters: counters.clone(),
             };
-            let worker = Worker::new(cfg, mio::Poll::new()?, links, 0x5eed, None);
+            let mut worker = Worker::new(cfg, mio::Poll::new()?, links, 0x5eed, None);
+            worker.open_io();
             Ok(SteppedWorker {
                 worker,
                 inbox,
                 counters,
                 events,
             })
+        }
+
+        /// How it reads and writes its sockets.
+        pub fn io(&self) -> super::super::MediaIo {
+            self.worker.io()
         }
 
         /// One turn of the worker's loop on this thread: its commands, then
