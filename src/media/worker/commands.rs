@@ -155,7 +155,7 @@ impl Worker {
                 rtcp: Some(rtcp),
             }),
             Err(e) => {
-                self.release(port, rtp);
+                self.release(ip, port, rtp);
                 Err(e)
             }
         }
@@ -164,9 +164,9 @@ impl Worker {
     /// Parks (or closes) an ended leg's sockets.
     fn release_leg(&mut self, s: LegSockets) {
         self.by_port[usize::from(s.port)] = 0;
-        self.release(s.port, s.rtp);
+        self.release(s.ip, s.port, s.rtp);
         if let Some(rtcp) = s.rtcp {
-            self.release(s.port.wrapping_add(1), rtcp);
+            self.release(s.ip, s.port.wrapping_add(1), rtcp);
         }
     }
 

@@ -99,7 +99,8 @@ pub struct Worker {
     index: HashMap<u64, usize>,
     /// Slot + 1 of the call whose leg has this RTP port (0: none).
     by_port: Box<[u32]>,
-    parked: HashMap<u16, mio::net::UdpSocket>,
+    /// Sockets of ended calls kept open, with the address each is bound to.
+    parked: HashMap<u16, (mio::net::UdpSocket, std::net::IpAddr)>,
     park_max: usize,
     recv_batch: RecvBatch,
     send_batch: SendBatch,

@@ -3,7 +3,8 @@
 //! about 30 µs here, four times per bridged call. A worker therefore keeps
 //! the sockets of ended calls open, bound and registered ("parked", up to
 //! `park_max`), and a later call on the same port takes them back without a
-//! system call beyond one read that discards what arrived in between.
+//! system call beyond one read that discards what arrived in between (the
+//! address each is bound to is kept beside it, not asked of the kernel).
 //! Signalling hands each worker ports from its own shard, so a port comes
 //! back to the worker that parked it. Tokens are port numbers (RTP even,
 //! RTCP odd), so a reused socket needs no re-registration (with io_uring
@@ -19,10 +20,10 @@ impl Worker {
     /// The socket for `ip:port`: a parked one (emptied of stale datagrams)
     /// or a new one, registered under the port's token.
     pub(super) fn acquire(&mut self, ip: IpAddr, port: u16) -> std::io::Result<UdpSocket> {
-        if let Some(mut s) = self.parked.remove(&port) {
+        if let Some((mut s, bound)) = self.parked.remove(&port) {
             // Parked on another address (the other IP family): closed.
-            if s.local_addr().is_ok_and(|a| a.ip() == ip) {
-                self.discard(&s);
+            if bound == ip {
+                self.discard(s.as_raw_fd());
                 return Ok(s);
             }
             self.unwatch(port, &mut s);
@@ -42,9 +43,9 @@ impl Worker {
     }
 
     /// Parks a socket of an ended call, or closes it when enough are parked.
-    pub(super) fn release(&mut self, port: u16, mut s: UdpSocket) {
+    pub(super) fn release(&mut self, ip: IpAddr, port: u16, mut s: UdpSocket) {
         if self.parked.len() < self.park_max {
-            self.parked.insert(port, s);
+            self.parked.insert(port, (s, ip));
         } else {
             self.unwatch(port, &mut s);
         }
@@ -54,7 +55,7 @@ impl Worker {
     fn evict(&mut self, n: usize) {
         let ports: Vec<u16> = self.parked.keys().take(n).copied().collect();
         for port in ports {
-            if let Some(mut s) = self.parked.remove(&port) {
+            if let Some((mut s, _)) = self.parked.remove(&port) {
                 self.unwatch(port, &mut s);
             }
         }
@@ -62,15 +63,14 @@ impl Worker {
 
     /// A parked socket became readable: whatever came is for no call.
     pub(super) fn on_parked(&mut self, port: u16) {
-        if let Some(s) = self.parked.remove(&port) {
-            self.discard(&s);
-            self.parked.insert(port, s);
+        if let Some(fd) = self.parked.get(&port).map(|(s, _)| s.as_raw_fd()) {
+            self.discard(fd);
         }
     }
 
-    /// Reads and drops everything queued on `s` (counted as dropped).
-    fn discard(&mut self, s: &UdpSocket) {
-        let fd = s.as_raw_fd();
+    /// Reads and drops everything queued on socket `fd` (counted as
+    /// dropped).
+    fn discard(&mut self, fd: std::os::fd::RawFd) {
         loop {
             match self.recv_batch.recv(fd) {
                 Ok(n) => {
