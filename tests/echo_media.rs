@@ -117,3 +117,66 @@ async fn caller_hears_itself_and_silence_hangs_up() {
         .unwrap();
     assert_eq!(reason, EndReason::MediaTimeout);
 }
+
+/// A call whose media port cannot be bound (here another socket holds it;
+/// in production, the descriptor limit reached) is hung up rather than
+/// left silent: the caller gets a BYE after the 200, the call ends with
+/// `NoMedia`.
+#[tokio::test]
+async fn a_call_whose_media_port_cannot_be_bound_is_hung_up_not_left_silent() {
+    let port = free_pair();
+    let _taken = StdUdp::bind(("0.0.0.0", port)).expect("the media port held by another socket");
+    let cfg = ServerConfig {
+        sip_addr: "127.0.0.1:0".parse().unwrap(),
+        rtp_ports: (port, port + 2),
+        media_workers: 1,
+        ..Default::default()
+    };
+    let mut server = create_sip_server(cfg).await.unwrap();
+    let gw = server.local_addr();
+    let (ended_tx, mut ended_rx) = tokio::sync::mpsc::channel(4);
+    tokio::spawn(async move {
+        while let Some(ev) = server.next_event().await {
+            match ev {
+                CallEvent::Incoming(call) => {
+                    call.accept_echo().unwrap();
+                }
+                CallEvent::Ended(_, reason) => ended_tx.send(reason).await.unwrap(),
+                _ => {}
+            }
+        }
+    });
+    let sip = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+    let me = sip.local_addr().unwrap();
+    let sdp = "v=0\r\no=t 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n";
+    let invite = format!(
+        "INVITE sip:echo@{gw} SIP/2.0\r\nVia: SIP/2.0/UDP {me};branch=z9hG4bKnomedia1\r\nMax-Forwards: 70\r\n\
+         From: <sip:t@{me}>;tag=t1\r\nTo: <sip:echo@{gw}>\r\nCall-ID: no-media-1\r\nCSeq: 1 INVITE\r\n\
+         Contact: <sip:t@{me}>\r\nContent-Type: application/sdp\r\nContent-Length: {}\r\n\r\n{sdp}",
+        sdp.len()
+    );
+    sip.send_to(invite.as_bytes(), gw).await.unwrap();
+    let mut acked = false;
+    let bye = loop {
+        let m = recv_text(&sip).await;
+        if m.starts_with("SIP/2.0 200") && !acked {
+            let ack = format!(
+                "ACK sip:echo@{gw} SIP/2.0\r\nVia: SIP/2.0/UDP {me};branch=z9hG4bKnomedia2\r\nMax-Forwards: 70\r\n\
+                 From: <sip:t@{me}>;tag=t1\r\nTo: {}\r\nCall-ID: no-media-1\r\nCSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n",
+                header(&m, "To")
+            );
+            sip.send_to(ack.as_bytes(), gw).await.unwrap();
+            acked = true;
+        }
+        if m.starts_with("BYE ") {
+            break m;
+        }
+    };
+    assert!(acked, "the call was answered before its media was started");
+    assert!(bye.contains("Call-ID: no-media-1"));
+    let reason = tokio::time::timeout(Duration::from_secs(5), ended_rx.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(reason, EndReason::NoMedia);
+}

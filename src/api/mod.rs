@@ -99,6 +99,14 @@ pub fn raise_fd_limit() {
     crate::limits::raise_fd_limit();
 }
 
+/// How many bridged calls' media the open-file limit holds: four sockets
+/// each (RTP and RTCP per leg), a sixteenth of the limit (at most 1,024
+/// descriptors) kept for the rest.
+pub fn bridged_calls_within_fd_limit() -> u64 {
+    let fds = crate::limits::fd_limit();
+    (fds - (fds / 16).min(1024)) / 4
+}
+
 /// Whether `uri` can be a route or call target: a `sip:` or `sips:` URI
 /// whose host is an IP address, `localhost` or a host name (located by
 /// DNS, RFC 3263), over UDP, TCP or TLS.

@@ -30,6 +30,10 @@ pub enum EndReason {
     /// We transferred the peer (our REFER), it reached the target: we
     /// sent BYE.
     Transferred,
+    /// Its media could not be anchored (no descriptor or port left to
+    /// bind): ended (BYE, or 503 before the answer) rather than left
+    /// silent.
+    NoMedia,
     /// Another cluster node took the call over while this one's
     /// heartbeat had lapsed: dropped here, nothing sent (issue #19).
     Disowned,

@@ -1,7 +1,8 @@
 //! The calls' side of the media plane: what the workers are told when a
 //! call's SDP is agreed, re-negotiated or the call ends — one media call
 //! per echo, one per bridge (both legs, owned by the A side) — and what
-//! their events mean for the calls (a media timeout hangs up).
+//! their events mean for the calls (a media timeout hangs up, and so does
+//! media that could not be bound).
 
 use super::call::Call;
 use super::context::MediaChange;
@@ -131,13 +132,19 @@ impl UserAgent {
         match ev {
             MediaEvent::Timeout { call } => self.with_call(owner(call), |c, ctx| c.media_timeout(ctx, now)),
             MediaEvent::BindFailed { call, port } => {
-                tracing::warn!(call, port, "media port could not be bound; the call has no media");
+                tracing::warn!(
+                    call,
+                    port,
+                    "media port could not be bound; the call is ended, not left silent"
+                );
                 self.ctx.stats.media_bind_failed += 1;
-                if let Some(c) = self.calls.get_mut(&owner(call)) {
+                let owner = owner(call);
+                if let Some(c) = self.calls.get_mut(&owner) {
                     c.set_media_active(false);
                 }
                 self.unreplicate(CallId(call));
                 self.media_done(CallId(call), [None, None]);
+                self.with_call(owner, |c, ctx| c.media_failed(ctx, now));
             }
             MediaEvent::Latched { call, side, addr } => tracing::debug!(call, ?side, %addr, "media latched"),
             MediaEvent::Dtmf {

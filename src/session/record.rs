@@ -78,6 +78,7 @@ pub(super) fn end_text(ev: Option<&SessionEvent>) -> String {
             EndReason::SessionExpired => "session_expired".into(),
             EndReason::Transferred => "transferred".into(),
             EndReason::Disowned => "taken_over_elsewhere".into(),
+            EndReason::NoMedia => "no_media".into(),
         },
         Some(SessionEvent::Failed(_, s)) => format!("failed_{s}"),
         _ => "ended".into(),

@@ -177,6 +177,13 @@ impl Metrics {
             "bridged calls transcoded between codecs",
             &[("", t.ua.transcoded_calls)],
         );
+        put(
+            &mut out,
+            "rvoip_media_bind_failed_total",
+            "counter",
+            "calls ended because their media ports could not be bound (descriptor limit, port taken)",
+            &[("", t.ua.media_bind_failed)],
+        );
         self.render_outgoing(&mut out);
         self.render_shards(&mut out);
         self.render_workers(&mut out);

@@ -65,6 +65,15 @@ pub async fn run(cfg: Config) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let mut cdrs = crate::cdr::Cdrs::open(&cfg.cdr.file)?;
+    let fits = rvoip::api::bridged_calls_within_fd_limit();
+    if cfg.limits.max_calls as u64 > fits {
+        tracing::warn!(
+            "the open-file limit holds the media of about {fits} bridged calls (4 sockets each), fewer than \
+             limits.max_calls = {}: calls past it are ended (no_media); raise the limit (LimitNOFILE) or lower \
+             limits.max_calls",
+            cfg.limits.max_calls
+        );
+    }
     if let Ok(addr) = cfg.metrics.listen.parse() {
         let bound = crate::metrics::start(addr, gw.metrics()).await?;
         eprintln!("rvoip-gw metrics on http://{bound}/metrics");

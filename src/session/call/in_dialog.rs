@@ -64,6 +64,21 @@ impl Call {
         }
     }
 
+    /// Its media could not be anchored (a port could not be bound: the
+    /// descriptor limit reached, or the port taken): ended rather than
+    /// left silent — 503 (with Retry-After) while offered, CANCEL while
+    /// calling, BYE once answered.
+    pub fn media_failed(&mut self, ctx: &mut CallContext, now: Instant) {
+        match self.state {
+            CallState::Offered => self.reject(ctx, now, StatusCode::SERVICE_UNAVAILABLE),
+            CallState::Answering | CallState::Connected => {
+                self.send_bye(ctx, now);
+                self.end(SessionEvent::Ended(self.id, EndReason::NoMedia));
+            }
+            CallState::Calling | CallState::Early => self.hang_up(ctx, now),
+        }
+    }
+
     /// Our media timed out: BYE, and the call is over.
     pub fn media_timeout(&mut self, ctx: &mut CallContext, now: Instant) {
         self.send_bye(ctx, now);
