@@ -67,7 +67,7 @@ perf script -i "$WORK/cpu.data" 2>/dev/null >"$WORK/cpu.txt"
 "$TOOLS/bin/inferno-flamegraph" --title "rvoip-gw at $RATE cps (SIPp uac -> B2BUA -> uas), $PROFILE_S s" \
   "$WORK/cpu.folded" >"$SVG"
 perf report -i "$WORK/cpu.data" --no-children --sort symbol --stdio -g none --percent-limit 0.3 2>/dev/null |
-  grep -E '^ +[0-9.]+%' | head -20 >"$WORK/top.txt"
+  grep -E '^ +[0-9.]+%' | head -20 | sed -E 's/ +- +- *$//; s/ +$//' >"$WORK/top.txt"
 perf report -i "$WORK/cpu.data" --no-children --sort comm --stdio -g none 2>/dev/null |
   grep -E '^ +[0-9.]+%' >"$WORK/threads.txt"
 
