@@ -78,8 +78,12 @@ impl Worker {
         if self.index.contains_key(&id) {
             return;
         }
-        let io = attach.take().filter(|io| io.config().is_valid());
-        let (Some(io), Ok(legs)) = (io, self.open_leg(a, true)) else {
+        // The application's end first: a leg opened for nothing would be
+        // dropped unparked (with io_uring, its receive still armed).
+        let Some(io) = attach.take().filter(|io| io.config().is_valid()) else {
+            return self.emit(MediaEvent::BindFailed { call: id, port: a.port });
+        };
+        let Ok(legs) = self.open_leg(a, true) else {
             return self.emit(MediaEvent::BindFailed { call: id, port: a.port });
         };
         let (ssrc, relatch) = (self.next_ssrc(), self.cfg.relatch.as_micros() as u64);

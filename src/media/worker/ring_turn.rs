@@ -35,7 +35,6 @@ impl Worker {
                 return Some(woke);
             };
             u.bufs.publish();
-            u.ring.rearm_ended();
             u.ring.submit();
             let done = realtime_ns();
             for &arrived in &u.ring.arrivals {
@@ -45,6 +44,14 @@ impl Worker {
             // Sends done while submitting have completed already: their
             // buffers come back in the next chunk, before the next wait.
             if n == 0 {
+                // Receives that ended are armed again once per turn, as
+                // it ends (submitted now, while their sockets are surely
+                // open): one armed with no buffer free fails at once
+                // (ENOBUFS), and re-arming it within this loop would spin
+                // without ever waiting, the only place the deferred sends
+                // that give buffers back complete.
+                u.ring.rearm_ended();
+                u.ring.submit();
                 return Some(woke);
             }
         }

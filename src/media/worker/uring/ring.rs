@@ -108,8 +108,10 @@ impl Ring {
     }
 
     /// Stops receiving on `port`'s socket before it is closed: the
-    /// cancellation is submitted at once, so the socket leaves the port
-    /// when the caller closes it (a new one may bind there).
+    /// cancellation is submitted at once. The cancelled receive (and its
+    /// hold on the socket, which keeps the port bound) lasts until the
+    /// next wait runs the deferred work; the signalling side's 500 ms
+    /// quarantine of a freed port covers that.
     pub fn disarm(&mut self, port: u16) {
         let generation = self.armed.close(port);
         let armed = Tag::Recv { port, generation }.encode();
