@@ -14,13 +14,17 @@ pub(super) enum Invite {
     Sent { req: Arc<Request>, tx: TxId },
     /// None: the call was taken over from another node (a snapshot).
     Adopted { call_id: String },
+    /// The INVITE we answered, once our 2xx was ACKed: only its Call-ID
+    /// and transaction kept, the request itself (a kilobyte or more per
+    /// held call) freed.
+    Acked { call_id: String, tx: TxId },
 }
 
 impl Invite {
     /// Its transaction (server or client), if it has one here.
     pub fn tx(&self) -> Option<TxId> {
         match self {
-            Invite::Received { tx, .. } | Invite::Sent { tx, .. } => Some(*tx),
+            Invite::Received { tx, .. } | Invite::Sent { tx, .. } | Invite::Acked { tx, .. } => Some(*tx),
             Invite::Adopted { .. } => None,
         }
     }
@@ -32,7 +36,17 @@ impl Invite {
             Invite::Sent { req, .. } => crate::sip::header_in(&req.headers, "Call-ID")
                 .unwrap_or_default()
                 .to_owned(),
-            Invite::Adopted { call_id } => call_id.clone(),
+            Invite::Adopted { call_id } | Invite::Acked { call_id, .. } => call_id.clone(),
+        }
+    }
+
+    /// Our 2xx to the INVITE we received was ACKed: nothing needs the
+    /// request any more (a CANCEL, PRACK or reliable provisional only
+    /// comes before), so only its Call-ID and transaction are kept.
+    pub fn acked(&mut self) {
+        if let Invite::Received { req, tx } = self {
+            let call_id = req.core.call_id().to_owned();
+            *self = Invite::Acked { call_id, tx: *tx };
         }
     }
 }

@@ -157,6 +157,7 @@ impl Call {
         }
         if self.state == CallState::Answering {
             self.state = CallState::Connected;
+            self.invite.acked();
             self.answered = Some(now);
             ctx.replica_changed(self.id);
             ctx.stats.calls_answered += 1;
