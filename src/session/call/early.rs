@@ -66,6 +66,11 @@ impl EarlyDialogs {
             return None;
         }
         self.seen = self.seen.saturating_add(1);
+        // Room for the one fork nearly every call has (a Vec's first push
+        // would make room for four: 1.4 KB more per held call).
+        if self.forks.capacity() == 0 {
+            self.forks.reserve_exact(1);
+        }
         self.forks.push(EarlyDialog {
             dialog,
             index: self.seen,

@@ -1,0 +1,135 @@
+//! What a held bridged call keeps on the heap of the signalling plane
+//! (issue #20: 10,000 held calls under 4 KiB of RSS each). A counting
+//! global allocator tracks live bytes while the gateway (one sans-IO
+//! `Endpoint`, as benches/b2bua_call.rs drives it, no sockets, simulated
+//! time) takes calls from a SIPp-style caller A to a callee B up to A's
+//! ACK, then time runs past Timer L, so every transaction of the setup
+//! has gone and only the calls' own state (two dialogs, two calls, the
+//! bridge, the record, the SDPs) is left. Live bytes per held call are
+//! printed and pinned so they can only go down; the media worker's part
+//! (1,192 bytes of relay per call) is not in this figure, nor the
+//! allocator's own overhead (perf/held_calls.sh measures RSS).
+
+use rvoip::media::{LegStats, MediaCommand, MediaEvent};
+use rvoip::test_exports::endpoint::Endpoint;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicIsize, Ordering::Relaxed};
+use std::time::{Duration, Instant};
+
+struct Live;
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+unsafe impl GlobalAlloc for Live {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size() as isize, Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size() as isize, Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        LIVE.fetch_add(new_size as isize - layout.size() as isize, Relaxed);
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Live = Live;
+
+#[path = "../benches/support/b2bua.rs"]
+mod b2bua;
+use b2bua::*;
+
+/// Live heap bytes per held bridged call, plus a small margin: it may only
+/// go down. 8,323 when first measured (the calls' rare parts boxed, the
+/// received INVITE freed at its ACK); 6,931 once a call's list of early
+/// dialogs made room for one fork, not four. What is left, by DHAT: the
+/// two `Call`s (1,200 bytes each), the INVITE we sent (about 1.2 KB, kept
+/// to ACK a retransmitted 2xx), the early dialog (464), the SDPs' codec
+/// lists, the dialogs' strings and the maps' spare room.
+const PINNED_PER_CALL: isize = 7_200;
+
+/// Feeds `text` from `from`, answers the media plane as a worker would,
+/// and returns what the gateway sent.
+fn feed(ep: &mut Endpoint, now: Instant, text: &str, from: &str) -> Vec<(SocketAddr, String)> {
+    ep.handle_datagram(now, udp(from), text.as_bytes());
+    drain(ep, now)
+}
+
+fn drain(ep: &mut Endpoint, now: Instant) -> Vec<(SocketAddr, String)> {
+    let mut out = Vec::new();
+    loop {
+        while let Some(cmd) = ep.poll_media_command() {
+            if let MediaCommand::RemoveCall { call } = cmd {
+                let stats = [Some(LegStats::default()), Some(LegStats::default())];
+                ep.handle_media_event(now, MediaEvent::Removed { call, stats });
+            }
+        }
+        let Some(t) = ep.poll_transmit() else { break };
+        out.push((t.peer.addr, String::from_utf8(t.bytes.to_vec()).unwrap()));
+    }
+    while ep.poll_event().is_some() {}
+    out
+}
+
+fn sent(out: &[(SocketAddr, String)], to: &str, start: &str) -> String {
+    let to: SocketAddr = to.parse().unwrap();
+    out.iter()
+        .find(|(a, t)| *a == to && t.starts_with(start))
+        .map(|(_, t)| t.clone())
+        .unwrap_or_else(|| panic!("no {start} to {to} in {out:#?}"))
+}
+
+/// Call `n` set up and ACKed; returns the 200 A got (for its BYE).
+fn set_up(ep: &mut Endpoint, now: Instant, n: u64) -> String {
+    let out = feed(ep, now, &invite(n), A);
+    let inv_b = sent(&out, B, "INVITE");
+    feed(ep, now, &reply(&inv_b, n, "180 Ringing", false), B);
+    let out = feed(ep, now, &reply(&inv_b, n, "200 OK", true), B);
+    let ok_a = sent(&out, A, "SIP/2.0 200");
+    sent(&out, B, "ACK");
+    assert!(feed(ep, now, &in_dialog(n, "ACK", 1, &ok_a), A).is_empty());
+    ok_a
+}
+
+/// Runs the clock `secs` seconds on, a tenth of a second at a time.
+fn run_for(ep: &mut Endpoint, now: &mut Instant, secs: u64) {
+    for _ in 0..secs * 10 {
+        *now += Duration::from_millis(100);
+        ep.handle_timeout(*now);
+        drain(ep, *now);
+    }
+}
+
+#[test]
+fn a_held_bridged_call_keeps_no_more_heap_than_pinned() {
+    let mut ep = gateway(ua_config(), format!("sip:{B}"));
+    let mut now = Instant::now();
+    // Warm-up: calls set up and ended, so first-use work is done.
+    for n in 1..=50 {
+        let ok_a = set_up(&mut ep, now, n);
+        let out = feed(&mut ep, now, &in_dialog(n, "BYE", 2, &ok_a), A);
+        let bye_b = sent(&out, B, "BYE");
+        feed(&mut ep, now, &reply(&bye_b, n, "200 OK", false), B);
+    }
+    run_for(&mut ep, &mut now, 40);
+    assert_eq!(ep.stats().1, 0, "the warm-up's calls are gone");
+    let before = LIVE.load(Relaxed);
+    const HELD: u64 = 2_000;
+    for n in 1_000..1_000 + HELD {
+        set_up(&mut ep, now, n);
+        now += Duration::from_micros(200);
+    }
+    // Past Timer L (32 s): only the calls' own state is left.
+    run_for(&mut ep, &mut now, 40);
+    assert_eq!(ep.stats().2, 0, "no transaction left");
+    assert_eq!(ep.stats().1 as u64, 2 * HELD, "every call still up, both legs");
+    let per_call = (LIVE.load(Relaxed) - before) / HELD as isize;
+    println!("live heap per held bridged call: {per_call} bytes ({HELD} calls)");
+    assert!(
+        per_call <= PINNED_PER_CALL,
+        "a held bridged call now keeps {per_call} bytes, more than the {PINNED_PER_CALL} pinned"
+    );
+}
