@@ -25,19 +25,19 @@ fn header<'a>(msg: &'a str, name: &str) -> &'a str {
         .unwrap_or("")
 }
 
-#[tokio::test]
-async fn caller_hears_itself_and_silence_hangs_up() {
-    let port = free_pair();
+/// A server on the media ports `port..port + 2` that accepts every call
+/// with echo; its address, and how each call ended.
+async fn echo_server(port: u16, media_timeout: Duration) -> (SocketAddr, tokio::sync::mpsc::Receiver<EndReason>) {
     let cfg = ServerConfig {
         sip_addr: "127.0.0.1:0".parse().unwrap(),
         rtp_ports: (port, port + 2),
-        media_timeout: Duration::from_secs(1),
+        media_timeout,
         media_workers: 1,
         ..Default::default()
     };
     let mut server = create_sip_server(cfg).await.unwrap();
     let gw = server.local_addr();
-    let (ended_tx, mut ended_rx) = tokio::sync::mpsc::channel(4);
+    let (ended_tx, ended_rx) = tokio::sync::mpsc::channel(4);
     tokio::spawn(async move {
         while let Some(ev) = server.next_event().await {
             match ev {
@@ -49,6 +49,13 @@ async fn caller_hears_itself_and_silence_hangs_up() {
             }
         }
     });
+    (gw, ended_rx)
+}
+
+#[tokio::test]
+async fn caller_hears_itself_and_silence_hangs_up() {
+    let port = free_pair();
+    let (gw, mut ended_rx) = echo_server(port, Duration::from_secs(1)).await;
     let sip = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let rtp = StdUdp::bind("127.0.0.1:0").unwrap();
     rtp.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
@@ -126,26 +133,7 @@ async fn caller_hears_itself_and_silence_hangs_up() {
 async fn a_call_whose_media_port_cannot_be_bound_is_hung_up_not_left_silent() {
     let port = free_pair();
     let _taken = StdUdp::bind(("0.0.0.0", port)).expect("the media port held by another socket");
-    let cfg = ServerConfig {
-        sip_addr: "127.0.0.1:0".parse().unwrap(),
-        rtp_ports: (port, port + 2),
-        media_workers: 1,
-        ..Default::default()
-    };
-    let mut server = create_sip_server(cfg).await.unwrap();
-    let gw = server.local_addr();
-    let (ended_tx, mut ended_rx) = tokio::sync::mpsc::channel(4);
-    tokio::spawn(async move {
-        while let Some(ev) = server.next_event().await {
-            match ev {
-                CallEvent::Incoming(call) => {
-                    call.accept_echo().unwrap();
-                }
-                CallEvent::Ended(_, reason) => ended_tx.send(reason).await.unwrap(),
-                _ => {}
-            }
-        }
-    });
+    let (gw, mut ended_rx) = echo_server(port, Duration::from_secs(30)).await;
     let sip = UdpSocket::bind("127.0.0.1:0").await.unwrap();
     let me = sip.local_addr().unwrap();
     let sdp = "v=0\r\no=t 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 40000 RTP/AVP 0\r\n";

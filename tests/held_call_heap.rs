@@ -74,14 +74,6 @@ fn drain(ep: &mut Endpoint, now: Instant) -> Vec<(SocketAddr, String)> {
     out
 }
 
-fn sent(out: &[(SocketAddr, String)], to: &str, start: &str) -> String {
-    let to: SocketAddr = to.parse().unwrap();
-    out.iter()
-        .find(|(a, t)| *a == to && t.starts_with(start))
-        .map(|(_, t)| t.clone())
-        .unwrap_or_else(|| panic!("no {start} to {to} in {out:#?}"))
-}
-
 /// Call `n` set up and ACKed; returns the 200 A got (for its BYE).
 fn set_up(ep: &mut Endpoint, now: Instant, n: u64) -> String {
     let out = feed(ep, now, &invite(n), A);

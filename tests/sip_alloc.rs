@@ -141,15 +141,6 @@ impl Dut {
     }
 }
 
-/// The message sent to `to` whose first line starts with `start`.
-fn sent(out: &[(SocketAddr, String)], to: &str, start: &str) -> String {
-    let to: SocketAddr = to.parse().unwrap();
-    out.iter()
-        .find(|(a, t)| *a == to && t.starts_with(start))
-        .map(|(_, t)| t.clone())
-        .unwrap_or_else(|| panic!("no {start} to {to} in {out:#?}"))
-}
-
 /// One whole call, each step checked.
 fn call(dut: &mut Dut, now: Instant, n: u64) {
     let out = dut.feed(now, 0, &invite(n), A);

@@ -1,5 +1,5 @@
-//! One bridged call's parties, shared by benches/b2bua_call.rs and
-//! tests/sip_alloc.rs: SIPp-style caller A and callee B as hand-written
+//! One bridged call's parties, shared by benches/b2bua_call.rs,
+//! tests/sip_alloc.rs and tests/held_call_heap.rs: SIPp-style caller A and callee B as hand-written
 //! text, and the gateway between them (one `Endpoint`, one route to B).
 
 #![allow(dead_code)]
@@ -139,4 +139,13 @@ pub fn gateway(cfg: UaConfig, target: String) -> Endpoint {
         ..GatewayConfig::default()
     });
     Endpoint::new(cfg, Some(gw), Instant::now(), SystemTime::now())
+}
+
+/// The message sent to `to` whose first line starts with `start`.
+pub fn sent(out: &[(SocketAddr, String)], to: &str, start: &str) -> String {
+    let to: SocketAddr = to.parse().unwrap();
+    out.iter()
+        .find(|(a, t)| *a == to && t.starts_with(start))
+        .map(|(_, t)| t.clone())
+        .unwrap_or_else(|| panic!("no {start} to {to} in {out:#?}"))
 }
