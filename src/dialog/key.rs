@@ -5,22 +5,37 @@
 use std::borrow::Borrow;
 use std::hash::{Hash, Hasher};
 
-/// Call-ID and local tag of one of our dialogs.
+/// Call-ID and local tag of one of our dialogs, in one buffer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DialogKey {
-    /// Call-ID.
-    pub call_id: String,
-    /// Our tag.
-    pub local_tag: String,
+    /// Call-ID then our tag.
+    text: Box<str>,
+    /// Where our tag starts.
+    split: usize,
 }
 
 impl DialogKey {
     /// The key of the dialog with `call_id` and our tag `local_tag`.
     pub fn new(call_id: &str, local_tag: &str) -> Self {
+        let mut text = String::with_capacity(call_id.len() + local_tag.len());
+        text.push_str(call_id);
+        text.push_str(local_tag);
         DialogKey {
-            call_id: call_id.to_owned(),
-            local_tag: local_tag.to_owned(),
+            text: text.into_boxed_str(),
+            split: call_id.len(),
         }
+    }
+}
+
+impl super::Dialog {
+    /// The key the UA core finds this dialog by.
+    pub fn key(&self) -> DialogKey {
+        DialogKey::new(&self.id.call_id, &self.id.local_tag)
+    }
+
+    /// [`key`](Self::key)'s Call-ID and our tag, borrowed.
+    pub fn key_parts(&self) -> (&str, &str) {
+        (&self.id.call_id, &self.id.local_tag)
     }
 }
 
@@ -34,7 +49,7 @@ pub trait KeyParts {
 
 impl KeyParts for DialogKey {
     fn parts(&self) -> (&str, &str) {
-        (&self.call_id, &self.local_tag)
+        self.text.split_at(self.split)
     }
 }
 

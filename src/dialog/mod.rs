@@ -6,6 +6,6 @@ mod key;
 mod refresh;
 mod state;
 
-pub use build::{ALLOW, response_in, with_sdp};
+pub use build::{ALLOW, response_bytes_in, response_in, with_sdp};
 pub use key::{DialogKey, KeyParts};
 pub use state::{Dialog, DialogId};

@@ -1,6 +1,5 @@
 //! One dialog's state: ids, sequence numbers, remote target, route set.
 
-use super::DialogKey;
 use crate::ids::{Peer, TransportKind};
 use crate::sip::{self, IncomingRequest, IncomingResponse, Method, Request, RequestSpec};
 
@@ -186,11 +185,6 @@ impl Dialog {
             route,
             extra: Vec::new(),
         }
-    }
-
-    /// The key the UA core finds this dialog by.
-    pub fn key(&self) -> DialogKey {
-        DialogKey::new(&self.id.call_id, &self.id.local_tag)
     }
 
     /// The transport new requests use.

@@ -41,9 +41,9 @@ impl CallIndex {
         self.dialogs.get(&(call_id, tag) as &dyn KeyParts).copied()
     }
 
-    /// Drops dialog `key`.
-    pub fn remove_dialog(&mut self, key: &DialogKey) {
-        self.dialogs.remove(key);
+    /// Drops the dialog of `call_id` and our `tag`.
+    pub fn remove_dialog(&mut self, (call_id, tag): (&str, &str)) {
+        self.dialogs.remove(&(call_id, tag) as &dyn KeyParts);
     }
 
     /// Gives memory back after a load peak.

@@ -111,7 +111,7 @@ impl Records {
         let (started, answered) = call.times();
         let leg = LegRecord {
             direction: if call.role() == Role::Uas { "in" } else { "out" },
-            call_id: call.sip_call_id(),
+            call_id: call.sip_call_id().to_owned(),
             peer: addr_text(call.peer().addr),
             start_ms: self.wall_ms(started),
             answer_ms: answered.map(|t| self.wall_ms(t)),

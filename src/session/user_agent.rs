@@ -145,8 +145,8 @@ impl UserAgent {
         self.ctx.ports.give_back(self.now, call.port());
         let media_removed = self.stop_media(&call);
         let record = self.records.close(&call, &event, self.now, media_removed);
-        if let Some(key) = call.dialog_key() {
-            self.ctx.index.remove_dialog(&key);
+        if let Some(parts) = call.dialog_parts() {
+            self.ctx.index.remove_dialog(parts);
         }
         // A transaction of ours still waiting for a final response (a
         // re-INVITE in flight) would otherwise wait for ever.

@@ -6,6 +6,7 @@ mod core;
 mod error;
 mod framing;
 mod header;
+pub use header::name_value;
 mod incoming;
 mod ipv6;
 mod names;
@@ -40,7 +41,7 @@ pub use parse::parse_full;
 pub use reason::phrase as reason_phrase;
 pub use redact::for_log;
 pub use refer_to::{ReferTo, refer_sub};
-pub use reply::response_text;
+pub use reply::{After, response_text, response_with};
 #[cfg(feature = "test-exports")]
 pub use serialize::message_bytes;
 pub use serialize::{method_name, method_of, request_bytes, response_bytes};

@@ -1,12 +1,28 @@
 //! Responses written straight into their send buffer: the bytes
 //! `response_bytes(&response(..))` would give, without building the rsip
 //! response first (one allocation instead of one per header). For the
-//! responses sent as built: the 100 Trying and a plain reply.
+//! responses sent as built: the 100 Trying, a plain reply, and a dialog's
+//! 18x and 2xx with their Contact, Record-Route and SDP.
 
 use super::build::AGENT;
 use super::{Header, Request};
 use bytes::Bytes;
 use rsip::headers::UntypedHeader;
+
+/// What a response carries after the headers copied from its request and
+/// our Server, in this order.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct After<'a> {
+    /// The request's Record-Route headers, copied in order (a 101-299
+    /// that forms a dialog, RFC 3261 §12.1.1).
+    pub record_route: bool,
+    /// Headers (name, value), in order.
+    pub headers: &'a [(&'a str, &'a str)],
+    /// More headers, after those.
+    pub more: &'a [(&'a str, &'a str)],
+    /// Content-Type and body.
+    pub body: Option<(&'a str, &'a [u8])>,
+}
 
 /// The bytes of a response to `req` (§8.2.6.2: Via, From, To, Call-ID and
 /// CSeq copied in order, `to_tag` added to a To without one unless it is a
@@ -18,18 +34,19 @@ pub fn response_text(
     to_tag: Option<&str>,
     after: &[(&str, &str)],
 ) -> Bytes {
-    let mut out = Vec::with_capacity(512);
+    let after = After {
+        headers: after,
+        ..After::default()
+    };
+    response_with(req, status, reason, to_tag, after)
+}
+
+/// As [`response_text`], with everything [`After`] may add.
+pub fn response_with(req: &Request, status: u16, reason: Option<&str>, to_tag: Option<&str>, after: After) -> Bytes {
+    let body = after.body.map_or(&[][..], |(_, b)| b);
+    let mut out = Vec::with_capacity(640 + body.len());
     out.extend_from_slice(b"SIP/2.0 ");
-    let (mut digits, mut n, mut at) = ([0u8; 5], status, 5);
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
+    push_number(&mut out, u64::from(status));
     out.push(b' ');
     out.extend_from_slice(reason.unwrap_or_else(|| super::reason_phrase(status)).as_bytes());
     out.extend_from_slice(b"\r\n");
@@ -57,11 +74,29 @@ pub fn response_text(
         }
     }
     line("Server", AGENT, None);
-    for (name, value) in after {
+    if after.record_route {
+        for hdr in req.headers.iter() {
+            if let Header::RecordRoute(v) = hdr {
+                line("Record-Route", v.value(), None);
+            }
+        }
+    }
+    for (name, value) in after.headers.iter().chain(after.more) {
         line(name, value, None);
     }
-    out.extend_from_slice(b"Content-Length: 0\r\n\r\n");
+    if let Some((content_type, _)) = after.body {
+        line("Content-Type", content_type, None);
+    }
+    out.extend_from_slice(b"Content-Length: ");
+    push_number(&mut out, body.len() as u64);
+    out.extend_from_slice(b"\r\n\r\n");
+    out.extend_from_slice(body);
     Bytes::from(out)
+}
+
+/// Appends `n` in decimal.
+fn push_number(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(super::text::decimal(n, &mut [0; 20]));
 }
 
 #[cfg(test)]

@@ -10,7 +10,12 @@ use std::net::IpAddr;
 /// Appends `n` in decimal.
 pub fn push_u64(out: &mut String, n: u64) {
     let mut digits = [0u8; 20];
-    let (mut i, mut n) = (digits.len(), n);
+    out.extend(decimal(n, &mut digits).iter().map(|&d| char::from(d)));
+}
+
+/// `n`'s decimal digits, written at the end of `digits`.
+pub fn decimal(mut n: u64, digits: &mut [u8; 20]) -> &[u8] {
+    let mut i = digits.len();
     loop {
         i -= 1;
         digits[i] = b'0' + (n % 10) as u8;
@@ -19,7 +24,7 @@ pub fn push_u64(out: &mut String, n: u64) {
             break;
         }
     }
-    out.extend(digits[i..].iter().map(|&d| char::from(d)));
+    &digits[i..]
 }
 
 /// Appends an address as `Display` writes it (IPv4 without `fmt`).

@@ -100,7 +100,8 @@ pub fn simple(s: &str) -> Option<Uri> {
             password: None,
         }),
         host_with_port: rsip::HostWithPort {
-            host: rsip::Host::from(host.to_owned()),
+            // From the borrowed text: an address is parsed, not copied.
+            host: rsip::Host::from(host),
             port,
         },
         params,

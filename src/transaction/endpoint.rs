@@ -70,7 +70,8 @@ impl Transactions {
 
     /// Whether a request belongs to a live server transaction (§17.2.3).
     pub fn has_server_transaction(&self, core: &crate::sip::Core) -> bool {
-        self.keys.contains_key(&TxKey::server(core))
+        self.keys
+            .contains_key(&super::key::TxRef::server(core) as &dyn super::key::TxParts)
     }
 
     /// Whether server transaction `tx` has sent its final response (or is gone).

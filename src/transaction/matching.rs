@@ -1,10 +1,11 @@
 //! Matching an incoming message to its transaction (RFC 3261 §17.1.3,
 //! §17.2.3), or creating the server transaction a new request needs.
 
+use super::key::{TxParts, TxRef};
 use super::server_invite::ServerInvite;
 use super::server_non_invite::ServerNonInvite;
 use super::tx::Tx;
-use super::{Out, Transactions, TxEvent, TxKey};
+use super::{Out, Transactions, TxEvent};
 use crate::ids::{Peer, TxId};
 use crate::sip::{self, Incoming, IncomingRequest, Method};
 use std::time::Instant;
@@ -23,12 +24,12 @@ impl Transactions {
         let mut out = Out { transmits, events };
         let core = inc.core();
         let key = match &inc {
-            Incoming::Request(_) => TxKey::server(core),
-            Incoming::Response(_) => TxKey::client(core.branch(), core.cseq_method),
+            Incoming::Request(_) => TxRef::server(core),
+            Incoming::Response(_) => TxRef::client(core.branch(), core.cseq_method),
         };
-        let Some(&id) = keys.get(&key) else {
+        let Some(&id) = keys.get(&key as &dyn TxParts) else {
             return match inc {
-                Incoming::Request(req) => self.handle_new_request(now, req, key, peer),
+                Incoming::Request(req) => self.handle_new_request(now, req, peer),
                 Incoming::Response(resp) => self.events.push_back(TxEvent::StrayResponse { resp }),
             };
         };
@@ -52,19 +53,23 @@ impl Transactions {
         self.rearm(id);
     }
 
-    fn handle_new_request(&mut self, now: Instant, req: IncomingRequest, key: TxKey, peer: Peer) {
+    fn handle_new_request(&mut self, now: Instant, req: IncomingRequest, peer: Peer) {
+        if req.req.method == Method::Ack {
+            self.events.push_back(TxEvent::Ack { req });
+            return;
+        }
+        let key = TxRef::server(&req.core).to_key();
         let mut out = Out {
             transmits: &mut self.transmits,
             events: &mut self.events,
         };
         let id = TxId(self.next_id);
         let tx = match req.req.method {
-            Method::Ack => {
-                out.events.push_back(TxEvent::Ack { req });
-                return;
-            }
             Method::Cancel => {
-                let invite = self.keys.get(&TxKey::cancelled_invite(&req.core)).copied();
+                let invite = self
+                    .keys
+                    .get(&TxRef::cancelled_invite(&req.core) as &dyn TxParts)
+                    .copied();
                 out.events.push_back(TxEvent::Cancel { tx: id, req, invite });
                 Tx::ServerNonInvite(ServerNonInvite::new(peer))
             }

@@ -3,6 +3,7 @@
 
 use super::client_invite::ClientInvite;
 use super::client_non_invite::ClientNonInvite;
+use super::key::TxRef;
 use super::tx::Tx;
 use super::{Out, Transactions, Transmit, TxKey};
 use crate::ids::{Peer, TxId};
@@ -46,7 +47,7 @@ impl Transactions {
         let branch = sip::header_in(&req.headers, "Via")
             .and_then(|v| Via::parse(v).and_then(|v| v.param("branch")))
             .unwrap_or_default();
-        (TxId(self.next_id), TxKey::client(branch, req.method))
+        (TxId(self.next_id), TxRef::client(branch, req.method).to_key())
     }
 
     /// Sends a message outside any transaction (the ACK for a 2xx, a 2xx

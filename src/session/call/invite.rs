@@ -30,13 +30,11 @@ impl Invite {
     }
 
     /// Its SIP Call-ID.
-    pub fn call_id(&self) -> String {
+    pub fn call_id(&self) -> &str {
         match self {
-            Invite::Received { req, .. } => req.core.call_id().to_owned(),
-            Invite::Sent { req, .. } => crate::sip::header_in(&req.headers, "Call-ID")
-                .unwrap_or_default()
-                .to_owned(),
-            Invite::Adopted { call_id } | Invite::Acked { call_id, .. } => call_id.clone(),
+            Invite::Received { req, .. } => req.core.call_id(),
+            Invite::Sent { req, .. } => crate::sip::header_in(&req.headers, "Call-ID").unwrap_or_default(),
+            Invite::Adopted { call_id } | Invite::Acked { call_id, .. } => call_id,
         }
     }
 

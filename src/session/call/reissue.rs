@@ -24,8 +24,8 @@ impl Call {
         self.sdp.remote = None;
         // The early dialogs of the INVITE before ended with its final
         // response (RFC 3261 §12.3).
-        if let Some(key) = self.dialog_key().filter(|_| self.dialog.is_none()) {
-            ctx.index.remove_dialog(&key);
+        if let Some(parts) = self.dialog_parts().filter(|_| self.dialog.is_none()) {
+            ctx.index.remove_dialog(parts);
         }
         for tx in self.early.pracks() {
             ctx.index.forget(tx);

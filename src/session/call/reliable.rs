@@ -11,17 +11,25 @@ use crate::ids::TxId;
 use crate::sdp::Sdp;
 use crate::session::MediaMode;
 use crate::session::context::CallContext;
-use crate::sip::{self, IncomingRequest, Response};
+use crate::sip::IncomingRequest;
 use crate::status::StatusCode;
 use crate::transaction::Backoff;
 use bytes::Bytes;
 use std::collections::VecDeque;
 use std::time::Instant;
 
+/// A provisional response to send: its status and SDP (written out when
+/// it is sent, with the RSeq it then gets).
+#[derive(Debug, Clone)]
+pub(super) struct Provisional {
+    pub status: StatusCode,
+    pub sdp: Option<String>,
+}
+
 /// What waits for the PRACK of our reliable provisional.
 #[derive(Debug, Clone)]
 enum Waiting {
-    Provisional(Response),
+    Provisional(Provisional),
     Accept(MediaMode, Option<Sdp>),
 }
 
@@ -52,31 +60,35 @@ fn rack(value: &str) -> Option<(u32, u32, &str)> {
 }
 
 impl Call {
-    /// Sends provisional `resp` to the offered INVITE: reliably when the
+    /// Sends provisional `p` to the offered INVITE: reliably when the
     /// INVITE required it (after the PRACK of the one before), else as is.
-    pub(super) fn send_provisional(&mut self, ctx: &mut CallContext, now: Instant, mut resp: Response) {
+    pub(super) fn send_provisional(&mut self, ctx: &mut CallContext, now: Instant, p: Provisional) {
         let Invite::Received { req, tx } = &self.invite else {
             return;
         };
         let (req, tx) = (req.clone(), *tx);
+        let contact = ctx.contact(self.peer);
+        let sdp = p.sdp.as_deref().map(str::as_bytes);
+        let write = |more: &[(&str, &str)]| {
+            dialog::response_bytes_in(&req.req, p.status, &self.local_tag, Some(&contact), more, sdp)
+        };
         if !self.rel.on {
-            ctx.txs.respond(now, tx, resp);
+            ctx.txs.respond_bytes(now, tx, p.status.code(), write(&[]));
             return;
         }
         if self.rel.unacked.is_some() {
-            return self.rel.waiting.push_back(Waiting::Provisional(resp));
+            return self.rel.waiting.push_back(Waiting::Provisional(p));
         }
         self.rel.rseq += 1;
         let rseq = self.rel.rseq;
-        resp.headers.push(sip::Header::Other("Require".into(), "100rel".into()));
-        resp.headers.push(sip::Header::Other("RSeq".into(), rseq.to_string()));
+        let bytes = write(&[("Require", "100rel"), ("RSeq", &rseq.to_string())]);
         if self.dialog.is_none() {
             // The early dialog the PRACK comes in.
             let early = Dialog::uas(&req, &self.local_tag, self.peer);
             ctx.index.add_dialog(early.key(), self.id);
             self.dialog = Some(early);
         }
-        let Some(bytes) = ctx.txs.respond(now, tx, resp) else {
+        let Some(bytes) = ctx.txs.respond_bytes(now, tx, p.status.code(), bytes) else {
             return;
         };
         let t = ctx.cfg.timers;
@@ -142,7 +154,7 @@ impl Call {
             && let Some(next) = self.rel.waiting.pop_front()
         {
             match next {
-                Waiting::Provisional(resp) => self.send_provisional(ctx, now, resp),
+                Waiting::Provisional(p) => self.send_provisional(ctx, now, p),
                 Waiting::Accept(mode, answer) => self.accept(ctx, now, mode, answer),
             }
         }

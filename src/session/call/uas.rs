@@ -2,13 +2,14 @@
 //! rings, is accepted (our 2xx resent until the ACK), answers early
 //! (183 on a bridge), is rejected, or is cancelled by the caller.
 
+use super::reliable::Provisional;
 use super::{Call, CallState, Invite, Role};
 use crate::dialog::{self, Dialog};
 use crate::ids::{CallId, Peer, TxId};
 use crate::sdp::{self, Direction, Sdp};
 use crate::session::context::{CallContext, MediaChange};
 use crate::session::{EndReason, MediaMode, SessionEvent};
-use crate::sip::IncomingRequest;
+use crate::sip::{self, IncomingRequest};
 use crate::status::StatusCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -46,10 +47,14 @@ impl Call {
 
     /// Sends 180 Ringing (reliably when the INVITE requires it).
     pub fn ring(&mut self, ctx: &mut CallContext, now: Instant) {
-        let Some((_, req)) = self.offered_invite() else { return };
-        let contact = ctx.contact(self.peer);
-        let resp = dialog::response_in(&req.req, StatusCode::RINGING, None, &self.local_tag, Some(&contact));
-        self.send_provisional(ctx, now, resp);
+        if self.offered_invite().is_none() {
+            return;
+        }
+        let ringing = Provisional {
+            status: StatusCode::RINGING,
+            sdp: None,
+        };
+        self.send_provisional(ctx, now, ringing);
     }
 
     /// Rejects with a final `status`.
@@ -99,9 +104,18 @@ impl Call {
             }
         };
         let contact = ctx.contact(self.peer);
-        let mut resp = dialog::with_sdp(&req.req, StatusCode::OK, &self.local_tag, &contact, sdp::render(&local));
-        resp.headers.extend(self.grant_session_timer(&req.req.headers));
-        let Some(bytes) = ctx.txs.respond(now, tx, resp) else {
+        let timer = self.grant_session_timer(&req.req.headers);
+        let timer: Vec<(&str, &str)> = timer.iter().filter_map(sip::name_value).collect();
+        let body = sdp::render(&local);
+        let ok = dialog::response_bytes_in(
+            &req.req,
+            StatusCode::OK,
+            &self.local_tag,
+            Some(&contact),
+            &timer,
+            Some(body.as_bytes()),
+        );
+        let Some(bytes) = ctx.txs.respond_bytes(now, tx, StatusCode::OK.code(), ok) else {
             return;
         };
         self.arm_session_timer(ctx, now);
@@ -119,19 +133,14 @@ impl Call {
     /// Sends 183 Session Progress with `answer` (a bridge whose other leg
     /// has early media); the 200 will carry the same answer.
     pub fn answer_early(&mut self, ctx: &mut CallContext, now: Instant, answer: Sdp) {
-        let Some((_, req)) = self.offered_invite() else { return };
-        if self.sdp.local.is_some() {
+        if self.offered_invite().is_none() || self.sdp.local.is_some() {
             return;
         }
-        let contact = ctx.contact(self.peer);
-        let resp = dialog::with_sdp(
-            &req.req,
-            StatusCode::SESSION_PROGRESS,
-            &self.local_tag,
-            &contact,
-            sdp::render(&answer),
-        );
-        self.send_provisional(ctx, now, resp);
+        let progress = Provisional {
+            status: StatusCode::SESSION_PROGRESS,
+            sdp: Some(sdp::render(&answer)),
+        };
+        self.send_provisional(ctx, now, progress);
         self.sdp.local = Some(answer);
         ctx.media_changed(self.id, MediaChange::Start);
     }

@@ -2,7 +2,7 @@
 //! settings, times, Call-ID, the transactions it owns and its dialog key.
 
 use super::{Call, CallState, Role};
-use crate::dialog::{Dialog, DialogKey};
+use crate::dialog::DialogKey;
 use crate::ids::{CallId, Peer, TxId};
 use crate::media::LegConfig;
 use crate::sdp::Sdp;
@@ -55,7 +55,7 @@ impl Call {
     }
 
     /// Its SIP Call-ID.
-    pub fn sip_call_id(&self) -> String {
+    pub fn sip_call_id(&self) -> &str {
         self.invite.call_id()
     }
 
@@ -73,7 +73,14 @@ impl Call {
     /// The key of its dialog (or of its early dialogs, which share it),
     /// once formed.
     pub fn dialog_key(&self) -> Option<DialogKey> {
-        let early = (!self.early.is_empty()).then(|| DialogKey::new(&self.invite.call_id(), &self.local_tag));
-        self.dialog.as_ref().map(Dialog::key).or(early)
+        self.dialog_parts().map(|(call_id, tag)| DialogKey::new(call_id, tag))
+    }
+
+    /// [`dialog_key`](Self::dialog_key)'s Call-ID and our tag, borrowed.
+    pub fn dialog_parts(&self) -> Option<(&str, &str)> {
+        match &self.dialog {
+            Some(d) => Some(d.key_parts()),
+            None => (!self.early.is_empty()).then(|| (self.invite.call_id(), &*self.local_tag)),
+        }
     }
 }
