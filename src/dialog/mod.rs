@@ -4,6 +4,7 @@
 mod build;
 mod key;
 mod refresh;
+mod request;
 mod state;
 
 pub use build::{ALLOW, response_bytes_in, response_in, with_sdp};

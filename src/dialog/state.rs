@@ -1,7 +1,7 @@
 //! One dialog's state: ids, sequence numbers, remote target, route set.
 
 use crate::ids::{Peer, TransportKind};
-use crate::sip::{self, IncomingRequest, IncomingResponse, Method, Request, RequestSpec};
+use crate::sip::{self, IncomingRequest, IncomingResponse, Method, Request};
 
 /// Call-ID plus local and remote tags (§12).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -153,38 +153,6 @@ impl Dialog {
 
     fn hop(&self) -> &str {
         self.route_set.first().map_or(&self.remote_target, |r| sip::uri_of(r))
-    }
-
-    /// A new in-dialog request (§12.2.1.1); `cseq` is `None` for a fresh
-    /// number, or the INVITE's number for an ACK.
-    pub fn request(&mut self, method: Method, via: String, contact: &str, cseq: Option<u32>) -> RequestSpec {
-        let cseq = cseq.unwrap_or_else(|| {
-            self.local_seq += 1;
-            self.local_seq
-        });
-        let loose = self
-            .route_set
-            .first()
-            .is_none_or(|r| sip::header_param(r, "lr").is_some() || r.contains(";lr"));
-        let (uri, route) = if loose {
-            (self.remote_target.clone(), self.route_set.clone())
-        } else {
-            let mut route: Vec<String> = self.route_set[1..].to_vec();
-            route.push(["<", &self.remote_target, ">"].concat());
-            (sip::uri_of(&self.route_set[0]).to_owned(), route)
-        };
-        RequestSpec {
-            method,
-            uri,
-            via,
-            from: self.local.clone(),
-            to: self.remote.clone(),
-            call_id: self.id.call_id.clone(),
-            cseq,
-            contact: Some(contact.to_owned()),
-            route,
-            extra: Vec::new(),
-        }
     }
 
     /// The transport new requests use.

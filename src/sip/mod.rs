@@ -17,6 +17,7 @@ mod reason;
 mod redact;
 mod refer_to;
 mod reply;
+mod request_text;
 mod serialize;
 mod session_expires;
 mod shard;
@@ -42,6 +43,7 @@ pub use reason::phrase as reason_phrase;
 pub use redact::for_log;
 pub use refer_to::{ReferTo, refer_sub};
 pub use reply::{After, response_text, response_with};
+pub use request_text::RequestText;
 #[cfg(feature = "test-exports")]
 pub use serialize::message_bytes;
 pub use serialize::{method_name, method_of, request_bytes, response_bytes};
@@ -52,9 +54,9 @@ pub use shard::{shard_of, shard_of_message};
 pub use sipfrag::{SIPFRAG, sipfrag, sipfrag_status};
 pub use target::{flow_for, uri_host, uri_peer};
 pub use text::{push_ip, push_u64, push_uri};
-pub use uri::parse_uri;
 #[cfg(feature = "test-exports")]
 pub use uri::simple as simple_uri;
+pub use uri::{is_valid as uri_is_valid, parse_uri};
 pub use validate::{MAGIC_COOKIE, validate};
 #[cfg(feature = "test-exports")]
 pub use via::stamp_received;

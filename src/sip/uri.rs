@@ -40,29 +40,41 @@ fn parse_plain(s: &str) -> Result<Uri, rsip::Error> {
     }
 }
 
-/// One `name[=value]` URI parameter of token characters, built by rsip's
-/// own conversion (`transport`, `lr`, ... get their typed variants).
+/// One `name[=value]` URI parameter (its characters checked by
+/// `simple_parts`), built by rsip's own conversion (`transport`, `lr`, ...
+/// get their typed variants).
 fn param(p: &str) -> Option<rsip::Param> {
-    let token = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.!~*'+".contains(&b));
     let (name, value) = match p.split_once('=') {
         Some((n, v)) => (n, Some(v)),
         None => (p, None),
     };
-    (token(name) && value.is_none_or(token)).then_some(())?;
     rsip::Param::try_from((name, value)).ok()
 }
 
-/// The fast path: `None` unless `s` is of the simple form.
-pub fn simple(s: &str) -> Option<Uri> {
+/// The simple form's parts: user, host, port and parameters (each
+/// checked, not yet built).
+struct Simple<'a> {
+    user: Option<&'a str>,
+    host: &'a str,
+    port: Option<u16>,
+    params: Option<&'a str>,
+}
+
+/// `s` split as the simple form, or `None`.
+fn simple_parts(s: &str) -> Option<Simple<'_>> {
     let rest = s.strip_prefix("sip:")?;
     let (rest, params) = match rest.split_once(';') {
         Some((r, p)) => (r, Some(p)),
         None => (rest, None),
     };
-    let params = match params {
-        Some(p) => p.split(';').map(param).collect::<Option<Vec<_>>>()?,
-        None => Vec::new(),
+    let token = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.!~*'+".contains(&b));
+    let param_ok = |p: &str| match p.split_once('=') {
+        Some((n, v)) => token(n) && token(v),
+        None => token(p),
     };
+    if params.is_some_and(|p| !p.split(';').all(param_ok)) {
+        return None;
+    }
     let (user, hostport) = match rest.split_once('@') {
         Some((u, h)) => (Some(u), h),
         None => (None, rest),
@@ -87,11 +99,35 @@ pub fn simple(s: &str) -> Option<Uri> {
         return None;
     }
     let port = match port {
-        Some(p) if !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => {
-            Some(rsip::Port::from(p.parse::<u16>().ok()?))
-        }
+        Some(p) if !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) => Some(p.parse().ok()?),
         Some(_) => return None,
         None => None,
+    };
+    Some(Simple {
+        user,
+        host,
+        port,
+        params,
+    })
+}
+
+/// Whether `s` is a URI we can send to: the simple form checked without
+/// building it, anything else through [`parse_uri`].
+pub fn is_valid(s: &str) -> bool {
+    simple_parts(s).is_some() || parse_uri(s).is_ok()
+}
+
+/// The fast path: `None` unless `s` is of the simple form.
+pub fn simple(s: &str) -> Option<Uri> {
+    let Simple {
+        user,
+        host,
+        port,
+        params,
+    } = simple_parts(s)?;
+    let params = match params {
+        Some(p) => p.split(';').map(param).collect::<Option<Vec<_>>>()?,
+        None => Vec::new(),
     };
     Some(Uri {
         scheme: Some(rsip::Scheme::Sip),
@@ -102,7 +138,7 @@ pub fn simple(s: &str) -> Option<Uri> {
         host_with_port: rsip::HostWithPort {
             // From the borrowed text: an address is parsed, not copied.
             host: rsip::Host::from(host),
-            port,
+            port: port.map(rsip::Port::from),
         },
         params,
         headers: Vec::new(),

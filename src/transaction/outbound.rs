@@ -17,8 +17,22 @@ impl Transactions {
         if req.method == Method::Invite {
             return self.send_invite(now, peer, Arc::new(req));
         }
-        let (id, key) = self.next_key(&req);
-        let bytes = sip::request_bytes(&req);
+        let via = sip::header_in(&req.headers, "Via").unwrap_or_default();
+        self.send_request_bytes(now, peer, req.method, via, sip::request_bytes(&req))
+    }
+
+    /// Starts a client transaction for a `method` request (not INVITE or
+    /// ACK) already written out as `bytes`, whose top Via is `via`.
+    pub fn send_request_bytes(
+        &mut self,
+        now: Instant,
+        peer: Peer,
+        method: Method,
+        via: &str,
+        bytes: bytes::Bytes,
+    ) -> TxId {
+        let branch = Via::parse(via).and_then(|v| v.param("branch")).unwrap_or_default();
+        let (id, key) = (TxId(self.next_id), TxRef::client(branch, method).to_key());
         let mut out = Out {
             transmits: &mut self.transmits,
             events: &mut self.events,

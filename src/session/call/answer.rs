@@ -8,7 +8,7 @@ use super::{Call, CallState, Invite};
 use crate::dialog::Dialog;
 use crate::session::context::{CallContext, MediaChange};
 use crate::session::{EndReason, SessionEvent};
-use crate::sip::{self, IncomingResponse, Method};
+use crate::sip::{IncomingResponse, Method};
 use crate::status::StatusCode;
 use std::time::Instant;
 
@@ -93,8 +93,7 @@ impl Call {
     pub(super) fn send_ack(ctx: &mut CallContext, dialog: &mut Dialog, cseq: u32) {
         let hop = dialog.next_hop();
         let (via, contact) = (ctx.via(hop), ctx.contact(hop));
-        if let Ok(req) = sip::request(dialog.request(Method::Ack, via, &contact, Some(cseq))) {
-            let bytes = sip::request_bytes(&req);
+        if let Some(bytes) = dialog.request_bytes(Method::Ack, &via, &contact, Some(cseq), &[]) {
             ctx.txs.send_stateless(hop, bytes);
         }
     }

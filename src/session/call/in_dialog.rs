@@ -9,7 +9,7 @@ use crate::dialog::Dialog;
 use crate::ids::TxId;
 use crate::session::context::CallContext;
 use crate::session::{EndReason, SessionEvent};
-use crate::sip::{self, IncomingRequest, Method};
+use crate::sip::{IncomingRequest, Method};
 use crate::status::StatusCode;
 use crate::transaction;
 use std::time::Instant;
@@ -134,10 +134,9 @@ impl Call {
     ) -> Option<TxId> {
         let hop = dialog.next_hop();
         let (via, contact) = (ctx.via(hop), ctx.contact(hop));
-        let mut spec = dialog.request(Method::Bye, via, &contact, None);
-        spec.extra.extend(auth);
-        let req = sip::request(spec).ok()?;
-        Some(ctx.txs.send_request(now, dialog.next_hop(), req))
+        let auth = auth.as_ref().map(|(n, v)| (n.as_str(), v.as_str()));
+        let bytes = dialog.request_bytes(Method::Bye, &via, &contact, None, auth.as_slice())?;
+        Some(ctx.txs.send_request_bytes(now, hop, Method::Bye, &via, bytes))
     }
 
     /// Its client transaction `tx` got no response (Timer B or F: `status`
