@@ -30,12 +30,12 @@ impl DialogKey {
 impl super::Dialog {
     /// The key the UA core finds this dialog by.
     pub fn key(&self) -> DialogKey {
-        DialogKey::new(&self.id.call_id, &self.id.local_tag)
+        DialogKey::new(self.call_id(), self.local_tag())
     }
 
     /// [`key`](Self::key)'s Call-ID and our tag, borrowed.
     pub fn key_parts(&self) -> (&str, &str) {
-        (&self.id.call_id, &self.id.local_tag)
+        (self.call_id(), self.local_tag())
     }
 }
 

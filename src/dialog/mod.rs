@@ -6,7 +6,8 @@ mod key;
 mod refresh;
 mod request;
 mod state;
+mod text;
 
 pub use build::{ALLOW, response_bytes_in, response_in, with_sdp};
 pub use key::{DialogKey, KeyParts};
-pub use state::{Dialog, DialogId};
+pub use state::Dialog;

@@ -1,32 +1,18 @@
 //! One dialog's state: ids, sequence numbers, remote target, route set.
 
+use super::text::{DialogText, Part};
 use crate::ids::{Peer, TransportKind};
 use crate::sip::{self, IncomingRequest, IncomingResponse, Method, Request};
-
-/// Call-ID plus local and remote tags (§12).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct DialogId {
-    /// Call-ID.
-    pub call_id: String,
-    /// Our tag.
-    pub local_tag: String,
-    /// Their tag.
-    pub remote_tag: String,
-}
 
 /// A confirmed or early dialog.
 #[derive(Debug, Clone)]
 pub struct Dialog {
-    /// Identity.
-    pub id: DialogId,
+    /// Call-ID, tags, our From/To value and theirs.
+    text: DialogText,
     /// Last CSeq we used.
     pub local_seq: u32,
     /// Last CSeq they used, if any.
     pub remote_seq: Option<u32>,
-    /// Our From/To value with our tag.
-    pub local: String,
-    /// Their From/To value with their tag.
-    pub remote: String,
     /// Their Contact URI.
     pub remote_target: String,
     /// Route set, first hop first.
@@ -62,16 +48,17 @@ impl Dialog {
             invite.header("From").unwrap_or_default(),
         );
         let core = &invite.core;
+        let remote_tag = core.from_tag().unwrap_or_default();
         Dialog {
-            id: DialogId {
-                call_id: core.call_id().to_owned(),
-                local_tag: local_tag.to_owned(),
-                remote_tag: core.from_tag().unwrap_or_default().to_owned(),
-            },
+            text: DialogText::new([
+                &[core.call_id()],
+                &[local_tag],
+                &[remote_tag],
+                &[to, ";tag=", local_tag],
+                &[from],
+            ]),
             local_seq: 0,
             remote_seq: Some(core.cseq),
-            local: [to, ";tag=", local_tag].concat(),
-            remote: from.to_owned(),
             remote_target: contact_uri(&invite.req.headers).unwrap_or_else(|| sip::uri_of(from).to_owned()),
             route_set: record_route(&invite.req.headers),
             fallback: peer,
@@ -87,16 +74,13 @@ impl Dialog {
         let core = &resp.core;
         let mut route_set = record_route(&resp.resp.headers);
         route_set.reverse();
+        let (local_tag, remote_tag) = (core.from_tag().unwrap_or_default(), core.to_tag().unwrap_or_default());
+        let local = sip::header_in(&invite.headers, "From").unwrap_or_default();
+        let remote = resp.header("To").unwrap_or_default();
         Dialog {
-            id: DialogId {
-                call_id: core.call_id().to_owned(),
-                local_tag: core.from_tag().unwrap_or_default().to_owned(),
-                remote_tag: core.to_tag().unwrap_or_default().to_owned(),
-            },
+            text: DialogText::new([&[core.call_id()], &[local_tag], &[remote_tag], &[local], &[remote]]),
             local_seq: core.cseq,
             remote_seq: None,
-            local: sip::header_in(&invite.headers, "From").unwrap_or_default().to_owned(),
-            remote: resp.header("To").unwrap_or_default().to_owned(),
             remote_target: contact_uri(&resp.resp.headers).unwrap_or_else(|| {
                 let mut s = String::with_capacity(64);
                 sip::push_uri(&mut s, &invite.uri);
@@ -107,6 +91,47 @@ impl Dialog {
             flow: None,
             resolved: None,
         }
+    }
+
+    /// A dialog restored from its parts (a call taken over from another
+    /// node): its Call-ID, our tag, theirs, our From/To value and theirs.
+    pub fn restored(text: [&str; 5], remote_target: String, route_set: Vec<String>, fallback: Peer) -> Self {
+        let [call_id, local_tag, remote_tag, local, remote] = text;
+        Dialog {
+            text: DialogText::new([&[call_id], &[local_tag], &[remote_tag], &[local], &[remote]]),
+            local_seq: 0,
+            remote_seq: None,
+            remote_target,
+            route_set,
+            fallback,
+            flow: None,
+            resolved: None,
+        }
+    }
+
+    /// Call-ID.
+    pub fn call_id(&self) -> &str {
+        self.text.get(Part::CallId)
+    }
+
+    /// Our tag.
+    pub fn local_tag(&self) -> &str {
+        self.text.get(Part::LocalTag)
+    }
+
+    /// Their tag.
+    pub fn remote_tag(&self) -> &str {
+        self.text.get(Part::RemoteTag)
+    }
+
+    /// Our From/To value, with our tag.
+    pub fn local(&self) -> &str {
+        self.text.get(Part::Local)
+    }
+
+    /// Their From/To value, with their tag.
+    pub fn remote(&self) -> &str {
+        self.text.get(Part::Remote)
     }
 
     /// Requests to a peer that came to us over a connection go back over

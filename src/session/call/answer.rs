@@ -31,7 +31,7 @@ impl Call {
         }
         Self::send_ack(ctx, &mut fresh, resp.core.cseq);
         if let Some(existing) = &self.dialog {
-            if existing.id.remote_tag != tag {
+            if existing.remote_tag() != tag {
                 self.hang_up_fork(ctx, now, fresh);
             }
             return;
@@ -66,7 +66,7 @@ impl Call {
     /// A 2xx from fork `dialog`'s callee after another's: BYE within its
     /// dialog, once (its retransmissions are only ACKed).
     fn hang_up_fork(&mut self, ctx: &mut CallContext, now: Instant, mut dialog: Dialog) {
-        let tag = dialog.id.remote_tag.clone();
+        let tag = dialog.remote_tag().to_owned();
         if self.early.get(&tag).is_none() && self.early.open(dialog.clone(), 200).is_none() {
             // Past the limit of forks kept: hung up, not remembered.
             Self::send_bye_on(ctx, now, &mut dialog, None);
@@ -84,7 +84,7 @@ impl Call {
     /// again when it is our dialog's.
     pub fn handle_stray_ok(&self, ctx: &mut CallContext, resp: &IncomingResponse) {
         let Some(mut dialog) = self.dialog.clone() else { return };
-        if Some(dialog.id.remote_tag.as_str()) == resp.core.to_tag() {
+        if Some(dialog.remote_tag()) == resp.core.to_tag() {
             Self::send_ack(ctx, &mut dialog, resp.core.cseq);
         }
     }

@@ -51,12 +51,12 @@ pub(super) struct EarlyDialogs {
 impl EarlyDialogs {
     /// The fork with To tag `tag`.
     pub fn get_mut(&mut self, tag: &str) -> Option<&mut EarlyDialog> {
-        self.forks.iter_mut().find(|f| f.dialog.id.remote_tag == tag)
+        self.forks.iter_mut().find(|f| f.dialog.remote_tag() == tag)
     }
 
     /// The fork with To tag `tag`.
     pub fn get(&self, tag: &str) -> Option<&EarlyDialog> {
-        self.forks.iter().find(|f| f.dialog.id.remote_tag == tag)
+        self.forks.iter().find(|f| f.dialog.remote_tag() == tag)
     }
 
     /// A new fork with `dialog`, told of by a response with `status`,
@@ -85,7 +85,7 @@ impl EarlyDialogs {
 
     /// Drops the fork with To tag `tag` (its dialog ended).
     pub fn close(&mut self, tag: &str) {
-        self.forks.retain(|f| f.dialog.id.remote_tag != tag);
+        self.forks.retain(|f| f.dialog.remote_tag() != tag);
     }
 
     /// How many forks are known.
@@ -98,7 +98,7 @@ impl EarlyDialogs {
         let f = self.forks.first()?;
         Some(crate::session::Fork {
             index: f.index,
-            tag: f.dialog.id.remote_tag.clone(),
+            tag: f.dialog.remote_tag().to_owned(),
             status: f.status,
             media: self.media == Some(f.index),
         })

@@ -21,7 +21,7 @@ impl Call {
         let Some(dialog) = self.dialog.as_mut() else {
             return self.on_early_request(ctx, now, tx, req);
         };
-        if req.core.from_tag().unwrap_or_default() != dialog.id.remote_tag {
+        if req.core.from_tag().unwrap_or_default() != dialog.remote_tag() {
             // Another fork's dialog (our tag is all the key): not this one.
             return ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, tag);
         }

@@ -4,7 +4,7 @@
 //! we are now (our Contact and our media address) is `take_over`.
 
 use super::{Call, CallState, Invite, Role};
-use crate::dialog::{Dialog, DialogId};
+use crate::dialog::Dialog;
 use crate::ids::{CallId, Peer};
 use crate::sdp;
 use crate::session::context::CallContext;
@@ -31,13 +31,13 @@ impl Call {
             uas: self.role == Role::Uas,
             transport: d.fallback.transport.to_string(),
             peer: d.fallback.addr.to_string(),
-            call_id: d.id.call_id.clone(),
-            local_tag: d.id.local_tag.clone(),
-            remote_tag: d.id.remote_tag.clone(),
+            call_id: d.call_id().to_owned(),
+            local_tag: d.local_tag().to_owned(),
+            remote_tag: d.remote_tag().to_owned(),
             local_seq: d.local_seq,
             remote_seq: d.remote_seq,
-            local: d.local.clone(),
-            remote: d.remote.clone(),
+            local: d.local().to_owned(),
+            remote: d.remote().to_owned(),
             remote_target: d.remote_target.clone(),
             route_set: d.route_set.clone(),
             local_sdp: sdp::render(local),
@@ -71,27 +71,17 @@ impl Call {
         let mut call = Call::new(id, role, peer, leg.local_tag.clone(), port, times.0, invite);
         call.state = CallState::Connected;
         call.answered = Some(times.1);
-        call.dialog = Some(Dialog {
-            id: DialogId {
-                call_id: leg.call_id.clone(),
-                local_tag: leg.local_tag.clone(),
-                remote_tag: leg.remote_tag.clone(),
-            },
-            local_seq: leg.local_seq.saturating_add(CSEQ_MARGIN),
-            remote_seq: leg.remote_seq,
-            local: leg.local.clone(),
-            remote: leg.remote.clone(),
-            remote_target: leg.remote_target.clone(),
-            route_set: leg.route_set.clone(),
-            fallback: peer,
-            // A caller behind NAT (a private Contact) is reached where it
-            // came from, as when the dialog formed; a connection of the
-            // dead node's is not ours to use.
-            flow: (leg.uas && !peer.transport.is_reliable())
-                .then(|| crate::sip::flow_for(&leg.remote_target, peer))
-                .flatten(),
-            resolved: None,
-        });
+        let text = [&leg.call_id, &leg.local_tag, &leg.remote_tag, &leg.local, &leg.remote].map(|s| s.as_str());
+        let mut dialog = Dialog::restored(text, leg.remote_target.clone(), leg.route_set.clone(), peer);
+        dialog.local_seq = leg.local_seq.saturating_add(CSEQ_MARGIN);
+        dialog.remote_seq = leg.remote_seq;
+        // A caller behind NAT (a private Contact) is reached where it
+        // came from, as when the dialog formed; a connection of the
+        // dead node's is not ours to use.
+        dialog.flow = (leg.uas && !peer.transport.is_reliable())
+            .then(|| crate::sip::flow_for(&leg.remote_target, peer))
+            .flatten();
+        call.dialog = Some(dialog);
         call.sdp.remote_hold = remote.direction().is_hold();
         (call.sdp.local, call.sdp.remote, call.sdp.on_hold) = (Some(local), Some(remote), leg.on_hold);
         call.adopted = true;
