@@ -5,15 +5,16 @@ use super::{Codec, Direction, MediaSdp, Sdp, SdpError, SrtpTerms};
 use crate::media::LegSrtp;
 use std::net::{IpAddr, SocketAddr};
 
-/// What a completed offer/answer exchange agreed for the audio stream.
+/// What a completed offer/answer exchange agreed for the audio stream
+/// (its codecs borrowed from the remote SDP).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Negotiated {
+pub struct Negotiated<'a> {
     /// Where the peer receives RTP.
     pub remote: SocketAddr,
     /// The voice codec to send, with the peer's payload type.
-    pub codec: Codec,
+    pub codec: &'a Codec,
     /// telephone-event, with the peer's payload type, if both sides have it.
-    pub telephone_event: Option<Codec>,
+    pub telephone_event: Option<&'a Codec>,
     /// Our direction.
     pub local_direction: Direction,
     /// The peer's direction.
@@ -108,7 +109,7 @@ pub fn answer(remote: &Sdp, local: &Local) -> Result<Sdp, SdpError> {
 /// What `local` and `remote` (an offer and its answer, either way round)
 /// agree: the first voice codec of `remote` that `local` lists, and the
 /// SRTP keys if the stream is secure.
-pub fn negotiate(local: &Sdp, remote: &Sdp) -> Result<Negotiated, SdpError> {
+pub fn negotiate<'a>(local: &Sdp, remote: &'a Sdp) -> Result<Negotiated<'a>, SdpError> {
     let shared = |want_te: bool| {
         remote
             .audio
@@ -116,7 +117,6 @@ pub fn negotiate(local: &Sdp, remote: &Sdp) -> Result<Negotiated, SdpError> {
             .iter()
             .filter(|c| c.is_telephone_event() == want_te)
             .find(|c| local.audio.codecs.iter().any(|l| l.same_format(c)))
-            .cloned()
     };
     let codec = shared(false).ok_or(SdpError::NoCommonCodec)?;
     Ok(Negotiated {

@@ -106,7 +106,7 @@ impl UserAgent {
         let partner = self.calls.get(&b).ok_or(gone)?;
         let refuse = StatusCode::NOT_ACCEPTABLE_HERE;
         let agreed = match partner.sdp() {
-            (Some(l), Some(r)) => sdp::negotiate(l, r).map_err(|_| refuse)?.codec,
+            (Some(l), Some(r)) => sdp::negotiate(l, r).map_err(|_| refuse)?.codec.clone(),
             _ => return Err(refuse),
         };
         let cfg = &self.ctx.cfg;

@@ -119,7 +119,7 @@ impl CallContext {
     }
 
     /// Our Contact for `peer`.
-    pub fn contact(&self, peer: Peer) -> String {
+    pub fn contact(&self, peer: Peer) -> std::sync::Arc<str> {
         self.local.contact(peer.transport, peer.addr.ip())
     }
 

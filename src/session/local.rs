@@ -30,7 +30,7 @@ struct FamilyText {
     /// `SIP/2.0/UDP host:port;branch=z9hG4bK`, the TCP and the TLS one.
     via: [String; 3],
     /// `<sip:user@host:port>`, the TCP and the TLS one.
-    contact: [String; 3],
+    contact: [std::sync::Arc<str>; 3],
 }
 
 fn index(t: TransportKind) -> usize {
@@ -54,9 +54,9 @@ impl FamilyText {
                 via(TransportKind::Tls, tls),
             ],
             contact: [
-                format!("<sip:{user}@{local}>"),
-                format!("<sip:{user}@{local};transport=tcp>"),
-                format!("<sip:{user}@{tls};transport=tls>"),
+                format!("<sip:{user}@{local}>").into(),
+                format!("<sip:{user}@{local};transport=tcp>").into(),
+                format!("<sip:{user}@{tls};transport=tls>").into(),
             ],
         }
     }
@@ -99,8 +99,8 @@ impl LocalText {
         v
     }
 
-    /// Our Contact over `t` for a peer at `peer`.
-    pub fn contact(&self, t: TransportKind, peer: IpAddr) -> String {
+    /// Our Contact over `t` for a peer at `peer` (shared, not copied).
+    pub fn contact(&self, t: TransportKind, peer: IpAddr) -> std::sync::Arc<str> {
         self.of(peer).contact[index(t)].clone()
     }
 }

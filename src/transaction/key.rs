@@ -65,14 +65,22 @@ impl<'a> TxRef<'a> {
         Self::new(branch, method, None)
     }
 
-    /// The owned key, for a transaction being created: one allocation.
+    /// The owned key, for a transaction being created: one allocation
+    /// (the two parts joined on the stack, when they fit).
     pub fn to_key(self) -> TxKey {
         let sent_by = self.sent_by.unwrap_or("");
-        let mut text = String::with_capacity(self.branch.len() + sent_by.len());
-        text.push_str(self.branch);
-        text.push_str(sent_by);
+        let len = self.branch.len() + sent_by.len();
+        let mut stack = [0u8; 192];
+        let text: Arc<str> = match stack.get_mut(..len) {
+            Some(joined) => {
+                joined[..self.branch.len()].copy_from_slice(self.branch.as_bytes());
+                joined[self.branch.len()..].copy_from_slice(sent_by.as_bytes());
+                Arc::from(std::str::from_utf8(joined).expect("invariant: two strs joined"))
+            }
+            None => Arc::from([self.branch, sent_by].concat()),
+        };
         TxKey {
-            text: Arc::from(text.into_boxed_str()),
+            text,
             branch_len: self.branch.len(),
             method: self.method,
             server: self.sent_by.is_some(),

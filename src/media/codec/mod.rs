@@ -27,12 +27,14 @@ pub enum AudioCodec {
 impl AudioCodec {
     /// From an SDP encoding name.
     pub fn from_name(name: &str) -> Option<Self> {
-        match name.to_ascii_lowercase().as_str() {
-            "pcmu" => Some(AudioCodec::Pcmu),
-            "pcma" => Some(AudioCodec::Pcma),
-            "opus" => Some(AudioCodec::Opus),
-            _ => None,
-        }
+        [
+            ("PCMU", AudioCodec::Pcmu),
+            ("PCMA", AudioCodec::Pcma),
+            ("opus", AudioCodec::Opus),
+        ]
+        .into_iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, c)| c)
     }
 
     /// RTP clock rate.

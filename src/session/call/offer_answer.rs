@@ -90,7 +90,7 @@ impl OfferAnswer {
     /// The voice codec agreed, if any.
     pub fn agreed_codec(&self) -> Option<Codec> {
         let n = sdp::negotiate(self.local.as_ref()?, self.remote.as_ref()?).ok()?;
-        Some(n.codec)
+        Some(n.codec.clone())
     }
 
     /// Our re-INVITE offer putting the peer on hold (`hold`) or resuming

@@ -79,7 +79,7 @@ impl Call {
             to: ["<", sip::uri_of(uri), ">"].concat(),
             call_id,
             cseq: 1,
-            contact: Some(ctx.contact(peer)),
+            contact: Some(ctx.contact(peer).to_string()),
             route: Vec::new(),
             extra: super::session_timer::invite_headers(&ctx.cfg.session_timer),
         };
