@@ -15,6 +15,8 @@ pub(crate) mod codec;
 mod command;
 pub mod copies;
 mod event;
+#[cfg(feature = "kernel-fastpath")]
+pub mod kernel;
 mod placement;
 mod plane;
 pub mod rtp;
