@@ -13,9 +13,9 @@
 mod netns;
 
 use netns::Netns;
+use netns::udp::{addr, bind, recv, rtp};
 use rvoip::media::kernel::{ForwardEntry, KernelCounts, KernelPath, RtpRewrite};
 use std::net::{SocketAddrV4, UdpSocket};
-use std::time::Duration;
 
 /// Peer A, the gateway (one socket per leg) and peer B, each in its
 /// namespace.
@@ -29,30 +29,9 @@ struct Bench {
     _ns: [Netns; 3],
 }
 
-fn addr(s: &UdpSocket) -> SocketAddrV4 {
-    match s.local_addr().unwrap() {
-        std::net::SocketAddr::V4(a) => a,
-        other => panic!("{other} is not IPv4"),
-    }
-}
-
-fn bind(ip: &str) -> UdpSocket {
-    let s = UdpSocket::bind((ip, 0)).unwrap();
-    // Only a guard against a hang: every wait below expects a packet.
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    s
-}
-
 impl Bench {
     fn new() -> std::io::Result<Bench> {
-        let (na, gw, nb) = (Netns::new("kfa")?, Netns::new("kfgw")?, Netns::new("kfb")?);
-        netns::veth(&na, "a0", "10.201.1.1/24", &gw, "a1", "10.201.1.2/24")?;
-        netns::veth(&nb, "b0", "10.201.2.1/24", &gw, "b1", "10.201.2.2/24")?;
-        // A computes its UDP checksums in software, so B's stack checks
-        // the program's incremental fixes rather than trusting offload.
-        na.exec("ethtool", &["-K", "a0", "tx", "off"])?;
-        // The FIB forwards (bpf_fib_lookup) only where forwarding is on.
-        gw.exec("sysctl", &["-qw", "net.ipv4.ip_forward=1"])?;
+        let [na, gw, nb] = netns::line()?;
         let (a, stranger) = na.enter(|| (bind("10.201.1.1"), bind("10.201.1.1")))?;
         let b = nb.enter(|| bind("10.201.2.1"))?;
         let (gw_a, gw_b, kernel) = gw.enter(|| {
@@ -84,24 +63,6 @@ impl Bench {
     fn counts(&self) -> KernelCounts {
         self.kernel.counts().read().unwrap()
     }
-}
-
-fn rtp(pt: u8, seq: u16, ts: u32, ssrc: u32, payload: &[u8]) -> Vec<u8> {
-    let mut p = vec![0x80, pt];
-    p.extend_from_slice(&seq.to_be_bytes());
-    p.extend_from_slice(&ts.to_be_bytes());
-    p.extend_from_slice(&ssrc.to_be_bytes());
-    p.extend_from_slice(payload);
-    p
-}
-
-fn recv(s: &UdpSocket) -> (Vec<u8>, SocketAddrV4) {
-    let mut buf = [0u8; 2048];
-    let (n, from) = s.recv_from(&mut buf).expect("a packet arrives");
-    let std::net::SocketAddr::V4(from) = from else {
-        panic!("IPv6 source")
-    };
-    (buf[..n].to_vec(), from)
 }
 
 const SSRC_A: u32 = 0x1111_2222;

@@ -2,6 +2,8 @@
 //! each is made with a name unique to the test process and deleted on
 //! drop, with the veths in it.
 
+pub mod udp;
+
 use std::fs::File;
 use std::io;
 use std::os::fd::AsRawFd;
@@ -93,6 +95,20 @@ impl Drop for Netns {
         // Deleting the namespace deletes the veths in it.
         let _ = ip(&["netns", "del", &self.name]);
     }
+}
+
+/// Peer A, a gateway and peer B in three new namespaces, joined by two
+/// veths: A's `a0` (10.201.1.1) to the gateway's `a1` (10.201.1.2), the
+/// gateway's `b1` (10.201.2.2) to B's `b0` (10.201.2.1). A computes its
+/// UDP checksums in software (so B's stack checks whatever rewrote them)
+/// and the gateway forwards (as `bpf_fib_lookup` requires).
+pub fn line() -> io::Result<[Netns; 3]> {
+    let (na, gw, nb) = (Netns::new("kfa")?, Netns::new("kfgw")?, Netns::new("kfb")?);
+    veth(&na, "a0", "10.201.1.1/24", &gw, "a1", "10.201.1.2/24")?;
+    veth(&nb, "b0", "10.201.2.1/24", &gw, "b1", "10.201.2.2/24")?;
+    na.exec("ethtool", &["-K", "a0", "tx", "off"])?;
+    gw.exec("sysctl", &["-qw", "net.ipv4.ip_forward=1"])?;
+    Ok([na, gw, nb])
 }
 
 /// A veth pair: `a_if` in `a` with `a_addr`, `b_if` in `b` with

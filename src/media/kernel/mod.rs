@@ -11,10 +11,12 @@ mod counts;
 mod entry;
 mod fast_path;
 mod forward_map;
+mod interfaces;
 mod kernel_error;
 
 pub use counts::{CountsMap, KernelCounts};
 pub use entry::{ForwardEntry, ForwardKey, RtpRewrite};
 pub use fast_path::KernelPath;
 pub use forward_map::ForwardMap;
+pub use interfaces::media_interfaces;
 pub use kernel_error::KernelError;

@@ -13,8 +13,8 @@
 //! application's next frame (silence when it gave none) is encoded in the
 //! leg's codec and sent (see `ticker`, `pacing` and `audio_side`).
 //!
-//! What becomes of each packet is decided by the call's [`Relay`](relay::Relay) over the
-//! bytes, their source and the worker's clock, without sockets (tested so,
+//! What becomes of each packet is decided by the call's [`Relay`](relay::Relay) over
+//! the bytes, their source and the worker's clock, without sockets (tested so,
 //! through `test_exports`); the worker only reads, sends and counts. A
 //! packet stays in its receive slot throughout: SRTP from a leg is opened
 //! there, the header rewritten, and it is sealed there for an SRTP leg
@@ -38,10 +38,12 @@ mod inbound_rtp;
 mod inbox;
 mod io_kind;
 mod kernel_drops;
+mod kernel_mode;
 mod latch;
 mod late;
 mod latency;
 mod leg;
+mod offload;
 mod out_stream;
 mod pacing;
 mod park;
@@ -60,6 +62,7 @@ pub use config::WorkerConfig;
 pub use counters::WorkerCounters;
 pub use inbox::Inbox;
 pub use io_kind::MediaIo;
+pub use kernel_mode::MediaKernel;
 pub use late::LateBound;
 pub use latency::{LATENCY_BUCKETS_US, LatencyCounters};
 pub use park::park_max;
@@ -125,6 +128,9 @@ pub struct Worker {
     /// Its io_uring (`None`: epoll, chosen or fallen back to), made on
     /// the worker's thread ([`Worker::open_io`]).
     uring: Option<Box<uring::Uring>>,
+    /// Its calls' directions the kernel forwards (`media.kernel`).
+    #[cfg_attr(not(feature = "kernel-fastpath"), allow(dead_code))]
+    offload: offload::OffloadSlot,
 }
 
 /// What ties a worker to its plane: its command queue, the signalling
@@ -176,6 +182,7 @@ impl Worker {
             late: LateBound::new(cfg.max_delay),
             kernel_drops: KernelDrops::new(),
             uring: None,
+            offload: Default::default(),
         }
     }
 

@@ -1,0 +1,179 @@
+//! A media worker offloading a plain call to the kernel fast path, over
+//! real interfaces (peer A - gateway - peer B in three network
+//! namespaces, see `netns::line`): once the worker has latched both legs
+//! and relayed a packet each way, its next check installs the call in
+//! the kernel, which relays while the worker does not run, continuing
+//! the worker's stream (SSRC, numbering); the worker counts what the
+//! kernel forwarded, a call heard only in the kernel does not time out,
+//! hold takes the call back and, resumed, the worker's stream goes on
+//! after the kernel's last packet; the call's final counters include
+//! what the kernel sent. Needs root; skips, saying why, where namespaces
+//! cannot be made.
+#![cfg(feature = "kernel-fastpath")]
+
+mod netns;
+
+use netns::udp::{addr, bind, recv, rtp};
+use rvoip::media::kernel::{ForwardMap, KernelPath};
+use rvoip::media::{LegConfig, MediaCommand, MediaEvent, MediaIo, Side, WorkerConfig};
+use rvoip::test_exports::media::SteppedWorker;
+use std::net::{SocketAddr, SocketAddrV4, UdpSocket};
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+
+const TIMEOUT: Duration = Duration::from_millis(400);
+
+/// A PCMU leg on our `local`:`port` towards `peer`.
+fn leg(local: [u8; 4], port: u16, peer: &UdpSocket, send: bool) -> LegConfig {
+    LegConfig {
+        local: Some(local.into()),
+        send,
+        ..LegConfig::pcmu(port, SocketAddr::V4(addr(peer)))
+    }
+}
+
+/// Adds call `id` to `w` between peers `a` and `b`, its legs on our
+/// ports `port` (A) and `port + 2` (B).
+fn add_call(w: &mut SteppedWorker, id: u64, port: u16, [a, b]: [&UdpSocket; 2]) {
+    let (la, lb) = (
+        leg([10, 201, 1, 2], port, a, true),
+        leg([10, 201, 2, 2], port + 2, b, true),
+    );
+    let add = MediaCommand::AddCall {
+        call: id,
+        a: la,
+        b: Some(lb),
+    };
+    w.inbox.queue.push(add).unwrap();
+    w.step(Duration::ZERO);
+}
+
+/// Steps `w` until it has read `n` packets in all (kernel-forwarded ones
+/// included, once a check counts them).
+fn step_until_in(w: &mut SteppedWorker, n: u64) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while w.counters.packets_in.load(Relaxed) < n {
+        assert!(Instant::now() < deadline, "the worker did not count {n} packets");
+        w.step(Duration::from_millis(10));
+    }
+}
+
+fn seq(p: &[u8]) -> u16 {
+    u16::from_be_bytes([p[2], p[3]])
+}
+
+fn ssrc(p: &[u8]) -> u32 {
+    u32::from_be_bytes(p[8..12].try_into().unwrap())
+}
+
+/// Whether `w` reported a media timeout since the last look.
+fn timed_out(w: &mut SteppedWorker) -> bool {
+    std::iter::from_fn(|| w.events.try_recv().ok()).any(|e| matches!(e, MediaEvent::Timeout { .. }))
+}
+
+#[test]
+fn a_latched_plain_call_is_relayed_in_the_kernel_until_hold_takes_it_back() {
+    if let Some(why) = netns::unavailable() {
+        return eprintln!("skipped: {why}");
+    }
+    let [na, gw, nb] = netns::line().expect("namespaces and veths");
+    let a = na.enter(|| bind("10.201.1.1")).unwrap();
+    let b = nb.enter(|| bind("10.201.2.1")).unwrap();
+    let (gw_a, gw_b) = (
+        SocketAddrV4::new([10, 201, 1, 2].into(), 20000),
+        SocketAddrV4::new([10, 201, 2, 2].into(), 20002),
+    );
+    // The worker runs in the gateway's namespace: its sockets are there.
+    gw.enter(|| {
+        let mut kernel = KernelPath::load().expect("the kernel loads bpf/rtp_fwd.o");
+        kernel.attach("a1").unwrap();
+        kernel.attach("b1").unwrap();
+        let cfg = WorkerConfig {
+            io: MediaIo::Epoll,
+            timeout: TIMEOUT,
+            ..WorkerConfig::default()
+        };
+        let mut w = SteppedWorker::new(cfg).unwrap();
+        w.set_offload(kernel.forward().try_clone().unwrap());
+        add_call(&mut w, 1, 20000, [&a, &b]);
+
+        // Both peers speak; the worker latches them and relays.
+        a.send_to(&rtp(0, 100, 8000, 0xa, &[1; 160]), gw_a).unwrap();
+        b.send_to(&rtp(0, 500, 0, 0xb, &[2; 160]), gw_b).unwrap();
+        step_until_in(&mut w, 2);
+        let (first, from) = recv(&b);
+        assert_eq!(from, gw_b);
+        recv(&a);
+        let (s0, ours) = (seq(&first), ssrc(&first));
+        let map: &ForwardMap = kernel.forward();
+        assert!(
+            map.get(gw_a, addr(&a)).unwrap().is_some(),
+            "the check after relaying installed A→B"
+        );
+        assert!(map.get(gw_b, addr(&b)).unwrap().is_some(), "and B→A");
+
+        // The worker does not run: the kernel relays, continuing its stream.
+        for i in 1..=10u16 {
+            a.send_to(&rtp(0, 100 + i, 8000 + 160 * u32::from(i), 0xa, &[1; 160]), gw_a)
+                .unwrap();
+            let (got, from) = recv(&b);
+            assert_eq!((from, seq(&got), ssrc(&got)), (gw_b, s0.wrapping_add(i), ours));
+        }
+        assert_eq!(w.counters.packets_in.load(Relaxed), 2, "nothing reached the worker");
+        // Longer than the media timeout with the worker asleep: its check
+        // hears what the kernel forwarded, and the call lives on.
+        std::thread::sleep(TIMEOUT + TIMEOUT / 4);
+        w.step(Duration::ZERO);
+        assert_eq!(w.counters.packets_in.load(Relaxed), 12, "the kernel's packets counted");
+        assert!(!timed_out(&mut w), "a call heard in the kernel does not time out");
+
+        // Hold towards B: the worker takes A→B back and drops A's voice.
+        let update = |send| MediaCommand::UpdateLeg {
+            call: 1,
+            side: Side::B,
+            leg: leg([10, 201, 2, 2], 20002, &b, send),
+        };
+        w.inbox.queue.push(update(false)).unwrap();
+        w.step(Duration::ZERO);
+        assert!(
+            kernel.forward().get(gw_a, addr(&a)).unwrap().is_none(),
+            "held: A→B is the worker's"
+        );
+        a.send_to(&rtp(0, 111, 8000 + 160 * 11, 0xa, &[1; 160]), gw_a).unwrap();
+        step_until_in(&mut w, 13);
+        // Resumed: the worker's stream goes on after the kernel's last packet.
+        w.inbox.queue.push(update(true)).unwrap();
+        w.step(Duration::ZERO);
+        a.send_to(&rtp(0, 112, 8000 + 160 * 12, 0xa, &[1; 160]), gw_a).unwrap();
+        step_until_in(&mut w, 14);
+        let (got, _) = recv(&b);
+        assert_eq!(
+            (seq(&got), ssrc(&got)),
+            (s0.wrapping_add(11), ours),
+            "no gap, no repeat"
+        );
+
+        w.inbox.queue.push(MediaCommand::RemoveCall { call: 1 }).unwrap();
+        w.step(Duration::ZERO);
+        let stats = std::iter::from_fn(|| w.events.try_recv().ok()).find_map(|e| match e {
+            MediaEvent::Removed { stats, .. } => Some(stats),
+            _ => None,
+        });
+        let b_stats = stats.expect("the call's counters")[1].expect("leg B");
+        assert_eq!(
+            b_stats.tx_packets, 12,
+            "one relayed by the worker, ten by the kernel, one after hold"
+        );
+        assert!(
+            kernel.forward().get(gw_b, addr(&b)).unwrap().is_none(),
+            "hung up: nothing left in the kernel"
+        );
+
+        // Silence past the timeout on a call the kernel no longer hears.
+        add_call(&mut w, 2, 20004, [&a, &b]);
+        std::thread::sleep(TIMEOUT + TIMEOUT / 4);
+        w.step(Duration::ZERO);
+        assert!(timed_out(&mut w), "a silent call still times out");
+    })
+    .unwrap();
+}
