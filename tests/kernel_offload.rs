@@ -13,9 +13,12 @@
 
 mod netns;
 
+use netns::Netns;
 use netns::udp::{addr, bind, recv, rtp};
 use rvoip::media::kernel::{ForwardMap, KernelPath};
-use rvoip::media::{LegConfig, MediaCommand, MediaEvent, MediaIo, Side, WorkerConfig};
+use rvoip::media::{
+    LegConfig, MediaCommand, MediaConfig, MediaEvent, MediaIo, MediaKernel, MediaPlane, Side, WorkerConfig,
+};
 use rvoip::test_exports::media::SteppedWorker;
 use std::net::{SocketAddr, SocketAddrV4, UdpSocket};
 use std::sync::atomic::Ordering::Relaxed;
@@ -66,6 +69,20 @@ fn ssrc(p: &[u8]) -> u32 {
     u32::from_be_bytes(p[8..12].try_into().unwrap())
 }
 
+/// The gateway's namespace, peers A and B's sockets, and the namespaces
+/// to hold (see `netns::line`); `None` (the test skips, saying why)
+/// where namespaces cannot be made.
+fn line() -> Option<(Netns, [UdpSocket; 2], [Netns; 2])> {
+    if let Some(why) = netns::unavailable() {
+        eprintln!("skipped: {why}");
+        return None;
+    }
+    let [na, gw, nb] = netns::line().expect("namespaces and veths");
+    let a = na.enter(|| bind("10.201.1.1")).unwrap();
+    let b = nb.enter(|| bind("10.201.2.1")).unwrap();
+    Some((gw, [a, b], [na, nb]))
+}
+
 /// Whether `w` reported a media timeout since the last look.
 fn timed_out(w: &mut SteppedWorker) -> bool {
     std::iter::from_fn(|| w.events.try_recv().ok()).any(|e| matches!(e, MediaEvent::Timeout { .. }))
@@ -73,12 +90,9 @@ fn timed_out(w: &mut SteppedWorker) -> bool {
 
 #[test]
 fn a_latched_plain_call_is_relayed_in_the_kernel_until_hold_takes_it_back() {
-    if let Some(why) = netns::unavailable() {
-        return eprintln!("skipped: {why}");
-    }
-    let [na, gw, nb] = netns::line().expect("namespaces and veths");
-    let a = na.enter(|| bind("10.201.1.1")).unwrap();
-    let b = nb.enter(|| bind("10.201.2.1")).unwrap();
+    let Some((gw, [a, b], _ns)) = line() else {
+        return;
+    };
     let (gw_a, gw_b) = (
         SocketAddrV4::new([10, 201, 1, 2].into(), 20000),
         SocketAddrV4::new([10, 201, 2, 2].into(), 20002),
@@ -174,6 +188,74 @@ fn a_latched_plain_call_is_relayed_in_the_kernel_until_hold_takes_it_back() {
         std::thread::sleep(TIMEOUT + TIMEOUT / 4);
         w.step(Duration::ZERO);
         assert!(timed_out(&mut w), "a silent call still times out");
+    })
+    .unwrap();
+}
+
+/// A plane started with `media.kernel = "auto"` in the gateway's
+/// namespace attaches the program to its interfaces (a1, b1) and its
+/// workers (io_uring, the default) offload a plain call: A's packets
+/// soon reach B from the kernel, still in the worker's stream.
+#[test]
+fn a_plane_with_the_kernel_on_offloads_its_plain_calls() {
+    let Some((gw, [a, b], _ns)) = line() else {
+        return;
+    };
+    let gw_a = SocketAddrV4::new([10, 201, 1, 2].into(), 20000);
+    gw.enter(|| {
+        let (tx, _events) = tokio::sync::mpsc::channel(64);
+        let worker = WorkerConfig {
+            kernel: MediaKernel::Auto,
+            ..WorkerConfig::default()
+        };
+        let cfg = MediaConfig {
+            workers: 1,
+            pin: false,
+            realtime: 0,
+            worker,
+        };
+        let plane = MediaPlane::start(cfg, tx).unwrap();
+        let counts = plane.kernel_counts().expect("the kernel took the program");
+        let (la, lb) = (
+            leg([10, 201, 1, 2], 20000, &a, true),
+            leg([10, 201, 2, 2], 20002, &b, true),
+        );
+        plane
+            .submit(MediaCommand::AddCall {
+                call: 1,
+                a: la,
+                b: Some(lb),
+            })
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while plane.counters().map(|c| c.calls.load(Relaxed)).sum::<u64>() == 0 {
+            assert!(Instant::now() < deadline, "the call's sockets were never bound");
+            std::thread::yield_now();
+        }
+        b.send_to(
+            &rtp(0, 500, 0, 0xb, &[2; 160]),
+            SocketAddrV4::new([10, 201, 2, 2].into(), 20002),
+        )
+        .unwrap();
+        // A speaks every 20 ms until the kernel has forwarded some of it;
+        // B hears every packet, from the worker then from the kernel, in
+        // one stream.
+        let mut heard = Vec::new();
+        for i in 0u16.. {
+            assert!(Instant::now() < deadline, "the plane never offloaded the call");
+            a.send_to(&rtp(0, 100 + i, 160 * u32::from(i), 0xa, &[1; 160]), gw_a)
+                .unwrap();
+            let (got, _) = recv(&b);
+            heard.push((seq(&got), ssrc(&got)));
+            if plane.kernel_counts().unwrap().forwarded > counts.forwarded {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let (s0, ours) = heard[0];
+        let want: Vec<_> = (0..heard.len() as u16).map(|i| (s0.wrapping_add(i), ours)).collect();
+        assert_eq!(heard, want, "one stream across the move to the kernel");
+        assert!(heard.len() > 1, "the worker relayed first");
     })
     .unwrap();
 }

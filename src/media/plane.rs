@@ -43,7 +43,8 @@ pub struct MediaPlane {
     shards: usize,
     stop: Arc<AtomicBool>,
     /// The kernel fast path, attached while the plane runs.
-    _kernel: super::plane_kernel::PlaneKernel,
+    #[cfg_attr(not(feature = "kernel-fastpath"), allow(dead_code))]
+    kernel: super::plane_kernel::PlaneKernel,
     /// Commands refused because a worker's queue was full.
     pub overflow: AtomicU64,
 }
@@ -118,7 +119,7 @@ impl MediaPlane {
             io: wcfg.io,
             shards,
             stop,
-            _kernel: kernel,
+            kernel,
             overflow: AtomicU64::new(0),
         })
     }
@@ -150,6 +151,12 @@ impl MediaPlane {
     /// Number of workers.
     pub fn workers(&self) -> usize {
         self.workers.len()
+    }
+
+    /// What the kernel fast path did, if it runs (`media.kernel`).
+    #[cfg(feature = "kernel-fastpath")]
+    pub fn kernel_counts(&self) -> Option<super::kernel::KernelCounts> {
+        self.kernel.as_ref()?.counts().read().ok()
     }
 
     /// How the workers read and write their sockets.
