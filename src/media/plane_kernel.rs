@@ -15,19 +15,27 @@ pub(super) type PlaneKernel = Option<()>;
 /// Loads and attaches the program when `mode` asks for it.
 #[cfg(feature = "kernel-fastpath")]
 pub(super) fn start(mode: MediaKernel) -> PlaneKernel {
-    use super::kernel::{KernelPath, media_interfaces};
+    use super::kernel::{KernelPath, forwards_ipv4, media_interfaces};
     if mode == MediaKernel::Off {
         return None;
     }
+    let (names, off): (Vec<_>, Vec<_>) = media_interfaces().into_iter().partition(|n| forwards_ipv4(n));
+    if !off.is_empty() {
+        tracing::warn!(
+            "media.kernel = \"auto\": {off:?} do not forward IPv4 (net.ipv4.conf.<if>.forwarding = 0): media arriving there is relayed in user space"
+        );
+    }
+    if names.is_empty() {
+        return None;
+    }
     let attached = KernelPath::load().and_then(|mut k| {
-        let names = media_interfaces();
         for name in &names {
             k.attach(name)?;
         }
-        Ok((k, names))
+        Ok(k)
     });
     match attached {
-        Ok((k, names)) => {
+        Ok(k) => {
             tracing::info!("media.kernel = \"auto\": plain relay forwarded in the kernel on {names:?}");
             Some(k)
         }

@@ -1,5 +1,6 @@
 //! The interfaces media can arrive on: every interface that is up, is
-//! not a loopback and has an IPv4 address (the fast path is IPv4 only).
+//! not a loopback and has an IPv4 address (the fast path is IPv4 only);
+//! and whether one forwards IPv4, which `bpf_fib_lookup` requires.
 
 use std::ffi::CStr;
 
@@ -31,4 +32,11 @@ pub fn media_interfaces() -> Vec<String> {
     // SAFETY: the list getifaddrs returned, freed once.
     unsafe { libc::freeifaddrs(ifap) };
     names
+}
+
+/// Whether interface `name` forwards IPv4 (`net.ipv4.conf.<name>.forwarding`):
+/// where it does not, the program finds no route and passes everything up.
+pub fn forwards_ipv4(name: &str) -> bool {
+    let path = format!("/proc/sys/net/ipv4/conf/{name}/forwarding");
+    std::fs::read_to_string(path).is_ok_and(|v| v.trim() == "1")
 }

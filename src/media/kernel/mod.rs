@@ -18,5 +18,5 @@ pub use counts::{CountsMap, KernelCounts};
 pub use entry::{ForwardEntry, ForwardKey, RtpRewrite};
 pub use fast_path::KernelPath;
 pub use forward_map::ForwardMap;
-pub use interfaces::media_interfaces;
+pub use interfaces::{forwards_ipv4, media_interfaces};
 pub use kernel_error::KernelError;

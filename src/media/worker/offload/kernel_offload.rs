@@ -46,15 +46,19 @@ impl KernelOffload {
 
     /// Has the kernel forward what reaches our `local` socket on leg
     /// `side` of `call` as `plan` says, from our `from` socket of the
-    /// other leg. IPv4 and bound addresses only; false when not
-    /// installed (the worker relays it).
+    /// other leg. IPv4 and bound addresses only, not loopback (the
+    /// program is not attached there); false when not installed (the
+    /// worker relays it).
     pub fn install(&mut self, call: u64, side: Side, local: SocketAddr, from: SocketAddr, plan: KernelPlan) -> bool {
         let (SocketAddr::V4(local), SocketAddr::V4(peer), SocketAddr::V4(from), SocketAddr::V4(to)) =
             (local, plan.peer, from, plan.dest)
         else {
             return false;
         };
-        if local.ip().is_unspecified() || from.ip().is_unspecified() {
+        if [local, from]
+            .iter()
+            .any(|a| a.ip().is_unspecified() || a.ip().is_loopback())
+        {
             return false;
         }
         let entry = ForwardEntry::new(from, to, Some(plan.rewrite));
