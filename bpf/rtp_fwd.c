@@ -56,6 +56,7 @@ struct fwd_entry {
 	__u32 last_ts;
 	__u64 packets;     /* forwarded */
 	__u64 bytes;       /* RTP bytes (UDP payload) forwarded */
+	__u64 lost;        /* sequence numbers skipped by forwarded packets */
 };
 
 /* What became of a UDP packet that reached the program, one slot each. */
@@ -218,6 +219,12 @@ int rtp_fwd_ingress(struct __sk_buff *skb)
 		put(skb, RTP_OFF + 2, w.seq, bpf_htons(out_seq), 2, 0);
 		put(skb, RTP_OFF + 4, w.ts, bpf_htonl(out_ts), 4, 0);
 		put(skb, RTP_OFF + 8, w.ssrc, bpf_htonl(e->out_ssrc), 4, 0);
+	}
+	if (e->packets) {
+		__u16 gap = out_seq - e->last_seq;
+
+		if (gap > 1 && gap < 0x8000) /* ahead, not reordered or repeated */
+			__sync_fetch_and_add(&e->lost, gap - 1);
 	}
 	e->last_seq = out_seq;
 	e->last_ts = out_ts;

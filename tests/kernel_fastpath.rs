@@ -142,9 +142,18 @@ fn rtp_is_forwarded_rewritten_and_counted_both_ways() {
             (0x7fff_ff00u32 + 160 * 19).wrapping_add(0x8000_0000)
         ))
     );
+    assert_eq!(ab.lost(), 0);
+    // Three sequence numbers skipped: counted lost, the packet forwarded.
+    bench
+        .a
+        .send(&rtp(0, 65530u16.wrapping_add(23), 0, SSRC_A, &[0; 160]))
+        .unwrap();
+    let (got, _) = recv(&bench.b);
+    assert_eq!(u16::from_be_bytes([got[2], got[3]]), 65530u16.wrapping_add(23 + 1000));
+    assert_eq!(bench.entry(gw_a, addr(&bench.a)).lost(), 3);
     let ba = bench.entry(gw_b, addr(&bench.b));
     assert_eq!(ba.packets(), 1);
-    assert_eq!(bench.counts().forwarded, 21);
+    assert_eq!(bench.counts().forwarded, 22);
 }
 
 /// Sends `bad` from `from` to the gateway's A-leg socket, then a good

@@ -64,9 +64,10 @@ pub struct ForwardEntry {
     last_ts: u32,
     packets: u64,
     bytes: u64,
+    lost: u64,
 }
 
-// SAFETY: plain integers laid out without padding (64 bytes, 8-aligned).
+// SAFETY: plain integers laid out without padding (72 bytes, 8-aligned).
 unsafe impl aya::Pod for ForwardEntry {}
 
 /// How the RTP header of a forwarded packet is rewritten: what the
@@ -126,6 +127,13 @@ impl ForwardEntry {
     /// RTP bytes (UDP payload) forwarded since the entry was installed.
     pub fn bytes(&self) -> u64 {
         self.bytes
+    }
+
+    /// Sequence numbers skipped by the forwarded packets (a later packet
+    /// than the next: those between are counted lost; reordered and
+    /// repeated packets are not counted).
+    pub fn lost(&self) -> u64 {
+        self.lost
     }
 
     /// The last forwarded packet's sequence number and timestamp, as
