@@ -8,7 +8,7 @@
  * leg's socket as source, the other peer as destination, our SSRC, the
  * stream's sequence and timestamp offsets and the other leg's payload
  * types; checksums are fixed and the packet leaves by the interface the
- * FIB names. Everything else returns TC_ACT_OK and reaches the worker's
+ * FIB names. Everything else is passed on (PASS) and reaches the worker's
  * socket as if this program were not there: no entry, a stranger on a
  * forwarded port (RTPBleed), RTCP, not RTP version 2, a truncated header,
  * padding, another SSRC or payload type than the entry's, IP options or
@@ -91,6 +91,10 @@ struct {
 #define IP_CSUM (IP_OFF + offsetof(struct iphdr, check))
 #define UDP_CSUM (UDP_OFF + offsetof(struct udphdr, check))
 #define L4 BPF_F_MARK_MANGLED_0
+/* Not ours to decide: the next TC program (TCX_NEXT on a TCX link, the
+ * next filter under clsact) or, with none, the stack. TC_ACT_OK would
+ * end the chain and hide the packet from programs attached after us. */
+#define PASS TC_ACT_UNSPEC
 
 static __always_inline int count(__u32 what)
 {
@@ -98,7 +102,7 @@ static __always_inline int count(__u32 what)
 
 	if (n)
 		*n += 1;
-	return TC_ACT_OK;
+	return PASS;
 }
 
 /* Replaces `size` (2 or 4) bytes at `off` by `to`, fixing the UDP checksum
@@ -153,13 +157,13 @@ int rtp_fwd_ingress(struct __sk_buff *skb)
 	long rc;
 
 	if (skb->protocol != bpf_htons(ETH_P_IP))
-		return TC_ACT_OK;
+		return PASS;
 	if (bpf_skb_load_bytes(skb, IP_OFF, &ip, sizeof(ip)) || ip.protocol != IPPROTO_UDP)
-		return TC_ACT_OK;
+		return PASS;
 	if (ip.ihl != 5 || (ip.frag_off & bpf_htons(0x3fff)))
 		return count(FWD_IP_UNUSUAL);
 	if (bpf_skb_load_bytes(skb, UDP_OFF, &udp, sizeof(udp)))
-		return TC_ACT_OK;
+		return PASS;
 	key.local_ip = ip.daddr;
 	key.local_port = udp.dest;
 	key.peer_ip = ip.saddr;

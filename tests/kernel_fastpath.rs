@@ -26,7 +26,8 @@ struct Bench {
     gw_b: UdpSocket,
     b: UdpSocket,
     kernel: KernelPath,
-    _ns: [Netns; 3],
+    /// A's, the gateway's and B's namespaces.
+    ns: [Netns; 3],
 }
 
 impl Bench {
@@ -50,7 +51,7 @@ impl Bench {
             gw_b,
             b,
             kernel,
-            _ns: [na, gw, nb],
+            ns: [na, gw, nb],
         })
     }
 
@@ -71,13 +72,19 @@ const OURS_TO_B: u32 = 0xaaaa_bbbb;
 /// The bench with A→B and B→A installed; `None` (the test skips,
 /// saying why) where namespaces cannot be made.
 fn installed() -> Option<Bench> {
+    let mut bench = bench()?;
+    install(&mut bench);
+    Some(bench)
+}
+
+/// The bench, nothing installed; `None` (the test skips, saying why)
+/// where namespaces cannot be made.
+fn bench() -> Option<Bench> {
     if let Some(why) = netns::unavailable() {
         eprintln!("skipped: {why}");
         return None;
     }
-    let mut bench = Bench::new().expect("namespaces and veths");
-    install(&mut bench);
-    Some(bench)
+    Some(Bench::new().expect("namespaces and veths"))
 }
 
 /// Installs A→B (full RTP rewrite: PT 0→8, 101→96) and B→A (addresses
@@ -216,6 +223,32 @@ fn what_the_program_does_not_know_goes_up_to_the_gateway_and_is_counted() {
     bench.a.send(&good).unwrap();
     assert_eq!(recv(&bench.gw_a), (good, a));
     assert_eq!(bench.counts().not_ours - after.not_ours, 1);
-    // B's stray traffic to the gateway's B-leg port is B→A's business.
-    drop(bench.gw_b);
+}
+
+/// Another program attached after ours on the same interfaces (another
+/// gateway's, say) still sees what ours passes on: ours returns
+/// TC_ACT_UNSPEC (TCX_NEXT), not TC_ACT_OK, which would end the chain.
+#[test]
+fn what_ours_passes_on_still_reaches_a_program_attached_after_it() {
+    let Some(bench) = bench() else {
+        return;
+    };
+    let mut second = bench.ns[1]
+        .enter(|| {
+            let mut k = KernelPath::load().expect("a second copy loads");
+            k.attach("a1").expect("attached after ours at a1");
+            k.attach("b1").expect("attached after ours at b1");
+            k
+        })
+        .unwrap();
+    let (a, gw_a, gw_b, b) = (addr(&bench.a), addr(&bench.gw_a), addr(&bench.gw_b), addr(&bench.b));
+    second
+        .forward()
+        .install(gw_a, a, ForwardEntry::new(gw_b, b, None))
+        .unwrap();
+    let sent = rtp(0, 1, 2, 3, &[4; 160]);
+    bench.a.send(&sent).unwrap();
+    assert_eq!(recv(&bench.b), (sent, gw_b), "forwarded by the second program");
+    assert_eq!(bench.counts().not_ours, 1, "ours passed it on");
+    assert_eq!(second.counts().read().unwrap().forwarded, 1);
 }
