@@ -33,7 +33,8 @@ pub struct WorkerConfig {
 impl Default for WorkerConfig {
     /// Loopback, re-latch after 2 s of silence, 30 s media timeout, Opus
     /// complexity 5, no limit of its own on parked sockets, packets older
-    /// than 40 ms dropped, the default I/O ([`MediaIo::default`]), no kernel fast path.
+    /// than 40 ms dropped, the default I/O ([`MediaIo::default`]), no
+    /// kernel fast path.
     fn default() -> Self {
         WorkerConfig {
             ip: IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),

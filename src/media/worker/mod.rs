@@ -13,8 +13,8 @@
 //! application's next frame (silence when it gave none) is encoded in the
 //! leg's codec and sent (see `ticker`, `pacing` and `audio_side`).
 //!
-//! What becomes of each packet is decided by the call's [`Relay`](relay::Relay) over
-//! the bytes, their source and the worker's clock, without sockets (tested so,
+//! What becomes of each packet is decided by the call's [`Relay`](relay::Relay) over the
+//! bytes, their source and the worker's clock, without sockets (tested so,
 //! through `test_exports`); the worker only reads, sends and counts. A
 //! packet stays in its receive slot throughout: SRTP from a leg is opened
 //! there, the header rewritten, and it is sealed there for an SRTP leg
