@@ -2,13 +2,14 @@
 //! the call's relay without sockets or a kernel (`Relay::kernel_plan`):
 //! only plain relay — both legs latched, the other leg's stream anchored
 //! to the source now sending, no transcoder, no DTMF to read, the other
-//! leg not held — with the worker's own rewrite (SSRC, offsets, payload
+//! leg not held, no SRTP — with the worker's own rewrite (SSRC, offsets, payload
 //! types); and when RTP from a new source would take a leg over
 //! (`Relay::would_relatch`), which makes the worker take the call back.
 #![cfg(feature = "kernel-fastpath")]
 
 use rvoip::media::kernel::RtpRewrite;
-use rvoip::media::{AudioCodec, LegConfig, Side};
+use rvoip::media::srtp::{MasterKey, Suite};
+use rvoip::media::{AudioCodec, LegConfig, LegSrtp, Side};
 use rvoip::test_exports::media::rtp::header;
 use rvoip::test_exports::media::{Relay, Verdict};
 use two_legs::{A, B, RELATCH_US, SSRC_TO_A, SSRC_TO_B, addr, call, leg};
@@ -78,7 +79,7 @@ fn a_new_source_is_anchored_first() {
 }
 
 #[test]
-fn hold_transcoding_and_dtmf_to_read_stay_in_user_space() {
+fn hold_transcoding_srtp_and_dtmf_to_read_stay_in_user_space() {
     let mut r = call(leg(10_000, A, 0, None), leg(10_002, B, 0, None));
     spoken(&mut r, [0, 0]);
     r.update_leg(
@@ -110,6 +111,24 @@ fn hold_transcoding_and_dtmf_to_read_stay_in_user_space() {
         (None, None),
         "transcoded"
     );
+
+    // B re-keyed to SRTP: its packets are opened and ours sealed in user space.
+    let mut r = call(leg(10_000, A, 0, None), leg(10_002, B, 0, None));
+    spoken(&mut r, [0, 0]);
+    let key = MasterKey::from_bytes(&[7u8; 30]).unwrap();
+    let srtp = LegSrtp {
+        suite: Suite::AesCm128HmacSha1_80,
+        rx: key.clone(),
+        tx: key,
+    };
+    r.update_leg(
+        Side::B,
+        LegConfig {
+            srtp: Some(srtp),
+            ..leg(10_002, B, 0, None)
+        },
+    );
+    assert_eq!((r.kernel_plan(Side::A), r.kernel_plan(Side::B)), (None, None), "SRTP");
 
     // A agreed telephone-event, B did not: A's digits are read in user space.
     let mut r = call(leg(10_000, A, 0, Some(101)), leg(10_002, B, 0, None));
