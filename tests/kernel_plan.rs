@@ -118,7 +118,7 @@ fn hold_transcoding_srtp_and_dtmf_to_read_stay_in_user_space() {
     let key = MasterKey::from_bytes(&[7u8; 30]).unwrap();
     let srtp = LegSrtp {
         suite: Suite::AesCm128HmacSha1_80,
-        rx: key.clone(),
+        rx: key,
         tx: key,
     };
     r.update_leg(
