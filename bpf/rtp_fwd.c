@@ -118,6 +118,22 @@ static __always_inline void put(struct __sk_buff *skb, __u32 off, __u32 from, __
 	bpf_skb_store_bytes(skb, off, &to, size, 0);
 }
 
+/* The packet leaves as one our socket sends: a fresh TTL, not what is
+ * left of the peer's (which may not reach the other peer). */
+#define TTL 64
+static __always_inline void fresh_ttl(struct __sk_buff *skb, const struct iphdr *ip)
+{
+	__u16 from, to;
+
+	if (ip->ttl == TTL)
+		return;
+	/* TTL and protocol share a 16-bit word of the header checksum. */
+	from = bpf_htons(((__u16)ip->ttl << 8) | ip->protocol);
+	to = bpf_htons(((__u16)TTL << 8) | ip->protocol);
+	bpf_l3_csum_replace(skb, IP_CSUM, from, to, 2);
+	bpf_skb_store_bytes(skb, IP_OFF + offsetof(struct iphdr, ttl), &to, 2, 0);
+}
+
 /* The RTP fixed header's first four words, as received. */
 struct rtp_words {
 	__u16 flags_pt;
@@ -210,6 +226,7 @@ int rtp_fwd_ingress(struct __sk_buff *skb)
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
 		return count(FWD_NO_ROUTE);
 
+	fresh_ttl(skb, &ip);
 	put(skb, IP_OFF + offsetof(struct iphdr, saddr), ip.saddr, e->out_src_ip, 4, 1);
 	put(skb, IP_OFF + offsetof(struct iphdr, daddr), ip.daddr, e->out_dst_ip, 4, 1);
 	put(skb, UDP_OFF + offsetof(struct udphdr, source), udp.source, e->out_src_port, 2, 0);

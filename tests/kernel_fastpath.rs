@@ -13,7 +13,7 @@
 mod netns;
 
 use netns::Netns;
-use netns::udp::{addr, bind, recv, rtp};
+use netns::udp::{addr, bind, recv, recv_ttl, rtp};
 use rvoip::media::kernel::{ForwardEntry, KernelCounts, KernelPath, RtpRewrite};
 use std::net::{SocketAddrV4, UdpSocket};
 
@@ -251,4 +251,18 @@ fn what_ours_passes_on_still_reaches_a_program_attached_after_it() {
     assert_eq!(recv(&bench.b), (sent, gw_b), "forwarded by the second program");
     assert_eq!(bench.counts().not_ours, 1, "ours passed it on");
     assert_eq!(second.counts().read().unwrap().forwarded, 1);
+}
+
+/// A forwarded packet leaves as one the gateway's socket sends, with a
+/// fresh TTL (64), not what is left of the peer's.
+#[test]
+fn forwarded_packets_leave_with_a_fresh_ttl() {
+    let Some(bench) = installed() else {
+        return;
+    };
+    bench.a.set_ttl(3).unwrap();
+    let sent = rtp(0, 1, 0, SSRC_A, &[5; 160]);
+    bench.a.send(&sent).unwrap();
+    let (got, ttl) = recv_ttl(&bench.b);
+    assert_eq!((ttl, &got[12..]), (64, &sent[12..]));
 }
