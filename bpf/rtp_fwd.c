@@ -52,7 +52,7 @@ struct fwd_entry {
 	__u16 seq_delta;
 	__u8 pt_in[2];     /* voice codec, telephone-event (0xff: none) */
 	__u8 pt_out[2];
-	__u16 last_seq;    /* the last packet's, as sent */
+	__u16 last_seq;    /* the latest packet's, as sent */
 	__u32 last_ts;
 	__u64 packets;     /* forwarded */
 	__u64 bytes;       /* RTP bytes (UDP payload) forwarded */
@@ -168,7 +168,7 @@ int rtp_fwd_ingress(struct __sk_buff *skb)
 	struct iphdr ip;
 	struct udphdr udp;
 	__u32 rtp_len, in_pt, pt;
-	__u16 out_fp, out_seq;
+	__u16 out_fp, out_seq, gap;
 	__u32 out_ts;
 	long rc;
 
@@ -241,14 +241,15 @@ int rtp_fwd_ingress(struct __sk_buff *skb)
 		put(skb, RTP_OFF + 4, w.ts, bpf_htonl(out_ts), 4, 0);
 		put(skb, RTP_OFF + 8, w.ssrc, bpf_htonl(e->out_ssrc), 4, 0);
 	}
-	if (e->packets) {
-		__u16 gap = out_seq - e->last_seq;
-
-		if (gap > 1 && gap < 0x8000) /* ahead, not reordered or repeated */
+	gap = out_seq - e->last_seq;
+	/* The last numbers move only forward (a late packet leaves them), as
+	 * the worker's stream keeps them; numbers skipped are counted lost. */
+	if (!e->packets || gap < 0x8000) {
+		if (e->packets && gap > 1)
 			__sync_fetch_and_add(&e->lost, gap - 1);
+		e->last_seq = out_seq;
+		e->last_ts = out_ts;
 	}
-	e->last_seq = out_seq;
-	e->last_ts = out_ts;
 	__sync_fetch_and_add(&e->packets, 1);
 	__sync_fetch_and_add(&e->bytes, rtp_len);
 	count(FWD_FORWARDED);

@@ -158,9 +158,20 @@ fn rtp_is_forwarded_rewritten_and_counted_both_ways() {
     let (got, _) = recv(&bench.b);
     assert_eq!(u16::from_be_bytes([got[2], got[3]]), 65530u16.wrapping_add(23 + 1000));
     assert_eq!(bench.entry(gw_a, addr(&bench.a)).lost(), 3);
+    // A late packet is forwarded but neither counted lost nor the latest.
+    bench
+        .a
+        .send(&rtp(0, 65530u16.wrapping_add(21), 0, SSRC_A, &[0; 160]))
+        .unwrap();
+    recv(&bench.b);
+    let ab = bench.entry(gw_a, addr(&bench.a));
+    assert_eq!(
+        (ab.lost(), ab.last_sent().unwrap().0),
+        (3, 65530u16.wrapping_add(23 + 1000))
+    );
     let ba = bench.entry(gw_b, addr(&bench.b));
     assert_eq!(ba.packets(), 1);
-    assert_eq!(bench.counts().forwarded, 22);
+    assert_eq!(bench.counts().forwarded, 23);
 }
 
 /// Sends `bad` from `from` to the gateway's A-leg socket, then a good
