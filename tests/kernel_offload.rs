@@ -259,3 +259,59 @@ fn a_plane_with_the_kernel_on_offloads_its_plain_calls() {
     })
     .unwrap();
 }
+
+/// `rvoip-gw` with `media.kernel = "auto"` in the gateway's namespace
+/// says once that the kernel forwards, on which interfaces, and its
+/// metrics page shows what the program did.
+#[test]
+fn the_gateway_says_it_forwards_in_the_kernel_and_shows_its_counts() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let Some((gw, _peers, _ns)) = line() else {
+        return;
+    };
+    let cfg = std::env::temp_dir().join(format!("rvoip-kernel-gw-{}.toml", std::process::id()));
+    let toml = "[metrics]\nlisten = \"127.0.0.1:0\"\n[media]\nkernel = \"auto\"\naddress = \"10.201.1.2\"\n";
+    std::fs::write(&cfg, toml).unwrap();
+    let bin = env!("CARGO_BIN_EXE_rvoip-gw");
+    let mut child = std::process::Command::new("ip")
+        .args(["netns", "exec", &gw.name, bin, "--sip", "127.0.0.1:0", "--config"])
+        .arg(&cfg)
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut said = Vec::new();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let metrics = loop {
+        let line = lines.next().expect("rvoip-gw exited").unwrap();
+        said.push(line.clone());
+        if let Some(at) = line.split("http://").nth(1) {
+            break at.trim_end_matches("/metrics").to_owned();
+        }
+    };
+    let kernel: Vec<_> = said.iter().filter(|l| l.contains("media.kernel")).collect();
+    assert_eq!(kernel.len(), 1, "said once: {said:?}");
+    assert!(
+        kernel[0].contains("forwarded in the kernel on") && kernel[0].contains("a1"),
+        "{said:?}"
+    );
+    let page = gw
+        .enter(|| {
+            let mut conn = std::net::TcpStream::connect(&metrics).unwrap();
+            conn.write_all(b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+            let mut page = String::new();
+            conn.read_to_string(&mut page).unwrap();
+            page
+        })
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let _ = std::fs::remove_file(&cfg);
+    assert!(
+        page.contains("rvoip_rtp_kernel_path_total{outcome=\"forwarded\"} 0"),
+        "{page}"
+    );
+    assert!(
+        page.contains("rvoip_rtp_kernel_path_total{outcome=\"stranger\"} 0"),
+        "{page}"
+    );
+}
