@@ -140,6 +140,28 @@ fn a_latched_plain_call_is_relayed_in_the_kernel_until_hold_takes_it_back() {
         w.step(Duration::ZERO);
         assert_eq!(w.counters.packets_in.load(Relaxed), 12, "the kernel's packets counted");
         assert!(!timed_out(&mut w), "a call heard in the kernel does not time out");
+        // Comfort noise (PT 13, not negotiated) goes up to the worker,
+        // which drops it; the call stays in the kernel.
+        a.send_to(&rtp(13, 5000, 0, 0xa, &[0; 1]), gw_a).unwrap();
+        step_until_in(&mut w, 13);
+        assert!(
+            kernel.forward().get(gw_a, addr(&a)).unwrap().is_some(),
+            "still A→B in the kernel"
+        );
+        // A restarts with a new SSRC: the worker takes the call back
+        // before relaying it, so its stream goes on after the kernel's
+        // last packet; its check then installs the new source.
+        a.send_to(&rtp(0, 7000, 0, 0xa2, &[1; 160]), gw_a).unwrap();
+        step_until_in(&mut w, 14);
+        let (got, _) = recv(&b);
+        assert_eq!((seq(&got), ssrc(&got)), (s0.wrapping_add(11), ours), "continued");
+        w.step(Duration::ZERO);
+        let again = kernel.forward().get(gw_a, addr(&a)).unwrap();
+        assert_eq!(
+            again.map(|e| e.packets()),
+            Some(0),
+            "installed again for the new source"
+        );
 
         // Hold towards B: the worker takes A→B back and drops A's voice.
         let update = |send| MediaCommand::UpdateLeg {
@@ -154,16 +176,16 @@ fn a_latched_plain_call_is_relayed_in_the_kernel_until_hold_takes_it_back() {
             "held: A→B is the worker's"
         );
         a.send_to(&rtp(0, 111, 8000 + 160 * 11, 0xa, &[1; 160]), gw_a).unwrap();
-        step_until_in(&mut w, 13);
+        step_until_in(&mut w, 15);
         // Resumed: the worker's stream goes on after the kernel's last packet.
         w.inbox.queue.push(update(true)).unwrap();
         w.step(Duration::ZERO);
         a.send_to(&rtp(0, 112, 8000 + 160 * 12, 0xa, &[1; 160]), gw_a).unwrap();
-        step_until_in(&mut w, 14);
+        step_until_in(&mut w, 16);
         let (got, _) = recv(&b);
         assert_eq!(
             (seq(&got), ssrc(&got)),
-            (s0.wrapping_add(11), ours),
+            (s0.wrapping_add(12), ours),
             "no gap, no repeat"
         );
 
@@ -175,8 +197,8 @@ fn a_latched_plain_call_is_relayed_in_the_kernel_until_hold_takes_it_back() {
         });
         let b_stats = stats.expect("the call's counters")[1].expect("leg B");
         assert_eq!(
-            b_stats.tx_packets, 12,
-            "one relayed by the worker, ten by the kernel, one after hold"
+            b_stats.tx_packets, 13,
+            "one relayed by the worker, ten by the kernel, the new source's, one after hold"
         );
         assert!(
             kernel.forward().get(gw_b, addr(&b)).unwrap().is_none(),

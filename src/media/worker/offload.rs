@@ -3,9 +3,10 @@
 //! directions of its calls that have become plain relay, and reads what
 //! the kernel forwarded for the counters and the media timeout; before it
 //! handles a packet or a command that the kernel's copy of the stream
-//! would make wrong (RTP from the latched peer, a new source taking a leg
-//! over, a re-INVITE, hold, capture, digits, hangup) it takes the call's
-//! directions back, its streams going on after what the kernel sent.
+//! would make wrong (a new SSRC from the latched peer, a new source
+//! taking a leg over, a re-INVITE, hold, capture, digits, hangup) it takes
+//! the call's directions back, its streams going on after what the kernel
+//! sent.
 
 #[cfg(feature = "kernel-fastpath")]
 mod kernel_offload;

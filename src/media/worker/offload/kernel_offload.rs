@@ -16,6 +16,8 @@ use std::sync::atomic::Ordering::Relaxed;
 struct Forwarded {
     local: SocketAddrV4,
     peer: SocketAddrV4,
+    /// The source's SSRC the entry's offsets are for.
+    in_ssrc: u32,
     /// Its packets already in the worker's counters.
     seen: u64,
 }
@@ -61,12 +63,18 @@ impl KernelOffload {
         {
             return false;
         }
+        let in_ssrc = plan.rewrite.in_ssrc;
         let entry = ForwardEntry::new(from, to, Some(plan.rewrite));
         if let Err(e) = self.map.install(local, peer, entry) {
             tracing::debug!("call {call}: kernel forwarding not installed: {e}");
             return false;
         }
-        self.calls.entry(call).or_default()[side.index()] = Some(Forwarded { local, peer, seen: 0 });
+        self.calls.entry(call).or_default()[side.index()] = Some(Forwarded {
+            local,
+            peer,
+            in_ssrc,
+            seen: 0,
+        });
         true
     }
 
@@ -85,15 +93,21 @@ impl KernelOffload {
     }
 
     /// Whether the worker must take `call` back before it handles `pkt`
-    /// from `src` on leg `side`: RTP the kernel's copy of the stream
-    /// concerns (from the peer of a forwarded direction, or from a new
-    /// source the leg would now latch to).
+    /// from `src` on leg `side`: RTP that changes the stream the kernel
+    /// forwards (a new SSRC from the peer of a forwarded direction, or a
+    /// new source the leg would now latch to). What the kernel passed up
+    /// for other reasons (an unmapped payload type, a malformed packet, no
+    /// route) leaves the stream as it is: the worker handles it with the
+    /// same offsets and the call stays in the kernel.
     pub fn takes_back(&self, call: u64, side: Side, src: SocketAddr, pkt: &[u8], relay: &Relay, now_us: u64) -> bool {
         let Some(dirs) = self.calls.get(&call) else {
             return false;
         };
-        let mine = dirs[side.index()].is_some_and(|f| SocketAddr::V4(f.peer) == src);
-        !header::is_rtcp(pkt) && (mine || relay.would_relatch(side, src, now_us))
+        if pkt.len() < 12 || header::is_rtcp(pkt) {
+            return false;
+        }
+        let new_ssrc = |f: &Forwarded| SocketAddr::V4(f.peer) == src && header::ssrc(pkt) != f.in_ssrc;
+        dirs[side.index()].as_ref().is_some_and(new_ssrc) || relay.would_relatch(side, src, now_us)
     }
 
     /// Takes `call`'s directions back: their entries removed, each stream
