@@ -44,6 +44,8 @@ fn bad_value_is_named() {
     assert!(err.contains("media.max_delay_ms (5000)"), "{err}");
     let err = config_error("[media]\nio = \"io_uring\"\n");
     assert!(err.contains("media.io") && err.contains("io_uring"), "{err}");
+    let err = config_error("[media]\nkernel = \"on\"\n");
+    assert!(err.contains("media.kernel") && err.contains("\"on\""), "{err}");
     let err = config_error("[[routes]]\nuser_prefix = \"\"\nreject = 200\n");
     assert!(err.contains("routes[0].reject"), "{err}");
     let err = config_error("[timers]\nt1_ms = \"fast\"\n");

@@ -20,28 +20,11 @@ use std::net::{SocketAddr, UdpSocket};
 use std::time::{Duration, Instant};
 
 mod ports;
+mod two_legs;
 
-const SSRC_TO_A: u32 = 0xa0a0_0001;
-const SSRC_TO_B: u32 = 0xb0b0_0002;
+use two_legs::{A, B, SSRC_TO_B, addr, call, leg};
+
 const TICK: u64 = 20_000;
-const A: &str = "192.0.2.10:4000";
-const B: &str = "198.51.100.20:5000";
-
-fn addr(s: &str) -> SocketAddr {
-    s.parse().unwrap()
-}
-
-fn leg(port: u16, remote: &str, pt: u8, te: Option<u8>) -> LegConfig {
-    LegConfig {
-        te_pt: te,
-        codec_pt: pt,
-        ..LegConfig::pcmu(port, addr(remote))
-    }
-}
-
-fn call(a: LegConfig, b: LegConfig) -> Relay {
-    Relay::new(a, Some(b), [SSRC_TO_A, SSRC_TO_B], 2_000_000, 5, 0)
-}
 
 fn voice(pt: u8, seq: u16, ts: u32) -> Vec<u8> {
     let mut p = vec![0u8; 12 + 160];

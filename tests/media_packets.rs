@@ -14,36 +14,12 @@ use rvoip::media::{AudioCodec, LegConfig, Side};
 use rvoip::test_exports::media::rtp::header;
 use rvoip::test_exports::media::{DropReason, Relay, Verdict};
 use std::net::SocketAddr;
+use two_legs::{A, B, RELATCH_US, SSRC_TO_A, SSRC_TO_B, addr, call, leg};
 
-/// Our SSRCs towards A and towards B.
-const SSRC_TO_A: u32 = 0xa0a0_0001;
-const SSRC_TO_B: u32 = 0xb0b0_0002;
-/// Re-latch window: 2 s.
-const RELATCH_US: u64 = 2_000_000;
+mod two_legs;
+
 /// One 20 ms packet time.
 const TICK: u64 = 20_000;
-
-fn addr(s: &str) -> SocketAddr {
-    s.parse().unwrap()
-}
-
-/// A leg on `port` whose peer is at `remote` (SDP), voice PT `pt`,
-/// telephone-event `te`, rtcp-mux.
-fn leg(port: u16, remote: &str, pt: u8, te: Option<u8>) -> LegConfig {
-    LegConfig {
-        te_pt: te,
-        codec_pt: pt,
-        ..LegConfig::pcmu(port, addr(remote))
-    }
-}
-
-const A: &str = "192.0.2.10:4000";
-const B: &str = "198.51.100.20:5000";
-
-/// A relayed PCMU call: A at `A`, B at `B`, added at time 0.
-fn call(a: LegConfig, b: LegConfig) -> Relay {
-    Relay::new(a, Some(b), [SSRC_TO_A, SSRC_TO_B], RELATCH_US, 5, 0)
-}
 
 fn pcmu_call() -> Relay {
     call(leg(10_000, A, 0, None), leg(10_002, B, 0, None))

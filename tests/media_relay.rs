@@ -43,6 +43,7 @@ fn plane(io: MediaIo, timeout_ms: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent
         // leg does; the latency bound has its own tests (media_late.rs).
         max_delay: Duration::ZERO,
         io,
+        kernel: Default::default(),
     };
     let cfg = MediaConfig {
         workers: 2,

@@ -75,6 +75,9 @@ pub struct ServerConfig {
     /// How media workers read and write their sockets: io_uring or epoll
     /// (io_uring refused by the kernel: epoll, said once).
     pub media_io: crate::media::MediaIo,
+    /// Whether plain relay is offloaded to the kernel (feature
+    /// `kernel-fastpath`; refused or not built: user space, said once).
+    pub media_kernel: crate::media::MediaKernel,
     /// Redirects (3xx) an outgoing call follows (RFC 3261 §8.1.3.4) before
     /// it fails with one; 0: never.
     pub max_redirects: u8,
@@ -130,6 +133,7 @@ impl Default for ServerConfig {
             media_timeout: Duration::from_secs(30),
             media_max_delay: Duration::from_millis(40),
             media_io: Default::default(),
+            media_kernel: Default::default(),
             max_redirects: 3,
             shed_delay: None,
             auth: None,

@@ -53,6 +53,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         park_max: usize::MAX,
         max_delay: cfg.media_max_delay,
         io: cfg.media_io,
+        kernel: cfg.media_kernel,
     };
     let media = MediaPlane::start_sharded(
         MediaConfig {

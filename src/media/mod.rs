@@ -15,8 +15,11 @@ pub(crate) mod codec;
 mod command;
 pub mod copies;
 mod event;
+#[cfg(feature = "kernel-fastpath")]
+pub mod kernel;
 mod placement;
 mod plane;
+mod plane_kernel;
 pub mod rtp;
 pub mod srtp;
 pub(crate) mod worker;
@@ -25,7 +28,7 @@ pub use codec::AudioCodec;
 pub use command::{LegConfig, LegSrtp, MediaCommand, Side};
 pub use event::{LegStats, MediaEvent};
 pub use plane::{MediaConfig, MediaPlane, worker_of};
-pub use worker::{LATENCY_BUCKETS_US, LatencyCounters, MediaIo, WorkerConfig, WorkerCounters};
+pub use worker::{LATENCY_BUCKETS_US, LatencyCounters, MediaIo, MediaKernel, WorkerConfig, WorkerCounters};
 
 /// Batched receive, as the workers read their sockets: one `recvmmsg` of
 /// up to [`RecvBatch::BATCH`] datagrams into buffers allocated once (for

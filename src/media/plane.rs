@@ -42,6 +42,9 @@ pub struct MediaPlane {
     /// Signalling shards the events go to.
     shards: usize,
     stop: Arc<AtomicBool>,
+    /// The kernel fast path, attached while the plane runs.
+    #[cfg_attr(not(feature = "kernel-fastpath"), allow(dead_code))]
+    kernel: super::plane_kernel::PlaneKernel,
     /// Commands refused because a worker's queue was full.
     pub overflow: AtomicU64,
 }
@@ -71,6 +74,8 @@ impl MediaPlane {
         let stop = Arc::new(AtomicBool::new(false));
         let placement = Arc::new(ThreadPlacement::new(cfg.realtime));
         let mut workers = Vec::with_capacity(n);
+        #[allow(unused_mut)] // only the fast path hands out its map
+        let mut kernel = super::plane_kernel::start(wcfg.kernel);
         for i in 0..n {
             let poll = Poll::new()?;
             let waker = Arc::new(Waker::new(poll.registry(), WAKER)?);
@@ -85,6 +90,10 @@ impl MediaPlane {
             };
             let seed = 0x9e37_79b9 ^ (i as u32 + 1).wrapping_mul(0x85eb_ca6b);
             let mut worker = Worker::new(wcfg, poll, links, seed, core.map(|c| c.id));
+            #[cfg(feature = "kernel-fastpath")]
+            if let Some(map) = kernel.as_mut().and_then(|k| k.forward().try_clone().ok()) {
+                worker.set_offload(map);
+            }
             let placement = placement.clone();
             let (io_tx, io_rx) = std::sync::mpsc::sync_channel(1);
             let thread = std::thread::Builder::new()
@@ -110,6 +119,7 @@ impl MediaPlane {
             io: wcfg.io,
             shards,
             stop,
+            kernel,
             overflow: AtomicU64::new(0),
         })
     }
@@ -141,6 +151,12 @@ impl MediaPlane {
     /// Number of workers.
     pub fn workers(&self) -> usize {
         self.workers.len()
+    }
+
+    /// What the kernel fast path did, if it runs (`media.kernel`).
+    #[cfg(feature = "kernel-fastpath")]
+    pub fn kernel_counts(&self) -> Option<super::kernel::KernelCounts> {
+        self.kernel.as_ref()?.counts().read().ok()
     }
 
     /// How the workers read and write their sockets.

@@ -6,6 +6,8 @@
 mod access;
 mod cluster;
 mod gateway;
+#[cfg(feature = "kernel-fastpath")]
+mod kernel_path;
 mod outgoing;
 mod registrations;
 mod shards;
@@ -187,6 +189,8 @@ impl Metrics {
         self.render_outgoing(&mut out);
         self.render_shards(&mut out);
         self.render_workers(&mut out);
+        #[cfg(feature = "kernel-fastpath")]
+        self.render_kernel_path(&mut out);
         if self.gateway {
             self.render_gateway(&mut out);
         }

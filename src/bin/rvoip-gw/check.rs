@@ -37,6 +37,9 @@ pub fn check(cfg: &Config) -> Result<(), String> {
     if let Err(e) = m.io.parse::<rvoip::media::MediaIo>() {
         return Err(format!("media.io: {e}"));
     }
+    if let Err(e) = m.kernel.parse::<rvoip::media::MediaKernel>() {
+        return Err(format!("media.kernel: {e}"));
+    }
     if m.codecs.is_empty() {
         return Err("media.codecs: at least one codec".into());
     }

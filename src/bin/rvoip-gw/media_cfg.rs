@@ -17,4 +17,6 @@ pub struct Media {
     pub max_delay_ms: u64,
     /// "uring" or "epoll".
     pub io: String,
+    /// "off" or "auto" (the kernel fast path).
+    pub kernel: String,
 }

@@ -37,6 +37,7 @@ pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
         media_timeout: Duration::from_secs(cfg.media.timeout_secs),
         media_max_delay: Duration::from_millis(cfg.media.max_delay_ms),
         media_io: cfg.media.io.parse().unwrap_or_default(),
+        media_kernel: cfg.media.kernel.parse().unwrap_or_default(),
         max_redirects: cfg.sip.max_redirects,
         shed_delay: Some(Duration::from_millis(cfg.limits.overload_delay_ms)).filter(|d| !d.is_zero()),
         auth: crate::auth::load(&cfg.auth)?,

@@ -10,6 +10,8 @@ use std::sync::atomic::Ordering::Relaxed;
 
 impl Worker {
     pub(super) fn handle_command(&mut self, cmd: MediaCommand) {
+        #[cfg(feature = "kernel-fastpath")]
+        self.reclaim_for(&cmd);
         match cmd {
             MediaCommand::AddCall { call, a, b } => self.add_call(call, a, b),
             MediaCommand::AddAudioCall { call, a, audio } => self.add_audio_call(call, a, &audio),

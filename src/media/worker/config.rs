@@ -1,6 +1,6 @@
 //! What every media worker of a plane is told at start.
 
-use super::MediaIo;
+use super::{MediaIo, MediaKernel};
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -26,12 +26,15 @@ pub struct WorkerConfig {
     pub max_delay: Duration,
     /// How its sockets are read and written (`media.io`).
     pub io: MediaIo,
+    /// Whether plain relay is offloaded to the kernel (`media.kernel`).
+    pub kernel: MediaKernel,
 }
 
 impl Default for WorkerConfig {
     /// Loopback, re-latch after 2 s of silence, 30 s media timeout, Opus
     /// complexity 5, no limit of its own on parked sockets, packets older
-    /// than 40 ms dropped, the default I/O ([`MediaIo::default`]).
+    /// than 40 ms dropped, the default I/O ([`MediaIo::default`]), no
+    /// kernel fast path.
     fn default() -> Self {
         WorkerConfig {
             ip: IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
@@ -41,6 +44,7 @@ impl Default for WorkerConfig {
             park_max: usize::MAX,
             max_delay: Duration::from_millis(40),
             io: MediaIo::default(),
+            kernel: MediaKernel::Off,
         }
     }
 }

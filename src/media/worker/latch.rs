@@ -59,6 +59,13 @@ impl Latch {
         }
     }
 
+    /// Whether a packet from `src` at `now_us` would take the latch over
+    /// (not the latched source, which has been silent for the window).
+    #[cfg(feature = "kernel-fastpath")]
+    pub fn would_latch(&self, src: SocketAddr, now_us: u64) -> bool {
+        self.latched != Some(src) && now_us.saturating_sub(self.last_rx_us) >= self.relatch_us
+    }
+
     /// Where to send to this leg: the latched source, else the SDP hint.
     pub fn target(&self) -> Option<SocketAddr> {
         self.latched.or(self.hint)

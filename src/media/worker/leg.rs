@@ -82,6 +82,12 @@ impl Leg {
         };
     }
 
+    /// Whether it negotiated SRTP.
+    #[cfg(feature = "kernel-fastpath")]
+    pub fn is_srtp(&self) -> bool {
+        self.srtp.is_some()
+    }
+
     /// Counters for signalling.
     pub fn stats(&self) -> LegStats {
         LegStats {

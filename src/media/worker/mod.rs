@@ -38,10 +38,12 @@ mod inbound_rtp;
 mod inbox;
 mod io_kind;
 mod kernel_drops;
+mod kernel_mode;
 mod latch;
 mod late;
 mod latency;
 mod leg;
+mod offload;
 mod out_stream;
 mod pacing;
 mod park;
@@ -60,6 +62,7 @@ pub use config::WorkerConfig;
 pub use counters::WorkerCounters;
 pub use inbox::Inbox;
 pub use io_kind::MediaIo;
+pub use kernel_mode::MediaKernel;
 pub use late::LateBound;
 pub use latency::{LATENCY_BUCKETS_US, LatencyCounters};
 pub use park::park_max;
@@ -125,6 +128,9 @@ pub struct Worker {
     /// Its io_uring (`None`: epoll, chosen or fallen back to), made on
     /// the worker's thread ([`Worker::open_io`]).
     uring: Option<Box<uring::Uring>>,
+    /// Its calls' directions the kernel forwards (`media.kernel`).
+    #[cfg_attr(not(feature = "kernel-fastpath"), allow(dead_code))]
+    offload: offload::OffloadSlot,
 }
 
 /// What ties a worker to its plane: its command queue, the signalling
@@ -176,6 +182,7 @@ impl Worker {
             late: LateBound::new(cfg.max_delay),
             kernel_drops: KernelDrops::new(),
             uring: None,
+            offload: Default::default(),
         }
     }
 

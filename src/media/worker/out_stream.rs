@@ -80,6 +80,26 @@ impl OutStream {
         }
     }
 
+    /// The anchored source and the offsets taking its numbering to ours,
+    /// `(ssrc, seq_delta, ts_delta)`: what the kernel applies when it
+    /// forwards for this stream. `None` before a source is anchored.
+    #[cfg(feature = "kernel-fastpath")]
+    pub fn offsets(&self) -> Option<(u32, u16, u32)> {
+        self.source.map(|s| (s, self.seq_delta, self.ts_delta))
+    }
+
+    /// `packets` packets carrying `payload` bytes were sent for this
+    /// stream elsewhere (the kernel) by `now_us`, the last numbered
+    /// `last`: the stream goes on after them.
+    #[cfg(feature = "kernel-fastpath")]
+    pub fn resume(&mut self, packets: u64, payload: u64, last: Option<(u16, u32)>, now_us: u64) {
+        if let Some((seq, ts)) = last {
+            (self.last_seq, self.last_ts, self.last_us) = (seq, ts, now_us);
+        }
+        self.packets += packets;
+        self.bytes += payload;
+    }
+
     /// Maps an incoming packet's SSRC, sequence and timestamp to ours.
     pub fn map(&mut self, ssrc: u32, seq: u16, ts: u32, now_us: u64, payload: usize) -> (u16, u32) {
         if self.source != Some(ssrc) {

@@ -106,6 +106,8 @@ impl Worker {
             transcode_buf,
             counters,
             send_batch,
+            #[cfg(feature = "kernel-fastpath")]
+            offload,
             ..
         } = self;
         let (mut ring, (pkt, len, src)) = match (rx, uring.as_deref_mut()) {
@@ -129,6 +131,13 @@ impl Worker {
         call::capture(capture, ip, port, src, false, &pkt[..len]);
         if late {
             return false;
+        }
+        #[cfg(feature = "kernel-fastpath")]
+        if let Some(off) = offload
+            .as_deref_mut()
+            .filter(|o| o.takes_back(*id, side, src, &pkt[..len], relay, now))
+        {
+            off.reclaim(*id, relay, now, counters);
         }
         let mut held = false;
         match relay.handle_packet(side, port % 2 == 1, pkt, len, src, now) {

@@ -14,6 +14,8 @@
 
 mod audio;
 mod dtmf;
+#[cfg(feature = "kernel-fastpath")]
+mod offload;
 mod rtcp;
 mod transcode;
 
@@ -24,6 +26,8 @@ use crate::media::codec::Transcoder;
 use crate::media::rtp::header;
 use crate::media::{LegConfig, LegStats, Side};
 use dtmf::LegDtmf;
+#[cfg(feature = "kernel-fastpath")]
+pub use offload::KernelPlan;
 use std::net::SocketAddr;
 
 /// The media state of one call.

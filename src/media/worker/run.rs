@@ -39,6 +39,8 @@ impl Worker {
         let Some(woke) = woke else { return };
         self.pace(woke);
         if woke >= *next_check {
+            #[cfg(feature = "kernel-fastpath")]
+            self.offload_sweep();
             self.check_timeouts();
             self.latency.publish(&self.counters.latency);
             *next_check = woke + CHECK;
@@ -100,6 +102,12 @@ mod standalone {
                 counters,
                 events,
             })
+        }
+
+        /// Offloads its plain relay to the kernel through `map`.
+        #[cfg(feature = "kernel-fastpath")]
+        pub fn set_offload(&mut self, map: crate::media::kernel::ForwardMap) {
+            self.worker.set_offload(map);
         }
 
         /// How it reads and writes its sockets.
