@@ -13,11 +13,7 @@ use std::time::Instant;
 impl CallContext {
     /// Answers server transaction `tx` for `req` with our `tag`.
     pub fn reply(&mut self, now: Instant, tx: TxId, req: &Request, status: StatusCode, tag: &str) {
-        // What `dialog::response_in` builds without a Contact, written out.
-        let allow = [("Allow", dialog::ALLOW)];
-        let listed = status == StatusCode::OK || status == StatusCode::METHOD_NOT_ALLOWED;
-        let after = if listed { &allow[..] } else { &[] };
-        let bytes = sip::response_text(req, status.code(), None, Some(tag), after);
+        let bytes = dialog::response_bytes_in(req, status, tag, None, &[], None);
         self.txs.respond_bytes(now, tx, status.code(), bytes);
     }
 
