@@ -7,7 +7,7 @@ use bytes::Bytes;
 use rsip::headers::{self as h, UntypedHeader};
 
 /// The methods we take, as our 200s and 405s list them.
-pub const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, PRACK, UPDATE, REFER, NOTIFY";
+const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, PRACK, UPDATE, REFER, NOTIFY";
 
 /// A response to `req` carrying our `tag` and `contact` (for 1xx/2xx of a
 /// dialog-forming request). A 101-299 with a Contact copies the request's

@@ -8,6 +8,6 @@ mod request;
 mod state;
 mod text;
 
-pub use build::{ALLOW, response_bytes_in, response_in, with_sdp};
+pub use build::{response_bytes_in, response_in, with_sdp};
 pub use key::{DialogKey, KeyParts};
 pub use state::Dialog;

@@ -1,5 +1,6 @@
 //! Audio codecs as SDP describes them (RFC 3551 static types, rtpmap).
 
+use super::Token;
 use std::fmt;
 
 /// One payload format of an `m=audio` line.
@@ -8,13 +9,13 @@ pub struct Codec {
     /// RTP payload type.
     pub pt: u8,
     /// Encoding name as written (`PCMU`, `opus`…).
-    pub name: String,
+    pub name: Token,
     /// RTP clock rate.
     pub rate: u32,
     /// Channels, when the rtpmap gives them.
     pub channels: Option<u8>,
     /// The fmtp line's value, if any.
-    pub fmtp: Option<String>,
+    pub fmtp: Option<Token>,
 }
 
 impl Codec {
@@ -22,7 +23,7 @@ impl Codec {
     pub fn pcmu() -> Self {
         Codec {
             pt: 0,
-            name: "PCMU".into(),
+            name: Token::from_static("PCMU"),
             rate: 8000,
             channels: None,
             fmtp: None,
@@ -33,7 +34,7 @@ impl Codec {
     pub fn pcma() -> Self {
         Codec {
             pt: 8,
-            name: "PCMA".into(),
+            name: Token::from_static("PCMA"),
             rate: 8000,
             channels: None,
             fmtp: None,
@@ -44,10 +45,10 @@ impl Codec {
     pub fn opus(pt: u8) -> Self {
         Codec {
             pt,
-            name: "opus".into(),
+            name: Token::from_static("opus"),
             rate: 48000,
             channels: Some(2),
-            fmtp: Some("useinbandfec=1".into()),
+            fmtp: Some(Token::from_static("useinbandfec=1")),
         }
     }
 
@@ -55,10 +56,10 @@ impl Codec {
     pub fn telephone_event(pt: u8) -> Self {
         Codec {
             pt,
-            name: "telephone-event".into(),
+            name: Token::from_static("telephone-event"),
             rate: 8000,
             channels: None,
-            fmtp: Some("0-16".into()),
+            fmtp: Some(Token::from_static("0-16")),
         }
     }
 

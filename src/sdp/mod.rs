@@ -11,6 +11,7 @@ mod plain_tests;
 mod proto;
 mod render;
 mod srtp;
+mod token;
 mod wire;
 
 pub use codec::Codec;
@@ -19,6 +20,7 @@ pub use offer_answer::{Local, answer, negotiate, offer};
 pub use proto::Proto;
 pub use render::render;
 pub use srtp::{SrtpPolicy, SrtpTerms};
+pub use token::Token;
 pub use wire::parse;
 
 use crate::media::srtp::{Crypto, CryptoError};

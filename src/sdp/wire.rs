@@ -1,7 +1,7 @@
 //! SDP text -> [`Sdp`] through the one-pass reader of `plain.rs` or, for any
 //! other shape, webrtc-rs's `sdp` crate.
 
-use super::{Codec, Direction, MediaSdp, Proto, Rejected, Sdp, SdpError};
+use super::{Codec, Direction, MediaSdp, Proto, Rejected, Sdp, SdpError, Token};
 use crate::media::srtp::Crypto;
 use sdp::description::session::SessionDescription;
 use std::io::Cursor;
@@ -92,7 +92,7 @@ pub(super) fn assemble(p: Parts<'_>) -> Result<Sdp, SdpError> {
         let codec = match pt_attribute(&p.media, "rtpmap", pt) {
             Some(map) => {
                 let mut parts = map.split('/');
-                let name = parts.next().unwrap_or_default().to_owned();
+                let name = Token::new(parts.next().unwrap_or_default());
                 let rate = parts.next().and_then(|r| r.parse().ok()).unwrap_or(8000);
                 let channels = parts.next().and_then(|c| c.parse().ok());
                 Some(Codec {
@@ -106,7 +106,7 @@ pub(super) fn assemble(p: Parts<'_>) -> Result<Sdp, SdpError> {
             None => Codec::from_static(pt),
         };
         if let Some(mut c) = codec {
-            c.fmtp = pt_attribute(&p.media, "fmtp", pt).map(str::to_owned);
+            c.fmtp = pt_attribute(&p.media, "fmtp", pt).map(Token::new);
             codecs.push(c);
         }
     }

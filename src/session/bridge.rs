@@ -14,7 +14,7 @@ use std::time::Instant;
 
 impl UserAgent {
     /// Places `b` as the outbound leg of offered call `a`.
-    pub(super) fn bridge(&mut self, now: Instant, b: CallId, a: CallId, out: &Outbound) {
+    pub(super) fn bridge(&mut self, now: Instant, b: CallId, a: CallId, out: Box<Outbound>) {
         if self.fork_leg(now, b, a, out) {
             match self.placing.get_mut(&b) {
                 // Its name is being looked up: linked once it is placed.
@@ -28,16 +28,13 @@ impl UserAgent {
     /// `a`'s worker, its offer following `a`'s), not yet linked to it: one
     /// of several racing legs stays so until it wins, and a loser never
     /// touches `a`'s media or record. Whether it was placed.
-    pub(super) fn fork_leg(&mut self, now: Instant, b: CallId, a: CallId, out: &Outbound) -> bool {
+    pub(super) fn fork_leg(&mut self, now: Instant, b: CallId, a: CallId, mut out: Box<Outbound>) -> bool {
         if !self.calls.get(&a).is_some_and(|c| c.is_offered() && c.link().is_none()) {
             let ev = SessionEvent::Failed(b, StatusCode::CALL_DOES_NOT_EXIST);
             self.ctx.events.push_back(ev);
             return false;
         }
-        let out = Outbound {
-            codecs: self.offer_codecs(a, &out.codecs),
-            ..out.clone()
-        };
+        out.codecs = self.offer_codecs(a, &out.codecs);
         self.place(now, b, a, &out)
     }
 

@@ -114,8 +114,7 @@ impl CallContext {
     /// A new Via value for a request to `peer` (its transport, and our
     /// address of its IP family).
     pub fn via(&mut self, peer: Peer) -> String {
-        let branch = sip::new_token(&mut self.rng);
-        self.local.via(peer.transport, peer.addr.ip(), &branch)
+        self.local.via(peer.transport, peer.addr.ip(), &mut self.rng)
     }
 
     /// Our Contact for `peer`.

@@ -89,12 +89,12 @@ impl LocalText {
         &self.of(peer).hostport
     }
 
-    /// A Via value over `t` to `peer` with a fresh `branch` token.
-    pub fn via(&self, t: TransportKind, peer: IpAddr, branch: &str) -> String {
+    /// A Via value over `t` to `peer` with a fresh branch token from `rng`.
+    pub fn via(&self, t: TransportKind, peer: IpAddr, rng: &mut impl rand::Rng) -> String {
         let prefix = &self.of(peer).via[index(t)];
-        let mut v = String::with_capacity(prefix.len() + branch.len() + 6);
+        let mut v = String::with_capacity(prefix.len() + 16 + 6);
         v.push_str(prefix);
-        v.push_str(branch);
+        sip::push_token(&mut v, rng);
         v.push_str(";rport");
         v
     }

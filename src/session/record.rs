@@ -4,6 +4,7 @@
 use super::{EndReason, SessionEvent};
 use crate::media::LegStats;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// One SIP leg of a call.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -21,9 +22,9 @@ pub struct LegRecord {
     /// When it ended.
     pub end_ms: u64,
     /// Why it ended (`remote_bye`, `local_bye`, `cancelled`, `rejected_486`, `failed_408`…).
-    pub end: String,
+    pub end: Cow<'static, str>,
     /// The voice codec agreed, if any.
-    pub codec: Option<String>,
+    pub codec: Option<crate::sdp::Token>,
     /// RTP packets received from this leg's peer.
     pub rtp_in: u64,
     /// RTP packets sent to it.
@@ -64,13 +65,13 @@ pub(super) fn addr_text(a: std::net::SocketAddr) -> String {
     s
 }
 
-pub(super) fn end_text(ev: Option<&SessionEvent>) -> String {
+pub(super) fn end_text(ev: Option<&SessionEvent>) -> Cow<'static, str> {
     match ev {
         Some(SessionEvent::Ended(_, r)) => match r {
             EndReason::LocalBye => "local_bye".into(),
             EndReason::RemoteBye => "remote_bye".into(),
             EndReason::Cancelled => "cancelled".into(),
-            EndReason::Rejected(s) => format!("rejected_{s}"),
+            EndReason::Rejected(s) => format!("rejected_{s}").into(),
             EndReason::AckTimeout => "ack_timeout".into(),
             EndReason::Timeout => "timeout".into(),
             EndReason::MediaTimeout => "media_timeout".into(),
@@ -80,7 +81,7 @@ pub(super) fn end_text(ev: Option<&SessionEvent>) -> String {
             EndReason::Disowned => "taken_over_elsewhere".into(),
             EndReason::NoMedia => "no_media".into(),
         },
-        Some(SessionEvent::Failed(_, s)) => format!("failed_{s}"),
+        Some(SessionEvent::Failed(_, s)) => format!("failed_{s}").into(),
         _ => "ended".into(),
     }
 }

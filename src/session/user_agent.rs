@@ -93,9 +93,9 @@ impl UserAgent {
             Command::Place(id, out) => {
                 self.place(now, id, id, &out);
             }
-            Command::Bridge { b, a, out } => self.bridge(now, b, a, &out),
+            Command::Bridge { b, a, out } => self.bridge(now, b, a, out),
             Command::EarlyMedia(a) => self.early_media(now, a),
-            Command::Fork { b, a, out } => _ = self.fork_leg(now, b, a, &out),
+            Command::Fork { b, a, out } => _ = self.fork_leg(now, b, a, out),
             Command::Join { a, b } => self.join(a, b),
             cmd => self.transfer_command(now, cmd),
         }

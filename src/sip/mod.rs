@@ -35,7 +35,7 @@ pub use error::{InvalidMessage, ParseError};
 pub use framing::{MAX_MESSAGE, RawMessage, frame_stream, leading_crlf};
 pub use incoming::{Incoming, IncomingRequest, IncomingResponse};
 pub use ipv6::{host_ip, parse_v6};
-pub use params::{header_param, new_token, split_host_port, split_list, uri_of};
+pub use params::{header_param, new_token, push_token, split_host_port, split_list, uri_of};
 pub use parse::parse;
 #[cfg(feature = "test-exports")]
 pub use parse::parse_full;

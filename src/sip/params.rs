@@ -45,15 +45,21 @@ pub fn find_param<'a>(params: &'a str, name: &str) -> Option<&'a str> {
 /// A random token for tags, branches and Call-IDs (RFC 3261 §19.3: at least
 /// 32 bits of randomness; we use 64).
 pub fn new_token(rng: &mut impl Rng) -> String {
-    let n: u64 = rng.r#gen();
-    // 16 lower-case hex digits, as `{:016x}` writes them; room for a suffix.
+    // Room for a suffix (`@host` of a Call-ID).
     let mut s = String::with_capacity(40);
-    s.extend(
+    push_token(&mut s, rng);
+    s
+}
+
+/// Appends a [`new_token`] to `out`.
+pub fn push_token(out: &mut String, rng: &mut impl Rng) {
+    let n: u64 = rng.r#gen();
+    // 16 lower-case hex digits, as `{:016x}` writes them.
+    out.extend(
         (0..16)
             .rev()
             .map(|i| char::from(b"0123456789abcdef"[(n >> (i * 4)) as usize & 15])),
     );
-    s
 }
 
 /// Splits `host[:port]` or `[v6][:port]` into host (without brackets) and

@@ -45,7 +45,7 @@ impl Call {
     }
 
     /// The voice codec agreed, by name (call records).
-    pub fn codec_name(&self) -> Option<String> {
+    pub fn codec_name(&self) -> Option<crate::sdp::Token> {
         self.sdp.agreed_codec().map(|c| c.name)
     }
 
