@@ -102,6 +102,11 @@ fn forked_2xx_both_acked_second_hung_up() {
     let acks = net.sent(addr(0), "ACK");
     assert_eq!(acks.len(), 2);
     assert!(acks[0].text.contains("tag=fork1") && acks[1].text.contains("tag=fork2"));
+    // The second fork's dialog is formed after our INVITE was let go
+    // (once the first 2xx formed the call's): our side is the same.
+    for h in ["From", "Call-ID"] {
+        assert_eq!(header(&acks[1].text, h), header(&inv, h), "{h}");
+    }
     let byes = net.sent(addr(0), "BYE");
     assert_eq!(byes.len(), 1);
     assert!(byes[0].text.contains("tag=fork2") && byes[0].first_line().contains("sip:fork2@"));

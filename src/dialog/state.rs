@@ -71,21 +71,33 @@ impl Dialog {
     /// The UAC side, from our INVITE and a response carrying a To tag
     /// (§12.1.2: route set is the reversed Record-Route).
     pub fn uac(invite: &Request, resp: &IncomingResponse, peer: Peer) -> Self {
+        let local = sip::header_in(&invite.headers, "From").unwrap_or_default();
+        Self::uac_as(local, resp, peer, || {
+            let mut s = String::with_capacity(64);
+            sip::push_uri(&mut s, &invite.uri);
+            s
+        })
+    }
+
+    /// The UAC side a fork's 2xx forms beside `ours` once our INVITE is
+    /// gone: the same Call-ID, tag and From.
+    pub fn uac_beside(ours: &Dialog, resp: &IncomingResponse, peer: Peer) -> Self {
+        Self::uac_as(ours.local(), resp, peer, || ours.remote_target.clone())
+    }
+
+    /// The UAC side with our From value `local`; `target` when the
+    /// response names no Contact.
+    fn uac_as(local: &str, resp: &IncomingResponse, peer: Peer, target: impl FnOnce() -> String) -> Self {
         let core = &resp.core;
         let mut route_set = record_route(&resp.resp.headers);
         route_set.reverse();
         let (local_tag, remote_tag) = (core.from_tag().unwrap_or_default(), core.to_tag().unwrap_or_default());
-        let local = sip::header_in(&invite.headers, "From").unwrap_or_default();
         let remote = resp.header("To").unwrap_or_default();
         Dialog {
             text: DialogText::new([&[core.call_id()], &[local_tag], &[remote_tag], &[local], &[remote]]),
             local_seq: core.cseq,
             remote_seq: None,
-            remote_target: contact_uri(&resp.resp.headers).unwrap_or_else(|| {
-                let mut s = String::with_capacity(64);
-                sip::push_uri(&mut s, &invite.uri);
-                s
-            }),
+            remote_target: contact_uri(&resp.resp.headers).unwrap_or_else(target),
             route_set,
             fallback: peer,
             flow: None,

@@ -16,11 +16,12 @@ impl Call {
     /// A 2xx to our INVITE: the dialog forms with the first; a fork's 2xx
     /// is ACKed and, from another callee, hung up.
     pub(super) fn on_invite_ok(&mut self, ctx: &mut CallContext, now: Instant, resp: IncomingResponse) {
-        let Invite::Sent { req: invite, .. } = &self.invite else {
-            return;
+        let mut fresh = match (&self.invite, &self.dialog) {
+            (Invite::Sent { req, .. }, _) => Dialog::uac(req, &resp, self.peer),
+            (Invite::Answered { .. }, Some(ours)) => Dialog::uac_beside(ours, &resp, self.peer),
+            _ => return,
         };
         let tag = resp.core.to_tag().unwrap_or_default().to_owned();
-        let mut fresh = Dialog::uac(invite, &resp, self.peer);
         fresh.flow = self.pinned.then_some(self.peer);
         let early = self.early.get(&tag).map(|f| (f.dialog.local_seq, f.dialog.remote_seq));
         if let Some((local_seq, remote_seq)) = early {
@@ -41,6 +42,7 @@ impl Call {
         }
         ctx.index.add_dialog(fresh.key(), self.id);
         self.dialog = Some(fresh);
+        self.invite.answered();
         self.locate_hop(ctx, now);
         if self.sdp.disagree() {
             // An answer we cannot take (SRTP we required missing, no

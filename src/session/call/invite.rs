@@ -18,13 +18,21 @@ pub(super) enum Invite {
     /// and transaction kept, the request itself (a kilobyte or more per
     /// held call) freed.
     Acked { call_id: String, tx: TxId },
+    /// The INVITE we sent, once its first 2xx formed the dialog: only its
+    /// Call-ID and transaction kept, the request freed (when its client
+    /// transaction ends); a fork's later 2xx takes our side from the
+    /// dialog.
+    Answered { call_id: String, tx: TxId },
 }
 
 impl Invite {
     /// Its transaction (server or client), if it has one here.
     pub fn tx(&self) -> Option<TxId> {
         match self {
-            Invite::Received { tx, .. } | Invite::Sent { tx, .. } | Invite::Acked { tx, .. } => Some(*tx),
+            Invite::Received { tx, .. }
+            | Invite::Sent { tx, .. }
+            | Invite::Acked { tx, .. }
+            | Invite::Answered { tx, .. } => Some(*tx),
             Invite::Adopted { .. } => None,
         }
     }
@@ -34,7 +42,7 @@ impl Invite {
         match self {
             Invite::Received { req, .. } => req.core.call_id(),
             Invite::Sent { req, .. } => crate::sip::header_in(&req.headers, "Call-ID").unwrap_or_default(),
-            Invite::Adopted { call_id } | Invite::Acked { call_id, .. } => call_id,
+            Invite::Adopted { call_id } | Invite::Acked { call_id, .. } | Invite::Answered { call_id, .. } => call_id,
         }
     }
 
@@ -45,6 +53,16 @@ impl Invite {
         if let Invite::Received { req, tx } = self {
             let call_id = req.core.call_id().to_owned();
             *self = Invite::Acked { call_id, tx: *tx };
+        }
+    }
+
+    /// The INVITE we sent was answered and the dialog formed: it holds
+    /// all an ACK, BYE or re-INVITE needs (the CANCEL, redirects, a 422 or
+    /// a challenge only come before), so the request is let go.
+    pub fn answered(&mut self) {
+        if let Invite::Sent { tx, .. } = *self {
+            let call_id = self.call_id().to_owned();
+            *self = Invite::Answered { call_id, tx };
         }
     }
 }

@@ -139,7 +139,7 @@ impl Call {
         };
         let invite_cseq = match &self.invite {
             Invite::Received { req, .. } => req.core.cseq,
-            Invite::Sent { .. } | Invite::Adopted { .. } | Invite::Acked { .. } => 0,
+            Invite::Sent { .. } | Invite::Adopted { .. } | Invite::Acked { .. } | Invite::Answered { .. } => 0,
         };
         let acks = self.rel.unacked.as_ref().is_some_and(|u| u.rseq == rseq)
             && cseq == invite_cseq

@@ -75,7 +75,9 @@ impl Call {
         let peers = std::mem::take(&mut self.targets.alternates);
         let uri = match &self.invite {
             Invite::Sent { req, .. } => req.uri.clone(),
-            Invite::Received { .. } | Invite::Adopted { .. } | Invite::Acked { .. } => return false,
+            Invite::Received { .. } | Invite::Adopted { .. } | Invite::Acked { .. } | Invite::Answered { .. } => {
+                return false;
+            }
         };
         (!self.cancel_requested && !peers.is_empty() && self.send_to(ctx, now, uri, peers))
             || self.try_next_target(ctx, now)

@@ -101,6 +101,11 @@ impl Call {
 
     /// A response to one of its client transactions.
     pub fn handle_response(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, resp: IncomingResponse) {
+        let answered = matches!(self.invite, Invite::Answered { tx: t, .. } if t == tx);
+        if answered && (200..=299).contains(&resp.code()) {
+            // Our INVITE's 2xx again, or a fork's, after the first.
+            return self.on_invite_ok(ctx, now, resp);
+        }
         if !matches!(self.invite, Invite::Sent { tx: t, .. } if t == tx) {
             return self.on_other_response(ctx, now, tx, resp);
         }

@@ -58,7 +58,7 @@ impl Call {
     pub(super) fn on_update(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, req: IncomingRequest) {
         let offer = super::uac::body_sdp(req.body_text());
         let invite_offer_open = match self.invite {
-            super::Invite::Sent { .. } => self.sdp.remote.is_none(),
+            super::Invite::Sent { .. } | super::Invite::Answered { .. } => self.sdp.remote.is_none(),
             super::Invite::Received { .. } | super::Invite::Adopted { .. } | super::Invite::Acked { .. } => false,
         };
         if offer.is_some() && (self.reinvite.is_pending() || self.ok.is_some() || invite_offer_open) {
