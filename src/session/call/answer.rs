@@ -43,6 +43,7 @@ impl Call {
         ctx.index.add_dialog(fresh.key(), self.id);
         self.dialog = Some(fresh);
         self.invite.answered();
+        self.early.answered(&tag);
         self.locate_hop(ctx, now);
         if self.sdp.disagree() {
             // An answer we cannot take (SRTP we required missing, no

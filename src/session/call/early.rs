@@ -88,6 +88,18 @@ impl EarlyDialogs {
         self.forks.retain(|f| f.dialog.remote_tag() != tag);
     }
 
+    /// The fork with To tag `tag` answered and its dialog is the call's
+    /// now: its early state is let go (its 2xx resent is told apart by
+    /// the call's dialog), unless a PRACK of ours is still in flight in it.
+    pub fn answered(&mut self, tag: &str) {
+        if self.get(tag).is_some_and(|f| f.prack.is_none()) {
+            self.close(tag);
+            if self.forks.is_empty() {
+                self.forks = Vec::new();
+            }
+        }
+    }
+
     /// How many forks are known.
     pub fn len(&self) -> usize {
         self.forks.len()
