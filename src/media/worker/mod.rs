@@ -43,6 +43,7 @@ mod latch;
 mod late;
 mod latency;
 mod leg;
+mod links;
 mod offload;
 mod out_stream;
 mod pacing;
@@ -54,6 +55,9 @@ mod run;
 mod socket;
 mod srtp_session;
 mod ticker;
+mod timeouts;
+mod transcoded;
+pub(crate) mod transcoding;
 mod uring;
 mod verdict;
 mod watch;
@@ -65,6 +69,7 @@ pub use io_kind::MediaIo;
 pub use kernel_mode::MediaKernel;
 pub use late::LateBound;
 pub use latency::{LATENCY_BUCKETS_US, LatencyCounters};
+pub use links::WorkerLinks;
 pub use park::park_max;
 #[cfg(feature = "test-exports")]
 pub use {
@@ -86,6 +91,7 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::Instant;
 use ticker::Ticker;
 use tokio::sync::mpsc;
+use transcoding::TranscodeLink;
 
 /// The token of a worker's waker.
 pub const WAKER: Token = Token(usize::MAX);
@@ -128,22 +134,13 @@ pub struct Worker {
     /// Its io_uring (`None`: epoll, chosen or fallen back to), made on
     /// the worker's thread ([`Worker::open_io`]).
     uring: Option<Box<uring::Uring>>,
+    /// Its transcoder thread's queues (`None`: transcoding inline).
+    transcode: Option<Arc<TranscodeLink>>,
+    /// Transcoder states to close that did not fit in the job queue.
+    retiring: Vec<u64>,
     /// Its calls' directions the kernel forwards (`media.kernel`).
     #[cfg_attr(not(feature = "kernel-fastpath"), allow(dead_code))]
     offload: offload::OffloadSlot,
-}
-
-/// What ties a worker to its plane: its command queue, the signalling
-/// shards' event queues, the stop flag and its published counters.
-pub struct WorkerLinks {
-    /// Commands from signalling.
-    pub commands: Arc<Inbox>,
-    /// One event queue per signalling shard.
-    pub events: Vec<mpsc::Sender<MediaEvent>>,
-    /// Set to stop the worker.
-    pub stop: Arc<AtomicBool>,
-    /// What it publishes.
-    pub counters: Arc<WorkerCounters>,
 }
 
 impl Worker {
@@ -155,6 +152,7 @@ impl Worker {
             events,
             stop,
             counters,
+            transcode,
         } = links;
         Worker {
             cfg,
@@ -182,6 +180,8 @@ impl Worker {
             late: LateBound::new(cfg.max_delay),
             kernel_drops: KernelDrops::new(),
             uring: None,
+            transcode,
+            retiring: Vec::new(),
             offload: Default::default(),
         }
     }
