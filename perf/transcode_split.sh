@@ -34,14 +34,15 @@ run() { # transcoded calls, transcoder threads
   local out; out=$(timeout $((DURATION * 3 + 60)) "$TOOL" --calls "$PLAIN" --transcoded "$m" --transcoders "$t" \
     --duration "$DURATION" --workers "$WORKERS" --io "$IO" --relay-ip "$RELAY_IP" --base-port "$BASE_PORT" 2>&1)
   get() { echo "$out" | awk -v k="$1" '$1==k {print}'; }
-  local lost lat p50 p99 mx xlost added ap50 ap99 cpu nspp xdrop
+  local lost lat p50 p99 mx xlost added ap50 ap99 cpu nspp xdrop late kern
   lost=$(get lost | sed 's/.*(\(.*\) %)/\1/')
   lat=$(get latency_us); p50=$(sed 's/.*p50=\([0-9]*\).*/\1/' <<<"$lat"); p99=$(sed 's/.*p99=\([0-9]*\).*/\1/' <<<"$lat"); mx=$(sed 's/.*max=\([0-9]*\).*/\1/' <<<"$lat")
   xlost=$(get transcoded | sed -n 's/.*lost [0-9]* (\([0-9.]*\) %.*/\1/p')
   added=$(get added_us); ap50=$(sed 's/.*p50=\([0-9]*\).*/\1/' <<<"$added"); ap99=$(sed 's/.*p99=\([0-9]*\).*/\1/' <<<"$added")
   cpu=$(get relay_cpu_s | awk '{print $2}'); nspp=$(get relay_cpu_s | sed 's/.*, \([0-9]*\) ns per packet.*/\1/')
   xdrop=$(get relay_drops | sed -n 's/.*transcode=\([0-9]*\).*/\1/p')
-  echo "| $PLAIN | $m | $t | ${lost:-failed} | $p50 | $p99 | $mx | ${xlost:-n/a} | $ap50 | $ap99 | $cpu | $nspp | ${xdrop:-n/a} |" >>"$ROWS"
+  late=$(get relay_drops | sed -n 's/.*late=\([0-9]*\).*/\1/p'); kern=$(get relay_drops | sed -n 's/.*kernel=\([0-9]*\).*/\1/p')
+  echo "| $PLAIN | $m | $t | ${lost:-failed} | $p50 | $p99 | $mx | ${xlost:-n/a} | $ap50 | $ap99 | $cpu | $nspp | ${xdrop:-n/a} | ${late:-n/a} | ${kern:-n/a} |" >>"$ROWS"
   tail -1 "$ROWS" >&2
 }
 for r in $(seq 1 "$ROUNDS"); do
@@ -55,10 +56,10 @@ done
   echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), kernel $(uname -r); load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg); busy processes at start: ${BUSY0:-none over 5 %}"
   echo "- rvoip $(git describe --always --dirty 2>/dev/null)${FEATURES:+, features $FEATURES}"
   echo "- command: \`PLAIN=$PLAIN TRANSCODED=\"$TRANSCODED\" DURATION=$DURATION ROUNDS=$ROUNDS WORKERS=$WORKERS IO=$IO RELAY_IP=$RELAY_IP BASE_PORT=$BASE_PORT perf/transcode_split.sh\` (rvoip-rtpload --calls $PLAIN --transcoded M --transcoders 0|1 --duration $DURATION --workers $WORKERS --io $IO --relay-ip $RELAY_IP --base-port $BASE_PORT; the worker pinned to core 0, the transcoder thread to core 1, the load tool's threads unpinned on the same 2 cores)"
-  echo "- plain: the relayed calls' loss and end-to-end latency, sender to receiver through the relay (µs); transcoded loss: counted only; added: the worker's own histogram, kernel arrival stamp to sent (inline: every packet; with a thread: relayed packets sent, voice handed off), µs; relay CPU: the worker and transcoder threads, per packet received at the endpoints; xq drops: voice dropped for a full transcoder queue"
+  echo "- plain: the relayed calls' loss and end-to-end latency, sender to receiver through the relay (µs); transcoded loss: counted only; added: the worker's own histogram, kernel arrival stamp to sent (inline: every packet; with a thread: relayed packets sent, voice handed off), µs; relay CPU: the worker and transcoder threads, per packet received at the endpoints; xq drops: voice dropped for a full transcoder queue; late, kernel: packets the worker dropped for waiting over 40 ms, and the kernel for full socket buffers (loss the endpoints see beyond these is the load tool's own, sharing the cores)"
   echo
-  echo "| plain calls | transcoded calls | transcoder threads | plain loss % | plain p50 µs | plain p99 µs | plain max µs | transcoded loss % | added p50 µs | added p99 µs | relay CPU s | relay ns / packet | xq drops |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| plain calls | transcoded calls | transcoder threads | plain loss % | plain p50 µs | plain p99 µs | plain max µs | transcoded loss % | added p50 µs | added p99 µs | relay CPU s | relay ns / packet | xq drops | late | kernel |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   cat "$ROWS"
 } >"$OUT"
 rm -f "$ROWS"

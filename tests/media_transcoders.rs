@@ -2,7 +2,9 @@
 //! voice on a transcoded direction leaves the worker as a job and comes
 //! back re-coded, in order, lost Opus frames concealed; a full job queue
 //! drops and counts; a call removed mid-stream leaves no transcoder state
-//! behind. Over real loopback sockets, through epoll and io_uring.
+//! behind; and a worker without transcoder threads relays the packets of
+//! a read before it re-codes the read's voice. Over real loopback
+//! sockets, through epoll and io_uring.
 //!
 //! Two kinds of worker: a stepped one (run on the test's thread one turn
 //! at a time) whose jobs only the test runs (`run_transcoder`), so what
@@ -27,6 +29,7 @@ mod on_both_ios;
 mod ports;
 
 on_both_ios!(
+    a_worker_relays_its_read_before_it_re_codes,
     a_full_job_queue_drops_and_counts_and_what_fit_goes_in_order,
     lost_opus_frames_are_concealed_in_order_through_a_transcoder_thread,
     a_call_removed_mid_stream_leaves_no_transcoder_behind,
@@ -256,4 +259,71 @@ fn a_call_removed_mid_stream_leaves_no_transcoder_behind(io: MediaIo) {
     let p = recv(&b2).expect("the new call re-coded");
     assert_eq!(header::payload_type(&p), 111);
     assert_eq!(load(&c.transcoders), 1, "only the new call's state");
+}
+
+/// Asks the kernel to stamp each datagram's arrival on `s`.
+fn stamp_arrivals(s: &UdpSocket) {
+    use std::os::fd::AsRawFd;
+    let on: libc::c_int = 1;
+    let fd = s.as_raw_fd();
+    // SAFETY: a valid socket and a c_int option of its size.
+    let rc = unsafe {
+        libc::setsockopt(
+            fd,
+            libc::SOL_SOCKET,
+            libc::SO_TIMESTAMPNS,
+            (&on as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    assert_eq!(rc, 0);
+}
+
+fn a_worker_relays_its_read_before_it_re_codes(io: MediaIo) {
+    let cfg = WorkerConfig {
+        io,
+        ..WorkerConfig::default()
+    };
+    // No transcoder thread: the worker re-codes its own jobs.
+    let mut w = SteppedWorker::new(cfg).unwrap();
+    let (a, b, c, d) = (endpoint(), endpoint(), endpoint(), endpoint());
+    stamp_arrivals(&b);
+    stamp_arrivals(&d);
+    let [pa, pb, pc, pd] = [(); 4].map(|_| ports::free_pair());
+    let transcoded = MediaCommand::AddCall {
+        call: 1,
+        a: pcmu(pa, &a),
+        b: Some(opus(pb, &b)),
+    };
+    let plain = MediaCommand::AddCall {
+        call: 2,
+        a: pcmu(pc, &c),
+        b: Some(pcmu(pd, &d)),
+    };
+    w.inbox.queue.push(transcoded).unwrap();
+    w.inbox.queue.push(plain).unwrap();
+    w.step(Duration::ZERO);
+    assert_eq!(load(&w.counters.calls), 2, "both calls' sockets bound");
+    // Voice to re-code arrives first, then a packet to relay; the worker
+    // reads both in one turn.
+    a.send_to(&pcmu_packet(1), addr(pa)).unwrap();
+    c.send_to(&pcmu_packet(1), addr(pc)).unwrap();
+    let counters = w.counters.clone();
+    wait_until(
+        "both packets read",
+        || w.step(Duration::from_millis(10)),
+        || load(&counters.packets_in) == 2,
+    );
+    assert_eq!(load(&w.counters.packets_out), 2, "both sent, in that one turn");
+    let stamp = |s: &UdpSocket| {
+        use std::os::fd::AsRawFd;
+        let mut batch = rvoip::media::RecvBatch::new();
+        assert_eq!(batch.recv(s.as_raw_fd()).unwrap(), 1);
+        batch.arrival_ns(0).expect("stamped")
+    };
+    let (relayed, recoded) = (stamp(&d), stamp(&b));
+    assert!(
+        relayed < recoded,
+        "the relayed packet left before the re-coded one ({relayed} vs {recoded} ns)"
+    );
 }

@@ -65,12 +65,7 @@ impl Worker {
             }
         }
         let relatch = self.cfg.relatch.as_micros() as u64;
-        let make = if self.transcode.is_some() {
-            Relay::new_elsewhere
-        } else {
-            Relay::new
-        };
-        let relay = make(a, b, ssrcs, relatch, self.cfg.opus_complexity, self.now_us());
+        let relay = Relay::new_elsewhere(a, b, ssrcs, relatch, self.cfg.opus_complexity, self.now_us());
         self.insert(Call {
             id,
             relay,

@@ -18,8 +18,10 @@
 //! through `test_exports`); the worker only reads, sends and counts. A
 //! packet stays in its receive slot throughout: SRTP from a leg is opened
 //! there, the header rewritten, and it is sealed there for an SRTP leg
-//! (the slot has room for the tag); transcoded packets are written and
-//! sealed in the worker's transcoding buffer. Each leg's SRTP contexts are
+//! (the slot has room for the tag). Voice to re-code is handed off as a
+//! job, re-coded after the read's relayed packets are sent (on a
+//! transcoder thread, or by the worker itself), and written and sealed in
+//! the worker's transcoding buffer. Each leg's SRTP contexts are
 //! keyed when the call is added or the leg re-keyed, never per packet.
 //!
 //! Sockets are read through epoll (`recvmmsg` per ready socket) or, with
@@ -91,7 +93,6 @@ use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::Instant;
 use ticker::Ticker;
 use tokio::sync::mpsc;
-use transcoding::TranscodeLink;
 
 /// The token of a worker's waker.
 pub const WAKER: Token = Token(usize::MAX);
@@ -134,10 +135,8 @@ pub struct Worker {
     /// Its io_uring (`None`: epoll, chosen or fallen back to), made on
     /// the worker's thread ([`Worker::open_io`]).
     uring: Option<Box<uring::Uring>>,
-    /// Its transcoder thread's queues (`None`: transcoding inline).
-    transcode: Option<Arc<TranscodeLink>>,
-    /// Transcoder states to close that did not fit in the job queue.
-    retiring: Vec<u64>,
+    /// Where it hands voice to re-code: its transcoder thread, or itself.
+    handoff: transcoded::Handoff,
     /// Its calls' directions the kernel forwards (`media.kernel`).
     #[cfg_attr(not(feature = "kernel-fastpath"), allow(dead_code))]
     offload: offload::OffloadSlot,
@@ -154,6 +153,7 @@ impl Worker {
             counters,
             transcode,
         } = links;
+        let handoff = transcoded::Handoff::new(transcode, &counters);
         Worker {
             cfg,
             poll,
@@ -180,8 +180,7 @@ impl Worker {
             late: LateBound::new(cfg.max_delay),
             kernel_drops: KernelDrops::new(),
             uring: None,
-            transcode,
-            retiring: Vec::new(),
+            handoff,
             offload: Default::default(),
         }
     }

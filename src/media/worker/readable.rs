@@ -101,8 +101,7 @@ impl Worker {
             calls,
             recv_batch,
             uring,
-            transcode_buf,
-            transcode,
+            handoff,
             counters,
             send_batch,
             #[cfg(feature = "kernel-fastpath")]
@@ -162,22 +161,7 @@ impl Worker {
                 call::capture(capture, s.ip, from, dest, true, &pkt[..len]);
                 counters.count_send(s.rtcp_out().send_to(&pkt[..len], dest).is_ok());
             }
-            Verdict::Transcode { rtp, .. } if transcode.is_some() => {
-                super::transcoded::hand_off(transcode.as_deref(), relay.job(*id, side, rtp, pkt), counters)
-            }
-            Verdict::Transcode { out, rtp } => {
-                // Sent now, after what is queued (telephone-event), in order.
-                send_batch.flush_into(counters);
-                if let Some((ring, _)) = ring.as_mut() {
-                    ring.submit();
-                }
-                let Some(s) = &sockets[out.index()] else { return false };
-                let sent = relay.transcode(side, rtp, pkt, now, transcode_buf, |p, dest| {
-                    call::capture(capture, s.ip, s.port, dest, true, p);
-                    counters.count_send(s.rtp.send_to(p, dest).is_ok())
-                });
-                counters.dropped.fetch_add(u64::from(sent.is_err()), Relaxed);
-            }
+            Verdict::Transcode { rtp, .. } => handoff.hand_off(relay.job(*id, side, rtp, pkt), counters),
             Verdict::Consumed => {}
             Verdict::Drop(reason) => counters.count_drop(reason),
         }

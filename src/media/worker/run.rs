@@ -61,6 +61,7 @@ impl Worker {
                 self.on_readable(ev.token().0);
             }
         }
+        self.transcode_here();
         Some(woke)
     }
 }
@@ -97,7 +98,7 @@ mod standalone {
         /// A worker with settings `cfg`, not pinned, handing voice to
         /// re-code to a queue of `queue` jobs that only
         /// [`run_transcoder`](Self::run_transcoder) drains (0: it
-        /// transcodes inline).
+        /// re-codes them itself after each read).
         pub fn with_transcoding(cfg: WorkerConfig, queue: usize) -> std::io::Result<Self> {
             let (tx, events) = mpsc::channel(1024);
             let (inbox, counters) = (Arc::new(Inbox::new(1024)), Arc::new(WorkerCounters::default()));
@@ -106,7 +107,7 @@ mod standalone {
                 events: vec![tx],
                 stop: Default::default(),
                 counters: counters.clone(),
-                transcode: (queue > 0).then(|| TranscodeLink::new(queue, &counters, None)),
+                transcode: (queue > 0).then(|| TranscodeLink::new((queue, 2 * queue), &counters, None)),
             };
             let mut worker = Worker::new(cfg, mio::Poll::new()?, links, 0x5eed, None);
             worker.open_io();
@@ -123,7 +124,8 @@ mod standalone {
         /// would, on this thread; returns how many ran.
         pub fn run_transcoder(&mut self) -> usize {
             let table = &mut self.table;
-            self.worker.transcode.as_deref().map_or(0, |link| table.drain(link))
+            let h = &self.worker.handoff;
+            if h.here.is_some() { 0 } else { table.drain(&h.link) }
         }
 
         /// Offloads its plain relay to the kernel through `map`.

@@ -1,45 +1,88 @@
-//! The worker's side of transcoding on threads of its own: voice handed
-//! off as a job while the rest of the batch is relayed, the re-coded
-//! packets sent at the start of the next turn (the transcoder thread wakes
-//! the worker for them), and the states of ended directions closed.
+//! The worker's side of transcoding: voice on a transcoded direction is
+//! handed off as a job while the rest of the read is relayed, never
+//! re-coded in front of it. With transcoder threads (`media.transcoders`)
+//! a thread re-codes it and wakes the worker, which sends the results at
+//! the start of its next turn; without, the worker re-codes its own jobs,
+//! one at a time, once the read's relayed packets are sent (after each
+//! epoll turn, after each chunk of io_uring completions). Either way the
+//! results are rewritten for the outgoing leg and sent here, in order,
+//! and the states of ended directions are closed behind their jobs.
 
 use super::call::{self, Call};
-use super::transcoding::{PacketJob, TranscodeJob, TranscodeLink};
+use super::transcoding::{PacketJob, TranscodeJob, TranscodeLink, TranscoderTable};
 use super::verdict::DropReason;
 use super::{Worker, WorkerCounters};
+use std::sync::Arc;
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 
-/// Queues a voice packet's `job` on `link` (a full queue drops it,
-/// counted); one that could not become a job is dropped for its reason.
-pub(super) fn hand_off(link: Option<&TranscodeLink>, job: Result<PacketJob, DropReason>, counters: &WorkerCounters) {
-    match (link, job) {
-        (Some(link), Ok(job)) => {
-            link.push(TranscodeJob::Packet(job));
+/// Where a worker's voice to re-code goes.
+pub(super) struct Handoff {
+    /// The queues to its transcoder thread, or to itself.
+    pub link: Arc<TranscodeLink>,
+    /// Its own transcoders, when it has no thread (`None`: a thread's).
+    pub here: Option<TranscoderTable>,
+    /// States to close that did not fit in the job queue.
+    retiring: Vec<u64>,
+}
+
+impl Handoff {
+    /// To the thread at the end of `link`, or (`None`) to the worker
+    /// publishing `counters` itself.
+    pub fn new(link: Option<Arc<TranscodeLink>>, counters: &Arc<WorkerCounters>) -> Self {
+        let here = link.is_none().then(TranscoderTable::default);
+        let link = link.unwrap_or_else(|| TranscodeLink::new(TranscodeLink::HERE, counters, None));
+        Handoff {
+            link,
+            here,
+            retiring: Vec::new(),
         }
-        (_, Err(reason)) => counters.count_drop(reason),
-        // Only called with a link.
-        (None, Ok(_)) => counters.count_drop(DropReason::Undecodable),
+    }
+
+    /// Queues a voice packet's `job` (a full queue drops it, counted); one
+    /// that could not become a job is dropped for its reason.
+    pub fn hand_off(&self, job: Result<PacketJob, DropReason>, counters: &WorkerCounters) {
+        match job {
+            Ok(job) => {
+                self.link.push(TranscodeJob::Packet(job));
+            }
+            Err(reason) => counters.count_drop(reason),
+        }
     }
 }
 
 impl Worker {
-    /// Sends, in order, what the transcoder thread has re-coded (a result
-    /// for a call or direction since gone is dropped, counted), and queues
-    /// the closes that did not fit before. Call each turn, before reading.
+    /// Without transcoder threads: re-codes the jobs queued by the reads
+    /// so far, one at a time, sending what each produces. Call once the
+    /// relayed packets of those reads are sent.
+    pub(super) fn transcode_here(&mut self) {
+        loop {
+            let Handoff {
+                link,
+                here: Some(table),
+                ..
+            } = &mut self.handoff
+            else {
+                return;
+            };
+            let Some(job) = link.jobs.pop() else { return };
+            table.run(&job, link);
+            self.on_transcoded();
+        }
+    }
+
+    /// Sends, in order, what has been re-coded (a result for a call or
+    /// direction since gone is dropped, counted), and queues the closes
+    /// that did not fit before. Call each turn, before reading.
     pub(super) fn on_transcoded(&mut self) {
         let now = self.now_us();
         let Worker {
-            transcode: Some(link),
-            retiring,
+            handoff: Handoff { link, retiring, .. },
             index,
             calls,
             transcode_buf,
             counters,
             ..
-        } = self
-        else {
-            return;
-        };
+        } = self;
         link.woken.store(false, SeqCst);
         retiring.retain(|&g| !link.push(TranscodeJob::Close(g)));
         while let Some(t) = link.results.pop() {
@@ -70,10 +113,10 @@ impl Worker {
     /// job of theirs already queued); a close that does not fit is retried
     /// next turn.
     pub(super) fn retire(&mut self, generations: [Option<u64>; 2]) {
-        let Some(link) = self.transcode.as_deref() else { return };
+        let h = &mut self.handoff;
         for g in generations.into_iter().flatten() {
-            if !link.push(TranscodeJob::Close(g)) {
-                self.retiring.push(g);
+            if !h.link.push(TranscodeJob::Close(g)) {
+                h.retiring.push(g);
             }
         }
     }

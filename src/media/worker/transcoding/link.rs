@@ -32,16 +32,24 @@ pub struct TranscodeLink {
 
 impl TranscodeLink {
     /// Voice queued per worker for its transcoder thread before the next
-    /// is dropped (counted): 40 ms of 250 calls both ways, about 1.4 MiB.
-    pub const QUEUE: usize = 1024;
+    /// is dropped (counted): 40 ms of 250 calls both ways, about 1.4 MiB;
+    /// and twice that in results (about 2.7 MiB).
+    pub const QUEUE: (usize, usize) = (1024, 2048);
+    /// The same for a worker re-coding its own jobs, one at a time, after
+    /// each read (a turn of epoll, a chunk of io_uring completions).
+    pub const HERE: (usize, usize) = (1024, 4);
 
-    /// A link of `capacity` jobs (and twice that in results: a job may
-    /// conceal lost frames too), for the worker publishing `counters`
-    /// and woken by `waker`.
-    pub fn new(capacity: usize, counters: &Arc<WorkerCounters>, waker: Option<&Arc<Waker>>) -> Arc<Self> {
+    /// A link of `capacity` jobs and `results` re-coded packets (a job
+    /// may conceal lost frames too: up to 4 results), for the worker
+    /// publishing `counters` and woken by `waker`.
+    pub fn new(
+        (capacity, results): (usize, usize),
+        counters: &Arc<WorkerCounters>,
+        waker: Option<&Arc<Waker>>,
+    ) -> Arc<Self> {
         Arc::new(TranscodeLink {
             jobs: ArrayQueue::new(capacity.max(1)),
-            results: ArrayQueue::new(2 * capacity.max(1)),
+            results: ArrayQueue::new(results.max(4)),
             counters: counters.clone(),
             waker: waker.cloned(),
             woken: AtomicBool::new(false),
