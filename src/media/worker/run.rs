@@ -59,6 +59,9 @@ impl Worker {
         for ev in events.iter() {
             if ev.token() != WAKER {
                 self.on_readable(ev.token().0);
+                if self.handoff.is_filling() {
+                    self.transcode_here();
+                }
             }
         }
         self.transcode_here();

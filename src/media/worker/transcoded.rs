@@ -38,6 +38,12 @@ impl Handoff {
         }
     }
 
+    /// Whether the worker re-codes its own jobs and half its queue is
+    /// taken (time to re-code before reading on).
+    pub fn is_filling(&self) -> bool {
+        self.here.is_some() && self.link.jobs.len() >= self.link.jobs.capacity() / 2
+    }
+
     /// Queues a voice packet's `job` (a full queue drops it, counted); one
     /// that could not become a job is dropped for its reason.
     pub fn hand_off(&self, job: Result<PacketJob, DropReason>, counters: &WorkerCounters) {

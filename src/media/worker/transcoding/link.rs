@@ -36,8 +36,10 @@ impl TranscodeLink {
     /// and twice that in results (about 2.7 MiB).
     pub const QUEUE: (usize, usize) = (1024, 2048);
     /// The same for a worker re-coding its own jobs, one at a time, after
-    /// each read (a turn of epoll, a chunk of io_uring completions).
-    pub const HERE: (usize, usize) = (1024, 4);
+    /// each read (a chunk of io_uring completions, at most 256; an epoll
+    /// turn, which re-codes early once half of it is queued): about
+    /// 700 KiB.
+    pub const HERE: (usize, usize) = (512, 4);
 
     /// A link of `capacity` jobs and `results` re-coded packets (a job
     /// may conceal lost frames too: up to 4 results), for the worker
