@@ -42,6 +42,10 @@ fn bad_value_is_named() {
     assert!(err.contains("media.realtime_priority"), "{err}");
     let err = config_error("[media]\nmax_delay_ms = 5000\n");
     assert!(err.contains("media.max_delay_ms (5000)"), "{err}");
+    let err = config_error("[media]\ntranscoders = 100\n");
+    assert!(err.contains("media.transcoders (100)"), "{err}");
+    let err = config_error("[media]\ntranscoders = -1\n");
+    assert!(err.contains("transcoders"), "{err}");
     let err = config_error("[media]\nio = \"io_uring\"\n");
     assert!(err.contains("media.io") && err.contains("io_uring"), "{err}");
     let err = config_error("[media]\nkernel = \"on\"\n");

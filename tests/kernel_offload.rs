@@ -234,6 +234,7 @@ fn a_plane_with_the_kernel_on_offloads_its_plain_calls() {
             workers: 1,
             pin: false,
             realtime: 0,
+            transcoders: 0,
             worker,
         };
         let plane = MediaPlane::start(cfg, tx).unwrap();

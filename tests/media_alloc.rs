@@ -11,8 +11,11 @@
 //! interworking on a relayed call for 2 s: the worker reading RFC 4733
 //! digits from a leg whose other leg did not agree telephone-event (and
 //! reporting each), and sending queued digits to a leg as RFC 4733 events
-//! on its ticks, while voice is relayed. All of it twice: the worker
-//! reading and writing through epoll, then through io_uring.
+//! on its ticks, while voice is relayed; then transcoded calls, PCMU <->
+//! PCMA and (with the system libopus) PCMU <-> Opus, re-coded inline and
+//! on a transcoder thread (jobs and results through its queues). All of it
+//! twice: the worker reading and writing through epoll, then through
+//! io_uring.
 
 use rvoip::media::AudioCodec;
 use rvoip::media::audio::{AudioConfig, CallAudio, Prompt, pipes};
@@ -143,16 +146,30 @@ fn worker_paths_do_not_allocate_per_packet() {
         relay_path_does_not_allocate_per_packet(io);
         audio_calls_do_not_allocate_per_packet_or_frame(io);
         dtmf_interworking_does_not_allocate_per_packet(io);
+        for transcoders in [0, 1] {
+            transcoded_calls_do_not_allocate_per_packet(io, transcoders);
+        }
     }
 }
 
 /// A plane of one unpinned worker with `worker`'s settings, reading
 /// through `io` (io_uring: this kernel has it, no fallback).
 fn plane_on(io: MediaIo, worker: WorkerConfig, tx: tokio::sync::mpsc::Sender<rvoip::media::MediaEvent>) -> MediaPlane {
+    plane_with(io, worker, 0, tx)
+}
+
+/// As [`plane_on`], with `transcoders` transcoder threads.
+fn plane_with(
+    io: MediaIo,
+    worker: WorkerConfig,
+    transcoders: usize,
+    tx: tokio::sync::mpsc::Sender<rvoip::media::MediaEvent>,
+) -> MediaPlane {
     let cfg = MediaConfig {
         workers: 1,
         pin: false,
         realtime: 0,
+        transcoders,
         worker: WorkerConfig { io, ..worker },
     };
     let plane = MediaPlane::start(cfg, tx).unwrap();
@@ -247,17 +264,22 @@ fn dtmf_interworking_does_not_allocate_per_packet(io: MediaIo) {
     assert_eq!(during, 0, "{during} allocations in 2 s of DTMF read and sent");
 }
 
+/// Worker settings for calls streaming steadily: no re-latch, no media
+/// timeout, and a late bound none of the packets reaches (the late check
+/// still runs on every packet).
+fn steady() -> WorkerConfig {
+    WorkerConfig {
+        relatch: Duration::from_secs(5),
+        timeout: Duration::from_secs(60),
+        max_delay: Duration::from_secs(1),
+        ..WorkerConfig::default()
+    }
+}
+
 fn relay_path_does_not_allocate_per_packet(io: MediaIo) {
     assert_eq!(srtp_allocations(2000), 0, "SRTP protect/unprotect allocated");
     let (tx, _rx) = tokio::sync::mpsc::channel(1024);
-    let worker = WorkerConfig {
-        relatch: Duration::from_secs(5),
-        timeout: Duration::from_secs(60),
-        // The late check runs on every packet; none of these is late.
-        max_delay: Duration::from_secs(1),
-        ..WorkerConfig::default()
-    };
-    let plane = plane_on(io, worker, tx);
+    let plane = plane_on(io, steady(), tx);
     let srtp = |rx, tx| {
         Some(LegSrtp {
             suite: SUITE,
@@ -447,4 +469,119 @@ fn audio_calls_do_not_allocate_per_packet_or_frame(io: MediaIo) {
         );
     }
     assert_eq!(during, 0, "{during} allocations in 2 s of prompts and taps");
+}
+
+/// One transcoded call's end: its socket, payload type and a payload.
+struct CodedEnd {
+    sock: UdpSocket,
+    to: SocketAddr,
+    pt: u8,
+    step: u32,
+    payload: Vec<u8>,
+}
+
+impl CodedEnd {
+    /// Sends packet `seq` to the worker.
+    fn send(&self, buf: &mut [u8], seq: u16) {
+        write_header(buf, self.pt, false, seq, u32::from(seq) * self.step, 0xc0d);
+        buf[12..12 + self.payload.len()].copy_from_slice(&self.payload);
+        self.sock.send_to(&buf[..12 + self.payload.len()], self.to).unwrap();
+    }
+
+    /// Receives a re-coded packet in this end's payload type (`what`:
+    /// where, said on failure).
+    fn expect(&self, buf: &mut [u8], what: impl Fn() -> String) {
+        let (n, _) = self
+            .sock
+            .recv_from(buf)
+            .unwrap_or_else(|e| panic!("no re-coded packet in PT {}: {e}; {}", self.pt, what()));
+        assert!(n > 12 && rvoip::test_exports::media::rtp::header::payload_type(&buf[..n]) == self.pt);
+    }
+}
+
+fn transcoded_calls_do_not_allocate_per_packet(io: MediaIo, transcoders: usize) {
+    use rvoip::test_exports::media::codec::opus::OpusEncoder;
+    let (tx, _rx) = tokio::sync::mpsc::channel(1024);
+    let plane = plane_with(io, steady(), transcoders, tx);
+    let tone: Vec<i16> = (0..160).map(|i| ((i % 16) as i16 - 8) * 800).collect();
+    let mut opus = [0u8; 400];
+    let n = OpusEncoder::new(5).unwrap().encode(&tone, &mut opus).unwrap();
+    let mut codecs = vec![(AudioCodec::Pcma, 8, vec![0xd5; 160])];
+    // unsafe-libopus allocates in every encode and decode (see above).
+    if cfg!(feature = "audiopus") {
+        codecs.push((AudioCodec::Opus, 111, opus[..n].to_vec()));
+    }
+    let base = 57_000 + (std::process::id() % 500) as u16 * 16 + 8 * transcoders as u16;
+    let mut calls = Vec::new();
+    for (k, (codec, pt, payload)) in codecs.into_iter().enumerate() {
+        let (pa, pb) = (base + 4 * k as u16, base + 4 * k as u16 + 2);
+        let end = |port: u16, pt: u8, step: u32, payload: Vec<u8>| {
+            let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+            sock.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+            let to = SocketAddr::from(([127, 0, 0, 1], port));
+            CodedEnd {
+                sock,
+                to,
+                pt,
+                step,
+                payload,
+            }
+        };
+        let (a, b) = (
+            end(pa, 0, 160, vec![0x55; 160]),
+            end(pb, pt, codec.clock() / 50, payload),
+        );
+        let leg = |port, e: &CodedEnd, codec: AudioCodec| LegConfig {
+            codec: Some(codec),
+            codec_pt: e.pt,
+            clock: codec.clock(),
+            ..LegConfig::pcmu(port, e.sock.local_addr().unwrap())
+        };
+        let (la, lb) = (leg(pa, &a, AudioCodec::Pcmu), leg(pb, &b, codec));
+        let call = 40 + k as u64;
+        plane
+            .submit(MediaCommand::AddCall {
+                call,
+                a: la,
+                b: Some(lb),
+            })
+            .unwrap();
+        calls.push((a, b));
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while plane.counters().map(|c| c.calls.load(Relaxed)).sum::<u64>() < calls.len() as u64 {
+        assert!(Instant::now() < deadline, "the calls' sockets were not bound");
+        std::thread::yield_now();
+    }
+    let mut buf = vec![0u8; 2048];
+    let mut run = |from: u16, n: u16| {
+        for seq in from..from + n {
+            for (a, b) in &calls {
+                let what = || {
+                    let c = plane.counters().next().unwrap();
+                    let n = |a: &std::sync::atomic::AtomicU64| a.load(Relaxed);
+                    format!(
+                        "{io} with {transcoders} transcoder threads, packet {seq}: in {} out {} dropped {} (queue full {})",
+                        n(&c.packets_in),
+                        n(&c.packets_out),
+                        n(&c.dropped),
+                        n(&c.transcode_dropped)
+                    )
+                };
+                a.send(&mut buf, seq);
+                b.expect(&mut buf, what);
+                b.send(&mut buf, seq);
+                a.expect(&mut buf, what);
+            }
+        }
+    };
+    run(0, 100); // warm-up: latching, each direction's transcoder made
+    let before = ALLOCS.load(Relaxed);
+    run(100, 1000);
+    let during = ALLOCS.load(Relaxed) - before;
+    assert_eq!(plane.transcoders(), transcoders);
+    assert_eq!(
+        during, 0,
+        "{during} allocations re-coding 1,000 packets a call each way ({transcoders} transcoder threads)"
+    );
 }

@@ -36,6 +36,7 @@ fn plane() -> (MediaPlane, mpsc::Receiver<MediaEvent>) {
         workers: 2,
         pin: false,
         realtime: 0,
+        transcoders: 0,
         worker,
     };
     (MediaPlane::start(cfg, tx).unwrap(), rx)

@@ -333,6 +333,7 @@ fn a_worker_reads_and_sends_digits_across_legs_that_differ() {
         workers: 1,
         pin: false,
         realtime: 0,
+        transcoders: 0,
         worker,
     };
     let plane = MediaPlane::start(cfg, tx).unwrap();

@@ -44,6 +44,7 @@ fn workers_take_realtime_priority_when_allowed_and_relay_either_way() {
         workers: 2,
         pin: true,
         realtime: 7,
+        transcoders: 0,
         worker: WorkerConfig::default(),
     };
     let plane = MediaPlane::start(cfg, tx).unwrap();

@@ -1,7 +1,8 @@
 //! Media workers over real loopback sockets, end to end: relay both ways
 //! (RTP and RTCP) with the latch reported, a PCMU <-> Opus call carrying a
-//! tone, the media timeout, a packet sent before its leg exists, a port
-//! reused after its call ended, a burst read and sent in batches,
+//! tone (re-coded inline, and on a transcoder thread), the media timeout,
+//! a packet sent before its leg exists, a port reused after its call
+//! ended, a burst read and sent in batches,
 //! payload types no leg negotiated reaching nobody, and an SRTP leg relayed
 //! to a plain one (forged and replayed packets counted, not relayed). What a call does to
 //! each packet is tested without sockets in media_packets.rs.
@@ -30,8 +31,14 @@ mod ports;
 use ports::free_pair;
 use tokio::sync::mpsc;
 
-/// A plane of two workers reading their sockets through `io`.
+/// A plane of two workers reading their sockets through `io`, transcoding
+/// inline.
 fn plane(io: MediaIo, timeout_ms: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent>) {
+    plane_with(io, timeout_ms, 0)
+}
+
+/// As [`plane`], with `transcoders` transcoder threads.
+fn plane_with(io: MediaIo, timeout_ms: u64, transcoders: usize) -> (MediaPlane, mpsc::Receiver<MediaEvent>) {
     let (tx, rx) = mpsc::channel(1024);
     let worker = WorkerConfig {
         ip: "127.0.0.1".parse().unwrap(),
@@ -49,6 +56,7 @@ fn plane(io: MediaIo, timeout_ms: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent
         workers: 2,
         pin: true,
         realtime: 0,
+        transcoders,
         worker,
     };
     let plane = MediaPlane::start(cfg, tx).unwrap();
@@ -62,6 +70,7 @@ on_both_ios!(
     an_srtp_leg_relays_to_a_plain_leg_and_drops_forgeries,
     silence_raises_a_media_timeout,
     transcoded_call_carries_a_tone_pcmu_to_opus_and_back,
+    transcoded_call_carries_a_tone_on_a_transcoder_thread,
     a_packet_before_the_leg_exists_does_not_block_later_ones,
     a_port_is_reused_after_its_call_ends_and_old_packets_are_discarded,
     burst_is_relayed_whole_and_in_order,
@@ -296,9 +305,19 @@ fn silence_raises_a_media_timeout(io: MediaIo) {
 }
 
 fn transcoded_call_carries_a_tone_pcmu_to_opus_and_back(io: MediaIo) {
+    tone_through_a_transcoded_call(io, 0);
+}
+
+/// The same, re-coded on a transcoder thread (`media.transcoders`).
+fn transcoded_call_carries_a_tone_on_a_transcoder_thread(io: MediaIo) {
+    tone_through_a_transcoded_call(io, 1);
+}
+
+fn tone_through_a_transcoded_call(io: MediaIo, transcoders: usize) {
     use rvoip::test_exports::media::codec::g711;
     use rvoip::test_exports::media::codec::opus::{OpusDecoder, OpusEncoder};
-    let (plane, _events) = plane(io, 30_000);
+    let (plane, _events) = plane_with(io, 30_000, transcoders);
+    assert_eq!(plane.transcoders(), transcoders);
     let (a, b) = (endpoint(), endpoint());
     let (pa, pb) = (free_pair(), free_pair());
     let la = LegConfig {

@@ -72,6 +72,10 @@ pub struct ServerConfig {
     /// relayed late (`Duration::ZERO`: never; media sockets then get
     /// throughput-sized buffers).
     pub media_max_delay: Duration,
+    /// Transcoder threads re-coding transcoded calls' voice, so that no
+    /// encode runs on a media worker in front of relayed packets (0: the
+    /// workers transcode inline; `media.transcoders`).
+    pub media_transcoders: usize,
     /// How media workers read and write their sockets: io_uring or epoll
     /// (io_uring refused by the kernel: epoll, said once).
     pub media_io: crate::media::MediaIo,
@@ -132,6 +136,7 @@ impl Default for ServerConfig {
             sip_threads: 1,
             media_timeout: Duration::from_secs(30),
             media_max_delay: Duration::from_millis(40),
+            media_transcoders: 0,
             media_io: Default::default(),
             media_kernel: Default::default(),
             max_redirects: 3,

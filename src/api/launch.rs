@@ -60,6 +60,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
             workers: cfg.media_workers,
             pin: true,
             realtime: cfg.media_realtime,
+            transcoders: cfg.media_transcoders,
             worker,
         },
         media_txs,

@@ -25,6 +25,8 @@ pub mod srtp;
 pub(crate) mod worker;
 
 pub use codec::AudioCodec;
+/// Opus encoding, for tools that generate Opus voice (`rvoip-rtpload`).
+pub use codec::opus::{OpusEncoder, OpusError};
 pub use command::{LegConfig, LegSrtp, MediaCommand, Side};
 pub use event::{LegStats, MediaEvent};
 pub use plane::{MediaConfig, MediaPlane, worker_of};

@@ -3,6 +3,7 @@
 //! both its legs share a core.
 
 use super::placement::ThreadPlacement;
+use super::worker::transcoding::{TranscodeLink, TranscoderPool};
 use super::worker::{Inbox, MediaIo, WAKER, Worker, WorkerConfig, WorkerCounters, WorkerLinks};
 use super::{MediaCommand, MediaEvent};
 use mio::{Poll, Waker};
@@ -23,6 +24,9 @@ pub struct MediaConfig {
     pub pin: bool,
     /// Run the workers at this SCHED_FIFO priority (1–99; 0: normal).
     pub realtime: u8,
+    /// Transcoder threads (`media.transcoders`; 0: each worker re-codes
+    /// its calls' voice inline, in front of the packets behind it).
+    pub transcoders: usize,
     /// What every worker shares.
     pub worker: WorkerConfig,
 }
@@ -45,6 +49,8 @@ pub struct MediaPlane {
     /// The kernel fast path, attached while the plane runs.
     #[cfg_attr(not(feature = "kernel-fastpath"), allow(dead_code))]
     kernel: super::plane_kernel::PlaneKernel,
+    /// The transcoder threads, stopped after the workers.
+    transcoders: TranscoderPool,
     /// Commands refused because a worker's queue was full.
     pub overflow: AtomicU64,
 }
@@ -59,11 +65,8 @@ impl MediaPlane {
     /// call `c` go to `events[c % events.len()]`.
     pub fn start_sharded(cfg: MediaConfig, events: Vec<mpsc::Sender<MediaEvent>>) -> std::io::Result<MediaPlane> {
         let shards = events.len().max(1);
-        let n = if cfg.workers == 0 {
-            std::thread::available_parallelism().map_or(1, |n| n.get())
-        } else {
-            cfg.workers
-        };
+        let cpus = || std::thread::available_parallelism().map_or(1, |n| n.get());
+        let n = Some(cfg.workers).filter(|&w| w > 0).unwrap_or_else(cpus);
         let cores = if cfg.pin {
             core_affinity::get_core_ids().unwrap_or_default()
         } else {
@@ -74,6 +77,7 @@ impl MediaPlane {
         let stop = Arc::new(AtomicBool::new(false));
         let placement = Arc::new(ThreadPlacement::new(cfg.realtime));
         let mut workers = Vec::with_capacity(n);
+        let mut links = Vec::new();
         #[allow(unused_mut)] // only the fast path hands out its map
         let mut kernel = super::plane_kernel::start(wcfg.kernel);
         for i in 0..n {
@@ -82,11 +86,14 @@ impl MediaPlane {
             let inbox = Arc::new(Inbox::new(QUEUE));
             let counters = Arc::new(WorkerCounters::default());
             let core = (!cores.is_empty()).then(|| cores[i % cores.len()]);
+            let link = (cfg.transcoders > 0).then(|| TranscodeLink::new(TranscodeLink::QUEUE, &counters, Some(&waker)));
+            links.extend(link.clone());
             let links = WorkerLinks {
                 commands: inbox.clone(),
                 events: events.clone(),
                 stop: stop.clone(),
                 counters: counters.clone(),
+                transcode: link,
             };
             let seed = 0x9e37_79b9 ^ (i as u32 + 1).wrapping_mul(0x85eb_ca6b);
             let mut worker = Worker::new(wcfg, poll, links, seed, core.map(|c| c.id));
@@ -105,7 +112,7 @@ impl MediaPlane {
                 })?;
             let io = io_rx.recv().unwrap_or((MediaIo::Epoll, None));
             if i == 0 {
-                wcfg.io = say_io(wcfg.io, io);
+                wcfg.io = MediaIo::say(wcfg.io, io);
             }
             workers.push(WorkerHandle {
                 inbox,
@@ -114,8 +121,10 @@ impl MediaPlane {
                 thread: Some(thread),
             });
         }
+        let transcoders = TranscoderPool::start(cfg.transcoders, &links, &cores, n)?;
         Ok(MediaPlane {
             workers,
+            transcoders,
             io: wcfg.io,
             shards,
             stop,
@@ -159,6 +168,11 @@ impl MediaPlane {
         self.kernel.as_ref()?.counts().read().ok()
     }
 
+    /// Transcoder threads (0: the workers transcode inline).
+    pub fn transcoders(&self) -> usize {
+        self.transcoders.threads()
+    }
+
     /// How the workers read and write their sockets.
     pub fn io(&self) -> MediaIo {
         self.io
@@ -175,19 +189,6 @@ impl Drop for MediaPlane {
             }
         }
     }
-}
-
-/// Says, once per plane, which I/O its workers use (and why not io_uring
-/// when it was `asked` for and refused); returns it, for the other workers.
-fn say_io(asked: MediaIo, (got, refused): (MediaIo, Option<std::io::Error>)) -> MediaIo {
-    match refused {
-        Some(e) => tracing::warn!("media.io = \"{asked}\": io_uring unavailable ({e}); media workers use epoll"),
-        None => tracing::info!(
-            "media I/O: {}",
-            if got == MediaIo::Uring { "io_uring" } else { "epoll" }
-        ),
-    }
-    got
 }
 
 /// The worker of call `call` when signalling has `shards` shards (call ids

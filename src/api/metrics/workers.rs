@@ -57,6 +57,18 @@ impl Metrics {
                 per(&|w| w.kernel_dropped.load(Relaxed)),
             ),
             (
+                "rvoip_rtp_transcode_dropped_total",
+                "counter",
+                "voice packets to re-code dropped: the transcoder thread's queue was full (media.transcoders)",
+                per(&|w| w.transcode_dropped.load(Relaxed)),
+            ),
+            (
+                "rvoip_media_transcoders",
+                "gauge",
+                "transcoder states held on transcoder threads for each media worker's calls",
+                per(&|w| w.transcoders.load(Relaxed)),
+            ),
+            (
                 "rvoip_srtp_auth_failed_total",
                 "counter",
                 "SRTP/SRTCP packets dropped: authentication failed (corrupted or forged)",

@@ -34,6 +34,12 @@ pub fn check(cfg: &Config) -> Result<(), String> {
             m.max_delay_ms
         ));
     }
+    if m.transcoders > 64 {
+        return Err(format!(
+            "media.transcoders ({}) must be 0 (inline on the media workers) or 1-64 threads",
+            m.transcoders
+        ));
+    }
     if let Err(e) = m.io.parse::<rvoip::media::MediaIo>() {
         return Err(format!("media.io: {e}"));
     }

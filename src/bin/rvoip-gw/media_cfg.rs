@@ -15,6 +15,8 @@ pub struct Media {
     pub realtime_priority: u8,
     pub timeout_secs: u64,
     pub max_delay_ms: u64,
+    /// Transcoder threads; 0 = inline on the workers.
+    pub transcoders: usize,
     /// "uring" or "epoll".
     pub io: String,
     /// "off" or "auto" (the kernel fast path).

@@ -36,6 +36,7 @@ pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
         sip_threads: cfg.sip.threads,
         media_timeout: Duration::from_secs(cfg.media.timeout_secs),
         media_max_delay: Duration::from_millis(cfg.media.max_delay_ms),
+        media_transcoders: cfg.media.transcoders,
         media_io: cfg.media.io.parse().unwrap_or_default(),
         media_kernel: cfg.media.kernel.parse().unwrap_or_default(),
         max_redirects: cfg.sip.max_redirects,

@@ -1,6 +1,7 @@
 //! The test endpoints: two UDP sockets per call, a pacing sender thread and
 //! a receiver thread measuring one-way latency from the stamped send time.
 
+use crate::voice::Voice;
 use hdrhistogram::Histogram;
 use mio::unix::SourceFd;
 use mio::{Events, Interest, Poll, Token};
@@ -11,10 +12,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::{Duration, Instant};
 
-/// What a run measured.
+/// What a run measured (`sent`, `received` and the latency: the plain
+/// calls'; `xc_*`: the transcoded calls', only counted).
 pub struct RunResult {
     pub sent: u64,
     pub received: u64,
+    pub xc_sent: u64,
+    pub xc_received: u64,
     /// SRTP packets that failed authentication at an endpoint.
     pub srtp_failed: u64,
     pub latency_us: Histogram<u64>,
@@ -27,6 +31,8 @@ pub struct Endpoints {
     socks: Vec<Arc<std::net::UdpSocket>>,
     /// Per endpoint, SRTP keys (what it sends with, what it receives with).
     srtp: Vec<Option<(MasterKey, MasterKey)>>,
+    /// Per endpoint, what it sends (and whether what it hears is timed).
+    voice: Vec<Voice>,
 }
 
 impl Endpoints {
@@ -39,7 +45,13 @@ impl Endpoints {
             socks.push(Arc::new(s));
         }
         let srtp = vec![None; n];
-        Ok(Endpoints { socks, srtp })
+        let voice = vec![Voice::Plain; n];
+        Ok(Endpoints { socks, srtp, voice })
+    }
+
+    /// Endpoint `i` is one end of a transcoded call, speaking `voice`.
+    pub fn set_voice(&mut self, i: usize, voice: Voice) {
+        self.voice[i] = voice;
     }
 
     /// Endpoint `i` sends SRTP under `send` and receives SRTP under `recv`.
@@ -66,11 +78,13 @@ impl Endpoints {
             let socks = self.socks.clone();
             let done = done.clone();
             let keys = self.srtp.iter().map(|k| k.map(|(_, recv)| ctx(&recv))).collect();
-            std::thread::spawn(move || receive(&socks, keys, start, &done))
+            let timed: Vec<bool> = self.voice.iter().map(|v| *v == Voice::Plain).collect();
+            std::thread::spawn(move || receive(&socks, keys, &timed, start, &done))
         };
         let mut protect: Vec<Option<SrtpContext>> = self.srtp.iter().map(|k| k.map(|(send, _)| ctx(&send))).collect();
-        let mut sent = 0u64;
+        let mut sent = [0u64; 2];
         let mut pkt = [0u8; 172 + 10];
+        let opus = Voice::opus_frame();
         let mut tick = 0u64;
         // Each 20 ms tick is spread over `slots` slots (1: one burst per
         // tick; 10: every 2 ms, closer to how independent phones send).
@@ -85,14 +99,14 @@ impl Endpoints {
                     std::thread::sleep(wait);
                 }
                 for &i in chunk {
-                    rvoip::media::rtp::write_header(&mut pkt, 0, false, tick as u16, (tick * 160) as u32, i as u32);
-                    pkt[12..20].copy_from_slice(&(start.elapsed().as_nanos() as u64).to_be_bytes());
+                    let stamp = start.elapsed().as_nanos() as u64;
+                    let len = self.voice[i].write(&mut pkt, tick, i as u32, stamp, &opus);
                     let len = match protect[i].as_mut() {
-                        Some(c) => c.protect(&mut pkt, 172).expect("room for the tag"),
-                        None => 172,
+                        Some(c) => c.protect(&mut pkt, len).expect("room for the tag"),
+                        None => len,
                     };
                     if self.socks[i].send(&pkt[..len]).is_ok() {
-                        sent += 1;
+                        sent[usize::from(self.voice[i] != Voice::Plain)] += 1;
                     }
                 }
             }
@@ -100,10 +114,12 @@ impl Endpoints {
         }
         std::thread::sleep(Duration::from_millis(500));
         done.store(true, Relaxed);
-        let (received, srtp_failed, latency_us) = receiver.join().expect("receiver thread");
+        let ([received, xc_received], srtp_failed, latency_us) = receiver.join().expect("receiver thread");
         RunResult {
-            sent,
+            sent: sent[0],
             received,
+            xc_sent: sent[1],
+            xc_received,
             srtp_failed,
             latency_us,
             elapsed: start.elapsed(),
@@ -118,9 +134,10 @@ fn ctx(key: &MasterKey) -> SrtpContext {
 fn receive(
     socks: &[Arc<std::net::UdpSocket>],
     mut keys: Vec<Option<SrtpContext>>,
+    timed: &[bool],
     start: Instant,
     done: &AtomicBool,
-) -> (u64, u64, Histogram<u64>) {
+) -> ([u64; 2], u64, Histogram<u64>) {
     use std::os::fd::AsRawFd;
     let mut poll = Poll::new().expect("poll");
     for (i, s) in socks.iter().enumerate() {
@@ -131,7 +148,7 @@ fn receive(
     let mut hist = Histogram::<u64>::new_with_bounds(1, 10_000_000, 3).expect("histogram bounds");
     let mut events = Events::with_capacity(4096);
     let mut batch = RecvBatch::new();
-    let (mut received, mut failed) = (0u64, 0u64);
+    let (mut received, mut failed) = ([0u64; 2], 0u64);
     while !done.load(Relaxed) {
         let _ = poll.poll(&mut events, Some(Duration::from_millis(50)));
         for ev in events.iter() {
@@ -150,10 +167,12 @@ fn receive(
                             continue;
                         }
                     };
-                    if len >= 20 {
+                    if !timed[at] {
+                        received[1] += 1;
+                    } else if len >= 20 {
                         let stamp = u64::from_be_bytes(buf[12..20].try_into().expect("8 bytes"));
                         let _ = hist.record((now.saturating_sub(stamp) / 1000).max(1));
-                        received += 1;
+                        received[0] += 1;
                     }
                 }
                 if n < RecvBatch::BATCH {

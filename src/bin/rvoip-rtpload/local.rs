@@ -1,9 +1,10 @@
 //! The in-process relay: a media plane started here, and the calls its
 //! workers relay between the endpoints.
 
+use super::voice::{OPUS_PT, Voice};
 use super::{Args, endpoints};
 use rvoip::media::srtp::{Crypto, Suite};
-use rvoip::media::{LegConfig, LegSrtp, MediaCommand, MediaConfig, MediaPlane, WorkerConfig};
+use rvoip::media::{AudioCodec, LegConfig, LegSrtp, MediaCommand, MediaConfig, MediaPlane, WorkerConfig};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -21,14 +22,16 @@ pub fn start_plane(args: &Args) -> (MediaPlane, tokio::sync::mpsc::Receiver<rvoi
         workers: args.workers,
         pin: true,
         realtime: args.realtime,
+        transcoders: args.transcoders,
         worker,
     };
     let plane = MediaPlane::start(cfg, tx).unwrap_or_else(|e| super::fail(&format!("media plane: {e}")));
     (plane, events)
 }
 
-/// Relayed calls on `plane` (or, without one, endpoints paired directly):
-/// endpoint 2i is call i's A side, 2i+1 its B side.
+/// Relayed calls on `plane` (or, without one, endpoints paired directly),
+/// then the transcoded ones: endpoint 2i is call i's A side, 2i+1 its B
+/// side.
 pub fn local_targets(
     args: &Args,
     addrs: &[SocketAddr],
@@ -36,7 +39,7 @@ pub fn local_targets(
     eps: &mut endpoints::Endpoints,
 ) -> Vec<Option<SocketAddr>> {
     let mut t = Vec::with_capacity(addrs.len());
-    for i in 0..args.calls {
+    for i in 0..args.calls + args.transcoded {
         let (a, b) = (addrs[2 * i], addrs[2 * i + 1]);
         let Some(plane) = plane else {
             t.extend([Some(b), Some(a)]);
@@ -56,10 +59,17 @@ pub fn local_targets(
                 tx: ours,
             });
         }
+        let mut leg_b = LegConfig::pcmu(pb, b);
+        if i >= args.calls {
+            (leg_a.codec, leg_b.codec) = (Some(AudioCodec::Pcmu), Some(AudioCodec::Opus));
+            (leg_b.codec_pt, leg_b.clock) = (OPUS_PT, 48_000);
+            eps.set_voice(2 * i, Voice::Pcmu);
+            eps.set_voice(2 * i + 1, Voice::Opus);
+        }
         let cmd = MediaCommand::AddCall {
             call: i as u64,
             a: leg_a,
-            b: Some(LegConfig::pcmu(pb, b)),
+            b: Some(leg_b),
         };
         while plane.submit(cmd.clone()).is_err() {
             std::thread::sleep(Duration::from_millis(1));

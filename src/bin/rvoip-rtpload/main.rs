@@ -12,6 +12,7 @@ mod local;
 mod ng;
 mod report;
 mod sip;
+mod voice;
 
 use clap::Parser;
 use rvoip::media::MediaIo;
@@ -75,6 +76,15 @@ pub struct Args {
     /// kernel received it) instead of relaying it late; 0: never.
     #[arg(long, default_value_t = 40)]
     max_delay_ms: u64,
+    /// Transcoded calls besides the relayed ones (in-process relay): A
+    /// speaks PCMU, B Opus; their packets are counted, not timed (the
+    /// stamp does not survive re-coding).
+    #[arg(long, default_value_t = 0)]
+    transcoded: usize,
+    /// The in-process relay's transcoder threads (0: its workers
+    /// transcode inline).
+    #[arg(long, default_value_t = 0)]
+    transcoders: usize,
     /// The in-process relay's socket I/O: uring or epoll.
     #[arg(long, default_value_t = MediaIo::default())]
     io: MediaIo,
@@ -95,9 +105,12 @@ fn main() {
     if args.srtp && (args.sip.is_some() || args.rtpengine.is_some() || args.direct) {
         fail("--srtp is for the in-process relay (not with --sip, --rtpengine or --direct)");
     }
-    let mut eps =
-        endpoints::Endpoints::open(per_call * args.calls).unwrap_or_else(|e| fail(&format!("endpoint sockets: {e}")));
-    let addrs: Vec<SocketAddr> = (0..per_call * args.calls).map(|i| eps.addr(i)).collect();
+    if args.transcoded > 0 && (args.sip.is_some() || args.rtpengine.is_some() || args.direct) {
+        fail("--transcoded is for the in-process relay (not with --sip, --rtpengine or --direct)");
+    }
+    let n = per_call * (args.calls + args.transcoded);
+    let mut eps = endpoints::Endpoints::open(n).unwrap_or_else(|e| fail(&format!("endpoint sockets: {e}")));
+    let addrs: Vec<SocketAddr> = (0..n).map(|i| eps.addr(i)).collect();
     let mut plane = None;
     let mut calls = None;
     let targets = if let Some(server) = args.sip {

@@ -22,7 +22,10 @@ pub fn relay_cpu_seconds(pid: Option<u32>) -> f64 {
     };
     tasks
         .flatten()
-        .filter(|t| std::fs::read_to_string(t.path().join("comm")).is_ok_and(|c| c.starts_with("rvoip-media")))
+        .filter(|t| {
+            let comm = std::fs::read_to_string(t.path().join("comm")).unwrap_or_default();
+            comm.starts_with("rvoip-media") || comm.starts_with("rvoip-transcod")
+        })
         .filter_map(|t| std::fs::read_to_string(t.path().join("stat")).ok())
         .map(cpu)
         .sum()
@@ -46,7 +49,13 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: Option<&MediaPlane>, c
         }
     );
     match (plane, calls) {
-        (Some(p), _) => println!("calls       {} ({} workers, {} I/O)", args.calls, p.workers(), p.io()),
+        (Some(p), _) => println!(
+            "calls       {} ({} workers, {} I/O, {} transcoder threads)",
+            args.calls,
+            p.workers(),
+            p.io(),
+            p.transcoders()
+        ),
         (_, Some(c)) => {
             let (ok, failed) = c.answered();
             println!(
@@ -68,13 +77,25 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: Option<&MediaPlane>, c
         println!("srtp_failed {} (failed authentication at the endpoints)", r.srtp_failed);
     }
     println!("rate_pps    {pps:.0}");
+    if args.transcoded > 0 {
+        let lost = r.xc_sent.saturating_sub(r.xc_received);
+        println!(
+            "transcoded  {} calls PCMU<->Opus: sent {} received {} lost {} ({:.4} %; counted, not timed)",
+            args.transcoded,
+            r.xc_sent,
+            r.xc_received,
+            lost,
+            100.0 * lost as f64 / r.xc_sent.max(1) as f64
+        );
+    }
     println!("latency_us  p50={} p99={} max={}", q(0.5), q(0.99), r.latency_us.max());
     if !args.direct && (plane.is_some() || args.relay_pid.is_some()) {
-        let per_k = cpu / r.elapsed.as_secs_f64() / (args.calls as f64 / 1000.0);
+        let calls = args.calls + args.transcoded;
+        let per_k = cpu / r.elapsed.as_secs_f64() / (calls as f64 / 1000.0);
         println!(
             "relay_cpu_s {cpu:.2} ({:.3} cores per 1,000 calls, {:.0} ns per packet)",
             per_k,
-            cpu * 1e9 / r.received.max(1) as f64
+            cpu * 1e9 / (r.received + r.xc_received).max(1) as f64
         );
     }
     if let Some(p) = plane {
@@ -87,7 +108,7 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: Option<&MediaPlane>, c
 /// of all packets relayed within 200 µs.
 fn print_added(plane: &MediaPlane) {
     let (mut count, mut within, mut p50, mut p99, mut max) = (0u64, 0u64, 0u64, 0u64, 0u64);
-    let (mut late, mut kernel) = (0u64, 0u64);
+    let (mut late, mut kernel, mut xc_dropped) = (0u64, 0u64, 0u64);
     let i200 = LATENCY_BUCKETS_US
         .iter()
         .position(|&b| b == 200)
@@ -101,6 +122,7 @@ fn print_added(plane: &MediaPlane) {
         max = max.max(l.max_ns.load(Relaxed));
         late += c.late.load(Relaxed);
         kernel += c.kernel_dropped.load(Relaxed);
+        xc_dropped += c.transcode_dropped.load(Relaxed);
     }
     println!(
         "added_us    p50={} p99={} max={} within_200us={:.2} % ({} packets; worst worker)",
@@ -110,5 +132,7 @@ fn print_added(plane: &MediaPlane) {
         100.0 * within as f64 / count.max(1) as f64,
         count
     );
-    println!("relay_drops late={late} kernel={kernel} (late: older than --max-delay-ms; kernel: socket buffer full)");
+    println!(
+        "relay_drops late={late} kernel={kernel} transcode={xc_dropped} (late: older than --max-delay-ms; kernel: socket buffer full; transcode: transcoder queue full)"
+    );
 }

@@ -1,5 +1,5 @@
 //! Commands from signalling: add (relayed, echoed or audio), update and
-//! remove calls; and the media timeout sweep.
+//! remove calls.
 
 use super::Worker;
 use super::call::{Call, LegSockets};
@@ -19,6 +19,8 @@ impl Worker {
                 let slot = self.index.get(&call).copied();
                 if let Some(c) = slot.and_then(|s| self.calls[s].as_mut()) {
                     c.relay.update_leg(side, leg);
+                    let retired = c.relay.take_retired(false);
+                    self.retire(retired);
                 }
             }
             MediaCommand::RemoveCall { call } => self.remove_call(call),
@@ -63,7 +65,7 @@ impl Worker {
             }
         }
         let relatch = self.cfg.relatch.as_micros() as u64;
-        let relay = Relay::new(a, b, ssrcs, relatch, self.cfg.opus_complexity, self.now_us());
+        let relay = Relay::new_elsewhere(a, b, ssrcs, relatch, self.cfg.opus_complexity, self.now_us());
         self.insert(Call {
             id,
             relay,
@@ -119,9 +121,10 @@ impl Worker {
         let Some(slot) = self.index.remove(&id) else {
             return;
         };
-        let Some(call) = self.calls[slot].take() else {
+        let Some(mut call) = self.calls[slot].take() else {
             return;
         };
+        self.retire(call.relay.take_retired(true));
         let stats = call.relay.stats();
         if let Some(tap) = &call.capture {
             tap.close();
@@ -173,20 +176,6 @@ impl Worker {
         self.release(s.ip, s.port, s.rtp);
         if let Some(rtcp) = s.rtcp {
             self.release(s.ip, s.port.wrapping_add(1), rtcp);
-        }
-    }
-
-    pub(super) fn check_timeouts(&mut self) {
-        let now = self.now_us();
-        let limit = self.cfg.timeout.as_micros() as u64;
-        let mut expired = Vec::new();
-        for call in self.calls.iter_mut().flatten() {
-            if call.relay.check_timeout(now, limit) {
-                expired.push(call.id);
-            }
-        }
-        for call in expired {
-            self.emit(MediaEvent::Timeout { call });
         }
     }
 }

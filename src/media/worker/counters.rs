@@ -32,6 +32,12 @@ pub struct WorkerCounters {
     /// buffers full (never read, so not in `packets_in`; counted when the
     /// socket next delivers one).
     pub kernel_dropped: AtomicU64,
+    /// Of those, voice to re-code dropped because its transcoder thread's
+    /// queue (or the queue back) was full (`media.transcoders`).
+    pub transcode_dropped: AtomicU64,
+    /// Transcoder states held for its calls on transcoder threads (made by
+    /// a direction's first packet, dropped after the call or its codec).
+    pub transcoders: AtomicU64,
     /// Events lost because signalling's queue was full.
     pub event_overflow: AtomicU64,
     /// Calls on this worker (their sockets bound).

@@ -47,3 +47,18 @@ impl fmt::Display for MediaIo {
         f.write_str(self.name())
     }
 }
+
+impl MediaIo {
+    /// Says, once per plane, which I/O its workers use (and why not io_uring
+    /// when it was `asked` for and refused); returns it, for the other workers.
+    pub(crate) fn say(asked: MediaIo, (got, refused): (MediaIo, Option<std::io::Error>)) -> MediaIo {
+        match refused {
+            Some(e) => tracing::warn!("media.io = \"{asked}\": io_uring unavailable ({e}); media workers use epoll"),
+            None => tracing::info!(
+                "media I/O: {}",
+                if got == MediaIo::Uring { "io_uring" } else { "epoll" }
+            ),
+        }
+        got
+    }
+}

@@ -18,8 +18,10 @@
 //! through `test_exports`); the worker only reads, sends and counts. A
 //! packet stays in its receive slot throughout: SRTP from a leg is opened
 //! there, the header rewritten, and it is sealed there for an SRTP leg
-//! (the slot has room for the tag); transcoded packets are written and
-//! sealed in the worker's transcoding buffer. Each leg's SRTP contexts are
+//! (the slot has room for the tag). Voice to re-code is handed off as a
+//! job, re-coded after the read's relayed packets are sent (on a
+//! transcoder thread, or by the worker itself), and written and sealed in
+//! the worker's transcoding buffer. Each leg's SRTP contexts are
 //! keyed when the call is added or the leg re-keyed, never per packet.
 //!
 //! Sockets are read through epoll (`recvmmsg` per ready socket) or, with
@@ -43,6 +45,7 @@ mod latch;
 mod late;
 mod latency;
 mod leg;
+mod links;
 mod offload;
 mod out_stream;
 mod pacing;
@@ -54,6 +57,9 @@ mod run;
 mod socket;
 mod srtp_session;
 mod ticker;
+mod timeouts;
+mod transcoded;
+pub(crate) mod transcoding;
 mod uring;
 mod verdict;
 mod watch;
@@ -65,6 +71,7 @@ pub use io_kind::MediaIo;
 pub use kernel_mode::MediaKernel;
 pub use late::LateBound;
 pub use latency::{LATENCY_BUCKETS_US, LatencyCounters};
+pub use links::WorkerLinks;
 pub use park::park_max;
 #[cfg(feature = "test-exports")]
 pub use {
@@ -128,22 +135,11 @@ pub struct Worker {
     /// Its io_uring (`None`: epoll, chosen or fallen back to), made on
     /// the worker's thread ([`Worker::open_io`]).
     uring: Option<Box<uring::Uring>>,
+    /// Where it hands voice to re-code: its transcoder thread, or itself.
+    handoff: transcoded::Handoff,
     /// Its calls' directions the kernel forwards (`media.kernel`).
     #[cfg_attr(not(feature = "kernel-fastpath"), allow(dead_code))]
     offload: offload::OffloadSlot,
-}
-
-/// What ties a worker to its plane: its command queue, the signalling
-/// shards' event queues, the stop flag and its published counters.
-pub struct WorkerLinks {
-    /// Commands from signalling.
-    pub commands: Arc<Inbox>,
-    /// One event queue per signalling shard.
-    pub events: Vec<mpsc::Sender<MediaEvent>>,
-    /// Set to stop the worker.
-    pub stop: Arc<AtomicBool>,
-    /// What it publishes.
-    pub counters: Arc<WorkerCounters>,
 }
 
 impl Worker {
@@ -155,7 +151,9 @@ impl Worker {
             events,
             stop,
             counters,
+            transcode,
         } = links;
+        let handoff = transcoded::Handoff::new(transcode, &counters);
         Worker {
             cfg,
             poll,
@@ -182,6 +180,7 @@ impl Worker {
             late: LateBound::new(cfg.max_delay),
             kernel_drops: KernelDrops::new(),
             uring: None,
+            handoff,
             offload: Default::default(),
         }
     }

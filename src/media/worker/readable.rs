@@ -1,10 +1,10 @@
 //! Socket readiness (epoll): read the ready datagrams in batches, let the
 //! call's relay decide each one in its receive slot (SRTP opened and
-//! sealed there too: the slot has room for a tag), and carry out its
-//! verdict — RTP rewritten in place goes out in a send batch, RTCP and
-//! transcoded packets at once. [`Worker::on_packet`] is the decision both
-//! I/O back-ends share: the io_uring one (`ring_turn`) hands it packets in
-//! their provided buffers and sends relayed RTP from there.
+//! sealed there too), and carry out its verdict — RTP rewritten in place
+//! goes out in a send batch, RTCP at once, voice to re-code to its
+//! transcoder thread or, inline, at once. [`Worker::on_packet`] is the
+//! decision both I/O back-ends share (`ring_turn` hands it packets in
+//! their provided buffers and sends relayed RTP from there).
 
 use super::Worker;
 use super::call::{self, Call};
@@ -62,9 +62,7 @@ impl Worker {
             }
             if let Some(last) = n.checked_sub(1) {
                 let new = self.kernel_drops.handle_report(port, self.recv_batch.drops(last));
-                if new > 0 {
-                    self.counters.kernel_dropped.fetch_add(new, Relaxed);
-                }
+                self.counters.kernel_dropped.fetch_add(new, Relaxed);
             }
             received += n as u64;
             late += u64::from(stale.count_ones());
@@ -103,7 +101,7 @@ impl Worker {
             calls,
             recv_batch,
             uring,
-            transcode_buf,
+            handoff,
             counters,
             send_batch,
             #[cfg(feature = "kernel-fastpath")]
@@ -163,22 +161,7 @@ impl Worker {
                 call::capture(capture, s.ip, from, dest, true, &pkt[..len]);
                 counters.count_send(s.rtcp_out().send_to(&pkt[..len], dest).is_ok());
             }
-            Verdict::Transcode { out, rtp } => {
-                // What it sends goes now, after what is queued
-                // (telephone-event relayed in place), in order.
-                send_batch.flush_into(counters);
-                if let Some((ring, _)) = ring.as_mut() {
-                    ring.submit();
-                }
-                let Some(s) = &sockets[out.index()] else { return false };
-                let sent = relay.transcode(side, rtp, pkt, now, transcode_buf, |p, dest| {
-                    call::capture(capture, s.ip, s.port, dest, true, p);
-                    counters.count_send(s.rtp.send_to(p, dest).is_ok())
-                });
-                if sent.is_err() {
-                    counters.dropped.fetch_add(1, Relaxed);
-                }
-            }
+            Verdict::Transcode { rtp, .. } => handoff.hand_off(relay.job(*id, side, rtp, pkt), counters),
             Verdict::Consumed => {}
             Verdict::Drop(reason) => counters.count_drop(reason),
         }

@@ -16,6 +16,7 @@ mod audio;
 mod dtmf;
 #[cfg(feature = "kernel-fastpath")]
 mod offload;
+mod remote;
 mod rtcp;
 mod transcode;
 
@@ -28,14 +29,21 @@ use crate::media::{LegConfig, LegStats, Side};
 use dtmf::LegDtmf;
 #[cfg(feature = "kernel-fastpath")]
 pub use offload::KernelPlan;
+use remote::RemoteTranscoder;
 use std::net::SocketAddr;
 
 /// The media state of one call.
 pub struct Relay {
     /// Leg A, and leg B unless this is an echo.
     legs: [Option<Leg>; 2],
-    /// Transcoders A→B and B→A when the legs' codecs differ.
+    /// Transcoders A→B and B→A when the legs' codecs differ (inline).
     transcoders: [Option<Transcoder>; 2],
+    /// Or those directions, when they run on a transcoder thread.
+    remote: [Option<RemoteTranscoder>; 2],
+    /// Remote directions replaced or ended, not yet taken (closed).
+    retired: [Option<u64>; 2],
+    /// Its transcoders run on a transcoder thread.
+    elsewhere: bool,
     /// Opus encoder complexity for transcoders made on a codec change.
     opus_complexity: i32,
     /// When any leg last received RTP (µs), or when the call was added.
@@ -65,13 +73,23 @@ impl Relay {
         opus_complexity: i32,
         now_us: u64,
     ) -> Relay {
+        let mut r = Relay::bare(a, b, ssrcs, relatch_us, opus_complexity, now_us);
+        r.transcoders = transcode::transcoders(&a, b.as_ref(), opus_complexity);
+        r
+    }
+
+    /// As [`new`](Self::new), without transcoders of its own.
+    fn bare(a: LegConfig, b: Option<LegConfig>, ssrcs: [u32; 2], relatch_us: u64, opus: i32, now_us: u64) -> Self {
         Relay {
             legs: [
                 Some(Leg::new(a, relatch_us, ssrcs[0])),
                 b.map(|b| Leg::new(b, relatch_us, ssrcs[1])),
             ],
-            transcoders: transcode::transcoders(&a, b.as_ref(), opus_complexity),
-            opus_complexity,
+            transcoders: [None, None],
+            remote: [None, None],
+            retired: [None, None],
+            elsewhere: false,
+            opus_complexity: opus,
             last_rx_us: now_us,
             timed_out: false,
             latched: None,
@@ -93,8 +111,8 @@ impl Relay {
         if let Some(audio) = self.audio.as_mut() {
             audio.update(&cfg);
         }
-        if let (true, [Some(a), b]) = (codec_changed, &self.legs) {
-            self.transcoders = transcode::transcoders(&a.cfg, b.as_ref().map(|b| &b.cfg), self.opus_complexity);
+        if codec_changed {
+            self.remake_transcoders();
         }
     }
 
@@ -168,7 +186,7 @@ impl Relay {
         if let Some(v) = self.interwork(side, &rtp, &buf[..rtp.len]) {
             return v;
         }
-        if self.transcoders[i].is_some() && rtp.pt == from.codec_pt {
+        if self.transcodes(side) && rtp.pt == from.codec_pt {
             return Verdict::Transcode { out, rtp };
         }
         let Some(outl) = self.legs[o].as_mut() else {

@@ -4,8 +4,9 @@
 //! the epoll path ([`Worker::on_packet`], from its provided buffer), each
 //! finished send counted and its buffer given back, a wake-up drained —
 //! and the chunk's sends and re-armed receives submitted together before
-//! the added latency of its packets is recorded, until none is left
-//! (the sends that completed while submitted among them).
+//! the added latency of its packets is recorded and, without transcoder
+//! threads, the chunk's voice re-coded, until none is left (the sends
+//! that completed while submitted among them).
 
 use super::Worker;
 use super::readable::Rx;
@@ -41,6 +42,10 @@ impl Worker {
                 self.latency.record(done.saturating_sub(arrived));
             }
             u.ring.arrivals.clear();
+            self.transcode_here();
+            let Some(u) = self.uring.as_mut() else {
+                return Some(woke);
+            };
             // Sends done while submitting have completed already: their
             // buffers come back in the next chunk, before the next wait.
             if n == 0 {

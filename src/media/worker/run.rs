@@ -1,4 +1,5 @@
-//! The worker's loop: drain commands; wait for readiness or the next
+//! The worker's loop: drain commands; send what its transcoder thread
+//! re-coded; wait for readiness or the next
 //! deadline; read the ready sockets; send what is due on the tick; check
 //! media timeouts and publish the latency summary every 250 ms. One turn
 //! of it is [`Worker::turn`]; tests run turns on their own thread to hold
@@ -29,6 +30,7 @@ impl Worker {
         while let Some(cmd) = self.commands.queue.pop() {
             self.handle_command(cmd);
         }
+        self.on_transcoded();
         let now = Instant::now();
         let wait = self.pace_wait(now, next_check.saturating_duration_since(now).min(max_wait));
         let woke = if self.uring.is_some() {
@@ -57,14 +59,19 @@ impl Worker {
         for ev in events.iter() {
             if ev.token() != WAKER {
                 self.on_readable(ev.token().0);
+                if self.handoff.is_filling() {
+                    self.transcode_here();
+                }
             }
         }
+        self.transcode_here();
         Some(woke)
     }
 }
 
 #[cfg(feature = "test-exports")]
 mod standalone {
+    use super::super::transcoding::{TranscodeLink, TranscoderTable};
     use super::super::{Inbox, Worker, WorkerConfig, WorkerCounters, WorkerLinks};
     use crate::media::MediaEvent;
     use std::sync::Arc;
@@ -81,11 +88,21 @@ mod standalone {
         pub counters: Arc<WorkerCounters>,
         /// What it reports.
         pub events: mpsc::Receiver<MediaEvent>,
+        /// Its transcoder states, when its transcoding is run by hand.
+        table: TranscoderTable,
     }
 
     impl SteppedWorker {
         /// A worker with settings `cfg`, not pinned.
         pub fn new(cfg: WorkerConfig) -> std::io::Result<Self> {
+            Self::with_transcoding(cfg, 0)
+        }
+
+        /// A worker with settings `cfg`, not pinned, handing voice to
+        /// re-code to a queue of `queue` jobs that only
+        /// [`run_transcoder`](Self::run_transcoder) drains (0: it
+        /// re-codes them itself after each read).
+        pub fn with_transcoding(cfg: WorkerConfig, queue: usize) -> std::io::Result<Self> {
             let (tx, events) = mpsc::channel(1024);
             let (inbox, counters) = (Arc::new(Inbox::new(1024)), Arc::new(WorkerCounters::default()));
             let links = WorkerLinks {
@@ -93,6 +110,7 @@ mod standalone {
                 events: vec![tx],
                 stop: Default::default(),
                 counters: counters.clone(),
+                transcode: (queue > 0).then(|| TranscodeLink::new((queue, 2 * queue), &counters, None)),
             };
             let mut worker = Worker::new(cfg, mio::Poll::new()?, links, 0x5eed, None);
             worker.open_io();
@@ -101,7 +119,16 @@ mod standalone {
                 inbox,
                 counters,
                 events,
+                table: TranscoderTable::default(),
             })
+        }
+
+        /// Runs the jobs its worker has queued, as a transcoder thread
+        /// would, on this thread; returns how many ran.
+        pub fn run_transcoder(&mut self) -> usize {
+            let table = &mut self.table;
+            let h = &self.worker.handoff;
+            if h.here.is_some() { 0 } else { table.drain(&h.link) }
         }
 
         /// Offloads its plain relay to the kernel through `map`.

@@ -32,9 +32,10 @@ pub enum Verdict {
         /// Bytes to send.
         len: usize,
     },
-    /// Voice on a transcoded direction: [`Relay::transcode`](super::relay::Relay::transcode)
-    /// writes the packets to send, after whatever is queued. The packet is
-    /// left in its buffer unprotected.
+    /// Voice on a transcoded direction: the worker hands it off as a job
+    /// ([`Relay::job`](super::relay::Relay::job)) to be re-coded after the
+    /// read's relayed packets are sent, on a transcoder thread or its own.
+    /// The packet is left in its buffer unprotected.
     Transcode {
         /// The leg the re-coded packets leave on.
         out: Side,

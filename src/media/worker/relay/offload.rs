@@ -35,7 +35,7 @@ impl Relay {
         let (inl, outl) = if side == Side::A { (a, b) } else { (b, a) };
         let interworked = inl.cfg.te_pt.is_some() && outl.cfg.te_pt.is_none();
         if self.audio.is_some()
-            || self.transcoders[side.index()].is_some()
+            || self.transcodes(side)
             || inl.is_srtp()
             || outl.is_srtp()
             || interworked

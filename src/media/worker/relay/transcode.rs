@@ -30,7 +30,10 @@ impl Relay {
     /// left it). Each packet to send, concealed ones first, is written
     /// (and sealed) into `buf` (at least 2 KiB, reused) and handed to
     /// `send` with its destination, to be sent before `buf` is written
-    /// again.
+    /// again. Re-codes on the caller's thread: the worker hands voice off
+    /// instead ([`job`](Self::job)); this is the same work in one call,
+    /// for tests and benches.
+    #[cfg_attr(not(feature = "test-exports"), allow(dead_code))]
     pub fn transcode(
         &mut self,
         side: Side,

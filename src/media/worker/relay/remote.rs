@@ -1,0 +1,140 @@
+//! Transcoded directions that run on a transcoder thread
+//! (`media.transcoders`): the relay keeps only their codecs and a
+//! generation naming the state the thread holds; it turns a voice packet
+//! into a job and a re-coded result into a packet for the outgoing leg.
+
+use super::{Relay, transcode};
+use crate::media::codec::AudioCodec;
+use crate::media::worker::inbound_rtp::InboundRtp;
+use crate::media::worker::transcoding::{PAYLOAD_MAX, PacketJob, Transcoded};
+use crate::media::worker::verdict::DropReason;
+use crate::media::{LegConfig, Side};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
+/// One direction re-coded elsewhere.
+#[derive(Debug, Clone, Copy)]
+pub struct RemoteTranscoder {
+    from: AudioCodec,
+    to: AudioCodec,
+    /// Names its state on the transcoder thread (unique in the process).
+    generation: u64,
+}
+
+impl RemoteTranscoder {
+    fn new(from: AudioCodec, to: AudioCodec) -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let generation = NEXT.fetch_add(1, Relaxed);
+        RemoteTranscoder { from, to, generation }
+    }
+}
+
+/// Remote directions for legs `a` and `b` when both codecs are known and
+/// differ.
+fn remotes(a: &LegConfig, b: Option<&LegConfig>) -> [Option<RemoteTranscoder>; 2] {
+    match (a.codec, b.and_then(|b| b.codec)) {
+        (Some(ca), Some(cb)) if ca != cb => [Some(RemoteTranscoder::new(ca, cb)), Some(RemoteTranscoder::new(cb, ca))],
+        _ => [None, None],
+    }
+}
+
+impl Relay {
+    /// As [`new`](Self::new), its transcoded directions re-coded on a
+    /// transcoder thread: voice on them is judged
+    /// [`Transcode`](crate::media::worker::verdict::Verdict::Transcode),
+    /// for [`job`](Self::job).
+    pub fn new_elsewhere(
+        a: LegConfig,
+        b: Option<LegConfig>,
+        ssrcs: [u32; 2],
+        relatch_us: u64,
+        opus_complexity: i32,
+        now_us: u64,
+    ) -> Relay {
+        let mut r = Relay::bare(a, b, ssrcs, relatch_us, opus_complexity, now_us);
+        r.remote = remotes(&a, b.as_ref());
+        r.elsewhere = true;
+        r
+    }
+
+    /// Whether voice from leg `side` is re-coded.
+    pub(super) fn transcodes(&self, side: Side) -> bool {
+        self.transcoders[side.index()].is_some() || self.remote[side.index()].is_some()
+    }
+
+    /// After a codec change: the transcoders for the legs' codecs now,
+    /// the remote ones replaced retired.
+    pub(super) fn remake_transcoders(&mut self) {
+        let [Some(a), b] = &self.legs else { return };
+        let (a, b) = (a.cfg, b.as_ref().map(|b| b.cfg));
+        if !self.elsewhere {
+            self.transcoders = transcode::transcoders(&a, b.as_ref(), self.opus_complexity);
+            return;
+        }
+        let old = std::mem::replace(&mut self.remote, remotes(&a, b.as_ref()));
+        for (i, r) in old.into_iter().enumerate() {
+            if let Some(r) = r {
+                self.retired[i] = Some(r.generation);
+            }
+        }
+    }
+
+    /// The generations of the remote directions retired since last asked
+    /// (a codec change), or with `all`, of every remote direction (the
+    /// call is ending): their states are to be closed.
+    pub fn take_retired(&mut self, all: bool) -> [Option<u64>; 2] {
+        let mut out = std::mem::take(&mut self.retired);
+        if all {
+            let live = self.remote.map(|r| r.map(|r| r.generation));
+            out = [out[0].or(live[0]), out[1].or(live[1])];
+            self.remote = [None, None];
+        }
+        out
+    }
+
+    /// The job for voice packet `pkt` (its fields `rtp`) from leg `side`
+    /// of call `call`, judged `Transcode` (unprotected in `pkt`).
+    pub fn job(&self, call: u64, side: Side, rtp: InboundRtp, pkt: &[u8]) -> Result<PacketJob, DropReason> {
+        let r = self.remote[side.index()].ok_or(DropReason::Undecodable)?;
+        let payload = rtp.payload(pkt);
+        if payload.len() > PAYLOAD_MAX {
+            return Err(DropReason::Malformed);
+        }
+        let mut job = PacketJob {
+            generation: r.generation,
+            call,
+            side,
+            codecs: (r.from, r.to, self.opus_complexity),
+            rtp,
+            marker_pt: pkt[1],
+            payload: [0; PAYLOAD_MAX],
+        };
+        job.payload[..payload.len()].copy_from_slice(payload);
+        Ok(job)
+    }
+
+    /// Writes re-coded packet `t` into `buf` (at least 2 KiB) as the
+    /// outgoing leg sends it (sequence, timestamp and SSRC continuous,
+    /// payload type renumbered, sealed for an SRTP leg): where to send
+    /// how many bytes. A result of a direction since replaced or ended is
+    /// refused.
+    pub fn send_transcoded(
+        &mut self,
+        t: &Transcoded,
+        buf: &mut [u8],
+        now_us: u64,
+    ) -> Result<(SocketAddr, usize), DropReason> {
+        if self.remote[t.side.index()].map(|r| r.generation) != Some(t.generation) {
+            return Err(DropReason::NoSuchLeg);
+        }
+        let [Some(a), Some(b)] = &mut self.legs else {
+            return Err(DropReason::NoSuchLeg);
+        };
+        let (inl, outl) = match t.side {
+            Side::A => (&*a, b),
+            Side::B => (&*b, a),
+        };
+        t.write(buf);
+        outl.rewrite_rtp(buf, &t.rtp, &inl.cfg, now_us)
+    }
+}
