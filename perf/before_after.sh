@@ -14,29 +14,44 @@
 # perf/results/before_after-<date>.md.
 #   perf/before_after.sh 1a8e6c9                      # rates below, 10 s each
 #   RATES="3000 4000" STEP_S=5 ROUNDS=2 perf/before_after.sh HEAD~3
+# ROUNDS=0 skips the bench. REF "-" runs the working tree's rvoip-gw on both sides (no bench), so
+# that BEFORE_ENV and AFTER_ENV (variables each gateway starts with) are
+# what differs: a runtime setting's cost, e.g.
+#   AFTER_ENV="MIMALLOC_PURGE_DELAY=1000" perf/before_after.sh -
 set -uo pipefail
 cd "$(dirname "$0")/.."; ROOT=$PWD
 source perf/lib.sh
 REF=${1:?usage: perf/before_after.sh REF}
+BEFORE_ENV=${BEFORE_ENV:-}; AFTER_ENV=${AFTER_ENV:-}
 RATES=${RATES:-"3000 4000 5000"}; STEP_S=${STEP_S:-10}; ROUNDS=${ROUNDS:-3}
 WARMUP_RATE=${WARMUP_RATE:-3000}; WARMUP_S=${WARMUP_S:-10}
 command -v sipp >/dev/null || { apt-get update -qq && apt-get install -y -qq sip-tester >/dev/null; }
 WORK=$(mktemp -d); OLD=$WORK/before
 GW_PIDS=(); UAS_PID=
 trap 'kill "${GW_PIDS[@]}" $UAS_PID 2>/dev/null; git worktree remove --force "$OLD" 2>/dev/null; rm -rf "$WORK"' EXIT
-REV=$(git rev-parse --short "$REF") || exit 1
-git worktree add -q --detach "$OLD" "$REV" || exit 1
+if [ "$REF" = - ]; then
+  REV="the working tree"; ROUNDS=0
+else
+  REV=$(git rev-parse --short "$REF") || exit 1
+  git worktree add -q --detach "$OLD" "$REV" || exit 1
+fi
 bench_exe() { # the b2bua_call bench executable, built in the current directory
   local exe
   exe=$(cargo bench --bench b2bua_call --no-run 2>&1 | grep -o '[^ (]*deps/b2bua_call-[0-9a-f]*' | tail -1)
   case $exe in /*) echo "$exe" ;; *) echo "$PWD/$exe" ;; esac
 }
 echo "building $REV and the working tree" >&2
-(cd "$OLD" && CARGO_TARGET_DIR=$OLD/target cargo build --release --bin rvoip-gw >/dev/null 2>&1) || { echo "build of $REV failed"; exit 1; }
 cargo build --release --bin rvoip-gw >/dev/null 2>&1 || { echo "build failed"; exit 1; }
-B_BEFORE=$(cd "$OLD" && CARGO_TARGET_DIR=$OLD/target bench_exe)
-B_AFTER=$(bench_exe)
-[ -x "$B_BEFORE" ] && [ -x "$B_AFTER" ] || { echo "bench build failed"; exit 1; }
+if [ "$REF" = - ]; then
+  mkdir -p "$OLD/target/release" && ln -s "$ROOT/target/release/rvoip-gw" "$OLD/target/release/rvoip-gw"
+else
+  (cd "$OLD" && CARGO_TARGET_DIR=$OLD/target cargo build --release --bin rvoip-gw >/dev/null 2>&1) || { echo "build of $REV failed"; exit 1; }
+fi
+if [ "$ROUNDS" -gt 0 ]; then
+  B_BEFORE=$(cd "$OLD" && CARGO_TARGET_DIR=$OLD/target bench_exe)
+  B_AFTER=$(bench_exe)
+  [ -x "$B_BEFORE" ] && [ -x "$B_AFTER" ] || { echo "bench build failed"; exit 1; }
+fi
 mkdir -p perf/results
 STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/before_after-$STAMP.md
 
@@ -63,8 +78,8 @@ UAS_PID=$!
 declare -A PORT
 for side in before after; do
   exe=$OLD/target/release/rvoip-gw; [ $side = after ] && exe=$ROOT/target/release/rvoip-gw
-  PORT[$side]=$(port)
-  "$exe" --sip 127.0.0.1:${PORT[$side]} --route sip:127.0.0.1:$UASP --log-level warn 2>"$WORK/$side.log" &
+  PORT[$side]=$(port); vars=$BEFORE_ENV; [ $side = after ] && vars=$AFTER_ENV
+  env $vars "$exe" --sip 127.0.0.1:${PORT[$side]} --route sip:127.0.0.1:$UASP --log-level warn 2>"$WORK/$side.log" &
   GW_PIDS+=($!)
   for _ in $(seq 50); do grep -q listening "$WORK/$side.log" && break; sleep 0.1; done
 done
@@ -96,8 +111,10 @@ done
   echo
   echo "- date: $(date -u +%FT%TZ)"
   echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); loopback only; SIPp and both gateways share the cores"
-  echo "- command: \`RATES=\"$RATES\" STEP_S=$STEP_S ROUNDS=$ROUNDS perf/before_after.sh $REF\`"
+  echo "- command: \`${BEFORE_ENV:+BEFORE_ENV=\"$BEFORE_ENV\" }${AFTER_ENV:+AFTER_ENV=\"$AFTER_ENV\" }RATES=\"$RATES\" STEP_S=$STEP_S ROUNDS=$ROUNDS perf/before_after.sh $REF\`"
+  [ -n "$BEFORE_ENV$AFTER_ENV" ] && echo "- environment: before \`${BEFORE_ENV:-(none)}\`, after \`${AFTER_ENV:-(none)}\`"
   echo
+  if [ "$ROUNDS" -gt 0 ]; then
   echo "## b2bua_call bench (one bridged call through the sans-IO gateway), $ROUNDS alternating rounds each"
   echo
   echo "| bench | before (median µs) | after (median µs) | after/before | runs before | runs after |"
@@ -107,6 +124,7 @@ done
     echo "| $name | $b | $a | $(python3 -c "print(f'{$a/$b:.3f}')" 2>/dev/null) | ${TIMES[before-$name]:-} | ${TIMES[after-$name]:-} |"
   done
   echo
+  fi
   echo "## SIPp uac -> rvoip-gw --route -> SIPp uas_answer, $STEP_S s per step, before then after at each rate"
   echo
   echo "| build | cps | successful | failed | retrans | unexpected | CPU µs/call | of which media workers | clean |"

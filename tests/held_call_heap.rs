@@ -7,7 +7,7 @@
 //! has gone and only the calls' own state (two dialogs, two calls, the
 //! bridge, the record, the SDPs) is left. Live bytes per held call are
 //! printed and pinned so they can only go down; the media worker's part
-//! (1,192 bytes of relay per call) is not in this figure, nor the
+//! (1,160 bytes per call in its slot) is not in this figure, nor the
 //! allocator's own overhead (perf/held_calls.sh measures RSS).
 
 use rvoip::media::{LegStats, MediaCommand, MediaEvent};

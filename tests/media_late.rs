@@ -13,7 +13,7 @@
 //! anything took.
 
 use rvoip::media::rtp::write_header;
-use rvoip::media::{LegConfig, MediaCommand, MediaIo, WorkerConfig};
+use rvoip::media::{MediaCommand, MediaIo, WorkerConfig};
 use rvoip::test_exports::media::SteppedWorker;
 use std::net::{SocketAddr, UdpSocket};
 use std::sync::atomic::Ordering::Relaxed;
@@ -23,6 +23,8 @@ use std::time::{Duration, Instant};
 mod on_both_ios;
 mod ports;
 mod stamps;
+mod stepped;
+use stepped::{endpoint, leg};
 
 /// The bound in these tests: far above how long a stepped worker takes to
 /// read what was just sent, far below how long the test holds it back.
@@ -35,27 +37,6 @@ struct Call {
     b: UdpSocket,
     /// The worker's port for A.
     pa: u16,
-}
-
-fn endpoint() -> UdpSocket {
-    let s = UdpSocket::bind("127.0.0.1:0").unwrap();
-    s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-    s
-}
-
-fn leg(port: u16, remote: &UdpSocket) -> LegConfig {
-    LegConfig {
-        port,
-        local: None,
-        remote: Some(remote.local_addr().unwrap()),
-        rtcp_mux: true,
-        codec_pt: 0,
-        clock: 8000,
-        te_pt: None,
-        send: true,
-        srtp: None,
-        codec: None,
-    }
 }
 
 /// A stepped worker reading through `io` with `max_delay`, relaying one PCMU call between two

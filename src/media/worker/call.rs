@@ -18,6 +18,47 @@ pub struct LegSockets {
     /// RTCP socket on port+1, unless muxed or an echo (which does not
     /// reflect RTCP: one descriptor per echoed call lets 10,000 fit).
     pub rtcp: Option<UdpSocket>,
+    /// When this call took them.
+    pub taken: Taken,
+}
+
+/// When a leg's sockets were taken for its call, so that a datagram that
+/// reached one before (while it was parked, its readiness not yet
+/// handled) is dropped rather than relayed: the kernel's arrival stamp
+/// (CLOCK_REALTIME) says so without the read that would empty the socket
+/// at each reuse. The stamps are compared only for a short while after:
+/// what waited is handled within a turn or two, and a clock stepped back
+/// later must not make the call's own packets look old.
+#[derive(Debug, Clone, Copy)]
+pub struct Taken {
+    /// CLOCK_REALTIME ns when taken.
+    since_ns: u64,
+    /// The worker's clock (µs) until which stamps are compared.
+    until_us: u64,
+}
+
+impl Taken {
+    /// How long after the sockets are taken stamps are compared.
+    const WINDOW_US: u64 = 200_000;
+
+    /// Taken now, at `now_us` on the worker's clock.
+    pub fn now(now_us: u64) -> Self {
+        Taken {
+            since_ns: crate::udp_batch::realtime_ns(),
+            until_us: now_us + Self::WINDOW_US,
+        }
+    }
+
+    /// Whether packets handled at `now_us` may still predate the call.
+    pub fn watching(&self, now_us: u64) -> bool {
+        now_us < self.until_us
+    }
+
+    /// Whether a datagram stamped `arrived`, handled at `now_us`, reached
+    /// the socket before the call took it.
+    pub fn before(&self, arrived: Option<u64>, now_us: u64) -> bool {
+        self.watching(now_us) && arrived.is_some_and(|a| a < self.since_ns)
+    }
 }
 
 impl LegSockets {

@@ -2,7 +2,7 @@
 //! remove calls.
 
 use super::Worker;
-use super::call::{Call, LegSockets};
+use super::call::{Call, LegSockets, Taken};
 use super::relay::Relay;
 use crate::media::audio::AudioAttach;
 use crate::media::{LegConfig, MediaCommand, MediaEvent};
@@ -148,12 +148,14 @@ impl Worker {
     fn open_leg(&mut self, cfg: LegConfig, relayed: bool) -> std::io::Result<LegSockets> {
         let (port, ip) = (cfg.port, cfg.local.unwrap_or(self.cfg.ip));
         let rtp = self.acquire(ip, port)?;
+        let taken = Taken::now(self.now_us());
         if cfg.rtcp_mux || !relayed {
             return Ok(LegSockets {
                 ip,
                 port,
                 rtp,
                 rtcp: None,
+                taken,
             });
         }
         match self.acquire(ip, port.wrapping_add(1)) {
@@ -162,6 +164,7 @@ impl Worker {
                 port,
                 rtp,
                 rtcp: Some(rtcp),
+                taken,
             }),
             Err(e) => {
                 self.release(ip, port, rtp);

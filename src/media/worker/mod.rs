@@ -87,7 +87,7 @@ use call::Call;
 use kernel_drops::KernelDrops;
 use latency::LatencyHistogram;
 use mio::{Poll, Token};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::Instant;
@@ -106,11 +106,11 @@ pub struct Worker {
     events: Vec<mpsc::Sender<MediaEvent>>,
     calls: Vec<Option<Call>>,
     free: Vec<usize>,
-    index: HashMap<u64, usize>,
+    index: FxHashMap<u64, usize>,
     /// Slot + 1 of the call whose leg has this RTP port (0: none).
     by_port: Box<[u32]>,
     /// Sockets of ended calls kept open, with the address each is bound to.
-    parked: HashMap<u16, (mio::net::UdpSocket, std::net::IpAddr)>,
+    parked: FxHashMap<u16, (mio::net::UdpSocket, std::net::IpAddr)>,
     park_max: usize,
     recv_batch: RecvBatch,
     send_batch: SendBatch,
@@ -161,9 +161,9 @@ impl Worker {
             events,
             calls: Vec::new(),
             free: Vec::new(),
-            index: HashMap::new(),
+            index: FxHashMap::default(),
             by_port: vec![0u32; 1 << 16].into_boxed_slice(),
-            parked: HashMap::new(),
+            parked: FxHashMap::default(),
             park_max: cfg.park_max,
             recv_batch: RecvBatch::new(),
             send_batch: SendBatch::new(),

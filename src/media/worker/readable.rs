@@ -34,7 +34,7 @@ impl Worker {
             return self.on_parked(port);
         };
         let leg = side.index();
-        let (mut received, mut late) = (0u64, 0u64);
+        let (mut received, mut late, mut old) = (0u64, 0u64, 0u64);
         while let Some(s) = self
             .calls
             .get(slot)
@@ -44,12 +44,21 @@ impl Worker {
             let Some(fd) = (if is_rtcp { s.rtcp.as_ref() } else { Some(&s.rtp) }).map(|s| s.as_raw_fd()) else {
                 break;
             };
+            let taken = s.taken;
             let n = match self.recv_batch.recv(fd) {
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(_) => break,
             };
-            let stale = self.late.stale(&self.recv_batch, n, is_rtcp);
+            let now = self.now_us();
+            let before = match taken.watching(now) {
+                true => (0..n).fold(0u32, |m, i| {
+                    m | u32::from(taken.before(self.recv_batch.arrival_ns(i), now)) << i
+                }),
+                false => 0,
+            };
+            let too_late = self.late.stale(&self.recv_batch, n, is_rtcp) & !before;
+            let stale = too_late | before;
             for i in 0..n {
                 self.on_packet(slot, side, port, Rx::Batch(i), stale & (1 << i) != 0);
             }
@@ -65,15 +74,16 @@ impl Worker {
                 self.counters.kernel_dropped.fetch_add(new, Relaxed);
             }
             received += n as u64;
-            late += u64::from(stale.count_ones());
+            late += u64::from(too_late.count_ones());
+            old += u64::from(before.count_ones());
             if n < RecvBatch::BATCH {
                 break;
             }
         }
         self.counters.packets_in.fetch_add(received, Relaxed);
-        if late > 0 {
+        if late + old > 0 {
             self.counters.late.fetch_add(late, Relaxed);
-            self.counters.dropped.fetch_add(late, Relaxed);
+            self.counters.dropped.fetch_add(late + old, Relaxed);
         }
     }
 

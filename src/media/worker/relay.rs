@@ -7,10 +7,9 @@
 //! it for an SRTP leg. Inputs are the bytes in their receive buffer (with
 //! room after them for a tag), their source and the worker's clock (µs
 //! since it started); the output is a [`Verdict`] the worker carries out.
-//! No socket, thread or clock here, and no allocation per packet. An
-//! audio call has leg A and, in place of leg B, the application's side:
-//! its voice is decoded for the application, and what the application
-//! says is sent on the worker's 20 ms ticks ([`Relay::speak`]).
+//! No socket, thread or clock here, and no allocation per packet. An audio
+//! call has leg A and, in place of B, the application's side (its voice
+//! decoded for it; what it says sent on 20 ms ticks: [`Relay::speak`]).
 
 mod audio;
 mod dtmf;
@@ -37,7 +36,7 @@ pub struct Relay {
     /// Leg A, and leg B unless this is an echo.
     legs: [Option<Leg>; 2],
     /// Transcoders A→B and B→A when the legs' codecs differ (inline).
-    transcoders: [Option<Transcoder>; 2],
+    transcoders: Option<Box<[Option<Transcoder>; 2]>>,
     /// Or those directions, when they run on a transcoder thread.
     remote: [Option<RemoteTranscoder>; 2],
     /// Remote directions replaced or ended, not yet taken (closed).
@@ -54,9 +53,9 @@ pub struct Relay {
     latched: Option<(Side, SocketAddr)>,
     /// The application's side of an audio call.
     audio: Option<Box<AudioSide>>,
-    /// Each leg's DTMF when the legs differ (issue #18): digits heard
-    /// from it for signalling, digits to send it.
-    dtmf: [LegDtmf; 2],
+    /// Each leg's DTMF (issue #18), made when the legs differ or digits
+    /// are sent: digits heard from it for signalling, digits to send it.
+    dtmf: Option<Box<[LegDtmf; 2]>>,
     /// A digit heard on a leg, not yet taken.
     heard: Option<(Side, char, u32)>,
 }
@@ -85,7 +84,7 @@ impl Relay {
                 Some(Leg::new(a, relatch_us, ssrcs[0])),
                 b.map(|b| Leg::new(b, relatch_us, ssrcs[1])),
             ],
-            transcoders: [None, None],
+            transcoders: None,
             remote: [None, None],
             retired: [None, None],
             elsewhere: false,
@@ -94,7 +93,7 @@ impl Relay {
             timed_out: false,
             latched: None,
             audio: None,
-            dtmf: Default::default(),
+            dtmf: dtmf::interworked(&a, b.as_ref()).then(Default::default),
             heard: None,
         }
     }
@@ -114,6 +113,7 @@ impl Relay {
         if codec_changed {
             self.remake_transcoders();
         }
+        self.make_dtmf();
     }
 
     /// Each leg's counters, for signalling when the call ends.

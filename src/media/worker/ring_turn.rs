@@ -104,6 +104,7 @@ impl Worker {
     /// A datagram in provided buffer `bid`, received on our `port`.
     fn on_ring_packet(&mut self, port: u16, bid: u16, wall: u64) {
         let owner = self.owner(port);
+        let now = self.now_us();
         let Some(u) = self.uring.as_mut() else { return };
         let meta = u.bufs.meta(bid);
         let new = self.kernel_drops.handle_report(port, meta.drops);
@@ -116,6 +117,15 @@ impl Worker {
             return u.bufs.give_back(bid);
         };
         self.counters.packets_in.fetch_add(1, Relaxed);
+        let taken = self.calls[slot]
+            .as_ref()
+            .and_then(|c| c.sockets[side.index()].as_ref())
+            .map(|s| s.taken);
+        if taken.is_some_and(|t| t.before(meta.arrived, now)) {
+            // It reached the socket while it was parked: for no call.
+            self.counters.dropped.fetch_add(1, Relaxed);
+            return u.bufs.give_back(bid);
+        }
         let late = self.late.is_on() && {
             let pkt = &u.bufs.slot(bid)[..meta.len];
             self.late.is_late(meta.arrived, wall, port % 2 == 1, pkt)

@@ -12,10 +12,10 @@
 //! are ([`Relay::handle_packet`]) and nothing here runs.
 
 use super::Relay;
-use crate::media::Side;
 use crate::media::worker::dtmf::{DtmfIn, DtmfOut, TICK_UNITS};
 use crate::media::worker::inbound_rtp::InboundRtp;
 use crate::media::worker::verdict::Verdict;
+use crate::media::{LegConfig, Side};
 use std::net::SocketAddr;
 
 /// One leg's DTMF on a relayed call: digits heard from its peer (when the
@@ -28,7 +28,22 @@ pub(super) struct LegDtmf {
     event_ts: u32,
 }
 
+/// Whether legs `a` and `b` differ in telephone-event, so that one's
+/// digits are read here and the other's sent from here.
+pub(super) fn interworked(a: &LegConfig, b: Option<&LegConfig>) -> bool {
+    b.is_some_and(|b| a.te_pt.is_some() != b.te_pt.is_some())
+}
+
 impl Relay {
+    /// Makes the legs' DTMF state once they differ (a re-INVITE may make
+    /// them), so that no packet has to.
+    pub(super) fn make_dtmf(&mut self) {
+        let [Some(a), b] = &self.legs else { return };
+        if interworked(&a.cfg, b.as_ref().map(|b| &b.cfg)) {
+            self.dtmf.get_or_insert_default();
+        }
+    }
+
     /// An RTP packet from leg `side` (`pkt`: unprotected) of a relayed
     /// call whose other leg did not agree the telephone-event `side`
     /// did: an event packet is read (a digit kept for
@@ -43,7 +58,7 @@ impl Relay {
             Side::B => (b, a),
         };
         let te = inl.cfg.te_pt.filter(|_| outl.cfg.te_pt.is_none())?;
-        let heard = &mut self.dtmf[side.index()].heard;
+        let heard = &mut self.dtmf.get_or_insert_default()[side.index()].heard;
         let event = rtp.pt == te;
         let digit = if event {
             // Its number is not missed by the other leg's stream.
@@ -79,7 +94,7 @@ impl Relay {
         if self.legs[side.index()].is_none() {
             return false;
         }
-        let out = &mut self.dtmf[side.index()].out;
+        let out = &mut self.dtmf.get_or_insert_default()[side.index()].out;
         out.push(digits, duration_ms);
         !out.is_idle()
     }
@@ -90,8 +105,11 @@ impl Relay {
     /// destination. Whether digits are still to send (ticks still needed).
     pub fn tick_dtmf(&mut self, now_us: u64, buf: &mut [u8], mut send: impl FnMut(Side, &[u8], SocketAddr)) -> bool {
         let mut busy = false;
+        let Some(legs_dtmf) = self.dtmf.as_deref_mut() else {
+            return false;
+        };
         for side in [Side::A, Side::B] {
-            let (Some(leg), dtmf) = (self.legs[side.index()].as_mut(), &mut self.dtmf[side.index()]) else {
+            let (Some(leg), dtmf) = (self.legs[side.index()].as_mut(), &mut legs_dtmf[side.index()]) else {
                 continue;
             };
             if leg.cfg.te_pt.is_none() {

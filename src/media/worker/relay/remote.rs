@@ -59,7 +59,7 @@ impl Relay {
 
     /// Whether voice from leg `side` is re-coded.
     pub(super) fn transcodes(&self, side: Side) -> bool {
-        self.transcoders[side.index()].is_some() || self.remote[side.index()].is_some()
+        self.transcoders.as_ref().is_some_and(|t| t[side.index()].is_some()) || self.remote[side.index()].is_some()
     }
 
     /// After a codec change: the transcoders for the legs' codecs now,

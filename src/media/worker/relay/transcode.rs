@@ -11,14 +11,19 @@ use crate::media::worker::verdict::DropReason;
 use crate::media::{LegConfig, Side};
 use std::net::SocketAddr;
 
-/// Transcoders for legs `a` and `b` when both codecs are known and differ.
-pub(super) fn transcoders(a: &LegConfig, b: Option<&LegConfig>, complexity: i32) -> [Option<Transcoder>; 2] {
+/// Transcoders for legs `a` and `b` when both codecs are known and differ
+/// (boxed: most calls have none).
+pub(super) fn transcoders(
+    a: &LegConfig,
+    b: Option<&LegConfig>,
+    complexity: i32,
+) -> Option<Box<[Option<Transcoder>; 2]>> {
     match (a.codec, b.and_then(|b| b.codec)) {
-        (Some(ca), Some(cb)) if ca != cb => [
+        (Some(ca), Some(cb)) if ca != cb => Some(Box::new([
             Transcoder::new(ca, cb, complexity).ok(),
             Transcoder::new(cb, ca, complexity).ok(),
-        ],
-        _ => [None, None],
+        ])),
+        _ => None,
     }
 }
 
@@ -51,7 +56,7 @@ impl Relay {
             Side::B => (&*b, a),
         };
         let from = inl.cfg;
-        let Some(t) = self.transcoders[side.index()].as_mut() else {
+        let Some(t) = self.transcoders.as_deref_mut().and_then(|t| t[side.index()].as_mut()) else {
             return Err(DropReason::Undecodable);
         };
         let frame_ts = from.clock / 50;

@@ -1,0 +1,109 @@
+//! Parked sockets (a worker keeps an ended call's sockets open for the
+//! next call on the same ports): a datagram that reached a parked socket
+//! and was still waiting when the next call took it is dropped, counted,
+//! not relayed as the new call's voice, even when it comes from the very
+//! address the new call expects. The worker tells it by the kernel's
+//! arrival stamp, with no read to empty the socket at each reuse.
+//!
+//! A worker run on the test's thread one turn at a time, so the datagram
+//! is certainly waiting when the new call's command and the read happen in
+//! one turn; real loopback sockets.
+
+use rvoip::media::rtp::write_header;
+use rvoip::media::{MediaCommand, MediaIo, WorkerConfig};
+use rvoip::test_exports::media::SteppedWorker;
+use std::net::{SocketAddr, UdpSocket};
+use std::sync::atomic::Ordering::Relaxed;
+use std::time::{Duration, Instant};
+
+#[macro_use]
+mod on_both_ios;
+mod ports;
+mod stamps;
+mod stepped;
+use stepped::{endpoint, leg};
+
+/// RTP packet `n` (its payload filled with `n`) from `from` to our `port`.
+fn send(from: &UdpSocket, port: u16, n: u8) {
+    let mut p = vec![n; 12 + 160];
+    write_header(&mut p, 0, false, u16::from(n), 160 * u32::from(n), 0xa);
+    from.send_to(&p, SocketAddr::from(([127, 0, 0, 1], port))).unwrap();
+}
+
+/// The payload marker of the next packet `to` hears.
+fn heard(to: &UdpSocket) -> u8 {
+    let mut buf = [0u8; 2048];
+    let (len, _) = to.recv_from(&mut buf).expect("a relayed packet");
+    assert_eq!(len, 12 + 160);
+    buf[12]
+}
+
+/// Steps `w` until it has read `n` packets in all (5 s at most: it reads
+/// them on its first step).
+fn step_until_received(w: &mut SteppedWorker, n: u64) {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while w.counters.packets_in.load(Relaxed) < n {
+        assert!(Instant::now() < deadline, "the worker did not read {n} packets");
+        w.step(Duration::from_millis(10));
+    }
+}
+
+fn a_datagram_waiting_on_a_parked_socket_is_not_the_next_calls(io: MediaIo) {
+    // A datagram stamped when read, not on arrival, would look fresh.
+    stamps::arrivals_stamped();
+    let mut w = SteppedWorker::new(WorkerConfig {
+        io,
+        // No latency bound: it must not be what drops the datagram.
+        max_delay: Duration::ZERO,
+        ..WorkerConfig::default()
+    })
+    .unwrap();
+    assert_eq!(w.io(), io, "this kernel has io_uring: no fallback");
+    let (a, b, d) = (endpoint(), endpoint(), endpoint());
+    let (pa, pb) = (ports::free_pair(), ports::free_pair());
+    let add = |call, b: &UdpSocket| MediaCommand::AddCall {
+        call,
+        a: leg(pa, &a),
+        b: Some(leg(pb, b)),
+    };
+    w.inbox.queue.push(add(1, &b)).unwrap();
+    w.step(Duration::ZERO);
+    send(&a, pa, 1);
+    step_until_received(&mut w, 1);
+    assert_eq!(heard(&b), 1, "the first call relays");
+    let opened = w.counters.sockets_opened.load(Relaxed);
+    assert_eq!(opened, 2, "two muxed legs, two sockets");
+
+    w.inbox.queue.push(MediaCommand::RemoveCall { call: 1 }).unwrap();
+    w.step(Duration::ZERO);
+    assert_eq!(
+        w.counters.calls.load(Relaxed),
+        0,
+        "the first call removed, its sockets parked"
+    );
+    // A sends on while the worker is not stepped, then calls again from
+    // the same address on the same ports, to a new callee D.
+    send(&a, pa, 50);
+    let dropped = w.counters.dropped.load(Relaxed);
+    w.inbox.queue.push(add(2, &d)).unwrap();
+    w.step(Duration::ZERO);
+    assert_eq!(w.counters.calls.load(Relaxed), 1);
+    assert_eq!(
+        w.counters.sockets_opened.load(Relaxed),
+        opened,
+        "the parked sockets were taken back"
+    );
+    send(&a, pa, 2);
+    step_until_received(&mut w, 3);
+    assert_eq!(heard(&d), 2, "D hears the new call's packet, not the one that waited");
+    assert_eq!(
+        w.counters.dropped.load(Relaxed) - dropped,
+        1,
+        "the one that waited dropped, counted"
+    );
+    b.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
+    assert!(b.recv_from(&mut [0u8; 2048]).is_err(), "nothing reached the old callee");
+}
+
+// The test above runs against both I/O back-ends of the worker.
+on_both_ios!(a_datagram_waiting_on_a_parked_socket_is_not_the_next_calls);
