@@ -43,12 +43,14 @@ bench_exe() { # the b2bua_call bench executable, built in the current directory
 echo "building $REV and the working tree" >&2
 cargo build --release --bin rvoip-gw >/dev/null 2>&1 || { echo "build failed"; exit 1; }
 if [ "$REF" = - ]; then
-  mkdir -p "$OLD/target/release" && ln -s "$ROOT/target/release/rvoip-gw" "$OLD/target/release/rvoip-gw"
+  OLD_TARGET=$ROOT/target
 else
-  (cd "$OLD" && CARGO_TARGET_DIR=$OLD/target cargo build --release --bin rvoip-gw >/dev/null 2>&1) || { echo "build of $REV failed"; exit 1; }
+  # The same target directory as held_calls.sh's: one build serves both.
+  OLD_TARGET=$ROOT/target/before-$REV
+  (cd "$OLD" && CARGO_TARGET_DIR=$OLD_TARGET cargo build --release --bin rvoip-gw >/dev/null 2>&1) || { echo "build of $REV failed"; exit 1; }
 fi
 if [ "$ROUNDS" -gt 0 ]; then
-  B_BEFORE=$(cd "$OLD" && CARGO_TARGET_DIR=$OLD/target bench_exe)
+  B_BEFORE=$(cd "$OLD" && CARGO_TARGET_DIR=$OLD_TARGET bench_exe)
   B_AFTER=$(bench_exe)
   [ -x "$B_BEFORE" ] && [ -x "$B_AFTER" ] || { echo "bench build failed"; exit 1; }
 fi
@@ -77,7 +79,7 @@ BUF=4194304; UASP=$(port)
 UAS_PID=$!
 declare -A PORT
 for side in before after; do
-  exe=$OLD/target/release/rvoip-gw; [ $side = after ] && exe=$ROOT/target/release/rvoip-gw
+  exe=$OLD_TARGET/release/rvoip-gw; [ $side = after ] && exe=$ROOT/target/release/rvoip-gw
   PORT[$side]=$(port); vars=$BEFORE_ENV; [ $side = after ] && vars=$AFTER_ENV
   env $vars "$exe" --sip 127.0.0.1:${PORT[$side]} --route sip:127.0.0.1:$UASP --log-level warn 2>"$WORK/$side.log" &
   GW_PIDS+=($!)
