@@ -1,14 +1,15 @@
 //! Parked sockets (a worker keeps an ended call's sockets open for the
 //! next call on the same ports): a datagram that reached a parked socket
 //! and was still waiting when the next call took it is dropped, counted,
-//! not relayed as the new call's voice, even when it comes from the very
-//! address the new call expects. The worker tells it by the kernel's
+//! not relayed as the new call's voice nor captured as its packet, even
+//! when it comes from the very address the new call expects. The worker tells it by the kernel's
 //! arrival stamp, with no read to empty the socket at each reuse.
 //!
 //! A worker run on the test's thread one turn at a time, so the datagram
 //! is certainly waiting when the new call's command and the read happen in
 //! one turn; real loopback sockets.
 
+use futures_util::FutureExt;
 use rvoip::media::rtp::write_header;
 use rvoip::media::{MediaCommand, MediaIo, WorkerConfig};
 use rvoip::test_exports::media::SteppedWorker;
@@ -86,6 +87,9 @@ fn a_datagram_waiting_on_a_parked_socket_is_not_the_next_calls(io: MediaIo) {
     send(&a, pa, 50);
     let dropped = w.counters.dropped.load(Relaxed);
     w.inbox.queue.push(add(2, &d)).unwrap();
+    // Captured from the start, as signalling asks right after adding it.
+    let (tap, mut capture) = rvoip::media::capture::capture();
+    w.inbox.queue.push(MediaCommand::Capture { call: 2, tap }).unwrap();
     w.step(Duration::ZERO);
     assert_eq!(w.counters.calls.load(Relaxed), 1);
     assert_eq!(
@@ -100,6 +104,15 @@ fn a_datagram_waiting_on_a_parked_socket_is_not_the_next_calls(io: MediaIo) {
         w.counters.dropped.load(Relaxed) - dropped,
         1,
         "the one that waited dropped, counted"
+    );
+    let mut captured = Vec::new();
+    while let Some(Some(p)) = capture.next().now_or_never() {
+        captured.push(p.data()[12]);
+    }
+    assert_eq!(
+        captured,
+        [2, 2],
+        "call 2's capture holds its packet, in and out, not the one that waited"
     );
     b.set_read_timeout(Some(Duration::from_millis(100))).unwrap();
     assert!(b.recv_from(&mut [0u8; 2048]).is_err(), "nothing reached the old callee");

@@ -10,11 +10,12 @@
 //! which spares a read per socket per call (a fifth of a worker's time
 //! at 4,000 calls per second without RTP).
 //!
-//! [`Taken`]: super::call::Taken
 //! Signalling hands each worker ports from its own shard, so a port comes
 //! back to the worker that parked it. Tokens are port numbers (RTP even,
 //! RTCP odd), so a reused socket needs no re-registration (with io_uring
 //! its receive stays armed, and what a parked socket receives is dropped).
+//!
+//! [`Taken`]: super::call::Taken
 
 use super::{Worker, socket};
 use mio::net::UdpSocket;
@@ -23,8 +24,9 @@ use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering::Relaxed;
 
 impl Worker {
-    /// The socket for `ip:port`: a parked one (emptied of stale datagrams)
-    /// or a new one, registered under the port's token.
+    /// The socket for `ip:port`: a parked one (what still waits on it is
+    /// dropped by the caller's [`Taken`](super::call::Taken)) or a new
+    /// one, registered under the port's token.
     pub(super) fn acquire(&mut self, ip: IpAddr, port: u16) -> std::io::Result<UdpSocket> {
         if let Some((mut s, bound)) = self.parked.remove(&port) {
             // Parked on another address (the other IP family): closed.

@@ -59,7 +59,8 @@ impl Worker {
             };
             let too_late = self.late.stale(&self.recv_batch, n, is_rtcp) & !before;
             let stale = too_late | before;
-            for i in 0..n {
+            // One from before the call is not even captured: it is not its.
+            for i in (0..n).filter(|i| before & (1 << i) == 0) {
                 self.on_packet(slot, side, port, Rx::Batch(i), stale & (1 << i) != 0);
             }
             self.send_batch.flush_into(&self.counters);
