@@ -10,7 +10,7 @@
 # authentication failure, as RFC 3711 has it, so at most one per call is expected.)
 D="$WORK/baresip-srtp"; mkdir -p "$D/snd"
 make_pki "$D" || check "baresip-srtp: test certificates" 0 "openssl failed"
-GP=$(port); TP=$(port); MP=$(port); BP=$(port); CP=$(cons_port "$BP"); UASP=$(port); UMP=$(port)
+GP=$(port); TP=$(port); MP=$(port); BP=$(port); CP=$(cons_port "$BP"); UASP=$(port); UMP=$(media_port)
 MEDIA=43200; RTP_LOW=$((MEDIA + 600)); RTP_HIGH=$((MEDIA + 700))
 extra=$(printf '[tls]\nlisten = "127.0.0.1:%s"\ncert = "%s/cert.pem"\nkey = "%s/key.pem"\nca = "%s/ca.pem"\nsrtp = "mandatory"\n[[routes]]\nuser_prefix = "bridge"\ntarget = "sip:127.0.0.1:%s"' \
   "$TP" "$D" "$D" "$D" "$UASP")

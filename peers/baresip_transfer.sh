@@ -18,7 +18,7 @@ target = \"sip:127.0.0.1:$KP\"
 [[routes]]
 user_prefix = \"bob\"
 target = \"sip:127.0.0.1:$BOBP\""
-( cd "$D" && timeout 60 sipp -sf "$ROOT/sipp/scenarios/uas_answer.xml" -i 127.0.0.1 -p "$KP" -mp "$(port)" -m 1 \
+( cd "$D" && timeout 60 sipp -sf "$ROOT/sipp/scenarios/uas_answer.xml" -i 127.0.0.1 -p "$KP" -mp "$(media_port)" -m 1 \
     -nostdin -trace_stat -stf carol.csv -trace_err >carol.out 2>&1 ) & KPID=$!; PIDS+=($KPID)
 ( cd "$D" && timeout 60 sipp 127.0.0.1:$GP -i 127.0.0.40 -p "$(port)" -sn uac -s alice -d 6000 -m 1 -nostdin \
     -timeout 30s -timeout_error -trace_stat -stf caller.csv -trace_err >caller.out 2>&1 ) & APID=$!; PIDS+=($APID)
@@ -35,9 +35,9 @@ check "baresip transfer: baresip's call ended" "$([ "$closed" -ge 1 ] && echo 1)
 [ $arc = 0 ] && [ $krc = 0 ] || tail -20 "$D"/*errors* "$D/gw.log" "$D/baresip.log" 2>/dev/null
 # baresip places the call and transfers its callee.
 sed 's/<pause milliseconds="300"\/>/<pause milliseconds="6000"\/>/' "$ROOT/sipp/scenarios/uas_bye.xml" >"$D/uas_bye6.xml"
-( cd "$D" && timeout 60 sipp -sf "$ROOT/sipp/scenarios/uas_answer.xml" -i 127.0.0.1 -p "$KP" -mp "$(port)" -m 1 \
+( cd "$D" && timeout 60 sipp -sf "$ROOT/sipp/scenarios/uas_answer.xml" -i 127.0.0.1 -p "$KP" -mp "$(media_port)" -m 1 \
     -nostdin -trace_err >carol2.out 2>&1 ) & KPID=$!; PIDS+=($KPID)
-( cd "$D" && timeout 60 sipp -sf "$D/uas_bye6.xml" -i 127.0.0.1 -p "$BOBP" -mp "$(port)" -m 1 \
+( cd "$D" && timeout 60 sipp -sf "$D/uas_bye6.xml" -i 127.0.0.1 -p "$BOBP" -mp "$(media_port)" -m 1 \
     -nostdin -trace_err >bob.out 2>&1 ) & OPID=$!; PIDS+=($OPID)
 sleep 0.5
 cons "$CP" "/dial sip:bob@127.0.0.1:$GP" >/dev/null

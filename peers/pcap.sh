@@ -5,7 +5,7 @@
 # its pcap of a bridged call holds four streams.
 need tshark tshark
 D="$WORK/pcap"; mkdir -p "$D"
-UASP=$(port); UMP=$(port)
+UASP=$(port); UMP=$(media_port)
 ( cd "$D" && timeout 60 sipp -sf "$ROOT/peers/scenarios/uas_echo.xml" -i 127.0.0.1 -mi 127.0.0.1 -p "$UASP" \
     -mp "$UMP" -rtp_echo -m 2 -nostdin >uas.out 2>&1 ) &
 UPID=$!; PIDS+=($UPID)
@@ -26,7 +26,7 @@ done
 wait $UPID 2>/dev/null
 # Through the gateway: a route with capture_dir bridges to SIPp's echo;
 # the gateway's pcap of the call holds both legs both ways.
-GP=$(port); UASP=$(port); UMP=$(port)
+GP=$(port); UASP=$(port); UMP=$(media_port)
 ( cd "$D" && timeout 60 sipp -sf "$ROOT/peers/scenarios/uas_echo.xml" -i 127.0.0.1 -mi 127.0.0.1 -p "$UASP" \
     -mp "$UMP" -rtp_echo -m 1 -nostdin >uas2.out 2>&1 ) &
 UPID=$!; PIDS+=($UPID)

@@ -13,7 +13,7 @@ until_ok 5 grep -q listening "$D/gw.log"
 sipp_case "prack: a caller requiring 100rel" 127.0.0.1:$GP 3 -sf "$ROOT/peers/scenarios/uac_prack.xml" -s echo
 sipp_case "update: hold by UPDATE answered at once" 127.0.0.1:$GP 2 -sf "$ROOT/peers/scenarios/uac_update.xml" -s echo
 kill $GPID
-UASP=$(port); UMP=$(port)
+UASP=$(port); UMP=$(media_port)
 ( cd "$D" && timeout 60 sipp -sf "$ROOT/peers/scenarios/uas_prack.xml" -i 127.0.0.1 -mi 127.0.0.1 -p "$UASP" \
     -mp "$UMP" -m 1 -nostdin -trace_stat -stf uas.csv -trace_err >uas.out 2>&1 ) &
 UPID=$!; PIDS+=($UPID)

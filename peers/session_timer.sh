@@ -4,7 +4,7 @@
 # send the refresh re-INVITE (SIPp checks its Session-Expires and
 # Supported: timer and fails the call otherwise), then hang up at 50 s.
 D="$WORK/session-timer"; mkdir -p "$D"
-UASP=$(port); UMP=$(port)
+UASP=$(port); UMP=$(media_port)
 ( cd "$D" && timeout 90 sipp -sf "$ROOT/peers/scenarios/uas_timer.xml" -i 127.0.0.1 -mi 127.0.0.1 -p "$UASP" \
     -mp "$UMP" -m 1 -nostdin -trace_stat -stf uas.csv -trace_err >uas.out 2>&1 ) &
 UPID=$!; PIDS+=($UPID)

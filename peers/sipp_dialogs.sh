@@ -23,7 +23,7 @@
 D="$WORK/dialogs"; mkdir -p "$D"
 sipp_bg() { # NAME SECONDS SIPP-ARGS...: one SIPp instance for one call
   local name=$1 secs=$2; shift 2
-  ( cd "$D" && timeout "$secs" sipp -i 127.0.0.1 -mp "$(port)" -m 1 -nostdin -trace_stat -stf "$name.csv" \
+  ( cd "$D" && timeout "$secs" sipp -i 127.0.0.1 -mp "$(media_port)" -m 1 -nostdin -trace_stat -stf "$name.csv" \
       -trace_err -error_file "$name.err" -trace_msg -message_file "$name.msg" "$@" >"$name.out" 2>&1 )
 }
 gw_up() { # NAME SIP-PORT CONFIG: an rvoip-gw in the background; its pid in GPID

@@ -9,7 +9,7 @@ AP=$(port)
 APID=$!; PIDS+=($APID)
 until_ok 10 grep -q answering "$D/app.out"
 sipp_case "sipp-dtmf: digits to an API call" 127.0.0.1:$AP 1 -sf "$ROOT/peers/scenarios/uac_dtmf.xml" \
-  -mi 127.0.0.1 -mp "$(port)"
+  -mi 127.0.0.1 -mp "$(media_port)"
 until_ok 3 grep -q "digit #" "$D/app.out"
 digits=$(grep -o 'digit [0-9*#A-D]' "$D/app.out" | cut -d' ' -f2 | tr -d '\n')
 check "sipp-dtmf: 1, 2, # once each, in order" "$([ "$digits" = "12#" ] && echo 1)" \

@@ -22,7 +22,7 @@ GPID=$!; PIDS+=($GPID)
 until_ok 5 grep -q listening "$D/gw.log"
 uas() { # NAME PORT SCENARIO [ARGS]: a SIPp callee for one call, in the background
   local name=$1 p=$2 sf=$3; shift 3
-  ( cd "$D" && timeout 60 sipp -sf "$sf" -i 127.0.0.1 -p "$p" -mp "$(port)" -m 1 -nostdin \
+  ( cd "$D" && timeout 60 sipp -sf "$sf" -i 127.0.0.1 -p "$p" -mp "$(media_port)" -m 1 -nostdin \
       -trace_stat -stf "$name.csv" -trace_err -trace_msg -message_file "$name.msg" "$@" >"$name.out" 2>&1 )
 }
 uas bob "$BP" "$S/uas_refer.xml" -set carol "sip:carol@127.0.0.1:$GP" & BPID=$!; PIDS+=($BPID)

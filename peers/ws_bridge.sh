@@ -61,7 +61,7 @@ cons "$CP" /quit >/dev/null
 awk '/<pause milliseconds="600"\/>/ { last = NR } { line[NR] = $0 }
   END { for (i = 1; i <= NR; i++) print (i == last ? "  <pause milliseconds=\"2000\"/>" : line[i]) }' \
   "$ROOT/peers/scenarios/uac_dtmf.xml" >"$D/uac_dtmf_listen.xml"
-MP=$(port)
+MP=$(media_port)
 python3 "$ROOT/peers/dtmf_sniff.py" "$MP" 30 >"$D/sniff.out" 2>&1 &
 SPID=$!; PIDS+=($SPID)
 until_ok 5 grep -q capturing "$D/sniff.out"

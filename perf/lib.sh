@@ -15,6 +15,24 @@ while True:  # free for UDP and TCP alike (rvoip-gw listens on both)
         u.close(); t.close()
 PY
 }
+media_port() { # SIPp's -mp: an even port P with P..P+3 free for UDP (SIPp binds
+  # audio RTP and RTCP on P and P+1, video on P+2 and P+3)
+  python3 - <<'PY'
+import socket
+while True:
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1] & ~1; s.close()
+    held = []
+    try:
+        for q in range(p, p + 4):
+            u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); held.append(u); u.bind(("127.0.0.1", q))
+        print(p); break
+    except OSError:
+        pass
+    finally:
+        for u in held: u.close()
+PY
+}
 stats() {
   python3 - "$1" <<'PY'
 import sys

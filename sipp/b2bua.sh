@@ -100,7 +100,7 @@ case_uac b2b-redirect       20 -sn uac -s redir -r 20
 case_uac b2b-redirect-next  20 -sn uac -s redtwo -r 20
 case_uac b2b-forked          20 -sf "$S/uac_fork.xml" -s fork -r 20
 case_uac b2b-forked-100rel   20 -sf "$S/uac_fork.xml" -s forkrel -r 20
-case_uac b2b-rfc4733-to-info 3 -sf "$S/uac_dtmf_2833.xml" -s dtmf2833 -mi 127.0.0.1 -mp "$(free_port)"
+case_uac b2b-rfc4733-to-info 3 -sf "$S/uac_dtmf_2833.xml" -s dtmf2833 -mi 127.0.0.1 -mp "$(media_port)"
 case_uac b2b-info-to-info    3 -sf "$S/uac_info_dtmf.xml" -s dtmfinfo
 unset TARGET
 for i in "${!UAS_PIDS[@]}"; do
