@@ -167,11 +167,7 @@ fn challenged_call(dut: &mut Dut, now: Instant, n: u64, creds: &ClientCredential
     let challenge = sent(&out, A, "SIP/2.0 401").to_owned();
     let ack = in_dialog(n, "ACK", 1, &challenge).replace("-1-ACK", "-1-0");
     assert!(dut.feed(now, &ack, A).is_empty());
-    let mut h = rsip::Headers::default();
-    h.push(rsip::Header::Other(
-        "WWW-Authenticate".into(),
-        header(&challenge, "WWW-Authenticate").into(),
-    ));
+    let h = rvoip::test_exports::sip::receive(challenge.as_bytes()).expect("the 401 parses");
     let mut answered = creds.answer(false, &h).expect("a challenge we can answer");
     let auth = answered.authorize(creds, "INVITE", &format!("sip:service@{GW}"), "c0ffee");
     let out = dut.feed(now, &invite_with(n, 2, &format!("Authorization: {auth}\r\n")), A);

@@ -26,7 +26,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             n += 1;
             let text = common::INVITE.replace("z9hG4bK-12345-1-0", &format!("z9hG4bK-{n}"));
-            let msg = sip::parse(text.as_bytes()).unwrap();
+            let msg = sip::receive(text.as_bytes()).unwrap();
             let core = sip::validate(&msg).unwrap();
             txs.handle_incoming(now, Incoming::new(msg, core), peer);
             let Some(TxEvent::Request { tx, req, .. }) = txs.poll_event() else {

@@ -449,7 +449,7 @@ fn rfc5118_messages_parse_as_the_rfc_says() {
         "ipv6-bug-abnf-3-colons",
         "ipv6-correct-abnf-2-colons",
     ] {
-        let msg = sip::parse(&read(name)).unwrap_or_else(|e| panic!("{name} parses: {e}"));
+        let msg = sip::receive(&read(name)).unwrap_or_else(|e| panic!("{name} parses: {e}"));
         sip::validate(&msg).unwrap_or_else(|e| panic!("{name} is valid: {e}"));
     }
     // 4.2: refused with a reason that names the fault.
@@ -487,7 +487,7 @@ fn rfc5118_messages_parse_as_the_rfc_says() {
         );
     }
     // 4.7 and 4.9: IPv6 sent-by, with a port after the brackets.
-    let core = |name: &str| sip::validate(&sip::parse(&read(name)).unwrap()).unwrap();
+    let core = |name: &str| sip::validate(&sip::receive(&read(name)).unwrap()).unwrap();
     assert_eq!(core("mult-ip-in-header").sent_by(), "[2001:db8::9:1]:6050");
     assert_eq!(core("ipv4-mapped-ipv6").sent_by(), "[::ffff:192.0.2.10]:19823");
     // 4.6, 4.8, 4.9: SDP with IPv6 (and, in 4.8, a second stream's IPv4)
@@ -506,14 +506,14 @@ fn protos_cases_never_panic_the_parser() {
     let (mut valid, mut invalid) = (0, 0);
     for (n, pdu) in &cases {
         let msg = fill(pdu, *n, me, gw);
-        match rvoip::test_exports::sip::parse(&msg).map(|m| rvoip::test_exports::sip::validate(&m).is_ok()) {
+        match rvoip::test_exports::sip::receive(&msg).map(|m| rvoip::test_exports::sip::validate(&m).is_ok()) {
             Ok(true) => valid += 1,
             _ => invalid += 1,
         }
     }
     assert!(
         matches!(
-            rvoip::test_exports::sip::parse(&fill(&cases[0].1, 0, me, gw))
+            rvoip::test_exports::sip::receive(&fill(&cases[0].1, 0, me, gw))
                 .map(|m| rvoip::test_exports::sip::validate(&m).is_ok()),
             Ok(true)
         ),

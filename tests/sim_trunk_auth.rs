@@ -103,11 +103,7 @@ impl Trunk {
     /// Answers `req` (text): 401 with a challenge, or `ok` (a reply text).
     fn answer(&mut self, now: Instant, req: &str, ok: Vec<u8>) -> (bool, Vec<u8>) {
         let method = req.split(' ').next().unwrap();
-        let mut h = rsip::Headers::default();
-        let value = header(req, "Authorization");
-        if !value.is_empty() {
-            h.push(rsip::Header::Other("Authorization".into(), value.into()));
-        }
+        let h = rvoip::test_exports::sip::receive(req.as_bytes()).expect("our request parses");
         let stale = match self.auth.check(now, method, &h) {
             Verdict::Authorized(user) if user == "alice" => return (true, ok),
             Verdict::Challenge { stale, .. } => stale,

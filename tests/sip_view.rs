@@ -5,6 +5,9 @@
 //! - `sip::parse` (the view when there is one) gives exactly what the full
 //!   path (`sip::parse_full`: framing, normalisation, every fault worded)
 //!   gives: the same message, or the same error;
+//! - `sip::receive` (what the gateway reads: a `Received`, one buffer)
+//!   reads what `sip::parse` (the rsip message it replaced) reads: the
+//!   same error, or the same start line, header lines in order and body;
 //! - where rsip's own parser takes a message, every header the view
 //!   holds has the value rsip found for it (names as rsip's tokenizer
 //!   knows them; compact forms it does not expand are left out).
@@ -157,4 +160,44 @@ fn the_views_headers_are_the_values_rsip_finds() {
         }
     }
     assert!(compared > 10_000, "only {compared} header values compared");
+}
+
+#[test]
+fn a_received_message_reads_as_the_rsip_one() {
+    use rsip::message::HasHeaders;
+    let (mut same, mut refused) = (0, 0);
+    for m in &messages() {
+        let text = String::from_utf8_lossy(m);
+        let theirs = match (sip::receive(m), sip::parse(m)) {
+            (Err(ours), Err(theirs)) => {
+                assert_eq!(format!("{ours:?}"), format!("{theirs:?}"), "{text}");
+                refused += 1;
+                continue;
+            }
+            (Ok(ours), Ok(theirs)) => (ours, theirs),
+            (ours, theirs) => panic!("{ours:?} against {theirs:?} for {text}"),
+        };
+        let (ours, theirs) = theirs;
+        match &theirs {
+            sip::SipMessage::Request(r) => {
+                assert_eq!(ours.method(), Some(r.method), "{text}");
+                assert_eq!(sip::parse_uri(ours.uri()).ok().as_ref(), Some(&r.uri), "{text}");
+            }
+            sip::SipMessage::Response(r) => assert_eq!(ours.code(), r.status_code.code(), "{text}"),
+        }
+        let lines: Vec<(String, &str)> = ours.lines().map(|(n, v)| (n.to_ascii_lowercase(), v)).collect();
+        let rsips: Vec<(String, &str)> = theirs
+            .headers()
+            .iter()
+            .map(|h| sip::name_value(h).expect("the parser builds only named headers"))
+            .map(|(n, v)| (n.to_ascii_lowercase(), v))
+            .collect();
+        assert_eq!(lines, rsips, "{text}");
+        assert_eq!(ours.body(), theirs.body(), "{text}");
+        same += 1;
+    }
+    assert!(
+        same > 10_000 && refused > 1_000,
+        "{same} read alike, {refused} refused alike"
+    );
 }

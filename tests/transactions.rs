@@ -23,15 +23,15 @@ fn request(method: &str, branch: &str) -> String {
 }
 
 fn incoming(text: &str) -> Incoming {
-    let msg = sip::parse(text.as_bytes()).expect("test message parses");
+    let msg = sip::receive(text.as_bytes()).expect("test message parses");
     let core = sip::validate(&msg).expect("test message is valid");
     Incoming::new(msg, core)
 }
 
-fn req_of(inc: &Incoming) -> Request {
-    match inc {
-        Incoming::Request(r) => r.req.clone(),
-        Incoming::Response(_) => panic!("not a request"),
+fn req_of(text: &str) -> Request {
+    match sip::parse(text.as_bytes()).expect("test message parses") {
+        sip::SipMessage::Request(r) => r,
+        sip::SipMessage::Response(_) => panic!("not a request"),
     }
 }
 
@@ -58,11 +58,7 @@ fn run(txs: &mut Transactions, start: Instant, until: Duration) -> (Vec<u128>, V
 fn non_invite_client_timer_e_caps_at_t2_and_timer_f_times_out() {
     let mut txs = Transactions::new(TimerConfig::default());
     let start = Instant::now();
-    let tx = txs.send_request(
-        start,
-        peer(TransportKind::Udp),
-        req_of(&incoming(&request("OPTIONS", "e1"))),
-    );
+    let tx = txs.send_request(start, peer(TransportKind::Udp), req_of(&request("OPTIONS", "e1")));
     let (sends, events) = run(&mut txs, start, Duration::from_secs(40));
     assert_eq!(
         sends,
@@ -76,11 +72,7 @@ fn non_invite_client_timer_e_caps_at_t2_and_timer_f_times_out() {
 fn non_invite_client_over_tcp_sends_once_and_times_out() {
     let mut txs = Transactions::new(TimerConfig::default());
     let start = Instant::now();
-    txs.send_request(
-        start,
-        peer(TransportKind::Tcp),
-        req_of(&incoming(&request("BYE", "e2"))),
-    );
+    txs.send_request(start, peer(TransportKind::Tcp), req_of(&request("BYE", "e2")));
     let (sends, events) = run(&mut txs, start, Duration::from_secs(40));
     assert_eq!(sends, vec![0]);
     assert_eq!(events.len(), 1);
@@ -162,7 +154,7 @@ fn invite_client_acks_non_2xx_and_timer_d_absorbs_retransmissions() {
     let mut txs = Transactions::new(TimerConfig::default());
     let start = Instant::now();
     let inv = request("INVITE", "d1");
-    let tx = txs.send_request(start, peer(TransportKind::Udp), req_of(&incoming(&inv)));
+    let tx = txs.send_request(start, peer(TransportKind::Udp), req_of(&inv));
     while txs.poll_transmit().is_some() {}
     let busy = "SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKd1\r\nFrom: <sip:a@127.0.0.1>;tag=1\r\n\
          To: <sip:b@127.0.0.1>;tag=x\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n".to_string();

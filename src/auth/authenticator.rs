@@ -7,7 +7,7 @@
 
 use super::counts::NonceCounts;
 use super::{Algorithm, AuthConfig, Challenged, Credentials, DigestParams, NonceAge, Nonces, response};
-use crate::sip;
+
 use crate::status::StatusCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -109,14 +109,14 @@ impl Authenticator {
     }
 
     /// What the credentials in `headers` of a `method` request are worth.
-    pub fn check(&mut self, now: Instant, method: &str, headers: &rsip::Headers) -> Verdict {
+    pub fn check(&mut self, now: Instant, method: &str, headers: &crate::sip::Received) -> Verdict {
         let name = if self.proxy {
             "Proxy-Authorization"
         } else {
             "Authorization"
         };
         let mut found = None;
-        for value in sip::headers_in(headers, name) {
+        for value in headers.headers(name) {
             match DigestParams::parse(value) {
                 Ok(p) if p.realm == self.realm => found = Some(p),
                 Ok(_) => {}

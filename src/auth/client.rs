@@ -6,7 +6,6 @@
 
 use super::digest::{Algorithm, Challenged, response};
 use super::params::digest_pairs;
-use crate::sip;
 
 /// What we prove ourselves with: a password, or only its HA1 hashes.
 #[derive(Clone, PartialEq, Eq)]
@@ -99,13 +98,13 @@ impl ClientCredentials {
 
     /// The challenge of a 401 (`proxy`: a 407) in `headers` we can
     /// answer; why not otherwise (another realm, no algorithm we know).
-    pub fn answer(&self, proxy: bool, headers: &rsip::Headers) -> Result<Answered, &'static str> {
+    pub fn answer(&self, proxy: bool, headers: &crate::sip::Received) -> Result<Answered, &'static str> {
         let (name, header) = match proxy {
             true => ("Proxy-Authenticate", "Proxy-Authorization"),
             false => ("WWW-Authenticate", "Authorization"),
         };
         let mut why = "no challenge";
-        for value in sip::headers_in(headers, name) {
+        for value in headers.headers(name) {
             let Ok(pairs) = digest_pairs(value) else { continue };
             let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
             let (Some(realm), Some(nonce)) = (get("realm"), get("nonce")) else {
@@ -141,10 +140,10 @@ impl ClientCredentials {
 
 /// Whether any challenge in `headers` says only the nonce was stale
 /// (so a second challenge to the same request may be answered too).
-pub fn says_stale(headers: &rsip::Headers) -> bool {
+pub fn says_stale(headers: &crate::sip::Received) -> bool {
     ["WWW-Authenticate", "Proxy-Authenticate"]
         .iter()
-        .flat_map(|n| sip::headers_in(headers, n))
+        .flat_map(|n| headers.headers(n))
         .any(|v| v.to_ascii_lowercase().replace(' ', "").contains("stale=true"))
 }
 

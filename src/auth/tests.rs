@@ -2,6 +2,7 @@
 //! MD5 or SHA-256, getting it wrong, replaying, coming back late.
 
 use super::*;
+use crate::sip::Received;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -46,10 +47,8 @@ fn authorization(alg: Algorithm, user: &str, password: &str, nonce: &str, nc: u3
     )
 }
 
-fn headers(name: &str, value: String) -> rsip::Headers {
-    let mut h = rsip::Headers::default();
-    h.push(rsip::Header::Other(name.into(), value));
-    h
+fn headers(name: &str, value: String) -> Received {
+    Received::of_headers(&[(name, &value)])
 }
 
 #[test]
@@ -57,7 +56,7 @@ fn a_client_answering_the_challenge_with_either_algorithm_is_let_in() {
     let t0 = Instant::now();
     let mut a = Authenticator::new(&config(false), t0);
     assert_eq!(a.status().code(), 401);
-    let none = a.check(t0, "INVITE", &rsip::Headers::default());
+    let none = a.check(t0, "INVITE", &Received::of_headers(&[]));
     assert_eq!(
         none,
         Verdict::Challenge {
@@ -197,11 +196,9 @@ fn our_client_answers_our_challenges() {
             t0,
         );
         let challenge_of = |a: &mut Authenticator| {
-            let mut h = rsip::Headers::default();
-            for (name, value) in a.challenges(t0, false) {
-                h.push(rsip::Header::Other(name.into(), value));
-            }
-            h
+            let pairs: Vec<_> = a.challenges(t0, false).collect();
+            let pairs: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            Received::of_headers(&pairs)
         };
         let challenge = challenge_of(&mut a);
         let sha256 = Algorithm::Sha256.ha1("alice", "rvoip", "secret");

@@ -1,7 +1,7 @@
 //! Responses within a dialog (or one being formed): the To tag, Contact
 //! and body the dialog layer owns.
 
-use crate::sip::{self, Header, Request, Response, SipMessage};
+use crate::sip::{self, Header, Received, Response, SipMessage};
 use crate::status::StatusCode;
 use bytes::Bytes;
 use rsip::headers::{self as h, UntypedHeader};
@@ -14,7 +14,7 @@ const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, PRACK, UPDATE, REF
 /// Record-Route in order (RFC 3261 §12.1.1), so the caller's route set runs
 /// through the proxies that asked to stay on the path.
 pub fn response_in(
-    req: &Request,
+    req: &Received,
     status: StatusCode,
     reason: Option<&str>,
     tag: &str,
@@ -22,9 +22,8 @@ pub fn response_in(
 ) -> Response {
     let mut resp = sip::response(req, status.code(), reason, Some(tag));
     if contact.is_some() && (101..300).contains(&status.code()) {
-        let routes = req.headers.iter().filter(|hdr| matches!(hdr, Header::RecordRoute(_)));
-        for hdr in routes {
-            resp.headers.push(hdr.clone());
+        for value in req.headers("Record-Route") {
+            resp.headers.push(h::RecordRoute::new(value).into());
         }
     }
     if let Some(c) = contact {
@@ -40,7 +39,7 @@ pub fn response_in(
 /// optional SDP body, written straight into the send buffer (one
 /// allocation: the dialog's 18x and 2xx, the hot path).
 pub fn response_bytes_in(
-    req: &Request,
+    req: &Received,
     status: StatusCode,
     tag: &str,
     contact: Option<&str>,
@@ -66,7 +65,7 @@ pub fn response_bytes_in(
 }
 
 /// A 183 or 2xx with an SDP body.
-pub fn with_sdp(req: &Request, status: StatusCode, tag: &str, contact: &str, sdp: String) -> Response {
+pub fn with_sdp(req: &Received, status: StatusCode, tag: &str, contact: &str, sdp: String) -> Response {
     let resp = response_in(req, status, None, tag, Some(contact));
     let mut msg = SipMessage::Response(resp);
     sip::with_body(&mut msg, "application/sdp", sdp.into_bytes());
@@ -92,9 +91,7 @@ mod tests {
 
     #[test]
     fn dialog_forming_responses_copy_record_route_in_order() {
-        let Ok(SipMessage::Request(req)) = sip::parse(INVITE.as_bytes()) else {
-            panic!("test INVITE parses")
-        };
+        let req = sip::receive(INVITE.as_bytes()).expect("test INVITE parses");
         let both = vec!["<sip:127.0.0.2;lr>".to_owned(), "<sip:127.0.0.3;lr>".to_owned()];
         for status in [StatusCode::RINGING, StatusCode::OK] {
             assert_eq!(
@@ -108,9 +105,7 @@ mod tests {
 
     #[test]
     fn written_responses_are_the_bytes_the_rsip_ones_serialise_to() {
-        let Ok(SipMessage::Request(req)) = sip::parse(INVITE.as_bytes()) else {
-            panic!("test INVITE parses")
-        };
+        let req = sip::receive(INVITE.as_bytes()).expect("test INVITE parses");
         let sdp = b"v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n";
         let more = [("Require", "100rel"), ("RSeq", "1")];
         let statuses = [

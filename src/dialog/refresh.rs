@@ -11,8 +11,8 @@ impl Dialog {
     /// whether it changed. A flow the dialog kept to (the peer's
     /// connection, or its public address behind NAT) belongs to the old
     /// target's address: a target elsewhere drops it.
-    pub fn refresh_target(&mut self, headers: &rsip::Headers) -> bool {
-        let Some(contact) = sip::header_in(headers, "Contact").map(sip::uri_of) else {
+    pub fn refresh_target(&mut self, headers: &crate::sip::Received) -> bool {
+        let Some(contact) = headers.header("Contact").map(sip::uri_of) else {
             return false;
         };
         if contact.is_empty() || contact == self.remote_target {

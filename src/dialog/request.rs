@@ -106,7 +106,7 @@ mod tests {
             true => INVITE.replace("<sip:127.0.0.2;lr>", "<sip:127.0.0.2>"),
             false => INVITE.to_owned(),
         };
-        let msg = sip::parse(text.as_bytes()).expect("test INVITE parses");
+        let msg = sip::receive(text.as_bytes()).expect("test INVITE parses");
         let core = sip::validate(&msg).expect("valid");
         let sip::Incoming::Request(inc) = sip::Incoming::new(msg, core) else {
             panic!("a request")

@@ -28,12 +28,13 @@ pub struct Dialog {
     pub resolved: Option<Peer>,
 }
 
-fn contact_uri(headers: &rsip::Headers) -> Option<String> {
-    sip::header_in(headers, "Contact").map(|c| sip::uri_of(c).to_owned())
+fn contact_uri(headers: &crate::sip::Received) -> Option<String> {
+    headers.header("Contact").map(|c| sip::uri_of(c).to_owned())
 }
 
-fn record_route(headers: &rsip::Headers) -> Vec<String> {
-    sip::headers_in(headers, "Record-Route")
+fn record_route(headers: &crate::sip::Received) -> Vec<String> {
+    headers
+        .headers("Record-Route")
         .flat_map(sip::split_list)
         .map(str::to_owned)
         .collect()
@@ -59,8 +60,8 @@ impl Dialog {
             ]),
             local_seq: 0,
             remote_seq: Some(core.cseq),
-            remote_target: contact_uri(&invite.req.headers).unwrap_or_else(|| sip::uri_of(from).to_owned()),
-            route_set: record_route(&invite.req.headers),
+            remote_target: contact_uri(&invite.req).unwrap_or_else(|| sip::uri_of(from).to_owned()),
+            route_set: record_route(&invite.req),
             fallback: peer,
             flow: None,
             resolved: None,
@@ -89,7 +90,7 @@ impl Dialog {
     /// response names no Contact.
     fn uac_as(local: &str, resp: &IncomingResponse, peer: Peer, target: impl FnOnce() -> String) -> Self {
         let core = &resp.core;
-        let mut route_set = record_route(&resp.resp.headers);
+        let mut route_set = record_route(&resp.resp);
         route_set.reverse();
         let (local_tag, remote_tag) = (core.from_tag().unwrap_or_default(), core.to_tag().unwrap_or_default());
         let remote = resp.header("To").unwrap_or_default();
@@ -97,7 +98,7 @@ impl Dialog {
             text: DialogText::new([&[core.call_id()], &[local_tag], &[remote_tag], &[local], &[remote]]),
             local_seq: core.cseq,
             remote_seq: None,
-            remote_target: contact_uri(&resp.resp.headers).unwrap_or_else(target),
+            remote_target: contact_uri(&resp.resp).unwrap_or_else(target),
             route_set,
             fallback: peer,
             flow: None,

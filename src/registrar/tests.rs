@@ -2,7 +2,12 @@ use super::*;
 use crate::ids::{Peer, TransportKind};
 use std::time::{Duration, Instant};
 
-fn register(contacts: &str, expires: Option<u32>, call_id: &str, cseq: u32) -> (crate::sip::Request, crate::sip::Core) {
+fn register(
+    contacts: &str,
+    expires: Option<u32>,
+    call_id: &str,
+    cseq: u32,
+) -> (crate::sip::Received, crate::sip::Core) {
     let mut text = format!(
         "REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK{cseq}\r\n\
          From: <sip:alice@127.0.0.1>;tag=f\r\nTo: <sip:alice@127.0.0.1>\r\nCall-ID: {call_id}\r\n\
@@ -15,11 +20,8 @@ fn register(contacts: &str, expires: Option<u32>, call_id: &str, cseq: u32) -> (
         text += &format!("Expires: {e}\r\n");
     }
     text += "Content-Length: 0\r\n\r\n";
-    let msg = crate::sip::parse(text.as_bytes()).unwrap();
-    let core = crate::sip::validate(&msg).unwrap();
-    let crate::sip::SipMessage::Request(req) = msg else {
-        panic!()
-    };
+    let req = crate::sip::receive(text.as_bytes()).unwrap();
+    let core = crate::sip::validate(&req).unwrap();
     (req, core)
 }
 
@@ -101,8 +103,7 @@ fn limits_hold() {
     );
     let (req, core) = register("<sip:alice@h>", None, "c1", 3);
     let mut req = req;
-    req.headers.retain(|h| !matches!(h, crate::sip::Header::To(_)));
-    req.headers.push(crate::sip::Header::To("<sip:127.0.0.1>".into()));
+    req.replace_first("To", "<sip:127.0.0.1>");
     let peer = Peer {
         addr: "127.0.0.1:5070".parse().unwrap(),
         transport: TransportKind::Udp,

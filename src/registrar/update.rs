@@ -6,7 +6,7 @@
 
 use super::RegistrarConfig;
 use crate::ids::Peer;
-use crate::sip::{self, Core, Request};
+use crate::sip::{self, Core};
 use crate::status::StatusCode;
 
 /// One Contact of a REGISTER and the expiry it gets.
@@ -66,15 +66,15 @@ impl Refused {
 
 impl RegisterUpdate {
     /// Reads REGISTER `req` from `source` under `cfg`'s limits.
-    pub fn parse(req: &Request, core: &Core, source: Peer, cfg: &RegistrarConfig) -> Result<Self, Refused> {
-        let to = sip::header_in(&req.headers, "To").unwrap_or_default();
+    pub fn parse(req: &sip::Received, core: &Core, source: Peer, cfg: &RegistrarConfig) -> Result<Self, Refused> {
+        let to = req.header("To").unwrap_or_default();
         let aor = sip::parse_uri(sip::uri_of(to))
             .ok()
             .and_then(|u| u.auth)
             .map(|a| a.user)
             .filter(|u| !u.is_empty())
             .ok_or(Refused::Malformed("To has no user (the address-of-record)"))?;
-        let header_expires = match sip::header_in(&req.headers, "Expires") {
+        let header_expires = match req.header("Expires") {
             Some(v) => Some(
                 v.trim()
                     .parse::<u32>()
@@ -82,7 +82,8 @@ impl RegisterUpdate {
             ),
             None => None,
         };
-        let values: Vec<&str> = sip::headers_in(&req.headers, "Contact")
+        let values: Vec<&str> = req
+            .headers("Contact")
             .flat_map(sip::split_list)
             .map(str::trim)
             .collect();

@@ -48,7 +48,7 @@ impl UserAgent {
         if self.trusted_by_certificate(source) {
             return true;
         }
-        let new_call = req.req.method == Method::Invite && req.core.to_tag().is_none();
+        let new_call = req.method == Method::Invite && req.core.to_tag().is_none();
         let gate = self
             .access
             .gate(now, source.addr.ip(), req.header("User-Agent"), new_call);
@@ -59,8 +59,8 @@ impl UserAgent {
         };
         self.ctx.stats.access_refused += 1;
         self.ctx.stats.access_blocks += u64::from(!matches!(reason, "acl-deny" | "untrusted"));
-        log_refusal(source, sip::method_name(&req.req.method), reason);
-        if forbid && req.req.method != Method::Ack {
+        log_refusal(source, sip::method_name(&req.method), reason);
+        if forbid && req.method != Method::Ack {
             let resp = self
                 .ctx
                 .stateless_final(&req.req, &req.core, crate::status::StatusCode::FORBIDDEN);
@@ -77,8 +77,8 @@ impl UserAgent {
         let Some(auth) = self.authenticator.as_mut() else {
             return true;
         };
-        let new_call = req.req.method == Method::Invite && req.core.to_tag().is_none();
-        let register = req.req.method == Method::Register && self.ctx.cfg.registrar.is_some();
+        let new_call = req.method == Method::Invite && req.core.to_tag().is_none();
+        let register = req.method == Method::Register && self.ctx.cfg.registrar.is_some();
         if !(new_call || register)
             || self.access.is_trusted(source.addr.ip())
             || (source.transport == crate::ids::TransportKind::Tls && self.ctx.cfg.access.trust_tls_clients)
@@ -86,8 +86,8 @@ impl UserAgent {
         {
             return true;
         }
-        let method = sip::method_name(&req.req.method);
-        let (stale, failed) = match auth.check(now, method, &req.req.headers) {
+        let method = sip::method_name(&req.method);
+        let (stale, failed) = match auth.check(now, method, &req.req) {
             Verdict::Authorized(user) if register && !registers_own(&user, req) => {
                 // Alice may not bind bob's address-of-record.
                 self.ctx.stats.access_refused += 1;

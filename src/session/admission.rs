@@ -7,7 +7,7 @@ use super::call::Call;
 use super::{IncomingInfo, SessionEvent, UserAgent};
 use crate::ids::{CallId, Peer, TxId};
 use crate::sdp::{self, Direction, SdpError, SrtpPolicy, SrtpTerms};
-use crate::sip::{self, IncomingRequest};
+use crate::sip::IncomingRequest;
 use crate::status::StatusCode;
 use std::time::Instant;
 
@@ -23,7 +23,7 @@ impl UserAgent {
                 .respond_once(tx, &self.ctx.stateless_503(&req.req, &req.core));
             return;
         }
-        let offer = match std::str::from_utf8(&req.req.body) {
+        let offer = match std::str::from_utf8(req.req.body()) {
             Ok("") => None,
             Ok(text) => match sdp::parse(text) {
                 Ok(o) => Some(o),
@@ -82,7 +82,7 @@ impl UserAgent {
             to: req.header("To").unwrap_or_default().to_owned(),
             uri: {
                 let mut u = String::with_capacity(48);
-                sip::push_uri(&mut u, &req.req.uri);
+                u.push_str(req.req.uri());
                 u
             },
             call_id: req.core.call_id().to_owned(),

@@ -59,7 +59,7 @@ impl UserAgent {
         if code < 200 {
             self.ctx.byes.pending.insert(tx, bye);
         } else if (code == 401 || code == 407) && !bye.answered {
-            match bye.creds.answer(code == 407, &resp.resp.headers) {
+            match bye.creds.answer(code == 407, &resp.resp) {
                 Ok(mut answered) => {
                     let uri = bye.dialog.remote_target.clone();
                     let value = answered.authorize(&bye.creds, "BYE", &uri, &self.ctx.token());

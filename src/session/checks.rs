@@ -5,7 +5,7 @@
 //! at all (406) and its session interval (RFC 4028: 400 for one we cannot
 //! read, 422 with our Min-SE for one too short).
 
-use crate::sip::{self, Method, Request};
+use crate::sip::{self, Method, Received};
 use crate::status::StatusCode;
 
 /// A refusal: status, reason phrase, and a header the response must carry.
@@ -25,20 +25,20 @@ fn media_type(value: &str) -> String {
 
 /// The first §8.2 check `req` fails, if any (ACK and CANCEL are exempt);
 /// `min_se`: the shortest session interval we take.
-pub fn check(req: &Request, min_se: u32) -> Option<Refusal> {
-    if matches!(req.method, Method::Ack | Method::Cancel) {
+pub fn check(req: &Received, min_se: u32) -> Option<Refusal> {
+    if matches!(req.method(), Some(Method::Ack | Method::Cancel)) {
         return None;
     }
-    if let Some(rsip::Scheme::Other(s)) = &req.uri.scheme
-        && !s.eq_ignore_ascii_case("tel")
-    {
+    let scheme = req.uri().split_once(':').map_or("", |(s, _)| s);
+    if !["sip", "sips", "tel"].iter().any(|s| scheme.eq_ignore_ascii_case(s)) {
         return Some(Refusal {
             status: StatusCode::UNSUPPORTED_URI_SCHEME,
             reason: "Unsupported URI Scheme",
             header: None,
         });
     }
-    let required: Vec<&str> = sip::headers_in(&req.headers, "Require")
+    let required: Vec<&str> = req
+        .headers("Require")
         .flat_map(|v| v.split(','))
         .map(str::trim)
         .filter(|t| !t.is_empty() && !t.eq_ignore_ascii_case("timer") && !t.eq_ignore_ascii_case("100rel"))
@@ -50,8 +50,8 @@ pub fn check(req: &Request, min_se: u32) -> Option<Refusal> {
             header: Some(("Unsupported", required.join(", "))),
         });
     }
-    let header = |name| sip::header_in(&req.headers, name);
-    if !req.body.is_empty() {
+    let header = |name| req.header(name);
+    if !req.body().is_empty() {
         let ct = header("Content-Type").map(media_type).unwrap_or_default();
         if ct != "application/sdp" {
             return Some(Refusal {
@@ -61,7 +61,7 @@ pub fn check(req: &Request, min_se: u32) -> Option<Refusal> {
             });
         }
     }
-    if req.method == Method::Invite
+    if req.method() == Some(Method::Invite)
         && let Some(accept) = header("Accept")
     {
         let takes_sdp = accept
@@ -76,7 +76,7 @@ pub fn check(req: &Request, min_se: u32) -> Option<Refusal> {
             });
         }
     }
-    if req.method == Method::Invite {
+    if req.method() == Some(Method::Invite) {
         return session_interval(req, min_se);
     }
     None
@@ -84,16 +84,16 @@ pub fn check(req: &Request, min_se: u32) -> Option<Refusal> {
 
 /// An INVITE's (or re-INVITE's) session interval refused: 400 naming what
 /// cannot be read, 422 with our `Min-SE` when it is shorter (RFC 4028 §8).
-pub fn session_interval(req: &Request, min_se: u32) -> Option<Refusal> {
+pub fn session_interval(req: &Received, min_se: u32) -> Option<Refusal> {
     let bad = |reason| Refusal {
         status: StatusCode::BAD_REQUEST,
         reason,
         header: None,
     };
-    if let Some(Err(why)) = sip::header_in(&req.headers, "Min-SE").map(sip::min_se) {
+    if let Some(Err(why)) = req.header("Min-SE").map(sip::min_se) {
         return Some(bad(why));
     }
-    let se = match sip::header_in(&req.headers, "Session-Expires").map(sip::SessionExpires::parse)? {
+    let se = match req.header("Session-Expires").map(sip::SessionExpires::parse)? {
         Ok(se) => se,
         Err(why) => return Some(bad(why)),
     };

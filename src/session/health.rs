@@ -12,7 +12,7 @@ use super::UserAgent;
 use super::shedder::Shedder;
 use crate::dialog;
 use crate::ids::TxId;
-use crate::sip::{self, Request};
+use crate::sip;
 use crate::status::StatusCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -82,7 +82,7 @@ impl UserAgent {
 
     /// Answers an out-of-dialog OPTIONS on `tx`: 200, or 503 + Retry-After
     /// while new calls are refused; either with `X-Load`.
-    pub(super) fn answer_options(&mut self, now: Instant, tx: TxId, req: &Request, tag: &str) {
+    pub(super) fn answer_options(&mut self, now: Instant, tx: TxId, req: &sip::Received, tag: &str) {
         let (state, calls, max) = self.health.state((self.calls.len(), self.ctx.cfg.max_calls));
         let mut resp = match state {
             State::Admitting => dialog::response_in(req, StatusCode::OK, None, tag, None),

@@ -4,7 +4,7 @@
 
 use super::UserAgent;
 use crate::ids::{Peer, TransportKind};
-use crate::sip::{self, Incoming, Method, SipMessage};
+use crate::sip::{self, Incoming, Method, Received};
 use std::time::{Duration, Instant};
 
 impl UserAgent {
@@ -15,7 +15,7 @@ impl UserAgent {
             self.ctx.stats.access_dropped += 1;
             return;
         }
-        let mut msg = match sip::parse(bytes) {
+        let mut msg = match sip::receive(bytes) {
             Ok(m) => m,
             Err(e) => return self.on_parse_error(e, peer),
         };
@@ -34,10 +34,10 @@ impl UserAgent {
                     self.ctx.txs.handle_incoming(now, inc, reply_to);
                 }
             }
-            Err(e) => match &msg {
-                SipMessage::Request(req) if req.method != Method::Ack => {
+            Err(e) => match msg.method() {
+                Some(method) if method != Method::Ack => {
                     self.ctx.stats.bad_answered += 1;
-                    let resp = sip::response(req, 400, Some(&e.to_string()), None);
+                    let resp = sip::response(&msg, 400, Some(&e.to_string()), None);
                     self.ctx.txs.send_stateless(reply_to, sip::response_bytes(&resp));
                 }
                 _ => self.ctx.stats.dropped += 1,
@@ -95,7 +95,7 @@ impl UserAgent {
     fn shed(&mut self, inc: &Incoming, reply_to: Peer) -> bool {
         let Incoming::Request(req) = inc else { return false };
         if !self.health.shedder.is_on()
-            || req.req.method != Method::Invite
+            || req.method != Method::Invite
             || req.core.to_tag().is_some()
             || self.ctx.txs.has_server_transaction(&req.core)
         {
@@ -111,17 +111,16 @@ impl UserAgent {
 
 /// Stamps received/rport on a request's top Via and returns where its
 /// responses go (§18.2.2, RFC 3581).
-fn stamp_via(msg: &mut SipMessage, peer: Peer) -> Peer {
-    use rsip::headers::UntypedHeader;
-    let SipMessage::Request(req) = msg else {
+fn stamp_via(msg: &mut Received, peer: Peer) -> Peer {
+    if msg.method().is_none() {
+        return peer;
+    }
+    let Some(via) = msg.header("Via") else {
         return peer;
     };
-    let Some(sip::Header::Via(via)) = req.headers.iter_mut().find(|h| matches!(h, sip::Header::Via(_))) else {
-        return peer;
-    };
-    let (stamped, route) = sip::stamp_and_route(via.value(), peer.addr);
+    let (stamped, route) = sip::stamp_and_route(via, peer.addr);
     if let Some(stamped) = stamped {
-        via.replace(stamped);
+        msg.replace_first("Via", &stamped);
     }
     match peer.transport {
         TransportKind::Udp => Peer {

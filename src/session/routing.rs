@@ -66,7 +66,7 @@ impl UserAgent {
         }
         let tag = self.ctx.token();
         if let Some(refusal) = super::checks::check(&req.req, self.ctx.cfg.session_timer.min_se) {
-            self.ctx.stats.calls_failed += u64::from(req.req.method == Method::Invite);
+            self.ctx.stats.calls_failed += u64::from(req.method == Method::Invite);
             let mut resp = dialog::response_in(&req.req, refusal.status, Some(refusal.reason), &tag, None);
             if let Some((name, value)) = refusal.header {
                 resp.headers.push(sip::Header::Other(name.into(), value));
@@ -74,7 +74,7 @@ impl UserAgent {
             self.ctx.txs.respond(now, tx, resp);
             return;
         }
-        let status = match req.req.method {
+        let status = match req.method {
             Method::Invite => return self.admit(now, tx, req, peer, tag),
             Method::Register => return self.on_register(now, tx, req, peer, &tag),
             Method::Options => return self.answer_options(now, tx, &req.req, &tag),

@@ -1,6 +1,6 @@
 //! Building requests and responses (RFC 3261 §8.1.1, §8.2.6).
 
-use super::{Header, Method, RawMessage, Request, Response, SipMessage, StatusCode};
+use super::{Header, Method, RawMessage, Received, Request, Response, SipMessage, StatusCode};
 use rsip::headers::{self as h, UntypedHeader};
 use rsip::message::HasHeaders;
 
@@ -9,20 +9,18 @@ pub const AGENT: &str = concat!("rvoip/", env!("CARGO_PKG_VERSION"));
 
 /// A response to `req`, copying Via, From, To, Call-ID and CSeq (§8.2.6.2);
 /// `to_tag` is added to To unless it already has one.
-pub fn response(req: &Request, status: u16, reason: Option<&str>, to_tag: Option<&str>) -> Response {
+pub fn response(req: &Received, status: u16, reason: Option<&str>, to_tag: Option<&str>) -> Response {
     let mut headers = rsip::Headers::from(Vec::with_capacity(12));
-    for hdr in req.headers.iter() {
-        match hdr {
-            Header::Via(_) | Header::From(_) | Header::CallId(_) | Header::CSeq(_) => headers.push(hdr.clone()),
-            Header::To(to) => {
-                let has_tag = super::header_param(to.value(), "tag").is_some();
-                match to_tag.filter(|_| !has_tag && status > 100) {
-                    Some(tag) => headers.push(h::To::new([to.value(), ";tag=", tag].concat()).into()),
-                    None => headers.push(hdr.clone()),
-                }
-            }
-            _ => {}
-        }
+    for (name, value) in req.lines() {
+        let Some(name) = copied(name) else { continue };
+        let value = match name {
+            "To" if status > 100 && super::header_param(value, "tag").is_none() => match to_tag {
+                Some(tag) => [value, ";tag=", tag].concat(),
+                None => value.to_owned(),
+            },
+            _ => value.to_owned(),
+        };
+        headers.push(super::header::to_header(name.into(), value));
     }
     headers.push(h::Server::new(AGENT).into());
     headers.push(h::ContentLength::new("0").into());
@@ -32,6 +30,14 @@ pub fn response(req: &Request, status: u16, reason: Option<&str>, to_tag: Option
         headers,
         body: Vec::new(),
     }
+}
+
+/// The canonical name of a header a response copies from its request
+/// (§8.2.6.2: Via, From, To, Call-ID and CSeq), if `name` is one.
+pub(super) fn copied(name: &str) -> Option<&'static str> {
+    ["Via", "From", "To", "Call-ID", "CSeq"]
+        .into_iter()
+        .find(|n| n.eq_ignore_ascii_case(name))
 }
 
 fn status_code(status: u16, reason: Option<&str>) -> StatusCode {

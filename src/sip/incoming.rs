@@ -1,14 +1,16 @@
 //! A parsed, validated message, typed by kind: what the transaction layer
 //! hands up is an [`IncomingRequest`] or an [`IncomingResponse`], so no
-//! layer above matches on `SipMessage` again.
+//! layer above matches on the start line again.
 
-use super::{Core, Request, Response, SipMessage};
+use super::{Core, Method, Received, Start};
 
 /// A validated request and the fields every layer above matches on.
 #[derive(Debug, Clone)]
 pub struct IncomingRequest {
     /// The request.
-    pub req: Request,
+    pub req: Received,
+    /// Its method.
+    pub method: Method,
     /// Its validated essentials.
     pub core: Core,
 }
@@ -17,7 +19,7 @@ pub struct IncomingRequest {
 #[derive(Debug, Clone)]
 pub struct IncomingResponse {
     /// The response.
-    pub resp: Response,
+    pub resp: Received,
     /// Its validated essentials.
     pub core: Core,
 }
@@ -33,10 +35,10 @@ pub enum Incoming {
 
 impl Incoming {
     /// `msg` with the essentials `validate` found in it.
-    pub fn new(msg: SipMessage, core: Core) -> Self {
-        match msg {
-            SipMessage::Request(req) => Incoming::Request(IncomingRequest { req, core }),
-            SipMessage::Response(resp) => Incoming::Response(IncomingResponse { resp, core }),
+    pub fn new(msg: Received, core: Core) -> Self {
+        match msg.start() {
+            Start::Request(method) => Incoming::Request(IncomingRequest { req: msg, method, core }),
+            Start::Response(_) => Incoming::Response(IncomingResponse { resp: msg, core }),
         }
     }
 
@@ -52,33 +54,33 @@ impl Incoming {
 impl IncomingRequest {
     /// Value of the first header named `name`.
     pub fn header(&self, name: &str) -> Option<&str> {
-        super::header_in(&self.req.headers, name)
+        self.req.header(name)
     }
 
     /// The body as text, if it is UTF-8 and not empty.
     pub fn body_text(&self) -> Option<&str> {
-        std::str::from_utf8(&self.req.body).ok().filter(|t| !t.is_empty())
+        self.req.body_text()
     }
 }
 
 impl IncomingResponse {
     /// The status number.
     pub fn code(&self) -> u16 {
-        self.resp.status_code.code()
+        self.resp.code()
     }
 
     /// Value of the first header named `name`.
     pub fn header(&self, name: &str) -> Option<&str> {
-        super::header_in(&self.resp.headers, name)
+        self.resp.header(name)
     }
 
     /// All values of the headers named `name`, in order.
     pub fn headers<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        super::headers_in(&self.resp.headers, name)
+        self.resp.headers(name)
     }
 
     /// The body as text, if it is UTF-8 and not empty.
     pub fn body_text(&self) -> Option<&str> {
-        std::str::from_utf8(&self.resp.body).ok().filter(|t| !t.is_empty())
+        self.resp.body_text()
     }
 }

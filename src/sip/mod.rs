@@ -14,14 +14,18 @@ mod normalize;
 mod params;
 mod parse;
 mod reason;
+mod received;
 mod redact;
 mod refer_to;
 mod reply;
 mod request_text;
+#[cfg(any(test, feature = "test-exports"))]
+mod rsip_parse;
 mod serialize;
 mod session_expires;
 mod shard;
 mod sipfrag;
+mod start_fault;
 mod target;
 mod text;
 mod uri;
@@ -36,14 +40,15 @@ pub use framing::{MAX_MESSAGE, RawMessage, frame_stream, leading_crlf};
 pub use incoming::{Incoming, IncomingRequest, IncomingResponse};
 pub use ipv6::{host_ip, parse_v6};
 pub use params::{header_param, new_token, push_token, split_host_port, split_list, uri_of};
-pub use parse::parse;
-#[cfg(feature = "test-exports")]
-pub use parse::parse_full;
+pub use parse::receive;
 pub use reason::phrase as reason_phrase;
+pub use received::{Received, Start};
 pub use redact::for_log;
 pub use refer_to::{ReferTo, refer_sub};
 pub use reply::{After, response_text, response_with};
 pub use request_text::RequestText;
+#[cfg(any(test, feature = "test-exports"))]
+pub use rsip_parse::{parse, parse_full};
 #[cfg(feature = "test-exports")]
 pub use serialize::message_bytes;
 pub use serialize::{method_name, method_of, request_bytes, response_bytes};
@@ -67,6 +72,7 @@ pub use view::View;
 pub use rsip::{Header, Method, Request, Response, SipMessage, StatusCode};
 
 /// Value of the first header named `name` (case-insensitive, canonical name).
+#[cfg(any(test, feature = "test-exports"))]
 pub fn header<'a>(msg: &'a SipMessage, name: &str) -> Option<&'a str> {
     use rsip::message::HasHeaders;
     header_in(msg.headers(), name)
@@ -78,13 +84,14 @@ pub fn header_in<'a>(headers: &'a rsip::Headers, name: &str) -> Option<&'a str> 
 }
 
 /// All values of the headers named `name`, in order.
-#[cfg(feature = "test-exports")]
+#[cfg(any(test, feature = "test-exports"))]
 pub fn headers<'a>(msg: &'a SipMessage, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     use rsip::message::HasHeaders;
     headers_in(msg.headers(), name)
 }
 
 /// All values of the headers named `name` in a header list, in order.
+#[cfg(any(test, feature = "test-exports"))]
 pub fn headers_in<'a>(headers: &'a rsip::Headers, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
     headers.iter().filter_map(move |h| header_value(h, name))
 }

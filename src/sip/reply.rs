@@ -4,10 +4,9 @@
 //! responses sent as built: the 100 Trying, a plain reply, and a dialog's
 //! 18x and 2xx with their Contact, Record-Route and SDP.
 
+use super::Received;
 use super::build::AGENT;
-use super::{Header, Request};
 use bytes::Bytes;
-use rsip::headers::UntypedHeader;
 
 /// What a response carries after the headers copied from its request and
 /// our Server, in this order.
@@ -28,7 +27,7 @@ pub struct After<'a> {
 /// CSeq copied in order, `to_tag` added to a To without one unless it is a
 /// 100), then Server, then `after` (name, value) in order.
 pub fn response_text(
-    req: &Request,
+    req: &Received,
     status: u16,
     reason: Option<&str>,
     to_tag: Option<&str>,
@@ -42,7 +41,7 @@ pub fn response_text(
 }
 
 /// As [`response_text`], with everything [`After`] may add.
-pub fn response_with(req: &Request, status: u16, reason: Option<&str>, to_tag: Option<&str>, after: After) -> Bytes {
+pub fn response_with(req: &Received, status: u16, reason: Option<&str>, to_tag: Option<&str>, after: After) -> Bytes {
     let body = after.body.map_or(&[][..], |(_, b)| b);
     let mut out = Vec::with_capacity(640 + body.len());
     out.extend_from_slice(b"SIP/2.0 ");
@@ -60,25 +59,20 @@ pub fn response_with(req: &Request, status: u16, reason: Option<&str>, to_tag: O
         }
         out.extend_from_slice(b"\r\n");
     };
-    for hdr in req.headers.iter() {
-        match hdr {
-            Header::Via(v) => line("Via", v.value(), None),
-            Header::From(v) => line("From", v.value(), None),
-            Header::CallId(v) => line("Call-ID", v.value(), None),
-            Header::CSeq(v) => line("CSeq", v.value(), None),
-            Header::To(v) => {
-                let has_tag = super::header_param(v.value(), "tag").is_some();
-                line("To", v.value(), to_tag.filter(|_| !has_tag && status > 100));
+    for (name, value) in req.lines() {
+        match super::build::copied(name) {
+            Some("To") => {
+                let has_tag = super::header_param(value, "tag").is_some();
+                line("To", value, to_tag.filter(|_| !has_tag && status > 100));
             }
-            _ => {}
+            Some(name) => line(name, value, None),
+            None => {}
         }
     }
     line("Server", AGENT, None);
     if after.record_route {
-        for hdr in req.headers.iter() {
-            if let Header::RecordRoute(v) = hdr {
-                line("Record-Route", v.value(), None);
-            }
+        for value in req.headers("Record-Route") {
+            line("Record-Route", value, None);
         }
     }
     for (name, value) in after.headers.iter().chain(after.more) {
@@ -102,7 +96,7 @@ fn push_number(out: &mut Vec<u8>, n: u64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sip::{SipMessage, parse, response, response_bytes};
+    use crate::sip::{Header, receive, response, response_bytes};
 
     const REQUESTS: [&str; 3] = [
         "INVITE sip:b@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5061;branch=z9hG4bK1\r\n\
@@ -116,7 +110,7 @@ mod tests {
     ];
 
     /// What the rsip builder and serialiser give, as the oracle.
-    fn oracle(req: &Request, status: u16, reason: Option<&str>, tag: Option<&str>, after: &[(&str, &str)]) -> Bytes {
+    fn oracle(req: &Received, status: u16, reason: Option<&str>, tag: Option<&str>, after: &[(&str, &str)]) -> Bytes {
         let mut resp = response(req, status, reason, tag);
         for (n, v) in after {
             resp.headers.push(Header::Other((*n).into(), (*v).into()));
@@ -127,9 +121,7 @@ mod tests {
     #[test]
     fn writes_the_bytes_the_rsip_response_serialises_to() {
         for text in REQUESTS {
-            let SipMessage::Request(req) = parse(text.as_bytes()).unwrap() else {
-                panic!()
-            };
+            let req = receive(text.as_bytes()).unwrap();
             for (status, reason) in [(100, None), (180, None), (200, None), (481, Some("Gone Away"))] {
                 for tag in [None, Some("t1")] {
                     for after in [&[][..], &[("Allow", "INVITE, BYE")][..]] {

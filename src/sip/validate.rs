@@ -2,7 +2,7 @@
 //! reason that becomes the 400's phrase.
 
 use super::core::CoreText;
-use super::{Core, Header, InvalidMessage, Method, SipMessage, Via, header, header_param, uri_of};
+use super::{Core, InvalidMessage, Method, Received, Via, header_param, uri_of};
 use std::hash::{Hash, Hasher};
 
 /// The RFC 3261 branch prefix (§8.1.1.7).
@@ -21,25 +21,26 @@ struct Found<'a> {
     duplicate: Option<&'static str>,
 }
 
-fn find(msg: &SipMessage) -> Found<'_> {
-    use rsip::headers::UntypedHeader;
-    use rsip::message::HasHeaders;
+fn find(msg: &Received) -> Found<'_> {
     let mut f = Found::default();
     let set = |slot: &mut Option<&'static str>, value: &'static str, seen: bool| {
         if seen && slot.is_none() {
             *slot = Some(value);
         }
     };
-    for h in msg.headers().iter() {
+    for (name, v) in msg.lines() {
         let dup = &mut f.duplicate;
-        match h {
-            Header::Via(v) if f.via.is_none() => f.via = Some(v.value()),
-            Header::From(v) => set(dup, "From", f.from.replace(v.value()).is_some()),
-            Header::To(v) => set(dup, "To", f.to.replace(v.value()).is_some()),
-            Header::CallId(v) => set(dup, "Call-ID", f.call_id.replace(v.value()).is_some()),
-            Header::CSeq(v) => set(dup, "CSeq", f.cseq.replace(v.value()).is_some()),
-            Header::MaxForwards(v) => set(dup, "Max-Forwards", f.max_forwards.replace(v.value()).is_some()),
-            Header::ContentLength(_) => set(dup, "Content-Length", std::mem::replace(&mut f.content_length, true)),
+        let eq = |n: &str| name.eq_ignore_ascii_case(n);
+        match name.len() {
+            3 if eq("Via") => {
+                f.via.get_or_insert(v);
+            }
+            4 if eq("From") => set(dup, "From", f.from.replace(v).is_some()),
+            2 if eq("To") => set(dup, "To", f.to.replace(v).is_some()),
+            7 if eq("Call-ID") => set(dup, "Call-ID", f.call_id.replace(v).is_some()),
+            4 if eq("CSeq") => set(dup, "CSeq", f.cseq.replace(v).is_some()),
+            12 if eq("Max-Forwards") => set(dup, "Max-Forwards", f.max_forwards.replace(v).is_some()),
+            14 if eq("Content-Length") => set(dup, "Content-Length", std::mem::replace(&mut f.content_length, true)),
             _ => {}
         }
     }
@@ -47,7 +48,7 @@ fn find(msg: &SipMessage) -> Found<'_> {
 }
 
 /// Checks a parsed message and extracts its [`Core`].
-pub fn validate(msg: &SipMessage) -> Result<Core, InvalidMessage> {
+pub fn validate(msg: &Received) -> Result<Core, InvalidMessage> {
     let f = find(msg);
     let via_value = f.via.ok_or(InvalidMessage::Missing("Via"))?;
     let via = Via::parse(via_value).ok_or(InvalidMessage::Malformed("Via"))?;
@@ -64,8 +65,8 @@ pub fn validate(msg: &SipMessage) -> Result<Core, InvalidMessage> {
         return Err(InvalidMessage::Malformed("Call-ID"));
     }
     let (cseq, cseq_method) = cseq(cseq_value).ok_or(InvalidMessage::Malformed("CSeq"))?;
-    if let SipMessage::Request(req) = msg {
-        if req.method != cseq_method {
+    if let Some(method) = msg.method() {
+        if method != cseq_method {
             return Err(InvalidMessage::CSeqMethodMismatch);
         }
         // RFC 2543 had no Max-Forwards; RFC 4475 §3.4.1 expects such a
@@ -124,11 +125,11 @@ fn cseq(value: &str) -> Option<(u32, Method)> {
 
 /// RFC 3261 §17.2.3's matching for requests without the magic cookie,
 /// folded into a synthetic branch (ACK and CANCEL share the INVITE's).
-fn rfc2543_key(msg: &SipMessage, branch: Option<&str>, call_id: &str, cseq: u32, tag: Option<&str>) -> String {
+fn rfc2543_key(msg: &Received, branch: Option<&str>, call_id: &str, cseq: u32, tag: Option<&str>) -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (branch, call_id, cseq, tag, header(msg, "Via")).hash(&mut h);
-    if let SipMessage::Request(req) = msg {
-        req.uri.to_string().hash(&mut h);
+    (branch, call_id, cseq, tag, msg.header("Via")).hash(&mut h);
+    if msg.method().is_some() {
+        msg.uri().hash(&mut h);
     }
     format!("rfc2543-{:016x}", h.finish())
 }

@@ -86,18 +86,4 @@ impl<'a> View<'a> {
     pub fn is_request(&self) -> bool {
         !self.start.starts_with("SIP/")
     }
-
-    /// The rsip headers of the view: each value copied once, the common
-    /// names not at all (as the full path builds them).
-    pub fn rsip_headers(&self) -> rsip::Headers {
-        let mut headers = rsip::Headers::from(Vec::with_capacity(self.len));
-        for (name, value) in self.headers() {
-            let name = match name.eq_ignore_ascii_case("Via") {
-                true => Cow::Borrowed("Via"),
-                false => super::names::interned(name),
-            };
-            headers.push(super::header::to_header(name, (*value).to_owned()));
-        }
-        headers
-    }
 }

@@ -54,7 +54,7 @@ impl Transactions {
     }
 
     fn handle_new_request(&mut self, now: Instant, req: IncomingRequest, peer: Peer) {
-        if req.req.method == Method::Ack {
+        if req.method == Method::Ack {
             self.events.push_back(TxEvent::Ack { req });
             return;
         }
@@ -64,7 +64,7 @@ impl Transactions {
             events: &mut self.events,
         };
         let id = TxId(self.next_id);
-        let tx = match req.req.method {
+        let tx = match req.method {
             Method::Cancel => {
                 let invite = self
                     .keys

@@ -59,7 +59,7 @@ impl Call {
             return self.end(SessionEvent::Ended(self.id, EndReason::Cancelled));
         }
         ctx.stats.calls_answered += 1;
-        self.adopt_session_timer(ctx, now, &resp.resp.headers);
+        self.adopt_session_timer(ctx, now, &resp.resp);
         ctx.media_changed(self.id, MediaChange::Update);
         ctx.events.push_back(SessionEvent::Answered(self.id));
         // A hold or resume asked for while the call rang.

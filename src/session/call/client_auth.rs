@@ -49,10 +49,10 @@ impl Call {
         let Some(creds) = self.client_auth.creds.clone() else {
             return false;
         };
-        if self.cancel_requested || (self.client_auth.tried && !crate::auth::says_stale(&resp.resp.headers)) {
+        if self.cancel_requested || (self.client_auth.tried && !crate::auth::says_stale(&resp.resp)) {
             return false;
         }
-        let mut answered = match creds.answer(resp.code() == 407, &resp.resp.headers) {
+        let mut answered = match creds.answer(resp.code() == 407, &resp.resp) {
             Ok(a) => a,
             Err(why) => {
                 tracing::info!(call = %self.id, why, "cannot answer the peer's challenge");
@@ -81,7 +81,7 @@ impl Call {
         let Some(creds) = self.client_auth.creds.as_ref() else {
             return false;
         };
-        match creds.answer(resp.code() == 407, &resp.resp.headers) {
+        match creds.answer(resp.code() == 407, &resp.resp) {
             Ok(a) => {
                 self.client_auth.answered = Some(Box::new(a));
                 true

@@ -172,11 +172,11 @@ impl Call {
         let Some(fork) = self.early.get_mut(&from).filter(|_| self.role == super::Role::Uac) else {
             return ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, &tag);
         };
-        if !fork.dialog.accept_remote_seq(req.core.cseq, req.req.method) {
+        if !fork.dialog.accept_remote_seq(req.core.cseq, req.method) {
             return ctx.reply(now, tx, &req.req, StatusCode::SERVER_INTERNAL_ERROR, &tag);
         }
         let index = fork.index;
-        match req.req.method {
+        match req.method {
             Method::Update => {
                 let offer = super::uac::body_sdp(req.body_text());
                 self.on_update(ctx, now, tx, req);

@@ -25,10 +25,10 @@ impl Call {
             // Another fork's dialog (our tag is all the key): not this one.
             return ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, tag);
         }
-        if !dialog.accept_remote_seq(req.core.cseq, req.req.method) {
+        if !dialog.accept_remote_seq(req.core.cseq, req.method) {
             return ctx.reply(now, tx, &req.req, StatusCode::SERVER_INTERNAL_ERROR, tag);
         }
-        match req.req.method {
+        match req.method {
             Method::Bye => {
                 ctx.reply(now, tx, &req.req, StatusCode::OK, tag);
                 self.end(SessionEvent::Ended(self.id, EndReason::RemoteBye));

@@ -39,11 +39,11 @@ impl Call {
             &contact,
             sdp::render(&answer),
         );
-        resp.headers.extend(self.grant_session_timer(&req.req.headers));
+        resp.headers.extend(self.grant_session_timer(&req.req));
         let Some(bytes) = ctx.txs.respond(now, tx, resp) else {
             return;
         };
-        self.refresh_target(ctx, &req.req.headers);
+        self.refresh_target(ctx, &req.req);
         self.arm_session_timer(ctx, now);
         self.took_offer(ctx, offer, answer);
         self.arm_ok(ctx, now, bytes, req.core.cseq);

@@ -24,7 +24,7 @@ impl Call {
         tag: &str,
         resp: &IncomingResponse,
     ) -> Rel {
-        if !sip::lists(sip::headers_in(&resp.resp.headers, "Require"), "100rel") {
+        if !sip::lists(resp.resp.headers("Require"), "100rel") {
             return Rel::No;
         }
         let Some(rseq) = resp.header("RSeq").and_then(|v| v.trim().parse::<u32>().ok()) else {

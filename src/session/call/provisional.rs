@@ -46,7 +46,7 @@ impl Call {
         let new = match self.early.get_mut(tag) {
             Some(fork) => {
                 // Its latest 18x's Contact is where it is now.
-                if let Some(c) = sip::header_in(&resp.resp.headers, "Contact") {
+                if let Some(c) = resp.resp.header("Contact") {
                     fork.dialog.remote_target = sip::uri_of(c).to_owned();
                 }
                 false

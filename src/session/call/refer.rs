@@ -19,7 +19,7 @@ use std::time::Instant;
 #[derive(Debug)]
 pub(super) struct ReferIn {
     /// The REFER and its transaction, until answered.
-    pending: Option<(TxId, Box<sip::Request>)>,
+    pending: Option<(TxId, Box<sip::Received>)>,
     /// Its CSeq: the `id` of its `Event: refer`.
     id: u32,
     /// It made a subscription (no `Refer-Sub: false`).
@@ -41,7 +41,7 @@ impl Call {
         if self.refer_in.as_ref().is_some_and(|r| !r.done) {
             return refuse(ctx, StatusCode::REQUEST_PENDING, "Transfer in progress");
         }
-        let targets: Vec<&str> = sip::headers_in(&req.req.headers, "Refer-To").collect();
+        let targets: Vec<&str> = req.req.headers("Refer-To").collect();
         let read = match targets[..] {
             [one] => ReferTo::parse(one),
             _ => Err("Bad Refer-To"),

@@ -170,10 +170,10 @@ impl Call {
         if let Some(answer) = super::uac::body_sdp(resp.body_text()) {
             self.sdp.remote = Some(answer);
         }
-        self.refresh_target(ctx, &resp.resp.headers);
+        self.refresh_target(ctx, &resp.resp);
         self.sdp.local = Some(pending.offer);
         self.sdp.on_hold = hold;
-        self.adopt_session_timer(ctx, now, &resp.resp.headers);
+        self.adopt_session_timer(ctx, now, &resp.resp);
         if let Some(mut dialog) = self.dialog.clone() {
             Self::send_ack(ctx, &mut dialog, resp.core.cseq);
         }

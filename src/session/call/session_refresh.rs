@@ -36,10 +36,10 @@ impl Call {
         offer: Sdp,
     ) {
         match resp.code() {
-            200..=299 => self.refresh_target(ctx, &resp.resp.headers),
+            200..=299 => self.refresh_target(ctx, &resp.resp),
             408 | 481 => return self.dialog_lost(ctx, now, resp.code() == 408),
             422 => {
-                let asked = sip::header_in(&resp.resp.headers, "Min-SE").and_then(|v| sip::min_se(v).ok());
+                let asked = resp.resp.header("Min-SE").and_then(|v| sip::min_se(v).ok());
                 if let (Some(s), Some(min)) = (self.session.as_mut(), asked.filter(|&m| m > 0)) {
                     s.interval = s.interval.max(min);
                     return self.refresh_session(ctx, now);
@@ -65,7 +65,7 @@ impl Call {
         if let Some(mut dialog) = self.dialog.clone() {
             Self::send_ack(ctx, &mut dialog, resp.core.cseq);
         }
-        self.adopt_session_timer(ctx, now, &resp.resp.headers);
+        self.adopt_session_timer(ctx, now, &resp.resp);
         ctx.media_changed(self.id, MediaChange::Update);
         self.send_wanted(ctx, now);
     }

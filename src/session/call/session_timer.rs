@@ -58,14 +58,16 @@ impl Call {
     /// checked, `checks::session_interval`): the timer it asks for, set on
     /// the call, and the headers our 2xx carries for it (none when it asks
     /// for none).
-    pub(super) fn grant_session_timer(&mut self, headers: &rsip::Headers) -> Vec<Header> {
-        let se = sip::header_in(headers, "Session-Expires").and_then(|v| SessionExpires::parse(v).ok());
+    pub(super) fn grant_session_timer(&mut self, headers: &crate::sip::Received) -> Vec<Header> {
+        let se = headers
+            .header("Session-Expires")
+            .and_then(|v| SessionExpires::parse(v).ok());
         let Some(se) = se else {
             self.session = None;
             return Vec::new();
         };
-        let supports = sip::lists(sip::headers_in(headers, "Supported"), "timer")
-            || sip::lists(sip::headers_in(headers, "Require"), "timer");
+        let supports =
+            sip::lists(headers.headers("Supported"), "timer") || sip::lists(headers.headers("Require"), "timer");
         // A UAC without timers cannot refresh: we do (§9).
         let refresher = match se.refresher {
             Some(r) if supports => r,
@@ -89,8 +91,10 @@ impl Call {
 
     /// A 2xx to our INVITE or refresh: the timer it grants (none without
     /// `Session-Expires`), armed from `now`.
-    pub(super) fn adopt_session_timer(&mut self, ctx: &mut CallContext, now: Instant, headers: &rsip::Headers) {
-        let se = sip::header_in(headers, "Session-Expires").and_then(|v| SessionExpires::parse(v).ok());
+    pub(super) fn adopt_session_timer(&mut self, ctx: &mut CallContext, now: Instant, headers: &crate::sip::Received) {
+        let se = headers
+            .header("Session-Expires")
+            .and_then(|v| SessionExpires::parse(v).ok());
         self.session = se.map(|se| SessionTimer {
             interval: se.secs,
             // The UAS must name the refresher (§7.2); if it did not, the
@@ -133,7 +137,7 @@ impl Call {
         now: Instant,
         resp: &IncomingResponse,
     ) -> bool {
-        let min = sip::header_in(&resp.resp.headers, "Min-SE").and_then(|v| sip::min_se(v).ok());
+        let min = resp.resp.header("Min-SE").and_then(|v| sip::min_se(v).ok());
         let super::Invite::Sent { req: invite, tx: old } = &self.invite else {
             return false;
         };

@@ -29,7 +29,7 @@ impl Call {
         port: u16,
         offer: Option<Sdp>,
     ) -> Self {
-        let required = crate::sip::lists(crate::sip::headers_in(&req.req.headers, "Require"), "100rel");
+        let required = crate::sip::lists(req.req.headers("Require"), "100rel");
         let invite = Invite::Received { req: Arc::new(req), tx };
         let mut call = Call::new(id, Role::Uas, peer, tag, port, now, invite);
         call.sdp.remote = offer;
@@ -104,7 +104,7 @@ impl Call {
             }
         };
         let contact = ctx.contact(self.peer);
-        let timer = self.grant_session_timer(&req.req.headers);
+        let timer = self.grant_session_timer(&req.req);
         let timer: Vec<(&str, &str)> = timer.iter().filter_map(sip::name_value).collect();
         let body = sdp::render(&local);
         let ok = dialog::response_bytes_in(

@@ -91,9 +91,9 @@ impl Call {
                 resp
             }
         };
-        resp.headers.extend(self.grant_session_timer(&req.req.headers));
+        resp.headers.extend(self.grant_session_timer(&req.req));
         ctx.txs.respond(now, tx, resp);
-        self.refresh_target(ctx, &req.req.headers);
+        self.refresh_target(ctx, &req.req);
         self.arm_session_timer(ctx, now);
     }
 }

@@ -136,10 +136,10 @@ impl Registration {
         let Some(creds) = self.cfg.credentials.as_ref() else {
             return false;
         };
-        if self.tried && !crate::auth::says_stale(&resp.resp.headers) {
+        if self.tried && !crate::auth::says_stale(&resp.resp) {
             return false;
         }
-        match creds.answer(resp.code() == 407, &resp.resp.headers) {
+        match creds.answer(resp.code() == 407, &resp.resp) {
             Ok(a) => {
                 self.answered = Some(a);
                 self.tried = true;
