@@ -19,8 +19,11 @@ pub struct Refusal {
     pub header: Option<(&'static str, String)>,
 }
 
-fn media_type(value: &str) -> String {
-    value.split(';').next().unwrap_or("").trim().to_ascii_lowercase()
+/// Whether the media type of `value` (parameters dropped) is one of
+/// `types` (lower case), compared without regard to case.
+fn media_type_in(value: &str, types: &[&str]) -> bool {
+    let t = value.split(';').next().unwrap_or("").trim();
+    types.iter().any(|want| t.eq_ignore_ascii_case(want))
 }
 
 /// The first §8.2 check `req` fails, if any (ACK and CANCEL are exempt);
@@ -52,8 +55,8 @@ pub fn check(req: &Received, min_se: u32) -> Option<Refusal> {
     }
     let header = |name| req.header(name);
     if !req.body().is_empty() {
-        let ct = header("Content-Type").map(media_type).unwrap_or_default();
-        if ct != "application/sdp" {
+        let sdp = header("Content-Type").is_some_and(|ct| media_type_in(ct, &["application/sdp"]));
+        if !sdp {
             return Some(Refusal {
                 status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 reason: "Unsupported Media Type",
@@ -66,8 +69,7 @@ pub fn check(req: &Received, min_se: u32) -> Option<Refusal> {
     {
         let takes_sdp = accept
             .split(',')
-            .map(media_type)
-            .any(|t| matches!(t.as_str(), "application/sdp" | "application/*" | "*/*"));
+            .any(|t| media_type_in(t, &["application/sdp", "application/*", "*/*"]));
         if !takes_sdp && !accept.trim().is_empty() {
             return Some(Refusal {
                 status: StatusCode::NOT_ACCEPTABLE,

@@ -28,8 +28,9 @@ fn header(name: &str, value: String) -> Header {
 /// The headers a new INVITE of ours carries: the extensions we support
 /// (reliable provisionals, session timers) and the session timer asked.
 pub(super) fn invite_headers(cfg: &SessionTimerConfig) -> Vec<(String, String)> {
-    let mut h = vec![("Supported".into(), "100rel, timer".into())];
-    h.extend(offer_headers(cfg, cfg.expires, None));
+    let mut h = Vec::with_capacity(3);
+    h.push(("Supported".into(), "100rel, timer".into()));
+    push_offer_headers(&mut h, cfg, cfg.expires, None);
     h
 }
 
@@ -40,17 +41,27 @@ pub(super) fn offer_headers(
     expires: u32,
     refresher: Option<Refresher>,
 ) -> Vec<(String, String)> {
+    let mut h = Vec::new();
+    push_offer_headers(&mut h, cfg, expires, refresher);
+    h
+}
+
+/// [`offer_headers`], pushed onto `h`.
+fn push_offer_headers(
+    h: &mut Vec<(String, String)>,
+    cfg: &SessionTimerConfig,
+    expires: u32,
+    refresher: Option<Refresher>,
+) {
     if expires == 0 {
-        return Vec::new();
+        return;
     }
     let se = SessionExpires {
         secs: expires,
         refresher,
     };
-    vec![
-        ("Session-Expires".into(), se.to_value()),
-        ("Min-SE".into(), cfg.min_se.to_string()),
-    ]
+    h.push(("Session-Expires".into(), se.to_value()));
+    h.push(("Min-SE".into(), cfg.min_se.to_string()));
 }
 
 impl Call {
