@@ -5,7 +5,7 @@
 //! - `sip::parse` (the view when there is one) gives exactly what the full
 //!   path (`sip::parse_full`: framing, normalisation, every fault worded)
 //!   gives: the same message, or the same error;
-//! - `sip::receive` (what the gateway reads: a `Received`, one buffer)
+//! - `sip::receive` (what the gateway reads: a `Message`, one buffer)
 //!   reads what `sip::parse` (the rsip message it replaced) reads: the
 //!   same error, or the same start line, header lines in order and body;
 //! - where rsip's own parser takes a message, every header the view

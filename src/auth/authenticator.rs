@@ -109,7 +109,7 @@ impl Authenticator {
     }
 
     /// What the credentials in `headers` of a `method` request are worth.
-    pub fn check(&mut self, now: Instant, method: &str, headers: &crate::sip::Received) -> Verdict {
+    pub fn check(&mut self, now: Instant, method: &str, headers: &crate::sip::Message) -> Verdict {
         let name = if self.proxy {
             "Proxy-Authorization"
         } else {

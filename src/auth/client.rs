@@ -98,7 +98,7 @@ impl ClientCredentials {
 
     /// The challenge of a 401 (`proxy`: a 407) in `headers` we can
     /// answer; why not otherwise (another realm, no algorithm we know).
-    pub fn answer(&self, proxy: bool, headers: &crate::sip::Received) -> Result<Answered, &'static str> {
+    pub fn answer(&self, proxy: bool, headers: &crate::sip::Message) -> Result<Answered, &'static str> {
         let (name, header) = match proxy {
             true => ("Proxy-Authenticate", "Proxy-Authorization"),
             false => ("WWW-Authenticate", "Authorization"),
@@ -140,7 +140,7 @@ impl ClientCredentials {
 
 /// Whether any challenge in `headers` says only the nonce was stale
 /// (so a second challenge to the same request may be answered too).
-pub fn says_stale(headers: &crate::sip::Received) -> bool {
+pub fn says_stale(headers: &crate::sip::Message) -> bool {
     ["WWW-Authenticate", "Proxy-Authenticate"]
         .iter()
         .flat_map(|n| headers.headers(n))

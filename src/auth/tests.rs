@@ -2,7 +2,7 @@
 //! MD5 or SHA-256, getting it wrong, replaying, coming back late.
 
 use super::*;
-use crate::sip::Received;
+use crate::sip::Message;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -47,8 +47,8 @@ fn authorization(alg: Algorithm, user: &str, password: &str, nonce: &str, nc: u3
     )
 }
 
-fn headers(name: &str, value: String) -> Received {
-    Received::of_headers(&[(name, &value)])
+fn headers(name: &str, value: String) -> Message {
+    Message::of_headers(&[(name, &value)])
 }
 
 #[test]
@@ -56,7 +56,7 @@ fn a_client_answering_the_challenge_with_either_algorithm_is_let_in() {
     let t0 = Instant::now();
     let mut a = Authenticator::new(&config(false), t0);
     assert_eq!(a.status().code(), 401);
-    let none = a.check(t0, "INVITE", &Received::of_headers(&[]));
+    let none = a.check(t0, "INVITE", &Message::of_headers(&[]));
     assert_eq!(
         none,
         Verdict::Challenge {
@@ -198,7 +198,7 @@ fn our_client_answers_our_challenges() {
         let challenge_of = |a: &mut Authenticator| {
             let pairs: Vec<_> = a.challenges(t0, false).collect();
             let pairs: Vec<(&str, &str)> = pairs.iter().map(|(n, v)| (*n, v.as_str())).collect();
-            Received::of_headers(&pairs)
+            Message::of_headers(&pairs)
         };
         let challenge = challenge_of(&mut a);
         let sha256 = Algorithm::Sha256.ha1("alice", "rvoip", "secret");

@@ -1,7 +1,7 @@
 //! Responses within a dialog (or one being formed): the To tag, Contact
 //! and body the dialog layer owns.
 
-use crate::sip::{self, Header, Received, Response, SipMessage};
+use crate::sip::{self, Header, Message, Response, SipMessage};
 use crate::status::StatusCode;
 use bytes::Bytes;
 use rsip::headers::{self as h, UntypedHeader};
@@ -14,7 +14,7 @@ const ALLOW: &str = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, PRACK, UPDATE, REF
 /// Record-Route in order (RFC 3261 §12.1.1), so the caller's route set runs
 /// through the proxies that asked to stay on the path.
 pub fn response_in(
-    req: &Received,
+    req: &Message,
     status: StatusCode,
     reason: Option<&str>,
     tag: &str,
@@ -39,7 +39,7 @@ pub fn response_in(
 /// optional SDP body, written straight into the send buffer (one
 /// allocation: the dialog's 18x and 2xx, the hot path).
 pub fn response_bytes_in(
-    req: &Received,
+    req: &Message,
     status: StatusCode,
     tag: &str,
     contact: Option<&str>,
@@ -65,7 +65,7 @@ pub fn response_bytes_in(
 }
 
 /// A 183 or 2xx with an SDP body.
-pub fn with_sdp(req: &Received, status: StatusCode, tag: &str, contact: &str, sdp: String) -> Response {
+pub fn with_sdp(req: &Message, status: StatusCode, tag: &str, contact: &str, sdp: String) -> Response {
     let resp = response_in(req, status, None, tag, Some(contact));
     let mut msg = SipMessage::Response(resp);
     sip::with_body(&mut msg, "application/sdp", sdp.into_bytes());

@@ -11,7 +11,7 @@ impl Dialog {
     /// whether it changed. A flow the dialog kept to (the peer's
     /// connection, or its public address behind NAT) belongs to the old
     /// target's address: a target elsewhere drops it.
-    pub fn refresh_target(&mut self, headers: &crate::sip::Received) -> bool {
+    pub fn refresh_target(&mut self, headers: &crate::sip::Message) -> bool {
         let Some(contact) = headers.header("Contact").map(sip::uri_of) else {
             return false;
         };

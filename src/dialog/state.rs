@@ -2,7 +2,7 @@
 
 use super::text::{DialogText, Part};
 use crate::ids::{Peer, TransportKind};
-use crate::sip::{self, IncomingRequest, IncomingResponse, Method, Request};
+use crate::sip::{self, IncomingRequest, IncomingResponse, Method};
 
 /// A confirmed or early dialog.
 #[derive(Debug, Clone)]
@@ -28,11 +28,11 @@ pub struct Dialog {
     pub resolved: Option<Peer>,
 }
 
-fn contact_uri(headers: &crate::sip::Received) -> Option<String> {
+fn contact_uri(headers: &crate::sip::Message) -> Option<String> {
     headers.header("Contact").map(|c| sip::uri_of(c).to_owned())
 }
 
-fn record_route(headers: &crate::sip::Received) -> Vec<String> {
+fn record_route(headers: &crate::sip::Message) -> Vec<String> {
     headers
         .headers("Record-Route")
         .flat_map(sip::split_list)
@@ -71,13 +71,9 @@ impl Dialog {
 
     /// The UAC side, from our INVITE and a response carrying a To tag
     /// (§12.1.2: route set is the reversed Record-Route).
-    pub fn uac(invite: &Request, resp: &IncomingResponse, peer: Peer) -> Self {
-        let local = sip::header_in(&invite.headers, "From").unwrap_or_default();
-        Self::uac_as(local, resp, peer, || {
-            let mut s = String::with_capacity(64);
-            sip::push_uri(&mut s, &invite.uri);
-            s
-        })
+    pub fn uac(invite: &sip::Message, resp: &IncomingResponse, peer: Peer) -> Self {
+        let local = invite.header("From").unwrap_or_default();
+        Self::uac_as(local, resp, peer, || invite.uri().to_owned())
     }
 
     /// The UAC side a fork's 2xx forms beside `ours` once our INVITE is

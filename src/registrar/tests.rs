@@ -2,12 +2,7 @@ use super::*;
 use crate::ids::{Peer, TransportKind};
 use std::time::{Duration, Instant};
 
-fn register(
-    contacts: &str,
-    expires: Option<u32>,
-    call_id: &str,
-    cseq: u32,
-) -> (crate::sip::Received, crate::sip::Core) {
+fn register(contacts: &str, expires: Option<u32>, call_id: &str, cseq: u32) -> (crate::sip::Message, crate::sip::Core) {
     let mut text = format!(
         "REGISTER sip:127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK{cseq}\r\n\
          From: <sip:alice@127.0.0.1>;tag=f\r\nTo: <sip:alice@127.0.0.1>\r\nCall-ID: {call_id}\r\n\

@@ -66,7 +66,7 @@ impl Refused {
 
 impl RegisterUpdate {
     /// Reads REGISTER `req` from `source` under `cfg`'s limits.
-    pub fn parse(req: &sip::Received, core: &Core, source: Peer, cfg: &RegistrarConfig) -> Result<Self, Refused> {
+    pub fn parse(req: &sip::Message, core: &Core, source: Peer, cfg: &RegistrarConfig) -> Result<Self, Refused> {
         let to = req.header("To").unwrap_or_default();
         let aor = sip::parse_uri(sip::uri_of(to))
             .ok()

@@ -5,7 +5,7 @@
 //! at all (406) and its session interval (RFC 4028: 400 for one we cannot
 //! read, 422 with our Min-SE for one too short).
 
-use crate::sip::{self, Method, Received};
+use crate::sip::{self, Message, Method};
 use crate::status::StatusCode;
 
 /// A refusal: status, reason phrase, and a header the response must carry.
@@ -28,7 +28,7 @@ fn media_type_in(value: &str, types: &[&str]) -> bool {
 
 /// The first §8.2 check `req` fails, if any (ACK and CANCEL are exempt);
 /// `min_se`: the shortest session interval we take.
-pub fn check(req: &Received, min_se: u32) -> Option<Refusal> {
+pub fn check(req: &Message, min_se: u32) -> Option<Refusal> {
     if matches!(req.method(), Some(Method::Ack | Method::Cancel)) {
         return None;
     }
@@ -86,7 +86,7 @@ pub fn check(req: &Received, min_se: u32) -> Option<Refusal> {
 
 /// An INVITE's (or re-INVITE's) session interval refused: 400 naming what
 /// cannot be read, 422 with our `Min-SE` when it is shorter (RFC 4028 §8).
-pub fn session_interval(req: &Received, min_se: u32) -> Option<Refusal> {
+pub fn session_interval(req: &Message, min_se: u32) -> Option<Refusal> {
     let bad = |reason| Refusal {
         status: StatusCode::BAD_REQUEST,
         reason,

@@ -136,7 +136,7 @@ impl CallContext {
     }
 
     /// Starts call `owner`'s INVITE client transaction.
-    pub fn send_invite(&mut self, now: Instant, owner: CallId, peer: Peer, req: Arc<Request>) -> TxId {
+    pub fn send_invite(&mut self, now: Instant, owner: CallId, peer: Peer, req: Arc<sip::Message>) -> TxId {
         let tx = self.txs.send_invite(now, peer, req);
         self.index.watch(tx, owner);
         tx

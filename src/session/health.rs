@@ -82,7 +82,7 @@ impl UserAgent {
 
     /// Answers an out-of-dialog OPTIONS on `tx`: 200, or 503 + Retry-After
     /// while new calls are refused; either with `X-Load`.
-    pub(super) fn answer_options(&mut self, now: Instant, tx: TxId, req: &sip::Received, tag: &str) {
+    pub(super) fn answer_options(&mut self, now: Instant, tx: TxId, req: &sip::Message, tag: &str) {
         let (state, calls, max) = self.health.state((self.calls.len(), self.ctx.cfg.max_calls));
         let mut resp = match state {
             State::Admitting => dialog::response_in(req, StatusCode::OK, None, tag, None),

@@ -4,7 +4,7 @@
 
 use super::UserAgent;
 use crate::ids::{Peer, TransportKind};
-use crate::sip::{self, Incoming, Method, Received};
+use crate::sip::{self, Incoming, Message, Method};
 use std::time::{Duration, Instant};
 
 impl UserAgent {
@@ -111,7 +111,7 @@ impl UserAgent {
 
 /// Stamps received/rport on a request's top Via and returns where its
 /// responses go (§18.2.2, RFC 3581).
-fn stamp_via(msg: &mut Received, peer: Peer) -> Peer {
+fn stamp_via(msg: &mut Message, peer: Peer) -> Peer {
     if msg.method().is_none() {
         return peer;
     }

@@ -1,6 +1,6 @@
 //! Building requests and responses (RFC 3261 §8.1.1, §8.2.6).
 
-use super::{Header, Method, RawMessage, Received, Request, Response, SipMessage, StatusCode};
+use super::{Header, Message, Method, RawMessage, Request, Response, SipMessage, StatusCode};
 use rsip::headers::{self as h, UntypedHeader};
 use rsip::message::HasHeaders;
 
@@ -9,7 +9,7 @@ pub const AGENT: &str = concat!("rvoip/", env!("CARGO_PKG_VERSION"));
 
 /// A response to `req`, copying Via, From, To, Call-ID and CSeq (§8.2.6.2);
 /// `to_tag` is added to To unless it already has one.
-pub fn response(req: &Received, status: u16, reason: Option<&str>, to_tag: Option<&str>) -> Response {
+pub fn response(req: &Message, status: u16, reason: Option<&str>, to_tag: Option<&str>) -> Response {
     let mut headers = rsip::Headers::from(Vec::with_capacity(12));
     for (name, value) in req.lines() {
         let Some(name) = copied(name) else { continue };

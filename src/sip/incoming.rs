@@ -2,13 +2,13 @@
 //! hands up is an [`IncomingRequest`] or an [`IncomingResponse`], so no
 //! layer above matches on the start line again.
 
-use super::{Core, Method, Received, Start};
+use super::{Core, Message, Method, Start};
 
 /// A validated request and the fields every layer above matches on.
 #[derive(Debug, Clone)]
 pub struct IncomingRequest {
     /// The request.
-    pub req: Received,
+    pub req: Message,
     /// Its method.
     pub method: Method,
     /// Its validated essentials.
@@ -19,7 +19,7 @@ pub struct IncomingRequest {
 #[derive(Debug, Clone)]
 pub struct IncomingResponse {
     /// The response.
-    pub resp: Received,
+    pub resp: Message,
     /// Its validated essentials.
     pub core: Core,
 }
@@ -35,7 +35,7 @@ pub enum Incoming {
 
 impl Incoming {
     /// `msg` with the essentials `validate` found in it.
-    pub fn new(msg: Received, core: Core) -> Self {
+    pub fn new(msg: Message, core: Core) -> Self {
         match msg.start() {
             Start::Request(method) => Incoming::Request(IncomingRequest { req: msg, method, core }),
             Start::Response(_) => Incoming::Response(IncomingResponse { resp: msg, core }),

@@ -1,8 +1,8 @@
-//! Bytes to a [`Received`] message: the borrowed [`View`] for the common
+//! Bytes to a [`Message`] message: the borrowed [`View`] for the common
 //! case (one pass), else our framing and normalisation first; then the
 //! start line, without rsip's tokenizer or building its URI.
 
-use super::received::{Received, Start};
+use super::message::{Message, Start};
 use super::start_fault::{bad_start, check_start_line, start_fault};
 use super::view::View;
 use super::{ParseError, framing};
@@ -10,15 +10,15 @@ use super::{ParseError, framing};
 /// Reads one whole message (a datagram, or a message framed from a
 /// stream) as the gateway keeps it: every fault the full path finds is
 /// the same as the rsip oracle's (`rsip_parse`).
-pub fn receive(buf: &[u8]) -> Result<Received, ParseError> {
+pub fn receive(buf: &[u8]) -> Result<Message, ParseError> {
     if let Some(view) = View::parse(buf) {
         let request = view.is_request();
         if start_fault(view.start, request).is_none()
             && let Some(start) = start_kind(view.start, request)
         {
-            return Ok(Received::new(
+            return Ok(Message::new(
                 start,
-                view.start,
+                &[view.start],
                 view.headers().iter().copied(),
                 view.body,
             ));
@@ -29,7 +29,7 @@ pub fn receive(buf: &[u8]) -> Result<Received, ParseError> {
     match start_kind(&raw.start, raw.is_request()) {
         Some(start) => {
             let headers = raw.headers.iter().map(|(n, v)| (n.as_ref(), v.as_str()));
-            Ok(Received::new(start, &raw.start, headers, &raw.body))
+            Ok(Message::new(start, &[&raw.start], headers, &raw.body))
         }
         None => Err(bad_start(raw)),
     }

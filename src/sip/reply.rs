@@ -4,7 +4,7 @@
 //! responses sent as built: the 100 Trying, a plain reply, and a dialog's
 //! 18x and 2xx with their Contact, Record-Route and SDP.
 
-use super::Received;
+use super::Message;
 use super::build::AGENT;
 use bytes::Bytes;
 
@@ -27,7 +27,7 @@ pub struct After<'a> {
 /// CSeq copied in order, `to_tag` added to a To without one unless it is a
 /// 100), then Server, then `after` (name, value) in order.
 pub fn response_text(
-    req: &Received,
+    req: &Message,
     status: u16,
     reason: Option<&str>,
     to_tag: Option<&str>,
@@ -41,7 +41,7 @@ pub fn response_text(
 }
 
 /// As [`response_text`], with everything [`After`] may add.
-pub fn response_with(req: &Received, status: u16, reason: Option<&str>, to_tag: Option<&str>, after: After) -> Bytes {
+pub fn response_with(req: &Message, status: u16, reason: Option<&str>, to_tag: Option<&str>, after: After) -> Bytes {
     let body = after.body.map_or(&[][..], |(_, b)| b);
     let mut out = Vec::with_capacity(640 + body.len());
     out.extend_from_slice(b"SIP/2.0 ");
@@ -110,7 +110,7 @@ mod tests {
     ];
 
     /// What the rsip builder and serialiser give, as the oracle.
-    fn oracle(req: &Received, status: u16, reason: Option<&str>, tag: Option<&str>, after: &[(&str, &str)]) -> Bytes {
+    fn oracle(req: &Message, status: u16, reason: Option<&str>, tag: Option<&str>, after: &[(&str, &str)]) -> Bytes {
         let mut resp = response(req, status, reason, tag);
         for (n, v) in after {
             resp.headers.push(Header::Other((*n).into(), (*v).into()));

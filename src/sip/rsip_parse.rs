@@ -1,8 +1,8 @@
-//! Bytes to an rsip message, as the gateway read them before [`Received`]
+//! Bytes to an rsip message, as the gateway read them before [`Message`]
 //! (the borrowed [`View`] for the common case, else the full path): kept
 //! as the oracle the tests hold [`receive`] and the written responses to.
 //!
-//! [`Received`]: super::Received
+//! [`Message`]: super::Message
 //! [`receive`]: super::receive
 
 use super::start_fault::{bad_start, check_start_line, start_fault};

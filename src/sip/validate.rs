@@ -2,7 +2,7 @@
 //! reason that becomes the 400's phrase.
 
 use super::core::CoreText;
-use super::{Core, InvalidMessage, Method, Received, Via, header_param, uri_of};
+use super::{Core, InvalidMessage, Message, Method, Via, header_param, uri_of};
 use std::hash::{Hash, Hasher};
 
 /// The RFC 3261 branch prefix (§8.1.1.7).
@@ -21,7 +21,7 @@ struct Found<'a> {
     duplicate: Option<&'static str>,
 }
 
-fn find(msg: &Received) -> Found<'_> {
+fn find(msg: &Message) -> Found<'_> {
     let mut f = Found::default();
     let set = |slot: &mut Option<&'static str>, value: &'static str, seen: bool| {
         if seen && slot.is_none() {
@@ -48,7 +48,7 @@ fn find(msg: &Received) -> Found<'_> {
 }
 
 /// Checks a parsed message and extracts its [`Core`].
-pub fn validate(msg: &Received) -> Result<Core, InvalidMessage> {
+pub fn validate(msg: &Message) -> Result<Core, InvalidMessage> {
     let f = find(msg);
     let via_value = f.via.ok_or(InvalidMessage::Missing("Via"))?;
     let via = Via::parse(via_value).ok_or(InvalidMessage::Malformed("Via"))?;
@@ -125,7 +125,7 @@ fn cseq(value: &str) -> Option<(u32, Method)> {
 
 /// RFC 3261 §17.2.3's matching for requests without the magic cookie,
 /// folded into a synthetic branch (ACK and CANCEL share the INVITE's).
-fn rfc2543_key(msg: &Received, branch: Option<&str>, call_id: &str, cseq: u32, tag: Option<&str>) -> String {
+fn rfc2543_key(msg: &Message, branch: Option<&str>, call_id: &str, cseq: u32, tag: Option<&str>) -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     (branch, call_id, cseq, tag, msg.header("Via")).hash(&mut h);
     if msg.method().is_some() {

@@ -4,7 +4,7 @@
 use super::derived::derived;
 use super::{Backoff, Out, TimerConfig, TxEvent};
 use crate::ids::{Peer, TxId};
-use crate::sip::{self, IncomingResponse, Method, Request};
+use crate::sip::{IncomingResponse, Message, Method};
 use bytes::Bytes;
 use std::sync::Arc;
 use std::time::Instant;
@@ -25,7 +25,7 @@ pub struct ClientInvite {
     peer: Peer,
     /// The INVITE, parsed and as sent: dropped at the final response
     /// (kept 32 s longer otherwise, for nothing).
-    request: Option<Arc<Request>>,
+    request: Option<Arc<Message>>,
     bytes: Bytes,
     state: State,
     timer_a: Option<Backoff>,
@@ -45,7 +45,7 @@ impl ClientInvite {
         now: Instant,
         cfg: &TimerConfig,
         peer: Peer,
-        request: Arc<Request>,
+        request: Arc<Message>,
         bytes: Bytes,
         out: &mut Out,
     ) -> Self {
@@ -68,7 +68,7 @@ impl ClientInvite {
 
     /// The INVITE this transaction sent (a CANCEL copies it, §9.1), until
     /// a final response.
-    pub fn request(&self) -> Option<&Request> {
+    pub fn request(&self) -> Option<&Message> {
         self.request.as_deref()
     }
 
@@ -120,7 +120,7 @@ impl ClientInvite {
             (State::Calling | State::Proceeding, 300..) => {
                 let to = resp.header("To").unwrap_or_default().to_owned();
                 if let Some(invite) = self.request.take() {
-                    let bytes = sip::request_bytes(&derived(&invite, Method::Ack, Some(&to)));
+                    let bytes = derived(&invite, Method::Ack, Some(&to));
                     out.send(self.peer, &bytes);
                     self.ack = Some(bytes);
                 }

@@ -5,7 +5,7 @@ use super::tx::Tx;
 use super::{Out, TimerConfig, Transmit, TxEvent, TxKey};
 use crate::collections::{DeadlineHeap, shrink_map};
 use crate::ids::TxId;
-use crate::sip::Request;
+use crate::sip::Message;
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
 use std::time::Instant;
@@ -61,7 +61,7 @@ impl Transactions {
     }
 
     /// The INVITE a client transaction sent, while it may still be cancelled.
-    pub fn cancellable_invite(&self, tx: TxId) -> Option<&Request> {
+    pub fn cancellable_invite(&self, tx: TxId) -> Option<&Message> {
         match self.slots.get(&tx).map(|s| &s.tx) {
             Some(Tx::ClientInvite(t)) if t.is_proceeding() => t.request(),
             _ => None,

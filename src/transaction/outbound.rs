@@ -7,7 +7,7 @@ use super::key::TxRef;
 use super::tx::Tx;
 use super::{Out, Transactions, Transmit, TxKey};
 use crate::ids::{Peer, TxId};
-use crate::sip::{self, Method, Request, Response, Via};
+use crate::sip::{self, Message, Method, Request, Response, Via};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -15,7 +15,7 @@ impl Transactions {
     /// Starts a client transaction for `req` (not ACK) towards `peer`.
     pub fn send_request(&mut self, now: Instant, peer: Peer, req: Request) -> TxId {
         if req.method == Method::Invite {
-            return self.send_invite(now, peer, Arc::new(req));
+            return self.send_invite(now, peer, Arc::new(Message::of_request(&req)));
         }
         let via = sip::header_in(&req.headers, "Via").unwrap_or_default();
         self.send_request_bytes(now, peer, req.method, via, sip::request_bytes(&req))
@@ -44,9 +44,9 @@ impl Transactions {
 
     /// Starts a client INVITE transaction sharing `req` with its caller
     /// (who keeps it for the dialog).
-    pub fn send_invite(&mut self, now: Instant, peer: Peer, req: Arc<Request>) -> TxId {
+    pub fn send_invite(&mut self, now: Instant, peer: Peer, req: Arc<Message>) -> TxId {
         let (id, key) = self.next_key(&req);
-        let bytes = sip::request_bytes(&req);
+        let bytes = req.wire();
         let mut out = Out {
             transmits: &mut self.transmits,
             events: &mut self.events,
@@ -57,11 +57,12 @@ impl Transactions {
     }
 
     /// The id and matching key of a new client transaction for `req`.
-    fn next_key(&self, req: &Request) -> (TxId, TxKey) {
-        let branch = sip::header_in(&req.headers, "Via")
+    fn next_key(&self, req: &Message) -> (TxId, TxKey) {
+        let branch = req
+            .header("Via")
             .and_then(|v| Via::parse(v).and_then(|v| v.param("branch")))
             .unwrap_or_default();
-        (TxId(self.next_id), TxRef::client(branch, req.method).to_key())
+        (TxId(self.next_id), TxRef::client(branch, Method::Invite).to_key())
     }
 
     /// Sends a message outside any transaction (the ACK for a 2xx, a 2xx

@@ -9,7 +9,7 @@
 use super::{Call, Invite};
 use crate::auth::{Answered, ClientCredentials};
 use crate::session::context::CallContext;
-use crate::sip::{self, IncomingResponse};
+use crate::sip::IncomingResponse;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -63,11 +63,11 @@ impl Call {
             return false;
         };
         let (invite, old) = (invite.clone(), *old);
-        let mut uri = String::with_capacity(48);
-        sip::push_uri(&mut uri, &invite.uri);
-        let value = answered.authorize(&creds, "INVITE", &uri, &ctx.token());
+        let value = answered.authorize(&creds, "INVITE", invite.uri(), &ctx.token());
         let (via, contact) = (ctx.via(self.peer), ctx.contact(self.peer));
-        let Some(req) = super::reissue::reissued(&invite, None, &via, &contact, Some((answered.header, value))) else {
+        let drop = ["Authorization", "Proxy-Authorization"];
+        let add = [(answered.header, value.as_str())];
+        let Some(req) = super::reissue::reissued(&invite, None, &via, &contact, &drop, &add) else {
             return false;
         };
         (self.client_auth.answered, self.client_auth.tried) = (Some(Box::new(answered)), true);

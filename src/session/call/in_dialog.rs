@@ -103,8 +103,9 @@ impl Call {
             return;
         };
         let cancel = transaction::derived(invite, Method::Cancel, None);
+        let via = invite.header("Via").unwrap_or_default().to_owned();
         self.cancel_sent = true;
-        ctx.txs.send_request(now, self.peer, cancel);
+        ctx.txs.send_request_bytes(now, self.peer, Method::Cancel, &via, cancel);
         // No 487 within 64·T1 (an RFC 2543 peer sends none): it is over.
         ctx.txs.abandon(now, *tx);
     }

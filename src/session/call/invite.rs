@@ -1,7 +1,7 @@
 //! The INVITE that formed a call, and its transaction.
 
 use crate::ids::TxId;
-use crate::sip::{IncomingRequest, Request};
+use crate::sip::{IncomingRequest, Message};
 use std::sync::Arc;
 
 /// The INVITE that formed the call, and its transaction.
@@ -11,7 +11,7 @@ pub(super) enum Invite {
     Received { req: Arc<IncomingRequest>, tx: TxId },
     /// The INVITE we sent (the latest, after redirects), kept to form the
     /// dialog and to CANCEL; shared with its client transaction.
-    Sent { req: Arc<Request>, tx: TxId },
+    Sent { req: Arc<Message>, tx: TxId },
     /// None: the call was taken over from another node (a snapshot).
     Adopted { call_id: String },
     /// The INVITE we answered, once our 2xx was ACKed: only its Call-ID
@@ -41,7 +41,7 @@ impl Invite {
     pub fn call_id(&self) -> &str {
         match self {
             Invite::Received { req, .. } => req.core.call_id(),
-            Invite::Sent { req, .. } => crate::sip::header_in(&req.headers, "Call-ID").unwrap_or_default(),
+            Invite::Sent { req, .. } => req.header("Call-ID").unwrap_or_default(),
             Invite::Adopted { call_id } | Invite::Acked { call_id, .. } | Invite::Answered { call_id, .. } => call_id,
         }
     }

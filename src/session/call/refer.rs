@@ -19,7 +19,7 @@ use std::time::Instant;
 #[derive(Debug)]
 pub(super) struct ReferIn {
     /// The REFER and its transaction, until answered.
-    pending: Option<(TxId, Box<sip::Received>)>,
+    pending: Option<(TxId, Box<sip::Message>)>,
     /// Its CSeq: the `id` of its `Event: refer`.
     id: u32,
     /// It made a subscription (no `Refer-Sub: false`).

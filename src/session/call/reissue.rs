@@ -6,15 +6,14 @@
 use super::{Call, CallState, Invite};
 use crate::ids::{Peer, TxId};
 use crate::session::context::CallContext;
-use crate::sip::{self, Header, Request};
-use rsip::headers::UntypedHeader;
+use crate::sip::{self, Message};
 use std::sync::Arc;
 use std::time::Instant;
 
 impl Call {
     /// Sends `req` (a reissue of the INVITE whose transaction was `old`)
     /// to `peer`.
-    pub(super) fn reissue(&mut self, ctx: &mut CallContext, now: Instant, old: TxId, peer: Peer, req: Request) {
+    pub(super) fn reissue(&mut self, ctx: &mut CallContext, now: Instant, old: TxId, peer: Peer, req: Message) {
         let req = Arc::new(req);
         ctx.index.forget(old);
         let tx = ctx.send_invite(now, self.id, peer, req.clone());
@@ -35,44 +34,49 @@ impl Call {
 }
 
 /// `invite` with a new top Via, the next CSeq and `contact`; to `uri` if
-/// given; with the credentials header `auth` (name, value) in place of any
-/// earlier one.
+/// given; without the headers named in `drop`, and with `add` after the
+/// others (before Content-Length, where a header pushed onto the rsip
+/// request went).
 pub(super) fn reissued(
-    invite: &Request,
-    uri: Option<rsip::Uri>,
+    invite: &Message,
+    uri: Option<&str>,
     via: &str,
     contact: &str,
-    auth: Option<(&str, String)>,
-) -> Option<Request> {
-    let cseq = sip::header_in(&invite.headers, "CSeq")?
+    drop: &[&str],
+    add: &[(&str, &str)],
+) -> Option<Message> {
+    let cseq = invite
+        .header("CSeq")?
         .split_whitespace()
         .next()?
         .parse::<u32>()
         .ok()?
         .checked_add(1)?;
-    let mut req = invite.clone();
-    if let Some(uri) = uri {
-        req.uri = uri;
-    }
-    for h in req.headers.iter_mut() {
-        match h {
-            Header::Via(v) => v.replace(via),
-            Header::CSeq(v) => {
-                let mut value = String::with_capacity(16);
-                sip::push_u64(&mut value, u64::from(cseq));
-                value.push_str(" INVITE");
-                v.replace(value);
-            }
-            Header::Contact(v) => v.replace(contact),
-            _ => {}
+    let mut cseq_value = String::with_capacity(16);
+    sip::push_u64(&mut cseq_value, u64::from(cseq));
+    cseq_value.push_str(" INVITE");
+    let mut headers: Vec<(&str, &str)> = Vec::with_capacity(invite.lines().count() + add.len());
+    let mut added = false;
+    for (n, v) in invite.lines() {
+        let is = |want: &str| n.eq_ignore_ascii_case(want);
+        if drop.iter().any(|d| is(d)) {
+            continue;
         }
+        if is("Content-Length") && !added {
+            headers.extend_from_slice(add);
+            added = true;
+        }
+        let v = match () {
+            _ if is("Via") => via,
+            _ if is("CSeq") => &cseq_value,
+            _ if is("Contact") => contact,
+            _ => v,
+        };
+        headers.push((n, v));
     }
-    if let Some((name, value)) = auth {
-        req.headers.retain(|h| {
-            !matches!(h, Header::Other(n, _) if n.eq_ignore_ascii_case("Authorization")
-                || n.eq_ignore_ascii_case("Proxy-Authorization"))
-        });
-        req.headers.push(Header::Other(name.into(), value));
+    if !added {
+        headers.extend_from_slice(add);
     }
-    Some(req)
+    let line = ["INVITE ", uri.unwrap_or(invite.uri()), " SIP/2.0"];
+    Some(invite.rewritten(&line, headers.iter().copied()))
 }

@@ -125,7 +125,7 @@ impl Call {
 
     /// A target refresh (RFC 3261 §12.2) a request or 2xx of the dialog
     /// brought, once accepted: the snapshot follows.
-    pub(super) fn refresh_target(&mut self, ctx: &mut CallContext, headers: &crate::sip::Received) {
+    pub(super) fn refresh_target(&mut self, ctx: &mut CallContext, headers: &crate::sip::Message) {
         if self.dialog.as_mut().is_some_and(|d| d.refresh_target(headers)) {
             ctx.replica_changed(self.id);
         }

@@ -69,7 +69,7 @@ impl Call {
     /// checked, `checks::session_interval`): the timer it asks for, set on
     /// the call, and the headers our 2xx carries for it (none when it asks
     /// for none).
-    pub(super) fn grant_session_timer(&mut self, headers: &crate::sip::Received) -> Vec<Header> {
+    pub(super) fn grant_session_timer(&mut self, headers: &crate::sip::Message) -> Vec<Header> {
         let se = headers
             .header("Session-Expires")
             .and_then(|v| SessionExpires::parse(v).ok());
@@ -102,7 +102,7 @@ impl Call {
 
     /// A 2xx to our INVITE or refresh: the timer it grants (none without
     /// `Session-Expires`), armed from `now`.
-    pub(super) fn adopt_session_timer(&mut self, ctx: &mut CallContext, now: Instant, headers: &crate::sip::Received) {
+    pub(super) fn adopt_session_timer(&mut self, ctx: &mut CallContext, now: Instant, headers: &crate::sip::Message) {
         let se = headers
             .header("Session-Expires")
             .and_then(|v| SessionExpires::parse(v).ok());
@@ -157,16 +157,13 @@ impl Call {
         };
         let (invite, old) = (invite.clone(), *old);
         let (via, contact) = (ctx.via(self.peer), ctx.contact(self.peer));
-        let Some(mut req) = super::reissue::reissued(&invite, None, &via, &contact, None) else {
-            return false;
-        };
-        req.headers.retain(|h| {
-            !matches!(h, Header::Other(n, _) if n.eq_ignore_ascii_case("Session-Expires") || n.eq_ignore_ascii_case("Min-SE"))
-        });
         let expires = min.max(ctx.cfg.session_timer.expires);
         let asked = offer_headers(&ctx.cfg.session_timer, expires, None);
-        req.headers
-            .extend(asked.into_iter().map(|(n, v)| header(&n, v)).collect::<Vec<_>>());
+        let add: Vec<(&str, &str)> = asked.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let drop = ["Session-Expires", "Min-SE"];
+        let Some(req) = super::reissue::reissued(&invite, None, &via, &contact, &drop, &add) else {
+            return false;
+        };
         self.session_retried = true;
         self.reissue(ctx, now, old, self.peer, req);
         true

@@ -74,7 +74,10 @@ impl Call {
         }
         let peers = std::mem::take(&mut self.targets.alternates);
         let uri = match &self.invite {
-            Invite::Sent { req, .. } => req.uri.clone(),
+            Invite::Sent { req, .. } => match sip::parse_uri(req.uri()) {
+                Ok(uri) => uri,
+                Err(_) => return false,
+            },
             Invite::Received { .. } | Invite::Adopted { .. } | Invite::Acked { .. } | Invite::Answered { .. } => {
                 return false;
             }
@@ -144,7 +147,9 @@ impl Call {
         let via = ctx.via(peer);
         let contact = ctx.contact(peer);
         // A target whose request cannot be built is skipped.
-        let Some(req) = super::reissue::reissued(&invite, Some(uri), &via, &contact, None) else {
+        let mut target = String::with_capacity(64);
+        sip::push_uri(&mut target, &uri);
+        let Some(req) = super::reissue::reissued(&invite, Some(&target), &via, &contact, &[], &[]) else {
             return false;
         };
         self.client_auth.new_target();

@@ -83,7 +83,8 @@ impl Call {
             route: Vec::new(),
             extra: super::session_timer::invite_headers(&ctx.cfg.session_timer),
         };
-        let Ok(req) = sip::request_with_body(spec, "application/sdp", sdp::render(&offer).into_bytes()) else {
+        let body = sdp::render(&offer);
+        let Some(req) = sip::Message::request(&spec, Some(("application/sdp", body.as_bytes()))) else {
             ctx.ports.give_back(now, port);
             return Err(StatusCode::UNSUPPORTED_URI_SCHEME);
         };

@@ -1,22 +1,26 @@
-//! Writing a [`Received`]: its text and index built in one pass, and the
-//! one change the gateway makes to a message it received (a Via stamped).
+//! Writing a [`Message`]: its text (the message as it goes on the wire:
+//! start line, header lines, a blank line, a UTF-8 body) and index built
+//! in one pass, and the changes made to one (a Via stamped, a request
+//! sent again).
 
-use super::{Body, Line, Received, Start};
+use super::{Body, Line, Message, Start};
 #[cfg(any(test, feature = "test-exports"))]
 use crate::sip::Method;
 use smallvec::SmallVec;
 
-impl Received {
-    /// A message of the start line `line` (whose kind is `start`), the
-    /// header lines `headers` (canonical names) and `body`.
-    pub(in crate::sip) fn new<'a, I>(start: Start, line: &str, headers: I, body: &[u8]) -> Self
+impl Message {
+    /// A message of the start line `line` (written from its parts; its
+    /// kind is `start`), the header lines `headers` and `body`.
+    pub(in crate::sip) fn new<'a, I>(start: Start, line: &[&str], headers: I, body: &[u8]) -> Self
     where
         I: Iterator<Item = (&'a str, &'a str)> + Clone,
     {
         let utf8 = std::str::from_utf8(body).ok();
-        let size = line.len() + 2 + headers.clone().map(|(n, v)| n.len() + v.len() + 4).sum::<usize>();
+        let line_len = line.iter().map(|p| p.len()).sum::<usize>();
+        let size = line_len + 4 + headers.clone().map(|(n, v)| n.len() + v.len() + 4).sum::<usize>();
         let mut text = String::with_capacity(size + utf8.map_or(0, str::len));
-        text.push_str(line);
+        line.iter().for_each(|p| text.push_str(p));
+        let second = second_part(&text);
         text.push_str("\r\n");
         let mut lines = SmallVec::new();
         for (name, value) in headers {
@@ -31,6 +35,7 @@ impl Received {
             });
             text.push_str("\r\n");
         }
+        text.push_str("\r\n");
         let body = match utf8 {
             Some(b) => {
                 let at = text.len() as u32;
@@ -39,8 +44,8 @@ impl Received {
             }
             None => Body::Bytes(body.into()),
         };
-        Received {
-            second: second_part(line),
+        Message {
+            second,
             text: text.into_boxed_str(),
             lines,
             body,
@@ -52,9 +57,9 @@ impl Received {
     #[cfg(any(test, feature = "test-exports"))]
     pub fn of_headers(headers: &[(&str, &str)]) -> Self {
         let start = Start::Request(Method::Options);
-        Received::new(
+        Message::new(
             start,
-            "OPTIONS sip:test@127.0.0.1 SIP/2.0",
+            &["OPTIONS sip:test@127.0.0.1 SIP/2.0"],
             headers.iter().copied(),
             b"",
         )
@@ -74,7 +79,16 @@ impl Received {
             .lines()
             .enumerate()
             .map(|(i, (n, v))| (n, if i == at { value } else { v }));
-        *self = Received::new(self.start, self.start_line(), lines, self.body());
+        *self = Message::new(self.start, &[self.start_line()], lines, self.body());
+    }
+
+    /// A message like this one, with the start line written from `line`
+    /// and the header lines `headers` (the body kept).
+    pub fn rewritten<'a, I>(&self, line: &[&str], headers: I) -> Message
+    where
+        I: Iterator<Item = (&'a str, &'a str)> + Clone,
+    {
+        Message::new(self.start, line, headers, self.body())
     }
 }
 

@@ -1,15 +1,17 @@
-//! A message as it arrived, owned in one allocation: its start line,
-//! header lines (compact names expanded) and body written once into one
-//! text, with an index of where each header's name and value lie in it
-//! kept inline (a body that is not UTF-8, or more header lines than the
-//! index holds inline, take one more). What the layers above read of a
-//! received request or response: header values are borrowed from it,
-//! never copied one by one into strings (as an rsip message does, one
-//! allocation per header).
+//! A message owned in one allocation: its start line, header lines
+//! (compact names expanded) and body written once into one text, as it
+//! goes on the wire, with an index of where each header's name and value
+//! lie in it kept inline (a body that is not UTF-8, or more header lines
+//! than the index holds inline, take one more). What the layers above
+//! read of a received request or response (header values borrowed from
+//! it, never copied one by one into strings as an rsip message does, one
+//! allocation per header), and what an INVITE client transaction keeps
+//! of the INVITE it sent.
 
 use super::Method;
 use smallvec::SmallVec;
 
+mod request;
 mod write;
 
 /// Where one header's name and value lie in the text.
@@ -43,7 +45,7 @@ pub enum Start {
 
 /// A received message: start line, header lines and body.
 #[derive(Debug, Clone)]
-pub struct Received {
+pub struct Message {
     pub(super) text: Box<str>,
     pub(super) lines: SmallVec<[Line; INLINE_LINES]>,
     pub(super) body: Body,
@@ -52,7 +54,7 @@ pub struct Received {
     pub(super) second: (u32, u32),
 }
 
-impl Received {
+impl Message {
     fn slice(&self, (from, to): (u32, u32)) -> &str {
         &self.text[from as usize..to as usize]
     }
@@ -126,6 +128,15 @@ impl Received {
         match &self.body {
             Body::Text(at) => &self.text.as_bytes()[*at as usize..],
             Body::Bytes(b) => b,
+        }
+    }
+
+    /// The message as it goes on the wire (its Content-Length is the one
+    /// its lines carry).
+    pub fn wire(&self) -> bytes::Bytes {
+        match &self.body {
+            Body::Text(_) => bytes::Bytes::copy_from_slice(self.text.as_bytes()),
+            Body::Bytes(b) => [self.text.as_bytes(), b].concat().into(),
         }
     }
 
