@@ -140,7 +140,9 @@ for rate in $RATES; do
       FAILED_ONCE[$dut]=1
       # What went wrong, in SIPp's words (first event).
       why=$(cat "$WORK"/uac_*_errors.log 2>/dev/null | grep -m1 -o '[0-9.]*: [A-Z][^:]*' | cut -d: -f2- | head -c 120)
-      NOTES+=("- $dut at $rate cps: ${why:-no SIPp error logged (rc=$rc)}")
+      # The status line of the first unexpected reply, if SIPp kept it.
+      got=$(cat "$WORK"/uac_*_errors.log 2>/dev/null | grep -a -m1 -o 'SIP/2.0 [0-9][0-9][0-9] [^[:cntrl:]]*' | head -c 60)
+      NOTES+=("- $dut at $rate cps: ${why:-no SIPp error logged (rc=$rc)}${got:+ (first unexpected: $got)}")
     fi
     rm -f "$WORK"/uac_*_errors.log
     CPU_AT[$dut-$rate]=$cpu_ms

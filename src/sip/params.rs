@@ -6,18 +6,18 @@ use rand::Rng;
 /// gives `sip:b@h`).
 pub fn uri_of(value: &str) -> &str {
     let b = value.as_bytes();
-    match (b.iter().position(|&c| c == b'<'), b.iter().position(|&c| c == b'>')) {
+    match (memchr::memchr(b'<', b), memchr::memchr(b'>', b)) {
         (Some(a), Some(e)) if a < e => &value[a + 1..e],
-        _ => value[..b.iter().position(|&c| c == b';').unwrap_or(b.len())].trim(),
+        _ => value[..memchr::memchr(b';', b).unwrap_or(b.len())].trim(),
     }
 }
 
 /// A header parameter of a name-addr value (`tag`, `lr`, …): `Some("")` for a
 /// flag, `None` when absent.
 pub fn header_param<'a>(value: &'a str, name: &str) -> Option<&'a str> {
-    let params = match value.bytes().rposition(|b| b == b'>') {
+    let params = match memchr::memrchr(b'>', value.as_bytes()) {
         Some(i) => &value[i + 1..],
-        None => value.bytes().position(|b| b == b';').map_or("", |i| &value[i + 1..]),
+        None => memchr::memchr(b';', value.as_bytes()).map_or("", |i| &value[i + 1..]),
     };
     find_param(params, name)
 }

@@ -99,8 +99,8 @@ pub fn validate(msg: &Message) -> Result<Core, InvalidMessage> {
 fn name_addr(value: &str) -> Option<()> {
     let b = value.as_bytes();
     let mut quotes = 0usize;
-    for (i, &c) in b.iter().enumerate() {
-        match c {
+    for i in memchr::memchr2_iter(b'"', b';', b) {
+        match b[i] {
             b'"' if i == 0 || b[i - 1] != b'\\' => quotes += 1,
             b';' if b.get(i + 1) == Some(&b';') => return None,
             _ => {}
@@ -110,7 +110,7 @@ fn name_addr(value: &str) -> Option<()> {
         return None;
     }
     let uri = uri_of(value);
-    let colon = uri.bytes().position(|c| c == b':')?;
+    let colon = memchr::memchr(b':', uri.as_bytes())?;
     let blank = uri.bytes().any(|c| c.is_ascii_whitespace()) || (!uri.is_ascii() && uri.contains(char::is_whitespace));
     (colon > 0 && colon + 1 < uri.len() && !blank).then_some(())
 }
