@@ -32,8 +32,15 @@ pub fn check(req: &Message, min_se: u32) -> Option<Refusal> {
     if matches!(req.method(), Some(Method::Ack | Method::Cancel)) {
         return None;
     }
-    let scheme = req.uri().split_once(':').map_or("", |(s, _)| s);
-    if !["sip", "sips", "tel"].iter().any(|s| scheme.eq_ignore_ascii_case(s)) {
+    // A scheme is a token before the first colon (RFC 3986 §3.1); a URI
+    // without one (`10.0.0.1:5060`) is let through, as rsip read it.
+    let scheme = req.uri().split_once(':').map(|(s, _)| s).filter(|s| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b))
+    });
+    if let Some(scheme) = scheme
+        && !["sip", "sips", "tel"].iter().any(|s| scheme.eq_ignore_ascii_case(s))
+    {
         return Some(Refusal {
             status: StatusCode::UNSUPPORTED_URI_SCHEME,
             reason: "Unsupported URI Scheme",

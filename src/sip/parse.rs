@@ -35,7 +35,7 @@ pub fn receive(buf: &[u8]) -> Result<Message, ParseError> {
     }
 }
 
-/// What a start line whose parts are sound says, without building its URI.
+/// What a start line whose parts are sound says (its URI read, not kept).
 fn start_kind(start: &str, request: bool) -> Option<Start> {
     let mut parts = start.splitn(3, ' ');
     let (first, second) = (parts.next()?, parts.next()?);

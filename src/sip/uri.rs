@@ -111,10 +111,15 @@ fn simple_parts(s: &str) -> Option<Simple<'_>> {
     })
 }
 
-/// Whether `s` is a URI we can send to: the simple form checked without
-/// building it, anything else through [`parse_uri`].
+/// Whether `s` is a URI we can send to, exactly when [`parse_uri`] reads
+/// it: the simple form checked without building it, anything else
+/// through [`parse_uri`].
 pub fn is_valid(s: &str) -> bool {
-    simple_parts(s).is_some() || parse_uri(s).is_ok()
+    match simple_parts(s) {
+        // Each parameter as rsip reads it (it refuses an unknown transport).
+        Some(Simple { params, .. }) if params.is_none_or(|p| p.split(';').all(|x| param(x).is_some())) => true,
+        _ => parse_uri(s).is_ok(),
+    }
 }
 
 /// The fast path: `None` unless `s` is of the simple form.
