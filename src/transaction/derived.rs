@@ -37,3 +37,32 @@ pub fn derived(invite: &Message, method: Method, to: Option<&str>) -> Bytes {
     out.push_str("Content-Length: 0\r\n\r\n");
     Bytes::from(out.into_bytes())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cancel_and_ack_copy_what_sections_9_1_and_17_1_1_3_name() {
+        let invite = "INVITE sip:b@127.0.0.2:5070;transport=tcp SIP/2.0\r\n\
+            Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-7;rport\r\nRoute: <sip:127.0.0.9;lr>\r\n\
+            Max-Forwards: 70\r\nFrom: <sip:gw@127.0.0.1>;tag=f1\r\nTo: <sip:b@127.0.0.2:5070>\r\n\
+            Call-ID: c7@127.0.0.1\r\nCSeq: 41 INVITE\r\nContact: <sip:gw@127.0.0.1:5060>\r\n\
+            Content-Type: application/sdp\r\nContent-Length: 4\r\n\r\nv=0\n";
+        let invite = sip::receive(invite.as_bytes()).expect("parses");
+        let common = "Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-7;rport\r\nRoute: <sip:127.0.0.9;lr>\r\n\
+            Max-Forwards: 70\r\nFrom: <sip:gw@127.0.0.1>;tag=f1\r\n";
+        let cancel = derived(&invite, Method::Cancel, None);
+        let want = format!(
+            "CANCEL sip:b@127.0.0.2:5070;transport=tcp SIP/2.0\r\n{common}To: <sip:b@127.0.0.2:5070>\r\n\
+             Call-ID: c7@127.0.0.1\r\nCSeq: 41 CANCEL\r\nContent-Length: 0\r\n\r\n"
+        );
+        assert_eq!(cancel, want.as_bytes());
+        let ack = derived(&invite, Method::Ack, Some("<sip:b@127.0.0.2:5070>;tag=t9"));
+        let want = format!(
+            "ACK sip:b@127.0.0.2:5070;transport=tcp SIP/2.0\r\n{common}To: <sip:b@127.0.0.2:5070>;tag=t9\r\n\
+             Call-ID: c7@127.0.0.1\r\nCSeq: 41 ACK\r\nContent-Length: 0\r\n\r\n"
+        );
+        assert_eq!(ack, want.as_bytes());
+    }
+}

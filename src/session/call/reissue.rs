@@ -80,3 +80,31 @@ pub(super) fn reissued(
     let line = ["INVITE ", uri.unwrap_or(invite.uri()), " SIP/2.0"];
     Some(invite.rewritten(&line, headers.iter().copied()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reissued_invite_has_a_new_via_the_next_cseq_and_its_credentials_replaced() {
+        let invite = "INVITE sip:b@127.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-1\r\n\
+            From: <sip:gw@127.0.0.1>;tag=f\r\nTo: <sip:b@127.0.0.2>\r\nCall-ID: c\r\nCSeq: 1 INVITE\r\n\
+            Contact: <sip:gw@127.0.0.1>\r\nAuthorization: Digest old\r\nContent-Type: application/sdp\r\n\
+            Content-Length: 4\r\n\r\nv=0\n";
+        let invite = sip::receive(invite.as_bytes()).expect("parses");
+        let via = "SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-2";
+        let add = [("Proxy-Authorization", "Digest new")];
+        let drop = ["Authorization", "Proxy-Authorization"];
+        let again = reissued(&invite, Some("sip:b@127.0.0.3"), via, "<sip:gw@127.0.0.4>", &drop, &add).unwrap();
+        let want = "INVITE sip:b@127.0.0.3 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK-2\r\n\
+            From: <sip:gw@127.0.0.1>;tag=f\r\nTo: <sip:b@127.0.0.2>\r\nCall-ID: c\r\nCSeq: 2 INVITE\r\n\
+            Contact: <sip:gw@127.0.0.4>\r\nContent-Type: application/sdp\r\nProxy-Authorization: Digest new\r\n\
+            Content-Length: 4\r\n\r\nv=0\n";
+        assert_eq!(again.wire(), want.as_bytes());
+        let plain = reissued(&invite, None, via, "<sip:gw@127.0.0.1>", &[], &[]).unwrap();
+        assert_eq!(
+            (plain.uri(), plain.header("Authorization")),
+            ("sip:b@127.0.0.2", Some("Digest old"))
+        );
+    }
+}
