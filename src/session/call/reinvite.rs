@@ -102,10 +102,13 @@ impl Call {
         let mut spec = dialog.request(Method::Invite, via, &contact, None);
         spec.extra.extend(self.authorization(ctx, "INVITE", &spec.uri));
         spec.extra.extend(extra);
-        let Ok(req) = sip::request_with_body(spec, "application/sdp", sdp::render(&offer).into_bytes()) else {
+        // Written as a `Message`: its Request-URI goes out as the dialog
+        // holds it, the text its credentials were computed over.
+        let body = sdp::render(&offer);
+        let Some(req) = sip::Message::request(&spec, Some(("application/sdp", body.as_bytes()))) else {
             return;
         };
-        let tx = ctx.send_request(now, self.id, hop, req);
+        let tx = ctx.send_invite(now, self.id, hop, std::sync::Arc::new(req));
         self.reinvite.pending = Some(Box::new(Pending { hold, offer, tx }));
     }
 

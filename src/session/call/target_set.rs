@@ -74,15 +74,13 @@ impl Call {
         }
         let peers = std::mem::take(&mut self.targets.alternates);
         let uri = match &self.invite {
-            Invite::Sent { req, .. } => match sip::parse_uri(req.uri()) {
-                Ok(uri) => uri,
-                Err(_) => return false,
-            },
+            // The same target again, its Request-URI as it was sent.
+            Invite::Sent { req, .. } => req.uri().to_owned(),
             Invite::Received { .. } | Invite::Adopted { .. } | Invite::Acked { .. } | Invite::Answered { .. } => {
                 return false;
             }
         };
-        (!self.cancel_requested && !peers.is_empty() && self.send_to(ctx, now, uri, peers))
+        (!self.cancel_requested && !peers.is_empty() && self.send_to(ctx, now, &uri, peers))
             || self.try_next_target(ctx, now)
     }
 
@@ -101,7 +99,7 @@ impl Call {
                 }
                 Err(_) => continue,
             };
-            if self.send_to(ctx, now, uri, peers) {
+            if self.send_to(ctx, now, &uri_text(&uri), peers) {
                 return true;
             }
         }
@@ -116,7 +114,7 @@ impl Call {
             return;
         };
         let status = match found {
-            Ok(peers) => match self.send_to(ctx, now, *uri, peers) {
+            Ok(peers) => match self.send_to(ctx, now, &uri_text(&uri), peers) {
                 true => return,
                 false => crate::status::StatusCode::SERVICE_UNAVAILABLE,
             },
@@ -132,7 +130,7 @@ impl Call {
 
     /// Sends the INVITE to `uri` at the first of `peers` our offer may go
     /// to, the rest kept to fail over to; false when there is none.
-    fn send_to(&mut self, ctx: &mut CallContext, now: Instant, uri: rsip::Uri, mut peers: Vec<Peer>) -> bool {
+    fn send_to(&mut self, ctx: &mut CallContext, now: Instant, uri: &str, mut peers: Vec<Peer>) -> bool {
         let Invite::Sent { req: invite, tx: old } = &self.invite else {
             return false;
         };
@@ -147,9 +145,7 @@ impl Call {
         let via = ctx.via(peer);
         let contact = ctx.contact(peer);
         // A target whose request cannot be built is skipped.
-        let mut target = String::with_capacity(64);
-        sip::push_uri(&mut target, &uri);
-        let Some(req) = super::reissue::reissued(&invite, Some(&target), &via, &contact, &[], &[]) else {
+        let Some(req) = super::reissue::reissued(&invite, Some(uri), &via, &contact, &[], &[]) else {
             return false;
         };
         self.client_auth.new_target();
@@ -157,6 +153,13 @@ impl Call {
         self.targets.alternates = peers;
         true
     }
+}
+
+/// A target's URI as a Request-URI.
+fn uri_text(uri: &rsip::Uri) -> String {
+    let mut text = String::with_capacity(64);
+    sip::push_uri(&mut text, uri);
+    text
 }
 
 /// The Contacts of a 3xx we may send to (an address, or a host name to
