@@ -2,13 +2,14 @@
 //! the relay decision (a call's `Relay::handle_packet`: parse, latch,
 //! receive stats, rewrite for the other leg) for plain RTP and with SRTP on
 //! one leg (opened from it, or sealed for it: `-- relay` runs the three
-//! side by side), G.711, Opus, and PCMU -> Opus transcoding (to compare
+//! side by side), G.711, Opus (at each complexity, at libopus's bitrate and
+//! at 24 kbit/s), and PCMU -> Opus transcoding (to compare
 //! with the bare codec cost); and the workers' latency bound checked over
 //! a receive batch of 16 stamped datagrams (`-- late_check`; issue #21).
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
 use rvoip::media::srtp::{MasterKey, SrtpContext, Suite};
-use rvoip::media::{AudioCodec, LegConfig, LegSrtp, Side};
+use rvoip::media::{AudioCodec, LegConfig, LegSrtp, OpusSettings, Side};
 use rvoip::test_exports::media::codec::opus::{OpusDecoder, OpusEncoder};
 use rvoip::test_exports::media::codec::{Transcoder, g711};
 use rvoip::test_exports::media::rtp::{RtpHeader, header};
@@ -63,7 +64,7 @@ fn bench(c: &mut Criterion) {
         srtp: None,
         codec: None,
     };
-    let mut relay = Relay::new(cfg, Some(cfg), [1, 2], 2_000_000, 5, 0);
+    let mut relay = Relay::new(cfg, Some(cfg), [1, 2], 2_000_000, OpusSettings::default(), 0);
     let (mut now, mut buf) = (0u64, slot());
     c.bench_function("media/relay_decision", |b| {
         b.iter(|| {
@@ -86,22 +87,33 @@ fn bench(c: &mut Criterion) {
     c.bench_function("media/g711_decode_frame", |b| {
         b.iter(|| g711::decode_ulaw(black_box(&bytes), &mut back))
     });
-    let mut enc = OpusEncoder::new(5).unwrap();
+    let mut enc = OpusEncoder::new(OpusSettings::default()).unwrap();
     let mut dec = OpusDecoder::new().unwrap();
     let mut opus = [0u8; 400];
     let n = enc.encode(&pcm, &mut opus).unwrap();
-    c.bench_function("media/opus_encode_frame_8k_c5", |b| {
+    c.bench_function("media/opus_encode_frame_8k", |b| {
         b.iter(|| enc.encode(black_box(&pcm), &mut opus).unwrap())
     });
+    // What `media.opus_complexity` and `media.opus_bitrate` cost: the
+    // encoder at each complexity, at libopus's own bitrate (0) and 24 kbit/s.
+    for complexity in [0, 1, 3, 5, 10] {
+        for bitrate in [0, 24_000] {
+            let mut e = OpusEncoder::new(OpusSettings { complexity, bitrate }).unwrap();
+            let mut out = [0u8; 400];
+            c.bench_function(&format!("media/opus_encode_frame_8k_c{complexity}_b{bitrate}"), |b| {
+                b.iter(|| e.encode(black_box(&pcm), &mut out).unwrap())
+            });
+        }
+    }
     c.bench_function("media/opus_decode_frame_8k", |b| {
         b.iter(|| dec.decode(black_box(&opus[..n]), &mut back).unwrap())
     });
-    let mut t = Transcoder::new(AudioCodec::Pcmu, AudioCodec::Opus, 5).unwrap();
+    let mut t = Transcoder::new(AudioCodec::Pcmu, AudioCodec::Opus, OpusSettings::default()).unwrap();
     g711::encode_ulaw(&pcm, &mut bytes);
     c.bench_function("media/transcode_pcmu_to_opus_frame", |b| {
         b.iter(|| t.transcode(black_box(&bytes), &mut opus).unwrap())
     });
-    let mut r = Transcoder::new(AudioCodec::Opus, AudioCodec::Pcmu, 5).unwrap();
+    let mut r = Transcoder::new(AudioCodec::Opus, AudioCodec::Pcmu, OpusSettings::default()).unwrap();
     let mut ulaw = [0u8; 960];
     c.bench_function("media/transcode_opus_to_pcmu_frame", |b| {
         b.iter(|| r.transcode(black_box(&opus[..n]), &mut ulaw).unwrap())
@@ -133,7 +145,7 @@ fn relay_srtp(c: &mut Criterion, plain: LegConfig, src: SocketAddr) {
             (s, len)
         })
         .collect();
-    let new_call = || Relay::new(srtp, Some(plain), [1, 2], 2_000_000, 5, 0);
+    let new_call = || Relay::new(srtp, Some(plain), [1, 2], 2_000_000, OpusSettings::default(), 0);
     let (mut relay, mut i, mut now, mut buf) = (new_call(), 0, 0u64, slot());
     c.bench_function("media/relay_decision_srtp_to_rtp", |b| {
         b.iter(|| {

@@ -46,6 +46,10 @@ fn bad_value_is_named() {
     assert!(err.contains("media.transcoders (100)"), "{err}");
     let err = config_error("[media]\ntranscoders = -1\n");
     assert!(err.contains("transcoders"), "{err}");
+    let err = config_error("[media]\nopus_complexity = 11\n");
+    assert!(err.contains("media.opus_complexity (11)"), "{err}");
+    let err = config_error("[media]\nopus_bitrate = 1000\n");
+    assert!(err.contains("media.opus_bitrate (1000)"), "{err}");
     let err = config_error("[media]\nio = \"io_uring\"\n");
     assert!(err.contains("media.io") && err.contains("io_uring"), "{err}");
     let err = config_error("[media]\nkernel = \"on\"\n");

@@ -6,6 +6,7 @@
 //! the gateway's protocol runs in simulated time in sim_gateway.rs.
 
 use rvoip::api::*;
+use rvoip::media::OpusSettings;
 
 mod events;
 use events::{next, next_any};
@@ -508,8 +509,8 @@ async fn pcmu_caller_and_opus_callee_are_transcoded_with_the_tone_intact() {
     assert!(call.b_invite.contains("opus/48000/2"), "the route offers Opus");
     assert!(!call.b_invite.contains("PCMU"), "and only Opus:\n{}", call.b_invite);
     let tone = tone::tone(8000 * 2, 8000.0);
-    let mut decode = Transcoder::new(AudioCodec::Opus, AudioCodec::Pcmu, 5).unwrap();
-    let mut encode = Transcoder::new(AudioCodec::Pcmu, AudioCodec::Opus, 5).unwrap();
+    let mut decode = Transcoder::new(AudioCodec::Opus, AudioCodec::Pcmu, OpusSettings::default()).unwrap();
+    let mut encode = Transcoder::new(AudioCodec::Pcmu, AudioCodec::Opus, OpusSettings::default()).unwrap();
     let (mut heard_b, mut heard_a) = (Vec::new(), Vec::new());
     for f in 0..100u16 {
         let pcm = &tone[f as usize * 160..][..160];

@@ -18,6 +18,7 @@
 //! io_uring.
 
 use rvoip::media::AudioCodec;
+use rvoip::media::OpusSettings;
 use rvoip::media::audio::{AudioConfig, CallAudio, Prompt, pipes};
 use rvoip::media::rtp::write_header;
 use rvoip::media::srtp::{MasterKey, SrtpContext, Suite};
@@ -397,7 +398,7 @@ fn audio_calls_do_not_allocate_per_packet_or_frame(io: MediaIo) {
     let base = 49_000 + (std::process::id() % 500) as u16 * 8;
     let tone: Vec<i16> = (0..960).map(|i| ((i % 48) as i16 - 24) * 300).collect();
     let mut opus = [0u8; 400];
-    let n = OpusEncoder::at_rate(48000, 5)
+    let n = OpusEncoder::at_rate(48000, OpusSettings::default())
         .unwrap()
         .encode(&tone, &mut opus)
         .unwrap();
@@ -505,7 +506,10 @@ fn transcoded_calls_do_not_allocate_per_packet(io: MediaIo, transcoders: usize) 
     let plane = plane_with(io, steady(), transcoders, tx);
     let tone: Vec<i16> = (0..160).map(|i| ((i % 16) as i16 - 8) * 800).collect();
     let mut opus = [0u8; 400];
-    let n = OpusEncoder::new(5).unwrap().encode(&tone, &mut opus).unwrap();
+    let n = OpusEncoder::new(OpusSettings::default())
+        .unwrap()
+        .encode(&tone, &mut opus)
+        .unwrap();
     let mut codecs = vec![(AudioCodec::Pcma, 8, vec![0xd5; 160])];
     // unsafe-libopus allocates in every encode and decode (see above).
     if cfg!(feature = "audiopus") {

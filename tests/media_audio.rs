@@ -9,6 +9,7 @@
 //! No fixed sleeps beyond the peer's own 20 ms pacing: waits are on
 //! frames, packets and counters, each bounded by a deadline.
 
+use rvoip::media::OpusSettings;
 use rvoip::media::audio::{AudioConfig, AudioFrame, CallAudio, pipes};
 use rvoip::media::srtp::{MasterKey, SrtpContext, Suite};
 use rvoip::media::{
@@ -253,7 +254,7 @@ fn opus_both_ways_at_48_khz() {
         open: None,
     };
     let sender = std::thread::spawn(move || {
-        let mut enc = opus::OpusEncoder::at_rate(48000, 5).unwrap();
+        let mut enc = opus::OpusEncoder::at_rate(48000, OpusSettings::default()).unwrap();
         let pcm = tone::sine(0, 960 * 50, 1000.0, 48000.0, 8000.0);
         let mut out = [0u8; 1000];
         for (seq, f) in (0u16..50).zip(pcm.chunks(960)) {

@@ -10,6 +10,7 @@
 //! forged and replayed packets (neither latched nor relayed), a sequence
 //! wrap (rollover counter), SRTCP, a re-key, and a transcoded SRTP leg.
 
+use rvoip::media::OpusSettings;
 use rvoip::media::{AudioCodec, LegConfig, Side};
 use rvoip::test_exports::media::rtp::header;
 use rvoip::test_exports::media::{DropReason, Relay, Verdict};
@@ -407,7 +408,14 @@ fn rtcp_on_its_own_port_goes_to_the_peer_rtcp_port() {
 
 #[test]
 fn an_echo_returns_rtp_to_its_source_and_does_not_reflect_rtcp() {
-    let mut r = Relay::new(leg(10_000, A, 0, None), None, [SSRC_TO_A, 0], RELATCH_US, 5, 0);
+    let mut r = Relay::new(
+        leg(10_000, A, 0, None),
+        None,
+        [SSRC_TO_A, 0],
+        RELATCH_US,
+        OpusSettings::default(),
+        0,
+    );
     let nat = "203.0.113.7:61000";
     for i in 0..5u16 {
         let (v, p) = send(
@@ -482,7 +490,7 @@ fn lost_opus_frames_are_concealed_towards_the_g711_leg() {
         ..leg(10_002, B, 111, None)
     };
     let mut r = call(a, b);
-    let mut enc = OpusEncoder::new(5).unwrap();
+    let mut enc = OpusEncoder::new(OpusSettings::default()).unwrap();
     let tone: Vec<i16> = (0..160).map(|i| (8000.0 * (i as f64 * 0.785).sin()) as i16).collect();
     let mut buf = [0u8; 2048];
     let mut sent = Vec::new();
@@ -690,7 +698,14 @@ fn srtp_legs_with_their_own_keys_and_suites_are_re_sealed_across_the_call() {
 
 #[test]
 fn an_srtp_echo_opens_with_the_peer_key_and_seals_with_ours() {
-    let mut r = Relay::new(srtp_leg(10_000, A, SUITE, 5, 6), None, [SSRC_TO_A, 0], RELATCH_US, 5, 0);
+    let mut r = Relay::new(
+        srtp_leg(10_000, A, SUITE, 5, 6),
+        None,
+        [SSRC_TO_A, 0],
+        RELATCH_US,
+        OpusSettings::default(),
+        0,
+    );
     let mut peer = Peer::new(SUITE, 5, 6);
     for i in 0..5u16 {
         let (v, p) = send(
@@ -820,7 +835,7 @@ fn srtp_keeps_working_across_a_sequence_number_wrap() {
         Some(leg(10_002, B, 0, None)),
         ssrcs,
         RELATCH_US,
-        5,
+        OpusSettings::default(),
         0,
     );
     let mut peer_a = Peer::new(SUITE, 1, 2);
@@ -982,8 +997,8 @@ fn a_transcoded_call_seals_and_opens_the_srtp_leg() {
     let mut peer_a = Peer::new(SUITE, 1, 2);
     // What the relay's transcoders should produce, made independently.
     let (mut to_opus, mut to_pcmu) = (
-        Transcoder::new(AudioCodec::Pcmu, AudioCodec::Opus, 5).unwrap(),
-        Transcoder::new(AudioCodec::Opus, AudioCodec::Pcmu, 5).unwrap(),
+        Transcoder::new(AudioCodec::Pcmu, AudioCodec::Opus, OpusSettings::default()).unwrap(),
+        Transcoder::new(AudioCodec::Opus, AudioCodec::Pcmu, OpusSettings::default()).unwrap(),
     );
     let tone: Vec<i16> = (0..160).map(|i| (8000.0 * (i as f64 * 0.785).sin()) as i16).collect();
     let mut ulaw = [0u8; 160];

@@ -15,6 +15,7 @@
 //! reading and writing their sockets through epoll (recvmmsg/sendmmsg)
 //! and through io_uring (multishot receives into provided buffers).
 
+use rvoip::media::OpusSettings;
 use rvoip::media::rtp::write_header;
 use rvoip::media::{
     AudioCodec, LegConfig, MediaCommand, MediaConfig, MediaEvent, MediaIo, MediaPlane, Side, WorkerConfig,
@@ -44,7 +45,7 @@ fn plane_with(io: MediaIo, timeout_ms: u64, transcoders: usize) -> (MediaPlane, 
         ip: "127.0.0.1".parse().unwrap(),
         relatch: Duration::from_secs(5),
         timeout: Duration::from_millis(timeout_ms),
-        opus_complexity: 5,
+        opus: OpusSettings::default(),
         park_max: usize::MAX,
         // Throughput-sized buffers: some cases send bursts no voice
         // leg does; the latency bound has its own tests (media_late.rs).
@@ -367,7 +368,7 @@ fn tone_through_a_transcoded_call(io: MediaIo, transcoders: usize) {
     // And back: B's Opus reaches A as PCMU.
     let mut back = vec![0u8; 12 + 400];
     write_header(&mut back, 111, false, 1, 960, 0xb);
-    let n = OpusEncoder::new(5)
+    let n = OpusEncoder::new(OpusSettings::default())
         .unwrap()
         .encode(&tone[..160], &mut back[12..])
         .unwrap();

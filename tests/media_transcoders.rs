@@ -12,6 +12,7 @@
 //! thread, end to end. No fixed sleeps: waits are for what the worker
 //! publishes or sends, each bounded by a deadline.
 
+use rvoip::media::OpusSettings;
 use rvoip::media::rtp::write_header;
 use rvoip::media::{
     AudioCodec, LegConfig, MediaCommand, MediaConfig, MediaEvent, MediaIo, MediaPlane, WorkerConfig, WorkerCounters,
@@ -187,7 +188,7 @@ fn transcoded_call(plane: &MediaPlane, id: u64) -> (UdpSocket, UdpSocket, u16, u
 fn lost_opus_frames_are_concealed_in_order_through_a_transcoder_thread(io: MediaIo) {
     let (plane, _events) = plane(io);
     let (a, b, _pa, pb) = transcoded_call(&plane, 1);
-    let mut enc = OpusEncoder::new(5).unwrap();
+    let mut enc = OpusEncoder::new(OpusSettings::default()).unwrap();
     let mut dec_check = OpusDecoder::new().unwrap();
     let mut pcm = [0i16; 960];
     let mut heard = Vec::new();

@@ -3,6 +3,7 @@
 //! lost Opus frames are concealed.
 
 use rvoip::media::AudioCodec;
+use rvoip::media::OpusSettings;
 use rvoip::test_exports::media::codec::{Transcoder, g711};
 
 mod tone;
@@ -11,8 +12,8 @@ use tone::{goertzel, rms, tone};
 #[test]
 fn tone_through_pcmu_opus_pcmu_keeps_frequency_and_level() {
     let input = tone(8000 * 2, 8000.0);
-    let mut to_opus = Transcoder::new(AudioCodec::Pcmu, AudioCodec::Opus, 5).unwrap();
-    let mut to_pcmu = Transcoder::new(AudioCodec::Opus, AudioCodec::Pcmu, 5).unwrap();
+    let mut to_opus = Transcoder::new(AudioCodec::Pcmu, AudioCodec::Opus, OpusSettings::default()).unwrap();
+    let mut to_pcmu = Transcoder::new(AudioCodec::Opus, AudioCodec::Pcmu, OpusSettings::default()).unwrap();
     let (mut ulaw, mut opus, mut back) = ([0u8; 160], [0u8; 400], [0u8; 960]);
     let mut output = Vec::new();
     for frame in input.chunks(160) {
@@ -48,8 +49,8 @@ fn tone_through_pcmu_opus_pcmu_keeps_frequency_and_level() {
 
 #[test]
 fn timestamps_scale_between_clocks() {
-    let up = Transcoder::new(AudioCodec::Pcmu, AudioCodec::Opus, 5).unwrap();
-    let down = Transcoder::new(AudioCodec::Opus, AudioCodec::Pcma, 5).unwrap();
+    let up = Transcoder::new(AudioCodec::Pcmu, AudioCodec::Opus, OpusSettings::default()).unwrap();
+    let down = Transcoder::new(AudioCodec::Opus, AudioCodec::Pcma, OpusSettings::default()).unwrap();
     assert_eq!(up.scale_ts(160), 960);
     assert_eq!(down.scale_ts(960), 160);
     assert_eq!(up.scale_ts(u32::MAX / 2), (u32::MAX / 2).wrapping_mul(6));
@@ -58,8 +59,8 @@ fn timestamps_scale_between_clocks() {
 #[test]
 fn lost_opus_frames_are_concealed_not_silent() {
     let input = tone(8000, 8000.0);
-    let mut enc = Transcoder::new(AudioCodec::Pcmu, AudioCodec::Opus, 5).unwrap();
-    let mut dec = Transcoder::new(AudioCodec::Opus, AudioCodec::Pcmu, 5).unwrap();
+    let mut enc = Transcoder::new(AudioCodec::Pcmu, AudioCodec::Opus, OpusSettings::default()).unwrap();
+    let mut dec = Transcoder::new(AudioCodec::Opus, AudioCodec::Pcmu, OpusSettings::default()).unwrap();
     let (mut ulaw, mut opus, mut back) = ([0u8; 160], [0u8; 400], [0u8; 960]);
     for frame in input.chunks(160).take(20) {
         g711::encode_ulaw(frame, &mut ulaw);

@@ -76,6 +76,9 @@ pub struct ServerConfig {
     /// encode runs on a media worker in front of relayed packets (0: the
     /// workers transcode inline; `media.transcoders`).
     pub media_transcoders: usize,
+    /// How Opus is encoded for transcoded calls and API audio: complexity
+    /// and bitrate (`media.opus_complexity`, `media.opus_bitrate`).
+    pub media_opus: crate::media::OpusSettings,
     /// How media workers read and write their sockets: io_uring or epoll
     /// (io_uring refused by the kernel: epoll, said once).
     pub media_io: crate::media::MediaIo,
@@ -137,6 +140,7 @@ impl Default for ServerConfig {
             media_timeout: Duration::from_secs(30),
             media_max_delay: Duration::from_millis(40),
             media_transcoders: 0,
+            media_opus: Default::default(),
             media_io: Default::default(),
             media_kernel: Default::default(),
             max_redirects: 3,

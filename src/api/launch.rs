@@ -49,7 +49,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         ip: cfg.media_addr,
         relatch: Duration::from_secs(2),
         timeout: cfg.media_timeout,
-        opus_complexity: 5,
+        opus: cfg.media_opus,
         park_max: usize::MAX,
         max_delay: cfg.media_max_delay,
         io: cfg.media_io,

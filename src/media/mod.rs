@@ -26,7 +26,7 @@ pub(crate) mod worker;
 
 pub use codec::AudioCodec;
 /// Opus encoding, for tools that generate Opus voice (`rvoip-rtpload`).
-pub use codec::opus::{OpusEncoder, OpusError};
+pub use codec::opus::{OpusEncoder, OpusError, OpusSettings};
 pub use command::{LegConfig, LegSrtp, MediaCommand, Side};
 pub use event::{LegStats, MediaEvent};
 pub use plane::{MediaConfig, MediaPlane, worker_of};

@@ -5,6 +5,7 @@
 #![allow(dead_code)]
 
 use rvoip::media::LegConfig;
+use rvoip::media::OpusSettings;
 use rvoip::test_exports::media::Relay;
 use std::net::SocketAddr;
 
@@ -32,5 +33,12 @@ pub fn leg(port: u16, remote: &str, pt: u8, te: Option<u8>) -> LegConfig {
 
 /// A relayed call between legs `a` and `b`, added at time 0.
 pub fn call(a: LegConfig, b: LegConfig) -> Relay {
-    Relay::new(a, Some(b), [SSRC_TO_A, SSRC_TO_B], RELATCH_US, 5, 0)
+    Relay::new(
+        a,
+        Some(b),
+        [SSRC_TO_A, SSRC_TO_B],
+        RELATCH_US,
+        OpusSettings::default(),
+        0,
+    )
 }

@@ -40,6 +40,18 @@ pub fn check(cfg: &Config) -> Result<(), String> {
             m.transcoders
         ));
     }
+    if m.opus_complexity > 10 {
+        return Err(format!(
+            "media.opus_complexity ({}) must be 0-10 (libopus's encoder complexity)",
+            m.opus_complexity
+        ));
+    }
+    if m.opus_bitrate != 0 && !(6_000..=510_000).contains(&m.opus_bitrate) {
+        return Err(format!(
+            "media.opus_bitrate ({}) must be 0 (libopus's choice) or 6000-510000 bit/s",
+            m.opus_bitrate
+        ));
+    }
     if let Err(e) = m.io.parse::<rvoip::media::MediaIo>() {
         return Err(format!("media.io: {e}"));
     }

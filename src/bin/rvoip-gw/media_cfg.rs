@@ -17,6 +17,10 @@ pub struct Media {
     pub max_delay_ms: u64,
     /// Transcoder threads; 0 = inline on the workers.
     pub transcoders: usize,
+    /// Opus encoder complexity, 0-10.
+    pub opus_complexity: u8,
+    /// Opus target bitrate, bit/s (0: libopus's choice).
+    pub opus_bitrate: u32,
     /// "uring" or "epoll".
     pub io: String,
     /// "off" or "auto" (the kernel fast path).

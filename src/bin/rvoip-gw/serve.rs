@@ -37,6 +37,10 @@ pub fn server_config(cfg: &Config) -> Result<ServerConfig, String> {
         media_timeout: Duration::from_secs(cfg.media.timeout_secs),
         media_max_delay: Duration::from_millis(cfg.media.max_delay_ms),
         media_transcoders: cfg.media.transcoders,
+        media_opus: rvoip::media::OpusSettings {
+            complexity: cfg.media.opus_complexity,
+            bitrate: cfg.media.opus_bitrate,
+        },
         media_io: cfg.media.io.parse().unwrap_or_default(),
         media_kernel: cfg.media.kernel.parse().unwrap_or_default(),
         max_redirects: cfg.sip.max_redirects,

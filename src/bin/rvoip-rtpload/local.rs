@@ -4,7 +4,7 @@
 use super::voice::{OPUS_PT, Voice};
 use super::{Args, endpoints};
 use rvoip::media::srtp::{Crypto, Suite};
-use rvoip::media::{AudioCodec, LegConfig, LegSrtp, MediaCommand, MediaConfig, MediaPlane, WorkerConfig};
+use rvoip::media::{AudioCodec, LegConfig, LegSrtp, MediaCommand, MediaConfig, MediaPlane, OpusSettings, WorkerConfig};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -16,6 +16,10 @@ pub fn start_plane(args: &Args) -> (MediaPlane, tokio::sync::mpsc::Receiver<rvoi
         max_delay: Duration::from_millis(args.max_delay_ms),
         io: args.io,
         ip: args.relay_ip,
+        opus: OpusSettings {
+            complexity: args.opus_complexity,
+            bitrate: args.opus_bitrate,
+        },
         ..WorkerConfig::default()
     };
     let cfg = MediaConfig {

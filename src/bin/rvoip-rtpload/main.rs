@@ -15,7 +15,7 @@ mod sip;
 mod voice;
 
 use clap::Parser;
-use rvoip::media::MediaIo;
+use rvoip::media::{MediaIo, OpusSettings};
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -85,6 +85,14 @@ pub struct Args {
     /// transcode inline).
     #[arg(long, default_value_t = 0)]
     transcoders: usize,
+    /// The in-process relay's Opus encoder complexity (0-10), as
+    /// `media.opus_complexity`.
+    #[arg(long, default_value_t = OpusSettings::default().complexity, value_parser = clap::value_parser!(u8).range(0..=10))]
+    opus_complexity: u8,
+    /// The in-process relay's Opus bitrate (bit/s; 0: libopus's choice),
+    /// as `media.opus_bitrate`.
+    #[arg(long, default_value_t = OpusSettings::default().bitrate)]
+    opus_bitrate: u32,
     /// The in-process relay's socket I/O: uring or epoll.
     #[arg(long, default_value_t = MediaIo::default())]
     io: MediaIo,

@@ -80,8 +80,10 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: Option<&MediaPlane>, c
     if args.transcoded > 0 {
         let lost = r.xc_sent.saturating_sub(r.xc_received);
         println!(
-            "transcoded  {} calls PCMU<->Opus: sent {} received {} lost {} ({:.4} %; counted, not timed)",
+            "transcoded  {} calls PCMU<->Opus (complexity {}, {} bit/s): sent {} received {} lost {} ({:.4} %; counted, not timed)",
             args.transcoded,
+            args.opus_complexity,
+            args.opus_bitrate,
             r.xc_sent,
             r.xc_received,
             lost,

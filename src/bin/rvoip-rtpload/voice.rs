@@ -28,7 +28,7 @@ impl Voice {
             .map(|i| (8000.0 * (2.0 * std::f64::consts::PI * i as f64 / 8.0).sin()) as i16)
             .collect();
         let mut out = vec![0u8; 400];
-        let n = OpusEncoder::new(5)
+        let n = OpusEncoder::new(rvoip::media::OpusSettings::default())
             .and_then(|mut e| e.encode(&tone, &mut out))
             .unwrap_or(0);
         out.truncate(n);

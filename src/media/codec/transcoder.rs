@@ -1,7 +1,7 @@
 //! One direction of a transcoded call: decode the incoming codec to 8 kHz
 //! PCM, encode the outgoing one. Buffers are allocated once, at creation.
 
-use super::opus::{OpusDecoder, OpusEncoder, OpusError};
+use super::opus::{OpusDecoder, OpusEncoder, OpusError, OpusSettings};
 use super::{AudioCodec, g711};
 
 /// PCMU/PCMA <-> Opus for one direction.
@@ -15,15 +15,15 @@ pub struct Transcoder {
 }
 
 impl Transcoder {
-    /// A transcoder from `from` to `to`; Opus encoders use `complexity`.
-    pub fn new(from: AudioCodec, to: AudioCodec, complexity: i32) -> Result<Self, OpusError> {
+    /// A transcoder from `from` to `to`; an Opus encoder set as `opus` says.
+    pub fn new(from: AudioCodec, to: AudioCodec, opus: OpusSettings) -> Result<Self, OpusError> {
         let dec = if from == AudioCodec::Opus {
             Some(OpusDecoder::new()?)
         } else {
             None
         };
         let enc = if to == AudioCodec::Opus {
-            Some(OpusEncoder::new(complexity)?)
+            Some(OpusEncoder::new(opus)?)
         } else {
             None
         };

@@ -3,7 +3,7 @@
 //! (its RTP clock is 48 kHz whatever the rate, RFC 7587). Buffers are
 //! allocated once, at creation.
 
-use super::opus::{OpusEncoder, OpusError};
+use super::opus::{OpusEncoder, OpusError, OpusSettings};
 use super::resample::Downsampler;
 use super::{AudioCodec, g711};
 
@@ -18,10 +18,10 @@ pub struct VoiceEncoder {
 
 impl VoiceEncoder {
     /// An encoder of mono PCM at `rate` Hz (8, 16 or 48 kHz) in `codec`;
-    /// Opus with `complexity` 0–10.
-    pub fn new(codec: AudioCodec, rate: u32, complexity: i32) -> Result<Self, OpusError> {
+    /// Opus set as `opus` says.
+    pub fn new(codec: AudioCodec, rate: u32, opus: OpusSettings) -> Result<Self, OpusError> {
         let opus = match codec {
-            AudioCodec::Opus => Some(OpusEncoder::at_rate(rate, complexity)?),
+            AudioCodec::Opus => Some(OpusEncoder::at_rate(rate, opus)?),
             _ => None,
         };
         Ok(VoiceEncoder {

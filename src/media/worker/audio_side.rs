@@ -9,6 +9,7 @@ mod speak;
 
 use super::dtmf;
 use crate::media::LegConfig;
+use crate::media::OpusSettings;
 use crate::media::audio::WorkerAudio;
 use crate::media::codec::{AudioCodec, VoiceDecoder, VoiceEncoder};
 
@@ -20,8 +21,8 @@ pub struct AudioSide {
     /// The leg's voice codec as coded here (`None`: one we cannot code:
     /// its voice is dropped, nothing is sent).
     codec: Option<AudioCodec>,
-    /// Opus encoder complexity.
-    complexity: i32,
+    /// How its Opus encoder is set.
+    opus: OpusSettings,
     dec: Option<VoiceDecoder>,
     enc: Option<VoiceEncoder>,
     /// The newest packet heard: its SSRC and sequence number.
@@ -53,12 +54,12 @@ fn codec_of(leg: &LegConfig) -> Option<AudioCodec> {
 
 impl AudioSide {
     /// The application's side `io` of a call on leg `leg`, Opus encoded
-    /// with `complexity`.
-    pub fn new(io: WorkerAudio, leg: &LegConfig, complexity: i32) -> Self {
+    /// set as `opus` says.
+    pub fn new(io: WorkerAudio, leg: &LegConfig, opus: OpusSettings) -> Self {
         let mut side = AudioSide {
             io,
             codec: None,
-            complexity,
+            opus,
             dec: None,
             enc: None,
             newest: None,
@@ -87,7 +88,7 @@ impl AudioSide {
         let rate = self.io.config().rate;
         self.codec = codec;
         self.dec = codec.and_then(|c| VoiceDecoder::new(c, rate).ok());
-        self.enc = codec.and_then(|c| VoiceEncoder::new(c, rate, self.complexity).ok());
+        self.enc = codec.and_then(|c| VoiceEncoder::new(c, rate, self.opus).ok());
         self.newest = None;
     }
 

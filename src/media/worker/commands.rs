@@ -65,7 +65,7 @@ impl Worker {
             }
         }
         let relatch = self.cfg.relatch.as_micros() as u64;
-        let relay = Relay::new_elsewhere(a, b, ssrcs, relatch, self.cfg.opus_complexity, self.now_us());
+        let relay = Relay::new_elsewhere(a, b, ssrcs, relatch, self.cfg.opus, self.now_us());
         self.insert(Call {
             id,
             relay,
@@ -91,7 +91,7 @@ impl Worker {
             return self.emit(MediaEvent::BindFailed { call: id, port: a.port });
         };
         let (ssrc, relatch) = (self.next_ssrc(), self.cfg.relatch.as_micros() as u64);
-        let relay = Relay::with_audio(a, io, ssrc, relatch, self.cfg.opus_complexity, self.now_us());
+        let relay = Relay::with_audio(a, io, ssrc, relatch, self.cfg.opus, self.now_us());
         let slot = self.insert(Call {
             id,
             relay,

@@ -1,6 +1,7 @@
 //! What every media worker of a plane is told at start.
 
 use super::{MediaIo, MediaKernel};
+use crate::media::OpusSettings;
 use std::net::IpAddr;
 use std::time::Duration;
 
@@ -13,8 +14,8 @@ pub struct WorkerConfig {
     pub relatch: Duration,
     /// No RTP for this long raises a media timeout.
     pub timeout: Duration,
-    /// Opus encoder complexity (0–10) for transcoded calls.
-    pub opus_complexity: i32,
+    /// How Opus encoders are set, for transcoded calls and API audio.
+    pub opus: OpusSettings,
     /// Sockets of ended calls kept open for reuse, at most (the plane
     /// lowers it to its share of the descriptor limit).
     pub park_max: usize,
@@ -32,7 +33,7 @@ pub struct WorkerConfig {
 
 impl Default for WorkerConfig {
     /// Loopback, re-latch after 2 s of silence, 30 s media timeout, Opus
-    /// complexity 5, no limit of its own on parked sockets, packets older
+    /// encoders as [`OpusSettings::default`], no limit of its own on parked sockets, packets older
     /// than 40 ms dropped, the default I/O ([`MediaIo::default`]), no
     /// kernel fast path.
     fn default() -> Self {
@@ -40,7 +41,7 @@ impl Default for WorkerConfig {
             ip: IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
             relatch: Duration::from_secs(2),
             timeout: Duration::from_secs(30),
-            opus_complexity: 5,
+            opus: OpusSettings::default(),
             park_max: usize::MAX,
             max_delay: Duration::from_millis(40),
             io: MediaIo::default(),

@@ -24,7 +24,7 @@ use super::leg::Leg;
 use super::verdict::{DropReason, Verdict};
 use crate::media::codec::Transcoder;
 use crate::media::rtp::header;
-use crate::media::{LegConfig, LegStats, Side};
+use crate::media::{LegConfig, LegStats, OpusSettings, Side};
 use dtmf::LegDtmf;
 #[cfg(feature = "kernel-fastpath")]
 pub use offload::KernelPlan;
@@ -43,8 +43,8 @@ pub struct Relay {
     retired: [Option<u64>; 2],
     /// Its transcoders run on a transcoder thread.
     elsewhere: bool,
-    /// Opus encoder complexity for transcoders made on a codec change.
-    opus_complexity: i32,
+    /// How the Opus encoders of transcoders made on a codec change are set.
+    opus: OpusSettings,
     /// When any leg last received RTP (µs), or when the call was added.
     last_rx_us: u64,
     /// The media timeout has been reported.
@@ -69,16 +69,18 @@ impl Relay {
         b: Option<LegConfig>,
         ssrcs: [u32; 2],
         relatch_us: u64,
-        opus_complexity: i32,
+        opus: OpusSettings,
         now_us: u64,
     ) -> Relay {
-        let mut r = Relay::bare(a, b, ssrcs, relatch_us, opus_complexity, now_us);
-        r.transcoders = transcode::transcoders(&a, b.as_ref(), opus_complexity);
+        let mut r = Relay::bare(a, b, ssrcs, relatch_us, now_us);
+        r.opus = opus;
+        r.transcoders = transcode::transcoders(&a, b.as_ref(), opus);
         r
     }
 
     /// As [`new`](Self::new), without transcoders of its own.
-    fn bare(a: LegConfig, b: Option<LegConfig>, ssrcs: [u32; 2], relatch_us: u64, opus: i32, now_us: u64) -> Self {
+    /// (Opus settings: the default.)
+    fn bare(a: LegConfig, b: Option<LegConfig>, ssrcs: [u32; 2], relatch_us: u64, now_us: u64) -> Self {
         Relay {
             legs: [
                 Some(Leg::new(a, relatch_us, ssrcs[0])),
@@ -88,7 +90,7 @@ impl Relay {
             remote: [None, None],
             retired: [None, None],
             elsewhere: false,
-            opus_complexity: opus,
+            opus: OpusSettings::default(),
             last_rx_us: now_us,
             timed_out: false,
             latched: None,
@@ -96,24 +98,6 @@ impl Relay {
             dtmf: dtmf::interworked(&a, b.as_ref()).then(Default::default),
             heard: None,
         }
-    }
-
-    /// Applies a re-INVITE's settings to leg `side` (see [`Leg::update`]);
-    /// a codec change re-makes the transcoders (an audio call's codec
-    /// state).
-    pub fn update_leg(&mut self, side: Side, cfg: LegConfig) {
-        let Some(leg) = self.legs[side.index()].as_mut() else {
-            return;
-        };
-        let codec_changed = leg.cfg.codec != cfg.codec;
-        leg.update(cfg);
-        if let Some(audio) = self.audio.as_mut() {
-            audio.update(&cfg);
-        }
-        if codec_changed {
-            self.remake_transcoders();
-        }
-        self.make_dtmf();
     }
 
     /// Each leg's counters, for signalling when the call ends.

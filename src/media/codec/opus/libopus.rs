@@ -1,6 +1,6 @@
 //! The default Opus backend: `unsafe-libopus`.
 
-use super::OpusError;
+use super::{OpusError, OpusSettings};
 // The C API's names, as libopus spells them (the crate is a translation).
 #[allow(clippy::unsafe_removed_from_name)]
 use unsafe_libopus as ffi;
@@ -15,14 +15,14 @@ pub struct OpusEncoder {
 unsafe impl Send for OpusEncoder {}
 
 impl OpusEncoder {
-    /// A VoIP encoder at 8 kHz mono with `complexity` 0–10.
-    pub fn new(complexity: i32) -> Result<Self, OpusError> {
-        Self::at_rate(8000, complexity)
+    /// A VoIP encoder at 8 kHz mono, set as `opus` says.
+    pub fn new(opus: OpusSettings) -> Result<Self, OpusError> {
+        Self::at_rate(8000, opus)
     }
 
     /// A VoIP encoder of mono PCM at `rate` Hz (8, 12, 16, 24 or 48 kHz)
-    /// with `complexity` 0–10.
-    pub fn at_rate(rate: u32, complexity: i32) -> Result<Self, OpusError> {
+    /// set as `opus` says.
+    pub fn at_rate(rate: u32, opus: OpusSettings) -> Result<Self, OpusError> {
         let mut err = 0;
         // SAFETY: valid arguments; the result is checked before use.
         let st = unsafe { ffi::opus_encoder_create(rate as i32, 1, ffi::OPUS_APPLICATION_VOIP, &mut err) };
@@ -30,13 +30,21 @@ impl OpusEncoder {
             return Err(OpusError(err));
         }
         let enc = OpusEncoder { st };
-        // SAFETY: `st` is a live encoder; the request takes one i32.
-        let rc =
-            unsafe { ffi::opus_encoder_ctl_impl(enc.st, ffi::OPUS_SET_COMPLEXITY_REQUEST, ffi::varargs!(complexity)) };
-        if rc != ffi::OPUS_OK {
-            return Err(OpusError(rc));
-        }
+        let bitrate = if opus.bitrate == 0 {
+            ffi::OPUS_AUTO
+        } else {
+            opus.bitrate.min(512_000) as i32
+        };
+        enc.ctl(ffi::OPUS_SET_COMPLEXITY_REQUEST, i32::from(opus.complexity.min(10)))?;
+        enc.ctl(ffi::OPUS_SET_BITRATE_REQUEST, bitrate)?;
         Ok(enc)
+    }
+
+    /// Sets the encoder's `request` to `value`.
+    fn ctl(&self, request: i32, value: i32) -> Result<(), OpusError> {
+        // SAFETY: `st` is a live encoder; these requests take one i32.
+        let rc = unsafe { ffi::opus_encoder_ctl_impl(self.st, request, ffi::varargs!(value)) };
+        if rc == ffi::OPUS_OK { Ok(()) } else { Err(OpusError(rc)) }
     }
 
     /// Encodes one frame (`pcm.len()` samples: 160 for 20 ms) into `out`;

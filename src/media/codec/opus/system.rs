@@ -1,8 +1,8 @@
 //! The `audiopus` backend: the system libopus, for operators who have it.
 
-use super::OpusError;
+use super::{OpusError, OpusSettings};
 use audiopus::coder::{Decoder, Encoder};
-use audiopus::{Application, Channels, MutSignals, SampleRate, packet::Packet};
+use audiopus::{Application, Bitrate, Channels, MutSignals, SampleRate, packet::Packet};
 
 /// The sample rate `rate` Hz as audiopus names it.
 fn sample_rate(rate: u32) -> Result<SampleRate, OpusError> {
@@ -22,16 +22,21 @@ pub struct OpusEncoder {
 }
 
 impl OpusEncoder {
-    /// A VoIP encoder at 8 kHz mono with `complexity` 0–10.
-    pub fn new(complexity: i32) -> Result<Self, OpusError> {
-        Self::at_rate(8000, complexity)
+    /// A VoIP encoder at 8 kHz mono, set as `opus` says.
+    pub fn new(opus: OpusSettings) -> Result<Self, OpusError> {
+        Self::at_rate(8000, opus)
     }
 
     /// A VoIP encoder of mono PCM at `rate` Hz (8, 12, 16, 24 or 48 kHz)
-    /// with `complexity` 0–10.
-    pub fn at_rate(rate: u32, complexity: i32) -> Result<Self, OpusError> {
+    /// set as `opus` says.
+    pub fn at_rate(rate: u32, opus: OpusSettings) -> Result<Self, OpusError> {
         let mut enc = Encoder::new(sample_rate(rate)?, Channels::Mono, Application::Voip).map_err(err)?;
-        enc.set_complexity(complexity.clamp(0, 10) as u8).map_err(err)?;
+        enc.set_complexity(opus.complexity.min(10)).map_err(err)?;
+        let bitrate = match opus.bitrate {
+            0 => Bitrate::Auto,
+            b => Bitrate::BitsPerSecond(b.min(512_000) as i32),
+        };
+        enc.set_bitrate(bitrate).map_err(err)?;
         Ok(OpusEncoder { enc })
     }
 

@@ -8,23 +8,23 @@ use crate::media::audio::WorkerAudio;
 use crate::media::worker::audio_side::AudioSide;
 use crate::media::worker::latch::LatchVerdict;
 use crate::media::worker::verdict::{DropReason, Verdict};
-use crate::media::{LegConfig, Side};
+use crate::media::{LegConfig, OpusSettings, Side};
 use std::net::SocketAddr;
 
 impl Relay {
     /// An audio call on leg `a`, the application's side `io`, sending
     /// with SSRC `ssrc`, re-latching after `relatch_us` of silence, Opus
-    /// encoded with `opus_complexity`, added at `now_us`.
+    /// encoded with `opus`, added at `now_us`.
     pub fn with_audio(
         a: LegConfig,
         io: WorkerAudio,
         ssrc: u32,
         relatch_us: u64,
-        opus_complexity: i32,
+        opus: OpusSettings,
         now_us: u64,
     ) -> Relay {
-        let mut relay = Relay::new(a, None, [ssrc, 0], relatch_us, opus_complexity, now_us);
-        relay.audio = Some(Box::new(AudioSide::new(io, &a, opus_complexity)));
+        let mut relay = Relay::new(a, None, [ssrc, 0], relatch_us, opus, now_us);
+        relay.audio = Some(Box::new(AudioSide::new(io, &a, opus)));
         relay
     }
 

@@ -4,6 +4,7 @@
 //! into a job and a re-coded result into a packet for the outgoing leg.
 
 use super::{Relay, transcode};
+use crate::media::OpusSettings;
 use crate::media::codec::AudioCodec;
 use crate::media::worker::inbound_rtp::InboundRtp;
 use crate::media::worker::transcoding::{PAYLOAD_MAX, PacketJob, Transcoded};
@@ -48,10 +49,11 @@ impl Relay {
         b: Option<LegConfig>,
         ssrcs: [u32; 2],
         relatch_us: u64,
-        opus_complexity: i32,
+        opus: OpusSettings,
         now_us: u64,
     ) -> Relay {
-        let mut r = Relay::bare(a, b, ssrcs, relatch_us, opus_complexity, now_us);
+        let mut r = Relay::bare(a, b, ssrcs, relatch_us, now_us);
+        r.opus = opus;
         r.remote = remotes(&a, b.as_ref());
         r.elsewhere = true;
         r
@@ -62,13 +64,31 @@ impl Relay {
         self.transcoders.as_ref().is_some_and(|t| t[side.index()].is_some()) || self.remote[side.index()].is_some()
     }
 
+    /// Applies a re-INVITE's settings to leg `side` (see [`Leg::update`]);
+    /// a codec change re-makes the transcoders (an audio call's codec
+    /// state).
+    pub fn update_leg(&mut self, side: Side, cfg: LegConfig) {
+        let Some(leg) = self.legs[side.index()].as_mut() else {
+            return;
+        };
+        let codec_changed = leg.cfg.codec != cfg.codec;
+        leg.update(cfg);
+        if let Some(audio) = self.audio.as_mut() {
+            audio.update(&cfg);
+        }
+        if codec_changed {
+            self.remake_transcoders();
+        }
+        self.make_dtmf();
+    }
+
     /// After a codec change: the transcoders for the legs' codecs now,
     /// the remote ones replaced retired.
     pub(super) fn remake_transcoders(&mut self) {
         let [Some(a), b] = &self.legs else { return };
         let (a, b) = (a.cfg, b.as_ref().map(|b| b.cfg));
         if !self.elsewhere {
-            self.transcoders = transcode::transcoders(&a, b.as_ref(), self.opus_complexity);
+            self.transcoders = transcode::transcoders(&a, b.as_ref(), self.opus);
             return;
         }
         let old = std::mem::replace(&mut self.remote, remotes(&a, b.as_ref()));
@@ -104,7 +124,7 @@ impl Relay {
             generation: r.generation,
             call,
             side,
-            codecs: (r.from, r.to, self.opus_complexity),
+            codecs: (r.from, r.to, self.opus),
             rtp,
             marker_pt: pkt[1],
             payload: [0; PAYLOAD_MAX],

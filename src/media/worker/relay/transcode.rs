@@ -5,6 +5,7 @@
 //! G.711 side hears continuity instead of a gap.
 
 use super::Relay;
+use crate::media::OpusSettings;
 use crate::media::codec::Transcoder;
 use crate::media::worker::inbound_rtp::InboundRtp;
 use crate::media::worker::verdict::DropReason;
@@ -16,12 +17,12 @@ use std::net::SocketAddr;
 pub(super) fn transcoders(
     a: &LegConfig,
     b: Option<&LegConfig>,
-    complexity: i32,
+    opus: OpusSettings,
 ) -> Option<Box<[Option<Transcoder>; 2]>> {
     match (a.codec, b.and_then(|b| b.codec)) {
         (Some(ca), Some(cb)) if ca != cb => Some(Box::new([
-            Transcoder::new(ca, cb, complexity).ok(),
-            Transcoder::new(cb, ca, complexity).ok(),
+            Transcoder::new(ca, cb, opus).ok(),
+            Transcoder::new(cb, ca, opus).ok(),
         ])),
         _ => None,
     }

@@ -3,6 +3,7 @@
 //! Both are fixed-size values, moved through preallocated queues: nothing
 //! is allocated per packet.
 
+use crate::media::OpusSettings;
 use crate::media::worker::inbound_rtp::InboundRtp;
 use crate::media::{AudioCodec, Side};
 
@@ -32,8 +33,8 @@ pub struct PacketJob {
     pub call: u64,
     /// The leg it came from.
     pub side: Side,
-    /// Codecs in and out, and the Opus complexity, to make its state.
-    pub codecs: (AudioCodec, AudioCodec, i32),
+    /// Codecs in and out, and the Opus settings, to make its state.
+    pub codecs: (AudioCodec, AudioCodec, OpusSettings),
     /// Its header fields as received.
     pub rtp: InboundRtp,
     /// The second header byte as received (marker and payload type).

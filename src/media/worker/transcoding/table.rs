@@ -40,10 +40,10 @@ impl TranscoderTable {
     }
 
     fn recode(&mut self, job: &PacketJob, link: &TranscodeLink) {
-        let (from, to, complexity) = job.codecs;
+        let (from, to, opus) = job.codecs;
         let t = match self.states.entry(job.generation) {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
-            std::collections::hash_map::Entry::Vacant(v) => match Transcoder::new(from, to, complexity) {
+            std::collections::hash_map::Entry::Vacant(v) => match Transcoder::new(from, to, opus) {
                 Ok(t) => {
                     link.counters.transcoders.fetch_add(1, Relaxed);
                     v.insert(t)
