@@ -59,6 +59,7 @@ fn bench(c: &mut Criterion) {
         rtcp_mux: true,
         codec_pt: 0,
         clock: 8000,
+        opus_max_bitrate: 0,
         te_pt: Some(101),
         send: true,
         srtp: None,

@@ -549,6 +549,43 @@ async fn pcmu_caller_and_opus_callee_are_transcoded_with_the_tone_intact() {
     }
 }
 
+/// The mean Opus payload B hears while A sends 50 packets of noise.
+async fn opus_bytes_heard(call: &Bridged) -> usize {
+    let (mut x, mut total, mut heard) = (1u32, 0, 0);
+    for f in 0..50u16 {
+        let noise: Vec<u8> = (0..160)
+            .map(|_| {
+                x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (x >> 24) as u8
+            })
+            .collect();
+        call.a
+            .rtp
+            .send_to(&rtp_packet(f, 0, &noise), call.a_media)
+            .await
+            .unwrap();
+        if let Some((pkt, _)) = recv_rtp(&call.b.rtp).await {
+            total += pkt.len() - 12;
+            heard += 1;
+        }
+    }
+    assert!(heard >= 40, "{heard} of 50 packets transcoded");
+    total / heard
+}
+
+#[tokio::test]
+async fn an_opus_callees_maxaveragebitrate_caps_what_it_is_sent() {
+    // RFC 7587 §6.1: what the receiver asks for at most, in its fmtp.
+    let free = bridged((0, "PCMU/8000"), (111, "opus/48000/2"), &["opus"]).await;
+    let free = opus_bytes_heard(&free).await;
+    let capped = "opus/48000/2\r\na=fmtp:111 useinbandfec=1;maxaveragebitrate=8000";
+    let capped = bridged((0, "PCMU/8000"), (111, capped), &["opus"]).await;
+    let capped = opus_bytes_heard(&capped).await;
+    // 20 ms frames: 24 kbit/s (the default) is 60 bytes, 8 kbit/s 20.
+    assert!((45..=75).contains(&free), "no limit: {free} bytes a frame");
+    assert!((10..=26).contains(&capped), "8 kbit/s asked: {capped} bytes a frame");
+}
+
 #[tokio::test]
 async fn early_media_from_the_callee_reaches_the_caller_before_the_answer() {
     let (a, b) = (Raw::new().await, Raw::new().await);

@@ -130,6 +130,7 @@ fn leg(port: u16, remote: &UdpSocket, pt: u8, te: Option<u8>) -> LegConfig {
         rtcp_mux: true,
         codec_pt: pt,
         clock: 8000,
+        opus_max_bitrate: 0,
         te_pt: te,
         send: true,
         srtp: None,

@@ -205,3 +205,19 @@ const PLAIN: sdp::SrtpTerms<'static> = sdp::SrtpTerms {
     keys_allowed: false,
     ours: &[],
 };
+
+#[test]
+fn an_opus_peers_fmtp_parameters_are_read_by_name() {
+    let media = "m=audio 5002 RTP/AVP 111\r\na=rtpmap:111 opus/48000/2\r\n\
+                 a=fmtp:111 minptime=10; MaxAverageBitrate=12000 ;useinbandfec=1\r\n";
+    let offer = sdp::parse(&offered(media)).unwrap();
+    let opus = &offer.audio.codecs[0];
+    assert_eq!(
+        opus.fmtp_param("maxaveragebitrate"),
+        Some("12000"),
+        "any case, spaces trimmed"
+    );
+    assert_eq!(opus.fmtp_param("useinbandfec"), Some("1"));
+    assert_eq!(opus.fmtp_param("maxplaybackrate"), None);
+    assert_eq!(Codec::pcmu().fmtp_param("maxaveragebitrate"), None, "no fmtp at all");
+}

@@ -76,3 +76,49 @@ fn lost_opus_frames_are_concealed_not_silent() {
         rms(&concealed)
     );
 }
+
+#[test]
+fn an_opus_peers_bitrate_limit_caps_ours_and_never_raises_it() {
+    let ours = OpusSettings {
+        complexity: 1,
+        bitrate: 24_000,
+    };
+    assert_eq!(ours.capped(0), ours, "no limit given");
+    assert_eq!(ours.capped(12_000).bitrate, 12_000);
+    assert_eq!(ours.capped(64_000).bitrate, 24_000);
+    assert_eq!(ours.capped(12_000).complexity, 1);
+    let auto = OpusSettings { bitrate: 0, ..ours };
+    assert_eq!(
+        auto.capped(64_000).bitrate,
+        0,
+        "libopus's ~11 kbit/s is under it already"
+    );
+    assert_eq!(auto.capped(8_000).bitrate, 8_000);
+}
+
+#[test]
+fn the_bitrate_setting_sizes_the_opus_frames() {
+    let mean_bytes = |bitrate| {
+        let settings = OpusSettings { complexity: 1, bitrate };
+        let mut t = Transcoder::new(AudioCodec::Pcmu, AudioCodec::Opus, settings).unwrap();
+        // Noise (a fixed LCG), which VBR cannot code below its target
+        // the way it codes a steady tone.
+        let mut x = 1u32;
+        let input: Vec<i16> = (0..16_000)
+            .map(|_| {
+                x = x.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                ((x >> 16) as i16) / 4
+            })
+            .collect();
+        let (mut ulaw, mut out, mut total) = ([0u8; 160], [0u8; 400], 0);
+        for pcm in input.chunks(160) {
+            g711::encode_ulaw(pcm, &mut ulaw);
+            total += t.transcode(&ulaw, &mut out).unwrap();
+        }
+        total / 100
+    };
+    // 20 ms frames: 24 kbit/s is 60 bytes, 8 kbit/s 20 (VBR wanders).
+    let (high, low) = (mean_bytes(24_000), mean_bytes(8_000));
+    assert!((45..=75).contains(&high), "24 kbit/s: {high} bytes a frame");
+    assert!((12..=26).contains(&low), "8 kbit/s: {low} bytes a frame");
+}

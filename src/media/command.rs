@@ -38,6 +38,10 @@ pub struct LegConfig {
     pub codec: Option<AudioCodec>,
     /// RTP clock of that codec.
     pub clock: u32,
+    /// The most the peer asked to receive as Opus, bit/s (its fmtp's
+    /// `maxaveragebitrate`, RFC 7587 §6.1): our encoder for this leg is
+    /// held under it; 0: no limit given.
+    pub opus_max_bitrate: u32,
     /// Payload type of telephone-event on this leg, if negotiated.
     pub te_pt: Option<u8>,
     /// Whether we send media to this leg (its peer receives, we are not
@@ -59,6 +63,7 @@ impl LegConfig {
             codec_pt: 0,
             codec: None,
             clock: 8000,
+            opus_max_bitrate: 0,
             te_pt: None,
             send: true,
             srtp: None,

@@ -96,6 +96,15 @@ impl Codec {
             && self.channels.unwrap_or(1) == other.channels.unwrap_or(1)
     }
 
+    /// The value of parameter `key` (any case) in the fmtp line, as in
+    /// `maxaveragebitrate=20000;useinbandfec=1`.
+    pub fn fmtp_param(&self, key: &str) -> Option<&str> {
+        self.fmtp.as_deref()?.split(';').find_map(|p| {
+            let (k, v) = p.split_once('=')?;
+            k.trim().eq_ignore_ascii_case(key).then(|| v.trim())
+        })
+    }
+
     /// Whether this is telephone-event (not a voice codec).
     pub fn is_telephone_event(&self) -> bool {
         self.name.eq_ignore_ascii_case("telephone-event")

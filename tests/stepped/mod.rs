@@ -23,6 +23,7 @@ pub fn leg(port: u16, remote: &UdpSocket) -> LegConfig {
         rtcp_mux: true,
         codec_pt: 0,
         clock: 8000,
+        opus_max_bitrate: 0,
         te_pt: None,
         send: true,
         srtp: None,

@@ -41,6 +41,24 @@ pub struct OpusSettings {
     pub bitrate: u32,
 }
 
+impl OpusSettings {
+    /// libopus's own bitrate for 20 ms frames at 8 kHz mono (60 × 8000 /
+    /// 160 + 8000): what a bitrate of 0 means here.
+    const AUTO_8K: u32 = 11_000;
+
+    /// These settings for a peer that asked to receive at most `cap`
+    /// bit/s (0: no limit): the bitrate lowered to it where it is above.
+    pub fn capped(self, cap: u32) -> Self {
+        let bitrate = match (self.bitrate, cap) {
+            (b, 0) => b,
+            (0, c) if c >= Self::AUTO_8K => 0,
+            (0, c) => c,
+            (b, c) => b.min(c),
+        };
+        OpusSettings { bitrate, ..self }
+    }
+}
+
 impl Default for OpusSettings {
     /// Complexity 1 at 24 kbit/s. Through the transcoding path
     /// (perf/opus_quality.sh, PESQ on 8 kHz speech) that scored 3.87

@@ -21,8 +21,10 @@ pub struct AudioSide {
     /// The leg's voice codec as coded here (`None`: one we cannot code:
     /// its voice is dropped, nothing is sent).
     codec: Option<AudioCodec>,
-    /// How its Opus encoder is set.
+    /// How its Opus encoder is set, and the most the leg's peer asked to
+    /// receive (bit/s; 0: no limit).
     opus: OpusSettings,
+    opus_cap: u32,
     dec: Option<VoiceDecoder>,
     enc: Option<VoiceEncoder>,
     /// The newest packet heard: its SSRC and sequence number.
@@ -60,6 +62,7 @@ impl AudioSide {
             io,
             codec: None,
             opus,
+            opus_cap: leg.opus_max_bitrate,
             dec: None,
             enc: None,
             newest: None,
@@ -75,11 +78,12 @@ impl AudioSide {
         side
     }
 
-    /// Applies a re-INVITE's settings: a changed codec re-makes the codec
-    /// state (the sequence numbering we send goes on).
+    /// Applies a re-INVITE's settings: a changed codec (or Opus limit)
+    /// re-makes the codec state (the sequence numbering we send goes on).
     pub fn update(&mut self, leg: &LegConfig) {
         let codec = codec_of(leg);
-        if codec != self.codec {
+        if codec != self.codec || leg.opus_max_bitrate != self.opus_cap {
+            self.opus_cap = leg.opus_max_bitrate;
             self.recodec(codec);
         }
     }
@@ -88,7 +92,7 @@ impl AudioSide {
         let rate = self.io.config().rate;
         self.codec = codec;
         self.dec = codec.and_then(|c| VoiceDecoder::new(c, rate).ok());
-        self.enc = codec.and_then(|c| VoiceEncoder::new(c, rate, self.opus).ok());
+        self.enc = codec.and_then(|c| VoiceEncoder::new(c, rate, self.opus.capped(self.opus_cap)).ok());
         self.newest = None;
     }
 

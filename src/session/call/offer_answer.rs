@@ -81,6 +81,11 @@ impl OfferAnswer {
             codec_pt: n.codec.pt,
             codec: crate::media::codec::AudioCodec::from_name(&n.codec.name),
             clock: n.codec.rate,
+            opus_max_bitrate: n
+                .codec
+                .fmtp_param("maxaveragebitrate")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0),
             te_pt: n.telephone_event.map(|c| c.pt),
             send: n.local_direction.sends() && n.remote_direction.receives(),
             srtp: n.srtp,

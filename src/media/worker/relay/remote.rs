@@ -71,7 +71,7 @@ impl Relay {
         let Some(leg) = self.legs[side.index()].as_mut() else {
             return;
         };
-        let codec_changed = leg.cfg.codec != cfg.codec;
+        let codec_changed = leg.cfg.codec != cfg.codec || leg.cfg.opus_max_bitrate != cfg.opus_max_bitrate;
         leg.update(cfg);
         if let Some(audio) = self.audio.as_mut() {
             audio.update(&cfg);
@@ -80,6 +80,11 @@ impl Relay {
             self.remake_transcoders();
         }
         self.make_dtmf();
+    }
+
+    /// What the peer on leg `side` asked to receive as Opus at most.
+    fn opus_cap(&self, side: Side) -> u32 {
+        self.legs[side.index()].as_ref().map_or(0, |l| l.cfg.opus_max_bitrate)
     }
 
     /// After a codec change: the transcoders for the legs' codecs now,
@@ -124,7 +129,7 @@ impl Relay {
             generation: r.generation,
             call,
             side,
-            codecs: (r.from, r.to, self.opus),
+            codecs: (r.from, r.to, self.opus.capped(self.opus_cap(side.other()))),
             rtp,
             marker_pt: pkt[1],
             payload: [0; PAYLOAD_MAX],
