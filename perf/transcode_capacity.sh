@@ -11,7 +11,9 @@
 # each 20 ms tick's packets over that many slots (1: every call's packet
 # at once, the worst case; 20: one slot a millisecond, as calls started
 # at random times send).
-#   SETTINGS="5:0 1:24000" TRANSCODED="200 250 300 350" PLAIN=50 DURATION=10 ROUNDS=1 perf/transcode_capacity.sh
+# With REF (a git revision) each setting also runs on REF's build, so that
+# two builds are compared the same way (build column: REF or HEAD).
+#   SETTINGS="5:0 1:24000" TRANSCODED="200 250 300 350" PLAIN=50 DURATION=10 ROUNDS=1 perf/transcode_capacity.sh [REF]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 SETTINGS=${SETTINGS:-"5:0 1:24000"}; TRANSCODED=${TRANSCODED:-"200 250 300 350"}
@@ -19,14 +21,23 @@ PLAIN=${PLAIN:-50}; DURATION=${DURATION:-10}; ROUNDS=${ROUNDS:-1}; IO=${IO:-urin
 RELAY_IP=${RELAY_IP:-127.0.0.77}; BASE_PORT=${BASE_PORT:-24000}; FEATURES=${FEATURES:-}
 LOAD_CORE=${LOAD_CORE:-1}; SLOTS=${SLOTS:-1}
 cargo build --release --bin rvoip-rtpload ${FEATURES:+--features "$FEATURES"} >/dev/null 2>&1 || { echo "build failed"; exit 1; }
-TOOL=target/release/rvoip-rtpload
+REF=${1:-}; ROOT=$PWD
+declare -A TOOL=([HEAD]=target/release/rvoip-rtpload)
+if [ -n "$REF" ]; then
+  REV=$(git rev-parse --short "$REF") || exit 1; OLD=$(mktemp -d)/before
+  trap 'git worktree remove --force "$OLD" 2>/dev/null' EXIT
+  git worktree add -q --detach "$OLD" "$REV" || exit 1
+  (cd "$OLD" && CARGO_TARGET_DIR=$ROOT/target/before-$REV cargo build --release --bin rvoip-rtpload ${FEATURES:+--features "$FEATURES"} >/dev/null 2>&1) ||
+    { echo "build of $REV failed"; exit 1; }
+  TOOL[$REV]=$ROOT/target/before-$REV/release/rvoip-rtpload
+fi
 mkdir -p perf/results
 STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/transcode_capacity-$STAMP.md
 ROWS=$(mktemp); LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 BUSY0=$(ps -eo pcpu,comm --sort=-pcpu | awk 'NR>1 && $1>=5 {printf "%s %s%%, ", $2, $1}')
-run() { # transcoded calls, complexity:bitrate
-  local m=$1 c=${2%%:*} b=${2##*:}
-  local out; out=$(timeout $((DURATION * 3 + 60)) taskset -c "$LOAD_CORE" "$TOOL" --calls "$PLAIN" --transcoded "$m" \
+run() { # transcoded calls, complexity:bitrate[:build]
+  local m=$1 s=${2#*:}; local c=${2%%:*} b=${s%%:*} build=HEAD; [ "$s" != "$b" ] && build=${s#*:}
+  local out; out=$(timeout $((DURATION * 3 + 60)) taskset -c "$LOAD_CORE" "${TOOL[$build]}" --calls "$PLAIN" --transcoded "$m" \
     --transcoders 0 --workers 1 --opus-complexity "$c" --opus-bitrate "$b" --duration "$DURATION" --io "$IO" \
     --slots "$SLOTS" --relay-ip "$RELAY_IP" --base-port "$BASE_PORT" 2>&1)
   local lost p99 xlost ap99 cpu nspp late kern
@@ -44,10 +55,13 @@ PY
 )
   local clean=no
   [ "$lost" != failed ] && [ "$xlost" != failed ] && awk -v a="$lost" -v x="$xlost" 'BEGIN {exit !(a < 0.1 && x < 0.1)}' && clean=yes
-  echo "| $c | $b | $m | $xlost | $lost | $p99 | $ap99 | $cpu | $nspp | $late | $kern | $clean |" >>"$ROWS"
+  echo "| $build | $c | $b | $m | $xlost | $lost | $p99 | $ap99 | $cpu | $nspp | $late | $kern | $clean |" >>"$ROWS"
   tail -1 "$ROWS" >&2
 }
 read -ra SET <<<"$SETTINGS"
+if [ -n "$REF" ]; then # each setting on both builds
+  BOTH=(); for s in "${SET[@]}"; do BOTH+=("$s:$REV" "$s:HEAD"); done; SET=("${BOTH[@]}")
+fi
 for r in $(seq 1 "$ROUNDS"); do
   for m in $TRANSCODED; do
     n=${#SET[@]}
@@ -58,12 +72,12 @@ done
   echo "# Transcoded calls per core at each Opus setting — $(date -u +%FT%TZ)"
   echo
   echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), kernel $(uname -r); load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg); busy processes at start: ${BUSY0:-none over 5 %}"
-  echo "- rvoip $(git describe --always --dirty 2>/dev/null)${FEATURES:+, features $FEATURES}"
+  echo "- rvoip $(git describe --always --dirty 2>/dev/null)${FEATURES:+, features $FEATURES}${REF:+ (HEAD) against $REV}"
   echo "- command: \`SETTINGS=\"$SETTINGS\" TRANSCODED=\"$TRANSCODED\" PLAIN=$PLAIN DURATION=$DURATION ROUNDS=$ROUNDS IO=$IO SLOTS=$SLOTS perf/transcode_capacity.sh\` (taskset -c $LOAD_CORE rvoip-rtpload --calls $PLAIN --transcoded M --transcoders 0 --workers 1 --opus-complexity C --opus-bitrate B --duration $DURATION --io $IO --slots $SLOTS --relay-ip $RELAY_IP --base-port $BASE_PORT; the one worker pinned to core 0, transcoding inline; the load tool on core $LOAD_CORE)"
   echo "- transcoded loss: the M calls' packets (both directions, counted); plain: the $PLAIN relayed calls' loss and end-to-end p99 (µs); added p99: the worker's histogram, kernel arrival to sent (µs); relay CPU: the worker's, per packet received at the endpoints; late, kernel: dropped for waiting over 40 ms, and by the kernel for full socket buffers; clean: under 0.1 % lost on both"
   echo
-  echo "| complexity | bitrate | transcoded calls | transcoded loss % | plain loss % | plain p99 µs | added p99 µs | relay CPU s | relay ns / packet | late | kernel | clean |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| build | complexity | bitrate | transcoded calls | transcoded loss % | plain loss % | plain p99 µs | added p99 µs | relay CPU s | relay ns / packet | late | kernel | clean |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   cat "$ROWS"
 } >"$OUT"
 rm -f "$ROWS"

@@ -587,6 +587,22 @@ async fn an_opus_callees_maxaveragebitrate_caps_what_it_is_sent() {
 }
 
 #[tokio::test]
+async fn the_outbound_offer_lists_voice_before_telephone_event() {
+    // The caller's telephone-event is kept (its payload type), the route's
+    // PCMU added: voice still leads the m-line.
+    let (a, b) = (Raw::new().await, Raw::new().await);
+    let gw = gateway_to(format!("sip:{}", b.addr()), &["PCMU"]).await;
+    let gwa = gw.local_addr();
+    let sdp = a
+        .sdp(111, "opus/48000/2")
+        .replace(" RTP/AVP 111\r\n", " RTP/AVP 111 101\r\n")
+        + "a=rtpmap:101 telephone-event/8000\r\n";
+    a.send(&invite(&a, gwa, "bob", &sdp), gwa).await;
+    let (inv, _) = b.expect("INVITE ").await;
+    assert!(inv.contains(" RTP/AVP 0 101\r\n"), "{inv}");
+}
+
+#[tokio::test]
 async fn early_media_from_the_callee_reaches_the_caller_before_the_answer() {
     let (a, b) = (Raw::new().await, Raw::new().await);
     let gw = gateway_to(format!("sip:{}", b.addr()), &[]).await;

@@ -59,7 +59,7 @@ impl UserAgent {
 
     /// The outbound offer: the route's codecs if it names any, else the
     /// inbound offer's codecs we support (with its payload types), then
-    /// the rest of ours, which we would transcode.
+    /// the rest of ours, which we would transcode; telephone-event last.
     pub(super) fn offer_codecs(&self, a: CallId, policy: &[Codec]) -> Vec<Codec> {
         let theirs = self
             .calls
@@ -89,6 +89,9 @@ impl UserAgent {
                 list.push(c);
             }
         }
+        // Voice first: telephone-event the caller shared with a route's
+        // codecs it did not would otherwise lead the m-line.
+        list.sort_by_key(Codec::is_telephone_event);
         list
     }
 

@@ -9,6 +9,7 @@
 use super::Worker;
 use super::call::{self, Call};
 use super::counters::FlushInto;
+use super::uring::Tag;
 use super::verdict::Verdict;
 use crate::media::{MediaEvent, Side};
 use crate::udp_batch::{RecvBatch, realtime_ns};
@@ -156,7 +157,7 @@ impl Worker {
                 let pkt = &pkt[..len];
                 call::capture(capture, s.ip, s.port, dest, true, pkt);
                 if let Some((ring, bid)) = ring.as_mut() {
-                    ring.send(*bid, fd, pkt, dest);
+                    ring.send(Tag::Send { bid: *bid }, fd, pkt, dest);
                     held = true;
                 } else if !send_batch.push(fd, pkt, dest) {
                     send_batch.flush_into(counters);

@@ -85,6 +85,10 @@ impl Worker {
                 self.counters.count_send(res >= 0);
                 u.bufs.give_back(bid);
             }
+            Some(Tag::SendOut { slot }) => {
+                self.counters.count_send(res >= 0);
+                u.out.give_back(slot);
+            }
             Some(Tag::Wake) => {
                 // Resets the waker's edge; the commands wait for the next
                 // turn, which starts with them.

@@ -5,13 +5,16 @@
 //! the start of its next turn; without, the worker re-codes its own jobs,
 //! one at a time, once the read's relayed packets are sent (after each
 //! epoll turn, after each chunk of io_uring completions). Either way the
-//! results are rewritten for the outgoing leg and sent here, in order,
-//! and the states of ended directions are closed behind their jobs.
+//! results are rewritten for the outgoing leg and sent here, in order
+//! (with io_uring, copied to a buffer of the worker's own and submitted
+//! with the turn's other sends), and the states of ended directions are
+//! closed behind their jobs.
 
 use super::call::{self, Call};
 use super::transcoding::{PacketJob, TranscodeJob, TranscodeLink, TranscoderTable};
 use super::verdict::DropReason;
 use super::{Worker, WorkerCounters};
+use std::os::fd::AsRawFd;
 use std::sync::Arc;
 use std::sync::atomic::Ordering::{Relaxed, SeqCst};
 
@@ -87,6 +90,7 @@ impl Worker {
             calls,
             transcode_buf,
             counters,
+            uring,
             ..
         } = self;
         link.woken.store(false, SeqCst);
@@ -107,7 +111,12 @@ impl Worker {
                 (Ok((dest, len)), Some(s)) => {
                     let pkt = &transcode_buf[..len];
                     call::capture(capture, s.ip, s.port, dest, true, pkt);
-                    counters.count_send(s.rtp.send_to(pkt, dest).is_ok());
+                    // With io_uring, in the batch (counted when it
+                    // completes); else, or with its pool taken, at once.
+                    let fd = s.rtp.as_raw_fd();
+                    if !uring.as_mut().is_some_and(|u| u.send_copy(fd, pkt, dest)) {
+                        counters.count_send(s.rtp.send_to(pkt, dest).is_ok());
+                    }
                 }
                 (Err(reason), _) => counters.count_drop(reason),
                 (Ok(_), None) => counters.count_drop(DropReason::NoSuchLeg),

@@ -3,13 +3,15 @@
 //! `io_uring_enter` brings in the datagrams of every call that sent since
 //! the last, with their source, arrival stamp and the socket's drop count;
 //! relayed packets go out with one `sendmsg` entry each, from the buffer
-//! they arrived in, submitted together. The command queue's wake-up is a
+//! they arrived in, and re-coded ones from a pool of the worker's own,
+//! submitted together. The command queue's wake-up is a
 //! multishot poll on the worker's epoll descriptor, where the mio waker
 //! still lives. Knows nothing of calls: the worker decides each packet as
 //! it does on the epoll path (see `ring_turn`).
 
 mod armed;
 mod bufs;
+mod out_bufs;
 mod ring;
 mod sends;
 mod tag;
@@ -19,7 +21,9 @@ pub use tag::Tag;
 
 use super::MediaIo;
 use bufs::Bufs;
+use out_bufs::OutBufs;
 use std::io;
+use std::net::SocketAddr;
 use std::os::fd::RawFd;
 
 /// Set (to anything) in the environment, io_uring is treated as
@@ -38,6 +42,8 @@ pub struct Uring {
     pub ring: Ring,
     /// Where datagrams arrive.
     pub bufs: Bufs,
+    /// Where the packets it writes itself wait for their sends.
+    pub out: OutBufs,
 }
 
 impl Uring {
@@ -61,7 +67,22 @@ impl Uring {
         }
         let bufs = Bufs::new(BUFFERS);
         let ring = Ring::new(&bufs, wake_fd)?;
-        Ok(Uring { ring, bufs })
+        Ok(Uring {
+            ring,
+            bufs,
+            out: OutBufs::default(),
+        })
+    }
+
+    /// Queues a copy of `pkt`, which the worker wrote, for `dest` through
+    /// `fd` with the rest of the batch; false when no buffer of its own is
+    /// free (the caller sends it itself).
+    pub fn send_copy(&mut self, fd: RawFd, pkt: &[u8], dest: SocketAddr) -> bool {
+        let Some((slot, copy)) = self.out.fill(pkt) else {
+            return false;
+        };
+        self.ring.send(Tag::SendOut { slot }, fd, copy, dest);
+        true
     }
 
     /// A ring when `io` asks for one and the kernel grants it (else why

@@ -64,7 +64,7 @@ impl Ring {
             uring,
             recv_hdr: Box::new(super::recv_msghdr()),
             armed: Armed::new(),
-            sends: Sends::new(count),
+            sends: Sends::new(count, super::out_bufs::COUNT),
             cqes: vec![(0, 0, 0); CHUNK].into_boxed_slice(),
             arrivals: Vec::with_capacity(CHUNK),
             wake_fd,
@@ -137,14 +137,17 @@ impl Ring {
         }
     }
 
-    /// Queues `pkt`, in provided buffer `bid`, for `dest` through `fd`;
-    /// the buffer stays the kernel's until the send's completion.
-    pub fn send(&mut self, bid: u16, fd: RawFd, pkt: &[u8], dest: SocketAddr) {
+    /// Queues `pkt`, in the buffer `tag` names (a provided one, or one
+    /// of the worker's own), for `dest` through `fd`; the buffer stays the
+    /// kernel's until the send's completion.
+    pub fn send(&mut self, tag: Tag, fd: RawFd, pkt: &[u8], dest: SocketAddr) {
         // The header, its vector and address live in `sends`, and the
         // packet in its buffer, until this send completes (the buffer is
         // given back then).
-        let e = opcode::SendMsg::new(Fd(fd), self.sends.header(bid, pkt, dest)).build();
-        self.push(e.user_data(Tag::Send { bid }.encode()));
+        let Some(hdr) = self.sends.header(tag, pkt, dest) else {
+            return;
+        };
+        self.push(opcode::SendMsg::new(Fd(fd), hdr).build().user_data(tag.encode()));
     }
 
     /// Submits what is queued.

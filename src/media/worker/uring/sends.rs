@@ -1,7 +1,8 @@
-//! The sends in flight: one slot per provided buffer (a buffer is sent at
-//! most once at a time), holding the message header, vector and address
+//! The sends in flight: one slot per provided buffer and per buffer of the
+//! worker's own (a buffer is sent at most once at a time), holding the message header, vector and address
 //! the kernel reads until the send completes. Allocated once.
 
+use super::Tag;
 use std::net::SocketAddr;
 
 /// A send's header, vector and address.
@@ -11,16 +12,17 @@ struct Slot {
     hdr: libc::msghdr,
 }
 
-/// One slot per buffer.
+/// One slot per buffer: the provided ones, then the worker's own.
 pub struct Sends {
     slots: Box<[Slot]>,
+    provided: u16,
 }
 
 impl Sends {
-    /// Slots for `count` buffers.
-    pub fn new(count: u16) -> Self {
+    /// Slots for `count` provided buffers and `own` of the worker's.
+    pub fn new(count: u16, own: u16) -> Self {
         let unspecified = socket2::SockAddr::from(SocketAddr::from(([0, 0, 0, 0], 0)));
-        let slots = (0..count)
+        let slots = (0..count + own)
             .map(|_| Slot {
                 addr: unspecified.clone(),
                 iov: libc::iovec {
@@ -31,13 +33,19 @@ impl Sends {
                 hdr: unsafe { std::mem::zeroed() },
             })
             .collect();
-        Sends { slots }
+        Sends { slots, provided: count }
     }
 
-    /// The header sending `pkt` (in buffer `bid`) to `dest`; it stays
-    /// valid, and untouched, until buffer `bid` is sent again.
-    pub fn header(&mut self, bid: u16, pkt: &[u8], dest: SocketAddr) -> *const libc::msghdr {
-        let s = &mut self.slots[usize::from(bid)];
+    /// The header of the send `tag` names, of `pkt` (in that buffer) to
+    /// `dest`; it stays valid, and untouched, until that buffer is sent
+    /// again. `None` for a tag that is no send.
+    pub fn header(&mut self, tag: Tag, pkt: &[u8], dest: SocketAddr) -> Option<*const libc::msghdr> {
+        let i = match tag {
+            Tag::Send { bid } => usize::from(bid),
+            Tag::SendOut { slot } => usize::from(self.provided) + usize::from(slot),
+            _ => return None,
+        };
+        let s = self.slots.get_mut(i)?;
         s.addr = socket2::SockAddr::from(dest);
         s.iov = libc::iovec {
             iov_base: pkt.as_ptr() as *mut libc::c_void,
@@ -47,6 +55,6 @@ impl Sends {
         s.hdr.msg_namelen = s.addr.len();
         s.hdr.msg_iov = &mut s.iov;
         s.hdr.msg_iovlen = 1;
-        &s.hdr
+        Some(&s.hdr)
     }
 }

@@ -1,7 +1,8 @@
 //! What a completion is for, carried in its `user_data`: a receive on a
 //! port (with the generation of the socket it was armed on, so that a
 //! completion for a socket since closed is recognised and ignored), the
-//! send of a buffer, the wake-up poll, or a cancellation.
+//! send of a provided buffer or of one of the worker's own, the wake-up
+//! poll, or a cancellation.
 
 /// A completion's origin.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +20,11 @@ pub enum Tag {
         /// The provided buffer it was sent from.
         bid: u16,
     },
+    /// The send of a packet the worker wrote, in its own buffer `slot`.
+    SendOut {
+        /// The buffer of the worker's pool it was sent from.
+        slot: u16,
+    },
     /// The worker's command queue was signalled.
     Wake,
     /// A receive's cancellation was carried out.
@@ -29,6 +35,7 @@ const RECV: u64 = 1;
 const SEND: u64 = 2;
 const WAKE: u64 = 3;
 const CANCEL: u64 = 4;
+const SEND_OUT: u64 = 5;
 
 impl Tag {
     /// As `user_data`: kind in the top byte, then the generation, then
@@ -37,6 +44,7 @@ impl Tag {
         match self {
             Tag::Recv { port, generation } => RECV << 56 | u64::from(generation) << 16 | u64::from(port),
             Tag::Send { bid } => SEND << 56 | u64::from(bid),
+            Tag::SendOut { slot } => SEND_OUT << 56 | u64::from(slot),
             Tag::Wake => WAKE << 56,
             Tag::Cancel => CANCEL << 56,
         }
@@ -51,6 +59,7 @@ impl Tag {
                 generation: (data >> 16) as u32,
             }),
             SEND => Some(Tag::Send { bid: low }),
+            SEND_OUT => Some(Tag::SendOut { slot: low }),
             WAKE => Some(Tag::Wake),
             CANCEL => Some(Tag::Cancel),
             _ => None,
