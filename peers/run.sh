@@ -4,7 +4,8 @@
 # and then SHA-256; baresip as a phone that registers to rvoip-gw's
 # registrar with a password, places a call through it and takes one, over
 # UDP and then over TLS (certificates made here with openssl), and with
-# SRTP over TLS; SIPp sending RFC 4733 digits to, and baresip talking
+# SRTP over TLS, and speaking only Opus through a transcoded bridge
+# (its maxaveragebitrate kept); SIPp sending RFC 4733 digits to, and baresip talking
 # with, an application on the API (examples/audio_app.rs); DTMF
 # interworking between baresip (RFC 4733) and SIPp legs that signal by
 # INFO, both ways, through rvoip-gw; and both
@@ -89,7 +90,7 @@ PY
 # registrar, 127.0.0.40 trusted (SIPp's calls) and routes alice ->
 # registered, the rest -> echo; then baresip (SIP on $BP, console on $CP)
 # registering ACCOUNT_URI as alice (EXTRA_TOML goes before those routes; with ;ACCOUNT_PARAMS, e.g.
-# mediaenc=srtp-mand). rvoip-gw logs at $GW_LOG (info). Sets GPID, BPID,
+# mediaenc=srtp-mand; one naming audio_codecs replaces PCMU). rvoip-gw logs at $GW_LOG (info). Sets GPID, BPID,
 # and ok (0: bound).
 phone() {
   local d=$1
@@ -119,7 +120,8 @@ EOT
   sed -e "s/@SIP_PORT@/$BP/; s/@CONS_PORT@/$CP/; s/@RTP_MIN@/$(($2 + 600))/; s/@RTP_MAX@/$(($2 + 700))/; s|@SND@|$d/snd|" \
     peers/baresip/config >"$d/config"
   [ -z "${5:-}" ] || echo "$5" >>"$d/config"
-  echo "<$3>;auth_pass=secret;regint=300;answermode=auto;audio_codecs=PCMU${6:+;$6}" >"$d/accounts"
+  local codecs="audio_codecs=PCMU"; [[ "${6:-}" == *audio_codecs=* ]] && codecs=""
+  echo "<$3>;auth_pass=secret;regint=300;answermode=auto${codecs:+;$codecs}${6:+;$6}" >"$d/accounts"
   "$GW" --sip 127.0.0.1:$GP --config "$d/gw.toml" --log-level "${GW_LOG:-info}" 2>"$d/gw.log" >/dev/null &
   GPID=$!; PIDS+=($GPID)
   until_ok 5 grep -q listening "$d/gw.log"
@@ -135,6 +137,7 @@ source "$ROOT/peers/baresip.sh"
 source "$ROOT/peers/baresip_tls.sh"
 source "$ROOT/peers/kamailio_tls.sh"
 source "$ROOT/peers/baresip_srtp.sh"
+source "$ROOT/peers/baresip_opus.sh"
 source "$ROOT/peers/sipp_dtmf.sh"
 source "$ROOT/peers/baresip_dtmf.sh"
 source "$ROOT/peers/baresip_api.sh"
