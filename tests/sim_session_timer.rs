@@ -3,8 +3,8 @@
 //! reaching the application; a peer that should refresh and does not has
 //! the call ended by a BYE at the interval less a third (or 32 s); a
 //! session interval below our Min-SE gets 422 naming it, an unreadable
-//! one 400, `Require: timer` is honoured; our INVITE refused with 422 is
-//! sent again with the interval asked; and through a gateway each leg
+//! one 400, `Require: timer` is honoured; our INVITE or refresh refused
+//! with 422 is sent again with the interval asked, and its Min-SE; and through a gateway each leg
 //! keeps its own timer, no refresh crossing to the other leg.
 
 mod sim;
@@ -156,6 +156,11 @@ fn our_invite_refused_with_422_is_sent_again_with_the_interval_asked() {
     assert_eq!(invites.len(), 2, "sent again once");
     let again = invites[1].text.clone();
     assert_eq!(header(&again, "Session-Expires"), "3600");
+    assert_eq!(
+        header(&again, "Min-SE"),
+        "3600",
+        "the 422's Min-SE, larger than ours (§7.4)"
+    );
     assert_eq!(header(&again, "CSeq"), "2 INVITE");
     assert_eq!(header(&again, "Call-ID"), header(&inv, "Call-ID"));
     net.send(
@@ -168,6 +173,38 @@ fn our_invite_refused_with_422_is_sent_again_with_the_interval_asked() {
         matches!(failed, SessionEvent::Failed(_, s) if s.code() == 422),
         "not a third time: {failed:?}"
     );
+}
+
+#[test]
+fn a_refresh_refused_with_422_is_sent_again_with_the_peers_min_se() {
+    let mut net = Net::new(1, 46);
+    let a = CallId(9);
+    net.command(0, Command::Call(a, format!("sip:bob@{}", addr(5)), TransportKind::Udp));
+    let inv = net.sent(addr(0), "INVITE")[0].text.clone();
+    let extra = format!(
+        "Session-Expires: 120;refresher=uac\r\nRequire: timer\r\nContact: <sip:peer@{}>\r\n",
+        addr(5)
+    );
+    let sdp = raw::sdp(4000, 0, "PCMU/8000");
+    net.send(addr(5), addr(0), raw::reply(&inv, "200 OK", "p", &extra, &sdp));
+    wait_for!(net, 0, SECOND, SessionEvent::Answered(i) if *i == a);
+    // Each refresh once, however often UDP retransmitted it.
+    let distinct = |net: &Net| {
+        let mut sent = refreshes(net, addr(0));
+        sent.dedup_by(|a, b| header(a, "CSeq") == header(b, "CSeq"));
+        sent
+    };
+    net.run_for(Duration::from_secs(60) + Duration::from_millis(100));
+    let sent = distinct(&net);
+    assert_eq!(sent.len(), 1, "one refresh, at half of 120 s");
+    assert_eq!(header(&sent[0], "Min-SE"), "90", "ours");
+    let refused = raw::reply(&sent[0], "422 Session Interval Too Small", "p", "Min-SE: 600\r\n", "");
+    net.send(addr(5), addr(0), refused);
+    net.run_for(Duration::from_millis(100));
+    let sent = distinct(&net);
+    assert_eq!(sent.len(), 2, "sent again at once");
+    assert_eq!(header(&sent[1], "Session-Expires"), "600;refresher=uac");
+    assert_eq!(header(&sent[1], "Min-SE"), "600", "the 422's, larger than ours (§7.4)");
 }
 
 #[test]

@@ -141,7 +141,8 @@ impl Call {
     }
 
     /// A 422 to our INVITE: sent again once asking for the peer's Min-SE
-    /// (§7.4); false when it gives none we can use, or we already did.
+    /// and carrying it as ours where it is larger (§7.4); false when it
+    /// gives none we can use, or we already did.
     pub(super) fn retry_session_interval(
         &mut self,
         ctx: &mut CallContext,
@@ -158,7 +159,11 @@ impl Call {
         let (invite, old) = (invite.clone(), *old);
         let (via, contact) = (ctx.via(self.peer), ctx.contact(self.peer));
         let expires = min.max(ctx.cfg.session_timer.expires);
-        let asked = offer_headers(&ctx.cfg.session_timer, expires, None);
+        let cfg = SessionTimerConfig {
+            min_se: min.max(ctx.cfg.session_timer.min_se),
+            ..ctx.cfg.session_timer
+        };
+        let asked = offer_headers(&cfg, expires, None);
         let add: Vec<(&str, &str)> = asked.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
         let drop = ["Session-Expires", "Min-SE"];
         let Some(req) = super::reissue::reissued(&invite, None, &via, &contact, &drop, &add) else {
