@@ -94,14 +94,6 @@ impl Message {
         }
     }
 
-    /// A response's reason phrase ("" for a request).
-    pub fn reason(&self) -> &str {
-        match self.start {
-            Start::Request(_) => "",
-            Start::Response(_) => self.slice(self.second),
-        }
-    }
-
     /// Every header's (name, value), in order.
     pub fn lines(&self) -> impl DoubleEndedIterator<Item = (&str, &str)> + Clone + '_ {
         self.lines.iter().map(|l| (self.slice(l.name), self.slice(l.value)))
