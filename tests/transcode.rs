@@ -83,17 +83,20 @@ fn an_opus_peers_bitrate_limit_caps_ours_and_never_raises_it() {
         complexity: 1,
         bitrate: 24_000,
     };
-    assert_eq!(ours.capped(0), ours, "no limit given");
-    assert_eq!(ours.capped(12_000).bitrate, 12_000);
-    assert_eq!(ours.capped(64_000).bitrate, 24_000);
-    assert_eq!(ours.capped(12_000).complexity, 1);
+    assert_eq!(ours.capped(0, 8000), ours, "no limit given");
+    assert_eq!(ours.capped(12_000, 8000).bitrate, 12_000);
+    assert_eq!(ours.capped(64_000, 8000).bitrate, 24_000);
+    assert_eq!(ours.capped(12_000, 8000).complexity, 1);
     let auto = OpusSettings { bitrate: 0, ..ours };
     assert_eq!(
-        auto.capped(64_000).bitrate,
+        auto.capped(64_000, 8000).bitrate,
         0,
         "libopus's ~11 kbit/s is under it already"
     );
-    assert_eq!(auto.capped(8_000).bitrate, 8_000);
+    assert_eq!(auto.capped(8_000, 8000).bitrate, 8_000);
+    // At 48 kHz (an API application's audio) libopus would choose 51 kbit/s.
+    assert_eq!(auto.capped(16_000, 48_000).bitrate, 16_000);
+    assert_eq!(auto.capped(64_000, 48_000).bitrate, 0);
 }
 
 #[test]

@@ -37,21 +37,21 @@ pub struct OpusSettings {
     /// Encoder complexity, 0–10: how hard it searches (CPU per frame).
     pub complexity: u8,
     /// Target bitrate in bit/s (libopus takes 500–512,000); 0: libopus's
-    /// own choice, about 11 kbit/s for 20 ms frames at 8 kHz.
+    /// own choice, about 11 kbit/s for 20 ms frames at 8 kHz (3,000 plus
+    /// the sample rate, for mono).
     pub bitrate: u32,
 }
 
 impl OpusSettings {
-    /// libopus's own bitrate for 20 ms frames at 8 kHz mono (60 × 8000 /
-    /// 160 + 8000): what a bitrate of 0 means here.
-    const AUTO_8K: u32 = 11_000;
-
-    /// These settings for a peer that asked to receive at most `cap`
-    /// bit/s (0: no limit): the bitrate lowered to it where it is above.
-    pub fn capped(self, cap: u32) -> Self {
+    /// These settings for an encoder of mono PCM at `rate` Hz whose peer
+    /// asked to receive at most `cap` bit/s (0: no limit): the bitrate
+    /// lowered to it where it is above, libopus's own choice included
+    /// (60 frames' worth of 50 bit/s plus one bit per sample: 3,000 +
+    /// `rate`, for 20 ms frames).
+    pub fn capped(self, cap: u32, rate: u32) -> Self {
         let bitrate = match (self.bitrate, cap) {
             (b, 0) => b,
-            (0, c) if c >= Self::AUTO_8K => 0,
+            (0, c) if c >= 3_000 + rate => 0,
             (0, c) => c,
             (b, c) => b.min(c),
         };

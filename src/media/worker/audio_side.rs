@@ -92,7 +92,7 @@ impl AudioSide {
         let rate = self.io.config().rate;
         self.codec = codec;
         self.dec = codec.and_then(|c| VoiceDecoder::new(c, rate).ok());
-        self.enc = codec.and_then(|c| VoiceEncoder::new(c, rate, self.opus.capped(self.opus_cap)).ok());
+        self.enc = codec.and_then(|c| VoiceEncoder::new(c, rate, self.opus.capped(self.opus_cap, rate)).ok());
         self.newest = None;
     }
 

@@ -157,8 +157,10 @@ impl Worker {
                 let pkt = &pkt[..len];
                 call::capture(capture, s.ip, s.port, dest, true, pkt);
                 if let Some((ring, bid)) = ring.as_mut() {
-                    ring.send(Tag::Send { bid: *bid }, fd, pkt, dest);
-                    held = true;
+                    held = ring.send(Tag::Send { bid: *bid }, fd, pkt, dest);
+                    if !held {
+                        counters.count_send(false);
+                    }
                 } else if !send_batch.push(fd, pkt, dest) {
                     send_batch.flush_into(counters);
                     send_batch.push(fd, pkt, dest);

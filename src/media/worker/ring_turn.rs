@@ -43,6 +43,10 @@ impl Worker {
             }
             u.ring.arrivals.clear();
             self.transcode_here();
+            // Re-coded voice goes out now, not behind the next chunk.
+            if let Some(u) = self.uring.as_mut() {
+                u.ring.submit();
+            }
             let Some(u) = self.uring.as_mut() else {
                 return Some(woke);
             };

@@ -129,7 +129,7 @@ impl Relay {
             generation: r.generation,
             call,
             side,
-            codecs: (r.from, r.to, self.opus.capped(self.opus_cap(side.other()))),
+            codecs: (r.from, r.to, self.opus.capped(self.opus_cap(side.other()), 8000)),
             rtp,
             marker_pt: pkt[1],
             payload: [0; PAYLOAD_MAX],

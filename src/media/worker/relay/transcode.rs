@@ -21,8 +21,8 @@ pub(super) fn transcoders(
 ) -> Option<Box<[Option<Transcoder>; 2]>> {
     match (a.codec, b.and_then(|b| b.codec)) {
         (Some(ca), Some(cb)) if ca != cb => Some(Box::new([
-            Transcoder::new(ca, cb, opus.capped(b.map_or(0, |b| b.opus_max_bitrate))).ok(),
-            Transcoder::new(cb, ca, opus.capped(a.opus_max_bitrate)).ok(),
+            Transcoder::new(ca, cb, opus.capped(b.map_or(0, |b| b.opus_max_bitrate), 8000)).ok(),
+            Transcoder::new(cb, ca, opus.capped(a.opus_max_bitrate, 8000)).ok(),
         ])),
         _ => None,
     }

@@ -75,14 +75,18 @@ impl Uring {
     }
 
     /// Queues a copy of `pkt`, which the worker wrote, for `dest` through
-    /// `fd` with the rest of the batch; false when no buffer of its own is
-    /// free (the caller sends it itself).
+    /// `fd` with the rest of the batch; false when no buffer of its own
+    /// takes it (the caller sends it itself: what is queued is submitted
+    /// first, so that it goes out in order behind the call's earlier ones).
     pub fn send_copy(&mut self, fd: RawFd, pkt: &[u8], dest: SocketAddr) -> bool {
-        let Some((slot, copy)) = self.out.fill(pkt) else {
-            return false;
-        };
-        self.ring.send(Tag::SendOut { slot }, fd, copy, dest);
-        true
+        if let Some((slot, copy)) = self.out.fill(pkt) {
+            if self.ring.send(Tag::SendOut { slot }, fd, copy, dest) {
+                return true;
+            }
+            self.out.give_back(slot);
+        }
+        self.ring.submit();
+        false
     }
 
     /// A ring when `io` asks for one and the kernel grants it (else why

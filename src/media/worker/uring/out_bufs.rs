@@ -4,8 +4,9 @@
 //! the kernel's from its send's submission to its completion. Allocated
 //! once.
 
-/// Bytes per buffer: a re-coded packet (header, at most 400 bytes of
-/// Opus, an SRTP tag) fits.
+/// Bytes per buffer: a re-coded packet of 20 ms fits (header, at most
+/// 400 bytes of Opus or 160 of G.711, an SRTP tag); a longer one (G.711
+/// from a 40–120 ms Opus frame) goes with a plain `sendto`.
 pub const SIZE: usize = 512;
 /// Buffers per worker (256 KiB): when none is free a packet goes out with
 /// a plain `sendto`.

@@ -139,15 +139,17 @@ impl Ring {
 
     /// Queues `pkt`, in the buffer `tag` names (a provided one, or one
     /// of the worker's own), for `dest` through `fd`; the buffer stays the
-    /// kernel's until the send's completion.
-    pub fn send(&mut self, tag: Tag, fd: RawFd, pkt: &[u8], dest: SocketAddr) {
+    /// kernel's until the send's completion; false (nothing queued) for
+    /// a tag naming no buffer.
+    pub fn send(&mut self, tag: Tag, fd: RawFd, pkt: &[u8], dest: SocketAddr) -> bool {
         // The header, its vector and address live in `sends`, and the
         // packet in its buffer, until this send completes (the buffer is
         // given back then).
         let Some(hdr) = self.sends.header(tag, pkt, dest) else {
-            return;
+            return false;
         };
         self.push(opcode::SendMsg::new(Fd(fd), hdr).build().user_data(tag.encode()));
+        true
     }
 
     /// Submits what is queued.

@@ -41,7 +41,7 @@ impl Sends {
     /// again. `None` for a tag that is no send.
     pub fn header(&mut self, tag: Tag, pkt: &[u8], dest: SocketAddr) -> Option<*const libc::msghdr> {
         let i = match tag {
-            Tag::Send { bid } => usize::from(bid),
+            Tag::Send { bid } if bid < self.provided => usize::from(bid),
             Tag::SendOut { slot } => usize::from(self.provided) + usize::from(slot),
             _ => return None,
         };

@@ -78,6 +78,7 @@ mod tests {
                 port: 65535,
                 generation: u32::MAX,
             },
+            Tag::SendOut { slot: 511 },
             Tag::Recv { port: 0, generation: 0 },
             Tag::Send { bid: 4095 },
             Tag::Wake,
