@@ -205,6 +205,15 @@ fn a_refresh_refused_with_422_is_sent_again_with_the_peers_min_se() {
     assert_eq!(sent.len(), 2, "sent again at once");
     assert_eq!(header(&sent[1], "Session-Expires"), "600;refresher=uac");
     assert_eq!(header(&sent[1], "Min-SE"), "600", "the 422's, larger than ours (§7.4)");
+    let ok = format!(
+        "Session-Expires: 600;refresher=uac\r\nRequire: timer\r\nContact: <sip:peer@{}>\r\n",
+        addr(5)
+    );
+    net.send(addr(5), addr(0), raw::reply(&sent[1], "200 OK", "p", &ok, &sdp));
+    net.run_for(Duration::from_secs(301));
+    let sent = distinct(&net);
+    assert_eq!(sent.len(), 3, "the next refresh, at half of 600 s");
+    assert_eq!(header(&sent[2], "Min-SE"), "600", "and every later request of the call");
 }
 
 #[test]

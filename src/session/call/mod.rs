@@ -90,10 +90,12 @@ pub(crate) struct Call {
     /// The call whose record this leg goes in (itself, or its bridge's A).
     record: CallId,
     timers: CallTimers,
-    /// The session timer agreed (RFC 4028), if any; and whether a 422 has
-    /// had our INVITE sent again.
+    /// The session timer agreed (RFC 4028), if any; whether a 422 has had
+    /// our INVITE sent again; the largest Min-SE a 422 named (0: none),
+    /// which our later requests carry where it is above ours (§7.4).
     session: Option<session_timer::SessionTimer>,
     session_retried: bool,
+    session_min_se: u32,
     /// Our reliable provisionals (RFC 3262, as UAS).
     rel: reliable::Reliable,
     /// The peer's REFER and its subscription (we are transferred).
@@ -143,6 +145,7 @@ impl Call {
             timers: CallTimers::default(),
             session: None,
             session_retried: false,
+            session_min_se: 0,
             rel: Default::default(),
             refer_in: None,
             refer_out: None,

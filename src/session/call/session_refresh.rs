@@ -12,12 +12,6 @@ impl Call {
     /// Time to refresh: a re-INVITE with our offer unchanged (a moment
     /// later if another re-INVITE is in progress).
     pub(super) fn refresh_session(&mut self, ctx: &mut CallContext, now: Instant) {
-        self.refresh_session_min(ctx, now, ctx.cfg.session_timer.min_se);
-    }
-
-    /// [`refresh_session`](Self::refresh_session) with `min_se` as our
-    /// Min-SE (a 422's, when larger than ours: RFC 4028 §7.4).
-    fn refresh_session_min(&mut self, ctx: &mut CallContext, now: Instant, min_se: u32) {
         let (Some(s), Some(offer)) = (self.session, self.sdp.local.clone()) else {
             return;
         };
@@ -25,11 +19,7 @@ impl Call {
             return self.set_timer(ctx, CallTimer::SessionRefresh, now + Duration::from_secs(2));
         }
         let mut headers = vec![("Supported".into(), "timer".into())];
-        let cfg = crate::session::SessionTimerConfig {
-            min_se,
-            ..ctx.cfg.session_timer
-        };
-        let asked = super::session_timer::offer_headers(&cfg, s.interval, Some(Refresher::Uac));
+        let asked = super::session_timer::offer_headers(&self.timer_config(ctx), s.interval, Some(Refresher::Uac));
         headers.extend(asked);
         self.send_reinvite(ctx, now, None, offer, headers);
     }
@@ -52,8 +42,8 @@ impl Call {
                 let asked = resp.resp.header("Min-SE").and_then(|v| sip::min_se(v).ok());
                 if let (Some(s), Some(min)) = (self.session.as_mut(), asked.filter(|&m| m > 0)) {
                     s.interval = s.interval.max(min);
-                    let min_se = min.max(ctx.cfg.session_timer.min_se);
-                    return self.refresh_session_min(ctx, now, min_se);
+                    self.session_min_se = self.session_min_se.max(min);
+                    return self.refresh_session(ctx, now);
                 }
                 return;
             }

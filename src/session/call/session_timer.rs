@@ -140,6 +140,16 @@ impl Call {
         self.end(SessionEvent::Ended(self.id, EndReason::SessionExpired));
     }
 
+    /// Our session-timer settings for this call: the configured ones,
+    /// with the largest Min-SE a 422 named where it is above ours (§7.4).
+    pub(super) fn timer_config(&self, ctx: &CallContext) -> SessionTimerConfig {
+        let cfg = ctx.cfg.session_timer;
+        SessionTimerConfig {
+            min_se: cfg.min_se.max(self.session_min_se),
+            ..cfg
+        }
+    }
+
     /// A 422 to our INVITE: sent again once asking for the peer's Min-SE
     /// and carrying it as ours where it is larger (§7.4); false when it
     /// gives none we can use, or we already did.
@@ -159,11 +169,8 @@ impl Call {
         let (invite, old) = (invite.clone(), *old);
         let (via, contact) = (ctx.via(self.peer), ctx.contact(self.peer));
         let expires = min.max(ctx.cfg.session_timer.expires);
-        let cfg = SessionTimerConfig {
-            min_se: min.max(ctx.cfg.session_timer.min_se),
-            ..ctx.cfg.session_timer
-        };
-        let asked = offer_headers(&cfg, expires, None);
+        self.session_min_se = self.session_min_se.max(min);
+        let asked = offer_headers(&self.timer_config(ctx), expires, None);
         let add: Vec<(&str, &str)> = asked.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
         let drop = ["Session-Expires", "Min-SE"];
         let Some(req) = super::reissue::reissued(&invite, None, &via, &contact, &drop, &add) else {
