@@ -30,6 +30,8 @@ if [ -n "$REF" ]; then
   (cd "$OLD" && CARGO_TARGET_DIR=$ROOT/target/before-$REV cargo build --release --bin rvoip-rtpload ${FEATURES:+--features "$FEATURES"} >/dev/null 2>&1) ||
     { echo "build of $REV failed"; exit 1; }
   TOOL[$REV]=$ROOT/target/before-$REV/release/rvoip-rtpload
+  "${TOOL[$REV]}" --help | grep -q -- --opus-complexity ||
+    { echo "$REV's rvoip-rtpload has no --opus-complexity (it came with 4d8a597): compare builds from there on"; exit 1; }
 fi
 mkdir -p perf/results
 STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/transcode_capacity-$STAMP.md
