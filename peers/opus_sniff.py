@@ -9,32 +9,15 @@ payload type PT (`-`: any but RTCP's) sent to a port in [LOW, HIGH], their
 mean payload in bytes (a 20 ms Opus frame at R bit/s carries R / 400
 bytes), and the payload types seen.
 """
-import socket
-import struct
 import sys
-import time
+
+from lo_udp import datagrams
 
 low, high, secs = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[4])
 pt = None if sys.argv[3] == "-" else int(sys.argv[3])
 seen = set()
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.ntohs(0x0003))
-s.bind(("lo", 0))
-s.settimeout(0.2)
 n = total = 0
-end = time.monotonic() + secs
-while time.monotonic() < end:
-    try:
-        frame, meta = s.recvfrom(65535)
-    except socket.timeout:
-        continue
-    if meta[2] == socket.PACKET_OUTGOING:  # lo shows each frame twice
-        continue
-    ip = frame[14:]
-    if len(ip) < 20 or ip[0] >> 4 != 4 or ip[9] != 17:
-        continue
-    ihl = (ip[0] & 15) * 4
-    dport = struct.unpack("!H", ip[ihl + 2:ihl + 4])[0]
-    pkt = ip[ihl + 8:]
+for _, dport, pkt in datagrams(secs):
     if not low <= dport <= high or len(pkt) < 13 or pkt[0] >> 6 != 2:
         continue
     kind = pkt[1] & 0x7F

@@ -12,34 +12,16 @@ take ~120 distinct values, a G.711 tone far fewer), and the packet sizes
 seen. An SRTP packet also carries an authentication tag: 160 bytes of
 PCMU make 172 bytes of RTP and 182 (tag of 80 bits) or 176 (32) of SRTP.
 """
-import socket
-import struct
 import sys
-import time
+
+from lo_udp import datagrams
 
 low, high, secs = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.ntohs(0x0003))
-s.bind(("lo", 0))
-s.settimeout(0.2)
 rtp = plain = srtp = 0
 sizes = {}
-seen = set()
-end = time.monotonic() + secs
-while time.monotonic() < end:
-    try:
-        frame, meta = s.recvfrom(65535)
-    except socket.timeout:
-        continue
-    if meta[2] == socket.PACKET_OUTGOING:  # lo shows each frame twice
-        continue
-    ip = frame[14:]
-    if len(ip) < 20 or ip[0] >> 4 != 4 or ip[9] != 17:
-        continue
-    ihl = (ip[0] & 15) * 4
-    sport, dport = struct.unpack("!HH", ip[ihl:ihl + 4])
+for sport, dport, pkt in datagrams(secs):
     if not (low <= sport <= high or low <= dport <= high):
         continue
-    pkt = ip[ihl + 8:]
     if len(pkt) < 12 + 160 or pkt[0] >> 6 != 2 or pkt[1] & 0x7F != 0:
         continue
     rtp += 1
