@@ -65,18 +65,18 @@ impl Relay {
     }
 
     /// Applies a re-INVITE's settings to leg `side` (see [`Leg::update`]);
-    /// a codec change re-makes the transcoders (an audio call's codec
-    /// state).
+    /// a change of codec or of the peer's Opus limit re-makes the
+    /// transcoders (an audio call's codec state).
     pub fn update_leg(&mut self, side: Side, cfg: LegConfig) {
         let Some(leg) = self.legs[side.index()].as_mut() else {
             return;
         };
-        let codec_changed = leg.cfg.codec != cfg.codec || leg.cfg.opus_max_bitrate != cfg.opus_max_bitrate;
+        let recode = leg.cfg.codec != cfg.codec || leg.cfg.opus_max_bitrate != cfg.opus_max_bitrate;
         leg.update(cfg);
         if let Some(audio) = self.audio.as_mut() {
             audio.update(&cfg);
         }
-        if codec_changed {
+        if recode {
             self.remake_transcoders();
         }
         self.make_dtmf();

@@ -1,6 +1,7 @@
-//! The sends in flight: one slot per provided buffer and per buffer of the
-//! worker's own (a buffer is sent at most once at a time), holding the message header, vector and address
-//! the kernel reads until the send completes. Allocated once.
+//! The sends in flight: one slot per provided buffer and per buffer of
+//! the worker's own (a buffer is sent at most once at a time), holding
+//! the message header, vector and address the kernel reads until the
+//! send completes. Allocated once.
 
 use super::Tag;
 use std::net::SocketAddr;
