@@ -6,7 +6,7 @@ use super::{Out, TimerConfig, Transmit, TxEvent, TxKey};
 use crate::collections::{DeadlineHeap, shrink_map};
 use crate::ids::TxId;
 use crate::sip::Message;
-use rustc_hash::FxHashMap;
+use rustc_hash::FxBuildHasher;
 use std::collections::VecDeque;
 use std::time::Instant;
 
@@ -34,8 +34,11 @@ pub struct Transactions {
     pub(super) cfg: TimerConfig,
     pub(super) keys: super::key::KeyMap<TxId>,
     /// Boxed: a table growing under load moves pointers, not ~500-byte
-    /// transactions; ids are our own counter, so FxHash is safe.
-    pub(super) slots: FxHashMap<TxId, Box<Slot>>,
+    /// transactions, a few per insert (griddle, as [`KeyMap`]); ids are
+    /// our own counter, so FxHash is safe.
+    ///
+    /// [`KeyMap`]: super::key::KeyMap
+    pub(super) slots: griddle::HashMap<TxId, Box<Slot>, FxBuildHasher>,
     pub(super) heap: DeadlineHeap<TxId>,
     pub(super) transmits: VecDeque<Transmit>,
     pub(super) events: VecDeque<TxEvent>,

@@ -2,9 +2,8 @@
 //!
 //! A key carries its own hash, computed once with a per-process random
 //! SipHash key (branches come from peers, so the table must resist hash
-//! flooding): lookups hash once as before, and a table that grows under
-//! load rehashes by moving entries, not by hashing every key again (a
-//! stall of the signalling thread that grew with the table).
+//! flooding): lookups hash once, and a table that grows under load moves
+//! entries without hashing any key again.
 //!
 //! A message is matched with a borrowed [`TxRef`] (no copy of its branch
 //! or sent-by); only a transaction that is created makes an owned
@@ -196,5 +195,6 @@ impl Hasher for StoredHash {
     }
 }
 
-/// The map type for tables keyed by [`TxKey`].
-pub type KeyMap<V> = std::collections::HashMap<TxKey, V, std::hash::BuildHasherDefault<StoredHash>>;
+/// The map type for tables keyed by [`TxKey`]: griddle's, which grows by
+/// moving a few entries per insert, not all at once.
+pub type KeyMap<V> = griddle::HashMap<TxKey, V, std::hash::BuildHasherDefault<StoredHash>>;
