@@ -2,6 +2,7 @@
 //! giving a map's memory back after a load peak. Nothing SIP here.
 
 mod deadline_heap;
+mod ring;
 mod shrink;
 
 pub use deadline_heap::DeadlineHeap;
