@@ -99,6 +99,13 @@ pub fn raise_fd_limit() {
     crate::limits::raise_fd_limit();
 }
 
+/// Turns transparent huge pages off for the process, so that memory taken
+/// under load is faulted in 4 KiB at a time, not 2 MiB (a stall of the
+/// thread that touches it): call once at start-up of a gateway process.
+pub fn no_huge_pages() {
+    crate::limits::no_huge_pages();
+}
+
 /// How many bridged calls' media the open-file limit holds: four sockets
 /// each (RTP and RTCP per leg), a sixteenth of the limit (at most 1,024
 /// descriptors) kept for the rest.

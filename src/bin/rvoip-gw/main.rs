@@ -84,6 +84,7 @@ async fn main() {
         .with_ansi(ansi)
         .init();
     rvoip::api::raise_fd_limit();
+    rvoip::api::no_huge_pages();
     let text = match &cli.config {
         Some(path) => match std::fs::read_to_string(path) {
             Ok(t) => Some(t),
