@@ -29,12 +29,24 @@ pub fn raise_fd_limit() {
 /// as Redis and most latency-bound servers advise. The allocator asks
 /// for huge pages on its arenas (`MADV_HUGEPAGE`), so a table or queue
 /// growing under load faulted in 2 MiB at a time, each page zeroed whole
-/// in the signalling thread: on this project's VM 200-300 ms stalls at
-/// 4,000 calls/s, each shedding hundreds of INVITEs (perf/README.md).
+/// in the signalling thread: on this project's VM, stalls of 177-303 ms
+/// at 4,000 calls/s and hundreds of INVITEs shed per run (perf/README.md).
+/// Pages faulted before the call (the runtime's start) stay as they are;
+/// processes started by this one inherit the setting.
 pub fn no_huge_pages() {
+    let off: libc::c_ulong = 1;
     // SAFETY: this prctl takes integers and changes only the flag.
-    if unsafe { libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0) } != 0 {
-        tracing::debug!("transparent huge pages stay on: {}", std::io::Error::last_os_error());
+    if unsafe {
+        libc::prctl(
+            libc::PR_SET_THP_DISABLE,
+            off,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+            0 as libc::c_ulong,
+        )
+    } != 0
+    {
+        tracing::warn!("transparent huge pages stay on: {}", std::io::Error::last_os_error());
     }
 }
 

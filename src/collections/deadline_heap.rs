@@ -7,13 +7,15 @@
 //! a later deadline waits in a second heap until the ring reaches it. One
 //! heap of every deadline (hundreds of thousands at a few thousand calls
 //! per second: each transaction waits out Timer J, L or M) cost a cache
-//! miss per level on every pop, and grew by copying itself whole, a stall
-//! of the signalling thread that grew with the table.
+//! miss per level on every pop, and grew by copying all of them at once.
 
 use super::ring::{Ring, SLOTS, TICK_SHIFT};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// Half the ring's span: where tick 0 is put, before a first deadline.
+const HALF_RING: Duration = Duration::from_nanos((SLOTS / 2) << TICK_SHIFT);
 
 type Heap<K> = BinaryHeap<Reverse<(Instant, K)>>;
 
@@ -22,13 +24,14 @@ type Heap<K> = BinaryHeap<Reverse<(Instant, K)>>;
 /// of deadline, then key.
 #[derive(Debug)]
 pub struct DeadlineHeap<K: Ord + Copy> {
-    /// Entries of the ticks before `base`: due now or within a tick.
+    /// Entries of the ticks before `base`.
     near: Heap<K>,
     /// Entries of ticks `base..base + SLOTS`, made on first use.
     ring: Option<Box<Ring<K>>>,
     /// Entries of later ticks.
     far: Heap<K>,
-    /// Tick 0 (the first deadline pushed); earlier deadlines are tick 0.
+    /// Tick 0: half the ring before the first deadline pushed while the
+    /// queue was empty (earlier deadlines are tick 0).
     origin: Option<Instant>,
     /// The first tick not yet moved into `near`.
     base: u64,
@@ -49,8 +52,19 @@ impl<K: Ord + Copy> Default for DeadlineHeap<K> {
 impl<K: Ord + Copy> DeadlineHeap<K> {
     /// Records that `key` wants to be woken at `at`.
     pub fn push(&mut self, at: Instant, key: K) {
-        let origin = *self.origin.get_or_insert(at);
+        if self.is_empty() {
+            // A first deadline far ahead (Timer J) must not make every
+            // nearer one tick 0.
+            self.origin = Some(at.checked_sub(HALF_RING).unwrap_or(at));
+            self.base = 0;
+        }
+        let origin = self.origin.expect("invariant: set above");
         self.place(Self::tick(origin, at), (at, key));
+    }
+
+    fn is_empty(&self) -> bool {
+        let ring = self.ring.as_ref().and_then(|r| r.first_busy(self.base));
+        self.near.is_empty() && self.far.is_empty() && ring.is_none()
     }
 
     /// The earliest recorded deadline.
@@ -92,17 +106,21 @@ impl<K: Ord + Copy> DeadlineHeap<K> {
                 heap.shrink_to(heap.len() * 2);
             }
         }
+        if let Some(r) = self.ring.as_mut() {
+            r.shrink();
+        }
     }
 
+    /// The tick of deadline `at` (saturating both ways).
     fn tick(origin: Instant, at: Instant) -> u64 {
-        (at.saturating_duration_since(origin).as_nanos() >> TICK_SHIFT) as u64
+        u64::try_from(at.saturating_duration_since(origin).as_nanos() >> TICK_SHIFT).unwrap_or(u64::MAX)
     }
 
     /// Files an entry of tick `t` where it belongs.
     fn place(&mut self, t: u64, entry: (Instant, K)) {
         if t < self.base {
             self.near.push(Reverse(entry));
-        } else if t < self.base + SLOTS {
+        } else if t < self.base.saturating_add(SLOTS) {
             self.ring.get_or_insert_with(Box::default).push(t, entry);
         } else {
             self.far.push(Reverse(entry));
@@ -121,11 +139,11 @@ impl<K: Ord + Copy> DeadlineHeap<K> {
                 ring.drain(t, |e| near.push(Reverse(e)));
             }
         }
-        self.base = target + 1;
+        self.base = target.saturating_add(1);
         let origin = self.origin.expect("invariant: set before advancing");
         while let Some(&Reverse(entry)) = self.far.peek() {
             let t = Self::tick(origin, entry.0);
-            if t >= self.base + SLOTS {
+            if t >= self.base.saturating_add(SLOTS) {
                 break;
             }
             self.far.pop();

@@ -13,8 +13,9 @@ const WORDS: usize = (SLOTS / 64) as usize;
 
 /// Emptied lists kept for the next slots to fill, at most this many...
 const SPARES: usize = 4;
-/// ...and none with room for more entries than this (a burst's list is
-/// given back rather than kept by an empty slot).
+/// ...each with room for at most this many entries, or twice what the
+/// fullest tick drained since the last `shrink` held, if more: a steady
+/// load reuses its lists, and a burst's are given back once it is over.
 const SPARE_ROOM: usize = 256;
 
 /// One tick's entries, unordered, with the earliest deadline among them.
@@ -27,12 +28,14 @@ struct Slot<K> {
 /// The ring of slots: slot `t % SLOTS` holds the entries of tick `t`, for
 /// the ticks in `[base, base + SLOTS)` its owner keeps. An emptied slot
 /// keeps no memory: its list goes to the spares, which the next slot to
-/// fill takes, so a steady load allocates nothing.
+/// fill takes.
 #[derive(Debug)]
 pub struct Ring<K> {
     slots: Box<[Slot<K>]>,
     busy: [u64; WORDS],
     spares: Vec<Vec<(Instant, K)>>,
+    /// The most entries a drained slot held since the last `shrink`.
+    peak: usize,
 }
 
 impl<K> Default for Ring<K> {
@@ -46,6 +49,7 @@ impl<K> Default for Ring<K> {
                 .collect(),
             busy: [0; WORDS],
             spares: Vec::with_capacity(SPARES),
+            peak: 0,
         }
     }
 }
@@ -99,10 +103,23 @@ impl<K> Ring<K> {
         let slot = &mut self.slots[i];
         slot.min = None;
         let mut list = std::mem::take(&mut slot.entries);
+        self.peak = self.peak.max(list.len());
         list.drain(..).for_each(f);
-        if self.spares.len() < SPARES && list.capacity() <= SPARE_ROOM {
+        if self.spares.len() < SPARES && list.capacity() <= self.spare_room() {
             self.spares.push(list);
         }
         self.busy[i / 64] &= !(1 << (i % 64));
+    }
+
+    /// Gives back the spares larger than the ticks since the last call
+    /// needed.
+    pub fn shrink(&mut self) {
+        let room = self.spare_room();
+        self.spares.retain(|l| l.capacity() <= room);
+        self.peak = 0;
+    }
+
+    fn spare_room(&self) -> usize {
+        SPARE_ROOM.max(self.peak * 2)
     }
 }
