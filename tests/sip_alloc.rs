@@ -80,8 +80,9 @@ use b2bua::*;
 /// as rsip's); 113 once its header index is inline and a UTF-8 body is
 /// kept in its text; 110 with an INVITE's Content-Type checked and its
 /// session-timer headers made without copies; 105 with the INVITE we send
-/// written straight as a `Message` (perf/README.md, issue #20).
-const PINNED_PER_CALL: u64 = 109;
+/// written straight as a `Message`; 99 with a message's core (Call-ID,
+/// branch, sent-by, tags) kept inline (perf/README.md, issue #20).
+const PINNED_PER_CALL: u64 = 102;
 
 /// The steps of a call, in order: what comes in, and what the gateway
 /// sends for it.

@@ -64,24 +64,25 @@ impl<'a> Via<'a> {
     /// matching.
     #[cfg(any(test, feature = "test-exports"))]
     pub fn sent_by(&self) -> String {
-        let mut s = String::with_capacity(self.host.len() + 8);
+        let mut s = Vec::with_capacity(self.host.len() + 8);
         self.push_sent_by(&mut s);
-        s
+        String::from_utf8(s).expect("invariant: written from strs")
     }
 
     /// Appends `host:port` as [`Via::sent_by`] writes it.
-    pub fn push_sent_by(&self, s: &mut String) {
+    pub fn push_sent_by(&self, out: &mut impl Extend<u8>) {
         let v6 = self.host.contains(':');
+        let mut put = |b: &[u8]| out.extend(b.iter().copied());
         if v6 {
-            s.push('[');
+            put(b"[");
         }
-        s.push_str(self.host);
+        put(self.host.as_bytes());
         if v6 {
-            s.push(']');
+            put(b"]");
         }
         if let Some(p) = self.port {
-            s.push(':');
-            super::push_u64(s, u64::from(p));
+            put(b":");
+            put(super::text::decimal(u64::from(p), &mut [0; 20]));
         }
     }
 
