@@ -42,7 +42,7 @@ sed -e "s/@SIP_PORT@/$BP/; s/@CONS_PORT@/$CP/; s/@RTP_MIN@/43600/; s/@RTP_MAX@/4
 echo "<sip:alice@127.0.0.1>;regint=0;answermode=auto;audio_codecs=PCMU" >"$D/accounts"
 timeout 120 baresip -f "$D" -n 127.0.0.1 >"$D/baresip.log" 2>&1 </dev/null &
 BPID=$!; PIDS+=($BPID)
-until_ok 10 cons "$CP" "/about" >/dev/null
+until_ok 10 cons_up "$CP"
 
 # (1) baresip's RFC 4733 to a callee that takes INFO.
 ( cd "$D" && timeout 60 sipp -sf "$ROOT/sipp/scenarios/uas_info_dtmf.xml" -i 127.0.0.1 -p "$UP" -m 1 \
@@ -62,7 +62,7 @@ wait $UPID; urc=$?
 infos=$(grep -a -o 'Signal=[0-9*#A-D]' "$D/uas_msgs.log" 2>/dev/null | cut -d= -f2 | tr -d '\n')
 check "baresip-dtmf: RFC 4733 to a SIPp INFO leg" \
   "$([ $ok = 0 ] && [ $urc = 0 ] && [ "$infos" = "12#" ] && echo 1)" \
-  "SIPp callee exit $urc, INFO digits \"$infos\" (want 12#), $(grep -c 'send DTMF digit:' "$D/baresip.log") digits baresip sent"
+  "call established: $([ $ok = 0 ] && echo yes || echo no); SIPp callee exit $urc, INFO digits \"$infos\" (want 12#), $(grep -c 'send DTMF digit:' "$D/baresip.log") digits baresip sent"
 
 # (2) A SIPp caller's INFO reaches baresip as RFC 4733.
 python3 "$ROOT/peers/rfc4733_sniff.py" 43600 43700 30 >"$D/sniff.out" 2>&1 &

@@ -69,6 +69,9 @@ except OSError:
 print(out.decode(errors="replace"))
 PY
 }
+# cons_up PORT: true once baresip's console answers (cons itself always
+# succeeds, an empty reply included).
+cons_up() { [ -n "$(cons "$1" /about | tr -d '[:space:]')" ]; }
 # A port for baresip's console: not its SIP port + 1, where it listens for TLS.
 cons_port() { local p; while p=$(port); [ "$p" = $(($1 + 1)) ]; do :; done; echo "$p"; }
 # heard WAV: "RMS HZ" of the second half of a WAV baresip's sndfile wrote.
