@@ -23,9 +23,11 @@ pub struct Dialog {
     /// Where requests go whatever the remote target says, when there is no
     /// route set: the flow the peer reached us on (its connection, or the
     /// public address of a peer behind NAT).
-    pub flow: Option<Peer>,
+    /// Boxed, as `resolved`: most dialogs have neither, and every held
+    /// call keeps its dialogs.
+    pub flow: Option<Box<Peer>>,
     /// Where the next hop is when it names a host, once DNS said (RFC 3263).
-    pub resolved: Option<Peer>,
+    pub resolved: Option<Box<Peer>>,
 }
 
 fn contact_uri(headers: &crate::sip::Message) -> Option<String> {
@@ -147,7 +149,7 @@ impl Dialog {
     /// it; to one whose Contact is a private address while it came from
     /// elsewhere (behind NAT), to where it came from.
     fn with_flow_from(mut self, peer: Peer) -> Self {
-        self.flow = sip::flow_for(&self.remote_target, peer);
+        self.flow = sip::flow_for(&self.remote_target, peer).map(Box::new);
         self
     }
 
@@ -168,11 +170,11 @@ impl Dialog {
     /// if pinned, else the remote target (where DNS put it when it names a
     /// host), else the peer the dialog was formed with.
     pub fn next_hop(&self) -> Peer {
-        if let (Some(flow), true) = (self.flow, self.route_set.is_empty()) {
-            return flow;
+        if let (Some(flow), true) = (self.flow.as_deref(), self.route_set.is_empty()) {
+            return *flow;
         }
         sip::uri_peer(self.hop(), self.fallback.transport)
-            .or(self.resolved)
+            .or(self.resolved.as_deref().copied())
             .unwrap_or(self.fallback)
     }
 

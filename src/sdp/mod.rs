@@ -87,9 +87,11 @@ pub struct MediaSdp {
     /// The m-line's protocol.
     pub proto: Proto,
     /// Its usable `a=crypto` lines, in order (one in an answer).
-    pub crypto: Vec<Crypto>,
+    /// (`ThinVec`s and a box here and in `Sdp`: a word each in every SDP
+    /// a held call keeps, four in a bridge, most with none of them.)
+    pub crypto: thin_vec::ThinVec<Crypto>,
     /// Why the first unusable `a=crypto` line was refused, if one was.
-    pub bad_crypto: Option<CryptoError>,
+    pub bad_crypto: Option<Box<CryptoError>>,
 }
 
 /// A session description with one audio stream (the first `m=audio` in
@@ -103,7 +105,7 @@ pub struct Sdp {
     /// The audio stream.
     pub audio: MediaSdp,
     /// The other m-lines, in order (none in what we offer).
-    pub rejected: Vec<Rejected>,
+    pub rejected: thin_vec::ThinVec<Rejected>,
 }
 
 impl Sdp {

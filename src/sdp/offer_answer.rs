@@ -55,14 +55,14 @@ pub fn offer(local: &Local) -> Sdp {
         rtcp_mux: false,
         ptime: Some(20),
         proto,
-        crypto,
+        crypto: crypto.into(),
         bad_crypto: None,
     };
     Sdp {
         session_id: local.session_id,
         version: local.version,
         audio,
-        rejected: Vec::new(),
+        rejected: thin_vec::ThinVec::new(),
     }
 }
 
@@ -95,7 +95,7 @@ pub fn answer(remote: &Sdp, local: &Local) -> Result<Sdp, SdpError> {
         rtcp_mux: remote.audio.rtcp_mux,
         ptime: Some(remote.audio.ptime.unwrap_or(20)),
         proto,
-        crypto,
+        crypto: crypto.into(),
         bad_crypto: None,
     };
     Ok(Sdp {

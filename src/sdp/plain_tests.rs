@@ -113,10 +113,10 @@ fn rendered_sdp_reads_back_the_same_through_both_paths() {
                 rtcp_mux,
                 ptime,
                 proto: super::Proto::Avp,
-                crypto: Vec::new(),
+                crypto: thin_vec::ThinVec::new(),
                 bad_crypto: None,
             },
-            rejected: Vec::new(),
+            rejected: thin_vec::ThinVec::new(),
         };
         let text = super::render(&sdp);
         assert!(parts(&text).is_some(), "ours is read in one pass: {text}");

@@ -116,11 +116,11 @@ pub(super) fn assemble(p: Parts<'_>) -> Result<Sdp, SdpError> {
         .or_else(|| find(&p.session))
         .and_then(Direction::from_attr)
         .unwrap_or_default();
-    let (mut crypto, mut bad_crypto) = (Vec::new(), None);
+    let (mut crypto, mut bad_crypto) = (thin_vec::ThinVec::new(), None);
     for value in p.media.iter().filter(|a| a.0 == "crypto").filter_map(|a| a.1) {
         match Crypto::parse(value) {
             Ok(c) => crypto.push(c),
-            Err(e) => bad_crypto = bad_crypto.or(Some(e)),
+            Err(e) => bad_crypto = bad_crypto.or_else(|| Some(Box::new(e))),
         }
     }
     let audio = MediaSdp {

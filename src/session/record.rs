@@ -46,11 +46,13 @@ pub struct CallRecord {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nodes: Vec<String>,
     #[serde(skip)]
-    pub(super) open_legs: usize,
+    pub(super) open_legs: u32,
     #[serde(skip)]
     pub(super) media_pending: bool,
+    /// The media plane's final counts, once reported (boxed: an open
+    /// record is held for every call up, and this part only at its end).
     #[serde(skip)]
-    pub(super) media: [Option<LegStats>; 2],
+    pub(super) media: Option<Box<[Option<LegStats>; 2]>>,
 }
 
 /// `ip:port` as `SocketAddr`'s `Display` writes it, IPv4 without `fmt`.

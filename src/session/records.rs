@@ -134,7 +134,7 @@ impl Records {
     /// if that completed it.
     pub fn media_done(&mut self, owner: CallId, stats: [Option<LegStats>; 2]) -> Option<CallRecord> {
         let r = self.open.get_mut(&owner)?;
-        r.media = stats;
+        r.media = Some(Box::new(stats));
         r.media_pending = false;
         self.complete(owner)
     }
@@ -150,7 +150,7 @@ impl Records {
         let ended = r.legs.iter().map(|l| l.end_ms).min().unwrap_or(0);
         // Media leg A is the incoming leg (or an echo's only one).
         let single = r.legs.len() == 1;
-        let media = r.media;
+        let media = r.media.take().map_or([None, None], |m| *m);
         for leg in &mut r.legs {
             let side = usize::from(leg.direction == "out" && !single);
             if let Some(s) = media[side] {

@@ -22,7 +22,7 @@ impl Call {
             _ => return,
         };
         let tag = resp.core.to_tag().unwrap_or_default().to_owned();
-        fresh.flow = self.pinned.then_some(self.peer);
+        fresh.flow = self.pinned.then(|| Box::new(self.peer));
         let early = self.early.get(&tag).map(|f| (f.dialog.local_seq, f.dialog.remote_seq));
         if let Some((local_seq, remote_seq)) = early {
             // The early dialog goes on, its route set recomputed from the

@@ -16,14 +16,14 @@ impl Call {
             return;
         };
         if let Ok(Some(peers)) = ctx.locate(now, &hop, d.fallback.transport, Waiter::Hop(self.id)) {
-            d.resolved = peers.first().copied();
+            d.resolved = peers.first().copied().map(Box::new);
         }
     }
 
     /// Where DNS put its dialog's next hop (or why it could not).
     pub fn hop_located(&mut self, found: Located) {
         match (self.dialog.as_mut(), found) {
-            (Some(d), Ok(peers)) => d.resolved = peers.first().copied(),
+            (Some(d), Ok(peers)) => d.resolved = peers.first().copied().map(Box::new),
             (_, Err(e)) => tracing::warn!(call = %self.id, "in-dialog requests stay with the peer: {e}"),
             _ => {}
         }

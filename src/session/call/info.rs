@@ -14,7 +14,6 @@ use crate::session::dtmf::{is_dtmf_type, parse_info};
 use crate::session::{DtmfSource, SessionEvent};
 use crate::sip::{IncomingRequest, IncomingResponse, Method};
 use crate::status::StatusCode;
-use std::collections::VecDeque;
 use std::time::Instant;
 
 /// INFOs waiting for the one in flight at most (more are dropped: a peer
@@ -25,7 +24,8 @@ const MAX_WAITING: usize = 64;
 #[derive(Debug, Default)]
 pub(super) struct InfoOut {
     in_flight: Option<TxId>,
-    waiting: VecDeque<(String, String)>,
+    /// A `ThinVec`: one word in every call, most of which send no INFO.
+    waiting: thin_vec::ThinVec<(String, String)>,
 }
 
 impl InfoOut {
@@ -77,7 +77,7 @@ impl Call {
         if self.infos.waiting.len() >= MAX_WAITING {
             return tracing::warn!(call = %self.id, "INFO dropped: too many waiting for an answer");
         }
-        self.infos.waiting.push_back((ct.to_owned(), body.to_owned()));
+        self.infos.waiting.push((ct.to_owned(), body.to_owned()));
         if self.infos.in_flight.is_none() {
             self.send_next_info(ctx, now);
         }
@@ -88,7 +88,7 @@ impl Call {
         if self.dialog.is_none() {
             return;
         }
-        let Some((ct, body)) = self.infos.waiting.pop_front() else {
+        let Some((ct, body)) = (!self.infos.waiting.is_empty()).then(|| self.infos.waiting.remove(0)) else {
             return;
         };
         let body = (!ct.is_empty()).then_some((ct.as_str(), body));

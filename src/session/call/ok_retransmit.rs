@@ -69,7 +69,7 @@ impl Call {
 
     /// Arms one of this call's timers.
     pub(super) fn set_timer(&mut self, ctx: &mut CallContext, timer: CallTimer, at: Instant) {
-        if let Some(at) = self.timers.set(timer, at) {
+        if let Some(at) = self.timers.set(self.started, timer, at) {
             ctx.arm(self.id, at);
         }
     }

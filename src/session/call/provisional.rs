@@ -53,7 +53,7 @@ impl Call {
             }
             None => {
                 let mut dialog = Dialog::uac(invite, resp, self.peer);
-                dialog.flow = self.pinned.then_some(self.peer);
+                dialog.flow = self.pinned.then(|| Box::new(self.peer));
                 if self.early.is_empty() {
                     // Requests in any of them come to this call (our tag
                     // is all their key).

@@ -15,7 +15,6 @@ use crate::sip::IncomingRequest;
 use crate::status::StatusCode;
 use crate::transaction::Backoff;
 use bytes::Bytes;
-use std::collections::VecDeque;
 use std::time::Instant;
 
 /// A provisional response to send: its status and SDP (written out when
@@ -49,7 +48,8 @@ pub(super) struct Reliable {
     pub on: bool,
     rseq: u32,
     unacked: Option<Box<Unacked>>,
-    waiting: VecDeque<Waiting>,
+    /// A `ThinVec`: one word in every call, most of which never queue.
+    waiting: thin_vec::ThinVec<Waiting>,
 }
 
 /// An `RAck` value: (RSeq, CSeq number, method).
@@ -77,7 +77,7 @@ impl Call {
             return;
         }
         if self.rel.unacked.is_some() {
-            return self.rel.waiting.push_back(Waiting::Provisional(p));
+            return self.rel.waiting.push(Waiting::Provisional(p));
         }
         self.rel.rseq += 1;
         let rseq = self.rel.rseq;
@@ -108,7 +108,7 @@ impl Call {
     pub(super) fn accept_waits(&mut self, mode: MediaMode, answer: &Option<Sdp>) -> bool {
         let waits = self.rel.unacked.is_some();
         if waits {
-            self.rel.waiting.push_back(Waiting::Accept(mode, answer.clone()));
+            self.rel.waiting.push(Waiting::Accept(mode, answer.clone()));
         }
         waits
     }
@@ -151,7 +151,7 @@ impl Call {
         self.rel.unacked = None;
         self.timers.clear(CallTimer::ProvisionalRetransmit);
         while self.rel.unacked.is_none()
-            && let Some(next) = self.rel.waiting.pop_front()
+            && let Some(next) = (!self.rel.waiting.is_empty()).then(|| self.rel.waiting.remove(0))
         {
             match next {
                 Waiting::Provisional(p) => self.send_provisional(ctx, now, p),

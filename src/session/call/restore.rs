@@ -80,7 +80,8 @@ impl Call {
         // dead node's is not ours to use.
         dialog.flow = (leg.uas && !peer.transport.is_reliable())
             .then(|| crate::sip::flow_for(&leg.remote_target, peer))
-            .flatten();
+            .flatten()
+            .map(Box::new);
         call.dialog = Some(dialog);
         call.sdp.remote_hold = remote.direction().is_hold();
         (call.sdp.local, call.sdp.remote, call.sdp.on_hold) = (Some(local), Some(remote), leg.on_hold);

@@ -17,6 +17,7 @@ use crate::session::SessionEvent;
 use crate::session::context::CallContext;
 use crate::sip::{self, IncomingResponse};
 use std::time::Instant;
+use thin_vec::ThinVec;
 
 /// Contacts taken from one 3xx at most.
 const MAX_CONTACTS: usize = 8;
@@ -27,10 +28,10 @@ pub(super) struct TargetSet {
     /// Redirects (3xx) followed so far.
     followed: u8,
     /// Best first, each with its text (a host name in it is looked up
-    /// when its turn comes).
-    pending: Vec<(rsip::Uri, String)>,
+    /// when its turn comes). `ThinVec`s: a word each in every call.
+    pending: ThinVec<(rsip::Uri, String)>,
     /// The current target's further servers, in order (RFC 3263 §4.3).
-    alternates: Vec<Peer>,
+    alternates: ThinVec<Peer>,
     /// The target whose name is being looked up.
     resolving: Option<Box<rsip::Uri>>,
 }
@@ -38,7 +39,7 @@ pub(super) struct TargetSet {
 impl TargetSet {
     /// The current target's further servers to fail over to.
     pub fn fail_over_to(&mut self, peers: Vec<Peer>) {
-        self.alternates = peers;
+        self.alternates = ThinVec::from(peers);
     }
 
     /// Whether the call waits for its next target's name to be looked up.
@@ -60,7 +61,9 @@ impl Call {
             return false;
         }
         self.targets.followed += 1;
-        self.targets.pending.splice(0..0, found);
+        for (i, target) in found.into_iter().enumerate() {
+            self.targets.pending.insert(i, target);
+        }
         ctx.stats.redirects_followed += 1;
         self.try_next_target(ctx, now)
     }
@@ -72,7 +75,7 @@ impl Call {
         if failed {
             ctx.locator.mark_failed(now, self.peer);
         }
-        let peers = std::mem::take(&mut self.targets.alternates);
+        let peers = Vec::from(std::mem::take(&mut self.targets.alternates));
         let uri = match &self.invite {
             // The same target again, its Request-URI as it was sent.
             Invite::Sent { req, .. } => req.uri().to_owned(),
@@ -150,7 +153,7 @@ impl Call {
         };
         self.client_auth.new_target();
         self.reissue(ctx, now, old, peer, req);
-        self.targets.alternates = peers;
+        self.targets.alternates = ThinVec::from(peers);
         true
     }
 }
