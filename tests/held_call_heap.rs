@@ -51,11 +51,13 @@ use b2bua::*;
 /// dialog (about 1.4 KB); 4,618 once the answering fork's early dialog
 /// was let go too; 3,809 once an open record's media counts were boxed,
 /// a call's timers counted from its start, and its rarely used parts
-/// (queues, target set, flows, SDP crypto and rejected m-lines) kept in
-/// a word each. What is left: the two `Call`s (848 bytes each), the
-/// SDPs' codec lists, the dialogs' strings, route sets and targets, and
-/// the maps' spare room.
-const PINNED_PER_CALL: isize = 3_900;
+/// (queues, target set, flows, route set, SDP keys, crypto and rejected
+/// m-lines) kept in a word each; 3,258 once an SDP's codec list was sized
+/// to its m-line (a Vec grown from empty kept room for four codecs of 56
+/// bytes). What is left: the two `Call`s (816 bytes each), 772 bytes of
+/// the maps' slots (two legs per call in each), the SDPs' codecs and the
+/// dialogs' strings.
+const PINNED_PER_CALL: isize = 3_350;
 
 /// Feeds `text` from `from`, answers the media plane as a worker would,
 /// and returns what the gateway sent.

@@ -3,6 +3,7 @@
 use super::text::{DialogText, Part};
 use crate::ids::{Peer, TransportKind};
 use crate::sip::{self, IncomingRequest, IncomingResponse, Method};
+use thin_vec::ThinVec;
 
 /// A confirmed or early dialog.
 #[derive(Debug, Clone)]
@@ -16,7 +17,7 @@ pub struct Dialog {
     /// Their Contact URI.
     pub remote_target: String,
     /// Route set, first hop first.
-    pub route_set: Vec<String>,
+    pub route_set: ThinVec<String>,
     /// Where requests go when the target cannot be resolved (the peer the
     /// dialog was formed with).
     pub fallback: Peer,
@@ -34,7 +35,7 @@ fn contact_uri(headers: &crate::sip::Message) -> Option<String> {
     headers.header("Contact").map(|c| sip::uri_of(c).to_owned())
 }
 
-fn record_route(headers: &crate::sip::Message) -> Vec<String> {
+fn record_route(headers: &crate::sip::Message) -> ThinVec<String> {
     headers
         .headers("Record-Route")
         .flat_map(sip::split_list)
@@ -113,7 +114,7 @@ impl Dialog {
             local_seq: 0,
             remote_seq: None,
             remote_target,
-            route_set,
+            route_set: route_set.into(),
             fallback,
             flow: None,
             resolved: None,

@@ -73,7 +73,7 @@ pub fn offer(local: &Local) -> Sdp {
 /// (see [`SrtpTerms::answer`]).
 pub fn answer(remote: &Sdp, local: &Local) -> Result<Sdp, SdpError> {
     let (proto, crypto) = local.srtp.answer(&remote.audio)?;
-    let mut chosen: Vec<Codec> = Vec::new();
+    let mut chosen: Vec<Codec> = Vec::with_capacity(remote.audio.codecs.len().min(local.codecs.len()));
     for theirs in &remote.audio.codecs {
         if let Some(ours) = local.codecs.iter().find(|c| c.same_format(theirs))
             && !chosen.iter().any(|c| c.same_format(theirs))

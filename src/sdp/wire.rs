@@ -86,7 +86,9 @@ pub(super) fn assemble(p: Parts<'_>) -> Result<Sdp, SdpError> {
         .and_then(|a| a.parse().ok())
         .ok_or_else(|| SdpError::Malformed("no usable c= address".into()))?;
     let attr = |key: &str| p.media.iter().chain(p.session.iter()).find(|a| a.0 == key);
-    let mut codecs = Vec::new();
+    // Sized to the m-line: a held call keeps its SDPs, and a Vec grown
+    // from empty would hold room for four 56-byte codecs for one.
+    let mut codecs = Vec::with_capacity(p.formats.len());
     for fmt in &p.formats {
         let Ok(pt) = fmt.parse::<u8>() else { continue };
         let codec = match pt_attribute(&p.media, "rtpmap", pt) {

@@ -22,14 +22,14 @@ pub(super) struct OfferAnswer {
     /// SDES keys may be written into SDP sent over UDP/TCP.
     sdes_in_clear: bool,
     /// Our SRTP keys, one per suite (none when SRTP is off).
-    keys: Vec<Crypto>,
+    keys: thin_vec::ThinVec<Crypto>,
 }
 
 impl OfferAnswer {
     /// Sets the leg's SRTP `policy`, whether keys may go over UDP/TCP, and
     /// our `keys` (see [`SrtpTerms::fresh_keys`]).
     pub fn set_srtp(&mut self, policy: SrtpPolicy, sdes_in_clear: bool, keys: Vec<Crypto>) {
-        (self.srtp, self.sdes_in_clear, self.keys) = (policy, sdes_in_clear, keys);
+        (self.srtp, self.sdes_in_clear, self.keys) = (policy, sdes_in_clear, keys.into());
     }
 
     /// What this leg brings to an offer or answer sent over `t`. Once SRTP
@@ -129,7 +129,7 @@ impl OfferAnswer {
         let answer = self.answer_with_terms(offer, codecs, port, t)?;
         let after = answer.audio.crypto.first().map(|c| c.suite);
         if before.is_some() && after.is_some() && before != after {
-            self.keys = SrtpTerms::fresh_keys();
+            self.keys = SrtpTerms::fresh_keys().into();
             return self.answer_with_terms(offer, codecs, port, t);
         }
         Ok(answer)

@@ -39,7 +39,7 @@ impl Call {
             local: d.local().to_owned(),
             remote: d.remote().to_owned(),
             remote_target: d.remote_target.clone(),
-            route_set: d.route_set.clone(),
+            route_set: d.route_set.to_vec(),
             local_sdp: sdp::render(local),
             remote_sdp: sdp::render(remote),
             on_hold: self.sdp.on_hold,
