@@ -42,8 +42,8 @@ run() { # transcoded calls, complexity:bitrate[:build]
   local out; out=$(timeout $((DURATION * 3 + 60)) taskset -c "$LOAD_CORE" "${TOOL[$build]}" --calls "$PLAIN" --transcoded "$m" \
     --transcoders 0 --workers 1 --opus-complexity "$c" --opus-bitrate "$b" --duration "$DURATION" --io "$IO" \
     --slots "$SLOTS" --relay-ip "$RELAY_IP" --base-port "$BASE_PORT" 2>&1)
-  local lost p99 xlost ap99 cpu nspp late kern
-  read -r lost p99 xlost ap99 cpu nspp late kern < <(python3 - "$out" <<'PY'
+  local lost p99 xlost ap99 cpu nspp late kern xp99
+  read -r lost p99 xlost ap99 cpu nspp late kern xp99 < <(python3 - "$out" <<'PY'
 import re, sys
 out = sys.argv[1]
 def find(pattern):
@@ -52,12 +52,13 @@ def find(pattern):
 print(find(r"^lost .*\(([0-9.]+) %\)"), find(r"^latency_us .*p99=(\d+)"),
       find(r"^transcoded .* lost \d+ \(([0-9.]+) %"), find(r"^added_us .*p99=(\d+)"),
       find(r"^relay_cpu_s (\S+)"), find(r"^relay_cpu_s .*, (\d+) ns per packet"),
-      find(r"^relay_drops .*late=(\d+)"), find(r"^relay_drops .*kernel=(\d+)"))
+      find(r"^relay_drops .*late=(\d+)"), find(r"^relay_drops .*kernel=(\d+)"),
+      find(r"^transcoded_us .*p99=(\d+)"))
 PY
 )
   local clean=no
   [ "$lost" != failed ] && [ "$xlost" != failed ] && awk -v a="$lost" -v x="$xlost" 'BEGIN {exit !(a < 0.1 && x < 0.1)}' && clean=yes
-  echo "| $build | $c | $b | $m | $xlost | $lost | $p99 | $ap99 | $cpu | $nspp | $late | $kern | $clean |" >>"$ROWS"
+  echo "| $build | $c | $b | $m | $xlost | $xp99 | $lost | $p99 | $ap99 | $cpu | $nspp | $late | $kern | $clean |" >>"$ROWS"
   tail -1 "$ROWS" >&2
 }
 read -ra SET <<<"$SETTINGS"
@@ -76,10 +77,10 @@ done
   echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), kernel $(uname -r); load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg); busy processes at start: ${BUSY0:-none over 5 %}"
   echo "- rvoip $(git describe --always --dirty 2>/dev/null)${FEATURES:+, features $FEATURES}${REF:+ (HEAD) against $REV}"
   echo "- command: \`SETTINGS=\"$SETTINGS\" TRANSCODED=\"$TRANSCODED\" PLAIN=$PLAIN DURATION=$DURATION ROUNDS=$ROUNDS IO=$IO SLOTS=$SLOTS perf/transcode_capacity.sh\` (taskset -c $LOAD_CORE rvoip-rtpload --calls $PLAIN --transcoded M --transcoders 0 --workers 1 --opus-complexity C --opus-bitrate B --duration $DURATION --io $IO --slots $SLOTS --relay-ip $RELAY_IP --base-port $BASE_PORT; the one worker pinned to core 0, transcoding inline; the load tool on core $LOAD_CORE)"
-  echo "- transcoded loss: the M calls' packets (both directions, counted); plain: the $PLAIN relayed calls' loss and end-to-end p99 (µs); added p99: the worker's histogram, kernel arrival to sent (µs); relay CPU: the worker's, per packet received at the endpoints; late, kernel: dropped for waiting over 40 ms, and by the kernel for full socket buffers; clean: under 0.1 % lost on both"
+  echo "- transcoded loss: the M calls' packets (both directions, counted); re-coded p99: the worker's histogram of re-coded packets, their voice's kernel arrival to the re-coded send (µs; \`failed\` from a build before it); plain: the $PLAIN relayed calls' loss and end-to-end p99 (µs); added p99: the worker's histogram, kernel arrival to sent (µs); relay CPU: the worker's, per packet received at the endpoints; late, kernel: dropped for waiting over 40 ms, and by the kernel for full socket buffers; clean: under 0.1 % lost on both"
   echo
-  echo "| build | complexity | bitrate | transcoded calls | transcoded loss % | plain loss % | plain p99 µs | added p99 µs | relay CPU s | relay ns / packet | late | kernel | clean |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| build | complexity | bitrate | transcoded calls | transcoded loss % | re-coded p99 µs | plain loss % | plain p99 µs | added p99 µs | relay CPU s | relay ns / packet | late | kernel | clean |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   cat "$ROWS"
 } >"$OUT"
 rm -f "$ROWS"

@@ -376,6 +376,27 @@ fn tone_through_a_transcoded_call(io: MediaIo, transcoders: usize) {
     b.send_to(&back[..12 + n], addr(pb)).unwrap();
     let pcmu = recv(&a).expect("transcoded back to A");
     assert_eq!((header::payload_type(&pcmu), pcmu.len()), (0, 12 + 160));
+    // Each re-coded packet's latency is measured, from its voice's kernel
+    // arrival to its send (published a few times a second): 50 + 1 sent.
+    let measured = || -> u64 { plane.counters().map(|c| c.transcoded_latency.count.load(Relaxed)).sum() };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while measured() < 51 {
+        assert!(
+            Instant::now() < deadline,
+            "{} re-coded packets timed, not 51",
+            measured()
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let of = |f: fn(&rvoip::media::LatencyCounters) -> u64| plane.counters().map(|c| f(&c.transcoded_latency)).max();
+    let (p50, max) = (
+        of(|l| l.p50_ns.load(Relaxed)).unwrap(),
+        of(|l| l.max_ns.load(Relaxed)).unwrap(),
+    );
+    assert!(
+        0 < p50 && p50 <= max && max < 10_000_000_000,
+        "p50 {p50} ns, max {max} ns"
+    );
 }
 
 fn a_packet_before_the_leg_exists_does_not_block_later_ones(io: MediaIo) {

@@ -5,7 +5,7 @@
 
 use super::{Metrics, histogram, put};
 use crate::media::LATENCY_BUCKETS_US as BUCKETS_US;
-use crate::media::LatencyCounters;
+use crate::media::{LatencyCounters, WorkerCounters};
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
@@ -113,31 +113,46 @@ impl Metrics {
                 w.busy_ns.load(Relaxed) as f64 / 1e9
             );
         }
-        let name = "rvoip_media_added_latency_seconds";
-        let _ = writeln!(
-            out,
-            "# HELP {name} kernel arrival to end of processing, per packet\n# TYPE {name} histogram"
-        );
-        for (i, w) in workers.iter().enumerate() {
-            let l = &w.latency;
-            let le: Vec<(f64, u64)> = BUCKETS_US
-                .iter()
-                .zip(&l.le)
-                .map(|(us, n)| (*us as f64 / 1e6, n.load(Relaxed)))
-                .collect();
-            let sum = l.sum_ns.load(Relaxed) as f64 / 1e9;
-            histogram(out, name, &format!("worker=\"{i}\""), &le, l.count.load(Relaxed), sum);
-        }
-        for (q, help, get) in QUANTILES {
-            let name = format!("rvoip_media_added_latency_{q}_seconds");
-            let _ = writeln!(out, "# HELP {name} {help} of the added latency\n# TYPE {name} gauge");
+        for (what, help, of) in LATENCIES {
+            let name = format!("rvoip_media_{what}_seconds");
+            let _ = writeln!(out, "# HELP {name} {help}, per packet\n# TYPE {name} histogram");
             for (i, w) in workers.iter().enumerate() {
-                let ns = get(&w.latency).load(Relaxed);
-                let _ = writeln!(out, "{name}{{worker=\"{i}\"}} {}", ns as f64 / 1e9);
+                let l = of(w);
+                let le: Vec<(f64, u64)> = BUCKETS_US
+                    .iter()
+                    .zip(&l.le)
+                    .map(|(us, n)| (*us as f64 / 1e6, n.load(Relaxed)))
+                    .collect();
+                let sum = l.sum_ns.load(Relaxed) as f64 / 1e9;
+                histogram(out, &name, &format!("worker=\"{i}\""), &le, l.count.load(Relaxed), sum);
+            }
+            for (q, help, get) in QUANTILES {
+                let name = format!("rvoip_media_{what}_{q}_seconds");
+                let _ = writeln!(
+                    out,
+                    "# HELP {name} {help} of the {}\n# TYPE {name} gauge",
+                    what.replace('_', " ")
+                );
+                for (i, w) in workers.iter().enumerate() {
+                    let ns = get(of(w)).load(Relaxed);
+                    let _ = writeln!(out, "{name}{{worker=\"{i}\"}} {}", ns as f64 / 1e9);
+                }
             }
         }
     }
 }
+
+/// The latencies exported: name, what is measured, where each worker
+/// publishes it.
+type Latency = (&'static str, &'static str, fn(&WorkerCounters) -> &LatencyCounters);
+const LATENCIES: [Latency; 2] = [
+    ("added_latency", "kernel arrival to end of processing", |w| &w.latency),
+    (
+        "transcoded_latency",
+        "a re-coded packet's voice's kernel arrival to its send",
+        |w| &w.transcoded_latency,
+    ),
+];
 
 /// The added latency's quantiles exported (from each worker's
 /// hdrhistogram, since it started).

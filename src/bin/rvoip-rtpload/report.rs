@@ -134,6 +134,23 @@ fn print_added(plane: &MediaPlane) {
         100.0 * within as f64 / count.max(1) as f64,
         count
     );
+    let xc = |f: fn(&rvoip::media::LatencyCounters) -> &std::sync::atomic::AtomicU64| {
+        plane
+            .counters()
+            .map(|c| f(&c.transcoded_latency).load(Relaxed))
+            .max()
+            .unwrap_or(0)
+    };
+    println!(
+        "transcoded_us p50={} p99={} max={} ({} packets; worst worker; voice's arrival to the re-coded send)",
+        xc(|l| &l.p50_ns) / 1000,
+        xc(|l| &l.p99_ns) / 1000,
+        xc(|l| &l.max_ns) / 1000,
+        plane
+            .counters()
+            .map(|c| c.transcoded_latency.count.load(Relaxed))
+            .sum::<u64>()
+    );
     println!(
         "relay_drops late={late} kernel={kernel} transcode={xc_dropped} (late: older than --max-delay-ms; kernel: socket buffer full; transcode: transcoder queue full)"
     );

@@ -48,6 +48,8 @@ pub struct WorkerCounters {
     pub busy_ns: AtomicU64,
     /// Latency added per packet.
     pub latency: LatencyCounters,
+    /// Latency of re-coded packets: their voice's arrival to their send.
+    pub transcoded_latency: LatencyCounters,
 }
 
 impl WorkerCounters {

@@ -54,6 +54,7 @@ mod readable;
 mod relay;
 mod ring_turn;
 mod run;
+mod rx;
 mod socket;
 mod srtp_session;
 mod ticker;

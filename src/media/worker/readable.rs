@@ -13,18 +13,10 @@ use super::uring::Tag;
 use super::verdict::Verdict;
 use crate::media::{MediaEvent, Side};
 use crate::udp_batch::{RecvBatch, realtime_ns};
-use std::net::SocketAddr;
 use std::os::fd::AsRawFd;
 use std::sync::atomic::Ordering::Relaxed;
 
-/// Where a packet being decided lies.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Rx {
-    /// Datagram `i` of the receive batch (epoll).
-    Batch(usize),
-    /// Provided buffer `bid` (io_uring), holding `len` bytes from `src`.
-    Ring(u16, usize, Option<SocketAddr>),
-}
+pub(super) use super::rx::Rx;
 
 impl Worker {
     /// Socket `token` (its port: RTP even, RTCP odd) is readable.
@@ -120,8 +112,9 @@ impl Worker {
             offload,
             ..
         } = self;
+        let arrived = rx.arrival_ns(recv_batch);
         let (mut ring, (pkt, len, src)) = match (rx, uring.as_deref_mut()) {
-            (Rx::Ring(bid, len, src), Some(u)) => {
+            (Rx::Ring(bid, len, src, _), Some(u)) => {
                 let (ring, bufs) = u.split();
                 (Some((ring, bid)), (bufs.slot(bid), len, src))
             }
@@ -175,7 +168,7 @@ impl Worker {
                 call::capture(capture, s.ip, from, dest, true, &pkt[..len]);
                 counters.count_send(s.rtcp_out().send_to(&pkt[..len], dest).is_ok());
             }
-            Verdict::Transcode { rtp, .. } => handoff.hand_off(relay.job(*id, side, rtp, pkt), counters),
+            Verdict::Transcode { rtp, .. } => handoff.hand_off(relay.job(*id, side, rtp, pkt, arrived), counters),
             Verdict::Consumed => {}
             Verdict::Drop(reason) => counters.count_drop(reason),
         }

@@ -142,7 +142,7 @@ impl Worker {
             self.counters.late.fetch_add(1, Relaxed);
             self.counters.dropped.fetch_add(1, Relaxed);
         }
-        let held = self.on_packet(slot, side, port, Rx::Ring(bid, meta.len, meta.src), late);
+        let held = self.on_packet(slot, side, port, Rx::Ring(bid, meta.len, meta.src, meta.arrived), late);
         let Some(u) = self.uring.as_mut() else { return };
         if !held {
             u.bufs.give_back(bid);

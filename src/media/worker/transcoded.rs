@@ -11,6 +11,7 @@
 //! closed behind their jobs.
 
 use super::call::{self, Call};
+use super::latency::LatencyHistogram;
 use super::transcoding::{PacketJob, TranscodeJob, TranscodeLink, TranscoderTable};
 use super::verdict::DropReason;
 use super::{Worker, WorkerCounters};
@@ -26,6 +27,9 @@ pub(super) struct Handoff {
     pub here: Option<TranscoderTable>,
     /// States to close that did not fit in the job queue.
     retiring: Vec<u64>,
+    /// Re-coded packets' latency: their voice's kernel arrival to their
+    /// send (re-coding and any wait for it included).
+    pub latency: LatencyHistogram,
 }
 
 impl Handoff {
@@ -38,6 +42,7 @@ impl Handoff {
             link,
             here,
             retiring: Vec::new(),
+            latency: LatencyHistogram::new(),
         }
     }
 
@@ -85,7 +90,13 @@ impl Worker {
     pub(super) fn on_transcoded(&mut self) {
         let now = self.now_us();
         let Worker {
-            handoff: Handoff { link, retiring, .. },
+            handoff:
+                Handoff {
+                    link,
+                    retiring,
+                    latency,
+                    ..
+                },
             index,
             calls,
             transcode_buf,
@@ -116,6 +127,9 @@ impl Worker {
                     let fd = s.rtp.as_raw_fd();
                     if !uring.as_mut().is_some_and(|u| u.send_copy(fd, pkt, dest)) {
                         counters.count_send(s.rtp.send_to(pkt, dest).is_ok());
+                    }
+                    if t.arrived_ns != 0 {
+                        latency.record(crate::udp_batch::realtime_ns().saturating_sub(t.arrived_ns));
                     }
                 }
                 (Err(reason), _) => counters.count_drop(reason),

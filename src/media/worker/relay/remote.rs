@@ -118,8 +118,16 @@ impl Relay {
     }
 
     /// The job for voice packet `pkt` (its fields `rtp`) from leg `side`
-    /// of call `call`, judged `Transcode` (unprotected in `pkt`).
-    pub fn job(&self, call: u64, side: Side, rtp: InboundRtp, pkt: &[u8]) -> Result<PacketJob, DropReason> {
+    /// of call `call`, judged `Transcode` (unprotected in `pkt`), which
+    /// arrived at `arrived_ns` (CLOCK_REALTIME; 0: not stamped).
+    pub fn job(
+        &self,
+        call: u64,
+        side: Side,
+        rtp: InboundRtp,
+        pkt: &[u8],
+        arrived_ns: u64,
+    ) -> Result<PacketJob, DropReason> {
         let r = self.remote[side.index()].ok_or(DropReason::Undecodable)?;
         let payload = rtp.payload(pkt);
         if payload.len() > PAYLOAD_MAX {
@@ -133,6 +141,7 @@ impl Relay {
             rtp,
             marker_pt: pkt[1],
             payload: [0; PAYLOAD_MAX],
+            arrived_ns,
         };
         job.payload[..payload.len()].copy_from_slice(payload);
         Ok(job)

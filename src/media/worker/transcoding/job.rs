@@ -41,6 +41,9 @@ pub struct PacketJob {
     pub marker_pt: u8,
     /// Its payload (`rtp.payload_len` bytes).
     pub payload: [u8; PAYLOAD_MAX],
+    /// When the kernel stamped its arrival (CLOCK_REALTIME ns; 0: not
+    /// stamped), carried to its results so their latency is measured.
+    pub arrived_ns: u64,
 }
 
 /// One packet re-coded (or concealed), for the worker to send.
@@ -59,6 +62,8 @@ pub struct Transcoded {
     pub marker_pt: u8,
     /// The re-coded payload (`rtp.payload_len` bytes).
     pub payload: [u8; PAYLOAD_MAX],
+    /// Its job's arrival stamp ([`PacketJob::arrived_ns`]).
+    pub arrived_ns: u64,
 }
 
 impl Transcoded {
@@ -71,6 +76,7 @@ impl Transcoded {
             rtp: job.rtp,
             marker_pt: job.marker_pt,
             payload: [0; PAYLOAD_MAX],
+            arrived_ns: job.arrived_ns,
         }
     }
 
