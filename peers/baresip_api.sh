@@ -19,7 +19,7 @@ echo "<sip:alice@127.0.0.1>;regint=0;answermode=auto;audio_codecs=PCMU" >"$D/acc
 until_ok 10 grep -q answering "$D/app.out"
 timeout 60 baresip -f "$D" -n 127.0.0.1 >"$D/baresip.log" 2>&1 </dev/null &
 BPID=$!; PIDS+=($BPID)
-until_ok 10 cons_up "$CP"
+until_ok 1 cons_up "$CP" # ten tries, each waiting up to 1 s for a reply
 sleep 1
 cons "$CP" "/dial sip:ivr@127.0.0.1:$AP" >/dev/null
 until_ok 10 grep -q "Call established" "$D/baresip.log"; ok=$?

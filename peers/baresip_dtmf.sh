@@ -42,7 +42,7 @@ sed -e "s/@SIP_PORT@/$BP/; s/@CONS_PORT@/$CP/; s/@RTP_MIN@/43600/; s/@RTP_MAX@/4
 echo "<sip:alice@127.0.0.1>;regint=0;answermode=auto;audio_codecs=PCMU" >"$D/accounts"
 timeout 120 baresip -f "$D" -n 127.0.0.1 >"$D/baresip.log" 2>&1 </dev/null &
 BPID=$!; PIDS+=($BPID)
-until_ok 10 cons_up "$CP"
+until_ok 1 cons_up "$CP" # ten tries, each waiting up to 1 s for a reply
 
 # (1) baresip's RFC 4733 to a callee that takes INFO.
 ( cd "$D" && timeout 60 sipp -sf "$ROOT/sipp/scenarios/uas_info_dtmf.xml" -i 127.0.0.1 -p "$UP" -m 1 \

@@ -40,7 +40,7 @@ sed -e "s/@SIP_PORT@/$BP/; s/@CONS_PORT@/$CP/; s/@RTP_MIN@/45600/; s/@RTP_MAX@/4
 echo "<sip:alice@127.0.0.1>;regint=0;answermode=auto;audio_codecs=PCMU" >"$D/accounts"
 timeout 60 baresip -f "$D" -n 127.0.0.1 >"$D/baresip.log" 2>&1 </dev/null &
 BPID=$!; PIDS+=($BPID)
-until_ok 10 cons_up "$CP"
+until_ok 1 cons_up "$CP" # ten tries, each waiting up to 1 s for a reply
 sleep 1
 cons "$CP" "/dial sip:echo@127.0.0.1:$GP" >/dev/null
 until_ok 10 grep -q "Call established" "$D/baresip.log"; ok=$?

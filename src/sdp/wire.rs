@@ -112,6 +112,7 @@ pub(super) fn assemble(p: Parts<'_>) -> Result<Sdp, SdpError> {
             codecs.push(c);
         }
     }
+    codecs.shrink_to_fit(); // formats skipped (unknown, no rtpmap) keep no room
     const DIRECTIONS: [&str; 4] = ["sendrecv", "sendonly", "recvonly", "inactive"];
     let find = |list: &[(&str, Option<&str>)]| DIRECTIONS.into_iter().find(|k| list.iter().any(|a| a.0 == *k));
     let direction = find(&p.media)

@@ -112,6 +112,8 @@ impl Worker {
             offload,
             ..
         } = self;
+        // Read before the slot is borrowed (a job carries it; the relay
+        // histogram reads the same stamp of every packet after the read).
         let arrived = rx.arrival_ns(recv_batch);
         let (mut ring, (pkt, len, src)) = match (rx, uring.as_deref_mut()) {
             (Rx::Ring(bid, len, src, _), Some(u)) => {

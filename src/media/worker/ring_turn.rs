@@ -21,6 +21,9 @@ impl Worker {
     /// Submits, waits up to `wait` for completions and handles them all;
     /// returns when it woke.
     pub(super) fn ring_turn(&mut self, events: &mut Events, wait: Duration) -> Option<Instant> {
+        // A transcoder thread's results, queued this turn, are submitted
+        // as the wait starts: timed now.
+        self.handoff.submitted();
         self.uring.as_mut()?.ring.wait(wait).ok()?;
         let woke = Instant::now();
         loop {
@@ -47,6 +50,7 @@ impl Worker {
             if let Some(u) = self.uring.as_mut() {
                 u.ring.submit();
             }
+            self.handoff.submitted();
             let Some(u) = self.uring.as_mut() else {
                 return Some(woke);
             };

@@ -45,7 +45,7 @@ impl Worker {
             self.offload_sweep();
             self.check_timeouts();
             self.latency.publish(&self.counters.latency);
-            self.handoff.latency.publish(&self.counters.transcoded_latency);
+            self.handoff.publish(&self.counters.transcoded_latency);
             *next_check = woke + CHECK;
         }
         let busy = woke.elapsed().as_nanos() as u64;

@@ -29,7 +29,11 @@ pub(super) struct Handoff {
     retiring: Vec<u64>,
     /// Re-coded packets' latency: their voice's kernel arrival to their
     /// send (re-coding and any wait for it included).
-    pub latency: LatencyHistogram,
+    latency: LatencyHistogram,
+    /// Arrival stamps of re-coded packets queued on io_uring, timed once
+    /// their sends are submitted ([`Handoff::submitted`]); room for the
+    /// worker's whole pool of send buffers, so a push never allocates.
+    queued: Vec<u64>,
 }
 
 impl Handoff {
@@ -43,7 +47,25 @@ impl Handoff {
             here,
             retiring: Vec::new(),
             latency: LatencyHistogram::new(),
+            queued: Vec::with_capacity(usize::from(super::uring::OUT_BUFS)),
         }
+    }
+
+    /// The re-coded sends queued on io_uring were just submitted: their
+    /// latency is recorded as of now.
+    pub fn submitted(&mut self) {
+        if self.queued.is_empty() {
+            return;
+        }
+        let now = crate::udp_batch::realtime_ns();
+        for arrived in self.queued.drain(..) {
+            self.latency.record(now.saturating_sub(arrived));
+        }
+    }
+
+    /// Publishes the re-coded packets' latency summary into `c`.
+    pub fn publish(&self, c: &super::latency::LatencyCounters) {
+        self.latency.publish(c);
     }
 
     /// Whether the worker re-codes its own jobs and half its queue is
@@ -95,6 +117,7 @@ impl Worker {
                     link,
                     retiring,
                     latency,
+                    queued,
                     ..
                 },
             index,
@@ -124,12 +147,19 @@ impl Worker {
                     call::capture(capture, s.ip, s.port, dest, true, pkt);
                     // With io_uring, in the batch (counted when it
                     // completes); else, or with its pool taken, at once.
+                    // Timed when sent: at once, or once the batch is submitted.
                     let fd = s.rtp.as_raw_fd();
-                    if !uring.as_mut().is_some_and(|u| u.send_copy(fd, pkt, dest)) {
-                        counters.count_send(s.rtp.send_to(pkt, dest).is_ok());
-                    }
-                    if t.arrived_ns != 0 {
-                        latency.record(crate::udp_batch::realtime_ns().saturating_sub(t.arrived_ns));
+                    let stamped = t.arrived_ns != 0;
+                    if uring.as_mut().is_some_and(|u| u.send_copy(fd, pkt, dest)) {
+                        if stamped && queued.len() < queued.capacity() {
+                            queued.push(t.arrived_ns);
+                        }
+                    } else {
+                        let sent = s.rtp.send_to(pkt, dest).is_ok();
+                        counters.count_send(sent);
+                        if sent && stamped {
+                            latency.record(crate::udp_batch::realtime_ns().saturating_sub(t.arrived_ns));
+                        }
                     }
                 }
                 (Err(reason), _) => counters.count_drop(reason),

@@ -19,6 +19,9 @@ mod tag;
 pub use ring::Ring;
 pub use tag::Tag;
 
+/// The worker's own send buffers (re-coded packets queued at once, most).
+pub const OUT_BUFS: u16 = out_bufs::COUNT;
+
 use super::MediaIo;
 use bufs::Bufs;
 use out_bufs::OutBufs;
