@@ -84,6 +84,14 @@ impl CallContext {
         sip::new_token(&mut self.rng)
     }
 
+    /// A fresh random tag of ours: a token with no room to spare (a
+    /// call keeps it as a `Box<str>`, taken over without a copy).
+    pub fn tag(&mut self) -> String {
+        let mut s = String::with_capacity(16);
+        sip::push_token(&mut s, &mut self.rng);
+        s
+    }
+
     /// A new Call-ID that hashes to this shard, so the replies come here.
     pub fn new_call_id(&mut self) -> String {
         loop {

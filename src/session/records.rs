@@ -134,13 +134,23 @@ impl Records {
     /// if that completed it.
     pub fn media_done(&mut self, owner: CallId, stats: [Option<LegStats>; 2]) -> Option<CallRecord> {
         let r = self.open.get_mut(&owner)?;
-        r.media = Some(Box::new(stats));
         r.media_pending = false;
-        self.complete(owner)
+        if r.open_legs > 0 {
+            // Kept (boxed) until its legs end; nearly always they have.
+            r.media = Some(Box::new(stats));
+            return None;
+        }
+        self.complete_with(owner, Some(stats))
     }
 
     /// The record, once every leg has ended and its media reported.
     fn complete(&mut self, owner: CallId) -> Option<CallRecord> {
+        self.complete_with(owner, None)
+    }
+
+    /// As [`complete`](Self::complete), with the media counts just
+    /// reported (`None`: those kept, if any).
+    fn complete_with(&mut self, owner: CallId, media: Option<[Option<LegStats>; 2]>) -> Option<CallRecord> {
         let done = self
             .open
             .get(&owner)
@@ -150,7 +160,7 @@ impl Records {
         let ended = r.legs.iter().map(|l| l.end_ms).min().unwrap_or(0);
         // Media leg A is the incoming leg (or an echo's only one).
         let single = r.legs.len() == 1;
-        let media = r.media.take().map_or([None, None], |m| *m);
+        let media = media.or_else(|| r.media.take().map(|m| *m)).unwrap_or([None, None]);
         for leg in &mut r.legs {
             let side = usize::from(leg.direction == "out" && !single);
             if let Some(s) = media[side] {

@@ -64,7 +64,7 @@ impl UserAgent {
                 None => self.ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, tag),
             };
         }
-        let tag = self.ctx.token();
+        let tag = self.ctx.tag();
         if let Some(refusal) = super::checks::check(&req.req, self.ctx.cfg.session_timer.min_se) {
             self.ctx.stats.calls_failed += u64::from(req.method == Method::Invite);
             let mut resp = dialog::response_in(&req.req, refusal.status, Some(refusal.reason), &tag, None);

@@ -104,10 +104,7 @@ impl Worker {
     /// Puts a call whose sockets are bound in a free slot: its ports lead
     /// to it, its id to the slot.
     fn insert(&mut self, call: Call) -> usize {
-        let slot = self.free.pop().unwrap_or_else(|| {
-            self.calls.push(None);
-            self.calls.len() - 1
-        });
+        let slot = self.free.pop().unwrap_or_else(|| self.calls.push(None));
         for s in call.sockets.iter().flatten() {
             self.by_port[usize::from(s.port)] = slot as u32 + 1;
         }

@@ -16,38 +16,29 @@ pub enum LatchVerdict {
     Stranger,
 }
 
-/// Where one leg's media comes from and goes to.
+/// Where one leg's media comes from and goes to. The SDP address (the
+/// hint) and the re-latch window are its leg's, given to each call: two
+/// latches per leg and thousands of legs per worker kept copies of them.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Latch {
-    /// The address from SDP.
-    pub hint: Option<SocketAddr>,
     /// The address packets actually come from.
     pub latched: Option<SocketAddr>,
     /// When the latched source last sent (µs since the worker started).
     pub last_rx_us: u64,
     /// Packets dropped because they came from a stranger.
     pub strangers: u64,
-    relatch_us: u64,
 }
 
 impl Latch {
-    /// A latch with the SDP hint and the re-latch window.
-    pub fn new(hint: Option<SocketAddr>, relatch_us: u64) -> Self {
-        Latch {
-            hint,
-            relatch_us,
-            ..Default::default()
-        }
-    }
-
-    /// Judges a packet from `src` at `now_us`.
-    pub fn accept(&mut self, src: SocketAddr, now_us: u64) -> LatchVerdict {
+    /// Judges a packet from `src` at `now_us`; the latched source may be
+    /// taken over once silent for `relatch_us`.
+    pub fn accept(&mut self, src: SocketAddr, now_us: u64, relatch_us: u64) -> LatchVerdict {
         match self.latched {
             Some(l) if l == src => {
                 self.last_rx_us = now_us;
                 LatchVerdict::Same
             }
-            Some(_) if now_us.saturating_sub(self.last_rx_us) < self.relatch_us => {
+            Some(_) if now_us.saturating_sub(self.last_rx_us) < relatch_us => {
                 self.strangers += 1;
                 LatchVerdict::Stranger
             }
@@ -60,22 +51,19 @@ impl Latch {
     }
 
     /// Whether a packet from `src` at `now_us` would take the latch over
-    /// (not the latched source, which has been silent for the window).
+    /// (not the latched source, which has been silent for `relatch_us`).
     #[cfg(feature = "kernel-fastpath")]
-    pub fn would_latch(&self, src: SocketAddr, now_us: u64) -> bool {
-        self.latched != Some(src) && now_us.saturating_sub(self.last_rx_us) >= self.relatch_us
+    pub fn would_latch(&self, src: SocketAddr, now_us: u64, relatch_us: u64) -> bool {
+        self.latched != Some(src) && now_us.saturating_sub(self.last_rx_us) >= relatch_us
     }
 
-    /// Where to send to this leg: the latched source, else the SDP hint.
-    pub fn target(&self) -> Option<SocketAddr> {
-        self.latched.or(self.hint)
+    /// Where to send to this leg: the latched source, else the SDP `hint`.
+    pub fn target(&self, hint: Option<SocketAddr>) -> Option<SocketAddr> {
+        self.latched.or(hint)
     }
 
     /// A re-INVITE changed the SDP address: latch again from scratch.
-    pub fn reset(&mut self, hint: Option<SocketAddr>) {
-        if hint != self.hint {
-            self.hint = hint;
-            self.latched = None;
-        }
+    pub fn reset(&mut self) {
+        self.latched = None;
     }
 }

@@ -35,6 +35,8 @@ pub struct Leg {
     pub rx_ssrc: u32,
     /// Its SRTP contexts; `None`: plain RTP.
     srtp: Option<Box<SrtpSession>>,
+    /// A new source may take over a latch after this much silence (µs).
+    relatch_us: u64,
 }
 
 /// The peer's RTCP address from SDP: the RTP port, plus one unless muxed.
@@ -51,13 +53,14 @@ impl Leg {
     pub fn new(cfg: LegConfig, relatch_us: u64, ssrc: u32) -> Leg {
         Leg {
             cfg,
-            latch: Latch::new(cfg.remote, relatch_us),
-            rtcp_latch: Latch::new(rtcp_hint(&cfg), relatch_us),
+            latch: Latch::default(),
+            rtcp_latch: Latch::default(),
             rx: RxStats::new(cfg.clock),
             tx: OutStream::new(ssrc, (ssrc >> 16) as u16, ssrc.rotate_left(7), cfg.clock),
             dropped: 0,
             rx_ssrc: 0,
             srtp: cfg.srtp.as_ref().map(|k| Box::new(SrtpSession::new(k))),
+            relatch_us,
         }
     }
 
@@ -68,8 +71,8 @@ impl Leg {
     pub fn update(&mut self, cfg: LegConfig) {
         self.srtp = SrtpSession::rekey(self.srtp.take(), cfg.srtp.as_ref());
         if cfg.remote != self.cfg.remote {
-            self.latch.reset(cfg.remote);
-            self.rtcp_latch.reset(rtcp_hint(&cfg));
+            self.latch.reset();
+            self.rtcp_latch.reset();
         }
         if cfg.send != self.cfg.send || cfg.codec_pt != self.cfg.codec_pt {
             self.tx.rebase();
@@ -80,6 +83,23 @@ impl Leg {
             rtcp_mux: self.cfg.rtcp_mux,
             ..cfg
         };
+    }
+
+    /// Judges an RTCP packet from `src` at `now_us` (its own latch).
+    pub fn accept_rtcp(&mut self, src: SocketAddr, now_us: u64) -> LatchVerdict {
+        self.rtcp_latch.accept(src, now_us, self.relatch_us)
+    }
+
+    /// Where its RTCP goes: the latched source, else the SDP's.
+    pub fn rtcp_target(&self) -> Option<SocketAddr> {
+        self.rtcp_latch.target(rtcp_hint(&self.cfg))
+    }
+
+    /// Whether an RTP packet from `src` at `now_us` would take its latch
+    /// over.
+    #[cfg(feature = "kernel-fastpath")]
+    pub fn would_latch(&self, src: SocketAddr, now_us: u64) -> bool {
+        self.latch.would_latch(src, now_us, self.relatch_us)
     }
 
     /// Whether it negotiated SRTP.
@@ -113,7 +133,7 @@ impl Leg {
             self.dropped += 1;
             return Err(DropReason::Malformed);
         };
-        let latched = match self.latch.accept(src, now_us) {
+        let latched = match self.latch.accept(src, now_us, self.relatch_us) {
             LatchVerdict::Stranger => return Err(DropReason::Stranger),
             LatchVerdict::Latched(a) => Some(a),
             LatchVerdict::Same => None,
@@ -148,7 +168,7 @@ impl Leg {
     /// Where what we send this leg goes: its latched peer, unless it is
     /// held or has none yet (counted as dropped).
     fn destination(&mut self) -> Result<SocketAddr, DropReason> {
-        let dest = match (self.cfg.send, self.latch.target()) {
+        let dest = match (self.cfg.send, self.latch.target(self.cfg.remote)) {
             (false, _) => Err(DropReason::Hold),
             (true, None) => Err(DropReason::NoDestination),
             (true, Some(dest)) => Ok(dest),

@@ -105,7 +105,7 @@ pub struct Worker {
     commands: Arc<Inbox>,
     /// One queue per signalling shard; call `c`'s go to `c % len`.
     events: Vec<mpsc::Sender<MediaEvent>>,
-    calls: Vec<Option<Call>>,
+    calls: crate::collections::Chunked<Call>,
     free: Vec<usize>,
     index: FxHashMap<u64, usize>,
     /// Slot + 1 of the call whose leg has this RTP port (0: none).
@@ -160,7 +160,7 @@ impl Worker {
             poll,
             commands,
             events,
-            calls: Vec::new(),
+            calls: Default::default(),
             free: Vec::new(),
             index: FxHashMap::default(),
             by_port: vec![0u32; 1 << 16].into_boxed_slice(),

@@ -53,7 +53,7 @@ impl Call {
             return self.end(SessionEvent::Failed(self.id, StatusCode::NOT_ACCEPTABLE_HERE));
         }
         self.state = CallState::Connected;
-        self.answered = Some(now);
+        self.set_answered(now);
         if self.cancel_requested {
             self.send_bye(ctx, now);
             return self.end(SessionEvent::Ended(self.id, EndReason::Cancelled));

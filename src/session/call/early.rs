@@ -41,7 +41,8 @@ pub(super) struct EarlyDialog {
 /// A call's early dialogs, by To tag, in order of appearance.
 #[derive(Debug, Clone, Default)]
 pub(super) struct EarlyDialogs {
-    forks: Vec<EarlyDialog>,
+    /// A `ThinVec`: one word in every call, most of which fork once.
+    forks: thin_vec::ThinVec<EarlyDialog>,
     /// The fork (its index) the media follow.
     media: Option<u8>,
     /// Forks opened so far (the last one's index).
@@ -95,7 +96,7 @@ impl EarlyDialogs {
         if self.get(tag).is_some_and(|f| f.prack.is_none()) {
             self.close(tag);
             if self.forks.is_empty() {
-                self.forks = Vec::new();
+                self.forks = thin_vec::ThinVec::new();
             }
         }
     }

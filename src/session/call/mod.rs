@@ -64,7 +64,7 @@ pub(crate) struct Call {
     peer: Peer,
     /// `peer` is a flow (`Outbound::flow`): the dialog keeps to it.
     pinned: bool,
-    local_tag: String,
+    local_tag: Box<str>,
     invite: Invite,
     dialog: Option<Dialog>,
     sdp: OfferAnswer,
@@ -86,7 +86,9 @@ pub(crate) struct Call {
     /// left it the media call of a leg that has gone).
     media_key: Option<CallId>,
     started: Instant,
-    answered: Option<Instant>,
+    /// When it was answered: ns after `started`, plus one (0: not yet),
+    /// a word where an `Option<Instant>` took two.
+    answered: u64,
     /// The call whose record this leg goes in (itself, or its bridge's A).
     record: CallId,
     timers: CallTimers,
@@ -99,7 +101,7 @@ pub(crate) struct Call {
     /// Our reliable provisionals (RFC 3262, as UAS).
     rel: reliable::Reliable,
     /// The peer's REFER and its subscription (we are transferred).
-    refer_in: Option<refer::ReferIn>,
+    refer_in: Option<Box<refer::ReferIn>>,
     /// Our REFER (we transfer the peer).
     refer_out: Option<transfer::ReferOut>,
     /// As UAC: our INVITE's early dialogs, one per fork.
@@ -124,7 +126,7 @@ impl Call {
             },
             peer,
             pinned: false,
-            local_tag,
+            local_tag: local_tag.into_boxed_str(),
             invite,
             dialog: None,
             sdp: OfferAnswer::default(),
@@ -140,7 +142,7 @@ impl Call {
             link: None,
             media_key: None,
             started: now,
-            answered: None,
+            answered: 0,
             record: id,
             timers: CallTimers::default(),
             session: None,

@@ -57,12 +57,12 @@ impl Call {
                 _ => return refuse(ctx, StatusCode::FORBIDDEN, "Replaces names no dialog here"),
             },
         };
-        self.refer_in = Some(ReferIn {
+        self.refer_in = Some(Box::new(ReferIn {
             pending: Some((tx, Box::new(req.req))),
             id: req.core.cseq,
             subscribed,
             done: false,
-        });
+        }));
         let referral = Referral {
             target: target.uri,
             replaces,

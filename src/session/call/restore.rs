@@ -44,7 +44,7 @@ impl Call {
             remote_sdp: sdp::render(remote),
             on_hold: self.sdp.on_hold,
             start_ms: wall(self.started),
-            answer_ms: self.answered.map(wall),
+            answer_ms: self.answered_at().map(wall),
         })
     }
 
@@ -70,7 +70,7 @@ impl Call {
         };
         let mut call = Call::new(id, role, peer, leg.local_tag.clone(), port, times.0, invite);
         call.state = CallState::Connected;
-        call.answered = Some(times.1);
+        call.set_answered(times.1);
         let text = [&leg.call_id, &leg.local_tag, &leg.remote_tag, &leg.local, &leg.remote].map(|s| s.as_str());
         let mut dialog = Dialog::restored(text, leg.remote_target.clone(), leg.route_set.clone(), peer);
         dialog.local_seq = leg.local_seq.saturating_add(CSEQ_MARGIN);

@@ -45,7 +45,7 @@ impl Call {
             _ => SrtpTerms::fresh_keys(),
         };
         let port = ctx.ports.take(now, worker).ok_or(StatusCode::SERVICE_UNAVAILABLE)?;
-        let tag = ctx.token();
+        let tag = ctx.tag();
         let call_id = ctx.new_call_id();
         let codecs = if out.codecs.is_empty() {
             &ctx.cfg.codecs

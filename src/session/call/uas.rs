@@ -167,7 +167,7 @@ impl Call {
         if self.state == CallState::Answering {
             self.state = CallState::Connected;
             self.invite.acked();
-            self.answered = Some(now);
+            self.set_answered(now);
             ctx.replica_changed(self.id);
             ctx.stats.calls_answered += 1;
             ctx.events.push_back(SessionEvent::Answered(self.id));

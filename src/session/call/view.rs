@@ -51,7 +51,17 @@ impl Call {
 
     /// When it started and when it was answered.
     pub fn times(&self) -> (Instant, Option<Instant>) {
-        (self.started, self.answered)
+        (self.started, self.answered_at())
+    }
+
+    /// When it was answered.
+    pub(super) fn answered_at(&self) -> Option<Instant> {
+        (self.answered > 0).then(|| self.started + std::time::Duration::from_nanos(self.answered - 1))
+    }
+
+    /// Notes that it was answered at `now`.
+    pub(super) fn set_answered(&mut self, now: Instant) {
+        self.answered = now.saturating_duration_since(self.started).as_nanos() as u64 + 1;
     }
 
     /// Its SIP Call-ID.

@@ -60,7 +60,7 @@ impl Relay {
         if let Err(reason) = leg.open_rtcp(&mut buf[..len]) {
             return Verdict::Drop(reason);
         }
-        match leg.rtcp_latch.accept(src, now_us) {
+        match leg.accept_rtcp(src, now_us) {
             LatchVerdict::Stranger => Verdict::Drop(DropReason::Stranger),
             _ => Verdict::Consumed,
         }

@@ -75,7 +75,7 @@ impl Relay {
     /// leg to a new source (see [`Latch::would_latch`](super::super::latch::Latch::would_latch)).
     pub fn would_relatch(&self, side: Side, src: SocketAddr, now_us: u64) -> bool {
         let leg = self.legs[side.index()].as_ref();
-        leg.is_some_and(|l| l.latch.would_latch(src, now_us))
+        leg.is_some_and(|l| l.would_latch(src, now_us))
     }
 
     /// The worker takes the direction from leg `side` back: the kernel

@@ -38,7 +38,7 @@ impl Relay {
             Ok(len) => len,
             Err(reason) => return Verdict::Drop(reason),
         };
-        if inl.rtcp_latch.accept(src, now_us) == LatchVerdict::Stranger {
+        if inl.accept_rtcp(src, now_us) == LatchVerdict::Stranger {
             return Verdict::Drop(DropReason::Stranger);
         }
         let (in_tx_ssrc, in_src_ssrc) = (inl.tx.ssrc, inl.rx_ssrc);
@@ -55,7 +55,7 @@ impl Relay {
         if rtcp::rewrite_ssrcs(&mut buf[..len], &mut map).is_err() {
             return Verdict::Drop(DropReason::Malformed);
         }
-        let Some(dest) = outl.rtcp_latch.target() else {
+        let Some(dest) = outl.rtcp_target() else {
             return Verdict::Drop(DropReason::NoDestination);
         };
         match outl.seal_rtcp(buf, len) {
