@@ -10,10 +10,16 @@
 # per packet received and per packet read. Writes perf/results/rtp_io-<date>.md.
 #   perf/rtp_io.sh                                   # 1,000 and 2,000 calls, one worker, 2 rounds
 #   CALLS="1000 2000 4000" DURATION=10 ROUNDS=3 WORKERS=1 perf/rtp_io.sh
+# BUSY_POLLS="0 50 200": each back-end also with its workers polling that
+# many µs for packets before they sleep (rvoip-rtpload --busy-poll-us), every
+# setting at each call count in one run. SLOTS=N spreads each 20 ms tick's
+# packets over N slots (1: all calls' packets in one burst); LOAD_CORE=C
+# pins the load tool to core C (unset: unpinned).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 CALLS=${CALLS:-"1000 2000"}; DURATION=${DURATION:-10}; ROUNDS=${ROUNDS:-2}; WORKERS=${WORKERS:-1}
-MAX_DELAY_MS=${MAX_DELAY_MS:-40}
+MAX_DELAY_MS=${MAX_DELAY_MS:-40}; BUSY_POLLS=${BUSY_POLLS:-0}; SLOTS=${SLOTS:-1}; LOAD_CORE=${LOAD_CORE:-}
+PIN=(); [ -n "$LOAD_CORE" ] && PIN=(taskset -c "$LOAD_CORE")
 # The relay on an address of its own: other gateways on a shared machine
 # bind media ports on 127.0.0.1 across the default range, and a port
 # shared through SO_REUSEPORT splits its packets. 4 relay ports a call
@@ -28,13 +34,13 @@ mkdir -p perf/results
 STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/rtp_io-$STAMP.md
 ROWS=$(mktemp); LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 BUSY=$(ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 > 5 {printf "%s%s %s%%", sep, $2, $1; sep=", "}')
-run() { # calls, io
-  local n=$1 io=$2 out
-  out=$(timeout $((DURATION * 3 + 60)) "$TOOL" --calls "$n" --duration "$DURATION" --workers "$WORKERS" \
-    --base-port "$BASE_PORT" --relay-ip "$RELAY_IP" --realtime "$REALTIME" --max-delay-ms "$MAX_DELAY_MS" --io "$io" 2>&1)
+run() { # calls, io, busy-poll µs
+  local n=$1 io=$2 busy=${3:-0} out
+  out=$(timeout $((DURATION * 3 + 60)) "${PIN[@]}" "$TOOL" --slots "$SLOTS" --calls "$n" --duration "$DURATION" --workers "$WORKERS" \
+    --base-port "$BASE_PORT" --relay-ip "$RELAY_IP" --realtime "$REALTIME" --max-delay-ms "$MAX_DELAY_MS" --io "$io" --busy-poll-us "$busy" 2>&1)
   get() { echo "$out" | awk -v k="$1" '$1==k {print}'; }
   local used sent recv lost lat p50 p99 mx added a50 a99 late kern cpu nspp nsread
-  used=$(get calls | sed -n 's/.*, \([a-z]*\) I\/O).*/\1/p')
+  used=$(get calls | sed -n 's/.*, \([a-z]*\) I\/O[,)].*/\1/p')
   sent=$(get sent | awk '{print $2}'); recv=$(get received | awk '{print $2}')
   lost=$(get lost | sed 's/.*(\(.*\) %)/\1/')
   lat=$(get latency_us); p50=$(sed 's/.*p50=\([0-9]*\).*/\1/' <<<"$lat"); p99=$(sed 's/.*p99=\([0-9]*\).*/\1/' <<<"$lat"); mx=$(sed 's/.*max=\([0-9]*\).*/\1/' <<<"$lat")
@@ -43,12 +49,18 @@ run() { # calls, io
   cpu=$(get relay_cpu_s | awk '{print $2}'); nspp=$(get relay_cpu_s | sed 's/.*, \([0-9]*\) ns per packet.*/\1/')
   # Per packet the relay read: relayed (received) and dropped late alike.
   nsread=$(awk -v c="$cpu" -v r="$recv" -v l="${late:-0}" 'BEGIN{printf "%.0f", c * 1e9 / (r + l > 0 ? r + l : 1)}')
-  echo "| $n | ${used:-$io?} | $sent | $recv | $lost | $p50 | $p99 | $mx | $a50 | $a99 | ${late:-n/a} | ${kern:-n/a} | $cpu | $nspp | $nsread |" >>"$ROWS"
+  echo "| $n | ${used:-$io?} | $busy | $sent | $recv | $lost | $p50 | $p99 | $mx | $a50 | $a99 | ${late:-n/a} | ${kern:-n/a} | $cpu | $nspp | $nsread |" >>"$ROWS"
   tail -1 "$ROWS" >&2
 }
+# Each setting at each call count, who goes first rotating by round.
+SETTINGS=(); for b in $BUSY_POLLS; do SETTINGS+=("epoll $b" "uring $b"); done
 for r in $(seq 1 "$ROUNDS"); do
   for n in $CALLS; do
-    if [ $((r % 2)) = 1 ]; then run "$n" epoll; run "$n" uring; else run "$n" uring; run "$n" epoll; fi
+    k=${#SETTINGS[@]}
+    for i in $(seq 0 $((k - 1))); do
+      # shellcheck disable=SC2086
+      run "$n" ${SETTINGS[$(((i + r - 1) % k))]}
+    done
   done
 done
 {
@@ -56,12 +68,12 @@ done
   echo
   echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), kernel $(uname -r); load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg) (the box is shared with other engineers' builds and tests)"
   echo "- rvoip $(git describe --always --dirty 2>/dev/null)"
-  echo "- command: \`CALLS=\"$CALLS\" DURATION=$DURATION ROUNDS=$ROUNDS WORKERS=$WORKERS MAX_DELAY_MS=$MAX_DELAY_MS RELAY_IP=$RELAY_IP BASE_PORT=$BASE_PORT REALTIME=$REALTIME perf/rtp_io.sh\` (rvoip-rtpload --calls N --duration $DURATION --workers $WORKERS --relay-ip $RELAY_IP --base-port $BASE_PORT --realtime $REALTIME --max-delay-ms $MAX_DELAY_MS --io epoll|uring; the worker pinned to core 0, the load tool's threads unpinned on the same 2 cores)"
+  echo "- command: \`CALLS=\"$CALLS\" DURATION=$DURATION ROUNDS=$ROUNDS WORKERS=$WORKERS MAX_DELAY_MS=$MAX_DELAY_MS BUSY_POLLS=\"$BUSY_POLLS\" SLOTS=$SLOTS LOAD_CORE=$LOAD_CORE RELAY_IP=$RELAY_IP BASE_PORT=$BASE_PORT REALTIME=$REALTIME perf/rtp_io.sh\` (rvoip-rtpload --slots $SLOTS --calls N --duration $DURATION --workers $WORKERS --relay-ip $RELAY_IP --base-port $BASE_PORT --realtime $REALTIME --max-delay-ms $MAX_DELAY_MS --io epoll|uring --busy-poll-us B; the worker pinned to core 0, the load tool's threads $([ -n "$LOAD_CORE" ] && echo "on core $LOAD_CORE" || echo "unpinned on the same 2 cores"))"
   echo "- other work on the machine at start: $BUSY"
   echo "- latency: end to end, sender to receiver through the relay (µs); added: the workers' own histogram, kernel arrival stamp to sent (µs); late, kernel: packets the relay dropped for age, and the kernel for full socket buffers; relay CPU per packet received at the endpoints, and per packet the relay read (received + late)"
   echo
-  echo "| calls | I/O | sent | received | loss % | p50 µs | p99 µs | max µs | added p50 µs | added p99 µs | late | kernel | relay CPU s | relay ns / packet received | relay ns / packet read |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| calls | I/O | busy poll µs | sent | received | loss % | p50 µs | p99 µs | max µs | added p50 µs | added p99 µs | late | kernel | relay CPU s | relay ns / packet received | relay ns / packet read |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   cat "$ROWS"
 } >"$OUT"
 rm -f "$ROWS"

@@ -40,6 +40,17 @@ fn plane(io: MediaIo, timeout_ms: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent
 
 /// As [`plane`], with `transcoders` transcoder threads.
 fn plane_with(io: MediaIo, timeout_ms: u64, transcoders: usize) -> (MediaPlane, mpsc::Receiver<MediaEvent>) {
+    plane_polling(io, timeout_ms, transcoders, Duration::ZERO)
+}
+
+/// As [`plane_with`], its workers polling `busy_poll` for packets before
+/// they sleep.
+fn plane_polling(
+    io: MediaIo,
+    timeout_ms: u64,
+    transcoders: usize,
+    busy_poll: Duration,
+) -> (MediaPlane, mpsc::Receiver<MediaEvent>) {
     let (tx, rx) = mpsc::channel(1024);
     let worker = WorkerConfig {
         ip: "127.0.0.1".parse().unwrap(),
@@ -52,6 +63,7 @@ fn plane_with(io: MediaIo, timeout_ms: u64, transcoders: usize) -> (MediaPlane, 
         max_delay: Duration::ZERO,
         io,
         kernel: Default::default(),
+        busy_poll,
     };
     let cfg = MediaConfig {
         workers: 2,
@@ -75,6 +87,7 @@ on_both_ios!(
     a_packet_before_the_leg_exists_does_not_block_later_ones,
     a_port_is_reused_after_its_call_ends_and_old_packets_are_discarded,
     burst_is_relayed_whole_and_in_order,
+    a_polling_worker_relays_a_burst_whole_and_in_order,
     unnegotiated_payload_types_reach_nobody,
 );
 
@@ -104,7 +117,14 @@ fn add_call(plane: &MediaPlane, cmd: MediaCommand) {
 /// A plane with one plain PCMU call `id` between two new endpoints, its
 /// sockets bound: (plane, events, A, B, A's relay port, B's relay port).
 fn pcmu_call(io: MediaIo, id: u64) -> (MediaPlane, mpsc::Receiver<MediaEvent>, UdpSocket, UdpSocket, u16, u16) {
-    let (plane, events) = plane(io, 30_000);
+    pcmu_call_on(plane(io, 30_000), id)
+}
+
+/// As [`pcmu_call`], on `plane`.
+fn pcmu_call_on(
+    (plane, events): (MediaPlane, mpsc::Receiver<MediaEvent>),
+    id: u64,
+) -> (MediaPlane, mpsc::Receiver<MediaEvent>, UdpSocket, UdpSocket, u16, u16) {
     let (a, b) = (endpoint(), endpoint());
     let (pa, pb) = (free_pair(), free_pair());
     let cmd = MediaCommand::AddCall {
@@ -468,7 +488,20 @@ fn a_port_is_reused_after_its_call_ends_and_old_packets_are_discarded(io: MediaI
 /// sent in batches (recvmmsg, sendmmsg): every packet arrives, in order,
 /// with continuous sequence numbers, counted once as relayed.
 fn burst_is_relayed_whole_and_in_order(io: MediaIo) {
-    let (plane, _events, a, b, pa, _) = pcmu_call(io, 7);
+    burst_relayed(pcmu_call(io, 7));
+}
+
+/// The same with the workers polling 2 ms for packets before they sleep
+/// (`WorkerConfig::busy_poll`, what `rvoip-rtpload --busy-poll-us`
+/// measures): what arrives while they poll is relayed as when they slept.
+fn a_polling_worker_relays_a_burst_whole_and_in_order(io: MediaIo) {
+    burst_relayed(pcmu_call_on(plane_polling(io, 30_000, 0, Duration::from_millis(2)), 7));
+}
+
+/// Sends a burst of 200 from A and checks B gets each once, in order.
+fn burst_relayed(
+    (plane, _events, a, b, pa, _): (MediaPlane, mpsc::Receiver<MediaEvent>, UdpSocket, UdpSocket, u16, u16),
+) {
     let out_before = total(&plane, |c| &c.packets_out);
     const N: u16 = 200;
     for i in 0..N {

@@ -54,6 +54,7 @@ pub(crate) async fn start(parts: Parts, gateway: Option<GatewayConfig>) -> Resul
         max_delay: cfg.media_max_delay,
         io: cfg.media_io,
         kernel: cfg.media_kernel,
+        busy_poll: Duration::ZERO,
     };
     let media = MediaPlane::start_sharded(
         MediaConfig {

@@ -14,6 +14,7 @@ pub fn start_plane(args: &Args) -> (MediaPlane, tokio::sync::mpsc::Receiver<rvoi
     let worker = WorkerConfig {
         timeout: Duration::from_secs(3600),
         max_delay: Duration::from_millis(args.max_delay_ms),
+        busy_poll: Duration::from_micros(args.busy_poll_us),
         io: args.io,
         ip: args.relay_ip,
         opus: OpusSettings {

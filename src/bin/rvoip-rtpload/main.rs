@@ -76,6 +76,10 @@ pub struct Args {
     /// kernel received it) instead of relaying it late; 0: never.
     #[arg(long, default_value_t = 40)]
     max_delay_ms: u64,
+    /// The in-process relay's workers poll this long (µs) for packets
+    /// without sleeping before they sleep; 0: never.
+    #[arg(long, default_value_t = 0)]
+    busy_poll_us: u64,
     /// Transcoded calls besides the relayed ones (in-process relay): A
     /// speaks PCMU, B Opus; their packets are counted, not timed (the
     /// stamp does not survive re-coding).

@@ -29,13 +29,20 @@ pub struct WorkerConfig {
     pub io: MediaIo,
     /// Whether plain relay is offloaded to the kernel (`media.kernel`).
     pub kernel: MediaKernel,
+    /// Before sleeping for packets, look for them this long without
+    /// sleeping (`Duration::ZERO`: sleep at once): a packet arriving
+    /// within it is relayed without a wake-up's delay, for the CPU the
+    /// polling burns. Measured with `rvoip-rtpload --busy-poll-us` and
+    /// found not to pay here (perf/README.md), so the gateway keeps it
+    /// off and has no setting for it.
+    pub busy_poll: Duration,
 }
 
 impl Default for WorkerConfig {
     /// Loopback, re-latch after 2 s of silence, 30 s media timeout, Opus
     /// encoders as [`OpusSettings::default`], no limit of its own on parked sockets, packets older
     /// than 40 ms dropped, the default I/O ([`MediaIo::default`]), no
-    /// kernel fast path.
+    /// kernel fast path, no busy-polling.
     fn default() -> Self {
         WorkerConfig {
             ip: IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
@@ -46,6 +53,7 @@ impl Default for WorkerConfig {
             max_delay: Duration::from_millis(40),
             io: MediaIo::default(),
             kernel: MediaKernel::Off,
+            busy_poll: Duration::ZERO,
         }
     }
 }

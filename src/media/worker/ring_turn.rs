@@ -24,7 +24,8 @@ impl Worker {
         // A transcoder thread's results, queued this turn, are submitted
         // as the wait starts: timed now.
         self.handoff.submitted();
-        self.uring.as_mut()?.ring.wait(wait).ok()?;
+        let spin = self.cfg.busy_poll;
+        self.uring.as_mut()?.ring.wait(wait, spin).ok()?;
         let woke = Instant::now();
         loop {
             let n = self.uring.as_mut().map_or(0, |u| u.ring.fill());

@@ -55,7 +55,18 @@ impl Worker {
     /// Waits up to `wait` for readiness, then drains the ready sockets
     /// (epoll); returns when it woke.
     fn poll_turn(&mut self, events: &mut Events, wait: Duration) -> Option<Instant> {
-        self.poll.poll(events, Some(wait)).ok()?;
+        events.clear();
+        let spin = self.cfg.busy_poll.min(wait);
+        if !spin.is_zero() {
+            // Polled without sleeping for up to `spin` (`busy_poll`).
+            let until = Instant::now() + spin;
+            while self.poll.poll(events, Some(Duration::ZERO)).is_ok() && events.is_empty() && Instant::now() < until {
+                std::hint::spin_loop();
+            }
+        }
+        if events.is_empty() {
+            self.poll.poll(events, Some(wait)).ok()?;
+        }
         let woke = Instant::now();
         for ev in events.iter() {
             if ev.token() != WAKER {

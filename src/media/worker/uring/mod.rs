@@ -15,6 +15,7 @@ mod out_bufs;
 mod ring;
 mod sends;
 mod tag;
+mod wait;
 
 pub use ring::Ring;
 pub use tag::Tag;

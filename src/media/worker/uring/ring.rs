@@ -8,12 +8,11 @@ use super::Tag;
 use super::armed::Armed;
 use super::bufs::Bufs;
 use super::sends::Sends;
-use io_uring::types::{Fd, SubmitArgs, Timespec};
+use io_uring::types::Fd;
 use io_uring::{IoUring, opcode, squeue};
 use std::io;
 use std::net::SocketAddr;
 use std::os::fd::RawFd;
-use std::time::Duration;
 
 /// The buffer group of the provided buffers.
 const GROUP: u16 = 0;
@@ -26,7 +25,7 @@ pub const CHUNK: usize = 256;
 
 /// A worker's io_uring.
 pub struct Ring {
-    uring: IoUring,
+    pub(super) uring: IoUring,
     recv_hdr: Box<libc::msghdr>,
     armed: Armed,
     sends: Sends,
@@ -36,7 +35,7 @@ pub struct Ring {
     pub arrivals: Vec<u64>,
     wake_fd: RawFd,
     /// Entries queued since the last submit.
-    queued: usize,
+    pub(super) queued: usize,
 }
 
 // SAFETY: the raw pointers in `recv_hdr` and `sends` point into this
@@ -150,26 +149,6 @@ impl Ring {
         };
         self.push(opcode::SendMsg::new(Fd(fd), hdr).build().user_data(tag.encode()));
         true
-    }
-
-    /// Submits what is queued.
-    pub fn submit(&mut self) {
-        if self.queued > 0 {
-            let _ = self.uring.submit();
-            self.queued = 0;
-        }
-    }
-
-    /// Submits what is queued and waits up to `wait` for a completion.
-    pub fn wait(&mut self, wait: Duration) -> io::Result<()> {
-        let ts = Timespec::from(wait);
-        let args = SubmitArgs::new().timespec(&ts);
-        self.queued = 0;
-        match self.uring.submitter().submit_with_args(1, &args) {
-            Ok(_) => Ok(()),
-            Err(e) if matches!(e.raw_os_error(), Some(libc::ETIME | libc::EINTR | libc::EBUSY)) => Ok(()),
-            Err(e) => Err(e),
-        }
     }
 
     /// Copies up to [`CHUNK`] completions out; returns how many.
