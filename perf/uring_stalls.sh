@@ -3,8 +3,9 @@
 # relay, one worker pinned to core 0, the load tool on core LOAD_CORE,
 # packets spread over SLOTS slots of each 20 ms tick) run PAIRS times on
 # each media I/O back-end, alternately, CALLS calls for DURATION s each;
-# per run the end-to-end latency max and the packets the relay dropped as
-# late (older than 40 ms). A worker that sleeps on while its datagrams
+# per run the end-to-end latency max, when the slowest packet was sent and
+# how many took over 20 ms, and the packets the relay dropped as late
+# (older than 40 ms). A worker that sleeps on while its datagrams
 # wait shows as a max of tens of ms and late drops. Loopback only;
 # bounded. Writes perf/results/uring_stalls-<date>.md.
 #   perf/uring_stalls.sh
@@ -26,9 +27,10 @@ for i in $(seq 1 "$PAIRS"); do
     mx=$(echo "$out" | awk '$1=="latency_us"' | sed 's/.*max=\([0-9]*\).*/\1/')
     p99=$(echo "$out" | awk '$1=="latency_us"' | sed 's/.*p99=\([0-9]*\).*/\1/')
     late=$(echo "$out" | awk '$1=="relay_drops"' | sed 's/.*late=\([0-9]*\).*/\1/')
+    at=$(echo "$out" | awk '$1=="slowest"{print $4}'); slow=$(echo "$out" | awk '$1=="slowest"{print $9}')
     [ "${mx:-0}" -gt 20000 ] && STALLED[$io]=$((STALLED[$io] + 1))
     LATE[$io]=$((LATE[$io] + ${late:-0}))
-    ROWS+=("| $i | $io | ${p99:-?} | ${mx:-?} | ${late:-?} |")
+    ROWS+=("| $i | $io | ${p99:-?} | ${mx:-?} | ${at:-?} | ${slow:-?} | ${late:-?} |")
     echo "${ROWS[-1]}" >&2
   done
 done
@@ -40,8 +42,8 @@ done
   echo "- command: \`PAIRS=$PAIRS CALLS=$CALLS DURATION=$DURATION SLOTS=$SLOTS LOAD_CORE=$LOAD_CORE perf/uring_stalls.sh\` (taskset -c $LOAD_CORE rvoip-rtpload --calls $CALLS --duration $DURATION --workers 1 --relay-ip $RELAY_IP --base-port $BASE_PORT --io epoll|uring --slots $SLOTS; the worker pinned to core 0)"
   echo "- runs with a latency max over 20 ms: epoll ${STALLED[epoll]} of $PAIRS, io_uring ${STALLED[uring]} of $PAIRS; packets dropped as late: epoll ${LATE[epoll]}, io_uring ${LATE[uring]}"
   echo
-  echo "| pair | I/O | p99 µs | max µs | late drops |"
-  echo "|---|---|---|---|---|"
+  echo "| pair | I/O | p99 µs | max µs | slowest sent at s (of $DURATION) | packets over 20 ms | late drops |"
+  echo "|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
 } >"$OUT"
 cat "$OUT"

@@ -22,8 +22,14 @@ pub struct RunResult {
     /// SRTP packets that failed authentication at an endpoint.
     pub srtp_failed: u64,
     pub latency_us: Histogram<u64>,
+    /// When the slowest packet was sent, from the start of the run, and
+    /// how many took over [`SLOW_US`]: a stall shows as its time and size.
+    pub slowest: (Duration, u64),
     pub elapsed: Duration,
 }
+
+/// A packet slower than this end to end (µs) is counted as slow.
+pub const SLOW_US: u64 = 20_000;
 
 /// The endpoint sockets, shared by the sender and the receiver thread (which
 /// polls them by descriptor, so no socket is duplicated).
@@ -114,7 +120,7 @@ impl Endpoints {
         }
         std::thread::sleep(Duration::from_millis(500));
         done.store(true, Relaxed);
-        let ([received, xc_received], srtp_failed, latency_us) = receiver.join().expect("receiver thread");
+        let ([received, xc_received], srtp_failed, latency_us, slowest) = receiver.join().expect("receiver thread");
         RunResult {
             sent: sent[0],
             received,
@@ -122,6 +128,7 @@ impl Endpoints {
             xc_received,
             srtp_failed,
             latency_us,
+            slowest,
             elapsed: start.elapsed(),
         }
     }
@@ -137,7 +144,7 @@ fn receive(
     timed: &[bool],
     start: Instant,
     done: &AtomicBool,
-) -> ([u64; 2], u64, Histogram<u64>) {
+) -> ([u64; 2], u64, Histogram<u64>, (Duration, u64)) {
     use std::os::fd::AsRawFd;
     let mut poll = Poll::new().expect("poll");
     for (i, s) in socks.iter().enumerate() {
@@ -149,6 +156,8 @@ fn receive(
     let mut events = Events::with_capacity(4096);
     let mut batch = RecvBatch::new();
     let (mut received, mut failed) = ([0u64; 2], 0u64);
+    // The slowest packet's latency (µs) and send stamp (ns), and the slow.
+    let (mut worst, mut worst_at, mut slow) = (0u64, 0u64, 0u64);
     while !done.load(Relaxed) {
         let _ = poll.poll(&mut events, Some(Duration::from_millis(50)));
         for ev in events.iter() {
@@ -171,7 +180,12 @@ fn receive(
                         received[1] += 1;
                     } else if len >= 20 {
                         let stamp = u64::from_be_bytes(buf[12..20].try_into().expect("8 bytes"));
-                        let _ = hist.record((now.saturating_sub(stamp) / 1000).max(1));
+                        let us = (now.saturating_sub(stamp) / 1000).max(1);
+                        let _ = hist.record(us);
+                        if us > worst {
+                            (worst, worst_at) = (us, stamp);
+                        }
+                        slow += u64::from(us > SLOW_US);
                         received[0] += 1;
                     }
                 }
@@ -181,5 +195,5 @@ fn receive(
             }
         }
     }
-    (received, failed, hist)
+    (received, failed, hist, (Duration::from_nanos(worst_at), slow))
 }

@@ -91,6 +91,13 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: Option<&MediaPlane>, c
         );
     }
     println!("latency_us  p50={} p99={} max={}", q(0.5), q(0.99), r.latency_us.max());
+    println!(
+        "slowest     sent at {:.3} s of {:.1} s; {} packets over {} ms (a stall shows as its time and size)",
+        r.slowest.0.as_secs_f64(),
+        r.elapsed.as_secs_f64(),
+        r.slowest.1,
+        crate::endpoints::SLOW_US / 1000
+    );
     if !args.direct && (plane.is_some() || args.relay_pid.is_some()) {
         let calls = args.calls + args.transcoded;
         let per_k = cpu / r.elapsed.as_secs_f64() / (calls as f64 / 1000.0);
