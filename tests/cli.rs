@@ -520,9 +520,11 @@ fn metrics_endpoint_cdr_file_and_sigterm_drain() {
     let records: Vec<&str> = text.lines().collect();
     assert_eq!(records.len(), 10, "one CDR per call:\n{text}");
     assert!(
-        records
-            .iter()
-            .all(|r| r.contains("\"direction\":\"in\"") && r.contains("\"end\":\"remote_bye\"")),
+        records.iter().all(
+            |r| r.contains("\"direction\":\"in\"") && r.contains("\"end\":\"remote_bye\"")
+                // The peer's address as text, `ip:port`.
+                && r.contains("\"peer\":\"127.0.0.1:")
+        ),
         "{text}"
     );
     let _ = std::fs::remove_dir_all(&dir);

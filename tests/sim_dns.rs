@@ -212,7 +212,7 @@ fn a_redirect_to_a_host_name_is_looked_up_then_followed() {
     let SessionEvent::Incoming(b, info) = wait_for!(net, CALLEE, SECOND, SessionEvent::Incoming(..)) else {
         unreachable!()
     };
-    assert_eq!(info.uri, "sip:carol@pbx.sim", "the Request-URI is the Contact's");
+    assert_eq!(info.uri(), "sip:carol@pbx.sim", "the Request-URI is the Contact's");
     net.command(CALLEE, Command::Accept(b, MediaMode::None));
     wait_for!(net, CALLER, SECOND, SessionEvent::Answered(i) if *i == id);
     assert_eq!(net.lookups.len(), 1);

@@ -86,7 +86,7 @@ fn a_bridged_call_rings_answers_holds_resumes_and_ends_with_one_record() {
         unreachable!()
     };
     assert!(
-        info.uri.starts_with("sip:bob@"),
+        info.uri().starts_with("sip:bob@"),
         "the callee's user survives the bridge: {info:?}"
     );
     assert_eq!(info.peer.addr, addr(1), "the callee hears from the gateway");

@@ -70,8 +70,8 @@ fn a_302_is_followed_to_the_best_reachable_contact() {
     let SessionEvent::Incoming(b, info) = wait_for!(net, CALLEE, SECOND, SessionEvent::Incoming(..)) else {
         unreachable!()
     };
-    assert_eq!(info.uri, target, "the Request-URI is the Contact's");
-    assert_eq!(info.to, header(&invite, "To"), "To stays the first INVITE's");
+    assert_eq!(info.uri(), target, "the Request-URI is the Contact's");
+    assert_eq!(info.to(), header(&invite, "To"), "To stays the first INVITE's");
     let second = net.received(addr(2), "INVITE")[0].text.clone();
     for h in ["From", "Call-ID"] {
         assert_eq!(header(&second, h), header(&invite, h), "{h} stays the first INVITE's");
@@ -156,7 +156,7 @@ fn a_target_that_fails_gives_way_to_the_next_contact() {
     let SessionEvent::Incoming(b, info) = wait_for!(net, CALLEE, SECOND, SessionEvent::Incoming(..)) else {
         unreachable!()
     };
-    assert_eq!(info.uri, target);
+    assert_eq!(info.uri(), target);
     assert_eq!(header(&net.received(addr(2), "INVITE")[0].text, "CSeq"), "3 INVITE");
     net.command(CALLEE, Command::Accept(b, MediaMode::None));
     wait_for!(net, CALLER, SECOND, SessionEvent::Answered(i) if *i == id);
@@ -214,8 +214,8 @@ fn a_target_that_never_answers_gives_way_after_timer_b() {
         7,
         "Timer A retransmissions until then"
     );
-    assert_eq!(info.uri, target);
-    assert_eq!(info.to, header(&invite, "To"));
+    assert_eq!(info.uri(), target);
+    assert_eq!(info.to(), header(&invite, "To"));
     net.command(CALLEE, Command::Accept(b, MediaMode::None));
     wait_for!(net, CALLER, SECOND, SessionEvent::Answered(i) if *i == id);
     assert_eq!(

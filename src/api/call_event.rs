@@ -10,9 +10,9 @@ impl SipUa {
         Some(match ev {
             SessionEvent::Incoming(id, info) => CallEvent::Incoming(IncomingCall {
                 id,
-                from: info.from,
-                to: info.to,
-                uri: info.uri,
+                from: info.from().to_owned(),
+                to: info.to().to_owned(),
+                uri: info.uri().to_owned(),
                 source: info.peer.addr,
                 target: info.target,
                 commands: Some(self.shard_queue(id).clone()),

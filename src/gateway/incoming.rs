@@ -30,7 +30,7 @@ impl Gateway {
                 .push_back(Command::Reject(a, StatusCode::SERVICE_UNAVAILABLE));
             return None;
         }
-        let (index, user) = route::find(&self.cfg.routes, &info.uri, info.peer.addr.ip());
+        let (index, user) = route::find(&self.cfg.routes, info.uri(), info.peer.addr.ip());
         let action = index.map(|i| &self.cfg.routes[i].action);
         match action {
             None | Some(RouteAction::Reject(_)) => {
@@ -57,10 +57,8 @@ impl Gateway {
                         early_media: false,
                     },
                 );
-                let info = IncomingInfo {
-                    target: Some(target),
-                    ..info.clone()
-                };
+                let mut info = info.clone();
+                info.target = Some(target);
                 return Some(SessionEvent::Incoming(a, info));
             }
             Some(RouteAction::Echo { answer_after }) => {
@@ -89,7 +87,7 @@ impl Gateway {
             Some(RouteAction::Forward { .. }) => {
                 let i = index.expect("invariant: an action comes from a route");
                 let out = Outbound {
-                    from_user: route::user_of(&info.from),
+                    from_user: route::user_of(info.from()),
                     ..self
                         .route_outbound(i, &user)
                         .expect("invariant: a Forward route gives a leg")
@@ -104,7 +102,7 @@ impl Gateway {
                     .map(|l| l.lookup(now, &user))
                     .unwrap_or_default();
                 let mut outs = contacts.into_iter().map(|b| Outbound {
-                    from_user: route::user_of(&info.from),
+                    from_user: route::user_of(info.from()),
                     flow: crate::sip::flow_for(&b.contact, b.source),
                     ..Outbound::to(b.contact, TransportKind::Udp)
                 });
@@ -127,7 +125,7 @@ impl Gateway {
         // A call the route took (not refused) is captured if it asks.
         let dir = index.and_then(|i| self.cfg.routes[i].capture_dir.clone());
         dir.filter(|_| self.legs.contains_key(&a))
-            .map(|dir| SessionEvent::Capture(a, dir, info.call_id.clone()))
+            .map(|dir| SessionEvent::Capture(a, dir, info.call_id().to_owned()))
     }
 
     /// Bridges inbound call `a` to one outbound leg as `out` says.

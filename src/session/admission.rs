@@ -77,18 +77,13 @@ impl UserAgent {
             .take(now, worker)
             .expect("invariant: availability checked above");
         self.next_call += self.ctx.cfg.shards.max(1) as u64;
-        let info = IncomingInfo {
-            from: req.header("From").unwrap_or_default().to_owned(),
-            to: req.header("To").unwrap_or_default().to_owned(),
-            uri: {
-                let mut u = String::with_capacity(48);
-                u.push_str(req.req.uri());
-                u
-            },
-            call_id: req.core.call_id().to_owned(),
+        let info = IncomingInfo::new(
+            req.header("From").unwrap_or_default(),
+            req.header("To").unwrap_or_default(),
+            req.req.uri(),
+            req.core.call_id(),
             peer,
-            target: None,
-        };
+        );
         self.ctx.index.watch(tx, id);
         let mut call = Call::offered(id, now, tx, req, peer, tag, port, offer);
         call.set_srtp(policy, self.ctx.cfg.srtp.sdes_in_clear, keys);

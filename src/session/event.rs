@@ -1,7 +1,8 @@
 //! What the session layer reports upward.
 
+use super::IncomingInfo;
 use super::record::CallRecord;
-use crate::ids::{CallId, Peer};
+use crate::ids::CallId;
 use crate::status::StatusCode;
 
 /// Why a call ended.
@@ -72,24 +73,6 @@ pub enum DtmfSource {
     Rtp,
     /// An INFO in its dialog (RFC 6086).
     Info,
-}
-
-/// Details of an incoming call.
-#[derive(Debug, Clone)]
-pub struct IncomingInfo {
-    /// From header value.
-    pub from: String,
-    /// To header value.
-    pub to: String,
-    /// Request-URI.
-    pub uri: String,
-    /// Its SIP Call-ID.
-    pub call_id: String,
-    /// Where it came from.
-    pub peer: Peer,
-    /// The route's application target, when a gateway route hands the call
-    /// to the application.
-    pub target: Option<String>,
 }
 
 /// One early dialog of an outgoing call: a callee that a forking proxy

@@ -13,8 +13,9 @@ pub struct LegRecord {
     pub direction: &'static str,
     /// Its SIP Call-ID.
     pub call_id: String,
-    /// The peer's address.
-    pub peer: String,
+    /// The peer's address (written `ip:port`, as `SocketAddr` shows it;
+    /// kept as the address, so that closing a leg copies no text).
+    pub peer: Option<std::net::SocketAddr>,
     /// When the INVITE came or went (Unix ms).
     pub start_ms: u64,
     /// When it was answered, if it was.
@@ -53,18 +54,6 @@ pub struct CallRecord {
     /// record is held for every call up, and this part only at its end).
     #[serde(skip)]
     pub(super) media: Option<Box<[Option<LegStats>; 2]>>,
-}
-
-/// `ip:port` as `SocketAddr`'s `Display` writes it, IPv4 without `fmt`.
-pub(super) fn addr_text(a: std::net::SocketAddr) -> String {
-    if a.is_ipv6() {
-        return a.to_string();
-    }
-    let mut s = String::with_capacity(21);
-    crate::sip::push_ip(&mut s, a.ip());
-    s.push(':');
-    crate::sip::push_u64(&mut s, u64::from(a.port()));
-    s
 }
 
 pub(super) fn end_text(ev: Option<&SessionEvent>) -> Cow<'static, str> {

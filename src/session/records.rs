@@ -4,7 +4,7 @@
 
 use super::SessionEvent;
 use super::call::{Call, Role};
-use super::record::{CallRecord, LegRecord, addr_text, end_text};
+use super::record::{CallRecord, LegRecord, end_text};
 use crate::ids::CallId;
 use crate::media::LegStats;
 use rustc_hash::FxHashMap;
@@ -112,7 +112,7 @@ impl Records {
         let leg = LegRecord {
             direction: if call.role() == Role::Uas { "in" } else { "out" },
             call_id: call.sip_call_id().to_owned(),
-            peer: addr_text(call.peer().addr),
+            peer: Some(call.peer().addr),
             start_ms: self.wall_ms(started),
             answer_ms: answered.map(|t| self.wall_ms(t)),
             end_ms: self.wall_ms(now),

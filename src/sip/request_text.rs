@@ -76,3 +76,32 @@ impl RequestText<'_> {
         Bytes::from(out)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sip::Message;
+
+    /// Written as a kept `Message` or straight as bytes, a request is the
+    /// same text, a strict router's last Route and extra headers included.
+    #[test]
+    fn a_request_reads_the_same_as_a_message_and_as_bytes() {
+        let route = ["<sip:p1.example;lr>".to_owned()];
+        let text = RequestText {
+            method: Method::Invite,
+            uri: "sip:b@192.0.2.2",
+            via: "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-1;rport",
+            route: &route,
+            last_route: Some("sip:b@192.0.2.9"),
+            from: "<sip:gw@192.0.2.1>;tag=f1",
+            to: "<sip:b@192.0.2.2>",
+            call_id: "c1@192.0.2.1",
+            cseq: 7,
+            contact: Some("<sip:gw@192.0.2.1:5060>"),
+            extra: &[("Supported", "100rel, timer"), ("Min-SE", "90")],
+        };
+        let message = Message::of_text(&text, None).expect("a readable URI");
+        assert_eq!(message.wire(), &text.bytes()[..]);
+        assert_eq!(message.headers("Route").count(), 2);
+    }
+}

@@ -14,6 +14,7 @@ mod hop;
 mod in_dialog;
 mod info;
 mod invite;
+mod invite_headers;
 mod link;
 mod offer_answer;
 mod ok_retransmit;

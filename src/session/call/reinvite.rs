@@ -105,7 +105,7 @@ impl Call {
         // Written as a `Message`: its Request-URI goes out as the dialog
         // holds it, the text its credentials were computed over.
         let body = sdp::render(&offer);
-        let Some(req) = sip::Message::request(&spec, Some(("application/sdp", body.as_bytes()))) else {
+        let Some(req) = sip::Message::request(&spec, &[], Some(("application/sdp", body.as_bytes()))) else {
             return;
         };
         let tx = ctx.send_invite(now, self.id, hop, std::sync::Arc::new(req));

@@ -25,15 +25,6 @@ fn header(name: &str, value: String) -> Header {
     Header::Other(name.into(), value)
 }
 
-/// The headers a new INVITE of ours carries: the extensions we support
-/// (reliable provisionals, session timers) and the session timer asked.
-pub(super) fn invite_headers(cfg: &SessionTimerConfig) -> Vec<(String, String)> {
-    let mut h = Vec::with_capacity(3);
-    h.push(("Supported".into(), "100rel, timer".into()));
-    push_offer_headers(&mut h, cfg, cfg.expires, None);
-    h
-}
-
 /// The headers that ask for a session timer of `expires` seconds (none
 /// when 0), refreshed by `refresher` if we name it.
 pub(super) fn offer_headers(

@@ -8,8 +8,9 @@ use crate::ids::{CallId, Peer, TransportKind};
 use crate::sdp::{self, Direction, Sdp, SrtpPolicy, SrtpTerms};
 use crate::session::context::CallContext;
 use crate::session::{EndReason, Outbound, SessionEvent};
-use crate::sip::{self, IncomingResponse, Method, RequestSpec};
+use crate::sip::{self, IncomingResponse, Method, RequestText};
 use crate::status::StatusCode;
+use smallvec::SmallVec;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -65,26 +66,33 @@ impl Call {
                 ours: &keys,
             },
         });
+        let via = ctx.via(peer);
         let user = if out.from_user.is_empty() {
             &ctx.cfg.user
         } else {
             &out.from_user
         };
-        let from = ["<sip:", user, "@", ctx.hostport(peer), ">;tag=", &tag].concat();
-        let spec = RequestSpec {
+        // From and To written on the stack, the rest lent where it is: the
+        // INVITE's text is the one string made.
+        let (mut from, mut to) = (SmallVec::new(), SmallVec::new());
+        let contact = ctx.contact(peer);
+        let asked = super::invite_headers::InviteHeaders::new(&ctx.cfg.session_timer);
+        let (pairs, n) = asked.pairs();
+        let spec = RequestText {
             method: Method::Invite,
-            uri: sip::uri_of(uri).to_owned(),
-            via: ctx.via(peer),
-            from,
-            to: ["<", sip::uri_of(uri), ">"].concat(),
-            call_id,
+            uri: sip::uri_of(uri),
+            via: &via,
+            route: &[],
+            last_route: None,
+            from: joined(&["<sip:", user, "@", ctx.hostport(peer), ">;tag=", &tag], &mut from),
+            to: joined(&["<", sip::uri_of(uri), ">"], &mut to),
+            call_id: &call_id,
             cseq: 1,
-            contact: Some(ctx.contact(peer).to_string()),
-            route: Vec::new(),
-            extra: super::session_timer::invite_headers(&ctx.cfg.session_timer),
+            contact: Some(&contact),
+            extra: &pairs[..n],
         };
         let body = sdp::render(&offer);
-        let Some(req) = sip::Message::request(&spec, Some(("application/sdp", body.as_bytes()))) else {
+        let Some(req) = sip::Message::of_text(&spec, Some(("application/sdp", body.as_bytes()))) else {
             ctx.ports.give_back(now, port);
             return Err(StatusCode::UNSUPPORTED_URI_SCHEME);
         };
@@ -125,4 +133,12 @@ impl Call {
             }
         }
     }
+}
+
+/// `parts` one after another in `buf`, on the stack when they fit.
+fn joined<'b>(parts: &[&str], buf: &'b mut SmallVec<[u8; 160]>) -> &'b str {
+    for p in parts {
+        buf.extend_from_slice(p.as_bytes());
+    }
+    std::str::from_utf8(buf).unwrap_or_default()
 }

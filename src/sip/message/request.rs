@@ -5,16 +5,41 @@
 //! re-INVITE).
 
 use super::{Message, Start};
-use crate::sip::{self, Request, RequestSpec};
+use crate::sip::{self, Request, RequestSpec, RequestText};
 use smallvec::SmallVec;
 
 impl Message {
-    /// The request `spec` describes, with a body (content type, bytes) if
-    /// any: the bytes `request_bytes(&request_with_body(spec, ..))` gives,
-    /// but for the Request-URI, sent as written; `None` when that cannot
-    /// be read.
-    pub fn request(spec: &RequestSpec, body: Option<(&str, &[u8])>) -> Option<Message> {
-        if !sip::uri_is_valid(&spec.uri) {
+    /// The request `spec` describes, with `more` headers after its extra
+    /// ones (lent, not moved into the spec) and a body (content type,
+    /// bytes) if any: the bytes `request_bytes(&request_with_body(spec,
+    /// ..))` gives with `more` among the extra headers, but for the
+    /// Request-URI, sent as written; `None` when that cannot be read.
+    pub fn request(spec: &RequestSpec, more: &[(&str, &str)], body: Option<(&str, &[u8])>) -> Option<Message> {
+        let extra: SmallVec<[(&str, &str); 8]> = (spec.extra.iter())
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .chain(more.iter().copied())
+            .collect();
+        let text = RequestText {
+            method: spec.method,
+            uri: &spec.uri,
+            via: &spec.via,
+            route: &spec.route,
+            last_route: None,
+            from: &spec.from,
+            to: &spec.to,
+            call_id: &spec.call_id,
+            cseq: spec.cseq,
+            contact: spec.contact.as_deref(),
+            extra: &extra,
+        };
+        Message::of_text(&text, body)
+    }
+
+    /// The request `spec`'s borrowed parts describe, as
+    /// [`request`](Self::request) writes it (no owned spec: a new INVITE's
+    /// parts are lent from where they already are).
+    pub fn of_text(spec: &RequestText, body: Option<(&str, &[u8])>) -> Option<Message> {
+        if !sip::uri_is_valid(spec.uri) {
             return None;
         }
         let method = sip::method_name(&spec.method);
@@ -25,22 +50,25 @@ impl Message {
         let cseq = joined(&cseq, &mut cseq_text);
         let bytes = body.map_or(&[][..], |(_, b)| b);
         let length = ascii(sip::text::decimal(bytes.len() as u64, &mut length));
+        // A strict router's last Route, `<uri>` (rare: a re-INVITE's).
+        let last = spec.last_route.map(|r| ["<", r, ">"].concat());
         let mut headers: SmallVec<[(&str, &str); 20]> = SmallVec::new();
-        headers.push(("Via", &spec.via));
+        headers.push(("Via", spec.via));
         headers.extend(spec.route.iter().map(|r| ("Route", r.as_str())));
+        headers.extend(last.as_deref().map(|r| ("Route", r)));
         headers.push(("Max-Forwards", "70"));
         headers.extend([
-            ("From", &*spec.from),
-            ("To", &spec.to),
-            ("Call-ID", &spec.call_id),
+            ("From", spec.from),
+            ("To", spec.to),
+            ("Call-ID", spec.call_id),
             ("CSeq", cseq),
         ]);
-        headers.extend(spec.contact.as_deref().map(|c| ("Contact", c)));
-        headers.extend(spec.extra.iter().map(|(n, v)| (n.as_str(), v.as_str())));
+        headers.extend(spec.contact.map(|c| ("Contact", c)));
+        headers.extend(spec.extra.iter().copied());
         headers.push(("User-Agent", sip::build::AGENT));
         headers.extend(body.map(|(content_type, _)| ("Content-Type", content_type)));
         headers.push(("Content-Length", length));
-        let line = [method, " ", &spec.uri, " SIP/2.0"];
+        let line = [method, " ", spec.uri, " SIP/2.0"];
         Some(Message::new(
             Start::Request(spec.method),
             &line,
@@ -129,7 +157,15 @@ mod tests {
                 (extras.clone(), vec!["<sip:127.0.0.9;lr>".to_owned()]),
             ] {
                 let s = spec(uri, extra, route);
-                let ours = Message::request(&s, Some(("application/sdp", sdp))).expect("a readable URI");
+                let ours = Message::request(&s, &[], Some(("application/sdp", sdp))).expect("a readable URI");
+                // The same headers lent rather than in the spec.
+                let lent: Vec<(&str, &str)> = s.extra.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+                let bare = RequestSpec {
+                    extra: Vec::new(),
+                    ..s.clone()
+                };
+                let more = Message::request(&bare, &lent, Some(("application/sdp", sdp))).expect("a readable URI");
+                assert_eq!(more.wire(), ours.wire(), "{uri}: headers lent");
                 let rsip = request_with_body(s, "application/sdp", sdp.to_vec()).expect("rsip builds it");
                 // rsip writes a transport parameter upper-cased; we send
                 // the Request-URI as it was written.
@@ -144,7 +180,7 @@ mod tests {
             }
         }
         assert!(
-            Message::request(&spec("sip:b@", vec![], vec![]), None).is_none(),
+            Message::request(&spec("sip:b@", vec![], vec![]), &[], None).is_none(),
             "an unreadable URI"
         );
     }
