@@ -81,11 +81,12 @@ use b2bua::*;
 /// kept in its text; 110 with an INVITE's Content-Type checked and its
 /// session-timer headers made without copies; 105 with the INVITE we send
 /// written straight as a `Message`; 99 with a message's core (Call-ID,
-/// branch, sent-by, tags) kept inline; 83 with an incoming call's four
-/// strings one, a record's peer an address, and the INVITE we send
-/// written from borrowed parts with its extension headers lent from the
-/// stack (perf/README.md, issue #20).
-const PINNED_PER_CALL: u64 = 86;
+/// branch, sent-by, tags) kept inline; 78 with an incoming call's four
+/// strings one, a record's peer an address, the INVITE we send written
+/// from borrowed parts with its extension headers lent from the stack,
+/// the route's user read in place and SDP's address written where it goes
+/// (perf/README.md, issue #20).
+const PINNED_PER_CALL: u64 = 81;
 
 /// The steps of a call, in order: what comes in, and what the gateway
 /// sends for it.

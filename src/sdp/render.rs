@@ -10,24 +10,17 @@ pub fn render(sdp: &Sdp) -> String {
     let a = &sdp.audio;
     let kind = if a.addr.is_ipv4() { "IP4" } else { "IP6" };
     let mut out = String::with_capacity(256);
-    let mut addr = String::with_capacity(16);
-    push_ip(&mut addr, a.addr);
     out.push_str("v=0\r\no=rvoip ");
     push_u64(&mut out, sdp.session_id);
     out.push(' ');
     push_u64(&mut out, sdp.version);
-    for part in [
-        " IN ",
-        kind,
-        " ",
-        &addr,
-        "\r\ns=rvoip\r\nc=IN ",
-        kind,
-        " ",
-        &addr,
-        "\r\nt=0 0\r\n",
-    ] {
-        out.push_str(part);
+    // The address written where it goes, twice: no string of its own.
+    for (before, after) in [(" IN ", "\r\ns=rvoip\r\n"), ("c=IN ", "\r\nt=0 0\r\n")] {
+        for part in [before, kind, " "] {
+            out.push_str(part);
+        }
+        push_ip(&mut out, a.addr);
+        out.push_str(after);
     }
     let mut rejected = sdp.rejected.iter().peekable();
     for at in 0..=sdp.rejected.len() {

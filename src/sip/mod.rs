@@ -61,7 +61,7 @@ pub use target::{flow_for, uri_host, uri_peer};
 pub use text::{decimal, push_ip, push_u64, push_uri};
 #[cfg(feature = "test-exports")]
 pub use uri::simple as simple_uri;
-pub use uri::{is_valid as uri_is_valid, parse_uri};
+pub use uri::{is_valid as uri_is_valid, parse_uri, simple_user_host};
 pub use validate::{MAGIC_COOKIE, validate};
 #[cfg(feature = "test-exports")]
 pub use via::stamp_received;

@@ -111,6 +111,14 @@ fn simple_parts(s: &str) -> Option<Simple<'_>> {
     })
 }
 
+/// The user part and host of `s`, borrowed, and whether it has
+/// parameters, when it is of the simple form
+/// (`sip:[user@]host[:port][;params]`, none of them escaped): what routing
+/// reads without building the URI; `None` otherwise.
+pub fn simple_user_host(s: &str) -> Option<(Option<&str>, &str, bool)> {
+    simple_parts(s).map(|p| (p.user, p.host, p.params.is_some()))
+}
+
 /// Whether `s` is a URI we can send to, exactly when [`parse_uri`] reads
 /// it: the simple form checked without building it, anything else
 /// through [`parse_uri`].
