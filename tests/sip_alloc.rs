@@ -84,9 +84,10 @@ use b2bua::*;
 /// branch, sent-by, tags) kept inline; 78 with an incoming call's four
 /// strings one, a record's peer an address, the INVITE we send written
 /// from borrowed parts with its extension headers lent from the stack,
-/// the route's user read in place and SDP's address written where it goes
-/// (perf/README.md, issue #20).
-const PINNED_PER_CALL: u64 = 81;
+/// the route's user read in place and SDP's address written where it goes;
+/// 74 with the Via of a request written at once on the stack and an
+/// ACK's bytes sized exactly (perf/README.md, issue #20).
+const PINNED_PER_CALL: u64 = 77;
 
 /// The steps of a call, in order: what comes in, and what the gateway
 /// sends for it.

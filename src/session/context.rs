@@ -119,6 +119,12 @@ impl CallContext {
         self.local.hostport(peer.addr.ip())
     }
 
+    /// [`via`](Self::via) written into `buf`, for a request written at
+    /// once (no string of its own).
+    pub fn via_in<'b>(&mut self, peer: Peer, buf: &'b mut super::local::ViaText) -> &'b str {
+        self.local.via_in(peer.transport, peer.addr.ip(), &mut self.rng, buf)
+    }
+
     /// A new Via value for a request to `peer` (its transport, and our
     /// address of its IP family).
     pub fn via(&mut self, peer: Peer) -> String {

@@ -9,6 +9,9 @@ use crate::ids::TransportKind;
 use crate::sip;
 use std::net::{IpAddr, SocketAddr};
 
+/// A Via value's text, on the stack when it fits.
+pub type ViaText = smallvec::SmallVec<[u8; 128]>;
+
 /// The fixed parts of what we write about ourselves.
 #[derive(Debug, Clone)]
 pub(super) struct LocalText {
@@ -87,6 +90,22 @@ impl LocalText {
     /// Our `host:port` as a peer at `peer` reaches it.
     pub fn hostport(&self, peer: IpAddr) -> &str {
         &self.of(peer).hostport
+    }
+
+    /// [`via`](Self::via) written into `buf` (on the stack when it fits,
+    /// as ours do): for a request whose text is written at once.
+    pub fn via_in<'b>(
+        &self,
+        t: TransportKind,
+        peer: IpAddr,
+        rng: &mut impl rand::Rng,
+        buf: &'b mut ViaText,
+    ) -> &'b str {
+        buf.clear();
+        buf.extend_from_slice(self.of(peer).via[index(t)].as_bytes());
+        buf.extend_from_slice(&sip::token_bytes(rng));
+        buf.extend_from_slice(b";rport");
+        std::str::from_utf8(buf).unwrap_or_default()
     }
 
     /// A Via value over `t` to `peer` with a fresh branch token from `rng`.

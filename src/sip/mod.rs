@@ -40,7 +40,7 @@ pub use framing::{MAX_MESSAGE, RawMessage, frame_stream, leading_crlf};
 pub use incoming::{Incoming, IncomingRequest, IncomingResponse};
 pub use ipv6::{host_ip, parse_v6};
 pub use message::{Message, Start};
-pub use params::{header_param, new_token, push_token, split_host_port, split_list, uri_of};
+pub use params::{header_param, new_token, push_token, split_host_port, split_list, token_bytes, uri_of};
 pub use parse::receive;
 pub use reason::phrase as reason_phrase;
 pub use redact::for_log;

@@ -53,13 +53,15 @@ pub fn new_token(rng: &mut impl Rng) -> String {
 
 /// Appends a [`new_token`] to `out`.
 pub fn push_token(out: &mut String, rng: &mut impl Rng) {
+    let t = token_bytes(rng);
+    out.push_str(std::str::from_utf8(&t).expect("invariant: hex digits"));
+}
+
+/// A [`new_token`]'s text: 16 lower-case hex digits, as `{:016x}` writes
+/// them.
+pub fn token_bytes(rng: &mut impl Rng) -> [u8; 16] {
     let n: u64 = rng.r#gen();
-    // 16 lower-case hex digits, as `{:016x}` writes them.
-    out.extend(
-        (0..16)
-            .rev()
-            .map(|i| char::from(b"0123456789abcdef"[(n >> (i * 4)) as usize & 15])),
-    );
+    std::array::from_fn(|i| b"0123456789abcdef"[(n >> ((15 - i) * 4)) as usize & 15])
 }
 
 /// Splits `host[:port]` or `[v6][:port]` into host (without brackets) and

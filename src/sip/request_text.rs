@@ -38,13 +38,22 @@ pub struct RequestText<'a> {
 
 impl RequestText<'_> {
     /// The request's bytes, in [`request`](super::request)'s header order,
-    /// with no body.
+    /// with no body: sized exactly (measured first), so that a request
+    /// sent once (an ACK) is one allocation, not a buffer and a count.
     pub fn bytes(&self) -> Bytes {
+        let mut len = 0;
+        self.write(&mut |p| len += p.len());
+        let mut out = Vec::with_capacity(len);
+        self.write(&mut |p| out.extend_from_slice(p));
+        Bytes::from(out)
+    }
+
+    /// Hands the request's text to `put`, part by part.
+    fn write(&self, put: &mut dyn FnMut(&[u8])) {
         let method = method_name(&self.method);
-        let mut out = Vec::with_capacity(512);
         let mut put = |parts: &[&[u8]]| {
             for p in parts {
-                out.extend_from_slice(p);
+                put(p);
             }
         };
         put(&[method.as_bytes(), b" ", self.uri.as_bytes(), b" SIP/2.0\r\n"]);
@@ -73,7 +82,6 @@ impl RequestText<'_> {
             put(&[n.as_bytes(), b": ", v.as_bytes(), b"\r\n"]);
         }
         put(&[b"User-Agent: ", AGENT.as_bytes(), b"\r\nContent-Length: 0\r\n\r\n"]);
-        Bytes::from(out)
     }
 }
 

@@ -95,8 +95,10 @@ impl Call {
     /// The ACK for a 2xx (§13.2.2.4): a new transaction-less request.
     pub(super) fn send_ack(ctx: &mut CallContext, dialog: &mut Dialog, cseq: u32) {
         let hop = dialog.next_hop();
-        let (via, contact) = (ctx.via(hop), ctx.contact(hop));
-        if let Some(bytes) = dialog.request_bytes(Method::Ack, &via, &contact, Some(cseq), &[]) {
+        let mut via = Default::default();
+        let contact = ctx.contact(hop);
+        let via = ctx.via_in(hop, &mut via);
+        if let Some(bytes) = dialog.request_bytes(Method::Ack, via, &contact, Some(cseq), &[]) {
             ctx.txs.send_stateless(hop, bytes);
         }
     }

@@ -134,10 +134,12 @@ impl Call {
         auth: Option<(String, String)>,
     ) -> Option<TxId> {
         let hop = dialog.next_hop();
-        let (via, contact) = (ctx.via(hop), ctx.contact(hop));
+        let mut via = Default::default();
+        let contact = ctx.contact(hop);
+        let via = ctx.via_in(hop, &mut via);
         let auth = auth.as_ref().map(|(n, v)| (n.as_str(), v.as_str()));
-        let bytes = dialog.request_bytes(Method::Bye, &via, &contact, None, auth.as_slice())?;
-        Some(ctx.txs.send_request_bytes(now, hop, Method::Bye, &via, bytes))
+        let bytes = dialog.request_bytes(Method::Bye, via, &contact, None, auth.as_slice())?;
+        Some(ctx.txs.send_request_bytes(now, hop, Method::Bye, via, bytes))
     }
 
     /// Its client transaction `tx` got no response (Timer B or F: `status`

@@ -66,7 +66,8 @@ impl Call {
                 ours: &keys,
             },
         });
-        let via = ctx.via(peer);
+        let mut via = Default::default();
+        let via: &str = ctx.via_in(peer, &mut via);
         let user = if out.from_user.is_empty() {
             &ctx.cfg.user
         } else {
@@ -81,7 +82,7 @@ impl Call {
         let spec = RequestText {
             method: Method::Invite,
             uri: sip::uri_of(uri),
-            via: &via,
+            via,
             route: &[],
             last_route: None,
             from: joined(&["<sip:", user, "@", ctx.hostport(peer), ">;tag=", &tag], &mut from),
