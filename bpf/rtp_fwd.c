@@ -105,17 +105,12 @@ static __always_inline int count(__u32 what)
 	return PASS;
 }
 
-/* Replaces `size` (2 or 4) bytes at `off` by `to`, fixing the UDP checksum
- * (`pseudo`: the field is in the pseudo-header) and, for IP addresses,
- * the IP header's. */
-static __always_inline void put(struct __sk_buff *skb, __u32 off, __u32 from, __u32 to, __u32 size, int ip)
+/* A rewrite's checksum change: the difference `bpf_csum_diff` finds
+ * between the old and new bytes of a field (sizes in multiples of 4), with
+ * `seed` the difference so far. */
+static __always_inline __u32 diff(void *from, void *to, __u32 size, __u32 seed)
 {
-	if (from == to)
-		return;
-	bpf_l4_csum_replace(skb, UDP_CSUM, from, to, L4 | size | (ip ? BPF_F_PSEUDO_HDR : 0));
-	if (ip)
-		bpf_l3_csum_replace(skb, IP_CSUM, from, to, size);
-	bpf_skb_store_bytes(skb, off, &to, size, 0);
+	return (__u32)bpf_csum_diff(from, size, to, size, seed);
 }
 
 /* The packet leaves as one our socket sends: a fresh TTL, not what is
@@ -133,6 +128,16 @@ static __always_inline void fresh_ttl(struct __sk_buff *skb, const struct iphdr 
 	bpf_l3_csum_replace(skb, IP_CSUM, from, to, 2);
 	bpf_skb_store_bytes(skb, IP_OFF + offsetof(struct iphdr, ttl), &to, 2, 0);
 }
+
+/* The IP addresses and UDP ports, in wire order. */
+struct ip_pair {
+	__u32 saddr;
+	__u32 daddr;
+};
+struct port_pair {
+	__u16 source;
+	__u16 dest;
+};
 
 /* The RTP fixed header's first four words, as received. */
 struct rtp_words {
@@ -164,7 +169,11 @@ int rtp_fwd_ingress(struct __sk_buff *skb)
 	struct fwd_key key = {}, guard = {};
 	struct bpf_fib_lookup fib = {};
 	struct fwd_entry *e;
-	struct rtp_words w;
+	struct rtp_words w, out_w;
+	struct ip_pair in_ips, out_ips;
+	struct port_pair in_ports, out_ports;
+	__u32 ip_diff, udp_diff;
+	__u8 macs[2 * ETH_ALEN];
 	struct iphdr ip;
 	struct udphdr udp;
 	__u32 rtp_len, in_pt, pt;
@@ -226,21 +235,35 @@ int rtp_fwd_ingress(struct __sk_buff *skb)
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS && rc != BPF_FIB_LKUP_RET_NO_NEIGH)
 		return count(FWD_NO_ROUTE);
 
-	fresh_ttl(skb, &ip);
-	put(skb, IP_OFF + offsetof(struct iphdr, saddr), ip.saddr, e->out_src_ip, 4, 1);
-	put(skb, IP_OFF + offsetof(struct iphdr, daddr), ip.daddr, e->out_dst_ip, 4, 1);
-	put(skb, UDP_OFF + offsetof(struct udphdr, source), udp.source, e->out_src_port, 2, 0);
-	put(skb, UDP_OFF + offsetof(struct udphdr, dest), udp.dest, e->out_dst_port, 2, 0);
+	/* Each run of bytes is written once, and the checksums are fixed
+	 * with one difference per kind: the addresses change the IP header's
+	 * and the UDP pseudo-header's, the ports and RTP words the UDP's. */
+	in_ips = (struct ip_pair){ip.saddr, ip.daddr};
+	out_ips = (struct ip_pair){e->out_src_ip, e->out_dst_ip};
+	in_ports = (struct port_pair){udp.source, udp.dest};
+	out_ports = (struct port_pair){e->out_src_port, e->out_dst_port};
+	ip_diff = diff(&in_ips, &out_ips, sizeof(in_ips), 0);
+	udp_diff = diff(&in_ports, &out_ports, sizeof(in_ports), 0);
 	out_seq = bpf_ntohs(w.seq);
 	out_ts = bpf_ntohl(w.ts);
+	out_w = w;
 	if (e->flags & FWD_REWRITE_RTP) {
 		out_seq += e->seq_delta;
 		out_ts += e->ts_delta;
-		put(skb, RTP_OFF, w.flags_pt, out_fp, 2, 0);
-		put(skb, RTP_OFF + 2, w.seq, bpf_htons(out_seq), 2, 0);
-		put(skb, RTP_OFF + 4, w.ts, bpf_htonl(out_ts), 4, 0);
-		put(skb, RTP_OFF + 8, w.ssrc, bpf_htonl(e->out_ssrc), 4, 0);
+		out_w.flags_pt = out_fp;
+		out_w.seq = bpf_htons(out_seq);
+		out_w.ts = bpf_htonl(out_ts);
+		out_w.ssrc = bpf_htonl(e->out_ssrc);
+		udp_diff = diff(&w, &out_w, sizeof(w), udp_diff);
 	}
+	fresh_ttl(skb, &ip);
+	bpf_l3_csum_replace(skb, IP_CSUM, 0, ip_diff, 0);
+	bpf_l4_csum_replace(skb, UDP_CSUM, 0, ip_diff, L4 | BPF_F_PSEUDO_HDR);
+	bpf_l4_csum_replace(skb, UDP_CSUM, 0, udp_diff, L4);
+	bpf_skb_store_bytes(skb, IP_OFF + offsetof(struct iphdr, saddr), &out_ips, sizeof(out_ips), 0);
+	bpf_skb_store_bytes(skb, UDP_OFF, &out_ports, sizeof(out_ports), 0);
+	if (e->flags & FWD_REWRITE_RTP)
+		bpf_skb_store_bytes(skb, RTP_OFF, &out_w, sizeof(out_w), 0);
 	gap = out_seq - e->last_seq;
 	/* The last numbers move only forward (a late packet leaves them), as
 	 * the worker's stream keeps them; numbers skipped are counted lost. */
@@ -255,8 +278,9 @@ int rtp_fwd_ingress(struct __sk_buff *skb)
 	count(FWD_FORWARDED);
 	if (rc == BPF_FIB_LKUP_RET_NO_NEIGH)
 		return bpf_redirect_neigh(fib.ifindex, 0, 0, 0);
-	bpf_skb_store_bytes(skb, 0, fib.dmac, ETH_ALEN, 0);
-	bpf_skb_store_bytes(skb, ETH_ALEN, fib.smac, ETH_ALEN, 0);
+	__builtin_memcpy(macs, fib.dmac, ETH_ALEN);
+	__builtin_memcpy(macs + ETH_ALEN, fib.smac, ETH_ALEN);
+	bpf_skb_store_bytes(skb, 0, macs, sizeof(macs), 0);
 	return bpf_redirect(fib.ifindex, 0);
 }
 

@@ -5,6 +5,7 @@
 //!     kernel_fwd_load gw   --calls N --secs S          # load, attach a1/b1, install N calls A→B, report the kernel's counts
 //!     kernel_fwd_load recv --secs S                    # B: count what arrives
 //!     kernel_fwd_load send --calls N --secs S --pps P  # A: 172-byte RTP to the N calls' ports, P packets/s (0: flat out)
+//!     kernel_fwd_load send ... --raw-to MAC            # the same as whole frames through AF_PACKET (raw.rs) to a1's MAC
 //!
 //! Needs the `kernel-fastpath` feature and root.
 
@@ -25,7 +26,12 @@ struct Args {
     secs: u64,
     #[arg(long, default_value_t = 0)]
     pps: u64,
+    /// Send whole frames to this MAC (a1's) through AF_PACKET.
+    #[arg(long)]
+    raw_to: Option<String>,
 }
+
+mod raw;
 
 const A: [u8; 4] = [10, 201, 1, 1];
 const GW_A: [u8; 4] = [10, 201, 1, 2];
@@ -99,6 +105,21 @@ fn receive(args: &Args) {
 }
 
 fn send(args: &Args) {
+    if let Some(mac) = &args.raw_to {
+        let load = raw::RawLoad {
+            iface: "a0",
+            dst_mac: raw::parse_mac(mac),
+            src: (A, PEER_PORT),
+            dst_ip: GW_A,
+            ports: (0..args.calls).map(port).collect(),
+            pps: args.pps,
+            secs: args.secs,
+        };
+        let (sent, took) = load.run();
+        let secs = took.as_secs_f64();
+        println!("sent {sent} in {secs:.3} s ({:.0} pps)", sent as f64 / secs);
+        return;
+    }
     let s = UdpSocket::bind(SocketAddrV4::new(A.into(), PEER_PORT)).expect("bind A");
     let dests: Vec<SocketAddr> = (0..args.calls)
         .map(|c| SocketAddrV4::new(GW_A.into(), port(c)).into())
