@@ -5,7 +5,7 @@
 //! port range, a value it would refuse) returns `None` and goes through the
 //! crate. The crate's parser cost ~6 % of a bridged call's CPU.
 
-use super::wire::Parts;
+use super::wire::{Formats, Parts};
 
 const MEDIA: [&str; 6] = ["audio", "video", "text", "application", "message", "image"];
 const PROTOS: [&str; 10] = [
@@ -48,10 +48,10 @@ fn timing(value: &str) -> Option<()> {
 }
 
 /// `m=` with the crate's checks: (media, port, protocol, formats).
-fn media(value: &str) -> Option<(&str, u16, &str, Vec<&str>)> {
+fn media(value: &str) -> Option<(&str, u16, &str, Formats<'_>)> {
     let mut f = value.split_whitespace();
     let (kind, port, proto) = (f.next()?, f.next()?, f.next()?);
-    let formats: Vec<&str> = f.collect();
+    let formats: Formats = f.collect();
     let ok = MEDIA.contains(&kind) && !formats.is_empty() && proto.split('/').all(|p| PROTOS.contains(&p));
     // A port range ("49170/2") goes through the crate.
     ok.then_some((kind, port.parse().ok()?, proto, formats))

@@ -40,7 +40,7 @@ fn agree(text: &str) -> bool {
 fn samples_agree_and_plain_ones_take_the_fast_path() {
     let taken: Vec<bool> = SAMPLES.iter().map(|s| agree(s)).collect();
     assert_eq!(taken, [true, true, true, true, true, false, false, false, true]);
-    assert!(parts(SAMPLES[0]).is_some_and(|p| p.formats == ["0", "8", "101"]));
+    assert!(parts(SAMPLES[0]).is_some_and(|p| p.formats[..] == ["0", "8", "101"]));
 }
 
 #[test]

@@ -4,11 +4,18 @@
 use super::{Codec, Direction, MediaSdp, Proto, Rejected, Sdp, SdpError, Token};
 use crate::media::srtp::Crypto;
 use sdp::description::session::SessionDescription;
+use smallvec::SmallVec;
 use std::io::Cursor;
 use std::net::IpAddr;
 
+/// Formats of an m-line, on the stack for the usual handful.
+pub(super) type Formats<'a> = SmallVec<[&'a str; 12]>;
+/// `a=` lines as (key, value), on the stack for the usual number.
+pub(super) type Attrs<'a> = SmallVec<[(&'a str, Option<&'a str>); 16]>;
+
 /// What [`parse`] takes from SDP text, borrowed from the text (one-pass reader)
-/// or from the `sdp` crate's model.
+/// or from the `sdp` crate's model: on the stack for the usual SDP, as it
+/// lives only until [`assemble`] has taken what the call keeps.
 #[derive(Debug, Default)]
 pub(super) struct Parts<'a> {
     pub session_id: u64,
@@ -18,12 +25,12 @@ pub(super) struct Parts<'a> {
     pub port: u16,
     /// The audio stream's protocol (one we speak).
     pub proto: &'a str,
-    pub formats: Vec<&'a str>,
+    pub formats: Formats<'a>,
     /// The other m-lines: position, media, protocol, first format.
-    pub others: Vec<(usize, &'a str, &'a str, &'a str)>,
+    pub others: SmallVec<[(usize, &'a str, &'a str, &'a str); 2]>,
     /// The audio stream's attributes, then the session's.
-    pub media: Vec<(&'a str, Option<&'a str>)>,
-    pub session: Vec<(&'a str, Option<&'a str>)>,
+    pub media: Attrs<'a>,
+    pub session: Attrs<'a>,
 }
 
 /// Parses SDP text; the first `m=audio` in a protocol we speak is the
@@ -75,7 +82,7 @@ pub(super) fn parse_with_crate(text: &str) -> Result<Sdp, SdpError> {
 }
 
 /// The crate's attributes as `(key, value)`.
-fn attrs(list: &[sdp::description::common::Attribute]) -> Vec<(&str, Option<&str>)> {
+fn attrs(list: &[sdp::description::common::Attribute]) -> Attrs<'_> {
     list.iter().map(|a| (a.key.as_str(), a.value.as_deref())).collect()
 }
 
