@@ -24,8 +24,6 @@ mod rsip_parse;
 mod serialize;
 mod session_expires;
 mod shard;
-mod shared_bytes;
-pub use shared_bytes::shared;
 mod sipfrag;
 mod start_fault;
 mod target;

@@ -1,7 +1,6 @@
 //! Responses written straight into their send buffer: the bytes
 //! `response_bytes(&response(..))` would give, without building the rsip
-//! response first (one allocation, its reference count in it, instead of
-//! one per header). For the
+//! response first (one allocation instead of one per header). For the
 //! responses sent as built: the 100 Trying, a plain reply, and a dialog's
 //! 18x and 2xx with their Contact, Record-Route and SDP.
 
@@ -44,7 +43,7 @@ pub fn response_text(
 /// As [`response_text`], with everything [`After`] may add.
 pub fn response_with(req: &Message, status: u16, reason: Option<&str>, to_tag: Option<&str>, after: After) -> Bytes {
     let body = after.body.map_or(&[][..], |(_, b)| b);
-    let mut out = smallvec::SmallVec::<[u8; 2048]>::new();
+    let mut out = Vec::with_capacity(640 + body.len());
     out.extend_from_slice(b"SIP/2.0 ");
     push_number(&mut out, u64::from(status));
     out.push(b' ');
@@ -86,11 +85,11 @@ pub fn response_with(req: &Message, status: u16, reason: Option<&str>, to_tag: O
     push_number(&mut out, body.len() as u64);
     out.extend_from_slice(b"\r\n\r\n");
     out.extend_from_slice(body);
-    super::shared(&out)
+    Bytes::from(out)
 }
 
 /// Appends `n` in decimal.
-fn push_number(out: &mut smallvec::SmallVec<[u8; 2048]>, n: u64) {
+fn push_number(out: &mut Vec<u8>, n: u64) {
     out.extend_from_slice(super::text::decimal(n, &mut [0; 20]));
 }
 

@@ -38,12 +38,14 @@ pub struct RequestText<'a> {
 
 impl RequestText<'_> {
     /// The request's bytes, in [`request`](super::request)'s header order,
-    /// with no body: one allocation, kept by a transaction and sent
-    /// without another ([`shared`](super::shared)).
+    /// with no body: sized exactly (measured first), so that a request
+    /// sent once (an ACK) is one allocation, not a buffer and a count.
     pub fn bytes(&self) -> Bytes {
-        let mut out = smallvec::SmallVec::<[u8; 1024]>::new();
+        let mut len = 0;
+        self.write(&mut |p| len += p.len());
+        let mut out = Vec::with_capacity(len);
         self.write(&mut |p| out.extend_from_slice(p));
-        super::shared(&out)
+        Bytes::from(out)
     }
 
     /// Hands the request's text to `put`, part by part.

@@ -127,7 +127,7 @@ impl Message {
     /// its lines carry).
     pub fn wire(&self) -> bytes::Bytes {
         match &self.body {
-            Body::Text(_) => crate::sip::shared(self.text.as_bytes()),
+            Body::Text(_) => bytes::Bytes::copy_from_slice(self.text.as_bytes()),
             Body::Bytes(b) => [self.text.as_bytes(), b].concat().into(),
         }
     }
