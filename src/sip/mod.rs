@@ -58,7 +58,7 @@ pub use shard::scan_call_id;
 pub use shard::{shard_of, shard_of_message};
 pub use sipfrag::{SIPFRAG, sipfrag, sipfrag_status};
 pub use target::{flow_for, uri_host, uri_peer};
-pub use text::{decimal, push_ip, push_u64, push_uri};
+pub use text::{decimal, joined, push_ip, push_u64, push_uri};
 #[cfg(feature = "test-exports")]
 pub use uri::simple as simple_uri;
 pub use uri::{is_valid as uri_is_valid, parse_uri, simple_user_host};

@@ -5,6 +5,7 @@
 //! `tests/sip_framing.rs` checks both write the same.
 
 use rsip::{Host, Scheme, Uri};
+use smallvec::{Array, SmallVec};
 use std::net::IpAddr;
 
 /// Appends `n` in decimal.
@@ -76,4 +77,13 @@ pub fn push_uri(out: &mut String, uri: &Uri) {
         use std::fmt::Write;
         let _ = write!(out, "{p}");
     }
+}
+/// `parts` one after another in `buf`, on the stack while they fit: a
+/// header value joined from pieces without a `String`.
+pub fn joined<'b, A: Array<Item = u8>>(parts: &[&str], buf: &'b mut SmallVec<A>) -> &'b str {
+    buf.clear();
+    for p in parts {
+        buf.extend_from_slice(p.as_bytes());
+    }
+    std::str::from_utf8(buf).expect("invariant: strs joined")
 }

@@ -18,10 +18,10 @@ impl Call {
         if self.reinvite_busy() {
             return self.set_timer(ctx, CallTimer::SessionRefresh, now + Duration::from_secs(2));
         }
-        let mut headers = vec![("Supported".into(), "timer".into())];
-        let asked = super::session_timer::offer_headers(&self.timer_config(ctx), s.interval, Some(Refresher::Uac));
-        headers.extend(asked);
-        self.send_reinvite(ctx, now, None, offer, headers);
+        let min_se = self.timer_config(ctx).min_se;
+        let asked =
+            super::invite_headers::InviteHeaders::asking(Some("timer"), s.interval, min_se, Some(Refresher::Uac));
+        self.send_reinvite(ctx, now, None, offer, asked.owned());
     }
 
     /// The final response to our refresh: a 2xx renews the session (and

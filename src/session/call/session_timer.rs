@@ -25,36 +25,6 @@ fn header(name: &str, value: String) -> Header {
     Header::Other(name.into(), value)
 }
 
-/// The headers that ask for a session timer of `expires` seconds (none
-/// when 0), refreshed by `refresher` if we name it.
-pub(super) fn offer_headers(
-    cfg: &SessionTimerConfig,
-    expires: u32,
-    refresher: Option<Refresher>,
-) -> Vec<(String, String)> {
-    let mut h = Vec::new();
-    push_offer_headers(&mut h, cfg, expires, refresher);
-    h
-}
-
-/// [`offer_headers`], pushed onto `h`.
-fn push_offer_headers(
-    h: &mut Vec<(String, String)>,
-    cfg: &SessionTimerConfig,
-    expires: u32,
-    refresher: Option<Refresher>,
-) {
-    if expires == 0 {
-        return;
-    }
-    let se = SessionExpires {
-        secs: expires,
-        refresher,
-    };
-    h.push(("Session-Expires".into(), se.to_value()));
-    h.push(("Min-SE".into(), cfg.min_se.to_string()));
-}
-
 impl Call {
     /// The peer's INVITE or re-INVITE with `headers` (its interval already
     /// checked, `checks::session_interval`): the timer it asks for, set on
@@ -161,10 +131,11 @@ impl Call {
         let (via, contact) = (ctx.via(self.peer), ctx.contact(self.peer));
         let expires = min.max(ctx.cfg.session_timer.expires);
         self.session_min_se = self.session_min_se.max(min);
-        let asked = offer_headers(&self.timer_config(ctx), expires, None);
-        let add: Vec<(&str, &str)> = asked.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+        let asked = super::invite_headers::InviteHeaders::asking(None, expires, self.timer_config(ctx).min_se, None);
+        let (add, n) = asked.pairs();
+        let add = &add[..n];
         let drop = ["Session-Expires", "Min-SE"];
-        let Some(req) = super::reissue::reissued(&invite, None, &via, &contact, &drop, &add) else {
+        let Some(req) = super::reissue::reissued(&invite, None, &via, &contact, &drop, add) else {
             return false;
         };
         self.session_retried = true;

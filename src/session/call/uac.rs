@@ -75,7 +75,7 @@ impl Call {
         };
         // From and To written on the stack, the rest lent where it is: the
         // INVITE's text is the one string made.
-        let (mut from, mut to) = (SmallVec::new(), SmallVec::new());
+        let (mut from, mut to) = (SmallVec::<[u8; 160]>::new(), SmallVec::<[u8; 160]>::new());
         let contact = ctx.contact(peer);
         let asked = super::invite_headers::InviteHeaders::new(&ctx.cfg.session_timer);
         let (pairs, n) = asked.pairs();
@@ -85,8 +85,8 @@ impl Call {
             via,
             route: &[],
             last_route: None,
-            from: joined(&["<sip:", user, "@", ctx.hostport(peer), ">;tag=", &tag], &mut from),
-            to: joined(&["<", sip::uri_of(uri), ">"], &mut to),
+            from: sip::joined(&["<sip:", user, "@", ctx.hostport(peer), ">;tag=", &tag], &mut from),
+            to: sip::joined(&["<", sip::uri_of(uri), ">"], &mut to),
             call_id: &call_id,
             cseq: 1,
             contact: Some(&contact),
@@ -134,12 +134,4 @@ impl Call {
             }
         }
     }
-}
-
-/// `parts` one after another in `buf`, on the stack when they fit.
-fn joined<'b>(parts: &[&str], buf: &'b mut SmallVec<[u8; 160]>) -> &'b str {
-    for p in parts {
-        buf.extend_from_slice(p.as_bytes());
-    }
-    std::str::from_utf8(buf).unwrap_or_default()
 }

@@ -46,8 +46,8 @@ impl Message {
         let (mut number, mut length) = ([0; 20], [0; 20]);
         let number = ascii(sip::text::decimal(u64::from(spec.cseq), &mut number));
         let cseq = [number, " ", method];
-        let mut cseq_text = [0u8; 40];
-        let cseq = joined(&cseq, &mut cseq_text);
+        let mut cseq_text = SmallVec::<[u8; 40]>::new();
+        let cseq = sip::joined(&cseq, &mut cseq_text);
         let bytes = body.map_or(&[][..], |(_, b)| b);
         let length = ascii(sip::text::decimal(bytes.len() as u64, &mut length));
         // A strict router's last Route, `<uri>` (rare: a re-INVITE's).
@@ -111,16 +111,6 @@ impl Message {
 /// Digits as text.
 fn ascii(digits: &[u8]) -> &str {
     std::str::from_utf8(digits).expect("invariant: decimal digits")
-}
-
-/// `parts` written one after another into `buf` (short: a CSeq value).
-fn joined<'b>(parts: &[&str], buf: &'b mut [u8; 40]) -> &'b str {
-    let mut at = 0;
-    for p in parts {
-        buf[at..at + p.len()].copy_from_slice(p.as_bytes());
-        at += p.len();
-    }
-    std::str::from_utf8(&buf[..at]).expect("invariant: strs joined")
 }
 
 #[cfg(test)]
