@@ -15,7 +15,7 @@ impl Dialog {
         let Some(contact) = headers.header("Contact").map(sip::uri_of) else {
             return false;
         };
-        if contact.is_empty() || contact == self.remote_target {
+        if contact.is_empty() || contact == &*self.remote_target {
             return false;
         }
         if sip::uri_peer(contact, self.fallback.transport)
@@ -24,7 +24,7 @@ impl Dialog {
             self.flow = None;
             self.resolved = None;
         }
-        self.remote_target = contact.to_owned();
+        self.remote_target = contact.into();
         true
     }
 }

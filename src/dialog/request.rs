@@ -30,7 +30,7 @@ impl Dialog {
     pub fn request(&mut self, method: Method, via: String, contact: &str, cseq: Option<u32>) -> RequestSpec {
         let cseq = self.next_cseq(cseq);
         let (uri, route) = if self.loose() {
-            (self.remote_target.clone(), self.route_set.to_vec())
+            (self.remote_target.to_string(), self.route_set.to_vec())
         } else {
             let mut route: Vec<String> = self.route_set[1..].to_vec();
             route.push(["<", &self.remote_target, ">"].concat());

@@ -15,7 +15,7 @@ pub struct Dialog {
     /// Last CSeq they used, if any.
     pub remote_seq: Option<u32>,
     /// Their Contact URI.
-    pub remote_target: String,
+    pub remote_target: Box<str>,
     /// Route set, first hop first.
     pub route_set: ThinVec<String>,
     /// Where requests go when the target cannot be resolved (the peer the
@@ -31,8 +31,8 @@ pub struct Dialog {
     pub resolved: Option<Box<Peer>>,
 }
 
-fn contact_uri(headers: &crate::sip::Message) -> Option<String> {
-    headers.header("Contact").map(|c| sip::uri_of(c).to_owned())
+fn contact_uri(headers: &crate::sip::Message) -> Option<Box<str>> {
+    headers.header("Contact").map(|c| sip::uri_of(c).into())
 }
 
 fn record_route(headers: &crate::sip::Message) -> ThinVec<String> {
@@ -63,7 +63,7 @@ impl Dialog {
             ]),
             local_seq: 0,
             remote_seq: Some(core.cseq),
-            remote_target: contact_uri(&invite.req).unwrap_or_else(|| sip::uri_of(from).to_owned()),
+            remote_target: contact_uri(&invite.req).unwrap_or_else(|| sip::uri_of(from).into()),
             route_set: record_route(&invite.req),
             fallback: peer,
             flow: None,
@@ -76,7 +76,7 @@ impl Dialog {
     /// (§12.1.2: route set is the reversed Record-Route).
     pub fn uac(invite: &sip::Message, resp: &IncomingResponse, peer: Peer) -> Self {
         let local = invite.header("From").unwrap_or_default();
-        Self::uac_as(local, resp, peer, || invite.uri().to_owned())
+        Self::uac_as(local, resp, peer, || invite.uri().into())
     }
 
     /// The UAC side a fork's 2xx forms beside `ours` once our INVITE is
@@ -87,7 +87,7 @@ impl Dialog {
 
     /// The UAC side with our From value `local`; `target` when the
     /// response names no Contact.
-    fn uac_as(local: &str, resp: &IncomingResponse, peer: Peer, target: impl FnOnce() -> String) -> Self {
+    fn uac_as(local: &str, resp: &IncomingResponse, peer: Peer, target: impl FnOnce() -> Box<str>) -> Self {
         let core = &resp.core;
         let mut route_set = record_route(&resp.resp);
         route_set.reverse();
@@ -113,7 +113,7 @@ impl Dialog {
             text: DialogText::new([&[call_id], &[local_tag], &[remote_tag], &[local], &[remote]]),
             local_seq: 0,
             remote_seq: None,
-            remote_target,
+            remote_target: remote_target.into(),
             route_set: route_set.into(),
             fallback,
             flow: None,

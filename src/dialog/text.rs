@@ -7,8 +7,8 @@
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct DialogText {
     buf: Box<str>,
-    /// Where each part ends in `buf`.
-    ends: [u32; 5],
+    /// Where each part but the last ends in `buf` (the last ends with it).
+    ends: [u32; 4],
 }
 
 /// Which part.
@@ -27,12 +27,14 @@ impl DialogText {
     pub fn new(parts: [&[&str]; 5]) -> Self {
         let len = parts.iter().flat_map(|p| p.iter()).map(|s| s.len()).sum();
         let mut buf = String::with_capacity(len);
-        let mut ends = [0u32; 5];
-        for (end, pieces) in ends.iter_mut().zip(parts) {
-            for piece in pieces {
+        let mut ends = [0u32; 4];
+        for (i, pieces) in parts.iter().enumerate() {
+            for piece in *pieces {
                 buf.push_str(piece);
             }
-            *end = buf.len() as u32;
+            if let Some(end) = ends.get_mut(i) {
+                *end = buf.len() as u32;
+            }
         }
         DialogText {
             buf: buf.into_boxed_str(),
@@ -44,7 +46,8 @@ impl DialogText {
     pub fn get(&self, p: Part) -> &str {
         let i = p as usize;
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
-        &self.buf[start..self.ends[i] as usize]
+        let end = self.ends.get(i).map_or(self.buf.len(), |&e| e as usize);
+        &self.buf[start..end]
     }
 }
 

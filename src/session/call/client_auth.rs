@@ -13,7 +13,8 @@ use crate::sip::IncomingResponse;
 use std::sync::Arc;
 use std::time::Instant;
 
-/// A call's credentials and what they answered.
+/// A call's credentials and what they answered (kept `Rare` in a call:
+/// most calls have none).
 #[derive(Debug, Clone, Default)]
 pub(super) struct ClientAuth {
     creds: Option<Arc<ClientCredentials>>,
@@ -22,11 +23,19 @@ pub(super) struct ClientAuth {
     tried: bool,
 }
 
+impl crate::collections::Empty for ClientAuth {
+    const EMPTY: &'static Self = &ClientAuth {
+        creds: None,
+        answered: None,
+        tried: false,
+    };
+}
+
 impl ClientAuth {
     /// Credentials to answer challenges with.
-    pub fn new(creds: Option<Arc<ClientCredentials>>) -> Self {
+    pub fn new(creds: Arc<ClientCredentials>) -> Self {
         ClientAuth {
-            creds,
+            creds: Some(creds),
             ..Default::default()
         }
     }
@@ -70,7 +79,8 @@ impl Call {
         let Some(req) = super::reissue::reissued(&invite, None, &via, &contact, &drop, &add) else {
             return false;
         };
-        (self.client_auth.answered, self.client_auth.tried) = (Some(Box::new(answered)), true);
+        let ours = self.client_auth.make();
+        (ours.answered, ours.tried) = (Some(Box::new(answered)), true);
         self.reissue(ctx, now, old, self.peer, req);
         true
     }
@@ -83,7 +93,7 @@ impl Call {
         };
         match creds.answer(resp.code() == 407, &resp.resp) {
             Ok(a) => {
-                self.client_auth.answered = Some(Box::new(a));
+                self.client_auth.make().answered = Some(Box::new(a));
                 true
             }
             Err(_) => false,
@@ -94,7 +104,7 @@ impl Call {
     /// challenge of the dialog's peer was answered.
     pub(super) fn authorization(&mut self, ctx: &mut CallContext, method: &str, uri: &str) -> Option<(String, String)> {
         let creds = self.client_auth.creds.clone()?;
-        let answered = self.client_auth.answered.as_mut()?;
+        let answered = self.client_auth.existing()?.answered.as_mut()?;
         let value = answered.authorize(&creds, method, uri, &ctx.token());
         Some((answered.header.to_owned(), value))
     }

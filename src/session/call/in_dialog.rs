@@ -145,7 +145,9 @@ impl Call {
     /// Its client transaction `tx` got no response (Timer B or F: `status`
     /// 408) or could not reach its peer (503).
     pub fn handle_tx_failure(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, status: StatusCode) {
-        self.infos.failed(tx);
+        if let Some(infos) = self.infos.existing() {
+            infos.failed(tx);
+        }
         let invite = matches!(self.invite, Invite::Sent { tx: t, .. } if t == tx);
         if invite && self.cancel_requested {
             self.end(SessionEvent::Ended(self.id, EndReason::Cancelled));

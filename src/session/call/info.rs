@@ -21,11 +21,18 @@ use std::time::Instant;
 const MAX_WAITING: usize = 64;
 
 /// Our INFOs: the one in flight and those waiting for it (type, body).
+/// Kept `Rare` in a call: most send no INFO.
 #[derive(Debug, Default)]
 pub(super) struct InfoOut {
     in_flight: Option<TxId>,
-    /// A `ThinVec`: one word in every call, most of which send no INFO.
     waiting: thin_vec::ThinVec<(String, String)>,
+}
+
+impl crate::collections::Empty for InfoOut {
+    const EMPTY: &'static Self = &InfoOut {
+        in_flight: None,
+        waiting: thin_vec::ThinVec::new(),
+    };
 }
 
 impl InfoOut {
@@ -77,7 +84,7 @@ impl Call {
         if self.infos.waiting.len() >= MAX_WAITING {
             return tracing::warn!(call = %self.id, "INFO dropped: too many waiting for an answer");
         }
-        self.infos.waiting.push((ct.to_owned(), body.to_owned()));
+        self.infos.make().waiting.push((ct.to_owned(), body.to_owned()));
         if self.infos.in_flight.is_none() {
             self.send_next_info(ctx, now);
         }
@@ -88,11 +95,12 @@ impl Call {
         if self.dialog.is_none() {
             return;
         }
-        let Some((ct, body)) = (!self.infos.waiting.is_empty()).then(|| self.infos.waiting.remove(0)) else {
+        let waiting = self.infos.existing().map(|i| &mut i.waiting);
+        let Some((ct, body)) = waiting.filter(|w| !w.is_empty()).map(|w| w.remove(0)) else {
             return;
         };
         let body = (!ct.is_empty()).then_some((ct.as_str(), body));
-        self.infos.in_flight = self.send_within(ctx, now, Method::Info, Vec::new(), body);
+        self.infos.make().in_flight = self.send_within(ctx, now, Method::Info, Vec::new(), body);
     }
 
     /// A response on `tx`: whether it was to our INFO in flight (a final
@@ -113,7 +121,7 @@ impl Call {
                 tracing::info!(call = %self.id, code, "our INFO was refused");
             }
             ctx.index.forget(tx);
-            self.infos.in_flight = None;
+            self.infos.make().in_flight = None;
             self.send_next_info(ctx, now);
         }
         true

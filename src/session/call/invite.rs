@@ -12,17 +12,18 @@ pub(super) enum Invite {
     /// The INVITE we sent (the latest, after redirects), kept to form the
     /// dialog and to CANCEL; shared with its client transaction.
     Sent { req: Arc<Message>, tx: TxId },
-    /// None: the call was taken over from another node (a snapshot).
-    Adopted { call_id: String },
-    /// The INVITE we answered, once our 2xx was ACKed: only its Call-ID
-    /// and transaction kept, the request itself (a kilobyte or more per
-    /// held call) freed.
-    Acked { call_id: String, tx: TxId },
+    /// None: the call was taken over from another node (a snapshot),
+    /// with its dialog.
+    Adopted,
+    /// The INVITE we answered, once our 2xx was ACKed: only its
+    /// transaction kept, the request itself (a kilobyte or more per held
+    /// call) freed; its Call-ID is the dialog's.
+    Acked { tx: TxId },
     /// The INVITE we sent, once its first 2xx formed the dialog: only its
-    /// Call-ID and transaction kept, the request freed (when its client
-    /// transaction ends); a fork's later 2xx takes our side from the
-    /// dialog.
-    Answered { call_id: String, tx: TxId },
+    /// transaction kept, the request freed (when its client transaction
+    /// ends); a fork's later 2xx takes our side from the dialog, and the
+    /// Call-ID is the dialog's.
+    Answered { tx: TxId },
 }
 
 impl Invite {
@@ -33,26 +34,25 @@ impl Invite {
             | Invite::Sent { tx, .. }
             | Invite::Acked { tx, .. }
             | Invite::Answered { tx, .. } => Some(*tx),
-            Invite::Adopted { .. } => None,
+            Invite::Adopted => None,
         }
     }
 
-    /// Its SIP Call-ID.
-    pub fn call_id(&self) -> &str {
+    /// Its SIP Call-ID, while the request is kept (after, the dialog's).
+    pub fn call_id(&self) -> Option<&str> {
         match self {
-            Invite::Received { req, .. } => req.core.call_id(),
-            Invite::Sent { req, .. } => req.header("Call-ID").unwrap_or_default(),
-            Invite::Adopted { call_id } | Invite::Acked { call_id, .. } | Invite::Answered { call_id, .. } => call_id,
+            Invite::Received { req, .. } => Some(req.core.call_id()),
+            Invite::Sent { req, .. } => Some(req.header("Call-ID").unwrap_or_default()),
+            Invite::Adopted | Invite::Acked { .. } | Invite::Answered { .. } => None,
         }
     }
 
     /// Our 2xx to the INVITE we received was ACKed: nothing needs the
     /// request any more (a CANCEL, PRACK or reliable provisional only
-    /// comes before), so only its Call-ID and transaction are kept.
+    /// comes before), so only its transaction is kept.
     pub fn acked(&mut self) {
-        if let Invite::Received { req, tx } = self {
-            let call_id = req.core.call_id().to_owned();
-            *self = Invite::Acked { call_id, tx: *tx };
+        if let Invite::Received { tx, .. } = *self {
+            *self = Invite::Acked { tx };
         }
     }
 
@@ -61,8 +61,7 @@ impl Invite {
     /// a challenge only come before), so the request is let go.
     pub fn answered(&mut self) {
         if let Invite::Sent { tx, .. } = *self {
-            let call_id = self.call_id().to_owned();
-            *self = Invite::Answered { call_id, tx };
+            *self = Invite::Answered { tx };
         }
     }
 }

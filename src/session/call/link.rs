@@ -25,13 +25,13 @@ impl Call {
 
     /// The other leg of its bridge, and which leg it is.
     pub fn link(&self) -> Option<(CallId, Side)> {
-        self.link
+        (self.link != self.id).then_some((self.link, self.link_side))
     }
 
     /// Which leg of a media call it is: its bridge's say, else (its
     /// partner gone) the leg its role makes it.
     pub fn media_side(&self) -> Side {
-        match (self.link, self.role) {
+        match (self.link(), self.role) {
             (Some((_, side)), _) => side,
             (None, super::Role::Uas) => Side::A,
             (None, super::Role::Uac) => Side::B,
@@ -40,17 +40,17 @@ impl Call {
 
     /// Links it to a bridge partner (`None`: unlinks it).
     pub fn set_link(&mut self, link: Option<(CallId, Side)>) {
-        self.link = link;
+        (self.link, self.link_side) = link.unwrap_or((self.id, Side::A));
     }
 
     /// The id its media call has on the workers when not its own.
     pub fn media_key(&self) -> Option<CallId> {
-        self.media_key
+        (self.media_key != self.id).then_some(self.media_key)
     }
 
     /// Keeps media call `key` (`None`: its own id).
     pub fn set_media_key(&mut self, key: Option<CallId>) {
-        self.media_key = key.filter(|k| *k != self.id);
+        self.media_key = key.unwrap_or(self.id);
     }
 
     /// The call whose record this leg goes in.

@@ -22,6 +22,7 @@ mod peer_reinvite;
 mod prack;
 mod provisional;
 mod reanchor;
+mod redirect;
 mod refer;
 mod reinvite;
 mod reinvite_retry;
@@ -44,6 +45,7 @@ pub(crate) use state::{CallState, Role};
 pub(crate) use timers::CallTimer;
 
 use super::{MediaMode, SessionEvent};
+use crate::collections::Rare;
 use crate::dialog::Dialog;
 use crate::ids::{CallId, Peer};
 use crate::media::Side;
@@ -76,16 +78,19 @@ pub(crate) struct Call {
     /// End was asked for before a provisional arrived: CANCEL when it does.
     cancel_requested: bool,
     cancel_sent: bool,
-    targets: TargetSet,
-    client_auth: client_auth::ClientAuth,
+    targets: Rare<TargetSet>,
+    client_auth: Rare<client_auth::ClientAuth>,
     media: MediaMode,
     /// The media plane has the call (on a bridge: kept by the A side).
     media_active: bool,
-    /// The other leg of a bridge, and which leg this call is.
-    link: Option<(CallId, Side)>,
-    /// The media call it keeps when that is not its own id (a transfer
-    /// left it the media call of a leg that has gone).
-    media_key: Option<CallId>,
+    /// The other leg of a bridge (its own id: none), and which leg this
+    /// call is (a word and a byte where an `Option` took two words).
+    link: CallId,
+    link_side: Side,
+    /// The media call it keeps: its own id, or another's when a transfer
+    /// left it the media call of a leg that has gone (a word where an
+    /// `Option` took two).
+    media_key: CallId,
     started: Instant,
     /// When it was answered: ns after `started`, plus one (0: not yet),
     /// a word where an `Option<Instant>` took two.
@@ -100,15 +105,15 @@ pub(crate) struct Call {
     session_retried: bool,
     session_min_se: u32,
     /// Our reliable provisionals (RFC 3262, as UAS).
-    rel: reliable::Reliable,
+    rel: Rare<reliable::Reliable>,
     /// The peer's REFER and its subscription (we are transferred).
     refer_in: Option<Box<refer::ReferIn>>,
     /// Our REFER (we transfer the peer).
-    refer_out: Option<transfer::ReferOut>,
+    refer_out: Option<Box<transfer::ReferOut>>,
     /// As UAC: our INVITE's early dialogs, one per fork.
     early: early::EarlyDialogs,
     /// Our INFOs, sent one at a time.
-    infos: info::InfoOut,
+    infos: Rare<info::InfoOut>,
     /// Restored from a snapshot, its re-INVITE not yet answered.
     adopted: bool,
     /// Set when the call is over: the event that ends it.
@@ -136,12 +141,13 @@ impl Call {
             ok: None,
             cancel_requested: false,
             cancel_sent: false,
-            targets: TargetSet::default(),
+            targets: Rare::default(),
             client_auth: Default::default(),
             media: MediaMode::None,
             media_active: false,
-            link: None,
-            media_key: None,
+            link: id,
+            link_side: Side::A,
+            media_key: id,
             started: now,
             answered: 0,
             record: id,
@@ -169,3 +175,7 @@ impl Call {
         self.ended.get_or_insert_with(|| Box::new(ev));
     }
 }
+
+// Every held call keeps one per leg: it stays in the allocator's
+// 640-byte class (768 until the rare parts went in a word each).
+const _: () = assert!(std::mem::size_of::<Call>() <= 640);

@@ -47,7 +47,7 @@ impl Call {
             Some(fork) => {
                 // Its latest 18x's Contact is where it is now.
                 if let Some(c) = resp.resp.header("Contact") {
-                    fork.dialog.remote_target = sip::uri_of(c).to_owned();
+                    fork.dialog.remote_target = sip::uri_of(c).into();
                 }
                 false
             }

@@ -41,15 +41,24 @@ struct Unacked {
     until: Instant,
 }
 
-/// A UAS call's reliable provisionals.
+/// A UAS call's reliable provisionals (kept `Rare` in a call: boxed only
+/// when its INVITE requires them).
 #[derive(Debug, Clone, Default)]
 pub(super) struct Reliable {
     /// The INVITE required 100rel: every provisional but 100 is reliable.
     pub on: bool,
     rseq: u32,
     unacked: Option<Box<Unacked>>,
-    /// A `ThinVec`: one word in every call, most of which never queue.
     waiting: thin_vec::ThinVec<Waiting>,
+}
+
+impl crate::collections::Empty for Reliable {
+    const EMPTY: &'static Self = &Reliable {
+        on: false,
+        rseq: 0,
+        unacked: None,
+        waiting: thin_vec::ThinVec::new(),
+    };
 }
 
 /// An `RAck` value: (RSeq, CSeq number, method).
@@ -76,11 +85,12 @@ impl Call {
             ctx.txs.respond_bytes(now, tx, p.status.code(), write(&[]));
             return;
         }
-        if self.rel.unacked.is_some() {
-            return self.rel.waiting.push(Waiting::Provisional(p));
+        let rel = self.rel.make();
+        if rel.unacked.is_some() {
+            return rel.waiting.push(Waiting::Provisional(p));
         }
-        self.rel.rseq += 1;
-        let rseq = self.rel.rseq;
+        rel.rseq += 1;
+        let rseq = rel.rseq;
         let bytes = write(&[("Require", "100rel"), ("RSeq", &rseq.to_string())]);
         if self.dialog.is_none() {
             // The early dialog the PRACK comes in.
@@ -95,7 +105,7 @@ impl Call {
         let backoff = Backoff::start(now, t.t1, None);
         self.set_timer(ctx, CallTimer::ProvisionalRetransmit, backoff.next);
         let until = now + t.t64();
-        self.rel.unacked = Some(Box::new(Unacked {
+        self.rel.make().unacked = Some(Box::new(Unacked {
             bytes,
             rseq,
             backoff,
@@ -108,7 +118,7 @@ impl Call {
     pub(super) fn accept_waits(&mut self, mode: MediaMode, answer: &Option<Sdp>) -> bool {
         let waits = self.rel.unacked.is_some();
         if waits {
-            self.rel.waiting.push(Waiting::Accept(mode, answer.clone()));
+            self.rel.make().waiting.push(Waiting::Accept(mode, answer.clone()));
         }
         waits
     }
@@ -116,10 +126,12 @@ impl Call {
     /// Time to resend our reliable provisional, or, after 64·T1 without a
     /// PRACK, to refuse the call (§3).
     pub(super) fn on_provisional_retransmit(&mut self, ctx: &mut CallContext, now: Instant) {
-        let Some(u) = self.rel.unacked.as_mut() else { return };
+        let Some(u) = self.rel.existing().and_then(|r| r.unacked.as_mut()) else {
+            return;
+        };
         if now >= u.until {
             tracing::info!(call = %self.id, "no PRACK for our reliable provisional; refusing the call");
-            self.rel = Reliable::default();
+            self.rel.clear();
             return self.reject(ctx, now, StatusCode::SERVER_INTERNAL_ERROR);
         }
         u.backoff.advance(now);
@@ -139,7 +151,7 @@ impl Call {
         };
         let invite_cseq = match &self.invite {
             Invite::Received { req, .. } => req.core.cseq,
-            Invite::Sent { .. } | Invite::Adopted { .. } | Invite::Acked { .. } | Invite::Answered { .. } => 0,
+            Invite::Sent { .. } | Invite::Adopted | Invite::Acked { .. } | Invite::Answered { .. } => 0,
         };
         let acks = self.rel.unacked.as_ref().is_some_and(|u| u.rseq == rseq)
             && cseq == invite_cseq
@@ -148,10 +160,14 @@ impl Call {
             return ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, &tag);
         }
         ctx.reply(now, tx, &req.req, StatusCode::OK, &tag);
-        self.rel.unacked = None;
+        self.rel.make().unacked = None;
         self.timers.clear(CallTimer::ProvisionalRetransmit);
         while self.rel.unacked.is_none()
-            && let Some(next) = (!self.rel.waiting.is_empty()).then(|| self.rel.waiting.remove(0))
+            && let Some(next) = self
+                .rel
+                .existing()
+                .filter(|r| !r.waiting.is_empty())
+                .map(|r| r.waiting.remove(0))
         {
             match next {
                 Waiting::Provisional(p) => self.send_provisional(ctx, now, p),

@@ -38,7 +38,7 @@ impl Call {
             remote_seq: d.remote_seq,
             local: d.local().to_owned(),
             remote: d.remote().to_owned(),
-            remote_target: d.remote_target.clone(),
+            remote_target: d.remote_target.to_string(),
             route_set: d.route_set.to_vec(),
             local_sdp: sdp::render(local),
             remote_sdp: sdp::render(remote),
@@ -65,10 +65,7 @@ impl Call {
         // until the re-INVITE offers ours (see `take_over`).
         local.audio.addr = cfg.leg_media_addr(peer, Some(&remote));
         let role = if leg.uas { Role::Uas } else { Role::Uac };
-        let invite = Invite::Adopted {
-            call_id: leg.call_id.clone(),
-        };
-        let mut call = Call::new(id, role, peer, leg.local_tag.clone(), port, times.0, invite);
+        let mut call = Call::new(id, role, peer, leg.local_tag.clone(), port, times.0, Invite::Adopted);
         call.state = CallState::Connected;
         call.set_answered(times.1);
         let text = [&leg.call_id, &leg.local_tag, &leg.remote_tag, &leg.local, &leg.remote].map(|s| s.as_str());

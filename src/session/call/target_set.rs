@@ -11,6 +11,7 @@
 //! when its server does not answer, cannot be reached or says 503.
 
 use super::{Call, Invite};
+use crate::collections::{Empty, Rare};
 use crate::ids::Peer;
 use crate::locate::{LocateError, Waiter};
 use crate::session::SessionEvent;
@@ -19,10 +20,8 @@ use crate::sip::{self, IncomingResponse};
 use std::time::Instant;
 use thin_vec::ThinVec;
 
-/// Contacts taken from one 3xx at most.
-const MAX_CONTACTS: usize = 8;
-
-/// The targets a call's redirects named, not tried yet.
+/// The targets a call's redirects named, not tried yet (kept `Rare` in a
+/// call: most follow no redirect and fail over nowhere).
 #[derive(Debug, Default, Clone)]
 pub(super) struct TargetSet {
     /// Redirects (3xx) followed so far.
@@ -36,12 +35,27 @@ pub(super) struct TargetSet {
     resolving: Option<Box<rsip::Uri>>,
 }
 
-impl TargetSet {
+impl Empty for TargetSet {
+    const EMPTY: &'static Self = &TargetSet {
+        followed: 0,
+        pending: ThinVec::new(),
+        alternates: ThinVec::new(),
+        resolving: None,
+    };
+}
+
+impl Rare<TargetSet> {
     /// The current target's further servers to fail over to.
     pub fn fail_over_to(&mut self, peers: Vec<Peer>) {
-        self.alternates = ThinVec::from(peers);
+        match self.existing() {
+            Some(t) => t.alternates = ThinVec::from(peers),
+            None if peers.is_empty() => {}
+            None => self.make().alternates = ThinVec::from(peers),
+        }
     }
+}
 
+impl TargetSet {
     /// Whether the call waits for its next target's name to be looked up.
     pub fn is_resolving(&self) -> bool {
         self.resolving.is_some()
@@ -56,13 +70,14 @@ impl Call {
         if self.cancel_requested || self.targets.followed >= ctx.cfg.max_redirects {
             return false;
         }
-        let found = contacts(resp, self.peer, ctx.cfg.tls_local.is_some());
+        let found = super::redirect::contacts(resp, self.peer, ctx.cfg.tls_local.is_some());
         if found.is_empty() {
             return false;
         }
-        self.targets.followed += 1;
+        let targets = self.targets.make();
+        targets.followed += 1;
         for (i, target) in found.into_iter().enumerate() {
-            self.targets.pending.insert(i, target);
+            targets.pending.insert(i, target);
         }
         ctx.stats.redirects_followed += 1;
         self.try_next_target(ctx, now)
@@ -75,11 +90,15 @@ impl Call {
         if failed {
             ctx.locator.mark_failed(now, self.peer);
         }
-        let peers = Vec::from(std::mem::take(&mut self.targets.alternates));
+        let peers = self
+            .targets
+            .existing()
+            .map(|t| Vec::from(std::mem::take(&mut t.alternates)));
+        let peers = peers.unwrap_or_default();
         let uri = match &self.invite {
             // The same target again, its Request-URI as it was sent.
             Invite::Sent { req, .. } => req.uri().to_owned(),
-            Invite::Received { .. } | Invite::Adopted { .. } | Invite::Acked { .. } | Invite::Answered { .. } => {
+            Invite::Received { .. } | Invite::Adopted | Invite::Acked { .. } | Invite::Answered { .. } => {
                 return false;
             }
         };
@@ -91,13 +110,18 @@ impl Call {
     /// looking its name up; false when none is left (or the call is being
     /// cancelled).
     pub(super) fn try_next_target(&mut self, ctx: &mut CallContext, now: Instant) -> bool {
-        self.targets.alternates.clear();
-        while !self.cancel_requested && !self.targets.pending.is_empty() {
-            let (uri, text) = self.targets.pending.remove(0);
+        let Some(targets) = self.targets.existing() else {
+            return false;
+        };
+        targets.alternates.clear();
+        while !self.cancel_requested
+            && let Some(targets) = self.targets.existing().filter(|t| !t.pending.is_empty())
+        {
+            let (uri, text) = targets.pending.remove(0);
             let peers = match ctx.locate(now, &text, self.peer.transport, Waiter::Call(self.id)) {
                 Ok(Some(peers)) => peers,
                 Ok(None) => {
-                    self.targets.resolving = Some(Box::new(uri));
+                    self.targets.make().resolving = Some(Box::new(uri));
                     return true;
                 }
                 Err(_) => continue,
@@ -113,7 +137,7 @@ impl Call {
     /// INVITE goes to the first, else to the next target; when none is
     /// left the call fails (503, or 408 when DNS did not answer in time).
     pub fn handle_located(&mut self, ctx: &mut CallContext, now: Instant, found: Result<Vec<Peer>, LocateError>) {
-        let Some(uri) = self.targets.resolving.take() else {
+        let Some(uri) = self.targets.existing().and_then(|t| t.resolving.take()) else {
             return;
         };
         let status = match found {
@@ -151,9 +175,11 @@ impl Call {
         let Some(req) = super::reissue::reissued(&invite, Some(uri), &via, &contact, &[], &[]) else {
             return false;
         };
-        self.client_auth.new_target();
+        if let Some(auth) = self.client_auth.existing() {
+            auth.new_target();
+        }
         self.reissue(ctx, now, old, peer, req);
-        self.targets.alternates = ThinVec::from(peers);
+        self.targets.fail_over_to(peers);
         true
     }
 }
@@ -163,35 +189,4 @@ fn uri_text(uri: &rsip::Uri) -> String {
     let mut text = String::with_capacity(64);
     sip::push_uri(&mut text, uri);
     text
-}
-
-/// The Contacts of a 3xx we may send to (an address, or a host name to
-/// look up when its turn comes; TLS only when `tls` is on), highest `q`
-/// (1.0 when absent) first, equals in their order, at most
-/// [`MAX_CONTACTS`].
-fn contacts(resp: &IncomingResponse, current: Peer, tls: bool) -> Vec<(rsip::Uri, String)> {
-    use crate::locate::{Query, Target};
-    let mut found: Vec<(f32, rsip::Uri, String)> = Vec::new();
-    for value in resp.headers("Contact").flat_map(sip::split_list) {
-        let q = sip::header_param(value, "q").map_or(Some(1.0), |q| q.parse::<f32>().ok());
-        let Some(q) = q.filter(|q| (0.0..=1.0).contains(q)) else {
-            continue;
-        };
-        let uri = sip::uri_of(value);
-        let secure = match Query::of(uri, current.transport) {
-            Some(Target::Peer(peer)) => peer.transport == crate::ids::TransportKind::Tls,
-            Some(Target::Name(q)) => q.transport == Some(crate::ids::TransportKind::Tls),
-            None => continue,
-        };
-        let (Ok(parsed), true) = (sip::parse_uri(uri), tls || !secure) else {
-            continue;
-        };
-        found.push((q, parsed, uri.to_owned()));
-        if found.len() == MAX_CONTACTS {
-            break;
-        }
-    }
-    // Stable: equal q keep the order the 3xx gave them.
-    found.sort_by(|a, b| b.0.total_cmp(&a.0));
-    found.into_iter().map(|(_, uri, text)| (uri, text)).collect()
 }

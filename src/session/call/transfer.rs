@@ -44,7 +44,7 @@ impl Call {
         };
         let headers = vec![("Refer-To".to_owned(), format!("<{target}>"))];
         let tx = self.send_within(ctx, now, Method::Refer, headers, None);
-        self.refer_out = tx.map(|tx| ReferOut { tx: Some(tx) });
+        self.refer_out = tx.map(|tx| Box::new(ReferOut { tx: Some(tx) }));
     }
 
     /// A response to our REFER (`true`), or not ours (`false`).

@@ -102,7 +102,9 @@ impl Call {
         let mut call = Call::new(id, Role::Uac, peer, tag, port, now, Invite::Sent { req, tx });
         call.media = out.media;
         call.pinned = out.flow.is_some();
-        call.client_auth = super::client_auth::ClientAuth::new(out.credentials.clone());
+        if let Some(creds) = out.credentials.clone() {
+            call.client_auth = crate::collections::Rare::of(super::client_auth::ClientAuth::new(creds));
+        }
         call.set_srtp(out.srtp, out.sdes_in_clear, keys);
         call.sdp.local = Some(offer);
         call.targets.fail_over_to(peers.collect());

@@ -33,7 +33,9 @@ impl Call {
         let invite = Invite::Received { req: Arc::new(req), tx };
         let mut call = Call::new(id, Role::Uas, peer, tag, port, now, invite);
         call.sdp.remote = offer;
-        call.rel.on = required;
+        if required {
+            call.rel.make().on = true;
+        }
         call
     }
 

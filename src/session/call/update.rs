@@ -59,7 +59,7 @@ impl Call {
         let offer = super::uac::body_sdp(req.body_text());
         let invite_offer_open = match self.invite {
             super::Invite::Sent { .. } | super::Invite::Answered { .. } => self.sdp.remote.is_none(),
-            super::Invite::Received { .. } | super::Invite::Adopted { .. } | super::Invite::Acked { .. } => false,
+            super::Invite::Received { .. } | super::Invite::Adopted | super::Invite::Acked { .. } => false,
         };
         if offer.is_some() && (self.reinvite.is_pending() || self.ok.is_some() || invite_offer_open) {
             // Our offer (or the answer to theirs) is still in flight.

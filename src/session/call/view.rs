@@ -64,9 +64,11 @@ impl Call {
         self.answered = now.saturating_duration_since(self.started).as_nanos() as u64 + 1;
     }
 
-    /// Its SIP Call-ID.
+    /// Its SIP Call-ID: the INVITE's while it is kept, then the dialog's
+    /// (which it formed).
     pub fn sip_call_id(&self) -> &str {
-        self.invite.call_id()
+        let dialog = || self.dialog.as_ref().map(|d| d.call_id());
+        self.invite.call_id().or_else(dialog).unwrap_or_default()
     }
 
     /// The transactions the UA core routes to it (the INVITE's, a
@@ -90,7 +92,7 @@ impl Call {
     pub fn dialog_parts(&self) -> Option<(&str, &str)> {
         match &self.dialog {
             Some(d) => Some(d.key_parts()),
-            None => (!self.early.is_empty()).then(|| (self.invite.call_id(), &*self.local_tag)),
+            None => (!self.early.is_empty()).then(|| (self.sip_call_id(), &*self.local_tag)),
         }
     }
 }
