@@ -3,7 +3,6 @@
 
 use super::{Gateway, Leg};
 use crate::ids::CallId;
-use crate::status::StatusCode;
 use std::time::Instant;
 
 impl Gateway {
@@ -11,18 +10,15 @@ impl Gateway {
     /// (whose route let it be transferred if `transfer`). It counts
     /// against `max_calls` like any call in progress.
     pub(crate) fn adopted(&mut self, now: Instant, a: CallId, b: CallId, transfer: bool) {
-        let leg = |other, inbound| Leg {
-            other: Some(other),
-            inbound,
-            since: now,
-            refused: StatusCode::FORBIDDEN,
-            transfer,
-            early_media: false,
+        let epoch = self.epoch;
+        let leg = |other, inbound| {
+            let mut leg = Leg::new(epoch, now, Some(other), inbound, transfer);
+            leg.answered = true;
+            leg
         };
         self.admission.take();
         self.insert(a, leg(b, true));
         self.insert(b, leg(a, false));
-        self.answered.extend([a, b]);
     }
 
     /// Whether leg `id`'s call may be transferred (true for one we do not

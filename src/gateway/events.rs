@@ -1,7 +1,7 @@
 //! Session events in, commands out: everything one leg does that the other
 //! must hear (new calls go to `incoming`, forked ones to `fork`).
 
-use super::{Gateway, Leg, route};
+use super::{Gateway, route};
 use crate::ids::CallId;
 use crate::session::{Command, Digit, DtmfSource, MediaMode, SessionEvent};
 use std::time::Instant;
@@ -22,7 +22,7 @@ impl Gateway {
             SessionEvent::EarlyMedia(b) if self.forking_partner(*b).is_some() => self.tell_inbound(*b, Command::Ring),
             SessionEvent::EarlyMedia(b) => {
                 self.tell_inbound(*b, Command::EarlyMedia);
-                if let Some(a) = self.legs.get(b).and_then(|l| l.other)
+                if let Some(a) = self.legs.get(b).and_then(|l| l.other())
                     && let Some(l) = self.legs.get_mut(&a)
                 {
                     l.early_media = true;
@@ -32,7 +32,7 @@ impl Gateway {
             // dialog rings again, unless it hears our early media already
             // (which follow the fork that sent SDP last).
             SessionEvent::EarlyDialog(b, fork) if fork.index > 1 && !fork.media => {
-                let a = self.legs.get(b).and_then(|l| l.other);
+                let a = self.legs.get(b).and_then(|l| l.other());
                 if !a.and_then(|a| self.legs.get(&a)).is_some_and(|l| l.early_media) {
                     self.tell_inbound(*b, Command::Ring);
                 }
@@ -42,9 +42,9 @@ impl Gateway {
                 if let Some(a) = self.forking_partner(*b) {
                     self.fork_answered(a, *b);
                 }
-                if let Some(l) = self.legs.get(b).filter(|l| !l.inbound && l.other.is_some()) {
+                if let Some(l) = self.legs.get(b).filter(|l| !l.inbound && l.other().is_some()) {
                     self.stats.bridged_answered += 1;
-                    let ms = now.saturating_duration_since(l.since).as_millis() as u64;
+                    let ms = l.age(self.epoch, now).as_millis() as u64;
                     self.stats.setup_sum_ms += ms;
                     for (n, le) in self.stats.setup_le.iter_mut().zip(super::SETUP_BUCKETS_MS) {
                         *n += u64::from(ms <= le);
@@ -132,19 +132,14 @@ impl Gateway {
 
     /// Sends `cmd` to the inbound partner of outbound leg `b`.
     pub(super) fn tell_inbound(&mut self, b: CallId, cmd: impl FnOnce(CallId) -> Command) {
-        if let Some(Leg {
-            other: Some(a),
-            inbound: false,
-            ..
-        }) = self.legs.get(&b)
-        {
-            self.commands.push_back(cmd(*a));
+        if let Some(a) = self.legs.get(&b).filter(|l| !l.inbound).and_then(|l| l.other()) {
+            self.commands.push_back(cmd(a));
         }
     }
 
     /// Sends `cmd` to the partner of `x`, whichever leg it is.
     fn tell_other(&mut self, x: CallId, cmd: impl FnOnce(CallId) -> Command) {
-        if let Some(other) = self.legs.get(&x).and_then(|l| l.other) {
+        if let Some(other) = self.legs.get(&x).and_then(|l| l.other()) {
             self.commands.push_back(cmd(other));
         }
     }
@@ -156,8 +151,8 @@ impl Gateway {
         if leg.inbound {
             self.admission.release();
         }
-        if let Some(l) = leg.other.and_then(|o| self.legs.get_mut(&o)) {
-            l.other = None;
+        if let Some(l) = leg.other().and_then(|o| self.legs.get_mut(&o)) {
+            l.set_other(None);
         }
     }
 }

@@ -28,14 +28,8 @@ impl Gateway {
     /// Calls each of `outs` for inbound call `a` at once.
     pub(super) fn fork(&mut self, now: Instant, a: CallId, outs: Vec<Outbound>, transfer: bool) {
         self.stats.bridged += 1;
-        let leg = |other, inbound| Leg {
-            other,
-            inbound,
-            since: now,
-            refused: StatusCode::FORBIDDEN,
-            transfer,
-            early_media: false,
-        };
+        let epoch = self.epoch;
+        let leg = |other, inbound| Leg::new(epoch, now, other, inbound, transfer);
         self.insert(a, leg(None, true));
         let mut fork = Fork::default();
         for out in outs {
@@ -53,7 +47,7 @@ impl Gateway {
 
     /// The inbound call outbound leg `b` races for, while it races.
     pub(super) fn forking_partner(&self, b: CallId) -> Option<CallId> {
-        let a = self.legs.get(&b).filter(|l| !l.inbound)?.other?;
+        let a = self.legs.get(&b).filter(|l| !l.inbound)?.other()?;
         self.forks.contains_key(&a).then_some(a)
     }
 
@@ -63,7 +57,7 @@ impl Gateway {
         let Some(fork) = self.forks.remove(&a) else { return };
         self.cancel(fork.legs.into_iter().filter(|l| *l != b));
         if let Some(l) = self.legs.get_mut(&a) {
-            l.other = Some(b);
+            l.set_other(Some(b));
         }
         self.commands.push_back(Command::Join { a, b });
     }

@@ -44,19 +44,7 @@ impl Gateway {
             }
             Some(RouteAction::Application(target)) => {
                 let target = target.clone();
-                let since = now;
-                let refused = StatusCode::FORBIDDEN;
-                self.insert(
-                    a,
-                    Leg {
-                        other: None,
-                        inbound: true,
-                        since,
-                        refused,
-                        transfer: false,
-                        early_media: false,
-                    },
-                );
+                self.insert(a, Leg::new(self.epoch, now, None, true, false));
                 let mut info = info.clone();
                 info.target = Some(target);
                 return Some(SessionEvent::Incoming(a, info));
@@ -64,17 +52,7 @@ impl Gateway {
             Some(RouteAction::Echo { answer_after }) => {
                 let answer_after = *answer_after;
                 self.stats.echoed += 1;
-                self.insert(
-                    a,
-                    Leg {
-                        other: None,
-                        inbound: true,
-                        since: now,
-                        refused: StatusCode::FORBIDDEN,
-                        transfer: false,
-                        early_media: false,
-                    },
-                );
+                self.insert(a, Leg::new(self.epoch, now, None, true, false));
                 if self.cfg.echo_ring {
                     self.commands.push_back(Command::Ring(a));
                 }
@@ -132,13 +110,11 @@ impl Gateway {
     fn bridge_to(&mut self, now: Instant, a: CallId, out: Outbound, transfer: bool) {
         self.stats.bridged += 1;
         let b = self.new_outbound_id();
-        let leg = |other, inbound, refused| Leg {
-            other: Some(other),
-            inbound,
-            since: now,
-            refused,
-            transfer,
-            early_media: false,
+        let epoch = self.epoch;
+        let leg = |other, inbound, refused| {
+            let mut leg = Leg::new(epoch, now, Some(other), inbound, transfer);
+            leg.refused = refused;
+            leg
         };
         self.insert(a, leg(b, true, StatusCode::FORBIDDEN));
         let refused = out.credentials.as_ref().map_or(StatusCode::FORBIDDEN, |c| c.refused());

@@ -10,6 +10,7 @@ mod config;
 mod events;
 mod fork;
 mod incoming;
+mod leg;
 mod pairing;
 mod rate;
 mod route;
@@ -24,6 +25,7 @@ pub use stats::{GatewayStats, SETUP_BUCKETS_MS};
 use crate::collections::DeadlineHeap;
 use crate::ids::CallId;
 use crate::session::Command;
+use leg::Leg;
 use rustc_hash::FxHashMap;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -31,24 +33,6 @@ use std::time::{Duration, Instant};
 /// First id of the outbound legs the gateway places (inbound calls count
 /// up from 1, API calls from 2^62).
 const FIRST_OUTBOUND: u64 = 1 << 61;
-
-/// One leg the gateway looks after.
-#[derive(Debug, Clone, Copy)]
-struct Leg {
-    /// The other leg (none for echo calls, or once it has gone).
-    other: Option<CallId>,
-    /// True for the inbound leg.
-    inbound: bool,
-    /// When the call arrived.
-    since: Instant,
-    /// An outbound leg whose target refuses our credentials: what its
-    /// caller hears (the route's `refused_with`, else 403).
-    refused: crate::status::StatusCode,
-    /// Its route lets its call be transferred.
-    transfer: bool,
-    /// An inbound leg whose caller was sent our early media (a 183).
-    early_media: bool,
-}
 
 /// The B2BUA state machine.
 #[derive(Debug)]
@@ -75,8 +59,8 @@ pub struct Gateway {
     forks: FxHashMap<CallId, fork::Fork>,
     /// Transfers in progress, by the new leg placed for each.
     transfers: FxHashMap<CallId, transfer::Transfer>,
-    /// Legs answered (an attended transfer joins only those).
-    answered: rustc_hash::FxHashSet<CallId>,
+    /// The instant its legs' arrival times count from.
+    epoch: Instant,
     /// The registrar's bindings, for `registered` routes.
     locations: Option<crate::registrar::Locations>,
     stats: GatewayStats,
@@ -116,7 +100,7 @@ impl Gateway {
             inbound: 0,
             forks: FxHashMap::default(),
             transfers: FxHashMap::default(),
-            answered: Default::default(),
+            epoch: Instant::now(),
             locations: None,
             failures: Default::default(),
             stats: GatewayStats::default(),

@@ -30,10 +30,15 @@ impl Gateway {
     /// leg, its referrer or the party that stays do meanwhile. Whether
     /// the event is done with (else it goes on to the usual handling).
     pub(super) fn on_transfer_event(&mut self, now: Instant, ev: &SessionEvent) -> bool {
-        match ev {
-            SessionEvent::Answered(x) => _ = self.answered.insert(*x),
-            SessionEvent::Ended(x, _) | SessionEvent::Failed(x, _) => _ = self.answered.remove(x),
-            _ => {}
+        let answered = match ev {
+            SessionEvent::Answered(x) => Some((x, true)),
+            SessionEvent::Ended(x, _) | SessionEvent::Failed(x, _) => Some((x, false)),
+            _ => None,
+        };
+        if let Some((x, answered)) = answered
+            && let Some(l) = self.legs.get_mut(x)
+        {
+            l.answered = answered;
         }
         let pending = |id: &CallId| self.transfers.get(id).copied();
         match ev {
@@ -56,9 +61,9 @@ impl Gateway {
 
     /// Leg `x`'s REFER: taken on (202) and acted on, or refused.
     fn on_refer(&mut self, now: Instant, x: CallId, r: &Referral) {
-        let keep = self.legs.get(&x).filter(|l| l.transfer).and_then(|l| l.other);
+        let keep = self.legs.get(&x).filter(|l| l.transfer).and_then(|l| l.other());
         // One transfer per call at a time, whichever leg asks.
-        let partner = self.legs.get(&x).and_then(|l| l.other);
+        let partner = self.legs.get(&x).and_then(|l| l.other());
         let busy = self
             .transfers
             .values()
@@ -74,14 +79,8 @@ impl Gateway {
             return self.commands.push_back(Command::AnswerRefer(x, StatusCode::FORBIDDEN));
         };
         let c = self.new_outbound_id();
-        let leg = Leg {
-            other: None,
-            inbound: false,
-            since: now,
-            refused: out.credentials.as_ref().map_or(StatusCode::FORBIDDEN, |c| c.refused()),
-            transfer,
-            early_media: false,
-        };
+        let mut leg = Leg::new(self.epoch, now, None, false, transfer);
+        leg.refused = out.credentials.as_ref().map_or(StatusCode::FORBIDDEN, |c| c.refused());
         self.insert(c, leg);
         self.transfers.insert(
             c,
@@ -103,8 +102,9 @@ impl Gateway {
     fn attended(&mut self, x: CallId, keep: CallId, y: CallId) {
         // Both legs of the call it replaces answered (not a consultation
         // still ringing, RFC 3891 §3's early-only aside).
-        let z = self.legs.get(&y).filter(|l| l.transfer).and_then(|l| l.other);
-        let z = z.filter(|z| self.answered.contains(&y) && self.answered.contains(z));
+        let z = self.legs.get(&y).filter(|l| l.transfer).and_then(|l| l.other());
+        let answered = |id: &CallId| self.legs.get(id).is_some_and(|l| l.answered);
+        let z = z.filter(|z| answered(&y) && answered(z));
         let Some(z) = z.filter(|z| *z != keep && *z != x && y != keep) else {
             return self.commands.push_back(Command::AnswerRefer(x, StatusCode::FORBIDDEN));
         };
@@ -161,7 +161,7 @@ impl Gateway {
                     self.hand_inbound(x, keep);
                     for id in [x, keep] {
                         if let Some(l) = self.legs.get_mut(&id) {
-                            l.other = None;
+                            l.set_other(None);
                         }
                     }
                 }

@@ -27,6 +27,7 @@ mod local;
 mod locate;
 mod media;
 mod media_requests;
+mod open_record;
 mod outbound;
 mod placing;
 mod ports;

@@ -2,7 +2,6 @@
 //! what each leg and its media came to. `Records` fills them in.
 
 use super::{EndReason, SessionEvent};
-use crate::media::LegStats;
 use serde::Serialize;
 use std::borrow::Cow;
 
@@ -46,14 +45,6 @@ pub struct CallRecord {
     /// The cluster nodes that ran it, first first (none outside a cluster).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub nodes: Vec<String>,
-    #[serde(skip)]
-    pub(super) open_legs: u32,
-    #[serde(skip)]
-    pub(super) media_pending: bool,
-    /// The media plane's final counts, once reported (boxed: an open
-    /// record is held for every call up, and this part only at its end).
-    #[serde(skip)]
-    pub(super) media: Option<Box<[Option<LegStats>; 2]>>,
 }
 
 pub(super) fn end_text(ev: Option<&SessionEvent>) -> Cow<'static, str> {

@@ -4,6 +4,7 @@
 
 use super::SessionEvent;
 use super::call::{Call, Role};
+use super::open_record::OpenRecord;
 use super::record::{CallRecord, LegRecord, end_text};
 use crate::ids::CallId;
 use crate::media::LegStats;
@@ -13,7 +14,7 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 /// Open records, by the call that owns them.
 #[derive(Debug)]
 pub(crate) struct Records {
-    open: FxHashMap<CallId, CallRecord>,
+    open: FxHashMap<CallId, OpenRecord>,
     /// This node's name in a cluster: every record names it.
     node: Option<String>,
     /// An instant and the wall-clock time it was.
@@ -60,7 +61,7 @@ impl Records {
 
     /// The nodes call `owner` ran on, this one last.
     pub fn nodes_of(&self, owner: CallId) -> Vec<String> {
-        self.open.get(&owner).map(|r| r.nodes.clone()).unwrap_or_default()
+        self.open.get(&owner).map(|r| r.nodes.to_vec()).unwrap_or_default()
     }
 
     /// Call `owner` ran on `nodes` before it came here.
@@ -156,20 +157,8 @@ impl Records {
             .get(&owner)
             .is_some_and(|r| r.open_legs == 0 && !r.media_pending);
         let mut r = done.then(|| self.open.remove(&owner)).flatten()?;
-        let answered = r.legs.iter().filter_map(|l| l.answer_ms).min();
-        let ended = r.legs.iter().map(|l| l.end_ms).min().unwrap_or(0);
-        // Media leg A is the incoming leg (or an echo's only one).
-        let single = r.legs.len() == 1;
         let media = media.or_else(|| r.media.take().map(|m| *m)).unwrap_or([None, None]);
-        for leg in &mut r.legs {
-            let side = usize::from(leg.direction == "out" && !single);
-            if let Some(s) = media[side] {
-                (leg.rtp_in, leg.rtp_out, leg.rtp_lost) = (s.rx.packets, s.tx_packets, s.rx.lost());
-                leg.jitter_ms = (s.rx.jitter_ms() * 100.0).round() / 100.0;
-            }
-        }
-        r.duration_s = answered.map_or(0.0, |a| ended.saturating_sub(a) as f64 / 1000.0);
-        Some(r)
+        Some(r.finish(media))
     }
 
     /// Gives memory back after a load peak.

@@ -46,7 +46,7 @@ pub struct AudioSide {
 
 /// The codec of a leg's voice: as negotiated, or by its static payload
 /// type (0: PCMU, 8: PCMA) when signalling did not name one.
-fn codec_of(leg: &LegConfig) -> Option<AudioCodec> {
+fn codec_of<K>(leg: &LegConfig<K>) -> Option<AudioCodec> {
     leg.codec.or(match leg.codec_pt {
         0 => Some(AudioCodec::Pcmu),
         8 => Some(AudioCodec::Pcma),
@@ -57,7 +57,7 @@ fn codec_of(leg: &LegConfig) -> Option<AudioCodec> {
 impl AudioSide {
     /// The application's side `io` of a call on leg `leg`, Opus encoded
     /// set as `opus` says.
-    pub fn new(io: WorkerAudio, leg: &LegConfig, opus: OpusSettings) -> Self {
+    pub fn new<K>(io: WorkerAudio, leg: &LegConfig<K>, opus: OpusSettings) -> Self {
         let mut side = AudioSide {
             io,
             codec: None,
@@ -80,7 +80,7 @@ impl AudioSide {
 
     /// Applies a re-INVITE's settings: a changed codec (or Opus limit)
     /// re-makes the codec state (the sequence numbering we send goes on).
-    pub fn update(&mut self, leg: &LegConfig) {
+    pub fn update<K>(&mut self, leg: &LegConfig<K>) {
         let codec = codec_of(leg);
         if codec != self.codec || leg.opus_max_bitrate != self.opus_cap {
             self.opus_cap = leg.opus_max_bitrate;

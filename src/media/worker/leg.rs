@@ -18,7 +18,7 @@ use std::net::SocketAddr;
 #[derive(Debug, Clone)]
 pub struct Leg {
     /// What signalling negotiated.
-    pub cfg: LegConfig,
+    pub cfg: LegConfig<()>,
     /// Where its RTP comes from (and so where ours goes).
     pub latch: Latch,
     /// Where its RTCP comes from (latched separately).
@@ -40,7 +40,7 @@ pub struct Leg {
 }
 
 /// The peer's RTCP address from SDP: the RTP port, plus one unless muxed.
-fn rtcp_hint(cfg: &LegConfig) -> Option<SocketAddr> {
+fn rtcp_hint(cfg: &LegConfig<()>) -> Option<SocketAddr> {
     cfg.remote.map(|mut a| {
         a.set_port(a.port().wrapping_add(u16::from(!cfg.rtcp_mux)));
         a
@@ -52,7 +52,7 @@ impl Leg {
     /// take over its latch after `relatch_us` of silence.
     pub fn new(cfg: LegConfig, relatch_us: u64, ssrc: u32) -> Leg {
         Leg {
-            cfg,
+            cfg: cfg.keyless(),
             latch: Latch::default(),
             rtcp_latch: Latch::default(),
             rx: RxStats::new(cfg.clock),
@@ -81,7 +81,7 @@ impl Leg {
             port: self.cfg.port,
             local: self.cfg.local,
             rtcp_mux: self.cfg.rtcp_mux,
-            ..cfg
+            ..cfg.keyless()
         };
     }
 
@@ -152,7 +152,7 @@ impl Leg {
         &mut self,
         buf: &mut [u8],
         rtp: &InboundRtp,
-        from: &LegConfig,
+        from: &LegConfig<()>,
         now_us: u64,
     ) -> Result<(SocketAddr, usize), DropReason> {
         let dest = self.destination()?;
@@ -179,7 +179,7 @@ impl Leg {
     /// The payload type a packet from leg `from` carries on this leg: the
     /// voice codec and telephone-event renumbered; `None` for anything
     /// this leg did not negotiate (the packet is not relayed).
-    fn payload_type_for(&self, pt: u8, from: &LegConfig) -> Option<u8> {
+    fn payload_type_for(&self, pt: u8, from: &LegConfig<()>) -> Option<u8> {
         if pt == from.codec_pt {
             Some(self.cfg.codec_pt)
         } else if from.te_pt == Some(pt) {

@@ -32,7 +32,7 @@ impl AudioSide {
     /// Hears an RTP packet accepted on the leg (`rtp`: its fields, `pkt`:
     /// the packet unprotected) whose payload type the leg negotiated: its
     /// frames, concealed ones first, go to the application.
-    pub fn hear(&mut self, rtp: &InboundRtp, pkt: &[u8], leg: &LegConfig) -> Verdict {
+    pub fn hear(&mut self, rtp: &InboundRtp, pkt: &[u8], leg: &LegConfig<()>) -> Verdict {
         if rtp.pt != leg.codec_pt {
             // telephone-event (the leg negotiated it): a digit, once. It
             // shares the voice's numbering, so it is no gap for the voice.

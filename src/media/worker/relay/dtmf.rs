@@ -30,7 +30,7 @@ pub(super) struct LegDtmf {
 
 /// Whether legs `a` and `b` differ in telephone-event, so that one's
 /// digits are read here and the other's sent from here.
-pub(super) fn interworked(a: &LegConfig, b: Option<&LegConfig>) -> bool {
+pub(super) fn interworked<K>(a: &LegConfig<K>, b: Option<&LegConfig<K>>) -> bool {
     b.is_some_and(|b| a.te_pt.is_some() != b.te_pt.is_some())
 }
 

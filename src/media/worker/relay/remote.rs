@@ -32,7 +32,7 @@ impl RemoteTranscoder {
 
 /// Remote directions for legs `a` and `b` when both codecs are known and
 /// differ.
-fn remotes(a: &LegConfig, b: Option<&LegConfig>) -> [Option<RemoteTranscoder>; 2] {
+fn remotes<K>(a: &LegConfig<K>, b: Option<&LegConfig<K>>) -> [Option<RemoteTranscoder>; 2] {
     match (a.codec, b.and_then(|b| b.codec)) {
         (Some(ca), Some(cb)) if ca != cb => [Some(RemoteTranscoder::new(ca, cb)), Some(RemoteTranscoder::new(cb, ca))],
         _ => [None, None],

@@ -14,9 +14,9 @@ use std::net::SocketAddr;
 
 /// Transcoders for legs `a` and `b` when both codecs are known and differ
 /// (boxed: most calls have none).
-pub(super) fn transcoders(
-    a: &LegConfig,
-    b: Option<&LegConfig>,
+pub(super) fn transcoders<K>(
+    a: &LegConfig<K>,
+    b: Option<&LegConfig<K>>,
     opus: OpusSettings,
 ) -> Option<Box<[Option<Transcoder>; 2]>> {
     match (a.codec, b.and_then(|b| b.codec)) {
