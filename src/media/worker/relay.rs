@@ -16,19 +16,21 @@ mod dtmf;
 #[cfg(feature = "kernel-fastpath")]
 mod offload;
 mod remote;
+mod remote_transcoder;
 mod rtcp;
 mod transcode;
 
 use super::audio_side::AudioSide;
 use super::leg::Leg;
 use super::verdict::{DropReason, Verdict};
+use crate::collections::Rare;
 use crate::media::codec::Transcoder;
 use crate::media::rtp::header;
 use crate::media::{LegConfig, LegStats, OpusSettings, Side};
 use dtmf::LegDtmf;
 #[cfg(feature = "kernel-fastpath")]
 pub use offload::KernelPlan;
-use remote::RemoteTranscoder;
+use remote_transcoder::Remote;
 use std::net::SocketAddr;
 
 /// The media state of one call.
@@ -37,10 +39,10 @@ pub struct Relay {
     legs: [Option<Leg>; 2],
     /// Transcoders A→B and B→A when the legs' codecs differ (inline).
     transcoders: Option<Box<[Option<Transcoder>; 2]>>,
-    /// Or those directions, when they run on a transcoder thread.
-    remote: [Option<RemoteTranscoder>; 2],
-    /// Remote directions replaced or ended, not yet taken (closed).
-    retired: [Option<u64>; 2],
+    /// Or those directions, when they run on a transcoder thread, and
+    /// those replaced or ended, not yet taken (a word: most calls have
+    /// none).
+    remote: Rare<Remote>,
     /// Its transcoders run on a transcoder thread.
     elsewhere: bool,
     /// How the Opus encoders of transcoders made on a codec change are set.
@@ -87,8 +89,7 @@ impl Relay {
                 b.map(|b| Leg::new(b, relatch_us, ssrcs[1])),
             ],
             transcoders: None,
-            remote: [None, None],
-            retired: [None, None],
+            remote: Rare::default(),
             elsewhere: false,
             opus: OpusSettings::default(),
             last_rx_us: now_us,

@@ -3,41 +3,14 @@
 //! generation naming the state the thread holds; it turns a voice packet
 //! into a job and a re-coded result into a packet for the outgoing leg.
 
+use super::remote_transcoder::{RemoteTranscoder, remotes};
 use super::{Relay, transcode};
 use crate::media::OpusSettings;
-use crate::media::codec::AudioCodec;
 use crate::media::worker::inbound_rtp::InboundRtp;
 use crate::media::worker::transcoding::{PAYLOAD_MAX, PacketJob, Transcoded};
 use crate::media::worker::verdict::DropReason;
 use crate::media::{LegConfig, Side};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-
-/// One direction re-coded elsewhere.
-#[derive(Debug, Clone, Copy)]
-pub struct RemoteTranscoder {
-    from: AudioCodec,
-    to: AudioCodec,
-    /// Names its state on the transcoder thread (unique in the process).
-    generation: u64,
-}
-
-impl RemoteTranscoder {
-    fn new(from: AudioCodec, to: AudioCodec) -> Self {
-        static NEXT: AtomicU64 = AtomicU64::new(1);
-        let generation = NEXT.fetch_add(1, Relaxed);
-        RemoteTranscoder { from, to, generation }
-    }
-}
-
-/// Remote directions for legs `a` and `b` when both codecs are known and
-/// differ.
-fn remotes<K>(a: &LegConfig<K>, b: Option<&LegConfig<K>>) -> [Option<RemoteTranscoder>; 2] {
-    match (a.codec, b.and_then(|b| b.codec)) {
-        (Some(ca), Some(cb)) if ca != cb => [Some(RemoteTranscoder::new(ca, cb)), Some(RemoteTranscoder::new(cb, ca))],
-        _ => [None, None],
-    }
-}
 
 impl Relay {
     /// As [`new`](Self::new), its transcoded directions re-coded on a
@@ -54,14 +27,14 @@ impl Relay {
     ) -> Relay {
         let mut r = Relay::bare(a, b, ssrcs, relatch_us, now_us);
         r.opus = opus;
-        r.remote = remotes(&a, b.as_ref());
+        r.set_remotes(remotes(&a, b.as_ref()));
         r.elsewhere = true;
         r
     }
 
     /// Whether voice from leg `side` is re-coded.
     pub(super) fn transcodes(&self, side: Side) -> bool {
-        self.transcoders.as_ref().is_some_and(|t| t[side.index()].is_some()) || self.remote[side.index()].is_some()
+        self.transcoders.as_ref().is_some_and(|t| t[side.index()].is_some()) || self.remote.live[side.index()].is_some()
     }
 
     /// Applies a re-INVITE's settings to leg `side` (see [`Leg::update`]);
@@ -96,10 +69,23 @@ impl Relay {
             self.transcoders = transcode::transcoders(&a, b.as_ref(), self.opus);
             return;
         }
-        let old = std::mem::replace(&mut self.remote, remotes(&a, b.as_ref()));
+        let old = self.set_remotes(remotes(&a, b.as_ref()));
         for (i, r) in old.into_iter().enumerate() {
             if let Some(r) = r {
-                self.retired[i] = Some(r.generation);
+                self.remote.make().retired[i] = Some(r.generation);
+            }
+        }
+    }
+
+    /// Sets the remote directions to `live` (boxed only if there are
+    /// any, or were); those they replace.
+    fn set_remotes(&mut self, live: [Option<RemoteTranscoder>; 2]) -> [Option<RemoteTranscoder>; 2] {
+        match self.remote.existing() {
+            Some(r) => std::mem::replace(&mut r.live, live),
+            None if live.iter().all(Option::is_none) => [None, None],
+            None => {
+                self.remote.make().live = live;
+                [None, None]
             }
         }
     }
@@ -108,11 +94,14 @@ impl Relay {
     /// (a codec change), or with `all`, of every remote direction (the
     /// call is ending): their states are to be closed.
     pub fn take_retired(&mut self, all: bool) -> [Option<u64>; 2] {
-        let mut out = std::mem::take(&mut self.retired);
+        let Some(remote) = self.remote.existing() else {
+            return [None, None];
+        };
+        let mut out = std::mem::take(&mut remote.retired);
         if all {
-            let live = self.remote.map(|r| r.map(|r| r.generation));
+            let live = remote.live.map(|r| r.map(|r| r.generation));
             out = [out[0].or(live[0]), out[1].or(live[1])];
-            self.remote = [None, None];
+            self.remote.clear();
         }
         out
     }
@@ -128,7 +117,7 @@ impl Relay {
         pkt: &[u8],
         arrived_ns: u64,
     ) -> Result<PacketJob, DropReason> {
-        let r = self.remote[side.index()].ok_or(DropReason::Undecodable)?;
+        let r = self.remote.live[side.index()].ok_or(DropReason::Undecodable)?;
         let payload = rtp.payload(pkt);
         if payload.len() > PAYLOAD_MAX {
             return Err(DropReason::Malformed);
@@ -158,7 +147,7 @@ impl Relay {
         buf: &mut [u8],
         now_us: u64,
     ) -> Result<(SocketAddr, usize), DropReason> {
-        if self.remote[t.side.index()].map(|r| r.generation) != Some(t.generation) {
+        if self.remote.live[t.side.index()].map(|r| r.generation) != Some(t.generation) {
             return Err(DropReason::NoSuchLeg);
         }
         let [Some(a), Some(b)] = &mut self.legs else {
