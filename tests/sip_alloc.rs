@@ -86,9 +86,10 @@ use b2bua::*;
 /// from borrowed parts with its extension headers lent from the stack,
 /// the route's user read in place and SDP's address written where it goes;
 /// 74 with the Via of a request written at once on the stack and an
-/// ACK's bytes sized exactly; 70 with SDP's parsed parts on the stack
+/// ACK's bytes sized exactly; 70 with SDP's parsed parts on the stack;
+/// 69 with an answered INVITE's Call-ID read from its dialog, not copied
 /// (perf/README.md, issue #20).
-const PINNED_PER_CALL: u64 = 73;
+const PINNED_PER_CALL: u64 = 71;
 
 /// The steps of a call, in order: what comes in, and what the gateway
 /// sends for it.
