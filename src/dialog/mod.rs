@@ -3,10 +3,13 @@
 
 mod build;
 mod key;
+mod next_hop;
 mod refresh;
 mod request;
 mod state;
 mod text;
+#[cfg(test)]
+mod uac_tests;
 
 pub use build::{response_bytes_in, response_in, with_sdp};
 pub use key::{DialogKey, KeyParts};

@@ -1,7 +1,7 @@
 //! One dialog's state: ids, sequence numbers, remote target, route set.
 
 use super::text::{DialogText, Part};
-use crate::ids::{Peer, TransportKind};
+use crate::ids::Peer;
 use crate::sip::{self, IncomingRequest, IncomingResponse, Method};
 use thin_vec::ThinVec;
 
@@ -73,28 +73,39 @@ impl Dialog {
     }
 
     /// The UAC side, from our INVITE and a response carrying a To tag
-    /// (§12.1.2: route set is the reversed Record-Route).
+    /// (§12.1.2: the Call-ID and our tag are the request's, whatever the
+    /// response says; the route set is the reversed Record-Route).
     pub fn uac(invite: &sip::Message, resp: &IncomingResponse, peer: Peer) -> Self {
         let local = invite.header("From").unwrap_or_default();
-        Self::uac_as(local, resp, peer, || invite.uri().into())
+        let call_id = invite.header("Call-ID").unwrap_or_default();
+        let ids = (call_id, sip::header_param(local, "tag").unwrap_or_default());
+        Self::uac_as(ids, local, resp, peer, || invite.uri().into())
     }
 
     /// The UAC side a fork's 2xx forms beside `ours` once our INVITE is
     /// gone: the same Call-ID, tag and From.
     pub fn uac_beside(ours: &Dialog, resp: &IncomingResponse, peer: Peer) -> Self {
-        Self::uac_as(ours.local(), resp, peer, || ours.remote_target.clone())
+        Self::uac_as(ours.key_parts(), ours.local(), resp, peer, || {
+            ours.remote_target.clone()
+        })
     }
 
-    /// The UAC side with our From value `local`; `target` when the
-    /// response names no Contact.
-    fn uac_as(local: &str, resp: &IncomingResponse, peer: Peer, target: impl FnOnce() -> Box<str>) -> Self {
+    /// The UAC side with our Call-ID and tag `ids` and our From value
+    /// `local`; `target` when the response names no Contact.
+    fn uac_as(
+        (call_id, local_tag): (&str, &str),
+        local: &str,
+        resp: &IncomingResponse,
+        peer: Peer,
+        target: impl FnOnce() -> Box<str>,
+    ) -> Self {
         let core = &resp.core;
         let mut route_set = record_route(&resp.resp);
         route_set.reverse();
-        let (local_tag, remote_tag) = (core.from_tag().unwrap_or_default(), core.to_tag().unwrap_or_default());
+        let remote_tag = core.to_tag().unwrap_or_default();
         let remote = resp.header("To").unwrap_or_default();
         Dialog {
-            text: DialogText::new([&[core.call_id()], &[local_tag], &[remote_tag], &[local], &[remote]]),
+            text: DialogText::new([&[call_id], &[local_tag], &[remote_tag], &[local], &[remote]]),
             local_seq: core.cseq,
             remote_seq: None,
             remote_target: contact_uri(&resp.resp).unwrap_or_else(target),
@@ -146,14 +157,6 @@ impl Dialog {
         self.text.get(Part::Remote)
     }
 
-    /// Requests to a peer that came to us over a connection go back over
-    /// it; to one whose Contact is a private address while it came from
-    /// elsewhere (behind NAT), to where it came from.
-    fn with_flow_from(mut self, peer: Peer) -> Self {
-        self.flow = sip::flow_for(&self.remote_target, peer).map(Box::new);
-        self
-    }
-
     /// Checks an incoming in-dialog request's CSeq (§12.2.2): false when it
     /// is lower than the last one (answered 500).
     pub fn accept_remote_seq(&mut self, cseq: u32, method: Method) -> bool {
@@ -165,35 +168,5 @@ impl Dialog {
         }
         self.remote_seq = Some(cseq);
         true
-    }
-
-    /// Where in-dialog requests go: the first route if any, else the flow
-    /// if pinned, else the remote target (where DNS put it when it names a
-    /// host), else the peer the dialog was formed with.
-    pub fn next_hop(&self) -> Peer {
-        if let (Some(flow), true) = (self.flow.as_deref(), self.route_set.is_empty()) {
-            return *flow;
-        }
-        sip::uri_peer(self.hop(), self.fallback.transport)
-            .or(self.resolved.as_deref().copied())
-            .unwrap_or(self.fallback)
-    }
-
-    /// The next hop's URI when DNS must say where it is (it names a host,
-    /// and no flow overrides it).
-    pub fn named_hop(&self) -> Option<&str> {
-        let hop = self.hop();
-        let pinned = self.flow.is_some() && self.route_set.is_empty();
-        (!pinned && sip::uri_peer(hop, self.fallback.transport).is_none() && sip::uri_host(hop).is_some())
-            .then_some(hop)
-    }
-
-    fn hop(&self) -> &str {
-        self.route_set.first().map_or(&self.remote_target, |r| sip::uri_of(r))
-    }
-
-    /// The transport new requests use.
-    pub fn transport(&self) -> TransportKind {
-        self.next_hop().transport
     }
 }
