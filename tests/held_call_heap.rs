@@ -7,7 +7,7 @@
 //! has gone and only the calls' own state (two dialogs, two calls, the
 //! bridge, the record, the SDPs) is left. Live bytes per held call are
 //! printed and pinned so they can only go down; the media worker's part
-//! (1,160 bytes per call in its slot) is not in this figure, nor the
+//! (808 bytes per call in its slot) is not in this figure, nor the
 //! allocator's own overhead (perf/held_calls.sh measures RSS).
 
 use rvoip::media::{LegStats, MediaCommand, MediaEvent};
@@ -79,10 +79,14 @@ use b2bua::*;
 /// partner and media key in a word each) and an answered INVITE's Call-ID
 /// was read from its dialog, not kept twice; 2,613 once the gateway's leg
 /// took 24 bytes, not 40 (its answered flag in it, not in a set of its
-/// own) and an open call record 32, not 72. What is left: the two
-/// `Call`s (640 bytes each), about 590 bytes of the maps' tables (two
-/// legs per call in most), the SDPs' codecs and the dialogs' strings.
-const PINNED_PER_CALL: isize = 2_650;
+/// own) and an open call record 32, not 72; 2,390 once a call's own copy
+/// of its tag went when its dialog formed (the dialog has it), the dialog
+/// index kept a 16-byte fingerprint of Call-ID and tag, not a copy of
+/// them, and a codec took 40 bytes, not 56. What is left: the two `Call`s
+/// (640 bytes each), about 555 bytes of the maps' tables (two legs per
+/// call in most), the SDPs' codec lists, the dialogs' texts and remote
+/// targets.
+const PINNED_PER_CALL: isize = 2_420;
 
 /// Feeds `text` from `from`, answers the media plane as a worker would,
 /// and returns what the gateway sent.

@@ -34,7 +34,7 @@ fn opus_rtpmap_and_inactive_round_trip_exactly() {
             name: "opus".into(),
             rate: 48000,
             channels: Some(2),
-            fmtp: Some("useinbandfec=1".into())
+            fmtp: "useinbandfec=1".into()
         }
     );
     let text = sdp::render(&parsed);

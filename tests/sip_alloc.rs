@@ -87,9 +87,10 @@ use b2bua::*;
 /// the route's user read in place and SDP's address written where it goes;
 /// 74 with the Via of a request written at once on the stack and an
 /// ACK's bytes sized exactly; 70 with SDP's parsed parts on the stack;
-/// 69 with an answered INVITE's Call-ID read from its dialog, not copied
-/// (perf/README.md, issue #20).
-const PINNED_PER_CALL: u64 = 71;
+/// 69 with an answered INVITE's Call-ID read from its dialog, not copied;
+/// 66 with the dialog index keyed by a fingerprint, not a copy of the
+/// Call-ID and tag (perf/README.md, issue #20).
+const PINNED_PER_CALL: u64 = 68;
 
 /// The steps of a call, in order: what comes in, and what the gateway
 /// sends for it.

@@ -1,106 +1,79 @@
 //! How the UA core finds a dialog: Call-ID and our tag (RFC 3261 §12).
 //! Our tag alone tells our dialogs apart; the remote tag (which forks of
 //! one INVITE differ in) is kept on the dialog.
+//!
+//! The index keeps a 128-bit keyed fingerprint of the two strings, not
+//! the strings: a held call's dialog has them in its own text already,
+//! and a copy per index entry was a heap block per leg. SipHash-1-3 under
+//! a random key of the index's own, so a peer cannot choose two dialogs
+//! that collide (the chance that two do by accident among a million is
+//! about 2^-89); rustc treats its 128-bit fingerprints as identity on
+//! the same grounds (docs/design-notes.md, "A dialog's key").
 
-use std::borrow::Borrow;
-use std::hash::{Hash, Hasher};
+use siphasher::sip128::{Hasher128, SipHasher13};
+use std::hash::Hasher;
 
-/// Call-ID and local tag of one of our dialogs, in one buffer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DialogKey {
-    /// Call-ID then our tag.
-    text: Box<str>,
-    /// Where our tag starts.
-    split: usize,
+/// The fingerprint of a dialog's Call-ID and our tag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DialogKey([u64; 2]);
+
+/// Makes [`DialogKey`]s under one random key.
+#[derive(Debug, Clone)]
+pub struct DialogKeyer {
+    k0: u64,
+    k1: u64,
 }
 
-impl DialogKey {
-    /// The key of the dialog with `call_id` and our tag `local_tag`.
-    pub fn new(call_id: &str, local_tag: &str) -> Self {
-        let mut text = String::with_capacity(call_id.len() + local_tag.len());
-        text.push_str(call_id);
-        text.push_str(local_tag);
-        DialogKey {
-            text: text.into_boxed_str(),
-            split: call_id.len(),
+impl DialogKeyer {
+    /// A keyer with a fresh random key.
+    pub fn new() -> Self {
+        DialogKeyer {
+            k0: rand::random(),
+            k1: rand::random(),
         }
+    }
+
+    /// The key of the dialog with `call_id` and our tag `local_tag`.
+    pub fn key(&self, call_id: &str, local_tag: &str) -> DialogKey {
+        let mut h = SipHasher13::new_with_keys(self.k0, self.k1);
+        // The length first, so that ("ab", "c") and ("a", "bc") differ.
+        h.write_u64(call_id.len() as u64);
+        h.write(call_id.as_bytes());
+        h.write(local_tag.as_bytes());
+        let out = h.finish128();
+        DialogKey([out.h1, out.h2])
+    }
+}
+
+impl Default for DialogKeyer {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
 impl super::Dialog {
-    /// The key the UA core finds this dialog by.
-    pub fn key(&self) -> DialogKey {
-        DialogKey::new(self.call_id(), self.local_tag())
-    }
-
-    /// [`key`](Self::key)'s Call-ID and our tag, borrowed.
+    /// The Call-ID and our tag the UA core finds this dialog by.
     pub fn key_parts(&self) -> (&str, &str) {
         (self.call_id(), self.local_tag())
     }
 }
 
-/// A dialog key's two parts, owned ([`DialogKey`]) or borrowed from a
-/// message (`(call_id, tag)`): a table keyed by `DialogKey` is searched
-/// with the borrowed form, without copying either string.
-pub trait KeyParts {
-    /// Call-ID and our tag.
-    fn parts(&self) -> (&str, &str);
-}
-
-impl KeyParts for DialogKey {
-    fn parts(&self) -> (&str, &str) {
-        self.text.split_at(self.split)
-    }
-}
-
-impl KeyParts for (&str, &str) {
-    fn parts(&self) -> (&str, &str) {
-        *self
-    }
-}
-
-impl<'a> Borrow<dyn KeyParts + 'a> for DialogKey {
-    fn borrow(&self) -> &(dyn KeyParts + 'a) {
-        self
-    }
-}
-
-/// Hashed as its parts, as the borrowed form is (the table needs both
-/// to agree).
-impl Hash for DialogKey {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.parts().hash(state);
-    }
-}
-
-impl Hash for dyn KeyParts + '_ {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        self.parts().hash(state);
-    }
-}
-
-impl PartialEq for dyn KeyParts + '_ {
-    fn eq(&self, other: &Self) -> bool {
-        self.parts() == other.parts()
-    }
-}
-
-impl Eq for dyn KeyParts + '_ {}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
     #[test]
-    fn a_table_of_keys_is_searched_with_borrowed_parts() {
-        let mut t = HashMap::new();
-        t.insert(DialogKey::new("c1@host", "tagA"), 1);
-        t.insert(DialogKey::new("c1@host", "tagB"), 2);
-        let find = |c: &str, tag: &str| t.get(&(c, tag) as &dyn KeyParts).copied();
-        assert_eq!(find("c1@host", "tagA"), Some(1));
-        assert_eq!(find("c1@host", "tagB"), Some(2));
-        assert_eq!(find("c1@hostt", "agA"), None);
-        assert_eq!(find("c1@host", "tagC"), None);
+    fn a_key_depends_on_both_parts_and_where_they_split() {
+        let k = DialogKeyer::new();
+        assert_eq!(k.key("c1@host", "tagA"), k.key("c1@host", "tagA"));
+        assert_ne!(k.key("c1@host", "tagA"), k.key("c1@host", "tagB"));
+        assert_ne!(k.key("c1@host", "tagA"), k.key("c2@host", "tagA"));
+        assert_ne!(k.key("c1@host", "tagA"), k.key("c1@hostt", "agA"));
+    }
+
+    #[test]
+    fn another_keyer_gives_other_keys() {
+        let (a, b) = (DialogKeyer::new(), DialogKeyer::new());
+        assert_ne!(a.key("c1@host", "tagA"), b.key("c1@host", "tagA"));
     }
 }

@@ -12,5 +12,5 @@ mod text;
 mod uac_tests;
 
 pub use build::{response_bytes_in, response_in, with_sdp};
-pub use key::{DialogKey, KeyParts};
+pub use key::{DialogKey, DialogKeyer};
 pub use state::Dialog;

@@ -14,19 +14,22 @@ pub struct Codec {
     pub rate: u32,
     /// Channels, when the rtpmap gives them.
     pub channels: Option<u8>,
-    /// The fmtp line's value, if any.
-    pub fmtp: Option<Token>,
+    /// The fmtp line's value; empty when there is none.
+    pub fmtp: Token,
 }
+
+// A held call keeps a few in each of its SDPs.
+const _: () = assert!(std::mem::size_of::<Codec>() == 40);
 
 impl Codec {
     /// G.711 μ-law, static PT 0.
     pub fn pcmu() -> Self {
         Codec {
             pt: 0,
-            name: Token::from_static("PCMU"),
+            name: Token::from_static(&"PCMU"),
             rate: 8000,
             channels: None,
-            fmtp: None,
+            fmtp: Token::EMPTY,
         }
     }
 
@@ -34,10 +37,10 @@ impl Codec {
     pub fn pcma() -> Self {
         Codec {
             pt: 8,
-            name: Token::from_static("PCMA"),
+            name: Token::from_static(&"PCMA"),
             rate: 8000,
             channels: None,
-            fmtp: None,
+            fmtp: Token::EMPTY,
         }
     }
 
@@ -45,10 +48,10 @@ impl Codec {
     pub fn opus(pt: u8) -> Self {
         Codec {
             pt,
-            name: Token::from_static("opus"),
+            name: Token::from_static(&"opus"),
             rate: 48000,
             channels: Some(2),
-            fmtp: Some(Token::from_static("useinbandfec=1")),
+            fmtp: Token::from_static(&"useinbandfec=1"),
         }
     }
 
@@ -56,10 +59,10 @@ impl Codec {
     pub fn telephone_event(pt: u8) -> Self {
         Codec {
             pt,
-            name: Token::from_static("telephone-event"),
+            name: Token::from_static(&"telephone-event"),
             rate: 8000,
             channels: None,
-            fmtp: Some(Token::from_static("0-16")),
+            fmtp: Token::from_static(&"0-16"),
         }
     }
 
@@ -99,7 +102,7 @@ impl Codec {
     /// The value of parameter `key` (any case) in the fmtp line, as in
     /// `maxaveragebitrate=20000;useinbandfec=1`.
     pub fn fmtp_param(&self, key: &str) -> Option<&str> {
-        self.fmtp.as_deref()?.split(';').find_map(|p| {
+        self.fmtp.split(';').find_map(|p| {
             let (k, v) = p.split_once('=')?;
             k.trim().eq_ignore_ascii_case(key).then(|| v.trim())
         })

@@ -94,10 +94,10 @@ fn rendered_sdp_reads_back_the_same_through_both_paths() {
     use super::{Codec, Direction, MediaSdp, Sdp};
     let mut opus = Codec::from_static(0).unwrap();
     (opus.pt, opus.name, opus.rate, opus.channels, opus.fmtp) =
-        (111, "opus".into(), 48000, Some(2), Some("useinbandfec=1".into()));
+        (111, "opus".into(), 48000, Some(2), "useinbandfec=1".into());
     let mut dtmf = opus.clone();
     (dtmf.pt, dtmf.name, dtmf.rate, dtmf.channels, dtmf.fmtp) =
-        (101, "telephone-event".into(), 8000, None, Some("0-16".into()));
+        (101, "telephone-event".into(), 8000, None, "0-16".into());
     for (addr, direction, ptime, rtcp_mux) in [
         ("10.1.2.3", Direction::SendOnly, Some(20), true),
         ("2001:db8::7", Direction::Inactive, None, false),

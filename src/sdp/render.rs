@@ -60,11 +60,11 @@ fn render_audio(out: &mut String, a: &MediaSdp) {
             push_u64(out, u64::from(ch));
         }
         out.push_str("\r\n");
-        if let Some(f) = &c.fmtp {
+        if !c.fmtp.is_empty() {
             out.push_str("a=fmtp:");
             push_u64(out, u64::from(c.pt));
             out.push(' ');
-            out.push_str(f);
+            out.push_str(&c.fmtp);
             out.push_str("\r\n");
         }
     }

@@ -109,13 +109,13 @@ pub(super) fn assemble(p: Parts<'_>) -> Result<Sdp, SdpError> {
                     name,
                     rate,
                     channels,
-                    fmtp: None,
+                    fmtp: Token::EMPTY,
                 })
             }
             None => Codec::from_static(pt),
         };
         if let Some(mut c) = codec {
-            c.fmtp = pt_attribute(&p.media, "fmtp", pt).map(Token::new);
+            c.fmtp = pt_attribute(&p.media, "fmtp", pt).map(Token::new).unwrap_or_default();
             codecs.push(c);
         }
     }

@@ -60,8 +60,8 @@ impl UserAgent {
         self.records.open(a);
         self.records.set_nodes(a, &snap.nodes);
         for call in [call_a, call_b] {
-            if let Some(key) = call.dialog_key() {
-                self.ctx.index.add_dialog(key, call.id());
+            if let Some(parts) = call.dialog_parts() {
+                self.ctx.index.add_dialog(parts, call.id());
             }
             self.calls.insert(call.id(), Box::new(call));
         }

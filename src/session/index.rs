@@ -1,16 +1,17 @@
 //! Which call a message belongs to: our dialogs by Call-ID and our tag,
 //! and the transactions whose events a call waits for.
 
-use crate::dialog::{DialogKey, KeyParts};
+use crate::dialog::{DialogKey, DialogKeyer};
 use crate::ids::{CallId, TxId};
 use rustc_hash::FxHashMap;
-use std::collections::HashMap;
 
 /// The UA core's indexes into its calls.
 #[derive(Debug, Default)]
 pub(crate) struct CallIndex {
-    /// Peer-chosen keys: the default (random-keyed) hasher.
-    dialogs: HashMap<DialogKey, CallId>,
+    /// Keyed fingerprints (peers cannot choose them), so FxHash is safe.
+    dialogs: FxHashMap<DialogKey, CallId>,
+    /// What fingerprints the dialogs' Call-IDs and tags.
+    keyer: DialogKeyer,
     /// Our own ids: FxHash is safe.
     txs: FxHashMap<TxId, CallId>,
 }
@@ -31,19 +32,19 @@ impl CallIndex {
         self.txs.remove(&tx)
     }
 
-    /// Indexes dialog `key` as call `id`'s.
-    pub fn add_dialog(&mut self, key: DialogKey, id: CallId) {
-        self.dialogs.insert(key, id);
+    /// Indexes the dialog of `call_id` and our `tag` as call `id`'s.
+    pub fn add_dialog(&mut self, (call_id, tag): (&str, &str), id: CallId) {
+        self.dialogs.insert(self.keyer.key(call_id, tag), id);
     }
 
     /// The call that owns the dialog of `call_id` and our `tag`.
     pub fn dialog_call(&self, call_id: &str, tag: &str) -> Option<CallId> {
-        self.dialogs.get(&(call_id, tag) as &dyn KeyParts).copied()
+        self.dialogs.get(&self.keyer.key(call_id, tag)).copied()
     }
 
     /// Drops the dialog of `call_id` and our `tag`.
     pub fn remove_dialog(&mut self, (call_id, tag): (&str, &str)) {
-        self.dialogs.remove(&(call_id, tag) as &dyn KeyParts);
+        self.dialogs.remove(&self.keyer.key(call_id, tag));
     }
 
     /// Gives memory back after a load peak.

@@ -40,8 +40,8 @@ impl Call {
         if let Some(answer) = self.final_answer(&tag, &resp) {
             self.sdp.remote = Some(answer);
         }
-        ctx.index.add_dialog(fresh.key(), self.id);
-        self.dialog = Some(fresh);
+        ctx.index.add_dialog(fresh.key_parts(), self.id);
+        self.set_dialog(fresh);
         self.invite.answered();
         self.early.answered(&tag);
         self.locate_hop(ctx, now);

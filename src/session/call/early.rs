@@ -168,7 +168,7 @@ impl Call {
     /// in an early dialog, §15) ends that early dialog alone; 481 in a
     /// dialog we do not have.
     pub(super) fn on_early_request(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, req: IncomingRequest) {
-        let tag = self.local_tag.clone();
+        let tag = self.local_tag().to_owned();
         let from = req.core.from_tag().unwrap_or_default().to_owned();
         let Some(fork) = self.early.get_mut(&from).filter(|_| self.role == super::Role::Uac) else {
             return ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, &tag);

@@ -17,20 +17,19 @@ use std::time::Instant;
 impl Call {
     /// A request within its dialog, on server transaction `tx`.
     pub fn handle_request(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, req: IncomingRequest) {
-        let tag = &self.local_tag;
         let Some(dialog) = self.dialog.as_mut() else {
             return self.on_early_request(ctx, now, tx, req);
         };
         if req.core.from_tag().unwrap_or_default() != dialog.remote_tag() {
             // Another fork's dialog (our tag is all the key): not this one.
-            return ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, tag);
+            return ctx.reply(now, tx, &req.req, StatusCode::CALL_DOES_NOT_EXIST, dialog.local_tag());
         }
         if !dialog.accept_remote_seq(req.core.cseq, req.method) {
-            return ctx.reply(now, tx, &req.req, StatusCode::SERVER_INTERNAL_ERROR, tag);
+            return ctx.reply(now, tx, &req.req, StatusCode::SERVER_INTERNAL_ERROR, dialog.local_tag());
         }
         match req.method {
             Method::Bye => {
-                ctx.reply(now, tx, &req.req, StatusCode::OK, tag);
+                ctx.reply(now, tx, &req.req, StatusCode::OK, self.local_tag());
                 self.end(SessionEvent::Ended(self.id, EndReason::RemoteBye));
             }
             Method::Invite => self.on_reinvite(ctx, now, tx, req),
@@ -39,8 +38,8 @@ impl Call {
             Method::Info => self.on_info(ctx, now, tx, req),
             Method::Refer => self.on_refer(ctx, now, tx, req),
             Method::Notify => self.on_notify(ctx, now, tx, req),
-            Method::Options => ctx.reply(now, tx, &req.req, StatusCode::OK, tag),
-            _ => ctx.reply(now, tx, &req.req, StatusCode::METHOD_NOT_ALLOWED, tag),
+            Method::Options => ctx.reply(now, tx, &req.req, StatusCode::OK, self.local_tag()),
+            _ => ctx.reply(now, tx, &req.req, StatusCode::METHOD_NOT_ALLOWED, self.local_tag()),
         }
     }
 

@@ -65,13 +65,14 @@ impl Call {
                     ctx.events.push_back(ev);
                 }
                 Err(why) => {
-                    let resp = dialog::response_in(&req.req, StatusCode::BAD_REQUEST, Some(why), &self.local_tag, None);
+                    let resp =
+                        dialog::response_in(&req.req, StatusCode::BAD_REQUEST, Some(why), self.local_tag(), None);
                     ctx.txs.respond(now, tx, resp);
                     return;
                 }
             }
         }
-        ctx.reply(now, tx, &req.req, StatusCode::OK, &self.local_tag);
+        ctx.reply(now, tx, &req.req, StatusCode::OK, self.local_tag());
         ctx.events.push_back(SessionEvent::Info(self.id, ct, body));
     }
 

@@ -67,6 +67,8 @@ pub(crate) struct Call {
     peer: Peer,
     /// `peer` is a flow (`Outbound::flow`): the dialog keeps to it.
     pinned: bool,
+    /// Our tag until the dialog forms; then the dialog's (see
+    /// [`local_tag`](Self::local_tag)), this copy freed.
     local_tag: Box<str>,
     invite: Invite,
     dialog: Option<Dialog>,
@@ -163,6 +165,14 @@ impl Call {
             adopted: false,
             ended: None,
         }
+    }
+
+    /// Its dialog formed (early or confirmed, our tag its local tag): our
+    /// own copy of the tag goes.
+    fn set_dialog(&mut self, dialog: Dialog) {
+        debug_assert_eq!(dialog.local_tag(), self.local_tag());
+        self.dialog = Some(dialog);
+        self.local_tag = Box::default();
     }
 
     /// The event that ended it, once it is over (taken once).

@@ -18,7 +18,7 @@ impl Call {
     /// report hold/resume, and resend our 2xx until ACKed.
     pub(super) fn on_reinvite(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, req: IncomingRequest) {
         if self.reinvite.is_pending() {
-            return ctx.reply(now, tx, &req.req, StatusCode::REQUEST_PENDING, &self.local_tag);
+            return ctx.reply(now, tx, &req.req, StatusCode::REQUEST_PENDING, self.local_tag());
         }
         if self.ok.is_some() {
             return self.retry_later(ctx, now, tx, &req);
@@ -29,13 +29,13 @@ impl Call {
         let offer = super::uac::body_sdp(req.body_text());
         let t = self.dialog.as_ref().map_or(self.peer.transport, |d| d.transport());
         let Ok(answer) = self.sdp.answer_reinvite(offer.as_ref(), &ctx.cfg.codecs, self.port, t) else {
-            return ctx.reply(now, tx, &req.req, StatusCode::NOT_ACCEPTABLE_HERE, &self.local_tag);
+            return ctx.reply(now, tx, &req.req, StatusCode::NOT_ACCEPTABLE_HERE, self.local_tag());
         };
         let contact = ctx.contact(self.peer);
         let mut resp = dialog::with_sdp(
             &req.req,
             StatusCode::OK,
-            &self.local_tag,
+            self.local_tag(),
             &contact,
             sdp::render(&answer),
         );

@@ -57,7 +57,7 @@ impl Call {
                 if self.early.is_empty() {
                     // Requests in any of them come to this call (our tag
                     // is all their key).
-                    ctx.index.add_dialog(dialog.key(), self.id);
+                    ctx.index.add_dialog(dialog.key_parts(), self.id);
                 }
                 ctx.stats.forked_calls += u64::from(self.early.len() == 1);
                 if self.early.open(dialog, resp.code()).is_none() {

@@ -32,7 +32,7 @@ impl Call {
     /// The peer's REFER on `tx`.
     pub(super) fn on_refer(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, req: IncomingRequest) {
         let refuse = |ctx: &mut CallContext, status, why: &str| {
-            let resp = dialog::response_in(&req.req, status, Some(why), &self.local_tag, None);
+            let resp = dialog::response_in(&req.req, status, Some(why), self.local_tag(), None);
             ctx.txs.respond(now, tx, resp);
         };
         if self.state != CallState::Connected {
@@ -80,7 +80,7 @@ impl Call {
         } else {
             status
         };
-        let mut resp = dialog::response_in(&req, status, None, &self.local_tag, None);
+        let mut resp = dialog::response_in(&req, status, None, Self::tag_in(&self.dialog, &self.local_tag), None);
         if !refer.subscribed {
             resp.headers
                 .push(sip::Header::Other("Refer-Sub".into(), "false".into()));

@@ -78,9 +78,9 @@ impl Call {
         let (req, tx) = (req.clone(), *tx);
         let contact = ctx.contact(self.peer);
         let sdp = p.sdp.as_deref().map(str::as_bytes);
-        let write = |more: &[(&str, &str)]| {
-            dialog::response_bytes_in(&req.req, p.status, &self.local_tag, Some(&contact), more, sdp)
-        };
+        let tag = Self::tag_in(&self.dialog, &self.local_tag);
+        let write =
+            |more: &[(&str, &str)]| dialog::response_bytes_in(&req.req, p.status, tag, Some(&contact), more, sdp);
         if !self.rel.on {
             ctx.txs.respond_bytes(now, tx, p.status.code(), write(&[]));
             return;
@@ -94,9 +94,9 @@ impl Call {
         let bytes = write(&[("Require", "100rel"), ("RSeq", &rseq.to_string())]);
         if self.dialog.is_none() {
             // The early dialog the PRACK comes in.
-            let early = Dialog::uas(&req, &self.local_tag, self.peer);
-            ctx.index.add_dialog(early.key(), self.id);
-            self.dialog = Some(early);
+            let early = Dialog::uas(&req, self.local_tag(), self.peer);
+            ctx.index.add_dialog(early.key_parts(), self.id);
+            self.set_dialog(early);
         }
         let Some(bytes) = ctx.txs.respond_bytes(now, tx, p.status.code(), bytes) else {
             return;
@@ -143,7 +143,7 @@ impl Call {
     /// The peer's PRACK on `tx`: 200 when it acknowledges our reliable
     /// provisional (and what waited for it goes), else 481 or 400.
     pub(super) fn on_prack(&mut self, ctx: &mut CallContext, now: Instant, tx: TxId, req: IncomingRequest) {
-        let tag = self.local_tag.clone();
+        let tag = self.local_tag().to_owned();
         let Some((rseq, cseq, method)) = req.header("RAck").and_then(rack) else {
             let resp = dialog::response_in(&req.req, StatusCode::BAD_REQUEST, Some("Bad RAck"), &tag, None);
             ctx.txs.respond(now, tx, resp);

@@ -79,7 +79,7 @@ impl Call {
             .then(|| crate::sip::flow_for(&leg.remote_target, peer))
             .flatten()
             .map(Box::new);
-        call.dialog = Some(dialog);
+        call.set_dialog(dialog);
         call.sdp.remote_hold = remote.direction().is_hold();
         (call.sdp.local, call.sdp.remote, call.sdp.on_hold) = (Some(local), Some(remote), leg.on_hold);
         call.adopted = true;

@@ -86,12 +86,13 @@ impl Call {
             let status = match sip::sipfrag_status(&body) {
                 Ok(s) => s,
                 Err(why) => {
-                    let resp = dialog::response_in(&req.req, StatusCode::BAD_REQUEST, Some(why), &self.local_tag, None);
+                    let resp =
+                        dialog::response_in(&req.req, StatusCode::BAD_REQUEST, Some(why), self.local_tag(), None);
                     ctx.txs.respond(now, tx, resp);
                     return;
                 }
             };
-            ctx.reply(now, tx, &req.req, StatusCode::OK, &self.local_tag);
+            ctx.reply(now, tx, &req.req, StatusCode::OK, self.local_tag());
             let state = req.header("Subscription-State").unwrap_or("").trim_start();
             let terminated = state.to_ascii_lowercase().starts_with("terminated");
             return match (status.is_provisional(), terminated) {
@@ -101,7 +102,7 @@ impl Call {
                 (false, _) => self.transfer_over(ctx, now, status),
             };
         }
-        ctx.reply(now, tx, &req.req, StatusCode::OK, &self.local_tag);
+        ctx.reply(now, tx, &req.req, StatusCode::OK, self.local_tag());
         let notice = Notice {
             event,
             state: req.header("Subscription-State").unwrap_or("active").to_owned(),

@@ -67,7 +67,7 @@ impl Call {
         let once = status == StatusCode::SERVICE_UNAVAILABLE
             && ctx.txs.respond_once(tx, &ctx.stateless_503(&req.req, &req.core));
         if !once {
-            let resp = ctx.final_response(&req.req, status, &self.local_tag);
+            let resp = ctx.final_response(&req.req, status, self.local_tag());
             ctx.txs.respond(now, tx, resp);
         }
         self.end(SessionEvent::Ended(self.id, EndReason::Rejected(status)));
@@ -112,7 +112,7 @@ impl Call {
         let ok = dialog::response_bytes_in(
             &req.req,
             StatusCode::OK,
-            &self.local_tag,
+            self.local_tag(),
             Some(&contact),
             &timer,
             Some(body.as_bytes()),
@@ -121,9 +121,9 @@ impl Call {
             return;
         };
         self.arm_session_timer(ctx, now);
-        let dialog = Dialog::uas(&req, &self.local_tag, self.peer);
-        ctx.index.add_dialog(dialog.key(), self.id);
-        self.dialog = Some(dialog);
+        let dialog = Dialog::uas(&req, self.local_tag(), self.peer);
+        ctx.index.add_dialog(dialog.key_parts(), self.id);
+        self.set_dialog(dialog);
         self.locate_hop(ctx, now);
         self.sdp.local = Some(local);
         self.state = CallState::Answering;
@@ -151,7 +151,7 @@ impl Call {
     pub fn handle_cancel(&mut self, ctx: &mut CallContext, now: Instant) {
         if let Invite::Received { req, tx } = &self.invite {
             let (req, tx) = (req.clone(), *tx);
-            ctx.reply(now, tx, &req.req, StatusCode::REQUEST_TERMINATED, &self.local_tag);
+            ctx.reply(now, tx, &req.req, StatusCode::REQUEST_TERMINATED, self.local_tag());
         }
         self.end(SessionEvent::Ended(self.id, EndReason::Cancelled));
     }

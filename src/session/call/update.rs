@@ -25,7 +25,7 @@ impl Call {
         let Some(refusal) = crate::session::checks::session_interval(&req.req, ctx.cfg.session_timer.min_se) else {
             return false;
         };
-        let mut resp = dialog::response_in(&req.req, refusal.status, Some(refusal.reason), &self.local_tag, None);
+        let mut resp = dialog::response_in(&req.req, refusal.status, Some(refusal.reason), self.local_tag(), None);
         if let Some((name, value)) = refusal.header {
             resp.headers.push(sip::Header::Other(name.into(), value));
         }
@@ -36,7 +36,13 @@ impl Call {
     /// 500 with a random Retry-After of 1–10 s (RFC 3261 §14.2, RFC 3311
     /// §5.2): an offer came while another is unanswered on our side.
     pub(super) fn retry_later(&self, ctx: &mut CallContext, now: Instant, tx: TxId, req: &IncomingRequest) {
-        let mut resp = dialog::response_in(&req.req, StatusCode::SERVER_INTERNAL_ERROR, None, &self.local_tag, None);
+        let mut resp = dialog::response_in(
+            &req.req,
+            StatusCode::SERVER_INTERNAL_ERROR,
+            None,
+            self.local_tag(),
+            None,
+        );
         let after = ctx.random(1..=10).to_string();
         resp.headers.push(sip::Header::Other("Retry-After".into(), after));
         ctx.txs.respond(now, tx, resp);
@@ -63,7 +69,7 @@ impl Call {
         };
         if offer.is_some() && (self.reinvite.is_pending() || self.ok.is_some() || invite_offer_open) {
             // Our offer (or the answer to theirs) is still in flight.
-            return ctx.reply(now, tx, &req.req, StatusCode::REQUEST_PENDING, &self.local_tag);
+            return ctx.reply(now, tx, &req.req, StatusCode::REQUEST_PENDING, self.local_tag());
         }
         if offer.is_some() && self.is_offered() && self.sdp.local.is_none() {
             // The INVITE's offer still awaits our answer.
@@ -74,16 +80,16 @@ impl Call {
         }
         let contact = ctx.contact(self.peer);
         let mut resp = match &offer {
-            None => dialog::response_in(&req.req, StatusCode::OK, None, &self.local_tag, Some(&contact)),
+            None => dialog::response_in(&req.req, StatusCode::OK, None, self.local_tag(), Some(&contact)),
             Some(o) => {
                 let t = self.dialog.as_ref().map_or(self.peer.transport, |d| d.transport());
                 let Ok(answer) = self.sdp.answer_reinvite(Some(o), &ctx.cfg.codecs, self.port, t) else {
-                    return ctx.reply(now, tx, &req.req, StatusCode::NOT_ACCEPTABLE_HERE, &self.local_tag);
+                    return ctx.reply(now, tx, &req.req, StatusCode::NOT_ACCEPTABLE_HERE, self.local_tag());
                 };
                 let resp = dialog::with_sdp(
                     &req.req,
                     StatusCode::OK,
-                    &self.local_tag,
+                    self.local_tag(),
                     &contact,
                     sdp::render(&answer),
                 );

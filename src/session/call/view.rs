@@ -1,8 +1,8 @@
 //! What a call shows the UA core: its id, role, peer, port, SDPs, leg
-//! settings, times, Call-ID, the transactions it owns and its dialog key.
+//! settings, times, Call-ID, the transactions it owns, its tag and its
+//! dialog key.
 
-use super::{Call, CallState, Role};
-use crate::dialog::DialogKey;
+use super::{Call, CallState, Dialog, Role};
 use crate::ids::{CallId, Peer, TxId};
 use crate::media::LegConfig;
 use crate::sdp::Sdp;
@@ -82,17 +82,24 @@ impl Call {
             .chain(self.infos.tx())
     }
 
-    /// The key of its dialog (or of its early dialogs, which share it),
-    /// once formed.
-    pub fn dialog_key(&self) -> Option<DialogKey> {
-        self.dialog_parts().map(|(call_id, tag)| DialogKey::new(call_id, tag))
+    /// Our tag: the dialog's once it has one (the same string; a held
+    /// call keeps it once, in the dialog's text).
+    pub(super) fn local_tag(&self) -> &str {
+        Self::tag_in(&self.dialog, &self.local_tag)
     }
 
-    /// [`dialog_key`](Self::dialog_key)'s Call-ID and our tag, borrowed.
+    /// [`local_tag`](Self::local_tag) from the two fields, for where
+    /// another field is borrowed mutably.
+    pub(super) fn tag_in<'a>(dialog: &'a Option<Dialog>, own: &'a str) -> &'a str {
+        dialog.as_ref().map_or(own, |d| d.local_tag())
+    }
+
+    /// The Call-ID and our tag of its dialog (or of its early dialogs,
+    /// which share them), once formed: what the UA core finds it by.
     pub fn dialog_parts(&self) -> Option<(&str, &str)> {
         match &self.dialog {
             Some(d) => Some(d.key_parts()),
-            None => (!self.early.is_empty()).then(|| (self.sip_call_id(), &*self.local_tag)),
+            None => (!self.early.is_empty()).then(|| (self.sip_call_id(), self.local_tag())),
         }
     }
 }
