@@ -23,6 +23,8 @@ command -v sipp >/dev/null || { apt-get update -qq && apt-get install -y -qq sip
 WORK=$(mktemp -d); OLD=$WORK/before; GW_PID=; UAS_PID=
 trap 'kill $GW_PID $UAS_PID 2>/dev/null; [ -n "$REF" ] && git worktree remove --force "$OLD" 2>/dev/null; rm -rf "$WORK"' EXIT
 cargo build --release --bin rvoip-gw >/dev/null 2>&1 || { echo "build failed"; exit 1; }
+# What "after" is, read when it is built (edits made while the run goes on are not in it).
+AFTER=$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' + uncommitted changes')
 declare -A BIN=([after]=$ROOT/target/release/rvoip-gw); SIDES=after
 if [ -n "$REF" ]; then
   REV=$(git rev-parse --short "$REF") || exit 1
@@ -88,7 +90,7 @@ done
   echo
   echo "- date: $(date -u +%FT%TZ)"
   echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); SIPp $(sipp -v 2>&1 | grep -o 'v[0-9.]*' | head -1); load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- rvoip-gw: after = $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo ' + uncommitted changes')${REF:+, before = $REV}; embedded default config + perf/signalling.toml (media timeout above the hold) + metrics"
+  echo "- rvoip-gw: after = $AFTER${REF:+, before = $REV}; embedded default config + perf/signalling.toml (media timeout above the hold) + metrics"
   echo "- command: \`HELD=$HELD HELD_RATE=$HELD_RATE HOLD_S=$HOLD_S MODES=\"$MODES\" perf/held_calls.sh $REF\`"
   echo "- load: \`sipp -sn uac -r $HELD_RATE -l $HELD -d $((HOLD_S * 1000)) -m $HELD\` (or fewer: below) -> rvoip-gw (bridge: \`--route\` to \`sipp -sn uas\`; echo: its echo service); media ports bound per call, no RTP"
   [ ${#NOTES[@]} -gt 0 ] && printf '%s\n' "${NOTES[@]}"

@@ -89,8 +89,9 @@ use b2bua::*;
 /// ACK's bytes sized exactly; 70 with SDP's parsed parts on the stack;
 /// 69 with an answered INVITE's Call-ID read from its dialog, not copied;
 /// 66 with the dialog index keyed by a fingerprint, not a copy of the
-/// Call-ID and tag (perf/README.md, issue #20).
-const PINNED_PER_CALL: u64 = 68;
+/// Call-ID and tag; 62 with transactions keyed the same way, not by a
+/// shared copy of branch and sent-by (perf/README.md, issue #20).
+const PINNED_PER_CALL: u64 = 64;
 
 /// The steps of a call, in order: what comes in, and what the gateway
 /// sends for it.

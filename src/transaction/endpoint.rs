@@ -58,7 +58,7 @@ impl Transactions {
     pub(super) fn insert(&mut self, id: TxId, key: TxKey, tx: Tx, _now: Instant) {
         self.next_id += 1;
         self.stats.created += 1;
-        self.keys.insert(key.clone(), id);
+        self.keys.insert(key, id);
         self.slots.insert(id, Box::new(Slot { key, tx, armed: None }));
         self.rearm(id);
     }
@@ -73,8 +73,7 @@ impl Transactions {
 
     /// Whether a request belongs to a live server transaction (§17.2.3).
     pub fn has_server_transaction(&self, core: &crate::sip::Core) -> bool {
-        self.keys
-            .contains_key(&super::key::TxRef::server(core) as &dyn super::key::TxParts)
+        self.keys.contains_key(&TxKey::server(core))
     }
 
     /// Whether server transaction `tx` has sent its final response (or is gone).

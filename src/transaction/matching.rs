@@ -1,7 +1,7 @@
 //! Matching an incoming message to its transaction (RFC 3261 §17.1.3,
 //! §17.2.3), or creating the server transaction a new request needs.
 
-use super::key::{TxParts, TxRef};
+use super::key::TxKey;
 use super::server_invite::ServerInvite;
 use super::server_non_invite::ServerNonInvite;
 use super::tx::Tx;
@@ -24,10 +24,10 @@ impl Transactions {
         let mut out = Out { transmits, events };
         let core = inc.core();
         let key = match &inc {
-            Incoming::Request(_) => TxRef::server(core),
-            Incoming::Response(_) => TxRef::client(core.branch(), core.cseq_method),
+            Incoming::Request(_) => TxKey::server(core),
+            Incoming::Response(_) => TxKey::client(core.branch(), core.cseq_method),
         };
-        let Some(&id) = keys.get(&key as &dyn TxParts) else {
+        let Some(&id) = keys.get(&key) else {
             return match inc {
                 Incoming::Request(req) => self.handle_new_request(now, req, peer),
                 Incoming::Response(resp) => self.events.push_back(TxEvent::StrayResponse { resp }),
@@ -58,7 +58,7 @@ impl Transactions {
             self.events.push_back(TxEvent::Ack { req });
             return;
         }
-        let key = TxRef::server(&req.core).to_key();
+        let key = TxKey::server(&req.core);
         let mut out = Out {
             transmits: &mut self.transmits,
             events: &mut self.events,
@@ -66,10 +66,7 @@ impl Transactions {
         let id = TxId(self.next_id);
         let tx = match req.method {
             Method::Cancel => {
-                let invite = self
-                    .keys
-                    .get(&TxRef::cancelled_invite(&req.core) as &dyn TxParts)
-                    .copied();
+                let invite = self.keys.get(&TxKey::cancelled_invite(&req.core)).copied();
                 out.events.push_back(TxEvent::Cancel { tx: id, req, invite });
                 Tx::ServerNonInvite(ServerNonInvite::new(peer))
             }

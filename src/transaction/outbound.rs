@@ -3,7 +3,6 @@
 
 use super::client_invite::ClientInvite;
 use super::client_non_invite::ClientNonInvite;
-use super::key::TxRef;
 use super::tx::Tx;
 use super::{Out, Transactions, Transmit, TxKey};
 use crate::ids::{Peer, TxId};
@@ -32,7 +31,7 @@ impl Transactions {
         bytes: bytes::Bytes,
     ) -> TxId {
         let branch = Via::parse(via).and_then(|v| v.param("branch")).unwrap_or_default();
-        let (id, key) = (TxId(self.next_id), TxRef::client(branch, method).to_key());
+        let (id, key) = (TxId(self.next_id), TxKey::client(branch, method));
         let mut out = Out {
             transmits: &mut self.transmits,
             events: &mut self.events,
@@ -62,7 +61,7 @@ impl Transactions {
             .header("Via")
             .and_then(|v| Via::parse(v).and_then(|v| v.param("branch")))
             .unwrap_or_default();
-        (TxId(self.next_id), TxRef::client(branch, Method::Invite).to_key())
+        (TxId(self.next_id), TxKey::client(branch, Method::Invite))
     }
 
     /// Sends a message outside any transaction (the ACK for a 2xx, a 2xx
