@@ -7,7 +7,7 @@
 # over UDP), as a user would (the gateway and phone set up by `phone`).
 D="$WORK/baresip"; mkdir -p "$D/snd"
 GP=$(port); MP=$(port); BP=$(port); CP=$(cons_port "$BP")
-phone "$D" 41000 "sip:alice@127.0.0.1:$GP"
+phone "$D" 21000 "sip:alice@127.0.0.1:$GP"
 reg=$(cons "$CP" /reginfo | grep -o 'alice@127.0.0.1:[0-9]* .*' | sed 's/\x1b\[[0-9;]*m//g' | tr -s ' ')
 check "baresip: registered with a password" "$([ $ok = 0 ] && [[ "$reg" == *OK* ]] && echo 1)" \
   "REGISTERs challenged: $(metric 127.0.0.1:$MP 'rvoip_auth_total{outcome="challenged"}'); baresip says: $reg"

@@ -13,7 +13,7 @@ w.writeframes(b"".join(struct.pack("<h", int(8000 * math.sin(2 * math.pi * 1000 
 PY
 "$ROOT/target/release/examples/audio_app" 127.0.0.1:$AP "$D/prompt.wav" "$D/rec" >"$D/app.out" 2>"$D/app.err" &
 APID=$!; PIDS+=($APID)
-sed -e "s/@SIP_PORT@/$BP/; s/@CONS_PORT@/$CP/; s/@RTP_MIN@/44600/; s/@RTP_MAX@/44700/; s|@SND@|$D/snd|" \
+sed -e "s/@SIP_PORT@/$BP/; s/@CONS_PORT@/$CP/; s/@RTP_MIN@/24600/; s/@RTP_MAX@/24700/; s|@SND@|$D/snd|" \
   peers/baresip/config >"$D/config"
 echo "<sip:alice@127.0.0.1>;regint=0;answermode=auto;audio_codecs=PCMU" >"$D/accounts"
 until_ok 10 grep -q answering "$D/app.out"

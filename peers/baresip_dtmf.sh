@@ -25,8 +25,8 @@ PY
 GP=$(port); BP=$(port); CP=$(cons_port "$BP"); UP=$(port); SP=$(port)
 cat >"$D/gw.toml" <<EOT
 [media]
-port_min = 43000
-port_max = 43500
+port_min = 23000
+port_max = 23500
 [[routes]]
 user_prefix = "info"
 target = "sip:127.0.0.1:$UP"
@@ -37,7 +37,7 @@ EOT
 "$GW" --sip 127.0.0.1:$GP --config "$D/gw.toml" --log-level "${GW_LOG:-info}" 2>"$D/gw.log" >/dev/null &
 GPID=$!; PIDS+=($GPID)
 until_ok 5 grep -q listening "$D/gw.log"
-sed -e "s/@SIP_PORT@/$BP/; s/@CONS_PORT@/$CP/; s/@RTP_MIN@/43600/; s/@RTP_MAX@/43700/; s|@SND@|$D/snd|" \
+sed -e "s/@SIP_PORT@/$BP/; s/@CONS_PORT@/$CP/; s/@RTP_MIN@/23600/; s/@RTP_MAX@/23700/; s|@SND@|$D/snd|" \
   peers/baresip/config >"$D/config"
 echo "<sip:alice@127.0.0.1>;regint=0;answermode=auto;audio_codecs=PCMU" >"$D/accounts"
 timeout 120 baresip -f "$D" -n 127.0.0.1 >"$D/baresip.log" 2>&1 </dev/null &
@@ -65,7 +65,7 @@ check "baresip-dtmf: RFC 4733 to a SIPp INFO leg" \
   "call established: $([ $ok = 0 ] && echo yes || echo no); SIPp callee exit $urc, INFO digits \"$infos\" (want 12#), $(grep -c 'send DTMF digit:' "$D/baresip.log") digits baresip sent"
 
 # (2) A SIPp caller's INFO reaches baresip as RFC 4733.
-python3 "$ROOT/peers/rfc4733_sniff.py" 43600 43700 30 >"$D/sniff.out" 2>&1 &
+python3 "$ROOT/peers/rfc4733_sniff.py" 23600 23700 30 >"$D/sniff.out" 2>&1 &
 SNIFF=$!; PIDS+=($SNIFF)
 until_ok 5 grep -q capturing "$D/sniff.out"
 was=$FAILED; FAILED=0

@@ -9,7 +9,7 @@
 # 8000 20, in session 19's runs).
 D="$WORK/baresip-opus"; mkdir -p "$D/snd"
 GP=$(port); MP=$(port); BP=$(port); CP=$(cons_port "$BP"); UASP=$(port); UMP=$(media_port)
-MEDIA=43800; RTP_LOW=$((MEDIA + 600)); RTP_HIGH=$((MEDIA + 700))
+MEDIA=23800; RTP_LOW=$((MEDIA + 600)); RTP_HIGH=$((MEDIA + 700))
 extra=$(printf '[[routes]]\nuser_prefix = "bridge"\ntarget = "sip:127.0.0.1:%s"\ncodecs = ["PCMU"]' "$UASP")
 GW_LOG="info,rvoip=trace" phone "$D" $MEDIA "sip:alice@127.0.0.1:$GP" "$extra" \
   "$(printf 'module opus.so\nopus_bitrate 8000')" "audio_codecs=opus/48000/2"

@@ -11,7 +11,7 @@
 D="$WORK/baresip-srtp"; mkdir -p "$D/snd"
 make_pki "$D" || check "baresip-srtp: test certificates" 0 "openssl failed"
 GP=$(port); TP=$(port); MP=$(port); BP=$(port); CP=$(cons_port "$BP"); UASP=$(port); UMP=$(media_port)
-MEDIA=43200; RTP_LOW=$((MEDIA + 600)); RTP_HIGH=$((MEDIA + 700))
+MEDIA=23200; RTP_LOW=$((MEDIA + 600)); RTP_HIGH=$((MEDIA + 700))
 extra=$(printf '[tls]\nlisten = "127.0.0.1:%s"\ncert = "%s/cert.pem"\nkey = "%s/key.pem"\nca = "%s/ca.pem"\nsrtp = "mandatory"\n[[routes]]\nuser_prefix = "bridge"\ntarget = "sip:127.0.0.1:%s"' \
   "$TP" "$D" "$D" "$D" "$UASP")
 GW_LOG="info,rvoip=trace" phone "$D" $MEDIA "sip:alice@127.0.0.1:$TP;transport=tls" "$extra" \

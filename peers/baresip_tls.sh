@@ -13,7 +13,7 @@ GP=$(port); TP=$(port); MP=$(port); BP=$(port); CP=$(cons_port "$BP")
 # No sip_certificate: baresip has no TLS listener of its own, as most
 # phones; calls reach it over the connection it registered on.
 tls=$(printf '[tls]\nlisten = "127.0.0.1:%s"\ncert = "%s/cert.pem"\nkey = "%s/key.pem"\nca = "%s/ca.pem"' "$TP" "$D" "$D" "$D")
-phone "$D" 42200 "sip:alice@127.0.0.1:$TP;transport=tls" "$tls" "sip_cafile $D/ca.pem"
+phone "$D" 22200 "sip:alice@127.0.0.1:$TP;transport=tls" "$tls" "sip_cafile $D/ca.pem"
 check "baresip-tls: registered over TLS" "$([ $ok = 0 ] && grep -q '{0/TLS/v4} 200 OK' "$D/baresip.log" && echo 1)" \
   "$(grep -ao '{0/TLS/v4} 200 OK[^[]*' "$D/baresip.log" | head -1)"
 python3 peers/sniff.py "$TP" 8 >"$D/sniff-tls.out" &

@@ -12,7 +12,7 @@
 D="$WORK/baresip_transfer"; mkdir -p "$D/snd"
 GP=$(port); MP=$(port); BP=$(port); CP=$(cons_port "$BP"); KP=$(port)
 BOBP=$(port)
-phone "$D" 42000 "sip:alice@127.0.0.1:$GP" "[[routes]]
+phone "$D" 22000 "sip:alice@127.0.0.1:$GP" "[[routes]]
 user_prefix = \"carol\"
 target = \"sip:127.0.0.1:$KP\"
 [[routes]]

@@ -31,11 +31,11 @@ redis = "redis://127.0.0.1:$RP/"
 heartbeat_ms = 500
 TOML
 }
-node_cfg g1 127.0.0.2 "$P1" "$M1" 40000; node_cfg g2 127.0.0.3 "$P2" "$M2" 42000
+node_cfg g1 127.0.0.2 "$P1" "$M1" 20000; node_cfg g2 127.0.0.3 "$P2" "$M2" 22000
 start_node() { # ID
   "$GW" --config "$C/$1.toml" --log-level "${CLUSTER_LOG:-info}" --route "sip:127.0.0.4:$UASP" >"$C/$1.log" 2>&1 & PIDS+=("$!"); eval "PID_$1=$!"
 }
-printf '[media]\naddress = "127.0.0.4"\nworkers = 1\nport_min = 44000\nport_max = 46000\n[metrics]\nlisten = "127.0.0.4:%s"\n' "$MP" >"$C/echo.toml"
+printf '[media]\naddress = "127.0.0.4"\nworkers = 1\nport_min = 24000\nport_max = 26000\n[metrics]\nlisten = "127.0.0.4:%s"\n' "$MP" >"$C/echo.toml"
 "$GW" --config "$C/echo.toml" --sip "127.0.0.4:$UASP" >"$C/echo.log" 2>&1 & ECHO=$!; PIDS+=("$ECHO")
 start_node g1; start_node g2
 python3 - "$C/tone.wav" <<'PY'

@@ -15,8 +15,8 @@ for ALG in MD5 SHA-256; do
 [metrics]
 listen = "127.0.0.1:$MP"
 [media]
-port_min = 40000
-port_max = 41000
+port_min = 20000
+port_max = 21000
 [[registrations]]
 aor = "sip:alice@127.0.0.1"
 registrar = "sip:127.0.0.1:$KP"

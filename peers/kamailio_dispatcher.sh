@@ -40,8 +40,8 @@ ds_node() {
 listen = "127.0.0.1:${NMP[$ip]}"
 [media]
 address = "$ip"
-port_min = $((44000 + n * 1000))
-port_max = $((44000 + n * 1000 + 800))
+port_min = $((24000 + n * 1000))
+port_max = $((24000 + n * 1000 + 800))
 ${2:-}
 EOT
   "$GW" --sip "$ip:$NP" --route "sip:127.0.0.1:$UASP" --config "$dir/gw.toml" --log-level info \

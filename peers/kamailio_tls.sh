@@ -20,8 +20,8 @@ cert = "$D/cert.pem"
 key = "$D/key.pem"
 ca = "$D/ca.pem"
 [media]
-port_min = 43000
-port_max = 43500
+port_min = 23000
+port_max = 23500
 [[routes]]
 user_prefix = "bob"
 target = "sips:127.0.0.1:$KT"

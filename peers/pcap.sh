@@ -32,8 +32,8 @@ GP=$(port); UASP=$(port); UMP=$(media_port)
 UPID=$!; PIDS+=($UPID)
 cat >"$D/gw.toml" <<EOT
 [media]
-port_min = 46000
-port_max = 46500
+port_min = 26000
+port_max = 26500
 [[routes]]
 user_prefix = ""
 target = "sip:127.0.0.1:$UASP"

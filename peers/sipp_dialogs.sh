@@ -38,7 +38,7 @@ first_at() { awk -v re="$2" '/^-----/ { t = $NF } $0 ~ re { print t; exit }' "$1
 # Session refreshed by the callee, in the background.
 TGP=$(port); TUP=$(port)
 # SIPp sends no RTP here: the media timeout (30 s by default) kept out of the way.
-printf '[media]\nport_min = 32000\nport_max = 32400\ntimeout_secs = 300\n[[routes]]\ntarget = "sip:127.0.0.1:%s"\n' "$TUP" >"$D/timer.toml"
+printf '[media]\nport_min = 27000\nport_max = 27400\ntimeout_secs = 300\n[[routes]]\ntarget = "sip:127.0.0.1:%s"\n' "$TUP" >"$D/timer.toml"
 gw_up timer-gw "$TGP" "$D/timer.toml"; TGPID=$GPID
 sipp_bg refresher 130 -sf "$S/uas_refresher.xml" -p "$TUP" & TUPID=$!; PIDS+=($TUPID)
 sleep 0.5
@@ -46,7 +46,7 @@ sipp_bg refresh-caller 130 -sn uac -d 88000 -s bob -p "$(port)" 127.0.0.1:$TGP &
 
 # UPDATE in an early dialog.
 EGP=$(port); EUP=$(port)
-printf '[media]\nport_min = 32500\nport_max = 32900\n[[routes]]\ntarget = "sip:127.0.0.1:%s"\n' "$EUP" >"$D/early.toml"
+printf '[media]\nport_min = 27500\nport_max = 27900\n[[routes]]\ntarget = "sip:127.0.0.1:%s"\n' "$EUP" >"$D/early.toml"
 gw_up early-gw "$EGP" "$D/early.toml"
 sipp_bg early-callee 30 -sf "$S/uas_early_media.xml" -p "$EUP" & EPID=$!; PIDS+=($EPID)
 sleep 0.5
@@ -62,8 +62,8 @@ kill $GPID
 AGP=$(port); BOBP=$(port); CAROLP=$(port)
 cat >"$D/attended.toml" <<EOF
 [media]
-port_min = 33000
-port_max = 33400
+port_min = 28000
+port_max = 28400
 workers = 1
 [[routes]]
 user_prefix = "carol"

@@ -18,8 +18,8 @@ WPID=$!; PIDS+=($WPID)
 DPID=$!; PIDS+=($DPID)
 cat >"$D/gw.toml" <<EOT
 [media]
-port_min = 45000
-port_max = 45500
+port_min = 25000
+port_max = 25500
 [[routes]]
 user_prefix = "echo"
 target = "ws://127.0.0.1:$WP/echo"
@@ -35,7 +35,7 @@ until_ok 10 grep -q "ws://" "$D/echo.out"
 until_ok 10 grep -q "ws://" "$D/bot.out"
 
 # baresip -> rvoip-gw -> ws_echo_server -> back to baresip.
-sed -e "s/@SIP_PORT@/$BP/; s/@CONS_PORT@/$CP/; s/@RTP_MIN@/45600/; s/@RTP_MAX@/45700/; s|@SND@|$D/snd|" \
+sed -e "s/@SIP_PORT@/$BP/; s/@CONS_PORT@/$CP/; s/@RTP_MIN@/25600/; s/@RTP_MAX@/25700/; s|@SND@|$D/snd|" \
   peers/baresip/config >"$D/config"
 echo "<sip:alice@127.0.0.1>;regint=0;answermode=auto;audio_codecs=PCMU" >"$D/accounts"
 timeout 60 baresip -f "$D" -n 127.0.0.1 >"$D/baresip.log" 2>&1 </dev/null &

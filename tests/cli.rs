@@ -758,3 +758,45 @@ fn ipv6_listeners_and_targets_are_accepted_and_bad_ones_named() {
     let _ = gw.kill();
     let _ = gw.wait();
 }
+
+/// A media port range inside the kernel's ephemeral ports draws one
+/// warning at start naming the keys (any outgoing socket may take a call's
+/// port); a range below it draws none; both gateways serve.
+#[test]
+fn media_ports_inside_the_ephemeral_range_are_warned_of_at_start() {
+    let eph = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_port_range").unwrap_or_default();
+    let eph: Vec<u16> = eph.split_whitespace().filter_map(|p| p.parse().ok()).collect();
+    let reserved = std::fs::read_to_string("/proc/sys/net/ipv4/ip_local_reserved_ports").unwrap_or_default();
+    if !reserved.trim().is_empty() {
+        return; // which ports are exposed then is the unit test's matter
+    }
+    let dir = std::env::temp_dir();
+    for (min, max) in [(40000u16, 40100u16), (30600, 30700)] {
+        let mut f = tempfile();
+        writeln!(f.1, "[media]\nport_min = {min}\nport_max = {max}").unwrap();
+        let port = free_port();
+        let log_path = dir.join(format!("rvoip-cli-{}-eph-{min}.log", std::process::id()));
+        let mut gw = Command::new(BIN)
+            .args(["--config", &f.0, "--sip", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log_path).unwrap())
+            .spawn()
+            .unwrap();
+        wait_until_answering(port);
+        gw.kill().unwrap();
+        gw.wait().unwrap();
+        let logged = std::fs::read_to_string(&log_path).unwrap();
+        let _ = std::fs::remove_file(&log_path);
+        let said: Vec<_> = logged.lines().filter(|l| l.contains("ephemeral range")).collect();
+        let inside = eph.len() == 2 && eph[0] < max && eph[1] >= min;
+        assert_eq!(said.len(), usize::from(inside), "{min}-{max} against {eph:?}: {logged}");
+        if inside {
+            let line = said[0];
+            assert!(
+                line.contains("WARN") && line.contains("media.port_min") && line.contains("100 ports"),
+                "{line}"
+            );
+            assert!(line.contains(&format!("below {}", eph[0])), "{line}");
+        }
+    }
+}

@@ -80,6 +80,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
             cfg.limits.max_calls
         );
     }
+    cfg.media.warn_ephemeral();
     if let Ok(addr) = cfg.metrics.listen.parse() {
         let bound = crate::metrics::start(addr, gw.metrics()).await?;
         eprintln!("rvoip-gw metrics on http://{bound}/metrics");
