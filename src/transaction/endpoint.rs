@@ -1,12 +1,12 @@
 //! Matching (which transaction a message belongs to) separated from state
 //! (the four machines); the table owns every live transaction.
 
+use super::slots::TxSlots;
 use super::tx::Tx;
 use super::{Out, TimerConfig, Transmit, TxEvent, TxKey};
 use crate::collections::{DeadlineHeap, shrink_map};
 use crate::ids::TxId;
 use crate::sip::Message;
-use rustc_hash::FxBuildHasher;
 use std::collections::VecDeque;
 use std::time::Instant;
 
@@ -33,16 +33,12 @@ pub struct TxStats {
 pub struct Transactions {
     pub(super) cfg: TimerConfig,
     pub(super) keys: super::key::KeyMap<TxId>,
-    /// Boxed: a table growing under load moves pointers, not ~500-byte
-    /// transactions, a few per insert (griddle, as [`KeyMap`]); ids are
-    /// our own counter, so FxHash is safe.
-    ///
-    /// [`KeyMap`]: super::key::KeyMap
-    pub(super) slots: griddle::HashMap<TxId, Box<Slot>, FxBuildHasher>,
+    /// By id (an index into a slab); boxed, so that the slab holds
+    /// pointers rather than ~300-byte transactions.
+    pub(super) slots: TxSlots,
     pub(super) heap: DeadlineHeap<TxId>,
     pub(super) transmits: VecDeque<Transmit>,
     pub(super) events: VecDeque<TxEvent>,
-    pub(super) next_id: u64,
     pub(super) stats: TxStats,
 }
 
@@ -56,7 +52,6 @@ impl Transactions {
     }
 
     pub(super) fn insert(&mut self, id: TxId, key: TxKey, tx: Tx, _now: Instant) {
-        self.next_id += 1;
         self.stats.created += 1;
         self.keys.insert(key, id);
         self.slots.insert(id, Box::new(Slot { key, tx, armed: None }));
@@ -65,7 +60,7 @@ impl Transactions {
 
     /// The INVITE a client transaction sent, while it may still be cancelled.
     pub fn cancellable_invite(&self, tx: TxId) -> Option<&Message> {
-        match self.slots.get(&tx).map(|s| &s.tx) {
+        match self.slots.get(tx).map(|s| &s.tx) {
             Some(Tx::ClientInvite(t)) if t.is_proceeding() => t.request(),
             _ => None,
         }
@@ -78,7 +73,7 @@ impl Transactions {
 
     /// Whether server transaction `tx` has sent its final response (or is gone).
     pub fn is_answered(&self, tx: TxId) -> bool {
-        match self.slots.get(&tx).map(|s| &s.tx) {
+        match self.slots.get(tx).map(|s| &s.tx) {
             Some(Tx::ServerInvite(t)) => t.is_answered(),
             Some(Tx::ServerNonInvite(t)) => t.is_answered(),
             _ => true,
@@ -89,9 +84,8 @@ impl Transactions {
     /// failed): every client transaction waiting on it ends now, as Timer
     /// B or F would end it later (RFC 3261 §18.4 tells the user).
     pub fn transport_failed(&mut self, peer: crate::ids::Peer) {
-        let ids: Vec<TxId> = self.slots.keys().copied().collect();
-        for id in ids {
-            let Some(slot) = self.slots.get_mut(&id) else { continue };
+        for id in self.slots.ids() {
+            let Some(slot) = self.slots.get_mut(id) else { continue };
             let mut out = Out {
                 transmits: &mut self.transmits,
                 events: &mut self.events,
@@ -108,7 +102,7 @@ impl Transactions {
     /// Fires every timer due at `now`.
     pub fn handle_timeout(&mut self, now: Instant) {
         while let Some(id) = self.heap.pop_due(now) {
-            let Some(slot) = self.slots.get_mut(&id) else {
+            let Some(slot) = self.slots.get_mut(id) else {
                 continue;
             };
             if slot.armed.is_some_and(|at| at > now) {
@@ -127,11 +121,11 @@ impl Transactions {
     }
 
     pub(super) fn rearm(&mut self, id: TxId) {
-        let Some(slot) = self.slots.get_mut(&id) else {
+        let Some(slot) = self.slots.get_mut(id) else {
             return;
         };
         if slot.tx.is_terminated() {
-            let slot = self.slots.remove(&id).expect("invariant: slot present");
+            let slot = self.slots.remove(id).expect("invariant: slot present");
             self.keys.remove(&slot.key);
         } else if let Some(at) = slot.tx.deadline().filter(|at| slot.armed != Some(*at)) {
             slot.armed = Some(slot.armed.map_or(at, |a| a.min(at)));
@@ -157,7 +151,7 @@ impl Transactions {
     /// Gives memory back after a load peak.
     pub fn shrink(&mut self) {
         shrink_map(&mut self.keys);
-        shrink_map(&mut self.slots);
+        self.slots.shrink();
         self.heap.shrink();
     }
 
@@ -169,7 +163,7 @@ impl Transactions {
     /// Whether no transaction is live.
     #[cfg(feature = "test-exports")]
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.slots.len() == 0
     }
 
     /// Counters.

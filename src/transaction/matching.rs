@@ -6,7 +6,7 @@ use super::server_invite::ServerInvite;
 use super::server_non_invite::ServerNonInvite;
 use super::tx::Tx;
 use super::{Out, Transactions, TxEvent};
-use crate::ids::{Peer, TxId};
+use crate::ids::Peer;
 use crate::sip::{self, Incoming, IncomingRequest, Method};
 use std::time::Instant;
 
@@ -33,7 +33,7 @@ impl Transactions {
                 Incoming::Response(resp) => self.events.push_back(TxEvent::StrayResponse { resp }),
             };
         };
-        let slot = slots.get_mut(&id).expect("invariant: every key names a live slot");
+        let slot = slots.get_mut(id).expect("invariant: every key names a live slot");
         let method = core.cseq_method;
         let is_request = matches!(inc, Incoming::Request(_));
         match (&mut slot.tx, inc) {
@@ -63,7 +63,7 @@ impl Transactions {
             transmits: &mut self.transmits,
             events: &mut self.events,
         };
-        let id = TxId(self.next_id);
+        let id = self.slots.next_id();
         let tx = match req.method {
             Method::Cancel => {
                 let invite = self.keys.get(&TxKey::cancelled_invite(&req.core)).copied();

@@ -16,6 +16,7 @@ mod matching;
 mod outbound;
 mod server_invite;
 mod server_non_invite;
+mod slots;
 mod timer;
 mod tx;
 

@@ -31,7 +31,7 @@ impl Transactions {
         bytes: bytes::Bytes,
     ) -> TxId {
         let branch = Via::parse(via).and_then(|v| v.param("branch")).unwrap_or_default();
-        let (id, key) = (TxId(self.next_id), TxKey::client(branch, method));
+        let (id, key) = (self.slots.next_id(), TxKey::client(branch, method));
         let mut out = Out {
             transmits: &mut self.transmits,
             events: &mut self.events,
@@ -56,12 +56,12 @@ impl Transactions {
     }
 
     /// The id and matching key of a new client transaction for `req`.
-    fn next_key(&self, req: &Message) -> (TxId, TxKey) {
+    fn next_key(&mut self, req: &Message) -> (TxId, TxKey) {
         let branch = req
             .header("Via")
             .and_then(|v| Via::parse(v).and_then(|v| v.param("branch")))
             .unwrap_or_default();
-        (TxId(self.next_id), TxKey::client(branch, Method::Invite))
+        (self.slots.next_id(), TxKey::client(branch, Method::Invite))
     }
 
     /// Sends a message outside any transaction (the ACK for a 2xx, a 2xx
@@ -76,11 +76,11 @@ impl Transactions {
     /// refusals under overload. False (nothing sent) when it is not an
     /// INVITE transaction that has sent only its 100.
     pub fn respond_once(&mut self, tx: TxId, resp: &Response) -> bool {
-        let peer = match self.slots.get(&tx).map(|s| &s.tx) {
+        let peer = match self.slots.get(tx).map(|s| &s.tx) {
             Some(Tx::ServerInvite(t)) if t.only_trying() => t.peer(),
             _ => return false,
         };
-        let slot = self.slots.remove(&tx).expect("invariant: looked up above");
+        let slot = self.slots.remove(tx).expect("invariant: looked up above");
         self.keys.remove(&slot.key);
         self.send_stateless(peer, sip::response_bytes(resp));
         true
@@ -89,7 +89,7 @@ impl Transactions {
     /// The user has given up on client INVITE transaction `tx`: without a
     /// final response within 64·T1 it ends (RFC 3261 §9.1).
     pub fn abandon(&mut self, now: Instant, tx: TxId) {
-        if let Some(Tx::ClientInvite(t)) = self.slots.get_mut(&tx).map(|s| &mut s.tx) {
+        if let Some(Tx::ClientInvite(t)) = self.slots.get_mut(tx).map(|s| &mut s.tx) {
             t.abandon(now, &self.cfg);
             self.rearm(tx);
         }
@@ -104,7 +104,7 @@ impl Transactions {
     /// Answers server transaction `tx` with a response of `status`
     /// already written out as `bytes`; as [`Transactions::respond`].
     pub fn respond_bytes(&mut self, now: Instant, tx: TxId, status: u16, bytes: bytes::Bytes) -> Option<bytes::Bytes> {
-        let slot = self.slots.get_mut(&tx)?;
+        let slot = self.slots.get_mut(tx)?;
         let sent = bytes.clone();
         let mut out = Out {
             transmits: &mut self.transmits,
