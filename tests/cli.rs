@@ -800,3 +800,29 @@ fn media_ports_inside_the_ephemeral_range_are_warned_of_at_start() {
         }
     }
 }
+
+/// SIGINT after calls have come and gone: every call ended at once, the
+/// gateway says so and exits 0.
+#[test]
+fn sigint_ends_every_call_and_exits() {
+    use std::io::{BufRead, BufReader};
+    let port = free_port();
+    let mut gw = Command::new(BIN)
+        .args(["--sip", &format!("127.0.0.1:{port}")])
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(gw.stderr.take().unwrap()).lines();
+    wait_line(&mut lines, "listening");
+    let uri = format!("sip:echo@127.0.0.1:{port}");
+    let out = Command::new(BIN)
+        .args(["call", &uri, "--count", "3", "--rate", "100"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    wait_line(&mut lines, "echoed=3");
+    unsafe { libc_kill(gw.id() as i32, 2) };
+    wait_line(&mut lines, "SIGINT, ending every call");
+    wait_line(&mut lines, "rvoip-gw stopped");
+    assert!(gw.wait().unwrap().success());
+}

@@ -100,6 +100,9 @@ pub async fn run(cfg: Config) -> Result<(), String> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut term = signal(SignalKind::terminate()).map_err(|e| e.to_string())?;
     let mut hup = signal(SignalKind::hangup()).map_err(|e| e.to_string())?;
+    // Made once: `tokio::signal::ctrl_c()` in the loop registered a new
+    // listener (a lock and an allocation) for every call's record.
+    let mut int = signal(SignalKind::interrupt()).map_err(|e| e.to_string())?;
     let mut stop_by: Option<Instant> = None;
     let (mut quiet_ticks, mut ws) = (0, crate::ws::WsCalls::new(&cfg)?);
     loop {
@@ -145,7 +148,7 @@ pub async fn run(cfg: Config) -> Result<(), String> {
                     break;
                 }
             }
-            _ = tokio::signal::ctrl_c(), if stop_by.is_none() => {
+            _ = int.recv(), if stop_by.is_none() => {
                 eprintln!("rvoip-gw: SIGINT, ending every call");
                 gw.drain(Duration::ZERO).map_err(|e| e.to_string())?;
                 stop_by = Some(Instant::now() + Duration::from_secs(5));
