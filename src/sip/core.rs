@@ -50,7 +50,7 @@ impl Core {
         ends[0] = text.len() as u32;
         text.extend_from_slice(t.branch.as_bytes());
         ends[1] = text.len() as u32;
-        t.via.push_sent_by(&mut text);
+        t.via.push_sent_by(|b| text.extend_from_slice(b));
         ends[2] = text.len() as u32;
         text.extend_from_slice(tags[0].as_bytes());
         ends[3] = text.len() as u32;

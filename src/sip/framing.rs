@@ -63,7 +63,10 @@ pub fn leading_crlf(buf: &[u8]) -> usize {
 
 /// Offset of the blank line ending the headers (index of its CRLFCRLF).
 pub fn header_end(buf: &[u8]) -> Option<usize> {
-    memchr::memmem::find(buf, b"\r\n\r\n")
+    // Made once: a `Finder` is built for its needle (find() built one per call).
+    static BLANK_LINE: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"\r\n\r\n"));
+    BLANK_LINE.find(buf)
 }
 
 /// Stream framing: `Ok(Some(len))` when `buf` holds a whole message of `len`

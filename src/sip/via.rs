@@ -65,14 +65,13 @@ impl<'a> Via<'a> {
     #[cfg(any(test, feature = "test-exports"))]
     pub fn sent_by(&self) -> String {
         let mut s = Vec::with_capacity(self.host.len() + 8);
-        self.push_sent_by(&mut s);
+        self.push_sent_by(|b| s.extend_from_slice(b));
         String::from_utf8(s).expect("invariant: written from strs")
     }
 
-    /// Appends `host:port` as [`Via::sent_by`] writes it.
-    pub fn push_sent_by(&self, out: &mut impl Extend<u8>) {
+    /// `host:port` as [`Via::sent_by`] writes it, a piece at a time to `put`.
+    pub fn push_sent_by(&self, mut put: impl FnMut(&[u8])) {
         let v6 = self.host.contains(':');
-        let mut put = |b: &[u8]| out.extend(b.iter().copied());
         if v6 {
             put(b"[");
         }

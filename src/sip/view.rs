@@ -8,6 +8,7 @@
 
 use super::framing::{MAX_MESSAGE, header_end, leading_crlf, lines};
 use super::names::{expand, is_name};
+use smallvec::SmallVec;
 use std::borrow::Cow;
 
 /// The most header lines a view holds; a message with more takes the full
@@ -18,8 +19,8 @@ pub const MOST_HEADERS: usize = 40;
 pub struct View<'a> {
     /// The request or status line.
     pub start: &'a str,
-    headers: [(&'a str, &'a str); MOST_HEADERS],
-    len: usize,
+    /// Not zeroed: only the lines found are written.
+    headers: SmallVec<[(&'a str, &'a str); MOST_HEADERS]>,
     /// The body, cut to Content-Length.
     pub body: &'a [u8],
 }
@@ -38,12 +39,11 @@ impl<'a> View<'a> {
         let mut lines = lines(head);
         let mut view = View {
             start: lines.next()?,
-            headers: [("", ""); MOST_HEADERS],
-            len: 0,
+            headers: SmallVec::new(),
             body: &[],
         };
         for line in lines {
-            if line.starts_with([' ', '\t']) || view.len == MOST_HEADERS {
+            if line.starts_with([' ', '\t']) || view.headers.len() == MOST_HEADERS {
                 return None;
             }
             let colon = memchr::memchr(b':', line.as_bytes())?;
@@ -58,8 +58,7 @@ impl<'a> View<'a> {
                     return None;
                 }
             }
-            view.headers[view.len] = (name, value);
-            view.len += 1;
+            view.headers.push((name, value));
         }
         view.body = match view.header("Content-Length") {
             None => rest,
@@ -71,7 +70,7 @@ impl<'a> View<'a> {
     /// Every header line's (name, value), in order; names as written, a
     /// compact one expanded.
     pub fn headers(&self) -> &[(&'a str, &'a str)] {
-        &self.headers[..self.len]
+        &self.headers
     }
 
     /// The first value of header `name` (canonical, case-insensitive).
