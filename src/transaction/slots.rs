@@ -6,9 +6,11 @@
 //! each time the slot is emptied: an id kept by the UA core after its
 //! transaction ended finds nothing, even once the slot holds another.
 //! Slots come in chunks of 64 with a bitmap of the free ones, and the
-//! lowest free slot is taken first, so that live transactions gather at
-//! the bottom: after a load peak the chunks at the top empty and
-//! [`TxSlots::shrink`] gives them back. No transaction is ever moved.
+//! lowest free slot is taken first, found through a bitmap of the chunks
+//! that have one (a few contiguous words to read, not every full chunk's
+//! own): live transactions gather at the bottom, so after a load peak the
+//! chunks at the top empty and [`TxSlots::shrink`] gives them back. No
+//! transaction is ever moved.
 
 use super::endpoint::Slot;
 use crate::ids::TxId;
@@ -36,7 +38,9 @@ pub(super) struct TxSlots {
     /// Boxed: growing moves pointers, not kilobyte chunks.
     #[allow(clippy::vec_box)]
     chunks: Vec<Box<Chunk>>,
-    /// No chunk below this one has a free slot.
+    /// Bit `c % 64` of word `c / 64` set: chunk `c` has a free slot.
+    open: Vec<u64>,
+    /// No word of `open` below this one has a bit set.
     lowest: usize,
     /// Above every generation given so far: a chunk made again after a
     /// shrink starts here, so that no old id finds its new slots.
@@ -53,13 +57,14 @@ impl TxSlots {
     /// The id the next [`insert`](Self::insert) gives (the lowest free
     /// slot's).
     pub(super) fn next_id(&mut self) -> TxId {
-        while self.chunks.get(self.lowest).is_some_and(|c| c.free == 0) {
+        while self.open.get(self.lowest).is_some_and(|&w| w == 0) {
             self.lowest += 1;
         }
-        let (c, generation) = match self.chunks.get(self.lowest) {
-            Some(chunk) => {
-                let i = chunk.free.trailing_zeros() as usize;
-                (self.lowest * CHUNK + i, chunk.entries[i].generation)
+        let (c, generation) = match self.open.get(self.lowest) {
+            Some(&w) => {
+                let c = self.lowest * 64 + w.trailing_zeros() as usize;
+                let i = self.chunks[c].free.trailing_zeros() as usize;
+                (c * CHUNK + i, self.chunks[c].entries[i].generation)
             }
             None => (self.chunks.len() * CHUNK, self.fresh),
         };
@@ -75,9 +80,17 @@ impl TxSlots {
                 free: u64::MAX,
                 entries: std::array::from_fn(|_| Entry { generation, slot: None }),
             }));
+            if c / 64 == self.open.len() {
+                self.open.push(0);
+            }
+            self.open[c / 64] |= 1 << (c % 64);
+            self.lowest = self.lowest.min(c / 64);
         }
         let chunk = &mut self.chunks[c];
         chunk.free &= !(1 << i);
+        if chunk.free == 0 {
+            self.open[c / 64] &= !(1 << (c % 64));
+        }
         chunk.entries[i].slot = Some(slot);
         self.live += 1;
     }
@@ -108,7 +121,8 @@ impl TxSlots {
         e.generation = generation.wrapping_add(1);
         self.fresh = self.fresh.max(e.generation.wrapping_add(1));
         chunk.free |= 1 << i;
-        self.lowest = self.lowest.min(c);
+        self.open[c / 64] |= 1 << (c % 64);
+        self.lowest = self.lowest.min(c / 64);
         self.live -= 1;
         Some(slot)
     }
@@ -135,11 +149,14 @@ impl TxSlots {
     pub(super) fn shrink(&mut self) {
         while self.chunks.last().is_some_and(|c| c.free == u64::MAX) {
             self.chunks.pop();
+            let c = self.chunks.len();
+            self.open[c / 64] &= !(1 << (c % 64));
         }
+        self.open.truncate(self.chunks.len().div_ceil(64));
         if self.chunks.capacity() > 2 * self.chunks.len() + CHUNK {
             self.chunks.shrink_to(self.chunks.len() + CHUNK);
         }
-        self.lowest = self.lowest.min(self.chunks.len());
+        self.lowest = self.lowest.min(self.open.len());
     }
 }
 

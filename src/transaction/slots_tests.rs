@@ -56,3 +56,34 @@ fn an_ended_transactions_id_never_finds_the_slots_next_tenant() {
             .all(|&id| s.get(id).is_none())
     );
 }
+
+/// Past 64 chunks (a second word of the chunks' bitmap): the lowest free
+/// slot is still found first, and a peak's chunks go back.
+#[test]
+fn the_lowest_free_slot_is_found_across_many_chunks() {
+    let mut s = TxSlots::default();
+    let put = |s: &mut TxSlots| {
+        let id = s.next_id();
+        s.insert(id, slot("b"));
+        id
+    };
+    let ids: Vec<TxId> = (0..70 * CHUNK).map(|_| put(&mut s)).collect();
+    for k in [68 * CHUNK + 5, 3 * CHUNK + 9, 68 * CHUNK + 1] {
+        assert!(s.remove(ids[k]).is_some());
+    }
+    let mut later = Vec::new();
+    for want in [3 * CHUNK + 9, 68 * CHUNK + 1, 68 * CHUNK + 5, 70 * CHUNK] {
+        later.push(put(&mut s));
+        assert_eq!(later.last().unwrap().0 as u32 as usize, want);
+    }
+    for &id in ids[CHUNK..].iter().chain(&later) {
+        s.remove(id);
+    }
+    s.shrink();
+    assert_eq!(
+        (s.chunks.len(), s.open.len(), s.len()),
+        (1, 1, CHUNK),
+        "only chunk 0 is in use"
+    );
+    assert_eq!(put(&mut s).0 as u32 as usize, CHUNK, "a chunk made again");
+}
