@@ -1,5 +1,6 @@
 //! Parse + validate a realistic INVITE with SDP (the `sip` layer's cost per
-//! request), and the same with rsip alone for comparison.
+//! request), and the same with rsip alone for comparison; the SDP of that
+//! INVITE parsed and rendered (each bridged call parses two SDPs).
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
 
@@ -25,6 +26,14 @@ fn bench(c: &mut Criterion) {
     let msg = rvoip::test_exports::sip::parse(bytes).expect("rsip's oracle parses it too");
     c.bench_function("sip_parse/serialize_invite", |b| {
         b.iter(|| black_box(rvoip::test_exports::sip::message_bytes(&msg)))
+    });
+    let text = &common::INVITE[common::INVITE.find("v=0").expect("an SDP body")..];
+    let sdp = rvoip::test_exports::sdp::parse(text).expect("the bench SDP parses");
+    c.bench_function("sip_parse/sdp_parse", |b| {
+        b.iter(|| black_box(rvoip::test_exports::sdp::parse(black_box(text)).unwrap()))
+    });
+    c.bench_function("sip_parse/sdp_render", |b| {
+        b.iter(|| black_box(rvoip::test_exports::sdp::render(black_box(&sdp))))
     });
 }
 

@@ -4,9 +4,9 @@
 # one at a time (pinned to core 1, SIPp on core 0), SIPp uac -> rvoip-gw
 # --route -> SIPp uas_answer at RATE calls per second without RTP; the
 # media worker thread's CPU time (perf stat task-clock) and context
-# switches over WINDOW_S seconds in the middle of each run, per call.
-# Each side ROUNDS times, alternating. The signalling thread's share is
-# before_after.sh's to measure. Loopback only; each run bounded (SIPp -m).
+# switches over WINDOW_S seconds in the middle of each run, per call, and
+# the signalling thread's beside it (what waking the worker costs it).
+# Each side ROUNDS times, alternating. Loopback only; each run bounded (SIPp -m).
 # The before build shares held_calls.sh's target directory.
 #   perf/media_per_call.sh 33edad8
 #   RATE=3000 ROUNDS=5 perf/media_per_call.sh HEAD~2
@@ -28,7 +28,11 @@ declare -A EXE=([before]=$ROOT/target/before-$REV/release/rvoip-gw [after]=$ROOT
 thread_of() { # pid name -> the tid of its first thread so named
   for t in /proc/$1/task/*; do [ "$(cat "$t/comm")" = "$2" ] && { basename "$t"; return; }; done
 }
-one() { # side -> "cpu_ms switches"
+stat() { # tid -> "cpu_ms switches" over WINDOW_S s
+  perf stat -x, -e task-clock,context-switches -t "$1" -- sleep "$WINDOW_S" 2>&1 |
+    awk -F, '$3 ~ /task-clock/ {c=$1} $3 ~ /context-switches/ {s=$1} END {print c, s}'
+}
+one() { # side -> "worker_cpu_ms worker_switches signalling_cpu_ms signalling_switches"
   local work uasp gp uas gw uac mt
   work=$(mktemp -d); uasp=$(port); gp=$(port)
   ( cd "$work" && exec taskset -c 0 sipp -sf "$ROOT/sipp/scenarios/uas_answer.xml" -i 127.0.0.1 -p "$uasp" \
@@ -40,8 +44,8 @@ one() { # side -> "cpu_ms switches"
       >/dev/null 2>&1 ) & uac=$!
   sleep 4
   mt=$(thread_of $gw rvoip-media-0)
-  perf stat -x, -e task-clock,context-switches -t "$mt" -- sleep "$WINDOW_S" 2>&1 |
-    awk -F, '$3 ~ /task-clock/ {c=$1} $3 ~ /context-switches/ {s=$1} END {print c, s}'
+  stat "$gw" >"$work/sig" & local sp=$!
+  echo "$(stat "$mt") $(wait $sp; cat "$work/sig")"
   wait $uac
   kill $gw $uas 2>/dev/null; wait $gw $uas 2>/dev/null; rm -rf "$work"
 }
@@ -49,11 +53,12 @@ ROWS=()
 for r in $(seq "$ROUNDS"); do
   for side in before after; do
     # Whole, not through a pipe: the next run starts once this one ended.
-    res=$(one $side); read -r ms sw <<<"$res"
+    res=$(one $side); read -r ms sw sms ssw <<<"$res"
     calls=$((RATE * WINDOW_S))
-    us=$(python3 -c "print(f'{$ms * 1000 / $calls:.2f}')"); cs=$(python3 -c "print(f'{$sw / $calls:.2f}')")
-    ROWS+=("| $r | $side | $ms | $sw | $us | $cs |")
-    echo "round $r $side: media worker ${ms} ms, $sw switches: ${us} µs and $cs switches per call" >&2
+    per() { python3 -c "print(f'{$1 / $calls:.2f}')"; }
+    us=$(per "$ms * 1000"); cs=$(per "$sw"); sus=$(per "$sms * 1000"); scs=$(per "$ssw")
+    ROWS+=("| $r | $side | $ms | $sw | $us | $cs | $sus | $scs |")
+    echo "round $r $side: media worker ${us} µs and $cs switches per call; signalling ${sus} µs and $scs switches" >&2
   done
 done
 mkdir -p perf/results; OUT=perf/results/media_per_call-$(date -u +%Y%m%d-%H%M%S).md
@@ -64,10 +69,10 @@ mkdir -p perf/results; OUT=perf/results/media_per_call-$(date -u +%Y%m%d-%H%M%S)
   echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- command: \`RATE=$RATE ROUNDS=$ROUNDS WINDOW_S=$WINDOW_S perf/media_per_call.sh $REF\`"
   echo "- load: \`sipp -sn uac -r $RATE\` -> rvoip-gw --route (embedded default config, core 1) -> \`sipp uas_answer\` (180 then 200; both SIPps on core 0); media ports bound per call, no RTP; one gateway at a time"
-  echo "- figures: \`perf stat -e task-clock,context-switches\` on the thread rvoip-media-0 for $WINDOW_S s from the 4th second, divided by the calls offered in that time"
+  echo "- figures: \`perf stat -e task-clock,context-switches\` on the threads rvoip-media-0 and rvoip-gw (signalling) for $WINDOW_S s from the 4th second, divided by the calls offered in that time"
   echo
-  echo "| round | build | worker CPU ms | context switches | µs per call | switches per call |"
-  echo "|---|---|---|---|---|---|"
+  echo "| round | build | worker CPU ms | worker switches | worker µs per call | worker switches per call | signalling µs per call | signalling switches per call |"
+  echo "|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${ROWS[@]}"
 } >"$OUT"
 cat "$OUT"

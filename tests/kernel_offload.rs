@@ -47,7 +47,7 @@ fn add_call(w: &mut SteppedWorker, id: u64, port: u16, [a, b]: [&UdpSocket; 2]) 
         a: la,
         b: Some(lb),
     };
-    w.inbox.queue.push(add).unwrap();
+    w.inbox.push(add).unwrap();
     w.step(Duration::ZERO);
 }
 
@@ -169,7 +169,7 @@ fn a_latched_plain_call_is_relayed_in_the_kernel_until_hold_takes_it_back() {
             side: Side::B,
             leg: leg([10, 201, 2, 2], 20002, &b, send),
         };
-        w.inbox.queue.push(update(false)).unwrap();
+        w.inbox.push(update(false)).unwrap();
         w.step(Duration::ZERO);
         assert!(
             kernel.forward().get(gw_a, addr(&a)).unwrap().is_none(),
@@ -178,7 +178,7 @@ fn a_latched_plain_call_is_relayed_in_the_kernel_until_hold_takes_it_back() {
         a.send_to(&rtp(0, 111, 8000 + 160 * 11, 0xa, &[1; 160]), gw_a).unwrap();
         step_until_in(&mut w, 15);
         // Resumed: the worker's stream goes on after the kernel's last packet.
-        w.inbox.queue.push(update(true)).unwrap();
+        w.inbox.push(update(true)).unwrap();
         w.step(Duration::ZERO);
         a.send_to(&rtp(0, 112, 8000 + 160 * 12, 0xa, &[1; 160]), gw_a).unwrap();
         step_until_in(&mut w, 16);
@@ -189,7 +189,7 @@ fn a_latched_plain_call_is_relayed_in_the_kernel_until_hold_takes_it_back() {
             "no gap, no repeat"
         );
 
-        w.inbox.queue.push(MediaCommand::RemoveCall { call: 1 }).unwrap();
+        w.inbox.push(MediaCommand::RemoveCall { call: 1 }).unwrap();
         w.step(Duration::ZERO);
         let stats = std::iter::from_fn(|| w.events.try_recv().ok()).find_map(|e| match e {
             MediaEvent::Removed { stats, .. } => Some(stats),

@@ -56,7 +56,7 @@ fn call(io: MediaIo, max_delay: Duration) -> Call {
         a: leg(pa, &a),
         b: Some(leg(pb, &b)),
     };
-    worker.inbox.queue.push(add).unwrap();
+    worker.inbox.push(add).unwrap();
     worker.step(Duration::ZERO);
     assert_eq!(worker.counters.calls.load(Relaxed), 1, "the call's sockets bound");
     Call { worker, a, b, pa }

@@ -5,6 +5,10 @@
 //! when it comes from the very address the new call expects. The worker tells it by the kernel's
 //! arrival stamp, with no read to empty the socket at each reuse.
 //!
+//! One that reached it after signalling queued the next call's command,
+//! while the worker had not yet taken it (a worker that lingers takes
+//! commands up to a millisecond late), is the new call's and relayed.
+//!
 //! A worker run on the test's thread one turn at a time, so the datagram
 //! is certainly waiting when the new call's command and the read happen in
 //! one turn; real loopback sockets.
@@ -49,33 +53,60 @@ fn step_until_received(w: &mut SteppedWorker, n: u64) {
     }
 }
 
-fn a_datagram_waiting_on_a_parked_socket_is_not_the_next_calls(io: MediaIo) {
-    // A datagram stamped when read, not on arrival, would look fresh.
-    stamps::arrivals_stamped();
-    let mut w = SteppedWorker::new(WorkerConfig {
+/// Caller A and the ports of its calls (RTP and RTCP muxed).
+struct Caller {
+    a: UdpSocket,
+    pa: u16,
+    pb: u16,
+}
+
+impl Caller {
+    fn new() -> Self {
+        Caller {
+            a: endpoint(),
+            pa: ports::free_pair(),
+            pb: ports::free_pair(),
+        }
+    }
+
+    /// Call `call` from A to `b`, on the same ports each time.
+    fn add(&self, call: u64, b: &UdpSocket) -> MediaCommand {
+        MediaCommand::AddCall {
+            call,
+            a: leg(self.pa, &self.a),
+            b: Some(leg(self.pb, b)),
+        }
+    }
+}
+
+/// A stepped worker on `io` with no latency bound: it must not be what
+/// drops a datagram.
+fn worker(io: MediaIo) -> SteppedWorker {
+    let w = SteppedWorker::new(WorkerConfig {
         io,
-        // No latency bound: it must not be what drops the datagram.
         max_delay: Duration::ZERO,
         ..WorkerConfig::default()
     })
     .unwrap();
     assert_eq!(w.io(), io, "this kernel has io_uring: no fallback");
-    let (a, b, d) = (endpoint(), endpoint(), endpoint());
-    let (pa, pb) = (ports::free_pair(), ports::free_pair());
-    let add = |call, b: &UdpSocket| MediaCommand::AddCall {
-        call,
-        a: leg(pa, &a),
-        b: Some(leg(pb, b)),
-    };
-    w.inbox.queue.push(add(1, &b)).unwrap();
+    w
+}
+
+fn a_datagram_waiting_on_a_parked_socket_is_not_the_next_calls(io: MediaIo) {
+    // A datagram stamped when read, not on arrival, would look fresh.
+    stamps::arrivals_stamped();
+    let mut w = worker(io);
+    let (c, b, d) = (Caller::new(), endpoint(), endpoint());
+    let (a, pa, add) = (&c.a, c.pa, |call, b: &UdpSocket| c.add(call, b));
+    w.inbox.push(add(1, &b)).unwrap();
     w.step(Duration::ZERO);
-    send(&a, pa, 1);
+    send(a, pa, 1);
     step_until_received(&mut w, 1);
     assert_eq!(heard(&b), 1, "the first call relays");
     let opened = w.counters.sockets_opened.load(Relaxed);
     assert_eq!(opened, 2, "two muxed legs, two sockets");
 
-    w.inbox.queue.push(MediaCommand::RemoveCall { call: 1 }).unwrap();
+    w.inbox.push(MediaCommand::RemoveCall { call: 1 }).unwrap();
     w.step(Duration::ZERO);
     assert_eq!(
         w.counters.calls.load(Relaxed),
@@ -84,12 +115,12 @@ fn a_datagram_waiting_on_a_parked_socket_is_not_the_next_calls(io: MediaIo) {
     );
     // A sends on while the worker is not stepped, then calls again from
     // the same address on the same ports, to a new callee D.
-    send(&a, pa, 50);
+    send(a, pa, 50);
     let dropped = w.counters.dropped.load(Relaxed);
-    w.inbox.queue.push(add(2, &d)).unwrap();
+    w.inbox.push(add(2, &d)).unwrap();
     // Captured from the start, as signalling asks right after adding it.
     let (tap, mut capture) = rvoip::media::capture::capture();
-    w.inbox.queue.push(MediaCommand::Capture { call: 2, tap }).unwrap();
+    w.inbox.push(MediaCommand::Capture { call: 2, tap }).unwrap();
     w.step(Duration::ZERO);
     assert_eq!(w.counters.calls.load(Relaxed), 1);
     assert_eq!(
@@ -97,7 +128,7 @@ fn a_datagram_waiting_on_a_parked_socket_is_not_the_next_calls(io: MediaIo) {
         opened,
         "the parked sockets were taken back"
     );
-    send(&a, pa, 2);
+    send(a, pa, 2);
     step_until_received(&mut w, 3);
     assert_eq!(heard(&d), 2, "D hears the new call's packet, not the one that waited");
     assert_eq!(
@@ -118,5 +149,35 @@ fn a_datagram_waiting_on_a_parked_socket_is_not_the_next_calls(io: MediaIo) {
     assert!(b.recv_from(&mut [0u8; 2048]).is_err(), "nothing reached the old callee");
 }
 
-// The test above runs against both I/O back-ends of the worker.
-on_both_ios!(a_datagram_waiting_on_a_parked_socket_is_not_the_next_calls);
+fn a_datagram_after_the_next_calls_command_is_its_own(io: MediaIo) {
+    stamps::arrivals_stamped();
+    let mut w = worker(io);
+    let (c, b, d) = (Caller::new(), endpoint(), endpoint());
+    let (a, pa, add) = (&c.a, c.pa, |call, b: &UdpSocket| c.add(call, b));
+    w.inbox.push(add(1, &b)).unwrap();
+    w.inbox.push(MediaCommand::RemoveCall { call: 1 }).unwrap();
+    w.step(Duration::ZERO);
+    assert_eq!(w.counters.calls.load(Relaxed), 0, "the first call's sockets parked");
+    let (opened, dropped) = (
+        w.counters.sockets_opened.load(Relaxed),
+        w.counters.dropped.load(Relaxed),
+    );
+    // The command is queued, then A's first packet comes, then the worker
+    // runs: the packet is call 2's.
+    w.inbox.push(add(2, &d)).unwrap();
+    send(a, pa, 7);
+    step_until_received(&mut w, 1);
+    assert_eq!(
+        w.counters.sockets_opened.load(Relaxed),
+        opened,
+        "the parked sockets were taken back"
+    );
+    assert_eq!(heard(&d), 7, "D hears the packet that came after the command");
+    assert_eq!(w.counters.dropped.load(Relaxed), dropped, "nothing dropped");
+}
+
+// The tests above run against both I/O back-ends of the worker.
+on_both_ios!(
+    a_datagram_waiting_on_a_parked_socket_is_not_the_next_calls,
+    a_datagram_after_the_next_calls_command_is_its_own
+);

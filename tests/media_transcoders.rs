@@ -112,7 +112,7 @@ fn a_full_job_queue_drops_and_counts_and_what_fit_goes_in_order(io: MediaIo) {
         a: pcmu(pa, &a),
         b: Some(opus(pb, &b)),
     };
-    w.inbox.queue.push(add).unwrap();
+    w.inbox.push(add).unwrap();
     w.step(Duration::ZERO);
     assert_eq!(load(&w.counters.calls), 1, "the call's sockets bound");
     for seq in 1..=10 {
@@ -285,7 +285,7 @@ fn a_worker_relays_its_read_before_it_re_codes(io: MediaIo) {
             ..opus(pb, &b)
         }),
     };
-    w.inbox.queue.push(add).unwrap();
+    w.inbox.push(add).unwrap();
     w.step(Duration::ZERO);
     assert_eq!(load(&w.counters.calls), 1, "the call's sockets bound");
     // Voice, then an event, both waiting in A's socket: one read.

@@ -134,17 +134,18 @@ impl MediaPlane {
     }
 
     /// Queues a command for the worker owning its call, then wakes it
-    /// unless a wake-up is already on its way (and except for a removal:
-    /// the worker takes that at its next wake-up or tick, within 250 ms,
-    /// before any later command; a wake-up costs the signalling thread
-    /// about 15 µs); a full queue hands the command back (and is counted;
-    /// boxed, as a call's keys make a command large).
+    /// unless a wake-up is already on its way or the worker lingers (it
+    /// looks again within 1 ms after a turn that found commands), and
+    /// except for a removal (taken at the next wake-up or tick, within
+    /// 250 ms, before any later command; a wake-up costs the signalling
+    /// thread about 15 µs); a full queue hands the command back (and is
+    /// counted; boxed, as a call's keys make a command large).
     pub fn submit(&self, cmd: MediaCommand) -> Result<(), Box<MediaCommand>> {
         let w = &self.workers[worker_of(cmd.call(), self.shards, self.workers.len())];
         let urgent = !matches!(cmd, MediaCommand::RemoveCall { .. });
-        if let Err(cmd) = w.inbox.queue.push(cmd) {
+        if let Err(cmd) = w.inbox.push(cmd) {
             self.overflow.fetch_add(1, Relaxed);
-            return Err(Box::new(cmd));
+            return Err(cmd);
         }
         if urgent && !w.inbox.woken.swap(true, SeqCst) {
             let _ = w.waker.wake();

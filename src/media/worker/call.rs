@@ -26,9 +26,12 @@ pub struct LegSockets {
 /// reached one before (while it was parked, its readiness not yet
 /// handled) is dropped rather than relayed: the kernel's arrival stamp
 /// (CLOCK_REALTIME) says so without the read that would empty the socket
-/// at each reuse. The stamps are compared only for a short while after:
-/// what waited is handled within a turn or two, and a clock stepped back
-/// later must not make the call's own packets look old.
+/// at each reuse. "Taken" is when signalling queued the command, not when
+/// the worker handled it: what came in between is the call's (its peer
+/// may answer the SDP that quickly). The stamps are compared only for a
+/// short while after: what waited is handled within a turn or two, and a
+/// clock stepped back later must not make the call's own packets look
+/// old.
 #[derive(Debug, Clone, Copy)]
 pub struct Taken {
     /// CLOCK_REALTIME ns when taken.
@@ -41,10 +44,11 @@ impl Taken {
     /// How long after the sockets are taken stamps are compared.
     const WINDOW_US: u64 = 200_000;
 
-    /// Taken now, at `now_us` on the worker's clock.
-    pub fn now(now_us: u64) -> Self {
+    /// Taken by a command queued at `since_ns` (CLOCK_REALTIME), handled
+    /// at `now_us` on the worker's clock.
+    pub fn since(since_ns: u64, now_us: u64) -> Self {
         Taken {
-            since_ns: crate::udp_batch::realtime_ns(),
+            since_ns,
             until_us: now_us + Self::WINDOW_US,
         }
     }

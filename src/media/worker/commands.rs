@@ -145,7 +145,7 @@ impl Worker {
     fn open_leg(&mut self, cfg: LegConfig, relayed: bool) -> std::io::Result<LegSockets> {
         let (port, ip) = (cfg.port, cfg.local.unwrap_or(self.cfg.ip));
         let rtp = self.acquire(ip, port)?;
-        let taken = Taken::now(self.now_us());
+        let taken = Taken::since(self.commands.queued_ns(), self.now_us());
         if cfg.rtcp_mux || !relayed {
             return Ok(LegSockets {
                 ip,

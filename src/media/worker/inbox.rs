@@ -1,20 +1,28 @@
 //! A worker's command queue: bounded and lock-free, pushed by signalling,
-//! drained by the worker each time round its loop.
+//! drained by the worker each time round its loop; and the worker's end
+//! of it, which decides when a sender must wake the worker.
 
 use crate::media::MediaCommand;
+use crate::udp_batch::realtime_ns;
 use crossbeam_queue::ArrayQueue;
+use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering::SeqCst;
+use std::time::Duration;
 
-/// Commands for one worker, and whether a wake-up is already on its way
+/// Commands for one worker, each with when it was queued, and whether a
+/// wake-up is already on its way
 /// (then a further command needs none: the worker drains the whole queue
 /// after it wakes). Saves the signalling thread an eventfd write per
 /// command when several arrive before the worker runs.
 #[derive(Debug)]
 pub struct Inbox {
-    /// Commands, bounded.
-    pub queue: ArrayQueue<MediaCommand>,
-    /// Set by the sender that wakes the worker, cleared by the worker
-    /// before it drains.
+    /// Commands, bounded, with when each was queued (CLOCK_REALTIME ns).
+    queue: ArrayQueue<(MediaCommand, u64)>,
+    /// Set by the sender that wakes the worker, or by the worker while it
+    /// lingers (it looks at the queue within [`Mailbox::LINGER`] anyway);
+    /// cleared by the worker before a drain after which it would sleep
+    /// without looking again.
     pub woken: AtomicBool,
 }
 
@@ -26,4 +34,96 @@ impl Inbox {
             woken: AtomicBool::new(false),
         }
     }
+
+    /// Queues `cmd`, stamped now; a full queue hands it back (boxed, as a
+    /// call's keys make a command large).
+    pub fn push(&self, cmd: MediaCommand) -> Result<(), Box<MediaCommand>> {
+        self.queue.push((cmd, realtime_ns())).map_err(|(cmd, _)| Box::new(cmd))
+    }
 }
+
+/// The worker's end of its [`Inbox`]. After a turn that found commands
+/// the worker *lingers*: it keeps `woken` set, so senders write no eventfd,
+/// and waits at most [`LINGER`](Self::LINGER) before it looks at the queue
+/// again. While calls are set up faster than one per `LINGER` the worker
+/// thus wakes once per `LINGER` rather than once per command or two (each
+/// wake-up an eventfd write on the signalling thread and a sleep and wake
+/// on the worker: ~10 µs of CPU per call at 4,000 calls/s in this VM). A
+/// linger that finds nothing ends it: an idle worker sleeps until woken.
+/// It also drains the queue right after each wait, before it handles what
+/// woke it, so a packet reaching a call's socket while its command waited
+/// finds the call.
+#[derive(Debug)]
+pub struct Mailbox {
+    /// The queue, shared with signalling.
+    pub inbox: Arc<Inbox>,
+    /// Commands taken since the last [`after_drain`](Self::after_drain).
+    took: usize,
+    /// When the command taken last was queued.
+    queued_ns: u64,
+    lingering: bool,
+}
+
+impl Mailbox {
+    /// How long a lingering worker may leave a command queued: a call's
+    /// sockets are taken (or bound) at most this late, well within the
+    /// round trip before its peers can send to them.
+    pub const LINGER: Duration = Duration::from_millis(1);
+
+    /// The worker's end of `inbox`, not lingering.
+    pub fn new(inbox: Arc<Inbox>) -> Self {
+        Mailbox {
+            inbox,
+            took: 0,
+            queued_ns: 0,
+            lingering: false,
+        }
+    }
+
+    /// The next command, if any.
+    pub fn pop(&mut self) -> Option<MediaCommand> {
+        let (cmd, at) = self.inbox.queue.pop()?;
+        (self.took, self.queued_ns) = (self.took + 1, at);
+        Some(cmd)
+    }
+
+    /// When the command taken last was queued (CLOCK_REALTIME ns): what
+    /// reached a call's socket after that is the call's, even if it came
+    /// before the worker took the command.
+    pub fn queued_ns(&self) -> u64 {
+        self.queued_ns
+    }
+
+    /// Called before a drain that starts a turn: whether, once the queue
+    /// is empty, a sender pushing a command must wake the worker.
+    pub fn before_drain(&self) {
+        if !self.lingering {
+            self.inbox.woken.store(false, SeqCst);
+        }
+    }
+
+    /// Called after that drain: whether to drain once more (a linger that
+    /// found nothing, [`took`](Self::took) since the last call, those right
+    /// after the wait included, ended, and a command pushed before `woken`
+    /// was cleared woke no one).
+    pub fn after_drain(&mut self) -> bool {
+        let took = std::mem::take(&mut self.took);
+        let ended = self.lingering && took == 0;
+        self.lingering = took > 0;
+        if ended {
+            self.inbox.woken.store(false, SeqCst);
+        } else if self.lingering {
+            self.inbox.woken.store(true, SeqCst);
+        }
+        ended
+    }
+
+    /// The longest the turn may wait: `wait`, or less while lingering.
+    pub fn wait(&self, wait: Duration) -> Duration {
+        if self.lingering { wait.min(Self::LINGER) } else { wait }
+    }
+}
+
+#[cfg(test)]
+#[path = "inbox_tests.rs"]
+mod tests;

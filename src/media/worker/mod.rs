@@ -102,7 +102,7 @@ pub const WAKER: Token = Token(usize::MAX);
 pub struct Worker {
     cfg: WorkerConfig,
     poll: Poll,
-    commands: Arc<Inbox>,
+    commands: inbox::Mailbox,
     /// One queue per signalling shard; call `c`'s go to `c % len`.
     events: Vec<mpsc::Sender<MediaEvent>>,
     calls: crate::collections::Chunked<Call>,
@@ -158,7 +158,7 @@ impl Worker {
         Worker {
             cfg,
             poll,
-            commands,
+            commands: inbox::Mailbox::new(commands),
             events,
             calls: Default::default(),
             free: Vec::new(),

@@ -27,6 +27,7 @@ impl Worker {
         let spin = self.cfg.busy_poll;
         self.uring.as_mut()?.ring.wait(wait, spin).ok()?;
         let woke = Instant::now();
+        self.drain_commands();
         loop {
             let n = self.uring.as_mut().map_or(0, |u| u.ring.fill());
             let wall = if self.late.is_on() { realtime_ns() } else { 0 };
@@ -99,8 +100,8 @@ impl Worker {
                 u.out.give_back(slot);
             }
             Some(Tag::Wake) => {
-                // Resets the waker's edge; the commands wait for the next
-                // turn, which starts with them.
+                // Resets the waker's edge; the commands were taken right
+                // after the wait.
                 let _ = self.poll.poll(events, Some(Duration::ZERO));
                 if !cqueue::more(flags) {
                     u.ring.arm_wake();

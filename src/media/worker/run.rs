@@ -8,7 +8,7 @@
 
 use super::{WAKER, Worker};
 use mio::Events;
-use std::sync::atomic::Ordering::{Relaxed, SeqCst};
+use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
 /// How often timeouts are checked and the latency summary published.
@@ -26,13 +26,11 @@ impl Worker {
 
     /// One time round the loop, waiting at most `max_wait` for readiness.
     fn turn(&mut self, events: &mut Events, next_check: &mut Instant, max_wait: Duration) {
-        self.commands.woken.store(false, SeqCst);
-        while let Some(cmd) = self.commands.queue.pop() {
-            self.handle_command(cmd);
-        }
+        self.take_commands();
         self.on_transcoded();
         let now = Instant::now();
         let wait = self.pace_wait(now, next_check.saturating_duration_since(now).min(max_wait));
+        let wait = self.commands.wait(wait);
         let woke = if self.uring.is_some() {
             self.ring_turn(events, wait)
         } else {
@@ -52,6 +50,26 @@ impl Worker {
         self.counters.busy_ns.fetch_add(busy, Relaxed);
     }
 
+    /// Takes the queued commands as a turn starts, lingering or not (see
+    /// [`Mailbox`](super::inbox::Mailbox)).
+    fn take_commands(&mut self) {
+        self.commands.before_drain();
+        self.drain_commands();
+        if self.commands.after_drain() {
+            self.drain_commands();
+            self.commands.after_drain();
+        }
+    }
+
+    /// Handles every queued command. Also right after a wait, before what
+    /// woke the worker is handled: a packet on a call's socket then finds
+    /// the call its command added while the worker slept.
+    pub(super) fn drain_commands(&mut self) {
+        while let Some(cmd) = self.commands.pop() {
+            self.handle_command(cmd);
+        }
+    }
+
     /// Waits up to `wait` for readiness, then drains the ready sockets
     /// (epoll); returns when it woke.
     fn poll_turn(&mut self, events: &mut Events, wait: Duration) -> Option<Instant> {
@@ -68,6 +86,7 @@ impl Worker {
             self.poll.poll(events, Some(wait)).ok()?;
         }
         let woke = Instant::now();
+        self.drain_commands();
         for ev in events.iter() {
             if ev.token() != WAKER {
                 self.on_readable(ev.token().0);
