@@ -20,6 +20,7 @@
 #   TRANSCODE=1 CALLS=150 RATE=15 perf/b2bua_load.sh
 #   SRTP=1 perf/b2bua_load.sh
 #   CALLING=rvoip perf/b2bua_load.sh         # the SRTP run's caller without SRTP (to compare)
+#   GW_BIN=target/before-REV/release/rvoip-gw perf/b2bua_load.sh   # another build
 #   REALTIME=10 perf/b2bua_load.sh          # media workers at SCHED_FIFO 10 (root)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +29,8 @@ CALLS=${CALLS:-1000}; RATE=${RATE:-100}; HOLD_S=${HOLD_S:-30}; TRANSCODE=${TRANS
 command -v sipp >/dev/null || { apt-get update -qq && apt-get install -y -qq sip-tester >/dev/null; }
 cargo build --release --bin rvoip-gw >/dev/null 2>&1 || { echo "build failed"; exit 1; }
 ulimit -n 65536 2>/dev/null || true
-GW=$PWD/target/release/rvoip-gw
+# GW_BIN: another build to run (a before/after pair), else the tree's.
+GW=${GW_BIN:-$PWD/target/release/rvoip-gw}
 S=$PWD/sipp/scenarios
 WORK=$(mktemp -d); GW_PID=; UAS_PID=
 trap 'kill $GW_PID $UAS_PID 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -172,7 +174,7 @@ PY
   echo "# B2BUA benchmark with media: $TITLE"
   echo
   echo "- date: $(date -u +%FT%TZ)"
-  echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); SIPp $(sipp -v 2>&1 | grep -o 'v[0-9.]*' | head -1), everything on loopback on the same cores"
+  echo "- machine: $(nproc) cores, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r); SIPp $(sipp -v 2>&1 | grep -o 'v[0-9.]*' | head -1), everything on loopback on the same cores; gateway binary $GW"
   echo "- command: \`CALLING=${CALLING:-sipp} SRTP=$SRTP TRANSCODE=$TRANSCODE REALTIME=$REALTIME CALLS=$CALLS RATE=$RATE HOLD_S=$HOLD_S perf/b2bua_load.sh\`"
   echo "- gateway: \`rvoip-gw --sip 127.0.0.1:$GWP --route sip:127.0.0.1:$UASP\` (embedded default config; media.realtime_priority = $REALTIME$( [ "$REALTIME" != 0 ] && grep -q 'real-time' "$WORK/gw.log" && echo ', REFUSED: see the log'))"
   echo "- caller: $CALLER"
