@@ -3,7 +3,10 @@
 //! `v o s [c] t a*` then `m [c] a*` sections — and checks each value as the
 //! `sdp` crate would; anything else (other line types, another order, a
 //! port range, a value it would refuse) returns `None` and goes through the
-//! crate. The crate's parser cost ~6 % of a bridged call's CPU.
+//! crate. The crate's parser cost ~6 % of a bridged call's CPU. Text that
+//! is not all ASCII goes to the crate too, so that the reader can split
+//! and trim by byte: on ASCII, the white space the crate's `str` methods
+//! see is exactly [`is_space`]'s.
 
 use super::wire::{Formats, Parts};
 
@@ -12,17 +15,59 @@ const PROTOS: [&str; 10] = [
     "UDP", "RTP", "AVP", "SAVP", "SAVPF", "TLS", "DTLS", "SCTP", "AVPF", "udptl",
 ];
 
+/// `s` split at its first `b` (an ASCII byte), like `str::split_once`
+/// but without the set-up of a `memchr` for the few bytes of an SDP line.
+pub(super) fn cut(s: &str, b: u8) -> Option<(&str, &str)> {
+    let at = s.bytes().position(|c| c == b)?;
+    Some((&s[..at], &s[at + 1..]))
+}
+
+/// `s`'s pieces between each `b` (an ASCII byte), like `str::split`.
+pub(super) fn pieces(s: &str, b: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        let (piece, after) = cut(r, b).map_or((r, None), |(p, a)| (p, Some(a)));
+        rest = after;
+        Some(piece)
+    })
+}
+
 /// `a=key[:value]` as the crate splits it.
 fn attribute(value: &str) -> (&str, Option<&str>) {
-    match value.split_once(':') {
+    match cut(value, b':') {
         Some((k, v)) => (k, Some(v)),
         None => (value, None),
     }
 }
 
+/// White space as `char::is_whitespace` has it, for ASCII.
+fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// `value`'s white-space separated words (ASCII text).
+fn words(value: &str) -> impl Iterator<Item = &str> {
+    let (b, mut i) = (value.as_bytes(), 0);
+    std::iter::from_fn(move || {
+        i += b[i..].iter().position(|c| !is_space(*c))?;
+        let start = i;
+        i += b[i..].iter().position(|c| is_space(*c)).unwrap_or(b.len() - i);
+        Some(&value[start..i])
+    })
+}
+
+/// `value` without white space at either end (ASCII text).
+fn trim(value: &str) -> &str {
+    let b = value.as_bytes();
+    let start = b.iter().position(|c| !is_space(*c)).unwrap_or(b.len());
+    let end = b.iter().rposition(|c| !is_space(*c)).map_or(start, |e| e + 1);
+    &value[start..end]
+}
+
 /// `IN IP4|IP6 [addr]` with the crate's checks; the address if any.
 fn connection(value: &str) -> Option<Option<&str>> {
-    let mut f = value.split_whitespace();
+    let mut f = words(value);
     let (net, kind, addr) = (f.next()?, f.next()?, f.next());
     (net == "IN" && (kind == "IP4" || kind == "IP6")).then_some(addr)
 }
@@ -36,7 +81,7 @@ fn origin(value: &str) -> Option<(u64, u64)> {
 
 /// Exactly `N` white-space separated fields.
 fn fields<const N: usize>(value: &str) -> Option<[&str; N]> {
-    let mut it = value.split_whitespace();
+    let mut it = words(value);
     let out = std::array::from_fn(|_| it.next().unwrap_or(""));
     (it.next().is_none() && out.iter().all(|f| !f.is_empty())).then_some(out)
 }
@@ -49,10 +94,10 @@ fn timing(value: &str) -> Option<()> {
 
 /// `m=` with the crate's checks: (media, port, protocol, formats).
 fn media(value: &str) -> Option<(&str, u16, &str, Formats<'_>)> {
-    let mut f = value.split_whitespace();
+    let mut f = words(value);
     let (kind, port, proto) = (f.next()?, f.next()?, f.next()?);
     let formats: Formats = f.collect();
-    let ok = MEDIA.contains(&kind) && !formats.is_empty() && proto.split('/').all(|p| PROTOS.contains(&p));
+    let ok = MEDIA.contains(&kind) && !formats.is_empty() && pieces(proto, b'/').all(|p| PROTOS.contains(&p));
     // A port range ("49170/2") goes through the crate.
     ok.then_some((kind, port.parse().ok()?, proto, formats))
 }
@@ -60,19 +105,31 @@ fn media(value: &str) -> Option<(&str, u16, &str, Formats<'_>)> {
 /// The parts of the first audio stream in a protocol we speak and the
 /// other m-lines, or `None` when the text is not of the plain shape or
 /// has no such stream (the crate then decides).
+#[cfg(test)]
 pub(super) fn parts(text: &str) -> Option<Parts<'_>> {
+    let mut p = Parts::default();
+    parts_into(text, &mut p).map(|()| p)
+}
+
+/// [`parts`], written into `p` (a fresh one): no copy of its inline
+/// lists on the way back.
+pub(super) fn parts_into<'a>(text: &'a str, p: &mut Parts<'a>) -> Option<()> {
+    if !text.is_ascii() {
+        return None;
+    }
     // The crate skips CRs and empty lines before a type; a value it trims.
-    let mut lines = text.split('\n').map(|l| l.trim_matches('\r')).filter(|l| !l.is_empty());
+    let mut lines = pieces(text, b'\n')
+        .map(|l| l.trim_matches('\r'))
+        .filter(|l| !l.is_empty());
     if lines.next()? != "v=0" {
         return None;
     }
-    let mut p = Parts::default();
     let (mut session_c, mut audio_c) = (None, None);
     // Rank of the last line: `v o s c t a` 0-5 (session), `m c a` 10-12.
     let (mut at, mut audio, mut seen_audio, mut index) = (0u8, false, false, 0);
     for line in lines {
         let (kind, value) = match line.as_bytes() {
-            [k, b'=', ..] => (*k, line[2..].trim()),
+            [k, b'=', ..] => (*k, trim(&line[2..])),
             _ => return None,
         };
         let rank = match kind {
@@ -121,5 +178,5 @@ pub(super) fn parts(text: &str) -> Option<Parts<'_>> {
     }
     seen_audio.then_some(())?;
     p.addr = audio_c.or(session_c);
-    Some(p)
+    Some(())
 }

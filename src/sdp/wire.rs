@@ -36,8 +36,9 @@ pub(super) struct Parts<'a> {
 /// Parses SDP text; the first `m=audio` in a protocol we speak is the
 /// stream, the other m-lines are kept as rejected.
 pub fn parse(text: &str) -> Result<Sdp, SdpError> {
-    match super::plain::parts(text) {
-        Some(parts) => assemble(parts),
+    let mut parts = Parts::default();
+    match super::plain::parts_into(text, &mut parts) {
+        Some(()) => assemble(&parts),
         None => parse_with_crate(text),
     }
 }
@@ -68,7 +69,7 @@ pub(super) fn parse_with_crate(text: &str) -> Result<Sdp, SdpError> {
         .connection_information
         .as_ref()
         .or(sd.connection_information.as_ref());
-    assemble(Parts {
+    assemble(&Parts {
         session_id: sd.origin.session_id,
         version: sd.origin.session_version,
         addr: conn.and_then(|c| c.address.as_ref()).map(|a| a.address.as_str()),
@@ -87,7 +88,7 @@ fn attrs(list: &[sdp::description::common::Attribute]) -> Attrs<'_> {
 }
 
 /// The stream described by `p`.
-pub(super) fn assemble(p: Parts<'_>) -> Result<Sdp, SdpError> {
+pub(super) fn assemble(p: &Parts<'_>) -> Result<Sdp, SdpError> {
     let addr: IpAddr = p
         .addr
         .and_then(|a| a.parse().ok())
@@ -100,7 +101,7 @@ pub(super) fn assemble(p: Parts<'_>) -> Result<Sdp, SdpError> {
         let Ok(pt) = fmt.parse::<u8>() else { continue };
         let codec = match pt_attribute(&p.media, "rtpmap", pt) {
             Some(map) => {
-                let mut parts = map.split('/');
+                let mut parts = super::plain::pieces(map, b'/');
                 let name = Token::new(parts.next().unwrap_or_default());
                 let rate = parts.next().and_then(|r| r.parse().ok()).unwrap_or(8000);
                 let channels = parts.next().and_then(|c| c.parse().ok());
@@ -161,7 +162,7 @@ pub(super) fn assemble(p: Parts<'_>) -> Result<Sdp, SdpError> {
 /// The value of an `a=KEY:PT value` attribute for payload type `pt`.
 fn pt_attribute<'a>(attrs: &[(&str, Option<&'a str>)], key: &str, pt: u8) -> Option<&'a str> {
     attrs.iter().filter(|a| a.0 == key).filter_map(|a| a.1).find_map(|v| {
-        v.split_once(' ')
+        super::plain::cut(v, b' ')
             .filter(|(p, _)| p.parse() == Ok(pt))
             .map(|(_, rest)| rest.trim())
     })
