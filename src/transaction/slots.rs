@@ -48,9 +48,15 @@ pub(super) struct TxSlots {
     live: usize,
 }
 
+/// An id's chunk, place in the chunk and generation.
 fn split(id: TxId) -> (usize, usize, u32) {
     let index = (id.0 & u64::from(u32::MAX)) as usize;
     (index / CHUNK, index % CHUNK, (id.0 >> 32) as u32)
+}
+
+/// The id of slot `index` (over all chunks) in its `generation`.
+fn join(index: usize, generation: u32) -> TxId {
+    TxId(u64::from(generation) << 32 | index as u64)
 }
 
 impl TxSlots {
@@ -60,7 +66,7 @@ impl TxSlots {
         while self.open.get(self.lowest).is_some_and(|&w| w == 0) {
             self.lowest += 1;
         }
-        let (c, generation) = match self.open.get(self.lowest) {
+        let (index, generation) = match self.open.get(self.lowest) {
             Some(&w) => {
                 let c = self.lowest * 64 + w.trailing_zeros() as usize;
                 let i = self.chunks[c].free.trailing_zeros() as usize;
@@ -68,7 +74,7 @@ impl TxSlots {
             }
             None => (self.chunks.len() * CHUNK, self.fresh),
         };
-        TxId(u64::from(generation) << 32 | c as u64)
+        join(index, generation)
     }
 
     /// Puts `slot` in; `id` must be [`next_id`](Self::next_id)'s.
@@ -133,7 +139,7 @@ impl TxSlots {
         for (c, chunk) in self.chunks.iter().enumerate() {
             for (i, e) in chunk.entries.iter().enumerate() {
                 if e.slot.is_some() {
-                    ids.push(TxId(u64::from(e.generation) << 32 | (c * CHUNK + i) as u64));
+                    ids.push(join(c * CHUNK + i, e.generation));
                 }
             }
         }
