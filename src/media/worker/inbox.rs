@@ -94,18 +94,19 @@ impl Mailbox {
         self.queued_ns
     }
 
-    /// Called before a drain that starts a turn: whether, once the queue
-    /// is empty, a sender pushing a command must wake the worker.
+    /// Called before the drain that starts a turn: unless lingering,
+    /// clears `woken`, so that a command pushed from now on wakes the
+    /// worker.
     pub fn before_drain(&self) {
         if !self.lingering {
             self.inbox.woken.store(false, SeqCst);
         }
     }
 
-    /// Called after that drain: whether to drain once more (a linger that
-    /// found nothing, [`took`](Self::took) since the last call, those right
-    /// after the wait included, ended, and a command pushed before `woken`
-    /// was cleared woke no one).
+    /// Called after that drain; whether to drain once more. A linger in
+    /// which no command was taken (right after the last wait included)
+    /// ends here and `woken` is cleared: a command pushed before the
+    /// clearing woke no one, so the queue is looked at again.
     pub fn after_drain(&mut self) -> bool {
         let took = std::mem::take(&mut self.took);
         let ended = self.lingering && took == 0;
