@@ -8,7 +8,7 @@ use super::worker::{Inbox, MediaIo, WAKER, Worker, WorkerConfig, WorkerCounters,
 use super::{MediaCommand, MediaEvent};
 use mio::{Poll, Waker};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed, Ordering::SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::thread::JoinHandle;
 use tokio::sync::mpsc;
 
@@ -133,21 +133,17 @@ impl MediaPlane {
         })
     }
 
-    /// Queues a command for the worker owning its call, then wakes it
-    /// unless a wake-up is already on its way or the worker lingers (it
-    /// looks again within 1 ms after a turn that found commands), and
-    /// except for a removal (taken at the next wake-up or tick, within
-    /// 250 ms, before any later command; a wake-up costs the signalling
+    /// Queues a command for the worker owning its call, then wakes it if
+    /// [`Inbox::push`] says so (not when a wake-up is on its way, the
+    /// worker lingers, or for a removal: a wake-up costs the signalling
     /// thread about 15 µs); a full queue hands the command back (and is
     /// counted; boxed, as a call's keys make a command large).
     pub fn submit(&self, cmd: MediaCommand) -> Result<(), Box<MediaCommand>> {
         let w = &self.workers[worker_of(cmd.call(), self.shards, self.workers.len())];
-        let urgent = !matches!(cmd, MediaCommand::RemoveCall { .. });
-        if let Err(cmd) = w.inbox.push(cmd) {
+        let wake = w.inbox.push(cmd).inspect_err(|_| {
             self.overflow.fetch_add(1, Relaxed);
-            return Err(cmd);
-        }
-        if urgent && !w.inbox.woken.swap(true, SeqCst) {
+        })?;
+        if wake {
             let _ = w.waker.wake();
         }
         Ok(())

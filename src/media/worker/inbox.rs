@@ -35,10 +35,17 @@ impl Inbox {
         }
     }
 
-    /// Queues `cmd`, stamped now; a full queue hands it back (boxed, as a
-    /// call's keys make a command large).
-    pub fn push(&self, cmd: MediaCommand) -> Result<(), Box<MediaCommand>> {
-        self.queue.push((cmd, realtime_ns())).map_err(|(cmd, _)| Box::new(cmd))
+    /// Queues `cmd`, stamped now, and says whether the sender must wake
+    /// the worker: yes unless a wake-up is already on its way or the
+    /// worker lingers, and never for a removal (taken at the next wake-up
+    /// or tick, before any later command). A full queue hands `cmd` back
+    /// (boxed, as a call's keys make a command large).
+    pub fn push(&self, cmd: MediaCommand) -> Result<bool, Box<MediaCommand>> {
+        let urgent = !matches!(cmd, MediaCommand::RemoveCall { .. });
+        self.queue
+            .push((cmd, realtime_ns()))
+            .map_err(|(cmd, _)| Box::new(cmd))?;
+        Ok(urgent && !self.woken.swap(true, SeqCst))
     }
 }
 
@@ -109,11 +116,12 @@ impl Mailbox {
     /// clearing woke no one, so the queue is looked at again.
     pub fn after_drain(&mut self) -> bool {
         let took = std::mem::take(&mut self.took);
-        let ended = self.lingering && took == 0;
+        let (was, ended) = (self.lingering, self.lingering && took == 0);
         self.lingering = took > 0;
         if ended {
             self.inbox.woken.store(false, SeqCst);
-        } else if self.lingering {
+        } else if self.lingering && !was {
+            // Set until the linger ends: senders only ever set it.
             self.inbox.woken.store(true, SeqCst);
         }
         ended

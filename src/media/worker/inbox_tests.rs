@@ -1,14 +1,20 @@
 use super::{Inbox, Mailbox};
 use crate::media::MediaCommand;
 use std::sync::Arc;
-use std::sync::atomic::Ordering::SeqCst;
 use std::time::Duration;
 
-/// What a sender does after pushing (see `MediaPlane::submit`): whether
-/// it would write the worker's eventfd.
+/// Pushes a command that wants the worker soon (DTMF to send, as an
+/// addition would): whether the sender must write the worker's eventfd.
 fn send(inbox: &Inbox, call: u64) -> bool {
-    inbox.push(MediaCommand::RemoveCall { call }).unwrap();
-    !inbox.woken.swap(true, SeqCst)
+    let (side, digits, duration_ms) = (crate::media::Side::A, "1".into(), 100);
+    inbox
+        .push(MediaCommand::SendDtmf {
+            call,
+            side,
+            digits,
+            duration_ms,
+        })
+        .unwrap()
 }
 
 /// One turn's start as the worker takes it: how many commands it took.
@@ -45,6 +51,19 @@ fn a_worker_that_found_commands_lingers_and_is_not_woken_until_a_turn_finds_none
     assert_eq!(turn(&mut m), 0);
     assert_eq!(m.wait(full), full, "a linger that found nothing ends it");
     assert!(send(&inbox, 5), "so the next command wakes it again");
+}
+
+#[test]
+fn a_removal_wakes_no_one_and_leaves_the_next_command_its_wake_up() {
+    let inbox = Arc::new(Inbox::new(16));
+    let mut m = Mailbox::new(inbox.clone());
+    assert!(
+        !inbox.push(MediaCommand::RemoveCall { call: 1 }).unwrap(),
+        "a removal can wait for the next turn"
+    );
+    assert!(send(&inbox, 2), "so the command after it still wakes the worker");
+    assert!(!send(&inbox, 3));
+    assert_eq!(turn(&mut m), 3);
 }
 
 #[test]
