@@ -7,7 +7,9 @@
 //!
 //! One that reached it after signalling queued the next call's command,
 //! while the worker had not yet taken it (a worker that lingers takes
-//! commands up to a millisecond late), is the new call's and relayed.
+//! commands up to a millisecond late), is the new call's and relayed. The
+//! worker publishes which ports it holds parked: a command on them lets it
+//! linger, one on a port it must bind wakes it.
 //!
 //! A worker run on the test's thread one turn at a time, so the datagram
 //! is certainly waiting when the new call's command and the read happen in
@@ -154,19 +156,28 @@ fn a_datagram_after_the_next_calls_command_is_its_own(io: MediaIo) {
     let mut w = worker(io);
     let (c, b, d) = (Caller::new(), endpoint(), endpoint());
     let (a, pa, add) = (&c.a, c.pa, |call, b: &UdpSocket| c.add(call, b));
-    w.inbox.push(add(1, &b)).unwrap();
+    assert!(
+        w.inbox.push(add(1, &b)).unwrap(),
+        "new ports: the worker is woken to bind them"
+    );
     w.inbox.push(MediaCommand::RemoveCall { call: 1 }).unwrap();
     w.step(Duration::ZERO);
     assert_eq!(w.counters.calls.load(Relaxed), 0, "the first call's sockets parked");
+    let parked = |w: &SteppedWorker| [c.pa, c.pb].map(|p| w.inbox.parked.has(p));
+    assert_eq!(parked(&w), [true, true], "and the worker says so");
     let (opened, dropped) = (
         w.counters.sockets_opened.load(Relaxed),
         w.counters.dropped.load(Relaxed),
     );
     // The command is queued, then A's first packet comes, then the worker
     // runs: the packet is call 2's.
-    w.inbox.push(add(2, &d)).unwrap();
+    assert!(
+        !w.inbox.push(add(2, &d)).unwrap(),
+        "parked ports, a worker lingering after the turn that took commands: no wake-up"
+    );
     send(a, pa, 7);
     step_until_received(&mut w, 1);
+    assert_eq!(parked(&w), [false, false], "taken back");
     assert_eq!(
         w.counters.sockets_opened.load(Relaxed),
         opened,

@@ -134,7 +134,7 @@ impl MediaPlane {
     }
 
     /// Queues a command for the worker owning its call, then wakes it if
-    /// [`Inbox::push`] says so (not when a wake-up is on its way, the
+    /// the inbox's `push` says so (not when a wake-up is on its way, the
     /// worker lingers, or for a removal: a wake-up costs the signalling
     /// thread about 15 µs); a full queue hands the command back (and is
     /// counted; boxed, as a call's keys make a command large).

@@ -24,6 +24,8 @@ pub struct Inbox {
     /// cleared by the worker before a drain after which it would sleep
     /// without looking again.
     pub woken: AtomicBool,
+    /// The ports whose sockets the worker holds parked.
+    pub parked: ParkedPorts,
 }
 
 impl Inbox {
@@ -32,20 +34,29 @@ impl Inbox {
         Inbox {
             queue: ArrayQueue::new(capacity),
             woken: AtomicBool::new(false),
+            parked: ParkedPorts::default(),
         }
     }
 
     /// Queues `cmd`, stamped now, and says whether the sender must wake
     /// the worker: yes unless a wake-up is already on its way or the
-    /// worker lingers, and never for a removal (taken at the next wake-up
-    /// or tick, before any later command). A full queue hands `cmd` back
-    /// (boxed, as a call's keys make a command large).
+    /// worker lingers, but always for a call on a port the worker does
+    /// not hold parked (it must bind a socket, and a peer may send as soon
+    /// as it learns the port), and never for a removal (taken at the next
+    /// wake-up or tick, before any later command). A full queue hands
+    /// `cmd` back (boxed, as a call's keys make a command large).
     pub fn push(&self, cmd: MediaCommand) -> Result<bool, Box<MediaCommand>> {
         let urgent = !matches!(cmd, MediaCommand::RemoveCall { .. });
+        let fresh = |port| !self.parked.has(port);
+        let binds = match &cmd {
+            MediaCommand::AddCall { a, b, .. } => fresh(a.port) || b.is_some_and(|b| fresh(b.port)),
+            MediaCommand::AddAudioCall { a, .. } => fresh(a.port),
+            _ => false,
+        };
         self.queue
             .push((cmd, realtime_ns()))
             .map_err(|(cmd, _)| Box::new(cmd))?;
-        Ok(urgent && !self.woken.swap(true, SeqCst))
+        Ok(urgent && (!self.woken.swap(true, SeqCst) || binds))
     }
 }
 
@@ -132,6 +143,10 @@ impl Mailbox {
         if self.lingering { wait.min(Self::LINGER) } else { wait }
     }
 }
+
+#[path = "parked_ports.rs"]
+mod parked_ports;
+pub use parked_ports::ParkedPorts;
 
 #[cfg(test)]
 #[path = "inbox_tests.rs"]

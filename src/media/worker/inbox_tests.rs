@@ -1,5 +1,5 @@
 use super::{Inbox, Mailbox};
-use crate::media::MediaCommand;
+use crate::media::{LegConfig, MediaCommand};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -66,12 +66,45 @@ fn a_removal_wakes_no_one_and_leaves_the_next_command_its_wake_up() {
     assert_eq!(turn(&mut m), 3);
 }
 
-#[test]
-fn no_command_is_left_unseen_as_a_linger_ends() {
+/// An inbox and a worker lingering after a turn that took one command.
+fn lingering() -> (Arc<Inbox>, Mailbox) {
     let inbox = Arc::new(Inbox::new(16));
     let mut m = Mailbox::new(inbox.clone());
     assert!(send(&inbox, 1));
     assert_eq!(turn(&mut m), 1);
+    (inbox, m)
+}
+
+/// A call relayed between our ports `pa` and `pb`.
+fn add(call: u64, pa: u16, pb: u16) -> MediaCommand {
+    let peer = "127.0.0.1:9".parse().unwrap();
+    let (a, b) = (LegConfig::pcmu(pa, peer), Some(LegConfig::pcmu(pb, peer)));
+    MediaCommand::AddCall { call, a, b }
+}
+
+#[test]
+fn a_call_on_a_port_not_parked_wakes_even_a_lingering_worker() {
+    let (inbox, m) = lingering();
+    assert_eq!(m.wait(Duration::from_secs(1)), Mailbox::LINGER, "it lingers");
+    assert!(
+        inbox.push(add(2, 4000, 4002)).unwrap(),
+        "no socket on either port: bind now"
+    );
+    inbox.parked.set(4000, true);
+    assert!(inbox.push(add(3, 4000, 4002)).unwrap(), "one leg still needs a socket");
+    inbox.parked.set(4002, true);
+    assert!(
+        !inbox.push(add(4, 4000, 4002)).unwrap(),
+        "both parked: the linger takes it"
+    );
+    inbox.parked.set(4000, false);
+    assert!(inbox.push(add(5, 4000, 4002)).unwrap(), "taken back: not parked");
+    assert!(inbox.parked.has(4002) && !inbox.parked.has(4000) && !inbox.parked.has(4003));
+}
+
+#[test]
+fn no_command_is_left_unseen_as_a_linger_ends() {
+    let (inbox, mut m) = lingering();
     // The turn that ends the linger: its drain finds nothing, then a
     // command comes, while `woken` is still set, so no one wakes it...
     m.before_drain();

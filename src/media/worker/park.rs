@@ -29,6 +29,7 @@ impl Worker {
     /// one, registered under the port's token.
     pub(super) fn acquire(&mut self, ip: IpAddr, port: u16) -> std::io::Result<UdpSocket> {
         if let Some((mut s, bound)) = self.parked.remove(&port) {
+            self.commands.inbox.parked.set(port, false);
             // Parked on another address (the other IP family): closed.
             if bound == ip {
                 return Ok(s);
@@ -53,6 +54,7 @@ impl Worker {
     pub(super) fn release(&mut self, ip: IpAddr, port: u16, mut s: UdpSocket) {
         if self.parked.len() < self.park_max {
             self.parked.insert(port, (s, ip));
+            self.commands.inbox.parked.set(port, true);
         } else {
             self.unwatch(port, &mut s);
         }
@@ -63,6 +65,7 @@ impl Worker {
         let ports: Vec<u16> = self.parked.keys().take(n).copied().collect();
         for port in ports {
             if let Some((mut s, _)) = self.parked.remove(&port) {
+                self.commands.inbox.parked.set(port, false);
                 self.unwatch(port, &mut s);
             }
         }
