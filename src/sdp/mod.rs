@@ -11,6 +11,7 @@ mod plain_tests;
 mod proto;
 mod render;
 mod srtp;
+mod text;
 mod token;
 mod wire;
 

@@ -6,8 +6,9 @@
 //! crate. The crate's parser cost ~6 % of a bridged call's CPU. Text that
 //! is not all ASCII goes to the crate too, so that the reader can split
 //! and trim by byte: on ASCII, the white space the crate's `str` methods
-//! see is exactly [`is_space`]'s.
+//! see is exactly `text::is_space`'s.
 
+use super::text::{cut, pieces, trim, words};
 use super::wire::{Formats, Parts};
 
 const MEDIA: [&str; 6] = ["audio", "video", "text", "application", "message", "image"];
@@ -15,54 +16,12 @@ const PROTOS: [&str; 10] = [
     "UDP", "RTP", "AVP", "SAVP", "SAVPF", "TLS", "DTLS", "SCTP", "AVPF", "udptl",
 ];
 
-/// `s` split at its first `b` (an ASCII byte), like `str::split_once`
-/// but without the set-up of a `memchr` for the few bytes of an SDP line.
-pub(super) fn cut(s: &str, b: u8) -> Option<(&str, &str)> {
-    let at = s.bytes().position(|c| c == b)?;
-    Some((&s[..at], &s[at + 1..]))
-}
-
-/// `s`'s pieces between each `b` (an ASCII byte), like `str::split`.
-pub(super) fn pieces(s: &str, b: u8) -> impl Iterator<Item = &str> {
-    let mut rest = Some(s);
-    std::iter::from_fn(move || {
-        let r = rest?;
-        let (piece, after) = cut(r, b).map_or((r, None), |(p, a)| (p, Some(a)));
-        rest = after;
-        Some(piece)
-    })
-}
-
 /// `a=key[:value]` as the crate splits it.
 fn attribute(value: &str) -> (&str, Option<&str>) {
     match cut(value, b':') {
         Some((k, v)) => (k, Some(v)),
         None => (value, None),
     }
-}
-
-/// White space as `char::is_whitespace` has it, for ASCII.
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
-}
-
-/// `value`'s white-space separated words (ASCII text).
-fn words(value: &str) -> impl Iterator<Item = &str> {
-    let (b, mut i) = (value.as_bytes(), 0);
-    std::iter::from_fn(move || {
-        i += b[i..].iter().position(|c| !is_space(*c))?;
-        let start = i;
-        i += b[i..].iter().position(|c| is_space(*c)).unwrap_or(b.len() - i);
-        Some(&value[start..i])
-    })
-}
-
-/// `value` without white space at either end (ASCII text).
-fn trim(value: &str) -> &str {
-    let b = value.as_bytes();
-    let start = b.iter().position(|c| !is_space(*c)).unwrap_or(b.len());
-    let end = b.iter().rposition(|c| !is_space(*c)).map_or(start, |e| e + 1);
-    &value[start..end]
 }
 
 /// `IN IP4|IP6 [addr]` with the crate's checks; the address if any.
@@ -102,17 +61,17 @@ fn media(value: &str) -> Option<(&str, u16, &str, Formats<'_>)> {
     ok.then_some((kind, port.parse().ok()?, proto, formats))
 }
 
-/// The parts of the first audio stream in a protocol we speak and the
-/// other m-lines, or `None` when the text is not of the plain shape or
-/// has no such stream (the crate then decides).
+/// [`parts_into`] returning the parts (the tests' form).
 #[cfg(test)]
 pub(super) fn parts(text: &str) -> Option<Parts<'_>> {
     let mut p = Parts::default();
     parts_into(text, &mut p).map(|()| p)
 }
 
-/// [`parts`], written into `p` (a fresh one): no copy of its inline
-/// lists on the way back.
+/// The parts of the first audio stream in a protocol we speak and the
+/// other m-lines, written into `p` (a fresh one: no copy of its inline
+/// lists on the way back), or `None` when the text is not of the plain
+/// shape or has no such stream (the crate then decides).
 pub(super) fn parts_into<'a>(text: &'a str, p: &mut Parts<'a>) -> Option<()> {
     if !text.is_ascii() {
         return None;

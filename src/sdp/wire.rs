@@ -101,7 +101,7 @@ pub(super) fn assemble(p: &Parts<'_>) -> Result<Sdp, SdpError> {
         let Ok(pt) = fmt.parse::<u8>() else { continue };
         let codec = match pt_attribute(&p.media, "rtpmap", pt) {
             Some(map) => {
-                let mut parts = super::plain::pieces(map, b'/');
+                let mut parts = super::text::pieces(map, b'/');
                 let name = Token::new(parts.next().unwrap_or_default());
                 let rate = parts.next().and_then(|r| r.parse().ok()).unwrap_or(8000);
                 let channels = parts.next().and_then(|c| c.parse().ok());
@@ -162,7 +162,7 @@ pub(super) fn assemble(p: &Parts<'_>) -> Result<Sdp, SdpError> {
 /// The value of an `a=KEY:PT value` attribute for payload type `pt`.
 fn pt_attribute<'a>(attrs: &[(&str, Option<&'a str>)], key: &str, pt: u8) -> Option<&'a str> {
     attrs.iter().filter(|a| a.0 == key).filter_map(|a| a.1).find_map(|v| {
-        super::plain::cut(v, b' ')
+        super::text::cut(v, b' ')
             .filter(|(p, _)| p.parse() == Ok(pt))
             .map(|(_, rest)| rest.trim())
     })
