@@ -46,7 +46,7 @@ if [ "$REF" = - ]; then
   OLD_TARGET=$ROOT/target
 else
   # The same target directory as held_calls.sh's: one build serves both.
-  OLD_TARGET=$ROOT/target/before-$REV
+  OLD_TARGET=$(before_target "$REV")
   (cd "$OLD" && CARGO_TARGET_DIR=$OLD_TARGET cargo build --release --bin rvoip-gw >/dev/null 2>&1) || { echo "build of $REV failed"; exit 1; }
 fi
 if [ "$ROUNDS" -gt 0 ]; then

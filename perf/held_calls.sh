@@ -29,9 +29,10 @@ declare -A BIN=([after]=$ROOT/target/release/rvoip-gw); SIDES=after
 if [ -n "$REF" ]; then
   REV=$(git rev-parse --short "$REF") || exit 1
   git worktree add -q --detach "$OLD" "$REV" || exit 1
-  (cd "$OLD" && CARGO_TARGET_DIR=$ROOT/target/before-$REV cargo build --release --bin rvoip-gw >/dev/null 2>&1) ||
+  OLD_TARGET=$(before_target "$REV")
+  (cd "$OLD" && CARGO_TARGET_DIR=$OLD_TARGET cargo build --release --bin rvoip-gw >/dev/null 2>&1) ||
     { echo "build of $REV failed"; exit 1; }
-  BIN[before]=$ROOT/target/before-$REV/release/rvoip-gw; SIDES="before after"
+  BIN[before]=$OLD_TARGET/release/rvoip-gw; SIDES="before after"
 fi
 mkdir -p perf/results
 STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/held_calls-$STAMP.md

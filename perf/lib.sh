@@ -91,3 +91,10 @@ for t in os.listdir(f"/proc/{sys.argv[1]}/task"):
 print(total, media)
 PY
 }
+before_target() { # (before_after, held_calls, media_per_call, stalls, transcode_capacity)
+  # target/before-$1, where a git ref's build goes; the other refs' builds
+  # there (a GB or two each) are removed but for the newest one, so that
+  # comparisons run session after session do not fill the disk
+  ls -dt "$ROOT"/target/before-* 2>/dev/null | grep -vx "$ROOT/target/before-$1" | tail -n +2 | xargs -r rm -rf
+  echo "$ROOT/target/before-$1"
+}

@@ -22,9 +22,10 @@ OLD=$(mktemp -d)/before; BUF=4194304
 trap 'git worktree remove --force "$OLD" 2>/dev/null' EXIT
 git worktree add -q --detach "$OLD" "$REV" || exit 1
 echo "building $REV and the working tree" >&2
-(cd "$OLD" && CARGO_TARGET_DIR=$ROOT/target/before-$REV cargo build --release --bin rvoip-gw >/dev/null 2>&1) || { echo "build of $REV failed"; exit 1; }
+OLD_TARGET=$(before_target "$REV")
+(cd "$OLD" && CARGO_TARGET_DIR=$OLD_TARGET cargo build --release --bin rvoip-gw >/dev/null 2>&1) || { echo "build of $REV failed"; exit 1; }
 cargo build --release --bin rvoip-gw >/dev/null 2>&1 || { echo "build failed"; exit 1; }
-declare -A EXE=([before]=$ROOT/target/before-$REV/release/rvoip-gw [after]=$ROOT/target/release/rvoip-gw)
+declare -A EXE=([before]=$OLD_TARGET/release/rvoip-gw [after]=$ROOT/target/release/rvoip-gw)
 thread_of() { # pid name -> the tid of its first thread so named
   for t in /proc/$1/task/*; do [ "$(cat "$t/comm")" = "$2" ] && { basename "$t"; return; }; done
 }

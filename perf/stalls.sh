@@ -28,7 +28,7 @@ trap 'kill $GW_PID $UAS_PID $UAC_PID 2>/dev/null; git worktree remove --force "$
 git worktree add -q --detach "$OLD" "$REV" || exit 1
 echo "building $REV and the working tree" >&2
 cargo build --release --bin rvoip-gw >/dev/null 2>&1 || { echo "build failed"; exit 1; }
-OLD_TARGET=$ROOT/target/before-$REV # shared with before_after.sh and held_calls.sh
+OLD_TARGET=$(before_target "$REV") # shared with before_after.sh and held_calls.sh
 (cd "$OLD" && CARGO_TARGET_DIR=$OLD_TARGET cargo build --release --bin rvoip-gw >/dev/null 2>&1) || {
   echo "build of $REV failed"; exit 1; }
 mkdir -p perf/results

@@ -27,9 +27,10 @@ if [ -n "$REF" ]; then
   REV=$(git rev-parse --short "$REF") || exit 1; OLD=$(mktemp -d)/before
   trap 'git worktree remove --force "$OLD" 2>/dev/null' EXIT
   git worktree add -q --detach "$OLD" "$REV" || exit 1
-  (cd "$OLD" && CARGO_TARGET_DIR=$ROOT/target/before-$REV cargo build --release --bin rvoip-rtpload ${FEATURES:+--features "$FEATURES"} >/dev/null 2>&1) ||
+  OLD_TARGET=$(source perf/lib.sh && before_target "$REV")
+  (cd "$OLD" && CARGO_TARGET_DIR=$OLD_TARGET cargo build --release --bin rvoip-rtpload ${FEATURES:+--features "$FEATURES"} >/dev/null 2>&1) ||
     { echo "build of $REV failed"; exit 1; }
-  TOOL[$REV]=$ROOT/target/before-$REV/release/rvoip-rtpload
+  TOOL[$REV]=$OLD_TARGET/release/rvoip-rtpload
   "${TOOL[$REV]}" --help | grep -q -- --opus-complexity ||
     { echo "$REV's rvoip-rtpload has no --opus-complexity (it came with 4d8a597): compare builds from there on"; exit 1; }
 fi
