@@ -1,5 +1,6 @@
-# Shared by the perf scripts and peers/run.sh (sourced): a free loopback
-# port (UDP and TCP), test TLS certificates, and the
+# Shared by the perf scripts, peers/run.sh and sipp/run.sh (sourced): a
+# free loopback port (UDP and TCP; `quiet_port`: outside the ephemeral
+# range), test TLS certificates, and the
 # last line of a SIPp -trace_stat file as "created ok failed retrans unexpected".
 port() {
   python3 - <<'PY'
@@ -13,6 +14,32 @@ while True:  # free for UDP and TCP alike (rvoip-gw listens on both)
         pass
     finally:
         u.close(); t.close()
+PY
+}
+quiet_port() { # a port free for UDP and TCP above the kernel's ephemeral
+  # range (none of its automatic picks takes it before its user binds it;
+  # below the range when the range reaches 65535), handed out in turn from
+  # state file $1, so that one run never gets the same port twice
+  python3 - "$1" <<'PY'
+import random, socket, sys
+lo, hi = map(int, open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+first, last = (hi + 1, 65535) if hi < 65000 else (lo - 2000, lo - 1)
+try:
+    p = int(open(sys.argv[1]).read())
+except (OSError, ValueError):
+    p = random.randint(first, last)
+for _ in range(last - first + 1):
+    p = first if p > last else p
+    t = socket.socket(); u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        t.bind(("127.0.0.1", p)); u.bind(("127.0.0.1", p))
+        open(sys.argv[1], "w").write(str(p + 1)); print(p); break
+    except OSError:
+        p += 1
+    finally:
+        t.close(); u.close()
+else:
+    sys.exit("no free port above the ephemeral range")
 PY
 }
 media_port() { # SIPp's -mp: an even port P with P..P+3 free for UDP (SIPp binds

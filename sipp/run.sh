@@ -15,9 +15,13 @@ GW=$ROOT/target/release/rvoip-gw
 WORK=$(mktemp -d)
 trap 'kill $GW_PID 2>/dev/null; pkill -P $$ sipp 2>/dev/null; rm -rf "$WORK"' EXIT
 
-# A port free for both UDP and TCP on 127.0.0.1 (perf/lib.sh).
+# A port free for both UDP and TCP on 127.0.0.1, above the kernel's
+# ephemeral range and never the same twice in a run (perf/lib.sh): the
+# suite picks its SIPp peers' ports before it starts them, and a port
+# from the ephemeral range could meanwhile go to an outgoing connection
+# or another socket bound to port 0 ("Address already in use" once).
 source "$ROOT/perf/lib.sh"
-free_port() { port; }
+free_port() { quiet_port "$WORK/next_port"; }
 
 GW_PORT=$(free_port)
 "$GW" --sip 127.0.0.1:$GW_PORT --config sipp/gw.toml --log-level warn 2>"$WORK/gw.log" &
