@@ -14,12 +14,22 @@
 # many µs for packets before they sleep (rvoip-rtpload --busy-poll-us), every
 # setting at each call count in one run. SLOTS=N spreads each 20 ms tick's
 # packets over N slots (1: all calls' packets in one burst); LOAD_CORE=C
+# pins the load tool's threads to core C (rvoip-rtpload --load-core: the
+# worker keeps core 0; unset: unpinned). SHARED=1 (the default) puts every
+# endpoint on one socket (--shared-socket: sendmmsg out, recvmmsg in, read
+# between the sender's slots), so the load tool's core keeps up with the
+# relay's at thousands of calls and its receiver is never woken by the
+# relay's sends; SHARED=0: a socket per endpoint, a send and a wake-up each.
 # pins the load tool to core C (unset: unpinned).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 CALLS=${CALLS:-"1000 2000"}; DURATION=${DURATION:-10}; ROUNDS=${ROUNDS:-2}; WORKERS=${WORKERS:-1}
 MAX_DELAY_MS=${MAX_DELAY_MS:-40}; BUSY_POLLS=${BUSY_POLLS:-0}; SLOTS=${SLOTS:-1}; LOAD_CORE=${LOAD_CORE:-}
-PIN=(); [ -n "$LOAD_CORE" ] && PIN=(taskset -c "$LOAD_CORE")
+SHARED=${SHARED:-1}
+# Not taskset: the worker pins itself within the process's cores, so
+# taskset on the whole tool would put it on the load's core.
+PIN=(); [ -n "$LOAD_CORE" ] && PIN=(--load-core "$LOAD_CORE")
+[ "$SHARED" = 1 ] && PIN+=(--shared-socket)
 # The relay on an address of its own: other gateways on a shared machine
 # bind media ports on 127.0.0.1 across the default range, and a port
 # shared through SO_REUSEPORT splits its packets. 4 relay ports a call
@@ -36,7 +46,7 @@ ROWS=$(mktemp); LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 BUSY=$(ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 > 5 {printf "%s%s %s%%", sep, $2, $1; sep=", "}')
 run() { # calls, io, busy-poll µs
   local n=$1 io=$2 busy=${3:-0} out
-  out=$(timeout $((DURATION * 3 + 60)) "${PIN[@]}" "$TOOL" --slots "$SLOTS" --calls "$n" --duration "$DURATION" --workers "$WORKERS" \
+  out=$(timeout $((DURATION * 3 + 60)) "$TOOL" "${PIN[@]}" --slots "$SLOTS" --calls "$n" --duration "$DURATION" --workers "$WORKERS" \
     --base-port "$BASE_PORT" --relay-ip "$RELAY_IP" --realtime "$REALTIME" --max-delay-ms "$MAX_DELAY_MS" --io "$io" --busy-poll-us "$busy" 2>&1)
   get() { echo "$out" | awk -v k="$1" '$1==k {print}'; }
   local used sent recv lost lat p50 p99 mx added a50 a99 late kern cpu nspp nsread
@@ -68,7 +78,7 @@ done
   echo
   echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), kernel $(uname -r); load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg) (the box is shared with other engineers' builds and tests)"
   echo "- rvoip $(git describe --always --dirty 2>/dev/null)"
-  echo "- command: \`CALLS=\"$CALLS\" DURATION=$DURATION ROUNDS=$ROUNDS WORKERS=$WORKERS MAX_DELAY_MS=$MAX_DELAY_MS BUSY_POLLS=\"$BUSY_POLLS\" SLOTS=$SLOTS LOAD_CORE=$LOAD_CORE RELAY_IP=$RELAY_IP BASE_PORT=$BASE_PORT REALTIME=$REALTIME perf/rtp_io.sh\` (rvoip-rtpload --slots $SLOTS --calls N --duration $DURATION --workers $WORKERS --relay-ip $RELAY_IP --base-port $BASE_PORT --realtime $REALTIME --max-delay-ms $MAX_DELAY_MS --io epoll|uring --busy-poll-us B; the worker pinned to core 0, the load tool's threads $([ -n "$LOAD_CORE" ] && echo "on core $LOAD_CORE" || echo "unpinned on the same 2 cores"))"
+  echo "- command: \`CALLS=\"$CALLS\" DURATION=$DURATION ROUNDS=$ROUNDS WORKERS=$WORKERS MAX_DELAY_MS=$MAX_DELAY_MS BUSY_POLLS=\"$BUSY_POLLS\" SLOTS=$SLOTS LOAD_CORE=$LOAD_CORE SHARED=$SHARED RELAY_IP=$RELAY_IP BASE_PORT=$BASE_PORT REALTIME=$REALTIME perf/rtp_io.sh\` (rvoip-rtpload --slots $SLOTS --calls N --duration $DURATION --workers $WORKERS --relay-ip $RELAY_IP --base-port $BASE_PORT --realtime $REALTIME --max-delay-ms $MAX_DELAY_MS --io epoll|uring --busy-poll-us B ${PIN[*]}; the worker pinned to core 0, the load tool's threads $([ -n "$LOAD_CORE" ] && echo "on core $LOAD_CORE" || echo "unpinned on the same 2 cores"), its endpoints $([ "$SHARED" = 1 ] && echo "on one shared socket" || echo "on a socket each"))"
   echo "- other work on the machine at start: $BUSY"
   echo "- latency: end to end, sender to receiver through the relay (µs); added: the workers' own histogram, kernel arrival stamp to sent (µs); late, kernel: packets the relay dropped for age, and the kernel for full socket buffers; relay CPU per packet received at the endpoints, and per packet the relay read (received + late)"
   echo

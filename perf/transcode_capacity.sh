@@ -3,7 +3,8 @@
 # setting (`media.opus_complexity`:`media.opus_bitrate`), side by side in
 # one run. rvoip-rtpload's in-process relay with one media worker pinned
 # to core 0, transcoding inline (`--transcoders 0`); the load tool's own
-# threads pinned to core 1 (taskset), so the worker's core is its alone.
+# threads pinned to core 1 (--load-core; not taskset, which would confine
+# the worker to that core too), so the worker's core is its alone.
 # Each step: PLAIN relayed calls (timed end to end) plus M transcoded
 # calls (A PCMU, B Opus; counted), the settings taking turns, the first
 # to go rotating by round. A step is clean when under 0.1 % of the
@@ -33,6 +34,8 @@ if [ -n "$REF" ]; then
   TOOL[$REV]=$OLD_TARGET/release/rvoip-rtpload
   "${TOOL[$REV]}" --help | grep -q -- --opus-complexity ||
     { echo "$REV's rvoip-rtpload has no --opus-complexity (it came with 4d8a597): compare builds from there on"; exit 1; }
+  "${TOOL[$REV]}" --help | grep -q -- --load-core ||
+    { echo "$REV's rvoip-rtpload has no --load-core (taskset would put its worker on the load's core): compare builds that have it"; exit 1; }
 fi
 mkdir -p perf/results
 STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/transcode_capacity-$STAMP.md
@@ -40,7 +43,7 @@ ROWS=$(mktemp); LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 BUSY0=$(ps -eo pcpu,comm --sort=-pcpu | awk 'NR>1 && $1>=5 {printf "%s %s%%, ", $2, $1}')
 run() { # transcoded calls, complexity:bitrate[:build]
   local m=$1 s=${2#*:}; local c=${2%%:*} b=${s%%:*} build=HEAD; [ "$s" != "$b" ] && build=${s#*:}
-  local out; out=$(timeout $((DURATION * 3 + 60)) taskset -c "$LOAD_CORE" "${TOOL[$build]}" --calls "$PLAIN" --transcoded "$m" \
+  local out; out=$(timeout $((DURATION * 3 + 60)) "${TOOL[$build]}" --load-core "$LOAD_CORE" --calls "$PLAIN" --transcoded "$m" \
     --transcoders 0 --workers 1 --opus-complexity "$c" --opus-bitrate "$b" --duration "$DURATION" --io "$IO" \
     --slots "$SLOTS" --relay-ip "$RELAY_IP" --base-port "$BASE_PORT" 2>&1)
   local lost p99 xlost ap99 cpu nspp late kern xp99
@@ -77,7 +80,7 @@ done
   echo
   echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), kernel $(uname -r); load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg); busy processes at start: ${BUSY0:-none over 5 %}"
   echo "- rvoip $(git describe --always --dirty 2>/dev/null)${FEATURES:+, features $FEATURES}${REF:+ (HEAD) against $REV}"
-  echo "- command: \`SETTINGS=\"$SETTINGS\" TRANSCODED=\"$TRANSCODED\" PLAIN=$PLAIN DURATION=$DURATION ROUNDS=$ROUNDS IO=$IO SLOTS=$SLOTS perf/transcode_capacity.sh\` (taskset -c $LOAD_CORE rvoip-rtpload --calls $PLAIN --transcoded M --transcoders 0 --workers 1 --opus-complexity C --opus-bitrate B --duration $DURATION --io $IO --slots $SLOTS --relay-ip $RELAY_IP --base-port $BASE_PORT; the one worker pinned to core 0, transcoding inline; the load tool on core $LOAD_CORE)"
+  echo "- command: \`SETTINGS=\"$SETTINGS\" TRANSCODED=\"$TRANSCODED\" PLAIN=$PLAIN DURATION=$DURATION ROUNDS=$ROUNDS IO=$IO SLOTS=$SLOTS perf/transcode_capacity.sh\` (rvoip-rtpload --load-core $LOAD_CORE --calls $PLAIN --transcoded M --transcoders 0 --workers 1 --opus-complexity C --opus-bitrate B --duration $DURATION --io $IO --slots $SLOTS --relay-ip $RELAY_IP --base-port $BASE_PORT; the one worker pinned to core 0, transcoding inline; the load tool on core $LOAD_CORE)"
   echo "- transcoded loss: the M calls' packets (both directions, counted); re-coded p99: the worker's histogram of re-coded packets, their voice's kernel arrival to the re-coded send (µs; \`failed\` from a build before it); plain: the $PLAIN relayed calls' loss and end-to-end p99 (µs); added p99: the worker's histogram, kernel arrival to sent (µs); relay CPU: the worker's, per packet received at the endpoints; late, kernel: dropped for waiting over 40 ms, and by the kernel for full socket buffers; clean: under 0.1 % lost on both"
   echo
   echo "| build | complexity | bitrate | transcoded calls | transcoded loss % | re-coded p99 µs | plain loss % | plain p99 µs | added p99 µs | relay CPU s | relay ns / packet | late | kernel | clean |"

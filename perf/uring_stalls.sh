@@ -22,7 +22,7 @@ LOAD0=$(cut -d' ' -f1-3 /proc/loadavg); ROWS=()
 declare -A STALLED=([epoll]=0 [uring]=0) LATE=([epoll]=0 [uring]=0)
 for i in $(seq 1 "$PAIRS"); do
   for io in epoll uring; do
-    out=$(taskset -c "$LOAD_CORE" timeout $((DURATION * 3 + 60)) "$TOOL" --calls "$CALLS" --duration "$DURATION" \
+    out=$(timeout $((DURATION * 3 + 60)) "$TOOL" --load-core "$LOAD_CORE" --calls "$CALLS" --duration "$DURATION" \
       --workers 1 --relay-ip "$RELAY_IP" --base-port "$BASE_PORT" --io "$io" --slots "$SLOTS" 2>&1)
     mx=$(echo "$out" | awk '$1=="latency_us"' | sed 's/.*max=\([0-9]*\).*/\1/')
     p99=$(echo "$out" | awk '$1=="latency_us"' | sed 's/.*p99=\([0-9]*\).*/\1/')
@@ -39,7 +39,7 @@ done
   echo
   echo "- machine: $(nproc) cores, kernel $(uname -r); load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "- rvoip $(git describe --always --dirty 2>/dev/null)"
-  echo "- command: \`PAIRS=$PAIRS CALLS=$CALLS DURATION=$DURATION SLOTS=$SLOTS LOAD_CORE=$LOAD_CORE perf/uring_stalls.sh\` (taskset -c $LOAD_CORE rvoip-rtpload --calls $CALLS --duration $DURATION --workers 1 --relay-ip $RELAY_IP --base-port $BASE_PORT --io epoll|uring --slots $SLOTS; the worker pinned to core 0)"
+  echo "- command: \`PAIRS=$PAIRS CALLS=$CALLS DURATION=$DURATION SLOTS=$SLOTS LOAD_CORE=$LOAD_CORE perf/uring_stalls.sh\` (rvoip-rtpload --load-core $LOAD_CORE --calls $CALLS --duration $DURATION --workers 1 --relay-ip $RELAY_IP --base-port $BASE_PORT --io epoll|uring --slots $SLOTS; the worker pinned to core 0)"
   echo "- runs with a latency max over 20 ms: epoll ${STALLED[epoll]} of $PAIRS, io_uring ${STALLED[uring]} of $PAIRS; packets dropped as late: epoll ${LATE[epoll]}, io_uring ${LATE[uring]}"
   echo
   echo "| pair | I/O | p99 µs | max µs | slowest sent at s (of $DURATION) | packets over 20 ms | late drops |"

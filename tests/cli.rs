@@ -280,6 +280,55 @@ fn rtpload_over_sip_against_the_echo_service() {
     assert!(text.contains("(answered 0, failed 5, BYEs answered 0)"), "{text}");
 }
 
+/// `rvoip-rtpload --shared-socket`: every endpoint on one socket, the
+/// relay in process as usual; each packet comes back to the endpoint it
+/// was for (told apart by the relay port it came from: a packet put to the
+/// wrong endpoint or from a port of no call is not counted), none dropped
+/// as late. The mode refuses what it cannot time (transcoded calls), and
+/// `--load-core` refuses a core the machine does not have.
+#[test]
+fn rtpload_on_one_shared_socket() {
+    let run = |extra: &[&str]| {
+        // A relay address of its own keeps clear of the other tests'
+        // gateways on 127.0.0.1.
+        let mut args = vec!["--calls", "20", "--duration", "1", "--workers", "1"];
+        args.extend([
+            "--relay-ip",
+            "127.0.0.3",
+            "--base-port",
+            "24000",
+            "--max-delay-ms",
+            "1000",
+        ]);
+        args.extend(extra);
+        Command::new(env!("CARGO_BIN_EXE_rvoip-rtpload"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let ok = run(&["--shared-socket"]);
+    let text = String::from_utf8_lossy(&ok.stdout);
+    assert!(ok.status.success(), "{text}");
+    let count = |key: &str| -> u64 {
+        let line = text.lines().find(|l| l.starts_with(key)).unwrap();
+        line.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    assert!(
+        count("sent") >= 20 * 2 * 40,
+        "50 packets/s each way per call for 1 s: {text}"
+    );
+    assert_eq!(count("received"), count("sent"), "each back at its endpoint: {text}");
+    assert!(text.contains("relay_drops late=0 kernel=0"), "{text}");
+    let refused = run(&["--shared-socket", "--transcoded", "1"]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{err}");
+    assert!(err.contains("--shared-socket") && err.contains("--transcoded"), "{err}");
+    let refused = run(&["--load-core", "4096"]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{err}");
+    assert!(err.contains("--load-core 4096"), "{err}");
+}
+
 /// `media.io = "uring"` where io_uring cannot be had (forced here: this
 /// machine has it): the gateway says so once and its media go through
 /// epoll; the echo still returns every packet.

@@ -32,7 +32,8 @@ pub use event::{LegStats, MediaEvent};
 pub use plane::{MediaConfig, MediaPlane, worker_of};
 pub use worker::{LATENCY_BUCKETS_US, LatencyCounters, MediaIo, MediaKernel, WorkerConfig, WorkerCounters};
 
-/// Batched receive, as the workers read their sockets: one `recvmmsg` of
-/// up to [`RecvBatch::BATCH`] datagrams into buffers allocated once (for
-/// tools that measure the relay with the same reads).
-pub use crate::udp_batch::RecvBatch;
+/// Batched receive and send, as the workers read and write their
+/// sockets: one `recvmmsg` of up to [`RecvBatch::BATCH`] datagrams into
+/// buffers allocated once, one `sendmmsg` of up to [`SendBatch::BATCH`]
+/// (for tools that load the relay with the same system calls).
+pub use crate::udp_batch::{RecvBatch, SendBatch};

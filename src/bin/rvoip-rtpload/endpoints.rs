@@ -1,16 +1,19 @@
-//! The test endpoints: two UDP sockets per call, a pacing sender thread and
-//! a receiver thread measuring one-way latency from the stamped send time.
+//! The test endpoints: a UDP socket per endpoint (two per call) or one
+//! socket all of them share (`--shared-socket`), a pacing sender thread
+//! and a receiver thread measuring one-way latency from the stamped send
+//! time (see `receive`).
 
+use crate::receive::{Heard, Receiver, Sockets};
+use crate::send::{Out, set_int};
 use crate::voice::Voice;
 use hdrhistogram::Histogram;
-use mio::unix::SourceFd;
-use mio::{Events, Interest, Poll, Token};
-use rvoip::media::RecvBatch;
 use rvoip::media::srtp::{MasterKey, SrtpContext, Suite};
-use std::net::SocketAddr;
+use std::net::{SocketAddr, UdpSocket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering::Relaxed};
 use std::time::{Duration, Instant};
+
+pub use crate::receive::SLOW_US;
 
 /// What a run measured (`sent`, `received` and the latency: the plain
 /// calls'; `xc_*`: the transcoded calls', only counted).
@@ -28,13 +31,10 @@ pub struct RunResult {
     pub elapsed: Duration,
 }
 
-/// A packet slower than this end to end (µs) is counted as slow.
-pub const SLOW_US: u64 = 20_000;
-
 /// The endpoint sockets, shared by the sender and the receiver thread (which
 /// polls them by descriptor, so no socket is duplicated).
 pub struct Endpoints {
-    socks: Vec<Arc<std::net::UdpSocket>>,
+    socks: Sockets,
     /// Per endpoint, SRTP keys (what it sends with, what it receives with).
     srtp: Vec<Option<(MasterKey, MasterKey)>>,
     /// Per endpoint, what it sends (and whether what it hears is timed).
@@ -42,17 +42,46 @@ pub struct Endpoints {
 }
 
 impl Endpoints {
-    /// `n` endpoints on loopback.
+    /// `n` endpoints on loopback, a socket each.
     pub fn open(n: usize) -> std::io::Result<Self> {
         let mut socks = Vec::with_capacity(n);
         for _ in 0..n {
-            let s = std::net::UdpSocket::bind("127.0.0.1:0")?;
+            let s = UdpSocket::bind("127.0.0.1:0")?;
             s.set_nonblocking(true)?;
             socks.push(Arc::new(s));
         }
-        let srtp = vec![None; n];
-        let voice = vec![Voice::Plain; n];
-        Ok(Endpoints { socks, srtp, voice })
+        Ok(Self::with(Sockets::Each(socks), n))
+    }
+
+    /// `n` endpoints on one loopback socket, endpoint `j` hearing from
+    /// relay port `base + 2j`: each 20 ms slot's packets go out in
+    /// `sendmmsg` batches and come back in `recvmmsg` batches, so the load
+    /// costs a system call per batch, not per packet, and one core of it
+    /// can drive a relay core to its limit.
+    pub fn open_shared(n: usize, base: u16) -> std::io::Result<Self> {
+        let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::DGRAM, None)?;
+        // Room for every call's packets of a few ms: the kernel's
+        // ceiling is lifted where we may (root), else it caps the ask.
+        for (opt, fallback) in [
+            (libc::SO_RCVBUFFORCE, libc::SO_RCVBUF),
+            (libc::SO_SNDBUFFORCE, libc::SO_SNDBUF),
+        ] {
+            if set_int(&s, opt, 32 << 20).is_err() {
+                let _ = set_int(&s, fallback, 32 << 20);
+            }
+        }
+        s.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())?;
+        s.set_nonblocking(true)?;
+        let sock = Arc::new(UdpSocket::from(s));
+        Ok(Self::with(Sockets::Shared { sock, base, n }, n))
+    }
+
+    fn with(socks: Sockets, n: usize) -> Self {
+        Endpoints {
+            socks,
+            srtp: vec![None; n],
+            voice: vec![Voice::Plain; n],
+        }
     }
 
     /// Endpoint `i` is one end of a transcoded call, speaking `voice`.
@@ -66,7 +95,11 @@ impl Endpoints {
     }
 
     pub fn addr(&self, i: usize) -> SocketAddr {
-        self.socks[i].local_addr().expect("bound socket has an address")
+        let s = match &self.socks {
+            Sockets::Each(s) => &s[i],
+            Sockets::Shared { sock, .. } => sock,
+        };
+        s.local_addr().expect("bound socket has an address")
     }
 
     /// Streams 50 packets/s from endpoint `i` to `targets[i]` (none: it
@@ -75,21 +108,28 @@ impl Endpoints {
         // Connected sockets: the kernel keeps the route instead of looking
         // it up per packet (the relay latches on the source either way).
         let senders: Vec<usize> = (0..targets.len()).filter(|&i| targets[i].is_some()).collect();
-        for &i in &senders {
-            let _ = self.socks[i].connect(targets[i].expect("filtered"));
+        if let Sockets::Each(socks) = &self.socks {
+            for &i in &senders {
+                let _ = socks[i].connect(targets[i].expect("filtered"));
+            }
         }
         let start = Instant::now();
         let done = Arc::new(AtomicBool::new(false));
-        let receiver = {
-            let socks = self.socks.clone();
-            let done = done.clone();
-            let keys = self.srtp.iter().map(|k| k.map(|(_, recv)| ctx(&recv))).collect();
-            let timed: Vec<bool> = self.voice.iter().map(|v| *v == Voice::Plain).collect();
-            std::thread::spawn(move || receive(&socks, keys, &timed, start, &done))
+        let keys = self.srtp.iter().map(|k| k.map(|(_, recv)| ctx(&recv))).collect();
+        let timed: Vec<bool> = self.voice.iter().map(|v| *v == Voice::Plain).collect();
+        let rx = Receiver::new(self.socks.clone(), keys, timed, start);
+        // Sockets of their own: a thread sleeps on them; the shared one:
+        // this thread reads it between its slots.
+        let mut heard = match self.socks {
+            Sockets::Shared { .. } => Listen::Here(Box::new(rx)),
+            Sockets::Each(_) => {
+                let done = done.clone();
+                Listen::Thread(std::thread::spawn(move || rx.run(&done)))
+            }
         };
         let mut protect: Vec<Option<SrtpContext>> = self.srtp.iter().map(|k| k.map(|(send, _)| ctx(&send))).collect();
         let mut sent = [0u64; 2];
-        let mut pkt = [0u8; 172 + 10];
+        let mut out = Out::new();
         let opus = Voice::opus_frame();
         let mut tick = 0u64;
         // Each 20 ms tick is spread over `slots` slots (1: one burst per
@@ -101,99 +141,57 @@ impl Endpoints {
                 let due = start
                     + Duration::from_millis(20 * tick)
                     + Duration::from_micros(20_000 / slots as u64 * slot as u64);
-                if let Some(wait) = due.checked_duration_since(Instant::now()) {
-                    std::thread::sleep(wait);
+                match &mut heard {
+                    Listen::Here(rx) => rx.poll_until(due),
+                    Listen::Thread(_) => std::thread::sleep(due.saturating_duration_since(Instant::now())),
                 }
                 for &i in chunk {
+                    let pkt = out.next();
                     let stamp = start.elapsed().as_nanos() as u64;
-                    let len = self.voice[i].write(&mut pkt, tick, i as u32, stamp, &opus);
+                    let len = self.voice[i].write(pkt, tick, i as u32, stamp, &opus);
                     let len = match protect[i].as_mut() {
-                        Some(c) => c.protect(&mut pkt, len).expect("room for the tag"),
+                        Some(c) => c.protect(pkt, len).expect("room for the tag"),
                         None => len,
                     };
-                    if self.socks[i].send(&pkt[..len]).is_ok() {
-                        sent[usize::from(self.voice[i] != Voice::Plain)] += 1;
-                    }
+                    sent[usize::from(self.voice[i] != Voice::Plain)] += out.send(&self.socks, i, len, targets[i]);
                 }
+                sent[0] += out.flush(&self.socks);
             }
             tick += 1;
         }
-        std::thread::sleep(Duration::from_millis(500));
-        done.store(true, Relaxed);
-        let ([received, xc_received], srtp_failed, latency_us, slowest) = receiver.join().expect("receiver thread");
+        let stragglers = Instant::now() + Duration::from_millis(500);
+        let heard = match heard {
+            Listen::Here(mut rx) => {
+                rx.poll_until(stragglers);
+                rx.finish()
+            }
+            Listen::Thread(thread) => {
+                std::thread::sleep(stragglers.saturating_duration_since(Instant::now()));
+                done.store(true, Relaxed);
+                thread.join().expect("receiver thread")
+            }
+        };
         RunResult {
             sent: sent[0],
-            received,
+            received: heard.received[0],
             xc_sent: sent[1],
-            xc_received,
-            srtp_failed,
-            latency_us,
-            slowest,
+            xc_received: heard.received[1],
+            srtp_failed: heard.failed,
+            latency_us: heard.latency_us,
+            slowest: heard.slowest,
             elapsed: start.elapsed(),
         }
     }
 }
 
-fn ctx(key: &MasterKey) -> SrtpContext {
-    SrtpContext::new(key, Suite::AesCm128HmacSha1_80)
+/// Who reads what the endpoints hear.
+enum Listen {
+    /// The sender, between its slots (the shared socket).
+    Here(Box<Receiver>),
+    /// A thread of its own, asleep on the endpoints' sockets.
+    Thread(std::thread::JoinHandle<Heard>),
 }
 
-fn receive(
-    socks: &[Arc<std::net::UdpSocket>],
-    mut keys: Vec<Option<SrtpContext>>,
-    timed: &[bool],
-    start: Instant,
-    done: &AtomicBool,
-) -> ([u64; 2], u64, Histogram<u64>, (Duration, u64)) {
-    use std::os::fd::AsRawFd;
-    let mut poll = Poll::new().expect("poll");
-    for (i, s) in socks.iter().enumerate() {
-        let _ = poll
-            .registry()
-            .register(&mut SourceFd(&s.as_raw_fd()), Token(i), Interest::READABLE);
-    }
-    let mut hist = Histogram::<u64>::new_with_bounds(1, 10_000_000, 3).expect("histogram bounds");
-    let mut events = Events::with_capacity(4096);
-    let mut batch = RecvBatch::new();
-    let (mut received, mut failed) = ([0u64; 2], 0u64);
-    // The slowest packet's latency (µs) and send stamp (ns), and the slow.
-    let (mut worst, mut worst_at, mut slow) = (0u64, 0u64, 0u64);
-    while !done.load(Relaxed) {
-        let _ = poll.poll(&mut events, Some(Duration::from_millis(50)));
-        for ev in events.iter() {
-            let at = ev.token().0;
-            let fd = socks[at].as_raw_fd();
-            // As in the relay: a short batch means the socket is drained.
-            while let Ok(n) = batch.recv(fd) {
-                let now = start.elapsed().as_nanos() as u64;
-                for i in 0..n {
-                    let (buf, _) = batch.packet(i);
-                    let len = match keys[at].as_mut().map(|c| c.unprotect(buf)) {
-                        None => buf.len(),
-                        Some(Ok(len)) => len,
-                        Some(Err(_)) => {
-                            failed += 1;
-                            continue;
-                        }
-                    };
-                    if !timed[at] {
-                        received[1] += 1;
-                    } else if len >= 20 {
-                        let stamp = u64::from_be_bytes(buf[12..20].try_into().expect("8 bytes"));
-                        let us = (now.saturating_sub(stamp) / 1000).max(1);
-                        let _ = hist.record(us);
-                        if us > worst {
-                            (worst, worst_at) = (us, stamp);
-                        }
-                        slow += u64::from(us > SLOW_US);
-                        received[0] += 1;
-                    }
-                }
-                if n < RecvBatch::BATCH {
-                    break;
-                }
-            }
-        }
-    }
-    (received, failed, hist, (Duration::from_nanos(worst_at), slow))
+fn ctx(key: &MasterKey) -> SrtpContext {
+    SrtpContext::new(key, Suite::AesCm128HmacSha1_80)
 }

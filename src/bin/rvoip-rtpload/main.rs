@@ -10,7 +10,9 @@
 mod endpoints;
 mod local;
 mod ng;
+mod receive;
 mod report;
+mod send;
 mod sip;
 mod voice;
 
@@ -100,6 +102,19 @@ pub struct Args {
     /// The in-process relay's socket I/O: uring or epoll.
     #[arg(long, default_value_t = MediaIo::default())]
     io: MediaIo,
+    /// Pin the load (the sender and receiver threads) to this core once
+    /// the in-process relay's workers have taken theirs (worker i on core
+    /// i). `taskset` on the whole process would confine the workers to the
+    /// load's core as well.
+    #[arg(long)]
+    load_core: Option<usize>,
+    /// Every endpoint on one socket (in-process relay, plain calls): each
+    /// slot's packets go out in `sendmmsg` batches and the relay's come
+    /// back in `recvmmsg` batches, so the load tool's core can keep up with
+    /// a relay core at thousands of calls (and holds 1 descriptor, not 2 a
+    /// call). The relay's side is unchanged: its sockets, a pair a call.
+    #[arg(long)]
+    shared_socket: bool,
     /// The in-process relay's address (a 127.0.0.0/8 address of its own
     /// keeps its ports apart from other gateways' on a shared machine).
     #[arg(long, default_value = "127.0.0.1")]
@@ -120,8 +135,17 @@ fn main() {
     if args.transcoded > 0 && (args.sip.is_some() || args.rtpengine.is_some() || args.direct) {
         fail("--transcoded is for the in-process relay (not with --sip, --rtpengine or --direct)");
     }
+    if args.shared_socket && (args.sip.is_some() || args.rtpengine.is_some() || args.direct || args.transcoded > 0) {
+        fail(
+            "--shared-socket is for the in-process relay's plain calls (not with --sip, --rtpengine, --direct or --transcoded)",
+        );
+    }
     let n = per_call * (args.calls + args.transcoded);
-    let mut eps = endpoints::Endpoints::open(n).unwrap_or_else(|e| fail(&format!("endpoint sockets: {e}")));
+    let eps = match args.shared_socket {
+        true => endpoints::Endpoints::open_shared(n, args.base_port),
+        false => endpoints::Endpoints::open(n),
+    };
+    let mut eps = eps.unwrap_or_else(|e| fail(&format!("endpoint sockets: {e}")));
     let addrs: Vec<SocketAddr> = (0..n).map(|i| eps.addr(i)).collect();
     let mut plane = None;
     let mut calls = None;
@@ -147,6 +171,15 @@ fn main() {
         t
     };
     std::thread::sleep(Duration::from_millis(300)); // workers bind their sockets
+    if let Some(id) = args.load_core {
+        let core = core_affinity::CoreId { id };
+        let ours = core_affinity::get_core_ids().unwrap_or_default();
+        if !ours.contains(&core) || !core_affinity::set_for_current(core) {
+            fail(&format!(
+                "--load-core {id}: not a core this process may run on ({ours:?})"
+            ));
+        }
+    }
     let cpu0 = report::relay_cpu_seconds(args.relay_pid);
     let result = eps.run(&targets, Duration::from_secs_f64(args.duration), args.slots);
     let cpu = report::relay_cpu_seconds(args.relay_pid) - cpu0;
