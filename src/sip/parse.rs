@@ -16,12 +16,9 @@ pub fn receive(buf: &[u8]) -> Result<Message, ParseError> {
         if start_fault(view.start, request).is_none()
             && let Some(start) = start_kind(view.start, request)
         {
-            return Ok(Message::new(
-                start,
-                &[view.start],
-                view.headers().iter().copied(),
-                view.body,
-            ));
+            let (line, headers) = (view.start, view.headers());
+            return Ok(Message::verbatim(start, view.head, line, headers, view.body)
+                .unwrap_or_else(|| Message::new(start, &[line], headers.iter().copied(), view.body)));
         }
     }
     let raw = framing::split(buf)?;

@@ -17,6 +17,9 @@ pub const MOST_HEADERS: usize = 40;
 
 /// One message's parts, borrowed from its bytes.
 pub struct View<'a> {
+    /// The head as received: the start line and the header lines, up to
+    /// the blank line (the start line and every value are slices of it).
+    pub head: &'a str,
     /// The request or status line.
     pub start: &'a str,
     /// Not zeroed: only the lines found are written.
@@ -38,6 +41,7 @@ impl<'a> View<'a> {
         let rest = &buf[end + 4..];
         let mut lines = lines(head);
         let mut view = View {
+            head,
             start: lines.next()?,
             headers: SmallVec::new(),
             body: &[],

@@ -12,6 +12,7 @@ use super::Method;
 use smallvec::SmallVec;
 
 mod request;
+mod verbatim;
 mod write;
 
 /// Where one header's name and value lie in the text.

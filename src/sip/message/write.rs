@@ -94,7 +94,7 @@ impl Message {
 
 /// Where the second part of a start line lies: a request's URI (between
 /// the first two spaces) or a response's reason (after the second).
-fn second_part(line: &str) -> (u32, u32) {
+pub(super) fn second_part(line: &str) -> (u32, u32) {
     let first = line.find(' ').map_or(line.len(), |i| i + 1);
     let second = line[first..].find(' ').map_or(line.len(), |i| first + i);
     if line.starts_with("SIP/") {
