@@ -15,17 +15,18 @@
 # setting at each call count in one run. SLOTS=N spreads each 20 ms tick's
 # packets over N slots (1: all calls' packets in one burst); LOAD_CORE=C
 # pins the load tool's threads to core C (rvoip-rtpload --load-core: the
-# worker keeps core 0; unset: unpinned). SHARED=1 (the default) puts every
-# endpoint on one socket (--shared-socket: sendmmsg out, recvmmsg in, read
-# between the sender's slots), so the load tool's core keeps up with the
-# relay's at thousands of calls and its receiver is never woken by the
-# relay's sends; SHARED=0: a socket per endpoint, a send and a wake-up each.
-# pins the load tool to core C (unset: unpinned).
+# worker keeps core 0; unset: unpinned). SHARED=1 (the default with
+# LOAD_CORE set) puts every endpoint on one socket (--shared-socket:
+# sendmmsg out, recvmmsg in, read between the sender's batches without
+# sleeping), so the load tool's core keeps up with the relay's at
+# thousands of calls and its receiver is never woken by the relay's sends;
+# SHARED=0 (the default without LOAD_CORE, where a spinning sender could
+# land on the worker's core): a socket per endpoint, a send and a wake-up each.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 CALLS=${CALLS:-"1000 2000"}; DURATION=${DURATION:-10}; ROUNDS=${ROUNDS:-2}; WORKERS=${WORKERS:-1}
 MAX_DELAY_MS=${MAX_DELAY_MS:-40}; BUSY_POLLS=${BUSY_POLLS:-0}; SLOTS=${SLOTS:-1}; LOAD_CORE=${LOAD_CORE:-}
-SHARED=${SHARED:-1}
+SHARED=${SHARED:-$([ -n "$LOAD_CORE" ] && echo 1 || echo 0)}
 # Not taskset: the worker pins itself within the process's cores, so
 # taskset on the whole tool would put it on the load's core.
 PIN=(); [ -n "$LOAD_CORE" ] && PIN=(--load-core "$LOAD_CORE")

@@ -4,7 +4,7 @@
 //! time (see `receive`).
 
 use crate::receive::{Heard, Receiver, Sockets};
-use crate::send::{Out, set_int};
+use crate::send::{Out, shared_socket};
 use crate::voice::Voice;
 use hdrhistogram::Histogram;
 use rvoip::media::srtp::{MasterKey, SrtpContext, Suite};
@@ -59,20 +59,7 @@ impl Endpoints {
     /// costs a system call per batch, not per packet, and one core of it
     /// can drive a relay core to its limit.
     pub fn open_shared(n: usize, base: u16) -> std::io::Result<Self> {
-        let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::DGRAM, None)?;
-        // Room for every call's packets of a few ms: the kernel's
-        // ceiling is lifted where we may (root), else it caps the ask.
-        for (opt, fallback) in [
-            (libc::SO_RCVBUFFORCE, libc::SO_RCVBUF),
-            (libc::SO_SNDBUFFORCE, libc::SO_SNDBUF),
-        ] {
-            if set_int(&s, opt, 32 << 20).is_err() {
-                let _ = set_int(&s, fallback, 32 << 20);
-            }
-        }
-        s.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())?;
-        s.set_nonblocking(true)?;
-        let sock = Arc::new(UdpSocket::from(s));
+        let sock = Arc::new(shared_socket()?);
         Ok(Self::with(Sockets::Shared { sock, base, n }, n))
     }
 
@@ -153,7 +140,13 @@ impl Endpoints {
                         Some(c) => c.protect(pkt, len).expect("room for the tag"),
                         None => len,
                     };
-                    sent[usize::from(self.voice[i] != Voice::Plain)] += out.send(&self.socks, i, len, targets[i]);
+                    let went = out.send(&self.socks, i, len, targets[i]);
+                    sent[usize::from(self.voice[i] != Voice::Plain)] += went;
+                    // A batch went out: read what came back meanwhile, so a
+                    // long slot does not leave the replies waiting.
+                    if let (Listen::Here(rx), true) = (&mut heard, went > 0) {
+                        rx.drain(0);
+                    }
                 }
                 sent[0] += out.flush(&self.socks);
             }

@@ -1,5 +1,5 @@
 //! The sender's way out: a `send` per packet on an endpoint's own
-//! connected socket, or `sendmmsg` batches on the shared one.
+//! connected socket, or `sendmmsg` batches on the shared one (made here).
 
 use crate::receive::Sockets;
 use rvoip::media::SendBatch;
@@ -9,8 +9,34 @@ use std::os::fd::AsRawFd;
 /// The largest packet an endpoint sends (PCMU with an SRTP tag).
 const PKT: usize = 172 + 10;
 
+/// The endpoints' shared socket on loopback, nonblocking, its buffers
+/// sized for every call's packets of a few ms.
+pub fn shared_socket() -> std::io::Result<std::net::UdpSocket> {
+    let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::DGRAM, None)?;
+    // Room for every call's packets of a few ms: the kernel's
+    // ceiling is lifted where we may (root), else it caps the ask.
+    for (opt, fallback) in [
+        (libc::SO_RCVBUFFORCE, libc::SO_RCVBUF),
+        (libc::SO_SNDBUFFORCE, libc::SO_SNDBUF),
+    ] {
+        if set_int(&s, opt, 32 << 20).is_err() {
+            let _ = set_int(&s, fallback, 32 << 20);
+        }
+    }
+    if s.recv_buffer_size().is_ok_and(|n| n < 4 << 20) {
+        eprintln!(
+            "rvoip-rtpload: the shared socket's receive buffer is {} KiB (net.core.rmem_max caps it without root): \
+         replies may be lost at the load tool, not the relay",
+            s.recv_buffer_size().unwrap_or(0) >> 10
+        );
+    }
+    s.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())?;
+    s.set_nonblocking(true)?;
+    Ok(std::net::UdpSocket::from(s))
+}
+
 /// Sets socket option `opt` to `v`.
-pub fn set_int(s: &socket2::Socket, opt: libc::c_int, v: libc::c_int) -> std::io::Result<()> {
+fn set_int(s: &socket2::Socket, opt: libc::c_int, v: libc::c_int) -> std::io::Result<()> {
     // SAFETY: a valid descriptor and a c_int of the option's size.
     let r = unsafe {
         libc::setsockopt(
