@@ -22,6 +22,10 @@
 # thousands of calls and its receiver is never woken by the relay's sends;
 # SHARED=0 (the default without LOAD_CORE, where a spinning sender could
 # land on the worker's core): a socket per endpoint, a send and a wake-up each.
+# BARE=1 adds, at each call count, a bare relay in place of the media plane
+# (rvoip-rtpload --bare: one thread on core 0, epoll, a recvmmsg and a
+# sendmmsg per ready socket, nothing else): the floor a relay with a socket
+# per leg pays on this machine, read against in the same run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 CALLS=${CALLS:-"1000 2000"}; DURATION=${DURATION:-10}; ROUNDS=${ROUNDS:-2}; WORKERS=${WORKERS:-1}
@@ -37,7 +41,7 @@ PIN=(); [ -n "$LOAD_CORE" ] && PIN=(--load-core "$LOAD_CORE")
 # from BASE_PORT.
 RELAY_IP=${RELAY_IP:-127.0.0.2}; BASE_PORT=${BASE_PORT:-14000}
 # REALTIME=N: the worker at SCHED_FIFO N, ahead of other work on core 0.
-REALTIME=${REALTIME:-0}
+REALTIME=${REALTIME:-0}; BARE=${BARE:-0}
 cargo build --release --bin rvoip-rtpload >/dev/null 2>&1 || { echo "build failed"; exit 1; }
 TOOL=target/release/rvoip-rtpload
 ulimit -n 65536 2>/dev/null || true
@@ -46,9 +50,10 @@ STAMP=$(date -u +%Y%m%d-%H%M%S); OUT=perf/results/rtp_io-$STAMP.md
 ROWS=$(mktemp); LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 BUSY=$(ps -eo pcpu=,comm= --sort=-pcpu | awk '$1 > 5 {printf "%s%s %s%%", sep, $2, $1; sep=", "}')
 run() { # calls, io, busy-poll µs
-  local n=$1 io=$2 busy=${3:-0} out
+  local n=$1 io=$2 busy=${3:-0} out how
+  how=(--io "$io" --busy-poll-us "$busy"); [ "$io" = bare ] && how=(--bare)
   out=$(timeout $((DURATION * 3 + 60)) "$TOOL" "${PIN[@]}" --slots "$SLOTS" --calls "$n" --duration "$DURATION" --workers "$WORKERS" \
-    --base-port "$BASE_PORT" --relay-ip "$RELAY_IP" --realtime "$REALTIME" --max-delay-ms "$MAX_DELAY_MS" --io "$io" --busy-poll-us "$busy" 2>&1)
+    --base-port "$BASE_PORT" --relay-ip "$RELAY_IP" --realtime "$REALTIME" --max-delay-ms "$MAX_DELAY_MS" "${how[@]}" 2>&1)
   get() { echo "$out" | awk -v k="$1" '$1==k {print}'; }
   local used sent recv lost lat p50 p99 mx added a50 a99 late kern cpu nspp nsread
   used=$(get calls | sed -n 's/.*, \([a-z]*\) I\/O[,)].*/\1/p')
@@ -65,6 +70,7 @@ run() { # calls, io, busy-poll µs
 }
 # Each setting at each call count, who goes first rotating by round.
 SETTINGS=(); for b in $BUSY_POLLS; do SETTINGS+=("epoll $b" "uring $b"); done
+[ "$BARE" = 1 ] && SETTINGS+=("bare 0")
 for r in $(seq 1 "$ROUNDS"); do
   for n in $CALLS; do
     k=${#SETTINGS[@]}
@@ -79,7 +85,7 @@ done
   echo
   echo "- machine: $(nproc) cores, $(awk -F': ' '/model name/{print $2; exit}' /proc/cpuinfo), kernel $(uname -r); load average at start $LOAD0, at end $(cut -d' ' -f1-3 /proc/loadavg) (the box is shared with other engineers' builds and tests)"
   echo "- rvoip $(git describe --always --dirty 2>/dev/null)"
-  echo "- command: \`CALLS=\"$CALLS\" DURATION=$DURATION ROUNDS=$ROUNDS WORKERS=$WORKERS MAX_DELAY_MS=$MAX_DELAY_MS BUSY_POLLS=\"$BUSY_POLLS\" SLOTS=$SLOTS LOAD_CORE=$LOAD_CORE SHARED=$SHARED RELAY_IP=$RELAY_IP BASE_PORT=$BASE_PORT REALTIME=$REALTIME perf/rtp_io.sh\` (rvoip-rtpload --slots $SLOTS --calls N --duration $DURATION --workers $WORKERS --relay-ip $RELAY_IP --base-port $BASE_PORT --realtime $REALTIME --max-delay-ms $MAX_DELAY_MS --io epoll|uring --busy-poll-us B ${PIN[*]}; the worker pinned to core 0, the load tool's threads $([ -n "$LOAD_CORE" ] && echo "on core $LOAD_CORE" || echo "unpinned on the same 2 cores"), its endpoints $([ "$SHARED" = 1 ] && echo "on one shared socket" || echo "on a socket each"))"
+  echo "- command: \`CALLS=\"$CALLS\" DURATION=$DURATION ROUNDS=$ROUNDS WORKERS=$WORKERS MAX_DELAY_MS=$MAX_DELAY_MS BUSY_POLLS=\"$BUSY_POLLS\" SLOTS=$SLOTS LOAD_CORE=$LOAD_CORE SHARED=$SHARED BARE=$BARE RELAY_IP=$RELAY_IP BASE_PORT=$BASE_PORT REALTIME=$REALTIME perf/rtp_io.sh\` (rvoip-rtpload --slots $SLOTS --calls N --duration $DURATION --workers $WORKERS --relay-ip $RELAY_IP --base-port $BASE_PORT --realtime $REALTIME --max-delay-ms $MAX_DELAY_MS --io epoll|uring --busy-poll-us B$([ "$BARE" = 1 ] && echo " (or --bare)") ${PIN[*]}; the worker pinned to core 0, the load tool's threads $([ -n "$LOAD_CORE" ] && echo "on core $LOAD_CORE" || echo "unpinned on the same 2 cores"), its endpoints $([ "$SHARED" = 1 ] && echo "on one shared socket" || echo "on a socket each"))"
   echo "- other work on the machine at start: $BUSY"
   echo "- latency: end to end, sender to receiver through the relay (µs); added: the workers' own histogram, kernel arrival stamp to sent (µs); late, kernel: packets the relay dropped for age, and the kernel for full socket buffers; relay CPU per packet received at the endpoints, and per packet the relay read (received + late)"
   echo

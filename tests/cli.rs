@@ -329,6 +329,40 @@ fn rtpload_on_one_shared_socket() {
     assert!(err.contains("--load-core 4096"), "{err}");
 }
 
+/// `rvoip-rtpload --bare`: the floor relay in place of the media plane
+/// relays every packet back to the endpoint it was for, on a socket per
+/// endpoint and on the shared one, and reports its CPU; it refuses what it
+/// cannot do.
+#[test]
+fn rtpload_through_the_bare_relay() {
+    let run = |extra: &[&str]| {
+        let mut args = vec!["--bare", "--calls", "20", "--duration", "1"];
+        args.extend(["--relay-ip", "127.0.0.3", "--base-port", "24400"]);
+        args.extend(extra);
+        Command::new(env!("CARGO_BIN_EXE_rvoip-rtpload"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for extra in [&[][..], &["--shared-socket"][..]] {
+        let ok = run(extra);
+        let text = String::from_utf8_lossy(&ok.stdout);
+        assert!(ok.status.success(), "{text}");
+        assert!(text.contains("bare relay") && text.contains("bare I/O"), "{text}");
+        let count = |key: &str| -> u64 {
+            let line = text.lines().find(|l| l.starts_with(key)).unwrap();
+            line.split_whitespace().nth(1).unwrap().parse().unwrap()
+        };
+        assert!(count("sent") >= 20 * 2 * 40, "{extra:?}: {text}");
+        assert_eq!(count("received"), count("sent"), "{extra:?}: {text}");
+        assert!(text.contains("relay_cpu_s"), "{text}");
+    }
+    let refused = run(&["--srtp"]);
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{err}");
+    assert!(err.contains("--bare") && err.contains("--srtp"), "{err}");
+}
+
 /// `media.io = "uring"` where io_uring cannot be had (forced here: this
 /// machine has it): the gateway says so once and its media go through
 /// epoll; the echo still returns every packet.

@@ -44,6 +44,8 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: Option<&MediaPlane>, c
                 args.relay_pid.unwrap_or(0)
             ),
             (Some(ng), _, _) => format!("rtpengine at {ng} (pid {})", args.relay_pid.unwrap_or(0)),
+            (None, false, None) if args.bare =>
+                "bare relay (epoll, recvmmsg and sendmmsg per ready socket; the floor)".to_string(),
             (None, false, None) if args.srtp => "relay (rvoip media plane), SRTP on each call's A leg".to_string(),
             (None, false, None) => "relay (rvoip media plane)".to_string(),
         }
@@ -64,6 +66,7 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: Option<&MediaPlane>, c
                 c.byes_answered()
             );
         }
+        _ if args.bare => println!("calls       {} (1 thread, bare I/O)", args.calls),
         _ => println!("calls       {}", args.calls),
     }
     println!("sent        {}", r.sent);
@@ -98,7 +101,7 @@ pub fn print(args: &Args, r: &RunResult, cpu: f64, plane: Option<&MediaPlane>, c
         r.slowest.1,
         crate::endpoints::SLOW_US / 1000
     );
-    if !args.direct && (plane.is_some() || args.relay_pid.is_some()) {
+    if !args.direct && (plane.is_some() || args.bare || args.relay_pid.is_some()) {
         let calls = args.calls + args.transcoded;
         let per_k = cpu / r.elapsed.as_secs_f64() / (calls as f64 / 1000.0);
         println!(
