@@ -21,6 +21,7 @@ mod reply;
 mod request_text;
 #[cfg(any(test, feature = "test-exports"))]
 mod rsip_parse;
+pub(crate) mod scan;
 mod serialize;
 mod session_expires;
 mod shard;

@@ -8,7 +8,7 @@ pub fn uri_of(value: &str) -> &str {
     let b = value.as_bytes();
     match (memchr::memchr(b'<', b), memchr::memchr(b'>', b)) {
         (Some(a), Some(e)) if a < e => &value[a + 1..e],
-        _ => value[..memchr::memchr(b';', b).unwrap_or(b.len())].trim(),
+        _ => super::scan::trim(&value[..memchr::memchr(b';', b).unwrap_or(b.len())]),
     }
 }
 
@@ -36,7 +36,7 @@ pub fn find_param<'a>(params: &'a str, name: &str) -> Option<&'a str> {
             None => (p, ""),
         };
         if k.trim_ascii().eq_ignore_ascii_case(name) {
-            return Some(v.trim());
+            return Some(super::scan::trim(v));
         }
         rest = next?;
     }
@@ -68,10 +68,10 @@ pub fn token_bytes(rng: &mut impl Rng) -> [u8; 16] {
 /// the port text; `None` for an unterminated IPv6 bracket.
 pub fn split_host_port(hostport: &str) -> Option<(&str, Option<&str>)> {
     if let Some(v6) = hostport.strip_prefix('[') {
-        let (h, p) = v6.split_once(']')?;
+        let (h, p) = super::scan::split_once(v6, b']')?;
         return Some((h, p.strip_prefix(':')));
     }
-    Some(match hostport.split_once(':') {
+    Some(match super::scan::split_once(hostport, b':') {
         Some((h, p)) => (h, Some(p)),
         None => (hostport, None),
     })

@@ -34,8 +34,8 @@ pub fn receive(buf: &[u8]) -> Result<Message, ParseError> {
 
 /// What a start line whose parts are sound says (its URI read, not kept).
 fn start_kind(start: &str, request: bool) -> Option<Start> {
-    let mut parts = start.splitn(3, ' ');
-    let (first, second) = (parts.next()?, parts.next()?);
+    let (first, rest) = super::scan::split_once(start, b' ')?;
+    let second = super::scan::before(rest, b' ');
     if request {
         let method = super::method_of(first).or_else(|| first.parse().ok())?;
         return super::uri_is_valid(second).then_some(Start::Request(method));

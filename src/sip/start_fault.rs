@@ -1,7 +1,7 @@
 //! The start line's faults, found before its parts are parsed, each
 //! worded for the 400 (or the 505, 416 or 501) that answers it.
 
-use super::{ParseError, RawMessage};
+use super::{ParseError, RawMessage, scan};
 
 const METHODS: [&str; 14] = [
     "ACK",
@@ -69,14 +69,13 @@ pub(super) fn check_start_line(raw: &RawMessage) -> Result<(), ParseError> {
 
 pub(super) fn start_fault(start: &str, request: bool) -> Option<Fault> {
     if !request {
-        let mut parts = start.splitn(3, ' ');
-        let (_, code) = (parts.next(), parts.next().unwrap_or(""));
+        let code = scan::split_once(start, b' ').map_or("", |(_, rest)| scan::before(rest, b' '));
         return match code.parse::<u16>() {
             Ok(c) if (100..700).contains(&c) => None,
             _ => Some(Fault::Syntax("Malformed status line")),
         };
     }
-    let mut parts = start.split(' ');
+    let mut parts = scan::pieces(start, b' ');
     let (Some(method), Some(uri), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Some(Fault::Syntax("Malformed request line"));
@@ -94,7 +93,7 @@ pub(super) fn start_fault(start: &str, request: bool) -> Option<Fault> {
     if uri.starts_with('<') {
         return Some(Fault::Syntax("Request-URI must not be enclosed in <>"));
     }
-    if let Some((scheme, _)) = uri.split_once(':') {
+    if let Some((scheme, _)) = scan::split_once(uri, b':') {
         let token = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
             && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
         if token && !["sip", "sips", "tel"].iter().any(|s| scheme.eq_ignore_ascii_case(s)) {

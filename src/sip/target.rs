@@ -2,6 +2,7 @@
 //! literal or `localhost` is an address at once ([`uri_peer`]); a host name
 //! is for `crate::locate` to look up ([`uri_host`] gives its parts).
 
+use super::scan;
 use crate::ids::{Peer, TransportKind};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -44,26 +45,26 @@ impl UriHost<'_> {
 pub fn uri_host(uri: &str) -> Option<UriHost<'_>> {
     // A bare URI's parameters are its own (`;transport=tcp`); only a
     // name-addr's `<...>` has parameters of the header after it.
-    let uri = if uri.contains('<') {
+    let uri = if scan::find(uri, b'<').is_some() {
         super::uri_of(uri)
     } else {
-        uri.trim()
+        scan::trim(uri)
     };
-    let (scheme, rest) = uri.split_once(':')?;
+    let (scheme, rest) = scan::split_once(uri, b':')?;
     let sips = scheme.eq_ignore_ascii_case("sips");
     if !sips && !scheme.eq_ignore_ascii_case("sip") {
         return None;
     }
-    let (hostport, params) = rest.split_once(';').unwrap_or((rest, ""));
-    let hostport = hostport.rsplit_once('@').map_or(hostport, |(_, h)| h);
-    let hostport = hostport.split('?').next().unwrap_or(hostport);
+    let (hostport, params) = scan::split_once(rest, b';').unwrap_or((rest, ""));
+    let hostport = scan::rsplit_once(hostport, b'@').map_or(hostport, |(_, h)| h);
+    let hostport = scan::before(hostport, b'?');
     let (host, port) = super::split_host_port(hostport)?;
     let port = match port {
         Some(p) => Some(p.parse().ok()?),
         None => None,
     };
-    let named = params.split(';').find_map(|p| {
-        p.split_once('=')
+    let named = scan::pieces(params, b';').find_map(|p| {
+        scan::split_once(p, b'=')
             .filter(|(k, _)| k.eq_ignore_ascii_case("transport"))
             .map(|(_, v)| v)
     });

@@ -7,6 +7,7 @@
 //! (`john.doe@host`) as part of the host, where this path keeps the user
 //! RFC 3261 allows.
 
+use super::scan;
 use rsip::Uri;
 
 /// Parses `s` with the fast path when it applies, else through rsip.
@@ -44,7 +45,7 @@ fn parse_plain(s: &str) -> Result<Uri, rsip::Error> {
 /// `simple_parts`), built by rsip's own conversion (`transport`, `lr`, ...
 /// get their typed variants).
 fn param(p: &str) -> Option<rsip::Param> {
-    let (name, value) = match p.split_once('=') {
+    let (name, value) = match scan::split_once(p, b'=') {
         Some((n, v)) => (n, Some(v)),
         None => (p, None),
     };
@@ -63,19 +64,19 @@ struct Simple<'a> {
 /// `s` split as the simple form, or `None`.
 fn simple_parts(s: &str) -> Option<Simple<'_>> {
     let rest = s.strip_prefix("sip:")?;
-    let (rest, params) = match rest.split_once(';') {
+    let (rest, params) = match scan::split_once(rest, b';') {
         Some((r, p)) => (r, Some(p)),
         None => (rest, None),
     };
     let token = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.!~*'+".contains(&b));
-    let param_ok = |p: &str| match p.split_once('=') {
+    let param_ok = |p: &str| match scan::split_once(p, b'=') {
         Some((n, v)) => token(n) && token(v),
         None => token(p),
     };
-    if params.is_some_and(|p| !p.split(';').all(param_ok)) {
+    if params.is_some_and(|p| !scan::pieces(p, b';').all(param_ok)) {
         return None;
     }
-    let (user, hostport) = match rest.split_once('@') {
+    let (user, hostport) = match scan::split_once(rest, b'@') {
         Some((u, h)) => (Some(u), h),
         None => (None, rest),
     };
@@ -87,7 +88,7 @@ fn simple_parts(s: &str) -> Option<Simple<'_>> {
     if user.is_some_and(|u| !user_ok(u)) {
         return None;
     }
-    let (host, port) = match hostport.split_once(':') {
+    let (host, port) = match scan::split_once(hostport, b':') {
         Some((h, p)) => (h, Some(p)),
         None => (hostport, None),
     };
@@ -125,7 +126,7 @@ pub fn simple_user_host(s: &str) -> Option<(Option<&str>, &str, bool)> {
 pub fn is_valid(s: &str) -> bool {
     match simple_parts(s) {
         // Each parameter as rsip reads it (it refuses an unknown transport).
-        Some(Simple { params, .. }) if params.is_none_or(|p| p.split(';').all(|x| param(x).is_some())) => true,
+        Some(Simple { params, .. }) if params.is_none_or(|p| scan::pieces(p, b';').all(|x| param(x).is_some())) => true,
         _ => parse_uri(s).is_ok(),
     }
 }
@@ -139,7 +140,7 @@ pub fn simple(s: &str) -> Option<Uri> {
         params,
     } = simple_parts(s)?;
     let params = match params {
-        Some(p) => p.split(';').map(param).collect::<Option<Vec<_>>>()?,
+        Some(p) => scan::pieces(p, b';').map(param).collect::<Option<Vec<_>>>()?,
         None => Vec::new(),
     };
     Some(Uri {

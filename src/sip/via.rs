@@ -19,14 +19,14 @@ pub struct Via<'a> {
 impl<'a> Via<'a> {
     /// Parses one Via value; `None` when it is malformed.
     pub fn parse(value: &'a str) -> Option<Self> {
-        let value = value.trim();
+        let value = super::scan::trim(value);
         let gap = value.bytes().position(|b| b.is_ascii_whitespace())?;
         let (proto, rest) = (&value[..gap], &value[gap + 1..]);
         // `SIP/2.0/transport`: the protocol name in any case, a fourth part ignored.
         if proto.len() <= 8 || !proto.as_bytes()[..8].eq_ignore_ascii_case(b"SIP/2.0/") {
             return None;
         }
-        let transport = proto[8..].split('/').next().unwrap_or("");
+        let transport = super::scan::before(&proto[8..], b'/');
         if transport.is_empty() {
             return None;
         }
@@ -35,16 +35,17 @@ impl<'a> Via<'a> {
             Some(i) => (&rest[..i], &rest[i + 1..]),
             None => (rest, ""),
         };
-        let (host, port) = super::split_host_port(sent_by.trim())?;
+        let sent_by = super::scan::trim(sent_by);
+        let (host, port) = super::split_host_port(sent_by)?;
         let port = match port {
-            Some(p) => Some(p.trim().parse().ok()?),
+            Some(p) => Some(super::scan::trim(p).parse().ok()?),
             None => None,
         };
         if host.is_empty() || host.bytes().any(|b| b.is_ascii_whitespace()) {
             return None;
         }
         // `[...]` holds an IPv6 address, and only there may a host have a colon.
-        if sent_by.trim().starts_with('[') && super::parse_v6(host).is_none() {
+        if sent_by.starts_with('[') && super::parse_v6(host).is_none() {
             return None;
         }
         Some(Via {

@@ -8,6 +8,7 @@
 
 use super::framing::{MAX_MESSAGE, header_end, leading_crlf, lines};
 use super::names::{expand, is_name};
+use super::scan;
 use smallvec::SmallVec;
 use std::borrow::Cow;
 
@@ -50,15 +51,15 @@ impl<'a> View<'a> {
             if line.starts_with([' ', '\t']) || view.headers.len() == MOST_HEADERS {
                 return None;
             }
-            let colon = memchr::memchr(b':', line.as_bytes())?;
-            let name = expand(line[..colon].trim_end());
+            let colon = scan::find(line, b':')?;
+            let name = expand(scan::trim_end(&line[..colon]));
             if name.is_empty() || !is_name(name) {
                 return None;
             }
-            let value = line[colon + 1..].trim();
+            let value = scan::trim(&line[colon + 1..]);
             if name.eq_ignore_ascii_case("Via") {
                 let plain = matches!(super::normalize::via(value), Cow::Borrowed(_));
-                if value.contains(',') || !plain {
+                if scan::find(value, b',').is_some() || !plain {
                     return None;
                 }
             }
@@ -66,7 +67,7 @@ impl<'a> View<'a> {
         }
         view.body = match view.header("Content-Length") {
             None => rest,
-            Some(v) => rest.get(..v.trim().parse::<usize>().ok()?)?,
+            Some(v) => rest.get(..scan::trim(v).parse::<usize>().ok()?)?,
         };
         Some(view)
     }
