@@ -25,7 +25,9 @@
 # BARE=1 adds, at each call count, a bare relay in place of the media plane
 # (rvoip-rtpload --bare: one thread on core 0, epoll, a recvmmsg and a
 # sendmmsg per ready socket, nothing else): the floor a relay with a socket
-# per leg pays on this machine, read against in the same run.
+# per leg pays on this machine, read against in the same run (at normal
+# priority whatever REALTIME says; --workers, --io and the late bound do
+# not apply to it).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 CALLS=${CALLS:-"1000 2000"}; DURATION=${DURATION:-10}; ROUNDS=${ROUNDS:-2}; WORKERS=${WORKERS:-1}

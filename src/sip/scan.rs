@@ -104,6 +104,11 @@ mod tests {
             " é ",
             "é;è",
             "@@",
+            "\u{85}",
+            "x\u{b}",
+            "\x0c",
+            "x\u{85}",
+            " \u{b}",
         ];
         for s in texts {
             for b in [b';', b'@', b':', b' ', b'x'] {

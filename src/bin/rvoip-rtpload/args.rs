@@ -100,8 +100,9 @@ pub struct Args {
     #[arg(long, default_value = "127.0.0.1")]
     pub relay_ip: std::net::IpAddr,
     /// Relay through a bare relay in this process instead of the media
-    /// plane: one thread on core 0, epoll, and a `recvmmsg` and a
-    /// `sendmmsg` per ready socket, nothing else. The floor any relay with
+    /// plane: one thread on the first core the process may use, epoll,
+    /// and a `recvmmsg` and a `sendmmsg` per ready socket, nothing else
+    /// (normal priority whatever `--realtime` says). The floor any relay with
     /// a socket per leg pays on this machine, for the media plane's figures
     /// to be read against.
     #[arg(long)]

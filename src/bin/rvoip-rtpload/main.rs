@@ -52,6 +52,9 @@ fn main() {
         );
     }
     let n = per_call * (args.calls + args.transcoded);
+    if args.sip.is_none() && args.rtpengine.is_none() && !args.direct && usize::from(args.base_port) + 2 * n > 1 << 16 {
+        fail("--base-port: the relay's ports (4 a call) run past 65535");
+    }
     let eps = match args.shared_socket {
         true => endpoints::Endpoints::open_shared(n, args.base_port),
         false => endpoints::Endpoints::open(n),

@@ -95,8 +95,9 @@ impl Message {
 /// Where the second part of a start line lies: a request's URI (between
 /// the first two spaces) or a response's reason (after the second).
 pub(super) fn second_part(line: &str) -> (u32, u32) {
-    let first = crate::sip::scan::find(line, b' ').map_or(line.len(), |i| i + 1);
-    let second = crate::sip::scan::find(&line[first..], b' ').map_or(line.len(), |i| first + i);
+    use crate::sip::scan::find;
+    let first = find(line, b' ').map_or(line.len(), |i| i + 1);
+    let second = find(&line[first..], b' ').map_or(line.len(), |i| first + i);
     if line.starts_with("SIP/") {
         ((second + 1).min(line.len()) as u32, line.len() as u32)
     } else {
