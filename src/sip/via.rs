@@ -131,14 +131,22 @@ pub fn stamp_and_route(value: &str, src: SocketAddr) -> (Option<String>, Option<
     let Some(via) = Via::parse(value) else {
         return (None, None);
     };
-    let is_src = |host: &str| super::host_ip(host).is_some_and(|ip| ip.to_canonical() == src.ip().to_canonical());
-    let same_host = is_src(via.host);
-    let wants_rport = via.param("rport").is_some_and(str::is_empty);
+    let src_ip = src.ip().to_canonical();
+    let host_ip = super::host_ip(via.host);
+    let same_host = host_ip.is_some_and(|ip| ip.to_canonical() == src_ip);
+    let rport = via.param("rport");
+    let wants_rport = rport.is_some_and(str::is_empty);
     // A `received` the sender wrote itself that is not where it sent from
     // would steer our responses elsewhere: it is replaced.
-    let stale = via.param("received").is_some_and(|r| !is_src(r));
+    let received = via.param("received");
+    let received_ip = received.and_then(super::host_ip);
+    let stale = received.is_some() && received_ip.is_none_or(|ip| ip.to_canonical() != src_ip);
     if same_host && !wants_rport && !stale {
-        return (None, via.route(None, None));
+        // `via.route(None, None)` from what is read above: `received`
+        // (when present it is the source) or the sent-by host, then
+        // `rport`'s value, the sent-by port or 5060.
+        let port = rport.and_then(|p| p.parse().ok()).or(via.port).unwrap_or(5060);
+        return (None, received_ip.or(host_ip).map(|ip| SocketAddr::new(ip, port)));
     }
     let mut out = String::with_capacity(value.len() + 40);
     out.push_str(value.trim().split(';').next().unwrap_or("").trim());
