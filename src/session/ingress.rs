@@ -19,8 +19,8 @@ impl UserAgent {
             Ok(m) => m,
             Err(e) => return self.on_parse_error(e, peer),
         };
-        let reply_to = stamp_via(&mut msg, peer);
-        match sip::validate(&msg) {
+        let (reply_to, checked) = stamp_and_validate(&mut msg, peer);
+        match checked {
             Ok(core) => {
                 let inc = Incoming::new(msg, core);
                 if !self.admit_source(now, &inc, peer, reply_to) {
@@ -109,24 +109,27 @@ impl UserAgent {
     }
 }
 
-/// Stamps received/rport on a request's top Via and returns where its
-/// responses go (§18.2.2, RFC 3581).
-fn stamp_via(msg: &mut Message, peer: Peer) -> Peer {
-    if msg.method().is_none() {
-        return peer;
-    }
-    let Some(via) = msg.header("Via") else {
-        return peer;
+/// Stamps received/rport on a request's top Via (§18.2.2, RFC 3581) and
+/// validates the message; returns where a request's responses go, and
+/// the message's core. An unstamped Via is parsed once for both.
+fn stamp_and_validate(msg: &mut Message, peer: Peer) -> (Peer, Result<sip::Core, sip::InvalidMessage>) {
+    let value = msg.header("Via").filter(|_| msg.method().is_some());
+    let Some((value, via)) = value.and_then(|v| Some((v, sip::Via::parse(v)?))) else {
+        return (peer, sip::validate(msg));
     };
-    let (stamped, route) = sip::stamp_and_route(via, peer.addr);
-    if let Some(stamped) = stamped {
-        msg.replace_first("Via", &stamped);
-    }
-    match peer.transport {
+    let (stamped, route) = sip::stamp_parsed(&via, value, peer.addr);
+    let reply_to = match peer.transport {
         TransportKind::Udp => Peer {
             addr: route.unwrap_or(peer.addr),
             ..peer
         },
         TransportKind::Tcp | TransportKind::Tls => peer,
+    };
+    match stamped {
+        None => (reply_to, sip::validate_with(msg, Some(&via))),
+        Some(stamped) => {
+            msg.replace_first("Via", &stamped);
+            (reply_to, sip::validate(msg))
+        }
     }
 }

@@ -63,10 +63,10 @@ pub use text::{decimal, joined, push_ip, push_u64, push_uri};
 #[cfg(feature = "test-exports")]
 pub use uri::simple as simple_uri;
 pub use uri::{is_valid as uri_is_valid, parse_uri, simple_user_host};
-pub use validate::{MAGIC_COOKIE, validate};
+pub use validate::{MAGIC_COOKIE, validate, validate_with};
+pub use via::{Via, response_addr, stamp_parsed};
 #[cfg(feature = "test-exports")]
-pub use via::stamp_received;
-pub use via::{Via, response_addr, stamp_and_route};
+pub use via::{stamp_and_route, stamp_received};
 #[cfg(feature = "test-exports")]
 pub use view::View;
 

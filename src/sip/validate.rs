@@ -49,9 +49,22 @@ fn find(msg: &Message) -> Found<'_> {
 
 /// Checks a parsed message and extracts its [`Core`].
 pub fn validate(msg: &Message) -> Result<Core, InvalidMessage> {
+    validate_with(msg, None)
+}
+
+/// [`validate`], given the message's top Via already parsed from its
+/// first Via value (`None`: parsed here), so that it is not read twice.
+pub fn validate_with(msg: &Message, parsed: Option<&Via<'_>>) -> Result<Core, InvalidMessage> {
     let f = find(msg);
     let via_value = f.via.ok_or(InvalidMessage::Missing("Via"))?;
-    let via = Via::parse(via_value).ok_or(InvalidMessage::Malformed("Via"))?;
+    let owned;
+    let via = match parsed {
+        Some(via) => via,
+        None => {
+            owned = Via::parse(via_value).ok_or(InvalidMessage::Malformed("Via"))?;
+            &owned
+        }
+    };
     let from = f.from.ok_or(InvalidMessage::Missing("From"))?;
     let to = f.to.ok_or(InvalidMessage::Missing("To"))?;
     let call_id = f.call_id.ok_or(InvalidMessage::Missing("Call-ID"))?;
@@ -89,7 +102,7 @@ pub fn validate(msg: &Message) -> Result<Core, InvalidMessage> {
     let text = CoreText {
         call_id,
         branch,
-        via: &via,
+        via,
         from_tag,
         to_tag,
     };

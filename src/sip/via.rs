@@ -127,10 +127,16 @@ pub fn stamp_received(value: &str, src: SocketAddr) -> Option<String> {
 
 /// The top Via of a request from `src` stamped (`None`: unchanged) and
 /// where its responses go over UDP, from one parse of the value.
+#[cfg(any(test, feature = "test-exports"))]
 pub fn stamp_and_route(value: &str, src: SocketAddr) -> (Option<String>, Option<SocketAddr>) {
-    let Some(via) = Via::parse(value) else {
-        return (None, None);
-    };
+    match Via::parse(value) {
+        Some(via) => stamp_parsed(&via, value, src),
+        None => (None, None),
+    }
+}
+
+/// [`stamp_and_route`] of `value` already parsed as `via`.
+pub fn stamp_parsed(via: &Via<'_>, value: &str, src: SocketAddr) -> (Option<String>, Option<SocketAddr>) {
     let src_ip = src.ip().to_canonical();
     let host_ip = super::host_ip(via.host);
     let same_host = host_ip.is_some_and(|ip| ip.to_canonical() == src_ip);
