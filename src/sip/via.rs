@@ -86,19 +86,12 @@ impl<'a> Via<'a> {
         }
     }
 
-    /// Where responses go when the `received`/`rport` values are these
-    /// (see [`response_addr`]).
-    fn route(&self, received: Option<IpAddr>, rport: Option<u16>) -> Option<SocketAddr> {
-        let ip = match received {
-            Some(ip) => ip,
-            // `received` with or without brackets (RFC 5118 §4.5).
-            None => super::host_ip(self.param("received").filter(|r| !r.is_empty()).unwrap_or(self.host))?,
-        };
-        let port = rport
-            .or_else(|| self.param("rport").and_then(|p| p.parse().ok()))
-            .or(self.port)
-            .unwrap_or(5060);
-        Some(SocketAddr::new(ip, port))
+    /// Where responses go at address `ip` (`received`'s, else the sent-by
+    /// host's) with the `rport` value as written: its port, else the
+    /// sent-by port, else 5060 (see [`response_addr`]).
+    fn route_to(&self, ip: IpAddr, rport: Option<&str>) -> SocketAddr {
+        let port = rport.and_then(|p| p.parse().ok()).or(self.port).unwrap_or(5060);
+        SocketAddr::new(ip, port)
     }
 }
 
@@ -148,11 +141,9 @@ pub fn stamp_parsed(via: &Via<'_>, value: &str, src: SocketAddr) -> (Option<Stri
     let received_ip = received.and_then(super::host_ip);
     let stale = received.is_some() && received_ip.is_none_or(|ip| ip.to_canonical() != src_ip);
     if same_host && !wants_rport && !stale {
-        // `via.route(None, None)` from what is read above: `received`
-        // (when present it is the source) or the sent-by host, then
-        // `rport`'s value, the sent-by port or 5060.
-        let port = rport.and_then(|p| p.parse().ok()).or(via.port).unwrap_or(5060);
-        return (None, received_ip.or(host_ip).map(|ip| SocketAddr::new(ip, port)));
+        // As `response_addr` reads it: `received` (when present, the
+        // source) or the sent-by host.
+        return (None, received_ip.or(host_ip).map(|ip| via.route_to(ip, rport)));
     }
     let mut out = String::with_capacity(value.len() + 40);
     out.push_str(value.trim().split(';').next().unwrap_or("").trim());
@@ -172,8 +163,11 @@ pub fn stamp_parsed(via: &Via<'_>, value: &str, src: SocketAddr) -> (Option<Stri
     }
     // Stamped, `received` is the source address (or absent with a sent-by
     // equal to it) and an empty `rport` is the source port.
-    let route = via.route(Some(src.ip()), wants_rport.then_some(src.port()));
-    (Some(out), route)
+    let route = match wants_rport {
+        true => src,
+        false => via.route_to(src.ip(), rport),
+    };
+    (Some(out), Some(route))
 }
 
 /// Where a response to a request with this (stamped) top Via goes over an
@@ -181,5 +175,8 @@ pub fn stamp_parsed(via: &Via<'_>, value: &str, src: SocketAddr) -> (Option<Stri
 /// by default. `None` when the host is a name (no DNS here): the caller then
 /// answers to the source address.
 pub fn response_addr(value: &str) -> Option<SocketAddr> {
-    Via::parse(value)?.route(None, None)
+    let via = Via::parse(value)?;
+    // `received` with or without brackets (RFC 5118 §4.5).
+    let ip = super::host_ip(via.param("received").filter(|r| !r.is_empty()).unwrap_or(via.host))?;
+    Some(via.route_to(ip, via.param("rport")))
 }
