@@ -92,7 +92,9 @@ impl Core {
         self.part(2)
     }
 
-    /// From tag (non-empty when present).
+    /// From tag (non-empty when present). The From header's tag, not a
+    /// conversion, whatever clippy reads in the name.
+    #[allow(clippy::wrong_self_convention)]
     pub fn from_tag(&self) -> Option<&str> {
         self.tags.0.then(|| self.part(3))
     }
