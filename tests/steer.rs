@@ -8,7 +8,6 @@
 use rvoip::test_exports::sip::{scan_call_id, shard_of_message};
 use rvoip::test_exports::steer::{self, bind_group};
 use std::collections::HashMap;
-use std::time::Duration;
 
 fn message(call_id: &str, form: usize) -> String {
     let header = match form % 6 {
@@ -98,6 +97,20 @@ fn messages_without_a_call_id_are_deferred() {
     }
 }
 
+/// Waits until one of `sockets` has a datagram, or 10 ms.
+fn wait_readable(sockets: &[std::net::UdpSocket]) {
+    use std::os::fd::AsRawFd;
+    let mut fds: Vec<libc::pollfd> = (sockets.iter())
+        .map(|s| libc::pollfd {
+            fd: s.as_raw_fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        })
+        .collect();
+    // SAFETY: `fds` holds one valid pollfd per open socket.
+    unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, 10) };
+}
+
 #[test]
 fn every_datagram_reaches_the_socket_of_its_shard() {
     let shards = 4;
@@ -128,7 +141,7 @@ fn every_datagram_reaches_the_socket_of_its_shard() {
             }
         }
         if got == before {
-            std::thread::sleep(Duration::from_millis(10));
+            wait_readable(&group.sockets);
         }
     }
     assert_eq!(got, ids.len());

@@ -258,8 +258,10 @@ async fn a_server_sending_garbage_is_ignored_and_its_audio_still_plays() {
         ] {
             ws.send(m).await.unwrap();
         }
-        // Stalls: reads nothing more, holds the connection open.
-        tokio::time::sleep(Duration::from_secs(30)).await;
+        // Stalls: reads nothing more, holds the connection open until
+        // the test ends.
+        let _held = ws;
+        std::future::pending::<()>().await;
     });
     let gw = gateway(&url).await;
     let (mut client, id, mut audio) = answered_call(gw).await;
