@@ -35,5 +35,6 @@ pub use worker::{LATENCY_BUCKETS_US, LatencyCounters, MediaIo, MediaKernel, Work
 /// Batched receive and send, as the workers read and write their
 /// sockets: one `recvmmsg` of up to [`RecvBatch::BATCH`] datagrams into
 /// buffers allocated once, one `sendmmsg` of up to [`SendBatch::BATCH`]
-/// (for tools that load the relay with the same system calls).
-pub use crate::udp_batch::{RecvBatch, SendBatch};
+/// (for tools that load the relay with the same system calls), and their
+/// buffers sized past the system's ceiling where the process may.
+pub use crate::udp_batch::{RecvBatch, SendBatch, size_buffers};

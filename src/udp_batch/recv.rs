@@ -3,7 +3,7 @@
 //! signalling driver: SIP in slots of the largest message). When it returns
 //! fewer, the queue was empty, so the extra `recvfrom` that would only
 //! return EAGAIN is skipped (a UDP socket raises a new edge for every
-//! datagram that arrives later). With [`stamp_arrivals`] on the socket, each
+//! datagram that arrives later). With [`stamp_arrivals`](super::stamp_arrivals) on the socket, each
 //! datagram carries the kernel's arrival time.
 
 use std::io;
@@ -165,35 +165,5 @@ pub fn realtime_ns() -> u64 {
 impl Default for RecvBatch {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// Asks the kernel to stamp each datagram with its arrival time
-/// (SO_TIMESTAMPNS), read back by [`RecvBatch::arrival_ns`]: media workers
-/// measure the latency they add from it, the signalling driver how long SIP
-/// waited in the socket. socket2 has no setter for it. Harmless to lose.
-pub fn stamp_arrivals(s: &socket2::Socket) {
-    set_flag(s, libc::SO_TIMESTAMPNS);
-}
-
-/// Asks the kernel to tell, with each datagram, how many the socket has
-/// dropped so far (SO_RXQ_OVFL), read back by [`RecvBatch::drops`].
-/// Harmless to lose.
-pub fn count_drops(s: &socket2::Socket) {
-    set_flag(s, libc::SO_RXQ_OVFL);
-}
-
-fn set_flag(s: &socket2::Socket, option: libc::c_int) {
-    use std::os::fd::AsRawFd;
-    let on: libc::c_int = 1;
-    // SAFETY: a valid socket and a c_int option value of the stated size.
-    unsafe {
-        libc::setsockopt(
-            s.as_raw_fd(),
-            libc::SOL_SOCKET,
-            option,
-            (&on as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        );
     }
 }

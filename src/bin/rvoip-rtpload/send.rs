@@ -15,43 +15,17 @@ pub fn shared_socket() -> std::io::Result<std::net::UdpSocket> {
     let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::DGRAM, None)?;
     // Room for every call's packets of a few ms: the kernel's
     // ceiling is lifted where we may (root), else it caps the ask.
-    for (opt, fallback) in [
-        (libc::SO_RCVBUFFORCE, libc::SO_RCVBUF),
-        (libc::SO_SNDBUFFORCE, libc::SO_SNDBUF),
-    ] {
-        if set_int(&s, opt, 32 << 20).is_err() {
-            let _ = set_int(&s, fallback, 32 << 20);
-        }
-    }
-    if s.recv_buffer_size().is_ok_and(|n| n < 4 << 20) {
+    let got = rvoip::media::size_buffers(&s, 32 << 20);
+    if got < 4 << 20 {
         eprintln!(
             "rvoip-rtpload: the shared socket's receive buffer is {} KiB (net.core.rmem_max caps it without root): \
          replies may be lost at the load tool, not the relay",
-            s.recv_buffer_size().unwrap_or(0) >> 10
+            got >> 10
         );
     }
     s.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())?;
     s.set_nonblocking(true)?;
     Ok(std::net::UdpSocket::from(s))
-}
-
-/// Sets socket option `opt` to `v`.
-fn set_int(s: &socket2::Socket, opt: libc::c_int, v: libc::c_int) -> std::io::Result<()> {
-    // SAFETY: a valid descriptor and a c_int of the option's size.
-    let r = unsafe {
-        libc::setsockopt(
-            s.as_raw_fd(),
-            libc::SOL_SOCKET,
-            opt,
-            (&v as *const libc::c_int).cast(),
-            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
-        )
-    };
-    if r == 0 {
-        Ok(())
-    } else {
-        Err(std::io::Error::last_os_error())
-    }
 }
 
 /// The sender's packets on their way out: a `send` each on an endpoint's
