@@ -258,9 +258,8 @@ async fn a_server_sending_garbage_is_ignored_and_its_audio_still_plays() {
         ] {
             ws.send(m).await.unwrap();
         }
-        // Stalls: reads nothing more, holds the connection open until
-        // the test ends.
-        let _held = ws;
+        // Stalls: reads nothing more; `ws`, never dropped, holds the
+        // connection open until the test ends.
         std::future::pending::<()>().await;
     });
     let gw = gateway(&url).await;

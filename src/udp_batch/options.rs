@@ -7,7 +7,7 @@ use std::io;
 use std::os::fd::AsRawFd;
 
 /// Sets the integer socket option `option` (level SOL_SOCKET) to `value`.
-pub fn set_int(s: &socket2::Socket, option: c_int, value: c_int) -> io::Result<()> {
+fn set_int(s: &socket2::Socket, option: c_int, value: c_int) -> io::Result<()> {
     // SAFETY: a valid socket and a c_int option value of the stated size.
     let rc = unsafe {
         libc::setsockopt(
